@@ -1,0 +1,51 @@
+// API keys: minting, hashing and the one lookup that turns a presented key into its project.
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { apiKeys, type ApiKeyRow, KEY_KINDS } from "../db/schema.ts";
+import { ApiError } from "../lib/errors.ts";
+import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
+
+export type KeyKind = (typeof KEY_KINDS)[number];
+
+const KEY_PREFIX: Record<KeyKind, string> = { ingest: "wl_ingest_", secret: "wl_secret_" };
+/** last_used_at is refreshed at most this often, so a busy key doesn't cost a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** A new key's plaintext (shown once) and the row to store (hash only). */
+export async function mintKey(projectId: string, kind: KeyKind, name = "") {
+  const plaintext = KEY_PREFIX[kind] + randomToken(32);
+  const row = {
+    id: newId("key"),
+    projectId,
+    kind,
+    name,
+    keyHash: await sha256Hex(plaintext),
+    prefix: plaintext.slice(0, KEY_PREFIX[kind].length + 4),
+  };
+  return { plaintext, row };
+}
+
+/** Resolves a presented key to its row; 401 for a missing, unknown or revoked key. */
+export async function findKey(db: DrizzleD1Database<Record<string, unknown>>, presented: string | undefined | null) {
+  if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, await sha256Hex(presented))).limit(1);
+  if (!row) throw new ApiError("invalid_api_key", "The API key is not valid.");
+  if (row.revokedAt !== null) throw new ApiError("revoked_api_key", "The API key has been revoked.");
+  return row;
+}
+
+/** Records that a key was used, at most once a minute. */
+export function touchKey(db: DrizzleD1Database<Record<string, unknown>>, key: ApiKeyRow, now = Date.now()) {
+  if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return Promise.resolve();
+  return db
+    .update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(
+      and(
+        eq(apiKeys.id, key.id),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_RESOLUTION_MS)),
+      ),
+    )
+    .run()
+    .then(() => undefined);
+}

@@ -1,0 +1,127 @@
+// The one drizzle schema of WatchLLM's D1 database. Migrations in migrations/ are generated from it.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const EVENT_TYPES = ["span", "model_response", "tool_call", "log", "error"] as const;
+export const EVENT_STATUSES = ["ok", "error"] as const;
+export const KEY_KINDS = ["ingest", "secret"] as const;
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+export const orgs = sqliteTable("orgs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const projects = sqliteTable(
+  "projects",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("projects_org").on(t.orgId)],
+);
+
+/** API keys: only the SHA-256 of the key is stored; `prefix` is what the dashboard shows. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: KEY_KINDS }).notNull(),
+    name: text("name").notNull().default(""),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash), index("api_keys_project").on(t.projectId)],
+);
+
+/** One row per event, unique per project by the client's event_id (the idempotency key). Times are epoch ms. */
+export const events = sqliteTable(
+  "events",
+  {
+    projectId: text("project_id").notNull(),
+    eventId: text("event_id").notNull(),
+    traceId: text("trace_id").notNull(),
+    parentEventId: text("parent_event_id"),
+    type: text("type", { enum: EVENT_TYPES }).notNull(),
+    name: text("name").notNull(),
+    ts: integer("ts").notNull(),
+    durationMs: real("duration_ms"),
+    status: text("status", { enum: EVENT_STATUSES }).notNull(),
+    body: text("body"),
+    context: text("context"),
+    model: text("model"),
+    provider: text("provider"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    cachedInputTokens: integer("cached_input_tokens"),
+    cacheWriteTokens: integer("cache_write_tokens"),
+    costUsd: real("cost_usd"),
+    costSource: text("cost_source"),
+    userId: text("user_id"),
+    sessionId: text("session_id"),
+    truncated: integer("truncated").notNull().default(0),
+    /** Which consumer write stored the row: lets the summary step aggregate exactly the rows it inserted. */
+    batchId: text("batch_id").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.eventId] }),
+    index("events_project_ts").on(t.projectId, t.ts),
+    index("events_trace_parent").on(t.projectId, t.traceId, t.parentEventId),
+  ],
+);
+
+/**
+ * One summary row per trace, merged incrementally by the consumer. The root is the earliest event without a
+ * parent (ties by event_id); while none has arrived, the earliest event stands in (root_rank 0 instead of 1).
+ */
+export const traces = sqliteTable(
+  "traces",
+  {
+    projectId: text("project_id").notNull(),
+    traceId: text("trace_id").notNull(),
+    startTs: integer("start_ts").notNull(),
+    endTs: integer("end_ts").notNull(),
+    durationMs: real("duration_ms").notNull(),
+    spanCount: integer("span_count").notNull(),
+    errorCount: integer("error_count").notNull(),
+    status: text("status", { enum: EVENT_STATUSES }).notNull(),
+    rootEventId: text("root_event_id").notNull(),
+    rootName: text("root_name").notNull(),
+    rootTs: integer("root_ts").notNull(),
+    rootRank: integer("root_rank").notNull(),
+    /** JSON array of distinct model names, sorted. */
+    models: text("models").notNull().default("[]"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cachedInputTokens: integer("cached_input_tokens").notNull().default(0),
+    totalTokens: integer("total_tokens").notNull().default(0),
+    totalCost: real("total_cost").notNull().default(0),
+    userId: text("user_id"),
+    sessionId: text("session_id"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.traceId] }), index("traces_project_start").on(t.projectId, t.startTs)],
+);
+
+/** Queue messages that exhausted their retries, kept for operators instead of vanishing. */
+export const deadLetters = sqliteTable("dead_letters", {
+  id: text("id").primaryKey(),
+  queue: text("queue").notNull(),
+  projectId: text("project_id"),
+  body: text("body").notNull(),
+  attempts: integer("attempts").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});
+
+export type EventRow = typeof events.$inferInsert;
+export type TraceRow = typeof traces.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -1,0 +1,75 @@
+// Writes queued events to D1 in one transaction per call: multi-row inserts via json_each (one JSON parameter per
+// statement, so D1's 100-parameter limit never binds), then one summary upsert over exactly the rows inserted.
+// These two hand-written statements go straight to the D1 binding: drizzle's D1 batch can't carry raw SQL with
+// parameters, and this is the hot path.
+import { LIMITS } from "./limits.ts";
+import type { QueueMessage } from "./enqueue.ts";
+import type { StoredEvent } from "./validate.ts";
+import { byteLength } from "../lib/json-size.ts";
+import { randomToken } from "../lib/ids.ts";
+import { SUMMARY_UPSERT_SQL } from "./summarize.ts";
+
+/** Stored-event fields in the order they travel inside each JSON row (after project_id). */
+const FIELDS = [
+  "event_id", "trace_id", "parent_event_id", "type", "name", "ts", "duration_ms", "status", "body", "context",
+  "model", "provider", "input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "cost_usd",
+  "cost_source", "user_id", "session_id", "truncated",
+] as const satisfies readonly (keyof StoredEvent)[];
+
+const COLUMNS = ["project_id", ...FIELDS, "received_at"];
+/** ?1 the write's batch_id, ?2 a JSON array of rows (arrays in COLUMNS order). */
+const INSERT_SQL =
+  `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
+  `SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}, ?1 FROM json_each(?2) WHERE true ` +
+  `ON CONFLICT (project_id, event_id) DO NOTHING`;
+
+type Row = [string, ...unknown[]];
+
+/** Splits JSON rows into arrays whose JSON text stays under D1's value limit. */
+function chunkJson(rows: unknown[]): string[] {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    const size = byteLength(json) + 1;
+    if (bytes + size > LIMITS.maxJsonParamBytes && current.length) {
+      chunks.push(`[${current.join(",")}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(json);
+    bytes += size;
+  }
+  if (current.length) chunks.push(`[${current.join(",")}]`);
+  return chunks;
+}
+
+/** Drops repeats of (project, event_id) within one write: the first copy wins, as it would across writes. */
+function uniqueRows(messages: QueueMessage[]): Row[] {
+  const seen = new Set<string>();
+  const rows: Row[] = [];
+  for (const message of messages) {
+    for (const event of message.events) {
+      const key = `${message.project_id}\u0000${event.event_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push([message.project_id, ...FIELDS.map((f) => event[f]), message.received_at]);
+    }
+  }
+  return rows;
+}
+
+/** Stores the events of the messages and merges them into their trace summaries, atomically and idempotently. */
+export async function writeMessages(d1: D1Database, messages: QueueMessage[], now = Date.now()) {
+  const rows = uniqueRows(messages);
+  if (!rows.length) return 0;
+  const batchId = randomToken(12);
+  const insert = d1.prepare(INSERT_SQL);
+  const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
+  await d1.batch([
+    ...chunkJson(rows).map((json) => insert.bind(batchId, json)),
+    ...chunkJson(rows.map((row) => [row[0], row[1]])).map((keys) => summarize.bind(keys, batchId, now)),
+  ]);
+  return rows.length;
+}

@@ -1,0 +1,22 @@
+// Worker tests run inside workerd with the real wrangler.toml bindings (local D1, local Queues) and migrations applied.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: root("wrangler.toml") },
+      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(root("migrations")) } },
+    })),
+  ],
+  test: {
+    name: "worker",
+    root: root("."),
+    include: ["test/worker/**/*.test.ts"],
+    setupFiles: ["test/worker/setup.ts"],
+    testTimeout: 30_000,
+  },
+});

@@ -1,0 +1,8 @@
+// `npm test` runs every project: the Worker inside workerd, the SDK in Node and workerd, the dashboard in Chromium.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: ["test/worker/vitest.config.ts"],
+  },
+});
