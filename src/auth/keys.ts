@@ -11,18 +11,15 @@ const KEY_PREFIX: Record<KeyKind, string> = { ingest: "wl_ingest_", secret: "wl_
 /** last_used_at is refreshed at most this often, so a busy key doesn't cost a write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** A new key's plaintext (shown once) and the row to store (hash only). */
+/** The row that stores a key: its hash and a display prefix, never the key. */
+export async function keyRow(projectId: string, kind: KeyKind, plaintext: string, name = "", id = newId("key")) {
+  return { id, projectId, kind, name, keyHash: await sha256Hex(plaintext), prefix: plaintext.slice(0, KEY_PREFIX[kind].length + 4) };
+}
+
+/** A new key's plaintext (shown once) and the row to store. */
 export async function mintKey(projectId: string, kind: KeyKind, name = "") {
   const plaintext = KEY_PREFIX[kind] + randomToken(32);
-  const row = {
-    id: newId("key"),
-    projectId,
-    kind,
-    name,
-    keyHash: await sha256Hex(plaintext),
-    prefix: plaintext.slice(0, KEY_PREFIX[kind].length + 4),
-  };
-  return { plaintext, row };
+  return { plaintext, row: await keyRow(projectId, kind, plaintext, name) };
 }
 
 /** Resolves a presented key to its row; 401 for a missing, unknown or revoked key. */

@@ -63,6 +63,5 @@ export async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindin
   batch.ackAll();
 }
 
-export function handleQueue(batch: MessageBatch<unknown>, env: Bindings) {
-  return batch.queue.endsWith("-dlq") ? storeDeadLetters(batch, env) : consumeEvents(batch, env);
-}
+export const handleQueue: ExportedHandlerQueueHandler<Bindings> = (batch, env) =>
+  batch.queue.endsWith("-dlq") ? storeDeadLetters(batch, env) : consumeEvents(batch, env);

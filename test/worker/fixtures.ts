@@ -21,7 +21,7 @@ export async function createProject(name = "test") {
 }
 
 let counter = 0;
-export function makeEvent(overrides: Record<string, unknown> = {}) {
+export function makeEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> & { event_id: string } {
   counter += 1;
   return {
     event_id: crypto.randomUUID(),

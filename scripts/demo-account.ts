@@ -1,0 +1,41 @@
+// The demo org, project and keys of a local instance. Their plaintext lives in the git-ignored .watchllm/demo.json
+// (D1 keeps only hashes), so every start prints the same keys and re-seeding is idempotent.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { keyRow } from "../src/auth/keys.ts";
+import { randomToken } from "../src/lib/ids.ts";
+import { executeSql, literal } from "./local-d1.ts";
+
+const FILE = ".watchllm/demo.json";
+
+export type DemoAccount = { orgId: string; projectId: string; ingestKey: string; secretKey: string };
+
+function loadOrCreate(): DemoAccount {
+  if (existsSync(FILE)) return JSON.parse(readFileSync(FILE, "utf8")) as DemoAccount;
+  const account: DemoAccount = {
+    orgId: "org_demo",
+    projectId: "prj_demo",
+    ingestKey: `wl_ingest_${randomToken(32)}`,
+    secretKey: `wl_secret_${randomToken(32)}`,
+  };
+  mkdirSync(".watchllm", { recursive: true });
+  writeFileSync(FILE, JSON.stringify(account, null, 2) + "\n", { mode: 0o600 });
+  return account;
+}
+
+export async function ensureDemoAccount(): Promise<DemoAccount> {
+  const account = loadOrCreate();
+  const keys = [
+    await keyRow(account.projectId, "ingest", account.ingestKey, "Demo ingest key", "key_demo_ingest"),
+    await keyRow(account.projectId, "secret", account.secretKey, "Demo secret key", "key_demo_secret"),
+  ];
+  executeSql([
+    `INSERT OR IGNORE INTO orgs (id, name) VALUES (${literal(account.orgId)}, 'Demo org')`,
+    `INSERT OR IGNORE INTO projects (id, org_id, name) VALUES (${literal(account.projectId)}, ${literal(account.orgId)}, 'Demo project')`,
+    ...keys.map(
+      (k) =>
+        `INSERT INTO api_keys (id, project_id, kind, name, key_hash, prefix) VALUES (${[k.id, k.projectId, k.kind, k.name, k.keyHash, k.prefix].map(literal).join(", ")}) ` +
+        `ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, prefix = excluded.prefix, revoked_at = NULL`,
+    ),
+  ]);
+  return account;
+}

@@ -1,0 +1,34 @@
+// `npm start`: build the dashboard, migrate and seed local D1, then run the real Worker with `wrangler dev`.
+import { execFileSync } from "node:child_process";
+import { ensureDemoAccount } from "./demo-account.ts";
+import { startDevServer } from "./dev-server.ts";
+import { applyMigrations } from "./local-d1.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+const step = (text: string) => console.log(`\x1b[36m›\x1b[0m ${text}`);
+
+step("Building the dashboard (vite build)");
+execFileSync("vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
+step("Applying D1 migrations to the local database");
+applyMigrations();
+step("Ensuring the demo org, project and keys exist");
+const demo = await ensureDemoAccount();
+
+step(`Starting wrangler dev on 127.0.0.1:${port}`);
+const server = await startDevServer({ port });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.stop().then(() => process.exit(0)));
+server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
+
+const event = JSON.stringify({
+  events: [{ event_id: crypto.randomUUID(), trace_id: crypto.randomUUID(), type: "log", name: "hello", timestamp: Date.now(), body: { message: "first event" } }],
+});
+console.log(`
+\x1b[1mWatchLLM is running.\x1b[0m
+  Dashboard: ${server.base}/
+
+WATCHLLM_INGEST_KEY=${demo.ingestKey}
+WATCHLLM_SECRET_KEY=${demo.secretKey}
+
+Send a first event:
+curl -X POST ${server.base}/api/v1/events -H "Authorization: Bearer ${demo.ingestKey}" -H "Content-Type: application/json" -d '${event}'
+`);
