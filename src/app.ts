@@ -4,15 +4,25 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { eventsRoute } from "./routes/events.ts";
+import { sessionsRoute } from "./routes/sessions.ts";
+import { tracesRoute } from "./routes/traces.ts";
+import { usersRoute } from "./routes/users.ts";
 
 export const app = new Hono<AppEnv>()
   .get("/api/health", (c) => c.json({ ok: true }))
-  .route("/api/v1/events", eventsRoute);
+  .route("/api/v1/events", eventsRoute)
+  .route("/api/v1/traces", tracesRoute)
+  .route("/api/v1/sessions", sessionsRoute)
+  .route("/api/v1/users", usersRoute);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 
 app.onError((err, c) => {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof ApiError) {
+    const retryAfter = (err.details as { retry_after_seconds?: number } | null)?.retry_after_seconds;
+    if (retryAfter) c.header("Retry-After", String(retryAfter));
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
   if (err instanceof HTTPException) {
     const code = err.status === 401 ? "invalid_api_key" : err.status === 403 ? "forbidden" : "invalid_request";
     return c.json(errorBody(code, err.message || "Request failed."), err.status);

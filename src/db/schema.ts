@@ -5,6 +5,8 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 export const EVENT_TYPES = ["span", "model_response", "tool_call", "log", "error"] as const;
 export const EVENT_STATUSES = ["ok", "error"] as const;
 export const KEY_KINDS = ["ingest", "secret"] as const;
+/** Strongest first: a role may do everything the roles after it may. */
+export const ROLES = ["owner", "admin", "member", "viewer"] as const;
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -112,6 +114,66 @@ export const traces = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.traceId] }), index("traces_project_start").on(t.projectId, t.startTs)],
 );
 
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** Stored lowercased: one account per address. */
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` */
+  passwordHash: text("password_hash").notNull(),
+  /** The first user of an instance administers it. */
+  isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** Sessions are looked up by the SHA-256 of the cookie token; the token itself is never stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const orgMembers = sqliteTable(
+  "org_members",
+  {
+    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("org_members_user").on(t.userId)],
+);
+
+/** Invite links: single use, expiring; only the token's hash is stored. */
+export const invites = sqliteTable(
+  "invites",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    role: text("role", { enum: ROLES }).notNull(),
+    email: text("email"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    acceptedBy: text("accepted_by"),
+  },
+  (t) => [index("invites_org").on(t.orgId)],
+);
+
+/** Failed logins per `email:<address>` and `ip:<address>` in a fixed window, for the 429 lockout. */
+export const loginFailures = sqliteTable("login_failures", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: integer("window_start").notNull(),
+});
+
 /** Queue messages that exhausted their retries, kept for operators instead of vanishing. */
 export const deadLetters = sqliteTable("dead_letters", {
   id: text("id").primaryKey(),
@@ -125,3 +187,5 @@ export const deadLetters = sqliteTable("dead_letters", {
 export type EventRow = typeof events.$inferInsert;
 export type TraceRow = typeof traces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type Role = (typeof ROLES)[number];

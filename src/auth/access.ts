@@ -1,0 +1,66 @@
+// The one place that resolves caller → project → role: a secret API key (its project, full access to its data)
+// or a session user (the project named by the request, via org membership). Everything else answers 401/403/404.
+import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import type { Database } from "../db/client.ts";
+import { orgMembers, projects, type Role, ROLES } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+import { findKey } from "./keys.ts";
+import { sessionUser } from "./sessions.ts";
+
+/** What a caller may do with one project. A secret key acts as a `member` of its project. */
+export type ProjectAccess = { projectId: string; orgId: string; role: Role; via: "key" | "session" };
+
+export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
+
+/** The caller's role in an org; 404 (not 403) for non-members, so org ids don't leak. */
+export async function orgRole(db: Database, orgId: string, userId: string): Promise<Role> {
+  const [row] = await db
+    .select({ role: orgMembers.role })
+    .from(orgMembers)
+    .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId)))
+    .limit(1);
+  if (!row) throw new ApiError("not_found", "No such organization.");
+  return row.role;
+}
+
+export function requireRole(role: Role, needed: Role, what: string) {
+  if (!atLeast(role, needed)) throw new ApiError("forbidden", `Only ${needed}s and above can ${what}.`, { role, needed });
+}
+
+async function projectForUser(db: Database, projectId: string, userId: string): Promise<ProjectAccess> {
+  const [row] = await db
+    .select({ orgId: projects.orgId, role: orgMembers.role })
+    .from(projects)
+    .innerJoin(orgMembers, and(eq(orgMembers.orgId, projects.orgId), eq(orgMembers.userId, userId)))
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  if (!row) throw new ApiError("not_found", "No such project.");
+  return { projectId, orgId: row.orgId, role: row.role, via: "session" };
+}
+
+const bearer = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+
+/**
+ * Resolves the project a request acts on. `projectId` is the project named in the path; when absent (the
+ * /api/v1 routes) it comes from the key, or for a session from `project_id` / `X-WatchLLM-Project`.
+ */
+export async function resolveProject(c: Context<AppEnv>, db: Database, projectId?: string): Promise<ProjectAccess> {
+  const presented = bearer(c.req.header("Authorization"));
+  if (presented) {
+    const key = await findKey(db, presented);
+    if (key.kind !== "secret") throw new ApiError("forbidden", "Ingest keys can only send events; use a secret key to read.");
+    if (projectId && projectId !== key.projectId) throw new ApiError("not_found", "No such project.");
+    const [project] = await db.select({ orgId: projects.orgId }).from(projects).where(eq(projects.id, key.projectId)).limit(1);
+    if (!project) throw new ApiError("invalid_api_key", "The API key's project no longer exists.");
+    c.set("apiKey", key);
+    return { projectId: key.projectId, orgId: project.orgId, role: "member", via: "key" };
+  }
+  const user = await sessionUser(c, db);
+  if (!user) throw new ApiError("unauthorized", "Sign in, or send a secret key as `Authorization: Bearer <key>`.");
+  c.set("user", user);
+  const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
+  if (!named) throw new ApiError("invalid_request", "Name the project with `project_id` or the `X-WatchLLM-Project` header.");
+  return projectForUser(db, named, user.id);
+}

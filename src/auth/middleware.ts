@@ -1,0 +1,34 @@
+// Route guards built on access.ts: who is calling, and may they touch this org or project.
+import { createMiddleware } from "hono/factory";
+import { database } from "../db/client.ts";
+import type { Role } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+import { orgRole, requireRole, resolveProject } from "./access.ts";
+import { sessionUser } from "./sessions.ts";
+
+/** A signed-in user (cookie session) is required; sets `user`. */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const user = await sessionUser(c, database(c.env.DB));
+  if (!user) throw new ApiError("unauthorized", "Sign in first.");
+  c.set("user", user);
+  await next();
+});
+
+/** For `/:org/...` routes: the user's role in the org must be at least `needed`; sets `orgRole`. */
+export const orgAccess = (needed: Role, what: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const role = await orgRole(database(c.env.DB), c.req.param("org")!, c.var.user.id);
+    requireRole(role, needed, what);
+    c.set("orgRole", role);
+    await next();
+  });
+
+/** For project data (`/:project/...` routes and `/api/v1` reads): sets `project` with the caller's role. */
+export const projectAccess = (needed: Role, what: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const access = await resolveProject(c, database(c.env.DB), c.req.param("project"));
+    requireRole(access.role, needed, what);
+    c.set("project", access);
+    await next();
+  });

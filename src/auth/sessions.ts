@@ -1,0 +1,38 @@
+// Cookie sessions: a random token in an HttpOnly cookie, stored only as its SHA-256, revoked by deleting the row.
+import { and, eq, gt } from "drizzle-orm";
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Database } from "../db/client.ts";
+import { sessions, users } from "../db/schema.ts";
+import { randomToken, sha256Hex } from "../lib/ids.ts";
+
+export const SESSION_COOKIE = "wl_session";
+export const SESSION_TTL_MS = 30 * 86_400_000;
+
+export async function startSession(c: Context, db: Database, userId: string) {
+  const token = randomToken(43);
+  const expiresAt = Date.now() + SESSION_TTL_MS;
+  await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true, secure: true, sameSite: "Lax", path: "/", maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+/** The signed-in user, or null for no, unknown, expired or revoked session. */
+export async function sessionUser(c: Context, db: Database) {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return null;
+  const [row] = await db
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), gt(sessions.expiresAt, Date.now())))
+    .limit(1);
+  return row?.user ?? null;
+}
+
+export async function endSession(c: Context, db: Database) {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
+}
