@@ -1,15 +1,32 @@
 // The Hono app: one sub-app per resource under /api, one error handler turning every failure into the JSON shape.
 import { Hono } from "hono";
+import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
+import { authRoute } from "./routes/auth.ts";
 import { eventsRoute } from "./routes/events.ts";
+import { invitesRoute } from "./routes/invites.ts";
+import { meRoute } from "./routes/me.ts";
+import { orgsRoute } from "./routes/orgs.ts";
+import { projectsRoute } from "./routes/projects.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
 import { usersRoute } from "./routes/users.ts";
 
+/** Cookie-authenticated state changes must come from our own origin; the ingest route uses keys and CORS instead. */
+const csrfExceptIngest = csrf();
+
 export const app = new Hono<AppEnv>()
+  .use("/api/*", secureHeaders())
+  .use("/api/*", (c, next) => (c.req.path.startsWith("/api/v1/events") ? next() : csrfExceptIngest(c, next)))
   .get("/api/health", (c) => c.json({ ok: true }))
+  .route("/api/auth", authRoute)
+  .route("/api/me", meRoute)
+  .route("/api/orgs", orgsRoute)
+  .route("/api/invites", invitesRoute)
+  .route("/api/projects", projectsRoute)
   .route("/api/v1/events", eventsRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)

@@ -1,0 +1,32 @@
+// Creating the things a user works in: orgs, projects with their first keys, memberships.
+import { mintKey } from "../auth/keys.ts";
+import type { Database } from "../db/client.ts";
+import { apiKeys, orgMembers, orgs, projects, type Role } from "../db/schema.ts";
+import { newId } from "../lib/ids.ts";
+
+/** Statements creating a project and its first ingest and secret keys, and the keys' plaintext (shown once). */
+export async function projectWithKeys(db: Database, orgId: string, name: string) {
+  const project = { id: newId("prj"), orgId, name };
+  const ingest = await mintKey(project.id, "ingest", "Default ingest key");
+  const secret = await mintKey(project.id, "secret", "Default secret key");
+  return {
+    project,
+    keys: { ingest: ingest.plaintext, secret: secret.plaintext },
+    statements: [db.insert(projects).values(project), db.insert(apiKeys).values([ingest.row, secret.row])] as const,
+  };
+}
+
+export function orgWithOwner(db: Database, name: string, userId: string) {
+  const org = { id: newId("org"), name };
+  return {
+    org,
+    statements: [db.insert(orgs).values(org), db.insert(orgMembers).values({ orgId: org.id, userId, role: "owner" as Role })] as const,
+  };
+}
+
+/** A new user's personal org and first project with keys, so onboarding needs no extra step. */
+export async function personalWorkspace(db: Database, user: { id: string; name: string }) {
+  const { org, statements: orgStatements } = orgWithOwner(db, `${user.name}'s org`, user.id);
+  const { project, keys, statements: projectStatements } = await projectWithKeys(db, org.id, "My first project");
+  return { org, project, keys, statements: [...orgStatements, ...projectStatements] as const };
+}

@@ -1,0 +1,71 @@
+// /api/auth: sign-up (open / invite / closed), login with lockout, logout that revokes the session.
+import { count, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { acceptInvite, findInvite } from "../accounts/invites.ts";
+import { userView } from "../accounts/views.ts";
+import { personalWorkspace } from "../accounts/workspace.ts";
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/login-limit.ts";
+import { hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { endSession, startSession } from "../auth/sessions.ts";
+import { database } from "../db/client.ts";
+import { users } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+import { newId } from "../lib/ids.ts";
+import { valid } from "../lib/validate.ts";
+
+export const SIGNUP_MODES = ["open", "invite", "closed"] as const;
+const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
+const password = z.string().min(8, "must be at least 8 characters").max(256);
+
+const signupBody = z.object({ email, password, name: z.string().trim().min(1).max(100), invite_token: z.string().optional() });
+const loginBody = z.object({ email, password: z.string().min(1).max(256) });
+
+/** A hash to verify against when the email is unknown, so both failures take the same time. */
+const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+export const authRoute = new Hono<AppEnv>()
+  .post("/signup", valid("json", signupBody), async (c) => {
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    const mode = z.enum(SIGNUP_MODES).catch("invite").parse(c.env.SIGNUP_MODE);
+    const [{ users: existing } = { users: 0 }] = await db.select({ users: count() }).from(users);
+    const first = existing === 0;
+    if (!first && mode === "closed") throw new ApiError("signup_closed", "Sign-up is closed on this instance.");
+    if (!first && mode === "invite") {
+      if (!body.invite_token) throw new ApiError("signup_closed", "Sign-up on this instance needs an invite link.");
+      await findInvite(db, body.invite_token);
+    }
+    const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, body.email)).limit(1);
+    if (taken) throw new ApiError("conflict", "An account with this email already exists.");
+    const user = { id: newId("usr"), email: body.email, name: body.name, passwordHash: await hashPassword(body.password), isAdmin: first };
+    const workspace = await personalWorkspace(db, user);
+    await db.batch([db.insert(users).values(user), ...workspace.statements]);
+    const joined = body.invite_token ? await acceptInvite(db, body.invite_token, user.id) : null;
+    await startSession(c, db, user.id);
+    const [row] = await db.select().from(users).where(eq(users.id, user.id));
+    return c.json(
+      { user: userView(row!), org: workspace.org, project: workspace.project, keys: workspace.keys, joined },
+      201,
+    );
+  })
+  .post("/login", valid("json", loginBody), async (c) => {
+    const { email: address, password: given } = c.req.valid("json");
+    const db = database(c.env.DB);
+    const ip = c.req.header("CF-Connecting-IP") ?? "local";
+    await assertLoginAllowed(db, address, ip);
+    const [user] = await db.select().from(users).where(eq(users.email, address)).limit(1);
+    const ok = await verifyPassword(given, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) {
+      await recordLoginFailure(db, address, ip);
+      throw new ApiError("invalid_credentials", "Email or password is wrong.");
+    }
+    await clearLoginFailures(db, address);
+    await startSession(c, db, user.id);
+    return c.json({ user: userView(user) });
+  })
+  .post("/logout", async (c) => {
+    await endSession(c, database(c.env.DB));
+    return c.json({ ok: true });
+  });

@@ -1,0 +1,16 @@
+// /api/invites/:token: what an invite link offers (public: the token is the secret) and accepting it.
+import { Hono } from "hono";
+import { acceptInvite, findInvite } from "../accounts/invites.ts";
+import { requireUser } from "../auth/middleware.ts";
+import { database } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+
+export const invitesRoute = new Hono<AppEnv>()
+  .get("/:token", async (c) => {
+    const { invite, orgName } = await findInvite(database(c.env.DB), c.req.param("token"));
+    return c.json({ invite: { org_name: orgName, role: invite.role, expires_at: invite.expiresAt } });
+  })
+  .post("/:token/accept", requireUser, async (c) => {
+    const joined = await acceptInvite(database(c.env.DB), c.req.param("token"), c.var.user.id);
+    return c.json({ joined });
+  });

@@ -1,0 +1,121 @@
+// /api/orgs: orgs, their projects, members and roles, and invite links.
+import { and, count, eq, isNull, gt } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
+import { requireRole } from "../auth/access.ts";
+import { orgAccess, requireUser } from "../auth/middleware.ts";
+import { database } from "../db/client.ts";
+import { invites, orgMembers, orgs, projects, ROLES, users } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
+import { valid } from "../lib/validate.ts";
+
+const name = z.object({ name: z.string().trim().min(1).max(100) });
+const role = z.enum(ROLES);
+const inviteBody = z.object({
+  role: role.default("member"),
+  email: z.email().optional(),
+  expires_in_hours: z.number().int().min(1).max(24 * 30).default(72),
+});
+
+async function ownerCount(db: ReturnType<typeof database>, orgId: string) {
+  const [row] = await db.select({ n: count() }).from(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.role, "owner")));
+  return row?.n ?? 0;
+}
+
+export const orgsRoute = new Hono<AppEnv>()
+  .use(requireUser)
+  .get("/", async (c) => {
+    const rows = await database(c.env.DB)
+      .select({ id: orgs.id, name: orgs.name, role: orgMembers.role, created_at: orgs.createdAt })
+      .from(orgMembers)
+      .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
+      .where(eq(orgMembers.userId, c.var.user.id));
+    return c.json({ orgs: rows });
+  })
+  .post("/", valid("json", name), async (c) => {
+    const db = database(c.env.DB);
+    const { org, statements } = orgWithOwner(db, c.req.valid("json").name, c.var.user.id);
+    await db.batch(statements);
+    return c.json({ org: { ...org, role: "owner" } }, 201);
+  })
+  .get("/:org/projects", orgAccess("viewer", "see projects"), async (c) => {
+    const rows = await database(c.env.DB)
+      .select({ id: projects.id, name: projects.name, created_at: projects.createdAt })
+      .from(projects)
+      .where(eq(projects.orgId, c.req.param("org")))
+      .orderBy(projects.createdAt);
+    return c.json({ projects: rows });
+  })
+  .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", name), async (c) => {
+    const db = database(c.env.DB);
+    const { project, keys, statements } = await projectWithKeys(db, c.req.param("org"), c.req.valid("json").name);
+    await db.batch(statements);
+    return c.json({ project, keys }, 201);
+  })
+  .get("/:org/members", orgAccess("viewer", "see members"), async (c) => {
+    const rows = await database(c.env.DB)
+      .select({ user_id: users.id, email: users.email, name: users.name, role: orgMembers.role, joined_at: orgMembers.createdAt })
+      .from(orgMembers)
+      .innerJoin(users, eq(users.id, orgMembers.userId))
+      .where(eq(orgMembers.orgId, c.req.param("org")))
+      .orderBy(orgMembers.createdAt);
+    return c.json({ members: rows });
+  })
+  .patch("/:org/members/:user_id", orgAccess("admin", "change roles"), valid("json", z.object({ role })), async (c) => {
+    const db = database(c.env.DB);
+    const orgId = c.req.param("org");
+    const target = c.req.param("user_id");
+    const next = c.req.valid("json").role;
+    const [member] = await db.select().from(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    if (!member) throw new ApiError("not_found", "No such member.");
+    if (member.role === "owner" || next === "owner") requireRole(c.var.orgRole, "owner", "grant or take away ownership");
+    if (member.role === "owner" && next !== "owner" && (await ownerCount(db, orgId)) <= 1) {
+      throw new ApiError("conflict", "An org needs at least one owner; make someone else owner first.");
+    }
+    await db.update(orgMembers).set({ role: next }).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    return c.json({ member: { user_id: target, role: next } });
+  })
+  .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
+    const db = database(c.env.DB);
+    const orgId = c.req.param("org");
+    const target = c.req.param("user_id");
+    if (target !== c.var.user.id) requireRole(c.var.orgRole, "admin", "remove members");
+    const [member] = await db.select().from(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    if (!member) throw new ApiError("not_found", "No such member.");
+    if (member.role === "owner") {
+      if (target !== c.var.user.id) requireRole(c.var.orgRole, "owner", "remove an owner");
+      if ((await ownerCount(db, orgId)) <= 1) throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
+    }
+    await db.delete(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    return c.json({ ok: true });
+  })
+  .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {
+    const rows = await database(c.env.DB)
+      .select({ id: invites.id, role: invites.role, email: invites.email, created_at: invites.createdAt, expires_at: invites.expiresAt })
+      .from(invites)
+      .where(and(eq(invites.orgId, c.req.param("org")), isNull(invites.acceptedAt), gt(invites.expiresAt, Date.now())));
+    return c.json({ invites: rows });
+  })
+  .post("/:org/invites", orgAccess("admin", "invite people"), valid("json", inviteBody), async (c) => {
+    const body = c.req.valid("json");
+    if (body.role === "owner") requireRole(c.var.orgRole, "owner", "invite owners");
+    const token = randomToken(32);
+    const invite = {
+      id: newId("inv"), orgId: c.req.param("org"), tokenHash: await sha256Hex(token), role: body.role,
+      email: body.email ?? null, createdBy: c.var.user.id, expiresAt: Date.now() + body.expires_in_hours * 3_600_000,
+    };
+    await database(c.env.DB).insert(invites).values(invite);
+    const url = `${new URL(c.req.url).origin}/invite/${token}`;
+    return c.json({ invite: { id: invite.id, role: invite.role, email: invite.email, expires_at: invite.expiresAt, token, url } }, 201);
+  })
+  .delete("/:org/invites/:invite_id", orgAccess("admin", "revoke invites"), async (c) => {
+    const [gone] = await database(c.env.DB)
+      .delete(invites)
+      .where(and(eq(invites.id, c.req.param("invite_id")), eq(invites.orgId, c.req.param("org"))))
+      .returning({ id: invites.id });
+    if (!gone) throw new ApiError("not_found", "No such invite.");
+    return c.json({ ok: true });
+  });

@@ -1,0 +1,48 @@
+// Account helpers for tests: requests as a browser would send them (same-origin, cookies kept per user).
+import { env, SELF } from "cloudflare:test";
+import { app } from "../../src/app.ts";
+
+export const ORIGIN = "https://watchllm.test";
+
+export type Browser = { cookie: string; request: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response> };
+
+function requestInit(init: RequestInit & { json?: unknown } = {}, cookie = "") {
+  const headers = new Headers(init.headers);
+  if (init.json !== undefined) headers.set("Content-Type", "application/json");
+  if (cookie) headers.set("Cookie", cookie);
+  if (!headers.has("Origin")) headers.set("Origin", ORIGIN);
+  return { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body };
+}
+
+/** A cookie jar holding one session, sending same-origin requests through the real Worker. */
+export function browser(signupMode?: string): Browser {
+  const b: Browser = {
+    cookie: "",
+    async request(path, init) {
+      const req = new Request(ORIGIN + path, requestInit(init, b.cookie));
+      const res = signupMode ? await app.request(req, undefined, { ...env, SIGNUP_MODE: signupMode }) : await SELF.fetch(req);
+      const set = res.headers.get("Set-Cookie");
+      if (set) b.cookie = set.split(";")[0]!.endsWith("=") ? "" : set.split(";")[0]!;
+      return res;
+    },
+  };
+  return b;
+}
+
+let n = 0;
+export const uniqueEmail = (tag = "user") => `${tag}-${Date.now()}-${++n}@example.com`;
+
+export type SignedUp = {
+  user: { id: string; email: string; is_admin: boolean };
+  org: { id: string; name: string };
+  project: { id: string; name: string };
+  keys: { ingest: string; secret: string };
+};
+
+/** Signs a new user up (sign-up mode `open`) and returns the browser holding their session. */
+export async function signUp(name = "Ada", email = uniqueEmail(), password = "correct horse battery") {
+  const b = browser("open");
+  const res = await b.request("/api/auth/signup", { method: "POST", json: { email, password, name } });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+  return { browser: b, password, ...((await res.json()) as SignedUp) };
+}
