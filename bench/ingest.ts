@@ -88,7 +88,7 @@ executeSql([
 ], { persistTo: pipelineState });
 const d1Dir = join(pipelineState, "v3", "d1", "miniflare-D1DatabaseObject");
 const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), { readOnly: true });
-const server = await startDevServer({ port: 8799, persistTo: pipelineState, quiet: true });
+const server = await startDevServer({ port: 8799, persistTo: pipelineState, quiet: !process.env.BENCH_VERBOSE });
 let next = 0;
 start = performance.now();
 await Promise.all(Array.from({ length: 4 }, async () => {

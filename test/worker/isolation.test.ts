@@ -1,0 +1,118 @@
+// The outsider walk: two tenants with data; every route in the app's own route table is called as the outsider
+// (their cookie session, secret key, ingest key, or nothing) aimed at the victim's ids. Each answer must be
+// 401/403/404 and leak nothing; public routes must answer without the victim's data. A route added later joins
+// the walk by itself; a path parameter the walk doesn't know fails it until a victim value is added below.
+import { createExecutionContext, createMessageBatch, env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app.ts";
+import worker from "../../src/index.ts";
+import { validateEvents } from "../../src/ingest/validate.ts";
+import { browser, signUp, type SignedUp } from "./account-fixtures.ts";
+
+type Tenant = Awaited<ReturnType<typeof signUp>>;
+
+/** Routes anyone may call; they must still not reveal the victim's data. */
+const PUBLIC = new Set([
+  "GET /api/health", "POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/logout",
+  "GET /api/me", "GET /api/orgs", "POST /api/orgs", "POST /api/v1/events", "GET /api/invites/:token",
+]);
+
+const SECRET_MARKER = `victim-secret-${crypto.randomUUID()}`;
+let victim: Tenant;
+let outsider: Tenant;
+let victimIds: Record<string, string>;
+
+async function seedVictimData(v: SignedUp) {
+  const events = validateEvents([
+    { event_id: "victim-root", trace_id: "victim-trace", type: "span", name: "victim agent", timestamp: 1_764_000_000_000, duration_ms: 500,
+      body: { input: SECRET_MARKER }, context: { user_id: "victim-end-user", session_id: "victim-session" } },
+    { event_id: "victim-llm", trace_id: "victim-trace", parent_event_id: "victim-root", type: "model_response", name: "chat", model: "gpt-4o",
+      timestamp: 1_764_000_000_100, usage: { input_tokens: 10, output_tokens: 5 }, body: { output: SECRET_MARKER }, context: { user_id: "victim-end-user", session_id: "victim-session" } },
+  ]).events;
+  const batch = createMessageBatch("watchllm-events", [{ id: "seed", timestamp: Date.now(), attempts: 1, body: { project_id: v.project.id, received_at: 1, events } }]);
+  await worker.queue(batch, env, createExecutionContext());
+}
+
+beforeAll(async () => {
+  victim = await signUp("Victim");
+  outsider = await signUp("Outsider");
+  await seedVictimData(victim);
+  const inviteRes = await victim.browser.request(`/api/orgs/${victim.org.id}/invites`, { method: "POST", json: { role: "admin" } });
+  const { invite } = (await inviteRes.json()) as { invite: { id: string } };
+  const [key] = ((await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as { keys: Array<{ id: string }> }).keys;
+  victimIds = {
+    org: victim.org.id, project: victim.project.id, trace_id: "victim-trace", event_id: "victim-root",
+    session_id: "victim-session", user_id: victim.user.id, key_id: key!.id, invite_id: invite.id,
+    token: "not-a-real-invite-token",
+  };
+});
+
+/** Strings only the victim's data contains: none may appear in an answer to the outsider. */
+const leaks = () => [SECRET_MARKER, victim.user.email, victim.org.name, "victim agent", "victim-end-user", victim.keys.secret, victim.keys.ingest];
+
+/** Every route once; logout last, since it (rightly) ends the outsider's session. */
+function routeTable() {
+  const seen = new Set<string>();
+  const isLogout = (r: { path: string }) => Number(r.path === "/api/auth/logout");
+  return app.routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => ({ method: r.method, path: r.path }))
+    .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
+    .sort((a, b) => isLogout(a) - isLogout(b));
+}
+
+function fill(path: string) {
+  return path.replace(/:([a-z_]+)/g, (_, name: string) => {
+    const value = name === "user_id" && path.startsWith("/api/v1/users") ? "victim-end-user" : victimIds[name];
+    if (!value) throw new Error(`The outsider walk has no victim value for :${name} in ${path}; add one in isolation.test.ts`);
+    return encodeURIComponent(value);
+  });
+}
+
+const BODY = { name: "x", role: "owner", kind: "secret", email: "intruder@example.com", password: "password123", events: [] };
+
+describe("tenant isolation: the outsider walk", () => {
+  it("covers every route of the app", () => {
+    const table = routeTable();
+    expect(table.length).toBeGreaterThan(15);
+    for (const r of table) expect(() => fill(r.path)).not.toThrow();
+  });
+
+  const credentials = ["session", "secret key", "ingest key", "nothing"] as const;
+  for (const as of credentials) {
+    it(`refuses the outsider's ${as} on every victim resource`, async () => {
+      const failures: string[] = [];
+      for (const route of routeTable()) {
+        const url = `${fill(route.path)}?project_id=${victimIds.project}&a=${victimIds.trace_id}&b=${victimIds.trace_id}`;
+        const headers: Record<string, string> = { "X-WatchLLM-Project": victimIds.project! };
+        const b = browser();
+        if (as === "session") b.cookie = outsider.browser.cookie;
+        if (as === "secret key") headers.Authorization = `Bearer ${outsider.keys.secret}`;
+        if (as === "ingest key") headers.Authorization = `Bearer ${outsider.keys.ingest}`;
+        const hasBody = !["GET", "HEAD", "DELETE"].includes(route.method);
+        const res = await b.request(url, { method: route.method, headers, ...(hasBody ? { json: BODY } : {}) });
+        const text = await res.text();
+        const label = `${route.method} ${route.path} as ${as} → ${res.status}`;
+        const leaked = leaks().filter((s) => text.includes(s));
+        if (leaked.length) failures.push(`${label} leaked ${leaked.join(", ")}`);
+        // A signed-in outsider must be refused for who they are (403/404), not for being signed out.
+        const refusals = as === "session" ? [403, 404] : [401, 403, 404];
+        if (!PUBLIC.has(`${route.method} ${route.path}`) && !refusals.includes(res.status)) failures.push(`${label}: ${text.slice(0, 200)}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+
+  it("left the victim's org, members, keys, invites and data untouched", async () => {
+    const members = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/members`)).json()) as { members: unknown[] };
+    expect(members.members).toHaveLength(1);
+    const keys = (await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as { keys: Array<{ revoked_at: unknown }> };
+    expect(keys.keys.every((k) => k.revoked_at === null)).toBe(true);
+    const invites = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/invites`)).json()) as { invites: unknown[] };
+    expect(invites.invites).toHaveLength(1);
+    const projects = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/projects`)).json()) as { projects: unknown[] };
+    expect(projects.projects).toHaveLength(1);
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").bind(victim.project.id).first<{ n: number }>())!;
+    expect(n).toBe(2);
+  });
+});
