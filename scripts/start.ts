@@ -15,7 +15,8 @@ step("Ensuring the demo org, project and keys exist");
 const demo = await ensureDemoAccount();
 
 step(`Starting wrangler dev on 127.0.0.1:${port}`);
-const server = await startDevServer({ port });
+// Local instances let anyone sign up (self-hosted deployments default to invite-only; see README).
+const server = await startDevServer({ port, vars: { SIGNUP_MODE: "open" } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.stop().then(() => process.exit(0)));
 server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
 
@@ -25,6 +26,7 @@ const event = JSON.stringify({
 console.log(`
 \x1b[1mWatchLLM is running.\x1b[0m
   Dashboard: ${server.base}/
+  Login:     ${demo.email} / ${demo.password}
 
 WATCHLLM_INGEST_KEY=${demo.ingestKey}
 WATCHLLM_SECRET_KEY=${demo.secretKey}
