@@ -1,6 +1,7 @@
 // `npm start`: build the dashboard, migrate and seed local D1, then run the real Worker with `wrangler dev`.
 import { execFileSync } from "node:child_process";
 import { ensureDemoAccount } from "./demo-account.ts";
+import { loadDemoData } from "./demo-data.ts";
 import { startDevServer } from "./dev-server.ts";
 import { applyMigrations } from "./local-d1.ts";
 
@@ -19,6 +20,10 @@ step(`Starting wrangler dev on 127.0.0.1:${port}`);
 const server = await startDevServer({ port, vars: { SIGNUP_MODE: "open" } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.stop().then(() => process.exit(0)));
 server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
+
+step("Loading demo traces (idempotent: a second start adds nothing)");
+const loaded = await loadDemoData(server.base, demo.ingestKey);
+step(`Sent ${loaded} demo events through the ingest API`);
 
 const event = JSON.stringify({
   events: [{ event_id: crypto.randomUUID(), trace_id: crypto.randomUUID(), type: "log", name: "hello", timestamp: Date.now(), body: { message: "first event" } }],
