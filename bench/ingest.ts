@@ -9,7 +9,7 @@ import { packMessages, type QueueMessage } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { writeMessages } from "../src/ingest/write.ts";
 import { startDevServer } from "../scripts/dev-server.ts";
-import { applyMigrations, executeSql, literal } from "../scripts/local-d1.ts";
+import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
 import { generateTrace, rng, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
@@ -84,7 +84,7 @@ const k = await keyRow("prj_bench", "ingest", key, "bench", "key_bench");
 executeSql([
   "INSERT INTO orgs (id, name) VALUES ('org_bench', 'bench')",
   "INSERT INTO projects (id, org_id, name) VALUES ('prj_bench', 'org_bench', 'bench')",
-  `INSERT INTO api_keys (id, project_id, kind, name, key_hash, prefix) VALUES (${[k.id, k.projectId, k.kind, k.name, k.keyHash, k.prefix].map(literal).join(", ")})`,
+  keyInsertSql(k),
 ], { persistTo: pipelineState });
 const d1Dir = join(pipelineState, "v3", "d1", "miniflare-D1DatabaseObject");
 const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), { readOnly: true });

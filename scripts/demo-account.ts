@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { keyRow } from "../src/auth/keys.ts";
 import { hashPassword } from "../src/auth/passwords.ts";
 import { randomToken } from "../src/lib/ids.ts";
-import { executeSql, literal } from "./local-d1.ts";
+import { executeSql, keyInsertSql, literal } from "./local-d1.ts";
 
 const FILE = ".watchllm/demo.json";
 
@@ -41,11 +41,7 @@ export async function ensureDemoAccount(): Promise<DemoAccount> {
     `INSERT OR IGNORE INTO orgs (id, name) VALUES (${literal(account.orgId)}, 'Demo org')`,
     `INSERT OR IGNORE INTO org_members (org_id, user_id, role) VALUES (${literal(account.orgId)}, 'usr_demo', 'owner')`,
     `INSERT OR IGNORE INTO projects (id, org_id, name) VALUES (${literal(account.projectId)}, ${literal(account.orgId)}, 'Demo project')`,
-    ...keys.map(
-      (k) =>
-        `INSERT INTO api_keys (id, project_id, kind, name, key_hash, prefix) VALUES (${[k.id, k.projectId, k.kind, k.name, k.keyHash, k.prefix].map(literal).join(", ")}) ` +
-        `ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, prefix = excluded.prefix, revoked_at = NULL`,
-    ),
+    ...keys.map(keyInsertSql),
   ]);
   return account;
 }

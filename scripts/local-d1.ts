@@ -30,3 +30,11 @@ export function executeSql(statements: string[], where?: LocalTarget) {
   writeFileSync(file, statements.join(";\n") + ";\n");
   wrangler(["d1", "execute", "DB", "--local", "--file", file, ...target(where)]);
 }
+
+/** The INSERT for a key row made by `keyRow()` (src/auth/keys.ts); re-seeding refreshes its hash and un-revokes it. */
+export function keyInsertSql(k: { id: string; projectId: string; kind: string; name: string; keyHash: string; prefix: string }) {
+  return (
+    `INSERT INTO api_keys (id, project_id, kind, name, key_hash, prefix) VALUES (${[k.id, k.projectId, k.kind, k.name, k.keyHash, k.prefix].map(literal).join(", ")}) ` +
+    `ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, prefix = excluded.prefix, revoked_at = NULL`
+  );
+}
