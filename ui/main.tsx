@@ -1,12 +1,7 @@
 import { render } from "preact";
+import { App } from "./App.tsx";
+import { loadMe } from "./state/session.ts";
+import "./styles.css";
 
-function App() {
-  return (
-    <main style={{ fontFamily: "system-ui, sans-serif", padding: "2rem" }}>
-      <h1>WatchLLM</h1>
-      <p>Your LLM traces will appear here.</p>
-    </main>
-  );
-}
-
+void loadMe();
 render(<App />, document.getElementById("app")!);

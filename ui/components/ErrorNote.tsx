@@ -1,0 +1,3 @@
+export function ErrorNote({ error }: { error: string | null }) {
+  return error ? <p class="error" role="alert">{error}</p> : null;
+}

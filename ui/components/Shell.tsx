@@ -1,0 +1,44 @@
+// The app frame: brand, project switcher, nav, user menu; the page goes in the middle.
+import type { ComponentChildren } from "preact";
+import { api } from "../api.ts";
+import { navigate } from "../state/router.ts";
+import { allProjects, me } from "../state/session.ts";
+import { Link } from "./Link.tsx";
+
+const SECTIONS = ["traces", "sessions", "users", "costs", "settings"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export function Shell({ project, section, children }: { project: string; section: Section; children: ComponentChildren }) {
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href="/" aria-label="WatchLLM home">◉ WatchLLM</a>
+        <label class="switcher">
+          <span class="sr-only">Project</span>
+          <select value={project} onChange={(e) => navigate(`/p/${(e.target as HTMLSelectElement).value}/${section}`)}>
+            {allProjects.value.map((p) => (
+              <option value={p.id} key={p.id}>{p.org.name} / {p.name}</option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          class="link"
+          onClick={async () => {
+            await api("/api/auth/logout", { json: {} });
+            me.value = null;
+            navigate("/login");
+          }}
+        >
+          Log out
+        </button>
+      </header>
+      <nav class="tabs" aria-label="Sections">
+        {SECTIONS.map((s) => (
+          <Link key={s} href={`/p/${project}/${s}`}>{s[0]!.toUpperCase() + s.slice(1)}</Link>
+        ))}
+      </nav>
+      <main class="page">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+// Sign-up and login (one form, two modes). After sign-up the new project's keys are remembered for onboarding.
+import { useSignal } from "@preact/signals";
+import { api, ApiError } from "../api.ts";
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { Link } from "../components/Link.tsx";
+import { navigate } from "../state/router.ts";
+import { loadMe, rememberKey } from "../state/session.ts";
+
+type SignupAnswer = { project: { id: string }; keys: { ingest: string; secret: string } };
+
+export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteToken?: string }) {
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as Record<string, string>;
+    busy.value = true;
+    error.value = null;
+    try {
+      if (mode === "signup") {
+        const res = await api<SignupAnswer>("/api/auth/signup", { json: { ...form, invite_token: inviteToken } });
+        rememberKey(res.project.id, "ingest", res.keys.ingest);
+        rememberKey(res.project.id, "secret", res.keys.secret);
+        await loadMe();
+        navigate(`/p/${res.project.id}/traces`);
+      } else {
+        await api("/api/auth/login", { json: form });
+        await loadMe();
+        navigate("/");
+      }
+    } catch (err) {
+      error.value = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <main class="auth">
+      <h1>◉ WatchLLM</h1>
+      <form class="card" onSubmit={submit}>
+        <h2>{mode === "signup" ? "Create your account" : "Log in"}</h2>
+        {mode === "signup" && (
+          <label>Name<input name="name" autoComplete="name" required /></label>
+        )}
+        <label>Email<input name="email" type="email" autoComplete="email" required /></label>
+        <label>
+          Password
+          <input name="password" type="password" minLength={mode === "signup" ? 8 : 1} required autoComplete={mode === "signup" ? "new-password" : "current-password"} />
+        </label>
+        <ErrorNote error={error.value} />
+        <button type="submit" class="primary" disabled={busy.value}>{mode === "signup" ? "Sign up" : "Log in"}</button>
+        <p class="muted">
+          {mode === "signup" ? <>Have an account? <Link href="/login">Log in</Link></> : <>New here? <Link href="/signup">Create an account</Link></>}
+        </p>
+      </form>
+    </main>
+  );
+}
