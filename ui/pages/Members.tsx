@@ -71,7 +71,7 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
               await load();
             });
           }}>
-            <label>Role<select name="role" defaultValue="member">{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}</select></label>
+            <label>Role<select name="role">{ROLES.map((r) => <option key={r} value={r} selected={r === "member"}>{r}</option>)}</select></label>
             <button type="submit" class="primary">Create invite link</button>
           </form>
           {link.value && <div class="notice" data-testid="invite-link"><p>Single-use link, valid 72 hours:</p><Copy value={link.value} label="Invite link" /></div>}

@@ -1,0 +1,62 @@
+// `npm run screenshots`: a scratch instance with a demo account and data, every page at 1280 and 375 px in light
+// and dark, written to docs/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launch } from "../test/ui/browser.ts";
+import { loadDemoData } from "./demo-data.ts";
+import { startDevServer } from "./dev-server.ts";
+import { applyMigrations } from "./local-d1.ts";
+
+const out = "docs/screenshots";
+mkdirSync(out, { recursive: true });
+const state = mkdtempSync(join(tmpdir(), "watchllm-shots-"));
+applyMigrations({ persistTo: state });
+const server = await startDevServer({ port: 8792, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
+const browser = await launch();
+try {
+  // One account with data (for the app pages) and one without (for onboarding).
+  const signup = async (name: string) => {
+    const res = await fetch(`${server.base}/api/auth/signup`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: server.base },
+      body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}@example.com`, password: "screenshots!" }),
+    });
+    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+    const body = (await res.json()) as { project: { id: string }; keys: { ingest: string } };
+    return { cookie, ...body };
+  };
+  const full = await signup("Demo");
+  await loadDemoData(server.base, full.keys.ingest);
+  const empty = await signup("Newcomer");
+  await new Promise((r) => setTimeout(r, 2500)); // let the queue deliver
+
+  const pages: Array<[string, string, string | null]> = [
+    ["login", "/login", null],
+    ["signup", "/signup", null],
+    ["onboarding", `/p/${empty.project.id}/traces`, empty.cookie],
+    ["traces", `/p/${full.project.id}/traces`, full.cookie],
+    ["settings", `/p/${full.project.id}/settings`, full.cookie],
+  ];
+  for (const scheme of ["light", "dark"] as const) {
+    for (const width of [1280, 375]) {
+      for (const [name, path, cookie] of pages) {
+        const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme });
+        if (cookie) {
+          const [k, v] = cookie.split("=");
+          await context.addCookies([{ name: k!, value: v!, url: server.base }]);
+        }
+        const page = await context.newPage();
+        await page.goto(server.base + path);
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: join(out, `${name}-${width}-${scheme}.png`), fullPage: true });
+        await context.close();
+      }
+    }
+  }
+  console.log(`wrote ${pages.length * 4} screenshots to ${out}/`);
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(state, { recursive: true, force: true });
+}
