@@ -102,6 +102,8 @@ export const traces = sqliteTable(
     rootRank: integer("root_rank").notNull(),
     /** JSON array of distinct model names, sorted. */
     models: text("models").notNull().default("[]"),
+    /** JSON array of the distinct `context.tags` of the trace's events, sorted. */
+    tags: text("tags").notNull().default("[]"),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     cachedInputTokens: integer("cached_input_tokens").notNull().default(0),
@@ -111,7 +113,17 @@ export const traces = sqliteTable(
     sessionId: text("session_id"),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.traceId] }), index("traces_project_start").on(t.projectId, t.startTs)],
+  // One index per sort of the trace list, ending in trace_id so keyset pages need no temporary sort; user and session
+  // lookups start from their own index.
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.traceId] }),
+    index("traces_project_start").on(t.projectId, t.startTs, t.traceId),
+    index("traces_project_duration").on(t.projectId, t.durationMs, t.traceId),
+    index("traces_project_cost").on(t.projectId, t.totalCost, t.traceId),
+    index("traces_project_spans").on(t.projectId, t.spanCount, t.traceId),
+    index("traces_project_user").on(t.projectId, t.userId, t.startTs),
+    index("traces_project_session").on(t.projectId, t.sessionId, t.startTs),
+  ],
 );
 
 export const users = sqliteTable("users", {

@@ -8,7 +8,7 @@ const BETTER_ROOT = `(excluded.root_rank > traces.root_rank OR (excluded.root_ra
 
 const pick = (column: string) => `iif(${BETTER_ROOT}, excluded.${column}, traces.${column})`;
 
-const sortedModels = (from: string) => `(SELECT json_group_array(value) FROM (SELECT value FROM ${from} ORDER BY value))`;
+const sortedSet = (from: string) => `(SELECT json_group_array(value) FROM (SELECT value FROM ${from} ORDER BY value))`;
 
 /**
  * Parameters: ?1 a JSON array of [project_id, event_id] for the rows the write may have inserted, ?2 the write's
@@ -31,15 +31,17 @@ export const SUMMARY_UPSERT_SQL = `
         json_group_array(DISTINCT model) FILTER (WHERE model IS NOT NULL) AS models,
         coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
         coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens, total(cost_usd) AS total_cost,
-        max(user_id) AS user_id, max(session_id) AS session_id
-      FROM new GROUP BY project_id, trace_id
+        max(user_id) AS user_id, max(session_id) AS session_id,
+        (SELECT json_group_array(DISTINCT t.value) FROM new n, json_each(n.context, '$.tags') t
+          WHERE n.project_id = g.project_id AND n.trace_id = g.trace_id) AS tags
+      FROM new g GROUP BY project_id, trace_id
     )
     INSERT INTO traces (project_id, trace_id, start_ts, end_ts, duration_ms, span_count, error_count, status,
-      root_event_id, root_name, root_ts, root_rank, models, input_tokens, output_tokens, cached_input_tokens,
+      root_event_id, root_name, root_ts, root_rank, models, tags, input_tokens, output_tokens, cached_input_tokens,
       total_tokens, total_cost, user_id, session_id, updated_at)
     SELECT a.project_id, a.trace_id, a.start_ts, a.end_ts, a.end_ts - a.start_ts, a.span_count, a.error_count,
       iif(a.error_count > 0, 'error', 'ok'), r.event_id, r.name, r.ts, r.root_rank,
-      ${sortedModels("json_each(a.models)")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
+      ${sortedSet("json_each(a.models)")}, ${sortedSet("json_each(a.tags)")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
       a.input_tokens + a.output_tokens, a.total_cost, a.user_id, a.session_id, ?3
     FROM agg a JOIN ranked r ON r.project_id = a.project_id AND r.trace_id = a.trace_id AND r.rn = 1
     WHERE true
@@ -54,7 +56,8 @@ export const SUMMARY_UPSERT_SQL = `
       root_name = ${pick("root_name")},
       root_ts = ${pick("root_ts")},
       root_rank = ${pick("root_rank")},
-      models = ${sortedModels("json_each(traces.models) UNION SELECT value FROM json_each(excluded.models)")},
+      models = ${sortedSet("json_each(traces.models) UNION SELECT value FROM json_each(excluded.models)")},
+      tags = ${sortedSet("json_each(traces.tags) UNION SELECT value FROM json_each(excluded.tags)")},
       input_tokens = traces.input_tokens + excluded.input_tokens,
       output_tokens = traces.output_tokens + excluded.output_tokens,
       cached_input_tokens = traces.cached_input_tokens + excluded.cached_input_tokens,

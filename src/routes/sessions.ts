@@ -1,5 +1,4 @@
-// /api/v1/sessions: placeholder, being built for issue 5.
-import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
+// /api/v1/sessions: sessions (traces grouped by session_id) with totals, and one session's traces in order.
+import { groupRoute } from "./trace-groups.ts";
 
-export const sessionsRoute = new Hono<AppEnv>();
+export const sessionsRoute = groupRoute("session");

@@ -1,5 +1,70 @@
-// /api/v1/traces: placeholder, being built for issue 5.
+// /api/v1/traces: the trace list, one trace as a tree, one event, exports and compare. Secret key or session.
 import { Hono } from "hono";
+import { etag } from "hono/etag";
+import { z } from "zod";
+import { projectAccess } from "../auth/middleware.ts";
+import { database, type Database } from "../db/client.ts";
+import { findEvent, findTrace, fullEventsQuery, TREE_INLINE_BODY_BYTES, TREE_INLINE_MAX_EVENTS, treeEventsQuery } from "../db/queries/trace-events.ts";
+import { TRACE_SORTS, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
+import { paginate } from "../lib/cursor.ts";
+import { ApiError } from "../lib/errors.ts";
+import { valid } from "../lib/validate.ts";
+import { VERSION } from "../lib/version.ts";
+import { compareTraces } from "../traces/compare.ts";
+import { traceHar, traceJson } from "../traces/export.ts";
+import { buildTree } from "../traces/tree.ts";
+import { eventView, traceSummary, treeEventView } from "../traces/views.ts";
 
-export const tracesRoute = new Hono<AppEnv>();
+const traceId = z.string().min(1).max(128);
+
+async function requireTrace(db: Database, projectId: string, id: string) {
+  const trace = await findTrace(db, projectId, id);
+  if (!trace) throw new ApiError("not_found", "No such trace.", { trace_id: id });
+  return trace;
+}
+
+/** A trace's events as a depth-first tree; bodies inlined up to `inlineBytes`. */
+async function traceTree(db: Database, projectId: string, id: string, inlineBytes?: number) {
+  const trace = await requireTrace(db, projectId, id);
+  const inline = inlineBytes ?? (trace.spanCount > TREE_INLINE_MAX_EVENTS ? 0 : TREE_INLINE_BODY_BYTES);
+  return { trace: traceSummary(trace), tree: buildTree(await treeEventsQuery(db, projectId, id, inline)) };
+}
+
+const attachment = (id: string, extension: string) => `attachment; filename="watchllm-trace-${id.replace(/[^\w.-]/g, "_")}.${extension}"`;
+
+export const tracesRoute = new Hono<AppEnv>()
+  .use(projectAccess("viewer", "read traces"), etag())
+  .get("/", valid("query", traceListParams), async (c) => {
+    const params = c.req.valid("query");
+    const rows = await traceListQuery(database(c.env.DB), c.var.project.projectId, params);
+    const sortColumn = { start_time: "startTs", duration: "durationMs", cost: "totalCost", span_count: "spanCount" } as const satisfies Record<keyof typeof TRACE_SORTS, string>;
+    const page = paginate(rows, params.limit, (t) => [t[sortColumn[params.sort]], t.traceId]);
+    return c.json({ traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
+  })
+  .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
+    const { a, b } = c.req.valid("query");
+    const db = database(c.env.DB);
+    const { projectId } = c.var.project;
+    const [left, right] = await Promise.all([traceTree(db, projectId, a, 0), traceTree(db, projectId, b, 0)]);
+    return c.json(compareTraces(left, right));
+  })
+  .get("/:trace_id", async (c) => {
+    const { trace, tree } = await traceTree(database(c.env.DB), c.var.project.projectId, c.req.param("trace_id"));
+    return c.json({ trace, events: tree.map(treeEventView) });
+  })
+  .get("/:trace_id/events/:event_id", async (c) => {
+    const row = await findEvent(database(c.env.DB), c.var.project.projectId, c.req.param("trace_id"), c.req.param("event_id"));
+    if (!row) throw new ApiError("not_found", "No such event in this trace.");
+    return c.json({ event: eventView(row) });
+  })
+  .get("/:trace_id/export", valid("query", z.object({ format: z.enum(["json", "har"]).default("json") })), async (c) => {
+    const db = database(c.env.DB);
+    const { projectId } = c.var.project;
+    const id = c.req.param("trace_id");
+    const trace = traceSummary(await requireTrace(db, projectId, id));
+    const events = (await fullEventsQuery(db, projectId, id)).map(eventView);
+    const { format } = c.req.valid("query");
+    c.header("Content-Disposition", attachment(id, format));
+    return c.json(format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events));
+  });

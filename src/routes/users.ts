@@ -1,5 +1,4 @@
-// /api/v1/users: placeholder, being built for issue 5.
-import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
+// /api/v1/users: end users (traces grouped by user_id) with totals and last seen, and one user's traces.
+import { groupRoute } from "./trace-groups.ts";
 
-export const usersRoute = new Hono<AppEnv>();
+export const usersRoute = groupRoute("user");

@@ -1,8 +1,10 @@
 // Shared test fixtures: a project with keys, event builders, HTTP helpers and a poll-until helper.
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, SELF } from "cloudflare:test";
 import { mintKey } from "../../src/auth/keys.ts";
 import { database } from "../../src/db/client.ts";
 import { apiKeys, orgs, projects } from "../../src/db/schema.ts";
+import worker from "../../src/index.ts";
+import { validateEvents } from "../../src/ingest/validate.ts";
 import { newId } from "../../src/lib/ids.ts";
 
 export const db = database(env.DB);
@@ -61,4 +63,24 @@ export async function storedEvents(projectId: string) {
     .bind(projectId)
     .all<Record<string, unknown>>();
   return results;
+}
+
+/** Hands wire events straight to the real queue consumer (as one delivery of ≤ 100-event messages) and waits for it. */
+export async function deliver(projectId: string, wire: Array<Record<string, unknown>>) {
+  const { events, rejected } = validateEvents(wire);
+  if (rejected.length) throw new Error(`fixture events rejected: ${JSON.stringify(rejected)}`);
+  const messages = [];
+  for (let i = 0; i < events.length; i += 100) {
+    messages.push({ id: `m${i}`, timestamp: Date.now(), attempts: 1, body: { project_id: projectId, received_at: Date.now(), events: events.slice(i, i + 100) } });
+  }
+  for (let i = 0; i < messages.length; i += 100) {
+    await worker.queue(createMessageBatch("watchllm-events", messages.slice(i, i + 100)), env, createExecutionContext());
+  }
+}
+
+/** GET a read route with the project's secret key; returns status, headers and parsed JSON. */
+export async function read<T = Record<string, any>>(path: string, key: string, headers: Record<string, string> = {}) {
+  const res = await SELF.fetch(`https://watchllm.test${path}`, { headers: { Authorization: `Bearer ${key}`, ...headers } });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
 }

@@ -1,0 +1,49 @@
+// Sessions and users: trace summaries grouped by session_id or user_id (each read from its own index), newest
+// activity first, keyset pages over (last_seen, id).
+import { and, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum, count } from "drizzle-orm";
+import { z } from "zod";
+import { decodeCursor } from "../../lib/cursor.ts";
+import { limitParam, pageParams } from "../../lib/query-params.ts";
+import type { Database } from "../client.ts";
+import { traces } from "../schema.ts";
+
+export const GROUP_KEYS = { session: traces.sessionId, user: traces.userId } as const;
+export type GroupBy = keyof typeof GROUP_KEYS;
+
+export const groupListParams = z.object({ ...pageParams, limit: limitParam(50, 200), user_id: z.string().max(256).optional() });
+export type GroupListParams = z.infer<typeof groupListParams>;
+
+export function groupQuery(db: Database, projectId: string, by: GroupBy, p: GroupListParams & { id?: string }) {
+  const key = GROUP_KEYS[by];
+  const lastSeen = max(traces.endTs);
+  const query = db
+    .select({
+      id: sql<string>`${key}`,
+      userId: max(traces.userId),
+      traceCount: count(),
+      sessionCount: countDistinct(traces.sessionId),
+      firstSeen: min(traces.startTs),
+      lastSeen,
+      totalTokens: sum(traces.totalTokens).mapWith(Number),
+      totalCost: sum(traces.totalCost).mapWith(Number),
+      errorCount: sum(traces.errorCount).mapWith(Number),
+    })
+    .from(traces)
+    .where(
+      and(
+        eq(traces.projectId, projectId),
+        p.id !== undefined ? eq(key, p.id) : isNotNull(key),
+        p.from !== undefined ? gte(traces.startTs, p.from) : undefined,
+        p.to !== undefined ? lt(traces.startTs, p.to) : undefined,
+        p.user_id !== undefined ? eq(traces.userId, p.user_id) : undefined,
+      ),
+    )
+    .groupBy(key);
+  const [seen, id] = p.cursor ? decodeCursor(p.cursor) : [];
+  return query
+    .having(p.cursor ? sql`(${lastSeen}, ${key}) < (${seen}, ${id})` : undefined)
+    .orderBy(desc(lastSeen), desc(key))
+    .limit(p.limit + 1);
+}
+
+export type GroupRow = Awaited<ReturnType<typeof groupQuery>>[number];

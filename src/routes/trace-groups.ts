@@ -1,0 +1,41 @@
+// The shared shape of /api/v1/sessions and /api/v1/users: a list of groups with totals, and one group's traces.
+import { Hono } from "hono";
+import { etag } from "hono/etag";
+import { z } from "zod";
+import { projectAccess } from "../auth/middleware.ts";
+import { database } from "../db/client.ts";
+import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
+import { traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import type { AppEnv } from "../env.ts";
+import { paginate } from "../lib/cursor.ts";
+import { ApiError } from "../lib/errors.ts";
+import { limitParam } from "../lib/query-params.ts";
+import { valid } from "../lib/validate.ts";
+import { groupView, traceSummary } from "../traces/views.ts";
+
+const detailParams = z.object({ limit: limitParam(100, 500), cursor: z.string().max(512).optional() });
+
+export function groupRoute(by: GroupBy) {
+  const plural = `${by}s` as const;
+  const param = `${by}_id` as const;
+  return new Hono<AppEnv>()
+    .use(projectAccess("viewer", `read ${plural}`), etag())
+    .get("/", valid("query", groupListParams), async (c) => {
+      const params = c.req.valid("query");
+      const rows = await groupQuery(database(c.env.DB), c.var.project.projectId, by, params);
+      const page = paginate(rows, params.limit, (g) => [g.lastSeen, g.id]);
+      return c.json({ [plural]: page.items.map((g) => groupView(by, g)), next_cursor: page.next_cursor });
+    })
+    .get(`/:${param}`, valid("query", detailParams), async (c) => {
+      const db = database(c.env.DB);
+      const { projectId } = c.var.project;
+      const id = c.req.param(param)!;
+      const [group] = await groupQuery(db, projectId, by, { id, limit: 1 });
+      if (!group) throw new ApiError("not_found", `No such ${by}.`, { [param]: id });
+      // A session reads in order (oldest first); a user's activity newest first.
+      const { limit, cursor } = c.req.valid("query");
+      const list = traceListParams.parse({ [param]: id, limit, cursor, order: by === "session" ? "asc" : "desc" });
+      const page = paginate(await traceListQuery(db, projectId, list), limit, (t) => [t.startTs, t.traceId]);
+      return c.json({ [by]: groupView(by, group), traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
+    });
+}

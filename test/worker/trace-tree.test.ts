@@ -1,0 +1,100 @@
+// GET /api/v1/traces/:trace_id and /events/:event_id: depth-first tree, orphans, duplicates, cycles, deep and wide
+// traces, body inlining limits.
+import { beforeAll, describe, expect, it } from "vitest";
+import { TREE_INLINE_BODY_BYTES } from "../../src/db/queries/trace-events.ts";
+import { createProject, deliver, postEvents, read, waitFor } from "./fixtures.ts";
+
+type TreeEvent = { event_id: string; name: string; parent_event_id: string | null; depth: number; child_count: number; orphan: boolean; cycle: boolean; type: string; body: unknown; body_truncated: boolean; preview: string | null };
+type Tree = { trace: { trace_id: string; span_count: number }; events: TreeEvent[] };
+
+const T0 = 1_764_000_000_000;
+let project: Awaited<ReturnType<typeof createProject>>;
+/** Event ids are unique per project, so each is prefixed with its trace; `name` keeps the short id. */
+const ev = (trace_id: string, id: string, parent: string | null, at: number, extra: Record<string, unknown> = {}) =>
+  ({ trace_id, event_id: `${trace_id}:${id}`, parent_event_id: parent && `${trace_id}:${parent}`, type: "span", name: id, timestamp: T0 + at, duration_ms: 5, ...extra });
+const tree = (id: string) => read<Tree>(`/api/v1/traces/${id}`, project.secretKey);
+const shape = (t: Tree) => t.events.map((e) => `${"  ".repeat(e.depth)}${e.name}${e.orphan ? " orphan" : ""}${e.cycle ? " cycle" : ""}`);
+
+beforeAll(async () => {
+  project = await createProject("tree");
+});
+
+describe("GET /api/v1/traces/:trace_id", () => {
+  it("returns events depth-first with depth, siblings by timestamp, orphans at the root level", async () => {
+    await deliver(project.projectId, [
+      ev("t1", "root", null, 0),
+      ev("t1", "b", "root", 20), ev("t1", "a", "root", 10), ev("t1", "a2", "a", 11), ev("t1", "a1", "a", 11),
+      ev("t1", "lost", "never-arrived", 5),
+    ]);
+    const { status, body } = await tree("t1");
+    expect(status).toBe(200);
+    expect(shape(body)).toEqual(["root", "  a", "    a1", "    a2", "  b", "lost orphan"]);
+    expect(body.events.find((e) => e.name === "a")).toMatchObject({ child_count: 2, parent_event_id: "t1:root" });
+  });
+
+  it("collapses duplicate deliveries of an event", async () => {
+    const batch = [ev("t2", "root", null, 0), ev("t2", "child", "root", 1)];
+    await deliver(project.projectId, batch);
+    await deliver(project.projectId, batch);
+    expect((await postEvents({ events: batch }, { key: project.ingestKey })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 300));
+    const { body } = await tree("t2");
+    expect(shape(body)).toEqual(["root", "  child"]);
+    expect(body.trace.span_count).toBe(2);
+  });
+
+  it("breaks parent cycles at their earliest event and flags it", async () => {
+    await deliver(project.projectId, [
+      ev("t3", "root", null, 0), ev("t3", "x", "y", 10), ev("t3", "y", "x", 20), ev("t3", "below", "y", 30), ev("t3", "self", "self", 40),
+    ]);
+    expect(shape((await tree("t3")).body)).toEqual(["root", "x cycle", "  y", "    below", "self cycle"]);
+  });
+
+  it("serves a 10,000-deep chain without overflowing a stack", async () => {
+    const chain = Array.from({ length: 10_000 }, (_, i) => ev("deep", `d${i}`, i ? `d${i - 1}` : null, i));
+    await deliver(project.projectId, chain);
+    const { status, body } = await tree("deep");
+    expect(status).toBe(200);
+    expect(body.events).toHaveLength(10_000);
+    expect(body.events[9_999]).toMatchObject({ name: "d9999", depth: 9_999, child_count: 0 });
+  });
+
+  it("keeps a 10,000-span trace light: bodies become previews with a flag", async () => {
+    const wide = [ev("wide", "w-root", null, 0), ...Array.from({ length: 9_999 }, (_, i) =>
+      ev("wide", `w${i}`, "w-root", 1 + i, { type: "model_response", body: { input: "hi", output: `answer ${i} `.repeat(20) } }))];
+    await deliver(project.projectId, wide);
+    const res = await tree("wide");
+    expect(res.body.events).toHaveLength(10_000);
+    const row = res.body.events[1]!;
+    expect(row).toMatchObject({ body: null, body_truncated: true, preview: expect.stringMatching(/^answer 0 /) });
+    expect(row.preview!.length).toBeLessThanOrEqual(160);
+    expect(JSON.stringify(res.body).length).toBeLessThan(10_000 * 700);
+  });
+
+  it("inlines small bodies and flags large ones in ordinary traces", async () => {
+    await deliver(project.projectId, [
+      ev("t4", "small", null, 0, { body: { input: "short" } }),
+      ev("t4", "large", "small", 1, { body: { output: "x".repeat(TREE_INLINE_BODY_BYTES * 2) } }),
+    ]);
+    const [small, large] = (await tree("t4")).body.events;
+    expect(small).toMatchObject({ body: { input: "short" }, body_truncated: false });
+    expect(large).toMatchObject({ body: null, body_truncated: true });
+    const full = await read(`/api/v1/traces/t4/events/t4:large`, project.secretKey);
+    expect(full.status).toBe(200);
+    expect(full.body.event).toMatchObject({ event_id: "t4:large", trace_id: "t4", parent_event_id: "t4:small", truncated: false });
+    expect((full.body.event.body as { output: string }).output).toHaveLength(TREE_INLINE_BODY_BYTES * 2);
+  });
+
+  it("answers 404 for unknown traces and for events of another trace", async () => {
+    expect((await tree("nope")).body).toMatchObject({ error: { code: "not_found" } });
+    expect((await tree("nope")).status).toBe(404);
+    expect((await read(`/api/v1/traces/t1/events/t4:large`, project.secretKey)).status).toBe(404);
+    expect((await read(`/api/v1/traces/t4/events/none`, project.secretKey)).status).toBe(404);
+  });
+
+  it("is reachable through the real ingest path", async () => {
+    expect((await postEvents([ev("t5", "via-http", null, 0)], { key: project.ingestKey })).status).toBe(202);
+    const { body } = await waitFor(() => tree("t5"), (r) => r.status === 200);
+    expect(shape(body)).toEqual(["via-http"]);
+  });
+});
