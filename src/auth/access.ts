@@ -51,7 +51,9 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
   if (presented) {
     const key = await findKey(db, presented);
     if (key.kind !== "secret") throw new ApiError("forbidden", "Ingest keys can only send events; use a secret key to read.");
-    if (projectId && projectId !== key.projectId) throw new ApiError("not_found", "No such project.");
+    // A key reads only its own project; naming another one (path, query or header) is refused, not ignored.
+    const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
+    if (named && named !== key.projectId) throw new ApiError("not_found", "No such project.");
     const [project] = await db.select({ orgId: projects.orgId }).from(projects).where(eq(projects.id, key.projectId)).limit(1);
     if (!project) throw new ApiError("invalid_api_key", "The API key's project no longer exists.");
     c.set("apiKey", key);

@@ -31,7 +31,7 @@ export function groupRoute(by: GroupBy) {
       const { projectId } = c.var.project;
       const id = c.req.param(param)!;
       const [group] = await groupQuery(db, projectId, by, { id, limit: 1 });
-      if (!group) throw new ApiError("not_found", `No such ${by}.`, { [param]: id });
+      if (!group) throw new ApiError("not_found", `No such ${by} in this project.`);
       // A session reads in order (oldest first); a user's activity newest first.
       const { limit, cursor } = c.req.valid("query");
       const list = traceListParams.parse({ [param]: id, limit, cursor, order: by === "session" ? "asc" : "desc" });

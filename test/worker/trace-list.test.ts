@@ -1,5 +1,6 @@
 // GET /api/v1/traces: filters, sorts, keyset pages (stable under inserts), full-text search, errors, ETag.
 import { beforeAll, describe, expect, it } from "vitest";
+import { signUp } from "./account-fixtures.ts";
 import { createProject, deliver, read } from "./fixtures.ts";
 
 type Summary = { trace_id: string; name: string; start_time: number; duration_ms: number; total_cost: number; span_count: number; status: string; models: string[]; tags: string[]; user_id: string | null; session_id: string | null };
@@ -130,5 +131,15 @@ describe("GET /api/v1/traces", () => {
     expect(etag).toBeTruthy();
     const again = await read("/api/v1/traces?limit=5", project.secretKey, { "If-None-Match": etag! });
     expect(again.status).toBe(304);
+  });
+
+  it("serves the dashboard's session with the project named by header or query", async () => {
+    const ada = await signUp("Ada");
+    await deliver(ada.project.id, traceEvents(3));
+    const byHeader = await ada.browser.request("/api/v1/traces", { headers: { "X-WatchLLM-Project": ada.project.id } });
+    expect(((await byHeader.json()) as Page).traces.map((t) => t.trace_id)).toEqual(["t003"]);
+    const byQuery = await ada.browser.request(`/api/v1/traces?project_id=${ada.project.id}&status=error`);
+    expect(await byQuery.json()).toEqual({ traces: [], next_cursor: null });
+    expect((await ada.browser.request("/api/v1/traces")).status).toBe(400);
   });
 });

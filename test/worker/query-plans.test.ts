@@ -1,0 +1,57 @@
+// Every list query the trace API can build reads through an index: EXPLAIN QUERY PLAN never shows a full scan of
+// events or traces.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { treeEventsQuery } from "../../src/db/queries/trace-events.ts";
+import { groupListParams, groupQuery } from "../../src/db/queries/trace-groups.ts";
+import { TRACE_SORTS, traceListParams, traceListQuery } from "../../src/db/queries/trace-list.ts";
+import { encodeCursor } from "../../src/lib/cursor.ts";
+import { db } from "./fixtures.ts";
+
+async function plan(query: { toSQL: () => { sql: string; params: unknown[] } }) {
+  const { sql, params } = query.toSQL();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return results.map((r) => r.detail);
+}
+
+/** A plan line that reads a whole table: `SCAN events`, `SCAN traces` (with or without an index to walk). */
+const fullScans = (lines: string[]) => lines.filter((l) => /^SCAN (events|traces)\b/.test(l));
+
+const FILTERS = [
+  {}, { status: "error" }, { name: "agent" }, { model: "gpt-4o" }, { user_id: "u" }, { session_id: "s" }, { tag: "prod" },
+  { from: "1764000000000", to: "1764100000000" }, { min_duration_ms: "100", max_duration_ms: "900" }, { min_cost: "0.1" }, { q: "refund" },
+  { status: "ok", model: "gpt-4o", from: "1764000000000", to: "1764100000000" },
+];
+
+describe("query plans", () => {
+  for (const sort of Object.keys(TRACE_SORTS)) {
+    for (const order of ["desc", "asc"]) {
+      it(`trace list sorted by ${sort} ${order} uses indexes under every filter`, async () => {
+        for (const filter of FILTERS) {
+          for (const cursor of [undefined, encodeCursor([5, "t1"])]) {
+            const params = traceListParams.parse({ ...filter, sort, order, cursor });
+            const lines = await plan(traceListQuery(db, "prj_x", params));
+            expect(fullScans(lines), `${JSON.stringify(params)}\n${lines.join("\n")}`).toEqual([]);
+          }
+        }
+      });
+    }
+  }
+
+  it("the unfiltered list needs no sort step: it walks the sort's index", async () => {
+    for (const sort of Object.keys(TRACE_SORTS)) {
+      const lines = await plan(traceListQuery(db, "prj_x", traceListParams.parse({ sort })));
+      expect(lines.join("\n")).not.toContain("TEMP B-TREE");
+    }
+  });
+
+  it("sessions, users and the tree read through indexes", async () => {
+    for (const by of ["session", "user"] as const) {
+      for (const extra of [{}, { user_id: "u" }, { cursor: encodeCursor([1, "x"]) }]) {
+        expect(fullScans(await plan(groupQuery(db, "prj_x", by, groupListParams.parse(extra))))).toEqual([]);
+      }
+      expect(fullScans(await plan(groupQuery(db, "prj_x", by, { ...groupListParams.parse({}), id: "x" })))).toEqual([]);
+    }
+    expect(fullScans(await plan(treeEventsQuery(db, "prj_x", "t", 1024)))).toEqual([]);
+  });
+});
