@@ -29,7 +29,8 @@ export function generateTrace(rand: () => number, traceNo: number, start: number
     {
       event_id: rootId, trace_id: traceId, parent_event_id: null, type: "span", name: rand() < 0.5 ? "support-agent" : "rag-pipeline",
       timestamp: start, duration_ms: 200 * spans, status: failed ? "error" : "ok",
-      body: { input: text(rand, 20), output: text(rand, 30) }, context: { user_id: user, session_id: session, tags: ["bench"] },
+      // The ticket number is a rare word, as an order id or customer name would be in real traffic.
+      body: { input: `${text(rand, 20)} (ticket ${traceNo})`, output: text(rand, 30) }, context: { user_id: user, session_id: session, tags: ["bench"] },
     },
   ];
   for (let i = 1; i < spans; i++) {

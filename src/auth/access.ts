@@ -54,10 +54,8 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
     // A key reads only its own project; naming another one (path, query or header) is refused, not ignored.
     const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
     if (named && named !== key.projectId) throw new ApiError("not_found", "No such project.");
-    const [project] = await db.select({ orgId: projects.orgId }).from(projects).where(eq(projects.id, key.projectId)).limit(1);
-    if (!project) throw new ApiError("invalid_api_key", "The API key's project no longer exists.");
     c.set("apiKey", key);
-    return { projectId: key.projectId, orgId: project.orgId, role: "member", via: "key" };
+    return { projectId: key.projectId, orgId: key.orgId, role: "member", via: "key" };
   }
   const user = await sessionUser(c, db);
   if (!user) throw new ApiError("unauthorized", "Sign in, or send a secret key as `Authorization: Bearer <key>`.");

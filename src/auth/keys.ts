@@ -1,7 +1,7 @@
 // API keys: minting, hashing and the one lookup that turns a presented key into its project.
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { apiKeys, type ApiKeyRow, KEY_KINDS } from "../db/schema.ts";
+import { apiKeys, type ApiKeyRow, KEY_KINDS, projects } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
 
@@ -25,10 +25,16 @@ export async function mintKey(projectId: string, kind: KeyKind, name = "") {
 /** Resolves a presented key to its row; 401 for a missing, unknown or revoked key. */
 export async function findKey(db: DrizzleD1Database<Record<string, unknown>>, presented: string | undefined | null) {
   if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, await sha256Hex(presented))).limit(1);
-  if (!row) throw new ApiError("invalid_api_key", "The API key is not valid.");
-  if (row.revokedAt !== null) throw new ApiError("revoked_api_key", "The API key has been revoked.");
-  return row;
+  // One round trip: the key and its project's org (a key whose project is gone is not valid).
+  const [found] = await db
+    .select({ key: apiKeys, orgId: projects.orgId })
+    .from(apiKeys)
+    .innerJoin(projects, eq(projects.id, apiKeys.projectId))
+    .where(eq(apiKeys.keyHash, await sha256Hex(presented)))
+    .limit(1);
+  if (!found) throw new ApiError("invalid_api_key", "The API key is not valid.");
+  if (found.key.revokedAt !== null) throw new ApiError("revoked_api_key", "The API key has been revoked.");
+  return { ...found.key, orgId: found.orgId };
 }
 
 /** Records that a key was used, at most once a minute. */

@@ -15,7 +15,7 @@ const sortedSet = (from: string) => `(SELECT json_group_array(value) FROM (SELEC
  * batch_id (rows that already existed keep their older batch_id and are not counted again), ?3 now (epoch ms).
  */
 export const SUMMARY_UPSERT_SQL = `
-    WITH new AS (
+    WITH new AS MATERIALIZED (
       SELECT e.* FROM json_each(?1) k
       JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
       WHERE e.batch_id = ?2
@@ -31,19 +31,22 @@ export const SUMMARY_UPSERT_SQL = `
         json_group_array(DISTINCT model) FILTER (WHERE model IS NOT NULL) AS models,
         coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
         coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens, total(cost_usd) AS total_cost,
-        max(user_id) AS user_id, max(session_id) AS session_id,
-        (SELECT json_group_array(DISTINCT t.value) FROM new n, json_each(n.context, '$.tags') t
-          WHERE n.project_id = g.project_id AND n.trace_id = g.trace_id) AS tags
-      FROM new g GROUP BY project_id, trace_id
+        max(user_id) AS user_id, max(session_id) AS session_id
+      FROM new GROUP BY project_id, trace_id
+    ),
+    tagged AS (
+      SELECT n.project_id, n.trace_id, json_group_array(DISTINCT t.value) AS tags
+      FROM new n, json_each(n.context, '$.tags') t GROUP BY n.project_id, n.trace_id
     )
     INSERT INTO traces (project_id, trace_id, start_ts, end_ts, duration_ms, span_count, error_count, status,
       root_event_id, root_name, root_ts, root_rank, models, tags, input_tokens, output_tokens, cached_input_tokens,
       total_tokens, total_cost, user_id, session_id, updated_at)
     SELECT a.project_id, a.trace_id, a.start_ts, a.end_ts, a.end_ts - a.start_ts, a.span_count, a.error_count,
       iif(a.error_count > 0, 'error', 'ok'), r.event_id, r.name, r.ts, r.root_rank,
-      ${sortedSet("json_each(a.models)")}, ${sortedSet("json_each(a.tags)")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
+      ${sortedSet("json_each(a.models)")}, ${sortedSet("json_each(coalesce(g.tags, '[]'))")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
       a.input_tokens + a.output_tokens, a.total_cost, a.user_id, a.session_id, ?3
     FROM agg a JOIN ranked r ON r.project_id = a.project_id AND r.trace_id = a.trace_id AND r.rn = 1
+    LEFT JOIN tagged g ON g.project_id = a.project_id AND g.trace_id = a.trace_id
     WHERE true
     ON CONFLICT (project_id, trace_id) DO UPDATE SET
       start_ts = min(traces.start_ts, excluded.start_ts),

@@ -1,11 +1,11 @@
 // /api/v1/traces: the trace list, one trace as a tree, one event, exports and compare. Secret key or session.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { projectAccess } from "../auth/middleware.ts";
 import { database, type Database } from "../db/client.ts";
 import { findEvent, findTrace, fullEventsQuery, TREE_INLINE_BODY_BYTES, TREE_INLINE_MAX_EVENTS, treeEventsQuery } from "../db/queries/trace-events.ts";
-import { TRACE_SORTS, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import { TRACE_SORTS, traceListParams, traceListQuery, type TraceRow } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -24,11 +24,21 @@ async function requireTrace(db: Database, projectId: string, id: string) {
   return trace;
 }
 
-/** A trace's events as a depth-first tree; bodies inlined up to `inlineBytes`. */
-async function traceTree(db: Database, projectId: string, id: string, inlineBytes?: number) {
-  const trace = await requireTrace(db, projectId, id);
-  const inline = inlineBytes ?? (trace.spanCount > TREE_INLINE_MAX_EVENTS ? 0 : TREE_INLINE_BODY_BYTES);
-  return { trace: traceSummary(trace), tree: buildTree(await treeEventsQuery(db, projectId, id, inline)) };
+/** Bodies are inlined in small traces only. */
+const inlineBytes = (trace: TraceRow) => (trace.spanCount > TREE_INLINE_MAX_EVENTS ? 0 : TREE_INLINE_BODY_BYTES);
+
+/** A trace's events as a depth-first tree. */
+async function traceTree(db: Database, trace: TraceRow, inline: number) {
+  return { trace: traceSummary(trace), tree: buildTree(await treeEventsQuery(db, trace.projectId, trace.traceId, inline)) };
+}
+
+/** A trace's version: its summary changes whenever an event of it is written. */
+const traceTag = (t: { traceId: string; updatedAt: number; spanCount: number }, variant: string) => `"${t.traceId}.${t.updatedAt}.${t.spanCount}.${variant}"`;
+
+/** Sets the trace's ETag and tells whether the client already has this version (answer 304 before reading events). */
+function fresh(c: Context<AppEnv>, tag: string) {
+  c.header("ETag", tag);
+  return c.req.header("If-None-Match")?.split(/\s*,\s*/).includes(tag) ?? false;
 }
 
 const attachment = (id: string, extension: string) => `attachment; filename="watchllm-trace-${id.replace(/[^\w.-]/g, "_")}.${extension}"`;
@@ -46,11 +56,15 @@ export const tracesRoute = new Hono<AppEnv>()
     const { a, b } = c.req.valid("query");
     const db = database(c.env.DB);
     const { projectId } = c.var.project;
-    const [left, right] = await Promise.all([traceTree(db, projectId, a, 0), traceTree(db, projectId, b, 0)]);
+    const [ta, tb] = await Promise.all([requireTrace(db, projectId, a), requireTrace(db, projectId, b)]);
+    const [left, right] = await Promise.all([traceTree(db, ta, 0), traceTree(db, tb, 0)]);
     return c.json(compareTraces(left, right));
   })
   .get("/:trace_id", async (c) => {
-    const { trace, tree } = await traceTree(database(c.env.DB), c.var.project.projectId, c.req.param("trace_id"));
+    const db = database(c.env.DB);
+    const row = await requireTrace(db, c.var.project.projectId, c.req.param("trace_id"));
+    if (fresh(c, traceTag(row, "tree"))) return c.body(null, 304);
+    const { trace, tree } = await traceTree(db, row, inlineBytes(row));
     return c.json({ trace, events: tree.map(treeEventView) });
   })
   .get("/:trace_id/events/:event_id", async (c) => {
@@ -62,9 +76,11 @@ export const tracesRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const { projectId } = c.var.project;
     const id = c.req.param("trace_id");
-    const trace = traceSummary(await requireTrace(db, projectId, id));
-    const events = (await fullEventsQuery(db, projectId, id)).map(eventView);
     const { format } = c.req.valid("query");
+    const row = await requireTrace(db, projectId, id);
+    if (fresh(c, traceTag(row, format))) return c.body(null, 304);
+    const trace = traceSummary(row);
+    const events = (await fullEventsQuery(db, projectId, id)).map(eventView);
     c.header("Content-Disposition", attachment(id, format));
     return c.json(format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events));
   });

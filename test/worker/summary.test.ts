@@ -40,7 +40,7 @@ function randomTraceEvents(rand: () => number, traceId: string) {
       model: type === "model_response" ? pick(["gpt-4o", "claude-sonnet-4", "gemini-2.5-pro"]) : undefined,
       usage: type === "model_response" ? { input_tokens: Math.floor(rand() * 900), output_tokens: Math.floor(rand() * 90), cached_input_tokens: Math.floor(rand() * 10) } : undefined,
       cost_usd: type === "model_response" && rand() < 0.7 ? Math.round(rand() * 1e6) / 1e8 : undefined,
-      context: rand() < 0.5 ? { user_id: pick(["u1", "u2"]), session_id: pick(["s1", "s2", "s3"]) } : undefined,
+      context: rand() < 0.5 ? { user_id: pick(["u1", "u2"]), session_id: pick(["s1", "s2", "s3"]), tags: rand() < 0.5 ? [pick(["a", "b", "c"])] : [] } : undefined,
     };
   });
 }
@@ -60,6 +60,7 @@ function expectedSummary(rows: StoredEvent[]) {
     start_ts: start, end_ts: end, duration_ms: end - start, span_count: rows.length, error_count: errors,
     status: errors ? "error" : "ok", root_event_id: root.event_id, root_name: root.name,
     models: [...new Set(rows.map((r) => r.model).filter(Boolean))].sort(),
+    tags: [...new Set(rows.flatMap((r) => (r.context ? ((JSON.parse(r.context) as { tags?: string[] }).tags ?? []) : [])))].sort(),
     input_tokens: sum((r) => r.input_tokens), output_tokens: sum((r) => r.output_tokens),
     cached_input_tokens: sum((r) => r.cached_input_tokens),
     total_tokens: sum((r) => r.input_tokens) + sum((r) => r.output_tokens),
@@ -107,14 +108,18 @@ describe("trace summaries", () => {
       }
       const { results: stored } = await env.DB.prepare("SELECT * FROM events WHERE project_id = ?").bind(p.projectId).all<StoredEvent>();
       expect(stored).toHaveLength(events.length);
+      // The search index holds each stored event once, however often it was delivered.
+      const indexed = await env.DB.prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?").bind(`"${p.projectId}"`).first<{ n: number }>();
+      expect(indexed!.n).toBe(events.length);
       const { results: summaries } = await env.DB.prepare("SELECT * FROM traces WHERE project_id = ? ORDER BY trace_id")
         .bind(p.projectId)
         .all<Record<string, unknown>>();
       expect(summaries.map((s) => s.trace_id)).toEqual([...traceIds].sort());
       for (const summary of summaries) {
         const expected = expectedSummary(stored.filter((e) => e.trace_id === summary.trace_id));
-        const { total_cost, models, ...rest } = expected;
-        expect({ ...summary, models: JSON.parse(summary.models as string) }, `seed ${seed}`).toMatchObject({ ...rest, models });
+        const { total_cost, models, tags, ...rest } = expected;
+        expect({ ...summary, models: JSON.parse(summary.models as string), tags: JSON.parse(summary.tags as string) }, `seed ${seed}`)
+          .toMatchObject({ ...rest, models, tags });
         expect(summary.total_cost as number).toBeCloseTo(total_cost, 10);
       }
     }

@@ -97,4 +97,16 @@ describe("GET /api/v1/traces/:trace_id", () => {
     const { body } = await waitFor(() => tree("t5"), (r) => r.status === 200);
     expect(shape(body)).toEqual(["via-http"]);
   });
+
+  it("answers 304 while the trace is unchanged and a new ETag once an event arrives", async () => {
+    await deliver(project.projectId, [ev("t6", "root", null, 0)]);
+    const first = await tree("t6");
+    const tag = first.headers.get("ETag")!;
+    expect((await read("/api/v1/traces/t6", project.secretKey, { "If-None-Match": tag })).status).toBe(304);
+    await deliver(project.projectId, [ev("t6", "late", "root", 5)]);
+    const changed = await read<Tree>("/api/v1/traces/t6", project.secretKey, { "If-None-Match": tag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("ETag")).not.toBe(tag);
+    expect(shape(changed.body)).toEqual(["root", "  late"]);
+  });
 });

@@ -5,17 +5,21 @@ import { events, traces } from "../schema.ts";
 
 /** Bodies up to this many bytes are inlined in the tree; larger ones are flagged and fetched per event. */
 export const TREE_INLINE_BODY_BYTES = 1_024;
-/** In traces with more events than this, no body is inlined (previews only), so a 10,000-span tree stays light. */
-export const TREE_INLINE_MAX_EVENTS = 2_000;
+/** In traces with more events than this, no body is inlined (previews only): big trees stay light, bodies load per event. */
+export const TREE_INLINE_MAX_EVENTS = 200;
 /** Characters of output (or message, or input) text shown as each tree row's preview. */
 export const TREE_PREVIEW_CHARS = 160;
 
-export async function findTrace(db: Database, projectId: string, traceId: string) {
-  const [row] = await db
+export function traceQuery(db: Database, projectId: string, traceId: string) {
+  return db
     .select()
     .from(traces)
     .where(and(eq(traces.projectId, projectId), eq(traces.traceId, traceId)))
     .limit(1);
+}
+
+export async function findTrace(db: Database, projectId: string, traceId: string) {
+  const [row] = await traceQuery(db, projectId, traceId);
   return row;
 }
 
