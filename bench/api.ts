@@ -1,6 +1,7 @@
 // `npm run bench:api [traces]`: the trace API's reads over 100,000 traces / 1,000,000 events in local D1, through
 // the real Worker under `wrangler dev`, beside the same SQL on plain SQLite (node:sqlite) over a copy of the file.
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { mintKey } from "../src/auth/keys.ts";
@@ -15,24 +16,35 @@ import { sqliteAsD1 } from "./sqlite-d1.ts";
 const TRACES = Number(process.argv[2] ?? 100_000);
 const RUNS = 40;
 const PROJECT = "prj_bench";
-const dir = join("bench", ".data", `api-${Date.now()}`);
-mkdirSync(dir, { recursive: true });
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-// 1. Fill the local D1 file (the one `wrangler dev` will serve) through WatchLLM's own write SQL.
+// 1. Fill the local D1 file (the one `wrangler dev` will serve) through WatchLLM's own write SQL. A filled state is
+// reused while the migrations and the generator are unchanged (delete bench/.data to force a refill).
+const fingerprint = createHash("sha256");
+for (const f of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) fingerprint.update(readFileSync(join("migrations", f)));
+for (const f of ["bench/generate.ts", "bench/dataset.ts", "src/ingest/write.ts", "src/ingest/summarize.ts", "src/ingest/search-index.ts"]) fingerprint.update(readFileSync(f));
+const dir = join("bench", ".data", `api-${TRACES}-${fingerprint.digest("hex").slice(0, 12)}`);
 const state = join(dir, "state");
-applyMigrations({ persistTo: state });
 const d1Dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+const keyFile = join(dir, "secret-key.txt");
+if (!existsSync(keyFile)) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  applyMigrations({ persistTo: state });
+  const file = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!));
+  const secret = await mintKey(PROJECT, "secret");
+  file.exec(`INSERT INTO orgs (id, name) VALUES ('org_bench', 'Bench'); INSERT INTO projects (id, org_id, name) VALUES (${literal(PROJECT)}, 'org_bench', 'bench'); ${keyInsertSql(secret.row)}`);
+  const start = performance.now();
+  await writeDataset(sqliteAsD1(file), PROJECT, TRACES, (done) => done % 20_000 === 0 && process.stdout.write(`  ${fmt(done)} traces written\r`));
+  console.log(`${fmt(TRACES)} traces written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+  file.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
+  file.close();
+  writeFileSync(keyFile, secret.plaintext);
+}
+const secretKey = readFileSync(keyFile, "utf8");
 const d1File = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!);
-const file = new DatabaseSync(d1File);
-const secret = await mintKey(PROJECT, "secret");
-file.exec(`INSERT INTO orgs (id, name) VALUES ('org_bench', 'Bench'); INSERT INTO projects (id, org_id, name) VALUES (${literal(PROJECT)}, 'org_bench', 'bench'); ${keyInsertSql(secret.row)}`);
-let start = performance.now();
-await writeDataset(sqliteAsD1(file), PROJECT, TRACES, (done) => done % 20_000 === 0 && process.stdout.write(`  ${fmt(done)} traces written\r`));
-const { n } = file.prepare("SELECT count(*) AS n FROM events").get() as { n: number };
-console.log(`${fmt(TRACES)} traces, ${fmt(n)} events written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
-file.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
-file.close();
+const { n } = new DatabaseSync(d1File, { readOnly: true }).prepare("SELECT count(*) AS n FROM events").get() as { n: number };
+console.log(`dataset: ${fmt(TRACES)} traces, ${fmt(n)} events (${dir})`);
 const plainFile = join(dir, "plain.sqlite");
 copyFileSync(d1File, plainFile);
 const plain = new DatabaseSync(plainFile, { readOnly: true });
@@ -69,13 +81,13 @@ async function time(run: () => Promise<unknown> | unknown) {
   return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
 }
 
-const server = await startDevServer({ port: 8795, persistTo: state, quiet: true });
+const server = await startDevServer({ port: 8795, persistTo: state, quiet: !process.env.VERBOSE });
 const rows: string[] = [];
 try {
   for (const c of cases) {
     let count = 0;
     const api = await time(async () => {
-      const res = await fetch(server.base + c.path, { headers: { Authorization: `Bearer ${secret.plaintext}` } });
+      const res = await fetch(server.base + c.path, { headers: { Authorization: `Bearer ${secretKey}` } });
       if (!res.ok) throw new Error(`${c.path}: ${res.status} ${await res.text()}`);
       const body = (await res.json()) as { traces?: unknown[]; events?: unknown[] };
       count = (body.traces ?? body.events ?? []).length;

@@ -16,8 +16,19 @@ export async function writeDataset(d1: D1Database, projectId: string, traces: nu
     const stored = validateEvents(events).events;
     await writeMessages(d1, packMessages(projectId, stored, DATASET_START + SPAN).map((m) => m.body));
   };
+  // The two big traces arrive in the middle of the stream, when they happen, like everything else.
+  const bigTraces = async () => {
+    for (const spans of [1_000, 10_000]) {
+      const events = generateTrace(rand, 0, DATASET_START + SPAN / 2, spans).map((e) => ({
+        ...e, trace_id: bigTraceId(spans), event_id: `${bigTraceId(spans)}-${e.event_id}`,
+        parent_event_id: e.parent_event_id && `${bigTraceId(spans)}-${e.parent_event_id}`,
+      }));
+      for (let i = 0; i < events.length; i += 1_000) await store(events.slice(i, i + 1_000));
+    }
+  };
   let pending: WireEvent[] = [];
   for (let t = 0; t < traces; t++) {
+    if (t === Math.floor(traces / 2)) await bigTraces();
     pending.push(...generateTrace(rand, t, DATASET_START + Math.floor((t / traces) * SPAN)));
     if (pending.length >= 10_000) {
       await store(pending);
@@ -26,11 +37,4 @@ export async function writeDataset(d1: D1Database, projectId: string, traces: nu
     }
   }
   if (pending.length) await store(pending);
-  for (const spans of [1_000, 10_000]) {
-    const events = generateTrace(rand, 0, DATASET_START + SPAN / 2, spans).map((e) => ({
-      ...e, trace_id: bigTraceId(spans), event_id: `${bigTraceId(spans)}-${e.event_id}`,
-      parent_event_id: e.parent_event_id && `${bigTraceId(spans)}-${e.parent_event_id}`,
-    }));
-    for (let i = 0; i < events.length; i += 1_000) await store(events.slice(i, i + 1_000));
-  }
 }

@@ -6,10 +6,12 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { authRoute } from "./routes/auth.ts";
+import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
 import { eventsRoute } from "./routes/events.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { meRoute } from "./routes/me.ts";
 import { orgsRoute } from "./routes/orgs.ts";
+import { pricesRoute } from "./routes/prices.ts";
 import { projectsRoute } from "./routes/projects.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
@@ -25,12 +27,15 @@ export const app = new Hono<AppEnv>()
   .route("/api/auth", authRoute)
   .route("/api/me", meRoute)
   .route("/api/orgs", orgsRoute)
+  .route("/api/orgs", orgCostsRoute)
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/v1/events", eventsRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
-  .route("/api/v1/users", usersRoute);
+  .route("/api/v1/users", usersRoute)
+  .route("/api/v1/costs", costsRoute)
+  .route("/api/v1/prices", pricesRoute);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 

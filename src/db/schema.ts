@@ -109,6 +109,8 @@ export const traces = sqliteTable(
     cachedInputTokens: integer("cached_input_tokens").notNull().default(0),
     totalTokens: integer("total_tokens").notNull().default(0),
     totalCost: real("total_cost").notNull().default(0),
+    /** Number of model_response events (calls), for cost views grouped by trace dimensions. */
+    modelCalls: integer("model_calls").notNull().default(0),
     userId: text("user_id"),
     sessionId: text("session_id"),
     updatedAt: integer("updated_at").notNull(),
@@ -201,3 +203,46 @@ export type TraceRow = typeof traces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Prices per million tokens. Built-in rows (project_id NULL) come from @pydantic/genai-prices through a generated
+ * migration (`npm run prices:import`); a project's rows override them for its events. One row per model and
+ * effective date; `match` is a JSON match rule ({"equals": "gpt-4o"}, {"starts_with": "ft:gpt-4o"}, and/or ...),
+ * `rates` JSON like {"input_mtok": 2.5, "output_mtok": 10, "cache_read_mtok": 1.25} where a rate may be tiered.
+ */
+export const prices = sqliteTable(
+  "prices",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    /** Null: any provider. */
+    provider: text("provider"),
+    model: text("model").notNull(),
+    match: text("match").notNull(),
+    effectiveFrom: integer("effective_from").notNull().default(0),
+    rates: text("rates").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("prices_project").on(t.projectId)],
+);
+
+/** Cost rollup per project, hour, model and provider, kept by the consumer (see src/ingest/cost-rollup.ts). */
+export const costHourly = sqliteTable(
+  "cost_hourly",
+  {
+    projectId: text("project_id").notNull(),
+    hour: integer("hour").notNull(),
+    /** '' when the event had none, so the key stays unique. */
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    calls: integer("calls").notNull(),
+    unpricedCalls: integer("unpriced_calls").notNull(),
+    inputTokens: integer("input_tokens").notNull(),
+    outputTokens: integer("output_tokens").notNull(),
+    cachedInputTokens: integer("cached_input_tokens").notNull(),
+    cacheWriteTokens: integer("cache_write_tokens").notNull(),
+    cost: real("cost").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.hour, t.model, t.provider] })],
+);

@@ -1,5 +1,6 @@
 // The queue consumer: writes all good messages of a batch in one D1 transaction; if that fails, writes them one by
 // one so a message that can't be written (a poison message) is retried alone and the rest are stored.
+import { enrichCosts } from "../costs/enrich.ts";
 import { database } from "../db/client.ts";
 import { deadLetters } from "../db/schema.ts";
 import type { Bindings } from "../env.ts";
@@ -31,6 +32,8 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings)
     }
   }
   if (!parsed.length) return;
+  // Pricing reads D1; if that fails the whole batch is retried, before anything is written.
+  await enrichCosts(database(env.DB), parsed.map((p) => p.body));
   try {
     await writeMessages(env.DB, parsed.map((p) => p.body));
     for (const { message } of parsed) message.ack();

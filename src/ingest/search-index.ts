@@ -1,5 +1,8 @@
 // Feeds the full-text index (events_fts, created in migrations/0002) for the trace list's `q` search.
 
+/** A search looks at the newest this-many matching events (a word found everywhere must not walk a whole project). */
+export const SEARCH_MAX_EVENTS = 10_000;
+
 /** How much of each of an event's input, output and message text is searchable. */
 export const SEARCH_TEXT_CHARS = 2_000;
 

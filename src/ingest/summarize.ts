@@ -31,6 +31,7 @@ export const SUMMARY_UPSERT_SQL = `
         json_group_array(DISTINCT model) FILTER (WHERE model IS NOT NULL) AS models,
         coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
         coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens, total(cost_usd) AS total_cost,
+        sum(type = 'model_response') AS model_calls,
         max(user_id) AS user_id, max(session_id) AS session_id
       FROM new GROUP BY project_id, trace_id
     ),
@@ -40,11 +41,11 @@ export const SUMMARY_UPSERT_SQL = `
     )
     INSERT INTO traces (project_id, trace_id, start_ts, end_ts, duration_ms, span_count, error_count, status,
       root_event_id, root_name, root_ts, root_rank, models, tags, input_tokens, output_tokens, cached_input_tokens,
-      total_tokens, total_cost, user_id, session_id, updated_at)
+      total_tokens, total_cost, model_calls, user_id, session_id, updated_at)
     SELECT a.project_id, a.trace_id, a.start_ts, a.end_ts, a.end_ts - a.start_ts, a.span_count, a.error_count,
       iif(a.error_count > 0, 'error', 'ok'), r.event_id, r.name, r.ts, r.root_rank,
       ${sortedSet("json_each(a.models)")}, ${sortedSet("json_each(coalesce(g.tags, '[]'))")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
-      a.input_tokens + a.output_tokens, a.total_cost, a.user_id, a.session_id, ?3
+      a.input_tokens + a.output_tokens, a.total_cost, a.model_calls, a.user_id, a.session_id, ?3
     FROM agg a JOIN ranked r ON r.project_id = a.project_id AND r.trace_id = a.trace_id AND r.rn = 1
     LEFT JOIN tagged g ON g.project_id = a.project_id AND g.trace_id = a.trace_id
     WHERE true
@@ -66,6 +67,7 @@ export const SUMMARY_UPSERT_SQL = `
       cached_input_tokens = traces.cached_input_tokens + excluded.cached_input_tokens,
       total_tokens = traces.total_tokens + excluded.total_tokens,
       total_cost = traces.total_cost + excluded.total_cost,
+      model_calls = traces.model_calls + excluded.model_calls,
       user_id = coalesce(max(traces.user_id, excluded.user_id), traces.user_id, excluded.user_id),
       session_id = coalesce(max(traces.session_id, excluded.session_id), traces.session_id, excluded.session_id),
       updated_at = excluded.updated_at`;

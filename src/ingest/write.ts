@@ -1,5 +1,5 @@
 // Writes queued events to D1 in one transaction per call: multi-row inserts via json_each (one JSON parameter per
-// statement, so D1's 100-parameter limit never binds), then one summary upsert and one search-index insert over exactly the rows inserted.
+// statement, so D1's 100-parameter limit never binds), then the trace summary upsert, search-index insert and cost rollup over exactly the rows inserted.
 // These two hand-written statements go straight to the D1 binding: drizzle's D1 batch can't carry raw SQL with
 // parameters, and this is the hot path.
 import { LIMITS } from "./limits.ts";
@@ -7,6 +7,7 @@ import type { QueueMessage } from "./enqueue.ts";
 import type { StoredEvent } from "./validate.ts";
 import { byteLength } from "../lib/json-size.ts";
 import { randomToken } from "../lib/ids.ts";
+import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "./summarize.ts";
 
@@ -70,11 +71,13 @@ export async function writeMessages(d1: D1Database, messages: QueueMessage[], no
   const insert = d1.prepare(INSERT_SQL);
   const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
   const index = d1.prepare(SEARCH_INDEX_SQL);
+  const rollup = d1.prepare(COST_ROLLUP_SQL);
   const keyChunks = chunkJson(rows.map((row) => [row[0], row[1]]));
   await d1.batch([
     ...chunkJson(rows).map((json) => insert.bind(batchId, json)),
     ...keyChunks.map((keys) => summarize.bind(keys, batchId, now)),
     ...keyChunks.map((keys) => index.bind(keys, batchId)),
+    ...keyChunks.map((keys) => rollup.bind(keys, batchId)),
   ]);
   return rows.length;
 }

@@ -1,7 +1,7 @@
 // The trace list: combinable filters, four sorts in both directions, keyset pages (no OFFSET) on an index per sort.
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { searchQuery } from "../../ingest/search-index.ts";
+import { SEARCH_MAX_EVENTS, searchQuery } from "../../ingest/search-index.ts";
 import { decodeCursor } from "../../lib/cursor.ts";
 import { limitParam, numberParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
@@ -55,7 +55,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
   if (p.q) {
     const match = searchQuery(projectId, p.q);
     // A search with no searchable word matches nothing rather than everything.
-    where.push(match ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match})` : sql`false`);
+    where.push(match ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match} order by rowid desc limit ${SEARCH_MAX_EVENTS})` : sql`false`);
   }
   if (p.cursor) {
     const [value, traceId] = decodeCursor(p.cursor);

@@ -1,0 +1,58 @@
+// Re-prices a project's past model calls in a time range with today's price table, one bounded step per call:
+// each step updates up to STEP events, rebuilds the rollup hours and trace totals they touch, and returns a cursor.
+// Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
+import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import { events } from "../db/schema.ts";
+import { COST_ROLLUP_REBUILD_SQL, HOUR_MS } from "../ingest/cost-rollup.ts";
+import { type CursorValues } from "../lib/cursor.ts";
+import { priceCall } from "./enrich.ts";
+import { builtinPrices, projectOverrides } from "./table.ts";
+
+export const RECOMPUTE_STEP = 1_000;
+
+const UPDATE_EVENTS_SQL = `UPDATE events SET cost_usd = j.value ->> 1, cost_source = j.value ->> 2
+  FROM json_each(?2) j WHERE events.project_id = ?1 AND events.event_id = j.value ->> 0`;
+const UPDATE_TRACES_SQL = `UPDATE traces SET updated_at = ?3, total_cost = (SELECT total(e.cost_usd) FROM events e
+  WHERE e.project_id = traces.project_id AND e.trace_id = traces.trace_id)
+  WHERE traces.project_id = ?1 AND traces.trace_id IN (SELECT value FROM json_each(?2))`;
+
+export async function recomputeStep(db: Database, d1: D1Database, projectId: string, range: { from: number; to: number }, after?: CursorValues) {
+  const [afterTs, afterId] = after ?? [];
+  const rows = await db
+    .select({
+      event_id: events.eventId, trace_id: events.traceId, type: events.type, model: events.model, provider: events.provider, ts: events.ts,
+      input_tokens: events.inputTokens, output_tokens: events.outputTokens, cached_input_tokens: events.cachedInputTokens,
+      cache_write_tokens: events.cacheWriteTokens, cost_usd: events.costUsd, cost_source: events.costSource,
+    })
+    .from(events)
+    .where(
+      and(
+        eq(events.projectId, projectId),
+        gte(events.ts, range.from),
+        lt(events.ts, range.to),
+        eq(events.type, "model_response"),
+        or(ne(events.costSource, "client"), sql`${events.costSource} IS NULL`),
+        after ? sql`(${events.ts}, ${events.eventId}) > (${afterTs}, ${afterId})` : undefined,
+      ),
+    )
+    .orderBy(asc(events.ts), asc(events.eventId))
+    .limit(RECOMPUTE_STEP);
+  const [builtin, overrides] = await Promise.all([builtinPrices(db), projectOverrides(db, [projectId])]);
+  const own = overrides.get(projectId) ?? [];
+  const changed = rows.flatMap((row) => {
+    const { cost, source } = priceCall(row, own, builtin);
+    return cost === row.cost_usd && source === row.cost_source ? [] : [{ row, cost, source }];
+  });
+  if (changed.length) {
+    const hours = [...new Set(changed.map((c) => Math.floor(c.row.ts / HOUR_MS) * HOUR_MS))];
+    const traceIds = [...new Set(changed.map((c) => c.row.trace_id))];
+    await d1.batch([
+      d1.prepare(UPDATE_EVENTS_SQL).bind(projectId, JSON.stringify(changed.map((c) => [c.row.event_id, c.cost, c.source]))),
+      ...COST_ROLLUP_REBUILD_SQL.map((q) => d1.prepare(q).bind(projectId, JSON.stringify(hours))),
+      d1.prepare(UPDATE_TRACES_SQL).bind(projectId, JSON.stringify(traceIds), Date.now()),
+    ]);
+  }
+  const last = rows.at(-1);
+  return { scanned: rows.length, updated: changed.length, next: rows.length === RECOMPUTE_STEP && last ? ([last.ts, last.event_id] as CursorValues) : null };
+}

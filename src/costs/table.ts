@@ -1,0 +1,41 @@
+// The price table in D1 → the in-memory shape the matcher uses. Built-in rows (project_id NULL) change only with a
+// migration, so each isolate keeps them for a few minutes; a project's overrides are read fresh for every batch.
+import { inArray, isNull } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import { prices } from "../db/schema.ts";
+import type { MatchRule, ModelPrices, Rates } from "./types.ts";
+
+type PriceRow = typeof prices.$inferSelect;
+
+const BUILTIN_TTL_MS = 5 * 60_000;
+let builtinCache: { at: number; table: ModelPrices[] } | undefined;
+
+/** Rows of one model (same provider, name and rule) become one entry with a period per effective date. */
+export function toModelPrices(rows: PriceRow[]): ModelPrices[] {
+  const byModel = new Map<string, ModelPrices>();
+  for (const row of rows) {
+    const key = `${row.provider ?? ""}\u0000${row.model}\u0000${row.match}`;
+    let entry = byModel.get(key);
+    if (!entry) byModel.set(key, (entry = { provider: row.provider ?? "", model: row.model, match: JSON.parse(row.match) as MatchRule, periods: [] }));
+    entry.periods.push({ from: row.effectiveFrom, rates: JSON.parse(row.rates) as Rates });
+  }
+  return [...byModel.values()];
+}
+
+export async function builtinPrices(db: Database): Promise<ModelPrices[]> {
+  if (builtinCache && Date.now() - builtinCache.at < BUILTIN_TTL_MS) return builtinCache.table;
+  const table = toModelPrices(await db.select().from(prices).where(isNull(prices.projectId)));
+  builtinCache = { at: Date.now(), table };
+  return table;
+}
+
+export async function projectOverrides(db: Database, projectIds: string[]): Promise<Map<string, ModelPrices[]>> {
+  const rows = projectIds.length ? await db.select().from(prices).where(inArray(prices.projectId, projectIds)) : [];
+  const byProject = new Map<string, PriceRow[]>();
+  for (const row of rows) {
+    const list = byProject.get(row.projectId!);
+    if (list) list.push(row);
+    else byProject.set(row.projectId!, [row]);
+  }
+  return new Map([...byProject].map(([project, list]) => [project, toModelPrices(list)]));
+}

@@ -1,0 +1,114 @@
+// Cost aggregation: model, provider, project and time groups read the hourly rollup; user, session and trace-name
+// groups read the trace summaries (a trace's cost counts at its start). Both are kept by the consumer.
+import { and, desc, gt, gte, inArray, lt, type SQL, sql, sum } from "drizzle-orm";
+import { z } from "zod";
+import { HOUR_MS } from "../../ingest/cost-rollup.ts";
+import { timeParam } from "../../lib/query-params.ts";
+import type { Database } from "../client.ts";
+import { costHourly, traces } from "../schema.ts";
+
+const DAY_MS = 86_400_000;
+export const COST_GROUPS = ["model", "provider", "project", "day", "hour", "user", "session", "trace_name"] as const;
+export type CostGroup = (typeof COST_GROUPS)[number];
+
+export const costParams = z
+  .object({
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    group_by: z.enum(COST_GROUPS).default("model"),
+    interval: z.enum(["hour", "day"]).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .transform((p) => {
+    // Rollups are hourly: the range is widened to whole hours.
+    const to = Math.ceil((p.to ?? Date.now()) / HOUR_MS) * HOUR_MS;
+    const from = Math.floor((p.from ?? to - 30 * DAY_MS) / HOUR_MS) * HOUR_MS;
+    return { ...p, from, to, interval: p.interval ?? (to - from > 2 * DAY_MS ? "day" : "hour") };
+  })
+  .refine((p) => p.from < p.to, { message: "`from` must be before `to`", path: ["from"] })
+  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR_MS : DAY_MS) <= 2_000, { message: "too many buckets: use interval=day or a shorter range", path: ["interval"] });
+
+export type CostParams = z.infer<typeof costParams>;
+
+const bucketOf = (column: typeof costHourly.hour | typeof traces.startTs, interval: "hour" | "day") => {
+  const size = interval === "hour" ? HOUR_MS : DAY_MS;
+  return sql<number>`(${column} / ${size}) * ${size}`;
+};
+
+/** The rollup's rows in range for these projects, summed per `key` (and per bucket when given). */
+function fromRollup(db: Database, projectIds: string[], p: CostParams, key: SQL, bucket?: SQL<number>) {
+  const t = costHourly;
+  return db
+    .select({
+      key: sql<string | null>`${key}`,
+      bucket: bucket ?? sql<number | null>`null`,
+      cost: sum(t.cost).mapWith(Number),
+      input_tokens: sum(t.inputTokens).mapWith(Number),
+      output_tokens: sum(t.outputTokens).mapWith(Number),
+      cached_input_tokens: sum(t.cachedInputTokens).mapWith(Number),
+      calls: sum(t.calls).mapWith(Number),
+      unpriced_calls: sum(t.unpricedCalls).mapWith(Number),
+    })
+    .from(t)
+    .where(and(inArray(t.projectId, projectIds), gte(t.hour, p.from), lt(t.hour, p.to)))
+    .groupBy(...(bucket ? [key, bucket] : [key]))
+    .orderBy(desc(sum(t.cost)))
+    .limit(bucket ? 100_000 : p.limit);
+}
+
+function fromTraces(db: Database, projectIds: string[], p: CostParams, key: SQL, bucket?: SQL<number>) {
+  const t = traces;
+  return db
+    .select({
+      key: sql<string | null>`${key}`,
+      bucket: bucket ?? sql<number | null>`null`,
+      cost: sum(t.totalCost).mapWith(Number),
+      input_tokens: sum(t.inputTokens).mapWith(Number),
+      output_tokens: sum(t.outputTokens).mapWith(Number),
+      cached_input_tokens: sum(t.cachedInputTokens).mapWith(Number),
+      calls: sum(t.modelCalls).mapWith(Number),
+      unpriced_calls: sql<number | null>`null`,
+    })
+    .from(t)
+    .where(and(inArray(t.projectId, projectIds), gte(t.startTs, p.from), lt(t.startTs, p.to)))
+    .groupBy(...(bucket ? [key, bucket] : [key]))
+    .orderBy(desc(sum(t.totalCost)))
+    .limit(bucket ? 100_000 : p.limit);
+}
+
+/** Where each grouping reads from and what it groups on; time groupings are buckets themselves. */
+const GROUPING: Record<CostGroup, { rollup: boolean; key: SQL }> = {
+  model: { rollup: true, key: sql`${costHourly.model}` },
+  provider: { rollup: true, key: sql`${costHourly.provider}` },
+  project: { rollup: true, key: sql`${costHourly.projectId}` },
+  day: { rollup: true, key: bucketOf(costHourly.hour, "day") },
+  hour: { rollup: true, key: bucketOf(costHourly.hour, "hour") },
+  user: { rollup: false, key: sql`${traces.userId}` },
+  session: { rollup: false, key: sql`${traces.sessionId}` },
+  trace_name: { rollup: false, key: sql`${traces.rootName}` },
+};
+
+export const isTimeGroup = (g: CostGroup) => g === "day" || g === "hour";
+
+/** The query of one grouping: per group, or per group and time bucket. */
+export function costQuery(db: Database, projectIds: string[], p: CostParams, perBucket: boolean) {
+  const { rollup, key } = GROUPING[p.group_by];
+  const bucket = perBucket && !isTimeGroup(p.group_by) ? bucketOf(rollup ? costHourly.hour : traces.startTs, p.interval) : undefined;
+  return (rollup ? fromRollup : fromTraces)(db, projectIds, p, key, bucket);
+}
+
+/** Range totals (always from the rollup, so every grouping agrees on them). */
+export function costTotalsQuery(db: Database, projectIds: string[], p: CostParams) {
+  return fromRollup(db, projectIds, p, sql`'all'`);
+}
+
+/** Models seen in range that no price matched. */
+export function unknownModelsQuery(db: Database, projectIds: string[], p: CostParams) {
+  const t = costHourly;
+  return db
+    .select({ model: t.model, provider: t.provider, calls: sum(t.unpricedCalls).mapWith(Number) })
+    .from(t)
+    .where(and(inArray(t.projectId, projectIds), gte(t.hour, p.from), lt(t.hour, p.to), gt(t.unpricedCalls, 0)))
+    .groupBy(t.model, t.provider)
+    .orderBy(desc(sum(t.unpricedCalls)));
+}

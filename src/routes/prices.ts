@@ -1,0 +1,100 @@
+// /api/v1/prices: a project's price overrides (custom or fine-tuned models, negotiated prices), which price a model
+// resolves to, and recomputing past costs with the current prices.
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { projectAccess } from "../auth/middleware.ts";
+import { resolveRates } from "../costs/enrich.ts";
+import { recomputeStep } from "../costs/recompute.ts";
+import { matchRule, rates } from "../costs/schemas.ts";
+import { builtinPrices, projectOverrides } from "../costs/table.ts";
+import { database } from "../db/client.ts";
+import { prices } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
+import { ApiError } from "../lib/errors.ts";
+import { newId } from "../lib/ids.ts";
+import { timeParam } from "../lib/query-params.ts";
+import { valid } from "../lib/validate.ts";
+
+type PriceRow = typeof prices.$inferSelect;
+
+const priceView = (p: PriceRow) => ({
+  id: p.id,
+  model: p.model,
+  provider: p.provider,
+  match: JSON.parse(p.match) as unknown,
+  effective_from: p.effectiveFrom,
+  rates: JSON.parse(p.rates) as unknown,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+});
+
+const fields = {
+  model: z.string().trim().min(1).max(200),
+  provider: z.string().trim().toLowerCase().max(64).nullish(),
+  /** Defaults to the exact model name. */
+  match: matchRule.optional(),
+  effective_from: z.union([z.number().int().nonnegative(), timeParam]).optional(),
+  rates,
+};
+const newPrice = z.strictObject(fields);
+const pricePatch = z.strictObject(fields).partial().refine((p) => Object.keys(p).length > 0, "nothing to change");
+const lookup = z.object({ model: z.string().max(200).optional(), provider: z.string().max(64).optional() });
+const recompute = z.strictObject({ from: z.union([z.number().int(), timeParam]), to: z.union([z.number().int(), timeParam]), cursor: z.string().max(512).optional() })
+  .refine((r) => r.from < r.to, { message: "`from` must be before `to`", path: ["from"] });
+
+export const pricesRoute = new Hono<AppEnv>()
+  .get("/", projectAccess("viewer", "read prices"), valid("query", lookup), async (c) => {
+    const db = database(c.env.DB);
+    const { projectId } = c.var.project;
+    const rows = await db.select().from(prices).where(eq(prices.projectId, projectId)).orderBy(prices.model, prices.effectiveFrom);
+    const { model, provider } = c.req.valid("query");
+    if (!model) return c.json({ overrides: rows.map(priceView) });
+    // Which price a call of this model would get now (what the dashboard's "add a price" shows).
+    const [builtin, overrides] = await Promise.all([builtinPrices(db), projectOverrides(db, [projectId])]);
+    const found = resolveRates(model, provider ?? null, Date.now(), overrides.get(projectId) ?? [], builtin);
+    const resolved = found
+      ? { model, source: found.source, matched: { model: found.price.model, provider: found.price.provider || null, match: found.price.match }, rates: found.rates }
+      : { model, source: "unknown_model", matched: null, rates: null };
+    return c.json({ overrides: rows.map(priceView), resolved });
+  })
+  .post("/", projectAccess("member", "set prices"), valid("json", newPrice), async (c) => {
+    const p = c.req.valid("json");
+    const [row] = await database(c.env.DB)
+      .insert(prices)
+      .values({ id: newId("price"), projectId: c.var.project.projectId, model: p.model, provider: p.provider ?? null,
+        match: JSON.stringify(p.match ?? { equals: p.model }), effectiveFrom: p.effective_from ?? 0, rates: JSON.stringify(p.rates) })
+      .returning();
+    return c.json({ price: priceView(row!) }, 201);
+  })
+  .patch("/:price_id", projectAccess("member", "change prices"), valid("json", pricePatch), async (c) => {
+    const p = c.req.valid("json");
+    const [row] = await database(c.env.DB)
+      .update(prices)
+      .set({
+        ...(p.model !== undefined && { model: p.model }),
+        ...(p.provider !== undefined && { provider: p.provider ?? null }),
+        ...(p.match !== undefined && { match: JSON.stringify(p.match) }),
+        ...(p.effective_from !== undefined && { effectiveFrom: p.effective_from }),
+        ...(p.rates !== undefined && { rates: JSON.stringify(p.rates) }),
+        updatedAt: Date.now(),
+      })
+      .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
+      .returning();
+    if (!row) throw new ApiError("not_found", "No such price in this project.");
+    return c.json({ price: priceView(row) });
+  })
+  .delete("/:price_id", projectAccess("member", "delete prices"), async (c) => {
+    const [row] = await database(c.env.DB)
+      .delete(prices)
+      .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
+      .returning();
+    if (!row) throw new ApiError("not_found", "No such price in this project.");
+    return c.json({ price: priceView(row) });
+  })
+  .post("/recompute", projectAccess("member", "recompute costs"), valid("json", recompute), async (c) => {
+    const { from, to, cursor } = c.req.valid("json");
+    const step = await recomputeStep(database(c.env.DB), c.env.DB, c.var.project.projectId, { from, to }, cursor ? decodeCursor(cursor) : undefined);
+    return c.json({ scanned: step.scanned, updated: step.updated, next_cursor: step.next && encodeCursor(step.next), done: step.next === null });
+  });
