@@ -8,7 +8,7 @@ const aggregate = (source: string) => `
     INSERT INTO cost_hourly (project_id, hour, model, provider, calls, unpriced_calls, input_tokens, output_tokens,
       cached_input_tokens, cache_write_tokens, cost)
     SELECT e.project_id, (e.ts / ${HOUR_MS}) * ${HOUR_MS}, coalesce(e.model, ''), coalesce(e.provider, ''), count(*),
-      sum(e.cost_source = 'unknown_model'), coalesce(sum(e.input_tokens), 0), coalesce(sum(e.output_tokens), 0),
+      count(*) FILTER (WHERE e.cost_source = 'unknown_model'), coalesce(sum(e.input_tokens), 0), coalesce(sum(e.output_tokens), 0),
       coalesce(sum(e.cached_input_tokens), 0), coalesce(sum(e.cache_write_tokens), 0), total(e.cost_usd)
     FROM ${source} AND e.type = 'model_response'
     GROUP BY 1, 2, 3, 4`;

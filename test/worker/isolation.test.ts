@@ -40,15 +40,17 @@ beforeAll(async () => {
   const inviteRes = await victim.browser.request(`/api/orgs/${victim.org.id}/invites`, { method: "POST", json: { role: "admin" } });
   const { invite } = (await inviteRes.json()) as { invite: { id: string } };
   const [key] = ((await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as { keys: Array<{ id: string }> }).keys;
+  const priceRes = await victim.browser.request("/api/v1/prices", { method: "POST", json: { model: "victim-model", rates: { input_mtok: 1 } }, headers: { "X-WatchLLM-Project": victim.project.id } });
+  const { price } = (await priceRes.json()) as { price: { id: string } };
   victimIds = {
     org: victim.org.id, project: victim.project.id, trace_id: "victim-trace", event_id: "victim-root",
-    session_id: "victim-session", user_id: victim.user.id, key_id: key!.id, invite_id: invite.id,
+    session_id: "victim-session", user_id: victim.user.id, key_id: key!.id, invite_id: invite.id, price_id: price.id,
     token: "not-a-real-invite-token",
   };
 });
 
 /** Strings only the victim's data contains: none may appear in an answer to the outsider. */
-const leaks = () => [SECRET_MARKER, victim.user.email, victim.org.name, "victim agent", "victim-end-user", victim.keys.secret, victim.keys.ingest];
+const leaks = () => [SECRET_MARKER, victim.user.email, victim.org.name, "victim agent", "victim-end-user", "victim-model", victim.keys.secret, victim.keys.ingest];
 
 /** Every route once; logout last, since it (rightly) ends the outsider's session. */
 function routeTable() {

@@ -32,7 +32,8 @@ export type CostParams = z.infer<typeof costParams>;
 
 const bucketOf = (column: typeof costHourly.hour | typeof traces.startTs, interval: "hour" | "day") => {
   const size = interval === "hour" ? HOUR_MS : DAY_MS;
-  return sql<number>`(${column} / ${size}) * ${size}`;
+  // Literal sizes: a bound JS number arrives as REAL and would turn this into float division.
+  return sql<number>`(${column} / ${sql.raw(String(size))}) * ${sql.raw(String(size))}`;
 };
 
 /** The rollup's rows in range for these projects, summed per `key` (and per bucket when given). */
