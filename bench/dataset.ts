@@ -1,5 +1,12 @@
 // A benchmark dataset written through WatchLLM's own write path (events, trace summaries, search index) into any
 // D1-shaped database: `traces` ordinary traces of 10 events over 30 days, plus one 1,000- and one 10,000-span trace.
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { mintKey } from "../src/auth/keys.ts";
+import { applyMigrations, keyInsertSql, literal } from "../scripts/local-d1.ts";
+import { sqliteAsD1 } from "./sqlite-d1.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { writeMessages } from "../src/ingest/write.ts";
@@ -37,4 +44,45 @@ export async function writeDataset(d1: D1Database, projectId: string, traces: nu
     }
   }
   if (pending.length) await store(pending);
+}
+
+export const PROJECT = "prj_bench";
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * A local D1 state (the one `wrangler dev --persist-to state` serves) holding the dataset, written through WatchLLM's
+ * own write SQL, plus a read-only plain-SQLite copy of the same file for baselines. A filled state is reused while
+ * the migrations and the write path are unchanged (delete bench/.data to force a refill).
+ */
+export async function prepareDataset(traces: number) {
+  const fingerprint = createHash("sha256");
+  for (const f of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) fingerprint.update(readFileSync(join("migrations", f)));
+  for (const f of ["bench/generate.ts", "bench/dataset.ts", "src/ingest/write.ts", "src/ingest/summarize.ts", "src/ingest/search-index.ts", "src/ingest/cost-rollup.ts"]) fingerprint.update(readFileSync(f));
+  const dir = join("bench", ".data", `api-${traces}-${fingerprint.digest("hex").slice(0, 12)}`);
+  const state = join(dir, "state");
+  const d1Dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+  const keyFile = join(dir, "secret-key.txt");
+  if (!existsSync(keyFile)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    applyMigrations({ persistTo: state });
+    const file = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!));
+    const secret = await mintKey(PROJECT, "secret");
+    file.exec(`INSERT INTO orgs (id, name) VALUES ('org_bench', 'Bench'); INSERT INTO projects (id, org_id, name) VALUES (${literal(PROJECT)}, 'org_bench', 'bench'); ${keyInsertSql(secret.row)}`);
+    const start = performance.now();
+    await writeDataset(sqliteAsD1(file), PROJECT, traces, (done) => done % 20_000 === 0 && process.stdout.write(`  ${fmt(done)} traces written\r`));
+    console.log(`${fmt(traces)} traces written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+    file.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
+    file.close();
+    writeFileSync(keyFile, secret.plaintext);
+  }
+  const secretKey = readFileSync(keyFile, "utf8");
+  const d1File = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!);
+  const { n } = new DatabaseSync(d1File, { readOnly: true }).prepare("SELECT count(*) AS n FROM events").get() as { n: number };
+  console.log(`dataset: ${fmt(traces)} traces, ${fmt(n)} events (${dir})`);
+  const plainFile = join(dir, "plain.sqlite");
+  copyFileSync(d1File, plainFile);
+  const plain = new DatabaseSync(plainFile, { readOnly: true });
+
+  return { state, secretKey, plain };
 }

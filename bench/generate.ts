@@ -39,9 +39,11 @@ export function generateTrace(rand: () => number, traceNo: number, start: number
     if (kind === "model_response") {
       const [model, provider] = MODELS[Math.floor(rand() * MODELS.length)]!;
       const input = 200 + Math.floor(rand() * 2000);
+      const output = 20 + Math.floor(rand() * 400);
       events.push({
         ...base, type: "model_response", name: "chat", model, provider,
-        usage: { input_tokens: input, output_tokens: 20 + Math.floor(rand() * 400), cached_input_tokens: Math.floor(input * rand() * 0.5) },
+        usage: { input_tokens: input, output_tokens: output, cached_input_tokens: Math.floor(input * rand() * 0.5) },
+        cost_usd: (input * 2.5 + output * 10) / 1e6,
         body: { input: [{ role: "user", content: text(rand, 40) }], output: text(rand, 40) },
         context: { user_id: user, session_id: session },
       });
