@@ -1,0 +1,102 @@
+// The client: one bounded queue, flushed in batches by size or time; a batch that can't be delivered goes back to
+// the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
+import { resolve } from "./options.ts";
+import { makeTrace, type TraceOptions } from "./span.ts";
+import { send, sendOnExit } from "./transport.ts";
+import { type ClientOptions, WatchLLMError, type WireEvent } from "./types.ts";
+
+export type WatchLLMClient = ReturnType<typeof createClient>;
+
+let lastClient: WatchLLMClient | undefined;
+/** The most recently created client (what `observeOpenAI` / `observeFetch` record into by default). */
+export const defaultClient = () => lastClient;
+
+export function createClient(options: ClientOptions = {}) {
+  const o = resolve(options);
+  let queue: WireEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let dropped = 0;
+  let inFlight = 0;
+
+  const trim = () => {
+    const over = queue.length - o.maxQueueSize;
+    if (over <= 0) return;
+    queue.splice(0, over);
+    dropped += over;
+    o.onError(new WatchLLMError("dropped", `queue full: dropped the ${over} oldest event(s)`, { dropped_total: dropped }));
+  };
+
+  const schedule = () => {
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, o.flushIntervalMs);
+    (timer as { unref?: () => void }).unref?.(); // never keep a Node process alive just for this
+  };
+
+  async function drain() {
+    while (queue.length) {
+      const batch = queue.splice(0, o.flushAt);
+      inFlight = batch.length;
+      const delivered = await send(o, batch);
+      inFlight = 0;
+      if (!delivered) {
+        queue = batch.concat(queue);
+        trim();
+        schedule();
+        return;
+      }
+    }
+  }
+
+  /** Sends everything queued; resolves when it is delivered or given back to the queue (never rejects). */
+  function flush(): Promise<void> {
+    chain = chain.then(drain).catch((err) => o.onError(new WatchLLMError("internal", String(err))));
+    return chain;
+  }
+
+  function enqueue(event: WireEvent) {
+    queue.push(event);
+    trim();
+    if (queue.length >= o.flushAt) void flush();
+    else schedule();
+  }
+
+  // Browsers: hand what is queued to keepalive fetch / sendBeacon when the page is hidden or unloaded.
+  const g = globalThis as { document?: { visibilityState?: string }; addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void };
+  const onExit = () => {
+    if (!queue.length || (g.document?.visibilityState !== "hidden" && !exiting)) return;
+    const batch = queue;
+    queue = [];
+    sendOnExit(o, batch);
+  };
+  let exiting = false;
+  const onPageHide = () => ((exiting = true), onExit(), (exiting = false));
+  if (o.enabled && g.document && g.addEventListener) {
+    g.addEventListener("visibilitychange", onExit);
+    g.addEventListener("pagehide", onPageHide);
+  }
+
+  const client = {
+    /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
+    trace: (t: TraceOptions) => makeTrace(enqueue, o.enabled, t),
+    flush,
+    /** Flushes and stops the timer and page listeners. */
+    async shutdown() {
+      clearTimeout(timer);
+      timer = undefined;
+      g.removeEventListener?.("visibilitychange", onExit);
+      g.removeEventListener?.("pagehide", onPageHide);
+      await flush();
+    },
+    /** Events not yet delivered: queued or being sent (for tests and health checks). */
+    get queued() {
+      return queue.length + inFlight;
+    },
+    enabled: o.enabled,
+  };
+  lastClient = client;
+  return client;
+}

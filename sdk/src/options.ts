@@ -1,0 +1,28 @@
+// Client options with their defaults applied.
+import { type ClientOptions, WatchLLMError } from "./types.ts";
+
+export const DEFAULT_BASE_URL = "https://api.watchllm.dev";
+
+export function resolve(options: ClientOptions) {
+  return {
+    apiKey: options.apiKey ?? "",
+    baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
+    flushAt: Math.min(1000, Math.max(1, options.flushAt ?? 50)),
+    flushIntervalMs: options.flushIntervalMs ?? 1000,
+    maxRetries: Math.max(1, options.maxRetries ?? 3),
+    timeoutMs: options.timeoutMs ?? 5000,
+    maxQueueSize: options.maxQueueSize ?? 10_000,
+    backoffMs: options.backoffMs ?? 1000,
+    onError: (error: WatchLLMError) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // a throwing handler must not break delivery
+      }
+    },
+    fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
+    enabled: options.enabled !== false && Boolean(options.apiKey),
+  };
+}
+
+export type Resolved = ReturnType<typeof resolve>;

@@ -1,0 +1,107 @@
+// Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors).
+import { toUsage } from "./usage.ts";
+import type { EventType, Usage, WireEvent } from "./types.ts";
+
+export type TraceOptions = { name: string; userId?: string; sessionId?: string; tags?: string[]; metadata?: Record<string, unknown>; input?: unknown };
+export type SpanOptions = { name: string; input?: unknown; metadata?: Record<string, unknown> };
+export type EndOptions = { output?: unknown; status?: "ok" | "error"; metadata?: Record<string, unknown> };
+export type ModelResponseOptions = {
+  model: string; provider?: string; input?: unknown; output?: unknown;
+  /** WatchLLM's shape, or any provider's usage object (OpenAI, Anthropic, Gemini), mapped for you. */
+  usage?: Usage | Record<string, unknown>;
+  durationMs?: number; name?: string; costUsd?: number; status?: "ok" | "error"; metadata?: Record<string, unknown>;
+};
+export type ToolCallOptions = { name: string; input?: unknown; output?: unknown; durationMs?: number; status?: "ok" | "error" };
+
+/** What spans share: where events go and the trace's context. */
+export type Recorder = { enqueue: (event: WireEvent) => void; enabled: boolean; traceId: string; context: WireEvent["context"] };
+
+const newId = (r: Recorder) => (r.enabled ? crypto.randomUUID() : "");
+const clean = (body: Record<string, unknown>) => {
+  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+  return Object.keys(body).length ? body : undefined;
+};
+
+/** A trace's root or any span inside it. */
+export interface Span {
+  readonly id: string;
+  readonly traceId: string;
+  /** A child span; call `.end()` on it (or use `.run()`). */
+  span(options: SpanOptions): Span;
+  /** Records this span with its duration; later calls do nothing. */
+  end(options?: EndOptions): void;
+  /** Runs `fn` inside this span: records its result as output, or its error (and rethrows it), then ends the span. */
+  run<T>(fn: (span: Span) => T | Promise<T>): Promise<T>;
+  /** Records a model call under this span. */
+  modelResponse(options: ModelResponseOptions): void;
+  /** Records a tool call under this span. */
+  toolCall(options: ToolCallOptions): void;
+  /** Records a log line under this span. */
+  log(message: string, data?: unknown): void;
+  /** Records an error (message, stack, type) under this span and marks the span failed. */
+  error(err: unknown): void;
+}
+
+export function makeSpan(r: Recorder, parentId: string | null, name: string, input?: unknown, extra: Partial<WireEvent> = {}): Span {
+  const id = newId(r);
+  const started = Date.now();
+  let ended = false;
+  let failed = false;
+  const event = (type: EventType, fields: Partial<WireEvent> & { name: string }, at = Date.now()): WireEvent => ({
+    event_id: newId(r), trace_id: r.traceId, parent_event_id: id, type, timestamp: at, status: "ok", context: r.context, ...fields,
+  });
+  const record = (e: WireEvent) => r.enabled && r.enqueue(e);
+  const span: Span = {
+    id,
+    traceId: r.traceId,
+    span: (o) => makeSpan(r, id, o.name, o.input, o.metadata ? { body: { metadata: o.metadata } } : {}),
+    end(o = {}) {
+      if (ended) return;
+      ended = true;
+      record({
+        ...extra, event_id: id, trace_id: r.traceId, parent_event_id: parentId, type: "span", name, timestamp: started, duration_ms: Date.now() - started,
+        status: o.status ?? (failed ? "error" : "ok"), context: { ...r.context, ...extra.context },
+        body: clean({ ...extra.body, input, output: o.output, metadata: o.metadata }),
+      });
+    },
+    async run(fn) {
+      try {
+        const output = await fn(span);
+        span.end({ output });
+        return output;
+      } catch (err) {
+        span.error(err);
+        span.end();
+        throw err;
+      }
+    },
+    modelResponse(o) {
+      const at = Date.now() - (o.durationMs ?? 0);
+      const usage = toUsage(o.usage);
+      record(event("model_response", {
+        name: o.name ?? o.model, model: o.model, provider: o.provider, usage, duration_ms: o.durationMs, cost_usd: o.costUsd, status: o.status ?? "ok",
+        body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
+      }, at));
+    },
+    toolCall(o) {
+      record(event("tool_call", { name: o.name, duration_ms: o.durationMs, status: o.status ?? "ok", body: clean({ input: o.input, output: o.output }) }, Date.now() - (o.durationMs ?? 0)));
+    },
+    log(message, data) {
+      record(event("log", { name: "log", body: clean({ message, data }) }));
+    },
+    error(err) {
+      failed = true;
+      const e = err instanceof Error ? err : new Error(String(err));
+      record(event("error", { name: e.name || "Error", status: "error", body: clean({ message: e.message, stack: e.stack, error_type: e.constructor?.name ?? e.name }) }));
+    },
+  };
+  return span;
+}
+
+/** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
+export function makeTrace(enqueue: Recorder["enqueue"], enabled: boolean, o: TraceOptions) {
+  const context = enabled ? clean({ user_id: o.userId, session_id: o.sessionId }) : undefined;
+  const r: Recorder = { enqueue, enabled, traceId: enabled ? crypto.randomUUID() : "", context };
+  const root = clean({ tags: o.tags, metadata: o.metadata });
+  return makeSpan(r, null, o.name, o.input, root ? { context: { ...context, ...root } } : {});
+}

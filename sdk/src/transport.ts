@@ -1,0 +1,72 @@
+// Sends one batch: up to `maxRetries` attempts, each with its own timeout; retries network errors, timeouts, 408,
+// 429 (honouring Retry-After) and 5xx; reports, and does not retry, other answers (the events would fail again).
+import { type Resolved } from "./options.ts";
+import { WatchLLMError, type WireEvent } from "./types.ts";
+
+const MAX_BACKOFF_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Seconds or an HTTP date → milliseconds to wait. */
+function retryAfterMs(header: string | null): number {
+  if (!header) return 0;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(header) - Date.now()) || 0;
+}
+
+const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/** true: delivered (or refused for good, and reported); false: give the batch back to the queue for a later flush. */
+export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
+  let wait = 0;
+  for (let attempt = 0; attempt < o.maxRetries; attempt++) {
+    if (attempt) await sleep(Math.max(wait, Math.min(MAX_BACKOFF_MS, o.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), o.timeoutMs);
+    try {
+      const res = await o.fetch(`${o.baseUrl}/api/v1/events`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${o.apiKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ events }),
+        signal: abort.signal,
+      });
+      const body = (await res.json().catch(() => null)) as { rejected?: unknown[]; error?: { message?: string } } | null;
+      if (res.ok) {
+        if (body?.rejected?.length) o.onError(new WatchLLMError("rejected", `${body.rejected.length} event(s) rejected as invalid`, body.rejected));
+        return true;
+      }
+      if (!retryable(res.status)) {
+        o.onError(new WatchLLMError(`http_${res.status}`, body?.error?.message ?? `ingest answered ${res.status}`, body?.error));
+        return true;
+      }
+      wait = retryAfterMs(res.headers.get("Retry-After"));
+    } catch (err) {
+      wait = 0;
+      if (attempt === o.maxRetries - 1) o.onError(new WatchLLMError("network", `could not reach ${o.baseUrl}: ${String(err)}`));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return false;
+}
+
+/** Fire-and-forget delivery while a page unloads: keepalive fetch (64 KB budget), else sendBeacon. */
+export function sendOnExit(o: Resolved, events: WireEvent[]) {
+  const url = `${o.baseUrl}/api/v1/events?api_key=${encodeURIComponent(o.apiKey)}`;
+  let chunk: WireEvent[] = [];
+  const post = (batch: WireEvent[]) => {
+    const body = JSON.stringify({ events: batch });
+    try {
+      void o.fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } }).catch(() => undefined);
+    } catch {
+      globalThis.navigator?.sendBeacon?.(url, body);
+    }
+  };
+  let bytes = 0;
+  for (const event of events) {
+    const size = JSON.stringify(event).length + 1;
+    if (bytes + size > 60_000 && chunk.length) post(chunk), (chunk = []), (bytes = 0);
+    chunk.push(event);
+    bytes += size;
+  }
+  if (chunk.length) post(chunk);
+}

@@ -1,0 +1,55 @@
+// The wire format WatchLLM's ingest endpoint takes (POST /api/v1/events), and the client's options.
+
+export type EventType = "span" | "model_response" | "tool_call" | "log" | "error";
+
+export type Usage = { input_tokens: number; output_tokens: number; cached_input_tokens?: number; cache_write_tokens?: number };
+
+export type WireEvent = {
+  event_id: string;
+  trace_id: string;
+  parent_event_id: string | null;
+  type: EventType;
+  name: string;
+  timestamp: number;
+  duration_ms?: number;
+  status: "ok" | "error";
+  body?: Record<string, unknown>;
+  context?: { user_id?: string; session_id?: string; tags?: string[]; metadata?: Record<string, unknown> };
+  model?: string;
+  provider?: string;
+  usage?: Usage;
+  cost_usd?: number;
+};
+
+export type ClientOptions = {
+  /** An ingest key (`wl_ingest_…`, safe in browsers) or a secret key. No key: the client is a no-op. */
+  apiKey?: string;
+  /** Default `https://api.watchllm.dev`; your own deployment's URL when self-hosting. */
+  baseUrl?: string;
+  /** Send when this many events are queued (default 50; at most 1,000). */
+  flushAt?: number;
+  /** …or this often (default 1,000 ms). */
+  flushIntervalMs?: number;
+  /** Attempts per send (default 3), with backoff 1 s → 2 s → 4 s (± jitter, capped at 10 s) between them. */
+  maxRetries?: number;
+  /** Per attempt (default 5,000 ms). */
+  timeoutMs?: number;
+  /** Queued events kept while the service is unreachable (default 10,000); beyond it the oldest are dropped. */
+  maxQueueSize?: number;
+  /** Delivery problems (never thrown into your code). */
+  onError?: (error: WatchLLMError) => void;
+  /** Your own fetch (e.g. a mocked or instrumented one). */
+  fetch?: typeof fetch;
+  /** `false` turns the client into a cheap no-op. */
+  enabled?: boolean;
+  /** First backoff delay (default 1,000 ms); lower it in tests. */
+  backoffMs?: number;
+};
+
+/** What went wrong: `code` is `network`, `http_<status>`, `rejected` (invalid events), `dropped` (queue full) or `internal`. */
+export class WatchLLMError extends Error {
+  constructor(readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+    this.name = "WatchLLMError";
+  }
+}

@@ -1,0 +1,20 @@
+// Per-test tenants on the fault server, and a client wired to one with test-sized timings.
+import { inject } from "vitest";
+import { createClient, type ClientOptions, type WatchLLMError } from "../../sdk/src/index.ts";
+import type { Faults } from "./fault-server.ts";
+
+let n = 0;
+
+export async function tenant(faults: Faults = {}) {
+  const base = `${inject("faultServer")}/t/${Date.now().toString(36)}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
+  await fetch(`${base}/__faults`, { method: "POST", body: JSON.stringify(faults) });
+  const errors: WatchLLMError[] = [];
+  return {
+    base,
+    errors,
+    setFaults: (f: Faults) => fetch(`${base}/__faults`, { method: "POST", body: JSON.stringify(f) }),
+    received: async () => (await (await fetch(`${base}/__received`)).json()) as { counts: Record<string, number>; requests: number[]; statuses: string[] },
+    client: (options: ClientOptions = {}) =>
+      createClient({ apiKey: "wl_ingest_test", baseUrl: base, flushIntervalMs: 50, timeoutMs: 300, backoffMs: 20, onError: (e) => errors.push(e), ...options }),
+  };
+}

@@ -1,0 +1,15 @@
+// The same SDK suite inside workerd (the Cloudflare Workers runtime).
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-11-01", compatibilityFlags: ["nodejs_compat"] } })],
+  test: {
+    name: "sdk-workerd",
+    root: fileURLToPath(new URL("../..", import.meta.url)),
+    include: ["test/sdk/**/*.test.ts"],
+    globalSetup: ["test/sdk/global-setup.ts"],
+    testTimeout: 60_000,
+  },
+});
