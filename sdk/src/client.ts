@@ -18,6 +18,8 @@ export function createClient(options: ClientOptions = {}) {
   let chain: Promise<void> = Promise.resolve();
   let dropped = 0;
   let inFlight = 0;
+  /** A size-triggered flush is waiting to start: don't chain another per event. */
+  let kicked = false;
 
   const trim = () => {
     const over = queue.length - o.maxQueueSize;
@@ -37,6 +39,7 @@ export function createClient(options: ClientOptions = {}) {
   };
 
   async function drain() {
+    kicked = false;
     while (queue.length) {
       const batch = queue.splice(0, o.flushAt);
       inFlight = batch.length;
@@ -60,8 +63,11 @@ export function createClient(options: ClientOptions = {}) {
   function enqueue(event: WireEvent) {
     queue.push(event);
     trim();
-    if (queue.length >= o.flushAt) void flush();
-    else schedule();
+    if (queue.length < o.flushAt) schedule();
+    else if (!kicked) {
+      kicked = true;
+      void flush();
+    }
   }
 
   // Browsers: hand what is queued to keepalive fetch / sendBeacon when the page is hidden or unloaded.

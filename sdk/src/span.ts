@@ -17,9 +17,11 @@ export type ToolCallOptions = { name: string; input?: unknown; output?: unknown;
 export type Recorder = { enqueue: (event: WireEvent) => void; enabled: boolean; traceId: string; context: WireEvent["context"] };
 
 const newId = (r: Recorder) => (r.enabled ? crypto.randomUUID() : "");
+/** The object without its undefined fields (built anew: `delete` would slow every later read of it), or undefined. */
 const clean = (body: Record<string, unknown>) => {
-  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-  return Object.keys(body).length ? body : undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const k in body) if (body[k] !== undefined) (out ??= {})[k] = body[k];
+  return out;
 };
 
 /** A trace's root or any span inside it. */

@@ -48,8 +48,12 @@ export type ClientOptions = {
 
 /** What went wrong: `code` is `network`, `http_<status>`, `rejected` (invalid events), `dropped` (queue full) or `internal`. */
 export class WatchLLMError extends Error {
-  constructor(readonly code: string, message: string, readonly details?: unknown) {
+  readonly code: string;
+  readonly details: unknown;
+  constructor(code: string, message: string, details?: unknown) {
     super(message);
     this.name = "WatchLLMError";
+    this.code = code;
+    this.details = details;
   }
 }
