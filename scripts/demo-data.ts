@@ -36,6 +36,28 @@ function supportAgent(start: number) {
   }, null);
 }
 
+/** The same agent on a slower day: the refund tool times out once and is retried, and the answer comes from a
+ * fine-tuned model the price table doesn't know (the costs page asks for its price). Compare it with the first run. */
+function supportAgentRetry(start: number) {
+  const id = "demo-support-agent-retry";
+  const shift = (at: number) => (at >= 2500 ? at + 1900 : at);
+  const events = supportAgent(start).map((e) => ({
+    ...e,
+    event_id: e.event_id.replace("demo-support-agent", id),
+    trace_id: id,
+    parent_event_id: (e.parent_event_id as string | null)?.replace("demo-support-agent", id) ?? null,
+    timestamp: start + shift((e.timestamp as number) - start),
+    ...(e.name === "support-agent" && { duration_ms: 8300, context: { user_id: "carol@initech.com", session_id: "chat-1043" } }),
+    ...(e.name === "answer" && { model: "ft:gpt-4o-mini:acme:support-v2", usage: { input_tokens: 2410, output_tokens: 240 } }),
+  }));
+  const root = `${id}:root`;
+  return [
+    ...events,
+    { event_id: `${id}:refund-timeout`, trace_id: id, parent_event_id: root, type: "tool_call" as const, name: "issue_refund", timestamp: start + 2500, duration_ms: 1800,
+      status: "error" as const, body: { input: { charge_id: "ch_2", amount: 49 }, output: { error: "payments API timed out after 1.8 s" } } },
+  ];
+}
+
 function ragPipeline(start: number) {
   return flatten("demo-rag-pipeline", start, {
     id: "root", at: 0, type: "span", name: "rag-pipeline", duration_ms: 4100, ...user("bob@globex.com", "docs-search-77"),
@@ -89,6 +111,7 @@ export function demoEvents(now: number): WireEvent[] {
     .map((e) => ({ ...e, event_id: `demo-${e.event_id}`, trace_id: `demo-${e.trace_id}`, parent_event_id: e.parent_event_id ? `demo-${e.parent_event_id}` : null }));
   return [
     ...supportAgent(now - 60 * 60_000),
+    ...supportAgentRetry(now - 20 * 60_000),
     ...ragPipeline(now - 45 * 60_000),
     ...failedRun(now - 30 * 60_000),
     ...bigTrace(now - 3 * 60 * 60_000),

@@ -36,6 +36,12 @@ try {
     ["signup", "/signup", null],
     ["onboarding", `/p/${empty.project.id}/traces`, empty.cookie],
     ["traces", `/p/${full.project.id}/traces`, full.cookie],
+    ["trace", `/p/${full.project.id}/traces/demo-support-agent?event=${encodeURIComponent("demo-support-agent:answer")}`, full.cookie],
+    ["trace-1000", `/p/${full.project.id}/traces/demo-eval-1000`, full.cookie],
+    ["compare", `/p/${full.project.id}/compare?a=demo-support-agent&b=demo-support-agent-retry`, full.cookie],
+    ["sessions", `/p/${full.project.id}/sessions`, full.cookie],
+    ["users", `/p/${full.project.id}/users`, full.cookie],
+    ["costs", `/p/${full.project.id}/costs`, full.cookie],
     ["settings", `/p/${full.project.id}/settings`, full.cookie],
   ];
   for (const scheme of ["light", "dark"] as const) {

@@ -1,21 +1,29 @@
 import { useSignal } from "@preact/signals";
 
+/** A button that copies `text` to the clipboard and says so. */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const copied = useSignal(false);
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      onClick={async () => {
+        await navigator.clipboard?.writeText(text).catch(() => undefined);
+        copied.value = true;
+        setTimeout(() => (copied.value = false), 1500);
+      }}
+    >
+      {copied.value ? "Copied" : "Copy"}
+    </button>
+  );
+}
+
 /** A value shown in monospace with a copy button. */
 export function Copy({ value, label }: { value: string; label: string }) {
-  const copied = useSignal(false);
   return (
     <div class="copy">
       <code aria-label={label}>{value}</code>
-      <button
-        type="button"
-        onClick={async () => {
-          await navigator.clipboard?.writeText(value).catch(() => undefined);
-          copied.value = true;
-          setTimeout(() => (copied.value = false), 1500);
-        }}
-      >
-        {copied.value ? "Copied" : "Copy"}
-      </button>
+      <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
     </div>
   );
 }

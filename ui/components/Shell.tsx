@@ -6,7 +6,7 @@ import { allProjects, me } from "../state/session.ts";
 import { Link } from "./Link.tsx";
 
 const SECTIONS = ["traces", "sessions", "users", "costs", "settings"] as const;
-export type Section = (typeof SECTIONS)[number];
+export type Section = (typeof SECTIONS)[number] | "compare";
 
 export function Shell({ project, section, children }: { project: string; section: Section; children: ComponentChildren }) {
   return (

@@ -2,7 +2,7 @@ export function Placeholder({ title }: { title: string }) {
   return (
     <section>
       <h1>{title}</h1>
-      <p class="muted">Coming next: see the roadmap in README.</p>
+      <p class="muted">Nothing here. Pick a section above.</p>
     </section>
   );
 }

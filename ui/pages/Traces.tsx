@@ -1,8 +1,9 @@
-// Traces: onboarding until the project's first event arrives. The trace list itself is built on /api/v1/traces.
+// Traces: onboarding until the project's first event arrives, then the trace list.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api.ts";
 import { Onboarding } from "./Onboarding.tsx";
+import { TraceList } from "./TraceList.tsx";
 
 type ProjectInfo = { has_events: boolean; last_trace_at: number | null };
 
@@ -15,8 +16,7 @@ export function Traces({ project }: { project: string }) {
   return (
     <section>
       <h1>Traces</h1>
-      <p>Events are arriving: the last trace started {new Date(info.value.last_trace_at!).toLocaleString()}.</p>
-      <p class="muted">The trace list, span tree and waterfall are next on the roadmap (see README).</p>
+      <TraceList project={project} />
     </section>
   );
 }

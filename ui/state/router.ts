@@ -1,15 +1,32 @@
-// A tiny router on signals: the path is state; links and redirects call navigate().
+// A tiny router on signals: the path and the query string are state; links and redirects call navigate().
 import { signal } from "@preact/signals";
 
 export const path = signal(location.pathname);
+export const query = signal(new URLSearchParams(location.search));
 
 export function navigate(to: string, replace = false) {
-  if (to === path.value) return;
-  history[replace ? "replaceState" : "pushState"](null, "", to);
-  path.value = to;
+  const url = new URL(to, location.origin);
+  if (url.pathname + url.search === location.pathname + location.search) return;
+  history[replace ? "replaceState" : "pushState"](null, "", url.pathname + url.search);
+  path.value = url.pathname;
+  query.value = url.searchParams;
 }
 
-addEventListener("popstate", () => (path.value = location.pathname));
+/** Changes some query parameters of the current URL (empty values are removed), keeping the rest. */
+export function setQuery(changes: Record<string, string | undefined | null>, replace = true) {
+  const next = new URLSearchParams(query.value);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined || value === null || value === "") next.delete(key);
+    else next.set(key, value);
+  }
+  const search = next.toString();
+  navigate(path.value + (search ? `?${search}` : ""), replace);
+}
+
+addEventListener("popstate", () => {
+  path.value = location.pathname;
+  query.value = new URLSearchParams(location.search);
+});
 
 /** Matches `pattern` like `/p/:project/settings` against the current path; returns the params or null. */
 export function match(pattern: string, current = path.value): Record<string, string> | null {

@@ -1,0 +1,81 @@
+// The span tree beside its waterfall, virtualized: fixed-height rows, only the visible ones (plus overscan) rendered,
+// so a 10,000-span trace scrolls like a 10-span one.
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { duration } from "../lib/format.ts";
+import { TYPE_STYLE, type TreeEvent } from "../lib/types.ts";
+
+export const ROW_HEIGHT = 28;
+const OVERSCAN = 12;
+
+type Props = {
+  rows: TreeEvent[];
+  collapsed: Set<string>;
+  cursor: string | null;
+  range: [number, number];
+  onToggle: (id: string) => void;
+  onPick: (id: string) => void;
+};
+
+export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const scrollTop = useSignal(0);
+  const height = useSignal(600);
+  useEffect(() => {
+    const el = box.current!;
+    const measure = () => (height.value = el.clientHeight || 600);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  // Keep the keyboard cursor in view.
+  useEffect(() => {
+    const index = rows.findIndex((r) => r.event_id === cursor);
+    const el = box.current;
+    if (index < 0 || !el) return;
+    const top = index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [cursor]);
+
+  const first = Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop.value + height.value) / ROW_HEIGHT) + OVERSCAN);
+  const [from, to] = range;
+  const span = Math.max(1, to - from);
+  const pct = (ms: number) => `${Math.min(100, Math.max(0, ((ms - from) / span) * 100))}%`;
+
+  return (
+    <div class="tree-scroll" ref={box} onScroll={(e) => (scrollTop.value = (e.target as HTMLElement).scrollTop)} data-testid="tree">
+      <div style={{ height: `${rows.length * ROW_HEIGHT}px`, position: "relative" }}>
+        {rows.slice(first, last).map((e, i) => {
+          const end = e.timestamp + (e.duration_ms ?? 0);
+          const visible = end >= from && e.timestamp <= to;
+          return (
+            <div key={e.event_id} role="treeitem" aria-level={e.depth + 1} aria-selected={e.event_id === cursor}
+              aria-expanded={e.child_count ? !collapsed.has(e.event_id) : undefined}
+              class={`row t-${e.type}${e.status === "error" ? " failed" : ""}${e.event_id === cursor ? " cursor" : ""}`}
+              style={{ top: `${(first + i) * ROW_HEIGHT}px` }} data-event={e.event_id} data-type={e.type} data-depth={e.depth}
+              onClick={() => onPick(e.event_id)}>
+              <div class="label" style={{ paddingLeft: `${Math.min(e.depth, 40) * 14 + 4}px` }}>
+                {e.child_count ? (
+                  <button type="button" class="twist" tabIndex={-1} aria-label={collapsed.has(e.event_id) ? "Expand" : "Collapse"}
+                    onClick={(ev) => (ev.stopPropagation(), onToggle(e.event_id))}>{collapsed.has(e.event_id) ? "▸" : "▾"}</button>
+                ) : <span class="twist" />}
+                <span class="glyph" title={TYPE_STYLE[e.type].label}>{TYPE_STYLE[e.type].glyph}</span>
+                <span class="name">{e.name}</span>
+                {e.model && <span class="badge">{e.model}</span>}
+                {e.orphan && <span class="badge warn" title="Its parent never arrived">orphan</span>}
+                {e.cycle && <span class="badge warn" title="Its parents formed a cycle; cut here">cycle</span>}
+              </div>
+              <div class="lane" aria-hidden="true">
+                {visible && <span class="bar" style={{ left: pct(e.timestamp), width: `max(2px, calc(${pct(end)} - ${pct(e.timestamp)}))` }} />}
+                <span class="ms">{duration(e.duration_ms)}</span>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

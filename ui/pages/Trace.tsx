@@ -1,0 +1,126 @@
+// One trace: totals, the collapsible span tree beside a zoomable waterfall, and the inspector for the selected event
+// (its id in the URL as ?event=). Keys: ↑/↓ move, ←/→ collapse/expand, Enter opens, Escape closes the inspector.
+import { useSignal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
+import { api } from "../api.ts";
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { Link } from "../components/Link.tsx";
+import { Inspector } from "../components/Inspector.tsx";
+import { TraceTree } from "../components/TraceTree.tsx";
+import { cost, duration, time, tokens } from "../lib/format.ts";
+import type { TraceSummary, TreeEvent } from "../lib/types.ts";
+import { query, setQuery } from "../state/router.ts";
+
+type Detail = { trace: TraceSummary; events: TreeEvent[] };
+
+/** The rows not hidden under a collapsed ancestor (the list is depth-first, so one pass does it). */
+function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
+  const out: TreeEvent[] = [];
+  let hideBelow = Infinity;
+  for (const e of events) {
+    if (e.depth > hideBelow) continue;
+    hideBelow = Infinity;
+    out.push(e);
+    if (collapsed.has(e.event_id)) hideBelow = e.depth;
+  }
+  return out;
+}
+
+export function Trace({ project, traceId }: { project: string; traceId: string }) {
+  const detail = useSignal<Detail | null>(null);
+  const error = useSignal<string | null>(null);
+  const collapsed = useSignal<Set<string>>(new Set());
+  const cursor = useSignal<string | null>(query.value.get("event"));
+  const zoom = useSignal<[number, number] | null>(null);
+  const open = query.value.get("event");
+
+  useEffect(() => {
+    detail.value = null;
+    api<Detail>(`/api/v1/traces/${encodeURIComponent(traceId)}`, { project })
+      .then((d) => {
+        detail.value = d;
+        cursor.value ??= d.events[0]?.event_id ?? null;
+      })
+      .catch((err: Error) => (error.value = err.message));
+  }, [project, traceId]);
+
+  const rows = useMemo(() => (detail.value ? visibleRows(detail.value.events, collapsed.value) : []), [detail.value, collapsed.value]);
+  if (error.value) return <ErrorNote error={error.value} />;
+  if (!detail.value) return <p class="muted" aria-busy="true">Loading trace…</p>;
+  const { trace, events } = detail.value;
+  const full: [number, number] = [trace.start_time, Math.max(trace.end_time, trace.start_time + 1)];
+  const range = zoom.value ?? full;
+  const selected = events.find((e) => e.event_id === open);
+
+  const toggle = (id: string, to?: boolean) => {
+    const next = new Set(collapsed.value);
+    if (to ?? !next.has(id)) next.add(id);
+    else next.delete(id);
+    collapsed.value = next;
+  };
+  const pick = (id: string | null) => {
+    cursor.value = id;
+    setQuery({ event: id });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const index = rows.findIndex((r) => r.event_id === cursor.value);
+    const row = rows[index];
+    const move = (i: number) => rows[i] && ((cursor.value = rows[i]!.event_id), open && setQuery({ event: rows[i]!.event_id }));
+    if (e.key === "ArrowDown") move(Math.min(rows.length - 1, index + 1));
+    else if (e.key === "ArrowUp") move(Math.max(0, index - 1));
+    else if (e.key === "ArrowRight" && row?.child_count) toggle(row.event_id, false);
+    else if (e.key === "ArrowLeft" && row) {
+      if (row.child_count && !collapsed.value.has(row.event_id)) toggle(row.event_id, true);
+      else move(rows.findIndex((r) => r.event_id === row.parent_event_id));
+    } else if (e.key === "Enter" && row) pick(row.event_id);
+    else if (e.key === "Escape") setQuery({ event: null });
+    else return;
+    e.preventDefault();
+  };
+  const zoomBy = (factor: number) => {
+    const [a, b] = range;
+    const mid = (a + b) / 2;
+    const half = Math.max(0.5, ((b - a) * factor) / 2);
+    zoom.value = factor >= 1 && half * 2 >= full[1] - full[0] ? null : [Math.max(full[0], mid - half), Math.min(full[1], mid + half)];
+  };
+  const exportHref = (format: string) => `/api/v1/traces/${encodeURIComponent(traceId)}/export?format=${format}&project_id=${encodeURIComponent(project)}`;
+
+  return (
+    <section class="trace-page">
+      <p class="crumbs"><Link href={`/p/${project}/traces`}>← Traces</Link></p>
+      <header class="trace-head">
+        <h1><span class={`dot ${trace.status}`} aria-label={trace.status} />{trace.name}</h1>
+        <div class="actions">
+          <a class="button" href={exportHref("json")} download>Export JSON</a>
+          <a class="button" href={exportHref("har")} download>Export HAR</a>
+        </div>
+      </header>
+      <dl class="totals" data-testid="totals">
+        <div><dt>Duration</dt><dd>{duration(trace.duration_ms)}</dd></div>
+        <div><dt>Spans</dt><dd>{trace.span_count}</dd></div>
+        <div><dt>Tokens</dt><dd>{tokens(trace.total_tokens)}</dd></div>
+        <div><dt>Cost</dt><dd>{cost(trace.total_cost)}</dd></div>
+        <div><dt>Errors</dt><dd class={trace.error_count ? "error" : ""}>{trace.error_count}</dd></div>
+        <div><dt>Started</dt><dd>{time(trace.start_time)}</dd></div>
+        {trace.user_id && <div><dt>User</dt><dd><Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link></dd></div>}
+        {trace.session_id && <div><dt>Session</dt><dd><Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link></dd></div>}
+      </dl>
+      <div class="zoombar">
+        <span class="muted">Timeline {duration(range[0] - full[0])} – {duration(range[1] - full[0])}</span>
+        <button type="button" onClick={() => zoomBy(0.5)} aria-label="Zoom in">+</button>
+        <button type="button" onClick={() => zoomBy(2)} aria-label="Zoom out">−</button>
+        {cursor.value && (() => {
+          const e = events.find((x) => x.event_id === cursor.value);
+          return e && e.duration_ms ? <button type="button" onClick={() => (zoom.value = [e.timestamp, e.timestamp + e.duration_ms!])}>Zoom to span</button> : null;
+        })()}
+        {zoom.value && <button type="button" class="link" onClick={() => (zoom.value = null)}>Reset</button>}
+      </div>
+      <div class={`trace-body${selected ? " with-inspector" : ""}`}>
+        <div class="tree" role="tree" tabIndex={0} aria-label="Span tree" onKeyDown={onKey}>
+          <TraceTree rows={rows} collapsed={collapsed.value} cursor={cursor.value} range={range} onToggle={(id) => toggle(id)} onPick={pick} />
+        </div>
+        {selected && <Inspector project={project} traceId={traceId} event={selected} onClose={() => setQuery({ event: null })} />}
+      </div>
+    </section>
+  );
+}
