@@ -1,0 +1,182 @@
+// The trace pages in a real browser against `wrangler dev` with the demo data: filters in the URL, the coloured
+// tree, the inspector, keyboard navigation, compare, sessions, costs and a phone-width layout.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadDemoData } from "../../scripts/demo-data.ts";
+import { launch } from "./browser.ts";
+
+const base = inject("baseUrl");
+let browser: Browser;
+let account: { cookie: string; project: string; secret: string };
+
+async function api<T>(path: string) {
+  const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${account.secret}` } });
+  return (await res.json()) as T;
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  const res = await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: base },
+    body: JSON.stringify({ email: `traces-${Date.now()}@example.com`, password: "correct horse battery", name: "Tracer" }),
+  });
+  const body = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
+  account = { cookie: res.headers.get("set-cookie")!.split(";")[0]!, project: body.project.id, secret: body.keys.secret };
+  await loadDemoData(base, body.keys.ingest);
+  const spans = async (id: string) => (await api<{ trace?: { span_count: number } }>(`/api/v1/traces/${id}`)).trace?.span_count;
+  for (let i = 0; i < 300 && ((await spans("demo-eval-1000")) !== 1001 || (await spans("demo-support-agent-retry")) !== 9); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+afterAll(async () => browser?.close());
+
+async function open(path: string, width = 1280): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const [name, value] = account.cookie.split("=");
+  await context.addCookies([{ name: name!, value: value!, url: base }]);
+  const page = await context.newPage();
+  await page.goto(`${base}/p/${account.project}${path}`);
+  return { page, context };
+}
+
+const rowCount = (page: Page) => page.locator("[data-testid=trace-table] tbody tr").count();
+
+describe("traces list", () => {
+  it("keeps filters in the URL and shows the matching rows", async () => {
+    const { page, context } = await open("/traces");
+    await page.getByTestId("trace-table").waitFor();
+    const everything = (await api<{ traces: unknown[] }>("/api/v1/traces")).traces.length;
+    expect(everything).toBeGreaterThan(40);
+    await expect.poll(() => rowCount(page)).toBe(everything);
+
+    await page.getByLabel("Status").selectOption("error");
+    await page.waitForURL(/status=error/);
+    const errors = (await api<{ traces: unknown[] }>("/api/v1/traces?status=error")).traces.length;
+    await expect.poll(() => rowCount(page)).toBe(errors);
+    expect(await page.locator("[data-testid=trace-table] tbody tr:not(.err)").count()).toBe(0);
+
+    await page.keyboard.press("/");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
+    await page.keyboard.type("refund");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/q=refund/);
+    await expect.poll(async () => page.locator("[data-testid=trace-table] tbody tr").allTextContents()).toEqual([expect.stringContaining("support-agent")]);
+
+    // A shared link reopens the same view.
+    const shared = await context.newPage();
+    await shared.goto(page.url());
+    await expect.poll(() => rowCount(shared)).toBe(1);
+    expect(await shared.getByLabel("Status").inputValue()).toBe("error");
+    await context.close();
+  });
+});
+
+describe("trace page", () => {
+  it("shows the tree with the brief's colours, icons and nesting", async () => {
+    const { page, context } = await open("/traces/demo-support-agent");
+    await page.getByTestId("tree").locator("[data-event]").first().waitFor();
+    const rows = await page.locator("[data-event]").evaluateAll((els) =>
+      els.map((el) => ({ name: el.querySelector(".name")!.textContent, type: el.getAttribute("data-type"), depth: Number(el.getAttribute("data-depth")),
+        colour: getComputedStyle(el.querySelector(".glyph")!).backgroundColor, glyph: el.querySelector(".glyph")!.textContent })));
+    expect(rows.map((r) => `${r.depth} ${r.name}`)).toEqual(["0 support-agent", "1 plan", "1 lookup_order", "1 search_refund_policy", "2 embed query", "1 issue_refund", "1 answer", "1 ticket closed"]);
+    const colour = Object.fromEntries(rows.map((r) => [r.type, r.colour]));
+    expect(colour).toEqual({ span: "rgb(37, 99, 235)", model_response: "rgb(124, 58, 237)", tool_call: "rgb(22, 163, 74)", log: "rgb(107, 114, 128)" });
+    expect(new Set(rows.map((r) => r.glyph)).size).toBe(4); // an icon per type, not colour alone
+
+    await page.getByRole("treeitem", { name: /search_refund_policy/ }).getByRole("button", { name: "Collapse" }).click();
+    expect(await page.locator("[data-event]").count()).toBe(7);
+    await context.close();
+  });
+
+  it("opens the inspector on click, with the event's data and its id in the URL", async () => {
+    const { page, context } = await open("/traces/demo-support-agent");
+    await page.locator("[data-event='demo-support-agent:answer']").click();
+    await page.waitForURL(/event=demo-support-agent%3Aanswer/);
+    const inspector = page.getByTestId("inspector");
+    await expect.poll(() => inspector.textContent()).toContain("price table");
+    const text = await inspector.textContent();
+    expect(text).toContain("gpt-4o (openai)");
+    expect(text).toContain("2410 in (1792 cached) · 188 out");
+    expect(text).toContain("Refund of $49.00 issued");
+    // The link reopens the same event.
+    const again = await context.newPage();
+    await again.goto(page.url());
+    await expect.poll(() => again.getByTestId("inspector").textContent()).toContain("Refund of $49.00 issued");
+    await context.close();
+  });
+
+  it("moves with the keyboard: arrows, Enter opens, Escape closes", async () => {
+    const { page, context } = await open("/traces/demo-support-agent");
+    await page.getByRole("tree").focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.locator("[aria-selected=true] .name").textContent()).toBe("lookup_order");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/event=demo-support-agent%3Alookup/);
+    await expect.poll(() => page.getByTestId("inspector").textContent()).toContain("lookup_order");
+    await page.keyboard.press("ArrowLeft"); // to the parent
+    expect(await page.locator("[aria-selected=true] .name").textContent()).toBe("support-agent");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("inspector").count()).toBe(0);
+    expect(page.url()).not.toContain("event=");
+    await context.close();
+  });
+
+  it("renders only the visible rows of a 1,000-span trace and scrolls to its end", async () => {
+    const { page, context } = await open("/traces/demo-eval-1000");
+    await page.locator("[data-event]").first().waitFor();
+    expect(await page.locator("[data-event]").count()).toBeLessThan(100);
+    await page.getByTestId("tree").evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => page.locator("[data-event]").last().locator(".name").textContent()).toBe("grade");
+    await context.close();
+  });
+
+  it("stacks tree and inspector at phone width without horizontal scrolling", async () => {
+    const { page, context } = await open("/traces/demo-support-agent?event=demo-support-agent%3Aplan", 375);
+    const inspector = page.getByTestId("inspector");
+    await inspector.waitFor();
+    const tree = (await page.getByRole("tree").boundingBox())!;
+    const box = (await inspector.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(tree.y + tree.height);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await context.close();
+  });
+});
+
+describe("compare, sessions and costs", () => {
+  it("compares two runs span by span", async () => {
+    const { page, context } = await open("/compare?a=demo-support-agent&b=demo-support-agent-retry");
+    const totals = page.getByTestId("compare-totals");
+    await expect.poll(() => totals.textContent()).toContain("+1.90 s");
+    expect(await totals.locator(".worse").count()).toBeGreaterThan(0);
+    const spans = await page.getByTestId("compare-spans").locator("tbody tr").allTextContents();
+    expect(spans.some((s) => s.includes("only in B"))).toBe(true);
+    expect(await page.locator("tr.changed").count()).toBe(1);
+    await context.close();
+  });
+
+  it("lists sessions and drills into one", async () => {
+    const { page, context } = await open("/sessions");
+    await page.getByRole("link", { name: "chat-1042" }).click();
+    await page.waitForURL(/\/sessions\/chat-1042/);
+    await expect.poll(() => rowCount(page)).toBe(1);
+    await context.close();
+  });
+
+  it("shows costs and prices an unknown model from the page", async () => {
+    const { page, context } = await open("/costs");
+    const unknown = page.getByTestId("unknown-models");
+    await expect.poll(() => unknown.textContent()).toContain("ft:gpt-4o-mini:acme:support-v2");
+    expect(await page.getByTestId("cost-totals").textContent()).toMatch(/Cost\$0\.\d+/);
+    await unknown.locator("li", { hasText: "ft:gpt-4o-mini" }).getByRole("button", { name: "Add a price" }).click();
+    await page.getByLabel("$ / M input").fill("0.3");
+    await page.getByLabel("$ / M output").fill("1.2");
+    await page.getByRole("button", { name: "Add price" }).click();
+    await expect.poll(async () => (await unknown.count()) === 0 || !(await unknown.textContent())!.includes("ft:gpt-4o-mini"), { timeout: 20_000 }).toBe(true);
+    const answer = await api<{ event: { cost_usd: number; cost_source: string } }>("/api/v1/traces/demo-support-agent-retry/events/demo-support-agent-retry%3Aanswer");
+    expect(answer.event).toMatchObject({ cost_source: "override" });
+    expect(answer.event.cost_usd).toBeCloseTo((2410 * 0.3 + 240 * 1.2) / 1e6, 12);
+    await context.close();
+  });
+});
