@@ -4,7 +4,7 @@ import { etag } from "hono/etag";
 import { z } from "zod";
 import { projectAccess } from "../auth/middleware.ts";
 import { database, type Database } from "../db/client.ts";
-import { findEvent, findTrace, fullEventsQuery, TREE_INLINE_BODY_BYTES, TREE_INLINE_MAX_EVENTS, treeEventsQuery } from "../db/queries/trace-events.ts";
+import { findEvent, findTrace, fullEventsQuery, TREE_INLINE_BODY_BYTES, TREE_INLINE_MAX_EVENTS, TREE_PREVIEW_MAX_EVENTS, treeEventsQuery } from "../db/queries/trace-events.ts";
 import { TRACE_SORTS, traceListParams, traceListQuery, type TraceRow } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
 import { paginate } from "../lib/cursor.ts";
@@ -29,7 +29,8 @@ const inlineBytes = (trace: TraceRow) => (trace.spanCount > TREE_INLINE_MAX_EVEN
 
 /** A trace's events as a depth-first tree. */
 async function traceTree(db: Database, trace: TraceRow, inline: number) {
-  return { trace: traceSummary(trace), tree: buildTree(await treeEventsQuery(db, trace.projectId, trace.traceId, inline)) };
+  const rows = await treeEventsQuery(db, trace.projectId, trace.traceId, inline, trace.spanCount <= TREE_PREVIEW_MAX_EVENTS);
+  return { trace: traceSummary(trace), tree: buildTree(rows) };
 }
 
 /** A trace's version: its summary changes whenever an event of it is written. */

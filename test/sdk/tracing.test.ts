@@ -73,7 +73,7 @@ function fakeOpenAI() {
   }
   return {
     apiKey: "sk-test",
-    chat: { completions: { create: async (p: { stream?: boolean; model: string }) => {
+    chat: { completions: { create: async (p: { stream?: boolean; model: string; messages?: unknown }) => {
       if (p.model === "broken") throw new Error("model not found");
       return p.stream ? { controller: "kept", [Symbol.asyncIterator]: chunks } : { model: "gpt-4o-mini-2024", choices: [{ message: { role: "assistant", content: "Bonjour" } }], usage };
     } } },
@@ -91,7 +91,7 @@ describe("auto-instrumentation", () => {
     const openai = observeOpenAI(fakeOpenAI(), { parent: trace });
     expect(openai.apiKey).toBe("sk-test");
     const plain = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
-    expect(plain.choices[0]!.message.content).toBe("Bonjour");
+    expect((plain as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe("Bonjour");
     const stream = (await openai.chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [] })) as AsyncIterable<{ choices: Array<{ delta: { content: string } }> }> & { controller: string };
     expect(stream.controller).toBe("kept");
     let text = "";

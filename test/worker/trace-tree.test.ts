@@ -59,26 +59,27 @@ describe("GET /api/v1/traces/:trace_id", () => {
     expect(body.events[9_999]).toMatchObject({ name: "d9999", depth: 9_999, child_count: 0 });
   });
 
-  it("keeps a 10,000-span trace light: bodies become previews with a flag", async () => {
+  it("keeps a 10,000-span trace light: no bodies or previews inline, a flag, full bodies per event", async () => {
     const wide = [ev("wide", "w-root", null, 0), ...Array.from({ length: 9_999 }, (_, i) =>
       ev("wide", `w${i}`, "w-root", 1 + i, { type: "model_response", body: { input: "hi", output: `answer ${i} `.repeat(20) } }))];
     await deliver(project.projectId, wide);
     const res = await tree("wide");
     expect(res.body.events).toHaveLength(10_000);
     const row = res.body.events[1]!;
-    expect(row).toMatchObject({ body: null, body_truncated: true, preview: expect.stringMatching(/^answer 0 /) });
-    expect(row.preview!.length).toBeLessThanOrEqual(160);
-    expect(JSON.stringify(res.body).length).toBeLessThan(10_000 * 700);
+    expect(row).toMatchObject({ body: null, body_truncated: true, preview: null });
+    expect(JSON.stringify(res.body).length).toBeLessThan(10_000 * 500);
+    const full = await read(`/api/v1/traces/wide/events/${encodeURIComponent("wide:w0")}`, project.secretKey);
+    expect(full.body.event.body.output).toMatch(/^answer 0 /);
   });
 
-  it("inlines small bodies and flags large ones in ordinary traces", async () => {
+  it("inlines small bodies, flags large ones and previews output text in ordinary traces", async () => {
     await deliver(project.projectId, [
       ev("t4", "small", null, 0, { body: { input: "short" } }),
       ev("t4", "large", "small", 1, { body: { output: "x".repeat(TREE_INLINE_BODY_BYTES * 2) } }),
     ]);
     const [small, large] = (await tree("t4")).body.events;
-    expect(small).toMatchObject({ body: { input: "short" }, body_truncated: false });
-    expect(large).toMatchObject({ body: null, body_truncated: true });
+    expect(small).toMatchObject({ body: { input: "short" }, body_truncated: false, preview: "short" });
+    expect(large).toMatchObject({ body: null, body_truncated: true, preview: "x".repeat(160) });
     const full = await read(`/api/v1/traces/t4/events/t4:large`, project.secretKey);
     expect(full.status).toBe(200);
     expect(full.body.event).toMatchObject({ event_id: "t4:large", trace_id: "t4", parent_event_id: "t4:small", truncated: false });

@@ -2,16 +2,15 @@
 // (its id in the URL as ?event=). Keys: ↑/↓ move, ←/→ collapse/expand, Enter opens, Escape closes the inspector.
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
-import { api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { Inspector } from "../components/Inspector.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
-import type { TraceSummary, TreeEvent } from "../lib/types.ts";
+import type { TreeEvent } from "../lib/types.ts";
 import { query, setQuery } from "../state/router.ts";
+import { type Detail, traceDetail } from "../state/trace-fetch.ts";
 
-type Detail = { trace: TraceSummary; events: TreeEvent[] };
 
 /** The rows not hidden under a collapsed ancestor (the list is depth-first, so one pass does it). */
 function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
@@ -36,7 +35,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
 
   useEffect(() => {
     detail.value = null;
-    api<Detail>(`/api/v1/traces/${encodeURIComponent(traceId)}`, { project })
+    traceDetail(project, traceId)
       .then((d) => {
         detail.value = d;
         cursor.value ??= d.events[0]?.event_id ?? null;

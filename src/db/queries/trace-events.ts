@@ -7,8 +7,10 @@ import { events, traces } from "../schema.ts";
 export const TREE_INLINE_BODY_BYTES = 1_024;
 /** In traces with more events than this, no body is inlined (previews only): big trees stay light, bodies load per event. */
 export const TREE_INLINE_MAX_EVENTS = 200;
-/** Characters of output (or message, or input) text shown as each tree row's preview. */
+/** Characters of output (or message, or input) text shown as each tree row's preview… */
 export const TREE_PREVIEW_CHARS = 160;
+/** …in traces of up to this many events (beyond it, previews are null too and the tree is timing and names only). */
+export const TREE_PREVIEW_MAX_EVENTS = 2_000;
 
 export function traceQuery(db: Database, projectId: string, traceId: string) {
   return db
@@ -23,8 +25,8 @@ export async function findTrace(db: Database, projectId: string, traceId: string
   return row;
 }
 
-/** Every event of a trace, light: bodies only when small (see the limits above), a short text preview always. */
-export function treeEventsQuery(db: Database, projectId: string, traceId: string, inlineBytes: number) {
+/** Every event of a trace, light: bodies only when small, short text previews only in traces that aren't huge. */
+export function treeEventsQuery(db: Database, projectId: string, traceId: string, inlineBytes: number, previews = true) {
   const bodyBytes = sql<number>`coalesce(length(${events.body}), 0)`;
   return db
     .select({
@@ -44,7 +46,9 @@ export function treeEventsQuery(db: Database, projectId: string, traceId: string
       costUsd: events.costUsd,
       body: sql<string | null>`iif(${bodyBytes} <= ${inlineBytes}, ${events.body}, null)`,
       bodyBytes,
-      preview: sql<string | null>`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_PREVIEW_CHARS})`,
+      preview: previews
+        ? sql<string | null>`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_PREVIEW_CHARS})`
+        : sql<string | null>`null`,
     })
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId)));
