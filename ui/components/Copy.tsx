@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 
-/** A button that copies `text` to the clipboard and says so. */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/** A button that copies `text` to the clipboard and says so; `label` names what it copies for screen readers. */
+export function CopyButton({ text, label }: { text: string; label?: string }) {
   const copied = useSignal(false);
   return (
     <button
@@ -23,7 +23,7 @@ export function Copy({ value, label }: { value: string; label: string }) {
   return (
     <div class="copy">
       <code aria-label={label}>{value}</code>
-      <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
+      <CopyButton text={value} />
     </div>
   );
 }
