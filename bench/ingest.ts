@@ -118,9 +118,9 @@ const ours = rate(TOTAL, consumerMs);
 console.log(`
 | write path | events/s |
 |---|---|
-| WatchLLM consumer → local D1, inside workerd (inserts + trace summaries) | ${fmt(ours)} |
+| WatchLLM consumer → local D1, inside workerd (inserts, trace summaries, search index, cost rollups) | ${fmt(ours)} |
 | plain SQLite, prepared INSERT per row, ${fmt(rowsPerTx)} rows per transaction (no summaries) | ${fmt(rate(TOTAL, rawMs))} |
-| plain SQLite running WatchLLM's exact write SQL (inserts + summaries) | ${fmt(rate(TOTAL, sameMs))} |
+| plain SQLite running WatchLLM's exact write SQL (the same four steps) | ${fmt(rate(TOTAL, sameMs))} |
 | whole pipeline under wrangler dev: HTTP → Queue → consumer → D1 (4 concurrent clients) | ${fmt(rate(stored, pipelineMs))} |
 
 Consumer vs plain SQLite inserts: ${(ours / rate(TOTAL, rawMs)).toFixed(2)}× (goal ≥ 0.5×); vs the same SQL on plain SQLite: ${(ours / rate(TOTAL, sameMs)).toFixed(2)}×`);

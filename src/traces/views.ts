@@ -34,24 +34,32 @@ export function traceSummary(t: TraceRow) {
 
 export type TraceSummary = ReturnType<typeof traceSummary>;
 
+type EventCore = Pick<EventRow, "eventId" | "parentEventId" | "type" | "name" | "ts" | "durationMs" | "status" | "model" | "provider" |
+  "inputTokens" | "outputTokens" | "cachedInputTokens" | "cacheWriteTokens" | "costUsd">;
+
+/** The fields every view of an event shares. */
+const eventCore = (e: EventCore) => ({
+  event_id: e.eventId,
+  parent_event_id: e.parentEventId,
+  type: e.type,
+  name: e.name,
+  timestamp: e.ts,
+  duration_ms: e.durationMs,
+  status: e.status,
+  model: e.model,
+  provider: e.provider,
+  input_tokens: e.inputTokens,
+  output_tokens: e.outputTokens,
+  cached_input_tokens: e.cachedInputTokens,
+  cache_write_tokens: e.cacheWriteTokens,
+  cost_usd: e.costUsd,
+});
+
 /** One event in full, as `GET /traces/:trace_id/events/:event_id` answers. */
 export function eventView(e: EventRow) {
   return {
-    event_id: e.eventId,
+    ...eventCore(e),
     trace_id: e.traceId,
-    parent_event_id: e.parentEventId,
-    type: e.type,
-    name: e.name,
-    timestamp: e.ts,
-    duration_ms: e.durationMs,
-    status: e.status,
-    model: e.model,
-    provider: e.provider,
-    input_tokens: e.inputTokens,
-    output_tokens: e.outputTokens,
-    cached_input_tokens: e.cachedInputTokens,
-    cache_write_tokens: e.cacheWriteTokens,
-    cost_usd: e.costUsd,
     cost_source: e.costSource,
     body: parse(e.body) as Record<string, unknown> | null,
     context: parse(e.context) as Record<string, unknown> | null,
@@ -67,24 +75,11 @@ export type EventView = ReturnType<typeof eventView>;
 /** A row of the tree: light fields, the body only when inlined, its place in the tree. */
 export function treeEventView(e: Placed<TreeEventRow>) {
   return {
-    event_id: e.eventId,
-    parent_event_id: e.parentEventId,
+    ...eventCore(e),
     depth: e.depth,
     child_count: e.childCount,
     orphan: e.orphan,
     cycle: e.cycle,
-    type: e.type,
-    name: e.name,
-    timestamp: e.ts,
-    duration_ms: e.durationMs,
-    status: e.status,
-    model: e.model,
-    provider: e.provider,
-    input_tokens: e.inputTokens,
-    output_tokens: e.outputTokens,
-    cached_input_tokens: e.cachedInputTokens,
-    cache_write_tokens: e.cacheWriteTokens,
-    cost_usd: e.costUsd,
     body: parse(e.body) as Record<string, unknown> | null,
     body_truncated: e.body === null && e.bodyBytes > 0,
     body_bytes: e.bodyBytes,
