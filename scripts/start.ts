@@ -24,6 +24,16 @@ server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
 step("Loading demo traces (idempotent: a second start adds nothing)");
 const loaded = await loadDemoData(server.base, demo.ingestKey);
 step(`Sent ${loaded} demo events through the ingest API`);
+// Demo events a previous version stored before it priced model calls get their costs now (new ones are priced on arrival).
+let cursor: string | null = null;
+do {
+  const res: Response = await fetch(`${server.base}/api/v1/prices/recompute`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${demo.secretKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ from: Date.now() - 3 * 86_400_000, to: Date.now() + 3_600_000, ...(cursor && { cursor }) }),
+  });
+  cursor = res.ok ? ((await res.json()) as { next_cursor: string | null }).next_cursor : null;
+} while (cursor);
 
 const event = JSON.stringify({
   events: [{ event_id: crypto.randomUUID(), trace_id: crypto.randomUUID(), type: "log", name: "hello", timestamp: Date.now(), body: { message: "first event" } }],
