@@ -179,4 +179,23 @@ describe("compare, sessions and costs", () => {
     expect(answer.event.cost_usd).toBeCloseTo((2410 * 0.3 + 240 * 1.2) / 1e6, 12);
     await context.close();
   });
+
+  it("manages price overrides in settings and re-prices past calls", async () => {
+    const { page, context } = await open("/settings");
+    const prices = page.getByTestId("prices");
+    await prices.getByLabel("Model", { exact: true }).fill("rerank-v3.5");
+    await prices.getByLabel("Provider").fill("cohere");
+    await prices.getByLabel("Input $/M").fill("2");
+    await prices.getByLabel("Output $/M").fill("0");
+    await prices.getByRole("button", { name: "Add price" }).click();
+    await expect.poll(() => prices.locator("tbody tr").allTextContents()).toContainEqual(expect.stringContaining("rerank-v3.5 (cohere)"));
+    await prices.getByRole("button", { name: "Re-price the last 30 days" }).click();
+    await expect.poll(() => prices.getByRole("status").textContent(), { timeout: 20_000 }).toContain("Done");
+    const rerank = await api<{ event: { cost_usd: number; cost_source: string } }>("/api/v1/traces/demo-rag-pipeline/events/demo-rag-pipeline%3Arerank");
+    expect(rerank.event).toMatchObject({ cost_source: "override" });
+    expect(rerank.event.cost_usd).toBeCloseTo((3900 * 2) / 1e6, 12);
+    await prices.locator("tbody tr", { hasText: "rerank-v3.5" }).getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => prices.locator("tbody tr", { hasText: "rerank-v3.5" }).count()).toBe(0);
+    await context.close();
+  });
 });

@@ -6,6 +6,7 @@ import { api } from "../api.ts";
 import { CostChart, type SeriesRow } from "../components/CostChart.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
+import { recomputeCosts } from "../lib/recompute.ts";
 import type { TraceSummary } from "../lib/types.ts";
 import { navigate, query, setQuery } from "../state/router.ts";
 import { allProjects, canManage, type Org } from "../state/session.ts";
@@ -48,15 +49,8 @@ function AddPrice({ project, model, provider, onAdded }: { project: string; mode
       const data = new FormData(e.target as HTMLFormElement);
       try {
         await api("/api/v1/prices", { project, json: { model, provider: provider || null, rates: { input_mtok: Number(data.get("input")), output_mtok: Number(data.get("output")) } } });
-        // Re-price the past calls of the last 90 days, step by step.
-        let cursor: string | null = null;
-        let updated = 0;
-        do {
-          const step: { updated: number; next_cursor: string | null } = await api("/api/v1/prices/recompute", { project, json: { from: Date.now() - RANGES["90d"]!, to: Date.now() + 3_600_000, ...(cursor && { cursor }) } });
-          updated += step.updated;
-          cursor = step.next_cursor;
-          status.value = `Re-priced ${updated} call(s)…`;
-        } while (cursor);
+        // Re-price the past calls of the last 90 days.
+        await recomputeCosts(project, Date.now() - RANGES["90d"]!, Date.now() + 3_600_000, (n) => (status.value = `Re-priced ${n} call(s)…`));
         onAdded();
       } catch (err) {
         error.value = (err as Error).message;

@@ -1,9 +1,10 @@
-// Settings of the current project and its org: keys, members and invites, new projects and orgs.
+// Settings of the current project and its org: keys, members and invites, model prices, new projects and orgs.
 import { api } from "../api.ts";
 import { navigate } from "../state/router.ts";
 import { canManage, loadMe, type Org, rememberKey } from "../state/session.ts";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
+import { Prices } from "./Prices.tsx";
 
 export function Settings({ project, org }: { project: string; org: Org }) {
   const manager = canManage(org.role);
@@ -11,6 +12,7 @@ export function Settings({ project, org }: { project: string; org: Org }) {
     <div class="settings">
       <Keys project={project} canManage={manager} />
       <Members org={org} canManage={manager} />
+      <Prices project={project} canEdit={org.role !== "viewer"} />
       <section>
         <h2>Projects and orgs</h2>
         {manager && (
