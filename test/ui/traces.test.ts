@@ -72,6 +72,20 @@ describe("traces list", () => {
   });
 });
 
+describe("traces list on a phone", () => {
+  it("folds the less-used filters away until asked, and fits the width", async () => {
+    const { page, context } = await open("/traces", 375);
+    await page.getByTestId("trace-table").waitFor();
+    expect(await page.getByLabel("Model").count()).toBe(0);
+    await page.getByRole("button", { name: "More filters" }).click();
+    await page.getByLabel("Model").fill("gpt-4o");
+    await page.getByLabel("Model").press("Enter");
+    await page.waitForURL(/model=gpt-4o/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await context.close();
+  });
+});
+
 describe("trace page", () => {
   it("shows the tree with the brief's colours, icons and nesting", async () => {
     const { page, context } = await open("/traces/demo-support-agent");

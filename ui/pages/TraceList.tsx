@@ -10,6 +10,7 @@ import { navigate, query, setQuery } from "../state/router.ts";
 
 type Page = { traces: TraceSummary[]; next_cursor: string | null };
 const FILTERS = ["q", "status", "name", "model", "tag", "user_id", "session_id", "from", "to", "min_duration_ms", "min_cost", "sort", "order"] as const;
+const MORE = ["model", "user_id", "session_id", "tag", "name", "from", "to", "min_duration_ms", "min_cost"];
 const SORTS: Array<[string, string]> = [["start_time", "Start"], ["duration", "Duration"], ["span_count", "Spans"], ["cost", "Cost"]];
 
 /** The API query for the URL's filters (dates become day bounds). */
@@ -30,6 +31,9 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
   const error = useSignal<string | null>(null);
   const live = useSignal(false);
   const picked = useSignal<string[]>([]);
+  const advanced = MORE.filter((k) => query.value.get(k)).length;
+  // All filters show on wide screens; on a phone the less-used ones fold away unless one is set.
+  const more = useSignal(advanced > 0 || matchMedia("(min-width: 700px)").matches);
   const params = new URLSearchParams(query.value);
   for (const [k, v] of Object.entries(fixed ?? {})) params.set(k, v);
   const key = apiQuery(params);
@@ -72,15 +76,19 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
             <option value="">any</option><option value="ok">ok</option><option value="error">error</option>
           </select>
         </label>
-        {field("model", "Model")}
-        {!fixed?.user_id && field("user_id", "User")}
-        {!fixed?.session_id && field("session_id", "Session")}
-        {field("tag", "Tag")}
-        {field("name", "Name")}
-        {field("from", "From", "date")}
-        {field("to", "To", "date")}
-        {field("min_duration_ms", "Min ms", "number", { min: "0" })}
-        {field("min_cost", "Min $", "number", { min: "0", step: "any" })}
+        {more.value && (
+          <>
+            {field("model", "Model")}
+            {!fixed?.user_id && field("user_id", "User")}
+            {!fixed?.session_id && field("session_id", "Session")}
+            {field("tag", "Tag")}
+            {field("name", "Name")}
+            {field("from", "From", "date")}
+            {field("to", "To", "date")}
+            {field("min_duration_ms", "Min ms", "number", { min: "0" })}
+            {field("min_cost", "Min $", "number", { min: "0", step: "any" })}
+          </>
+        )}
         <label>
           Sort
           <select name="sort" value={`${sort}:${order}`} onChange={(e) => {
@@ -92,6 +100,9 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
         </label>
       </form>
       <div class="toolbar">
+        <button type="button" class="link" aria-expanded={more.value} onClick={() => (more.value = !more.value)}>
+          {more.value ? "Fewer filters" : `More filters${advanced ? ` (${advanced})` : ""}`}
+        </button>
         <label class="check"><input type="checkbox" checked={live.value} onChange={(e) => (live.value = (e.target as HTMLInputElement).checked)} /> Live</label>
         <button type="button" disabled={picked.value.length !== 2} onClick={() => navigate(`/p/${project}/compare?a=${encodeURIComponent(picked.value[0]!)}&b=${encodeURIComponent(picked.value[1]!)}`)}>
           Compare {picked.value.length}/2
