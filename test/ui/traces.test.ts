@@ -137,6 +137,25 @@ describe("trace page", () => {
     await context.close();
   });
 
+  it("zooms the waterfall to a range dragged on its axis, and back", async () => {
+    const { page, context } = await open("/traces/demo-support-agent");
+    const ruler = page.getByTestId("ruler");
+    await ruler.waitFor();
+    const box = (await ruler.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.25, box.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 5, { steps: 5 });
+    await page.mouse.up();
+    // 6.40 s trace: a quarter to a half of it.
+    await expect.poll(() => page.locator(".zoombar").textContent()).toMatch(/Timeline 1\.(59|60|61) s – 3\.(19|20|21) s/);
+    const answer = page.locator("[data-event='demo-support-agent:answer'] .bar");
+    expect(await answer.count()).toBe(0); // starts after the zoomed range
+    await page.getByRole("button", { name: "Reset" }).click();
+    await expect.poll(() => page.locator(".zoombar").textContent()).toContain("Timeline 0 ms – 6.40 s");
+    expect(await answer.count()).toBe(1);
+    await context.close();
+  });
+
   it("renders only the visible rows of a 1,000-span trace and scrolls to its end", async () => {
     const { page, context } = await open("/traces/demo-eval-1000");
     await page.locator("[data-event]").first().waitFor();

@@ -5,6 +5,7 @@ import { useEffect, useMemo } from "preact/hooks";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { Inspector } from "../components/Inspector.tsx";
+import { Ruler } from "../components/Ruler.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
 import type { TreeEvent } from "../lib/types.ts";
@@ -116,6 +117,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
       </div>
       <div class={`trace-body${selected ? " with-inspector" : ""}`}>
         <div class="tree" role="tree" tabIndex={0} aria-label="Span tree" onKeyDown={onKey}>
+          <Ruler range={range} origin={full[0]} onZoom={(r) => (zoom.value = r)} />
           <TraceTree rows={rows} collapsed={collapsed.value} cursor={cursor.value} range={range} onToggle={(id) => toggle(id)} onPick={pick} />
         </div>
         {selected && <Inspector project={project} traceId={traceId} event={selected} onClose={() => setQuery({ event: null })} />}
