@@ -106,7 +106,13 @@ function bigTrace(start: number) {
 export function demoEvents(now: number): WireEvent[] {
   const day = 86_400_000;
   const rand = rng(7);
-  const traffic = Array.from({ length: 40 }, (_, i) => generateTrace(rand, 900_000 + i, now - day + i * (day / 40), 4 + (i % 6)))
+  // A day of traffic from 8 users in 12 conversations, so Sessions and Users have something to add up.
+  const traffic = Array.from({ length: 40 }, (_, i) =>
+    generateTrace(rand, 900_000 + i, now - day + i * (day / 40), 4 + (i % 6)).map((e): WireEvent => ({
+      ...e,
+      ...(e.context ? { context: { ...(e.context as object), user_id: `user-${(i % 12) % 8}`, session_id: `conversation-${i % 12}` } } : {}),
+    })),
+  )
     .flat()
     .map((e) => ({ ...e, event_id: `demo-${e.event_id}`, trace_id: `demo-${e.trace_id}`, parent_event_id: e.parent_event_id ? `demo-${e.parent_event_id}` : null }));
   return [

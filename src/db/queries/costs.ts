@@ -36,44 +36,32 @@ const bucketOf = (column: typeof costHourly.hour | typeof traces.startTs, interv
   return sql<number>`(${column} / ${sql.raw(String(size))}) * ${sql.raw(String(size))}`;
 };
 
-/** The rollup's rows in range for these projects, summed per `key` (and per bucket when given). */
-function fromRollup(db: Database, projectIds: string[], p: CostParams, key: SQL, bucket?: SQL<number>) {
-  const t = costHourly;
-  return db
-    .select({
-      key: sql<string | null>`${key}`,
-      bucket: bucket ?? sql<number | null>`null`,
-      cost: sum(t.cost).mapWith(Number),
-      input_tokens: sum(t.inputTokens).mapWith(Number),
-      output_tokens: sum(t.outputTokens).mapWith(Number),
-      cached_input_tokens: sum(t.cachedInputTokens).mapWith(Number),
-      calls: sum(t.calls).mapWith(Number),
-      unpriced_calls: sum(t.unpricedCalls).mapWith(Number),
-    })
-    .from(t)
-    .where(and(inArray(t.projectId, projectIds), gte(t.hour, p.from), lt(t.hour, p.to)))
-    .groupBy(...(bucket ? [key, bucket] : [key]))
-    .orderBy(desc(sum(t.cost)))
-    .limit(bucket ? 100_000 : p.limit);
-}
+/** The two sources of cost sums: the hourly rollup, and trace summaries (for trace dimensions), column by column. */
+const SOURCES = {
+  rollup: { table: costHourly, project: costHourly.projectId, time: costHourly.hour, cost: costHourly.cost, input: costHourly.inputTokens,
+    output: costHourly.outputTokens, cached: costHourly.cachedInputTokens, calls: costHourly.calls, unpriced: sum(costHourly.unpricedCalls).mapWith(Number) },
+  traces: { table: traces, project: traces.projectId, time: traces.startTs, cost: traces.totalCost, input: traces.inputTokens,
+    output: traces.outputTokens, cached: traces.cachedInputTokens, calls: traces.modelCalls, unpriced: sql<number | null>`null` },
+};
 
-function fromTraces(db: Database, projectIds: string[], p: CostParams, key: SQL, bucket?: SQL<number>) {
-  const t = traces;
+/** A source's rows in range for these projects, summed per `key` (and per bucket when given), dearest first. */
+function sums(db: Database, from: keyof typeof SOURCES, projectIds: string[], p: CostParams, key: SQL, bucket?: SQL<number>) {
+  const s = SOURCES[from];
   return db
     .select({
       key: sql<string | null>`${key}`,
       bucket: bucket ?? sql<number | null>`null`,
-      cost: sum(t.totalCost).mapWith(Number),
-      input_tokens: sum(t.inputTokens).mapWith(Number),
-      output_tokens: sum(t.outputTokens).mapWith(Number),
-      cached_input_tokens: sum(t.cachedInputTokens).mapWith(Number),
-      calls: sum(t.modelCalls).mapWith(Number),
-      unpriced_calls: sql<number | null>`null`,
+      cost: sum(s.cost).mapWith(Number),
+      input_tokens: sum(s.input).mapWith(Number),
+      output_tokens: sum(s.output).mapWith(Number),
+      cached_input_tokens: sum(s.cached).mapWith(Number),
+      calls: sum(s.calls).mapWith(Number),
+      unpriced_calls: s.unpriced,
     })
-    .from(t)
-    .where(and(inArray(t.projectId, projectIds), gte(t.startTs, p.from), lt(t.startTs, p.to)))
+    .from(s.table)
+    .where(and(inArray(s.project, projectIds), gte(s.time, p.from), lt(s.time, p.to)))
     .groupBy(...(bucket ? [key, bucket] : [key]))
-    .orderBy(desc(sum(t.totalCost)))
+    .orderBy(desc(sum(s.cost)))
     .limit(bucket ? 100_000 : p.limit);
 }
 
@@ -95,12 +83,12 @@ export const isTimeGroup = (g: CostGroup) => g === "day" || g === "hour";
 export function costQuery(db: Database, projectIds: string[], p: CostParams, perBucket: boolean) {
   const { rollup, key } = GROUPING[p.group_by];
   const bucket = perBucket && !isTimeGroup(p.group_by) ? bucketOf(rollup ? costHourly.hour : traces.startTs, p.interval) : undefined;
-  return (rollup ? fromRollup : fromTraces)(db, projectIds, p, key, bucket);
+  return sums(db, rollup ? "rollup" : "traces", projectIds, p, key, bucket);
 }
 
 /** Range totals (always from the rollup, so every grouping agrees on them). */
 export function costTotalsQuery(db: Database, projectIds: string[], p: CostParams) {
-  return fromRollup(db, projectIds, p, sql`'all'`);
+  return sums(db, "rollup", projectIds, p, sql`'all'`);
 }
 
 /** Models seen in range that no price matched. */
