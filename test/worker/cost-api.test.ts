@@ -99,6 +99,14 @@ describe("price overrides and recompute", () => {
     expect((await api(`/${price.id}`, { method: "PATCH", json: { effective_from: 0 } })).status).toBe(200);
     expect((await api("", { method: "POST", json: { model: "x", rates: {} } })).status).toBe(400);
     expect((await api("", { method: "POST", json: { model: "x", match: { regex: "(" }, rates: { input_mtok: 1 } } })).status).toBe(400);
+    // Patterns that could backtrack for ages in the shared consumer are refused; ordinary ones are fine.
+    for (const regex of ["(a+)+$", "(x|xx)+y", "(\\w)\\1"]) {
+      const res = await api("", { method: "POST", json: { model: "x", match: { regex }, rates: { input_mtok: 1 } } });
+      expect(res.status, regex).toBe(400);
+    }
+    const ok = await api("", { method: "POST", json: { model: "x", match: { regex: "^gpt-4o(-mini)?-\\d{4}" }, rates: { input_mtok: 1 } } });
+    expect(ok.status).toBe(201);
+    await api(`/${((await ok.json()) as { price: { id: string } }).price.id}`, { method: "DELETE" });
     expect((await api("/price_nope", { method: "DELETE" })).status).toBe(404);
   });
 
