@@ -1,4 +1,5 @@
 // Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors).
+import { newId } from "./id.ts";
 import { toUsage } from "./usage.ts";
 import type { EventType, Usage, WireEvent } from "./types.ts";
 
@@ -16,7 +17,7 @@ export type ToolCallOptions = { name: string; input?: unknown; output?: unknown;
 /** What spans share: where events go and the trace's context. */
 export type Recorder = { enqueue: (event: WireEvent) => void; enabled: boolean; traceId: string; context: WireEvent["context"] };
 
-const newId = (r: Recorder) => (r.enabled ? crypto.randomUUID() : "");
+const idFor = (r: Recorder) => (r.enabled ? newId() : "");
 /** The object without its undefined fields (built anew: `delete` would slow every later read of it), or undefined. */
 const clean = (body: Record<string, unknown>) => {
   let out: Record<string, unknown> | undefined;
@@ -45,12 +46,12 @@ export interface Span {
 }
 
 export function makeSpan(r: Recorder, parentId: string | null, name: string, input?: unknown, extra: Partial<WireEvent> = {}): Span {
-  const id = newId(r);
+  const id = idFor(r);
   const started = Date.now();
   let ended = false;
   let failed = false;
   const event = (type: EventType, fields: Partial<WireEvent> & { name: string }, at = Date.now()): WireEvent => ({
-    event_id: newId(r), trace_id: r.traceId, parent_event_id: id, type, timestamp: at, status: "ok", context: r.context, ...fields,
+    event_id: idFor(r), trace_id: r.traceId, parent_event_id: id, type, timestamp: at, status: "ok", context: r.context, ...fields,
   });
   const record = (e: WireEvent) => r.enabled && r.enqueue(e);
   const span: Span = {
@@ -103,7 +104,7 @@ export function makeSpan(r: Recorder, parentId: string | null, name: string, inp
 /** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
 export function makeTrace(enqueue: Recorder["enqueue"], enabled: boolean, o: TraceOptions) {
   const context = enabled ? clean({ user_id: o.userId, session_id: o.sessionId }) : undefined;
-  const r: Recorder = { enqueue, enabled, traceId: enabled ? crypto.randomUUID() : "", context };
+  const r: Recorder = { enqueue, enabled, traceId: enabled ? newId() : "", context };
   const root = clean({ tags: o.tags, metadata: o.metadata });
   return makeSpan(r, null, o.name, o.input, root ? { context: { ...context, ...root } } : {});
 }

@@ -1,5 +1,6 @@
 // What the SDK records: trace and span structure, durations, context, errors, usage mapping, auto-instrumentation.
 import { describe, expect, it } from "vitest";
+import { fallbackId } from "../../sdk/src/id.ts";
 import { observeFetch, observeOpenAI, toUsage, type WireEvent } from "../../sdk/src/index.ts";
 import { tenant } from "./helpers.ts";
 
@@ -54,6 +55,12 @@ describe("traces and spans", () => {
     expect(by("log")).toMatchObject({ type: "log", body: { message: "answered", data: { ok: true } } });
     expect(by("fails")).toMatchObject({ status: "error" });
     expect(by("TypeError")).toMatchObject({ type: "error", status: "error", parent_event_id: by("fails").event_id, body: { message: "bad tool", error_type: "TypeError" } });
+  });
+
+  it("makes v4-shaped unique ids without crypto.randomUUID (Node 18)", () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => fallbackId()));
+    expect(ids.size).toBe(10_000);
+    for (const id of [...ids].slice(0, 50)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it("maps OpenAI, Anthropic and Gemini usage to WatchLLM's", () => {
