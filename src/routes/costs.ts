@@ -16,15 +16,21 @@ async function costReport(db: Database, projectIds: string[], p: CostParams) {
     costTotalsQuery(db, projectIds, p),
     unknownModelsQuery(db, projectIds, p),
   ]);
-  const { key: _all, bucket: _none, ...sums } = totals ?? { key: null, bucket: null, cost: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, calls: 0, unpriced_calls: 0 };
+  // With no rows at all, SQL sums are NULL: report zeros.
+  const total = (n: number | null | undefined) => n ?? 0;
+  const byTime = (a: { bucket: number | null }, b: { bucket: number | null }) => total(a.bucket) - total(b.bucket);
   return {
     from: p.from,
     to: p.to,
     group_by: p.group_by,
     interval: p.interval,
-    totals: { cost: sums.cost ?? 0, input_tokens: sums.input_tokens ?? 0, output_tokens: sums.output_tokens ?? 0, cached_input_tokens: sums.cached_input_tokens ?? 0, calls: sums.calls ?? 0, unpriced_calls: sums.unpriced_calls ?? 0 },
+    totals: {
+      cost: total(totals?.cost), input_tokens: total(totals?.input_tokens), output_tokens: total(totals?.output_tokens),
+      cached_input_tokens: total(totals?.cached_input_tokens), calls: total(totals?.calls), unpriced_calls: total(totals?.unpriced_calls),
+    },
     groups: groups.map(({ bucket: _, ...g }) => g),
-    series: isTimeGroup(p.group_by) ? groups.map(({ key, ...g }) => ({ ...g, bucket: Number(key), key })) .sort((a, b) => a.bucket - b.bucket) : series.sort((a, b) => a.bucket! - b.bucket!),
+    // Time groupings are their own series (the key is the bucket).
+    series: isTimeGroup(p.group_by) ? groups.map((g) => ({ ...g, bucket: Number(g.key) })).sort(byTime) : series.sort(byTime),
     unknown_models: unknown,
   };
 }

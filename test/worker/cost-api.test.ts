@@ -72,6 +72,11 @@ describe("GET /api/v1/costs", () => {
     expect((await member.browser.request(`/api/orgs/${owner.org.id}/costs`)).status).toBe(403);
   });
 
+  it("answers zeros, not nulls, for a range without calls", async () => {
+    const { body } = await read(`/api/v1/costs?group_by=day&from=2020-01-01&to=2020-01-10`, second.secret);
+    expect(body).toMatchObject({ totals: { cost: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, calls: 0, unpriced_calls: 0 }, groups: [], series: [], unknown_models: [] });
+  });
+
   it("rejects bad ranges and groupings", async () => {
     for (const q of ["group_by=color", `from=${T0 + H}&to=${T0}`, "interval=hour&from=2020-01-01&to=2026-01-01"]) {
       const { status, body } = await read(`/api/v1/costs?${q}`, owner.keys.secret);
