@@ -1,10 +1,14 @@
-// Two traces aligned span by span: a span's key is its path of type:name steps from the root (with an occurrence
-// number among same-named siblings), so the same pipeline run twice lines up even when ids and timings differ.
+// Two traces aligned span by span, walking both trees at once: siblings pair up by type and name (a lone root pairs
+// with a lone root whatever its name). Where one side has more same-named siblings (a retry, an extra tool call),
+// each span of A takes the first unpaired one of B with the same status, else the first unpaired one, so a failed
+// retry shows up as the extra span instead of shifting every pair after it. A span's path names its steps from the
+// root (`root/tool_call:search#2` for the second same-named sibling).
 import type { TreeEventRow } from "../db/queries/trace-events.ts";
 import type { Placed } from "./tree.ts";
 import type { TraceSummary } from "./views.ts";
 
 type Node = Placed<TreeEventRow>;
+type Pair = { a: Node | null; b: Node | null; step: string };
 
 const side = (n: Node) => ({
   event_id: n.eventId,
@@ -16,45 +20,63 @@ const side = (n: Node) => ({
 });
 
 const tokens = (n: Node) => (n.inputTokens ?? 0) + (n.outputTokens ?? 0);
+const keyOf = (n: Node) => `${n.type}:${n.name}`;
 
-/** Path of every node of a depth-first list; a lone root is keyed `root` so differently named roots still align. */
-function paths(tree: Node[]) {
-  const loneRoot = tree.filter((n) => n.depth === 0).length === 1;
+/** Children of every node (and the roots under ""), in tree order, from a depth-first list. */
+function childLists(tree: Node[]) {
+  const lists = new Map<string, Node[]>();
   const at: string[] = [];
-  const seen = new Map<string, number>();
-  const byPath = new Map<string, Node>();
-  const children = new Map<string, string[]>();
   for (const n of tree) {
     const parent = n.depth === 0 ? "" : at[n.depth - 1]!;
-    const step = n.depth === 0 && loneRoot ? "root" : `${n.type}:${n.name}`;
-    const count = (seen.get(`${parent}/${step}`) ?? 0) + 1;
-    seen.set(`${parent}/${step}`, count);
-    const path = `${parent}/${step}${count > 1 ? `#${count}` : ""}`;
-    at[n.depth] = path;
-    byPath.set(path, n);
-    const siblings = children.get(parent);
-    if (siblings) siblings.push(path);
-    else children.set(parent, [path]);
+    at[n.depth] = n.eventId;
+    const list = lists.get(parent);
+    if (list) list.push(n);
+    else lists.set(parent, [n]);
   }
-  return { byPath, children };
+  return lists;
+}
+
+/** Pairs two sibling lists (see the file comment); the step of a pair is its key and occurrence number. */
+function pairSiblings(xs: Node[], ys: Node[], roots: boolean): Pair[] {
+  if (roots && xs.length === 1 && ys.length === 1) return [{ a: xs[0]!, b: ys[0]!, step: "root" }];
+  // B's unpaired siblings by key, in order (so a wide fan-out pairs in linear time when statuses agree).
+  const open = new Map<string, Node[]>();
+  for (const y of ys) {
+    const list = open.get(keyOf(y));
+    if (list) list.push(y);
+    else open.set(keyOf(y), [y]);
+  }
+  const seen = new Map<string, number>();
+  const step = (n: Node) => {
+    const count = (seen.get(keyOf(n)) ?? 0) + 1;
+    seen.set(keyOf(n), count);
+    return `${keyOf(n)}${count > 1 ? `#${count}` : ""}`;
+  };
+  const paired = new Set<Node>();
+  const pairs: Pair[] = xs.map((x) => {
+    const candidates = open.get(keyOf(x)) ?? [];
+    const index = Math.max(0, candidates.findIndex((c) => c.status === x.status));
+    const y = candidates.splice(index, 1)[0] ?? null;
+    if (y) paired.add(y);
+    return { a: x, b: y, step: step(x) };
+  });
+  for (const y of ys) if (!paired.has(y)) pairs.push({ a: null, b: y, step: step(y) });
+  return pairs;
 }
 
 export function compareTraces(a: { trace: TraceSummary; tree: Node[] }, b: { trace: TraceSummary; tree: Node[] }) {
-  const left = paths(a.tree);
-  const right = paths(b.tree);
+  const left = childLists(a.tree);
+  const right = childLists(b.tree);
+  const kids = (lists: Map<string, Node[]>, n: Node | null) => (n ? (lists.get(n.eventId) ?? []) : []);
   const spans = [];
-  const stack: Array<[string, number]> = [["", -1]];
+  const stack: Array<Pair & { path: string; depth: number }> = pairSiblings(left.get("") ?? [], right.get("") ?? [], true)
+    .reverse()
+    .map((p) => ({ ...p, path: p.step, depth: 0 }));
   while (stack.length) {
-    const [parent, depth] = stack.pop()!;
-    const ordered = [...(left.children.get(parent) ?? [])];
-    for (const p of right.children.get(parent) ?? []) if (!left.byPath.has(p)) ordered.push(p);
-    for (let i = ordered.length - 1; i >= 0; i--) stack.push([ordered[i]!, depth + 1]);
-    if (parent === "") continue;
-    const x = left.byPath.get(parent);
-    const y = right.byPath.get(parent);
+    const { a: x, b: y, path, depth } = stack.pop()!;
     const shown = (x ?? y)!;
     spans.push({
-      path: parent.slice(1),
+      path,
       depth,
       type: shown.type,
       name: shown.name,
@@ -63,6 +85,8 @@ export function compareTraces(a: { trace: TraceSummary; tree: Node[] }, b: { tra
       delta: x && y ? { duration_ms: (y.durationMs ?? 0) - (x.durationMs ?? 0), total_tokens: tokens(y) - tokens(x), cost_usd: (y.costUsd ?? 0) - (x.costUsd ?? 0) } : null,
       status_changed: Boolean(x && y && x.status !== y.status),
     });
+    const children = pairSiblings(kids(left, x), kids(right, y), false);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ ...children[i]!, path: `${path}/${children[i]!.step}`, depth: depth + 1 });
   }
   const diff = (k: "duration_ms" | "total_tokens" | "total_cost" | "span_count" | "error_count") => b.trace[k] - a.trace[k];
   return {

@@ -104,6 +104,22 @@ describe("GET /api/v1/traces/compare", () => {
     expect(body).toMatchObject({ only_in_a: 0, only_in_b: 1 });
   });
 
+  it("pairs a retried span with its successful twin and shows the failed attempt as the extra span", async () => {
+    const retried = run("retried");
+    const failed = { ...retried[2]!, event_id: "retried-search-failed", timestamp: T0 + 300, status: "error", duration_ms: 900 };
+    await deliver(project.projectId, [...retried, failed]);
+    const { body } = await read(`/api/v1/traces/compare?a=base&b=retried`, project.secretKey);
+    const rows = body.spans.map((s: { path: string; a: { event_id: string } | null; b: { event_id: string } | null; status_changed: boolean }) =>
+      [s.path, s.a?.event_id ?? null, s.b?.event_id ?? null, s.status_changed]);
+    expect(rows).toEqual([
+      ["root", "base-root", "retried-root", false],
+      ["root/model_response:plan", "base-plan", "retried-plan", false],
+      ["root/tool_call:search_flights", "base-search", "retried-search", false],
+      ["root/model_response:answer", "base-answer", "retried-answer", false],
+      ["root/tool_call:search_flights#2", null, "retried-search-failed", false],
+    ]);
+  });
+
   it("needs both traces", async () => {
     expect((await read(`/api/v1/traces/compare?a=base`, project.secretKey)).status).toBe(400);
     expect((await read(`/api/v1/traces/compare?a=base&b=none`, project.secretKey)).status).toBe(404);
