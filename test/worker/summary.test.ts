@@ -4,6 +4,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import type { QueueMessage } from "../../src/ingest/enqueue.ts";
+import { scopeToken } from "../../src/ingest/search-index.ts";
 import { validateEvents, type StoredEvent } from "../../src/ingest/validate.ts";
 import { createProject } from "./fixtures.ts";
 
@@ -109,7 +110,7 @@ describe("trace summaries", () => {
       const { results: stored } = await env.DB.prepare("SELECT * FROM events WHERE project_id = ?").bind(p.projectId).all<StoredEvent>();
       expect(stored).toHaveLength(events.length);
       // The search index holds each stored event once, however often it was delivered.
-      const indexed = await env.DB.prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?").bind(`"${p.projectId}"`).first<{ n: number }>();
+      const indexed = await env.DB.prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?").bind(`"${scopeToken(p.projectId)}"`).first<{ n: number }>();
       expect(indexed!.n).toBe(events.length);
       const { results: summaries } = await env.DB.prepare("SELECT * FROM traces WHERE project_id = ? ORDER BY trace_id")
         .bind(p.projectId)

@@ -111,6 +111,7 @@ describe("GET /api/v1/traces", () => {
     expect((await all("q=zebulon")).map((t) => t.trace_id)).toEqual(["t007"]);
     expect((await all("q=refund approved")).map((t) => t.trace_id)).toEqual(["t007"]);
     expect((await all("q=refu*")).map((t) => t.trace_id)).toEqual(["t007"]);
+    expect((await all("q=APPROVED_by")).map((t) => t.trace_id)).toEqual(["t007"]); // words split as the index splits them
     expect((await all("q=question 12")).map((t) => t.trace_id)).toEqual(["t012"]);
     expect(await all("q=nothing-matches-this")).toEqual([]);
     expect(await all(`q=${encodeURIComponent('"); DROP TABLE traces; --')}`)).toEqual(expect.any(Array));
