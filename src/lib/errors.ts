@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_request: 400,
   empty_batch: 400,
+  invalid_body: 400,
+  unsupported_encoding: 415,
   too_many_events: 413,
   payload_too_large: 413,
   unauthorized: 401,

@@ -37,13 +37,19 @@ export function makeEvent(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
+/** gzip-compresses text (what SDKs send with `Content-Encoding: gzip`). */
+export async function gzip(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 export function postEvents(body: unknown, init: { key?: string; headers?: Record<string, string>; query?: string } = {}) {
   const headers: Record<string, string> = { "Content-Type": "application/json", ...init.headers };
   if (init.key) headers.Authorization = `Bearer ${init.key}`;
   return SELF.fetch(`https://watchllm.test/api/v1/events${init.query ?? ""}`, {
     method: "POST",
     headers,
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
   });
 }
 

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/ingest/limits.ts";
-import { createProject, makeEvent, postEvents, storedEvents, waitFor } from "./fixtures.ts";
+import { createProject, gzip, makeEvent, postEvents, storedEvents, waitFor } from "./fixtures.ts";
 
 async function errorOf(res: Response) {
   const body = (await res.json()) as { error: { code: string; message: string; details: unknown } };
@@ -144,6 +144,34 @@ describe("POST /api/v1/events", () => {
     });
     expect(viaBody.status).toBe(202);
     await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+  });
+
+  it("accepts a gzip-compressed batch (Content-Encoding: gzip)", async () => {
+    const p = await createProject();
+    const events = [makeEvent(), makeEvent({ body: { input: "compressed ".repeat(500) } })];
+    const res = await postEvents(await gzip(JSON.stringify({ events })), {
+      key: p.ingestKey,
+      headers: { "Content-Encoding": "gzip" },
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
+    await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+  });
+
+  it("counts the size limit after decompression, refuses broken gzip and unknown encodings", async () => {
+    const p = await createProject();
+    // ~4.2 MB of JSON that gzips to a few KB: a bomb must be refused, not inflated.
+    const bomb = await gzip(JSON.stringify([makeEvent({ body: { input: "a".repeat(LIMITS.maxRequestBytes + 200_000) } })]));
+    expect(bomb.byteLength).toBeLessThan(50_000);
+    const big = await postEvents(bomb, { key: p.ingestKey, headers: { "Content-Encoding": "gzip" } });
+    expect(big.status).toBe(413);
+    expect((await errorOf(big)).code).toBe("payload_too_large");
+    const broken = await postEvents(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), { key: p.ingestKey, headers: { "Content-Encoding": "gzip" } });
+    expect(broken.status).toBe(400);
+    expect((await errorOf(broken)).code).toBe("invalid_body");
+    const brotli = await postEvents("[]", { key: p.ingestKey, headers: { "Content-Encoding": "br" } });
+    expect(brotli.status).toBe(415);
+    expect((await errorOf(brotli)).code).toBe("unsupported_encoding");
   });
 
   it("answers CORS preflights so browsers can send events", async () => {
