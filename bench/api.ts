@@ -1,9 +1,15 @@
 // `npm run bench:api [traces]`: the trace API's reads over 100,000 traces / 1,000,000 events in local D1, through
 // the real Worker under `wrangler dev`, beside the same SQL on plain SQLite (node:sqlite) over a copy of the file.
-import { database } from "../src/db/client.ts";
-import { traceQuery, treeEventsQuery, TREE_INLINE_BODY_BYTES, TREE_INLINE_MAX_EVENTS } from "../src/db/queries/trace-events.ts";
-import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
+
 import { startDevServer } from "../scripts/dev-server.ts";
+import { database } from "../src/db/client.ts";
+import {
+  TREE_INLINE_BODY_BYTES,
+  TREE_INLINE_MAX_EVENTS,
+  traceQuery,
+  treeEventsQuery,
+} from "../src/db/queries/trace-events.ts";
+import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
 import { bigTraceId, DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
 
@@ -15,7 +21,9 @@ const { state, secretKey, plain } = await prepareDataset(TRACES);
 const from = DATASET_START + 10 * 86_400_000;
 const to = from + 3 * 86_400_000;
 const sqlOnly = database({} as D1Database); // builds SQL text only; never executes
-const listSql = (query: Record<string, string>) => [traceListQuery(sqlOnly, PROJECT, traceListParams.parse(query)).toSQL()];
+const listSql = (query: Record<string, string>) => [
+  traceListQuery(sqlOnly, PROJECT, traceListParams.parse(query)).toSQL(),
+];
 const treeSql = (traceId: string, spans: number) => [
   traceQuery(sqlOnly, PROJECT, traceId).toSQL(),
   treeEventsQuery(sqlOnly, PROJECT, traceId, spans > TREE_INLINE_MAX_EVENTS ? 0 : TREE_INLINE_BODY_BYTES).toSQL(),
@@ -24,11 +32,27 @@ const filtered = { status: "ok", model: "gpt-4o", from: String(from), to: String
 const cases = [
   { name: "HTTP floor: GET /api/health (no D1)", path: "/api/health", sql: [] },
   { name: "list, first page (50)", path: "/api/v1/traces", sql: listSql({}) },
-  { name: "list, status + model + time range", path: `/api/v1/traces?${new URLSearchParams(filtered)}`, sql: listSql(filtered) },
-  { name: "list, q = a rare word (one ticket number)", path: `/api/v1/traces?q=${TRACES - 17}`, sql: listSql({ q: String(TRACES - 17) }) },
+  {
+    name: "list, status + model + time range",
+    path: `/api/v1/traces?${new URLSearchParams(filtered)}`,
+    sql: listSql(filtered),
+  },
+  {
+    name: "list, q = a rare word (one ticket number)",
+    path: `/api/v1/traces?q=${TRACES - 17}`,
+    sql: listSql({ q: String(TRACES - 17) }),
+  },
   { name: "list, q = a word in every trace", path: "/api/v1/traces?q=latency", sql: listSql({ q: "latency" }) },
-  { name: "trace tree, 1,000 spans", path: `/api/v1/traces/${bigTraceId(1_000)}`, sql: treeSql(bigTraceId(1_000), 1_000) },
-  { name: "trace tree, 10,000 spans", path: `/api/v1/traces/${bigTraceId(10_000)}`, sql: treeSql(bigTraceId(10_000), 10_000) },
+  {
+    name: "trace tree, 1,000 spans",
+    path: `/api/v1/traces/${bigTraceId(1_000)}`,
+    sql: treeSql(bigTraceId(1_000), 1_000),
+  },
+  {
+    name: "trace tree, 10,000 spans",
+    path: `/api/v1/traces/${bigTraceId(10_000)}`,
+    sql: treeSql(bigTraceId(10_000), 10_000),
+  },
 ];
 
 const server = await startDevServer({ port: 8795, persistTo: state, quiet: !process.env.VERBOSE });

@@ -1,18 +1,31 @@
 // Bench-only Worker. POST /consume with { batches: QueueMessage[][] }: hands each batch to the real queue handler
 // as a queue delivery would and answers with the time spent inside it (performance.now advances across I/O).
-import type { QueueMessage } from "../src/ingest/enqueue.ts";
+
 import { handleQueue } from "../src/ingest/consume.ts";
+import type { QueueMessage } from "../src/ingest/enqueue.ts";
 
 function deliver(batch: QueueMessage[], offset: number): MessageBatch<unknown> {
   let retried = 0;
   const messages = batch.map((body, i) => ({
-    id: `m${offset + i}`, timestamp: new Date(), attempts: 1, body,
+    id: `m${offset + i}`,
+    timestamp: new Date(),
+    attempts: 1,
+    body,
     ack() {},
-    retry() { retried += 1; },
+    retry() {
+      retried += 1;
+    },
   }));
   return {
-    queue: "watchllm-events", messages, ackAll() {}, retryAll() { retried += messages.length; },
-    get retried() { return retried; },
+    queue: "watchllm-events",
+    messages,
+    ackAll() {},
+    retryAll() {
+      retried += messages.length;
+    },
+    get retried() {
+      return retried;
+    },
   } as unknown as MessageBatch<unknown>;
 }
 
@@ -28,7 +41,8 @@ export default {
       const start = performance.now();
       await handleQueue(batch, env, ctx);
       ms += performance.now() - start;
-      if ((batch as unknown as { retried: number }).retried) return Response.json({ error: "consumer retried messages" }, { status: 500 });
+      if ((batch as unknown as { retried: number }).retried)
+        return Response.json({ error: "consumer retried messages" }, { status: 500 });
     }
     return Response.json({ ms });
   },

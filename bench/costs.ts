@@ -1,8 +1,9 @@
 // `npm run bench:costs [traces]`: cost reports over 30 days of 1,000,000 events, from the hourly rollups through the
 // Worker under `wrangler dev`, beside the same SQL and a raw GROUP BY over the events on plain SQLite.
+
+import { startDevServer } from "../scripts/dev-server.ts";
 import { database } from "../src/db/client.ts";
 import { costParams, costQuery, costTotalsQuery, unknownModelsQuery } from "../src/db/queries/costs.ts";
-import { startDevServer } from "../scripts/dev-server.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
 
@@ -15,17 +16,32 @@ const sqlOnly = database({} as D1Database); // builds SQL text only; never execu
 const reportSql = (group_by: string) => {
   const p = costParams.parse({ ...range, group_by });
   const series = group_by === "day" ? [] : [costQuery(sqlOnly, [PROJECT], p, true).toSQL()];
-  return [costQuery(sqlOnly, [PROJECT], p, false).toSQL(), ...series, costTotalsQuery(sqlOnly, [PROJECT], p).toSQL(), unknownModelsQuery(sqlOnly, [PROJECT], p).toSQL()];
+  return [
+    costQuery(sqlOnly, [PROJECT], p, false).toSQL(),
+    ...series,
+    costTotalsQuery(sqlOnly, [PROJECT], p).toSQL(),
+    unknownModelsQuery(sqlOnly, [PROJECT], p).toSQL(),
+  ];
 };
-const rawGroupBy = (key: string) => [{
-  sql: `SELECT ${key} AS k, total(cost_usd), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), count(*)
+const rawGroupBy = (key: string) => [
+  {
+    sql: `SELECT ${key} AS k, total(cost_usd), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), count(*)
     FROM events WHERE project_id = ? AND type = 'model_response' AND ts >= ? AND ts < ? GROUP BY k ORDER BY 2 DESC`,
-  params: [PROJECT, Number(range.from), Number(range.to)],
-}];
+    params: [PROJECT, Number(range.from), Number(range.to)],
+  },
+];
 const cases = [
-  { name: "30 days by model (+ daily series)", path: `/api/v1/costs?${new URLSearchParams({ ...range, group_by: "model" })}`, sql: reportSql("model") },
+  {
+    name: "30 days by model (+ daily series)",
+    path: `/api/v1/costs?${new URLSearchParams({ ...range, group_by: "model" })}`,
+    sql: reportSql("model"),
+  },
   { name: "raw GROUP BY model over the events (plain SQLite)", path: "", sql: rawGroupBy("model") },
-  { name: "30 days by day", path: `/api/v1/costs?${new URLSearchParams({ ...range, group_by: "day" })}`, sql: reportSql("day") },
+  {
+    name: "30 days by day",
+    path: `/api/v1/costs?${new URLSearchParams({ ...range, group_by: "day" })}`,
+    sql: reportSql("day"),
+  },
   { name: "raw GROUP BY day over the events (plain SQLite)", path: "", sql: rawGroupBy("(ts / 86400000) * 86400000") },
 ];
 

@@ -4,30 +4,40 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { mintKey } from "../src/auth/keys.ts";
 import { applyMigrations, keyInsertSql, literal } from "../scripts/local-d1.ts";
-import { sqliteAsD1 } from "./sqlite-d1.ts";
+import { mintKey } from "../src/auth/keys.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { writeMessages } from "../src/ingest/write.ts";
 import { generateTrace, rng, type WireEvent } from "./generate.ts";
+import { sqliteAsD1 } from "./sqlite-d1.ts";
 
 export const DATASET_START = 1_761_000_000_000;
 const SPAN = 30 * 86_400_000;
 
 export const bigTraceId = (spans: number) => `big-${spans}`;
 
-export async function writeDataset(d1: D1Database, projectId: string, traces: number, onProgress?: (done: number) => void) {
+export async function writeDataset(
+  d1: D1Database,
+  projectId: string,
+  traces: number,
+  onProgress?: (done: number) => void,
+) {
   const rand = rng(7);
   const store = async (events: WireEvent[]) => {
     const stored = validateEvents(events).events;
-    await writeMessages(d1, packMessages(projectId, stored, DATASET_START + SPAN).map((m) => m.body));
+    await writeMessages(
+      d1,
+      packMessages(projectId, stored, DATASET_START + SPAN).map((m) => m.body),
+    );
   };
   // The two big traces arrive in the middle of the stream, when they happen, like everything else.
   const bigTraces = async () => {
     for (const spans of [1_000, 10_000]) {
       const events = generateTrace(rand, 0, DATASET_START + SPAN / 2, spans).map((e) => ({
-        ...e, trace_id: bigTraceId(spans), event_id: `${bigTraceId(spans)}-${e.event_id}`,
+        ...e,
+        trace_id: bigTraceId(spans),
+        event_id: `${bigTraceId(spans)}-${e.event_id}`,
         parent_event_id: e.parent_event_id && `${bigTraceId(spans)}-${e.parent_event_id}`,
       }));
       for (let i = 0; i < events.length; i += 1_000) await store(events.slice(i, i + 1_000));
@@ -56,8 +66,19 @@ const fmt = (n: number) => n.toLocaleString("en-US");
  */
 export async function prepareDataset(traces: number) {
   const fingerprint = createHash("sha256");
-  for (const f of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) fingerprint.update(readFileSync(join("migrations", f)));
-  for (const f of ["bench/generate.ts", "bench/dataset.ts", "src/ingest/write.ts", "src/ingest/summarize.ts", "src/ingest/search-index.ts", "src/ingest/cost-rollup.ts"]) fingerprint.update(readFileSync(f));
+  for (const f of readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort())
+    fingerprint.update(readFileSync(join("migrations", f)));
+  for (const f of [
+    "bench/generate.ts",
+    "bench/dataset.ts",
+    "src/ingest/write.ts",
+    "src/ingest/summarize.ts",
+    "src/ingest/search-index.ts",
+    "src/ingest/cost-rollup.ts",
+  ])
+    fingerprint.update(readFileSync(f));
   const dir = join("bench", ".data", `api-${traces}-${fingerprint.digest("hex").slice(0, 12)}`);
   const state = join(dir, "state");
   const d1Dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
@@ -68,9 +89,16 @@ export async function prepareDataset(traces: number) {
     applyMigrations({ persistTo: state });
     const file = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!));
     const secret = await mintKey(PROJECT, "secret");
-    file.exec(`INSERT INTO orgs (id, name) VALUES ('org_bench', 'Bench'); INSERT INTO projects (id, org_id, name) VALUES (${literal(PROJECT)}, 'org_bench', 'bench'); ${keyInsertSql(secret.row)}`);
+    file.exec(
+      `INSERT INTO orgs (id, name) VALUES ('org_bench', 'Bench'); INSERT INTO projects (id, org_id, name) VALUES (${literal(PROJECT)}, 'org_bench', 'bench'); ${keyInsertSql(secret.row)}`,
+    );
     const start = performance.now();
-    await writeDataset(sqliteAsD1(file), PROJECT, traces, (done) => done % 20_000 === 0 && process.stdout.write(`  ${fmt(done)} traces written\r`));
+    await writeDataset(
+      sqliteAsD1(file),
+      PROJECT,
+      traces,
+      (done) => done % 20_000 === 0 && process.stdout.write(`  ${fmt(done)} traces written\r`),
+    );
     console.log(`${fmt(traces)} traces written in ${((performance.now() - start) / 1000).toFixed(0)} s`);
     file.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
     file.close();
@@ -78,7 +106,9 @@ export async function prepareDataset(traces: number) {
   }
   const secretKey = readFileSync(keyFile, "utf8");
   const d1File = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!);
-  const { n } = new DatabaseSync(d1File, { readOnly: true }).prepare("SELECT count(*) AS n FROM events").get() as { n: number };
+  const { n } = new DatabaseSync(d1File, { readOnly: true }).prepare("SELECT count(*) AS n FROM events").get() as {
+    n: number;
+  };
   console.log(`dataset: ${fmt(traces)} traces, ${fmt(n)} events (${dir})`);
   const plainFile = join(dir, "plain.sqlite");
   copyFileSync(d1File, plainFile);

@@ -4,12 +4,12 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { startDevServer } from "../scripts/dev-server.ts";
+import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { packMessages, type QueueMessage } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { writeMessages } from "../src/ingest/write.ts";
-import { startDevServer } from "../scripts/dev-server.ts";
-import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
 import { generateTrace, rng, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
@@ -27,13 +27,20 @@ for (let t = 0; events.length < TOTAL; t++) events.push(...generateTrace(rand, t
 events.length = TOTAL;
 const requests: WireEvent[][] = [];
 for (let i = 0; i < events.length; i += PER_REQUEST) requests.push(events.slice(i, i + PER_REQUEST));
-const messages: QueueMessage[] = requests.flatMap((r) => packMessages("prj_bench", validateEvents(r).events, 1).map((m) => m.body));
+const messages: QueueMessage[] = requests.flatMap((r) =>
+  packMessages("prj_bench", validateEvents(r).events, 1).map((m) => m.body),
+);
 const queueBatches: QueueMessage[][] = [];
 for (let i = 0; i < messages.length; i += PER_QUEUE_BATCH) queueBatches.push(messages.slice(i, i + PER_QUEUE_BATCH));
-console.log(`${fmt(TOTAL)} events (avg ${Math.round(JSON.stringify(events).length / TOTAL)} B), ${messages.length} queue messages, ${queueBatches.length} consumer batches`);
+console.log(
+  `${fmt(TOTAL)} events (avg ${Math.round(JSON.stringify(events).length / TOTAL)} B), ${messages.length} queue messages, ${queueBatches.length} consumer batches`,
+);
 
-const migrationSql = readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()
-  .map((f) => readFileSync(join("migrations", f), "utf8").replaceAll("--> statement-breakpoint", "")).join("\n");
+const migrationSql = readdirSync("migrations")
+  .filter((f) => f.endsWith(".sql"))
+  .sort()
+  .map((f) => readFileSync(join("migrations", f), "utf8").replaceAll("--> statement-breakpoint", ""))
+  .join("\n");
 function plainSqlite(name: string) {
   const db = new DatabaseSync(join(dir, name));
   db.exec("PRAGMA journal_mode = WAL");
@@ -44,7 +51,12 @@ function plainSqlite(name: string) {
 // 1. WatchLLM's consumer inside workerd, local D1.
 const consumerState = join(dir, "consumer");
 applyMigrations({ persistTo: consumerState, config: "bench/wrangler.toml" });
-const bench = await startDevServer({ port: 8798, persistTo: consumerState, config: "bench/wrangler.toml", quiet: true });
+const bench = await startDevServer({
+  port: 8798,
+  persistTo: consumerState,
+  config: "bench/wrangler.toml",
+  quiet: true,
+});
 let consumerMs = 0;
 for (const batch of queueBatches) {
   const res = await fetch(`${bench.base}/consume`, { method: "POST", body: JSON.stringify({ batches: [batch] }) });
@@ -58,12 +70,15 @@ await bench.stop();
 const raw = plainSqlite("raw.sqlite");
 const { events: rows } = validateEvents(events);
 const columns = ["project_id", ...Object.keys(rows[0]!), "batch_id", "received_at"];
-const insert = raw.prepare(`INSERT INTO events (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING`);
+const insert = raw.prepare(
+  `INSERT INTO events (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ON CONFLICT DO NOTHING`,
+);
 const rowsPerTx = PER_REQUEST * PER_QUEUE_BATCH;
 let start = performance.now();
 for (let i = 0; i < rows.length; i += rowsPerTx) {
   raw.exec("BEGIN");
-  for (const e of rows.slice(i, i + rowsPerTx)) insert.run("prj_bench", ...(Object.values(e) as SQLInputValue[]), "b", 1);
+  for (const e of rows.slice(i, i + rowsPerTx))
+    insert.run("prj_bench", ...(Object.values(e) as SQLInputValue[]), "b", 1);
   raw.exec("COMMIT");
 }
 const rawMs = performance.now() - start;
@@ -81,24 +96,33 @@ const pipelineState = join(dir, "pipeline");
 applyMigrations({ persistTo: pipelineState });
 const key = `wl_ingest_bench${Date.now()}`;
 const k = await keyRow("prj_bench", "ingest", key, "bench", "key_bench");
-executeSql([
-  "INSERT INTO orgs (id, name) VALUES ('org_bench', 'bench')",
-  "INSERT INTO projects (id, org_id, name) VALUES ('prj_bench', 'org_bench', 'bench')",
-  keyInsertSql(k),
-], { persistTo: pipelineState });
+executeSql(
+  [
+    "INSERT INTO orgs (id, name) VALUES ('org_bench', 'bench')",
+    "INSERT INTO projects (id, org_id, name) VALUES ('prj_bench', 'org_bench', 'bench')",
+    keyInsertSql(k),
+  ],
+  { persistTo: pipelineState },
+);
 const d1Dir = join(pipelineState, "v3", "d1", "miniflare-D1DatabaseObject");
-const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), { readOnly: true });
+const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
+  readOnly: true,
+});
 const server = await startDevServer({ port: 8799, persistTo: pipelineState, quiet: !process.env.BENCH_VERBOSE });
 let next = 0;
 start = performance.now();
-await Promise.all(Array.from({ length: 4 }, async () => {
-  for (let r = next++; r < requests.length; r = next++) {
-    const res = await fetch(`${server.base}/api/v1/events`, {
-      method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ events: requests[r] }),
-    });
-    if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-  }
-}));
+await Promise.all(
+  Array.from({ length: 4 }, async () => {
+    for (let r = next++; r < requests.length; r = next++) {
+      const res = await fetch(`${server.base}/api/v1/events`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ events: requests[r] }),
+      });
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+    }
+  }),
+);
 // Local queues live in memory: a wrangler reload (any source edit) drops what is queued. Don't wait forever for it.
 const countEvents = () => (reader.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
 let stored = 0;
@@ -109,7 +133,8 @@ for (let now = countEvents(); now < TOTAL && performance.now() - lastProgress < 
 }
 stored = countEvents();
 const pipelineMs = (stored === TOTAL ? performance.now() : lastProgress) - start;
-if (stored < TOTAL) console.warn(`pipeline: only ${stored} of ${TOTAL} events stored (was wrangler dev reloaded during the run?)`);
+if (stored < TOTAL)
+  console.warn(`pipeline: only ${stored} of ${TOTAL} events stored (was wrangler dev reloaded during the run?)`);
 reader.close();
 await server.stop();
 rmSync(dir, { recursive: true, force: true });

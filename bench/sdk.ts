@@ -1,21 +1,33 @@
 // `npm run bench:sdk`: the SDK's cost per recorded event, its browser bundle size, and delivery of 10,000 events
 // under 30% random faults plus a 5-second outage, against the fault-injecting test server.
-import { build } from "esbuild";
+
 import { gzipSync } from "node:zlib";
-import { createClient } from "../sdk/src/index.ts";
+import { build } from "esbuild";
+import { createClient } from "../sdk/js/src/index.ts";
 import { startFaultServer } from "../test/sdk/fault-server.ts";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 // 1. Hot path: a trace with a span and a model call (3 events), nothing sent.
 const ok = (async () => new Response('{"accepted":0,"rejected":[]}', { status: 202 })) as typeof fetch;
-const quiet = createClient({ apiKey: "wl_ingest_bench", fetch: ok, flushAt: 1000, flushIntervalMs: 60_000, maxQueueSize: 1_000_000 });
+const quiet = createClient({
+  apiKey: "wl_ingest_bench",
+  fetch: ok,
+  flushAt: 1000,
+  flushIntervalMs: 60_000,
+  maxQueueSize: 1_000_000,
+});
 const ITER = 100_000;
 for (let i = 0; i < 10_000; i++) quiet.trace({ name: "warm" }).end();
 let start = performance.now();
 for (let i = 0; i < ITER; i++) {
   const trace = quiet.trace({ name: "agent", userId: "u1" });
-  trace.modelResponse({ model: "gpt-4o", usage: { input_tokens: 100, output_tokens: 20 }, output: "hi", durationMs: 5 });
+  trace.modelResponse({
+    model: "gpt-4o",
+    usage: { input_tokens: 100, output_tokens: 20 },
+    output: "hi",
+    durationMs: 5,
+  });
   trace.span({ name: "tool" }).end();
   trace.end();
 }
@@ -23,7 +35,14 @@ const nsPerEvent = ((performance.now() - start) * 1e6) / (ITER * 4);
 await quiet.shutdown();
 
 // 2. What a browser downloads: the SDK entry bundled and minified, gzipped.
-const bundle = await build({ entryPoints: ["sdk/src/index.ts"], bundle: true, minify: true, format: "esm", platform: "browser", write: false });
+const bundle = await build({
+  entryPoints: ["sdk/js/src/index.ts"],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "browser",
+  write: false,
+});
 const raw = bundle.outputFiles[0]!.contents;
 const gz = gzipSync(raw, { level: 9 }).length;
 
@@ -31,23 +50,46 @@ const gz = gzipSync(raw, { level: 9 }).length;
 const server = await startFaultServer();
 const base = `${server.url}/t/bench`;
 const errors: string[] = [];
-const client = createClient({ apiKey: "wl_ingest_test", baseUrl: base, flushAt: 100, flushIntervalMs: 200, timeoutMs: 1_000, onError: (e) => errors.push(e.code) });
+const client = createClient({
+  apiKey: "wl_ingest_test",
+  baseUrl: base,
+  flushAt: 100,
+  flushIntervalMs: 200,
+  timeoutMs: 1_000,
+  onError: (e) => errors.push(e.code),
+});
 const TOTAL = 10_000;
 start = performance.now();
-await fetch(`${base}/__faults`, { method: "POST", body: JSON.stringify({ error500: 0.1, dropBefore: 0.1, dropAfter: 0.05, hang: 0.05 }) });
+await fetch(`${base}/__faults`, {
+  method: "POST",
+  body: JSON.stringify({ error500: 0.1, dropBefore: 0.1, dropAfter: 0.05, hang: 0.05 }),
+});
 let outageSet = false;
 for (let i = 0; i < TOTAL; i++) {
   client.trace({ name: `t${i}` }).end();
   if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20)); // ~3 s of steady traffic
   if (!outageSet && performance.now() - start > 1_000) {
     outageSet = true;
-    await fetch(`${base}/__faults`, { method: "POST", body: JSON.stringify({ error500: 0.1, dropBefore: 0.1, dropAfter: 0.05, hang: 0.05, outageUntil: Date.now() + 5_000 }) });
+    await fetch(`${base}/__faults`, {
+      method: "POST",
+      body: JSON.stringify({
+        error500: 0.1,
+        dropBefore: 0.1,
+        dropAfter: 0.05,
+        hang: 0.05,
+        outageUntil: Date.now() + 5_000,
+      }),
+    });
   }
 }
 const deadline = Date.now() + 120_000;
 while (client.queued && Date.now() < deadline) await client.flush();
 const elapsed = (performance.now() - start) / 1000;
-const { counts, requests, statuses } = (await (await fetch(`${base}/__received`)).json()) as { counts: Record<string, number>; requests: number[]; statuses: string[] };
+const { counts, requests, statuses } = (await (await fetch(`${base}/__received`)).json()) as {
+  counts: Record<string, number>;
+  requests: number[];
+  statuses: string[];
+};
 await server.close();
 const unique = Object.keys(counts).length;
 const copies = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -56,8 +98,12 @@ const failedRequests = statuses.filter((s) => s !== "202").length;
 console.log("| measure | result |");
 console.log("|---|---|");
 console.log(`| recording cost (trace + span + model call, nothing sent) | ${nsPerEvent.toFixed(0)} ns per event |`);
-console.log(`| browser bundle (esbuild, minified, gzip -9) | ${(gz / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified) |`);
-console.log(`| delivered under 30% faults + 5 s outage | ${fmt(unique)} / ${fmt(TOTAL)} events (${((unique / TOTAL) * 100).toFixed(2)}%) in ${elapsed.toFixed(1)} s |`);
+console.log(
+  `| browser bundle (esbuild, minified, gzip -9) | ${(gz / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified) |`,
+);
+console.log(
+  `| delivered under 30% faults + 5 s outage | ${fmt(unique)} / ${fmt(TOTAL)} events (${((unique / TOTAL) * 100).toFixed(2)}%) in ${elapsed.toFixed(1)} s |`,
+);
 console.log(`| requests / failed by the server | ${fmt(requests.length)} / ${fmt(failedRequests)} |`);
 console.log(`| duplicate deliveries (lost acks, deduplicated by event_id) | ${fmt(copies - unique)} |`);
 console.log(`| errors reported to onError | ${fmt(errors.length)} (${[...new Set(errors)].join(", ") || "none"}) |`);

@@ -3,7 +3,13 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 
 export function sqliteAsD1(db: DatabaseSync): D1Database {
-  const prepare = (sql: string) => ({ sql, args: [] as SQLInputValue[], bind(...args: SQLInputValue[]) { return { ...this, args }; } });
+  const prepare = (sql: string) => ({
+    sql,
+    args: [] as SQLInputValue[],
+    bind(...args: SQLInputValue[]) {
+      return { ...this, args };
+    },
+  });
   const batch = async (statements: ReturnType<typeof prepare>[]) => {
     db.exec("BEGIN");
     for (const s of statements) db.prepare(s.sql).run(...s.args);

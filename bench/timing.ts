@@ -5,7 +5,8 @@ export const RUNS = 40;
 /** `path` empty: a plain-SQLite-only row (a baseline with no API counterpart). */
 export type Case = { name: string; path: string; sql: Array<{ sql: string; params: unknown[] }> };
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 export async function time(run: () => Promise<unknown> | unknown) {
   for (let i = 0; i < 3; i++) await run();
@@ -35,22 +36,30 @@ export async function compare(base: string, key: string, plain: DatabaseSync, ca
   const rows: string[] = [];
   for (const c of cases) {
     let count = 0;
-    const api = !c.path ? null : await time(async () => {
-      const res = await fetchRetrying(base + c.path, { headers: { Authorization: `Bearer ${key}` } });
-      if (!res.ok) throw new Error(`${c.path}: ${res.status} ${await res.text()}`);
-      const body = (await res.json()) as { traces?: unknown[]; events?: unknown[]; groups?: unknown[] };
-      count = (body.traces ?? body.events ?? body.groups ?? []).length;
+    const api = !c.path
+      ? null
+      : await time(async () => {
+          const res = await fetchRetrying(base + c.path, { headers: { Authorization: `Bearer ${key}` } });
+          if (!res.ok) throw new Error(`${c.path}: ${res.status} ${await res.text()}`);
+          const body = (await res.json()) as { traces?: unknown[]; events?: unknown[]; groups?: unknown[] };
+          count = (body.traces ?? body.events ?? body.groups ?? []).length;
+        });
+    const sql = await time(() => {
+      for (const q of c.sql) plain.prepare(q.sql).all(...(q.params as SQLInputValue[]));
     });
-    const sql = await time(() => c.sql.forEach((q) => plain.prepare(q.sql).all(...(q.params as SQLInputValue[]))));
     const ms = (x: number) => x.toFixed(1);
     const ratio = api && c.sql.length ? `${(api.p50 / sql.p50).toFixed(1)}×` : "—";
-    rows.push(`| ${c.name}${api ? ` (${count.toLocaleString("en-US")} rows)` : ""} | ${api ? ms(api.p50) : "—"} | ${api ? ms(api.p95) : "—"} | ${c.sql.length ? ms(sql.p50) : "—"} | ${c.sql.length ? ms(sql.p95) : "—"} | ${ratio} |`);
+    rows.push(
+      `| ${c.name}${api ? ` (${count.toLocaleString("en-US")} rows)` : ""} | ${api ? ms(api.p50) : "—"} | ${api ? ms(api.p95) : "—"} | ${c.sql.length ? ms(sql.p50) : "—"} | ${c.sql.length ? ms(sql.p95) : "—"} | ${ratio} |`,
+    );
   }
   return rows;
 }
 
 export function printTable(rows: string[], what: string) {
-  console.log(`\n${what}: ${RUNS} runs each after 3 warm-ups; API = HTTP request to the Worker under wrangler dev (secret key, local D1)\n`);
+  console.log(
+    `\n${what}: ${RUNS} runs each after 3 warm-ups; API = HTTP request to the Worker under wrangler dev (secret key, local D1)\n`,
+  );
   console.log("| read | API p50 ms | API p95 ms | same SQL, plain SQLite p50 ms | p95 ms | API / SQLite (p50) |");
   console.log("|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);

@@ -4,10 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { generateTrace, rng } from "./generate.ts";
-import { launch } from "../test/ui/browser.ts";
 import { startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations } from "../scripts/local-d1.ts";
+import { launch } from "../test/browser/browser.ts";
+import { generateTrace, rng } from "./generate.ts";
 
 const RUNS = 5;
 const state = mkdtempSync(join(tmpdir(), "watchllm-bench-ui-"));
@@ -26,11 +26,17 @@ try {
   const events = generateTrace(rng(3), 1, Date.now() - 60_000, 10_000);
   const traceId = events[0]!.trace_id;
   for (let i = 0; i < events.length; i += 1000) {
-    const sent = await fetch(`${server.base}/api/v1/events`, { method: "POST", headers: { Authorization: `Bearer ${keys.ingest}`, "Content-Type": "application/json" }, body: JSON.stringify({ events: events.slice(i, i + 1000) }) });
+    const sent = await fetch(`${server.base}/api/v1/events`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${keys.ingest}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ events: events.slice(i, i + 1000) }),
+    });
     if (sent.status !== 202) throw new Error(`ingest answered ${sent.status}`);
   }
   for (let i = 0; i < 600; i++) {
-    const r = await fetch(`${server.base}/api/v1/traces/${traceId}`, { headers: { Authorization: `Bearer ${keys.secret}` } });
+    const r = await fetch(`${server.base}/api/v1/traces/${traceId}`, {
+      headers: { Authorization: `Bearer ${keys.secret}` },
+    });
     if (r.ok && ((await r.json()) as { trace: { span_count: number } }).trace.span_count === 10_000) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -45,24 +51,42 @@ try {
     await page.goto(`${server.base}/p/${project.id}/traces/${traceId}`);
     await page.locator("[data-event]").first().waitFor();
     firstRows.push(performance.now() - start);
-    if (process.env.VERBOSE) console.log(await page.evaluate(() => performance.getEntriesByType("resource").map((e) => `${e.name.slice(-60)} start ${e.startTime.toFixed(0)} dur ${e.duration.toFixed(0)}`).join("\n")));
+    if (process.env.VERBOSE)
+      console.log(
+        await page.evaluate(() =>
+          performance
+            .getEntriesByType("resource")
+            .map((e) => `${e.name.slice(-60)} start ${e.startTime.toFixed(0)} dur ${e.duration.toFixed(0)}`)
+            .join("\n"),
+        ),
+      );
     start = performance.now();
     await page.getByTestId("tree").evaluate((el) => (el.scrollTop = el.scrollHeight));
     await page.waitForFunction(() => {
       const rows = document.querySelectorAll("[data-event]");
       const tree = document.querySelector("[data-testid=tree]")!;
-      return rows.length > 0 && tree.scrollTop + tree.clientHeight >= tree.scrollHeight - 1 && rows[rows.length - 1]!.getBoundingClientRect().bottom <= tree.getBoundingClientRect().bottom + 1;
+      return (
+        rows.length > 0 &&
+        tree.scrollTop + tree.clientHeight >= tree.scrollHeight - 1 &&
+        rows[rows.length - 1]!.getBoundingClientRect().bottom <= tree.getBoundingClientRect().bottom + 1
+      );
     });
     scrolls.push(performance.now() - start);
     await context.close();
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const assets = join("dist", "ui", "assets");
-  const js = readdirSync(assets).filter((f) => f.endsWith(".js")).reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
-  const css = readdirSync(assets).filter((f) => f.endsWith(".css")).reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+  const js = readdirSync(assets)
+    .filter((f) => f.endsWith(".js"))
+    .reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+  const css = readdirSync(assets)
+    .filter((f) => f.endsWith(".css"))
+    .reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
   console.log(`\n10,000-span trace, ${RUNS} runs in Chromium (headless), medians\n`);
   console.log("| measure | result |\n|---|---|");
-  console.log(`| first rows visible (navigation → rows, incl. the API call) | ${median(firstRows).toFixed(0)} ms (min ${Math.min(...firstRows).toFixed(0)}, max ${Math.max(...firstRows).toFixed(0)}) |`);
+  console.log(
+    `| first rows visible (navigation → rows, incl. the API call) | ${median(firstRows).toFixed(0)} ms (min ${Math.min(...firstRows).toFixed(0)}, max ${Math.max(...firstRows).toFixed(0)}) |`,
+  );
   console.log(`| scroll to the end → last row rendered | ${median(scrolls).toFixed(0)} ms |`);
   console.log(`| dashboard JS, gzip | ${(js / 1024).toFixed(1)} KB (CSS ${(css / 1024).toFixed(1)} KB) |`);
 } finally {

@@ -9,7 +9,12 @@ import { executeSql, keyInsertSql, literal } from "./local-d1.ts";
 const FILE = ".watchllm/demo.json";
 
 export type DemoAccount = {
-  orgId: string; projectId: string; ingestKey: string; secretKey: string; email: string; password: string;
+  orgId: string;
+  projectId: string;
+  ingestKey: string;
+  secretKey: string;
+  email: string;
+  password: string;
 };
 
 function loadOrCreate(): DemoAccount {
@@ -22,9 +27,11 @@ function loadOrCreate(): DemoAccount {
     password: randomToken(16),
   };
   // Fields missing from an older file are filled in; existing ones are kept.
-  const account = existsSync(FILE) ? { ...fresh, ...(JSON.parse(readFileSync(FILE, "utf8")) as Partial<DemoAccount>) } : fresh;
+  const account = existsSync(FILE)
+    ? { ...fresh, ...(JSON.parse(readFileSync(FILE, "utf8")) as Partial<DemoAccount>) }
+    : fresh;
   mkdirSync(".watchllm", { recursive: true });
-  writeFileSync(FILE, JSON.stringify(account, null, 2) + "\n", { mode: 0o600 });
+  writeFileSync(FILE, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
   return account;
 }
 

@@ -6,7 +6,13 @@ type Step = Omit<WireEvent, "event_id" | "trace_id" | "timestamp"> & { id: strin
 
 function flatten(traceId: string, start: number, step: Step, parent: string | null, out: WireEvent[] = []) {
   const { id, at, children, ...fields } = step;
-  out.push({ ...fields, event_id: `${traceId}:${id}`, trace_id: traceId, parent_event_id: parent, timestamp: start + at });
+  out.push({
+    ...fields,
+    event_id: `${traceId}:${id}`,
+    trace_id: traceId,
+    parent_event_id: parent,
+    timestamp: start + at,
+  });
   for (const child of children ?? []) flatten(traceId, start, child, `${traceId}:${id}`, out);
   return out;
 }
@@ -14,26 +20,113 @@ function flatten(traceId: string, start: number, step: Step, parent: string | nu
 const user = (id: string, session: string) => ({ context: { user_id: id, session_id: session } });
 
 function supportAgent(start: number) {
-  return flatten("demo-support-agent", start, {
-    id: "root", at: 0, type: "span", name: "support-agent", duration_ms: 6400, ...user("alice@acme.io", "chat-1042"),
-    body: { input: "I was charged twice for order #8841, can I get a refund?", output: "Refund of $49.00 issued for the duplicate charge on order #8841." },
-    children: [
-      { id: "plan", at: 40, type: "model_response", name: "plan", model: "gpt-4o", provider: "openai", duration_ms: 1450,
-        usage: { input_tokens: 1820, output_tokens: 96, cached_input_tokens: 1024 },
-        body: { input: [{ role: "system", content: "You are Acme's support agent. Use tools." }, { role: "user", content: "I was charged twice for order #8841, can I get a refund?" }],
-          output: { tool_calls: [{ name: "lookup_order", arguments: { order_id: "8841" } }] } } },
-      { id: "lookup", at: 1520, type: "tool_call", name: "lookup_order", duration_ms: 310,
-        body: { input: { order_id: "8841" }, output: { status: "paid", charges: [{ id: "ch_1", amount: 49 }, { id: "ch_2", amount: 49 }] } } },
-      { id: "policy", at: 1850, type: "tool_call", name: "search_refund_policy", duration_ms: 620,
-        children: [{ id: "embed", at: 1860, type: "model_response", name: "embed query", model: "text-embedding-3-small", provider: "openai", duration_ms: 120, usage: { input_tokens: 14, output_tokens: 0 }, body: { input: "duplicate charge refund policy" } }],
-        body: { input: { query: "duplicate charge refund policy" }, output: ["Duplicate charges are refunded in full within 5 business days."] } },
-      { id: "refund", at: 2500, type: "tool_call", name: "issue_refund", duration_ms: 880, body: { input: { charge_id: "ch_2", amount: 49 }, output: { refund_id: "re_77", status: "succeeded" } } },
-      { id: "answer", at: 3420, type: "model_response", name: "answer", model: "gpt-4o", provider: "openai", duration_ms: 2900,
-        usage: { input_tokens: 2410, output_tokens: 188, cached_input_tokens: 1792 },
-        body: { input: [{ role: "tool", content: "refund re_77 succeeded" }], output: "Refund of $49.00 issued for the duplicate charge on order #8841. It will appear within 5 business days." } },
-      { id: "log", at: 6350, type: "log", name: "ticket closed", body: { message: "ticket #5521 closed automatically", data: { csat_prompted: true } } },
-    ],
-  }, null);
+  return flatten(
+    "demo-support-agent",
+    start,
+    {
+      id: "root",
+      at: 0,
+      type: "span",
+      name: "support-agent",
+      duration_ms: 6400,
+      ...user("alice@acme.io", "chat-1042"),
+      body: {
+        input: "I was charged twice for order #8841, can I get a refund?",
+        output: "Refund of $49.00 issued for the duplicate charge on order #8841.",
+      },
+      children: [
+        {
+          id: "plan",
+          at: 40,
+          type: "model_response",
+          name: "plan",
+          model: "gpt-4o",
+          provider: "openai",
+          duration_ms: 1450,
+          usage: { input_tokens: 1820, output_tokens: 96, cached_input_tokens: 1024 },
+          body: {
+            input: [
+              { role: "system", content: "You are Acme's support agent. Use tools." },
+              { role: "user", content: "I was charged twice for order #8841, can I get a refund?" },
+            ],
+            output: { tool_calls: [{ name: "lookup_order", arguments: { order_id: "8841" } }] },
+          },
+        },
+        {
+          id: "lookup",
+          at: 1520,
+          type: "tool_call",
+          name: "lookup_order",
+          duration_ms: 310,
+          body: {
+            input: { order_id: "8841" },
+            output: {
+              status: "paid",
+              charges: [
+                { id: "ch_1", amount: 49 },
+                { id: "ch_2", amount: 49 },
+              ],
+            },
+          },
+        },
+        {
+          id: "policy",
+          at: 1850,
+          type: "tool_call",
+          name: "search_refund_policy",
+          duration_ms: 620,
+          children: [
+            {
+              id: "embed",
+              at: 1860,
+              type: "model_response",
+              name: "embed query",
+              model: "text-embedding-3-small",
+              provider: "openai",
+              duration_ms: 120,
+              usage: { input_tokens: 14, output_tokens: 0 },
+              body: { input: "duplicate charge refund policy" },
+            },
+          ],
+          body: {
+            input: { query: "duplicate charge refund policy" },
+            output: ["Duplicate charges are refunded in full within 5 business days."],
+          },
+        },
+        {
+          id: "refund",
+          at: 2500,
+          type: "tool_call",
+          name: "issue_refund",
+          duration_ms: 880,
+          body: { input: { charge_id: "ch_2", amount: 49 }, output: { refund_id: "re_77", status: "succeeded" } },
+        },
+        {
+          id: "answer",
+          at: 3420,
+          type: "model_response",
+          name: "answer",
+          model: "gpt-4o",
+          provider: "openai",
+          duration_ms: 2900,
+          usage: { input_tokens: 2410, output_tokens: 188, cached_input_tokens: 1792 },
+          body: {
+            input: [{ role: "tool", content: "refund re_77 succeeded" }],
+            output:
+              "Refund of $49.00 issued for the duplicate charge on order #8841. It will appear within 5 business days.",
+          },
+        },
+        {
+          id: "log",
+          at: 6350,
+          type: "log",
+          name: "ticket closed",
+          body: { message: "ticket #5521 closed automatically", data: { csat_prompted: true } },
+        },
+      ],
+    },
+    null,
+  );
 }
 
 /** The same agent on a slower day: the refund tool times out once and is retried, and the answer comes from a
@@ -47,60 +140,228 @@ function supportAgentRetry(start: number) {
     trace_id: id,
     parent_event_id: (e.parent_event_id as string | null)?.replace("demo-support-agent", id) ?? null,
     timestamp: start + shift((e.timestamp as number) - start),
-    ...(e.name === "support-agent" && { duration_ms: 8300, context: { user_id: "carol@initech.com", session_id: "chat-1043" } }),
-    ...(e.name === "answer" && { model: "ft:gpt-4o-mini:acme:support-v2", usage: { input_tokens: 2410, output_tokens: 240 } }),
+    ...(e.name === "support-agent" && {
+      duration_ms: 8300,
+      context: { user_id: "carol@initech.com", session_id: "chat-1043" },
+    }),
+    ...(e.name === "answer" && {
+      model: "ft:gpt-4o-mini:acme:support-v2",
+      usage: { input_tokens: 2410, output_tokens: 240 },
+    }),
   }));
   const root = `${id}:root`;
   return [
     ...events,
-    { event_id: `${id}:refund-timeout`, trace_id: id, parent_event_id: root, type: "tool_call" as const, name: "issue_refund", timestamp: start + 2500, duration_ms: 1800,
-      status: "error" as const, body: { input: { charge_id: "ch_2", amount: 49 }, output: { error: "payments API timed out after 1.8 s" } } },
+    {
+      event_id: `${id}:refund-timeout`,
+      trace_id: id,
+      parent_event_id: root,
+      type: "tool_call" as const,
+      name: "issue_refund",
+      timestamp: start + 2500,
+      duration_ms: 1800,
+      status: "error" as const,
+      body: { input: { charge_id: "ch_2", amount: 49 }, output: { error: "payments API timed out after 1.8 s" } },
+    },
   ];
 }
 
 function ragPipeline(start: number) {
-  return flatten("demo-rag-pipeline", start, {
-    id: "root", at: 0, type: "span", name: "rag-pipeline", duration_ms: 4100, ...user("bob@globex.com", "docs-search-77"),
-    body: { input: "How do I rotate API keys without downtime?", output: "Create a second key, deploy it, then revoke the old one." },
-    children: [
-      { id: "retrieve", at: 10, type: "span", name: "retrieve", duration_ms: 900, children: [
-        { id: "embed", at: 15, type: "model_response", name: "embed", model: "text-embedding-3-large", provider: "openai", duration_ms: 180, usage: { input_tokens: 11, output_tokens: 0 }, body: { input: "rotate API keys without downtime" } },
-        { id: "search", at: 200, type: "tool_call", name: "vector_search", duration_ms: 540, body: { input: { top_k: 8 }, output: [{ doc: "keys.md#rotation", score: 0.91 }, { doc: "deploy.md", score: 0.77 }] } },
-      ] },
-      { id: "rerank", at: 920, type: "model_response", name: "rerank", model: "rerank-v3.5", provider: "cohere", duration_ms: 260, usage: { input_tokens: 3900, output_tokens: 0 }, body: { input: "8 passages", output: ["keys.md#rotation", "deploy.md"] } },
-      { id: "generate", at: 1200, type: "model_response", name: "generate", model: "claude-sonnet-4", provider: "anthropic", duration_ms: 2850,
-        usage: { input_tokens: 5200, output_tokens: 310, cached_input_tokens: 4096, cache_write_tokens: 0 },
-        body: { input: [{ role: "user", content: "Context: keys.md#rotation ... Question: How do I rotate API keys without downtime?" }], output: "Create a second key, deploy it everywhere, then revoke the old one. Revocation takes effect immediately." } },
-    ],
-  }, null);
+  return flatten(
+    "demo-rag-pipeline",
+    start,
+    {
+      id: "root",
+      at: 0,
+      type: "span",
+      name: "rag-pipeline",
+      duration_ms: 4100,
+      ...user("bob@globex.com", "docs-search-77"),
+      body: {
+        input: "How do I rotate API keys without downtime?",
+        output: "Create a second key, deploy it, then revoke the old one.",
+      },
+      children: [
+        {
+          id: "retrieve",
+          at: 10,
+          type: "span",
+          name: "retrieve",
+          duration_ms: 900,
+          children: [
+            {
+              id: "embed",
+              at: 15,
+              type: "model_response",
+              name: "embed",
+              model: "text-embedding-3-large",
+              provider: "openai",
+              duration_ms: 180,
+              usage: { input_tokens: 11, output_tokens: 0 },
+              body: { input: "rotate API keys without downtime" },
+            },
+            {
+              id: "search",
+              at: 200,
+              type: "tool_call",
+              name: "vector_search",
+              duration_ms: 540,
+              body: {
+                input: { top_k: 8 },
+                output: [
+                  { doc: "keys.md#rotation", score: 0.91 },
+                  { doc: "deploy.md", score: 0.77 },
+                ],
+              },
+            },
+          ],
+        },
+        {
+          id: "rerank",
+          at: 920,
+          type: "model_response",
+          name: "rerank",
+          model: "rerank-v3.5",
+          provider: "cohere",
+          duration_ms: 260,
+          usage: { input_tokens: 3900, output_tokens: 0 },
+          body: { input: "8 passages", output: ["keys.md#rotation", "deploy.md"] },
+        },
+        {
+          id: "generate",
+          at: 1200,
+          type: "model_response",
+          name: "generate",
+          model: "claude-sonnet-4",
+          provider: "anthropic",
+          duration_ms: 2850,
+          usage: { input_tokens: 5200, output_tokens: 310, cached_input_tokens: 4096, cache_write_tokens: 0 },
+          body: {
+            input: [
+              {
+                role: "user",
+                content: "Context: keys.md#rotation ... Question: How do I rotate API keys without downtime?",
+              },
+            ],
+            output:
+              "Create a second key, deploy it everywhere, then revoke the old one. Revocation takes effect immediately.",
+          },
+        },
+      ],
+    },
+    null,
+  );
 }
 
 function failedRun(start: number) {
-  return flatten("demo-failed-run", start, {
-    id: "root", at: 0, type: "span", name: "invoice-extractor", status: "error", duration_ms: 2300, ...user("carol@initech.com", "batch-2026-11"),
-    body: { input: { file: "invoice-3312.pdf" } },
-    children: [
-      { id: "ocr", at: 20, type: "tool_call", name: "parse_pdf", duration_ms: 700, body: { input: { file: "invoice-3312.pdf" }, output: { pages: 2, chars: 4120 } } },
-      { id: "extract", at: 730, type: "model_response", name: "extract fields", model: "gpt-4o-mini", provider: "openai", duration_ms: 1400,
-        usage: { input_tokens: 1500, output_tokens: 220 }, body: { input: "Extract total, due date, vendor as JSON", output: "{\"total\": \"1,204.00 EUR\", \"due\": \"next Friday\"}" } },
-      { id: "error", at: 2140, type: "error", name: "ValidationError", status: "error",
-        body: { message: "due: expected ISO-8601 date, got \"next Friday\"", error_type: "ValidationError", stack: "ValidationError: due: expected ISO-8601 date\n    at validateInvoice (extract.ts:88:13)\n    at run (pipeline.ts:41:5)" } },
-    ],
-  }, null);
+  return flatten(
+    "demo-failed-run",
+    start,
+    {
+      id: "root",
+      at: 0,
+      type: "span",
+      name: "invoice-extractor",
+      status: "error",
+      duration_ms: 2300,
+      ...user("carol@initech.com", "batch-2026-11"),
+      body: { input: { file: "invoice-3312.pdf" } },
+      children: [
+        {
+          id: "ocr",
+          at: 20,
+          type: "tool_call",
+          name: "parse_pdf",
+          duration_ms: 700,
+          body: { input: { file: "invoice-3312.pdf" }, output: { pages: 2, chars: 4120 } },
+        },
+        {
+          id: "extract",
+          at: 730,
+          type: "model_response",
+          name: "extract fields",
+          model: "gpt-4o-mini",
+          provider: "openai",
+          duration_ms: 1400,
+          usage: { input_tokens: 1500, output_tokens: 220 },
+          body: {
+            input: "Extract total, due date, vendor as JSON",
+            output: '{"total": "1,204.00 EUR", "due": "next Friday"}',
+          },
+        },
+        {
+          id: "error",
+          at: 2140,
+          type: "error",
+          name: "ValidationError",
+          status: "error",
+          body: {
+            message: 'due: expected ISO-8601 date, got "next Friday"',
+            error_type: "ValidationError",
+            stack:
+              "ValidationError: due: expected ISO-8601 date\n    at validateInvoice (extract.ts:88:13)\n    at run (pipeline.ts:41:5)",
+          },
+        },
+      ],
+    },
+    null,
+  );
 }
 
 /** A 1,000-event evaluation run: 50 cases, each a span with model calls, a tool call and a log. */
 function bigTrace(start: number) {
   const cases: Step[] = Array.from({ length: 50 }, (_, i) => ({
-    id: `case-${i}`, at: i * 400, type: "span", name: `eval case ${i + 1}`, duration_ms: 380,
+    id: `case-${i}`,
+    at: i * 400,
+    type: "span",
+    name: `eval case ${i + 1}`,
+    duration_ms: 380,
     children: Array.from({ length: 19 }, (_, j): Step => {
       const at = i * 400 + j * 20;
-      if (j % 5 === 4) return { id: `case-${i}-log-${j}`, at, type: "log", name: "score", body: { message: `score ${((i * 7 + j) % 10) / 10}` } };
-      if (j % 3 === 2) return { id: `case-${i}-tool-${j}`, at, type: "tool_call", name: "lookup", duration_ms: 15, body: { input: { case: i }, output: "ok" } };
-      return { id: `case-${i}-llm-${j}`, at, type: "model_response", name: "grade", model: "gpt-4o-mini", provider: "openai", duration_ms: 18, usage: { input_tokens: 300 + j, output_tokens: 20 }, body: { input: `case ${i} step ${j}`, output: "pass" } };
+      if (j % 5 === 4)
+        return {
+          id: `case-${i}-log-${j}`,
+          at,
+          type: "log",
+          name: "score",
+          body: { message: `score ${((i * 7 + j) % 10) / 10}` },
+        };
+      if (j % 3 === 2)
+        return {
+          id: `case-${i}-tool-${j}`,
+          at,
+          type: "tool_call",
+          name: "lookup",
+          duration_ms: 15,
+          body: { input: { case: i }, output: "ok" },
+        };
+      return {
+        id: `case-${i}-llm-${j}`,
+        at,
+        type: "model_response",
+        name: "grade",
+        model: "gpt-4o-mini",
+        provider: "openai",
+        duration_ms: 18,
+        usage: { input_tokens: 300 + j, output_tokens: 20 },
+        body: { input: `case ${i} step ${j}`, output: "pass" },
+      };
     }),
   }));
-  return flatten("demo-eval-1000", start, { id: "root", at: 0, type: "span", name: "nightly-eval", duration_ms: 20_000, ...user("ci-bot", "nightly-2026-11-24"), children: cases }, null);
+  return flatten(
+    "demo-eval-1000",
+    start,
+    {
+      id: "root",
+      at: 0,
+      type: "span",
+      name: "nightly-eval",
+      duration_ms: 20_000,
+      ...user("ci-bot", "nightly-2026-11-24"),
+      children: cases,
+    },
+    null,
+  );
 }
 
 export function demoEvents(now: number): WireEvent[] {
@@ -108,13 +369,28 @@ export function demoEvents(now: number): WireEvent[] {
   const rand = rng(7);
   // A day of traffic from 8 users in 12 conversations, so Sessions and Users have something to add up.
   const traffic = Array.from({ length: 40 }, (_, i) =>
-    generateTrace(rand, 900_000 + i, now - day + i * (day / 40), 4 + (i % 6)).map((e): WireEvent => ({
-      ...e,
-      ...(e.context ? { context: { ...(e.context as object), user_id: `user-${(i % 12) % 8}`, session_id: `conversation-${i % 12}` } } : {}),
-    })),
+    generateTrace(rand, 900_000 + i, now - day + i * (day / 40), 4 + (i % 6)).map(
+      (e): WireEvent => ({
+        ...e,
+        ...(e.context
+          ? {
+              context: {
+                ...(e.context as object),
+                user_id: `user-${(i % 12) % 8}`,
+                session_id: `conversation-${i % 12}`,
+              },
+            }
+          : {}),
+      }),
+    ),
   )
     .flat()
-    .map((e) => ({ ...e, event_id: `demo-${e.event_id}`, trace_id: `demo-${e.trace_id}`, parent_event_id: e.parent_event_id ? `demo-${e.parent_event_id}` : null }));
+    .map((e) => ({
+      ...e,
+      event_id: `demo-${e.event_id}`,
+      trace_id: `demo-${e.trace_id}`,
+      parent_event_id: e.parent_event_id ? `demo-${e.parent_event_id}` : null,
+    }));
   return [
     ...supportAgent(now - 60 * 60_000),
     ...supportAgentRetry(now - 20 * 60_000),

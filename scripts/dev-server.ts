@@ -3,13 +3,21 @@ import { type ChildProcess, spawn } from "node:child_process";
 
 export type DevServer = { base: string; process: ChildProcess; stop: () => Promise<void> };
 
-export async function startDevServer(options: { port: number; persistTo?: string; config?: string; quiet?: boolean; vars?: Record<string, string> }) {
+export async function startDevServer(options: {
+  port: number;
+  persistTo?: string;
+  config?: string;
+  quiet?: boolean;
+  vars?: Record<string, string>;
+}) {
   const base = `http://127.0.0.1:${options.port}`;
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.config) args.push("--config", options.config);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
-  const child = spawn("wrangler", args, { stdio: ["ignore", options.quiet ? "ignore" : "inherit", options.quiet ? "ignore" : "inherit"] });
+  const child = spawn("wrangler", args, {
+    stdio: ["ignore", options.quiet ? "ignore" : "inherit", options.quiet ? "ignore" : "inherit"],
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null) child.kill("SIGTERM");

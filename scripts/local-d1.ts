@@ -5,7 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const wrangler = (args: string[]) =>
-  execFileSync("wrangler", args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CI: "true" } }).toString();
+  execFileSync("wrangler", args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, CI: "true" },
+  }).toString();
 
 /** Where the local state lives (benchmarks use a scratch folder) and which wrangler config names the database. */
 export type LocalTarget = { persistTo?: string; config?: string };
@@ -27,12 +30,19 @@ export function literal(value: string | number | null): string {
 
 export function executeSql(statements: string[], where?: LocalTarget) {
   const file = join(mkdtempSync(join(tmpdir(), "watchllm-")), "seed.sql");
-  writeFileSync(file, statements.join(";\n") + ";\n");
+  writeFileSync(file, `${statements.join(";\n")};\n`);
   wrangler(["d1", "execute", "DB", "--local", "--file", file, ...target(where)]);
 }
 
 /** The INSERT for a key row made by `keyRow()` (src/auth/keys.ts); re-seeding refreshes its hash and un-revokes it. */
-export function keyInsertSql(k: { id: string; projectId: string; kind: string; name: string; keyHash: string; prefix: string }) {
+export function keyInsertSql(k: {
+  id: string;
+  projectId: string;
+  kind: string;
+  name: string;
+  keyHash: string;
+  prefix: string;
+}) {
   return (
     `INSERT INTO api_keys (id, project_id, kind, name, key_hash, prefix) VALUES (${[k.id, k.projectId, k.kind, k.name, k.keyHash, k.prefix].map(literal).join(", ")}) ` +
     `ON CONFLICT (id) DO UPDATE SET key_hash = excluded.key_hash, prefix = excluded.prefix, revoked_at = NULL`

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch } from "../test/ui/browser.ts";
+import { launch } from "../test/browser/browser.ts";
 import { loadDemoData } from "./demo-data.ts";
 import { startDevServer } from "./dev-server.ts";
 import { applyMigrations } from "./local-d1.ts";
@@ -20,7 +20,11 @@ try {
     const res = await fetch(`${server.base}/api/auth/signup`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Origin: server.base },
-      body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}@example.com`, password: "screenshots!" }),
+      body: JSON.stringify({
+        name,
+        email: `${name.toLowerCase()}-${Date.now()}@example.com`,
+        password: "screenshots!",
+      }),
     });
     const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
     const body = (await res.json()) as { project: { id: string }; keys: { ingest: string } };
@@ -36,7 +40,11 @@ try {
     ["signup", "/signup", null],
     ["onboarding", `/p/${empty.project.id}/traces`, empty.cookie],
     ["traces", `/p/${full.project.id}/traces`, full.cookie],
-    ["trace", `/p/${full.project.id}/traces/demo-support-agent?event=${encodeURIComponent("demo-support-agent:answer")}`, full.cookie],
+    [
+      "trace",
+      `/p/${full.project.id}/traces/demo-support-agent?event=${encodeURIComponent("demo-support-agent:answer")}`,
+      full.cookie,
+    ],
     ["trace-1000", `/p/${full.project.id}/traces/demo-eval-1000`, full.cookie],
     ["compare", `/p/${full.project.id}/compare?a=demo-support-agent&b=demo-support-agent-retry`, full.cookie],
     ["sessions", `/p/${full.project.id}/sessions`, full.cookie],

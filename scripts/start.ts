@@ -18,7 +18,8 @@ const demo = await ensureDemoAccount();
 step(`Starting wrangler dev on 127.0.0.1:${port}`);
 // Local instances let anyone sign up (self-hosted deployments default to invite-only; see README).
 const server = await startDevServer({ port, vars: { SIGNUP_MODE: "open" } });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.stop().then(() => process.exit(0)));
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => void server.stop().then(() => process.exit(0)));
 server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
 
 step("Loading demo traces (idempotent: a second start adds nothing)");
@@ -36,7 +37,16 @@ do {
 } while (cursor);
 
 const event = JSON.stringify({
-  events: [{ event_id: crypto.randomUUID(), trace_id: crypto.randomUUID(), type: "log", name: "hello", timestamp: Date.now(), body: { message: "first event" } }],
+  events: [
+    {
+      event_id: crypto.randomUUID(),
+      trace_id: crypto.randomUUID(),
+      type: "log",
+      name: "hello",
+      timestamp: Date.now(),
+      body: { message: "first event" },
+    },
+  ],
 });
 console.log(`
 \x1b[1mWatchLLM is running.\x1b[0m

@@ -1,13 +1,13 @@
 // Routes: public pages (login, sign-up, invite) and the project pages under /p/:project/:section.
 import { useEffect } from "preact/hooks";
-import { Shell, type Section } from "./components/Shell.tsx";
+import { type Section, Shell } from "./components/Shell.tsx";
 import { Auth } from "./pages/Auth.tsx";
-import { InvitePage } from "./pages/Invite.tsx";
-import { Placeholder } from "./pages/Placeholder.tsx";
-import { Settings } from "./pages/Settings.tsx";
 import { Compare } from "./pages/Compare.tsx";
 import { Costs } from "./pages/Costs.tsx";
 import { GroupDetail, GroupList } from "./pages/Groups.tsx";
+import { InvitePage } from "./pages/Invite.tsx";
+import { Placeholder } from "./pages/Placeholder.tsx";
+import { Settings } from "./pages/Settings.tsx";
 import { Trace } from "./pages/Trace.tsx";
 import { Traces } from "./pages/Traces.tsx";
 import { match, navigate, path } from "./state/router.ts";
@@ -35,11 +35,30 @@ export function App() {
   const section = page.section as Section;
   const id = page.id;
   const body =
-    section === "traces" ? (id ? <Trace key={id} project={current.id} traceId={id} /> : <Traces project={current.id} />) :
-    section === "compare" ? <Compare project={current.id} /> :
-    section === "sessions" || section === "users" ? (id ? <GroupDetail key={id} project={current.id} by={section} id={id} /> : <GroupList project={current.id} by={section} />) :
-    section === "costs" ? <Costs project={current.id} org={current.org} /> :
-    section === "settings" ? <Settings project={current.id} org={current.org} /> :
-    <Placeholder title="Not found" />;
-  return <Shell project={current.id} section={section}>{body}</Shell>;
+    section === "traces" ? (
+      id ? (
+        <Trace key={id} project={current.id} traceId={id} />
+      ) : (
+        <Traces project={current.id} />
+      )
+    ) : section === "compare" ? (
+      <Compare project={current.id} />
+    ) : section === "sessions" || section === "users" ? (
+      id ? (
+        <GroupDetail key={id} project={current.id} by={section} id={id} />
+      ) : (
+        <GroupList project={current.id} by={section} />
+      )
+    ) : section === "costs" ? (
+      <Costs project={current.id} org={current.org} />
+    ) : section === "settings" ? (
+      <Settings project={current.id} org={current.org} />
+    ) : (
+      <Placeholder title="Not found" />
+    );
+  return (
+    <Shell project={current.id} section={section}>
+      {body}
+    </Shell>
+  );
 }

@@ -20,7 +20,10 @@ export function orgWithOwner(db: Database, name: string, userId: string) {
   const org = { id: newId("org"), name };
   return {
     org,
-    statements: [db.insert(orgs).values(org), db.insert(orgMembers).values({ orgId: org.id, userId, role: "owner" as Role })] as const,
+    statements: [
+      db.insert(orgs).values(org),
+      db.insert(orgMembers).values({ orgId: org.id, userId, role: "owner" as Role }),
+    ] as const,
   };
 }
 

@@ -3,7 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Database } from "../db/client.ts";
-import { orgMembers, projects, type Role, ROLES } from "../db/schema.ts";
+import { orgMembers, projects, ROLES, type Role } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { findKey } from "./keys.ts";
@@ -26,7 +26,8 @@ export async function orgRole(db: Database, orgId: string, userId: string): Prom
 }
 
 export function requireRole(role: Role, needed: Role, what: string) {
-  if (!atLeast(role, needed)) throw new ApiError("forbidden", `Only ${needed}s and above can ${what}.`, { role, needed });
+  if (!atLeast(role, needed))
+    throw new ApiError("forbidden", `Only ${needed}s and above can ${what}.`, { role, needed });
 }
 
 async function projectForUser(db: Database, projectId: string, userId: string): Promise<ProjectAccess> {
@@ -50,7 +51,8 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
   const presented = bearer(c.req.header("Authorization"));
   if (presented) {
     const key = await findKey(db, presented);
-    if (key.kind !== "secret") throw new ApiError("forbidden", "Ingest keys can only send events; use a secret key to read.");
+    if (key.kind !== "secret")
+      throw new ApiError("forbidden", "Ingest keys can only send events; use a secret key to read.");
     // A key reads only its own project; naming another one (path, query or header) is refused, not ignored.
     const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
     if (named && named !== key.projectId) throw new ApiError("not_found", "No such project.");
@@ -61,6 +63,7 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
   if (!user) throw new ApiError("unauthorized", "Sign in, or send a secret key as `Authorization: Bearer <key>`.");
   c.set("user", user);
   const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
-  if (!named) throw new ApiError("invalid_request", "Name the project with `project_id` or the `X-WatchLLM-Project` header.");
+  if (!named)
+    throw new ApiError("invalid_request", "Name the project with `project_id` or the `X-WatchLLM-Project` header.");
   return projectForUser(db, named, user.id);
 }

@@ -1,7 +1,7 @@
 // API keys: minting, hashing and the one lookup that turns a presented key into its project.
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { apiKeys, type ApiKeyRow, KEY_KINDS, projects } from "../db/schema.ts";
+import { type ApiKeyRow, apiKeys, type KEY_KINDS, projects } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
 
@@ -13,7 +13,14 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** The row that stores a key: its hash and a display prefix, never the key. */
 export async function keyRow(projectId: string, kind: KeyKind, plaintext: string, name = "", id = newId("key")) {
-  return { id, projectId, kind, name, keyHash: await sha256Hex(plaintext), prefix: plaintext.slice(0, KEY_PREFIX[kind].length + 4) };
+  return {
+    id,
+    projectId,
+    kind,
+    name,
+    keyHash: await sha256Hex(plaintext),
+    prefix: plaintext.slice(0, KEY_PREFIX[kind].length + 4),
+  };
 }
 
 /** A new key's plaintext (shown once) and the row to store. */

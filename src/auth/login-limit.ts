@@ -12,7 +12,10 @@ const keysFor = (email: string, ip: string) => ({ email: `email:${email}`, ip: `
 /** Throws 429 if the email or the IP is locked out right now. */
 export async function assertLoginAllowed(db: Database, email: string, ip: string, now = Date.now()) {
   const keys = keysFor(email, ip);
-  const rows = await db.select().from(loginFailures).where(inArray(loginFailures.key, [keys.email, keys.ip]));
+  const rows = await db
+    .select()
+    .from(loginFailures)
+    .where(inArray(loginFailures.key, [keys.email, keys.ip]));
   for (const row of rows) {
     const limit = row.key === keys.email ? MAX_FAILURES.email : MAX_FAILURES.ip;
     const resetAt = row.windowStart + LOGIN_WINDOW_MS;

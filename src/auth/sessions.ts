@@ -14,7 +14,11 @@ export async function startSession(c: Context, db: Database, userId: string) {
   const expiresAt = Date.now() + SESSION_TTL_MS;
   await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt });
   setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true, secure: true, sameSite: "Lax", path: "/", maxAge: SESSION_TTL_MS / 1000,
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
   });
 }
 

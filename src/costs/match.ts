@@ -11,7 +11,10 @@ export function matches(rule: MatchRule, model: string): boolean {
   if ("contains" in rule) return name.includes(rule.contains.toLowerCase());
   if ("regex" in rule) {
     let re = regexes.get(rule.regex);
-    if (!re) regexes.set(rule.regex, (re = new RegExp(rule.regex, "i")));
+    if (!re) {
+      re = new RegExp(rule.regex, "i");
+      regexes.set(rule.regex, re);
+    }
     return re.test(model);
   }
   if ("and" in rule) return rule.and.every((r) => matches(r, model));

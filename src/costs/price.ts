@@ -3,8 +3,14 @@ import { isExact, matches } from "./match.ts";
 import type { ModelPrices, Rate, Rates, Usage } from "./types.ts";
 
 /** The entry for a model: provider must agree when both are known ("" = any); exact rules beat patterns; first wins. */
-export function findModel(table: readonly ModelPrices[], model: string, provider?: string | null): ModelPrices | undefined {
-  const candidates = table.filter((m) => (!provider || !m.provider || m.provider === provider.toLowerCase()) && matches(m.match, model));
+export function findModel(
+  table: readonly ModelPrices[],
+  model: string,
+  provider?: string | null,
+): ModelPrices | undefined {
+  const candidates = table.filter(
+    (m) => (!provider || !m.provider || m.provider === provider.toLowerCase()) && matches(m.match, model),
+  );
   return candidates.find((m) => isExact(m.match, model)) ?? candidates[0];
 }
 

@@ -5,7 +5,7 @@ import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { events } from "../db/schema.ts";
 import { COST_ROLLUP_REBUILD_SQL, HOUR_MS } from "../ingest/cost-rollup.ts";
-import { type CursorValues } from "../lib/cursor.ts";
+import type { CursorValues } from "../lib/cursor.ts";
 import { priceCall } from "./enrich.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
 
@@ -17,13 +17,28 @@ const UPDATE_TRACES_SQL = `UPDATE traces SET updated_at = ?3, total_cost = (SELE
   WHERE e.project_id = traces.project_id AND e.trace_id = traces.trace_id)
   WHERE traces.project_id = ?1 AND traces.trace_id IN (SELECT value FROM json_each(?2))`;
 
-export async function recomputeStep(db: Database, d1: D1Database, projectId: string, range: { from: number; to: number }, after?: CursorValues) {
+export async function recomputeStep(
+  db: Database,
+  d1: D1Database,
+  projectId: string,
+  range: { from: number; to: number },
+  after?: CursorValues,
+) {
   const [afterTs, afterId] = after ?? [];
   const rows = await db
     .select({
-      event_id: events.eventId, trace_id: events.traceId, type: events.type, model: events.model, provider: events.provider, ts: events.ts,
-      input_tokens: events.inputTokens, output_tokens: events.outputTokens, cached_input_tokens: events.cachedInputTokens,
-      cache_write_tokens: events.cacheWriteTokens, cost_usd: events.costUsd, cost_source: events.costSource,
+      event_id: events.eventId,
+      trace_id: events.traceId,
+      type: events.type,
+      model: events.model,
+      provider: events.provider,
+      ts: events.ts,
+      input_tokens: events.inputTokens,
+      output_tokens: events.outputTokens,
+      cached_input_tokens: events.cachedInputTokens,
+      cache_write_tokens: events.cacheWriteTokens,
+      cost_usd: events.costUsd,
+      cost_source: events.costSource,
     })
     .from(events)
     .where(
@@ -48,11 +63,17 @@ export async function recomputeStep(db: Database, d1: D1Database, projectId: str
     const hours = [...new Set(changed.map((c) => Math.floor(c.row.ts / HOUR_MS) * HOUR_MS))];
     const traceIds = [...new Set(changed.map((c) => c.row.trace_id))];
     await d1.batch([
-      d1.prepare(UPDATE_EVENTS_SQL).bind(projectId, JSON.stringify(changed.map((c) => [c.row.event_id, c.cost, c.source]))),
+      d1
+        .prepare(UPDATE_EVENTS_SQL)
+        .bind(projectId, JSON.stringify(changed.map((c) => [c.row.event_id, c.cost, c.source]))),
       ...COST_ROLLUP_REBUILD_SQL.map((q) => d1.prepare(q).bind(projectId, JSON.stringify(hours))),
       d1.prepare(UPDATE_TRACES_SQL).bind(projectId, JSON.stringify(traceIds), Date.now()),
     ]);
   }
   const last = rows.at(-1);
-  return { scanned: rows.length, updated: changed.length, next: rows.length === RECOMPUTE_STEP && last ? ([last.ts, last.event_id] as CursorValues) : null };
+  return {
+    scanned: rows.length,
+    updated: changed.length,
+    next: rows.length === RECOMPUTE_STEP && last ? ([last.ts, last.event_id] as CursorValues) : null,
+  };
 }

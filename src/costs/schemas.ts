@@ -38,7 +38,13 @@ export const matchRule: z.ZodType<MatchRule> = z.lazy(() =>
 const perMillion = z.number().nonnegative().max(100_000);
 export const rate: z.ZodType<Rate> = z.union([
   perMillion,
-  z.strictObject({ base: perMillion, tiers: z.array(z.strictObject({ start: z.number().int().nonnegative(), price: perMillion })).min(1).max(10) }),
+  z.strictObject({
+    base: perMillion,
+    tiers: z
+      .array(z.strictObject({ start: z.number().int().nonnegative(), price: perMillion }))
+      .min(1)
+      .max(10),
+  }),
 ]);
 
 export const rates: z.ZodType<Rates> = z

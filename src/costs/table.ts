@@ -16,7 +16,15 @@ export function toModelPrices(rows: PriceRow[]): ModelPrices[] {
   for (const row of rows) {
     const key = `${row.provider ?? ""}\u0000${row.model}\u0000${row.match}`;
     let entry = byModel.get(key);
-    if (!entry) byModel.set(key, (entry = { provider: row.provider ?? "", model: row.model, match: JSON.parse(row.match) as MatchRule, periods: [] }));
+    if (!entry) {
+      entry = {
+        provider: row.provider ?? "",
+        model: row.model,
+        match: JSON.parse(row.match) as MatchRule,
+        periods: [],
+      };
+      byModel.set(key, entry);
+    }
     entry.periods.push({ from: row.effectiveFrom, rates: JSON.parse(row.rates) as Rates });
   }
   return [...byModel.values()];

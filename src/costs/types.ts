@@ -1,8 +1,13 @@
 // Built-in and override prices share one shape: a match rule and prices per million tokens, possibly tiered by the
 // request's input tokens, in force from a date.
 export type MatchRule =
-  | { equals: string } | { starts_with: string } | { ends_with: string } | { contains: string } | { regex: string }
-  | { and: MatchRule[] } | { or: MatchRule[] };
+  | { equals: string }
+  | { starts_with: string }
+  | { ends_with: string }
+  | { contains: string }
+  | { regex: string }
+  | { and: MatchRule[] }
+  | { or: MatchRule[] };
 
 /** A price per million tokens, or tiers: above `start` input tokens, `price` applies to all tokens of that kind. */
 export type Rate = number | { base: number; tiers: { start: number; price: number }[] };
@@ -24,4 +29,9 @@ export type ModelPrices = {
   periods: { from: number; rates: Rates }[];
 };
 
-export type Usage = { input_tokens: number; output_tokens: number; cached_input_tokens?: number | null; cache_write_tokens?: number | null };
+export type Usage = {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens?: number | null;
+  cache_write_tokens?: number | null;
+};

@@ -4,7 +4,7 @@ import { enrichCosts } from "../costs/enrich.ts";
 import { database } from "../db/client.ts";
 import { deadLetters } from "../db/schema.ts";
 import type { Bindings } from "../env.ts";
-import { queueMessage, type QueueMessage } from "./enqueue.ts";
+import { type QueueMessage, queueMessage } from "./enqueue.ts";
 import { writeMessages } from "./write.ts";
 
 type Parsed = { message: Message<unknown>; body: QueueMessage };
@@ -33,9 +33,15 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings)
   }
   if (!parsed.length) return;
   // Pricing reads D1; if that fails the whole batch is retried, before anything is written.
-  await enrichCosts(database(env.DB), parsed.map((p) => p.body));
+  await enrichCosts(
+    database(env.DB),
+    parsed.map((p) => p.body),
+  );
   try {
-    await writeMessages(env.DB, parsed.map((p) => p.body));
+    await writeMessages(
+      env.DB,
+      parsed.map((p) => p.body),
+    );
     for (const { message } of parsed) message.ack();
   } catch (err) {
     console.error("watchllm: batch write failed, isolating messages", err);

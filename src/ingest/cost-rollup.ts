@@ -29,5 +29,7 @@ export const COST_ROLLUP_SQL = `${aggregate(
 /** ?1 project_id, ?2 a JSON array of hour starts: those hours' rows, rebuilt from the events (absolute, repeatable). */
 export const COST_ROLLUP_REBUILD_SQL = [
   `DELETE FROM cost_hourly WHERE project_id = ?1 AND hour IN (SELECT value FROM json_each(?2))`,
-  aggregate(`json_each(?2) h JOIN events e ON e.project_id = ?1 AND e.ts >= h.value AND e.ts < h.value + ${HOUR_MS} WHERE true`),
+  aggregate(
+    `json_each(?2) h JOIN events e ON e.project_id = ?1 AND e.ts >= h.value AND e.ts < h.value + ${HOUR_MS} WHERE true`,
+  ),
 ];

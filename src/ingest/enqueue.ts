@@ -21,7 +21,8 @@ export function packMessages(projectId: string, events: StoredEvent[], receivedA
   let current: StoredEvent[] = [];
   let bytes = ENVELOPE_BYTES;
   const close = () => {
-    if (current.length) messages.push({ body: { project_id: projectId, received_at: receivedAt, events: current }, bytes });
+    if (current.length)
+      messages.push({ body: { project_id: projectId, received_at: receivedAt, events: current }, bytes });
     current = [];
     bytes = ENVELOPE_BYTES;
   };

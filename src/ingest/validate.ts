@@ -1,8 +1,8 @@
 // The wire format of ingested events (zod) and its normalization into the stored shape the queue carries.
 import { z } from "zod";
 import { EVENT_STATUSES, EVENT_TYPES } from "../db/schema.ts";
-import { LIMITS } from "./limits.ts";
 import { byteLength, truncateJson } from "../lib/json-size.ts";
+import { LIMITS } from "./limits.ts";
 
 const id = z.string().min(1).max(128);
 const count = z.number().int().nonnegative().max(1e12);
@@ -22,7 +22,11 @@ export const wireEvent = z.object({
   type: z.enum(EVENT_TYPES),
   name: z.string().min(1).max(256).optional(),
   timestamp,
-  duration_ms: z.number().nonnegative().max(30 * 86_400_000).nullish(),
+  duration_ms: z
+    .number()
+    .nonnegative()
+    .max(30 * 86_400_000)
+    .nullish(),
   status: z.enum(EVENT_STATUSES).optional(),
   body: z.record(z.string(), z.unknown()).nullish(),
   context: z
@@ -84,7 +88,11 @@ function describeIssues(error: z.ZodError): string {
 function toStored(e: z.output<typeof wireEvent>): StoredEvent | Omit<Rejection, "index"> {
   const context = e.context ? JSON.stringify(e.context) : null;
   if (context && byteLength(context) > LIMITS.maxContextBytes) {
-    return { event_id: e.event_id, code: "event_too_large", message: `context exceeds ${LIMITS.maxContextBytes} bytes` };
+    return {
+      event_id: e.event_id,
+      code: "event_too_large",
+      message: `context exceeds ${LIMITS.maxContextBytes} bytes`,
+    };
   }
   const stored: StoredEvent = {
     event_id: e.event_id,

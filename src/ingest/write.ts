@@ -2,20 +2,39 @@
 // statement, so D1's 100-parameter limit never binds), then the trace summary upsert, search-index insert and cost rollup over exactly the rows inserted.
 // These two hand-written statements go straight to the D1 binding: drizzle's D1 batch can't carry raw SQL with
 // parameters, and this is the hot path.
-import { LIMITS } from "./limits.ts";
-import type { QueueMessage } from "./enqueue.ts";
-import type { StoredEvent } from "./validate.ts";
-import { byteLength } from "../lib/json-size.ts";
+
 import { randomToken } from "../lib/ids.ts";
+import { byteLength } from "../lib/json-size.ts";
 import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
+import type { QueueMessage } from "./enqueue.ts";
+import { LIMITS } from "./limits.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "./summarize.ts";
+import type { StoredEvent } from "./validate.ts";
 
 /** Stored-event fields in the order they travel inside each JSON row (after project_id). */
 const FIELDS = [
-  "event_id", "trace_id", "parent_event_id", "type", "name", "ts", "duration_ms", "status", "body", "context",
-  "model", "provider", "input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens", "cost_usd",
-  "cost_source", "user_id", "session_id", "truncated",
+  "event_id",
+  "trace_id",
+  "parent_event_id",
+  "type",
+  "name",
+  "ts",
+  "duration_ms",
+  "status",
+  "body",
+  "context",
+  "model",
+  "provider",
+  "input_tokens",
+  "output_tokens",
+  "cached_input_tokens",
+  "cache_write_tokens",
+  "cost_usd",
+  "cost_source",
+  "user_id",
+  "session_id",
+  "truncated",
 ] as const satisfies readonly (keyof StoredEvent)[];
 
 const COLUMNS = ["project_id", ...FIELDS, "received_at"];

@@ -6,7 +6,11 @@ import { ApiError } from "./errors.ts";
 export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array> {
   const encoding = (req.headers.get("Content-Encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip") {
-    throw new ApiError("unsupported_encoding", `Content-Encoding ${encoding} is not supported; send gzip or no encoding.`, { supported: ["gzip", "identity"] });
+    throw new ApiError(
+      "unsupported_encoding",
+      `Content-Encoding ${encoding} is not supported; send gzip or no encoding.`,
+      { supported: ["gzip", "identity"] },
+    );
   }
   if (!req.body) return new Uint8Array();
   const declared = Number(req.headers.get("Content-Length"));
@@ -28,7 +32,11 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
     }
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError("invalid_body", encoding === "gzip" ? "The body is not valid gzip." : "The body could not be read.", String(err));
+    throw new ApiError(
+      "invalid_body",
+      encoding === "gzip" ? "The body is not valid gzip." : "The body could not be read.",
+      String(err),
+    );
   }
   const out = new Uint8Array(size);
   let at = 0;
@@ -45,4 +53,8 @@ export async function readTextBody(req: Request, maxBytes: number): Promise<stri
 }
 
 const tooLarge = (maxBytes: number) =>
-  new ApiError("payload_too_large", `Request body exceeds ${maxBytes} bytes (after decompression); send smaller batches.`, { max_bytes: maxBytes });
+  new ApiError(
+    "payload_too_large",
+    `Request body exceeds ${maxBytes} bytes (after decompression); send smaller batches.`,
+    { max_bytes: maxBytes },
+  );

@@ -6,10 +6,16 @@ export type CursorValues = Array<string | number | null>;
 
 export function encodeCursor(values: CursorValues): string {
   const bytes = new TextEncoder().encode(JSON.stringify(values));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
-const shape = z.array(z.union([z.string(), z.number(), z.null()])).min(1).max(4);
+const shape = z
+  .array(z.union([z.string(), z.number(), z.null()]))
+  .min(1)
+  .max(4);
 
 export function decodeCursor(cursor: string): CursorValues {
   try {

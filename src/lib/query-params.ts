@@ -3,7 +3,10 @@ import { z } from "zod";
 
 /** A time as epoch milliseconds or an ISO-8601 date/time, normalized to epoch ms. */
 export const timeParam = z.union([
-  z.string().regex(/^\d{10,14}$/, "epoch milliseconds or ISO-8601").transform(Number),
+  z
+    .string()
+    .regex(/^\d{10,14}$/, "epoch milliseconds or ISO-8601")
+    .transform(Number),
   z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso)),
   z.iso.date().transform((day) => Date.parse(`${day}T00:00:00Z`)),
 ]);

@@ -19,7 +19,12 @@ export const SIGNUP_MODES = ["open", "invite", "closed"] as const;
 const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
 const password = z.string().min(8, "must be at least 8 characters").max(256);
 
-const signupBody = z.object({ email, password, name: z.string().trim().min(1).max(100), invite_token: z.string().optional() });
+const signupBody = z.object({
+  email,
+  password,
+  name: z.string().trim().min(1).max(100),
+  invite_token: z.string().optional(),
+});
 const loginBody = z.object({ email, password: z.string().min(1).max(256) });
 
 /** A hash to verify against when the email is unknown, so both failures take the same time. */
@@ -39,7 +44,13 @@ export const authRoute = new Hono<AppEnv>()
     }
     const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, body.email)).limit(1);
     if (taken) throw new ApiError("conflict", "An account with this email already exists.");
-    const user = { id: newId("usr"), email: body.email, name: body.name, passwordHash: await hashPassword(body.password), isAdmin: first };
+    const user = {
+      id: newId("usr"),
+      email: body.email,
+      name: body.name,
+      passwordHash: await hashPassword(body.password),
+      isAdmin: first,
+    };
     const workspace = await personalWorkspace(db, user);
     await db.batch([db.insert(users).values(user), ...workspace.statements]);
     const joined = body.invite_token ? await acceptInvite(db, body.invite_token, user.id) : null;

@@ -3,8 +3,15 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { orgAccess, projectAccess, requireUser } from "../auth/middleware.ts";
-import { database, type Database } from "../db/client.ts";
-import { costParams, type CostParams, costQuery, costTotalsQuery, isTimeGroup, unknownModelsQuery } from "../db/queries/costs.ts";
+import { type Database, database } from "../db/client.ts";
+import {
+  type CostParams,
+  costParams,
+  costQuery,
+  costTotalsQuery,
+  isTimeGroup,
+  unknownModelsQuery,
+} from "../db/queries/costs.ts";
 import { projects } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { valid } from "../lib/validate.ts";
@@ -25,22 +32,42 @@ async function costReport(db: Database, projectIds: string[], p: CostParams) {
     group_by: p.group_by,
     interval: p.interval,
     totals: {
-      cost: total(totals?.cost), input_tokens: total(totals?.input_tokens), output_tokens: total(totals?.output_tokens),
-      cached_input_tokens: total(totals?.cached_input_tokens), calls: total(totals?.calls), unpriced_calls: total(totals?.unpriced_calls),
+      cost: total(totals?.cost),
+      input_tokens: total(totals?.input_tokens),
+      output_tokens: total(totals?.output_tokens),
+      cached_input_tokens: total(totals?.cached_input_tokens),
+      calls: total(totals?.calls),
+      unpriced_calls: total(totals?.unpriced_calls),
     },
     groups: groups.map(({ bucket: _, ...g }) => g),
     // Time groupings are their own series (the key is the bucket).
-    series: isTimeGroup(p.group_by) ? groups.map((g) => ({ ...g, bucket: Number(g.key) })).sort(byTime) : series.sort(byTime),
+    series: isTimeGroup(p.group_by)
+      ? groups.map((g) => ({ ...g, bucket: Number(g.key) })).sort(byTime)
+      : series.sort(byTime),
     unknown_models: unknown,
   };
 }
 
-export const costsRoute = new Hono<AppEnv>().get("/", projectAccess("viewer", "read costs"), valid("query", costParams), async (c) =>
-  c.json(await costReport(database(c.env.DB), [c.var.project.projectId], c.req.valid("query"))),
+export const costsRoute = new Hono<AppEnv>().get(
+  "/",
+  projectAccess("viewer", "read costs"),
+  valid("query", costParams),
+  async (c) => c.json(await costReport(database(c.env.DB), [c.var.project.projectId], c.req.valid("query"))),
 );
 
-export const orgCostsRoute = new Hono<AppEnv>().get("/:org/costs", requireUser, orgAccess("admin", "see the org's costs"), valid("query", costParams), async (c) => {
-  const db = database(c.env.DB);
-  const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.orgId, c.req.param("org")))).map((r) => r.id);
-  return c.json(await costReport(db, ids, c.req.valid("query")));
-});
+export const orgCostsRoute = new Hono<AppEnv>().get(
+  "/:org/costs",
+  requireUser,
+  orgAccess("admin", "see the org's costs"),
+  valid("query", costParams),
+  async (c) => {
+    const db = database(c.env.DB);
+    const ids = (
+      await db
+        .select({ id: projects.id })
+        .from(projects)
+        .where(eq(projects.orgId, c.req.param("org")))
+    ).map((r) => r.id);
+    return c.json(await costReport(db, ids, c.req.valid("query")));
+  },
+);

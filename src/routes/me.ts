@@ -16,13 +16,24 @@ export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) => {
     .where(eq(orgMembers.userId, c.var.user.id))
     .orderBy(orgs.createdAt);
   const projectRows = memberships.length
-    ? await db.select().from(projects).where(inArray(projects.orgId, memberships.map((m) => m.id))).orderBy(projects.createdAt)
+    ? await db
+        .select()
+        .from(projects)
+        .where(
+          inArray(
+            projects.orgId,
+            memberships.map((m) => m.id),
+          ),
+        )
+        .orderBy(projects.createdAt)
     : [];
   return c.json({
     user: userView(c.var.user),
     orgs: memberships.map((org) => ({
       ...org,
-      projects: projectRows.filter((p) => p.orgId === org.id).map((p) => ({ id: p.id, name: p.name, created_at: p.createdAt })),
+      projects: projectRows
+        .filter((p) => p.orgId === org.id)
+        .map((p) => ({ id: p.id, name: p.name, created_at: p.createdAt })),
     })),
   });
 });

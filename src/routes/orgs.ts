@@ -1,5 +1,5 @@
 // /api/orgs: orgs, their projects, members and roles, and invite links.
-import { and, count, eq, isNull, gt } from "drizzle-orm";
+import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
@@ -17,11 +17,19 @@ const role = z.enum(ROLES);
 const inviteBody = z.object({
   role: role.default("member"),
   email: z.email().optional(),
-  expires_in_hours: z.number().int().min(1).max(24 * 30).default(72),
+  expires_in_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
 });
 
 async function ownerCount(db: ReturnType<typeof database>, orgId: string) {
-  const [row] = await db.select({ n: count() }).from(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.role, "owner")));
+  const [row] = await db
+    .select({ n: count() })
+    .from(orgMembers)
+    .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.role, "owner")));
   return row?.n ?? 0;
 }
 
@@ -57,7 +65,13 @@ export const orgsRoute = new Hono<AppEnv>()
   })
   .get("/:org/members", orgAccess("viewer", "see members"), async (c) => {
     const rows = await database(c.env.DB)
-      .select({ user_id: users.id, email: users.email, name: users.name, role: orgMembers.role, joined_at: orgMembers.createdAt })
+      .select({
+        user_id: users.id,
+        email: users.email,
+        name: users.name,
+        role: orgMembers.role,
+        joined_at: orgMembers.createdAt,
+      })
       .from(orgMembers)
       .innerJoin(users, eq(users.id, orgMembers.userId))
       .where(eq(orgMembers.orgId, c.req.param("org")))
@@ -69,13 +83,20 @@ export const orgsRoute = new Hono<AppEnv>()
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");
     const next = c.req.valid("json").role;
-    const [member] = await db.select().from(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    const [member] = await db
+      .select()
+      .from(orgMembers)
+      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
     if (!member) throw new ApiError("not_found", "No such member.");
-    if (member.role === "owner" || next === "owner") requireRole(c.var.orgRole, "owner", "grant or take away ownership");
+    if (member.role === "owner" || next === "owner")
+      requireRole(c.var.orgRole, "owner", "grant or take away ownership");
     if (member.role === "owner" && next !== "owner" && (await ownerCount(db, orgId)) <= 1) {
       throw new ApiError("conflict", "An org needs at least one owner; make someone else owner first.");
     }
-    await db.update(orgMembers).set({ role: next }).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    await db
+      .update(orgMembers)
+      .set({ role: next })
+      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
     return c.json({ member: { user_id: target, role: next } });
   })
   .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
@@ -83,18 +104,28 @@ export const orgsRoute = new Hono<AppEnv>()
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");
     if (target !== c.var.user.id) requireRole(c.var.orgRole, "admin", "remove members");
-    const [member] = await db.select().from(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    const [member] = await db
+      .select()
+      .from(orgMembers)
+      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
     if (!member) throw new ApiError("not_found", "No such member.");
     if (member.role === "owner") {
       if (target !== c.var.user.id) requireRole(c.var.orgRole, "owner", "remove an owner");
-      if ((await ownerCount(db, orgId)) <= 1) throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
+      if ((await ownerCount(db, orgId)) <= 1)
+        throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
     }
     await db.delete(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
     return c.json({ ok: true });
   })
   .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {
     const rows = await database(c.env.DB)
-      .select({ id: invites.id, role: invites.role, email: invites.email, created_at: invites.createdAt, expires_at: invites.expiresAt })
+      .select({
+        id: invites.id,
+        role: invites.role,
+        email: invites.email,
+        created_at: invites.createdAt,
+        expires_at: invites.expiresAt,
+      })
       .from(invites)
       .where(and(eq(invites.orgId, c.req.param("org")), isNull(invites.acceptedAt), gt(invites.expiresAt, Date.now())));
     return c.json({ invites: rows });
@@ -104,12 +135,20 @@ export const orgsRoute = new Hono<AppEnv>()
     if (body.role === "owner") requireRole(c.var.orgRole, "owner", "invite owners");
     const token = randomToken(32);
     const invite = {
-      id: newId("inv"), orgId: c.req.param("org"), tokenHash: await sha256Hex(token), role: body.role,
-      email: body.email ?? null, createdBy: c.var.user.id, expiresAt: Date.now() + body.expires_in_hours * 3_600_000,
+      id: newId("inv"),
+      orgId: c.req.param("org"),
+      tokenHash: await sha256Hex(token),
+      role: body.role,
+      email: body.email ?? null,
+      createdBy: c.var.user.id,
+      expiresAt: Date.now() + body.expires_in_hours * 3_600_000,
     };
     await database(c.env.DB).insert(invites).values(invite);
     const url = `${new URL(c.req.url).origin}/invite/${token}`;
-    return c.json({ invite: { id: invite.id, role: invite.role, email: invite.email, expires_at: invite.expiresAt, token, url } }, 201);
+    return c.json(
+      { invite: { id: invite.id, role: invite.role, email: invite.email, expires_at: invite.expiresAt, token, url } },
+      201,
+    );
   })
   .delete("/:org/invites/:invite_id", orgAccess("admin", "revoke invites"), async (c) => {
     const [gone] = await database(c.env.DB)

@@ -39,23 +39,40 @@ const fields = {
   rates,
 };
 const newPrice = z.strictObject(fields);
-const pricePatch = z.strictObject(fields).partial().refine((p) => Object.keys(p).length > 0, "nothing to change");
+const pricePatch = z
+  .strictObject(fields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, "nothing to change");
 const lookup = z.object({ model: z.string().max(200).optional(), provider: z.string().max(64).optional() });
-const recompute = z.strictObject({ from: z.union([z.number().int(), timeParam]), to: z.union([z.number().int(), timeParam]), cursor: z.string().max(512).optional() })
+const recompute = z
+  .strictObject({
+    from: z.union([z.number().int(), timeParam]),
+    to: z.union([z.number().int(), timeParam]),
+    cursor: z.string().max(512).optional(),
+  })
   .refine((r) => r.from < r.to, { message: "`from` must be before `to`", path: ["from"] });
 
 export const pricesRoute = new Hono<AppEnv>()
   .get("/", projectAccess("viewer", "read prices"), valid("query", lookup), async (c) => {
     const db = database(c.env.DB);
     const { projectId } = c.var.project;
-    const rows = await db.select().from(prices).where(eq(prices.projectId, projectId)).orderBy(prices.model, prices.effectiveFrom);
+    const rows = await db
+      .select()
+      .from(prices)
+      .where(eq(prices.projectId, projectId))
+      .orderBy(prices.model, prices.effectiveFrom);
     const { model, provider } = c.req.valid("query");
     if (!model) return c.json({ overrides: rows.map(priceView) });
     // Which price a call of this model would get now (what the dashboard's "add a price" shows).
     const [builtin, overrides] = await Promise.all([builtinPrices(db), projectOverrides(db, [projectId])]);
     const found = resolveRates(model, provider ?? null, Date.now(), overrides.get(projectId) ?? [], builtin);
     const resolved = found
-      ? { model, source: found.source, matched: { model: found.price.model, provider: found.price.provider || null, match: found.price.match }, rates: found.rates }
+      ? {
+          model,
+          source: found.source,
+          matched: { model: found.price.model, provider: found.price.provider || null, match: found.price.match },
+          rates: found.rates,
+        }
       : { model, source: "unknown_model", matched: null, rates: null };
     return c.json({ overrides: rows.map(priceView), resolved });
   })
@@ -63,8 +80,15 @@ export const pricesRoute = new Hono<AppEnv>()
     const p = c.req.valid("json");
     const [row] = await database(c.env.DB)
       .insert(prices)
-      .values({ id: newId("price"), projectId: c.var.project.projectId, model: p.model, provider: p.provider ?? null,
-        match: JSON.stringify(p.match ?? { equals: p.model }), effectiveFrom: p.effective_from ?? 0, rates: JSON.stringify(p.rates) })
+      .values({
+        id: newId("price"),
+        projectId: c.var.project.projectId,
+        model: p.model,
+        provider: p.provider ?? null,
+        match: JSON.stringify(p.match ?? { equals: p.model }),
+        effectiveFrom: p.effective_from ?? 0,
+        rates: JSON.stringify(p.rates),
+      })
       .returning();
     return c.json({ price: priceView(row!) }, 201);
   })
@@ -95,6 +119,17 @@ export const pricesRoute = new Hono<AppEnv>()
   })
   .post("/recompute", projectAccess("member", "recompute costs"), valid("json", recompute), async (c) => {
     const { from, to, cursor } = c.req.valid("json");
-    const step = await recomputeStep(database(c.env.DB), c.env.DB, c.var.project.projectId, { from, to }, cursor ? decodeCursor(cursor) : undefined);
-    return c.json({ scanned: step.scanned, updated: step.updated, next_cursor: step.next && encodeCursor(step.next), done: step.next === null });
+    const step = await recomputeStep(
+      database(c.env.DB),
+      c.env.DB,
+      c.var.project.projectId,
+      { from, to },
+      cursor ? decodeCursor(cursor) : undefined,
+    );
+    return c.json({
+      scanned: step.scanned,
+      updated: step.updated,
+      next_cursor: step.next && encodeCursor(step.next),
+      done: step.next === null,
+    });
   });

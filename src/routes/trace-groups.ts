@@ -36,6 +36,10 @@ export function groupRoute(by: GroupBy) {
       const { limit, cursor } = c.req.valid("query");
       const list = traceListParams.parse({ [param]: id, limit, cursor, order: by === "session" ? "asc" : "desc" });
       const page = paginate(await traceListQuery(db, projectId, list), limit, (t) => [t.startTs, t.traceId]);
-      return c.json({ [by]: groupView(by, group), traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
+      return c.json({
+        [by]: groupView(by, group),
+        traces: page.items.map(traceSummary),
+        next_cursor: page.next_cursor,
+      });
     });
 }

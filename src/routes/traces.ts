@@ -3,9 +3,17 @@ import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { projectAccess } from "../auth/middleware.ts";
-import { database, type Database } from "../db/client.ts";
-import { findEvent, findTrace, fullEventsQuery, TREE_INLINE_BODY_BYTES, TREE_INLINE_MAX_EVENTS, TREE_PREVIEW_MAX_EVENTS, treeEventsQuery } from "../db/queries/trace-events.ts";
-import { TRACE_SORTS, traceListParams, traceListQuery, type TraceRow } from "../db/queries/trace-list.ts";
+import { type Database, database } from "../db/client.ts";
+import {
+  findEvent,
+  findTrace,
+  fullEventsQuery,
+  TREE_INLINE_BODY_BYTES,
+  TREE_INLINE_MAX_EVENTS,
+  TREE_PREVIEW_MAX_EVENTS,
+  treeEventsQuery,
+} from "../db/queries/trace-events.ts";
+import { type TRACE_SORTS, type TraceRow, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -29,27 +37,45 @@ const inlineBytes = (trace: TraceRow) => (trace.spanCount > TREE_INLINE_MAX_EVEN
 
 /** A trace's events as a depth-first tree. */
 async function traceTree(db: Database, trace: TraceRow, inline: number) {
-  const rows = await treeEventsQuery(db, trace.projectId, trace.traceId, inline, trace.spanCount <= TREE_PREVIEW_MAX_EVENTS);
+  const rows = await treeEventsQuery(
+    db,
+    trace.projectId,
+    trace.traceId,
+    inline,
+    trace.spanCount <= TREE_PREVIEW_MAX_EVENTS,
+  );
   return { trace: traceSummary(trace), tree: buildTree(rows) };
 }
 
 /** A trace's version: its summary changes whenever an event of it is written. */
-const traceTag = (t: { traceId: string; updatedAt: number; spanCount: number }, variant: string) => `"${t.traceId}.${t.updatedAt}.${t.spanCount}.${variant}"`;
+const traceTag = (t: { traceId: string; updatedAt: number; spanCount: number }, variant: string) =>
+  `"${t.traceId}.${t.updatedAt}.${t.spanCount}.${variant}"`;
 
 /** Sets the trace's ETag and tells whether the client already has this version (answer 304 before reading events). */
 function fresh(c: Context<AppEnv>, tag: string) {
   c.header("ETag", tag);
-  return c.req.header("If-None-Match")?.split(/\s*,\s*/).includes(tag) ?? false;
+  return (
+    c.req
+      .header("If-None-Match")
+      ?.split(/\s*,\s*/)
+      .includes(tag) ?? false
+  );
 }
 
-const attachment = (id: string, extension: string) => `attachment; filename="watchllm-trace-${id.replace(/[^\w.-]/g, "_")}.${extension}"`;
+const attachment = (id: string, extension: string) =>
+  `attachment; filename="watchllm-trace-${id.replace(/[^\w.-]/g, "_")}.${extension}"`;
 
 export const tracesRoute = new Hono<AppEnv>()
   .use(projectAccess("viewer", "read traces"), etag())
   .get("/", valid("query", traceListParams), async (c) => {
     const params = c.req.valid("query");
     const rows = await traceListQuery(database(c.env.DB), c.var.project.projectId, params);
-    const sortColumn = { start_time: "startTs", duration: "durationMs", cost: "totalCost", span_count: "spanCount" } as const satisfies Record<keyof typeof TRACE_SORTS, string>;
+    const sortColumn = {
+      start_time: "startTs",
+      duration: "durationMs",
+      cost: "totalCost",
+      span_count: "spanCount",
+    } as const satisfies Record<keyof typeof TRACE_SORTS, string>;
     const page = paginate(rows, params.limit, (t) => [t[sortColumn[params.sort]], t.traceId]);
     return c.json({ traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
   })
@@ -69,19 +95,28 @@ export const tracesRoute = new Hono<AppEnv>()
     return c.json({ trace, events: tree.map(treeEventView) });
   })
   .get("/:trace_id/events/:event_id", async (c) => {
-    const row = await findEvent(database(c.env.DB), c.var.project.projectId, c.req.param("trace_id"), c.req.param("event_id"));
+    const row = await findEvent(
+      database(c.env.DB),
+      c.var.project.projectId,
+      c.req.param("trace_id"),
+      c.req.param("event_id"),
+    );
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
     return c.json({ event: eventView(row) });
   })
-  .get("/:trace_id/export", valid("query", z.object({ format: z.enum(["json", "har"]).default("json") })), async (c) => {
-    const db = database(c.env.DB);
-    const { projectId } = c.var.project;
-    const id = c.req.param("trace_id");
-    const { format } = c.req.valid("query");
-    const row = await requireTrace(db, projectId, id);
-    if (fresh(c, traceTag(row, format))) return c.body(null, 304);
-    const trace = traceSummary(row);
-    const events = (await fullEventsQuery(db, projectId, id)).map(eventView);
-    c.header("Content-Disposition", attachment(id, format));
-    return c.json(format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events));
-  });
+  .get(
+    "/:trace_id/export",
+    valid("query", z.object({ format: z.enum(["json", "har"]).default("json") })),
+    async (c) => {
+      const db = database(c.env.DB);
+      const { projectId } = c.var.project;
+      const id = c.req.param("trace_id");
+      const { format } = c.req.valid("query");
+      const row = await requireTrace(db, projectId, id);
+      if (fresh(c, traceTag(row, format))) return c.body(null, 304);
+      const trace = traceSummary(row);
+      const events = (await fullEventsQuery(db, projectId, id)).map(eventView);
+      c.header("Content-Disposition", attachment(id, format));
+      return c.json(format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events));
+    },
+  );

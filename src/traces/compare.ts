@@ -55,7 +55,10 @@ function pairSiblings(xs: Node[], ys: Node[], roots: boolean): Pair[] {
   const paired = new Set<Node>();
   const pairs: Pair[] = xs.map((x) => {
     const candidates = open.get(keyOf(x)) ?? [];
-    const index = Math.max(0, candidates.findIndex((c) => c.status === x.status));
+    const index = Math.max(
+      0,
+      candidates.findIndex((c) => c.status === x.status),
+    );
     const y = candidates.splice(index, 1)[0] ?? null;
     if (y) paired.add(y);
     return { a: x, b: y, step: step(x) };
@@ -69,7 +72,11 @@ export function compareTraces(a: { trace: TraceSummary; tree: Node[] }, b: { tra
   const right = childLists(b.tree);
   const kids = (lists: Map<string, Node[]>, n: Node | null) => (n ? (lists.get(n.eventId) ?? []) : []);
   const spans = [];
-  const stack: Array<Pair & { path: string; depth: number }> = pairSiblings(left.get("") ?? [], right.get("") ?? [], true)
+  const stack: Array<Pair & { path: string; depth: number }> = pairSiblings(
+    left.get("") ?? [],
+    right.get("") ?? [],
+    true,
+  )
     .reverse()
     .map((p) => ({ ...p, path: p.step, depth: 0 }));
   while (stack.length) {
@@ -82,17 +89,32 @@ export function compareTraces(a: { trace: TraceSummary; tree: Node[] }, b: { tra
       name: shown.name,
       a: x ? side(x) : null,
       b: y ? side(y) : null,
-      delta: x && y ? { duration_ms: (y.durationMs ?? 0) - (x.durationMs ?? 0), total_tokens: tokens(y) - tokens(x), cost_usd: (y.costUsd ?? 0) - (x.costUsd ?? 0) } : null,
+      delta:
+        x && y
+          ? {
+              duration_ms: (y.durationMs ?? 0) - (x.durationMs ?? 0),
+              total_tokens: tokens(y) - tokens(x),
+              cost_usd: (y.costUsd ?? 0) - (x.costUsd ?? 0),
+            }
+          : null,
       status_changed: Boolean(x && y && x.status !== y.status),
     });
     const children = pairSiblings(kids(left, x), kids(right, y), false);
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ ...children[i]!, path: `${path}/${children[i]!.step}`, depth: depth + 1 });
+    for (let i = children.length - 1; i >= 0; i--)
+      stack.push({ ...children[i]!, path: `${path}/${children[i]!.step}`, depth: depth + 1 });
   }
-  const diff = (k: "duration_ms" | "total_tokens" | "total_cost" | "span_count" | "error_count") => b.trace[k] - a.trace[k];
+  const diff = (k: "duration_ms" | "total_tokens" | "total_cost" | "span_count" | "error_count") =>
+    b.trace[k] - a.trace[k];
   return {
     a: a.trace,
     b: b.trace,
-    delta: { duration_ms: diff("duration_ms"), total_tokens: diff("total_tokens"), total_cost: diff("total_cost"), span_count: diff("span_count"), error_count: diff("error_count") },
+    delta: {
+      duration_ms: diff("duration_ms"),
+      total_tokens: diff("total_tokens"),
+      total_cost: diff("total_cost"),
+      span_count: diff("span_count"),
+      error_count: diff("error_count"),
+    },
     spans,
     only_in_a: spans.filter((s) => !s.b).length,
     only_in_b: spans.filter((s) => !s.a).length,

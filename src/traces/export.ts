@@ -79,7 +79,12 @@ function harEntry(e: EventView, version: string) {
       type: e.type,
       model: e.model,
       provider: e.provider,
-      usage: { input_tokens: e.input_tokens, output_tokens: e.output_tokens, cached_input_tokens: e.cached_input_tokens, cache_write_tokens: e.cache_write_tokens },
+      usage: {
+        input_tokens: e.input_tokens,
+        output_tokens: e.output_tokens,
+        cached_input_tokens: e.cached_input_tokens,
+        cache_write_tokens: e.cache_write_tokens,
+      },
       cost_usd: e.cost_usd,
     },
   };
@@ -98,7 +103,9 @@ export function traceHar(trace: TraceSummary, events: EventView[], version: stri
           pageTimings: { onContentLoad: -1, onLoad: trace.duration_ms },
         },
       ],
-      entries: events.filter((e) => e.type === "model_response" || e.type === "tool_call").map((e) => harEntry(e, version)),
+      entries: events
+        .filter((e) => e.type === "model_response" || e.type === "tool_call")
+        .map((e) => harEntry(e, version)),
     },
   };
 }

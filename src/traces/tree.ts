@@ -43,7 +43,10 @@ export function buildTree<T extends Linked>(rows: readonly T[]): Placed<T>[] {
   const cycleCut = (from: T) => {
     const seen = new Set<T>();
     let onCycle = from;
-    while (!seen.has(onCycle)) seen.add(onCycle), (onCycle = parentOf(onCycle));
+    while (!seen.has(onCycle)) {
+      seen.add(onCycle);
+      onCycle = parentOf(onCycle);
+    }
     let earliest = onCycle;
     for (let m = parentOf(onCycle); m !== onCycle; m = parentOf(m)) if (byTime(m, earliest) < 0) earliest = m;
     return earliest;

@@ -1,6 +1,7 @@
 // Rows → the JSON the trace API answers with (snake_case, times in epoch ms, JSON columns parsed).
-import type { GroupRow } from "../db/queries/trace-groups.ts";
+
 import type { TreeEventRow } from "../db/queries/trace-events.ts";
+import type { GroupRow } from "../db/queries/trace-groups.ts";
 import type { events, traces } from "../db/schema.ts";
 import type { Placed } from "./tree.ts";
 
@@ -34,8 +35,23 @@ export function traceSummary(t: TraceRow) {
 
 export type TraceSummary = ReturnType<typeof traceSummary>;
 
-type EventCore = Pick<EventRow, "eventId" | "parentEventId" | "type" | "name" | "ts" | "durationMs" | "status" | "model" | "provider" |
-  "inputTokens" | "outputTokens" | "cachedInputTokens" | "cacheWriteTokens" | "costUsd">;
+type EventCore = Pick<
+  EventRow,
+  | "eventId"
+  | "parentEventId"
+  | "type"
+  | "name"
+  | "ts"
+  | "durationMs"
+  | "status"
+  | "model"
+  | "provider"
+  | "inputTokens"
+  | "outputTokens"
+  | "cachedInputTokens"
+  | "cacheWriteTokens"
+  | "costUsd"
+>;
 
 /** The fields every view of an event shares. */
 const eventCore = (e: EventCore) => ({
@@ -98,5 +114,7 @@ export function groupView(by: "session" | "user", g: GroupRow) {
     total_cost: g.totalCost,
     error_count: g.errorCount,
   };
-  return by === "session" ? { session_id: g.id, user_id: g.userId, ...totals } : { user_id: g.id, session_count: g.sessionCount, ...totals };
+  return by === "session"
+    ? { session_id: g.id, user_id: g.userId, ...totals }
+    : { user_id: g.id, session_count: g.sessionCount, ...totals };
 }

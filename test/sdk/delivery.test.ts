@@ -1,7 +1,7 @@
 // Delivery guarantees under faults: every event arrives (exactly once per event_id, duplicates only from retries),
 // retries only what should be retried, honours Retry-After, survives an outage, never throws into user code.
 import { describe, expect, it } from "vitest";
-import { createClient } from "../../sdk/src/index.ts";
+import { createClient } from "../../sdk/js/src/index.ts";
 import { tenant } from "./helpers.ts";
 
 /** Records `n` log events on one trace. */
@@ -72,7 +72,12 @@ describe("delivery", () => {
     trace.modelResponse({ model: "gpt-4o", usage: { input_tokens: 1, output_tokens: 1 } });
     trace.end();
     await client.flush();
-    const bad = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, backoffMs: 10, onError: (e) => t.errors.push(e) });
+    const bad = createClient({
+      apiKey: "wl_ingest_wrong",
+      baseUrl: t.base,
+      backoffMs: 10,
+      onError: (e) => t.errors.push(e),
+    });
     bad.trace({ name: "refused" }).end();
     await bad.flush();
     expect(bad.queued).toBe(0);
@@ -91,8 +96,14 @@ describe("delivery", () => {
 
   it("is a no-op when disabled or without a key, and never throws into user code", async () => {
     let calls = 0;
-    const counting = (() => (calls++, Promise.reject(new Error("boom")))) as unknown as typeof fetch;
-    for (const client of [createClient({ apiKey: "wl_ingest_test", enabled: false, fetch: counting }), createClient({ fetch: counting })]) {
+    const counting = (() => {
+      calls++;
+      return Promise.reject(new Error("boom"));
+    }) as unknown as typeof fetch;
+    for (const client of [
+      createClient({ apiKey: "wl_ingest_test", enabled: false, fetch: counting }),
+      createClient({ fetch: counting }),
+    ]) {
       const trace = client.trace({ name: "quiet" });
       trace.span({ name: "child" }).end();
       trace.error(new Error("x"));
@@ -101,7 +112,18 @@ describe("delivery", () => {
       await client.shutdown();
     }
     expect(calls).toBe(0);
-    const throwing = createClient({ apiKey: "wl_ingest_test", baseUrl: "http://127.0.0.1:9", backoffMs: 1, maxRetries: 1, fetch: (() => { throw new Error("sync"); }) as unknown as typeof fetch, onError: () => { throw new Error("handler"); } });
+    const throwing = createClient({
+      apiKey: "wl_ingest_test",
+      baseUrl: "http://127.0.0.1:9",
+      backoffMs: 1,
+      maxRetries: 1,
+      fetch: (() => {
+        throw new Error("sync");
+      }) as unknown as typeof fetch,
+      onError: () => {
+        throw new Error("handler");
+      },
+    });
     throwing.trace({ name: "t" }).end();
     await expect(throwing.flush()).resolves.toBeUndefined();
   });

@@ -32,11 +32,19 @@ function chatCompletion(stream: boolean, res: ServerResponse) {
   const usage = { prompt_tokens: 12, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 4 } };
   if (!stream) {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ id: "c1", model: "gpt-4o-2024-08-06", choices: [{ message: { role: "assistant", content: "Hello there" } }], usage }));
+    res.end(
+      JSON.stringify({
+        id: "c1",
+        model: "gpt-4o-2024-08-06",
+        choices: [{ message: { role: "assistant", content: "Hello there" } }],
+        usage,
+      }),
+    );
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream" });
-  for (const piece of ["Hel", "lo ", "there"]) res.write(`data: ${JSON.stringify({ model: "gpt-4o-2024-08-06", choices: [{ delta: { content: piece } }] })}\n\n`);
+  for (const piece of ["Hel", "lo ", "there"])
+    res.write(`data: ${JSON.stringify({ model: "gpt-4o-2024-08-06", choices: [{ delta: { content: piece } }] })}\n\n`);
   res.write(`data: ${JSON.stringify({ model: "gpt-4o-2024-08-06", choices: [], usage })}\n\ndata: [DONE]\n\n`);
   res.end();
 }
@@ -45,7 +53,10 @@ export async function startFaultServer(port = 0) {
   const tenants = new Map<string, Tenant>();
   const tenant = (name: string) => {
     let t = tenants.get(name);
-    if (!t) tenants.set(name, (t = { faults: {}, counts: new Map(), requests: [], statuses: [] }));
+    if (!t) {
+      t = { faults: {}, counts: new Map(), requests: [], statuses: [] };
+      tenants.set(name, t);
+    }
     return t;
   };
   const server = createServer(async (req, res) => {
@@ -54,35 +65,76 @@ export async function startFaultServer(port = 0) {
     const t = tenant(match[1]!);
     const path = match[2]!;
     const body = await readBody(req);
-    if (path === "/__faults") return void ((t.faults = JSON.parse(body) as Faults), res.writeHead(204).end());
+    if (path === "/__faults") {
+      t.faults = JSON.parse(body) as Faults;
+      return void res.writeHead(204).end();
+    }
     if (path === "/__received") {
       res.writeHead(200, { "content-type": "application/json" });
-      return void res.end(JSON.stringify({ counts: Object.fromEntries(t.counts), requests: t.requests, statuses: t.statuses }));
+      return void res.end(
+        JSON.stringify({ counts: Object.fromEntries(t.counts), requests: t.requests, statuses: t.statuses }),
+      );
     }
     if (path === "/v1/chat/completions") return chatCompletion(Boolean(JSON.parse(body).stream), res);
     if (path !== "/api/v1/events") return void res.writeHead(404).end();
     t.requests.push(Date.now());
     const f = t.faults;
     const roll = (p = 0) => Math.random() < p;
-    const fail = (status: string) => t.statuses.push(status);
-    if ((f.outageUntil ?? 0) > Date.now() || roll(f.dropBefore)) return fail("dropped"), req.socket.destroy();
+    const fail = (status: string) => void t.statuses.push(status);
+    if ((f.outageUntil ?? 0) > Date.now() || roll(f.dropBefore)) {
+      fail("dropped");
+      return void req.socket.destroy();
+    }
     if (roll(f.hang)) return fail("hang"); // never answers; the client's timeout aborts
-    if (roll(f.error500)) return fail("500"), res.writeHead(500, { "content-type": "application/json" }).end('{"error":{"code":"internal_error"}}');
+    if (roll(f.error500)) {
+      fail("500");
+      return void res.writeHead(500, { "content-type": "application/json" }).end('{"error":{"code":"internal_error"}}');
+    }
     if (roll(f.tooMany)) {
       fail("429");
-      return void res.writeHead(429, { "Retry-After": String(f.retryAfterSeconds ?? 1), "content-type": "application/json" }).end('{"error":{"code":"rate_limited"}}');
+      return void res
+        .writeHead(429, { "Retry-After": String(f.retryAfterSeconds ?? 1), "content-type": "application/json" })
+        .end('{"error":{"code":"rate_limited"}}');
     }
-    if (req.headers.authorization !== "Bearer wl_ingest_test") return fail("401"), res.writeHead(401, { "content-type": "application/json" }).end('{"error":{"code":"invalid_api_key","message":"The API key is not valid."}}');
+    if (req.headers.authorization !== "Bearer wl_ingest_test") {
+      fail("401");
+      return void res
+        .writeHead(401, { "content-type": "application/json" })
+        .end('{"error":{"code":"invalid_api_key","message":"The API key is not valid."}}');
+    }
     const events = (JSON.parse(body) as { events: Array<{ event_id?: string; type?: string }> }).events;
-    const rejected = events.flatMap((e, index) => (e.event_id && e.type && TYPES.has(e.type) ? [] : [{ index, event_id: e.event_id ?? null, code: "invalid_event", message: "bad type" }]));
+    const rejected = events.flatMap((e, index) =>
+      e.event_id && e.type && TYPES.has(e.type)
+        ? []
+        : [{ index, event_id: e.event_id ?? null, code: "invalid_event", message: "bad type" }],
+    );
     const accepted = events.filter((_, i) => !rejected.some((r) => r.index === i));
-    if (!accepted.length) return fail("400"), res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "invalid_request", message: "No event in the batch is valid.", details: { rejected } } }));
+    if (!accepted.length) {
+      fail("400");
+      return void res.writeHead(400, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          error: { code: "invalid_request", message: "No event in the batch is valid.", details: { rejected } },
+        }),
+      );
+    }
     for (const e of accepted) t.counts.set(e.event_id!, (t.counts.get(e.event_id!) ?? 0) + 1);
-    if (roll(f.dropAfter)) return fail("stored-then-dropped"), req.socket.destroy();
+    if (roll(f.dropAfter)) {
+      fail("stored-then-dropped");
+      return void req.socket.destroy();
+    }
     t.statuses.push("202");
-    res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ accepted: accepted.length, rejected }));
+    res
+      .writeHead(202, { "content-type": "application/json" })
+      .end(JSON.stringify({ accepted: accepted.length, rejected }));
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -1,6 +1,6 @@
 // Per-test tenants on the fault server, and a client wired to one with test-sized timings.
 import { inject } from "vitest";
-import { createClient, type ClientOptions, type WatchLLMError } from "../../sdk/src/index.ts";
+import { type ClientOptions, createClient, type WatchLLMError } from "../../sdk/js/src/index.ts";
 import type { Faults } from "./fault-server.ts";
 
 let n = 0;
@@ -13,8 +13,21 @@ export async function tenant(faults: Faults = {}) {
     base,
     errors,
     setFaults: (f: Faults) => fetch(`${base}/__faults`, { method: "POST", body: JSON.stringify(f) }),
-    received: async () => (await (await fetch(`${base}/__received`)).json()) as { counts: Record<string, number>; requests: number[]; statuses: string[] },
+    received: async () =>
+      (await (await fetch(`${base}/__received`)).json()) as {
+        counts: Record<string, number>;
+        requests: number[];
+        statuses: string[];
+      },
     client: (options: ClientOptions = {}) =>
-      createClient({ apiKey: "wl_ingest_test", baseUrl: base, flushIntervalMs: 50, timeoutMs: 300, backoffMs: 20, onError: (e) => errors.push(e), ...options }),
+      createClient({
+        apiKey: "wl_ingest_test",
+        baseUrl: base,
+        flushIntervalMs: 50,
+        timeoutMs: 300,
+        backoffMs: 20,
+        onError: (e) => errors.push(e),
+        ...options,
+      }),
   };
 }

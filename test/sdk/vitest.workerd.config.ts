@@ -1,6 +1,7 @@
 // The same SDK suite inside workerd (the Cloudflare Workers runtime).
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+
 import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

@@ -4,7 +4,10 @@ import { app } from "../../src/app.ts";
 
 export const ORIGIN = "https://watchllm.test";
 
-export type Browser = { cookie: string; request: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response> };
+export type Browser = {
+  cookie: string;
+  request: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+};
 
 function requestInit(init: RequestInit & { json?: unknown } = {}, cookie = "") {
   const headers = new Headers(init.headers);
@@ -20,7 +23,9 @@ export function browser(signupMode?: string): Browser {
     cookie: "",
     async request(path, init) {
       const req = new Request(ORIGIN + path, requestInit(init, b.cookie));
-      const res = signupMode ? await app.request(req, undefined, { ...env, SIGNUP_MODE: signupMode }) : await SELF.fetch(req);
+      const res = signupMode
+        ? await app.request(req, undefined, { ...env, SIGNUP_MODE: signupMode })
+        : await SELF.fetch(req);
       const set = res.headers.get("Set-Cookie");
       if (set) b.cookie = set.split(";")[0]!.endsWith("=") ? "" : set.split(";")[0]!;
       return res;

@@ -8,18 +8,27 @@ describe("sign-up, login, logout", () => {
   it("signs up into a personal org and first project with keys, and sets a secure session cookie", async () => {
     const b = browser("open");
     const email = uniqueEmail();
-    const res = await b.request("/api/auth/signup", { method: "POST", json: { email: email.toUpperCase(), password: "hunter2hunter2", name: "Grace" } });
+    const res = await b.request("/api/auth/signup", {
+      method: "POST",
+      json: { email: email.toUpperCase(), password: "hunter2hunter2", name: "Grace" },
+    });
     expect(res.status).toBe(201);
     const cookie = res.headers.get("Set-Cookie")!;
     expect(cookie).toMatch(/^wl_session=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/Secure/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const body = (await res.json()) as { user: { email: string }; keys: { ingest: string; secret: string }; project: { id: string } };
+    const body = (await res.json()) as {
+      user: { email: string };
+      keys: { ingest: string; secret: string };
+      project: { id: string };
+    };
     expect(body.user.email).toBe(email);
     expect(body.keys.ingest).toMatch(/^wl_ingest_/);
     expect(body.keys.secret).toMatch(/^wl_secret_/);
-    const me = (await (await b.request("/api/me")).json()) as { orgs: Array<{ role: string; projects: Array<{ id: string }> }> };
+    const me = (await (await b.request("/api/me")).json()) as {
+      orgs: Array<{ role: string; projects: Array<{ id: string }> }>;
+    };
     expect(me.orgs).toHaveLength(1);
     expect(me.orgs[0]!.role).toBe("owner");
     expect(me.orgs[0]!.projects.map((p) => p.id)).toEqual([body.project.id]);
@@ -29,19 +38,29 @@ describe("sign-up, login, logout", () => {
 
   it("stores only a PBKDF2 hash of the password and hashes of keys and sessions", async () => {
     const { user, keys, password } = await signUp();
-    const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(user.id).first<{ password_hash: string }>();
+    const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ password_hash: string }>();
     expect(row!.password_hash).toMatch(new RegExp(`^pbkdf2-sha256\\$${PBKDF2_ITERATIONS}\\$`));
     expect(row!.password_hash).not.toContain(password);
-    const dump = JSON.stringify((await env.DB.prepare("SELECT * FROM api_keys").all()).results) + JSON.stringify((await env.DB.prepare("SELECT * FROM sessions").all()).results);
+    const dump =
+      JSON.stringify((await env.DB.prepare("SELECT * FROM api_keys").all()).results) +
+      JSON.stringify((await env.DB.prepare("SELECT * FROM sessions").all()).results);
     expect(dump).not.toContain(keys.secret);
     expect(dump).not.toContain(keys.ingest);
   });
 
   it("rejects a duplicate email and bad input with the JSON error shape", async () => {
     const { user } = await signUp();
-    const dup = await browser("open").request("/api/auth/signup", { method: "POST", json: { email: user.email, password: "another-password", name: "X" } });
+    const dup = await browser("open").request("/api/auth/signup", {
+      method: "POST",
+      json: { email: user.email, password: "another-password", name: "X" },
+    });
     expect(dup.status).toBe(409);
-    const bad = await browser("open").request("/api/auth/signup", { method: "POST", json: { email: "nope", password: "short", name: "" } });
+    const bad = await browser("open").request("/api/auth/signup", {
+      method: "POST",
+      json: { email: "nope", password: "short", name: "" },
+    });
     expect(bad.status).toBe(400);
     const err = (await bad.json()) as { error: { code: string; message: string } };
     expect(err.error.code).toBe("invalid_request");
@@ -52,7 +71,9 @@ describe("sign-up, login, logout", () => {
   it("logs in, and logout really revokes the session server-side", async () => {
     const { user, password } = await signUp();
     const b = browser();
-    expect((await b.request("/api/auth/login", { method: "POST", json: { email: user.email, password } })).status).toBe(200);
+    expect((await b.request("/api/auth/login", { method: "POST", json: { email: user.email, password } })).status).toBe(
+      200,
+    );
     const stolen = b.cookie;
     expect((await b.request("/api/me")).status).toBe(200);
     expect((await b.request("/api/auth/logout", { method: "POST" })).status).toBe(200);
@@ -67,7 +88,14 @@ describe("sign-up, login, logout", () => {
     const { user, password } = await signUp();
     const b = browser();
     for (let i = 0; i < 5; i++) {
-      expect((await b.request("/api/auth/login", { method: "POST", json: { email: user.email, password: "wrong-password" } })).status).toBe(401);
+      expect(
+        (
+          await b.request("/api/auth/login", {
+            method: "POST",
+            json: { email: user.email, password: "wrong-password" },
+          })
+        ).status,
+      ).toBe(401);
     }
     const locked = await b.request("/api/auth/login", { method: "POST", json: { email: user.email, password } });
     expect(locked.status).toBe(429);
@@ -91,24 +119,39 @@ describe("sign-up, login, logout", () => {
 describe("sign-up modes", () => {
   it("invite mode needs a valid invite; closed mode refuses; the invite joins its org", async () => {
     const owner = await signUp("Owner");
-    const inviteRes = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, { method: "POST", json: { role: "viewer" } });
+    const inviteRes = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, {
+      method: "POST",
+      json: { role: "viewer" },
+    });
     expect(inviteRes.status).toBe(201);
     const { invite } = (await inviteRes.json()) as { invite: { token: string; url: string } };
     expect(invite.url).toContain(`/invite/${invite.token}`);
 
-    const closed = await browser("closed").request("/api/auth/signup", { method: "POST", json: { email: uniqueEmail(), password: "password123", name: "C", invite_token: invite.token } });
+    const closed = await browser("closed").request("/api/auth/signup", {
+      method: "POST",
+      json: { email: uniqueEmail(), password: "password123", name: "C", invite_token: invite.token },
+    });
     expect(closed.status).toBe(403);
-    const noInvite = await browser("invite").request("/api/auth/signup", { method: "POST", json: { email: uniqueEmail(), password: "password123", name: "N" } });
+    const noInvite = await browser("invite").request("/api/auth/signup", {
+      method: "POST",
+      json: { email: uniqueEmail(), password: "password123", name: "N" },
+    });
     expect(noInvite.status).toBe(403);
     expect(((await noInvite.json()) as { error: { code: string } }).error.code).toBe("signup_closed");
 
     const guest = browser("invite");
-    const ok = await guest.request("/api/auth/signup", { method: "POST", json: { email: uniqueEmail(), password: "password123", name: "G", invite_token: invite.token } });
+    const ok = await guest.request("/api/auth/signup", {
+      method: "POST",
+      json: { email: uniqueEmail(), password: "password123", name: "G", invite_token: invite.token },
+    });
     expect(ok.status).toBe(201);
     const me = (await (await guest.request("/api/me")).json()) as { orgs: Array<{ id: string; role: string }> };
     expect(me.orgs.find((o) => o.id === owner.org.id)?.role).toBe("viewer");
     // Single use.
-    const again = await browser("invite").request("/api/auth/signup", { method: "POST", json: { email: uniqueEmail(), password: "password123", name: "H", invite_token: invite.token } });
+    const again = await browser("invite").request("/api/auth/signup", {
+      method: "POST",
+      json: { email: uniqueEmail(), password: "password123", name: "H", invite_token: invite.token },
+    });
     expect(again.status).toBe(410);
   });
 });

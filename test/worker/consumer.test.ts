@@ -9,9 +9,19 @@ describe("queue consumer", () => {
     const p = await createProject();
     const { events } = validateEvents([makeEvent(), makeEvent()]);
     const batch = createMessageBatch("watchllm-events", [
-      { id: "good-1", timestamp: Date.now(), attempts: 1, body: { project_id: p.projectId, received_at: 1, events: [events[0]] } },
+      {
+        id: "good-1",
+        timestamp: Date.now(),
+        attempts: 1,
+        body: { project_id: p.projectId, received_at: 1, events: [events[0]] },
+      },
       { id: "poison", timestamp: Date.now(), attempts: 1, body: { garbage: true } },
-      { id: "good-2", timestamp: Date.now(), attempts: 1, body: { project_id: p.projectId, received_at: 1, events: [events[1]] } },
+      {
+        id: "good-2",
+        timestamp: Date.now(),
+        attempts: 1,
+        body: { project_id: p.projectId, received_at: 1, events: [events[1]] },
+      },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
@@ -25,7 +35,8 @@ describe("queue consumer", () => {
     const marker = crypto.randomUUID();
     await env.EVENTS_QUEUE.send({ garbage: marker });
     const row = await waitFor(
-      () => env.DB.prepare("SELECT queue, attempts, body FROM dead_letters WHERE body LIKE ?").bind(`%${marker}%`).first(),
+      () =>
+        env.DB.prepare("SELECT queue, attempts, body FROM dead_letters WHERE body LIKE ?").bind(`%${marker}%`).first(),
       (r) => r !== null,
       25_000,
     );
@@ -35,7 +46,9 @@ describe("queue consumer", () => {
   it("keeps dead letters idempotently by message id", async () => {
     const body = { project_id: "prj_x", received_at: 1, events: [] };
     for (let i = 0; i < 2; i++) {
-      const batch = createMessageBatch("watchllm-events-dlq", [{ id: "dead-1", timestamp: Date.now(), attempts: 6, body }]);
+      const batch = createMessageBatch("watchllm-events-dlq", [
+        { id: "dead-1", timestamp: Date.now(), attempts: 6, body },
+      ]);
       const ctx = createExecutionContext();
       await worker.queue(batch, env, ctx);
       expect((await getQueueResult(batch, ctx)).ackAll).toBe(true);
@@ -47,16 +60,23 @@ describe("queue consumer", () => {
 
   it("a retried delivery of an already-stored message changes nothing", async () => {
     const p = await createProject();
-    await waitFor(async () => 0, () => true);
+    await waitFor(
+      async () => 0,
+      () => true,
+    );
     const { events } = validateEvents([makeEvent({ trace_id: "same" }), makeEvent({ trace_id: "same" })]);
     const body = { project_id: p.projectId, received_at: 1, events };
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const batch = createMessageBatch("watchllm-events", [{ id: "again", timestamp: Date.now(), attempts: attempt, body }]);
+      const batch = createMessageBatch("watchllm-events", [
+        { id: "again", timestamp: Date.now(), attempts: attempt, body },
+      ]);
       const ctx = createExecutionContext();
       await worker.queue(batch, env, ctx);
     }
     expect(await storedEvents(p.projectId)).toHaveLength(2);
-    const summary = await env.DB.prepare("SELECT span_count FROM traces WHERE project_id = ?").bind(p.projectId).first();
+    const summary = await env.DB.prepare("SELECT span_count FROM traces WHERE project_id = ?")
+      .bind(p.projectId)
+      .first();
     expect(summary).toEqual({ span_count: 2 });
   });
 });

@@ -27,10 +27,10 @@ export function makeEvent(overrides: Record<string, unknown> = {}): Record<strin
   counter += 1;
   return {
     event_id: crypto.randomUUID(),
-    trace_id: "trace-" + counter,
+    trace_id: `trace-${counter}`,
     parent_event_id: null,
     type: "span",
-    name: "step-" + counter,
+    name: `step-${counter}`,
     timestamp: 1_764_000_000_000 + counter,
     duration_ms: 10,
     ...overrides,
@@ -38,18 +38,21 @@ export function makeEvent(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 /** gzip-compresses text (what SDKs send with `Content-Encoding: gzip`). */
-export async function gzip(text: string): Promise<Uint8Array> {
+export async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-export function postEvents(body: unknown, init: { key?: string; headers?: Record<string, string>; query?: string } = {}) {
+export function postEvents(
+  body: unknown,
+  init: { key?: string; headers?: Record<string, string>; query?: string } = {},
+) {
   const headers: Record<string, string> = { "Content-Type": "application/json", ...init.headers };
   if (init.key) headers.Authorization = `Bearer ${init.key}`;
   return SELF.fetch(`https://watchllm.test/api/v1/events${init.query ?? ""}`, {
     method: "POST",
     headers,
-    body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: typeof body === "string" || body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
   });
 }
 
@@ -77,16 +80,28 @@ export async function deliver(projectId: string, wire: Array<Record<string, unkn
   if (rejected.length) throw new Error(`fixture events rejected: ${JSON.stringify(rejected)}`);
   const messages = [];
   for (let i = 0; i < events.length; i += 100) {
-    messages.push({ id: `m${i}`, timestamp: Date.now(), attempts: 1, body: { project_id: projectId, received_at: Date.now(), events: events.slice(i, i + 100) } });
+    messages.push({
+      id: `m${i}`,
+      timestamp: Date.now(),
+      attempts: 1,
+      body: { project_id: projectId, received_at: Date.now(), events: events.slice(i, i + 100) },
+    });
   }
   for (let i = 0; i < messages.length; i += 100) {
-    await worker.queue(createMessageBatch("watchllm-events", messages.slice(i, i + 100)), env, createExecutionContext());
+    await worker.queue(
+      createMessageBatch("watchllm-events", messages.slice(i, i + 100)),
+      env,
+      createExecutionContext(),
+    );
   }
 }
 
 /** GET a read route with the project's secret key; returns status, headers and parsed JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely unless they name a type
 export async function read<T = Record<string, any>>(path: string, key: string, headers: Record<string, string> = {}) {
-  const res = await SELF.fetch(`https://watchllm.test${path}`, { headers: { Authorization: `Bearer ${key}`, ...headers } });
+  const res = await SELF.fetch(`https://watchllm.test${path}`, {
+    headers: { Authorization: `Bearer ${key}`, ...headers },
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
 }

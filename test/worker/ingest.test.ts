@@ -17,7 +17,10 @@ describe("POST /api/v1/events", () => {
     const res = await postEvents({ events }, { key: p.ingestKey });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    const rows = await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
     expect(rows.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
     expect(JSON.parse(rows.find((r) => r.type === "log")!.body as string)).toEqual({ message: "hi" });
   });
@@ -26,7 +29,10 @@ describe("POST /api/v1/events", () => {
     const p = await createProject();
     const res = await postEvents([makeEvent()], { key: p.secretKey });
     expect(res.status).toBe(202);
-    await waitFor(() => storedEvents(p.projectId), (r) => r.length === 1);
+    await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 1,
+    );
   });
 
   it("stores the good events of a batch when one is invalid, and says which failed and why", async () => {
@@ -41,7 +47,10 @@ describe("POST /api/v1/events", () => {
     expect(body.rejected[0]).toMatchObject({ index: 1, event_id: bad.event_id, code: "invalid_event" });
     expect(body.rejected[0]!.message).toMatch(/type/);
     expect(body.rejected[0]!.message).toMatch(/timestamp/);
-    const rows = await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
     expect(rows.map((r) => r.event_id).sort()).toEqual(good.map((e) => e.event_id).sort());
   });
 
@@ -54,7 +63,10 @@ describe("POST /api/v1/events", () => {
     const body = (await res.json()) as { rejected: Array<{ index: number; message: string }> };
     expect(body.rejected.map((r) => r.index)).toEqual([2]);
     expect(body.rejected[0]!.message).toMatch(/milliseconds/);
-    const rows = await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
     const byId = Object.fromEntries(rows.map((r) => [r.event_id, r.ts]));
     expect(byId[iso.event_id]).toBe(Date.parse("2026-01-02T02:04:05.678Z"));
     expect(byId[ms.event_id]).toBe(1_767_000_000_123);
@@ -72,10 +84,22 @@ describe("POST /api/v1/events", () => {
       body: { input: [{ role: "user", content: "hi" }], output: "hello" },
     });
     await postEvents([event], { key: p.ingestKey });
-    const [row] = await waitFor(() => storedEvents(p.projectId), (r) => r.length === 1);
+    const [row] = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 1,
+    );
     expect(row).toMatchObject({
-      model: "gpt-4o", provider: "openai", input_tokens: 120, output_tokens: 30, cached_input_tokens: 100,
-      cache_write_tokens: 0, cost_usd: 0.0012, cost_source: "client", user_id: "u1", session_id: "s1", status: "ok",
+      model: "gpt-4o",
+      provider: "openai",
+      input_tokens: 120,
+      output_tokens: 30,
+      cached_input_tokens: 100,
+      cache_write_tokens: 0,
+      cost_usd: 0.0012,
+      cost_source: "client",
+      user_id: "u1",
+      session_id: "s1",
+      status: "ok",
     });
     expect(JSON.parse(row!.context as string)).toEqual(event.context);
   });
@@ -85,7 +109,10 @@ describe("POST /api/v1/events", () => {
     const b = await createProject();
     const event = makeEvent({ project_id: b.projectId });
     await postEvents({ events: [event], project_id: b.projectId }, { key: a.ingestKey });
-    await waitFor(() => storedEvents(a.projectId), (r) => r.length === 1);
+    await waitFor(
+      () => storedEvents(a.projectId),
+      (r) => r.length === 1,
+    );
     expect(await storedEvents(b.projectId)).toHaveLength(0);
   });
 
@@ -94,7 +121,10 @@ describe("POST /api/v1/events", () => {
     const events = [makeEvent(), makeEvent()];
     await postEvents(events, { key: p.ingestKey });
     await postEvents([...events, events[0]], { key: p.ingestKey });
-    await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(await storedEvents(p.projectId)).toHaveLength(2);
   });
@@ -104,7 +134,10 @@ describe("POST /api/v1/events", () => {
     const huge = makeEvent({ body: { input: "x".repeat(300_000), output: "short" } });
     const res = await postEvents([huge, makeEvent()], { key: p.ingestKey });
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    const rows = await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
     const row = rows.find((r) => r.event_id === huge.event_id)!;
     expect(row.truncated).toBe(1);
     expect((row.body as string).length).toBeLessThanOrEqual(LIMITS.maxEventBytes);
@@ -129,7 +162,10 @@ describe("POST /api/v1/events", () => {
     const events = Array.from({ length: 300 }, () => makeEvent({ body: { input: "z".repeat(2000) } }));
     const res = await postEvents(events, { key: p.ingestKey });
     expect(res.status).toBe(202);
-    await waitFor(() => storedEvents(p.projectId), (r) => r.length === 300);
+    await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 300,
+    );
   });
 
   it("accepts sendBeacon posts: text/plain JSON with the key in the query or the body", async () => {
@@ -139,11 +175,17 @@ describe("POST /api/v1/events", () => {
       query: `?api_key=${p.ingestKey}`,
     });
     expect(viaQuery.status).toBe(202);
-    const viaBody = await postEvents({ api_key: p.ingestKey, events: [makeEvent()] }, {
-      headers: { "Content-Type": "text/plain;charset=UTF-8" },
-    });
+    const viaBody = await postEvents(
+      { api_key: p.ingestKey, events: [makeEvent()] },
+      {
+        headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      },
+    );
     expect(viaBody.status).toBe(202);
-    await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
   });
 
   it("accepts a gzip-compressed batch (Content-Encoding: gzip)", async () => {
@@ -155,18 +197,26 @@ describe("POST /api/v1/events", () => {
     });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    await waitFor(() => storedEvents(p.projectId), (r) => r.length === 2);
+    await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 2,
+    );
   });
 
   it("counts the size limit after decompression, refuses broken gzip and unknown encodings", async () => {
     const p = await createProject();
     // ~4.2 MB of JSON that gzips to a few KB: a bomb must be refused, not inflated.
-    const bomb = await gzip(JSON.stringify([makeEvent({ body: { input: "a".repeat(LIMITS.maxRequestBytes + 200_000) } })]));
+    const bomb = await gzip(
+      JSON.stringify([makeEvent({ body: { input: "a".repeat(LIMITS.maxRequestBytes + 200_000) } })]),
+    );
     expect(bomb.byteLength).toBeLessThan(50_000);
     const big = await postEvents(bomb, { key: p.ingestKey, headers: { "Content-Encoding": "gzip" } });
     expect(big.status).toBe(413);
     expect((await errorOf(big)).code).toBe("payload_too_large");
-    const broken = await postEvents(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), { key: p.ingestKey, headers: { "Content-Encoding": "gzip" } });
+    const broken = await postEvents(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), {
+      key: p.ingestKey,
+      headers: { "Content-Encoding": "gzip" },
+    });
     expect(broken.status).toBe(400);
     expect((await errorOf(broken)).code).toBe("invalid_body");
     const brotli = await postEvents("[]", { key: p.ingestKey, headers: { "Content-Encoding": "br" } });
@@ -220,11 +270,17 @@ describe("POST /api/v1/events", () => {
 
     it("413 for too many events and for a body over the size limit", async () => {
       const p = await createProject();
-      const many = await postEvents(Array.from({ length: LIMITS.maxEventsPerRequest + 1 }, () => makeEvent()), {
-        key: p.ingestKey,
-      });
+      const many = await postEvents(
+        Array.from({ length: LIMITS.maxEventsPerRequest + 1 }, () => makeEvent()),
+        {
+          key: p.ingestKey,
+        },
+      );
       expect(many.status).toBe(413);
-      expect(await errorOf(many)).toMatchObject({ code: "too_many_events", details: { max_events: 1000, received: 1001 } });
+      expect(await errorOf(many)).toMatchObject({
+        code: "too_many_events",
+        details: { max_events: 1000, received: 1001 },
+      });
       const big = await postEvents([makeEvent({ body: { input: "q".repeat(LIMITS.maxRequestBytes) } })], {
         key: p.ingestKey,
       });

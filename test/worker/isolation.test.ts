@@ -7,14 +7,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
-import { browser, signUp, type SignedUp } from "./account-fixtures.ts";
+import { browser, type SignedUp, signUp } from "./account-fixtures.ts";
 
 type Tenant = Awaited<ReturnType<typeof signUp>>;
 
 /** Routes anyone may call; they must still not reveal the victim's data. */
 const PUBLIC = new Set([
-  "GET /api/health", "POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/logout",
-  "GET /api/me", "GET /api/orgs", "POST /api/orgs", "POST /api/v1/events", "GET /api/invites/:token",
+  "GET /api/health",
+  "POST /api/auth/signup",
+  "POST /api/auth/login",
+  "POST /api/auth/logout",
+  "GET /api/me",
+  "GET /api/orgs",
+  "POST /api/orgs",
+  "POST /api/v1/events",
+  "GET /api/invites/:token",
 ]);
 
 const SECRET_MARKER = `victim-secret-${crypto.randomUUID()}`;
@@ -24,12 +31,32 @@ let victimIds: Record<string, string>;
 
 async function seedVictimData(v: SignedUp) {
   const events = validateEvents([
-    { event_id: "victim-root", trace_id: "victim-trace", type: "span", name: "victim agent", timestamp: 1_764_000_000_000, duration_ms: 500,
-      body: { input: SECRET_MARKER }, context: { user_id: "victim-end-user", session_id: "victim-session" } },
-    { event_id: "victim-llm", trace_id: "victim-trace", parent_event_id: "victim-root", type: "model_response", name: "chat", model: "gpt-4o",
-      timestamp: 1_764_000_000_100, usage: { input_tokens: 10, output_tokens: 5 }, body: { output: SECRET_MARKER }, context: { user_id: "victim-end-user", session_id: "victim-session" } },
+    {
+      event_id: "victim-root",
+      trace_id: "victim-trace",
+      type: "span",
+      name: "victim agent",
+      timestamp: 1_764_000_000_000,
+      duration_ms: 500,
+      body: { input: SECRET_MARKER },
+      context: { user_id: "victim-end-user", session_id: "victim-session" },
+    },
+    {
+      event_id: "victim-llm",
+      trace_id: "victim-trace",
+      parent_event_id: "victim-root",
+      type: "model_response",
+      name: "chat",
+      model: "gpt-4o",
+      timestamp: 1_764_000_000_100,
+      usage: { input_tokens: 10, output_tokens: 5 },
+      body: { output: SECRET_MARKER },
+      context: { user_id: "victim-end-user", session_id: "victim-session" },
+    },
   ]).events;
-  const batch = createMessageBatch("watchllm-events", [{ id: "seed", timestamp: Date.now(), attempts: 1, body: { project_id: v.project.id, received_at: 1, events } }]);
+  const batch = createMessageBatch("watchllm-events", [
+    { id: "seed", timestamp: Date.now(), attempts: 1, body: { project_id: v.project.id, received_at: 1, events } },
+  ]);
   await worker.queue(batch, env, createExecutionContext());
 }
 
@@ -37,20 +64,47 @@ beforeAll(async () => {
   victim = await signUp("Victim");
   outsider = await signUp("Outsider");
   await seedVictimData(victim);
-  const inviteRes = await victim.browser.request(`/api/orgs/${victim.org.id}/invites`, { method: "POST", json: { role: "admin" } });
+  const inviteRes = await victim.browser.request(`/api/orgs/${victim.org.id}/invites`, {
+    method: "POST",
+    json: { role: "admin" },
+  });
   const { invite } = (await inviteRes.json()) as { invite: { id: string } };
-  const [key] = ((await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as { keys: Array<{ id: string }> }).keys;
-  const priceRes = await victim.browser.request("/api/v1/prices", { method: "POST", json: { model: "victim-model", rates: { input_mtok: 1 } }, headers: { "X-WatchLLM-Project": victim.project.id } });
+  const [key] = (
+    (await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as {
+      keys: Array<{ id: string }>;
+    }
+  ).keys;
+  const priceRes = await victim.browser.request("/api/v1/prices", {
+    method: "POST",
+    json: { model: "victim-model", rates: { input_mtok: 1 } },
+    headers: { "X-WatchLLM-Project": victim.project.id },
+  });
   const { price } = (await priceRes.json()) as { price: { id: string } };
   victimIds = {
-    org: victim.org.id, project: victim.project.id, trace_id: "victim-trace", event_id: "victim-root",
-    session_id: "victim-session", user_id: victim.user.id, key_id: key!.id, invite_id: invite.id, price_id: price.id,
+    org: victim.org.id,
+    project: victim.project.id,
+    trace_id: "victim-trace",
+    event_id: "victim-root",
+    session_id: "victim-session",
+    user_id: victim.user.id,
+    key_id: key!.id,
+    invite_id: invite.id,
+    price_id: price.id,
     token: "not-a-real-invite-token",
   };
 });
 
 /** Strings only the victim's data contains: none may appear in an answer to the outsider. */
-const leaks = () => [SECRET_MARKER, victim.user.email, victim.org.name, "victim agent", "victim-end-user", "victim-model", victim.keys.secret, victim.keys.ingest];
+const leaks = () => [
+  SECRET_MARKER,
+  victim.user.email,
+  victim.org.name,
+  "victim agent",
+  "victim-end-user",
+  "victim-model",
+  victim.keys.secret,
+  victim.keys.ingest,
+];
 
 /** Every route once; logout last, since it (rightly) ends the outsider's session. */
 function routeTable() {
@@ -66,12 +120,20 @@ function routeTable() {
 function fill(path: string) {
   return path.replace(/:([a-z_]+)/g, (_, name: string) => {
     const value = name === "user_id" && path.startsWith("/api/v1/users") ? "victim-end-user" : victimIds[name];
-    if (!value) throw new Error(`The outsider walk has no victim value for :${name} in ${path}; add one in isolation.test.ts`);
+    if (!value)
+      throw new Error(`The outsider walk has no victim value for :${name} in ${path}; add one in isolation.test.ts`);
     return encodeURIComponent(value);
   });
 }
 
-const BODY = { name: "x", role: "owner", kind: "secret", email: "intruder@example.com", password: "password123", events: [] };
+const BODY = {
+  name: "x",
+  role: "owner",
+  kind: "secret",
+  email: "intruder@example.com",
+  password: "password123",
+  events: [],
+};
 
 describe("tenant isolation: the outsider walk", () => {
   it("covers every route of the app", () => {
@@ -99,22 +161,33 @@ describe("tenant isolation: the outsider walk", () => {
         if (leaked.length) failures.push(`${label} leaked ${leaked.join(", ")}`);
         // A signed-in outsider must be refused for who they are (403/404), not for being signed out.
         const refusals = as === "session" ? [403, 404] : [401, 403, 404];
-        if (!PUBLIC.has(`${route.method} ${route.path}`) && !refusals.includes(res.status)) failures.push(`${label}: ${text.slice(0, 200)}`);
+        if (!PUBLIC.has(`${route.method} ${route.path}`) && !refusals.includes(res.status))
+          failures.push(`${label}: ${text.slice(0, 200)}`);
       }
       expect(failures).toEqual([]);
     });
   }
 
   it("left the victim's org, members, keys, invites and data untouched", async () => {
-    const members = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/members`)).json()) as { members: unknown[] };
+    const members = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/members`)).json()) as {
+      members: unknown[];
+    };
     expect(members.members).toHaveLength(1);
-    const keys = (await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as { keys: Array<{ revoked_at: unknown }> };
+    const keys = (await (await victim.browser.request(`/api/projects/${victim.project.id}/keys`)).json()) as {
+      keys: Array<{ revoked_at: unknown }>;
+    };
     expect(keys.keys.every((k) => k.revoked_at === null)).toBe(true);
-    const invites = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/invites`)).json()) as { invites: unknown[] };
+    const invites = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/invites`)).json()) as {
+      invites: unknown[];
+    };
     expect(invites.invites).toHaveLength(1);
-    const projects = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/projects`)).json()) as { projects: unknown[] };
+    const projects = (await (await victim.browser.request(`/api/orgs/${victim.org.id}/projects`)).json()) as {
+      projects: unknown[];
+    };
     expect(projects.projects).toHaveLength(1);
-    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").bind(victim.project.id).first<{ n: number }>())!;
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?")
+      .bind(victim.project.id)
+      .first<{ n: number }>())!;
     expect(n).toBe(2);
   });
 });

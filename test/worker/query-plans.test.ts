@@ -10,7 +10,9 @@ import { db } from "./fixtures.ts";
 
 async function plan(query: { toSQL: () => { sql: string; params: unknown[] } }) {
   const { sql, params } = query.toSQL();
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
   return results.map((r) => r.detail);
 }
 
@@ -18,8 +20,17 @@ async function plan(query: { toSQL: () => { sql: string; params: unknown[] } }) 
 const fullScans = (lines: string[]) => lines.filter((l) => /^SCAN (events|traces)\b/.test(l));
 
 const FILTERS = [
-  {}, { status: "error" }, { name: "agent" }, { model: "gpt-4o" }, { user_id: "u" }, { session_id: "s" }, { tag: "prod" },
-  { from: "1764000000000", to: "1764100000000" }, { min_duration_ms: "100", max_duration_ms: "900" }, { min_cost: "0.1" }, { q: "refund" },
+  {},
+  { status: "error" },
+  { name: "agent" },
+  { model: "gpt-4o" },
+  { user_id: "u" },
+  { session_id: "s" },
+  { tag: "prod" },
+  { from: "1764000000000", to: "1764100000000" },
+  { min_duration_ms: "100", max_duration_ms: "900" },
+  { min_cost: "0.1" },
+  { q: "refund" },
   { status: "ok", model: "gpt-4o", from: "1764000000000", to: "1764100000000" },
 ];
 

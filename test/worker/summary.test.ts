@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import type { QueueMessage } from "../../src/ingest/enqueue.ts";
 import { scopeToken } from "../../src/ingest/search-index.ts";
-import { validateEvents, type StoredEvent } from "../../src/ingest/validate.ts";
+import { type StoredEvent, validateEvents } from "../../src/ingest/validate.ts";
 import { createProject } from "./fixtures.ts";
 
 function rng(seed: number) {
@@ -18,7 +18,7 @@ function rng(seed: number) {
 }
 
 function randomTraceEvents(rand: () => number, traceId: string) {
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
   const n = 1 + Math.floor(rand() * 30);
   const ids: string[] = [];
   const base = 1_764_000_000_000 + Math.floor(rand() * 1000);
@@ -39,33 +39,65 @@ function randomTraceEvents(rand: () => number, traceId: string) {
       duration_ms: rand() < 0.8 ? Math.floor(rand() * 500) : undefined,
       status: rand() < 0.15 ? "error" : undefined,
       model: type === "model_response" ? pick(["gpt-4o", "claude-sonnet-4", "gemini-2.5-pro"]) : undefined,
-      usage: type === "model_response" ? { input_tokens: Math.floor(rand() * 900), output_tokens: Math.floor(rand() * 90), cached_input_tokens: Math.floor(rand() * 10) } : undefined,
+      usage:
+        type === "model_response"
+          ? {
+              input_tokens: Math.floor(rand() * 900),
+              output_tokens: Math.floor(rand() * 90),
+              cached_input_tokens: Math.floor(rand() * 10),
+            }
+          : undefined,
       cost_usd: type === "model_response" && rand() < 0.7 ? Math.round(rand() * 1e6) / 1e8 : undefined,
-      context: rand() < 0.5 ? { user_id: pick(["u1", "u2"]), session_id: pick(["s1", "s2", "s3"]), tags: rand() < 0.5 ? [pick(["a", "b", "c"])] : [] } : undefined,
+      context:
+        rand() < 0.5
+          ? {
+              user_id: pick(["u1", "u2"]),
+              session_id: pick(["s1", "s2", "s3"]),
+              tags: rand() < 0.5 ? [pick(["a", "b", "c"])] : [],
+            }
+          : undefined,
     };
   });
 }
 
 /** The summary a trace must have, computed from its stored events. */
 function expectedSummary(rows: StoredEvent[]) {
-  const sorted = [...rows].sort((a, b) =>
-    Number(b.parent_event_id === null) - Number(a.parent_event_id === null) || a.ts - b.ts || (a.event_id < b.event_id ? -1 : 1),
+  const sorted = [...rows].sort(
+    (a, b) =>
+      Number(b.parent_event_id === null) - Number(a.parent_event_id === null) ||
+      a.ts - b.ts ||
+      (a.event_id < b.event_id ? -1 : 1),
   );
   const root = sorted[0]!;
   const start = Math.min(...rows.map((r) => r.ts));
   const end = Math.max(...rows.map((r) => r.ts + (r.duration_ms ?? 0)));
   const errors = rows.filter((r) => r.status === "error" || r.type === "error").length;
   const sum = (f: (r: StoredEvent) => number | null) => rows.reduce((s, r) => s + (f(r) ?? 0), 0);
-  const maxOf = (values: (string | null)[]) => values.filter((v): v is string => v !== null).sort().at(-1) ?? null;
+  const maxOf = (values: (string | null)[]) =>
+    values
+      .filter((v): v is string => v !== null)
+      .sort()
+      .at(-1) ?? null;
   return {
-    start_ts: start, end_ts: end, duration_ms: end - start, span_count: rows.length, error_count: errors,
-    status: errors ? "error" : "ok", root_event_id: root.event_id, root_name: root.name,
+    start_ts: start,
+    end_ts: end,
+    duration_ms: end - start,
+    span_count: rows.length,
+    error_count: errors,
+    status: errors ? "error" : "ok",
+    root_event_id: root.event_id,
+    root_name: root.name,
     models: [...new Set(rows.map((r) => r.model).filter(Boolean))].sort(),
-    tags: [...new Set(rows.flatMap((r) => (r.context ? ((JSON.parse(r.context) as { tags?: string[] }).tags ?? []) : [])))].sort(),
-    input_tokens: sum((r) => r.input_tokens), output_tokens: sum((r) => r.output_tokens),
+    tags: [
+      ...new Set(rows.flatMap((r) => (r.context ? ((JSON.parse(r.context) as { tags?: string[] }).tags ?? []) : []))),
+    ].sort(),
+    input_tokens: sum((r) => r.input_tokens),
+    output_tokens: sum((r) => r.output_tokens),
     cached_input_tokens: sum((r) => r.cached_input_tokens),
     total_tokens: sum((r) => r.input_tokens) + sum((r) => r.output_tokens),
-    total_cost: sum((r) => r.cost_usd), user_id: maxOf(rows.map((r) => r.user_id)), session_id: maxOf(rows.map((r) => r.session_id)),
+    total_cost: sum((r) => r.cost_usd),
+    user_id: maxOf(rows.map((r) => r.user_id)),
+    session_id: maxOf(rows.map((r) => r.session_id)),
   };
 }
 
@@ -107,10 +139,14 @@ describe("trace summaries", () => {
         expect(result.retryMessages).toEqual([]);
         i += size;
       }
-      const { results: stored } = await env.DB.prepare("SELECT * FROM events WHERE project_id = ?").bind(p.projectId).all<StoredEvent>();
+      const { results: stored } = await env.DB.prepare("SELECT * FROM events WHERE project_id = ?")
+        .bind(p.projectId)
+        .all<StoredEvent>();
       expect(stored).toHaveLength(events.length);
       // The search index holds each stored event once, however often it was delivered.
-      const indexed = await env.DB.prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?").bind(`"${scopeToken(p.projectId)}"`).first<{ n: number }>();
+      const indexed = await env.DB.prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?")
+        .bind(`"${scopeToken(p.projectId)}"`)
+        .first<{ n: number }>();
       expect(indexed!.n).toBe(events.length);
       const { results: summaries } = await env.DB.prepare("SELECT * FROM traces WHERE project_id = ? ORDER BY trace_id")
         .bind(p.projectId)
@@ -119,8 +155,10 @@ describe("trace summaries", () => {
       for (const summary of summaries) {
         const expected = expectedSummary(stored.filter((e) => e.trace_id === summary.trace_id));
         const { total_cost, models, tags, ...rest } = expected;
-        expect({ ...summary, models: JSON.parse(summary.models as string), tags: JSON.parse(summary.tags as string) }, `seed ${seed}`)
-          .toMatchObject({ ...rest, models, tags });
+        expect(
+          { ...summary, models: JSON.parse(summary.models as string), tags: JSON.parse(summary.tags as string) },
+          `seed ${seed}`,
+        ).toMatchObject({ ...rest, models, tags });
         expect(summary.total_cost as number).toBeCloseTo(total_cost, 10);
       }
     }
@@ -129,16 +167,39 @@ describe("trace summaries", () => {
   it("names the trace after its root even when the root arrives last", async () => {
     const p = await createProject();
     const [child, root] = validateEvents([
-      { event_id: "c", trace_id: "t", parent_event_id: "r", type: "tool_call", name: "search", timestamp: 1_764_000_000_500 },
-      { event_id: "r", trace_id: "t", parent_event_id: null, type: "span", name: "agent run", timestamp: 1_764_000_000_000, duration_ms: 900 },
+      {
+        event_id: "c",
+        trace_id: "t",
+        parent_event_id: "r",
+        type: "tool_call",
+        name: "search",
+        timestamp: 1_764_000_000_500,
+      },
+      {
+        event_id: "r",
+        trace_id: "t",
+        parent_event_id: null,
+        type: "span",
+        name: "agent run",
+        timestamp: 1_764_000_000_000,
+        duration_ms: 900,
+      },
     ]).events;
     await deliver([{ project_id: p.projectId, received_at: 1, events: [child!] }]);
     const before = await env.DB.prepare("SELECT root_name FROM traces WHERE project_id = ?").bind(p.projectId).first();
     expect(before).toEqual({ root_name: "search" });
     await deliver([{ project_id: p.projectId, received_at: 1, events: [root!] }]);
-    const after = await env.DB.prepare("SELECT root_name, root_event_id, start_ts, end_ts, span_count FROM traces WHERE project_id = ?")
+    const after = await env.DB.prepare(
+      "SELECT root_name, root_event_id, start_ts, end_ts, span_count FROM traces WHERE project_id = ?",
+    )
       .bind(p.projectId)
       .first();
-    expect(after).toEqual({ root_name: "agent run", root_event_id: "r", start_ts: 1_764_000_000_000, end_ts: 1_764_000_000_900, span_count: 2 });
+    expect(after).toEqual({
+      root_name: "agent run",
+      root_event_id: "r",
+      start_ts: 1_764_000_000_000,
+      end_ts: 1_764_000_000_900,
+      span_count: 2,
+    });
   });
 });

@@ -3,7 +3,19 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "./account-fixtures.ts";
 import { createProject, deliver, read } from "./fixtures.ts";
 
-type Summary = { trace_id: string; name: string; start_time: number; duration_ms: number; total_cost: number; span_count: number; status: string; models: string[]; tags: string[]; user_id: string | null; session_id: string | null };
+type Summary = {
+  trace_id: string;
+  name: string;
+  start_time: number;
+  duration_ms: number;
+  total_cost: number;
+  span_count: number;
+  status: string;
+  models: string[];
+  tags: string[];
+  user_id: string | null;
+  session_id: string | null;
+};
 type Page = { traces: Summary[]; next_cursor: string | null };
 
 const T0 = 1_764_000_000_000;
@@ -12,13 +24,35 @@ let project: Awaited<ReturnType<typeof createProject>>;
 /** Trace i: a root span plus i % 4 model calls; every 5th fails; users, sessions, tags and models vary with i. */
 function traceEvents(i: number) {
   const trace_id = `t${String(i).padStart(3, "0")}`;
-  const context = { user_id: `user-${i % 3}`, session_id: `session-${i % 7}`, tags: i % 2 ? ["odd"] : ["even", "prod"] };
-  const root = { event_id: `${trace_id}-root`, trace_id, type: "span", name: i % 2 ? "agent" : "rag", timestamp: T0 + i * 60_000,
-    duration_ms: 100 + ((i * 37) % 900), status: i % 5 === 0 ? "error" : "ok", context, body: { input: `question number ${i}` } };
+  const context = {
+    user_id: `user-${i % 3}`,
+    session_id: `session-${i % 7}`,
+    tags: i % 2 ? ["odd"] : ["even", "prod"],
+  };
+  const root = {
+    event_id: `${trace_id}-root`,
+    trace_id,
+    type: "span",
+    name: i % 2 ? "agent" : "rag",
+    timestamp: T0 + i * 60_000,
+    duration_ms: 100 + ((i * 37) % 900),
+    status: i % 5 === 0 ? "error" : "ok",
+    context,
+    body: { input: `question number ${i}` },
+  };
   const calls = Array.from({ length: i % 4 }, (_, k) => ({
-    event_id: `${trace_id}-llm${k}`, trace_id, parent_event_id: root.event_id, type: "model_response", name: "chat",
-    timestamp: T0 + i * 60_000 + 10 + k, duration_ms: 50, model: k % 2 ? "claude-sonnet-4" : "gpt-4o", provider: "openai",
-    usage: { input_tokens: 100, output_tokens: 20 }, cost_usd: 0.001 * (k + 1) * i, context,
+    event_id: `${trace_id}-llm${k}`,
+    trace_id,
+    parent_event_id: root.event_id,
+    type: "model_response",
+    name: "chat",
+    timestamp: T0 + i * 60_000 + 10 + k,
+    duration_ms: 50,
+    model: k % 2 ? "claude-sonnet-4" : "gpt-4o",
+    provider: "openai",
+    usage: { input_tokens: 100, output_tokens: 20 },
+    cost_usd: 0.001 * (k + 1) * i,
+    context,
     body: { output: i === 7 ? "the refund was approved by Zebulon" : "an ordinary answer" },
   }));
   return [root, ...calls];
@@ -50,8 +84,17 @@ beforeAll(async () => {
 describe("GET /api/v1/traces", () => {
   it("lists newest trace first and pages through every trace exactly once", async () => {
     const traces = await all("");
-    expect(traces.map((t) => t.trace_id)).toEqual(Array.from({ length: 40 }, (_, i) => `t${String(39 - i).padStart(3, "0")}`));
-    expect(traces[0]).toMatchObject({ name: "agent", span_count: 4, models: ["claude-sonnet-4", "gpt-4o"], tags: ["odd"], user_id: "user-0", session_id: "session-4" });
+    expect(traces.map((t) => t.trace_id)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `t${String(39 - i).padStart(3, "0")}`),
+    );
+    expect(traces[0]).toMatchObject({
+      name: "agent",
+      span_count: 4,
+      models: ["claude-sonnet-4", "gpt-4o"],
+      tags: ["odd"],
+      user_id: "user-0",
+      session_id: "session-4",
+    });
   });
 
   it("keeps pages stable when traces arrive between requests", async () => {
@@ -60,7 +103,11 @@ describe("GET /api/v1/traces", () => {
     const page = (q: string) => read<Page>(`/api/v1/traces?limit=5${q}`, busy.secretKey).then((r) => r.body);
     const first = await page("");
     // Newer traces arrive (and an existing one grows) while the reader is on page one.
-    await deliver(busy.projectId, [...traceEvents(30), ...traceEvents(31), { ...traceEvents(5)[0]!, event_id: "t005-late", parent_event_id: "t005-root" }]);
+    await deliver(busy.projectId, [
+      ...traceEvents(30),
+      ...traceEvents(31),
+      { ...traceEvents(5)[0]!, event_id: "t005-late", parent_event_id: "t005-root" },
+    ]);
     const rest: Summary[] = [];
     for (let cursor = first.next_cursor; cursor; ) {
       const next = await page(`&cursor=${cursor}`);
@@ -72,7 +119,12 @@ describe("GET /api/v1/traces", () => {
     expect((await page("")).traces.slice(0, 2).map((t) => t.trace_id)).toEqual(["t031", "t030"]);
   });
 
-  const sorts = { start_time: "start_time", duration: "duration_ms", cost: "total_cost", span_count: "span_count" } as const;
+  const sorts = {
+    start_time: "start_time",
+    duration: "duration_ms",
+    cost: "total_cost",
+    span_count: "span_count",
+  } as const;
   for (const [sort, field] of Object.entries(sorts)) {
     for (const order of ["asc", "desc"] as const) {
       it(`sorts by ${sort} ${order} across pages`, async () => {
@@ -80,7 +132,9 @@ describe("GET /api/v1/traces", () => {
         expect(traces).toHaveLength(40);
         const key = (t: Summary) => [t[field] as number, t.trace_id] as const;
         const sorted = [...traces].sort((a, b) => key(a)[0] - key(b)[0] || (key(a)[1] < key(b)[1] ? -1 : 1));
-        expect(traces.map((t) => t.trace_id)).toEqual((order === "asc" ? sorted : sorted.reverse()).map((t) => t.trace_id));
+        expect(traces.map((t) => t.trace_id)).toEqual(
+          (order === "asc" ? sorted : sorted.reverse()).map((t) => t.trace_id),
+        );
       });
     }
   }
@@ -99,7 +153,7 @@ describe("GET /api/v1/traces", () => {
   ];
   for (const [query, keep] of expectations) {
     it(`filters by ${query}`, async () => {
-      const everything = await all("to=" + (T0 + 40 * 60_000));
+      const everything = await all(`to=${T0 + 40 * 60_000}`);
       const expected = everything.filter((t) => keep(Number(t.trace_id.slice(1)), t)).map((t) => t.trace_id);
       expect(expected.length).toBeGreaterThan(0);
       expect(expected.length).toBeLessThan(40);
@@ -118,7 +172,15 @@ describe("GET /api/v1/traces", () => {
   });
 
   it("answers bad parameters with 400 and the common error shape", async () => {
-    for (const query of ["limit=0", "limit=1000", "status=maybe", "sort=name", "from=yesterday", "min_cost=-1", "cursor=garbage!!"]) {
+    for (const query of [
+      "limit=0",
+      "limit=1000",
+      "status=maybe",
+      "sort=name",
+      "from=yesterday",
+      "min_cost=-1",
+      "cursor=garbage!!",
+    ]) {
       const { status, body } = await list(query);
       expect(status, query).toBe(400);
       expect(body).toMatchObject({ error: { code: "invalid_request", message: expect.any(String) } });

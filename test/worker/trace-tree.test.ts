@@ -4,16 +4,37 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TREE_INLINE_BODY_BYTES } from "../../src/db/queries/trace-events.ts";
 import { createProject, deliver, postEvents, read, waitFor } from "./fixtures.ts";
 
-type TreeEvent = { event_id: string; name: string; parent_event_id: string | null; depth: number; child_count: number; orphan: boolean; cycle: boolean; type: string; body: unknown; body_truncated: boolean; preview: string | null };
+type TreeEvent = {
+  event_id: string;
+  name: string;
+  parent_event_id: string | null;
+  depth: number;
+  child_count: number;
+  orphan: boolean;
+  cycle: boolean;
+  type: string;
+  body: unknown;
+  body_truncated: boolean;
+  preview: string | null;
+};
 type Tree = { trace: { trace_id: string; span_count: number }; events: TreeEvent[] };
 
 const T0 = 1_764_000_000_000;
 let project: Awaited<ReturnType<typeof createProject>>;
 /** Event ids are unique per project, so each is prefixed with its trace; `name` keeps the short id. */
-const ev = (trace_id: string, id: string, parent: string | null, at: number, extra: Record<string, unknown> = {}) =>
-  ({ trace_id, event_id: `${trace_id}:${id}`, parent_event_id: parent && `${trace_id}:${parent}`, type: "span", name: id, timestamp: T0 + at, duration_ms: 5, ...extra });
+const ev = (trace_id: string, id: string, parent: string | null, at: number, extra: Record<string, unknown> = {}) => ({
+  trace_id,
+  event_id: `${trace_id}:${id}`,
+  parent_event_id: parent && `${trace_id}:${parent}`,
+  type: "span",
+  name: id,
+  timestamp: T0 + at,
+  duration_ms: 5,
+  ...extra,
+});
 const tree = (id: string) => read<Tree>(`/api/v1/traces/${id}`, project.secretKey);
-const shape = (t: Tree) => t.events.map((e) => `${"  ".repeat(e.depth)}${e.name}${e.orphan ? " orphan" : ""}${e.cycle ? " cycle" : ""}`);
+const shape = (t: Tree) =>
+  t.events.map((e) => `${"  ".repeat(e.depth)}${e.name}${e.orphan ? " orphan" : ""}${e.cycle ? " cycle" : ""}`);
 
 beforeAll(async () => {
   project = await createProject("tree");
@@ -23,7 +44,10 @@ describe("GET /api/v1/traces/:trace_id", () => {
   it("returns events depth-first with depth, siblings by timestamp, orphans at the root level", async () => {
     await deliver(project.projectId, [
       ev("t1", "root", null, 0),
-      ev("t1", "b", "root", 20), ev("t1", "a", "root", 10), ev("t1", "a2", "a", 11), ev("t1", "a1", "a", 11),
+      ev("t1", "b", "root", 20),
+      ev("t1", "a", "root", 10),
+      ev("t1", "a2", "a", 11),
+      ev("t1", "a1", "a", 11),
       ev("t1", "lost", "never-arrived", 5),
     ]);
     const { status, body } = await tree("t1");
@@ -45,7 +69,11 @@ describe("GET /api/v1/traces/:trace_id", () => {
 
   it("breaks parent cycles at their earliest event and flags it", async () => {
     await deliver(project.projectId, [
-      ev("t3", "root", null, 0), ev("t3", "x", "y", 10), ev("t3", "y", "x", 20), ev("t3", "below", "y", 30), ev("t3", "self", "self", 40),
+      ev("t3", "root", null, 0),
+      ev("t3", "x", "y", 10),
+      ev("t3", "y", "x", 20),
+      ev("t3", "below", "y", 30),
+      ev("t3", "self", "self", 40),
     ]);
     expect(shape((await tree("t3")).body)).toEqual(["root", "x cycle", "  y", "    below", "self cycle"]);
   });
@@ -60,8 +88,15 @@ describe("GET /api/v1/traces/:trace_id", () => {
   });
 
   it("keeps a 10,000-span trace light: no bodies or previews inline, a flag, full bodies per event", async () => {
-    const wide = [ev("wide", "w-root", null, 0), ...Array.from({ length: 9_999 }, (_, i) =>
-      ev("wide", `w${i}`, "w-root", 1 + i, { type: "model_response", body: { input: "hi", output: `answer ${i} `.repeat(20) } }))];
+    const wide = [
+      ev("wide", "w-root", null, 0),
+      ...Array.from({ length: 9_999 }, (_, i) =>
+        ev("wide", `w${i}`, "w-root", 1 + i, {
+          type: "model_response",
+          body: { input: "hi", output: `answer ${i} `.repeat(20) },
+        }),
+      ),
+    ];
     await deliver(project.projectId, wide);
     const res = await tree("wide");
     expect(res.body.events).toHaveLength(10_000);
@@ -82,7 +117,12 @@ describe("GET /api/v1/traces/:trace_id", () => {
     expect(large).toMatchObject({ body: null, body_truncated: true, preview: "x".repeat(160) });
     const full = await read(`/api/v1/traces/t4/events/t4:large`, project.secretKey);
     expect(full.status).toBe(200);
-    expect(full.body.event).toMatchObject({ event_id: "t4:large", trace_id: "t4", parent_event_id: "t4:small", truncated: false });
+    expect(full.body.event).toMatchObject({
+      event_id: "t4:large",
+      trace_id: "t4",
+      parent_event_id: "t4:small",
+      truncated: false,
+    });
     expect((full.body.event.body as { output: string }).output).toHaveLength(TREE_INLINE_BODY_BYTES * 2);
   });
 
@@ -95,7 +135,10 @@ describe("GET /api/v1/traces/:trace_id", () => {
 
   it("is reachable through the real ingest path", async () => {
     expect((await postEvents([ev("t5", "via-http", null, 0)], { key: project.ingestKey })).status).toBe(202);
-    const { body } = await waitFor(() => tree("t5"), (r) => r.status === 200);
+    const { body } = await waitFor(
+      () => tree("t5"),
+      (r) => r.status === 200,
+    );
     expect(shape(body)).toEqual(["via-http"]);
   });
 

@@ -1,6 +1,7 @@
 // Worker tests run inside workerd with the real wrangler.toml bindings (local D1, local Queues) and migrations applied.
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+
 import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));

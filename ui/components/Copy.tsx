@@ -22,7 +22,7 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
 export function Copy({ value, label }: { value: string; label: string }) {
   return (
     <div class="copy">
-      <code aria-label={label}>{value}</code>
+      <input readOnly value={value} aria-label={label} onFocus={(e) => e.currentTarget.select()} />
       <CopyButton text={value} />
     </div>
   );

@@ -14,28 +14,47 @@ export function CostChart({ series, interval }: { series: SeriesRow[]; interval:
   const colour = (k: string) => PALETTE[top.includes(k) ? top.indexOf(k) : PALETTE.length - 1]!;
   const perBucket = buckets.map((b) => series.filter((s) => s.bucket === b));
   const max = Math.max(1e-9, ...perBucket.map((rows) => rows.reduce((n, r) => n + r.cost, 0)));
-  const W = 800, H = 180, gap = 2;
+  const W = 800,
+    H = 180,
+    gap = 2;
   const w = buckets.length ? W / buckets.length : W;
   if (!buckets.length) return <p class="muted">No model calls in this range.</p>;
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Cost per ${interval}, stacked by model`} preserveAspectRatio="none">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`Cost per ${interval}, stacked by model`}
+        preserveAspectRatio="none"
+      >
         {perBucket.map((rows, i) => {
           let y = H;
-          return rows.sort((a, b) => keys.indexOf(a.key ?? "(none)") - keys.indexOf(b.key ?? "(none)")).map((r) => {
-            const h = (r.cost / max) * (H - 4);
-            y -= h;
-            return (
-              <rect key={`${i}-${r.key}`} x={i * w + gap / 2} y={y} width={Math.max(1, w - gap)} height={h} fill={colour(r.key ?? "(none)")}>
-                <title>{`${new Date(buckets[i]!).toLocaleString()} · ${r.key}: ${cost(r.cost)}`}</title>
-              </rect>
-            );
-          });
+          return rows
+            .sort((a, b) => keys.indexOf(a.key ?? "(none)") - keys.indexOf(b.key ?? "(none)"))
+            .map((r) => {
+              const h = (r.cost / max) * (H - 4);
+              y -= h;
+              return (
+                <rect
+                  key={`${i}-${r.key}`}
+                  x={i * w + gap / 2}
+                  y={y}
+                  width={Math.max(1, w - gap)}
+                  height={h}
+                  fill={colour(r.key ?? "(none)")}
+                >
+                  <title>{`${new Date(buckets[i]!).toLocaleString()} · ${r.key}: ${cost(r.cost)}`}</title>
+                </rect>
+              );
+            });
         })}
       </svg>
       <figcaption class="legend">
         {[...top, ...(keys.length > top.length ? ["other"] : [])].map((k) => (
-          <span key={k}><i style={{ background: k === "other" ? PALETTE.at(-1) : colour(k) }} />{k}</span>
+          <span key={k}>
+            <i style={{ background: k === "other" ? PALETTE.at(-1) : colour(k) }} />
+            {k}
+          </span>
         ))}
       </figcaption>
     </figure>

@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { navigate, path } from "../state/router.ts";
 
 export function Link({ href, children, class: cls }: { href: string; children: ComponentChildren; class?: string }) {
-  const active = path.value === href || path.value.startsWith(href + "/");
+  const active = path.value === href || path.value.startsWith(`${href}/`);
   return (
     <a
       href={href}

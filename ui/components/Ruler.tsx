@@ -2,7 +2,15 @@
 import { useSignal } from "@preact/signals";
 import { duration } from "../lib/format.ts";
 
-export function Ruler({ range, origin, onZoom }: { range: [number, number]; origin: number; onZoom: (range: [number, number]) => void }) {
+export function Ruler({
+  range,
+  origin,
+  onZoom,
+}: {
+  range: [number, number];
+  origin: number;
+  onZoom: (range: [number, number]) => void;
+}) {
   const drag = useSignal<{ from: number; to: number; left: number; width: number } | null>(null);
   const [a, b] = range;
   const at = (e: MouseEvent) => {
@@ -13,6 +21,7 @@ export function Ruler({ range, origin, onZoom }: { range: [number, number]; orig
   return (
     <div class="ruler" aria-hidden="true">
       <div class="ruler-label">drag on the axis to zoom</div>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: pointer-only zoom; keyboard users have the +/− and zoom-to-span buttons */}
       <div
         class="ruler-lane"
         data-testid="ruler"
@@ -23,7 +32,12 @@ export function Ruler({ range, origin, onZoom }: { range: [number, number]; orig
         onMouseMove={(e) => {
           if (!drag.value) return;
           const { x } = at(e);
-          drag.value = { ...drag.value, to: x, left: Math.min(drag.value.from, x), width: Math.abs(x - drag.value.from) };
+          drag.value = {
+            ...drag.value,
+            to: x,
+            left: Math.min(drag.value.from, x),
+            width: Math.abs(x - drag.value.from),
+          };
         }}
         onMouseUp={() => {
           const sel = drag.value;
@@ -34,7 +48,9 @@ export function Ruler({ range, origin, onZoom }: { range: [number, number]; orig
         onMouseLeave={() => (drag.value = null)}
       >
         {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-          <span key={f} class="tick" style={{ left: `${f * 100}%` }}>{duration(a + (b - a) * f - origin)}</span>
+          <span key={f} class="tick" style={{ left: `${f * 100}%` }}>
+            {duration(a + (b - a) * f - origin)}
+          </span>
         ))}
         {d && <span class="selection" style={{ left: `${d.left * 100}%`, width: `${d.width * 100}%` }} />}
       </div>

@@ -8,16 +8,28 @@ import { Link } from "./Link.tsx";
 const SECTIONS = ["traces", "sessions", "users", "costs", "settings"] as const;
 export type Section = (typeof SECTIONS)[number] | "compare";
 
-export function Shell({ project, section, children }: { project: string; section: Section; children: ComponentChildren }) {
+export function Shell({
+  project,
+  section,
+  children,
+}: {
+  project: string;
+  section: Section;
+  children: ComponentChildren;
+}) {
   return (
     <div class="shell">
       <header class="top">
-        <a class="brand" href="/" aria-label="WatchLLM home">◉ WatchLLM</a>
+        <a class="brand" href="/" aria-label="WatchLLM home">
+          ◉ WatchLLM
+        </a>
         <label class="switcher">
           <span class="sr-only">Project</span>
           <select value={project} onChange={(e) => navigate(`/p/${(e.target as HTMLSelectElement).value}/${section}`)}>
             {allProjects.value.map((p) => (
-              <option value={p.id} key={p.id}>{p.org.name} / {p.name}</option>
+              <option value={p.id} key={p.id}>
+                {p.org.name} / {p.name}
+              </option>
             ))}
           </select>
         </label>
@@ -35,7 +47,9 @@ export function Shell({ project, section, children }: { project: string; section
       </header>
       <nav class="tabs" aria-label="Sections">
         {SECTIONS.map((s) => (
-          <Link key={s} href={`/p/${project}/${s}`}>{s[0]!.toUpperCase() + s.slice(1)}</Link>
+          <Link key={s} href={`/p/${project}/${s}`}>
+            {s[0]!.toUpperCase() + s.slice(1)}
+          </Link>
         ))}
       </nav>
       <main class="page">{children}</main>

@@ -3,7 +3,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { duration } from "../lib/format.ts";
-import { TYPE_STYLE, type TreeEvent } from "../lib/types.ts";
+import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 
 export const ROW_HEIGHT = 28;
 const OVERSCAN = 12;
@@ -46,30 +46,72 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
   const pct = (ms: number) => `${Math.min(100, Math.max(0, ((ms - from) / span) * 100))}%`;
 
   return (
-    <div class="tree-scroll" ref={box} onScroll={(e) => (scrollTop.value = (e.target as HTMLElement).scrollTop)} data-testid="tree">
+    <div
+      class="tree-scroll"
+      ref={box}
+      onScroll={(e) => (scrollTop.value = (e.target as HTMLElement).scrollTop)}
+      data-testid="tree"
+    >
       <div style={{ height: `${rows.length * ROW_HEIGHT}px`, position: "relative" }}>
         {rows.slice(first, last).map((e, i) => {
           const end = e.timestamp + (e.duration_ms ?? 0);
           const visible = end >= from && e.timestamp <= to;
           return (
-            <div key={e.event_id} role="treeitem" aria-level={e.depth + 1} aria-selected={e.event_id === cursor}
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles the keyboard (↑ ↓ ← → Enter) for its rows
+            <div
+              key={e.event_id}
+              role="treeitem"
+              tabIndex={-1}
+              aria-level={e.depth + 1}
+              aria-selected={e.event_id === cursor}
               aria-expanded={e.child_count ? !collapsed.has(e.event_id) : undefined}
               class={`row t-${e.type}${e.status === "error" ? " failed" : ""}${e.event_id === cursor ? " cursor" : ""}`}
-              style={{ top: `${(first + i) * ROW_HEIGHT}px` }} data-event={e.event_id} data-type={e.type} data-depth={e.depth}
-              onClick={() => onPick(e.event_id)}>
+              style={{ top: `${(first + i) * ROW_HEIGHT}px` }}
+              data-event={e.event_id}
+              data-type={e.type}
+              data-depth={e.depth}
+              onClick={() => onPick(e.event_id)}
+            >
               <div class="label" style={{ paddingLeft: `${Math.min(e.depth, 40) * 14 + 4}px` }}>
                 {e.child_count ? (
-                  <button type="button" class="twist" tabIndex={-1} aria-label={collapsed.has(e.event_id) ? "Expand" : "Collapse"}
-                    onClick={(ev) => (ev.stopPropagation(), onToggle(e.event_id))}>{collapsed.has(e.event_id) ? "▸" : "▾"}</button>
-                ) : <span class="twist" />}
-                <span class="glyph" title={TYPE_STYLE[e.type].label}>{TYPE_STYLE[e.type].glyph}</span>
+                  <button
+                    type="button"
+                    class="twist"
+                    tabIndex={-1}
+                    aria-label={collapsed.has(e.event_id) ? "Expand" : "Collapse"}
+                    onClick={(ev) => {
+                      ev.stopPropagation();
+                      onToggle(e.event_id);
+                    }}
+                  >
+                    {collapsed.has(e.event_id) ? "▸" : "▾"}
+                  </button>
+                ) : (
+                  <span class="twist" />
+                )}
+                <span class="glyph" title={TYPE_STYLE[e.type].label}>
+                  {TYPE_STYLE[e.type].glyph}
+                </span>
                 <span class="name">{e.name}</span>
                 {e.model && <span class="badge">{e.model}</span>}
-                {e.orphan && <span class="badge warn" title="Its parent never arrived">orphan</span>}
-                {e.cycle && <span class="badge warn" title="Its parents formed a cycle; cut here">cycle</span>}
+                {e.orphan && (
+                  <span class="badge warn" title="Its parent never arrived">
+                    orphan
+                  </span>
+                )}
+                {e.cycle && (
+                  <span class="badge warn" title="Its parents formed a cycle; cut here">
+                    cycle
+                  </span>
+                )}
               </div>
               <div class="lane" aria-hidden="true">
-                {visible && <span class="bar" style={{ left: pct(e.timestamp), width: `max(2px, calc(${pct(end)} - ${pct(e.timestamp)}))` }} />}
+                {visible && (
+                  <span
+                    class="bar"
+                    style={{ left: pct(e.timestamp), width: `max(2px, calc(${pct(end)} - ${pct(e.timestamp)}))` }}
+                  />
+                )}
                 <span class="ms">{duration(e.duration_ms)}</span>
               </div>
             </div>

@@ -16,12 +16,21 @@ export function cost(usd: number | null | undefined): string {
   return `$${usd.toFixed(usd < 10 ? 3 : 2)}`;
 }
 
-export const tokens = (n: number | null | undefined) => (n === null || n === undefined ? "—" : n < 10_000 ? String(n) : `${(n / 1000).toFixed(1)}k`);
+export const tokens = (n: number | null | undefined) =>
+  n === null || n === undefined ? "—" : n < 10_000 ? String(n) : `${(n / 1000).toFixed(1)}k`;
 
-export const time = (ms: number) => new Date(ms).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+export const time = (ms: number) =>
+  new Date(ms).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
 
 /** A signed delta with a sign and the unit's format. */
-export const delta = (n: number, fmt: (n: number) => string) => (n === 0 ? "±0" : `${n > 0 ? "+" : "−"}${fmt(Math.abs(n))}`);
+export const delta = (n: number, fmt: (n: number) => string) =>
+  n === 0 ? "±0" : `${n > 0 ? "+" : "−"}${fmt(Math.abs(n))}`;
 
 /** ISO date (yyyy-mm-dd) for <input type=date>, and back to epoch ms. */
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

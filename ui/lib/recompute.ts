@@ -5,7 +5,10 @@ export async function recomputeCosts(project: string, from: number, to: number, 
   let cursor: string | null = null;
   let updated = 0;
   do {
-    const step: { updated: number; next_cursor: string | null } = await api("/api/v1/prices/recompute", { project, json: { from, to, ...(cursor && { cursor }) } });
+    const step: { updated: number; next_cursor: string | null } = await api("/api/v1/prices/recompute", {
+      project,
+      json: { from, to, ...(cursor && { cursor }) },
+    });
     updated += step.updated;
     cursor = step.next_cursor;
     onProgress(updated);

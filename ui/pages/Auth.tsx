@@ -1,6 +1,6 @@
 // Sign-up and login (one form, two modes). After sign-up the new project's keys are remembered for onboarding.
 import { useSignal } from "@preact/signals";
-import { api, ApiError } from "../api.ts";
+import { ApiError, api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { navigate } from "../state/router.ts";
@@ -40,17 +40,39 @@ export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteTo
       <form class="card" onSubmit={submit}>
         <h2>{mode === "signup" ? "Create your account" : "Log in"}</h2>
         {mode === "signup" && (
-          <label>Name<input name="name" autoComplete="name" required /></label>
+          <label>
+            Name
+            <input name="name" autoComplete="name" required />
+          </label>
         )}
-        <label>Email<input name="email" type="email" autoComplete="email" required /></label>
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="email" required />
+        </label>
         <label>
           Password
-          <input name="password" type="password" minLength={mode === "signup" ? 8 : 1} required autoComplete={mode === "signup" ? "new-password" : "current-password"} />
+          <input
+            name="password"
+            type="password"
+            minLength={mode === "signup" ? 8 : 1}
+            required
+            autoComplete={mode === "signup" ? "new-password" : "current-password"}
+          />
         </label>
         <ErrorNote error={error.value} />
-        <button type="submit" class="primary" disabled={busy.value}>{mode === "signup" ? "Sign up" : "Log in"}</button>
+        <button type="submit" class="primary" disabled={busy.value}>
+          {mode === "signup" ? "Sign up" : "Log in"}
+        </button>
         <p class="muted">
-          {mode === "signup" ? <>Have an account? <Link href="/login">Log in</Link></> : <>New here? <Link href="/signup">Create an account</Link></>}
+          {mode === "signup" ? (
+            <>
+              Have an account? <Link href="/login">Log in</Link>
+            </>
+          ) : (
+            <>
+              New here? <Link href="/signup">Create an account</Link>
+            </>
+          )}
         </p>
       </form>
     </main>

@@ -1,7 +1,7 @@
 // /invite/:token: shows what the invite offers; signed-in users accept it, others sign up with it.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api, ApiError } from "../api.ts";
+import { ApiError, api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { navigate } from "../state/router.ts";
 import { loadMe, me } from "../state/session.ts";
@@ -17,10 +17,27 @@ export function InvitePage({ token }: { token: string }) {
       .then((r) => (invite.value = r.invite))
       .catch((err) => (error.value = err instanceof ApiError ? err.message : String(err)));
   }, [token]);
-  if (error.value) return <main class="auth"><div class="card"><ErrorNote error={error.value} /></div></main>;
+  if (error.value)
+    return (
+      <main class="auth">
+        <div class="card">
+          <ErrorNote error={error.value} />
+        </div>
+      </main>
+    );
   if (!invite.value) return <main class="auth" aria-busy="true" />;
-  const offer = <p class="notice">You're invited to <strong>{invite.value.org_name}</strong> as <strong>{invite.value.role}</strong>.</p>;
-  if (!me.value) return <>{offer}<Auth mode="signup" inviteToken={token} /></>;
+  const offer = (
+    <p class="notice">
+      You're invited to <strong>{invite.value.org_name}</strong> as <strong>{invite.value.role}</strong>.
+    </p>
+  );
+  if (!me.value)
+    return (
+      <>
+        {offer}
+        <Auth mode="signup" inviteToken={token} />
+      </>
+    );
   return (
     <main class="auth">
       <div class="card">

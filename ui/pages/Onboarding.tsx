@@ -18,7 +18,9 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
       else setTimeout(poll, 2000);
     };
     void poll();
-    return () => void (live = false);
+    return () => {
+      live = false;
+    };
   }, [project]);
   const key = freshKeys.value[project]?.ingest;
   const shown = key ?? "<your ingest key>";
@@ -30,23 +32,39 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
       <h1>Send your first event</h1>
       <div class={`status ${received.value ? "ok" : "waiting"}`} role="status" data-testid="first-event">
         {received.value ? "✓ First event received" : "Waiting for the first event…"}
-        {received.value && <button type="button" class="primary" onClick={onFirstEvent}>Open traces</button>}
+        {received.value && (
+          <button type="button" class="primary" onClick={onFirstEvent}>
+            Open traces
+          </button>
+        )}
       </div>
       <h2>1. Your ingest key</h2>
       {key ? (
         <Copy value={key} label="Ingest key" />
       ) : (
         <p>
-          Keys are shown once. <button type="button" onClick={async () => {
-            const res = await api<{ key: { key: string } }>(`/api/projects/${project}/keys`, { json: { kind: "ingest", name: "Onboarding" } });
-            rememberKey(project, "ingest", res.key.key);
-          }}>Create an ingest key</button>
+          Keys are shown once.{" "}
+          <button
+            type="button"
+            onClick={async () => {
+              const res = await api<{ key: { key: string } }>(`/api/projects/${project}/keys`, {
+                json: { kind: "ingest", name: "Onboarding" },
+              });
+              rememberKey(project, "ingest", res.key.key);
+            }}
+          >
+            Create an ingest key
+          </button>
         </p>
       )}
       <h2>2. With the SDK</h2>
-      <pre><code>{sdk}</code></pre>
+      <pre>
+        <code>{sdk}</code>
+      </pre>
       <h2>3. Or with curl</h2>
-      <pre><code>{curl}</code></pre>
+      <pre>
+        <code>{curl}</code>
+      </pre>
     </section>
   );
 }

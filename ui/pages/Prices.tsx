@@ -8,38 +8,93 @@ import { isoDay } from "../lib/format.ts";
 import { recomputeCosts } from "../lib/recompute.ts";
 
 type Rate = number | { base: number; tiers: Array<{ start: number; price: number }> };
-type Price = { id: string; model: string; provider: string | null; match: Record<string, unknown>; effective_from: number;
-  rates: { input_mtok?: Rate; output_mtok?: Rate; cache_read_mtok?: Rate; cache_write_mtok?: Rate } };
+type Price = {
+  id: string;
+  model: string;
+  provider: string | null;
+  match: Record<string, unknown>;
+  effective_from: number;
+  rates: { input_mtok?: Rate; output_mtok?: Rate; cache_read_mtok?: Rate; cache_write_mtok?: Rate };
+};
 
-const RATES = [["input_mtok", "Input"], ["output_mtok", "Output"], ["cache_read_mtok", "Cache read"], ["cache_write_mtok", "Cache write"]] as const;
+const RATES = [
+  ["input_mtok", "Input"],
+  ["output_mtok", "Output"],
+  ["cache_read_mtok", "Cache read"],
+  ["cache_write_mtok", "Cache write"],
+] as const;
 const show = (r: Rate | undefined) => (r === undefined ? "—" : typeof r === "number" ? `$${r}` : `$${r.base}+tiers`);
-const rule = (m: Record<string, unknown>) => Object.entries(m).map(([k, v]) => `${k.replace("_", " ")} ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ");
+const rule = (m: Record<string, unknown>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k.replace("_", " ")} ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(", ");
 
 export function Prices({ project, canEdit }: { project: string; canEdit: boolean }) {
   const prices = useSignal<Price[] | null>(null);
   const error = useSignal<string | null>(null);
   const status = useSignal("");
-  const load = () => api<{ overrides: Price[] }>("/api/v1/prices", { project }).then((r) => (prices.value = r.overrides)).catch((e: Error) => (error.value = e.message));
+  const load = () =>
+    api<{ overrides: Price[] }>("/api/v1/prices", { project })
+      .then((r) => (prices.value = r.overrides))
+      .catch((e: Error) => (error.value = e.message));
   useEffect(() => void load(), [project]);
   const recompute = async () => {
-    const updated = await recomputeCosts(project, Date.now() - 30 * 86_400_000, Date.now() + 3_600_000, (n) => (status.value = `Re-pricing… ${n} call(s) updated`));
+    const updated = await recomputeCosts(
+      project,
+      Date.now() - 30 * 86_400_000,
+      Date.now() + 3_600_000,
+      (n) => (status.value = `Re-pricing… ${n} call(s) updated`),
+    );
     status.value = `Done: ${updated} call(s) of the last 30 days re-priced.`;
   };
   return (
     <section data-testid="prices">
       <h2>Model prices</h2>
-      <p class="muted">Costs come from the built-in price table (1,293 models); prices here override it for this project, from their effective date, for calls that arrive from now on. Re-price past calls after a change.</p>
+      <p class="muted">
+        Costs come from the built-in price table (1,293 models); prices here override it for this project, from their
+        effective date, for calls that arrive from now on. Re-price past calls after a change.
+      </p>
       <ErrorNote error={error.value} />
       {prices.value && prices.value.length > 0 && (
         <div class="table-wrap">
           <table>
-            <thead><tr><th>Model</th><th>Matches</th><th>From</th>{RATES.map(([, label]) => <th key={label}>{label} / M</th>)}<th /></tr></thead>
+            <thead>
+              <tr>
+                <th>Model</th>
+                <th>Matches</th>
+                <th>From</th>
+                {RATES.map(([, label]) => (
+                  <th key={label}>{label} / M</th>
+                ))}
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {prices.value.map((p) => (
                 <tr key={p.id}>
-                  <td>{p.model}{p.provider && <span class="muted"> ({p.provider})</span>}</td><td>{rule(p.match)}</td><td>{p.effective_from ? isoDay(p.effective_from) : "always"}</td>
-                  {RATES.map(([key]) => <td key={key}>{show(p.rates[key])}</td>)}
-                  <td>{canEdit && <button type="button" class="danger" onClick={async () => { await api(`/api/v1/prices/${p.id}`, { project, method: "DELETE" }); await load(); }}>Delete</button>}</td>
+                  <td>
+                    {p.model}
+                    {p.provider && <span class="muted"> ({p.provider})</span>}
+                  </td>
+                  <td>{rule(p.match)}</td>
+                  <td>{p.effective_from ? isoDay(p.effective_from) : "always"}</td>
+                  {RATES.map(([key]) => (
+                    <td key={key}>{show(p.rates[key])}</td>
+                  ))}
+                  <td>
+                    {canEdit && (
+                      <button
+                        type="button"
+                        class="danger"
+                        onClick={async () => {
+                          await api(`/api/v1/prices/${p.id}`, { project, method: "DELETE" });
+                          await load();
+                        }}
+                      >
+                        Delete
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -47,35 +102,86 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
         </div>
       )}
       {canEdit && (
-        <form class="inline" onSubmit={async (e) => {
-          e.preventDefault();
-          const form = e.target as HTMLFormElement;
-          const data = new FormData(form);
-          const text = (k: string) => String(data.get(k) ?? "").trim();
-          const rates = Object.fromEntries(RATES.filter(([k]) => text(k) !== "").map(([k]) => [k, Number(text(k))]));
-          try {
-            await api("/api/v1/prices", { project, json: {
-              model: text("model"), provider: text("provider") || null, match: { [text("kind")]: text("pattern") || text("model") },
-              ...(text("from") && { effective_from: text("from") }), rates,
-            } });
-            form.reset();
-            error.value = null;
-            status.value = "Saved.";
-            await load();
-          } catch (err) {
-            error.value = (err as Error).message;
-          }
-        }}>
-          <label>Model<input name="model" required placeholder="ft:gpt-4o-mini:acme" /></label>
-          <label>Provider<input name="provider" placeholder="any" /></label>
-          <label>Match<select name="kind"><option value="equals">exactly</option><option value="starts_with">starts with</option><option value="contains">contains</option><option value="regex">regex</option></select></label>
-          <label>Pattern<input name="pattern" placeholder="the model name" /></label>
-          <label>From<input name="from" type="date" /></label>
-          {RATES.map(([key, label]) => <label key={key}>{label} $/M<input name={key} type="number" min="0" step="any" required={key === "input_mtok" || key === "output_mtok"} /></label>)}
-          <button type="submit" class="primary">Add price</button>
+        <form
+          class="inline"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const form = e.target as HTMLFormElement;
+            const data = new FormData(form);
+            const text = (k: string) => String(data.get(k) ?? "").trim();
+            const rates = Object.fromEntries(RATES.filter(([k]) => text(k) !== "").map(([k]) => [k, Number(text(k))]));
+            try {
+              await api("/api/v1/prices", {
+                project,
+                json: {
+                  model: text("model"),
+                  provider: text("provider") || null,
+                  match: { [text("kind")]: text("pattern") || text("model") },
+                  ...(text("from") && { effective_from: text("from") }),
+                  rates,
+                },
+              });
+              form.reset();
+              error.value = null;
+              status.value = "Saved.";
+              await load();
+            } catch (err) {
+              error.value = (err as Error).message;
+            }
+          }}
+        >
+          <label>
+            Model
+            <input name="model" required placeholder="ft:gpt-4o-mini:acme" />
+          </label>
+          <label>
+            Provider
+            <input name="provider" placeholder="any" />
+          </label>
+          <label>
+            Match
+            <select name="kind">
+              <option value="equals">exactly</option>
+              <option value="starts_with">starts with</option>
+              <option value="contains">contains</option>
+              <option value="regex">regex</option>
+            </select>
+          </label>
+          <label>
+            Pattern
+            <input name="pattern" placeholder="the model name" />
+          </label>
+          <label>
+            From
+            <input name="from" type="date" />
+          </label>
+          {RATES.map(([key, label]) => (
+            <label key={key}>
+              {label} $/M
+              <input
+                name={key}
+                type="number"
+                min="0"
+                step="any"
+                required={key === "input_mtok" || key === "output_mtok"}
+              />
+            </label>
+          ))}
+          <button type="submit" class="primary">
+            Add price
+          </button>
         </form>
       )}
-      {canEdit && <p><button type="button" onClick={() => void recompute()}>Re-price the last 30 days</button> <span class="muted" role="status">{status.value}</span></p>}
+      {canEdit && (
+        <p>
+          <button type="button" onClick={() => void recompute()}>
+            Re-price the last 30 days
+          </button>{" "}
+          <span class="muted" role="status">
+            {status.value}
+          </span>
+        </p>
+      )}
     </section>
   );
 }

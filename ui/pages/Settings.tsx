@@ -16,25 +16,40 @@ export function Settings({ project, org }: { project: string; org: Org }) {
       <section>
         <h2>Projects and orgs</h2>
         {manager && (
-          <form class="inline" onSubmit={async (e) => {
-            e.preventDefault();
-            const name = new FormData(e.target as HTMLFormElement).get("name");
-            const res = await api<{ project: { id: string }; keys: { ingest: string; secret: string } }>(`/api/orgs/${org.id}/projects`, { json: { name } });
-            rememberKey(res.project.id, "ingest", res.keys.ingest);
-            rememberKey(res.project.id, "secret", res.keys.secret);
-            await loadMe();
-            navigate(`/p/${res.project.id}/traces`);
-          }}>
-            <label>New project in {org.name}<input name="name" required placeholder="e.g. support-bot" /></label>
+          <form
+            class="inline"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              const name = new FormData(e.target as HTMLFormElement).get("name");
+              const res = await api<{ project: { id: string }; keys: { ingest: string; secret: string } }>(
+                `/api/orgs/${org.id}/projects`,
+                { json: { name } },
+              );
+              rememberKey(res.project.id, "ingest", res.keys.ingest);
+              rememberKey(res.project.id, "secret", res.keys.secret);
+              await loadMe();
+              navigate(`/p/${res.project.id}/traces`);
+            }}
+          >
+            <label>
+              New project in {org.name}
+              <input name="name" required placeholder="e.g. support-bot" />
+            </label>
             <button type="submit">Create project</button>
           </form>
         )}
-        <form class="inline" onSubmit={async (e) => {
-          e.preventDefault();
-          await api("/api/orgs", { json: { name: new FormData(e.target as HTMLFormElement).get("name") } });
-          await loadMe();
-        }}>
-          <label>New org<input name="name" required placeholder="e.g. Acme Inc." /></label>
+        <form
+          class="inline"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            await api("/api/orgs", { json: { name: new FormData(e.target as HTMLFormElement).get("name") } });
+            await loadMe();
+          }}
+        >
+          <label>
+            New org
+            <input name="name" required placeholder="e.g. Acme Inc." />
+          </label>
           <button type="submit">Create org</button>
         </form>
       </section>

@@ -3,15 +3,14 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import { Link } from "../components/Link.tsx";
 import { Inspector } from "../components/Inspector.tsx";
+import { Link } from "../components/Link.tsx";
 import { Ruler } from "../components/Ruler.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
 import type { TreeEvent } from "../lib/types.ts";
 import { query, setQuery } from "../state/router.ts";
 import { type Detail, traceDetail } from "../state/trace-fetch.ts";
-
 
 /** The rows not hidden under a collapsed ancestor (the list is depth-first, so one pass does it). */
 function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
@@ -44,9 +43,17 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
       .catch((err: Error) => (error.value = err.message));
   }, [project, traceId]);
 
-  const rows = useMemo(() => (detail.value ? visibleRows(detail.value.events, collapsed.value) : []), [detail.value, collapsed.value]);
+  const rows = useMemo(
+    () => (detail.value ? visibleRows(detail.value.events, collapsed.value) : []),
+    [detail.value, collapsed.value],
+  );
   if (error.value) return <ErrorNote error={error.value} />;
-  if (!detail.value) return <p class="muted" aria-busy="true">Loading trace…</p>;
+  if (!detail.value)
+    return (
+      <p class="muted" aria-busy="true">
+        Loading trace…
+      </p>
+    );
   const { trace, events } = detail.value;
   const full: [number, number] = [trace.start_time, Math.max(trace.end_time, trace.start_time + 1)];
   const range = zoom.value ?? full;
@@ -65,7 +72,12 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
   const onKey = (e: KeyboardEvent) => {
     const index = rows.findIndex((r) => r.event_id === cursor.value);
     const row = rows[index];
-    const move = (i: number) => rows[i] && ((cursor.value = rows[i]!.event_id), open && setQuery({ event: rows[i]!.event_id }));
+    const move = (i: number) => {
+      const row = rows[i];
+      if (!row) return;
+      cursor.value = row.event_id;
+      if (open) setQuery({ event: row.event_id });
+    };
     if (e.key === "ArrowDown") move(Math.min(rows.length - 1, index + 1));
     else if (e.key === "ArrowUp") move(Math.max(0, index - 1));
     else if (e.key === "ArrowRight" && row?.child_count) toggle(row.event_id, false);
@@ -81,46 +93,115 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
     const [a, b] = range;
     const mid = (a + b) / 2;
     const half = Math.max(0.5, ((b - a) * factor) / 2);
-    zoom.value = factor >= 1 && half * 2 >= full[1] - full[0] ? null : [Math.max(full[0], mid - half), Math.min(full[1], mid + half)];
+    zoom.value =
+      factor >= 1 && half * 2 >= full[1] - full[0]
+        ? null
+        : [Math.max(full[0], mid - half), Math.min(full[1], mid + half)];
   };
-  const exportHref = (format: string) => `/api/v1/traces/${encodeURIComponent(traceId)}/export?format=${format}&project_id=${encodeURIComponent(project)}`;
+  const exportHref = (format: string) =>
+    `/api/v1/traces/${encodeURIComponent(traceId)}/export?format=${format}&project_id=${encodeURIComponent(project)}`;
 
   return (
     <section class="trace-page">
-      <p class="crumbs"><Link href={`/p/${project}/traces`}>← Traces</Link></p>
+      <p class="crumbs">
+        <Link href={`/p/${project}/traces`}>← Traces</Link>
+      </p>
       <header class="trace-head">
-        <h1><span class={`dot ${trace.status}`} aria-label={trace.status} />{trace.name}</h1>
+        <h1>
+          <span class={`dot ${trace.status}`} role="img" aria-label={trace.status} />
+          {trace.name}
+        </h1>
         <div class="actions">
-          <a class="button" href={exportHref("json")} download>Export JSON</a>
-          <a class="button" href={exportHref("har")} download>Export HAR</a>
+          <a class="button" href={exportHref("json")} download>
+            Export JSON
+          </a>
+          <a class="button" href={exportHref("har")} download>
+            Export HAR
+          </a>
         </div>
       </header>
       <dl class="totals" data-testid="totals">
-        <div><dt>Duration</dt><dd>{duration(trace.duration_ms)}</dd></div>
-        <div><dt>Spans</dt><dd>{trace.span_count}</dd></div>
-        <div><dt>Tokens</dt><dd>{tokens(trace.total_tokens)}</dd></div>
-        <div><dt>Cost</dt><dd>{cost(trace.total_cost)}</dd></div>
-        <div><dt>Errors</dt><dd class={trace.error_count ? "error" : ""}>{trace.error_count}</dd></div>
-        <div><dt>Started</dt><dd>{time(trace.start_time)}</dd></div>
-        {trace.user_id && <div><dt>User</dt><dd><Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link></dd></div>}
-        {trace.session_id && <div><dt>Session</dt><dd><Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link></dd></div>}
+        <div>
+          <dt>Duration</dt>
+          <dd>{duration(trace.duration_ms)}</dd>
+        </div>
+        <div>
+          <dt>Spans</dt>
+          <dd>{trace.span_count}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd>{tokens(trace.total_tokens)}</dd>
+        </div>
+        <div>
+          <dt>Cost</dt>
+          <dd>{cost(trace.total_cost)}</dd>
+        </div>
+        <div>
+          <dt>Errors</dt>
+          <dd class={trace.error_count ? "error" : ""}>{trace.error_count}</dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd>{time(trace.start_time)}</dd>
+        </div>
+        {trace.user_id && (
+          <div>
+            <dt>User</dt>
+            <dd>
+              <Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link>
+            </dd>
+          </div>
+        )}
+        {trace.session_id && (
+          <div>
+            <dt>Session</dt>
+            <dd>
+              <Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link>
+            </dd>
+          </div>
+        )}
       </dl>
       <div class="zoombar">
-        <span class="muted">Timeline {duration(range[0] - full[0])} – {duration(range[1] - full[0])}</span>
-        <button type="button" onClick={() => zoomBy(0.5)} aria-label="Zoom in">+</button>
-        <button type="button" onClick={() => zoomBy(2)} aria-label="Zoom out">−</button>
-        {cursor.value && (() => {
-          const e = events.find((x) => x.event_id === cursor.value);
-          return e && e.duration_ms ? <button type="button" onClick={() => (zoom.value = [e.timestamp, e.timestamp + e.duration_ms!])}>Zoom to span</button> : null;
-        })()}
-        {zoom.value && <button type="button" class="link" onClick={() => (zoom.value = null)}>Reset</button>}
+        <span class="muted">
+          Timeline {duration(range[0] - full[0])} – {duration(range[1] - full[0])}
+        </span>
+        <button type="button" onClick={() => zoomBy(0.5)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoomBy(2)} aria-label="Zoom out">
+          −
+        </button>
+        {cursor.value &&
+          (() => {
+            const e = events.find((x) => x.event_id === cursor.value);
+            return e?.duration_ms ? (
+              <button type="button" onClick={() => (zoom.value = [e.timestamp, e.timestamp + e.duration_ms!])}>
+                Zoom to span
+              </button>
+            ) : null;
+          })()}
+        {zoom.value && (
+          <button type="button" class="link" onClick={() => (zoom.value = null)}>
+            Reset
+          </button>
+        )}
       </div>
       <div class={`trace-body${selected ? " with-inspector" : ""}`}>
         <div class="tree" role="tree" tabIndex={0} aria-label="Span tree" onKeyDown={onKey}>
           <Ruler range={range} origin={full[0]} onZoom={(r) => (zoom.value = r)} />
-          <TraceTree rows={rows} collapsed={collapsed.value} cursor={cursor.value} range={range} onToggle={(id) => toggle(id)} onPick={pick} />
+          <TraceTree
+            rows={rows}
+            collapsed={collapsed.value}
+            cursor={cursor.value}
+            range={range}
+            onToggle={(id) => toggle(id)}
+            onPick={pick}
+          />
         </div>
-        {selected && <Inspector project={project} traceId={traceId} event={selected} onClose={() => setQuery({ event: null })} />}
+        {selected && (
+          <Inspector project={project} traceId={traceId} event={selected} onClose={() => setQuery({ event: null })} />
+        )}
       </div>
     </section>
   );

@@ -3,15 +3,35 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { Link } from "../components/Link.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
 import type { TraceSummary } from "../lib/types.ts";
 import { useSlashFocus } from "../lib/use-slash.ts";
 import { navigate, query, setQuery } from "../state/router.ts";
 
 type Page = { traces: TraceSummary[]; next_cursor: string | null };
-const FILTERS = ["q", "status", "name", "model", "tag", "user_id", "session_id", "from", "to", "min_duration_ms", "min_cost", "sort", "order"] as const;
+const FILTERS = [
+  "q",
+  "status",
+  "name",
+  "model",
+  "tag",
+  "user_id",
+  "session_id",
+  "from",
+  "to",
+  "min_duration_ms",
+  "min_cost",
+  "sort",
+  "order",
+] as const;
 const MORE = ["model", "user_id", "session_id", "tag", "name", "from", "to", "min_duration_ms", "min_cost"];
-const SORTS: Array<[string, string]> = [["start_time", "Start"], ["duration", "Duration"], ["span_count", "Spans"], ["cost", "Cost"]];
+const SORTS: Array<[string, string]> = [
+  ["start_time", "Start"],
+  ["duration", "Duration"],
+  ["span_count", "Spans"],
+  ["cost", "Cost"],
+];
 
 /** The API query for the URL's filters (dates become day bounds). */
 function apiQuery(params: URLSearchParams, cursor?: string | null) {
@@ -19,7 +39,8 @@ function apiQuery(params: URLSearchParams, cursor?: string | null) {
   for (const key of FILTERS) {
     const value = params.get(key);
     if (!value) continue;
-    if (key === "to" && /^\d{4}-\d{2}-\d{2}$/.test(value)) out.set(key, String(Date.parse(`${value}T00:00:00Z`) + 86_400_000));
+    if (key === "to" && /^\d{4}-\d{2}-\d{2}$/.test(value))
+      out.set(key, String(Date.parse(`${value}T00:00:00Z`) + 86_400_000));
     else out.set(key, value);
   }
   if (cursor) out.set("cursor", cursor);
@@ -42,7 +63,8 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
   const load = async (cursor?: string | null) => {
     try {
       const next = await api<Page>(`/api/v1/traces?${apiQuery(params, cursor)}`, { project });
-      page.value = cursor && page.value ? { traces: [...page.value.traces, ...next.traces], next_cursor: next.next_cursor } : next;
+      page.value =
+        cursor && page.value ? { traces: [...page.value.traces, ...next.traces], next_cursor: next.next_cursor } : next;
       error.value = null;
     } catch (err) {
       error.value = (err as Error).message;
@@ -57,23 +79,42 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
 
   const sort = params.get("sort") ?? "start_time";
   const order = params.get("order") ?? "desc";
-  const field = (name: (typeof FILTERS)[number], label: string, type: "text" | "search" | "date" | "number" = "text", extra: Record<string, string> = {}) => (
+  const field = (
+    name: (typeof FILTERS)[number],
+    label: string,
+    type: "text" | "search" | "date" | "number" = "text",
+    extra: Record<string, string> = {},
+  ) => (
     <label>
       {label}
-      <input id={name} name={name} type={type as "text"} value={params.get(name) ?? ""} {...extra}
-        onChange={(e) => setQuery({ [name]: (e.target as HTMLInputElement).value })} />
+      <input
+        id={name}
+        name={name}
+        type={type as "text"}
+        value={params.get(name) ?? ""}
+        {...extra}
+        onChange={(e) => setQuery({ [name]: (e.target as HTMLInputElement).value })}
+      />
     </label>
   );
-  const toggle = (id: string) => (picked.value = picked.value.includes(id) ? picked.value.filter((x) => x !== id) : [...picked.value, id].slice(-2));
+  const toggle = (id: string) =>
+    (picked.value = picked.value.includes(id) ? picked.value.filter((x) => x !== id) : [...picked.value, id].slice(-2));
 
   return (
     <section>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is not in Preact's JSX element types */}
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         {field("q", "Search (/)", "search", { placeholder: "words in names, inputs, outputs" })}
         <label>
           Status
-          <select name="status" value={params.get("status") ?? ""} onChange={(e) => setQuery({ status: (e.target as HTMLSelectElement).value })}>
-            <option value="">any</option><option value="ok">ok</option><option value="error">error</option>
+          <select
+            name="status"
+            value={params.get("status") ?? ""}
+            onChange={(e) => setQuery({ status: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">any</option>
+            <option value="ok">ok</option>
+            <option value="error">error</option>
           </select>
         </label>
         {more.value && (
@@ -91,11 +132,22 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
         )}
         <label>
           Sort
-          <select name="sort" value={`${sort}:${order}`} onChange={(e) => {
-            const [s, o] = (e.target as HTMLSelectElement).value.split(":");
-            setQuery({ sort: s === "start_time" ? undefined : s, order: o === "desc" ? undefined : o });
-          }}>
-            {SORTS.flatMap(([s, label]) => [<option key={`${s}d`} value={`${s}:desc`}>{label} ↓</option>, <option key={`${s}a`} value={`${s}:asc`}>{label} ↑</option>])}
+          <select
+            name="sort"
+            value={`${sort}:${order}`}
+            onChange={(e) => {
+              const [s, o] = (e.target as HTMLSelectElement).value.split(":");
+              setQuery({ sort: s === "start_time" ? undefined : s, order: o === "desc" ? undefined : o });
+            }}
+          >
+            {SORTS.flatMap(([s, label]) => [
+              <option key={`${s}d`} value={`${s}:desc`}>
+                {label} ↓
+              </option>,
+              <option key={`${s}a`} value={`${s}:asc`}>
+                {label} ↑
+              </option>,
+            ])}
           </select>
         </label>
       </form>
@@ -103,37 +155,97 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
         <button type="button" class="link" aria-expanded={more.value} onClick={() => (more.value = !more.value)}>
           {more.value ? "Fewer filters" : `More filters${advanced ? ` (${advanced})` : ""}`}
         </button>
-        <label class="check"><input type="checkbox" checked={live.value} onChange={(e) => (live.value = (e.target as HTMLInputElement).checked)} /> Live</label>
-        <button type="button" disabled={picked.value.length !== 2} onClick={() => navigate(`/p/${project}/compare?a=${encodeURIComponent(picked.value[0]!)}&b=${encodeURIComponent(picked.value[1]!)}`)}>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={live.value}
+            onChange={(e) => (live.value = (e.target as HTMLInputElement).checked)}
+          />{" "}
+          Live
+        </label>
+        <button
+          type="button"
+          disabled={picked.value.length !== 2}
+          onClick={() =>
+            navigate(
+              `/p/${project}/compare?a=${encodeURIComponent(picked.value[0]!)}&b=${encodeURIComponent(picked.value[1]!)}`,
+            )
+          }
+        >
           Compare {picked.value.length}/2
         </button>
         {[...params.keys()].some((k) => FILTERS.includes(k as (typeof FILTERS)[number]) && !(k in (fixed ?? {}))) && (
-          <button type="button" class="link" onClick={() => navigate(location.pathname)}>Clear filters</button>
+          <button type="button" class="link" onClick={() => navigate(location.pathname)}>
+            Clear filters
+          </button>
         )}
       </div>
       <ErrorNote error={error.value} />
-      {!page.value ? <p class="muted" aria-busy="true">Loading…</p> : !page.value.traces.length ? <p class="muted">No traces match these filters.</p> : (
+      {!page.value ? (
+        <p class="muted" aria-busy="true">
+          Loading…
+        </p>
+      ) : !page.value.traces.length ? (
+        <p class="muted">No traces match these filters.</p>
+      ) : (
         <div class="table-wrap">
           <table class="traces" data-testid="trace-table">
             <thead>
-              <tr><th><span class="sr-only">Pick</span></th><th>Name</th><th>Start</th><th>Duration</th><th>Spans</th><th>Errors</th><th>Models</th><th>Tokens</th><th>Cost</th><th>User</th><th>Session</th></tr>
+              <tr>
+                <th>
+                  <span class="sr-only">Pick</span>
+                </th>
+                <th>Name</th>
+                <th>Start</th>
+                <th>Duration</th>
+                <th>Spans</th>
+                <th>Errors</th>
+                <th>Models</th>
+                <th>Tokens</th>
+                <th>Cost</th>
+                <th>User</th>
+                <th>Session</th>
+              </tr>
             </thead>
             <tbody>
               {page.value.traces.map((t) => (
                 <tr key={t.trace_id} class={t.status === "error" ? "err" : ""} data-trace={t.trace_id}>
-                  <td><input type="checkbox" aria-label={`Pick ${t.name} for compare`} checked={picked.value.includes(t.trace_id)} onChange={() => toggle(t.trace_id)} /></td>
-                  <td><a href={`/p/${project}/traces/${encodeURIComponent(t.trace_id)}`} onClick={(e) => (e.preventDefault(), navigate(`/p/${project}/traces/${encodeURIComponent(t.trace_id)}`))}>
-                    <span class={`dot ${t.status}`} aria-label={t.status} />{t.name}</a></td>
-                  <td>{time(t.start_time)}</td><td>{duration(t.duration_ms)}</td><td>{t.span_count}</td><td>{t.error_count || ""}</td>
-                  <td class="models">{t.models.join(", ")}</td><td>{tokens(t.total_tokens)}</td><td>{cost(t.total_cost)}</td>
-                  <td>{t.user_id ?? ""}</td><td>{t.session_id ?? ""}</td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Pick ${t.name} for compare`}
+                      checked={picked.value.includes(t.trace_id)}
+                      onChange={() => toggle(t.trace_id)}
+                    />
+                  </td>
+                  <td>
+                    <Link href={`/p/${project}/traces/${encodeURIComponent(t.trace_id)}`}>
+                      <span class={`dot ${t.status}`} role="img" aria-label={t.status} />
+                      {t.name}
+                    </Link>
+                  </td>
+                  <td>{time(t.start_time)}</td>
+                  <td>{duration(t.duration_ms)}</td>
+                  <td>{t.span_count}</td>
+                  <td>{t.error_count || ""}</td>
+                  <td class="models">{t.models.join(", ")}</td>
+                  <td>{tokens(t.total_tokens)}</td>
+                  <td>{cost(t.total_cost)}</td>
+                  <td>{t.user_id ?? ""}</td>
+                  <td>{t.session_id ?? ""}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {page.value?.next_cursor && <p><button type="button" onClick={() => void load(page.value!.next_cursor)}>Load more</button></p>}
+      {page.value?.next_cursor && (
+        <p>
+          <button type="button" onClick={() => void load(page.value!.next_cursor)}>
+            Load more
+          </button>
+        </p>
+      )}
     </section>
   );
 }

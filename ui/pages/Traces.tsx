@@ -11,7 +11,12 @@ export function Traces({ project }: { project: string }) {
   const info = useSignal<ProjectInfo | null>(null);
   const load = () => api<ProjectInfo>(`/api/projects/${project}`).then((r) => (info.value = r));
   useEffect(() => void load(), [project]);
-  if (!info.value) return <p class="muted" aria-busy="true">Loading…</p>;
+  if (!info.value)
+    return (
+      <p class="muted" aria-busy="true">
+        Loading…
+      </p>
+    );
   if (!info.value.has_events) return <Onboarding project={project} onFirstEvent={() => void load()} />;
   return (
     <section>

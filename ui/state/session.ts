@@ -1,6 +1,6 @@
 // Who is signed in, their orgs and projects, and the keys we may still show in plaintext this session.
 import { computed, signal } from "@preact/signals";
-import { api, ApiError } from "../api.ts";
+import { ApiError, api } from "../api.ts";
 
 export type Role = "owner" | "admin" | "member" | "viewer";
 export type Project = { id: string; name: string };
@@ -25,7 +25,9 @@ export function rememberKey(projectId: string, kind: "ingest" | "secret", key: s
   freshKeys.value = { ...freshKeys.value, [projectId]: { ...freshKeys.value[projectId], [kind]: key } };
 }
 
-export const allProjects = computed(() => (me.value?.orgs ?? []).flatMap((org) => org.projects.map((p) => ({ ...p, org }))));
+export const allProjects = computed(() =>
+  (me.value?.orgs ?? []).flatMap((org) => org.projects.map((p) => ({ ...p, org }))),
+);
 
 export function projectById(id: string | undefined) {
   return allProjects.value.find((p) => p.id === id);

@@ -5,7 +5,8 @@ import type { TraceSummary, TreeEvent } from "../lib/types.ts";
 
 export type Detail = { trace: TraceSummary; events: TreeEvent[] };
 
-const get = (project: string, traceId: string) => api<Detail>(`/api/v1/traces/${encodeURIComponent(traceId)}`, { project });
+const get = (project: string, traceId: string) =>
+  api<Detail>(`/api/v1/traces/${encodeURIComponent(traceId)}`, { project });
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
 let early = link ? { key: `${link[1]}/${link[2]}`, promise: get(link[1]!, decodeURIComponent(link[2]!)) } : undefined;

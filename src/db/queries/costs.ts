@@ -26,7 +26,10 @@ export const costParams = z
     return { ...p, from, to, interval: p.interval ?? (to - from > 2 * DAY_MS ? "day" : "hour") };
   })
   .refine((p) => p.from < p.to, { message: "`from` must be before `to`", path: ["from"] })
-  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR_MS : DAY_MS) <= 2_000, { message: "too many buckets: use interval=day or a shorter range", path: ["interval"] });
+  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR_MS : DAY_MS) <= 2_000, {
+    message: "too many buckets: use interval=day or a shorter range",
+    path: ["interval"],
+  });
 
 export type CostParams = z.infer<typeof costParams>;
 
@@ -38,14 +41,39 @@ const bucketOf = (column: typeof costHourly.hour | typeof traces.startTs, interv
 
 /** The two sources of cost sums: the hourly rollup, and trace summaries (for trace dimensions), column by column. */
 const SOURCES = {
-  rollup: { table: costHourly, project: costHourly.projectId, time: costHourly.hour, cost: costHourly.cost, input: costHourly.inputTokens,
-    output: costHourly.outputTokens, cached: costHourly.cachedInputTokens, calls: costHourly.calls, unpriced: sum(costHourly.unpricedCalls).mapWith(Number) },
-  traces: { table: traces, project: traces.projectId, time: traces.startTs, cost: traces.totalCost, input: traces.inputTokens,
-    output: traces.outputTokens, cached: traces.cachedInputTokens, calls: traces.modelCalls, unpriced: sql<number | null>`null` },
+  rollup: {
+    table: costHourly,
+    project: costHourly.projectId,
+    time: costHourly.hour,
+    cost: costHourly.cost,
+    input: costHourly.inputTokens,
+    output: costHourly.outputTokens,
+    cached: costHourly.cachedInputTokens,
+    calls: costHourly.calls,
+    unpriced: sum(costHourly.unpricedCalls).mapWith(Number),
+  },
+  traces: {
+    table: traces,
+    project: traces.projectId,
+    time: traces.startTs,
+    cost: traces.totalCost,
+    input: traces.inputTokens,
+    output: traces.outputTokens,
+    cached: traces.cachedInputTokens,
+    calls: traces.modelCalls,
+    unpriced: sql<number | null>`null`,
+  },
 };
 
 /** A source's rows in range for these projects, summed per `key` (and per bucket when given), dearest first. */
-function sums(db: Database, from: keyof typeof SOURCES, projectIds: string[], p: CostParams, key: SQL, bucket?: SQL<number>) {
+function sums(
+  db: Database,
+  from: keyof typeof SOURCES,
+  projectIds: string[],
+  p: CostParams,
+  key: SQL,
+  bucket?: SQL<number>,
+) {
   const s = SOURCES[from];
   return db
     .select({
@@ -82,7 +110,8 @@ export const isTimeGroup = (g: CostGroup) => g === "day" || g === "hour";
 /** The query of one grouping: per group, or per group and time bucket. */
 export function costQuery(db: Database, projectIds: string[], p: CostParams, perBucket: boolean) {
   const { rollup, key } = GROUPING[p.group_by];
-  const bucket = perBucket && !isTimeGroup(p.group_by) ? bucketOf(rollup ? costHourly.hour : traces.startTs, p.interval) : undefined;
+  const bucket =
+    perBucket && !isTimeGroup(p.group_by) ? bucketOf(rollup ? costHourly.hour : traces.startTs, p.interval) : undefined;
   return sums(db, rollup ? "rollup" : "traces", projectIds, p, key, bucket);
 }
 

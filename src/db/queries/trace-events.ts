@@ -26,7 +26,13 @@ export async function findTrace(db: Database, projectId: string, traceId: string
 }
 
 /** Every event of a trace, light: bodies only when small, short text previews only in traces that aren't huge. */
-export function treeEventsQuery(db: Database, projectId: string, traceId: string, inlineBytes: number, previews = true) {
+export function treeEventsQuery(
+  db: Database,
+  projectId: string,
+  traceId: string,
+  inlineBytes: number,
+  previews = true,
+) {
   const bodyBytes = sql<number>`coalesce(length(${events.body}), 0)`;
   return db
     .select({
@@ -47,7 +53,9 @@ export function treeEventsQuery(db: Database, projectId: string, traceId: string
       body: sql<string | null>`iif(${bodyBytes} <= ${inlineBytes}, ${events.body}, null)`,
       bodyBytes,
       preview: previews
-        ? sql<string | null>`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_PREVIEW_CHARS})`
+        ? sql<
+            string | null
+          >`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_PREVIEW_CHARS})`
         : sql<string | null>`null`,
     })
     .from(events)

@@ -1,6 +1,6 @@
 // Sessions and users: trace summaries grouped by session_id or user_id (each read from its own index), newest
 // activity first, keyset pages over (last_seen, id).
-import { and, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum, count } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum } from "drizzle-orm";
 import { z } from "zod";
 import { decodeCursor } from "../../lib/cursor.ts";
 import { limitParam, pageParams } from "../../lib/query-params.ts";
@@ -10,7 +10,11 @@ import { traces } from "../schema.ts";
 export const GROUP_KEYS = { session: traces.sessionId, user: traces.userId } as const;
 export type GroupBy = keyof typeof GROUP_KEYS;
 
-export const groupListParams = z.object({ ...pageParams, limit: limitParam(50, 200), user_id: z.string().max(256).optional() });
+export const groupListParams = z.object({
+  ...pageParams,
+  limit: limitParam(50, 200),
+  user_id: z.string().max(256).optional(),
+});
 export type GroupListParams = z.infer<typeof groupListParams>;
 
 export function groupQuery(db: Database, projectId: string, by: GroupBy, p: GroupListParams & { id?: string }) {

@@ -1,5 +1,5 @@
 // The trace list: combinable filters, four sorts in both directions, keyset pages (no OFFSET) on an index per sort.
-import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { SEARCH_MAX_EVENTS, searchQuery } from "../../ingest/search-index.ts";
 import { decodeCursor } from "../../lib/cursor.ts";
@@ -55,12 +55,20 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
   if (p.q) {
     const match = searchQuery(projectId, p.q);
     // A search with no searchable word matches nothing rather than everything.
-    where.push(match ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match} order by rowid desc limit ${SEARCH_MAX_EVENTS})` : sql`false`);
+    where.push(
+      match
+        ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match} order by rowid desc limit ${SEARCH_MAX_EVENTS})`
+        : sql`false`,
+    );
   }
   if (p.cursor) {
     const [value, traceId] = decodeCursor(p.cursor);
     const column = TRACE_SORTS[p.sort];
-    where.push(p.order === "desc" ? sql`(${column}, ${traces.traceId}) < (${value}, ${traceId})` : sql`(${column}, ${traces.traceId}) > (${value}, ${traceId})`);
+    where.push(
+      p.order === "desc"
+        ? sql`(${column}, ${traces.traceId}) < (${value}, ${traceId})`
+        : sql`(${column}, ${traces.traceId}) > (${value}, ${traceId})`,
+    );
   }
   return where.filter((w): w is SQL => w !== undefined);
 }

@@ -2,6 +2,7 @@
 // the JSON request and response (or the server-sent events of a stream) without consuming the caller's body.
 import { type ObserveOptions, recordCall } from "./record.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: provider JSON comes in many shapes and is read defensively
 type Any = Record<string, any>;
 
 function provider(url: URL) {
@@ -24,18 +25,24 @@ function digest(chunks: Any[]) {
     if (u) usage = { ...usage, ...u };
   }
   const single = chunks.length === 1 ? chunks[0]! : undefined;
-  const output = single?.choices?.[0]?.message ?? single?.content ?? single?.candidates?.[0]?.content ?? (text || undefined);
+  const output =
+    single?.choices?.[0]?.message ?? single?.content ?? single?.candidates?.[0]?.content ?? (text || undefined);
   return { output, usage, model };
 }
 
 const sse = (text: string) =>
-  text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).filter((d) => d && d !== "[DONE]").flatMap((d) => {
-    try {
-      return [JSON.parse(d) as Any];
-    } catch {
-      return [];
-    }
-  });
+  text
+    .split("\n")
+    .filter((l) => l.startsWith("data:"))
+    .map((l) => l.slice(5).trim())
+    .filter((d) => d && d !== "[DONE]")
+    .flatMap((d) => {
+      try {
+        return [JSON.parse(d) as Any];
+      } catch {
+        return [];
+      }
+    });
 
 /** `const tracedFetch = observeFetch(fetch)`: use it for raw calls to LLM APIs. Other requests pass through untouched. */
 export function observeFetch(inner: typeof fetch = fetch, options: ObserveOptions = {}): typeof fetch {
@@ -44,7 +51,8 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     const request = new Request(input, init);
     let params: Any | undefined;
     try {
-      if (request.method === "POST" && request.headers.get("content-type")?.includes("json")) params = (await request.clone().json()) as Any;
+      if (request.method === "POST" && request.headers.get("content-type")?.includes("json"))
+        params = (await request.clone().json()) as Any;
     } catch {
       params = undefined;
     }
@@ -52,9 +60,15 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     const record = (output: unknown, usage: unknown, model: string | undefined, error?: unknown) =>
       params &&
       recordCall(options, {
-        model: model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown", provider: provider(url), name: url.pathname,
-        input: params.messages ?? params.input ?? params.contents ?? params.prompt, output, usage: usage as Any | undefined,
-        durationMs: Date.now() - started, status: error ? "error" : "ok", ...(error !== undefined && { metadata: { error: String(error) } }),
+        model: model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown",
+        provider: provider(url),
+        name: url.pathname,
+        input: params.messages ?? params.input ?? params.contents ?? params.prompt,
+        output,
+        usage: usage as Any | undefined,
+        durationMs: Date.now() - started,
+        status: error ? "error" : "ok",
+        ...(error !== undefined && { metadata: { error: String(error) } }),
       });
     let response: Response;
     try {
@@ -65,13 +79,18 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     }
     if (params) {
       // Read a copy in the background: the caller's body stays untouched and unblocked.
-      void response.clone().text().then(
-        (text) => {
-          const parsed = response.headers.get("content-type")?.includes("event-stream") ? digest(sse(text)) : digest([JSON.parse(text) as Any]);
-          record(parsed.output, parsed.usage, parsed.model, response.ok ? undefined : `HTTP ${response.status}`);
-        },
-        (err) => record(undefined, undefined, undefined, err),
-      );
+      void response
+        .clone()
+        .text()
+        .then(
+          (text) => {
+            const parsed = response.headers.get("content-type")?.includes("event-stream")
+              ? digest(sse(text))
+              : digest([JSON.parse(text) as Any]);
+            record(parsed.output, parsed.usage, parsed.model, response.ok ? undefined : `HTTP ${response.status}`);
+          },
+          (err) => record(undefined, undefined, undefined, err),
+        );
     }
     return response;
   };

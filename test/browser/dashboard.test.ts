@@ -4,7 +4,9 @@ import { launch } from "./browser.ts";
 
 const base = inject("baseUrl");
 let browser: Browser;
-beforeAll(async () => void (browser = await launch()));
+beforeAll(async () => {
+  browser = await launch();
+});
 afterAll(async () => browser?.close());
 
 let n = 0;
@@ -24,7 +26,11 @@ async function sendEvent(key: string) {
   const res = await fetch(`${base}/api/v1/events`, {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ events: [{ event_id: crypto.randomUUID(), trace_id: "ui-trace", type: "log", name: "hello", timestamp: Date.now() }] }),
+    body: JSON.stringify({
+      events: [
+        { event_id: crypto.randomUUID(), trace_id: "ui-trace", type: "log", name: "hello", timestamp: Date.now() },
+      ],
+    }),
   });
   expect(res.status).toBe(202);
 }
@@ -35,12 +41,12 @@ describe("dashboard shell", () => {
     const { address, project } = await signUp(page, "Ada");
     const status = page.getByTestId("first-event");
     await expect.poll(() => status.textContent()).toContain("Waiting for the first event");
-    expect(await page.getByLabel("Ingest key").textContent()).toMatch(/^wl_ingest_/);
+    expect(await page.getByLabel("Ingest key").inputValue()).toMatch(/^wl_ingest_/);
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Name").fill("browser test");
     await page.getByRole("button", { name: "Create key" }).click();
-    const newKey = (await page.getByLabel("New key").textContent())!;
+    const newKey = (await page.getByLabel("New key").inputValue())!;
     expect(newKey).toMatch(/^wl_ingest_/);
     // The table shows only the prefix, never the whole key.
     const table = page.locator("table").first();
@@ -49,7 +55,9 @@ describe("dashboard shell", () => {
 
     await sendEvent(newKey);
     await page.getByRole("link", { name: "Traces" }).click();
-    await expect.poll(() => page.getByTestId("first-event").textContent(), { timeout: 20_000 }).toContain("First event received");
+    await expect
+      .poll(() => page.getByTestId("first-event").textContent(), { timeout: 20_000 })
+      .toContain("First event received");
 
     await page.getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(`${base}/login`);
@@ -69,7 +77,7 @@ describe("dashboard shell", () => {
     await owner.getByRole("link", { name: "Settings" }).click();
     await owner.locator("form.inline", { hasText: "Create invite link" }).getByLabel("Role").selectOption("viewer");
     await owner.getByRole("button", { name: "Create invite link" }).click();
-    const link = (await owner.getByLabel("Invite link").textContent())!;
+    const link = (await owner.getByLabel("Invite link").inputValue())!;
     expect(link).toMatch(/\/invite\//);
 
     const guest = await (await browser.newContext()).newPage();
@@ -80,7 +88,9 @@ describe("dashboard shell", () => {
     await guest.getByLabel("Password").fill("correct horse battery");
     await guest.getByRole("button", { name: "Sign up" }).click();
     await guest.waitForURL(/\/traces$/);
-    const me = (await (await guest.request.get(`${base}/api/me`)).json()) as { orgs: Array<{ name: string; role: string }> };
+    const me = (await (await guest.request.get(`${base}/api/me`)).json()) as {
+      orgs: Array<{ name: string; role: string }>;
+    };
     expect(me.orgs.find((o) => o.name === "Owner's org")?.role).toBe("viewer");
     await owner.reload();
     await expect.poll(() => owner.locator("table").nth(1).textContent()).toContain("Guest");
@@ -89,7 +99,10 @@ describe("dashboard shell", () => {
   it("fits a 375 px phone without horizontal scrolling and is keyboard reachable", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await signUp(page, "Phone");
-    for (const [section, loaded] of [["Traces", "Send your first event"], ["Settings", "Create key"]] as const) {
+    for (const [section, loaded] of [
+      ["Traces", "Send your first event"],
+      ["Settings", "Create key"],
+    ] as const) {
       await page.getByRole("link", { name: section }).click();
       await page.getByText(loaded).first().waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
@@ -99,7 +112,11 @@ describe("dashboard shell", () => {
     const reached: string[] = [];
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press("Tab");
-      reached.push(await page.evaluate(() => document.activeElement?.getAttribute("name") ?? document.activeElement?.textContent ?? ""));
+      reached.push(
+        await page.evaluate(
+          () => document.activeElement?.getAttribute("name") ?? document.activeElement?.textContent ?? "",
+        ),
+      );
     }
     expect(reached).toEqual(expect.arrayContaining(["email", "password", "Log in"]));
   });

@@ -1,7 +1,7 @@
 // End to end: the SDK (as an app would use it) against the real Worker under `wrangler dev`, read back through the
 // trace API with the project's secret key.
 import { describe, expect, inject, it } from "vitest";
-import { createClient, observeOpenAI } from "../../sdk/src/index.ts";
+import { createClient, observeOpenAI } from "../../sdk/js/src/index.ts";
 
 const base = inject("baseUrl");
 
@@ -16,7 +16,17 @@ describe("SDK → Worker → Queue → D1 → trace API", () => {
     const client = createClient({ apiKey: keys.ingest, baseUrl: base, onError: (e) => console.error(e) });
     const trace = client.trace({ name: "sdk-agent", userId: "u-1", sessionId: "s-1", tags: ["e2e"] });
     const openai = observeOpenAI(
-      { chat: { completions: { create: async () => ({ model: "gpt-4o-mini", choices: [{ message: { role: "assistant", content: "42" } }], usage: { prompt_tokens: 9, completion_tokens: 1 } }) } } },
+      {
+        chat: {
+          completions: {
+            create: async () => ({
+              model: "gpt-4o-mini",
+              choices: [{ message: { role: "assistant", content: "42" } }],
+              usage: { prompt_tokens: 9, completion_tokens: 1 },
+            }),
+          },
+        },
+      },
       { parent: trace },
     );
     await trace.span({ name: "plan" }).run(async (span) => {
@@ -27,17 +37,36 @@ describe("SDK → Worker → Queue → D1 → trace API", () => {
     await client.flush();
     expect(client.queued).toBe(0);
 
-    const read = () => fetch(`${base}/api/v1/traces/${trace.traceId}`, { headers: { Authorization: `Bearer ${keys.secret}` } });
+    const read = () =>
+      fetch(`${base}/api/v1/traces/${trace.traceId}`, { headers: { Authorization: `Bearer ${keys.secret}` } });
     await expect.poll(async () => (await read()).status, { timeout: 15_000 }).toBe(200);
-    await expect.poll(async () => ((await (await read()).json()) as { events: unknown[] }).events.length, { timeout: 15_000 }).toBe(4);
-    const { trace: summary, events } = (await (await read()).json()) as { trace: Record<string, unknown>; events: Array<{ name: string; depth: number; type: string }> };
+    await expect
+      .poll(async () => ((await (await read()).json()) as { events: unknown[] }).events.length, { timeout: 15_000 })
+      .toBe(4);
+    const { trace: summary, events } = (await (await read()).json()) as {
+      trace: Record<string, unknown>;
+      events: Array<{ name: string; depth: number; type: string }>;
+    };
     // The model call was observed with the trace as parent; the tool call went under "plan". (Siblings started in the
     // same millisecond may come in either order.)
     expect(events[0]).toMatchObject({ depth: 0, type: "span", name: "sdk-agent" });
-    expect(events.map((e) => `${e.depth} ${e.type} ${e.name}`).sort()).toEqual(["0 span sdk-agent", "1 model_response chat.completions", "1 span plan", "2 tool_call calculator"]);
+    expect(events.map((e) => `${e.depth} ${e.type} ${e.name}`).sort()).toEqual([
+      "0 span sdk-agent",
+      "1 model_response chat.completions",
+      "1 span plan",
+      "2 tool_call calculator",
+    ]);
     const plan = events.findIndex((e) => e.name === "plan");
     expect(events[plan + 1]).toMatchObject({ name: "calculator", depth: 2 });
-    expect(summary).toMatchObject({ name: "sdk-agent", user_id: "u-1", session_id: "s-1", tags: ["e2e"], models: ["gpt-4o-mini"], input_tokens: 9, output_tokens: 1 });
+    expect(summary).toMatchObject({
+      name: "sdk-agent",
+      user_id: "u-1",
+      session_id: "s-1",
+      tags: ["e2e"],
+      models: ["gpt-4o-mini"],
+      input_tokens: 9,
+      output_tokens: 1,
+    });
     expect(summary.total_cost).toBeGreaterThan(0); // priced from the built-in table
   });
 });

@@ -1,8 +1,8 @@
 // watchllm: trace LLM apps. See README.md.
 export { createClient, type WatchLLMClient } from "./client.ts";
-export { observeOpenAI } from "./openai.ts";
 export { observeFetch } from "./fetch.ts";
-export { toUsage } from "./usage.ts";
+export { observeOpenAI } from "./openai.ts";
 export type { ObserveOptions } from "./record.ts";
 export type { EndOptions, ModelResponseOptions, Span, SpanOptions, ToolCallOptions, TraceOptions } from "./span.ts";
 export { type ClientOptions, type Usage, WatchLLMError, type WireEvent } from "./types.ts";
+export { toUsage } from "./usage.ts";

@@ -26,7 +26,9 @@ export function createClient(options: ClientOptions = {}) {
     if (over <= 0) return;
     queue.splice(0, over);
     dropped += over;
-    o.onError(new WatchLLMError("dropped", `queue full: dropped the ${over} oldest event(s)`, { dropped_total: dropped }));
+    o.onError(
+      new WatchLLMError("dropped", `queue full: dropped the ${over} oldest event(s)`, { dropped_total: dropped }),
+    );
   };
 
   const schedule = () => {
@@ -71,7 +73,11 @@ export function createClient(options: ClientOptions = {}) {
   }
 
   // Browsers: hand what is queued to keepalive fetch / sendBeacon when the page is hidden or unloaded.
-  const g = globalThis as { document?: { visibilityState?: string }; addEventListener?: (type: string, fn: () => void) => void; removeEventListener?: (type: string, fn: () => void) => void };
+  const g = globalThis as {
+    document?: { visibilityState?: string };
+    addEventListener?: (type: string, fn: () => void) => void;
+    removeEventListener?: (type: string, fn: () => void) => void;
+  };
   const onExit = () => {
     if (!queue.length || (g.document?.visibilityState !== "hidden" && !exiting)) return;
     const batch = queue;
@@ -79,7 +85,11 @@ export function createClient(options: ClientOptions = {}) {
     sendOnExit(o, batch);
   };
   let exiting = false;
-  const onPageHide = () => ((exiting = true), onExit(), (exiting = false));
+  const onPageHide = () => {
+    exiting = true;
+    onExit();
+    exiting = false;
+  };
   if (o.enabled && g.document && g.addEventListener) {
     g.addEventListener("visibilitychange", onExit);
     g.addEventListener("pagehide", onPageHide);

@@ -1,27 +1,56 @@
 // Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors).
 import { newId } from "./id.ts";
-import { toUsage } from "./usage.ts";
 import type { EventType, Usage, WireEvent } from "./types.ts";
+import { toUsage } from "./usage.ts";
 
-export type TraceOptions = { name: string; userId?: string; sessionId?: string; tags?: string[]; metadata?: Record<string, unknown>; input?: unknown };
+export type TraceOptions = {
+  name: string;
+  userId?: string;
+  sessionId?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  input?: unknown;
+};
 export type SpanOptions = { name: string; input?: unknown; metadata?: Record<string, unknown> };
 export type EndOptions = { output?: unknown; status?: "ok" | "error"; metadata?: Record<string, unknown> };
 export type ModelResponseOptions = {
-  model: string; provider?: string; input?: unknown; output?: unknown;
+  model: string;
+  provider?: string;
+  input?: unknown;
+  output?: unknown;
   /** WatchLLM's shape, or any provider's usage object (OpenAI, Anthropic, Gemini), mapped for you. */
   usage?: Usage | Record<string, unknown>;
-  durationMs?: number; name?: string; costUsd?: number; status?: "ok" | "error"; metadata?: Record<string, unknown>;
+  durationMs?: number;
+  name?: string;
+  costUsd?: number;
+  status?: "ok" | "error";
+  metadata?: Record<string, unknown>;
 };
-export type ToolCallOptions = { name: string; input?: unknown; output?: unknown; durationMs?: number; status?: "ok" | "error" };
+export type ToolCallOptions = {
+  name: string;
+  input?: unknown;
+  output?: unknown;
+  durationMs?: number;
+  status?: "ok" | "error";
+};
 
 /** What spans share: where events go and the trace's context. */
-export type Recorder = { enqueue: (event: WireEvent) => void; enabled: boolean; traceId: string; context: WireEvent["context"] };
+export type Recorder = {
+  enqueue: (event: WireEvent) => void;
+  enabled: boolean;
+  traceId: string;
+  context: WireEvent["context"];
+};
 
 const idFor = (r: Recorder) => (r.enabled ? newId() : "");
 /** The object without its undefined fields (built anew: `delete` would slow every later read of it), or undefined. */
 const clean = (body: Record<string, unknown>) => {
   let out: Record<string, unknown> | undefined;
-  for (const k in body) if (body[k] !== undefined) (out ??= {})[k] = body[k];
+  for (const k in body) {
+    if (body[k] === undefined) continue;
+    out ??= {};
+    out[k] = body[k];
+  }
   return out;
 };
 
@@ -45,13 +74,26 @@ export interface Span {
   error(err: unknown): void;
 }
 
-export function makeSpan(r: Recorder, parentId: string | null, name: string, input?: unknown, extra: Partial<WireEvent> = {}): Span {
+export function makeSpan(
+  r: Recorder,
+  parentId: string | null,
+  name: string,
+  input?: unknown,
+  extra: Partial<WireEvent> = {},
+): Span {
   const id = idFor(r);
   const started = Date.now();
   let ended = false;
   let failed = false;
   const event = (type: EventType, fields: Partial<WireEvent> & { name: string }, at = Date.now()): WireEvent => ({
-    event_id: idFor(r), trace_id: r.traceId, parent_event_id: id, type, timestamp: at, status: "ok", context: r.context, ...fields,
+    event_id: idFor(r),
+    trace_id: r.traceId,
+    parent_event_id: id,
+    type,
+    timestamp: at,
+    status: "ok",
+    context: r.context,
+    ...fields,
   });
   const record = (e: WireEvent) => r.enabled && r.enqueue(e);
   const span: Span = {
@@ -62,8 +104,16 @@ export function makeSpan(r: Recorder, parentId: string | null, name: string, inp
       if (ended) return;
       ended = true;
       record({
-        ...extra, event_id: id, trace_id: r.traceId, parent_event_id: parentId, type: "span", name, timestamp: started, duration_ms: Date.now() - started,
-        status: o.status ?? (failed ? "error" : "ok"), context: { ...r.context, ...extra.context },
+        ...extra,
+        event_id: id,
+        trace_id: r.traceId,
+        parent_event_id: parentId,
+        type: "span",
+        name,
+        timestamp: started,
+        duration_ms: Date.now() - started,
+        status: o.status ?? (failed ? "error" : "ok"),
+        context: { ...r.context, ...extra.context },
         body: clean({ ...extra.body, input, output: o.output, metadata: o.metadata }),
       });
     },
@@ -81,13 +131,36 @@ export function makeSpan(r: Recorder, parentId: string | null, name: string, inp
     modelResponse(o) {
       const at = Date.now() - (o.durationMs ?? 0);
       const usage = toUsage(o.usage);
-      record(event("model_response", {
-        name: o.name ?? o.model, model: o.model, provider: o.provider, usage, duration_ms: o.durationMs, cost_usd: o.costUsd, status: o.status ?? "ok",
-        body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
-      }, at));
+      record(
+        event(
+          "model_response",
+          {
+            name: o.name ?? o.model,
+            model: o.model,
+            provider: o.provider,
+            usage,
+            duration_ms: o.durationMs,
+            cost_usd: o.costUsd,
+            status: o.status ?? "ok",
+            body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
+          },
+          at,
+        ),
+      );
     },
     toolCall(o) {
-      record(event("tool_call", { name: o.name, duration_ms: o.durationMs, status: o.status ?? "ok", body: clean({ input: o.input, output: o.output }) }, Date.now() - (o.durationMs ?? 0)));
+      record(
+        event(
+          "tool_call",
+          {
+            name: o.name,
+            duration_ms: o.durationMs,
+            status: o.status ?? "ok",
+            body: clean({ input: o.input, output: o.output }),
+          },
+          Date.now() - (o.durationMs ?? 0),
+        ),
+      );
     },
     log(message, data) {
       record(event("log", { name: "log", body: clean({ message, data }) }));
@@ -95,7 +168,13 @@ export function makeSpan(r: Recorder, parentId: string | null, name: string, inp
     error(err) {
       failed = true;
       const e = err instanceof Error ? err : new Error(String(err));
-      record(event("error", { name: e.name || "Error", status: "error", body: clean({ message: e.message, stack: e.stack, error_type: e.constructor?.name ?? e.name }) }));
+      record(
+        event("error", {
+          name: e.name || "Error",
+          status: "error",
+          body: clean({ message: e.message, stack: e.stack, error_type: e.constructor?.name ?? e.name }),
+        }),
+      );
     },
   };
   return span;

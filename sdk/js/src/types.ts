@@ -2,7 +2,12 @@
 
 export type EventType = "span" | "model_response" | "tool_call" | "log" | "error";
 
-export type Usage = { input_tokens: number; output_tokens: number; cached_input_tokens?: number; cache_write_tokens?: number };
+export type Usage = {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens?: number;
+  cache_write_tokens?: number;
+};
 
 export type WireEvent = {
   event_id: string;

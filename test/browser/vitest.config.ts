@@ -4,11 +4,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    name: "ui",
+    name: "browser",
     root: fileURLToPath(new URL("../..", import.meta.url)),
-    include: ["test/ui/**/*.test.ts"],
+    include: ["test/browser/**/*.test.ts"],
     environment: "node",
-    globalSetup: ["test/ui/global-setup.ts"],
+    globalSetup: ["test/browser/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

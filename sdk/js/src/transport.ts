@@ -1,6 +1,6 @@
 // Sends one batch: up to `maxRetries` attempts, each with its own timeout; retries network errors, timeouts, 408,
 // 429 (honouring Retry-After) and 5xx; reports, and does not retry, other answers (the events would fail again).
-import { type Resolved } from "./options.ts";
+import type { Resolved } from "./options.ts";
 import { WatchLLMError, type WireEvent } from "./types.ts";
 
 const MAX_BACKOFF_MS = 10_000;
@@ -19,7 +19,10 @@ const retryable = (status: number) => status === 408 || status === 429 || status
 export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
   let wait = 0;
   for (let attempt = 0; attempt < o.maxRetries; attempt++) {
-    if (attempt) await sleep(Math.max(wait, Math.min(MAX_BACKOFF_MS, o.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
+    if (attempt)
+      await sleep(
+        Math.max(wait, Math.min(MAX_BACKOFF_MS, o.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)),
+      );
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), o.timeoutMs);
     try {
@@ -29,19 +32,28 @@ export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
         body: JSON.stringify({ events }),
         signal: abort.signal,
       });
-      const body = (await res.json().catch(() => null)) as { rejected?: unknown[]; error?: { message?: string } } | null;
+      const body = (await res.json().catch(() => null)) as {
+        rejected?: unknown[];
+        error?: { message?: string };
+      } | null;
       if (res.ok) {
-        if (body?.rejected?.length) o.onError(new WatchLLMError("rejected", `${body.rejected.length} event(s) rejected as invalid`, body.rejected));
+        if (body?.rejected?.length)
+          o.onError(
+            new WatchLLMError("rejected", `${body.rejected.length} event(s) rejected as invalid`, body.rejected),
+          );
         return true;
       }
       if (!retryable(res.status)) {
-        o.onError(new WatchLLMError(`http_${res.status}`, body?.error?.message ?? `ingest answered ${res.status}`, body?.error));
+        o.onError(
+          new WatchLLMError(`http_${res.status}`, body?.error?.message ?? `ingest answered ${res.status}`, body?.error),
+        );
         return true;
       }
       wait = retryAfterMs(res.headers.get("Retry-After"));
     } catch (err) {
       wait = 0;
-      if (attempt === o.maxRetries - 1) o.onError(new WatchLLMError("network", `could not reach ${o.baseUrl}: ${String(err)}`));
+      if (attempt === o.maxRetries - 1)
+        o.onError(new WatchLLMError("network", `could not reach ${o.baseUrl}: ${String(err)}`));
     } finally {
       clearTimeout(timer);
     }
@@ -56,7 +68,9 @@ export function sendOnExit(o: Resolved, events: WireEvent[]) {
   const post = (batch: WireEvent[]) => {
     const body = JSON.stringify({ events: batch });
     try {
-      void o.fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } }).catch(() => undefined);
+      void o
+        .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
+        .catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
     }
@@ -64,7 +78,11 @@ export function sendOnExit(o: Resolved, events: WireEvent[]) {
   let bytes = 0;
   for (const event of events) {
     const size = JSON.stringify(event).length + 1;
-    if (bytes + size > 60_000 && chunk.length) post(chunk), (chunk = []), (bytes = 0);
+    if (bytes + size > 60_000 && chunk.length) {
+      post(chunk);
+      chunk = [];
+      bytes = 0;
+    }
     chunk.push(event);
     bytes += size;
   }

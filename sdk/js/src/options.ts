@@ -1,5 +1,5 @@
 // Client options with their defaults applied.
-import { type ClientOptions, WatchLLMError } from "./types.ts";
+import type { ClientOptions, WatchLLMError } from "./types.ts";
 
 export const DEFAULT_BASE_URL = "https://api.watchllm.dev";
 

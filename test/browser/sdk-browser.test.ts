@@ -12,12 +12,23 @@ let keys: { ingest: string; secret: string };
 
 beforeAll(async () => {
   browser = await launch();
-  const out = await build({ entryPoints: ["sdk/src/index.ts"], bundle: true, format: "iife", globalName: "WatchLLM", platform: "browser", write: false });
+  const out = await build({
+    entryPoints: ["sdk/js/src/index.ts"],
+    bundle: true,
+    format: "iife",
+    globalName: "WatchLLM",
+    platform: "browser",
+    write: false,
+  });
   bundle = out.outputFiles[0]!.text;
   const res = await fetch(`${base}/api/auth/signup`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: base },
-    body: JSON.stringify({ email: `sdk-browser-${Date.now()}@example.com`, password: "correct horse battery", name: "Browser" }),
+    body: JSON.stringify({
+      email: `sdk-browser-${Date.now()}@example.com`,
+      password: "correct horse battery",
+      name: "Browser",
+    }),
   });
   keys = ((await res.json()) as { keys: typeof keys }).keys;
 });
@@ -35,15 +46,21 @@ describe("SDK in the browser", () => {
     await page.addScriptTag({ content: bundle });
     // A long interval and a big batch: nothing is sent unless the page-exit path sends it.
     const record = (name: string) =>
-      page.evaluate(([key, url, traceName]) => {
-        const w = window as unknown as { WatchLLM: typeof import("../../sdk/src/index.ts"); client?: ReturnType<typeof import("../../sdk/src/index.ts").createClient> };
-        w.client ??= w.WatchLLM.createClient({ apiKey: key, baseUrl: url, flushAt: 1000, flushIntervalMs: 600_000 });
-        const trace = w.client.trace({ name: traceName! });
-        trace.log("from the browser");
-        trace.modelResponse({ model: "gpt-4o-mini", usage: { input_tokens: 5, output_tokens: 1 } });
-        trace.end();
-        return { traceId: trace.traceId, queued: w.client.queued };
-      }, [keys.ingest, base, name] as const);
+      page.evaluate(
+        ([key, url, traceName]) => {
+          const w = window as unknown as {
+            WatchLLM: typeof import("../../sdk/js/src/index.ts");
+            client?: ReturnType<typeof import("../../sdk/js/src/index.ts").createClient>;
+          };
+          w.client ??= w.WatchLLM.createClient({ apiKey: key, baseUrl: url, flushAt: 1000, flushIntervalMs: 600_000 });
+          const trace = w.client.trace({ name: traceName! });
+          trace.log("from the browser");
+          trace.modelResponse({ model: "gpt-4o-mini", usage: { input_tokens: 5, output_tokens: 1 } });
+          trace.end();
+          return { traceId: trace.traceId, queued: w.client.queued };
+        },
+        [keys.ingest, base, name] as const,
+      );
 
     const hidden = await record("hidden");
     expect(hidden.queued).toBe(3);
@@ -53,7 +70,9 @@ describe("SDK in the browser", () => {
     });
     await expect.poll(() => spanCount(hidden.traceId), { timeout: 15_000 }).toBe(3);
 
-    await page.evaluate(() => Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true }));
+    await page.evaluate(() =>
+      Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true }),
+    );
     const left = await record("left");
     expect(left.queued).toBe(3);
     await page.goto("about:blank"); // pagehide

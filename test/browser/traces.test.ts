@@ -19,13 +19,26 @@ beforeAll(async () => {
   const res = await fetch(`${base}/api/auth/signup`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: base },
-    body: JSON.stringify({ email: `traces-${Date.now()}@example.com`, password: "correct horse battery", name: "Tracer" }),
+    body: JSON.stringify({
+      email: `traces-${Date.now()}@example.com`,
+      password: "correct horse battery",
+      name: "Tracer",
+    }),
   });
   const body = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
-  account = { cookie: res.headers.get("set-cookie")!.split(";")[0]!, project: body.project.id, secret: body.keys.secret };
+  account = {
+    cookie: res.headers.get("set-cookie")!.split(";")[0]!,
+    project: body.project.id,
+    secret: body.keys.secret,
+  };
   await loadDemoData(base, body.keys.ingest);
-  const spans = async (id: string) => (await api<{ trace?: { span_count: number } }>(`/api/v1/traces/${id}`)).trace?.span_count;
-  for (let i = 0; i < 300 && ((await spans("demo-eval-1000")) !== 1001 || (await spans("demo-support-agent-retry")) !== 9); i++) {
+  const spans = async (id: string) =>
+    (await api<{ trace?: { span_count: number } }>(`/api/v1/traces/${id}`)).trace?.span_count;
+  for (
+    let i = 0;
+    i < 300 && ((await spans("demo-eval-1000")) !== 1001 || (await spans("demo-support-agent-retry")) !== 9);
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
 });
@@ -61,7 +74,9 @@ describe("traces list", () => {
     await page.keyboard.type("refund");
     await page.keyboard.press("Enter");
     await page.waitForURL(/q=refund/);
-    await expect.poll(async () => page.locator("[data-testid=trace-table] tbody tr").allTextContents()).toEqual([expect.stringContaining("support-agent")]);
+    await expect
+      .poll(async () => page.locator("[data-testid=trace-table] tbody tr").allTextContents())
+      .toEqual([expect.stringContaining("support-agent")]);
 
     // A shared link reopens the same view.
     const shared = await context.newPage();
@@ -91,14 +106,37 @@ describe("trace page", () => {
     const { page, context } = await open("/traces/demo-support-agent");
     await page.getByTestId("tree").locator("[data-event]").first().waitFor();
     const rows = await page.locator("[data-event]").evaluateAll((els) =>
-      els.map((el) => ({ name: el.querySelector(".name")!.textContent, type: el.getAttribute("data-type"), depth: Number(el.getAttribute("data-depth")),
-        colour: getComputedStyle(el.querySelector(".glyph")!).backgroundColor, glyph: el.querySelector(".glyph")!.textContent })));
-    expect(rows.map((r) => `${r.depth} ${r.name}`)).toEqual(["0 support-agent", "1 plan", "1 lookup_order", "1 search_refund_policy", "2 embed query", "1 issue_refund", "1 answer", "1 ticket closed"]);
+      els.map((el) => ({
+        name: el.querySelector(".name")!.textContent,
+        type: el.getAttribute("data-type"),
+        depth: Number(el.getAttribute("data-depth")),
+        colour: getComputedStyle(el.querySelector(".glyph")!).backgroundColor,
+        glyph: el.querySelector(".glyph")!.textContent,
+      })),
+    );
+    expect(rows.map((r) => `${r.depth} ${r.name}`)).toEqual([
+      "0 support-agent",
+      "1 plan",
+      "1 lookup_order",
+      "1 search_refund_policy",
+      "2 embed query",
+      "1 issue_refund",
+      "1 answer",
+      "1 ticket closed",
+    ]);
     const colour = Object.fromEntries(rows.map((r) => [r.type, r.colour]));
-    expect(colour).toEqual({ span: "rgb(37, 99, 235)", model_response: "rgb(124, 58, 237)", tool_call: "rgb(22, 163, 74)", log: "rgb(107, 114, 128)" });
+    expect(colour).toEqual({
+      span: "rgb(37, 99, 235)",
+      model_response: "rgb(124, 58, 237)",
+      tool_call: "rgb(22, 163, 74)",
+      log: "rgb(107, 114, 128)",
+    });
     expect(new Set(rows.map((r) => r.glyph)).size).toBe(4); // an icon per type, not colour alone
 
-    await page.getByRole("treeitem", { name: /search_refund_policy/ }).getByRole("button", { name: "Collapse" }).click();
+    await page
+      .getByRole("treeitem", { name: /search_refund_policy/ })
+      .getByRole("button", { name: "Collapse" })
+      .click();
     expect(await page.locator("[data-event]").count()).toBe(7);
     await context.close();
   });
@@ -147,7 +185,9 @@ describe("trace page", () => {
     await page.mouse.move(box.x + box.width * 0.5, box.y + 5, { steps: 5 });
     await page.mouse.up();
     // 6.40 s trace: a quarter to a half of it.
-    await expect.poll(() => page.locator(".zoombar").textContent()).toMatch(/Timeline 1\.(59|60|61) s – 3\.(19|20|21) s/);
+    await expect
+      .poll(() => page.locator(".zoombar").textContent())
+      .toMatch(/Timeline 1\.(59|60|61) s – 3\.(19|20|21) s/);
     const answer = page.locator("[data-event='demo-support-agent:answer'] .bar");
     expect(await answer.count()).toBe(0); // starts after the zoomed range
     await page.getByRole("button", { name: "Reset" }).click();
@@ -207,8 +247,14 @@ describe("compare, sessions and costs", () => {
     await page.getByLabel("$ / M input").fill("0.3");
     await page.getByLabel("$ / M output").fill("1.2");
     await page.getByRole("button", { name: "Add price" }).click();
-    await expect.poll(async () => (await unknown.count()) === 0 || !(await unknown.textContent())!.includes("ft:gpt-4o-mini"), { timeout: 20_000 }).toBe(true);
-    const answer = await api<{ event: { cost_usd: number; cost_source: string } }>("/api/v1/traces/demo-support-agent-retry/events/demo-support-agent-retry%3Aanswer");
+    await expect
+      .poll(async () => (await unknown.count()) === 0 || !(await unknown.textContent())!.includes("ft:gpt-4o-mini"), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    const answer = await api<{ event: { cost_usd: number; cost_source: string } }>(
+      "/api/v1/traces/demo-support-agent-retry/events/demo-support-agent-retry%3Aanswer",
+    );
     expect(answer.event).toMatchObject({ cost_source: "override" });
     expect(answer.event.cost_usd).toBeCloseTo((2410 * 0.3 + 240 * 1.2) / 1e6, 12);
     await context.close();
@@ -222,10 +268,14 @@ describe("compare, sessions and costs", () => {
     await prices.getByLabel("Input $/M").fill("2");
     await prices.getByLabel("Output $/M").fill("0");
     await prices.getByRole("button", { name: "Add price" }).click();
-    await expect.poll(() => prices.locator("tbody tr").allTextContents()).toContainEqual(expect.stringContaining("rerank-v3.5 (cohere)"));
+    await expect
+      .poll(() => prices.locator("tbody tr").allTextContents())
+      .toContainEqual(expect.stringContaining("rerank-v3.5 (cohere)"));
     await prices.getByRole("button", { name: "Re-price the last 30 days" }).click();
     await expect.poll(() => prices.getByRole("status").textContent(), { timeout: 20_000 }).toContain("Done");
-    const rerank = await api<{ event: { cost_usd: number; cost_source: string } }>("/api/v1/traces/demo-rag-pipeline/events/demo-rag-pipeline%3Arerank");
+    const rerank = await api<{ event: { cost_usd: number; cost_source: string } }>(
+      "/api/v1/traces/demo-rag-pipeline/events/demo-rag-pipeline%3Arerank",
+    );
     expect(rerank.event).toMatchObject({ cost_source: "override" });
     expect(rerank.event.cost_usd).toBeCloseTo((3900 * 2) / 1e6, 12);
     await prices.locator("tbody tr", { hasText: "rerank-v3.5" }).getByRole("button", { name: "Delete" }).click();
