@@ -3,12 +3,7 @@
 
 import { startDevServer } from "../scripts/dev-server.ts";
 import { database } from "../src/db/client.ts";
-import {
-  TREE_INLINE_BODY_BYTES,
-  TREE_INLINE_MAX_EVENTS,
-  traceQuery,
-  treeEventsQuery,
-} from "../src/db/queries/trace-events.ts";
+import { traceQuery, treeDetail, treeEventsQuery } from "../src/db/queries/trace-events.ts";
 import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
 import { bigTraceId, DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
@@ -26,7 +21,7 @@ const listSql = (query: Record<string, string>) => [
 ];
 const treeSql = (traceId: string, spans: number) => [
   traceQuery(sqlOnly, PROJECT, traceId).toSQL(),
-  treeEventsQuery(sqlOnly, PROJECT, traceId, spans > TREE_INLINE_MAX_EVENTS ? 0 : TREE_INLINE_BODY_BYTES).toSQL(),
+  treeEventsQuery(sqlOnly, PROJECT, traceId, treeDetail(spans)).toSQL(),
 ];
 const filtered = { status: "ok", model: "gpt-4o", from: String(from), to: String(to) };
 const cases = [

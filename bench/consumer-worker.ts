@@ -1,8 +1,8 @@
 // Bench-only Worker. POST /consume with { batches: QueueMessage[][] }: hands each batch to the real queue handler
 // as a queue delivery would and answers with the time spent inside it (performance.now advances across I/O).
 
+import type { QueueMessage } from "../contract/queue.ts";
 import { handleQueue } from "../src/ingest/consume.ts";
-import type { QueueMessage } from "../src/ingest/enqueue.ts";
 
 function deliver(batch: QueueMessage[], offset: number): MessageBatch<unknown> {
   let retried = 0;

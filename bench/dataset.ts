@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { applyMigrations, keyInsertSql, literal } from "../scripts/local-d1.ts";
 import { mintKey } from "../src/auth/keys.ts";
+import { writeMessages } from "../src/db/writes/events.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
-import { writeMessages } from "../src/ingest/write.ts";
 import { generateTrace, rng, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 

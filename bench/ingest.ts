@@ -4,12 +4,13 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { QueueMessage } from "../contract/queue.ts";
 import { startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
-import { packMessages, type QueueMessage } from "../src/ingest/enqueue.ts";
+import { writeMessages } from "../src/db/writes/events.ts";
+import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
-import { writeMessages } from "../src/ingest/write.ts";
 import { generateTrace, rng, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 

@@ -7,8 +7,6 @@ CREATE INDEX `traces_project_user` ON `traces` (`project_id`,`user_id`,`start_ts
 CREATE INDEX `traces_project_session` ON `traces` (`project_id`,`session_id`,`start_ts`);--> statement-breakpoint
 CREATE INDEX `traces_project_start` ON `traces` (`project_id`,`start_ts`,`trace_id`);--> statement-breakpoint
 -- Full-text search for `q` on the trace list (drizzle can't model virtual tables, so this part is hand-written).
--- One row per event: `scope` is the project id as one token (searches match it first, so they only walk the caller's
--- rows), `text` the event's name and the first 2,000 characters of its input, output and message. `detail=column`
--- keeps no word positions (searches are words and prefixes, not phrases): a smaller index and faster inserts.
--- See src/ingest/search-index.ts.
-CREATE VIRTUAL TABLE `events_fts` USING fts5(`scope`, `trace_id` UNINDEXED, `text`, tokenize = 'unicode61 remove_diacritics 2', detail = 'column');
+-- One row per event: `scope` is the project id (searches match it first, so they only walk the caller's rows),
+-- `text` the event's name and the first 2,000 characters of its input, output and message. See src/ingest/search-index.ts.
+CREATE VIRTUAL TABLE `events_fts` USING fts5(`scope`, `trace_id` UNINDEXED, `text`, tokenize = 'unicode61 remove_diacritics 2');

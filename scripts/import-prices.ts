@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findProvider } from "@pydantic/genai-prices";
-import type { ModelPrices, Rates } from "../src/costs/types.ts";
+import type { Rates } from "../contract/costs.ts";
+import type { ModelPrices } from "../src/costs/types.ts";
 import { literal } from "./local-d1.ts";
 
 /** The providers we import; a provider the package drops is reported, not silently lost. */

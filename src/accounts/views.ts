@@ -1,7 +1,8 @@
-// The JSON shapes of account objects as the API returns them (snake_case, no secrets).
+// Account rows → the contract's answer shapes (snake_case, no secrets).
+import type { ApiKey, User } from "../../contract/accounts.ts";
 import type { ApiKeyRow, UserRow } from "../db/schema.ts";
 
-export const userView = (u: UserRow) => ({
+export const userView = (u: UserRow): User => ({
   id: u.id,
   email: u.email,
   name: u.name,
@@ -9,7 +10,7 @@ export const userView = (u: UserRow) => ({
   created_at: u.createdAt,
 });
 
-export const keyView = (k: ApiKeyRow) => ({
+export const keyView = (k: ApiKeyRow): ApiKey => ({
   id: k.id,
   project_id: k.projectId,
   kind: k.kind,

@@ -1,7 +1,9 @@
 // Creating the things a user works in: orgs, projects with their first keys, memberships.
+
+import type { Role } from "../../contract/constants.ts";
 import { mintKey } from "../auth/keys.ts";
 import type { Database } from "../db/client.ts";
-import { apiKeys, orgMembers, orgs, projects, type Role } from "../db/schema.ts";
+import { apiKeys, orgMembers, orgs, projects } from "../db/schema.ts";
 import { newId } from "../lib/ids.ts";
 
 /** Statements creating a project and its first ingest and secret keys, and the keys' plaintext (shown once). */
@@ -10,7 +12,7 @@ export async function projectWithKeys(db: Database, orgId: string, name: string)
   const ingest = await mintKey(project.id, "ingest", "Default ingest key");
   const secret = await mintKey(project.id, "secret", "Default secret key");
   return {
-    project,
+    project: { id: project.id, org_id: orgId, name },
     keys: { ingest: ingest.plaintext, secret: secret.plaintext },
     statements: [db.insert(projects).values(project), db.insert(apiKeys).values([ingest.row, secret.row])] as const,
   };

@@ -2,15 +2,13 @@
 // or a session user (the project named by the request, via org membership). Everything else answers 401/403/404.
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { ROLES, type Role } from "../../contract/constants.ts";
 import type { Database } from "../db/client.ts";
-import { orgMembers, projects, ROLES, type Role } from "../db/schema.ts";
-import type { AppEnv } from "../env.ts";
+import { orgMembers, projects } from "../db/schema.ts";
+import type { AppEnv, ProjectAccess } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
-import { findKey } from "./keys.ts";
+import { bearerToken, findKey, touchKey } from "./keys.ts";
 import { sessionUser } from "./sessions.ts";
-
-/** What a caller may do with one project. A secret key acts as a `member` of its project. */
-export type ProjectAccess = { projectId: string; orgId: string; role: Role; via: "key" | "session" };
 
 export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
 
@@ -41,14 +39,12 @@ async function projectForUser(db: Database, projectId: string, userId: string): 
   return { projectId, orgId: row.orgId, role: row.role, via: "session" };
 }
 
-const bearer = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-
 /**
  * Resolves the project a request acts on. `projectId` is the project named in the path; when absent (the
  * /api/v1 routes) it comes from the key, or for a session from `project_id` / `X-WatchLLM-Project`.
  */
 export async function resolveProject(c: Context<AppEnv>, db: Database, projectId?: string): Promise<ProjectAccess> {
-  const presented = bearer(c.req.header("Authorization"));
+  const presented = bearerToken(c.req.header("Authorization"));
   if (presented) {
     const key = await findKey(db, presented);
     if (key.kind !== "secret")
@@ -57,6 +53,7 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
     const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
     if (named && named !== key.projectId) throw new ApiError("not_found", "No such project.");
     c.set("apiKey", key);
+    c.executionCtx.waitUntil(touchKey(db, key));
     return { projectId: key.projectId, orgId: key.orgId, role: "member", via: "key" };
   }
   const user = await sessionUser(c, db);

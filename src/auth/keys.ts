@@ -1,15 +1,18 @@
 // API keys: minting, hashing and the one lookup that turns a presented key into its project.
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { type ApiKeyRow, apiKeys, type KEY_KINDS, projects } from "../db/schema.ts";
+import type { KeyKind } from "../../contract/constants.ts";
+import type { Database } from "../db/client.ts";
+import { type ApiKeyRow, apiKeys, projects } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
-
-export type KeyKind = (typeof KEY_KINDS)[number];
+import { MINUTE_MS } from "../lib/time.ts";
 
 const KEY_PREFIX: Record<KeyKind, string> = { ingest: "wl_ingest_", secret: "wl_secret_" };
 /** last_used_at is refreshed at most this often, so a busy key doesn't cost a write per request. */
-const LAST_USED_RESOLUTION_MS = 60_000;
+const LAST_USED_RESOLUTION_MS = MINUTE_MS;
+
+/** The key in `Authorization: Bearer <key>`, if the header has that form. */
+export const bearerToken = (header: string | undefined | null) => header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
 
 /** The row that stores a key: its hash and a display prefix, never the key. */
 export async function keyRow(projectId: string, kind: KeyKind, plaintext: string, name = "", id = newId("key")) {
@@ -30,7 +33,7 @@ export async function mintKey(projectId: string, kind: KeyKind, name = "") {
 }
 
 /** Resolves a presented key to its row; 401 for a missing, unknown or revoked key. */
-export async function findKey(db: DrizzleD1Database<Record<string, unknown>>, presented: string | undefined | null) {
+export async function findKey(db: Database, presented: string | undefined | null) {
   if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
   // One round trip: the key and its project's org (a key whose project is gone is not valid).
   const [found] = await db
@@ -45,7 +48,7 @@ export async function findKey(db: DrizzleD1Database<Record<string, unknown>>, pr
 }
 
 /** Records that a key was used, at most once a minute. */
-export function touchKey(db: DrizzleD1Database<Record<string, unknown>>, key: ApiKeyRow, now = Date.now()) {
+export function touchKey(db: Database, key: ApiKeyRow, now = Date.now()) {
   if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return Promise.resolve();
   return db
     .update(apiKeys)

@@ -1,7 +1,7 @@
 // Route guards built on access.ts: who is calling, and may they touch this org or project.
 import { createMiddleware } from "hono/factory";
+import type { Role } from "../../contract/constants.ts";
 import { database } from "../db/client.ts";
-import type { Role } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { orgRole, requireRole, resolveProject } from "./access.ts";

@@ -1,13 +1,11 @@
 // Gives every model call a cost: the client's if it sent one, else its usage priced by the project's override or the
 // built-in table at the call's timestamp; `cost_source` says which (or `unknown_model`).
+import type { CostSource } from "../../contract/constants.ts";
+import type { QueueMessage } from "../../contract/queue.ts";
 import type { Database } from "../db/client.ts";
-import type { QueueMessage } from "../ingest/enqueue.ts";
 import { costOf, findModel, ratesAt } from "./price.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
 import type { ModelPrices } from "./types.ts";
-
-export const COST_SOURCES = ["client", "override", "price_table", "unknown_model"] as const;
-export type CostSource = (typeof COST_SOURCES)[number];
 
 type Priceable = {
   type: string;
@@ -57,8 +55,8 @@ export function resolveRates(
   return undefined;
 }
 
-/** Prices the events of queue messages in place, before they are written. */
-export async function enrichCosts(db: Database, messages: QueueMessage[]) {
+/** Prices the model calls of queue messages in place, before the consumer writes them (what ingest uses of costs). */
+export async function priceQueuedEvents(db: Database, messages: QueueMessage[]) {
   const calls = messages.some((m) => m.events.some((e) => e.type === "model_response" && e.cost_source !== "client"));
   if (!calls) return;
   const [builtin, overrides] = await Promise.all([

@@ -1,4 +1,4 @@
-import type { MatchRule } from "./types.ts";
+import type { MatchRule } from "../../contract/costs.ts";
 
 const regexes = new Map<string, RegExp>();
 

@@ -1,6 +1,8 @@
 // Choosing the price of a model call and computing its cost.
+
+import type { Rate, Rates } from "../../contract/costs.ts";
 import { isExact, matches } from "./match.ts";
-import type { ModelPrices, Rate, Rates, Usage } from "./types.ts";
+import type { ModelPrices, Usage } from "./types.ts";
 
 /** The entry for a model: provider must agree when both are known ("" = any); exact rules beat patterns; first wins. */
 export function findModel(

@@ -2,14 +2,16 @@
 // each step updates up to STEP events, rebuilds the rollup hours and trace totals they touch, and returns a cursor.
 // Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
 import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
+import { PAGE_LIMITS } from "../../contract/limits.ts";
 import type { Database } from "../db/client.ts";
 import { events } from "../db/schema.ts";
-import { COST_ROLLUP_REBUILD_SQL, HOUR_MS } from "../ingest/cost-rollup.ts";
+import { COST_ROLLUP_REBUILD_SQL } from "../db/writes/cost-rollup.ts";
 import type { CursorValues } from "../lib/cursor.ts";
+import { HOUR_MS } from "../lib/time.ts";
 import { priceCall } from "./enrich.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
 
-export const RECOMPUTE_STEP = 1_000;
+const RECOMPUTE_STEP = PAGE_LIMITS.recomputeStep;
 
 const UPDATE_EVENTS_SQL = `UPDATE events SET cost_usd = j.value ->> 1, cost_source = j.value ->> 2
   FROM json_each(?2) j WHERE events.project_id = ?1 AND events.event_id = j.value ->> 0`;

@@ -1,13 +1,15 @@
 // The price table in D1 → the in-memory shape the matcher uses. Built-in rows (project_id NULL) change only with a
 // migration, so each isolate keeps them for a few minutes; a project's overrides are read fresh for every batch.
 import { inArray, isNull } from "drizzle-orm";
+import type { MatchRule, Rates } from "../../contract/costs.ts";
 import type { Database } from "../db/client.ts";
 import { prices } from "../db/schema.ts";
-import type { MatchRule, ModelPrices, Rates } from "./types.ts";
+import { MINUTE_MS } from "../lib/time.ts";
+import type { ModelPrices } from "./types.ts";
 
 type PriceRow = typeof prices.$inferSelect;
 
-const BUILTIN_TTL_MS = 5 * 60_000;
+const BUILTIN_TTL_MS = 5 * MINUTE_MS;
 let builtinCache: { at: number; table: ModelPrices[] } | undefined;
 
 /** Rows of one model (same provider, name and rule) become one entry with a period per effective date. */

@@ -1,12 +1,7 @@
 // The one drizzle schema of WatchLLM's D1 database. Migrations in migrations/ are generated from it.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-export const EVENT_TYPES = ["span", "model_response", "tool_call", "log", "error"] as const;
-export const EVENT_STATUSES = ["ok", "error"] as const;
-export const KEY_KINDS = ["ingest", "secret"] as const;
-/** Strongest first: a role may do everything the roles after it may. */
-export const ROLES = ["owner", "admin", "member", "viewer"] as const;
+import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES, KEY_KINDS, ROLES } from "../../contract/constants.ts";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -70,7 +65,7 @@ export const events = sqliteTable(
     cachedInputTokens: integer("cached_input_tokens"),
     cacheWriteTokens: integer("cache_write_tokens"),
     costUsd: real("cost_usd"),
-    costSource: text("cost_source"),
+    costSource: text("cost_source", { enum: COST_SOURCES }),
     userId: text("user_id"),
     sessionId: text("session_id"),
     truncated: integer("truncated").notNull().default(0),
@@ -210,11 +205,10 @@ export const deadLetters = sqliteTable("dead_letters", {
   receivedAt: integer("received_at").notNull(),
 });
 
-export type EventRow = typeof events.$inferInsert;
+export type EventRow = typeof events.$inferSelect;
 export type TraceRow = typeof traces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
-export type Role = (typeof ROLES)[number];
 
 /**
  * Prices per million tokens. Built-in rows (project_id NULL) come from @pydantic/genai-prices through a generated
@@ -258,3 +252,29 @@ export const costHourly = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.projectId, t.hour, t.model, t.provider] })],
 );
+
+export const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
+
+/**
+ * Background work done in bounded steps by the scheduled handler (src/maintenance), resumable from `progress`: index
+ * rebuilds after an upgrade, and (later) deletions too large for one request.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    projectId: text("project_id"),
+    /** JSON: what to do. */
+    params: text("params").notNull().default("{}"),
+    /** JSON: how far it got. */
+    progress: text("progress").notNull().default("{}"),
+    status: text("status", { enum: JOB_STATUSES }).notNull().default("pending"),
+    error: text("error"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("jobs_status").on(t.status, t.createdAt)],
+);
+export type JobRow = typeof jobs.$inferSelect;

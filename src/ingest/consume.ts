@@ -1,11 +1,11 @@
 // The queue consumer: writes all good messages of a batch in one D1 transaction; if that fails, writes them one by
 // one so a message that can't be written (a poison message) is retried alone and the rest are stored.
-import { enrichCosts } from "../costs/enrich.ts";
+import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
+import { priceQueuedEvents } from "../costs/enrich.ts";
 import { database } from "../db/client.ts";
 import { deadLetters } from "../db/schema.ts";
+import { writeMessages } from "../db/writes/events.ts";
 import type { Bindings } from "../env.ts";
-import { type QueueMessage, queueMessage } from "./enqueue.ts";
-import { writeMessages } from "./write.ts";
 
 type Parsed = { message: Message<unknown>; body: QueueMessage };
 
@@ -33,7 +33,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings)
   }
   if (!parsed.length) return;
   // Pricing reads D1; if that fails the whole batch is retried, before anything is written.
-  await enrichCosts(
+  await priceQueuedEvents(
     database(env.DB),
     parsed.map((p) => p.body),
   );

@@ -1,17 +1,8 @@
 // Packs validated events into queue messages (≤ 120 KB each) and sends them in sendBatch calls within Queue limits.
-import { z } from "zod";
+import { LIMITS } from "../../contract/limits.ts";
+import type { QueueMessage, StoredEvent } from "../../contract/queue.ts";
 import { ApiError } from "../lib/errors.ts";
 import { byteLength } from "../lib/json-size.ts";
-import { LIMITS } from "./limits.ts";
-import { type StoredEvent, storedEvent } from "./validate.ts";
-
-export const queueMessage = z.object({
-  project_id: z.string().min(1),
-  received_at: z.number(),
-  events: z.array(storedEvent).min(1),
-});
-
-export type QueueMessage = z.infer<typeof queueMessage>;
 
 const ENVELOPE_BYTES = 200;
 

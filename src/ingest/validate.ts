@@ -1,91 +1,16 @@
-// The wire format of ingested events (zod) and its normalization into the stored shape the queue carries.
-import { z } from "zod";
-import { EVENT_STATUSES, EVENT_TYPES } from "../db/schema.ts";
+// Validates wire events (the contract's schema) one by one and normalizes the good ones into the stored shape the
+// queue carries: flat, JSON fields as text, times in epoch ms, the body truncated to fit the event size limit.
+import type { z } from "zod";
+import { type Rejection, type WireEvent, wireEvent } from "../../contract/event.ts";
+import { LIMITS } from "../../contract/limits.ts";
+import type { StoredEvent } from "../../contract/queue.ts";
 import { byteLength, truncateJson } from "../lib/json-size.ts";
-import { LIMITS } from "./limits.ts";
-
-const id = z.string().min(1).max(128);
-const count = z.number().int().nonnegative().max(1e12);
-/** Epoch ms of 2000-01-01 and 2100-01-01: outside them a number is almost surely seconds or garbage. */
-const MIN_TS = 946_684_800_000;
-const MAX_TS = 4_102_444_800_000;
-
-const timestamp = z.union([
-  z.number().min(MIN_TS, "expected epoch milliseconds (a number this small looks like seconds)").max(MAX_TS),
-  z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso)),
-]);
-
-export const wireEvent = z.object({
-  event_id: id,
-  trace_id: id,
-  parent_event_id: id.nullish(),
-  type: z.enum(EVENT_TYPES),
-  name: z.string().min(1).max(256).optional(),
-  timestamp,
-  duration_ms: z
-    .number()
-    .nonnegative()
-    .max(30 * 86_400_000)
-    .nullish(),
-  status: z.enum(EVENT_STATUSES).optional(),
-  body: z.record(z.string(), z.unknown()).nullish(),
-  context: z
-    .looseObject({
-      user_id: z.string().max(256).nullish(),
-      session_id: z.string().max(256).nullish(),
-      tags: z.array(z.string().max(64)).max(50).optional(),
-      metadata: z.record(z.string(), z.unknown()).optional(),
-    })
-    .nullish(),
-  model: z.string().max(128).nullish(),
-  provider: z.string().max(64).nullish(),
-  usage: z
-    .object({
-      input_tokens: count,
-      output_tokens: count,
-      cached_input_tokens: count.optional(),
-      cache_write_tokens: count.optional(),
-    })
-    .nullish(),
-  cost_usd: z.number().nonnegative().max(1e6).nullish(),
-});
-
-export type WireEvent = z.input<typeof wireEvent>;
-
-/** An event as the queue carries it and the consumer stores it: flat, JSON fields as text, times in epoch ms. */
-export const storedEvent = z.object({
-  event_id: id,
-  trace_id: id,
-  parent_event_id: id.nullable(),
-  type: z.enum(EVENT_TYPES),
-  name: z.string(),
-  ts: z.number(),
-  duration_ms: z.number().nullable(),
-  status: z.enum(EVENT_STATUSES),
-  body: z.string().nullable(),
-  context: z.string().nullable(),
-  model: z.string().nullable(),
-  provider: z.string().nullable(),
-  input_tokens: z.number().nullable(),
-  output_tokens: z.number().nullable(),
-  cached_input_tokens: z.number().nullable(),
-  cache_write_tokens: z.number().nullable(),
-  cost_usd: z.number().nullable(),
-  cost_source: z.string().nullable(),
-  user_id: z.string().nullable(),
-  session_id: z.string().nullable(),
-  truncated: z.union([z.literal(0), z.literal(1)]),
-});
-
-export type StoredEvent = z.infer<typeof storedEvent>;
-
-export type Rejection = { index: number; event_id: string | null; code: string; message: string };
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "event"}: ${issue.message}`).join("; ");
 }
 
-function toStored(e: z.output<typeof wireEvent>): StoredEvent | Omit<Rejection, "index"> {
+function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
   const context = e.context ? JSON.stringify(e.context) : null;
   if (context && byteLength(context) > LIMITS.maxContextBytes) {
     return {

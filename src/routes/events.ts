@@ -2,25 +2,15 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { z } from "zod";
-import { findKey, touchKey } from "../auth/keys.ts";
+import { ingestRequest } from "../../contract/event.ts";
+import { LIMITS } from "../../contract/limits.ts";
+import { bearerToken, findKey, touchKey } from "../auth/keys.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
-import { LIMITS } from "../ingest/limits.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { readTextBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
-
-/** `{ events: [...] }` (optionally with `api_key`, for sendBeacon), or a bare array of events. */
-const envelope = z.union([
-  z.array(z.unknown()),
-  z.object({ events: z.array(z.unknown()), api_key: z.string().optional() }),
-]);
-
-function bearer(header: string | undefined) {
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1];
-}
 
 export const eventsRoute = new Hono<AppEnv>()
   .use(
@@ -40,10 +30,10 @@ export const eventsRoute = new Hono<AppEnv>()
     } catch (err) {
       throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
     }
-    const parsed = envelope.safeParse(payload);
+    const parsed = ingestRequest.safeParse(payload);
     const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
     const db = database(c.env.DB);
-    const key = await findKey(db, bearer(c.req.header("Authorization")) ?? c.req.query("api_key") ?? bodyKey);
+    const key = await findKey(db, bearerToken(c.req.header("Authorization")) ?? c.req.query("api_key") ?? bodyKey);
     if (!parsed.success) {
       throw new ApiError(
         "invalid_request",

@@ -2,14 +2,16 @@
 import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { ROLES } from "../../contract/constants.ts";
 import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
 import { requireRole } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
-import { invites, orgMembers, orgs, projects, ROLES, users } from "../db/schema.ts";
+import { invites, orgMembers, orgs, projects, users } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
+import { HOUR_MS } from "../lib/time.ts";
 import { valid } from "../lib/validate.ts";
 
 const name = z.object({ name: z.string().trim().min(1).max(100) });
@@ -141,7 +143,7 @@ export const orgsRoute = new Hono<AppEnv>()
       role: body.role,
       email: body.email ?? null,
       createdBy: c.var.user.id,
-      expiresAt: Date.now() + body.expires_in_hours * 3_600_000,
+      expiresAt: Date.now() + body.expires_in_hours * HOUR_MS,
     };
     await database(c.env.DB).insert(invites).values(invite);
     const url = `${new URL(c.req.url).origin}/invite/${token}`;

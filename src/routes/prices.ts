@@ -3,10 +3,11 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { type Price, rates } from "../../contract/costs.ts";
 import { projectAccess } from "../auth/middleware.ts";
 import { resolveRates } from "../costs/enrich.ts";
 import { recomputeStep } from "../costs/recompute.ts";
-import { matchRule, rates } from "../costs/schemas.ts";
+import { overrideRule } from "../costs/schemas.ts";
 import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import { database } from "../db/client.ts";
 import { prices } from "../db/schema.ts";
@@ -19,13 +20,13 @@ import { valid } from "../lib/validate.ts";
 
 type PriceRow = typeof prices.$inferSelect;
 
-const priceView = (p: PriceRow) => ({
+const priceView = (p: PriceRow): Price => ({
   id: p.id,
   model: p.model,
   provider: p.provider,
-  match: JSON.parse(p.match) as unknown,
+  match: JSON.parse(p.match) as Price["match"],
   effective_from: p.effectiveFrom,
-  rates: JSON.parse(p.rates) as unknown,
+  rates: JSON.parse(p.rates) as Price["rates"],
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });
@@ -34,7 +35,7 @@ const fields = {
   model: z.string().trim().min(1).max(200),
   provider: z.string().trim().toLowerCase().max(64).nullish(),
   /** Defaults to the exact model name. */
-  match: matchRule.optional(),
+  match: overrideRule.optional(),
   effective_from: z.union([z.number().int().nonnegative(), timeParam]).optional(),
   rates,
 };

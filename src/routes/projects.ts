@@ -2,11 +2,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { KEY_KINDS } from "../../contract/constants.ts";
 import { keyView } from "../accounts/views.ts";
 import { mintKey } from "../auth/keys.ts";
 import { projectAccess } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
-import { apiKeys, KEY_KINDS, projects, traces } from "../db/schema.ts";
+import { apiKeys, projects, traces } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
+import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { projectAccess } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
@@ -11,20 +12,24 @@ import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { limitParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
-import { groupView, traceSummary } from "../traces/views.ts";
+import { sessionView, traceSummary, userView } from "../traces/views.ts";
 
-const detailParams = z.object({ limit: limitParam(100, 500), cursor: z.string().max(512).optional() });
+const detailParams = z.object({
+  limit: limitParam(PAGE_LIMITS.groupTraces.default, PAGE_LIMITS.groupTraces.max),
+  cursor: z.string().max(512).optional(),
+});
 
 export function groupRoute(by: GroupBy) {
   const plural = `${by}s` as const;
   const param = `${by}_id` as const;
+  const view = by === "session" ? sessionView : userView;
   return new Hono<AppEnv>()
     .use(projectAccess("viewer", `read ${plural}`), etag())
     .get("/", valid("query", groupListParams), async (c) => {
       const params = c.req.valid("query");
       const rows = await groupQuery(database(c.env.DB), c.var.project.projectId, by, params);
       const page = paginate(rows, params.limit, (g) => [g.lastSeen, g.id]);
-      return c.json({ [plural]: page.items.map((g) => groupView(by, g)), next_cursor: page.next_cursor });
+      return c.json({ [plural]: page.items.map((g) => view(g)), next_cursor: page.next_cursor });
     })
     .get(`/:${param}`, valid("query", detailParams), async (c) => {
       const db = database(c.env.DB);
@@ -37,7 +42,7 @@ export function groupRoute(by: GroupBy) {
       const list = traceListParams.parse({ [param]: id, limit, cursor, order: by === "session" ? "asc" : "desc" });
       const page = paginate(await traceListQuery(db, projectId, list), limit, (t) => [t.startTs, t.traceId]);
       return c.json({
-        [by]: groupView(by, group),
+        [by]: view(group),
         traces: page.items.map(traceSummary),
         next_cursor: page.next_cursor,
       });

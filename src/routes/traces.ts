@@ -2,18 +2,12 @@
 import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
+import { id } from "../../contract/event.ts";
 import { projectAccess } from "../auth/middleware.ts";
 import { type Database, database } from "../db/client.ts";
-import {
-  findEvent,
-  findTrace,
-  fullEventsQuery,
-  TREE_INLINE_BODY_BYTES,
-  TREE_INLINE_MAX_EVENTS,
-  TREE_PREVIEW_MAX_EVENTS,
-  treeEventsQuery,
-} from "../db/queries/trace-events.ts";
-import { type TRACE_SORTS, type TraceRow, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
+import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import type { TraceRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -22,9 +16,9 @@ import { VERSION } from "../lib/version.ts";
 import { compareTraces } from "../traces/compare.ts";
 import { traceHar, traceJson } from "../traces/export.ts";
 import { buildTree } from "../traces/tree.ts";
-import { eventView, traceSummary, treeEventView } from "../traces/views.ts";
+import { fullEventView, traceSummary, treeEventView } from "../traces/views.ts";
 
-const traceId = z.string().min(1).max(128);
+const traceId = id;
 
 async function requireTrace(db: Database, projectId: string, id: string) {
   const trace = await findTrace(db, projectId, id);
@@ -32,24 +26,15 @@ async function requireTrace(db: Database, projectId: string, id: string) {
   return trace;
 }
 
-/** Bodies are inlined in small traces only. */
-const inlineBytes = (trace: TraceRow) => (trace.spanCount > TREE_INLINE_MAX_EVENTS ? 0 : TREE_INLINE_BODY_BYTES);
-
 /** A trace's events as a depth-first tree. */
-async function traceTree(db: Database, trace: TraceRow, inline: number) {
-  const rows = await treeEventsQuery(
-    db,
-    trace.projectId,
-    trace.traceId,
-    inline,
-    trace.spanCount <= TREE_PREVIEW_MAX_EVENTS,
-  );
+async function traceTree(db: Database, trace: TraceRow, detail = treeDetail(trace.spanCount)) {
+  const rows = await treeEventsQuery(db, trace.projectId, trace.traceId, detail);
   return { trace: traceSummary(trace), tree: buildTree(rows) };
 }
 
 /** A trace's version: its summary changes whenever an event of it is written. */
 const traceTag = (t: { traceId: string; updatedAt: number; spanCount: number }, variant: string) =>
-  `"${t.traceId}.${t.updatedAt}.${t.spanCount}.${variant}"`;
+  `"${encodeURIComponent(t.traceId)}.${t.updatedAt}.${t.spanCount}.${variant}"`;
 
 /** Sets the trace's ETag and tells whether the client already has this version (answer 304 before reading events). */
 function fresh(c: Context<AppEnv>, tag: string) {
@@ -70,13 +55,7 @@ export const tracesRoute = new Hono<AppEnv>()
   .get("/", valid("query", traceListParams), async (c) => {
     const params = c.req.valid("query");
     const rows = await traceListQuery(database(c.env.DB), c.var.project.projectId, params);
-    const sortColumn = {
-      start_time: "startTs",
-      duration: "durationMs",
-      cost: "totalCost",
-      span_count: "spanCount",
-    } as const satisfies Record<keyof typeof TRACE_SORTS, string>;
-    const page = paginate(rows, params.limit, (t) => [t[sortColumn[params.sort]], t.traceId]);
+    const page = paginate(rows, params.limit, (t) => traceCursor(t, params.sort));
     return c.json({ traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
   })
   .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
@@ -84,14 +63,15 @@ export const tracesRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const { projectId } = c.var.project;
     const [ta, tb] = await Promise.all([requireTrace(db, projectId, a), requireTrace(db, projectId, b)]);
-    const [left, right] = await Promise.all([traceTree(db, ta, 0), traceTree(db, tb, 0)]);
+    const light = { inlineBytes: 0, previews: false };
+    const [left, right] = await Promise.all([traceTree(db, ta, light), traceTree(db, tb, light)]);
     return c.json(compareTraces(left, right));
   })
   .get("/:trace_id", async (c) => {
     const db = database(c.env.DB);
     const row = await requireTrace(db, c.var.project.projectId, c.req.param("trace_id"));
     if (fresh(c, traceTag(row, "tree"))) return c.body(null, 304);
-    const { trace, tree } = await traceTree(db, row, inlineBytes(row));
+    const { trace, tree } = await traceTree(db, row);
     return c.json({ trace, events: tree.map(treeEventView) });
   })
   .get("/:trace_id/events/:event_id", async (c) => {
@@ -102,7 +82,7 @@ export const tracesRoute = new Hono<AppEnv>()
       c.req.param("event_id"),
     );
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
-    return c.json({ event: eventView(row) });
+    return c.json({ event: fullEventView(row) });
   })
   .get(
     "/:trace_id/export",
@@ -115,7 +95,7 @@ export const tracesRoute = new Hono<AppEnv>()
       const row = await requireTrace(db, projectId, id);
       if (fresh(c, traceTag(row, format))) return c.body(null, 304);
       const trace = traceSummary(row);
-      const events = (await fullEventsQuery(db, projectId, id)).map(eventView);
+      const events = (await fullEventsQuery(db, projectId, id)).map(fullEventView);
       c.header("Content-Disposition", attachment(id, format));
       return c.json(format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events));
     },

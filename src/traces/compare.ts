@@ -3,23 +3,25 @@
 // each span of A takes the first unpaired one of B with the same status, else the first unpaired one, so a failed
 // retry shows up as the extra span instead of shifting every pair after it. A span's path names its steps from the
 // root (`root/tool_call:search#2` for the second same-named sibling).
+import type { CompareAnswer, CompareSpan, TraceSummary } from "../../contract/traces.ts";
 import type { TreeEventRow } from "../db/queries/trace-events.ts";
 import type { Placed } from "./tree.ts";
-import type { TraceSummary } from "./views.ts";
 
 type Node = Placed<TreeEventRow>;
 type Pair = { a: Node | null; b: Node | null; step: string };
 
 const side = (n: Node) => ({
-  event_id: n.eventId,
-  duration_ms: n.durationMs,
+  event_id: n.event_id,
+  duration_ms: n.duration_ms,
   status: n.status,
-  input_tokens: n.inputTokens,
-  output_tokens: n.outputTokens,
-  cost_usd: n.costUsd,
+  input_tokens: n.input_tokens,
+  output_tokens: n.output_tokens,
+  cost_usd: n.cost_usd,
 });
 
-const tokens = (n: Node) => (n.inputTokens ?? 0) + (n.outputTokens ?? 0);
+const tokens = (n: Node) => (n.input_tokens ?? 0) + (n.output_tokens ?? 0);
+/** A cost delta only where both sides have a price: an unpriced call is unknown, not free. */
+const costDelta = (x: Node, y: Node) => (x.cost_usd === null || y.cost_usd === null ? null : y.cost_usd - x.cost_usd);
 const keyOf = (n: Node) => `${n.type}:${n.name}`;
 
 /** Children of every node (and the roots under ""), in tree order, from a depth-first list. */
@@ -28,7 +30,7 @@ function childLists(tree: Node[]) {
   const at: string[] = [];
   for (const n of tree) {
     const parent = n.depth === 0 ? "" : at[n.depth - 1]!;
-    at[n.depth] = n.eventId;
+    at[n.depth] = n.event_id;
     const list = lists.get(parent);
     if (list) list.push(n);
     else lists.set(parent, [n]);
@@ -67,11 +69,14 @@ function pairSiblings(xs: Node[], ys: Node[], roots: boolean): Pair[] {
   return pairs;
 }
 
-export function compareTraces(a: { trace: TraceSummary; tree: Node[] }, b: { trace: TraceSummary; tree: Node[] }) {
+export function compareTraces(
+  a: { trace: TraceSummary; tree: Node[] },
+  b: { trace: TraceSummary; tree: Node[] },
+): CompareAnswer {
   const left = childLists(a.tree);
   const right = childLists(b.tree);
-  const kids = (lists: Map<string, Node[]>, n: Node | null) => (n ? (lists.get(n.eventId) ?? []) : []);
-  const spans = [];
+  const kids = (lists: Map<string, Node[]>, n: Node | null) => (n ? (lists.get(n.event_id) ?? []) : []);
+  const spans: CompareSpan[] = [];
   const stack: Array<Pair & { path: string; depth: number }> = pairSiblings(
     left.get("") ?? [],
     right.get("") ?? [],
@@ -92,9 +97,9 @@ export function compareTraces(a: { trace: TraceSummary; tree: Node[] }, b: { tra
       delta:
         x && y
           ? {
-              duration_ms: (y.durationMs ?? 0) - (x.durationMs ?? 0),
+              duration_ms: (y.duration_ms ?? 0) - (x.duration_ms ?? 0),
               total_tokens: tokens(y) - tokens(x),
-              cost_usd: (y.costUsd ?? 0) - (x.costUsd ?? 0),
+              cost_usd: costDelta(x, y),
             }
           : null,
       status_changed: Boolean(x && y && x.status !== y.status),

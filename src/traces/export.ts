@@ -1,8 +1,9 @@
 // Trace exports: WatchLLM JSON (the ingest wire format, so a file can be POSTed back to /api/v1/events) and
 // HAR 1.2 (each model and tool call as a request/response entry, for browser devtools and HAR viewers).
-import type { EventView, TraceSummary } from "./views.ts";
+import type { WireEventInput } from "../../contract/event.ts";
+import type { FullEvent, TraceExport, TraceSummary } from "../../contract/traces.ts";
 
-export function toWireEvents(events: EventView[]) {
+export function toWireEvents(events: FullEvent[]): WireEventInput[] {
   return events.map((e) => ({
     event_id: e.event_id,
     trace_id: e.trace_id,
@@ -30,14 +31,14 @@ export function toWireEvents(events: EventView[]) {
   }));
 }
 
-export function traceJson(trace: TraceSummary, events: EventView[]) {
+export function traceJson(trace: TraceSummary, events: FullEvent[]): TraceExport {
   return { format: "watchllm.trace.v1", exported_at: new Date().toISOString(), trace, events: toWireEvents(events) };
 }
 
 const json = (value: unknown) => (value === undefined || value === null ? "" : JSON.stringify(value, null, 2));
 const size = (text: string) => new TextEncoder().encode(text).length;
 
-function harEntry(e: EventView, version: string) {
+function harEntry(e: FullEvent, version: string) {
   const request = json(e.body?.input ?? e.body);
   const response = json(e.body?.output ?? e.body?.error ?? e.body?.message ?? null);
   const host = e.type === "model_response" ? `${e.provider ?? "llm"}.model.watchllm` : "tool.watchllm";
@@ -90,7 +91,7 @@ function harEntry(e: EventView, version: string) {
   };
 }
 
-export function traceHar(trace: TraceSummary, events: EventView[], version: string) {
+export function traceHar(trace: TraceSummary, events: FullEvent[], version: string) {
   return {
     log: {
       version: "1.2",

@@ -1,16 +1,15 @@
-// Rows → the JSON the trace API answers with (snake_case, times in epoch ms, JSON columns parsed).
-
-import type { TreeEventRow } from "../db/queries/trace-events.ts";
+// Rows → the contract's answer shapes (JSON columns parsed, flags as booleans). Every function returns a contract type,
+// so a field added to the contract is a type error here until it is produced.
+import type { FullEvent, SessionGroup, TraceSummary, TreeEvent, UserGroup } from "../../contract/traces.ts";
+import type { FullEventRow, TreeEventRow } from "../db/queries/trace-events.ts";
 import type { GroupRow } from "../db/queries/trace-groups.ts";
-import type { events, traces } from "../db/schema.ts";
+import type { TraceRow } from "../db/schema.ts";
 import type { Placed } from "./tree.ts";
 
-type TraceRow = typeof traces.$inferSelect;
-type EventRow = typeof events.$inferSelect;
+const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
+type Json = Record<string, unknown>;
 
-const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
-
-export function traceSummary(t: TraceRow) {
+export function traceSummary(t: TraceRow): TraceSummary {
   return {
     trace_id: t.traceId,
     name: t.rootName,
@@ -20,8 +19,8 @@ export function traceSummary(t: TraceRow) {
     span_count: t.spanCount,
     error_count: t.errorCount,
     status: t.status,
-    models: parse(t.models) as string[],
-    tags: parse(t.tags) as string[],
+    models: parse<string[]>(t.models) ?? [],
+    tags: parse<string[]>(t.tags) ?? [],
     input_tokens: t.inputTokens,
     output_tokens: t.outputTokens,
     cached_input_tokens: t.cachedInputTokens,
@@ -33,88 +32,29 @@ export function traceSummary(t: TraceRow) {
   };
 }
 
-export type TraceSummary = ReturnType<typeof traceSummary>;
-
-type EventCore = Pick<
-  EventRow,
-  | "eventId"
-  | "parentEventId"
-  | "type"
-  | "name"
-  | "ts"
-  | "durationMs"
-  | "status"
-  | "model"
-  | "provider"
-  | "inputTokens"
-  | "outputTokens"
-  | "cachedInputTokens"
-  | "cacheWriteTokens"
-  | "costUsd"
->;
-
-/** The fields every view of an event shares. */
-const eventCore = (e: EventCore) => ({
-  event_id: e.eventId,
-  parent_event_id: e.parentEventId,
-  type: e.type,
-  name: e.name,
-  timestamp: e.ts,
-  duration_ms: e.durationMs,
-  status: e.status,
-  model: e.model,
-  provider: e.provider,
-  input_tokens: e.inputTokens,
-  output_tokens: e.outputTokens,
-  cached_input_tokens: e.cachedInputTokens,
-  cache_write_tokens: e.cacheWriteTokens,
-  cost_usd: e.costUsd,
-});
-
 /** One event in full, as `GET /traces/:trace_id/events/:event_id` answers. */
-export function eventView(e: EventRow) {
-  return {
-    ...eventCore(e),
-    trace_id: e.traceId,
-    cost_source: e.costSource,
-    body: parse(e.body) as Record<string, unknown> | null,
-    context: parse(e.context) as Record<string, unknown> | null,
-    user_id: e.userId,
-    session_id: e.sessionId,
-    truncated: e.truncated === 1,
-    received_at: e.receivedAt,
-  };
+export function fullEventView(e: FullEventRow): FullEvent {
+  return { ...e, body: parse<Json>(e.body), context: parse<Json>(e.context), truncated: e.truncated === 1 };
 }
-
-export type EventView = ReturnType<typeof eventView>;
 
 /** A row of the tree: light fields, the body only when inlined, its place in the tree. */
-export function treeEventView(e: Placed<TreeEventRow>) {
-  return {
-    ...eventCore(e),
-    depth: e.depth,
-    child_count: e.childCount,
-    orphan: e.orphan,
-    cycle: e.cycle,
-    body: parse(e.body) as Record<string, unknown> | null,
-    body_truncated: e.body === null && e.bodyBytes > 0,
-    body_bytes: e.bodyBytes,
-    preview: e.preview,
-  };
+export function treeEventView({ body, body_bytes, ...e }: Placed<TreeEventRow>): TreeEvent {
+  return { ...e, body: parse<Json>(body), body_truncated: body === null && body_bytes > 0, body_bytes };
 }
 
-/** A session's or a user's totals. */
-export function groupView(by: "session" | "user", g: GroupRow) {
-  const totals = {
-    trace_count: g.traceCount,
-    first_seen: g.firstSeen,
-    last_seen: g.lastSeen,
-    duration_ms: (g.lastSeen ?? 0) - (g.firstSeen ?? 0),
-    total_tokens: g.totalTokens,
-    total_cost: g.totalCost,
-    error_count: g.errorCount,
-  };
-  return by === "session"
-    ? { session_id: g.id, user_id: g.userId, ...totals }
-    : { user_id: g.id, session_count: g.sessionCount, ...totals };
-}
+const groupTotals = (g: GroupRow) => ({
+  trace_count: g.traceCount,
+  first_seen: g.firstSeen ?? 0,
+  last_seen: g.lastSeen ?? 0,
+  duration_ms: (g.lastSeen ?? 0) - (g.firstSeen ?? 0),
+  total_tokens: g.totalTokens ?? 0,
+  total_cost: g.totalCost ?? 0,
+  error_count: g.errorCount ?? 0,
+});
+
+export const sessionView = (g: GroupRow): SessionGroup => ({ session_id: g.id, user_id: g.userId, ...groupTotals(g) });
+export const userView = (g: GroupRow): UserGroup => ({
+  user_id: g.id,
+  session_count: g.sessionCount,
+  ...groupTotals(g),
+});

@@ -52,7 +52,8 @@ export function postEvents(
   return SELF.fetch(`https://watchllm.test/api/v1/events${init.query ?? ""}`, {
     method: "POST",
     headers,
-    body: typeof body === "string" || body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
+    body:
+      typeof body === "string" || body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
   });
 }
 

@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/ingest/limits.ts";
+import { LIMITS } from "../../contract/limits.ts";
 import { createProject, gzip, makeEvent, postEvents, storedEvents, waitFor } from "./fixtures.ts";
 
 async function errorOf(res: Response) {

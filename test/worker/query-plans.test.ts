@@ -2,9 +2,10 @@
 // events or traces.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { treeEventsQuery } from "../../src/db/queries/trace-events.ts";
+import { TRACE_SORTS } from "../../contract/constants.ts";
+import { treeDetail, treeEventsQuery } from "../../src/db/queries/trace-events.ts";
 import { groupListParams, groupQuery } from "../../src/db/queries/trace-groups.ts";
-import { TRACE_SORTS, traceListParams, traceListQuery } from "../../src/db/queries/trace-list.ts";
+import { traceListParams, traceListQuery } from "../../src/db/queries/trace-list.ts";
 import { encodeCursor } from "../../src/lib/cursor.ts";
 import { db } from "./fixtures.ts";
 
@@ -35,7 +36,7 @@ const FILTERS = [
 ];
 
 describe("query plans", () => {
-  for (const sort of Object.keys(TRACE_SORTS)) {
+  for (const sort of TRACE_SORTS) {
     for (const order of ["desc", "asc"]) {
       it(`trace list sorted by ${sort} ${order} uses indexes under every filter`, async () => {
         for (const filter of FILTERS) {
@@ -50,7 +51,7 @@ describe("query plans", () => {
   }
 
   it("the unfiltered list needs no sort step: it walks the sort's index", async () => {
-    for (const sort of Object.keys(TRACE_SORTS)) {
+    for (const sort of TRACE_SORTS) {
       const lines = await plan(traceListQuery(db, "prj_x", traceListParams.parse({ sort })));
       expect(lines.join("\n")).not.toContain("TEMP B-TREE");
     }
@@ -63,6 +64,6 @@ describe("query plans", () => {
       }
       expect(fullScans(await plan(groupQuery(db, "prj_x", by, { ...groupListParams.parse({}), id: "x" })))).toEqual([]);
     }
-    expect(fullScans(await plan(treeEventsQuery(db, "prj_x", "t", 1024)))).toEqual([]);
+    expect(fullScans(await plan(treeEventsQuery(db, "prj_x", "t", treeDetail(10))))).toEqual([]);
   });
 });

@@ -2,10 +2,10 @@
 // aggregation (computed here in JS, independently of the SQL) over the events stored in D1.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { QueueMessage, StoredEvent } from "../../contract/queue.ts";
+import { scopeToken } from "../../src/db/search.ts";
 import worker from "../../src/index.ts";
-import type { QueueMessage } from "../../src/ingest/enqueue.ts";
-import { scopeToken } from "../../src/ingest/search-index.ts";
-import { type StoredEvent, validateEvents } from "../../src/ingest/validate.ts";
+import { validateEvents } from "../../src/ingest/validate.ts";
 import { createProject } from "./fixtures.ts";
 
 function rng(seed: number) {

@@ -1,7 +1,7 @@
 // GET /api/v1/traces/:trace_id and /events/:event_id: depth-first tree, orphans, duplicates, cycles, deep and wide
 // traces, body inlining limits.
 import { beforeAll, describe, expect, it } from "vitest";
-import { TREE_INLINE_BODY_BYTES } from "../../src/db/queries/trace-events.ts";
+import { TREE_LIMITS } from "../../contract/limits.ts";
 import { createProject, deliver, postEvents, read, waitFor } from "./fixtures.ts";
 
 type TreeEvent = {
@@ -110,7 +110,7 @@ describe("GET /api/v1/traces/:trace_id", () => {
   it("inlines small bodies, flags large ones and previews output text in ordinary traces", async () => {
     await deliver(project.projectId, [
       ev("t4", "small", null, 0, { body: { input: "short" } }),
-      ev("t4", "large", "small", 1, { body: { output: "x".repeat(TREE_INLINE_BODY_BYTES * 2) } }),
+      ev("t4", "large", "small", 1, { body: { output: "x".repeat(TREE_LIMITS.inlineBodyBytes * 2) } }),
     ]);
     const [small, large] = (await tree("t4")).body.events;
     expect(small).toMatchObject({ body: { input: "short" }, body_truncated: false, preview: "short" });
@@ -123,7 +123,7 @@ describe("GET /api/v1/traces/:trace_id", () => {
       parent_event_id: "t4:small",
       truncated: false,
     });
-    expect((full.body.event.body as { output: string }).output).toHaveLength(TREE_INLINE_BODY_BYTES * 2);
+    expect((full.body.event.body as { output: string }).output).toHaveLength(TREE_LIMITS.inlineBodyBytes * 2);
   });
 
   it("answers 404 for unknown traces and for events of another trace", async () => {

@@ -47,7 +47,12 @@ function observeStream(
   });
 }
 
-function wrapCreate(create: (...args: unknown[]) => Promise<Any> | Any, self: unknown, resource: string, options: ObserveOptions) {
+function wrapCreate(
+  create: (...args: unknown[]) => Promise<Any> | Any,
+  self: unknown,
+  resource: string,
+  options: ObserveOptions,
+) {
   return (params: Params, ...rest: unknown[]) => {
     const started = Date.now();
     const input = params?.messages ?? params?.input ?? params?.prompt;

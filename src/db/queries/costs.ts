@@ -2,14 +2,12 @@
 // groups read the trace summaries (a trace's cost counts at its start). Both are kept by the consumer.
 import { and, desc, gt, gte, inArray, lt, type SQL, sql, sum } from "drizzle-orm";
 import { z } from "zod";
-import { HOUR_MS } from "../../ingest/cost-rollup.ts";
+import { COST_GROUPS, type CostGroup } from "../../../contract/constants.ts";
+import { PAGE_LIMITS } from "../../../contract/limits.ts";
 import { timeParam } from "../../lib/query-params.ts";
+import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
 import type { Database } from "../client.ts";
 import { costHourly, traces } from "../schema.ts";
-
-const DAY_MS = 86_400_000;
-export const COST_GROUPS = ["model", "provider", "project", "day", "hour", "user", "session", "trace_name"] as const;
-export type CostGroup = (typeof COST_GROUPS)[number];
 
 export const costParams = z
   .object({
@@ -17,7 +15,7 @@ export const costParams = z
     to: timeParam.optional(),
     group_by: z.enum(COST_GROUPS).default("model"),
     interval: z.enum(["hour", "day"]).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: z.coerce.number().int().min(1).max(PAGE_LIMITS.costGroups.max).default(PAGE_LIMITS.costGroups.default),
   })
   .transform((p) => {
     // Rollups are hourly: the range is widened to whole hours.
@@ -26,7 +24,7 @@ export const costParams = z
     return { ...p, from, to, interval: p.interval ?? (to - from > 2 * DAY_MS ? "day" : "hour") };
   })
   .refine((p) => p.from < p.to, { message: "`from` must be before `to`", path: ["from"] })
-  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR_MS : DAY_MS) <= 2_000, {
+  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR_MS : DAY_MS) <= PAGE_LIMITS.costBuckets, {
     message: "too many buckets: use interval=day or a shorter range",
     path: ["interval"],
   });

@@ -1,16 +1,14 @@
-// Reads of one trace: its summary, its events without heavy bodies (for the tree), and one event in full.
+// Reads of one trace: its summary, its events without heavy bodies (for the tree), and one event in full. Select lists
+// come from the contract's event shapes.
 import { and, eq, sql } from "drizzle-orm";
+import { TREE_LIMITS } from "../../../contract/limits.ts";
+import { eventCore, fullEvent } from "../../../contract/traces.ts";
 import type { Database } from "../client.ts";
 import { events, traces } from "../schema.ts";
+import { columnFields, eventColumns } from "./event-columns.ts";
 
-/** Bodies up to this many bytes are inlined in the tree; larger ones are flagged and fetched per event. */
-export const TREE_INLINE_BODY_BYTES = 1_024;
-/** In traces with more events than this, no body is inlined (previews only): big trees stay light, bodies load per event. */
-export const TREE_INLINE_MAX_EVENTS = 200;
-/** Characters of output (or message, or input) text shown as each tree row's preview… */
-export const TREE_PREVIEW_CHARS = 160;
-/** …in traces of up to this many events (beyond it, previews are null too and the tree is timing and names only). */
-export const TREE_PREVIEW_MAX_EVENTS = 2_000;
+const CORE_FIELDS = columnFields(eventCore.shape);
+const FULL_FIELDS = columnFields(fullEvent.shape);
 
 export function traceQuery(db: Database, projectId: string, traceId: string) {
   return db
@@ -25,37 +23,31 @@ export async function findTrace(db: Database, projectId: string, traceId: string
   return row;
 }
 
-/** Every event of a trace, light: bodies only when small, short text previews only in traces that aren't huge. */
+/** How much of its events a trace's tree carries: bodies only in small traces, previews only in traces not huge. */
+export function treeDetail(spanCount: number) {
+  return {
+    inlineBytes: spanCount > TREE_LIMITS.inlineMaxEvents ? 0 : TREE_LIMITS.inlineBodyBytes,
+    previews: spanCount <= TREE_LIMITS.previewMaxEvents,
+  };
+}
+
+/** Every event of a trace, light: the core fields, the body only when ≤ `inlineBytes`, and a short text preview. */
 export function treeEventsQuery(
   db: Database,
   projectId: string,
   traceId: string,
-  inlineBytes: number,
-  previews = true,
+  detail: ReturnType<typeof treeDetail>,
 ) {
   const bodyBytes = sql<number>`coalesce(length(${events.body}), 0)`;
   return db
     .select({
-      eventId: events.eventId,
-      parentEventId: events.parentEventId,
-      type: events.type,
-      name: events.name,
-      ts: events.ts,
-      durationMs: events.durationMs,
-      status: events.status,
-      model: events.model,
-      provider: events.provider,
-      inputTokens: events.inputTokens,
-      outputTokens: events.outputTokens,
-      cachedInputTokens: events.cachedInputTokens,
-      cacheWriteTokens: events.cacheWriteTokens,
-      costUsd: events.costUsd,
-      body: sql<string | null>`iif(${bodyBytes} <= ${inlineBytes}, ${events.body}, null)`,
-      bodyBytes,
-      preview: previews
+      ...eventColumns(CORE_FIELDS),
+      body: sql<string | null>`iif(${bodyBytes} <= ${detail.inlineBytes}, ${events.body}, null)`,
+      body_bytes: bodyBytes,
+      preview: detail.previews
         ? sql<
             string | null
-          >`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_PREVIEW_CHARS})`
+          >`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_LIMITS.previewChars})`
         : sql<string | null>`null`,
     })
     .from(events)
@@ -66,7 +58,7 @@ export type TreeEventRow = Awaited<ReturnType<typeof treeEventsQuery>>[number];
 
 export async function findEvent(db: Database, projectId: string, traceId: string, eventId: string) {
   const [row] = await db
-    .select()
+    .select(eventColumns(FULL_FIELDS))
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.eventId, eventId), eq(events.traceId, traceId)))
     .limit(1);
@@ -76,8 +68,10 @@ export async function findEvent(db: Database, projectId: string, traceId: string
 /** Every event of a trace in full (exports). */
 export function fullEventsQuery(db: Database, projectId: string, traceId: string) {
   return db
-    .select()
+    .select(eventColumns(FULL_FIELDS))
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId)))
     .orderBy(events.ts, events.eventId);
 }
+
+export type FullEventRow = Awaited<ReturnType<typeof fullEventsQuery>>[number];

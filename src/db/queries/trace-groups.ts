@@ -2,6 +2,7 @@
 // activity first, keyset pages over (last_seen, id).
 import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum } from "drizzle-orm";
 import { z } from "zod";
+import { PAGE_LIMITS } from "../../../contract/limits.ts";
 import { decodeCursor } from "../../lib/cursor.ts";
 import { limitParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
@@ -12,7 +13,7 @@ export type GroupBy = keyof typeof GROUP_KEYS;
 
 export const groupListParams = z.object({
   ...pageParams,
-  limit: limitParam(50, 200),
+  limit: limitParam(PAGE_LIMITS.groups.default, PAGE_LIMITS.groups.max),
   user_id: z.string().max(256).optional(),
 });
 export type GroupListParams = z.infer<typeof groupListParams>;

@@ -1,23 +1,30 @@
 // The trace list: combinable filters, four sorts in both directions, keyset pages (no OFFSET) on an index per sort.
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { SEARCH_MAX_EVENTS, searchQuery } from "../../ingest/search-index.ts";
+import { EVENT_STATUSES, TRACE_SORTS, type TraceSort } from "../../../contract/constants.ts";
+import { PAGE_LIMITS, SEARCH_LIMITS } from "../../../contract/limits.ts";
 import { decodeCursor } from "../../lib/cursor.ts";
 import { limitParam, numberParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
-import { EVENT_STATUSES, traces } from "../schema.ts";
+import { type TraceRow, traces } from "../schema.ts";
+import { searchMatch } from "../search.ts";
 
 /** Sort names of the API → the summary column each is backed by (and indexed on, with trace_id). */
-export const TRACE_SORTS = {
-  start_time: traces.startTs,
-  duration: traces.durationMs,
-  cost: traces.totalCost,
-  span_count: traces.spanCount,
-} as const;
+const SORT_FIELDS = {
+  start_time: "startTs",
+  duration: "durationMs",
+  cost: "totalCost",
+  span_count: "spanCount",
+} as const satisfies Record<TraceSort, keyof TraceRow>;
+
+const sortColumn = (sort: TraceSort) => traces[SORT_FIELDS[sort]];
+
+/** A page's cursor: its last row's sort value and trace id. */
+export const traceCursor = (row: TraceRow, sort: TraceSort) => [row[SORT_FIELDS[sort]], row.traceId];
 
 export const traceListParams = z.object({
   ...pageParams,
-  limit: limitParam(50, 200),
+  limit: limitParam(PAGE_LIMITS.traces.default, PAGE_LIMITS.traces.max),
   status: z.enum(EVENT_STATUSES).optional(),
   name: z.string().max(256).optional(),
   model: z.string().max(128).optional(),
@@ -28,7 +35,7 @@ export const traceListParams = z.object({
   max_duration_ms: numberParam.optional(),
   min_cost: numberParam.optional(),
   q: z.string().trim().max(200).optional(),
-  sort: z.enum(Object.keys(TRACE_SORTS) as [keyof typeof TRACE_SORTS]).default("start_time"),
+  sort: z.enum(TRACE_SORTS).default("start_time"),
   order: z.enum(["desc", "asc"]).default("desc"),
 });
 
@@ -53,17 +60,17 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
     p.min_cost !== undefined ? gte(traces.totalCost, p.min_cost) : undefined,
   ];
   if (p.q) {
-    const match = searchQuery(projectId, p.q);
+    const match = searchMatch(projectId, p.q);
     // A search with no searchable word matches nothing rather than everything.
     where.push(
       match
-        ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match} order by rowid desc limit ${SEARCH_MAX_EVENTS})`
+        ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match} order by rowid desc limit ${SEARCH_LIMITS.maxEvents})`
         : sql`false`,
     );
   }
   if (p.cursor) {
     const [value, traceId] = decodeCursor(p.cursor);
-    const column = TRACE_SORTS[p.sort];
+    const column = sortColumn(p.sort);
     where.push(
       p.order === "desc"
         ? sql`(${column}, ${traces.traceId}) < (${value}, ${traceId})`
@@ -75,7 +82,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
 
 /** One page of summaries (one row more than `limit`, to tell whether another page exists). */
 export function traceListQuery(db: Database, projectId: string, p: TraceListParams) {
-  const column = TRACE_SORTS[p.sort];
+  const column = sortColumn(p.sort);
   const direction = p.order === "desc" ? desc : asc;
   return db
     .select()
@@ -84,5 +91,3 @@ export function traceListQuery(db: Database, projectId: string, p: TraceListPara
     .orderBy(direction(column), direction(traces.traceId))
     .limit(p.limit + 1);
 }
-
-export type TraceRow = typeof traces.$inferSelect;

@@ -1,7 +1,7 @@
 // The hourly cost rollup (cost_hourly) the costs API reads: per project, hour, model and provider, the sums of its
 // model calls. The consumer adds what each write inserted (batch_id guard, like the summary upsert, so redelivery adds
 // nothing); a cost recompute rebuilds whole hours from the events.
-export const HOUR_MS = 3_600_000;
+import { HOUR_MS } from "../../lib/time.ts";
 
 /** Aggregates the model calls `e` of `source` (a FROM … WHERE clause) into rollup rows. */
 const aggregate = (source: string) => `

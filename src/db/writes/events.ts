@@ -1,43 +1,16 @@
-// Writes queued events to D1 in one transaction per call: multi-row inserts via json_each (one JSON parameter per
-// statement, so D1's 100-parameter limit never binds), then the trace summary upsert, search-index insert and cost rollup over exactly the rows inserted.
-// These two hand-written statements go straight to the D1 binding: drizzle's D1 batch can't carry raw SQL with
-// parameters, and this is the hot path.
-
-import { randomToken } from "../lib/ids.ts";
-import { byteLength } from "../lib/json-size.ts";
+// Writes queued events to D1 in one transaction per call: multi-row inserts via jsonb_each (one JSON parameter per
+// statement, so D1's 100-parameter limit never binds), then the trace-summary upsert, the search-index insert and the
+// cost rollup over exactly the rows inserted. The statements go straight to the D1 binding: drizzle's D1 batch can't
+// carry raw SQL with parameters, and this is the hot path.
+import { LIMITS } from "../../../contract/limits.ts";
+import { type QueueMessage, STORED_EVENT_FIELDS } from "../../../contract/queue.ts";
+import { randomToken } from "../../lib/ids.ts";
+import { byteLength } from "../../lib/json-size.ts";
 import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
-import type { QueueMessage } from "./enqueue.ts";
-import { LIMITS } from "./limits.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
-import { SUMMARY_UPSERT_SQL } from "./summarize.ts";
-import type { StoredEvent } from "./validate.ts";
+import { SUMMARY_UPSERT_SQL } from "./summary.ts";
 
-/** Stored-event fields in the order they travel inside each JSON row (after project_id). */
-const FIELDS = [
-  "event_id",
-  "trace_id",
-  "parent_event_id",
-  "type",
-  "name",
-  "ts",
-  "duration_ms",
-  "status",
-  "body",
-  "context",
-  "model",
-  "provider",
-  "input_tokens",
-  "output_tokens",
-  "cached_input_tokens",
-  "cache_write_tokens",
-  "cost_usd",
-  "cost_source",
-  "user_id",
-  "session_id",
-  "truncated",
-] as const satisfies readonly (keyof StoredEvent)[];
-
-const COLUMNS = ["project_id", ...FIELDS, "received_at"];
+const COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
 /** ?1 the write's batch_id, ?2 a JSON array of rows (arrays in COLUMNS order). */
 const INSERT_SQL =
   `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
@@ -76,7 +49,7 @@ function uniqueRows(messages: QueueMessage[]): Row[] {
       const key = `${message.project_id}\u0000${event.event_id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      rows.push([message.project_id, ...FIELDS.map((f) => event[f]), message.received_at]);
+      rows.push([message.project_id, ...STORED_EVENT_FIELDS.map((f) => event[f]), message.received_at]);
     }
   }
   return rows;

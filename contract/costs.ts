@@ -1,0 +1,114 @@
+// Cost reports (/api/v1/costs, /api/orgs/:org/costs) and model prices (/api/v1/prices): the answers, and the price
+// shapes clients send.
+import { z } from "zod";
+import { COST_GROUPS, COST_SOURCES } from "./constants.ts";
+
+const sums = {
+  cost: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cached_input_tokens: z.number(),
+  calls: z.number(),
+  /** Calls no price matched; null where the grouping can't tell (user, session, trace name). */
+  unpriced_calls: z.number().nullable(),
+};
+
+export const costGroup = z.strictObject({ key: z.string().nullable(), ...sums });
+export const costSeriesPoint = z.strictObject({ key: z.string().nullable(), bucket: z.number(), ...sums });
+
+export const costReport = z.strictObject({
+  from: z.number(),
+  to: z.number(),
+  group_by: z.enum(COST_GROUPS),
+  interval: z.enum(["hour", "day"]),
+  totals: z.strictObject({ ...sums, unpriced_calls: z.number() }),
+  groups: z.array(costGroup),
+  series: z.array(costSeriesPoint),
+  unknown_models: z.array(z.strictObject({ model: z.string(), provider: z.string(), calls: z.number() })),
+});
+export type CostReport = z.infer<typeof costReport>;
+export type CostGroupRow = z.infer<typeof costGroup>;
+export type CostSeriesPoint = z.infer<typeof costSeriesPoint>;
+
+/** A rule on model names (genai-prices' rule language); case-insensitive. */
+export type MatchRule =
+  | { equals: string }
+  | { starts_with: string }
+  | { ends_with: string }
+  | { contains: string }
+  | { regex: string }
+  | { and: MatchRule[] }
+  | { or: MatchRule[] };
+
+const pattern = z.string().min(1).max(200);
+
+export const matchRule: z.ZodType<MatchRule> = z.lazy(() =>
+  z.union([
+    z.strictObject({ equals: pattern }),
+    z.strictObject({ starts_with: pattern }),
+    z.strictObject({ ends_with: pattern }),
+    z.strictObject({ contains: pattern }),
+    z.strictObject({ regex: pattern }),
+    z.strictObject({ and: z.array(matchRule).min(1).max(10) }),
+    z.strictObject({ or: z.array(matchRule).min(1).max(50) }),
+  ]),
+);
+
+const perMillion = z.number().nonnegative().max(100_000);
+/** USD per million tokens, or tiers: above `start` input tokens, `price` applies to all tokens of that kind. */
+export const rate = z.union([
+  perMillion,
+  z.strictObject({
+    base: perMillion,
+    tiers: z
+      .array(z.strictObject({ start: z.number().int().nonnegative(), price: perMillion }))
+      .min(1)
+      .max(10),
+  }),
+]);
+export type Rate = z.infer<typeof rate>;
+
+export const rates = z
+  .strictObject({
+    input_mtok: rate.optional(),
+    output_mtok: rate.optional(),
+    cache_read_mtok: rate.optional(),
+    cache_write_mtok: rate.optional(),
+    /** USD per 1,000 requests. */
+    requests_kcount: z.number().nonnegative().max(100_000).optional(),
+  })
+  .refine((r) => Object.keys(r).length > 0, "give at least one rate");
+export type Rates = z.infer<typeof rates>;
+
+/** A project's price override as the API shows it. */
+export const price = z.strictObject({
+  id: z.string(),
+  model: z.string(),
+  provider: z.string().nullable(),
+  match: matchRule,
+  effective_from: z.number(),
+  rates,
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type Price = z.infer<typeof price>;
+
+/** Which price a call of a model would get now (`GET /api/v1/prices?model=`). */
+export const resolvedPrice = z.strictObject({
+  model: z.string(),
+  source: z.enum(COST_SOURCES),
+  matched: z.strictObject({ model: z.string(), provider: z.string().nullable(), match: matchRule }).nullable(),
+  rates: rates.nullable(),
+});
+
+export const priceListAnswer = z.strictObject({ overrides: z.array(price), resolved: resolvedPrice.optional() });
+export type PriceListAnswer = z.infer<typeof priceListAnswer>;
+export const priceAnswer = z.strictObject({ price });
+
+export const recomputeAnswer = z.strictObject({
+  scanned: z.number().int(),
+  updated: z.number().int(),
+  next_cursor: z.string().nullable(),
+  done: z.boolean(),
+});
+export type RecomputeAnswer = z.infer<typeof recomputeAnswer>;

@@ -1,0 +1,103 @@
+// An event as clients send it (the wire format of POST /api/v1/events, and what every other way in is turned into),
+// and the answer of the ingest route. The README's field table is generated from these descriptions.
+import { z } from "zod";
+import { EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
+import { LIMITS, TIME_RANGE } from "./limits.ts";
+
+/** Ids: printable text (no control characters: they break headers, logs and exports). */
+export const id = z
+  .string()
+  .min(1)
+  .max(LIMITS.maxIdChars)
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u, "must not contain control characters");
+
+const count = z.number().int().nonnegative().max(1e12);
+const inRange = z
+  .number()
+  .min(TIME_RANGE.min, "expected epoch milliseconds (a number this small looks like seconds)")
+  .max(TIME_RANGE.max, "must be before 2100");
+
+/** A time as epoch milliseconds or ISO-8601 with an offset, normalized to epoch ms; both forms within 2000–2100. */
+export const timestamp = z.union([inRange, z.iso.datetime({ offset: true }).transform(Date.parse).pipe(inRange)]);
+
+export const usage = z.object({
+  input_tokens: count.describe("all input tokens, cached ones included"),
+  output_tokens: count,
+  cached_input_tokens: count.optional().describe("input tokens read from the provider's cache"),
+  cache_write_tokens: count.optional().describe("input tokens written to the provider's cache"),
+});
+
+export const eventContext = z.looseObject({
+  user_id: z.string().max(256).nullish(),
+  session_id: z.string().max(256).nullish(),
+  tags: z.array(z.string().max(LIMITS.maxTagChars)).max(LIMITS.maxTags).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const wireEvent = z.object({
+  event_id: id.describe("client-generated; the idempotency key (unique per project)"),
+  trace_id: id.describe("events with the same trace id form one trace"),
+  parent_event_id: id.nullish().describe("builds the tree; null or absent for a root"),
+  type: z.enum(EVENT_TYPES).describe("colours in the dashboard: blue, purple, green, gray, red"),
+  name: z.string().min(1).max(LIMITS.maxNameChars).optional().describe("defaults to the type"),
+  timestamp: timestamp.describe(
+    "start of the event: epoch **milliseconds** or ISO-8601 with offset, between 2000 and 2100 (a number before 2000 is almost always seconds)",
+  ),
+  duration_ms: z
+    .number()
+    .nonnegative()
+    .max(30 * 86_400_000)
+    .nullish()
+    .describe("at most 30 days"),
+  status: z.enum(EVENT_STATUSES).optional().describe("default `ok` (`error` for type `error`)"),
+  body: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .describe(
+      "`input`/`output` for spans, model and tool calls; `message`/`data` for logs; `message`/`stack`/`error_type` for errors; truncated (not rejected) beyond the event size limit",
+    ),
+  context: eventContext
+    .nullish()
+    .describe(
+      "`user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB, else the event is rejected",
+    ),
+  model: z.string().max(128).nullish().describe("for `model_response`"),
+  provider: z.string().max(64).nullish().describe("for `model_response`, e.g. `openai`, `anthropic`"),
+  usage: usage
+    .nullish()
+    .describe(
+      "tokens of a model call; cached tokens are counted inside `input_tokens`, as OpenAI reports them (the SDKs map Anthropic's and others' shapes to this)",
+    ),
+  cost_usd: z
+    .number()
+    .nonnegative()
+    .max(1e6)
+    .nullish()
+    .describe(
+      'when the client knows the cost (recorded with `cost_source: "client"`); otherwise priced from the price table',
+    ),
+});
+
+/** An event as a client writes it. */
+export type WireEventInput = z.input<typeof wireEvent>;
+/** An event after validation (timestamps in epoch ms). */
+export type WireEvent = z.output<typeof wireEvent>;
+export type Usage = z.infer<typeof usage>;
+
+/** `POST /api/v1/events` takes `{ events: [...] }` (plus `api_key`, for sendBeacon) or a bare array. */
+export const ingestRequest = z.union([
+  z.array(z.unknown()),
+  z.object({ events: z.array(z.unknown()), api_key: z.string().optional() }),
+]);
+
+export const rejection = z.strictObject({
+  index: z.number().int().nonnegative(),
+  event_id: z.string().nullable(),
+  code: z.enum(["invalid_event", "event_too_large", "duplicate_event_id"]),
+  message: z.string(),
+});
+export type Rejection = z.infer<typeof rejection>;
+
+/** 202: how many events were put on the queue, and why the others were not. */
+export const ingestAnswer = z.strictObject({ accepted: z.number().int().nonnegative(), rejected: z.array(rejection) });
+export type IngestAnswer = z.infer<typeof ingestAnswer>;

@@ -1,0 +1,10 @@
+// The one contract: every shape that crosses a boundary of WatchLLM (wire events, queue messages, read answers,
+// errors, limits). The Worker validates with these schemas; the dashboard and the SDK derive their types from them.
+export * from "./accounts.ts";
+export * from "./constants.ts";
+export * from "./costs.ts";
+export * from "./errors.ts";
+export * from "./event.ts";
+export * from "./limits.ts";
+export * from "./queue.ts";
+export * from "./traces.ts";

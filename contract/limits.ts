@@ -1,0 +1,59 @@
+// Every limit a client can run into, in one place (README "Limits" lists them). Ingest limits are chosen against
+// Cloudflare's: Queue messages ≤ 128 KB, sendBatch ≤ 100 messages / 256 KB, D1 values ≤ 2 MB and ≤ 100 bound
+// parameters per statement.
+export const LIMITS = {
+  /** Request body, counted after decompression. */
+  maxRequestBytes: 4 * 1024 * 1024,
+  maxEventsPerRequest: 1000,
+  /** A stored event (all fields, JSON) must fit one queue message with room to spare; bigger bodies are truncated. */
+  maxEventBytes: 96 * 1024,
+  /** context is indexed metadata, not payload: an event whose context is larger is rejected. */
+  maxContextBytes: 8 * 1024,
+  /** Ids, names and the like. */
+  maxIdChars: 128,
+  maxNameChars: 256,
+  maxTags: 50,
+  maxTagChars: 64,
+  /** A queue message carries as many events as fit in this. */
+  maxMessageBytes: 120 * 1024,
+  /** One sendBatch call: at most this many messages and bytes. */
+  maxSendBatchMessages: 100,
+  maxSendBatchBytes: 250 * 1024,
+  /** One D1 statement's JSON parameter (json_each) stays under D1's 2 MB value limit. */
+  maxJsonParamBytes: 1800 * 1024,
+} as const;
+
+/** Reads of one trace. */
+export const TREE_LIMITS = {
+  /** Bodies up to this many bytes are inlined in the tree; larger ones are flagged and fetched per event… */
+  inlineBodyBytes: 1_024,
+  /** …in traces of up to this many events (beyond it, no body is inlined). */
+  inlineMaxEvents: 200,
+  /** Characters of output (or message, or input) text shown as each tree row's preview… */
+  previewChars: 160,
+  /** …in traces of up to this many events (beyond it, previews are null and the tree is timing and names only). */
+  previewMaxEvents: 2_000,
+} as const;
+
+/** Full-text search (`q` on the trace list). */
+export const SEARCH_LIMITS = {
+  /** A search looks at the newest this-many matching events (a word found everywhere must not walk a whole project). */
+  maxEvents: 10_000,
+  /** How much of each of an event's input, output and message text is searchable. */
+  textChars: 2_000,
+  /** Words of a query beyond this are ignored. */
+  maxWords: 16,
+} as const;
+
+/** Pages and reports. */
+export const PAGE_LIMITS = {
+  traces: { default: 50, max: 200 },
+  groups: { default: 50, max: 200 },
+  groupTraces: { default: 100, max: 500 },
+  costGroups: { default: 100, max: 1000 },
+  costBuckets: 2_000,
+  recomputeStep: 1_000,
+} as const;
+
+/** Timestamps outside these (epoch ms of 2000-01-01 and 2100-01-01) are refused: they are seconds or garbage. */
+export const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 } as const;

@@ -1,0 +1,40 @@
+// What travels on the event queue, from every way in (producers) to the one consumer: an event normalized for storage
+// (flat, JSON fields as text, times in epoch ms), whose fields are the columns of the `events` table.
+import { z } from "zod";
+import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
+import { id } from "./event.ts";
+
+export const storedEvent = z.object({
+  event_id: id,
+  trace_id: id,
+  parent_event_id: id.nullable(),
+  type: z.enum(EVENT_TYPES),
+  name: z.string(),
+  ts: z.number(),
+  duration_ms: z.number().nullable(),
+  status: z.enum(EVENT_STATUSES),
+  body: z.string().nullable(),
+  context: z.string().nullable(),
+  model: z.string().nullable(),
+  provider: z.string().nullable(),
+  input_tokens: z.number().nullable(),
+  output_tokens: z.number().nullable(),
+  cached_input_tokens: z.number().nullable(),
+  cache_write_tokens: z.number().nullable(),
+  cost_usd: z.number().nullable(),
+  cost_source: z.enum(COST_SOURCES).nullable(),
+  user_id: z.string().nullable(),
+  session_id: z.string().nullable(),
+  truncated: z.union([z.literal(0), z.literal(1)]),
+});
+export type StoredEvent = z.infer<typeof storedEvent>;
+
+/** The stored-event fields in the order the consumer writes them (the `events` columns after `project_id`). */
+export const STORED_EVENT_FIELDS = Object.keys(storedEvent.shape) as Array<keyof StoredEvent>;
+
+export const queueMessage = z.object({
+  project_id: z.string().min(1),
+  received_at: z.number(),
+  events: z.array(storedEvent).min(1),
+});
+export type QueueMessage = z.infer<typeof queueMessage>;

@@ -1,0 +1,170 @@
+// The answers of the trace read API: /api/v1/traces (list, one trace as a tree, one event, export, compare),
+// /api/v1/sessions and /api/v1/users. Strict objects: a field the server adds without adding it here fails the tests.
+import { z } from "zod";
+import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
+import { wireEvent } from "./event.ts";
+
+const json = z.record(z.string(), z.unknown());
+const ms = z.number();
+const cursor = z.string().nullable();
+
+/** One trace's totals, kept by the consumer as events arrive. */
+export const traceSummary = z.strictObject({
+  trace_id: z.string(),
+  /** The root event's name. */
+  name: z.string(),
+  start_time: ms,
+  end_time: ms,
+  duration_ms: z.number(),
+  span_count: z.number().int(),
+  error_count: z.number().int(),
+  status: z.enum(EVENT_STATUSES),
+  models: z.array(z.string()),
+  tags: z.array(z.string()),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  cached_input_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+  total_cost: z.number(),
+  user_id: z.string().nullable(),
+  session_id: z.string().nullable(),
+  root_event_id: z.string(),
+});
+export type TraceSummary = z.infer<typeof traceSummary>;
+
+/** What every view of an event shares. Token fields are flat (the wire format's `usage`, spread). */
+export const eventCore = z.strictObject({
+  event_id: z.string(),
+  parent_event_id: z.string().nullable(),
+  type: z.enum(EVENT_TYPES),
+  name: z.string(),
+  timestamp: ms,
+  duration_ms: z.number().nullable(),
+  status: z.enum(EVENT_STATUSES),
+  model: z.string().nullable(),
+  provider: z.string().nullable(),
+  input_tokens: z.number().int().nullable(),
+  output_tokens: z.number().int().nullable(),
+  cached_input_tokens: z.number().int().nullable(),
+  cache_write_tokens: z.number().int().nullable(),
+  cost_usd: z.number().nullable(),
+});
+export type EventCore = z.infer<typeof eventCore>;
+
+/** A row of the span tree: light fields, its place in the tree, the body only when small. */
+export const treeEvent = eventCore.extend({
+  depth: z.number().int().nonnegative(),
+  child_count: z.number().int().nonnegative(),
+  /** Its parent never arrived. */
+  orphan: z.boolean(),
+  /** Its parents formed a cycle, cut here. */
+  cycle: z.boolean(),
+  body: json.nullable(),
+  /** The body exists but was too big to inline: fetch the event. */
+  body_truncated: z.boolean(),
+  body_bytes: z.number().int().nonnegative(),
+  preview: z.string().nullable(),
+});
+export type TreeEvent = z.infer<typeof treeEvent>;
+
+/** One event in full (`GET /api/v1/traces/:trace_id/events/:event_id`). */
+export const fullEvent = eventCore.extend({
+  trace_id: z.string(),
+  cost_source: z.enum(COST_SOURCES).nullable(),
+  body: json.nullable(),
+  context: json.nullable(),
+  user_id: z.string().nullable(),
+  session_id: z.string().nullable(),
+  /** The body was cut to fit the event size limit when it arrived. */
+  truncated: z.boolean(),
+  received_at: ms,
+});
+export type FullEvent = z.infer<typeof fullEvent>;
+
+export const traceListAnswer = z.strictObject({ traces: z.array(traceSummary), next_cursor: cursor });
+export type TraceListAnswer = z.infer<typeof traceListAnswer>;
+
+export const traceAnswer = z.strictObject({ trace: traceSummary, events: z.array(treeEvent) });
+export type TraceAnswer = z.infer<typeof traceAnswer>;
+
+export const eventAnswer = z.strictObject({ event: fullEvent });
+export type EventAnswer = z.infer<typeof eventAnswer>;
+
+/** `export?format=json`: the wire format, so the file can be POSTed back to /api/v1/events. */
+export const traceExport = z.strictObject({
+  format: z.literal("watchllm.trace.v1"),
+  exported_at: z.string(),
+  trace: traceSummary,
+  events: z.array(wireEvent),
+});
+export type TraceExport = z.input<typeof traceExport>;
+
+const compareSide = z.strictObject({
+  event_id: z.string(),
+  duration_ms: z.number().nullable(),
+  status: z.enum(EVENT_STATUSES),
+  input_tokens: z.number().int().nullable(),
+  output_tokens: z.number().int().nullable(),
+  cost_usd: z.number().nullable(),
+});
+
+export const compareSpan = z.strictObject({
+  /** The span's steps from the root, e.g. `root/tool_call:search#2`. */
+  path: z.string(),
+  depth: z.number().int().nonnegative(),
+  type: z.enum(EVENT_TYPES),
+  name: z.string(),
+  a: compareSide.nullable(),
+  b: compareSide.nullable(),
+  /** B − A; null when the span is on one side only. A cost delta is null when either side has no price. */
+  delta: z
+    .strictObject({ duration_ms: z.number(), total_tokens: z.number(), cost_usd: z.number().nullable() })
+    .nullable(),
+  status_changed: z.boolean(),
+});
+export type CompareSpan = z.infer<typeof compareSpan>;
+
+export const compareAnswer = z.strictObject({
+  a: traceSummary,
+  b: traceSummary,
+  delta: z.strictObject({
+    duration_ms: z.number(),
+    total_tokens: z.number(),
+    total_cost: z.number(),
+    span_count: z.number(),
+    error_count: z.number(),
+  }),
+  spans: z.array(compareSpan),
+  only_in_a: z.number().int(),
+  only_in_b: z.number().int(),
+});
+export type CompareAnswer = z.infer<typeof compareAnswer>;
+
+const groupTotals = {
+  trace_count: z.number().int(),
+  first_seen: ms,
+  last_seen: ms,
+  /** From the first trace's start to the last one's end. */
+  duration_ms: z.number(),
+  total_tokens: z.number(),
+  total_cost: z.number(),
+  error_count: z.number().int(),
+};
+
+export const sessionGroup = z.strictObject({ session_id: z.string(), user_id: z.string().nullable(), ...groupTotals });
+export type SessionGroup = z.infer<typeof sessionGroup>;
+export const userGroup = z.strictObject({ user_id: z.string(), session_count: z.number().int(), ...groupTotals });
+export type UserGroup = z.infer<typeof userGroup>;
+
+export const sessionListAnswer = z.strictObject({ sessions: z.array(sessionGroup), next_cursor: cursor });
+export const userListAnswer = z.strictObject({ users: z.array(userGroup), next_cursor: cursor });
+export const sessionAnswer = z.strictObject({
+  session: sessionGroup,
+  traces: z.array(traceSummary),
+  next_cursor: cursor,
+});
+export const userAnswer = z.strictObject({ user: userGroup, traces: z.array(traceSummary), next_cursor: cursor });
+export type SessionListAnswer = z.infer<typeof sessionListAnswer>;
+export type UserListAnswer = z.infer<typeof userListAnswer>;
+export type SessionAnswer = z.infer<typeof sessionAnswer>;
+export type UserAnswer = z.infer<typeof userAnswer>;
