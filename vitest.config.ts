@@ -8,6 +8,7 @@ export default defineConfig({
       "test/sdk/vitest.config.ts",
       "test/sdk/vitest.workerd.config.ts",
       "test/browser/vitest.config.ts",
+      "test/repo/vitest.config.ts",
     ],
   },
 });

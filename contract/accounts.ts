@@ -114,6 +114,7 @@ export const newInviteAnswer = z.strictObject({
 export const inviteOfferAnswer = z.strictObject({
   invite: z.strictObject({ org_name: z.string(), role, expires_at: z.number() }),
 });
+export type InviteOfferAnswer = z.infer<typeof inviteOfferAnswer>;
 export const inviteAcceptAnswer = z.strictObject({
   joined: z.strictObject({ org: z.strictObject({ id: z.string(), name: z.string() }), role }),
 });

@@ -13,8 +13,10 @@ const sums = {
   unpriced_calls: z.number().nullable(),
 };
 
-export const costGroup = z.strictObject({ key: z.string().nullable(), ...sums });
-export const costSeriesPoint = z.strictObject({ key: z.string().nullable(), bucket: z.number(), ...sums });
+/** A group's key: the model, provider, project, user, session or trace name; the bucket start for `day` and `hour`. */
+const groupKey = z.union([z.string(), z.number()]).nullable();
+export const costGroup = z.strictObject({ key: groupKey, ...sums });
+export const costSeriesPoint = z.strictObject({ key: groupKey, bucket: z.number(), ...sums });
 
 export const costReport = z.strictObject({
   from: z.number(),

@@ -414,3 +414,22 @@ export async function loadDemoData(base: string, ingestKey: string) {
   }
   return events.length;
 }
+
+/** Resolves once every demo trace has arrived whole (the queue delivers asynchronously); fails after `timeoutMs`. */
+export async function waitForDemoData(base: string, secretKey: string, timeoutMs = 60_000) {
+  const expected = new Map<string, number>();
+  for (const e of demoEvents(Date.now())) expected.set(e.trace_id, (expected.get(e.trace_id) ?? 0) + 1);
+  const deadline = Date.now() + timeoutMs;
+  const spans = async (traceId: string) => {
+    const res = await fetch(`${base}/api/v1/traces/${encodeURIComponent(traceId)}`, {
+      headers: { Authorization: `Bearer ${secretKey}` },
+    });
+    return res.ok ? ((await res.json()) as { trace: { span_count: number } }).trace.span_count : 0;
+  };
+  for (const [traceId, count] of expected) {
+    while ((await spans(traceId)) < count) {
+      if (Date.now() > deadline) throw new Error(`demo trace ${traceId} did not arrive within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "../test/browser/browser.ts";
-import { loadDemoData } from "./demo-data.ts";
+import { loadDemoData, waitForDemoData } from "./demo-data.ts";
 import { startDevServer } from "./dev-server.ts";
 import { applyMigrations } from "./local-d1.ts";
 
@@ -27,13 +27,13 @@ try {
       }),
     });
     const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
-    const body = (await res.json()) as { project: { id: string }; keys: { ingest: string } };
+    const body = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
     return { cookie, ...body };
   };
   const full = await signup("Demo");
   await loadDemoData(server.base, full.keys.ingest);
   const empty = await signup("Newcomer");
-  await new Promise((r) => setTimeout(r, 2500)); // let the queue deliver
+  await waitForDemoData(server.base, full.keys.secret);
 
   const pages: Array<[string, string, string | null]> = [
     ["login", "/login", null],

@@ -22,6 +22,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.on(signal, () => void server.stop().then(() => process.exit(0)));
 server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
 
+// Background jobs (e.g. indexing events an older version stored) run on a Cron Trigger when deployed; run them now.
+await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
 step("Loading demo traces (idempotent: a second start adds nothing)");
 const loaded = await loadDemoData(server.base, demo.ingestKey);
 step(`Sent ${loaded} demo events through the ingest API`);

@@ -1,5 +1,8 @@
-// Routes: public pages (login, sign-up, invite) and the project pages under /p/:project/:section.
+// Routes: public pages (login, sign-up, invite) and the project pages under /p/:project/:section, each inside an
+// error boundary.
 import { useEffect } from "preact/hooks";
+import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
+import { ErrorNote } from "./components/ErrorNote.tsx";
 import { type Section, Shell } from "./components/Shell.tsx";
 import { Auth } from "./pages/Auth.tsx";
 import { Compare } from "./pages/Compare.tsx";
@@ -11,16 +14,47 @@ import { Settings } from "./pages/Settings.tsx";
 import { Trace } from "./pages/Trace.tsx";
 import { Traces } from "./pages/Traces.tsx";
 import { match, navigate, path } from "./state/router.ts";
-import { allProjects, me, projectById } from "./state/session.ts";
+import { allProjects, bootError, me, projectById } from "./state/session.ts";
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, true), [to]);
   return null;
 }
 
+function Page({
+  section,
+  id,
+  project,
+}: {
+  section: Section;
+  id?: string;
+  project: ReturnType<typeof projectById> & {};
+}) {
+  if (section === "traces")
+    return id ? <Trace key={id} project={project.id} traceId={id} /> : <Traces project={project.id} />;
+  if (section === "compare") return <Compare project={project.id} />;
+  if (section === "sessions" || section === "users") {
+    return id ? (
+      <GroupDetail key={id} project={project.id} by={section} id={id} />
+    ) : (
+      <GroupList project={project.id} by={section} />
+    );
+  }
+  if (section === "costs") return <Costs project={project.id} org={project.org} />;
+  if (section === "settings") return <Settings project={project.id} org={project.org} />;
+  return <Placeholder title="Not found" />;
+}
+
 export function App() {
   const invite = match("/invite/:token");
   if (invite) return <InvitePage token={invite.token!} />;
+  if (bootError.value) {
+    return (
+      <main class="auth">
+        <ErrorNote error={`WatchLLM could not load your account: ${bootError.value}`} />
+      </main>
+    );
+  }
   if (me.value === undefined) return <div class="boot" aria-busy="true" />;
   if (path.value === "/signup") return me.value ? <Redirect to="/" /> : <Auth mode="signup" />;
   if (path.value === "/login") return me.value ? <Redirect to="/" /> : <Auth mode="login" />;
@@ -33,32 +67,11 @@ export function App() {
     return first ? <Redirect to={`/p/${first.id}/traces`} /> : <Placeholder title="No projects yet" />;
   }
   const section = page.section as Section;
-  const id = page.id;
-  const body =
-    section === "traces" ? (
-      id ? (
-        <Trace key={id} project={current.id} traceId={id} />
-      ) : (
-        <Traces project={current.id} />
-      )
-    ) : section === "compare" ? (
-      <Compare project={current.id} />
-    ) : section === "sessions" || section === "users" ? (
-      id ? (
-        <GroupDetail key={id} project={current.id} by={section} id={id} />
-      ) : (
-        <GroupList project={current.id} by={section} />
-      )
-    ) : section === "costs" ? (
-      <Costs project={current.id} org={current.org} />
-    ) : section === "settings" ? (
-      <Settings project={current.id} org={current.org} />
-    ) : (
-      <Placeholder title="Not found" />
-    );
   return (
     <Shell project={current.id} section={section}>
-      {body}
+      <ErrorBoundary key={path.value}>
+        <Page section={section} id={page.id} project={current} />
+      </ErrorBoundary>
     </Shell>
   );
 }

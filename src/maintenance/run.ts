@@ -1,6 +1,6 @@
 // The scheduled handler's work: pending background jobs, step by step, within a time budget; what is left is picked up
 // by the next run (every job step is resumable).
-import { asc, inArray } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { database } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import type { Bindings } from "../env.ts";

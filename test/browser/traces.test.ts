@@ -2,7 +2,7 @@
 // tree, the inspector, keyboard navigation, compare, sessions, costs and a phone-width layout.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadDemoData } from "../../scripts/demo-data.ts";
+import { loadDemoData, waitForDemoData } from "../../scripts/demo-data.ts";
 import { launch } from "./browser.ts";
 
 const base = inject("baseUrl");
@@ -32,15 +32,7 @@ beforeAll(async () => {
     secret: body.keys.secret,
   };
   await loadDemoData(base, body.keys.ingest);
-  const spans = async (id: string) =>
-    (await api<{ trace?: { span_count: number } }>(`/api/v1/traces/${id}`)).trace?.span_count;
-  for (
-    let i = 0;
-    i < 300 && ((await spans("demo-eval-1000")) !== 1001 || (await spans("demo-support-agent-retry")) !== 9);
-    i++
-  ) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForDemoData(base, body.keys.secret);
 });
 afterAll(async () => browser?.close());
 

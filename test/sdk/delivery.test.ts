@@ -2,7 +2,7 @@
 // retries only what should be retried, honours Retry-After, survives an outage, never throws into user code.
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../sdk/js/src/index.ts";
-import { tenant } from "./helpers.ts";
+import { tenant, until } from "./helpers.ts";
 
 /** Records `n` log events on one trace. */
 function record(client: ReturnType<typeof createClient>, n: number) {
@@ -44,7 +44,7 @@ describe("delivery", () => {
     const client = t.client({ maxRetries: 2 });
     record(client, 1);
     const flushed = client.flush();
-    await new Promise((r) => setTimeout(r, 200));
+    await until(async () => (await t.received()).requests.length === 1);
     await t.setFaults({});
     await flushed;
     const { requests, counts } = await t.received();
@@ -60,8 +60,7 @@ describe("delivery", () => {
     await client.flush();
     expect(client.queued).toBe(sent); // given back to the queue, not lost
     expect(t.errors.some((e) => e.code === "network")).toBe(true);
-    const deadline = Date.now() + 10_000;
-    while (client.queued && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await until(() => client.queued === 0);
     expect(Object.keys((await t.received()).counts)).toHaveLength(sent);
   });
 

@@ -3,6 +3,7 @@
 // uses its own tenant prefix (`/t/<name>`), so tests can run side by side. Also serves a fake OpenAI-style endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type IngestAnswer, wireEvent } from "../../contract/event.ts";
 
 export type Faults = {
   /** Probabilities per request. */
@@ -17,8 +18,6 @@ export type Faults = {
 };
 
 type Tenant = { faults: Faults; counts: Map<string, number>; requests: number[]; statuses: string[] };
-
-const TYPES = new Set(["span", "model_response", "tool_call", "log", "error"]);
 
 function readBody(req: IncomingMessage) {
   return new Promise<string>((resolve) => {
@@ -103,11 +102,13 @@ export async function startFaultServer(port = 0) {
         .end('{"error":{"code":"invalid_api_key","message":"The API key is not valid."}}');
     }
     const events = (JSON.parse(body) as { events: Array<{ event_id?: string; type?: string }> }).events;
-    const rejected = events.flatMap((e, index) =>
-      e.event_id && e.type && TYPES.has(e.type)
+    // Events are checked with the contract's own schema, as the real ingest route checks them.
+    const rejected: IngestAnswer["rejected"] = events.flatMap((e, index) => {
+      const parsed = wireEvent.safeParse(e);
+      return parsed.success
         ? []
-        : [{ index, event_id: e.event_id ?? null, code: "invalid_event", message: "bad type" }],
-    );
+        : [{ index, event_id: e.event_id ?? null, code: "invalid_event" as const, message: parsed.error.message }];
+    });
     const accepted = events.filter((_, i) => !rejected.some((r) => r.index === i));
     if (!accepted.length) {
       fail("400");

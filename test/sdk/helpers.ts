@@ -5,6 +5,15 @@ import type { Faults } from "./fault-server.ts";
 
 let n = 0;
 
+/** Resolves once `done()` holds, checking every few milliseconds; fails after `timeoutMs`. */
+export async function until(done: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export async function tenant(faults: Faults = {}) {
   const base = `${inject("faultServer")}/t/${Date.now().toString(36)}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
   await fetch(`${base}/__faults`, { method: "POST", body: JSON.stringify(faults) });

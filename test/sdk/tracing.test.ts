@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { fallbackId } from "../../sdk/js/src/id.ts";
 import { observeFetch, observeOpenAI, toUsage, type WireEvent } from "../../sdk/js/src/index.ts";
-import { tenant } from "./helpers.ts";
+import { tenant, until } from "./helpers.ts";
 
 /** A client whose events are captured instead of sent. */
 async function capture() {
@@ -216,7 +216,8 @@ describe("auto-instrumentation", () => {
         .content,
     ).toBe("Hello there");
     expect(await (await call(true)).text()).toContain("[DONE]");
-    await new Promise((r) => setTimeout(r, 100));
+    // Recording reads a copy of each body in the background: wait until both calls are queued.
+    await until(() => client.queued >= 2);
     await client.flush();
     const calls = events.filter((e) => e.type === "model_response");
     expect(calls).toHaveLength(2);

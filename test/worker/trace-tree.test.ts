@@ -60,8 +60,13 @@ describe("GET /api/v1/traces/:trace_id", () => {
     const batch = [ev("t2", "root", null, 0), ev("t2", "child", "root", 1)];
     await deliver(project.projectId, batch);
     await deliver(project.projectId, batch);
-    expect((await postEvents({ events: batch }, { key: project.ingestKey })).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    // The same events again through the API, with a marker in the same queue message: once it is stored, so was the rest.
+    const marker = ev("t2-marker", "root", null, 0);
+    expect((await postEvents({ events: [...batch, marker] }, { key: project.ingestKey })).status).toBe(202);
+    await waitFor(
+      () => tree("t2-marker"),
+      (r) => r.status === 200,
+    );
     const { body } = await tree("t2");
     expect(shape(body)).toEqual(["root", "  child"]);
     expect(body.trace.span_count).toBe(2);

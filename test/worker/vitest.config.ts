@@ -10,7 +10,11 @@ export default defineConfig({
   plugins: [
     cloudflareTest(async () => ({
       wrangler: { configPath: root("wrangler.toml") },
-      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(root("migrations")) } },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: await readD1Migrations(root("migrations")) },
+        // A second, empty database for upgrade tests (old migrations, old data, then the rest).
+        d1Databases: ["UPGRADE_DB"],
+      },
     })),
   ],
   test: {

@@ -2,18 +2,21 @@ import { useSignal } from "@preact/signals";
 
 /** A button that copies `text` to the clipboard and says so; `label` names what it copies for screen readers. */
 export function CopyButton({ text, label }: { text: string; label?: string }) {
-  const copied = useSignal(false);
+  const state = useSignal<"idle" | "copied" | "failed">("idle");
   return (
     <button
       type="button"
       aria-label={label}
       onClick={async () => {
-        await navigator.clipboard?.writeText(text).catch(() => undefined);
-        copied.value = true;
-        setTimeout(() => (copied.value = false), 1500);
+        // The clipboard needs a secure context and permission; say so when it refuses.
+        state.value = await (navigator.clipboard?.writeText(text) ?? Promise.reject()).then(
+          () => "copied" as const,
+          () => "failed" as const,
+        );
+        setTimeout(() => (state.value = "idle"), 2000);
       }}
     >
-      {copied.value ? "Copied" : "Copy"}
+      {state.value === "copied" ? "Copied" : state.value === "failed" ? "Copy failed: select it" : "Copy"}
     </button>
   );
 }

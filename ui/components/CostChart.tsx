@@ -1,14 +1,17 @@
 // Cost over time, stacked by model: a small inline SVG (no chart library).
+import type { CostSeriesPoint } from "../../contract/costs.ts";
 import { cost } from "../lib/format.ts";
 
-export type SeriesRow = { bucket: number; key: string | null; cost: number };
+export type SeriesRow = Pick<CostSeriesPoint, "bucket" | "key" | "cost">;
+
+const label = (key: SeriesRow["key"]) => (key === null ? "(none)" : String(key));
 
 const PALETTE = ["#7c3aed", "#2563eb", "#16a34a", "#ea580c", "#db2777", "#0891b2", "#ca8a04", "#6b7280"];
 
 export function CostChart({ series, interval }: { series: SeriesRow[]; interval: "hour" | "day" }) {
   const buckets = [...new Set(series.map((s) => s.bucket))].sort((a, b) => a - b);
   const totals = new Map<string, number>();
-  for (const s of series) totals.set(s.key ?? "(none)", (totals.get(s.key ?? "(none)") ?? 0) + s.cost);
+  for (const s of series) totals.set(label(s.key), (totals.get(label(s.key)) ?? 0) + s.cost);
   const keys = [...totals.keys()].sort((a, b) => totals.get(b)! - totals.get(a)!);
   const top = keys.slice(0, PALETTE.length - 1);
   const colour = (k: string) => PALETTE[top.includes(k) ? top.indexOf(k) : PALETTE.length - 1]!;
@@ -30,7 +33,7 @@ export function CostChart({ series, interval }: { series: SeriesRow[]; interval:
         {perBucket.map((rows, i) => {
           let y = H;
           return rows
-            .sort((a, b) => keys.indexOf(a.key ?? "(none)") - keys.indexOf(b.key ?? "(none)"))
+            .sort((a, b) => keys.indexOf(label(a.key)) - keys.indexOf(label(b.key)))
             .map((r) => {
               const h = (r.cost / max) * (H - 4);
               y -= h;
@@ -41,7 +44,7 @@ export function CostChart({ series, interval }: { series: SeriesRow[]; interval:
                   y={y}
                   width={Math.max(1, w - gap)}
                   height={h}
-                  fill={colour(r.key ?? "(none)")}
+                  fill={colour(label(r.key))}
                 >
                   <title>{`${new Date(buckets[i]!).toLocaleString()} · ${r.key}: ${cost(r.cost)}`}</title>
                 </rect>

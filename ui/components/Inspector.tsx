@@ -1,11 +1,11 @@
 // The selected event in full: timing, model, usage, cost, input/output pretty-printed and collapsible, context and
 // raw JSON, with copy buttons. The full event (long bodies, context) is loaded when the inspector opens.
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
+import type { EventAnswer } from "../../contract/traces.ts";
 import { cost, duration, time, tokens } from "../lib/format.ts";
-import { type FullEvent, type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
+import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
+import { useApi } from "../lib/use-api.ts";
 import { CopyButton } from "./Copy.tsx";
+import { ErrorNote } from "./ErrorNote.tsx";
 
 function Json({ title, value, open = true }: { title: string; value: unknown; open?: boolean }) {
   if (value === undefined || value === null) return null;
@@ -30,17 +30,13 @@ export function Inspector({
   event: TreeEvent;
   onClose: () => void;
 }) {
-  const full = useSignal<FullEvent | null>(null);
-  useEffect(() => {
-    full.value = null;
-    api<{ event: FullEvent }>(
-      `/api/v1/traces/${encodeURIComponent(traceId)}/events/${encodeURIComponent(event.event_id)}`,
-      { project },
-    )
-      .then((r) => (full.value = r.event))
-      .catch(() => undefined);
-  }, [event.event_id]);
-  const body = full.value?.body ?? event.body;
+  const answer = useApi<EventAnswer>(
+    `/api/v1/traces/${encodeURIComponent(traceId)}/events/${encodeURIComponent(event.event_id)}`,
+    { project },
+  );
+  const loaded = answer.data.value?.event;
+  const full = loaded?.event_id === event.event_id ? loaded : null;
+  const body = full?.body ?? event.body;
   const rest = body ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== "input" && k !== "output")) : null;
   return (
     <aside class="inspector" aria-label="Inspector" data-testid="inspector">
@@ -84,7 +80,7 @@ export function Inspector({
             <dt>Cost</dt>
             <dd>
               {cost(event.cost_usd)}
-              {full.value?.cost_source ? ` · ${full.value.cost_source.replace("_", " ")}` : ""}
+              {full?.cost_source ? ` · ${full.cost_source.replace("_", " ")}` : ""}
             </dd>
           </>
         )}
@@ -93,19 +89,20 @@ export function Inspector({
           <code>{event.event_id}</code>
         </dd>
       </dl>
-      {event.body_truncated && !full.value && (
+      <ErrorNote error={answer.error} />
+      {event.body_truncated && !full && !answer.error.value && (
         <p class="muted" aria-busy="true">
           Loading the full body…
         </p>
       )}
-      {full.value?.truncated && (
+      {full?.truncated && (
         <p class="notice">This event was larger than the ingest limit; long strings were cut when it arrived.</p>
       )}
       <Json title="Input" value={body?.input} />
       <Json title="Output" value={body?.output} />
       {rest && Object.keys(rest).length > 0 && <Json title={event.type === "error" ? "Error" : "Body"} value={rest} />}
-      <Json title="Context" value={full.value?.context} open={false} />
-      <Json title="Raw JSON" value={full.value ?? event} open={false} />
+      <Json title="Context" value={full?.context} open={false} />
+      <Json title="Raw JSON" value={full ?? event} open={false} />
     </aside>
   );
 }

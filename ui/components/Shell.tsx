@@ -1,8 +1,10 @@
 // The app frame: brand, project switcher, nav, user menu; the page goes in the middle.
 import type { ComponentChildren } from "preact";
-import { api } from "../api.ts";
+import { api } from "../lib/api.ts";
+import { useAction } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 import { allProjects, me } from "../state/session.ts";
+import { ErrorNote } from "./ErrorNote.tsx";
 import { Link } from "./Link.tsx";
 
 const SECTIONS = ["traces", "sessions", "users", "costs", "settings"] as const;
@@ -17,6 +19,7 @@ export function Shell({
   section: Section;
   children: ComponentChildren;
 }) {
+  const logout = useAction();
   return (
     <div class="shell">
       <header class="top">
@@ -36,11 +39,14 @@ export function Shell({
         <button
           type="button"
           class="link"
-          onClick={async () => {
-            await api("/api/auth/logout", { json: {} });
-            me.value = null;
-            navigate("/login");
-          }}
+          disabled={logout.busy.value}
+          onClick={() =>
+            logout.run(async (init) => {
+              await api("/api/auth/logout", { json: {}, ...init });
+              me.value = null;
+              navigate("/login");
+            })
+          }
         >
           Log out
         </button>
@@ -52,7 +58,10 @@ export function Shell({
           </Link>
         ))}
       </nav>
-      <main class="page">{children}</main>
+      <main class="page">
+        <ErrorNote error={logout.error} />
+        {children}
+      </main>
     </div>
   );
 }

@@ -1,5 +1,9 @@
 // Display formats shared by the pages: durations, money, token counts, times.
 
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";
   if (ms === 0) return "0 ms";

@@ -1,5 +1,5 @@
 // Re-prices a project's past model calls with its current prices, one server step (1,000 events) at a time.
-import { api } from "../api.ts";
+import { api } from "../lib/api.ts";
 
 export async function recomputeCosts(project: string, from: number, to: number, onProgress: (updated: number) => void) {
   let cursor: string | null = null;

@@ -1,38 +1,33 @@
 // Sign-up and login (one form, two modes). After sign-up the new project's keys are remembered for onboarding.
-import { useSignal } from "@preact/signals";
-import { ApiError, api } from "../api.ts";
+import type { SignupAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
+import { api } from "../lib/api.ts";
+import { useAction } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 import { loadMe, rememberKey } from "../state/session.ts";
 
-type SignupAnswer = { project: { id: string }; keys: { ingest: string; secret: string } };
-
 export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteToken?: string }) {
-  const error = useSignal<string | null>(null);
-  const busy = useSignal(false);
-  const submit = async (e: Event) => {
+  const action = useAction();
+  const submit = (e: Event) => {
     e.preventDefault();
     const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as Record<string, string>;
-    busy.value = true;
-    error.value = null;
-    try {
+    void action.run(async (init) => {
       if (mode === "signup") {
-        const res = await api<SignupAnswer>("/api/auth/signup", { json: { ...form, invite_token: inviteToken } });
+        const res = await api<SignupAnswer>("/api/auth/signup", {
+          ...init,
+          json: { ...form, invite_token: inviteToken },
+        });
         rememberKey(res.project.id, "ingest", res.keys.ingest);
         rememberKey(res.project.id, "secret", res.keys.secret);
         await loadMe();
         navigate(`/p/${res.project.id}/traces`);
       } else {
-        await api("/api/auth/login", { json: form });
+        await api("/api/auth/login", { ...init, json: form });
         await loadMe();
         navigate("/");
       }
-    } catch (err) {
-      error.value = err instanceof ApiError ? err.message : String(err);
-    } finally {
-      busy.value = false;
-    }
+    });
   };
   return (
     <main class="auth">
@@ -59,8 +54,8 @@ export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteTo
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
           />
         </label>
-        <ErrorNote error={error.value} />
-        <button type="submit" class="primary" disabled={busy.value}>
+        <ErrorNote error={action.error} />
+        <button type="submit" class="primary" disabled={action.busy.value}>
           {mode === "signup" ? "Sign up" : "Log in"}
         </button>
         <p class="muted">

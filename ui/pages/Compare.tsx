@@ -1,39 +1,12 @@
 // Two traces side by side: spans aligned by their path, deltas highlighted (red = slower, dearer or newly failing).
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { cost, delta, duration, tokens } from "../lib/format.ts";
-import { type EventType, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
+import { type CompareAnswer, type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
+import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
 
-type Side = {
-  event_id: string;
-  duration_ms: number | null;
-  status: string;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-};
-type Row = {
-  path: string;
-  depth: number;
-  type: EventType;
-  name: string;
-  a: Side | null;
-  b: Side | null;
-  delta: { duration_ms: number; total_tokens: number; cost_usd: number } | null;
-  status_changed: boolean;
-};
-type Comparison = {
-  a: TraceSummary;
-  b: TraceSummary;
-  delta: Record<"duration_ms" | "total_tokens" | "total_cost" | "span_count" | "error_count", number>;
-  spans: Row[];
-  only_in_a: number;
-  only_in_b: number;
-};
+type Side = CompareSpan["a"];
 
 /** Worse (more time, tokens, money, errors) is red; better is green. */
 const tone = (n: number) => (n > 0 ? "worse" : n < 0 ? "better" : "");
@@ -41,23 +14,19 @@ const tone = (n: number) => (n > 0 ? "worse" : n < 0 ? "better" : "");
 export function Compare({ project }: { project: string }) {
   const a = query.value.get("a");
   const b = query.value.get("b");
-  const data = useSignal<Comparison | null>(null);
-  const error = useSignal<string | null>(null);
-  useEffect(() => {
-    if (!a || !b) return;
-    api<Comparison>(`/api/v1/traces/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, { project })
-      .then((r) => (data.value = r))
-      .catch((err: Error) => (error.value = err.message));
-  }, [project, a, b]);
+  const answer = useApi<CompareAnswer>(
+    a && b ? `/api/v1/traces/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}` : null,
+    { project },
+  );
   if (!a || !b) return <p class="muted">Pick two traces in the trace list (checkboxes), then Compare.</p>;
-  if (error.value) return <ErrorNote error={error.value} />;
-  if (!data.value)
+  if (answer.error.value) return <ErrorNote error={answer.error} />;
+  if (!answer.data.value)
     return (
       <p class="muted" aria-busy="true">
         Comparing…
       </p>
     );
-  const c = data.value;
+  const c = answer.data.value;
   const link = (t: TraceSummary) => (
     <Link href={`/p/${project}/traces/${encodeURIComponent(t.trace_id)}`}>{t.name}</Link>
   );
@@ -145,7 +114,13 @@ export function Compare({ project }: { project: string }) {
                 <td class={s.delta ? tone(s.delta.duration_ms) : ""}>
                   {s.delta ? delta(s.delta.duration_ms, duration) : !s.a ? "only in B" : "only in A"}
                 </td>
-                <td class={s.delta ? tone(s.delta.cost_usd) : ""}>{s.delta ? delta(s.delta.cost_usd, cost) : ""}</td>
+                <td class={s.delta?.cost_usd != null ? tone(s.delta.cost_usd) : ""}>
+                  {s.delta?.cost_usd != null
+                    ? delta(s.delta.cost_usd, cost)
+                    : s.delta && s.type === "model_response"
+                      ? "no price"
+                      : ""}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,39 +1,25 @@
 // Costs: totals for a range, cost over time by model, breakdowns by model, user and project, the most expensive
 // traces, models without a price (with "add a price" and a recompute), and CSV export.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
-import { CostChart, type SeriesRow } from "../components/CostChart.tsx";
+import type { CostGroupRow, CostReport } from "../../contract/costs.ts";
+import { CostChart } from "../components/CostChart.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
-import { cost, duration, time, tokens } from "../lib/format.ts";
+import { api } from "../lib/api.ts";
+import { cost, DAY_MS, duration, HOUR_MS, time, tokens } from "../lib/format.ts";
 import { recomputeCosts } from "../lib/recompute.ts";
-import type { TraceSummary } from "../lib/types.ts";
+import type { TraceListAnswer } from "../lib/types.ts";
+import { useAction, useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
 import { allProjects, canManage, type Org } from "../state/session.ts";
 
-type Sums = {
-  cost: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  calls: number;
-  unpriced_calls?: number | null;
-};
-type Report = {
-  from: number;
-  to: number;
-  interval: "hour" | "day";
-  totals: Sums;
-  groups: Array<Sums & { key: string | null }>;
-  series: SeriesRow[];
-  unknown_models: Array<{ model: string; provider: string; calls: number }>;
-};
+type Report = CostReport;
+type Row = CostGroupRow;
 const RANGES: Record<string, number> = {
-  "24h": 86_400_000,
-  "7d": 7 * 86_400_000,
-  "30d": 30 * 86_400_000,
-  "90d": 90 * 86_400_000,
+  "24h": DAY_MS,
+  "7d": 7 * DAY_MS,
+  "30d": 30 * DAY_MS,
+  "90d": 90 * DAY_MS,
 };
 
 function csv(report: Report) {
@@ -51,15 +37,7 @@ function csv(report: Report) {
   URL.revokeObjectURL(url);
 }
 
-function Breakdown({
-  title,
-  rows,
-  label,
-}: {
-  title: string;
-  rows: Array<Sums & { key: string | null }>;
-  label: (key: string | null) => string;
-}) {
+function Breakdown({ title, rows, label }: { title: string; rows: Row[]; label: (key: Row["key"]) => string }) {
   return (
     <div>
       <h2>{title}</h2>
@@ -102,16 +80,17 @@ function AddPrice({
   provider: string;
   onAdded: () => void;
 }) {
-  const error = useSignal<string | null>(null);
+  const save = useAction();
   const status = useSignal("");
   return (
     <form
       class="inline"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
         const data = new FormData(e.target as HTMLFormElement);
-        try {
+        void save.run(async (init) => {
           await api("/api/v1/prices", {
+            ...init,
             project,
             json: {
               model,
@@ -123,13 +102,11 @@ function AddPrice({
           await recomputeCosts(
             project,
             Date.now() - RANGES["90d"]!,
-            Date.now() + 3_600_000,
+            Date.now() + HOUR_MS,
             (n) => (status.value = `Re-priced ${n} call(s)…`),
           );
           onAdded();
-        } catch (err) {
-          error.value = (err as Error).message;
-        }
+        });
       }}
     >
       <label>
@@ -140,44 +117,34 @@ function AddPrice({
         $ / M output
         <input name="output" type="number" step="any" min="0" required />
       </label>
-      <button type="submit" class="primary">
+      <button type="submit" class="primary" disabled={save.busy.value}>
         Add price
       </button>
       <span class="muted">{status.value}</span>
-      <ErrorNote error={error.value} />
+      <ErrorNote error={save.error} />
     </form>
   );
 }
 
 export function Costs({ project, org }: { project: string; org: Org }) {
   const rangeKey = query.value.get("range") ?? "30d";
-  const to = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
+  const to = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
   const from = to - (RANGES[rangeKey] ?? RANGES["30d"]!);
-  const report = useSignal<Report | null>(null);
-  const users = useSignal<Report | null>(null);
-  const projects = useSignal<Report | null>(null);
-  const top = useSignal<TraceSummary[]>([]);
-  const error = useSignal<string | null>(null);
   const adding = useSignal<string | null>(null);
   const range = `from=${from}&to=${to}`;
+  const interval = rangeKey === "24h" ? "hour" : "day";
+  const report = useApi<Report>(`/api/v1/costs?${range}&group_by=model&interval=${interval}`, { project });
+  const users = useApi<Report>(`/api/v1/costs?${range}&group_by=user&limit=10`, { project });
+  const top = useApi<TraceListAnswer>(`/api/v1/traces?${range}&sort=cost&limit=10`, { project });
+  const projects = useApi<Report>(canManage(org.role) ? `/api/orgs/${org.id}/costs?${range}&group_by=project` : null);
   const load = () => {
-    const interval = rangeKey === "24h" ? "hour" : "day";
-    Promise.all([
-      api<Report>(`/api/v1/costs?${range}&group_by=model&interval=${interval}`, { project }).then(
-        (r) => (report.value = r),
-      ),
-      api<Report>(`/api/v1/costs?${range}&group_by=user&limit=10`, { project }).then((r) => (users.value = r)),
-      api<{ traces: TraceSummary[] }>(`/api/v1/traces?${range}&sort=cost&limit=10`, { project }).then(
-        (r) => (top.value = r.traces),
-      ),
-      canManage(org.role)
-        ? api<Report>(`/api/orgs/${org.id}/costs?${range}&group_by=project`).then((r) => (projects.value = r))
-        : Promise.resolve(),
-    ]).catch((err: Error) => (error.value = err.message));
+    report.reload();
+    users.reload();
+    top.reload();
+    projects.reload();
   };
-  useEffect(load, [project, rangeKey]);
-  const name = (id: string | null) => allProjects.value.find((p) => p.id === id)?.name ?? id ?? "";
-  const r = report.value;
+  const name = (id: Row["key"]) => allProjects.value.find((p) => p.id === id)?.name ?? String(id ?? "");
+  const r = report.data.value;
   return (
     <section class="costs">
       <header class="trace-head">
@@ -197,7 +164,10 @@ export function Costs({ project, org }: { project: string; org: Org }) {
           </button>
         </div>
       </header>
-      <ErrorNote error={error.value} />
+      <ErrorNote error={report.error} />
+      <ErrorNote error={users.error} />
+      <ErrorNote error={top.error} />
+      <ErrorNote error={projects.error} />
       {!r ? (
         <p class="muted" aria-busy="true">
           Loading…
@@ -258,9 +228,11 @@ export function Costs({ project, org }: { project: string; org: Org }) {
           <h2>Cost per {r.interval}</h2>
           <CostChart series={r.series} interval={r.interval} />
           <div class="grid-2">
-            <Breakdown title="By model" rows={r.groups} label={(k) => k || "(no model)"} />
-            {users.value && <Breakdown title="By user" rows={users.value.groups} label={(k) => k ?? "(no user)"} />}
-            {projects.value && <Breakdown title="By project" rows={projects.value.groups} label={name} />}
+            <Breakdown title="By model" rows={r.groups} label={(k) => (k === null || k === "" ? "(no model)" : String(k))} />
+            {users.data.value && (
+              <Breakdown title="By user" rows={users.data.value.groups} label={(k) => (k === null ? "(no user)" : String(k))} />
+            )}
+            {projects.data.value && <Breakdown title="By project" rows={projects.data.value.groups} label={name} />}
           </div>
           <h2>Most expensive traces</h2>
           <div class="table-wrap">
@@ -275,7 +247,7 @@ export function Costs({ project, org }: { project: string; org: Org }) {
                 </tr>
               </thead>
               <tbody>
-                {top.value.map((t) => {
+                {(top.data.value?.traces ?? []).map((t) => {
                   const href = `/p/${project}/traces/${encodeURIComponent(t.trace_id)}`;
                   return (
                     <tr key={t.trace_id}>

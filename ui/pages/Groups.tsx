@@ -1,34 +1,22 @@
 // Sessions and users: lists with totals (newest activity first), and one session's or user's traces.
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
-import type { Group } from "../lib/types.ts";
+import type { SessionGroup, UserGroup } from "../lib/types.ts";
+import { useApi, usePaged } from "../lib/use-api.ts";
 import { TraceList } from "./TraceList.tsx";
 
 type By = "sessions" | "users";
-const idOf = (by: By, g: Group) => (by === "sessions" ? g.session_id! : g.user_id!);
+type Group = SessionGroup | UserGroup;
+type ListAnswer = { sessions?: SessionGroup[]; users?: UserGroup[]; next_cursor: string | null };
+const idOf = (g: Group) => ("session_id" in g ? g.session_id : g.user_id);
 
 export function GroupList({ project, by }: { project: string; by: By }) {
-  const groups = useSignal<Group[] | null>(null);
-  const next = useSignal<string | null>(null);
-  const error = useSignal<string | null>(null);
-  const load = (cursor?: string) =>
-    api<Record<By, Group[]> & { next_cursor: string | null }>(
-      `/api/v1/${by}?limit=50${cursor ? `&cursor=${cursor}` : ""}`,
-      { project },
-    )
-      .then((r) => {
-        groups.value = cursor ? [...(groups.value ?? []), ...r[by]] : r[by];
-        next.value = r.next_cursor;
-      })
-      .catch((err: Error) => (error.value = err.message));
-  useEffect(() => void load(), [project, by]);
+  const list = usePaged<ListAnswer>(`/api/v1/${by}?limit=50`, { project });
+  const groups: Group[] | null = list.pages?.flatMap((p): Group[] => p[by] ?? []) ?? null;
   const title = by === "sessions" ? "Sessions" : "Users";
-  if (error.value) return <ErrorNote error={error.value} />;
-  if (!groups.value)
+  if (list.error.value) return <ErrorNote error={list.error} />;
+  if (!groups)
     return (
       <p class="muted" aria-busy="true">
         Loading…
@@ -37,7 +25,7 @@ export function GroupList({ project, by }: { project: string; by: By }) {
   return (
     <section>
       <h1>{title}</h1>
-      {!groups.value.length ? (
+      {!groups.length ? (
         <p class="muted">
           No {by} yet: send `context.{by === "sessions" ? "session_id" : "user_id"}` with your events.
         </p>
@@ -57,15 +45,15 @@ export function GroupList({ project, by }: { project: string; by: By }) {
               </tr>
             </thead>
             <tbody>
-              {groups.value.map((g) => {
-                const id = idOf(by, g);
+              {groups.map((g) => {
+                const id = idOf(g);
                 const href = `/p/${project}/${by}/${encodeURIComponent(id)}`;
                 return (
                   <tr key={id} class={g.error_count ? "err" : ""}>
                     <td>
                       <Link href={href}>{id}</Link>
                     </td>
-                    <td>{by === "sessions" ? (g.user_id ?? "") : g.session_count}</td>
+                    <td>{"session_id" in g ? (g.user_id ?? "") : g.session_count}</td>
                     <td>{g.trace_count}</td>
                     <td>{time(g.last_seen)}</td>
                     <td>{duration(g.duration_ms)}</td>
@@ -79,9 +67,10 @@ export function GroupList({ project, by }: { project: string; by: By }) {
           </table>
         </div>
       )}
-      {next.value && (
+      <ErrorNote error={list.more.error} />
+      {list.next && (
         <p>
-          <button type="button" onClick={() => void load(next.value!)}>
+          <button type="button" disabled={list.more.busy.value} onClick={() => void list.loadMore()}>
             Load more
           </button>
         </p>
@@ -91,14 +80,12 @@ export function GroupList({ project, by }: { project: string; by: By }) {
 }
 
 export function GroupDetail({ project, by, id }: { project: string; by: By; id: string }) {
-  const group = useSignal<Group | null>(null);
-  const error = useSignal<string | null>(null);
   const one = by === "sessions" ? "session" : "user";
-  useEffect(() => {
-    api<Record<string, Group>>(`/api/v1/${by}/${encodeURIComponent(id)}?limit=1`, { project })
-      .then((r) => (group.value = r[one]!))
-      .catch((err: Error) => (error.value = err.message));
-  }, [project, by, id]);
+  const answer = useApi<{ session?: SessionGroup; user?: UserGroup }>(
+    `/api/v1/${by}/${encodeURIComponent(id)}?limit=1`,
+    { project },
+  );
+  const group = answer.data.value?.[one];
   const back = `/p/${project}/${by}`;
   return (
     <section>
@@ -108,32 +95,32 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
       <h1>
         {one === "session" ? "Session" : "User"} {id}
       </h1>
-      <ErrorNote error={error.value} />
-      {group.value && (
+      <ErrorNote error={answer.error} />
+      {group && (
         <dl class="totals">
           <div>
             <dt>Traces</dt>
-            <dd>{group.value.trace_count}</dd>
+            <dd>{group.trace_count}</dd>
           </div>
           <div>
             <dt>First seen</dt>
-            <dd>{time(group.value.first_seen)}</dd>
+            <dd>{time(group.first_seen)}</dd>
           </div>
           <div>
             <dt>Last seen</dt>
-            <dd>{time(group.value.last_seen)}</dd>
+            <dd>{time(group.last_seen)}</dd>
           </div>
           <div>
             <dt>Tokens</dt>
-            <dd>{tokens(group.value.total_tokens)}</dd>
+            <dd>{tokens(group.total_tokens)}</dd>
           </div>
           <div>
             <dt>Cost</dt>
-            <dd>{cost(group.value.total_cost)}</dd>
+            <dd>{cost(group.total_cost)}</dd>
           </div>
           <div>
             <dt>Errors</dt>
-            <dd>{group.value.error_count}</dd>
+            <dd>{group.error_count}</dd>
           </div>
         </dl>
       )}

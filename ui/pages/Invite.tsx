@@ -1,57 +1,57 @@
 // /invite/:token: shows what the invite offers; signed-in users accept it, others sign up with it.
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { ApiError, api } from "../api.ts";
+import type { InviteOfferAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { api } from "../lib/api.ts";
+import { useAction, useApi } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 import { loadMe, me } from "../state/session.ts";
 import { Auth } from "./Auth.tsx";
 
-type Invite = { org_name: string; role: string };
-
 export function InvitePage({ token }: { token: string }) {
-  const invite = useSignal<Invite | null>(null);
-  const error = useSignal<string | null>(null);
-  useEffect(() => {
-    api<{ invite: Invite }>(`/api/invites/${encodeURIComponent(token)}`)
-      .then((r) => (invite.value = r.invite))
-      .catch((err) => (error.value = err instanceof ApiError ? err.message : String(err)));
-  }, [token]);
-  if (error.value)
+  const offer = useApi<InviteOfferAnswer>(`/api/invites/${encodeURIComponent(token)}`);
+  const accept = useAction();
+  if (offer.error.value) {
     return (
       <main class="auth">
         <div class="card">
-          <ErrorNote error={error.value} />
+          <ErrorNote error={offer.error.value} />
         </div>
       </main>
     );
-  if (!invite.value) return <main class="auth" aria-busy="true" />;
-  const offer = (
+  }
+  const invite = offer.data.value?.invite;
+  if (!invite) return <main class="auth" aria-busy="true" />;
+  const notice = (
     <p class="notice">
-      You're invited to <strong>{invite.value.org_name}</strong> as <strong>{invite.value.role}</strong>.
+      You're invited to <strong>{invite.org_name}</strong> as <strong>{invite.role}</strong>.
     </p>
   );
-  if (!me.value)
+  if (!me.value) {
     return (
       <>
-        {offer}
+        {notice}
         <Auth mode="signup" inviteToken={token} />
       </>
     );
+  }
   return (
     <main class="auth">
       <div class="card">
-        {offer}
+        {notice}
+        <ErrorNote error={accept.error} />
         <button
           type="button"
           class="primary"
-          onClick={async () => {
-            await api(`/api/invites/${encodeURIComponent(token)}/accept`, { json: {} });
-            await loadMe();
-            navigate("/");
-          }}
+          disabled={accept.busy.value}
+          onClick={() =>
+            accept.run(async (init) => {
+              await api(`/api/invites/${encodeURIComponent(token)}/accept`, { ...init, json: {} });
+              await loadMe();
+              navigate("/");
+            })
+          }
         >
-          Join {invite.value.org_name}
+          Join {invite.org_name}
         </button>
       </div>
     </main>

@@ -1,46 +1,37 @@
 // API keys of a project: list (prefix only), create (full key shown once), revoke.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { ApiError, api } from "../api.ts";
+import type { ApiKey, KeyKind } from "../../contract/index.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { api } from "../lib/api.ts";
+import { useAction, useApi } from "../lib/use-api.ts";
 import { rememberKey } from "../state/session.ts";
 
-type Key = {
-  id: string;
-  kind: "ingest" | "secret";
-  name: string;
-  prefix: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-};
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : "never");
 
 export function Keys({ project, canManage }: { project: string; canManage: boolean }) {
-  const keys = useSignal<Key[]>([]);
+  const list = useApi<{ keys: ApiKey[] }>(`/api/projects/${project}/keys`);
   const created = useSignal<{ key: string; kind: string } | null>(null);
-  const error = useSignal<string | null>(null);
-  const load = () =>
-    api<{ keys: Key[] }>(`/api/projects/${project}/keys`)
-      .then((r) => (keys.value = r.keys))
-      .catch((e) => (error.value = e.message));
-  useEffect(() => void load(), [project]);
-  const create = async (e: Event) => {
+  const action = useAction();
+  const create = (e: Event) => {
     e.preventDefault();
-    const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as {
-      kind: "ingest" | "secret";
-      name: string;
-    };
-    try {
-      const res = await api<{ key: Key & { key: string } }>(`/api/projects/${project}/keys`, { json: form });
+    const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as { kind: KeyKind; name: string };
+    void action.run(async (init) => {
+      const res = await api<{ key: ApiKey & { key: string } }>(`/api/projects/${project}/keys`, {
+        ...init,
+        json: form,
+      });
       created.value = { key: res.key.key, kind: res.key.kind };
       rememberKey(project, form.kind, res.key.key);
-      await load();
-    } catch (err) {
-      error.value = err instanceof ApiError ? err.message : String(err);
-    }
+      list.reload();
+    });
   };
+  const revoke = (k: ApiKey) =>
+    action.run(async (init) => {
+      if (!confirm(`Revoke ${k.prefix}…? Requests using it fail at once.`)) return;
+      await api(`/api/projects/${project}/keys/${k.id}`, { ...init, method: "DELETE" });
+      list.reload();
+    });
   return (
     <section>
       <h2>API keys</h2>
@@ -54,7 +45,8 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
           <Copy value={created.value.key} label="New key" />
         </div>
       )}
-      <ErrorNote error={error.value} />
+      <ErrorNote error={list.error} />
+      <ErrorNote error={action.error} />
       <div class="table-wrap">
         <table>
           <thead>
@@ -68,7 +60,7 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
             </tr>
           </thead>
           <tbody>
-            {keys.value.map((k) => (
+            {(list.data.value?.keys ?? []).map((k) => (
               <tr key={k.id} class={k.revoked_at ? "revoked" : ""}>
                 <td>{k.name || "—"}</td>
                 <td>{k.kind}</td>
@@ -81,15 +73,7 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
                   {k.revoked_at
                     ? "revoked"
                     : canManage && (
-                        <button
-                          type="button"
-                          class="danger"
-                          onClick={async () => {
-                            if (!confirm(`Revoke ${k.prefix}…? Requests using it fail at once.`)) return;
-                            await api(`/api/projects/${project}/keys/${k.id}`, { method: "DELETE" });
-                            await load();
-                          }}
-                        >
+                        <button type="button" class="danger" onClick={() => revoke(k)}>
                           Revoke
                         </button>
                       )}
@@ -112,7 +96,7 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
               <option value="secret">secret</option>
             </select>
           </label>
-          <button type="submit" class="primary">
+          <button type="submit" class="primary" disabled={action.busy.value}>
             Create key
           </button>
         </form>

@@ -1,38 +1,31 @@
 // Members and invites of an org: roles, removal, invite links.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { ApiError, api } from "../api.ts";
+import type { Invite, Member } from "../../contract/accounts.ts";
+import { ROLES } from "../../contract/constants.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import type { Org, Role } from "../state/session.ts";
-
-type Member = { user_id: string; email: string; name: string; role: Role };
-type Invite = { id: string; role: Role; email: string | null; expires_at: number };
-const ROLES: Role[] = ["owner", "admin", "member", "viewer"];
+import { api } from "../lib/api.ts";
+import { useAction, useApi } from "../lib/use-api.ts";
+import type { Org } from "../state/session.ts";
 
 export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
-  const members = useSignal<Member[]>([]);
-  const invites = useSignal<Invite[]>([]);
+  const members = useApi<{ members: Member[] }>(`/api/orgs/${org.id}/members`);
+  const invites = useApi<{ invites: Invite[] }>(canManage ? `/api/orgs/${org.id}/invites` : null);
   const link = useSignal<string | null>(null);
-  const error = useSignal<string | null>(null);
-  const guard = async (f: () => Promise<unknown>) => {
-    error.value = null;
-    try {
-      await f();
-    } catch (err) {
-      error.value = err instanceof ApiError ? err.message : String(err);
-    }
-  };
-  const load = () =>
-    guard(async () => {
-      members.value = (await api<{ members: Member[] }>(`/api/orgs/${org.id}/members`)).members;
-      if (canManage) invites.value = (await api<{ invites: Invite[] }>(`/api/orgs/${org.id}/invites`)).invites;
+  const action = useAction();
+  /** Runs a change, then reloads members and invites. */
+  const guard = (change: (init: { signal?: AbortSignal }) => Promise<unknown>) =>
+    action.run(async (init) => {
+      await change(init);
+      members.reload();
+      invites.reload();
     });
-  useEffect(() => void load(), [org.id]);
   return (
     <section>
       <h2>Members of {org.name}</h2>
-      <ErrorNote error={error.value} />
+      <ErrorNote error={members.error} />
+      <ErrorNote error={invites.error} />
+      <ErrorNote error={action.error} />
       <div class="table-wrap">
         <table>
           <thead>
@@ -44,7 +37,7 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
             </tr>
           </thead>
           <tbody>
-            {members.value.map((m) => (
+            {(members.data.value?.members ?? []).map((m) => (
               <tr key={m.user_id}>
                 <td>{m.name}</td>
                 <td>{m.email}</td>
@@ -59,7 +52,6 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
                             method: "PATCH",
                             json: { role: (e.target as HTMLSelectElement).value },
                           });
-                          await load();
                         })
                       }
                     >
@@ -82,7 +74,6 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
                         guard(async () => {
                           if (!confirm(`Remove ${m.email} from ${org.name}?`)) return;
                           await api(`/api/orgs/${org.id}/members/${m.user_id}`, { method: "DELETE" });
-                          await load();
                         })
                       }
                     >
@@ -107,7 +98,6 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
                 link.value = (
                   await api<{ invite: { url: string } }>(`/api/orgs/${org.id}/invites`, { json: { role } })
                 ).invite.url;
-                await load();
               });
             }}
           >
@@ -131,9 +121,9 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
               <Copy value={link.value} label="Invite link" />
             </div>
           )}
-          {invites.value.length > 0 && (
+          {(invites.data.value?.invites.length ?? 0) > 0 && (
             <ul class="plain">
-              {invites.value.map((i) => (
+              {(invites.data.value?.invites ?? []).map((i) => (
                 <li key={i.id}>
                   Pending {i.role} invite, expires {new Date(i.expires_at).toLocaleString()}{" "}
                   <button
@@ -142,7 +132,6 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
                     onClick={() =>
                       guard(async () => {
                         await api(`/api/orgs/${org.id}/invites/${i.id}`, { method: "DELETE" });
-                        await load();
                       })
                     }
                   >

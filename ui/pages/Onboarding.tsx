@@ -1,27 +1,16 @@
 // An empty project's first page: its ingest key, an SDK snippet and a curl, and a live check for the first event.
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
+import type { ProjectAnswer } from "../../contract/accounts.ts";
 import { Copy } from "../components/Copy.tsx";
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { api } from "../lib/api.ts";
+import { useAction, useApi } from "../lib/use-api.ts";
 import { freshKeys, rememberKey } from "../state/session.ts";
 
-type ProjectInfo = { has_events: boolean };
-
 export function Onboarding({ project, onFirstEvent }: { project: string; onFirstEvent: () => void }) {
-  const received = useSignal(false);
-  useEffect(() => {
-    let live = true;
-    const poll = async () => {
-      const info = await api<ProjectInfo>(`/api/projects/${project}`).catch(() => null);
-      if (!live) return;
-      if (info?.has_events) received.value = true;
-      else setTimeout(poll, 2000);
-    };
-    void poll();
-    return () => {
-      live = false;
-    };
-  }, [project]);
+  // Polls every 2 s until the first event arrives (then stops: the page offers to open the traces).
+  const info = useApi<ProjectAnswer>(`/api/projects/${project}`, { pollMs: 2000 });
+  const received = info.data.value?.has_events === true;
+  const action = useAction();
   const key = freshKeys.value[project]?.ingest;
   const shown = key ?? "<your ingest key>";
   const origin = location.origin;
@@ -30,14 +19,16 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
   return (
     <section class="onboarding">
       <h1>Send your first event</h1>
-      <div class={`status ${received.value ? "ok" : "waiting"}`} role="status" data-testid="first-event">
-        {received.value ? "✓ First event received" : "Waiting for the first event…"}
-        {received.value && (
+      <div class={`status ${received ? "ok" : "waiting"}`} role="status" data-testid="first-event">
+        {received ? "✓ First event received" : "Waiting for the first event…"}
+        {received && (
           <button type="button" class="primary" onClick={onFirstEvent}>
             Open traces
           </button>
         )}
       </div>
+      <ErrorNote error={info.error} />
+      <ErrorNote error={action.error} />
       <h2>1. Your ingest key</h2>
       {key ? (
         <Copy value={key} label="Ingest key" />
@@ -46,12 +37,16 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
           Keys are shown once.{" "}
           <button
             type="button"
-            onClick={async () => {
-              const res = await api<{ key: { key: string } }>(`/api/projects/${project}/keys`, {
-                json: { kind: "ingest", name: "Onboarding" },
-              });
-              rememberKey(project, "ingest", res.key.key);
-            }}
+            disabled={action.busy.value}
+            onClick={() =>
+              action.run(async (init) => {
+                const res = await api<{ key: { key: string } }>(`/api/projects/${project}/keys`, {
+                  ...init,
+                  json: { kind: "ingest", name: "Onboarding" },
+                });
+                rememberKey(project, "ingest", res.key.key);
+              })
+            }
           >
             Create an ingest key
           </button>

@@ -1,21 +1,12 @@
 // Settings → model prices: the project's overrides of the built-in price table (custom or fine-tuned models,
 // negotiated prices), and re-pricing past calls after a change.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
+import type { PriceListAnswer, Rate } from "../../contract/costs.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import { isoDay } from "../lib/format.ts";
+import { api } from "../lib/api.ts";
+import { DAY_MS, HOUR_MS, isoDay } from "../lib/format.ts";
 import { recomputeCosts } from "../lib/recompute.ts";
-
-type Rate = number | { base: number; tiers: Array<{ start: number; price: number }> };
-type Price = {
-  id: string;
-  model: string;
-  provider: string | null;
-  match: Record<string, unknown>;
-  effective_from: number;
-  rates: { input_mtok?: Rate; output_mtok?: Rate; cache_read_mtok?: Rate; cache_write_mtok?: Rate };
-};
+import { useAction, useApi } from "../lib/use-api.ts";
 
 const RATES = [
   ["input_mtok", "Input"],
@@ -30,23 +21,20 @@ const rule = (m: Record<string, unknown>) =>
     .join(", ");
 
 export function Prices({ project, canEdit }: { project: string; canEdit: boolean }) {
-  const prices = useSignal<Price[] | null>(null);
-  const error = useSignal<string | null>(null);
+  const list = useApi<PriceListAnswer>("/api/v1/prices", { project });
+  const prices = list.data.value?.overrides ?? null;
+  const action = useAction();
   const status = useSignal("");
-  const load = () =>
-    api<{ overrides: Price[] }>("/api/v1/prices", { project })
-      .then((r) => (prices.value = r.overrides))
-      .catch((e: Error) => (error.value = e.message));
-  useEffect(() => void load(), [project]);
-  const recompute = async () => {
-    const updated = await recomputeCosts(
-      project,
-      Date.now() - 30 * 86_400_000,
-      Date.now() + 3_600_000,
-      (n) => (status.value = `Re-pricing… ${n} call(s) updated`),
-    );
-    status.value = `Done: ${updated} call(s) of the last 30 days re-priced.`;
-  };
+  const recompute = () =>
+    action.run(async () => {
+      const updated = await recomputeCosts(
+        project,
+        Date.now() - 30 * DAY_MS,
+        Date.now() + HOUR_MS,
+        (n) => (status.value = `Re-pricing… ${n} call(s) updated`),
+      );
+      status.value = `Done: ${updated} call(s) of the last 30 days re-priced.`;
+    });
   return (
     <section data-testid="prices">
       <h2>Model prices</h2>
@@ -54,8 +42,9 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
         Costs come from the built-in price table (1,293 models); prices here override it for this project, from their
         effective date, for calls that arrive from now on. Re-price past calls after a change.
       </p>
-      <ErrorNote error={error.value} />
-      {prices.value && prices.value.length > 0 && (
+      <ErrorNote error={list.error} />
+      <ErrorNote error={action.error} />
+      {prices && prices.length > 0 && (
         <div class="table-wrap">
           <table>
             <thead>
@@ -70,7 +59,7 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
               </tr>
             </thead>
             <tbody>
-              {prices.value.map((p) => (
+              {prices.map((p) => (
                 <tr key={p.id}>
                   <td>
                     {p.model}
@@ -86,10 +75,12 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
                       <button
                         type="button"
                         class="danger"
-                        onClick={async () => {
-                          await api(`/api/v1/prices/${p.id}`, { project, method: "DELETE" });
-                          await load();
-                        }}
+                        onClick={() =>
+                          action.run(async (init) => {
+                            await api(`/api/v1/prices/${p.id}`, { ...init, project, method: "DELETE" });
+                            list.reload();
+                          })
+                        }
                       >
                         Delete
                       </button>
@@ -104,14 +95,15 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
       {canEdit && (
         <form
           class="inline"
-          onSubmit={async (e) => {
+          onSubmit={(e) => {
             e.preventDefault();
             const form = e.target as HTMLFormElement;
             const data = new FormData(form);
             const text = (k: string) => String(data.get(k) ?? "").trim();
             const rates = Object.fromEntries(RATES.filter(([k]) => text(k) !== "").map(([k]) => [k, Number(text(k))]));
-            try {
+            void action.run(async (init) => {
               await api("/api/v1/prices", {
+                ...init,
                 project,
                 json: {
                   model: text("model"),
@@ -122,12 +114,9 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
                 },
               });
               form.reset();
-              error.value = null;
               status.value = "Saved.";
-              await load();
-            } catch (err) {
-              error.value = (err as Error).message;
-            }
+              list.reload();
+            });
           }}
         >
           <label>

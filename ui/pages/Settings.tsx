@@ -1,13 +1,38 @@
 // Settings of the current project and its org: keys, members and invites, model prices, new projects and orgs.
-import { api } from "../api.ts";
+import type { NewProjectAnswer } from "../../contract/accounts.ts";
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { api } from "../lib/api.ts";
+import { useAction } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 import { canManage, loadMe, type Org, rememberKey } from "../state/session.ts";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
 import { Prices } from "./Prices.tsx";
 
+const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).get("name");
+
 export function Settings({ project, org }: { project: string; org: Org }) {
   const manager = canManage(org.role);
+  const action = useAction();
+  const createProject = (e: Event) => {
+    e.preventDefault();
+    const name = nameIn(e);
+    void action.run(async (init) => {
+      const res = await api<NewProjectAnswer>(`/api/orgs/${org.id}/projects`, { ...init, json: { name } });
+      rememberKey(res.project.id, "ingest", res.keys.ingest);
+      rememberKey(res.project.id, "secret", res.keys.secret);
+      await loadMe();
+      navigate(`/p/${res.project.id}/traces`);
+    });
+  };
+  const createOrg = (e: Event) => {
+    e.preventDefault();
+    const name = nameIn(e);
+    void action.run(async (init) => {
+      await api("/api/orgs", { ...init, json: { name } });
+      await loadMe();
+    });
+  };
   return (
     <div class="settings">
       <Keys project={project} canManage={manager} />
@@ -15,42 +40,26 @@ export function Settings({ project, org }: { project: string; org: Org }) {
       <Prices project={project} canEdit={org.role !== "viewer"} />
       <section>
         <h2>Projects and orgs</h2>
+        <ErrorNote error={action.error} />
         {manager && (
-          <form
-            class="inline"
-            onSubmit={async (e) => {
-              e.preventDefault();
-              const name = new FormData(e.target as HTMLFormElement).get("name");
-              const res = await api<{ project: { id: string }; keys: { ingest: string; secret: string } }>(
-                `/api/orgs/${org.id}/projects`,
-                { json: { name } },
-              );
-              rememberKey(res.project.id, "ingest", res.keys.ingest);
-              rememberKey(res.project.id, "secret", res.keys.secret);
-              await loadMe();
-              navigate(`/p/${res.project.id}/traces`);
-            }}
-          >
+          <form class="inline" onSubmit={createProject}>
             <label>
               New project in {org.name}
               <input name="name" required placeholder="e.g. support-bot" />
             </label>
-            <button type="submit">Create project</button>
+            <button type="submit" disabled={action.busy.value}>
+              Create project
+            </button>
           </form>
         )}
-        <form
-          class="inline"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            await api("/api/orgs", { json: { name: new FormData(e.target as HTMLFormElement).get("name") } });
-            await loadMe();
-          }}
-        >
+        <form class="inline" onSubmit={createOrg}>
           <label>
             New org
             <input name="name" required placeholder="e.g. Acme Inc." />
           </label>
-          <button type="submit">Create org</button>
+          <button type="submit" disabled={action.busy.value}>
+            Create org
+          </button>
         </form>
       </section>
     </div>

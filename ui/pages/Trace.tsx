@@ -8,9 +8,10 @@ import { Link } from "../components/Link.tsx";
 import { Ruler } from "../components/Ruler.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
 import { cost, duration, time, tokens } from "../lib/format.ts";
-import type { TreeEvent } from "../lib/types.ts";
+import type { TraceAnswer, TreeEvent } from "../lib/types.ts";
+import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
-import { type Detail, traceDetail } from "../state/trace-fetch.ts";
+import { tracePath } from "../state/trace-fetch.ts";
 
 /** The rows not hidden under a collapsed ancestor (the list is depth-first, so one pass does it). */
 function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
@@ -26,35 +27,28 @@ function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
 }
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
-  const detail = useSignal<Detail | null>(null);
-  const error = useSignal<string | null>(null);
+  const detail = useApi<TraceAnswer>(tracePath(traceId), { project });
   const collapsed = useSignal<Set<string>>(new Set());
   const cursor = useSignal<string | null>(query.value.get("event"));
   const zoom = useSignal<[number, number] | null>(null);
   const open = query.value.get("event");
 
   useEffect(() => {
-    detail.value = null;
-    traceDetail(project, traceId)
-      .then((d) => {
-        detail.value = d;
-        cursor.value ??= d.events[0]?.event_id ?? null;
-      })
-      .catch((err: Error) => (error.value = err.message));
-  }, [project, traceId]);
+    cursor.value ??= detail.data.value?.events[0]?.event_id ?? null;
+  }, [detail.data.value]);
 
   const rows = useMemo(
-    () => (detail.value ? visibleRows(detail.value.events, collapsed.value) : []),
-    [detail.value, collapsed.value],
+    () => (detail.data.value ? visibleRows(detail.data.value.events, collapsed.value) : []),
+    [detail.data.value, collapsed.value],
   );
-  if (error.value) return <ErrorNote error={error.value} />;
-  if (!detail.value)
+  if (detail.error.value) return <ErrorNote error={detail.error} />;
+  if (!detail.data.value)
     return (
       <p class="muted" aria-busy="true">
         Loading trace…
       </p>
     );
-  const { trace, events } = detail.value;
+  const { trace, events } = detail.data.value;
   const full: [number, number] = [trace.start_time, Math.max(trace.end_time, trace.start_time + 1)];
   const range = zoom.value ?? full;
   const selected = events.find((e) => e.event_id === open);

@@ -1,15 +1,13 @@
 // The trace list: every filter and sort of the trace API, kept in the URL; cursor paging; live refresh; pick two to compare.
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
-import { cost, duration, time, tokens } from "../lib/format.ts";
-import type { TraceSummary } from "../lib/types.ts";
+import { cost, DAY_MS, duration, time, tokens } from "../lib/format.ts";
+import type { TraceListAnswer } from "../lib/types.ts";
+import { usePaged } from "../lib/use-api.ts";
 import { useSlashFocus } from "../lib/use-slash.ts";
 import { navigate, query, setQuery } from "../state/router.ts";
 
-type Page = { traces: TraceSummary[]; next_cursor: string | null };
 const FILTERS = [
   "q",
   "status",
@@ -34,48 +32,32 @@ const SORTS: Array<[string, string]> = [
 ];
 
 /** The API query for the URL's filters (dates become day bounds). */
-function apiQuery(params: URLSearchParams, cursor?: string | null) {
+function apiQuery(params: URLSearchParams) {
   const out = new URLSearchParams();
   for (const key of FILTERS) {
     const value = params.get(key);
     if (!value) continue;
     if (key === "to" && /^\d{4}-\d{2}-\d{2}$/.test(value))
-      out.set(key, String(Date.parse(`${value}T00:00:00Z`) + 86_400_000));
+      out.set(key, String(Date.parse(`${value}T00:00:00Z`) + DAY_MS));
     else out.set(key, value);
   }
-  if (cursor) out.set("cursor", cursor);
   return out.toString();
 }
 
 export function TraceList({ project, fixed }: { project: string; fixed?: Record<string, string> }) {
-  const page = useSignal<Page | null>(null);
-  const error = useSignal<string | null>(null);
   const live = useSignal(false);
   const picked = useSignal<string[]>([]);
   const advanced = MORE.filter((k) => query.value.get(k)).length;
   // All filters show on wide screens; on a phone the less-used ones fold away unless one is set.
-  const more = useSignal(advanced > 0 || matchMedia("(min-width: 700px)").matches);
+  const showAll = useSignal(advanced > 0 || matchMedia("(min-width: 700px)").matches);
   const params = new URLSearchParams(query.value);
   for (const [k, v] of Object.entries(fixed ?? {})) params.set(k, v);
   const key = apiQuery(params);
   useSlashFocus("q");
 
-  const load = async (cursor?: string | null) => {
-    try {
-      const next = await api<Page>(`/api/v1/traces?${apiQuery(params, cursor)}`, { project });
-      page.value =
-        cursor && page.value ? { traces: [...page.value.traces, ...next.traces], next_cursor: next.next_cursor } : next;
-      error.value = null;
-    } catch (err) {
-      error.value = (err as Error).message;
-    }
-  };
-  useEffect(() => void load(), [project, key]);
-  useEffect(() => {
-    if (!live.value) return;
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
-  }, [live.value, project, key]);
+  // The first page (refetched every 5 s when live) and the pages "Load more" appended to it.
+  const list = usePaged<TraceListAnswer>(`/api/v1/traces?${key}`, { project, pollMs: live.value ? 5000 : undefined });
+  const traces = list.pages?.flatMap((p) => p.traces) ?? null;
 
   const sort = params.get("sort") ?? "start_time";
   const order = params.get("order") ?? "desc";
@@ -117,7 +99,7 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
             <option value="error">error</option>
           </select>
         </label>
-        {more.value && (
+        {showAll.value && (
           <>
             {field("model", "Model")}
             {!fixed?.user_id && field("user_id", "User")}
@@ -152,8 +134,13 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
         </label>
       </form>
       <div class="toolbar">
-        <button type="button" class="link" aria-expanded={more.value} onClick={() => (more.value = !more.value)}>
-          {more.value ? "Fewer filters" : `More filters${advanced ? ` (${advanced})` : ""}`}
+        <button
+          type="button"
+          class="link"
+          aria-expanded={showAll.value}
+          onClick={() => (showAll.value = !showAll.value)}
+        >
+          {showAll.value ? "Fewer filters" : `More filters${advanced ? ` (${advanced})` : ""}`}
         </button>
         <label class="check">
           <input
@@ -180,12 +167,13 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
           </button>
         )}
       </div>
-      <ErrorNote error={error.value} />
-      {!page.value ? (
+      <ErrorNote error={list.error} />
+      <ErrorNote error={list.more.error} />
+      {!traces ? (
         <p class="muted" aria-busy="true">
           Loading…
         </p>
-      ) : !page.value.traces.length ? (
+      ) : !traces.length ? (
         <p class="muted">No traces match these filters.</p>
       ) : (
         <div class="table-wrap">
@@ -208,7 +196,7 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
               </tr>
             </thead>
             <tbody>
-              {page.value.traces.map((t) => (
+              {traces.map((t) => (
                 <tr key={t.trace_id} class={t.status === "error" ? "err" : ""} data-trace={t.trace_id}>
                   <td>
                     <input
@@ -239,9 +227,9 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
           </table>
         </div>
       )}
-      {page.value?.next_cursor && (
+      {list.next && (
         <p>
-          <button type="button" onClick={() => void load(page.value!.next_cursor)}>
+          <button type="button" disabled={list.more.busy.value} onClick={() => void list.loadMore()}>
             Load more
           </button>
         </p>

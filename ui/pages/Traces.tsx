@@ -1,23 +1,21 @@
 // Traces: onboarding until the project's first event arrives, then the trace list.
-import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
+import type { ProjectAnswer } from "../../contract/accounts.ts";
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { useApi } from "../lib/use-api.ts";
 import { Onboarding } from "./Onboarding.tsx";
 import { TraceList } from "./TraceList.tsx";
 
-type ProjectInfo = { has_events: boolean; last_trace_at: number | null };
-
 export function Traces({ project }: { project: string }) {
-  const info = useSignal<ProjectInfo | null>(null);
-  const load = () => api<ProjectInfo>(`/api/projects/${project}`).then((r) => (info.value = r));
-  useEffect(() => void load(), [project]);
-  if (!info.value)
+  const info = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  if (info.error.value && !info.data.value) return <ErrorNote error={info.error} />;
+  if (!info.data.value) {
     return (
       <p class="muted" aria-busy="true">
         Loading…
       </p>
     );
-  if (!info.value.has_events) return <Onboarding project={project} onFirstEvent={() => void load()} />;
+  }
+  if (!info.data.value.has_events) return <Onboarding project={project} onFirstEvent={info.reload} />;
   return (
     <section>
       <h1>Traces</h1>

@@ -1,23 +1,26 @@
 // Who is signed in, their orgs and projects, and the keys we may still show in plaintext this session.
 import { computed, signal } from "@preact/signals";
-import { ApiError, api } from "../api.ts";
+import type { MeAnswer, OrgWithProjects } from "../../contract/accounts.ts";
+import type { Role } from "../../contract/constants.ts";
+import { ApiError, api } from "../lib/api.ts";
 
-export type Role = "owner" | "admin" | "member" | "viewer";
-export type Project = { id: string; name: string };
-export type Org = { id: string; name: string; role: Role; projects: Project[] };
-export type Me = { user: { id: string; email: string; name: string; is_admin: boolean }; orgs: Org[] };
+export type { Role } from "../../contract/constants.ts";
+export type Org = OrgWithProjects;
 
 /** undefined while loading, null when signed out. */
-export const me = signal<Me | null | undefined>(undefined);
+export const me = signal<MeAnswer | null | undefined>(undefined);
+/** Why /api/me failed, other than being signed out (shown instead of the app). */
+export const bootError = signal<string | null>(null);
 /** Plaintext keys seen this session (only right after sign-up or creation), by project id. */
 export const freshKeys = signal<Record<string, { ingest?: string; secret?: string }>>({});
 
 export async function loadMe() {
   try {
-    me.value = await api<Me>("/api/me");
+    me.value = await api<MeAnswer>("/api/me");
+    bootError.value = null;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) me.value = null;
-    else throw err;
+    else bootError.value = err instanceof Error ? err.message : String(err);
   }
 }
 

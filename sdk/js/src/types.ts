@@ -1,30 +1,6 @@
-// The wire format WatchLLM's ingest endpoint takes (POST /api/v1/events), and the client's options.
+// The client's options and errors; the wire format comes from the contract (contract.gen.ts).
 
-export type EventType = "span" | "model_response" | "tool_call" | "log" | "error";
-
-export type Usage = {
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens?: number;
-  cache_write_tokens?: number;
-};
-
-export type WireEvent = {
-  event_id: string;
-  trace_id: string;
-  parent_event_id: string | null;
-  type: EventType;
-  name: string;
-  timestamp: number;
-  duration_ms?: number;
-  status: "ok" | "error";
-  body?: Record<string, unknown>;
-  context?: { user_id?: string; session_id?: string; tags?: string[]; metadata?: Record<string, unknown> };
-  model?: string;
-  provider?: string;
-  usage?: Usage;
-  cost_usd?: number;
-};
+export type { EventType, IngestAnswer, Rejection, Usage, WireEvent } from "./contract.gen.ts";
 
 export type ClientOptions = {
   /** An ingest key (`wl_ingest_…`, safe in browsers) or a secret key. No key: the client is a no-op. */

@@ -1,4 +1,6 @@
-// The one fetch wrapper: JSON in and out, the API's error shape turned into a thrown ApiError.
+// The one fetch wrapper: JSON in and out, the API's error body turned into a thrown ApiError.
+import type { ErrorBody } from "../../contract/errors.ts";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -9,10 +11,9 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(
-  path: string,
-  init: { method?: string; json?: unknown; project?: string } = {},
-): Promise<T> {
+export type ApiInit = { method?: string; json?: unknown; project?: string; signal?: AbortSignal };
+
+export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (init.json !== undefined) headers["Content-Type"] = "application/json";
   if (init.project) headers["X-WatchLLM-Project"] = init.project;
@@ -21,13 +22,18 @@ export async function api<T>(
     headers,
     body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
     credentials: "same-origin",
+    signal: init.signal,
   });
-  const body = (await res.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
-  if (!res.ok)
+  const body = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
+  if (!res.ok) {
     throw new ApiError(
       res.status,
       body?.error?.code ?? "http_error",
       body?.error?.message ?? `Request failed (${res.status})`,
     );
+  }
   return body as T;
 }
+
+/** What to show for a failure: the API's message, or the error's. */
+export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,89 @@
+// Generated from contract/ by `npm run gen:contract`; do not edit. The wire format of POST /api/v1/events and its answers.
+
+/** An event as sent to `POST /api/v1/events`. */
+export type WireEvent = {
+  /** client-generated; the idempotency key (unique per project) */
+  event_id: string;
+  /** events with the same trace id form one trace */
+  trace_id: string;
+  /** builds the tree; null or absent for a root */
+  parent_event_id?: string | null;
+  /** colours in the dashboard: blue, purple, green, gray, red */
+  type: "span" | "model_response" | "tool_call" | "log" | "error";
+  /** defaults to the type */
+  name?: string;
+  /** start of the event: epoch **milliseconds** or ISO-8601 with offset, between 2000 and 2100 (a number before 2000 is almost always seconds) */
+  timestamp: number | string;
+  /** at most 30 days */
+  duration_ms?: number | null;
+  /** default `ok` (`error` for type `error`) */
+  status?: "ok" | "error";
+  /** `input`/`output` for spans, model and tool calls; `message`/`data` for logs; `message`/`stack`/`error_type` for errors; truncated (not rejected) beyond the event size limit */
+  body?: Record<string, unknown> | null;
+  /** `user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB, else the event is rejected */
+  context?: {
+    user_id?: string | null;
+    session_id?: string | null;
+    tags?: Array<string>;
+    metadata?: Record<string, unknown>;
+    [key: string]: unknown;
+  } | null;
+  /** for `model_response` */
+  model?: string | null;
+  /** for `model_response`, e.g. `openai`, `anthropic` */
+  provider?: string | null;
+  /** tokens of a model call; cached tokens are counted inside `input_tokens`, as OpenAI reports them (the SDKs map Anthropic's and others' shapes to this) */
+  usage?: {
+    /** all input tokens, cached ones included */
+    input_tokens: number;
+    output_tokens: number;
+    /** input tokens read from the provider's cache */
+    cached_input_tokens?: number;
+    /** input tokens written to the provider's cache */
+    cache_write_tokens?: number;
+  } | null;
+  /** when the client knows the cost (recorded with `cost_source: "client"`); otherwise priced from the price table */
+  cost_usd?: number | null;
+};
+
+/** Tokens of a model call (cached tokens counted inside `input_tokens`). */
+export type Usage = {
+  /** all input tokens, cached ones included */
+  input_tokens: number;
+  output_tokens: number;
+  /** input tokens read from the provider's cache */
+  cached_input_tokens?: number;
+  /** input tokens written to the provider's cache */
+  cache_write_tokens?: number;
+};
+
+/** What an event is. */
+export type EventType = WireEvent["type"];
+
+/** An event the server did not take, and why. */
+export type Rejection = {
+  index: number;
+  event_id: string | null;
+  code: "invalid_event" | "event_too_large" | "duplicate_event_id";
+  message: string;
+};
+
+/** The 202 answer: how many events were queued, and why the others were not. */
+export type IngestAnswer = {
+  accepted: number;
+  rejected: Array<{
+    index: number;
+    event_id: string | null;
+    code: "invalid_event" | "event_too_large" | "duplicate_event_id";
+    message: string;
+  }>;
+};
+
+/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, payload_too_large, unsupported_encoding, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, signup_closed, not_found, conflict, invite_expired, rate_limited, internal_error, queue_unavailable). */
+export type ErrorBody = {
+  error: {
+    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "payload_too_large" | "unsupported_encoding" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "signup_closed" | "not_found" | "conflict" | "invite_expired" | "rate_limited" | "internal_error" | "queue_unavailable";
+    message: string;
+    details: unknown;
+  };
+};

@@ -1,0 +1,227 @@
+// Every answer of the API, taken from the real Worker, parses with the contract's schemas (strict: a field the server
+// adds or drops without the contract fails here). The dashboard and the SDK are typed from the same schemas.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import {
+  apiKey,
+  inviteAcceptAnswer,
+  inviteListAnswer,
+  inviteOfferAnswer,
+  keyAnswer,
+  keyListAnswer,
+  loginAnswer,
+  meAnswer,
+  memberAnswer,
+  memberListAnswer,
+  newInviteAnswer,
+  newKeyAnswer,
+  newOrgAnswer,
+  newProjectAnswer,
+  okAnswer,
+  orgListAnswer,
+  projectAnswer,
+  projectListAnswer,
+  signupAnswer,
+} from "../../contract/accounts.ts";
+import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../../contract/costs.ts";
+import { errorBody } from "../../contract/errors.ts";
+import { ingestAnswer } from "../../contract/event.ts";
+import {
+  compareAnswer,
+  eventAnswer,
+  sessionAnswer,
+  sessionListAnswer,
+  traceAnswer,
+  traceExport,
+  traceListAnswer,
+  userAnswer,
+  userListAnswer,
+} from "../../contract/traces.ts";
+import { browser, type SignedUp, signUp, uniqueEmail } from "./account-fixtures.ts";
+import { postEvents, read, waitFor } from "./fixtures.ts";
+
+const T0 = 1_764_000_000_000;
+let owner: SignedUp & { browser: ReturnType<typeof browser> };
+
+/** Parses a Response's JSON with a schema; the test fails with zod's reasons when it doesn't fit. */
+async function answer<S extends z.ZodType>(schema: S, res: Response | Promise<Response>, status = 200) {
+  const r = await res;
+  const body: unknown = await r.json();
+  expect(r.status, JSON.stringify(body)).toBe(status);
+  const parsed = schema.safeParse(body);
+  expect(parsed.success ? [] : parsed.error.issues, JSON.stringify(body).slice(0, 500)).toEqual([]);
+  return parsed.data as z.infer<S>;
+}
+
+const get = (path: string) => read(path, owner.keys.secret).then(({ body, status }) => Response.json(body, { status }));
+
+/** One agent run; the second one's model has no price anywhere. */
+const run = (trace: string, model: string) => [
+  {
+    event_id: `${trace}-root`,
+    trace_id: trace,
+    type: "span",
+    name: "agent",
+    timestamp: T0,
+    duration_ms: 900,
+    body: { input: "plan a trip" },
+    context: { user_id: "u-contract", session_id: "s-contract", tags: ["contract"], metadata: { plan: "pro" } },
+  },
+  {
+    event_id: `${trace}-llm`,
+    trace_id: trace,
+    parent_event_id: `${trace}-root`,
+    type: "model_response",
+    name: "plan",
+    model,
+    provider: "openai",
+    timestamp: T0 + 10,
+    duration_ms: 300,
+    usage: { input_tokens: 120, output_tokens: 30, cached_input_tokens: 100 },
+    body: { input: [{ role: "user", content: "plan a trip" }], output: "fly to Lisbon" },
+    context: { user_id: "u-contract", session_id: "s-contract" },
+  },
+  {
+    event_id: `${trace}-tool`,
+    trace_id: trace,
+    parent_event_id: `${trace}-root`,
+    type: "tool_call",
+    name: "search",
+    timestamp: T0 + 320,
+    duration_ms: 200,
+    body: { input: { to: "LIS" }, output: { flights: 3 } },
+  },
+];
+
+beforeAll(async () => {
+  owner = await signUp("Contract Owner");
+  await answer(
+    ingestAnswer,
+    postEvents([...run("ca", "gpt-4o"), ...run("cb", "house-model-unpriced")], { key: owner.keys.ingest }),
+    202,
+  );
+  await waitFor(
+    () => read("/api/v1/traces?limit=10", owner.keys.secret),
+    (r) => r.body.traces?.length === 2 && r.body.traces.every((t: { span_count: number }) => t.span_count === 3),
+  );
+});
+
+describe("the API's answers fit the contract", () => {
+  it("ingest: 202 with rejections, and every error body", async () => {
+    const mixed = await answer(
+      ingestAnswer,
+      postEvents([run("cc", "gpt-4o")[0], { event_id: "bad" }], { key: owner.keys.ingest }),
+      202,
+    );
+    expect(mixed.rejected).toHaveLength(1);
+    await answer(errorBody, postEvents([]), 401);
+    await answer(errorBody, postEvents("{nope", { key: owner.keys.ingest }), 400);
+    await answer(errorBody, get("/api/v1/traces/nope"), 404);
+    await answer(errorBody, get("/api/v1/traces?limit=100000"), 400);
+  });
+
+  it("traces: list, tree, event, export, compare", async () => {
+    await answer(traceListAnswer, get("/api/v1/traces?limit=1"));
+    await answer(traceListAnswer, get("/api/v1/traces?q=lisbon&sort=cost&order=asc"));
+    const tree = await answer(traceAnswer, get("/api/v1/traces/ca"));
+    expect(tree.events.map((e) => e.type)).toEqual(["span", "model_response", "tool_call"]);
+    await answer(eventAnswer, get("/api/v1/traces/ca/events/ca-llm"));
+    await answer(traceExport, get("/api/v1/traces/ca/export?format=json"));
+    const compare = await answer(compareAnswer, get("/api/v1/traces/compare?a=ca&b=cb"));
+    // B's model call has no price: its cost delta is unknown, not −$0.002.
+    expect(compare.spans.find((s) => s.type === "model_response")?.delta?.cost_usd).toBeNull();
+  });
+
+  it("sessions and users: lists and one of each", async () => {
+    await answer(sessionListAnswer, get("/api/v1/sessions"));
+    await answer(sessionAnswer, get("/api/v1/sessions/s-contract"));
+    await answer(userListAnswer, get("/api/v1/users"));
+    await answer(userAnswer, get("/api/v1/users/u-contract"));
+  });
+
+  it("costs and prices", async () => {
+    const range = `from=${T0 - 86_400_000}&to=${T0 + 86_400_000}`;
+    for (const group of ["model", "provider", "day", "hour", "user", "session", "trace_name"]) {
+      await answer(costReport, get(`/api/v1/costs?${range}&group_by=${group}`));
+    }
+    await answer(costReport, owner.browser.request(`/api/orgs/${owner.org.id}/costs?${range}&group_by=project`));
+    const created = await answer(
+      priceAnswer,
+      owner.browser.request(`/api/v1/prices?project_id=${owner.project.id}`, {
+        method: "POST",
+        json: { model: "my-model", rates: { input_mtok: 1, output_mtok: 2 } },
+      }),
+      201,
+    );
+    await answer(priceListAnswer, get("/api/v1/prices"));
+    await answer(priceListAnswer, get("/api/v1/prices?model=gpt-4o-2024-08-06"));
+    const at = `/api/v1/prices/${created.price.id}?project_id=${owner.project.id}`;
+    await answer(priceAnswer, owner.browser.request(at, { method: "PATCH", json: { rates: { input_mtok: 3 } } }));
+    await answer(priceAnswer, owner.browser.request(at, { method: "DELETE" }));
+    await answer(
+      recomputeAnswer,
+      owner.browser.request(`/api/v1/prices/recompute?project_id=${owner.project.id}`, {
+        method: "POST",
+        json: { from: T0 - 1000, to: T0 + 1000 },
+      }),
+    );
+  });
+
+  it("accounts: sign-up, login, me, orgs, projects, members, invites, keys", async () => {
+    const email = uniqueEmail("contract");
+    const fresh = browser("open");
+    await answer(
+      signupAnswer,
+      fresh.request("/api/auth/signup", {
+        method: "POST",
+        json: { email, password: "correct horse battery", name: "C" },
+      }),
+      201,
+    );
+    await answer(
+      loginAnswer,
+      browser().request("/api/auth/login", { method: "POST", json: { email, password: "correct horse battery" } }),
+    );
+    const b = owner.browser;
+    await answer(meAnswer, b.request("/api/me"));
+    await answer(orgListAnswer, b.request("/api/orgs"));
+    const org = await answer(newOrgAnswer, b.request("/api/orgs", { method: "POST", json: { name: "Second" } }), 201);
+    await answer(projectListAnswer, b.request(`/api/orgs/${owner.org.id}/projects`));
+    await answer(
+      newProjectAnswer,
+      b.request(`/api/orgs/${org.org.id}/projects`, { method: "POST", json: { name: "P" } }),
+      201,
+    );
+    await answer(projectAnswer, b.request(`/api/projects/${owner.project.id}`));
+    await answer(memberListAnswer, b.request(`/api/orgs/${owner.org.id}/members`));
+    const invite = await answer(
+      newInviteAnswer,
+      b.request(`/api/orgs/${owner.org.id}/invites`, { method: "POST", json: { role: "viewer" } }),
+      201,
+    );
+    await answer(inviteListAnswer, b.request(`/api/orgs/${owner.org.id}/invites`));
+    await answer(inviteOfferAnswer, browser().request(`/api/invites/${invite.invite.token}`));
+    const guest = await signUp("Guest");
+    const joined = await answer(
+      inviteAcceptAnswer,
+      guest.browser.request(`/api/invites/${invite.invite.token}/accept`, { method: "POST", json: {} }),
+    );
+    await answer(
+      memberAnswer,
+      b.request(`/api/orgs/${owner.org.id}/members/${guest.user.id}`, { method: "PATCH", json: { role: "member" } }),
+    );
+    expect(joined.joined.role).toBe("viewer");
+    await answer(keyListAnswer, b.request(`/api/projects/${owner.project.id}/keys`));
+    const key = await answer(
+      newKeyAnswer,
+      b.request(`/api/projects/${owner.project.id}/keys`, { method: "POST", json: { kind: "ingest", name: "k" } }),
+      201,
+    );
+    const revoked = await answer(
+      keyAnswer,
+      b.request(`/api/projects/${owner.project.id}/keys/${key.key.id}`, { method: "DELETE" }),
+    );
+    expect(apiKey.parse(revoked.key).revoked_at).not.toBeNull();
+    await answer(okAnswer, b.request(`/api/orgs/${owner.org.id}/members/${guest.user.id}`, { method: "DELETE" }));
+  });
+});

@@ -1,0 +1,76 @@
+// Upgrading an instance: a database that applied the migrations of an older release, with events stored by it, gets
+// the newer migrations, and everything it stored still works (here: search, after the index was rebuilt).
+import {
+  applyD1Migrations,
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { database } from "../../src/db/client.ts";
+import { traceListParams, traceListQuery } from "../../src/db/queries/trace-list.ts";
+import { jobs } from "../../src/db/schema.ts";
+import { writeMessages } from "../../src/db/writes/events.ts";
+import worker from "../../src/index.ts";
+import { validateEvents } from "../../src/ingest/validate.ts";
+import { searchBackfillStep } from "../../src/maintenance/search-backfill.ts";
+
+/** The release before the search-index rebuild shipped migrations 0000–0005. */
+const released = (name: string) => Number(name.slice(0, 4)) <= 5;
+
+describe("upgrading from the release whose search index used word positions (migration 0002)", () => {
+  it("rebuilds the index in the background and search finds the events stored before the upgrade", async () => {
+    const db = env.UPGRADE_DB;
+    await applyD1Migrations(
+      db,
+      env.TEST_MIGRATIONS.filter((m) => released(m.name)),
+    );
+    expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").first("sql")).not.toMatch(
+      /detail/,
+    );
+    const { events } = validateEvents(
+      Array.from({ length: 2_500 }, (_, i) => ({
+        event_id: `old-${i}`,
+        trace_id: `old-trace-${i % 50}`,
+        type: "span",
+        name: i === 7 ? "quokka lookup" : "step",
+        timestamp: 1_764_000_000_000 + i,
+        body: { input: i === 2_222 ? "the wombat question" : "hello" },
+      })),
+    );
+    for (let i = 0; i < events.length; i += 500) {
+      await writeMessages(db, [{ project_id: "prj_old", received_at: 1, events: events.slice(i, i + 500) }]);
+    }
+
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    const search = async (q: string) =>
+      (await traceListQuery(database(db), "prj_old", traceListParams.parse({ q }))).map((t) => t.traceId);
+    expect(await search("quokka")).toEqual([]); // the new index starts empty…
+
+    // …and fills in bounded steps (2,000 events each) that can stop anywhere and resume…
+    const job = async () => (await database(db).select().from(jobs).where(eq(jobs.kind, "search_backfill")))[0]!;
+    expect(await searchBackfillStep(db, await job())).toBe(false);
+    expect(JSON.parse((await job()).progress)).toEqual({ next_rowid: 2_000 });
+    expect(await search("quokka")).toEqual(["old-trace-7"]);
+    expect(await search("wombat")).toEqual([]);
+
+    // …run by the scheduled handler, which finishes the job.
+    const upgraded = { ...env, DB: db };
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), upgraded, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await job()).toMatchObject({ status: "done" });
+    expect(await search("quokka")).toEqual(["old-trace-7"]);
+    expect(await search("wombat")).toEqual([`old-trace-${2_222 % 50}`]);
+    expect(await db.prepare("SELECT count(*) AS n FROM events_fts").first("n")).toBe(2_500);
+
+    // Events written after the upgrade are indexed on write, with the index's new shape.
+    const { events: fresh } = validateEvents([
+      { event_id: "new-1", trace_id: "new-trace", type: "log", name: "platypus", timestamp: 1_764_100_000_000 },
+    ]);
+    await writeMessages(db, [{ project_id: "prj_old", received_at: 2, events: fresh }]);
+    expect(await search("platypus")).toEqual(["new-trace"]);
+  });
+});
