@@ -17,12 +17,7 @@ const SPAN = 30 * 86_400_000;
 
 export const bigTraceId = (spans: number) => `big-${spans}`;
 
-export async function writeDataset(
-  d1: D1Database,
-  projectId: string,
-  traces: number,
-  onProgress?: (done: number) => void,
-) {
+async function writeDataset(d1: D1Database, projectId: string, traces: number, onProgress?: (done: number) => void) {
   const rand = rng(7);
   const store = async (events: WireEvent[]) => {
     const stored = validateEvents(events).events;

@@ -10,7 +10,7 @@ import { ApiError } from "../lib/errors.ts";
 import { bearerToken, findKey, touchKey } from "./keys.ts";
 import { sessionUser } from "./sessions.ts";
 
-export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
+const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
 
 /** The caller's role in an org; 404 (not 403) for non-members, so org ids don't leak. */
 export async function orgRole(db: Database, orgId: string, userId: string): Promise<Role> {

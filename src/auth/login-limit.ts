@@ -4,8 +4,8 @@ import type { Database } from "../db/client.ts";
 import { loginFailures } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES = { email: 5, ip: 30 } as const;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES = { email: 5, ip: 30 } as const;
 
 const keysFor = (email: string, ip: string) => ({ email: `email:${email}`, ip: `ip:${ip}` });
 

@@ -6,8 +6,8 @@ import type { Database } from "../db/client.ts";
 import { sessions, users } from "../db/schema.ts";
 import { randomToken, sha256Hex } from "../lib/ids.ts";
 
-export const SESSION_COOKIE = "wl_session";
-export const SESSION_TTL_MS = 30 * 86_400_000;
+const SESSION_COOKIE = "wl_session";
+const SESSION_TTL_MS = 30 * 86_400_000;
 
 export async function startSession(c: Context, db: Database, userId: string) {
   const token = randomToken(43);

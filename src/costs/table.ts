@@ -13,7 +13,7 @@ const BUILTIN_TTL_MS = 5 * MINUTE_MS;
 let builtinCache: { at: number; table: ModelPrices[] } | undefined;
 
 /** Rows of one model (same provider, name and rule) become one entry with a period per effective date. */
-export function toModelPrices(rows: PriceRow[]): ModelPrices[] {
+function toModelPrices(rows: PriceRow[]): ModelPrices[] {
   const byModel = new Map<string, ModelPrices>();
   for (const row of rows) {
     const key = `${row.provider ?? ""}\u0000${row.model}\u0000${row.match}`;

@@ -205,7 +205,6 @@ export const deadLetters = sqliteTable("dead_letters", {
   receivedAt: integer("received_at").notNull(),
 });
 
-export type EventRow = typeof events.$inferSelect;
 export type TraceRow = typeof traces.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
@@ -253,7 +252,7 @@ export const costHourly = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.hour, t.model, t.provider] })],
 );
 
-export const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
+const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
 
 /**
  * Background work done in bounded steps by the scheduled handler (src/maintenance), resumable from `progress`: index

@@ -21,7 +21,7 @@ async function writeEach(d1: D1Database, parsed: Parsed[]) {
   }
 }
 
-export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
+async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
   const parsed: Parsed[] = [];
   for (const message of batch.messages) {
     const result = queueMessage.safeParse(message.body);
@@ -52,7 +52,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings)
 const MAX_DEAD_LETTER_CHARS = 1_000_000;
 
 /** Keeps dead-lettered messages in D1 (idempotent by message id) so operators can inspect or replay them. */
-export async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindings) {
+async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindings) {
   const rows = batch.messages.map((message) => {
     const projectId = (message.body as { project_id?: unknown } | null)?.project_id;
     return {

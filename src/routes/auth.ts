@@ -15,7 +15,7 @@ import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { valid } from "../lib/validate.ts";
 
-export const SIGNUP_MODES = ["open", "invite", "closed"] as const;
+const SIGNUP_MODES = ["open", "invite", "closed"] as const;
 const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
 const password = z.string().min(8, "must be at least 8 characters").max(256);
 

@@ -3,7 +3,7 @@
 import type { WireEventInput } from "../../contract/event.ts";
 import type { FullEvent, TraceExport, TraceSummary } from "../../contract/traces.ts";
 
-export function toWireEvents(events: FullEvent[]): WireEventInput[] {
+function toWireEvents(events: FullEvent[]): WireEventInput[] {
   return events.map((e) => ({
     event_id: e.event_id,
     trace_id: e.trace_id,

@@ -2,7 +2,7 @@
 import type { CostSeriesPoint } from "../../contract/costs.ts";
 import { cost } from "../lib/format.ts";
 
-export type SeriesRow = Pick<CostSeriesPoint, "bucket" | "key" | "cost">;
+type SeriesRow = Pick<CostSeriesPoint, "bucket" | "key" | "cost">;
 
 const label = (key: SeriesRow["key"]) => (key === null ? "(none)" : String(key));
 

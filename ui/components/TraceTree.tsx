@@ -5,7 +5,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { duration } from "../lib/format.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 
-export const ROW_HEIGHT = 28;
+const ROW_HEIGHT = 28;
 const OVERSCAN = 12;
 
 type Props = {

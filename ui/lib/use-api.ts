@@ -59,7 +59,7 @@ export function useApi<T>(path: string | null, options: { project?: string; poll
   return { data, error, loading, reload: () => version.value++ };
 }
 
-export type Action = {
+type Action = {
   /** Runs a user-started request; its failure is kept in `error` (and returned as undefined), never thrown. */
   run: <R>(work: (init: Pick<ApiInit, "signal">) => Promise<R>) => Promise<R | undefined>;
   busy: Signal<boolean>;

@@ -228,9 +228,17 @@ export function Costs({ project, org }: { project: string; org: Org }) {
           <h2>Cost per {r.interval}</h2>
           <CostChart series={r.series} interval={r.interval} />
           <div class="grid-2">
-            <Breakdown title="By model" rows={r.groups} label={(k) => (k === null || k === "" ? "(no model)" : String(k))} />
+            <Breakdown
+              title="By model"
+              rows={r.groups}
+              label={(k) => (k === null || k === "" ? "(no model)" : String(k))}
+            />
             {users.data.value && (
-              <Breakdown title="By user" rows={users.data.value.groups} label={(k) => (k === null ? "(no user)" : String(k))} />
+              <Breakdown
+                title="By user"
+                rows={users.data.value.groups}
+                label={(k) => (k === null ? "(no user)" : String(k))}
+              />
             )}
             {projects.data.value && <Breakdown title="By project" rows={projects.data.value.groups} label={name} />}
           </div>

@@ -2,7 +2,7 @@
 // answer has, already under their API names (the select list is derived from the contract, never written out).
 import { events } from "../schema.ts";
 
-export const EVENT_FIELD_COLUMNS = {
+const EVENT_FIELD_COLUMNS = {
   event_id: events.eventId,
   trace_id: events.traceId,
   parent_event_id: events.parentEventId,
@@ -27,7 +27,7 @@ export const EVENT_FIELD_COLUMNS = {
   received_at: events.receivedAt,
 };
 
-export type EventField = keyof typeof EVENT_FIELD_COLUMNS;
+type EventField = keyof typeof EVENT_FIELD_COLUMNS;
 
 /** The select list for these fields of an answer (the contract's field names that are `events` columns). */
 export function eventColumns<K extends EventField>(fields: readonly K[]): Pick<typeof EVENT_FIELD_COLUMNS, K> {

@@ -8,7 +8,7 @@ import { limitParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
 import { traces } from "../schema.ts";
 
-export const GROUP_KEYS = { session: traces.sessionId, user: traces.userId } as const;
+const GROUP_KEYS = { session: traces.sessionId, user: traces.userId } as const;
 export type GroupBy = keyof typeof GROUP_KEYS;
 
 export const groupListParams = z.object({
@@ -16,7 +16,7 @@ export const groupListParams = z.object({
   limit: limitParam(PAGE_LIMITS.groups.default, PAGE_LIMITS.groups.max),
   user_id: z.string().max(256).optional(),
 });
-export type GroupListParams = z.infer<typeof groupListParams>;
+type GroupListParams = z.infer<typeof groupListParams>;
 
 export function groupQuery(db: Database, projectId: string, by: GroupBy, p: GroupListParams & { id?: string }) {
   const key = GROUP_KEYS[by];

@@ -39,7 +39,7 @@ export const traceListParams = z.object({
   order: z.enum(["desc", "asc"]).default("desc"),
 });
 
-export type TraceListParams = z.infer<typeof traceListParams>;
+type TraceListParams = z.infer<typeof traceListParams>;
 
 const inJsonArray = (column: typeof traces.models | typeof traces.tags, value: string) =>
   sql`exists (select 1 from json_each(${column}) where value = ${value})`;
