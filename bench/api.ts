@@ -1,7 +1,7 @@
 // `npm run bench:api [traces]`: the trace API's reads over 100,000 traces / 1,000,000 events in local D1, through
 // the real Worker under `wrangler dev`, beside the same SQL on plain SQLite (node:sqlite) over a copy of the file.
 
-import { startDevServer } from "../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { database } from "../src/db/client.ts";
 import { traceQuery, treeDetail, treeEventsQuery } from "../src/db/queries/trace-events.ts";
 import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
@@ -50,7 +50,7 @@ const cases = [
   },
 ];
 
-const server = await startDevServer({ port: 8795, persistTo: state, quiet: !process.env.VERBOSE });
+const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE });
 try {
   printTable(await compare(server.base, secretKey, plain, cases), "trace API");
 } finally {

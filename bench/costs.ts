@@ -1,7 +1,7 @@
 // `npm run bench:costs [traces]`: cost reports over 30 days of 1,000,000 events, from the hourly rollups through the
 // Worker under `wrangler dev`, beside the same SQL and a raw GROUP BY over the events on plain SQLite.
 
-import { startDevServer } from "../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { database } from "../src/db/client.ts";
 import { costParams, costQuery, costTotalsQuery, unknownModelsQuery } from "../src/db/queries/costs.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
@@ -45,7 +45,7 @@ const cases = [
   { name: "raw GROUP BY day over the events (plain SQLite)", path: "", sql: rawGroupBy("(ts / 86400000) * 86400000") },
 ];
 
-const server = await startDevServer({ port: 8796, persistTo: state, quiet: !process.env.VERBOSE });
+const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE });
 try {
   printTable(await compare(server.base, secretKey, plain, cases), "costs API");
 } finally {

@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { QueueMessage } from "../contract/queue.ts";
-import { startDevServer } from "../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
@@ -53,7 +53,7 @@ function plainSqlite(name: string) {
 const consumerState = join(dir, "consumer");
 applyMigrations({ persistTo: consumerState, config: "bench/wrangler.toml" });
 const bench = await startDevServer({
-  port: 8798,
+  port: await freePort(),
   persistTo: consumerState,
   config: "bench/wrangler.toml",
   quiet: true,
@@ -109,7 +109,11 @@ const d1Dir = join(pipelineState, "v3", "d1", "miniflare-D1DatabaseObject");
 const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
   readOnly: true,
 });
-const server = await startDevServer({ port: 8799, persistTo: pipelineState, quiet: !process.env.BENCH_VERBOSE });
+const server = await startDevServer({
+  port: await freePort(),
+  persistTo: pipelineState,
+  quiet: !process.env.BENCH_VERBOSE,
+});
 let next = 0;
 start = performance.now();
 await Promise.all(

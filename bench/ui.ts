@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { startDevServer } from "../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations } from "../scripts/local-d1.ts";
 import { launch } from "../test/browser/browser.ts";
 import { generateTrace, rng } from "./generate.ts";
@@ -12,7 +12,12 @@ import { generateTrace, rng } from "./generate.ts";
 const RUNS = 5;
 const state = mkdtempSync(join(tmpdir(), "watchllm-bench-ui-"));
 applyMigrations({ persistTo: state });
-const server = await startDevServer({ port: 8794, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
+const server = await startDevServer({
+  port: await freePort(),
+  persistTo: state,
+  quiet: true,
+  vars: { SIGNUP_MODE: "open" },
+});
 const browser = await launch();
 try {
   const res = await fetch(`${server.base}/api/auth/signup`, {

@@ -2,6 +2,8 @@
 // shapes clients send.
 import { z } from "zod";
 import { COST_GROUPS, COST_SOURCES } from "./constants.ts";
+import { jsonDepth } from "./json.ts";
+import { MATCH_RULE_LIMITS } from "./limits.ts";
 
 const sums = {
   cost: z.number(),
@@ -42,19 +44,44 @@ export type MatchRule =
   | { and: MatchRule[] }
   | { or: MatchRule[] };
 
-const pattern = z.string().min(1).max(200);
+const pattern = z.string().min(1).max(MATCH_RULE_LIMITS.patternChars);
 
-export const matchRule: z.ZodType<MatchRule> = z.lazy(() =>
+const ruleShape: z.ZodType<MatchRule> = z.lazy(() =>
   z.union([
     z.strictObject({ equals: pattern }),
     z.strictObject({ starts_with: pattern }),
     z.strictObject({ ends_with: pattern }),
     z.strictObject({ contains: pattern }),
     z.strictObject({ regex: pattern }),
-    z.strictObject({ and: z.array(matchRule).min(1).max(10) }),
-    z.strictObject({ or: z.array(matchRule).min(1).max(50) }),
+    z.strictObject({ and: z.array(ruleShape).min(1).max(10) }),
+    z.strictObject({ or: z.array(ruleShape).min(1).max(50) }),
   ]),
 );
+
+/** Every rule in a rule, itself included. */
+export function countRules(rule: MatchRule): number {
+  let n = 0;
+  const stack = [rule];
+  while (stack.length) {
+    const r = stack.pop()!;
+    n++;
+    if ("and" in r) stack.push(...r.and);
+    if ("or" in r) stack.push(...r.or);
+  }
+  return n;
+}
+
+/** A rule nests `and`/`or` at most MATCH_RULE_LIMITS.maxDepth deep (checked before the recursive parse). */
+export const matchRule: z.ZodType<MatchRule> = z
+  .unknown()
+  .refine((v) => jsonDepth(v, 2 * MATCH_RULE_LIMITS.maxDepth + 1) <= 2 * MATCH_RULE_LIMITS.maxDepth + 1, {
+    message: `and/or may nest at most ${MATCH_RULE_LIMITS.maxDepth} levels`,
+    abort: true,
+  })
+  .pipe(ruleShape)
+  .refine((rule) => countRules(rule) <= MATCH_RULE_LIMITS.maxRules, {
+    message: `at most ${MATCH_RULE_LIMITS.maxRules} rules in one`,
+  });
 
 const perMillion = z.number().nonnegative().max(100_000);
 /** USD per million tokens, or tiers: above `start` input tokens, `price` applies to all tokens of that kind. */

@@ -2,6 +2,7 @@
 // and the answer of the ingest route. The README's field table is generated from these descriptions.
 import { z } from "zod";
 import { EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
+import { jsonDepth } from "./json.ts";
 import { LIMITS, TIME_RANGE } from "./limits.ts";
 
 /** Ids: printable text (no control characters: they break headers, logs and exports). */
@@ -27,6 +28,12 @@ export const usage = z.object({
   cache_write_tokens: count.optional().describe("input tokens written to the provider's cache"),
 });
 
+/** A JSON object nesting at most LIMITS.maxJsonDepth levels. */
+const shallow = <T extends z.ZodType>(schema: T) =>
+  schema.refine((v) => jsonDepth(v, LIMITS.maxJsonDepth) <= LIMITS.maxJsonDepth, {
+    message: `nests deeper than ${LIMITS.maxJsonDepth} levels`,
+  });
+
 export const eventContext = z.looseObject({
   user_id: z.string().max(256).nullish(),
   session_id: z.string().max(256).nullish(),
@@ -50,16 +57,15 @@ export const wireEvent = z.object({
     .nullish()
     .describe("at most 30 days"),
   status: z.enum(EVENT_STATUSES).optional().describe("default `ok` (`error` for type `error`)"),
-  body: z
-    .record(z.string(), z.unknown())
+  body: shallow(z.record(z.string(), z.unknown()))
     .nullish()
     .describe(
-      "`input`/`output` for spans, model and tool calls; `message`/`data` for logs; `message`/`stack`/`error_type` for errors; truncated (not rejected) beyond the event size limit",
+      "`input`/`output` for spans, model and tool calls; `message`/`data` for logs; `message`/`stack`/`error_type` for errors; truncated (not rejected) beyond the event size limit; nests at most 100 levels",
     ),
-  context: eventContext
+  context: shallow(eventContext)
     .nullish()
     .describe(
-      "`user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB, else the event is rejected",
+      "`user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB and ≤ 100 levels deep, else the event is rejected",
     ),
   model: z.string().max(128).nullish().describe("for `model_response`"),
   provider: z.string().max(64).nullish().describe("for `model_response`, e.g. `openai`, `anthropic`"),

@@ -5,6 +5,7 @@ export * from "./constants.ts";
 export * from "./costs.ts";
 export * from "./errors.ts";
 export * from "./event.ts";
+export * from "./json.ts";
 export * from "./limits.ts";
 export * from "./queue.ts";
 export * from "./traces.ts";

@@ -9,6 +9,8 @@ export const LIMITS = {
   maxEventBytes: 96 * 1024,
   /** context is indexed metadata, not payload: an event whose context is larger is rejected. */
   maxContextBytes: 8 * 1024,
+  /** How deeply an event's body or context may nest (SQLite's JSON functions stop at 1,000 levels). */
+  maxJsonDepth: 100,
   /** Ids, names and the like. */
   maxIdChars: 128,
   maxNameChars: 256,
@@ -53,6 +55,15 @@ export const PAGE_LIMITS = {
   costGroups: { default: 100, max: 1000 },
   costBuckets: 2_000,
   recomputeStep: 1_000,
+} as const;
+
+/** Price override rules (they run against every model name in the shared consumer). */
+export const MATCH_RULE_LIMITS = {
+  /** `and`/`or` nesting. */
+  maxDepth: 4,
+  /** Rules in one override, counting every nested one. */
+  maxRules: 64,
+  patternChars: 200,
 } as const;
 
 /** Timestamps outside these (epoch ms of 2000-01-01 and 2100-01-01) are refused: they are seconds or garbage. */

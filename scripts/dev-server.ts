@@ -1,7 +1,38 @@
 // Starts `wrangler dev` and waits until the Worker answers; used by `npm start`, benchmarks and browser tests.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 
-export type DevServer = { base: string; process: ChildProcess; stop: () => Promise<void> };
+/** A TCP port nothing listens on now (tests and benchmarks must never talk to someone else's server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export type DevServer = {
+  base: string;
+  process: ChildProcess;
+  /** Stops wrangler; with `drain`, first waits (bounded) until the in-memory queue has written every accepted event. */
+  stop: (options?: { drain?: boolean; timeoutMs?: number }) => Promise<{ drained: boolean; backlog: number }>;
+};
+
+type Health = { ok: boolean; queue_backlog?: number };
+
+/** Polls the local backlog until it is 0 or `timeoutMs` passes; returns what was left. */
+async function drain(base: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = (await (await fetch(`${base}/api/health`)).json().catch(() => ({}))) as Health;
+    const left = health.queue_backlog ?? 0;
+    if (left === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export async function startDevServer(options: {
   port: number;
@@ -16,14 +47,24 @@ export async function startDevServer(options: {
   args.push("--test-scheduled");
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.config) args.push("--config", options.config);
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  // A local server: requests don't pass through Cloudflare, so CF-Connecting-IP can't be trusted.
+  const vars = { TRUST_CF_CONNECTING_IP: "false", LOCAL_MODE: "true", ...options.vars };
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  // Its own process group: a terminal's Ctrl-C reaches only our process, which drains the queue before stopping it.
   const child = spawn("wrangler", args, {
     stdio: ["ignore", options.quiet ? "ignore" : "inherit", options.quiet ? "ignore" : "inherit"],
+    detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
+  const kill = () => {
+    if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGTERM");
+  };
+  process.once("exit", kill);
+  const stop: DevServer["stop"] = async ({ drain: wait = false, timeoutMs = 15_000 } = {}) => {
+    const left = wait && child.exitCode === null ? await drain(base, timeoutMs).catch(() => -1) : 0;
+    kill();
     await exited;
+    return { drained: left === 0, backlog: left };
   };
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);

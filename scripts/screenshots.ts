@@ -5,14 +5,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch } from "../test/browser/browser.ts";
 import { loadDemoData, waitForDemoData } from "./demo-data.ts";
-import { startDevServer } from "./dev-server.ts";
+import { freePort, startDevServer } from "./dev-server.ts";
 import { applyMigrations } from "./local-d1.ts";
 
 const out = "docs/screenshots";
 mkdirSync(out, { recursive: true });
 const state = mkdtempSync(join(tmpdir(), "watchllm-shots-"));
 applyMigrations({ persistTo: state });
-const server = await startDevServer({ port: 8792, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
+const server = await startDevServer({
+  port: await freePort(),
+  persistTo: state,
+  quiet: true,
+  vars: { SIGNUP_MODE: "open" },
+});
 const browser = await launch();
 try {
   // One account with data (for the app pages) and one without (for onboarding).

@@ -18,9 +18,22 @@ const demo = await ensureDemoAccount();
 step(`Starting wrangler dev on 127.0.0.1:${port}`);
 // Local instances let anyone sign up (self-hosted deployments default to invite-only; see README).
 const server = await startDevServer({ port, vars: { SIGNUP_MODE: "open" } });
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.on(signal, () => void server.stop().then(() => process.exit(0)));
-server.process.on("exit", (code: number | null) => process.exit(code ?? 0));
+// The local queue lives in wrangler's memory: on Ctrl-C, let it write what it accepted before stopping (bounded).
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping: writing the events still on the local queue (up to 15 s; Ctrl-C again won't wait)…");
+    process.once(signal, () => process.exit(130));
+    const { drained, backlog } = await server.stop({ drain: true });
+    console.log(drained ? "Every accepted event is stored. Bye." : `Stopped with ${backlog} event(s) still queued.`);
+    process.exit(0);
+  });
+}
+server.process.on("exit", (code: number | null) => {
+  if (!stopping) process.exit(code ?? 0);
+});
 
 // Background jobs (e.g. indexing events an older version stored) run on a Cron Trigger when deployed; run them now.
 await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);

@@ -1,9 +1,11 @@
 // The Hono app: one sub-app per resource under /api, one error handler turning every failure into the JSON shape.
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env.ts";
+import { backlog } from "./ingest/backlog.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
@@ -17,13 +19,41 @@ import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
 import { usersRoute } from "./routes/users.ts";
 
-/** Cookie-authenticated state changes must come from our own origin; the ingest route uses keys and CORS instead. */
-const csrfExceptIngest = csrf();
+/**
+ * Machine-to-machine ways in: they authenticate with keys (no cookies, so no CSRF), take large bodies under their own
+ * limits, and are open to any origin. Every other route is the dashboard's.
+ */
+const MACHINE_PATHS = ["/api/v1/events"];
+const isMachine = (path: string) => MACHINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+
+/** Dashboard requests are small JSON: refuse anything bigger before reading it all. */
+const DASHBOARD_MAX_BODY = 64 * 1024;
+
+/** Cookie-authenticated state changes must come from our own origin (Origin / Sec-Fetch-Site check). */
+const dashboardCsrf = csrf();
+const dashboardBodyLimit = bodyLimit({
+  maxSize: DASHBOARD_MAX_BODY,
+  onError: () => {
+    throw new ApiError("payload_too_large", `Request body exceeds ${DASHBOARD_MAX_BODY} bytes.`, {
+      max_bytes: DASHBOARD_MAX_BODY,
+    });
+  },
+});
 
 export const app = new Hono<AppEnv>()
   .use("/api/*", secureHeaders())
-  .use("/api/*", (c, next) => (c.req.path.startsWith("/api/v1/events") ? next() : csrfExceptIngest(c, next)))
-  .get("/api/health", (c) => c.json({ ok: true }))
+  // Answers carry keys, sessions and project data: no shared or browser cache keeps them, unless a route says
+  // otherwise (trace reads revalidate with their ETag).
+  .use("/api/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  })
+  .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardCsrf(c, next)))
+  .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardBodyLimit(c, next)))
+  // Locally (`npm start`, LOCAL_MODE), also how many accepted events the in-memory queue still holds.
+  .get("/api/health", (c) =>
+    c.json(c.env.LOCAL_MODE === "true" ? { ok: true, queue_backlog: backlog.pending } : { ok: true }),
+  )
   .route("/api/auth", authRoute)
   .route("/api/me", meRoute)
   .route("/api/orgs", orgsRoute)

@@ -1,9 +1,12 @@
-// Invite links: a random token (only its hash stored), single use, expiring.
+// Invite links: a random token (only its hash stored), single use, expiring, and bound to an email when given one.
+// Using one is a claim: one conditional UPDATE, so of concurrent uses exactly one wins.
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { invites, orgMembers, orgs } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { sha256Hex } from "../lib/ids.ts";
+
+const used = () => new ApiError("invite_expired", "This invite has expired or was already used.");
 
 export async function findInvite(db: Database, token: string) {
   const [row] = await db
@@ -13,23 +16,49 @@ export async function findInvite(db: Database, token: string) {
     .where(eq(invites.tokenHash, await sha256Hex(token)))
     .limit(1);
   if (!row) throw new ApiError("not_found", "No such invite.");
-  if (row.invite.acceptedAt !== null || row.invite.expiresAt <= Date.now()) {
-    throw new ApiError("invite_expired", "This invite has expired or was already used.");
-  }
+  if (row.invite.acceptedAt !== null || row.invite.expiresAt <= Date.now()) throw used();
   return row;
 }
 
-/** Marks the invite used by `userId` and adds the membership, atomically; the second use of a token fails. */
-export async function acceptInvite(db: Database, token: string, userId: string) {
+/** An invite made out to an email can only be used by that email. */
+function checkEmail(invite: { email: string | null }, email: string) {
+  if (invite.email && invite.email.toLowerCase() !== email.toLowerCase()) {
+    throw new ApiError("forbidden", "This invite was made out to another email address.");
+  }
+}
+
+/** Marks the invite used by `userId` (who need not exist yet): exactly one of concurrent claims succeeds. */
+export async function claimInvite(db: Database, token: string, userId: string, email: string) {
   const { invite, orgName } = await findInvite(db, token);
+  checkEmail(invite, email);
   const now = Date.now();
   const [claimed] = await db
     .update(invites)
     .set({ acceptedAt: now, acceptedBy: userId })
     .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt), gt(invites.expiresAt, now)))
     .returning({ id: invites.id });
-  if (!claimed) throw new ApiError("invite_expired", "This invite has expired or was already used.");
-  // Someone already in the org keeps their role: an invite never changes one.
-  await db.insert(orgMembers).values({ orgId: invite.orgId, userId, role: invite.role }).onConflictDoNothing();
+  if (!claimed) throw used();
+  return { invite, orgName };
+}
+
+/** Gives a claim back (the sign-up it was for failed), so the link still works. */
+export async function releaseInvite(db: Database, inviteId: string, userId: string) {
+  await db
+    .update(invites)
+    .set({ acceptedAt: null, acceptedBy: null })
+    .where(and(eq(invites.id, inviteId), eq(invites.acceptedBy, userId)));
+}
+
+/** The membership statement for a claimed invite; someone already in the org keeps their role. */
+export const joinStatement = (
+  db: Database,
+  invite: { orgId: string; role: typeof invites.$inferSelect.role },
+  userId: string,
+) => db.insert(orgMembers).values({ orgId: invite.orgId, userId, role: invite.role }).onConflictDoNothing();
+
+/** Claims the invite for an existing user and adds the membership. */
+export async function acceptInvite(db: Database, token: string, user: { id: string; email: string }) {
+  const { invite, orgName } = await claimInvite(db, token, user.id, user.email);
+  await joinStatement(db, invite, user.id);
   return { org: { id: invite.orgId, name: orgName }, role: invite.role };
 }

@@ -1,6 +1,6 @@
+// Matching model names against price rules (genai-prices' rule language). Regexes go through RE2 (./regex.ts).
 import type { MatchRule } from "../../contract/costs.ts";
-
-const regexes = new Map<string, RegExp>();
+import { re2 } from "./regex.ts";
 
 /** Does a model name satisfy a match rule (genai-prices' rule language)? Case-insensitive, like the providers. */
 export function matches(rule: MatchRule, model: string): boolean {
@@ -10,12 +10,11 @@ export function matches(rule: MatchRule, model: string): boolean {
   if ("ends_with" in rule) return name.endsWith(rule.ends_with.toLowerCase());
   if ("contains" in rule) return name.includes(rule.contains.toLowerCase());
   if ("regex" in rule) {
-    let re = regexes.get(rule.regex);
-    if (!re) {
-      re = new RegExp(rule.regex, "i");
-      regexes.set(rule.regex, re);
+    try {
+      return re2(rule.regex).matcher(model).find();
+    } catch {
+      return false; // a rule stored before RE2 that it can't compile matches nothing
     }
-    return re.test(model);
   }
   if ("and" in rule) return rule.and.every((r) => matches(r, model));
   return rule.or.some((r) => matches(r, model));

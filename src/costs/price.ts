@@ -4,16 +4,76 @@ import type { Rate, Rates } from "../../contract/costs.ts";
 import { isExact, matches } from "./match.ts";
 import type { ModelPrices, Usage } from "./types.ts";
 
-/** The entry for a model: provider must agree when both are known ("" = any); exact rules beat patterns; first wins. */
+/** The provider a model name plainly belongs to, to choose among same-named entries when the caller's is unknown. */
+const IMPLIED_PROVIDER: Array<[RegExp, string]> = [
+  [/^(gpt|o\d|chatgpt|text-embedding|dall-e|whisper|tts|davinci|babbage|codex)/, "openai"],
+  [/^claude/, "anthropic"],
+  [/^(gemini|gemma|imagen|veo)/, "google"],
+  [/^(mistral|mixtral|codestral|pixtral|ministral|magistral|devstral|open-mistral)/, "mistral"],
+  [/^deepseek/, "deepseek"],
+  [/^grok/, "x-ai"],
+  [/^(command|embed-)/, "cohere"],
+  [/^(sonar|r1-1776)/, "perplexity"],
+  [/^(kimi|moonshot)/, "moonshotai"],
+  [/^glm/, "zai"],
+  [/^voyage/, "voyageai"],
+];
+const impliedProvider = (model: string) => IMPLIED_PROVIDER.find(([re]) => re.test(model.toLowerCase()))?.[1];
+
+/** A dated or moving snapshot's base name (`-2024-07-18`, `-20241022`, `@20241022`, `-latest`), if it is one. */
+export function snapshotBase(model: string): string | undefined {
+  const base = model.replace(/[-@](\d{4}-\d{2}-\d{2}|\d{8})$/, "").replace(/-latest$/i, "");
+  return base !== model && base ? base : undefined;
+}
+
+/** Exact rules beat patterns; among equals, the implied provider's entry; else the table's order. */
+function best(candidates: readonly ModelPrices[], name: string, prefer: string | undefined) {
+  const exact = candidates.filter((m) => isExact(m.match, name));
+  const pool = exact.length ? exact : candidates;
+  return pool.find((m) => m.provider === prefer) ?? pool[0];
+}
+
+const memo = new WeakMap<readonly ModelPrices[], Map<string, ModelPrices | null>>();
+const MEMO_SIZE = 5_000;
+
+/**
+ * The price entry for a model. The caller's provider counts when the table knows it ("" entries fit any provider);
+ * when it is unknown (a proxy's or local server's host name) or wrong, the model name decides, preferring the provider
+ * the name implies (`gpt-…` → openai, `claude-…` → anthropic). A dated snapshot without an entry of its own gets its
+ * base model's. Results are memoized per table (tables are cached per isolate).
+ */
 export function findModel(
   table: readonly ModelPrices[],
   model: string,
   provider?: string | null,
 ): ModelPrices | undefined {
-  const candidates = table.filter(
-    (m) => (!provider || !m.provider || m.provider === provider.toLowerCase()) && matches(m.match, model),
-  );
-  return candidates.find((m) => isExact(m.match, model)) ?? candidates[0];
+  const key = `${provider ?? ""}\u0000${model}`;
+  let seen = memo.get(table);
+  if (!seen) {
+    seen = new Map();
+    memo.set(table, seen);
+  }
+  const cached = seen.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = lookup(table, model, provider?.toLowerCase() || undefined);
+  if (seen.size >= MEMO_SIZE) seen.clear();
+  seen.set(key, found ?? null);
+  return found;
+}
+
+function lookup(table: readonly ModelPrices[], model: string, provider: string | undefined) {
+  const known = provider !== undefined && table.some((m) => m.provider === provider);
+  for (const name of [model, snapshotBase(model)]) {
+    if (name === undefined) continue;
+    const matching = table.filter((m) => matches(m.match, name));
+    if (!matching.length) continue;
+    if (known) {
+      const own = matching.filter((m) => !m.provider || m.provider === provider);
+      if (own.length) return best(own, name, provider);
+    }
+    return best(matching, name, impliedProvider(name));
+  }
+  return undefined;
 }
 
 /** The rates in force at `at` (epoch ms): the period with the latest start not after it. */

@@ -1,29 +1,18 @@
-// Price override rules as the API accepts them: the contract's shape, plus checks that only the server can make.
+// Price override rules as the API accepts them: the contract's shape (bounded nesting and size), plus a check only the
+// server can make: every regex compiles in RE2, the linear-time engine rules are matched with.
+import { type MatchRule, matchRule } from "../../contract/costs.ts";
+import { regexProblem } from "./regex.ts";
 
-import type { MatchRule } from "../../contract/costs.ts";
-import { matchRule } from "../../contract/costs.ts";
-
-/**
- * Override rules run in the shared queue consumer against every model name, so a pattern that can backtrack
- * exponentially (a repeated group containing a quantifier or an alternation, like `(a+)+` or `(a|aa)+`) or a
- * back-reference is refused.
- */
-function regexProblem(re: string): string | null {
-  try {
-    new RegExp(re);
-  } catch {
-    return "not a valid regular expression";
+function regexesOf(rule: MatchRule): string[] {
+  const found: string[] = [];
+  const stack = [rule];
+  while (stack.length) {
+    const r = stack.pop()!;
+    if ("regex" in r) found.push(r.regex);
+    if ("and" in r) stack.push(...r.and);
+    if ("or" in r) stack.push(...r.or);
   }
-  if (/\([^)]*[+*}][^)]*\)\s*[+*{?]/.test(re) || /\([^)]*\|[^)]*\)\s*[+*{]/.test(re) || /\\[1-9]/.test(re)) {
-    return "nested or repeated-alternation quantifiers and back-references are not allowed (they can make matching very slow)";
-  }
-  return null;
-}
-
-function* regexesOf(rule: MatchRule): Generator<string> {
-  if ("regex" in rule) yield rule.regex;
-  if ("and" in rule) for (const r of rule.and) yield* regexesOf(r);
-  if ("or" in rule) for (const r of rule.or) yield* regexesOf(r);
+  return found;
 }
 
 export const overrideRule = matchRule.superRefine((rule, ctx) => {

@@ -188,11 +188,15 @@ export const invites = sqliteTable(
   (t) => [index("invites_org").on(t.orgId)],
 );
 
-/** Failed logins per `email:<address>` and `ip:<address>` in a fixed window, for the 429 lockout. */
+/**
+ * Login attempts per `pair:<email>|<ip>` and `ip:<ip>` in a window (src/auth/login-limit.ts): each attempt is counted
+ * before the password is checked; `blocked_until` is when the next attempt may be made.
+ */
 export const loginFailures = sqliteTable("login_failures", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),
   windowStart: integer("window_start").notNull(),
+  blockedUntil: integer("blocked_until").notNull().default(0),
 });
 
 /** Queue messages that exhausted their retries, kept for operators instead of vanishing. */

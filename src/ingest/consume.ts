@@ -1,11 +1,13 @@
-// The queue consumer: writes all good messages of a batch in one D1 transaction; if that fails, writes them one by
-// one so a message that can't be written (a poison message) is retried alone and the rest are stored.
+// The queue consumer: writes all good messages of a batch in one D1 transaction; if that fails, writes them one by one
+// so a message that can't be written is retried alone and the rest are stored; and a message that fails alone is
+// written event by event, so an event that can't be stored is kept as a dead letter instead of taking its siblings.
 import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
 import { database } from "../db/client.ts";
 import { deadLetters } from "../db/schema.ts";
 import { writeMessages } from "../db/writes/events.ts";
 import type { Bindings } from "../env.ts";
+import { backlog } from "./backlog.ts";
 
 type Parsed = { message: Message<unknown>; body: QueueMessage };
 
@@ -14,11 +16,46 @@ async function writeEach(d1: D1Database, parsed: Parsed[]) {
     try {
       await writeMessages(d1, [body]);
       message.ack();
+      backlog.written(body.events.length);
     } catch (err) {
-      console.error("watchllm: message write failed, will retry", message.id, err);
-      message.retry();
+      if (await writeEventByEvent(d1, message, body)) {
+        message.ack();
+        backlog.written(body.events.length);
+      } else {
+        console.error("watchllm: message write failed, will retry", message.id, err);
+        message.retry();
+      }
     }
   }
+}
+
+/**
+ * Writes a failed message's events one at a time; the ones that fail alone are kept in `dead_letters`. True when some
+ * were stored (so the events, not the database, were the problem); false when none were: then the message is retried.
+ */
+async function writeEventByEvent(d1: D1Database, message: Message<unknown>, body: QueueMessage) {
+  if (body.events.length < 2) return false;
+  const failed: QueueMessage["events"] = [];
+  for (const event of body.events) {
+    try {
+      await writeMessages(d1, [{ ...body, events: [event] }]);
+    } catch (err) {
+      console.error("watchllm: event can't be stored, kept as a dead letter", message.id, event.event_id, err);
+      failed.push(event);
+    }
+  }
+  if (failed.length === body.events.length) return false;
+  await keepDeadLetters(
+    d1,
+    failed.map((event) => ({
+      id: `${message.id}:${event.event_id}`,
+      queue: "watchllm-events",
+      projectId: body.project_id,
+      body: JSON.stringify({ ...body, events: [event] }),
+      attempts: message.attempts,
+    })),
+  );
+  return true;
 }
 
 async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
@@ -43,6 +80,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
       parsed.map((p) => p.body),
     );
     for (const { message } of parsed) message.ack();
+    backlog.written(parsed.reduce((n, p) => n + p.body.events.length, 0));
   } catch (err) {
     console.error("watchllm: batch write failed, isolating messages", err);
     await writeEach(env.DB, parsed);
@@ -50,26 +88,48 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
 }
 
 const MAX_DEAD_LETTER_CHARS = 1_000_000;
+/** Rows per INSERT: 6 bound parameters each, within D1's 100. */
+const DEAD_LETTERS_PER_INSERT = 16;
 
-/** Keeps dead-lettered messages in D1 (idempotent by message id) so operators can inspect or replay them. */
+type DeadLetter = { id: string; queue: string; projectId: string | null; body: string; attempts: number };
+
+/** Keeps what could not be stored (idempotent by id) so operators can inspect or replay it. */
+async function keepDeadLetters(d1: D1Database, letters: DeadLetter[]) {
+  const db = database(d1);
+  const rows = letters.map((l) => ({ ...l, body: l.body.slice(0, MAX_DEAD_LETTER_CHARS), receivedAt: Date.now() }));
+  const inserts = [];
+  for (let i = 0; i < rows.length; i += DEAD_LETTERS_PER_INSERT) {
+    inserts.push(
+      db
+        .insert(deadLetters)
+        .values(rows.slice(i, i + DEAD_LETTERS_PER_INSERT))
+        .onConflictDoNothing(),
+    );
+  }
+  const [first, ...rest] = inserts;
+  if (first) await db.batch([first, ...rest]);
+}
+
+/** The dead-letter queue's consumer: every message that exhausted its retries is kept in `dead_letters`. */
 async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindings) {
-  const rows = batch.messages.map((message) => {
-    const projectId = (message.body as { project_id?: unknown } | null)?.project_id;
-    return {
-      id: message.id,
-      queue: batch.queue,
-      projectId: typeof projectId === "string" ? projectId : null,
-      body: (JSON.stringify(message.body) ?? "null").slice(0, MAX_DEAD_LETTER_CHARS),
-      attempts: message.attempts,
-      receivedAt: Date.now(),
-    };
-  });
-  const db = database(env.DB);
-  await db.batch([
-    db.insert(deadLetters).values(rows[0]!).onConflictDoNothing(),
-    ...rows.slice(1).map((row) => db.insert(deadLetters).values(row).onConflictDoNothing()),
-  ]);
+  await keepDeadLetters(
+    env.DB,
+    batch.messages.map((message) => {
+      const projectId = (message.body as { project_id?: unknown } | null)?.project_id;
+      return {
+        id: message.id,
+        queue: batch.queue,
+        projectId: typeof projectId === "string" ? projectId : null,
+        body: JSON.stringify(message.body) ?? "null",
+        attempts: message.attempts,
+      };
+    }),
+  );
   batch.ackAll();
+  for (const message of batch.messages) {
+    const events = (message.body as { events?: unknown } | null)?.events;
+    if (Array.isArray(events)) backlog.written(events.length);
+  }
 }
 
 export const handleQueue: ExportedHandlerQueueHandler<Bindings> = (batch, env) =>

@@ -3,6 +3,7 @@ import { LIMITS } from "../../contract/limits.ts";
 import type { QueueMessage, StoredEvent } from "../../contract/queue.ts";
 import { ApiError } from "../lib/errors.ts";
 import { byteLength } from "../lib/json-size.ts";
+import { backlog } from "./backlog.ts";
 
 const ENVELOPE_BYTES = 200;
 
@@ -48,5 +49,6 @@ export async function enqueueEvents(queue: Queue<QueueMessage>, projectId: strin
   } catch (err) {
     throw new ApiError("queue_unavailable", "The event queue is unavailable; retry the request.", String(err));
   }
+  backlog.sent(events.length);
   return messages.length;
 }

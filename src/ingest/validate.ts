@@ -55,6 +55,7 @@ function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
 export function validateEvents(items: unknown[]): { events: StoredEvent[]; rejected: Rejection[] } {
   const events: StoredEvent[] = [];
   const rejected: Rejection[] = [];
+  const first = new Map<string, number>();
   items.forEach((item, index) => {
     const parsed = wireEvent.safeParse(item);
     const eventId = (item as { event_id?: unknown } | null)?.event_id;
@@ -67,6 +68,13 @@ export function validateEvents(items: unknown[]): { events: StoredEvent[]; rejec
       });
       return;
     }
+    const seen = first.get(parsed.data.event_id);
+    if (seen !== undefined) {
+      const message = `event_id repeats the event at index ${seen}; only the first is stored`;
+      rejected.push({ index, event_id: parsed.data.event_id, code: "duplicate_event_id", message });
+      return;
+    }
+    first.set(parsed.data.event_id, index);
     const result = toStored(parsed.data);
     if ("code" in result) rejected.push({ index, ...result });
     else events.push(result);

@@ -12,17 +12,18 @@ export function encodeCursor(values: CursorValues): string {
     .replace(/=+$/, "");
 }
 
-const shape = z
-  .array(z.union([z.string(), z.number(), z.null()]))
-  .min(1)
-  .max(4);
+/** A cursor of (sort value, id) pairs, as the list routes give them out. */
+export const valueAndId = z.tuple([z.union([z.number(), z.string()]), z.string()]);
+/** A cursor of (time, id) pairs. */
+export const timeAndId = z.tuple([z.number(), z.string()]);
 
-export function decodeCursor(cursor: string): CursorValues {
+/** The values of a cursor this API gave out, checked against the route's shape; 400 `invalid_cursor` otherwise. */
+export function decodeCursor<T extends z.ZodType<CursorValues>>(cursor: string, shape: T): z.infer<T> {
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     return shape.parse(JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))));
   } catch {
-    throw new ApiError("invalid_request", "`cursor` is not one this API gave out; start again without it.");
+    throw new ApiError("invalid_cursor", "`cursor` is not one this API gave out; start again without it.");
   }
 }
 

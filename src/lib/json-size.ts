@@ -7,14 +7,11 @@ export function byteLength(text: string): number {
 
 const MARK = "…[truncated by WatchLLM]";
 
-function clipStrings(value: unknown, maxChars: number): unknown {
-  if (typeof value === "string") return value.length > maxChars ? value.slice(0, maxChars) + MARK : value;
-  if (Array.isArray(value)) return value.map((item) => clipStrings(item, maxChars));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, maxChars)]));
-  }
-  return value;
-}
+/** The JSON text of `value` with strings longer than `maxChars` clipped (JSON.stringify walks it; depth is bounded at ingest). */
+const clipStrings = (value: unknown, maxChars: number) =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "string" && v.length > maxChars ? v.slice(0, maxChars) + MARK : v,
+  );
 
 /**
  * Returns `json` if it fits `maxBytes`, else a smaller JSON text of the same value: long strings are clipped
@@ -27,7 +24,7 @@ export function truncateJson(json: string, maxBytes: number): { json: string; tr
   if (size <= maxBytes) return { json, truncated: false };
   const value: unknown = JSON.parse(json);
   for (let maxChars = Math.floor(maxBytes / 4); maxChars >= 64; maxChars = Math.floor(maxChars / 2)) {
-    const clipped = JSON.stringify(clipStrings(value, maxChars));
+    const clipped = clipStrings(value, maxChars);
     if (byteLength(clipped) <= maxBytes) return { json: clipped, truncated: true };
   }
   const previewChars = Math.max(0, Math.floor(maxBytes / 3) - 200);

@@ -25,10 +25,7 @@ export async function runMaintenance(env: Bindings, budgetMs = 20_000) {
     for (;;) {
       if (Date.now() > deadline) return;
       if (await step(env.DB, job)) break;
-      const [fresh] = await db
-        .select()
-        .from(jobs)
-        .where(inArray(jobs.id, [job.id]));
+      const [fresh] = await db.select().from(jobs).where(eq(jobs.id, job.id));
       if (!fresh) break;
       job = fresh;
     }

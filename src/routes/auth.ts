@@ -2,10 +2,11 @@
 import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { acceptInvite, findInvite } from "../accounts/invites.ts";
+import { claimInvite, joinStatement, releaseInvite } from "../accounts/invites.ts";
 import { userView } from "../accounts/views.ts";
 import { personalWorkspace } from "../accounts/workspace.ts";
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/login-limit.ts";
+import { clientIp } from "../auth/client-ip.ts";
+import { clearLoginAttempts, countLoginAttempt } from "../auth/login-limit.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { endSession, startSession } from "../auth/sessions.ts";
 import { database } from "../db/client.ts";
@@ -17,7 +18,12 @@ import { valid } from "../lib/validate.ts";
 
 const SIGNUP_MODES = ["open", "invite", "closed"] as const;
 const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
-const password = z.string().min(8, "must be at least 8 characters").max(256);
+/** OWASP ASVS 2.1.1: at least 12 characters; any characters, but not only spaces. */
+const password = z
+  .string()
+  .min(12, "must be at least 12 characters")
+  .max(256)
+  .refine((p) => p.trim().length > 0, "must not be only spaces");
 
 const signupBody = z.object({
   email,
@@ -38,22 +44,33 @@ export const authRoute = new Hono<AppEnv>()
     const [{ users: existing } = { users: 0 }] = await db.select({ users: count() }).from(users);
     const first = existing === 0;
     if (!first && mode === "closed") throw new ApiError("signup_closed", "Sign-up is closed on this instance.");
-    if (!first && mode === "invite") {
-      if (!body.invite_token) throw new ApiError("signup_closed", "Sign-up on this instance needs an invite link.");
-      await findInvite(db, body.invite_token);
+    if (!first && mode === "invite" && !body.invite_token) {
+      throw new ApiError("signup_closed", "Sign-up on this instance needs an invite link.");
     }
     const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, body.email)).limit(1);
     if (taken) throw new ApiError("conflict", "An account with this email already exists.");
+    const userId = newId("usr");
+    // The invite is claimed first, in one conditional UPDATE: of concurrent sign-ups with one link, exactly one gets it.
+    const claim = body.invite_token ? await claimInvite(db, body.invite_token, userId, body.email) : null;
     const user = {
-      id: newId("usr"),
+      id: userId,
       email: body.email,
       name: body.name,
       passwordHash: await hashPassword(body.password),
       isAdmin: first,
     };
     const workspace = await personalWorkspace(db, user);
-    await db.batch([db.insert(users).values(user), ...workspace.statements]);
-    const joined = body.invite_token ? await acceptInvite(db, body.invite_token, user.id) : null;
+    try {
+      await db.batch([
+        db.insert(users).values(user),
+        ...workspace.statements,
+        ...(claim ? [joinStatement(db, claim.invite, userId)] : []),
+      ]);
+    } catch (err) {
+      if (claim) await releaseInvite(db, claim.invite.id, userId);
+      throw err;
+    }
+    const joined = claim && { org: { id: claim.invite.orgId, name: claim.orgName }, role: claim.invite.role };
     await startSession(c, db, user.id);
     const [row] = await db.select().from(users).where(eq(users.id, user.id));
     return c.json(
@@ -64,15 +81,12 @@ export const authRoute = new Hono<AppEnv>()
   .post("/login", valid("json", loginBody), async (c) => {
     const { email: address, password: given } = c.req.valid("json");
     const db = database(c.env.DB);
-    const ip = c.req.header("CF-Connecting-IP") ?? "local";
-    await assertLoginAllowed(db, address, ip);
+    const ip = clientIp(c);
+    await countLoginAttempt(db, address, ip);
     const [user] = await db.select().from(users).where(eq(users.email, address)).limit(1);
     const ok = await verifyPassword(given, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) {
-      await recordLoginFailure(db, address, ip);
-      throw new ApiError("invalid_credentials", "Email or password is wrong.");
-    }
-    await clearLoginFailures(db, address);
+    if (!user || !ok) throw new ApiError("invalid_credentials", "Email or password is wrong.");
+    await clearLoginAttempts(db, address, ip);
     await startSession(c, db, user.id);
     return c.json({ user: userView(user) });
   })

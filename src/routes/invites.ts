@@ -11,6 +11,6 @@ export const invitesRoute = new Hono<AppEnv>()
     return c.json({ invite: { org_name: orgName, role: invite.role, expires_at: invite.expiresAt } });
   })
   .post("/:token/accept", requireUser, async (c) => {
-    const joined = await acceptInvite(database(c.env.DB), c.req.param("token"), c.var.user.id);
+    const joined = await acceptInvite(database(c.env.DB), c.req.param("token"), c.var.user);
     return c.json({ joined });
   });

@@ -1,5 +1,5 @@
 // /api/orgs: orgs, their projects, members and roles, and invite links.
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ROLES } from "../../contract/constants.ts";
@@ -27,13 +27,19 @@ const inviteBody = z.object({
     .default(72),
 });
 
-async function ownerCount(db: ReturnType<typeof database>, orgId: string) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(orgMembers)
-    .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.role, "owner")));
-  return row?.n ?? 0;
-}
+/**
+ * The member's row, unless it is the org's last owner: one condition inside the statement that changes it, so two
+ * owners demoting or removing themselves at once can't leave the org without one.
+ */
+const notLastOwner = (orgId: string, userId: string) =>
+  and(
+    eq(orgMembers.orgId, orgId),
+    eq(orgMembers.userId, userId),
+    or(
+      ne(orgMembers.role, "owner"),
+      sql`(SELECT count(*) FROM org_members o WHERE o.org_id = ${orgId} AND o.role = 'owner') > 1`,
+    ),
+  );
 
 export const orgsRoute = new Hono<AppEnv>()
   .use(requireUser)
@@ -92,13 +98,16 @@ export const orgsRoute = new Hono<AppEnv>()
     if (!member) throw new ApiError("not_found", "No such member.");
     if (member.role === "owner" || next === "owner")
       requireRole(c.var.orgRole, "owner", "grant or take away ownership");
-    if (member.role === "owner" && next !== "owner" && (await ownerCount(db, orgId)) <= 1) {
-      throw new ApiError("conflict", "An org needs at least one owner; make someone else owner first.");
-    }
-    await db
+    const [changed] = await db
       .update(orgMembers)
       .set({ role: next })
-      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+      .where(
+        next === "owner"
+          ? and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target))
+          : notLastOwner(orgId, target),
+      )
+      .returning({ role: orgMembers.role });
+    if (!changed) throw new ApiError("conflict", "An org needs at least one owner; make someone else owner first.");
     return c.json({ member: { user_id: target, role: next } });
   })
   .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
@@ -111,12 +120,12 @@ export const orgsRoute = new Hono<AppEnv>()
       .from(orgMembers)
       .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
     if (!member) throw new ApiError("not_found", "No such member.");
-    if (member.role === "owner") {
-      if (target !== c.var.user.id) requireRole(c.var.orgRole, "owner", "remove an owner");
-      if ((await ownerCount(db, orgId)) <= 1)
-        throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
-    }
-    await db.delete(orgMembers).where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    if (member.role === "owner" && target !== c.var.user.id) requireRole(c.var.orgRole, "owner", "remove an owner");
+    const [removed] = await db
+      .delete(orgMembers)
+      .where(notLastOwner(orgId, target))
+      .returning({ id: orgMembers.userId });
+    if (!removed) throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
     return c.json({ ok: true });
   })
   .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {

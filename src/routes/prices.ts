@@ -12,7 +12,7 @@ import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import { database } from "../db/client.ts";
 import { prices } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
-import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
+import { decodeCursor, encodeCursor, timeAndId } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { timeParam } from "../lib/query-params.ts";
@@ -125,7 +125,7 @@ export const pricesRoute = new Hono<AppEnv>()
       c.env.DB,
       c.var.project.projectId,
       { from, to },
-      cursor ? decodeCursor(cursor) : undefined,
+      cursor ? decodeCursor(cursor, timeAndId) : undefined,
     );
     return c.json({
       scanned: step.scanned,

@@ -39,6 +39,7 @@ const traceTag = (t: { traceId: string; updatedAt: number; spanCount: number }, 
 /** Sets the trace's ETag and tells whether the client already has this version (answer 304 before reading events). */
 function fresh(c: Context<AppEnv>, tag: string) {
   c.header("ETag", tag);
+  c.header("Cache-Control", "private, no-cache");
   return (
     c.req
       .header("If-None-Match")

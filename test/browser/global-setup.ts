@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startDevServer } from "../../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../../scripts/dev-server.ts";
 import { applyMigrations } from "../../scripts/local-d1.ts";
 
 declare module "vitest" {
@@ -15,7 +15,12 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const state = mkdtempSync(join(tmpdir(), "watchllm-ui-"));
   applyMigrations({ persistTo: state });
-  const server = await startDevServer({ port: 8791, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
+  const server = await startDevServer({
+    port: await freePort(),
+    persistTo: state,
+    quiet: true,
+    vars: { SIGNUP_MODE: "open" },
+  });
   project.provide("baseUrl", server.base);
   return async () => {
     await server.stop();

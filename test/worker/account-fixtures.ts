@@ -1,5 +1,5 @@
 // Account helpers for tests: requests as a browser would send them (same-origin, cookies kept per user).
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { app } from "../../src/app.ts";
 
 export const ORIGIN = "https://watchllm.test";
@@ -18,13 +18,14 @@ function requestInit(init: RequestInit & { json?: unknown } = {}, cookie = "") {
 }
 
 /** A cookie jar holding one session, sending same-origin requests through the real Worker. */
-export function browser(signupMode?: string): Browser {
+export function browser(signupMode?: string, vars: Record<string, string> = {}): Browser {
   const b: Browser = {
     cookie: "",
     async request(path, init) {
       const req = new Request(ORIGIN + path, requestInit(init, b.cookie));
-      const res = signupMode
-        ? await app.request(req, undefined, { ...env, SIGNUP_MODE: signupMode })
+      const overrides = { ...(signupMode && { SIGNUP_MODE: signupMode }), ...vars };
+      const res = Object.keys(overrides).length
+        ? await app.request(req, undefined, { ...env, ...overrides }, createExecutionContext())
         : await SELF.fetch(req);
       const set = res.headers.get("Set-Cookie");
       if (set) b.cookie = set.split(";")[0]!.endsWith("=") ? "" : set.split(";")[0]!;

@@ -129,12 +129,12 @@ describe("sign-up modes", () => {
 
     const closed = await browser("closed").request("/api/auth/signup", {
       method: "POST",
-      json: { email: uniqueEmail(), password: "password123", name: "C", invite_token: invite.token },
+      json: { email: uniqueEmail(), password: "password1234", name: "C", invite_token: invite.token },
     });
     expect(closed.status).toBe(403);
     const noInvite = await browser("invite").request("/api/auth/signup", {
       method: "POST",
-      json: { email: uniqueEmail(), password: "password123", name: "N" },
+      json: { email: uniqueEmail(), password: "password1234", name: "N" },
     });
     expect(noInvite.status).toBe(403);
     expect(((await noInvite.json()) as { error: { code: string } }).error.code).toBe("signup_closed");
@@ -142,7 +142,7 @@ describe("sign-up modes", () => {
     const guest = browser("invite");
     const ok = await guest.request("/api/auth/signup", {
       method: "POST",
-      json: { email: uniqueEmail(), password: "password123", name: "G", invite_token: invite.token },
+      json: { email: uniqueEmail(), password: "password1234", name: "G", invite_token: invite.token },
     });
     expect(ok.status).toBe(201);
     const me = (await (await guest.request("/api/me")).json()) as { orgs: Array<{ id: string; role: string }> };
@@ -150,7 +150,7 @@ describe("sign-up modes", () => {
     // Single use.
     const again = await browser("invite").request("/api/auth/signup", {
       method: "POST",
-      json: { email: uniqueEmail(), password: "password123", name: "H", invite_token: invite.token },
+      json: { email: uniqueEmail(), password: "password1234", name: "H", invite_token: invite.token },
     });
     expect(again.status).toBe(410);
   });

@@ -46,6 +46,32 @@ describe("cost enrichment", () => {
     expect(body.trace.total_cost).toBeCloseTo(table!.cost_usd!, 12);
   });
 
+  it("prices by model name when the provider is unknown or wrong, and dated snapshots at their base model's price", async () => {
+    const p = await createProject();
+    const mini = { input_tokens: 1_000_000, output_tokens: 1_000_000 };
+    await deliver(p.projectId, [
+      // A proxy or local server: the SDK saw only a host name.
+      call("local-host", { model: "gpt-4o-mini-2024-07-18", provider: "127.0.0.1", usage: mini }),
+      call("no-provider", { model: "gpt-4o-mini", provider: null, usage: mini }),
+      // A wrong provider: the name decides.
+      call("wrong-provider", { model: "claude-3-5-haiku-latest", provider: "openai", usage: mini }),
+      // Snapshots the table has no row for take their base model's price.
+      call("vertex-snapshot", { model: "claude-3-5-haiku@20241022", provider: "vertex", usage: mini }),
+      call("future-snapshot", { model: "gpt-4o-mini-2099-01-01", provider: "openai", usage: mini }),
+      call("truly-unknown", { model: "acme-llm-2024-01-01", provider: "acme", usage: mini }),
+    ]);
+    const expected = async (id: string) => (await stored(p.projectId, id))!;
+    // gpt-4o-mini: $0.15 / M input, $0.60 / M output.
+    for (const id of ["local-host", "no-provider", "future-snapshot"]) {
+      expect(await expected(id)).toEqual({ cost_usd: 0.75, cost_source: "price_table" });
+    }
+    // claude-3-5-haiku: $0.80 / M input, $4 / M output.
+    for (const id of ["wrong-provider", "vertex-snapshot"]) {
+      expect(await expected(id)).toEqual({ cost_usd: 4.8, cost_source: "price_table" });
+    }
+    expect(await expected("truly-unknown")).toEqual({ cost_usd: null, cost_source: "unknown_model" });
+  });
+
   it("applies a project's override at once, from its effective date, and only to that project", async () => {
     const ada = await signUp("Ada");
     const other = await signUp("Bob");

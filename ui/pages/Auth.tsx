@@ -49,7 +49,7 @@ export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteTo
           <input
             name="password"
             type="password"
-            minLength={mode === "signup" ? 8 : 1}
+            minLength={mode === "signup" ? 12 : 1}
             required
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
           />

@@ -3,7 +3,7 @@
 import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum } from "drizzle-orm";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../../contract/limits.ts";
-import { decodeCursor } from "../../lib/cursor.ts";
+import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
 import { limitParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
 import { traces } from "../schema.ts";
@@ -44,7 +44,7 @@ export function groupQuery(db: Database, projectId: string, by: GroupBy, p: Grou
       ),
     )
     .groupBy(key);
-  const [seen, id] = p.cursor ? decodeCursor(p.cursor) : [];
+  const [seen, id] = p.cursor ? decodeCursor(p.cursor, timeAndId) : [];
   return query
     .having(p.cursor ? sql`(${lastSeen}, ${key}) < (${seen}, ${id})` : undefined)
     .orderBy(desc(lastSeen), desc(key))

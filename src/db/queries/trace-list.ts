@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { EVENT_STATUSES, TRACE_SORTS, type TraceSort } from "../../../contract/constants.ts";
 import { PAGE_LIMITS, SEARCH_LIMITS } from "../../../contract/limits.ts";
-import { decodeCursor } from "../../lib/cursor.ts";
+import { decodeCursor, valueAndId } from "../../lib/cursor.ts";
 import { limitParam, numberParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
 import { type TraceRow, traces } from "../schema.ts";
@@ -69,7 +69,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
     );
   }
   if (p.cursor) {
-    const [value, traceId] = decodeCursor(p.cursor);
+    const [value, traceId] = decodeCursor(p.cursor, valueAndId);
     const column = sortColumn(p.sort);
     where.push(
       p.order === "desc"
