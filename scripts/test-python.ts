@@ -36,6 +36,6 @@ run(python, [...pip, "--force-reinstall", "--no-deps", pkg]);
 
 // The end-to-end test starts the Worker with this repo's Node (24, from node_modules) and wrangler.
 const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}` };
-const args = bench ? [join(pkg, "bench", "bench.py")] : ["-m", "pytest", join(pkg, "tests"), ...process.argv.slice(2)];
+const args = bench ? [join(pkg, "bench", "bench.py")] : ["-m", "pytest", ...process.argv.slice(2)];
 const result = spawnSync(python, args, { cwd: pkg, stdio: "inherit", env });
 process.exit(result.status ?? 1);

@@ -142,11 +142,12 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         gzipped = self.headers.get("Content-Encoding") == "gzip"
         record = {"at": time.time(), "bytes": len(raw), "gzip": gzipped, "outcome": "?", "events": 0}
-        with srv.lock:
+        with srv.changed:
             srv.requests.append(record)
             f, roll = srv.faults, srv.random.random
             drop_before, hang, error500, too_many = roll() < f.drop_before, roll() < f.hang, roll() < f.error500, roll() < f.too_many
             drop_after = roll() < f.drop_after
+            srv.changed.notify_all()
         if time.time() < f.outage_until or drop_before:
             return self._drop(record, "dropped")
         if hang:

@@ -104,17 +104,18 @@ class Delivery:
 
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Sends everything queued now. timeout=None: until it is delivered or a batch failed every attempt;
-        otherwise keeps trying until the deadline. True when nothing is left to send."""
+        otherwise keeps trying until the deadline. True when all of it was delivered (none left, none refused)."""
         deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
         with self._lock:
             if not self._queue and not self._sending:
                 return True
             failed_before = self._failed_rounds
+            refused_before = self._refused()
         if self._thread is None and not self._cannot_start:
             self._start()
         thread = self._thread
         if thread is None or not thread.is_alive():
-            return self._drain_here(deadline)
+            return self._drain_here(deadline) and self._refused() == refused_before
         self._wake.set()
         with self._changed:
             while self._queue or self._sending:
@@ -124,14 +125,18 @@ class Delivery:
                     failed_before = self._failed_rounds
                     self._wake.set()  # a deadline was given: don't wait out the pause between rounds
                 remaining = 0.5 if deadline is None else min(0.5, deadline - time.monotonic())
-                if remaining <= 0:
-                    return False
-                if not thread.is_alive():
+                if remaining <= 0 or not thread.is_alive():
                     return False
                 self._changed.wait(remaining)
-        return True
+            return self._refused() == refused_before
+
+    def _refused(self) -> int:
+        """Events the server refused (batch) or rejected (one by one): sent, but not delivered."""
+        return self.counts["discarded"] + self.counts["rejected"]
 
     def close(self, timeout: Optional[float] = None) -> bool:
+        if self._stop.is_set():  # closed already
+            return not self._queue and not self._sending
         self._closed = True
         delivered = self.flush(timeout)
         self._stop.set()
