@@ -238,9 +238,22 @@ def _sync_wrapper(original: Callable[..., Any], label: str, path: str, parent: O
             raise
         finally:
             _inside.reset(token)
-        return result if call is None else _observe(call, result, kwargs)
+        if call is None:
+            return result
+        if inspect.iscoroutine(result):  # AsyncOpenAI's methods are plain functions that return coroutines
+            return _awaited(call, result, kwargs)
+        return _observe(call, result, kwargs)
 
     return wrapper
+
+
+async def _awaited(call: Call, pending: Any, kwargs: Dict[str, Any]) -> Any:
+    try:
+        result = await pending
+    except BaseException as error:
+        call.finish(error=error)
+        raise
+    return _observe(call, result, kwargs)
 
 
 def _async_wrapper(original: Callable[..., Any], label: str, path: str, parent: Optional[Span], host: str) -> Any:

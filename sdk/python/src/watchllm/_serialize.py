@@ -99,13 +99,19 @@ class _Snap:
         if isinstance(value, (bytes, bytearray, memoryview)):
             return "<%d bytes>" % len(value)
         if isinstance(value, type):
-            return value.__qualname__
+            return value.__name__
         if isinstance(value, BaseException):
             return {"error_type": type(value).__name__, "message": self.text(str(value))}
         dump = getattr(value, "model_dump", None)  # pydantic v2 (OpenAI's and Anthropic's response objects)
-        if callable(dump) and not isinstance(value, type):
+        if callable(dump):
             try:
-                return self.take(dump(mode="json", exclude_none=True), depth)
+                # warnings=False: a generic field (ParsedChatCompletion's `parsed`) must not warn in the app's logs.
+                return self.take(dump(mode="json", exclude_none=True, warnings=False), depth)
+            except TypeError:
+                try:
+                    return self.take(dump(mode="json", exclude_none=True), depth)
+                except Exception:
+                    pass
             except Exception:
                 pass
         if dataclasses.is_dataclass(value):
