@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from fault_server import API_KEY, FaultServer  # noqa: E402
+from instance import Instance  # noqa: E402
 
 import watchllm  # noqa: E402
 from watchllm import _client  # noqa: E402
@@ -27,6 +28,32 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, interval: fl
         if time.monotonic() >= deadline:
             return False
         pause.wait(interval)
+
+
+_worker: List[Instance] = []
+
+
+def pytest_collection_modifyitems(session: Any, config: Any, items: List[Any]) -> None:
+    """End-to-end tests run last, and their Worker starts now, while the others run."""
+    e2e = [item for item in items if item.path.name == "test_e2e.py"]
+    if e2e:
+        items[:] = [item for item in items if item not in e2e] + e2e
+        _worker.append(Instance())
+
+
+def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
+    for instance in _worker:
+        instance.stop()
+
+
+@pytest.fixture(scope="session")
+def worker() -> Any:
+    """The scratch Worker: {base, ingest_key, secret_key, project_id}."""
+    instance = _worker[0]
+    info = instance.info()
+    if info is None:
+        pytest.fail("the Worker did not start: %s" % "".join(instance.errors)[-3000:])
+    return info
 
 
 @pytest.fixture
