@@ -4,6 +4,7 @@ structured output), responses (plain and streamed), embeddings (float and base64
 
 import base64
 import json
+import socket
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +50,10 @@ class FakeOpenAI:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     fake: FakeOpenAI
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle + delayed-ACK stalls
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -134,12 +134,31 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_owner: FaultServer
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle + delayed ACK stall each answer by ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def do_GET(self) -> None:
+        """GET /__received (when run as a separate process, for the benchmark): what arrived."""
+        srv = self.server_owner
+        with srv.lock:
+            summary = {"unique": len(srv.counts), "copies": sum(srv.counts.values()),
+                       "outcomes": collections.Counter(r["outcome"] for r in srv.requests)}  # fmt: skip
+        self._answer({}, 200, summary)
 
     def do_POST(self) -> None:
         srv = self.server_owner
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path in ("/__faults", "/__reset"):  # control, when run as a separate process
+            with srv.lock:
+                if self.path == "/__reset":
+                    srv.counts.clear(), srv.events.clear(), srv.requests.clear()
+                srv.faults = Faults(**json.loads(raw or b"{}"))
+            return self._answer({}, 200, {})
         gzipped = self.headers.get("Content-Encoding") == "gzip"
         record = {"at": time.time(), "bytes": len(raw), "gzip": gzipped, "outcome": "?", "events": 0}
         with srv.changed:
@@ -214,3 +233,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _notify(self) -> None:
         with self.server_owner.changed:
             self.server_owner.changed.notify_all()
+
+
+if __name__ == "__main__":  # a separate process (the benchmark): prints its URL, serves until stdin closes
+    import sys
+
+    server = FaultServer()
+    print(server.url, flush=True)
+    sys.stdin.read()
+    server.stop()

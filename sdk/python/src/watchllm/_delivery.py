@@ -190,6 +190,8 @@ class Delivery:
                 if not self._queue:
                     self._changed.notify_all()
                     return True
+                if self._stop.is_set():  # shut down: leave the rest queued
+                    return False
                 take = min(self._flush_at, MAX_BATCH_EVENTS, len(self._queue))
                 batch = [self._queue.popleft() for _ in range(take)]
                 self._sending = take

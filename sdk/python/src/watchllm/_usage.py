@@ -1,12 +1,13 @@
 """Provider usage shapes → WatchLLM's: cached tokens are counted inside input_tokens, as OpenAI reports them."""
 
-from typing import Any, Dict, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Dict, Optional
 
 
 def _get(obj: Any, key: str) -> Any:
     if obj is None:
         return None
-    if isinstance(obj, Mapping):
+    if type(obj) is dict or isinstance(obj, Mapping):
         return obj.get(key)
     return getattr(obj, key, None)
 
@@ -22,7 +23,7 @@ def _n(value: Any) -> int:
 
 
 def _has(obj: Any, key: str) -> bool:
-    if isinstance(obj, Mapping):
+    if type(obj) is dict or isinstance(obj, Mapping):
         return key in obj
     return getattr(obj, key, None) is not None
 
@@ -30,6 +31,19 @@ def _has(obj: Any, key: str) -> bool:
 def to_usage(raw: Any) -> Optional[Dict[str, int]]:
     """OpenAI chat/completions/embeddings and responses, Anthropic (whose input_tokens exclude cache reads and
     writes), Gemini, or WatchLLM's own shape; a dict or an SDK object. None when it is none of these."""
+    if type(raw) is dict and "prompt_tokens" not in raw and "cache_read_input_tokens" not in raw and "input_tokens" in raw:
+        # WatchLLM's own shape (and OpenAI responses / Anthropic without caching): the common case, kept cheap.
+        cached = raw.get("cached_input_tokens")
+        if cached is None:
+            cached = _get(raw.get("input_tokens_details"), "cached_tokens")
+        usage = {"input_tokens": _n(raw["input_tokens"]), "output_tokens": _n(raw.get("output_tokens")), "cached_input_tokens": _n(cached)}
+        if "cache_creation_input_tokens" in raw:
+            written = _n(raw["cache_creation_input_tokens"])
+            usage["input_tokens"] += written
+            usage["cache_write_tokens"] = written
+        elif raw.get("cache_write_tokens") is not None:
+            usage["cache_write_tokens"] = _n(raw["cache_write_tokens"])
+        return usage
     if raw is None or isinstance(raw, (str, bytes, int, float)):
         return None
     if _has(raw, "prompt_tokens"):
