@@ -46,9 +46,12 @@ class Baseline:
         self.stopped = False
         threading.Thread(target=self._run, daemon=True).start()
 
-    @retry(stop=stop_after_attempt(3), wait=wait_exponential(multiplier=1, min=1, max=10),
-           retry=retry_if_exception_type((requests.RequestException, requests.Timeout)),
-           before_sleep=before_sleep_log(logger, logging.WARNING))  # fmt: skip
+    @retry(
+        stop=stop_after_attempt(3),
+        wait=wait_exponential(multiplier=1, min=1, max=10),
+        retry=retry_if_exception_type((requests.RequestException, requests.Timeout)),
+        before_sleep=before_sleep_log(logger, logging.WARNING),
+    )
     def _send_event_with_retry(self, event: Dict[str, Any]) -> Any:
         response = self.session.post(self.url, json={"events": [event]}, timeout=self.timeout)
         response.raise_for_status()
@@ -66,8 +69,16 @@ class Baseline:
 
     def capture(self, type: str, name: str, trace_id: str, parent: Any, **fields: Any) -> str:
         event_id = str(uuid.uuid4())
-        event = {"event_id": event_id, "trace_id": trace_id, "parent_event_id": parent, "type": type, "name": name,
-                 "timestamp": int(time.time() * 1000), "status": "ok", **fields}  # fmt: skip
+        event = {
+            "event_id": event_id,
+            "trace_id": trace_id,
+            "parent_event_id": parent,
+            "type": type,
+            "name": name,
+            "timestamp": int(time.time() * 1000),
+            "status": "ok",
+            **fields,
+        }
         self.queue.put(event)
         return event_id
 
@@ -91,8 +102,17 @@ def record_ours(wl: watchllm.WatchLLM, i: int) -> None:
 def record_baseline(b: Baseline, i: int) -> None:
     trace_id = str(uuid.uuid4())
     root = str(uuid.uuid4())
-    b.capture("model_response", "gpt-4o", trace_id, root, model="gpt-4o", duration_ms=5, body={"output": "hi"},
-              usage={"input_tokens": 100, "output_tokens": 20}, context={"user_id": "u1"})  # fmt: skip
+    b.capture(
+        "model_response",
+        "gpt-4o",
+        trace_id,
+        root,
+        model="gpt-4o",
+        duration_ms=5,
+        body={"output": "hi"},
+        usage={"input_tokens": 100, "output_tokens": 20},
+        context={"user_id": "u1"},
+    )
     b.capture("span", "tool", trace_id, root, context={"user_id": "u1"})
     b.capture("span", "agent", trace_id, None, context={"user_id": "u1"})
     b.capture("log", "end", trace_id, root)
@@ -102,8 +122,12 @@ class Sink:
     """The fault server in its own process (so it doesn't share our GIL)."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "..", "tests", "fault_server.py")],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "..", "tests", "fault_server.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         self.url = self.proc.stdout.readline().strip()  # type: ignore[union-attr]
 
     def control(self, path: str, body: Any = None) -> Any:
@@ -144,7 +168,9 @@ def hot_path(sink: Sink) -> Dict[str, List[float]]:
     """µs per event on the caller's thread (best of 5 runs of 40,000 events: the machine is shared), with delivery idle
     (nothing sent while measuring) and while it delivers to the sink."""
     out: Dict[str, List[float]] = {"ours": [], "baseline": []}
-    idle = watchllm.WatchLLM(api_key=API_KEY, base_url=sink.url, flush_at=1_000, flush_interval=3_600, max_queue_size=10_000_000)
+    idle = watchllm.WatchLLM(
+        api_key=API_KEY, base_url=sink.url, flush_at=1_000, flush_interval=3_600, max_queue_size=10_000_000
+    )
     out["ours"].append(min(per_event_us(record_ours, idle, 10_000) for _ in range(5)))
     idle.shutdown(timeout=0)
     sink.reset()
@@ -188,7 +214,9 @@ def under_faults(sink: Sink, name: str) -> Dict[str, Any]:
     sink.reset(**FAULTS)
     errors: List[str] = []
     if name == "ours":
-        wl = watchllm.WatchLLM(api_key=API_KEY, base_url=sink.url, timeout=1.0, on_error=lambda e: errors.append(e.code))
+        wl = watchllm.WatchLLM(
+            api_key=API_KEY, base_url=sink.url, timeout=1.0, on_error=lambda e: errors.append(e.code)
+        )
         record: Callable[[int], None] = lambda i: record_ours(wl, i)  # noqa: E731
     else:
         baseline = Baseline(sink.url, timeout=1.0)
@@ -215,10 +243,16 @@ def under_faults(sink: Sink, name: str) -> Dict[str, Any]:
     elapsed = time.monotonic() - started
     got = sink.received()
     handled = got["unique"] + gave_up
-    return {"unique": got["unique"], "copies": got["copies"], "seconds": elapsed, "gave_up": gave_up,
-            "projected": elapsed * TOTAL / max(1, handled),
-            "requests": sum(got["outcomes"].values()), "failed": sum(v for k, v in got["outcomes"].items() if k != "202"),
-            "finished": got["unique"] + gave_up >= TOTAL}  # fmt: skip
+    return {
+        "unique": got["unique"],
+        "copies": got["copies"],
+        "seconds": elapsed,
+        "gave_up": gave_up,
+        "projected": elapsed * TOTAL / max(1, handled),
+        "requests": sum(got["outcomes"].values()),
+        "failed": sum(v for k, v in got["outcomes"].items() if k != "202"),
+        "finished": got["unique"] + gave_up >= TOTAL,
+    }
 
 
 def main() -> None:
@@ -242,15 +276,38 @@ def main() -> None:
         return text + "; stopped there: at its pace all 10,000 would take ~{:,.0f} min".format(r["projected"] / 60)
 
     rows = [
-        ("recording cost on the caller's thread, delivery idle", "%.1f µs/event" % hot["ours"][0], "%.1f µs/event" % hot["baseline"][0]),
-        ("recording cost on the caller's thread, while delivering", "%.1f µs/event" % hot["ours"][1], "%.1f µs/event" % hot["baseline"][1]),
-        ("delivered to a local sink, no faults", "{:,.0f} events/s".format(rate["ours"]), "{:,.0f} events/s".format(rate["baseline"])),
+        (
+            "recording cost on the caller's thread, delivery idle",
+            "%.1f µs/event" % hot["ours"][0],
+            "%.1f µs/event" % hot["baseline"][0],
+        ),
+        (
+            "recording cost on the caller's thread, while delivering",
+            "%.1f µs/event" % hot["ours"][1],
+            "%.1f µs/event" % hot["baseline"][1],
+        ),
+        (
+            "delivered to a local sink, no faults",
+            "{:,.0f} events/s".format(rate["ours"]),
+            "{:,.0f} events/s".format(rate["baseline"]),
+        ),
         ("delivered under 30% faults + 5 s outage", delivered(ours), delivered(theirs)),
         ("events given up (dropped after retries)", "{:,}".format(ours["gave_up"]), "{:,}".format(theirs["gave_up"])),
-        ("requests / failed by the server", "{:,} / {:,}".format(ours["requests"], ours["failed"]), "{:,} / {:,}".format(theirs["requests"], theirs["failed"])),
-        ("duplicate deliveries (lost acks, deduplicated by event_id)", "{:,}".format(ours["copies"] - ours["unique"]), "{:,}".format(theirs["copies"] - theirs["unique"])),
-    ]  # fmt: skip
-    print("Python %s, watchllm %s, requests %s, %d cores" % (sys.version.split()[0], watchllm.__version__, requests.__version__, os.cpu_count() or 0))
+        (
+            "requests / failed by the server",
+            "{:,} / {:,}".format(ours["requests"], ours["failed"]),
+            "{:,} / {:,}".format(theirs["requests"], theirs["failed"]),
+        ),
+        (
+            "duplicate deliveries (lost acks, deduplicated by event_id)",
+            "{:,}".format(ours["copies"] - ours["unique"]),
+            "{:,}".format(theirs["copies"] - theirs["unique"]),
+        ),
+    ]
+    print(
+        "Python %s, watchllm %s, requests %s, %d cores"
+        % (sys.version.split()[0], watchllm.__version__, requests.__version__, os.cpu_count() or 0)
+    )
     print("| measure | watchllm (Python) | baseline: requests.post per event + tenacity |")
     print("|---|---|---|")
     for row in rows:

@@ -12,21 +12,54 @@ from typing import Any, Dict, List
 
 MODEL = "gpt-4o-mini-2024-07-18"
 USAGE = {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15, "prompt_tokens_details": {"cached_tokens": 4}}
-RESPONSES_USAGE = {"input_tokens": 20, "output_tokens": 5, "total_tokens": 25, "input_tokens_details": {"cached_tokens": 8},
-                   "output_tokens_details": {"reasoning_tokens": 0}}  # fmt: skip
+RESPONSES_USAGE = {
+    "input_tokens": 20,
+    "output_tokens": 5,
+    "total_tokens": 25,
+    "input_tokens_details": {"cached_tokens": 8},
+    "output_tokens_details": {"reasoning_tokens": 0},
+}
 WORDS = ["Hel", "lo ", "there"]
 TOOL_ARGUMENTS = ['{"ci', 'ty": "Pa', 'ris"}']
 
 
 def chunk(choices: List[Any], **extra: Any) -> Dict[str, Any]:
-    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": MODEL, "choices": choices, **extra}
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1_700_000_000,
+        "model": MODEL,
+        "choices": choices,
+        **extra,
+    }
 
 
 def response_object(status: str = "completed", text: str = "Hi from responses") -> Dict[str, Any]:
-    output = [{"type": "message", "id": "msg_1", "status": "completed", "role": "assistant",
-               "content": [{"type": "output_text", "text": text, "annotations": []}]}] if status == "completed" else []  # fmt: skip
-    return {"id": "resp_1", "object": "response", "created_at": 1_700_000_000, "model": MODEL, "status": status, "output": output,
-            "usage": RESPONSES_USAGE if status == "completed" else None, "parallel_tool_calls": True, "tool_choice": "auto", "tools": []}  # fmt: skip
+    output = (
+        [
+            {
+                "type": "message",
+                "id": "msg_1",
+                "status": "completed",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": text, "annotations": []}],
+            }
+        ]
+        if status == "completed"
+        else []
+    )
+    return {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1_700_000_000,
+        "model": MODEL,
+        "status": status,
+        "output": output,
+        "usage": RESPONSES_USAGE if status == "completed" else None,
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+    }
 
 
 class FakeOpenAI:
@@ -62,11 +95,23 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         self.fake.requests.append({"path": self.path, "body": body, "headers": dict(self.headers)})
         if body.get("model") == "missing-model":
-            return self.json(404, {"error": {"message": "The model `missing-model` does not exist", "type": "invalid_request_error",
-                                             "code": "model_not_found"}})  # fmt: skip
+            return self.json(
+                404,
+                {
+                    "error": {
+                        "message": "The model `missing-model` does not exist",
+                        "type": "invalid_request_error",
+                        "code": "model_not_found",
+                    }
+                },
+            )
         path = self.path.split("?")[0]  # Azure: /openai/deployments/<deployment>/chat/completions?api-version=...
-        routes = (("/chat/completions", self.chat), ("/responses", self.responses_api), ("/embeddings", self.embeddings),
-                  ("/completions", self.completions))  # fmt: skip
+        routes = (
+            ("/chat/completions", self.chat),
+            ("/responses", self.responses_api),
+            ("/embeddings", self.embeddings),
+            ("/completions", self.completions),
+        )
         route = next((handler for suffix, handler in routes if path.endswith(suffix)), None)
         if route is None:
             return self.json(404, {"error": {"message": "no route %s" % self.path}})
@@ -101,16 +146,63 @@ class _Handler(BaseHTTPRequestHandler):
         if not body.get("stream"):
             message: Dict[str, Any] = {"role": "assistant", "content": None if tools else content, "refusal": None}
             if tools:
-                message["tool_calls"] = [{"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "".join(TOOL_ARGUMENTS)}}]
+                message["tool_calls"] = [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": "".join(TOOL_ARGUMENTS)},
+                    }
+                ]
             n = int(body.get("n") or 1)
-            choices = [{"index": i, "message": message, "finish_reason": "tool_calls" if tools else "stop", "logprobs": None} for i in range(n)]
-            return self.json(200, {"id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000, "model": MODEL,
-                                   "choices": choices, "usage": USAGE})  # fmt: skip
+            choices = [
+                {"index": i, "message": message, "finish_reason": "tool_calls" if tools else "stop", "logprobs": None}
+                for i in range(n)
+            ]
+            return self.json(
+                200,
+                {
+                    "id": "chatcmpl-1",
+                    "object": "chat.completion",
+                    "created": 1_700_000_000,
+                    "model": MODEL,
+                    "choices": choices,
+                    "usage": USAGE,
+                },
+            )
         events = [chunk([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])]
         if tools:
-            events.append(chunk([{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
-                                                                        "function": {"name": "get_weather", "arguments": ""}}]}, "finish_reason": None}]))  # fmt: skip
-            events += [chunk([{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": a}}]}, "finish_reason": None}]) for a in TOOL_ARGUMENTS]
+            events.append(
+                chunk(
+                    [
+                        {
+                            "index": 0,
+                            "delta": {
+                                "tool_calls": [
+                                    {
+                                        "index": 0,
+                                        "id": "call_1",
+                                        "type": "function",
+                                        "function": {"name": "get_weather", "arguments": ""},
+                                    }
+                                ]
+                            },
+                            "finish_reason": None,
+                        }
+                    ]
+                )
+            )
+            events += [
+                chunk(
+                    [
+                        {
+                            "index": 0,
+                            "delta": {"tool_calls": [{"index": 0, "function": {"arguments": a}}]},
+                            "finish_reason": None,
+                        }
+                    ]
+                )
+                for a in TOOL_ARGUMENTS
+            ]
         else:
             words = WORDS * 20 if body.get("model") == "long" else WORDS
             events += [chunk([{"index": 0, "delta": {"content": w}, "finish_reason": None}]) for w in words]
@@ -124,21 +216,52 @@ class _Handler(BaseHTTPRequestHandler):
     def responses_api(self, body: Dict[str, Any]) -> None:
         if not body.get("stream"):
             return self.json(200, response_object())
-        events: List[Any] = [{"type": "response.created", "sequence_number": 0, "response": response_object("in_progress")}]
+        events: List[Any] = [
+            {"type": "response.created", "sequence_number": 0, "response": response_object("in_progress")}
+        ]
         for i, word in enumerate(["Hi ", "from ", "responses"]):
-            events.append({"type": "response.output_text.delta", "sequence_number": i + 1, "item_id": "msg_1", "output_index": 0,
-                           "content_index": 0, "delta": word, "logprobs": []})  # fmt: skip
+            events.append(
+                {
+                    "type": "response.output_text.delta",
+                    "sequence_number": i + 1,
+                    "item_id": "msg_1",
+                    "output_index": 0,
+                    "content_index": 0,
+                    "delta": word,
+                    "logprobs": [],
+                }
+            )
         events.append({"type": "response.completed", "sequence_number": 4, "response": response_object()})
         self.sse(events, named=True)
 
     def embeddings(self, body: Dict[str, Any]) -> None:
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
         vector = [0.25, 0.5, 0.75]
-        encoded: Any = base64.b64encode(struct.pack("<3f", *vector)).decode() if body.get("encoding_format") == "base64" else vector
+        encoded: Any = (
+            base64.b64encode(struct.pack("<3f", *vector)).decode()
+            if body.get("encoding_format") == "base64"
+            else vector
+        )
         data = [{"object": "embedding", "index": i, "embedding": encoded} for i in range(len(inputs))]
-        self.json(200, {"object": "list", "data": data, "model": "text-embedding-3-small", "usage": {"prompt_tokens": 4, "total_tokens": 4}})
+        self.json(
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": "text-embedding-3-small",
+                "usage": {"prompt_tokens": 4, "total_tokens": 4},
+            },
+        )
 
     def completions(self, body: Dict[str, Any]) -> None:
-        self.json(200, {"id": "cmpl-1", "object": "text_completion", "created": 1_700_000_000, "model": "gpt-3.5-turbo-instruct",
-                        "choices": [{"index": 0, "text": "completed text", "finish_reason": "stop", "logprobs": None}],
-                        "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}})  # fmt: skip
+        self.json(
+            200,
+            {
+                "id": "cmpl-1",
+                "object": "text_completion",
+                "created": 1_700_000_000,
+                "model": "gpt-3.5-turbo-instruct",
+                "choices": [{"index": 0, "text": "completed text", "finish_reason": "stop", "logprobs": None}],
+                "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7},
+            },
+        )

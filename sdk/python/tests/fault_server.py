@@ -16,8 +16,22 @@ from typing import Any, Callable, Dict, List, Optional
 
 API_KEY = "wl_ingest_test"
 TYPES = {"span", "model_response", "tool_call", "log", "error"}
-FIELDS = {"event_id", "trace_id", "parent_event_id", "type", "name", "timestamp", "duration_ms", "status", "body",
-          "context", "model", "provider", "usage", "cost_usd"}  # fmt: skip
+FIELDS = {
+    "event_id",
+    "trace_id",
+    "parent_event_id",
+    "type",
+    "name",
+    "timestamp",
+    "duration_ms",
+    "status",
+    "body",
+    "context",
+    "model",
+    "provider",
+    "usage",
+    "cost_usd",
+}
 USAGE = {"input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens"}
 
 
@@ -71,7 +85,9 @@ def problems(event: Any) -> List[str]:
         if len(json.dumps(context)) > 8_000:
             out.append("context over 8 KB")
         tags = context.get("tags")
-        if tags is not None and (not isinstance(tags, list) or len(tags) > 50 or any(not isinstance(t, str) or len(t) > 64 for t in tags)):
+        if tags is not None and (
+            not isinstance(tags, list) or len(tags) > 50 or any(not isinstance(t, str) or len(t) > 64 for t in tags)
+        ):
             out.append("context.tags")
         if "metadata" in context and not isinstance(context["metadata"], dict):
             out.append("context.metadata")
@@ -146,8 +162,11 @@ class _Handler(BaseHTTPRequestHandler):
         """GET /__received (when run as a separate process, for the benchmark): what arrived."""
         srv = self.server_owner
         with srv.lock:
-            summary = {"unique": len(srv.counts), "copies": sum(srv.counts.values()),
-                       "outcomes": collections.Counter(r["outcome"] for r in srv.requests)}  # fmt: skip
+            summary = {
+                "unique": len(srv.counts),
+                "copies": sum(srv.counts.values()),
+                "outcomes": collections.Counter(r["outcome"] for r in srv.requests),
+            }
         self._answer({}, 200, summary)
 
     def do_POST(self) -> None:
@@ -164,7 +183,12 @@ class _Handler(BaseHTTPRequestHandler):
         with srv.changed:
             srv.requests.append(record)
             f, roll = srv.faults, srv.random.random
-            drop_before, hang, error500, too_many = roll() < f.drop_before, roll() < f.hang, roll() < f.error500, roll() < f.too_many
+            drop_before, hang, error500, too_many = (
+                roll() < f.drop_before,
+                roll() < f.hang,
+                roll() < f.error500,
+                roll() < f.too_many,
+            )
             drop_after = roll() < f.drop_after
             srv.changed.notify_all()
         if time.time() < f.outage_until or drop_before:
@@ -176,11 +200,15 @@ class _Handler(BaseHTTPRequestHandler):
         if error500:
             return self._answer(record, 500, {"error": {"code": "internal_error", "message": "injected"}})
         if too_many:
-            return self._answer(record, 429, {"error": {"code": "rate_limited", "message": "slow down"}}, {"Retry-After": f.retry_after})
+            return self._answer(
+                record, 429, {"error": {"code": "rate_limited", "message": "slow down"}}, {"Retry-After": f.retry_after}
+            )
         if f.status:
             return self._answer(record, f.status, {"error": {"code": "injected", "message": "injected %d" % f.status}})
         if self.headers.get("Authorization") != "Bearer " + API_KEY:
-            return self._answer(record, 401, {"error": {"code": "invalid_api_key", "message": "The API key is not valid."}})
+            return self._answer(
+                record, 401, {"error": {"code": "invalid_api_key", "message": "The API key is not valid."}}
+            )
         try:
             payload = json.loads(gzip.decompress(raw) if gzipped else raw)
             events = payload["events"] if isinstance(payload, dict) else payload
@@ -194,12 +222,23 @@ class _Handler(BaseHTTPRequestHandler):
             found = problems(event)
             if found:
                 event_id = event.get("event_id") if isinstance(event, dict) else None
-                rejected.append({"index": index, "event_id": event_id, "code": "invalid_event", "message": "; ".join(found)})
+                rejected.append(
+                    {"index": index, "event_id": event_id, "code": "invalid_event", "message": "; ".join(found)}
+                )
             else:
                 accepted.append(event)
         if not accepted:
-            return self._answer(record, 400, {"error": {"code": "invalid_request", "message": "No event in the batch is valid.",
-                                                        "details": {"accepted": 0, "rejected": rejected}}})  # fmt: skip
+            return self._answer(
+                record,
+                400,
+                {
+                    "error": {
+                        "code": "invalid_request",
+                        "message": "No event in the batch is valid.",
+                        "details": {"accepted": 0, "rejected": rejected},
+                    }
+                },
+            )
         with srv.changed:
             for event in accepted:
                 srv.counts[event["event_id"]] += 1

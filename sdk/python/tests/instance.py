@@ -12,8 +12,14 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 
 class Instance:
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(["node", "scripts/e2e-instance.ts"], cwd=ROOT, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            ["node", "scripts/e2e-instance.ts"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: List[str] = []
         self.errors: List[str] = []
         self.ready = threading.Event()

@@ -40,7 +40,13 @@ def test_sends_batches_of_flush_at_and_gzips_those_over_1_kb(server, make_client
     assert client.flush(timeout=5)
     assert server.requests[-1]["gzip"] is False and server.requests[-1]["events"] == 1
     stats = client.stats()
-    assert (stats["recorded"], stats["delivered"], stats["queued"], stats["sending"], stats["requests"]) == (26, 26, 0, 0, 4)
+    assert (stats["recorded"], stats["delivered"], stats["queued"], stats["sending"], stats["requests"]) == (
+        26,
+        26,
+        0,
+        0,
+        4,
+    )
 
 
 def test_delivers_10000_events_once_each_through_random_faults_and_a_5_second_outage(server, make_client):

@@ -16,8 +16,9 @@ from watchllm import observe, observe_openai
 
 
 def read_trace(worker, trace_id):
-    request = urllib.request.Request("%s/api/v1/traces/%s" % (worker["base"], trace_id),
-                                     headers={"Authorization": "Bearer " + worker["secret_key"]})  # fmt: skip
+    request = urllib.request.Request(
+        "%s/api/v1/traces/%s" % (worker["base"], trace_id), headers={"Authorization": "Bearer " + worker["secret_key"]}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)
@@ -42,7 +43,9 @@ def test_a_traced_agent_reads_back_as_the_same_tree_with_usage_and_cost(worker):
     @observe(name="support-agent")
     def agent(question):
         seen["trace_id"] = watchllm.current_trace().id
-        watchllm.current_trace().update(user_id="u-42", session_id="s-7", tags=["e2e", "python"], metadata={"release": "1.2"})
+        watchllm.current_trace().update(
+            user_id="u-42", session_id="s-7", tags=["e2e", "python"], metadata={"release": "1.2"}
+        )
         lookup("u-42")
         with watchllm.current_span().span("answer") as span:
             reply = llm.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
@@ -61,7 +64,12 @@ def test_a_traced_agent_reads_back_as_the_same_tree_with_usage_and_cost(worker):
         upstream.stop()
     summary, events = answer["trace"], answer["events"]
     assert sorted("%d %s %s" % (e["depth"], e["type"], e["name"]) for e in events) == [
-        "0 span support-agent", "1 span answer", "1 tool_call lookup", "2 log log", "2 model_response chat.completions"]  # fmt: skip
+        "0 span support-agent",
+        "1 span answer",
+        "1 tool_call lookup",
+        "2 log log",
+        "2 model_response chat.completions",
+    ]
     assert events[0]["name"] == "support-agent"
     assert summary["user_id"] == "u-42" and summary["session_id"] == "s-7" and summary["tags"] == ["e2e", "python"]
     assert summary["models"] == ["gpt-4o-mini-2024-07-18"] and summary["status"] == "ok"
@@ -77,7 +85,7 @@ def test_a_failing_run_reads_back_as_failed_with_its_error(worker):
         with pytest.raises(ZeroDivisionError):
             with wl.trace("e2e-failure", user_id="u-9") as trace:
                 with trace.span("divide"):
-                    1 / 0
+                    _ = 1 / 0
         assert wl.flush(timeout=30)
         assert wait_until(lambda: len((read_trace(worker, trace.id) or {}).get("events", [])) == 3, timeout=30)
         answer = read_trace(worker, trace.id)

@@ -33,11 +33,18 @@ def test_nested_calls_become_one_trace_with_inputs_outputs_and_parents(server, c
 
     assert answer("what is up?", user="u-9") == "answer from 2 docs"
     events = tree(server, client, 2)
-    root, tool = events["test_nested_calls_become_one_trace_with_inputs_outputs_and_parents.<locals>.answer"], events["search"]
+    root, tool = (
+        events["test_nested_calls_become_one_trace_with_inputs_outputs_and_parents.<locals>.answer"],
+        events["search"],
+    )
     assert root["parent_event_id"] is None and root["type"] == "span"
     assert root["body"] == {"input": {"question": "what is up?", "user": "u-9"}, "output": "answer from 2 docs"}
     assert root["context"] == {"user_id": "u-9", "tags": ["faq"]}
-    assert tool["type"] == "tool_call" and tool["parent_event_id"] == root["event_id"] and tool["trace_id"] == root["trace_id"]
+    assert (
+        tool["type"] == "tool_call"
+        and tool["parent_event_id"] == root["event_id"]
+        and tool["trace_id"] == root["trace_id"]
+    )
     assert tool["body"] == {"input": {"query": "what is up?", "limit": 2}, "output": ["doc-0", "doc-1"]}
     assert tool["context"] == {"user_id": "u-9"}
     assert watchllm.current_span() is None, "nothing is left current after the call"
@@ -179,9 +186,14 @@ def test_a_generator_closed_early_records_what_came_and_errors_inside_propagate(
     with pytest.raises(RuntimeError):
         list(broken())
     events = tree(server, client, 3)
-    assert events["numbers"]["body"]["output"] == [1] and events["numbers"]["body"]["metadata"] == {"closed_early": True}
+    assert events["numbers"]["body"]["output"] == [1] and events["numbers"]["body"]["metadata"] == {
+        "closed_early": True
+    }
     assert events["numbers"]["status"] == "ok"
-    assert events["broken"]["status"] == "error" and events["RuntimeError"]["parent_event_id"] == events["broken"]["event_id"]
+    assert (
+        events["broken"]["status"] == "error"
+        and events["RuntimeError"]["parent_event_id"] == events["broken"]["event_id"]
+    )
 
 
 def test_generators_pass_send_and_throw_through():

@@ -15,7 +15,15 @@ from watchllm import observe, observe_openai
 from watchllm._providers import provider_for
 
 MESSAGES = [{"role": "user", "content": "Say hello"}]
-TOOLS = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+]
 
 
 @pytest.fixture
@@ -51,14 +59,21 @@ def only_call(server, client, n=1):
 def test_records_a_chat_completion_and_returns_it_unchanged(server, client, oai, upstream):
     result = oai.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, temperature=0.2)
     assert isinstance(result, openai.types.chat.ChatCompletion) and result.choices[0].message.content == "Hello there"
-    assert upstream.requests[-1]["body"] == {"model": "gpt-4o-mini", "messages": MESSAGES, "temperature": 0.2}, "request untouched"
+    assert upstream.requests[-1]["body"] == {"model": "gpt-4o-mini", "messages": MESSAGES, "temperature": 0.2}, (
+        "request untouched"
+    )
     (event,) = recorded(server, client, 1)
-    assert event["type"] == "model_response" and event["name"] == "chat.completions" and event["parent_event_id"] is None
+    assert (
+        event["type"] == "model_response" and event["name"] == "chat.completions" and event["parent_event_id"] is None
+    )
     assert event["model"] == MODEL and event["provider"] == "openai"
     assert event["usage"] == {"input_tokens": 12, "output_tokens": 3, "cached_input_tokens": 4}
     assert event["body"]["input"] == MESSAGES
     assert event["body"]["output"] == {"role": "assistant", "content": "Hello there"}
-    assert event["body"]["metadata"]["parameters"] == {"temperature": 0.2} and event["body"]["metadata"]["finish_reason"] == "stop"
+    assert (
+        event["body"]["metadata"]["parameters"] == {"temperature": 0.2}
+        and event["body"]["metadata"]["finish_reason"] == "stop"
+    )
     assert event["status"] == "ok" and event["duration_ms"] >= 0
 
 
@@ -69,15 +84,26 @@ def test_a_stream_yields_the_same_chunks_and_records_the_assembled_tool_calls(se
     assert len(chunks) == 6 and all(isinstance(c, openai.types.chat.ChatCompletionChunk) for c in chunks)
     assert "stream_options" not in upstream.requests[-1]["body"], "the caller's request is not changed"
     (event,) = recorded(server, client, 1)
-    assert event["body"]["output"] == {"role": "assistant", "content": None, "tool_calls": [
-        {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}]}  # fmt: skip
+    assert event["body"]["output"] == {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
+        ],
+    }
     metadata = event["body"]["metadata"]
-    assert metadata["stream"] is True and metadata["finish_reason"] == "tool_calls" and metadata["time_to_first_token_ms"] >= 0
+    assert (
+        metadata["stream"] is True
+        and metadata["finish_reason"] == "tool_calls"
+        and metadata["time_to_first_token_ms"] >= 0
+    )
     assert event["duration_ms"] >= metadata["time_to_first_token_ms"] and "usage" not in event
 
 
 def test_a_stream_with_include_usage_records_its_usage(server, client, oai):
-    stream = oai.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=True, stream_options={"include_usage": True})
+    stream = oai.chat.completions.create(
+        model="gpt-4o-mini", messages=MESSAGES, stream=True, stream_options={"include_usage": True}
+    )
     assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "Hello there"
     (event,) = recorded(server, client, 1)
     assert event["usage"] == {"input_tokens": 12, "output_tokens": 3, "cached_input_tokens": 4}
@@ -118,14 +144,19 @@ def test_a_failed_call_is_recorded_once_even_when_it_leaves_observed_spans(serve
     (error,) = [e for e in events if e["type"] == "error"]
     assert call["parent_event_id"] == agent_event["event_id"] and agent_event["status"] == "error"
     assert call["status"] == "error" and call["model"] == "missing-model"
-    assert call["body"]["metadata"]["error"]["status_code"] == 404 and call["body"]["metadata"]["error"]["error_type"] == "NotFoundError"
+    assert (
+        call["body"]["metadata"]["error"]["status_code"] == 404
+        and call["body"]["metadata"]["error"]["error_type"] == "NotFoundError"
+    )
     assert error["parent_event_id"] == call["event_id"] and "does not exist" in error["body"]["message"]
 
 
 def test_async_calls_and_streams_are_recorded(server, client, aoai):
     async def main():
         result = await aoai.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
-        stream = await aoai.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=True, stream_options={"include_usage": True})
+        stream = await aoai.chat.completions.create(
+            model="gpt-4o-mini", messages=MESSAGES, stream=True, stream_options={"include_usage": True}
+        )
         assert isinstance(stream, openai.AsyncStream)
         text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
         cut = await aoai.chat.completions.create(model="long", messages=MESSAGES, stream=True)
@@ -151,7 +182,9 @@ def test_responses_plain_and_streamed_are_recorded(server, client, oai):
     assert kinds == ["response.created"] + ["response.output_text.delta"] * 3 + ["response.completed"]
     events = recorded(server, client, 2)
     for event in events:
-        assert event["name"] == "responses" and event["model"] == MODEL and event["body"]["output"] == "Hi from responses"
+        assert (
+            event["name"] == "responses" and event["model"] == MODEL and event["body"]["output"] == "Hi from responses"
+        )
         assert event["usage"] == {"input_tokens": 20, "output_tokens": 5, "cached_input_tokens": 8}
     plain = next(e for e in events if "stream" not in e["body"]["metadata"])
     assert plain["body"]["input"] == {"instructions": "Be brief", "input": "Say hi"}
@@ -178,14 +211,19 @@ def test_structured_output_parse_and_legacy_completions_are_recorded(server, cli
     events = {e["name"]: e for e in recorded(server, client, 2)}
     assert events["chat.completions.parse"]["body"]["output"]["parsed"] == {"answer": "42"}
     assert events["chat.completions.parse"]["body"]["metadata"]["parameters"]["response_format"] == "Answer"
-    assert events["completions"]["body"]["output"] == "completed text" and events["completions"]["body"]["input"] == "Once"
+    assert (
+        events["completions"]["body"]["output"] == "completed text" and events["completions"]["body"]["input"] == "Once"
+    )
 
 
 def test_with_raw_response_keeps_working_and_is_recorded(server, client, oai):
     raw = oai.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES)
     assert raw.headers["x-request-id"] == "req_fake"
     completion = raw.parse()
-    assert isinstance(completion, openai.types.chat.ChatCompletion) and completion.choices[0].message.content == "Hello there"
+    assert (
+        isinstance(completion, openai.types.chat.ChatCompletion)
+        and completion.choices[0].message.content == "Hello there"
+    )
     raw_stream = oai.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES, stream=True)
     assert "".join(c.choices[0].delta.content or "" for c in raw_stream.parse()) == "Hello there"
     client_level = oai.with_raw_response.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
@@ -198,7 +236,9 @@ def test_with_streaming_response_keeps_working_and_is_recorded(server, client, o
     with oai.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=MESSAGES) as response:
         assert response.headers["x-request-id"] == "req_fake"
         assert response.parse().choices[0].message.content == "Hello there"
-    with oai.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=MESSAGES, stream=True) as response:
+    with oai.chat.completions.with_streaming_response.create(
+        model="gpt-4o-mini", messages=MESSAGES, stream=True
+    ) as response:
         lines = [line for line in response.iter_lines() if line]
         assert lines[-1] == "data: [DONE]"
     events = recorded(server, client, 2)
@@ -240,21 +280,38 @@ def test_observing_twice_records_each_call_once_and_a_disabled_client_records_no
     recorded(server, client, 1)
     off = watchllm.WatchLLM(enabled=False)
     quiet = observe_openai(openai.OpenAI(api_key="sk", base_url=upstream.base_url), parent=off.trace("off"))
-    assert quiet.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES).choices[0].message.content == "Hello there"
+    assert (
+        quiet.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES).choices[0].message.content
+        == "Hello there"
+    )
     assert client.flush(timeout=5) and len(server.events) == 1
 
 
 def test_azure_clients_are_observed_and_providers_come_from_host_then_model(server, client, upstream):
-    azure = observe_openai(openai.AzureOpenAI(api_key="k", api_version="2024-06-01", azure_endpoint=upstream.base_url[:-3]))
-    assert azure.chat.completions.create(model="my-deployment", messages=MESSAGES).choices[0].message.content == "Hello there"
+    azure = observe_openai(
+        openai.AzureOpenAI(api_key="k", api_version="2024-06-01", azure_endpoint=upstream.base_url[:-3])
+    )
+    assert (
+        azure.chat.completions.create(model="my-deployment", messages=MESSAGES).choices[0].message.content
+        == "Hello there"
+    )
     (event,) = recorded(server, client, 1)
     assert event["model"] == MODEL
     assert provider_for("myres.openai.azure.com", "my-deployment") == "azure"
     assert provider_for("api.groq.com", "llama-3.3-70b") == "groq" and provider_for("api.x.ai", "grok-4") == "x-ai"
-    assert provider_for("127.0.0.1", "claude-sonnet-4") == "anthropic" and provider_for("localhost", "openai/gpt-4o") == "openai"
-    assert provider_for("127.0.0.1", "my-local-model") is None and provider_for("llm.corp.example", "mystery") == "llm.corp.example"
+    assert (
+        provider_for("127.0.0.1", "claude-sonnet-4") == "anthropic"
+        and provider_for("localhost", "openai/gpt-4o") == "openai"
+    )
+    assert (
+        provider_for("127.0.0.1", "my-local-model") is None
+        and provider_for("llm.corp.example", "mystery") == "llm.corp.example"
+    )
 
 
 def test_importing_watchllm_does_not_import_openai():
     code = "import sys, watchllm; print('openai' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        == "False"
+    )

@@ -21,14 +21,26 @@ def by_name(events):
 
 def test_records_a_trace_tree_with_context_durations_and_the_wire_fields(server, client):
     before = time.time() * 1000
-    with client.trace("agent", user_id="u-42", session_id="s-7", tags=["prod", "beta"], metadata={"release": "1.2"},
-                      input={"question": "balance?"}) as trace:  # fmt: skip
+    with client.trace(
+        "agent",
+        user_id="u-42",
+        session_id="s-7",
+        tags=["prod", "beta"],
+        metadata={"release": "1.2"},
+        input={"question": "balance?"},
+    ) as trace:
         with trace.span("retrieve", input="balance", metadata={"k": 3}) as span:
             span.tool_call("search", input="balance", output=["doc1"], duration_ms=12.5)
             span.log("found", {"count": 1})
-        trace.model_response("gpt-4o", provider="openai", input=[{"role": "user", "content": "hi"}], output="hello",
-                             usage={"prompt_tokens": 100, "completion_tokens": 20, "prompt_tokens_details": {"cached_tokens": 40}},
-                             duration_ms=840, cost_usd=0.0012)  # fmt: skip
+        trace.model_response(
+            "gpt-4o",
+            provider="openai",
+            input=[{"role": "user", "content": "hi"}],
+            output="hello",
+            usage={"prompt_tokens": 100, "completion_tokens": 20, "prompt_tokens_details": {"cached_tokens": 40}},
+            duration_ms=840,
+            cost_usd=0.0012,
+        )
         trace.end(output="your balance is 3")
     events = by_name(delivered(server, client, 5))
     assert set(events) == {"agent", "retrieve", "search", "log", "gpt-4o"}
@@ -36,7 +48,12 @@ def test_records_a_trace_tree_with_context_durations_and_the_wire_fields(server,
     assert trace.id == root["trace_id"] and trace.event_id == root["event_id"]
     assert all(e["trace_id"] == trace.id for e in events.values())
     assert root["parent_event_id"] is None and root["type"] == "span" and root["status"] == "ok"
-    assert root["context"] == {"user_id": "u-42", "session_id": "s-7", "tags": ["prod", "beta"], "metadata": {"release": "1.2"}}
+    assert root["context"] == {
+        "user_id": "u-42",
+        "session_id": "s-7",
+        "tags": ["prod", "beta"],
+        "metadata": {"release": "1.2"},
+    }
     assert root["body"] == {"input": {"question": "balance?"}, "output": "your balance is 3"}
     assert span["parent_event_id"] == root["event_id"] and span["body"] == {"input": "balance", "metadata": {"k": 3}}
     assert span["context"] == {"user_id": "u-42", "session_id": "s-7"}
@@ -74,7 +91,9 @@ def test_error_takes_a_message_too_and_marks_the_span_failed(server, client):
     trace.error("quota exceeded")
     trace.end()
     events = by_name(delivered(server, client, 2))
-    assert events["Error"]["body"]["message"] == "quota exceeded" and "test_tracing.py" in events["Error"]["body"]["stack"]
+    assert (
+        events["Error"]["body"]["message"] == "quota exceeded" and "test_tracing.py" in events["Error"]["body"]["stack"]
+    )
     assert events["manual"]["status"] == "error"
 
 
@@ -93,8 +112,18 @@ def test_odd_values_become_json_and_huge_ones_are_bounded(server, client):
         def __repr__(self):
             return "<thing>"
 
-    trace = client.trace("odd", input={"set": {1}, "bytes": b"abc", "obj": Thing(), 3: float("nan"), "long": "x" * 100_000,
-                                       "deep": [[[[[[[[[[[[[["bottom"]]]]]]]]]]]]]], "many": list(range(5000))})  # fmt: skip
+    trace = client.trace(
+        "odd",
+        input={
+            "set": {1},
+            "bytes": b"abc",
+            "obj": Thing(),
+            3: float("nan"),
+            "long": "x" * 100_000,
+            "deep": [[[[[[[[[[[[[["bottom"]]]]]]]]]]]]]],
+            "many": list(range(5000)),
+        },
+    )
     trace.end()
     (root,) = delivered(server, client, 1)
     data = root["body"]["input"]
@@ -112,7 +141,12 @@ def test_update_sets_user_session_and_tags_for_the_rest_of_the_trace(server, cli
     trace.end()
     events = by_name(delivered(server, client, 2))
     assert events["log"]["context"] == {"user_id": "u-1", "session_id": "s-1"}
-    assert events["later"]["context"] == {"user_id": "u-1", "session_id": "s-1", "tags": ["a", "b"], "metadata": {"m": 1, "n": 2}}
+    assert events["later"]["context"] == {
+        "user_id": "u-1",
+        "session_id": "s-1",
+        "tags": ["a", "b"],
+        "metadata": {"m": 1, "n": 2},
+    }
 
 
 def test_trace_metadata_too_big_for_the_context_goes_into_the_body(server, client):
@@ -158,19 +192,38 @@ def test_the_api_key_and_base_url_come_from_the_environment(server, monkeypatch)
 
 def test_usage_shapes_of_openai_anthropic_and_gemini_map_to_watchllms():
     assert to_usage({"prompt_tokens": 10, "completion_tokens": 2, "prompt_tokens_details": {"cached_tokens": 4}}) == {
-        "input_tokens": 10, "output_tokens": 2, "cached_input_tokens": 4}  # fmt: skip
+        "input_tokens": 10,
+        "output_tokens": 2,
+        "cached_input_tokens": 4,
+    }
     assert to_usage({"input_tokens": 30, "output_tokens": 5, "input_tokens_details": {"cached_tokens": 10}}) == {
-        "input_tokens": 30, "output_tokens": 5, "cached_input_tokens": 10}  # fmt: skip
+        "input_tokens": 30,
+        "output_tokens": 5,
+        "cached_input_tokens": 10,
+    }
     # Anthropic counts cache reads and writes outside input_tokens: WatchLLM counts them inside.
-    assert to_usage({"input_tokens": 50, "output_tokens": 7, "cache_read_input_tokens": 1000, "cache_creation_input_tokens": 200}) == {
-        "input_tokens": 1250, "output_tokens": 7, "cached_input_tokens": 1000, "cache_write_tokens": 200}  # fmt: skip
+    assert to_usage(
+        {"input_tokens": 50, "output_tokens": 7, "cache_read_input_tokens": 1000, "cache_creation_input_tokens": 200}
+    ) == {"input_tokens": 1250, "output_tokens": 7, "cached_input_tokens": 1000, "cache_write_tokens": 200}
     assert to_usage({"promptTokenCount": 8, "candidatesTokenCount": 3, "cachedContentTokenCount": 2}) == {
-        "input_tokens": 8, "output_tokens": 3, "cached_input_tokens": 2}  # fmt: skip
+        "input_tokens": 8,
+        "output_tokens": 3,
+        "cached_input_tokens": 2,
+    }
     assert to_usage({"input_tokens": 3, "output_tokens": 1, "cached_input_tokens": 1, "cache_write_tokens": 2}) == {
-        "input_tokens": 3, "output_tokens": 1, "cached_input_tokens": 1, "cache_write_tokens": 2}  # fmt: skip
+        "input_tokens": 3,
+        "output_tokens": 1,
+        "cached_input_tokens": 1,
+        "cache_write_tokens": 2,
+    }
 
     class AnthropicUsage:  # SDK objects work like dicts
         input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens = 5, 1, 20, None
 
-    assert to_usage(AnthropicUsage()) == {"input_tokens": 25, "output_tokens": 1, "cached_input_tokens": 20, "cache_write_tokens": 0}
+    assert to_usage(AnthropicUsage()) == {
+        "input_tokens": 25,
+        "output_tokens": 1,
+        "cached_input_tokens": 20,
+        "cache_write_tokens": 0,
+    }
     assert to_usage("nonsense") is None and to_usage({"tokens": 3}) is None

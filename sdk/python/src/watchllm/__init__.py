@@ -1,11 +1,11 @@
 """WatchLLM: trace LLM apps (model calls, tool calls, spans, logs, errors) into WatchLLM. Standard library only.
 
-    import watchllm
-    wl = watchllm.WatchLLM()                     # WATCHLLM_API_KEY / WATCHLLM_BASE_URL
-    with wl.trace("support-agent", user_id="u-42") as trace:
-        with trace.span("retrieve") as span:
-            span.tool_call("search", input=question, output=docs)
-        trace.model_response("gpt-4o", input=messages, output=reply, usage=completion.usage)
+import watchllm
+wl = watchllm.WatchLLM()                     # WATCHLLM_API_KEY / WATCHLLM_BASE_URL
+with wl.trace("support-agent", user_id="u-42") as trace:
+    with trace.span("retrieve") as span:
+        span.tool_call("search", input=question, output=docs)
+    trace.model_response("gpt-4o", input=messages, output=reply, usage=completion.usage)
 """
 
 from typing import Optional
@@ -21,9 +21,20 @@ from ._version import VERSION
 
 __version__ = VERSION
 __all__ = [
-    "WatchLLM", "WatchLLMError", "Span", "Trace", "configure", "get_client", "observe", "observe_openai",
-    "current_span", "current_trace", "flush", "shutdown", "to_usage",
-]  # fmt: skip
+    "WatchLLM",
+    "WatchLLMError",
+    "Span",
+    "Trace",
+    "configure",
+    "get_client",
+    "observe",
+    "observe_openai",
+    "current_span",
+    "current_trace",
+    "flush",
+    "shutdown",
+    "to_usage",
+]
 
 
 def current_span() -> Optional[Span]:

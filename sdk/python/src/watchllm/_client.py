@@ -27,10 +27,18 @@ class WatchLLM:
     """
 
     def __init__(
-        self, api_key: Optional[str] = None, base_url: Optional[str] = None, flush_at: int = 100,
-        flush_interval: float = 1.0, max_queue_size: int = 10_000, timeout: float = 10.0, max_retries: int = 3,
-        enabled: bool = True, on_error: Optional[Callable[[WatchLLMError], Any]] = None, backoff: float = 1.0,
-    ) -> None:  # fmt: skip
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        flush_at: int = 100,
+        flush_interval: float = 1.0,
+        max_queue_size: int = 10_000,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        enabled: bool = True,
+        on_error: Optional[Callable[[WatchLLMError], Any]] = None,
+        backoff: float = 1.0,
+    ) -> None:
         key = api_key if api_key is not None else os.environ.get("WATCHLLM_API_KEY", "")
         self.base_url = (base_url or os.environ.get("WATCHLLM_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.timeout = max(0.001, float(timeout))
@@ -58,10 +66,15 @@ class WatchLLM:
                 _default = self
 
     def trace(
-        self, name: str, user_id: Optional[str] = None, session_id: Optional[str] = None,
-        tags: Optional[List[str]] = None, metadata: Optional[Dict[str, Any]] = None, input: Any = None,
+        self,
+        name: str,
+        user_id: Optional[str] = None,
+        session_id: Optional[str] = None,
+        tags: Optional[List[str]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        input: Any = None,
         trace_id: Optional[str] = None,
-    ) -> Trace:  # fmt: skip
+    ) -> Trace:
         """Starts a trace. `with wl.trace("agent", user_id="u-42") as trace: ...`, or call `trace.end(output)`."""
         return Trace(self, name, user_id, session_id, tags, metadata, input, trace_id)
 

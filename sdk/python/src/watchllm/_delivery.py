@@ -25,15 +25,25 @@ def _encode(event: Dict[str, Any]) -> bytes:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
+def _object(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _retryable(status: int) -> bool:
     return status == 0 or status == 408 or status == 429 or status >= 500
 
 
 class Delivery:
     def __init__(
-        self, make_transport: Callable[[], Transport], report: Reporter, flush_at: int, flush_interval: float,
-        max_queue_size: int, max_retries: int, backoff: float,
-    ) -> None:  # fmt: skip
+        self,
+        make_transport: Callable[[], Transport],
+        report: Reporter,
+        flush_at: int,
+        flush_interval: float,
+        max_queue_size: int,
+        max_retries: int,
+        backoff: float,
+    ) -> None:
         self._make_transport = make_transport
         self._report = report
         self._flush_at = flush_at
@@ -80,8 +90,11 @@ class Delivery:
         if self._thread is None and not self._cannot_start:
             self._start()
         if dropped:
-            self._report("dropped", "queue full (max_queue_size=%d): dropped the oldest event" % self._max,
-                         {"dropped_total": self.counts["dropped"]})  # fmt: skip
+            self._report(
+                "dropped",
+                "queue full (max_queue_size=%d): dropped the oldest event" % self._max,
+                {"dropped_total": self.counts["dropped"]},
+            )
 
     def _start(self) -> None:
         with self._lock:
@@ -262,17 +275,20 @@ class Delivery:
         if answer.status == 429 and answer.retry_after:
             self._not_before = time.monotonic() + min(answer.retry_after, MAX_RETRY_AFTER)
         reason = repr(answer.error) if answer.status == 0 else "HTTP %d" % answer.status
-        self._report("network" if answer.status == 0 else "http_%d" % answer.status,
-                     "could not deliver %d event(s) (%s); kept in the queue for the next round" % (len(items), reason),
-                     {"status": answer.status})  # fmt: skip
+        self._report(
+            "network" if answer.status == 0 else "http_%d" % answer.status,
+            "could not deliver %d event(s) (%s); kept in the queue for the next round" % (len(items), reason),
+            {"status": answer.status},
+        )
         return [event for event, _ in items]
 
     def _settle(self, items: List[Item], answer: Answer, deadline: Optional[float]) -> List[Dict[str, Any]]:
-        body = answer.body if isinstance(answer.body, dict) else {}
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
-        details = error.get("details") if isinstance(error.get("details"), dict) else {}
+        body = _object(answer.body)
+        error = _object(body.get("error"))
+        details = _object(error.get("details"))
         if 200 <= answer.status < 300:
-            rejected = body.get("rejected") if isinstance(body.get("rejected"), list) else []
+            rejected = body.get("rejected")
+            rejected = rejected if isinstance(rejected, list) else []
             self.counts["delivered"] += len(items) - len(rejected)
             self._rejected(rejected)
             return []
@@ -292,5 +308,9 @@ class Delivery:
             return
         self.counts["rejected"] += len(rejected)
         first = rejected[0] if isinstance(rejected[0], dict) else {}
-        self._report("rejected", "%d event(s) rejected as invalid, e.g. %s: %s"
-                     % (len(rejected), first.get("event_id"), first.get("message")), rejected)  # fmt: skip
+        self._report(
+            "rejected",
+            "%d event(s) rejected as invalid, e.g. %s: %s"
+            % (len(rejected), first.get("event_id"), first.get("message")),
+            rejected,
+        )

@@ -19,20 +19,33 @@ KINDS = ("span", "tool_call")
 def observe(func: F) -> F: ...
 @overload
 def observe(
-    func: None = None, *, name: Optional[str] = None, as_type: str = "span", capture_input: bool = True,
+    func: None = None,
+    *,
+    name: Optional[str] = None,
+    as_type: str = "span",
+    capture_input: bool = True,
     capture_output: bool = True,
-) -> Callable[[F], F]: ...  # fmt: skip
+) -> Callable[[F], F]: ...
 def observe(
-    func: Optional[Callable[..., Any]] = None, *, name: Optional[str] = None, as_type: str = "span",
-    capture_input: bool = True, capture_output: bool = True,
-) -> Any:  # fmt: skip
+    func: Optional[Callable[..., Any]] = None,
+    *,
+    name: Optional[str] = None,
+    as_type: str = "span",
+    capture_input: bool = True,
+    capture_output: bool = True,
+) -> Any:
     """`@observe()` or `@observe(name="search", as_type="tool_call", capture_input=False)` on any function."""
     if as_type not in KINDS:
         raise ValueError("as_type must be one of %s, got %r" % (KINDS, as_type))
 
     def decorate(fn: Callable[..., Any]) -> Any:
-        call = _Call(fn, name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", "call"), as_type,
-                     capture_input, capture_output)  # fmt: skip
+        call = _Call(
+            fn,
+            str(name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", "call")),
+            as_type,
+            capture_input,
+            capture_output,
+        )
         if inspect.isasyncgenfunction(fn):
             wrapper: Any = _async_generator(fn, call)
         elif inspect.isgeneratorfunction(fn):
@@ -80,7 +93,9 @@ class _Call:
             if parent is None:
                 client = get_client()
                 return Trace(client, self.name, input=data, kind=self.kind) if client.enabled else None
-            return Span(parent._client, parent._root, parent.trace_id, parent.event_id, self.name, data, None, self.kind)
+            return Span(
+                parent._client, parent._root, parent.trace_id, parent.event_id, self.name, data, None, self.kind
+            )
         except Exception:
             logger.debug("WatchLLM: could not start a span", exc_info=True)
             return None

@@ -17,13 +17,19 @@ from typing import Any, Callable, Dict, Optional, Tuple, TypeVar
 from . import _context
 from ._client import get_client
 from ._errors import logger
+from ._events import record_model_call
 from ._openai_output import (
-    ChatStream, ResponsesStream, chat_output, embeddings_output, finish_reasons, responses_output,
-)  # fmt: skip
+    ChatStream,
+    ResponsesStream,
+    chat_output,
+    embeddings_output,
+    finish_reasons,
+    responses_output,
+)
 from ._openai_streams import observe_api_response, observe_stream
 from ._providers import provider_for
 from ._serialize import snapshot
-from ._spans import Span, record_model_call
+from ._spans import Span
 
 C = TypeVar("C")
 RAW_HEADER = "X-Stainless-Raw-Response"
@@ -34,8 +40,18 @@ METHODS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("embeddings", ("create",)),
     ("completions", ("create",)),
 )
-NOT_PARAMETERS = {"messages", "input", "prompt", "instructions", "model", "stream", "extra_headers", "extra_query",
-                  "extra_body", "timeout"}  # fmt: skip
+NOT_PARAMETERS = {
+    "messages",
+    "input",
+    "prompt",
+    "instructions",
+    "model",
+    "stream",
+    "extra_headers",
+    "extra_query",
+    "extra_body",
+    "timeout",
+}
 _inside = ContextVar("watchllm_inside_openai_call", default=False)
 
 
@@ -111,8 +127,20 @@ def _instrument_copies(client: Any, parent: Optional[Span]) -> None:
 class Call:
     """One recorded call: where it goes, what was asked, when it started; finished once (ok, error or aborted)."""
 
-    __slots__ = ("client", "parent", "label", "path", "model", "provider_host", "input", "metadata", "t0", "first",
-                 "done", "stream")  # fmt: skip
+    __slots__ = (
+        "client",
+        "parent",
+        "label",
+        "path",
+        "model",
+        "provider_host",
+        "input",
+        "metadata",
+        "t0",
+        "first",
+        "done",
+        "stream",
+    )
 
     def __init__(self, label: str, path: str, kwargs: Dict[str, Any], parent: Optional[Span], host: str) -> None:
         self.parent = parent if parent is not None else _context.current.get()
@@ -138,8 +166,15 @@ class Call:
         self.stream = ResponsesStream() if self.path == "responses" else ChatStream()
         return self.stream
 
-    def finish(self, output: Any = None, usage: Any = None, model: Any = None, reasons: Any = None,
-               error: Optional[BaseException] = None, failure: Any = None) -> None:  # fmt: skip
+    def finish(
+        self,
+        output: Any = None,
+        usage: Any = None,
+        model: Any = None,
+        reasons: Any = None,
+        error: Optional[BaseException] = None,
+        failure: Any = None,
+    ) -> None:
         """Records the call (the first time only). error: an exception; failure: a description (aborted, failed)."""
         if self.done:
             return
@@ -159,10 +194,19 @@ class Call:
                 metadata["error"] = failure
             model = model or self.model or "unknown"
             record_model_call(
-                self.client, self.parent, self.label, model, "error" if error is not None or failure is not None else "ok",
-                error=error, duration_ms=round((time.perf_counter() - self.t0) * 1000.0, 3), input=self.input,
-                output=output, usage=usage, metadata=metadata, provider=provider_for(self.provider_host, str(model)),
-            )  # fmt: skip
+                self.client,
+                self.parent,
+                self.label,
+                model,
+                "error" if error is not None or failure is not None else "ok",
+                error=error,
+                duration_ms=round((time.perf_counter() - self.t0) * 1000.0, 3),
+                input=self.input,
+                output=output,
+                usage=usage,
+                metadata=metadata,
+                provider=provider_for(self.provider_host, str(model)),
+            )
         except Exception:
             logger.debug("WatchLLM: could not record an OpenAI call", exc_info=True)
 
@@ -176,8 +220,13 @@ class Call:
             output = chat_output(result)
         get = result.get if isinstance(result, dict) else functools.partial(getattr, result)
         failure = get("error", None) if self.path == "responses" else None
-        self.finish(output, get("usage", None), get("model", None), finish_reasons(result) or _status(get),
-                    failure=snapshot(failure) if failure else None)  # fmt: skip
+        self.finish(
+            output,
+            get("usage", None),
+            get("model", None),
+            finish_reasons(result) or _status(get),
+            failure=snapshot(failure) if failure else None,
+        )
 
     def finish_stream(self, aborted: bool = False, error: Optional[BaseException] = None) -> None:
         acc = self.stream

@@ -62,8 +62,9 @@ class ChatStream:
             self.usage = usage
         content = False
         for choice in _get(chunk, "choices") or []:
-            state = self.choices.setdefault(_get(choice, "index", 0) or 0, {"role": None, "text": [], "refusal": [],
-                                                                              "tools": {}, "finish": None})  # fmt: skip
+            state = self.choices.setdefault(
+                _get(choice, "index", 0) or 0, {"role": None, "text": [], "refusal": [], "tools": {}, "finish": None}
+            )
             delta = _get(choice, "delta")
             text = _get(delta, "content") if delta is not None else _get(choice, "text")
             if text:
@@ -79,8 +80,9 @@ class ChatStream:
                 content = True
             for call in _get(delta, "tool_calls") or []:
                 content = True
-                tool = state["tools"].setdefault(_get(call, "index", 0) or 0,
-                                                 {"id": None, "type": "function", "name": [], "arguments": []})  # fmt: skip
+                tool = state["tools"].setdefault(
+                    _get(call, "index", 0) or 0, {"id": None, "type": "function", "name": [], "arguments": []}
+                )
                 tool["id"] = _get(call, "id") or tool["id"]
                 tool["type"] = _get(call, "type") or tool["type"]
                 function = _get(call, "function")
@@ -99,9 +101,13 @@ class ChatStream:
                 message["refusal"] = "".join(state["refusal"])
             if state["tools"]:
                 message["tool_calls"] = [
-                    {"id": t["id"], "type": t["type"], "function": {"name": "".join(t["name"]), "arguments": "".join(t["arguments"])}}
+                    {
+                        "id": t["id"],
+                        "type": t["type"],
+                        "function": {"name": "".join(t["name"]), "arguments": "".join(t["arguments"])},
+                    }
                     for _, t in sorted(state["tools"].items())
-                ]  # fmt: skip
+                ]
             messages.append(message)
         return messages[0] if len(messages) == 1 else (messages or None)
 

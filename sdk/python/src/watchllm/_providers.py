@@ -3,15 +3,47 @@
 from typing import Optional
 
 HOSTS = (
-    ("azure.com", "azure"), ("openai.com", "openai"), ("openrouter.ai", "openrouter"), ("groq.com", "groq"),
-    ("together.xyz", "together"), ("together.ai", "together"), ("fireworks.ai", "fireworks"), ("mistral.ai", "mistral"),
-    ("deepseek.com", "deepseek"), ("x.ai", "x-ai"), ("perplexity.ai", "perplexity"), ("cerebras.ai", "cerebras"),
-    ("googleapis.com", "google"), ("anthropic.com", "anthropic"), ("novita.ai", "novita"), ("moonshot.ai", "moonshotai"),
-    ("moonshot.cn", "moonshotai"), ("z.ai", "zai"), ("bigmodel.cn", "zai"), ("cohere.com", "cohere"), ("cohere.ai", "cohere"),
-)  # fmt: skip
+    ("azure.com", "azure"),
+    ("openai.com", "openai"),
+    ("openrouter.ai", "openrouter"),
+    ("groq.com", "groq"),
+    ("together.xyz", "together"),
+    ("together.ai", "together"),
+    ("fireworks.ai", "fireworks"),
+    ("mistral.ai", "mistral"),
+    ("deepseek.com", "deepseek"),
+    ("x.ai", "x-ai"),
+    ("perplexity.ai", "perplexity"),
+    ("cerebras.ai", "cerebras"),
+    ("googleapis.com", "google"),
+    ("anthropic.com", "anthropic"),
+    ("novita.ai", "novita"),
+    ("moonshot.ai", "moonshotai"),
+    ("moonshot.cn", "moonshotai"),
+    ("z.ai", "zai"),
+    ("bigmodel.cn", "zai"),
+    ("cohere.com", "cohere"),
+    ("cohere.ai", "cohere"),
+)
 MODELS = (
-    (("gpt-", "o1", "o3", "o4", "chatgpt", "text-embedding", "davinci", "babbage", "dall-e", "whisper", "tts-",
-      "omni-moderation", "codex"), "openai"),
+    (
+        (
+            "gpt-",
+            "o1",
+            "o3",
+            "o4",
+            "chatgpt",
+            "text-embedding",
+            "davinci",
+            "babbage",
+            "dall-e",
+            "whisper",
+            "tts-",
+            "omni-moderation",
+            "codex",
+        ),
+        "openai",
+    ),
     (("claude",), "anthropic"),
     (("gemini", "gemma"), "google"),
     (("mistral", "mixtral", "codestral", "ministral", "pixtral", "magistral", "devstral"), "mistral"),
@@ -21,9 +53,17 @@ MODELS = (
     (("sonar",), "perplexity"),
     (("kimi", "moonshot"), "moonshotai"),
     (("glm",), "zai"),
-)  # fmt: skip
-NAMESPACES = {"openai": "openai", "anthropic": "anthropic", "google": "google", "mistralai": "mistral",
-              "deepseek": "deepseek", "x-ai": "x-ai", "cohere": "cohere", "moonshotai": "moonshotai"}  # fmt: skip
+)
+NAMESPACES = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google": "google",
+    "mistralai": "mistral",
+    "deepseek": "deepseek",
+    "x-ai": "x-ai",
+    "cohere": "cohere",
+    "moonshotai": "moonshotai",
+}
 LOCAL = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 
 

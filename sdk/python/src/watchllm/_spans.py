@@ -4,14 +4,13 @@ metadata (`context` on the wire)."""
 
 import json
 import time
-import traceback
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, cast
 
 from . import _context
 from ._errors import logger
+from ._events import RECORDED, body_of, clip, describe_error, fill_model_response, mark_recorded, now_ms, status_of
 from ._ids import new_id
 from ._serialize import snapshot
-from ._usage import to_usage
 
 if TYPE_CHECKING:
     from contextvars import Token
@@ -19,61 +18,49 @@ if TYPE_CHECKING:
     from ._client import WatchLLM
 
 MAX_CONTEXT_BYTES = 8_000  # the ingest API refuses an event whose context is over 8 KB
-_RECORDED = "__watchllm_recorded__"
-
-
-def _clip(value: Any, limit: int) -> str:
-    text = value if type(value) is str else str(value)
-    return text if len(text) <= limit else text[:limit]
-
-
-def _status(status: Optional[str], default: str = "ok") -> str:
-    if status is None:
-        return default
-    return "error" if status == "error" else "ok"
-
-
-def _now_ms() -> float:
-    return time.time() * 1000.0
-
-
-def describe_error(error: Any) -> Tuple[str, str, str]:
-    """(message, error_type, stack) of an exception, or of a message with the stack that recorded it."""
-    if isinstance(error, BaseException):
-        stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        return str(error) or type(error).__name__, type(error).__name__, stack
-    return str(error), "Error", "".join(traceback.format_stack()[:-2])
-
-
-def mark_recorded(error: BaseException) -> None:
-    try:
-        setattr(error, _RECORDED, True)
-    except Exception:
-        pass
 
 
 class Span:
     """A span of work inside a trace. Use it as a context manager, or call .end()."""
 
     __slots__ = (
-        "_client", "_root", "event_id", "trace_id", "parent_id", "name", "_kind", "_input", "_metadata",
-        "_start_ms", "_t0", "_ended", "_failed", "_entered",
-    )  # fmt: skip
+        "_client",
+        "_root",
+        "event_id",
+        "trace_id",
+        "parent_id",
+        "name",
+        "_kind",
+        "_input",
+        "_metadata",
+        "_start_ms",
+        "_t0",
+        "_ended",
+        "_failed",
+        "_entered",
+    )
 
     def __init__(
-        self, client: "WatchLLM", root: "Optional[Trace]", trace_id: str, parent_id: Optional[str], name: str,
-        input: Any = None, metadata: Optional[Dict[str, Any]] = None, kind: str = "span",
-    ) -> None:  # fmt: skip
+        self,
+        client: "WatchLLM",
+        root: "Optional[Trace]",
+        trace_id: str,
+        parent_id: Optional[str],
+        name: str,
+        input: Any = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        kind: str = "span",
+    ) -> None:
         self._client = client
-        self._root = root if root is not None else self  # a Trace is its own root
+        self._root: Trace = root if root is not None else cast("Trace", self)  # a Trace is its own root
         self.event_id = new_id()
         self.trace_id = trace_id
         self.parent_id = parent_id
-        self.name = _clip(name or kind, 256)
+        self.name = clip(name or kind, 256)
         self._kind = kind
         self._input = None if input is None else snapshot(input)
         self._metadata = snapshot(metadata) if metadata else None
-        self._start_ms = _now_ms()
+        self._start_ms = now_ms()
         self._t0 = time.perf_counter()
         self._ended = False
         self._failed = False
@@ -91,7 +78,7 @@ class Span:
 
     def span(self, name: str, input: Any = None, metadata: Optional[Dict[str, Any]] = None) -> "Span":
         """A child span: `with trace.span("retrieve") as span: ...`, or call `.end(output)` yourself."""
-        return Span(self._client, self._root, self.trace_id, self.event_id, name, input, metadata)  # type: ignore[arg-type]
+        return Span(self._client, self._root, self.trace_id, self.event_id, name, input, metadata)
 
     def _child_event(self, kind: str, name: Any, at_ms: float, status: str, body: Dict[str, Any]) -> Dict[str, Any]:
         event: Dict[str, Any] = {
@@ -99,11 +86,11 @@ class Span:
             "trace_id": self.trace_id,
             "parent_event_id": self.event_id,
             "type": kind,
-            "name": _clip(name, 256),
+            "name": clip(name, 256),
             "timestamp": int(at_ms),
             "status": status,
         }
-        context = self._root._context  # type: ignore[union-attr]
+        context = self._root._context
         if context:
             event["context"] = context
         if body:
@@ -111,33 +98,48 @@ class Span:
         return event
 
     def model_response(
-        self, model: str, name: Optional[str] = None, provider: Optional[str] = None, input: Any = None,
-        output: Any = None, usage: Any = None, duration_ms: Optional[float] = None, cost_usd: Optional[float] = None,
-        status: str = "ok", metadata: Optional[Dict[str, Any]] = None,
-    ) -> None:  # fmt: skip
+        self,
+        model: str,
+        name: Optional[str] = None,
+        provider: Optional[str] = None,
+        input: Any = None,
+        output: Any = None,
+        usage: Any = None,
+        duration_ms: Optional[float] = None,
+        cost_usd: Optional[float] = None,
+        status: str = "ok",
+        metadata: Optional[Dict[str, Any]] = None,
+    ) -> None:
         """Records a model call under this span. `usage`: WatchLLM's shape or any provider's (OpenAI, Anthropic,
         Gemini; a dict or the SDK's object)."""
         if not self._client.enabled:
             return
         try:
-            event = self._child_event("model_response", name or model, _now_ms() - (duration_ms or 0), _status(status), {})
+            event = self._child_event(
+                "model_response", name or model, now_ms() - (duration_ms or 0), status_of(status), {}
+            )
             fill_model_response(event, model, provider, input, output, usage, duration_ms, cost_usd, metadata)
             self._client._enqueue(event)
         except Exception:
             logger.debug("WatchLLM: could not record a model response", exc_info=True)
 
     def tool_call(
-        self, name: str, input: Any = None, output: Any = None, duration_ms: Optional[float] = None,
-        status: str = "ok", metadata: Optional[Dict[str, Any]] = None,
-    ) -> None:  # fmt: skip
+        self,
+        name: str,
+        input: Any = None,
+        output: Any = None,
+        duration_ms: Optional[float] = None,
+        status: str = "ok",
+        metadata: Optional[Dict[str, Any]] = None,
+    ) -> None:
         """Records a tool call under this span."""
         if not self._client.enabled:
             return
         try:
-            event = self._child_event("tool_call", name, _now_ms() - (duration_ms or 0), _status(status), {})
+            event = self._child_event("tool_call", name, now_ms() - (duration_ms or 0), status_of(status), {})
             if duration_ms is not None:
                 event["duration_ms"] = max(0.0, float(duration_ms))
-            body = _body(input, output, metadata)
+            body = body_of(input, output, metadata)
             if body:
                 event["body"] = body
             self._client._enqueue(event)
@@ -152,7 +154,7 @@ class Span:
             body: Dict[str, Any] = {"message": snapshot(message if isinstance(message, str) else str(message))}
             if data is not None:
                 body["data"] = snapshot(data)
-            self._client._enqueue(self._child_event("log", "log", _now_ms(), "ok", body))
+            self._client._enqueue(self._child_event("log", "log", now_ms(), "ok", body))
         except Exception:
             logger.debug("WatchLLM: could not record a log", exc_info=True)
 
@@ -166,7 +168,7 @@ class Span:
         try:
             message, error_type, stack = describe_error(error)
             body = {"message": snapshot(message), "error_type": error_type, "stack": snapshot(stack)}
-            self._client._enqueue(self._child_event("error", error_type, _now_ms(), "error", body))
+            self._client._enqueue(self._child_event("error", error_type, now_ms(), "error", body))
         except Exception:
             logger.debug("WatchLLM: could not record an error", exc_info=True)
 
@@ -188,7 +190,7 @@ class Span:
                 "name": self.name,
                 "timestamp": int(self._start_ms),
                 "duration_ms": round((time.perf_counter() - self._t0) * 1000.0, 3),
-                "status": _status(status, "error" if self._failed else "ok"),
+                "status": status_of(status, "error" if self._failed else "ok"),
             }
             if metadata:
                 extra = snapshot(metadata)
@@ -208,7 +210,7 @@ class Span:
             logger.debug("WatchLLM: could not record a span", exc_info=True)
 
     def _finish(self, event: Dict[str, Any], body: Dict[str, Any]) -> None:
-        context = self._root._context  # type: ignore[union-attr]
+        context = self._root._context
         if context:
             event["context"] = context
         if body:
@@ -218,7 +220,7 @@ class Span:
         """An exception left this span: record it unless an inner span already did; the span fails either way."""
         if isinstance(error, GeneratorExit):
             return
-        if getattr(error, _RECORDED, False):
+        if getattr(error, RECORDED, False):
             self._failed = True
         else:
             self.error(error)
@@ -228,7 +230,7 @@ class Span:
         self._entered.append((_context.enter(self), previous))
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             if exc is not None:
                 self._fail(exc)
@@ -237,7 +239,6 @@ class Span:
             if self._entered:
                 token, previous = self._entered.pop()
                 _context.leave(token, previous)
-        return False
 
 
 class Trace(Span):
@@ -246,10 +247,17 @@ class Trace(Span):
     __slots__ = ("_context", "_user_id", "_session_id", "_tags", "_trace_metadata")
 
     def __init__(
-        self, client: "WatchLLM", name: str, user_id: Optional[str] = None, session_id: Optional[str] = None,
-        tags: Optional[List[str]] = None, metadata: Optional[Dict[str, Any]] = None, input: Any = None,
-        trace_id: Optional[str] = None, kind: str = "span",
-    ) -> None:  # fmt: skip
+        self,
+        client: "WatchLLM",
+        name: str,
+        user_id: Optional[str] = None,
+        session_id: Optional[str] = None,
+        tags: Optional[List[str]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        input: Any = None,
+        trace_id: Optional[str] = None,
+        kind: str = "span",
+    ) -> None:
         self._user_id: Optional[str] = None
         self._session_id: Optional[str] = None
         self._tags: Optional[List[str]] = None
@@ -264,26 +272,34 @@ class Trace(Span):
         return self.trace_id
 
     def update(
-        self, name: Optional[str] = None, user_id: Optional[str] = None, session_id: Optional[str] = None,
-        tags: Optional[List[str]] = None, metadata: Optional[Dict[str, Any]] = None, input: Any = None,
-    ) -> None:  # fmt: skip
+        self,
+        name: Optional[str] = None,
+        user_id: Optional[str] = None,
+        session_id: Optional[str] = None,
+        tags: Optional[List[str]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        input: Any = None,
+    ) -> None:
         """Sets the trace's name, user, session, tags (added), metadata (merged) or input before it ends."""
         if name:
-            self.name = _clip(name, 256)
+            self.name = clip(name, 256)
         if user_id is not None:
-            self._user_id = _clip(user_id, 256)
+            self._user_id = clip(user_id, 256)
         if session_id is not None:
-            self._session_id = _clip(session_id, 256)
+            self._session_id = clip(session_id, 256)
         if tags:
             merged = list(self._tags or [])
             for tag in tags:
-                tag = _clip(tag, 64)
+                tag = clip(tag, 64)
                 if tag not in merged:
                     merged.append(tag)
             self._tags = merged[:50]
         if metadata:
             taken = snapshot(metadata)
-            self._trace_metadata = {**(self._trace_metadata or {}), **(taken if isinstance(taken, dict) else {"value": taken})}
+            self._trace_metadata = {
+                **(self._trace_metadata or {}),
+                **(taken if isinstance(taken, dict) else {"value": taken}),
+            }
         if input is not None:
             self._input = snapshot(input)
         context = {}
@@ -308,71 +324,3 @@ class Trace(Span):
             event["context"] = context
         if body:
             event["body"] = body
-
-
-def _body(input: Any, output: Any, metadata: Any) -> Dict[str, Any]:
-    body: Dict[str, Any] = {}
-    if input is not None:
-        body["input"] = snapshot(input)
-    if output is not None:
-        body["output"] = snapshot(output)
-    if metadata:
-        body["metadata"] = snapshot(metadata)
-    return body
-
-
-def fill_model_response(
-    event: Dict[str, Any], model: Any, provider: Optional[str], input: Any, output: Any, usage: Any,
-    duration_ms: Optional[float], cost_usd: Optional[float], metadata: Any,
-) -> None:  # fmt: skip
-    """The model call's own fields, on an event whose ids, name, time and status are set."""
-    event["model"] = _clip(model or "unknown", 128)
-    if provider:
-        event["provider"] = _clip(provider, 64)
-    if usage is not None:
-        mapped = to_usage(usage)
-        if mapped:
-            event["usage"] = mapped
-    if duration_ms is not None:
-        event["duration_ms"] = max(0.0, float(duration_ms))
-    if cost_usd is not None:
-        event["cost_usd"] = max(0.0, float(cost_usd))
-    body = _body(input, output, metadata)
-    if body:
-        event["body"] = body
-
-
-def record_model_call(
-    client: "WatchLLM", parent: Optional[Span], name: str, model: Any, status: str = "ok",
-    error: Optional[BaseException] = None, duration_ms: Optional[float] = None, **fields: Any,
-) -> None:  # fmt: skip
-    """A model call under parent, or a trace of its own when there is none; a failed call gets an error event under
-    it (message, type, stack), and the exception is marked so the spans it leaves don't record it again."""
-    if not client.enabled:
-        return
-    at = _now_ms() - (duration_ms or 0)
-    if parent is not None:
-        event = parent._child_event("model_response", name or model, at, _status(status), {})
-        context = parent._root._context  # type: ignore[union-attr]
-    else:
-        event = {"event_id": new_id(), "trace_id": new_id(), "parent_event_id": None, "type": "model_response",
-                 "name": _clip(name or model, 256), "timestamp": int(at), "status": _status(status)}  # fmt: skip
-        context = None
-    fill_model_response(
-        event, model, fields.get("provider"), fields.get("input"), fields.get("output"), fields.get("usage"),
-        duration_ms, fields.get("cost_usd"), fields.get("metadata"),
-    )  # fmt: skip
-    client._enqueue(event)
-    if error is None:
-        return
-    message, error_type, stack = describe_error(error)
-    failure: Dict[str, Any] = {
-        "event_id": new_id(), "trace_id": event["trace_id"], "parent_event_id": event["event_id"], "type": "error",
-        "name": _clip(error_type, 256), "timestamp": int(_now_ms()), "status": "error",
-        "body": {"message": snapshot(message), "error_type": error_type, "stack": snapshot(stack)},
-    }  # fmt: skip
-    if context:
-        failure["context"] = context
-    client._enqueue(failure)
-    if isinstance(error, BaseException):
-        mark_recorded(error)

@@ -31,12 +31,21 @@ def _has(obj: Any, key: str) -> bool:
 def to_usage(raw: Any) -> Optional[Dict[str, int]]:
     """OpenAI chat/completions/embeddings and responses, Anthropic (whose input_tokens exclude cache reads and
     writes), Gemini, or WatchLLM's own shape; a dict or an SDK object. None when it is none of these."""
-    if type(raw) is dict and "prompt_tokens" not in raw and "cache_read_input_tokens" not in raw and "input_tokens" in raw:
+    if (
+        type(raw) is dict
+        and "prompt_tokens" not in raw
+        and "cache_read_input_tokens" not in raw
+        and "input_tokens" in raw
+    ):
         # WatchLLM's own shape (and OpenAI responses / Anthropic without caching): the common case, kept cheap.
         cached = raw.get("cached_input_tokens")
         if cached is None:
             cached = _get(raw.get("input_tokens_details"), "cached_tokens")
-        usage = {"input_tokens": _n(raw["input_tokens"]), "output_tokens": _n(raw.get("output_tokens")), "cached_input_tokens": _n(cached)}
+        usage = {
+            "input_tokens": _n(raw["input_tokens"]),
+            "output_tokens": _n(raw.get("output_tokens")),
+            "cached_input_tokens": _n(cached),
+        }
         if "cache_creation_input_tokens" in raw:
             written = _n(raw["cache_creation_input_tokens"])
             usage["input_tokens"] += written
