@@ -132,11 +132,8 @@ class Delivery:
         self._wake.set()
         with self._changed:
             while self._queue or self._sending:
-                if self._failed_rounds != failed_before:
-                    if deadline is None:
-                        return False
-                    failed_before = self._failed_rounds
-                    self._wake.set()  # a deadline was given: don't wait out the pause between rounds
+                if self._failed_rounds != failed_before and deadline is None:
+                    return False  # with a deadline, the next rounds (at the thread's own pace) may still deliver
                 remaining = 0.5 if deadline is None else min(0.5, deadline - time.monotonic())
                 if remaining <= 0 or not thread.is_alive():
                     return False
