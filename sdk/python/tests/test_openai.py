@@ -163,15 +163,17 @@ def test_async_calls_and_streams_are_recorded(server, client, aoai):
         async for _ in cut:
             break
         await cut.close()
+        async with aoai.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=MESSAGES) as raw:
+            assert (await raw.parse()).choices[0].message.content == "Hello there"
         return result.choices[0].message.content, text
 
     assert asyncio.run(main()) == ("Hello there", "Hello there")
-    events = recorded(server, client, 3)
+    events = recorded(server, client, 4)
     statuses = sorted((e["status"], e["body"]["output"]["content"]) for e in events)
-    assert statuses == [("error", None), ("ok", "Hello there"), ("ok", "Hello there")]
+    assert statuses == [("error", None)] + [("ok", "Hello there")] * 3
     aborted = next(e for e in events if e["status"] == "error")
     assert aborted["body"]["metadata"]["error"]["error_type"] == "aborted"
-    assert sum(1 for e in events if e.get("usage")) == 2
+    assert sum(1 for e in events if e.get("usage")) == 3
 
 
 def test_responses_plain_and_streamed_are_recorded(server, client, oai):

@@ -133,6 +133,8 @@ def _shutdown_all() -> None:
 
 
 def _after_fork_in_child() -> None:
+    global _default_lock
+    _default_lock = threading.Lock()  # another thread may have held it at the fork
     _ids.reseed()
     for client in list(_clients):
         client._delivery.reset()
