@@ -210,7 +210,9 @@ class _Handler(BaseHTTPRequestHandler):
                 record, 401, {"error": {"code": "invalid_api_key", "message": "The API key is not valid."}}
             )
         try:
-            payload = json.loads(gzip.decompress(raw) if gzipped else raw)
+            raw = gzip.decompress(raw) if gzipped else raw
+            record["json_bytes"] = len(raw)
+            payload = json.loads(raw)
             events = payload["events"] if isinstance(payload, dict) else payload
         except (ValueError, KeyError, OSError) as err:
             return self._answer(record, 400, {"error": {"code": "invalid_json", "message": str(err)}})
