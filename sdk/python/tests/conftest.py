@@ -33,6 +33,7 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, interval: fl
 _worker: List[Instance] = []
 
 
+@pytest.hookimpl(trylast=True)  # after -k / --deselect: start the Worker only if an end-to-end test will run
 def pytest_collection_modifyitems(session: Any, config: Any, items: List[Any]) -> None:
     """End-to-end tests run last, and their Worker starts now, while the others run."""
     e2e = [item for item in items if item.path.name == "test_e2e.py"]
