@@ -90,17 +90,17 @@ class Baseline:
         self.stopped = True
 
 
-def record_ours(wl: watchllm.WatchLLM, i: int) -> None:
+def record_ours(wl: watchllm.WatchLLM, i: int, phase: str = "") -> None:
     """The benchmark's unit of work, 4 events: a trace with a model call, a span and a log."""
-    trace = wl.trace("agent", user_id="u1")
+    trace = wl.trace("agent", user_id="u1", trace_id="%s-%d" % (phase, i) if phase else None)
     trace.model_response("gpt-4o", usage={"input_tokens": 100, "output_tokens": 20}, output="hi", duration_ms=5)
     trace.span("tool").end()
     trace.log("done")
     trace.end()
 
 
-def record_baseline(b: Baseline, i: int) -> None:
-    trace_id = str(uuid.uuid4())
+def record_baseline(b: Baseline, i: int, phase: str = "") -> None:
+    trace_id = "%s-%d" % (phase, i) if phase else str(uuid.uuid4())
     root = str(uuid.uuid4())
     b.capture(
         "model_response",
@@ -138,8 +138,9 @@ class Sink:
     def reset(self, **faults: Any) -> None:
         self.control("/__reset", faults)
 
-    def received(self) -> Dict[str, Any]:
-        return self.control("/__received")
+    def received(self, phase: str) -> Dict[str, Any]:
+        """What arrived of this phase's events (a stopped client's last batch may land after the next phase began)."""
+        return self.control("/__received?phase=%s-" % phase)
 
     def stop(self) -> None:
         self.proc.stdin.close()  # type: ignore[union-attr]
@@ -199,17 +200,17 @@ def throughput(sink: Sink) -> Dict[str, float]:
     units = 12_500
     started = time.perf_counter()
     for i in range(units):
-        record_ours(wl, i)
-    until(lambda: sink.received()["unique"] >= units * 4, time.monotonic() + 120)
-    ours = sink.received()["unique"] / (time.perf_counter() - started)
+        record_ours(wl, i, "ours-rate")
+    until(lambda: sink.received("ours-rate")["unique"] >= units * 4, time.monotonic() + 120)
+    ours = sink.received("ours-rate")["unique"] / (time.perf_counter() - started)
     wl.shutdown(timeout=0)
     sink.reset()
     baseline = Baseline(sink.url)
     started = time.perf_counter()
     for i in range(units):
-        record_baseline(baseline, i)
+        record_baseline(baseline, i, "baseline-rate")
     until(lambda: baseline.pending() == 0, time.monotonic() + 10)  # bounded: it won't finish in time
-    theirs = sink.received()["unique"] / (time.perf_counter() - started)
+    theirs = sink.received("baseline-rate")["unique"] / (time.perf_counter() - started)
     baseline.stop()
     return {"ours": ours, "baseline": theirs}
 
@@ -222,10 +223,10 @@ def under_faults(sink: Sink, name: str) -> Dict[str, Any]:
         wl = watchllm.WatchLLM(
             api_key=API_KEY, base_url=sink.url, timeout=1.0, on_error=lambda e: errors.append(e.code)
         )
-        record: Callable[[int], None] = lambda i: record_ours(wl, i)  # noqa: E731
+        record: Callable[[int], None] = lambda i: record_ours(wl, i, "ours-faults")  # noqa: E731
     else:
         baseline = Baseline(sink.url, timeout=1.0)
-        record = lambda i: record_baseline(baseline, i)  # noqa: E731
+        record = lambda i: record_baseline(baseline, i, "baseline-faults")  # noqa: E731
     started = time.monotonic()
     outage = False
     pause = threading.Event()
@@ -246,7 +247,7 @@ def under_faults(sink: Sink, name: str) -> Dict[str, Any]:
         baseline.stop()
         gave_up = baseline.dropped
     elapsed = time.monotonic() - started
-    got = sink.received()
+    got = sink.received("%s-faults" % name)
     handled = got["unique"] + gave_up
     return {
         "unique": got["unique"],

@@ -159,12 +159,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        """GET /__received (when run as a separate process, for the benchmark): what arrived."""
+        """GET /__received?phase=<trace id prefix> (run as a separate process, for the benchmark): what arrived."""
         srv = self.server_owner
+        prefix = self.path.partition("phase=")[2]
         with srv.lock:
+            ids = [i for i, event in srv.events.items() if event["trace_id"].startswith(prefix)]
             summary = {
-                "unique": len(srv.counts),
-                "copies": sum(srv.counts.values()),
+                "unique": len(ids),
+                "copies": sum(srv.counts[i] for i in ids),
                 "outcomes": collections.Counter(r["outcome"] for r in srv.requests),
             }
         self._answer({}, 200, summary)
