@@ -13,6 +13,7 @@ import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { VERSION } from "../lib/version.ts";
+import { traceAnswerText } from "../traces/cache.ts";
 import { compareTraces } from "../traces/compare.ts";
 import { traceHar, traceJson } from "../traces/export.ts";
 import { buildTree } from "../traces/tree.ts";
@@ -72,8 +73,11 @@ export const tracesRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const row = await requireTrace(db, c.var.project.projectId, c.req.param("trace_id"));
     if (fresh(c, traceTag(row, "tree"))) return c.body(null, 304);
-    const { trace, tree } = await traceTree(db, row);
-    return c.json({ trace, events: tree.map(treeEventView) });
+    const text = await traceAnswerText(c, row, "tree", async () => {
+      const { trace, tree } = await traceTree(db, row);
+      return { trace, events: tree.map(treeEventView) };
+    });
+    return c.body(text, 200, { "Content-Type": "application/json" });
   })
   .get("/:trace_id/events/:event_id", async (c) => {
     const row = await findEvent(
@@ -95,9 +99,12 @@ export const tracesRoute = new Hono<AppEnv>()
       const { format } = c.req.valid("query");
       const row = await requireTrace(db, projectId, id);
       if (fresh(c, traceTag(row, format))) return c.body(null, 304);
-      const trace = traceSummary(row);
-      const events = (await fullEventsQuery(db, projectId, id)).map(fullEventView);
       c.header("Content-Disposition", attachment(id, format));
-      return c.json(format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events));
+      const text = await traceAnswerText(c, row, format, async () => {
+        const trace = traceSummary(row);
+        const events = (await fullEventsQuery(db, projectId, id)).map(fullEventView);
+        return format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events);
+      });
+      return c.body(text, 200, { "Content-Type": "application/json" });
     },
   );

@@ -30,7 +30,7 @@ def record(client, n, prefix="e"):
 def test_sends_batches_of_flush_at_and_gzips_those_over_1_kb(server, make_client):
     client = make_client(flush_at=10, flush_interval=60)
     ids = record(client, 25)
-    assert server.wait_for(lambda: len(server.events) == 20), "two full batches go without waiting for the interval"
+    assert server.wait_for(lambda: len(server.events) >= 20), "two full batches go without waiting for the interval"
     assert client.flush(timeout=5)
     assert sorted(server.events) == sorted(ids)
     sizes = sorted(r["events"] for r in server.requests)
