@@ -11,18 +11,20 @@ import { eventsRoute } from "./routes/events.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { meRoute } from "./routes/me.ts";
 import { orgsRoute } from "./routes/orgs.ts";
+import { otelRoute } from "./routes/otel.ts";
 import { pricesRoute } from "./routes/prices.ts";
 import { projectsRoute } from "./routes/projects.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
 import { usersRoute } from "./routes/users.ts";
 
-/** Cookie-authenticated state changes must come from our own origin; the ingest route uses keys and CORS instead. */
+/** Cookie-authenticated state changes must come from our own origin; the ingest routes use keys and CORS instead. */
 const csrfExceptIngest = csrf();
+const KEY_AUTH_PATHS = ["/api/v1/events", "/api/v1/otel/", "/api/public/otel/"];
 
 export const app = new Hono<AppEnv>()
   .use("/api/*", secureHeaders())
-  .use("/api/*", (c, next) => (c.req.path.startsWith("/api/v1/events") ? next() : csrfExceptIngest(c, next)))
+  .use("/api/*", (c, next) => (KEY_AUTH_PATHS.some((p) => c.req.path.startsWith(p)) ? next() : csrfExceptIngest(c, next)))
   .get("/api/health", (c) => c.json({ ok: true }))
   .route("/api/auth", authRoute)
   .route("/api/me", meRoute)
@@ -31,6 +33,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/v1/events", eventsRoute)
+  .route("/api/v1/otel", otelRoute)
+  .route("/api/public/otel", otelRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)

@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   empty_batch: 400,
   invalid_body: 400,
   unsupported_encoding: 415,
+  unsupported_media_type: 415,
   too_many_events: 413,
   payload_too_large: 413,
   unauthorized: 401,

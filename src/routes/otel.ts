@@ -1,0 +1,116 @@
+// POST <base>/v1/traces: OTLP/HTTP trace exports (protobuf or JSON, gzip or not), mounted at /api/v1/otel and at
+// Langfuse's /api/public/otel. Spans become wire events and take the native path: validateEvents → enqueueEvents.
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { findKey, touchKey } from "../auth/keys.ts";
+import { database } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { enqueueEvents } from "../ingest/enqueue.ts";
+import { LIMITS } from "../ingest/limits.ts";
+import { type StoredEvent, validateEvents, type WireEvent } from "../ingest/validate.ts";
+import { readBody } from "../lib/body.ts";
+import { ApiError } from "../lib/errors.ts";
+import { decodeExport, encodingOf } from "../otel/decode.ts";
+import { OTLP_LIMITS } from "../otel/limits.ts";
+import { type MappedSpan, mapExport } from "../otel/map.ts";
+import { exportResponse, statusResponse } from "../otel/respond.ts";
+
+type Db = ReturnType<typeof database>;
+
+/** `Bearer <key>`, or `Basic base64(user:pass)` where either part is a WatchLLM key (Langfuse clients send pk:sk). */
+async function keyFromAuthorization(db: Db, header: string | undefined) {
+  const bearer = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  if (bearer) return findKey(db, bearer);
+  const basic = header?.match(/^Basic\s+(\S+)\s*$/i)?.[1];
+  if (!basic) return findKey(db, undefined);
+  let decoded = "";
+  try {
+    decoded = atob(basic);
+  } catch {
+    throw new ApiError("invalid_api_key", "The Basic credentials are not valid base64.");
+  }
+  const colon = decoded.indexOf(":");
+  const parts = (colon < 0 ? [decoded] : [decoded.slice(0, colon), decoded.slice(colon + 1)]).filter(Boolean);
+  let failure: unknown = new ApiError("missing_api_key", "Send a WatchLLM key as the Basic user or password.");
+  for (const part of parts) {
+    try {
+      return await findKey(db, part);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      if (!(failure instanceof ApiError && failure.code === "revoked_api_key")) failure = err;
+    }
+  }
+  throw failure;
+}
+
+/** Validates every span's events together; a span whose own event is invalid is rejected with its children. */
+function takeSpans(spans: MappedSpan[]) {
+  const wire: WireEvent[] = [];
+  const owner: number[] = [];
+  const reasons: string[] = [];
+  let rejectedSpans = 0;
+  spans.forEach((span, i) => {
+    if (span.problem) {
+      rejectedSpans += 1;
+      reasons.push(span.problem);
+      return;
+    }
+    for (const event of span.events) {
+      wire.push(event);
+      owner.push(i);
+    }
+  });
+  const { events, rejected } = validateEvents(wire);
+  const badIndex = new Set(rejected.map((r) => r.index));
+  const badSpans = new Set<number>();
+  let droppedChildren = 0;
+  for (const r of rejected) {
+    const own = spans[owner[r.index]!]!.events[0] === wire[r.index];
+    if (own) {
+      badSpans.add(owner[r.index]!);
+      reasons.push(`span ${r.event_id}: ${r.message}`);
+    } else droppedChildren += 1;
+  }
+  const accepted: StoredEvent[] = [];
+  let next = 0;
+  wire.forEach((_, index) => {
+    if (badIndex.has(index)) return;
+    const event = events[next++]!;
+    if (!badSpans.has(owner[index]!)) accepted.push(event);
+  });
+  return { accepted, rejectedSpans: rejectedSpans + badSpans.size, reasons, droppedChildren };
+}
+
+export const otelRoute = new Hono<AppEnv>()
+  .use(cors({ origin: "*", allowMethods: ["POST", "OPTIONS"], allowHeaders: ["Authorization", "Content-Type", "Content-Encoding"], maxAge: 86400 }))
+  .post("/v1/traces", async (c) => {
+    const encoding = encodingOf(c.req.header("Content-Type"));
+    if (!encoding) {
+      throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
+        supported: ["application/x-protobuf", "application/json"],
+      });
+    }
+    try {
+      const db = database(c.env.DB);
+      const key = await keyFromAuthorization(db, c.req.header("Authorization"));
+      const { request, undecodable } = decodeExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
+      const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);
+      const { accepted, rejectedSpans, reasons, droppedChildren } = takeSpans(spans);
+      const rejected = rejectedSpans + overflow + undecodable.length;
+      if (overflow) reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
+      reasons.push(...undecodable);
+      if (!accepted.length && rejected) {
+        throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
+      }
+      if (accepted.length) await enqueueEvents(c.env.EVENTS_QUEUE, key.projectId, accepted);
+      c.executionCtx.waitUntil(touchKey(db, key));
+      const notes = [
+        ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),
+        ...(droppedChildren ? [`${droppedChildren} span event(s) dropped as invalid`] : []),
+      ];
+      return exportResponse(encoding, rejected, notes.join(". "));
+    } catch (err) {
+      if (err instanceof ApiError) return statusResponse(encoding, err, OTLP_LIMITS.retryAfterSeconds);
+      throw err;
+    }
+  });
