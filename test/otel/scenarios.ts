@@ -12,8 +12,8 @@ import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trac
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BasicTracerProvider,
+  BatchSpanProcessor,
   type ReadableSpan,
-  SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
@@ -49,7 +49,7 @@ class Recorder implements SpanProcessor {
 
 function provider(service: string, exporter: SpanExporter | SpanProcessor) {
   const recorder = new Recorder();
-  const processor = "onEnd" in exporter ? exporter : new SimpleSpanProcessor(exporter);
+  const processor = "onEnd" in exporter ? exporter : new BatchSpanProcessor(exporter);
   const tracerProvider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": service, "deployment.environment.name": "test" }),
     spanProcessors: [processor, recorder],
@@ -166,14 +166,14 @@ const weather = tool({
  */
 export async function runVercelAi(target: Target, flavour: "legacy" | "semconv", userId = "u-vercel"): Promise<Outcome> {
   const { tracerProvider, recorder, tracer } = provider(`vercel-${flavour}`, new JsonExporter({ url: tracesUrl(target), headers: target.headers }));
-  const integration = flavour === "legacy" ? new LegacyOpenTelemetry({ tracer }) : new OpenTelemetry({ tracer });
-  const telemetry = { isEnabled: true, functionId: "weather-bot", integrations: [integration], includeRuntimeContext: { userId: true } };
+  const integration = flavour === "legacy" ? new LegacyOpenTelemetry({ tracer }) : new OpenTelemetry({ tracer, runtimeContext: true });
+  const telemetry = { isEnabled: true, functionId: "weather-bot", integrations: [integration], includeRuntimeContext: { userId: true, sessionId: true } };
   await generateText({
     model: mockModel(),
     tools: { weather },
     stopWhen: isStepCount(3),
     prompt: "What is the weather in Paris?",
-    runtimeContext: { userId },
+    runtimeContext: { userId, sessionId: "s-vercel" },
     experimental_telemetry: telemetry as never,
   } as never);
   const stream = streamText({ model: mockModel(), prompt: "Say hello", experimental_telemetry: telemetry as never } as never);

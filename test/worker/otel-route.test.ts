@@ -63,13 +63,16 @@ describe("OTLP/HTTP traces route", () => {
     const traceId = rows[0]!.trace_id as string;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const { body } = await read(`/api/v1/traces/${traceId}`, p.secretKey);
-    expect(body.events.map((e: { depth: number; type: string; name: string }) => `${"  ".repeat(e.depth)}${e.type} ${e.name}`)).toEqual([
-      "span support-agent",
-      "  model_response chat gpt-4o-mini",
-      "    log cache warm",
-      "  tool_call execute_tool lookup_order",
-      "  span notify",
-      "    error TypeError",
+    // Siblings that started within the same millisecond have no fixed order: compare parent → child edges.
+    const names = Object.fromEntries(body.events.map((e: { event_id: string; name: string }) => [e.event_id, e.name]));
+    const edges = body.events.map((e: { parent_event_id: string | null; type: string; name: string }) => `${names[e.parent_event_id ?? ""] ?? "-"} > ${e.type} ${e.name}`);
+    expect(edges.sort()).toEqual([
+      "- > span support-agent",
+      "chat gpt-4o-mini > log cache warm",
+      "notify > error TypeError",
+      "support-agent > model_response chat gpt-4o-mini",
+      "support-agent > span notify",
+      "support-agent > tool_call execute_tool lookup_order",
     ]);
     expect(body.trace).toMatchObject({ user_id: "u-otel", session_id: "s-otel", input_tokens: 1200, output_tokens: 300, error_count: 2 });
     expect(body.trace.total_cost).toBeGreaterThan(0);
