@@ -3,6 +3,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["test/worker/vitest.config.ts", "test/sdk/vitest.config.ts", "test/sdk/vitest.workerd.config.ts", "test/ui/vitest.config.ts"],
+    projects: ["test/worker/vitest.config.ts", "test/sdk/vitest.config.ts", "test/sdk/vitest.workerd.config.ts", "test/ui/vitest.config.ts", "test/otel/vitest.config.ts"],
   },
 });
