@@ -135,7 +135,7 @@ async function send(mode: (typeof modes)[number]) {
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       for (let r = next++; r < bodies.length; r = next++) {
-        const res = await fetch(`${server.base}${url}`, { method: "POST", headers: { Authorization: `Bearer ${keys[mode]}`, "Content-Type": type }, body: bodies[r] });
+        const res = await fetch(`${server.base}${url}`, { method: "POST", headers: { Authorization: `Bearer ${keys[mode]}`, "Content-Type": type }, body: bodies[r] as BodyInit });
         if (res.status !== 200 && res.status !== 202) throw new Error(`${mode} answered ${res.status}: ${await res.text()}`);
         await res.arrayBuffer();
       }
