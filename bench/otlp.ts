@@ -7,7 +7,12 @@ import { DatabaseSync } from "node:sqlite";
 import { gzipSync } from "node:zlib";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { build, type Plugin } from "esbuild";
 import { keyRow } from "../src/auth/keys.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
@@ -28,7 +33,11 @@ async function bundleBytes(withOtlp: boolean) {
     name: "no-otlp",
     setup(b) {
       b.onResolve({ filter: /routes\/otel\.ts$/ }, (args) => ({ path: args.path, namespace: "stub" }));
-      b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: 'import { Hono } from "hono"; export const otelRoute = new Hono();', resolveDir: "src", loader: "ts" }));
+      b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
+        contents: 'import { Hono } from "hono"; export const otelRoute = new Hono();',
+        resolveDir: "src",
+        loader: "ts",
+      }));
     },
   };
   const out = await build({
@@ -56,29 +65,42 @@ const provider = new BasicTracerProvider({
   spanProcessors: [new SimpleSpanProcessor(memory)],
 });
 const tracer = provider.getTracer("bench", "1.0.0");
-const messages = JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Where is my order? ".repeat(8) }] }]);
+const messages = JSON.stringify([
+  { role: "user", parts: [{ type: "text", content: "Where is my order? ".repeat(8) }] },
+]);
 for (let t = 0; memory.getFinishedSpans().length < TOTAL; t++) {
-  tracer.startActiveSpan("agent", { attributes: { "user.id": `u-${t % 50}`, "session.id": `s-${t % 200}` } }, (root) => {
-    for (const step of [1, 2]) {
-      tracer.startActiveSpan(`chat gpt-4o-mini`, (chat) => {
-        chat.setAttributes({
-          "gen_ai.operation.name": "chat",
-          "gen_ai.provider.name": "openai",
-          "gen_ai.request.model": "gpt-4o-mini",
-          "gen_ai.usage.input_tokens": 400 + step,
-          "gen_ai.usage.output_tokens": 60,
-          "gen_ai.input.messages": messages,
-          "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: `step ${step}` }] }]),
+  tracer.startActiveSpan(
+    "agent",
+    { attributes: { "user.id": `u-${t % 50}`, "session.id": `s-${t % 200}` } },
+    (root) => {
+      for (const step of [1, 2]) {
+        tracer.startActiveSpan(`chat gpt-4o-mini`, (chat) => {
+          chat.setAttributes({
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": "openai",
+            "gen_ai.request.model": "gpt-4o-mini",
+            "gen_ai.usage.input_tokens": 400 + step,
+            "gen_ai.usage.output_tokens": 60,
+            "gen_ai.input.messages": messages,
+            "gen_ai.output.messages": JSON.stringify([
+              { role: "assistant", parts: [{ type: "text", content: `step ${step}` }] },
+            ]),
+          });
+          chat.end();
         });
-        chat.end();
+      }
+      tracer.startActiveSpan("execute_tool lookup", (tool) => {
+        tool.setAttributes({
+          "gen_ai.operation.name": "execute_tool",
+          "gen_ai.tool.name": "lookup",
+          "gen_ai.tool.call.arguments": '{"id":42}',
+          "gen_ai.tool.call.result": '{"status":"shipped"}',
+        });
+        tool.end();
       });
-    }
-    tracer.startActiveSpan("execute_tool lookup", (tool) => {
-      tool.setAttributes({ "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "lookup", "gen_ai.tool.call.arguments": '{"id":42}', "gen_ai.tool.call.result": '{"status":"shipped"}' });
-      tool.end();
-    });
-    root.end();
-  });
+      root.end();
+    },
+  );
 }
 const spans = memory.getFinishedSpans().slice(0, TOTAL);
 const batches: ReadableSpan[][] = [];
@@ -86,21 +108,32 @@ for (let i = 0; i < spans.length; i += PER_REQUEST) batches.push(spans.slice(i, 
 const protobufBodies = batches.map((b) => ProtobufTraceSerializer.serializeRequest(b)!);
 const jsonBodies = batches.map((b) => JsonTraceSerializer.serializeRequest(b)!);
 const nativeBodies = protobufBodies.map((bytes) =>
-  JSON.stringify({ events: mapExport(decodeExport(bytes, "protobuf").request, PER_REQUEST).spans.flatMap((s) => s.events) }),
+  JSON.stringify({
+    events: mapExport(decodeExport(bytes, "protobuf").request, PER_REQUEST).spans.flatMap((s) => s.events),
+  }),
 );
-const avg = (bodies: Array<Uint8Array | string>) => Math.round(bodies.reduce((n, b) => n + (typeof b === "string" ? Buffer.byteLength(b) : b.byteLength), 0) / bodies.length);
+const avg = (bodies: Array<Uint8Array | string>) =>
+  Math.round(
+    bodies.reduce((n, b) => n + (typeof b === "string" ? Buffer.byteLength(b) : b.byteLength), 0) / bodies.length,
+  );
 
 // 3. In-process: the work each route does before enqueueing, per span, without HTTP or the queue.
 //    Three interleaved rounds after a warm-up; the best round of each counts (the machine is shared).
 const work = {
-  native: () => nativeBodies.forEach((b) => validateEvents(JSON.parse(b).events)),
-  protobuf: () => protobufBodies.forEach((b) => validateEvents(mapExport(decodeExport(b, "protobuf").request, PER_REQUEST).spans.flatMap((s) => s.events))),
-  json: () => jsonBodies.forEach((b) => validateEvents(mapExport(decodeExport(b, "json").request, PER_REQUEST).spans.flatMap((s) => s.events))),
+  native: () => nativeBodies.map((b) => validateEvents(JSON.parse(b).events)),
+  protobuf: () =>
+    protobufBodies.map((b) =>
+      validateEvents(mapExport(decodeExport(b, "protobuf").request, PER_REQUEST).spans.flatMap((s) => s.events)),
+    ),
+  json: () =>
+    jsonBodies.map((b) =>
+      validateEvents(mapExport(decodeExport(b, "json").request, PER_REQUEST).spans.flatMap((s) => s.events)),
+    ),
 };
 const local = { native: 0, protobuf: 0, json: 0 };
 for (const run of Object.values(work)) run();
 for (let round = 0; round < 3; round++) {
-  for (const [mode, run] of Object.entries(work) as Array<[keyof typeof local, () => void]>) {
+  for (const [mode, run] of Object.entries(work) as Array<[keyof typeof local, () => unknown]>) {
     const start = performance.now();
     run();
     local[mode] = Math.max(local[mode], TOTAL / ((performance.now() - start) / 1000));
@@ -122,8 +155,11 @@ for (const mode of modes) {
 }
 executeSql(seed, { persistTo: dir });
 const d1Dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
-const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), { readOnly: true });
-const stored = (mode: string) => (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${mode}`) as { n: number }).n;
+const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
+  readOnly: true,
+});
+const stored = (mode: string) =>
+  (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${mode}`) as { n: number }).n;
 const server = await startDevServer({ port: 8796, persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
 
 async function send(mode: (typeof modes)[number]) {
@@ -135,8 +171,13 @@ async function send(mode: (typeof modes)[number]) {
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       for (let r = next++; r < bodies.length; r = next++) {
-        const res = await fetch(`${server.base}${url}`, { method: "POST", headers: { Authorization: `Bearer ${keys[mode]}`, "Content-Type": type }, body: bodies[r] as BodyInit });
-        if (res.status !== 200 && res.status !== 202) throw new Error(`${mode} answered ${res.status}: ${await res.text()}`);
+        const res = await fetch(`${server.base}${url}`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${keys[mode]}`, "Content-Type": type },
+          body: bodies[r] as BodyInit,
+        });
+        if (res.status !== 200 && res.status !== 202)
+          throw new Error(`${mode} answered ${res.status}: ${await res.text()}`);
         await res.arrayBuffer();
       }
     }),
@@ -150,7 +191,11 @@ async function send(mode: (typeof modes)[number]) {
     await new Promise((r) => setTimeout(r, 20));
   }
   const rows = stored(mode);
-  return { accepted: TOTAL / (acceptedMs / 1000), stored: rows / (((rows === TOTAL ? performance.now() : progress) - start) / 1000), rows };
+  return {
+    accepted: TOTAL / (acceptedMs / 1000),
+    stored: rows / (((rows === TOTAL ? performance.now() : progress) - start) / 1000),
+    rows,
+  };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof send>>> = {};
@@ -162,7 +207,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const ratio = (mode: string, field: "accepted" | "stored") => (results[mode]![field] / results.native![field]).toFixed(2);
+const ratio = (mode: string, field: "accepted" | "stored") =>
+  (results[mode]![field] / results.native![field]).toFixed(2);
 console.log(`
 ${fmt(TOTAL)} spans (4 per trace: agent, 2 × chat with gen_ai messages and usage, 1 tool), ${PER_REQUEST} per request, ${CLIENTS} concurrent clients
 

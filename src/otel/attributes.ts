@@ -5,7 +5,9 @@ export type Attributes = Record<string, unknown>;
 
 /** An int64 as a number when it is exactly representable, else as its decimal string (no precision is lost). */
 function int64(value: bigint): number | string {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
 }
 
 export function anyValue(value: AnyValue | undefined): unknown {
@@ -42,7 +44,10 @@ export function parseJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(parseJson);
   if (typeof value !== "string") return value;
   const text = value.trim();
-  if (!(text.startsWith("{") || text.startsWith("[") || (text.length > 1 && text.startsWith('"') && text.endsWith('"')))) return value;
+  if (
+    !(text.startsWith("{") || text.startsWith("[") || (text.length > 1 && text.startsWith('"') && text.endsWith('"')))
+  )
+    return value;
   try {
     return JSON.parse(text);
   } catch {

@@ -62,9 +62,16 @@ function decodeSpanBySpan(json: JsonObject): Decoded {
   let request: ExportTraceServiceRequest;
   try {
     // The envelopes (resource, scope) decoded without their spans, which are put back already decoded.
-    request = fromJson(ExportTraceServiceRequestSchema, {
-      resourceSpans: resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map(({ parsed: _, ...ss }) => ss) })),
-    } as JsonObject, { ignoreUnknownFields: true });
+    request = fromJson(
+      ExportTraceServiceRequestSchema,
+      {
+        resourceSpans: resourceSpans.map((rs) => ({
+          ...rs,
+          scopeSpans: rs.scopeSpans.map(({ parsed: _, ...ss }) => ss),
+        })),
+      } as JsonObject,
+      { ignoreUnknownFields: true },
+    );
   } catch (err) {
     throw new ApiError("invalid_body", "The body is not an OTLP JSON ExportTraceServiceRequest.", String(err));
   }

@@ -4,7 +4,13 @@
 import { LIMITS } from "../ingest/limits.ts";
 import type { WireEvent } from "../ingest/validate.ts";
 import { type Attributes, attributes, parseJson, toStrings, toText } from "./attributes.ts";
-import { type Convention, type EventType, SpanAttrs, type SpanEventView, type Usage } from "./conventions/convention.ts";
+import {
+  type Convention,
+  type EventType,
+  SpanAttrs,
+  type SpanEventView,
+  type Usage,
+} from "./conventions/convention.ts";
 import { genAi } from "./conventions/gen-ai.ts";
 import { langfuse } from "./conventions/langfuse.ts";
 import { openInference } from "./conventions/openinference.ts";
@@ -19,7 +25,13 @@ import { normalizeProvider } from "./provider.ts";
 export const CONVENTIONS: readonly Convention[] = [genAi, openInference, vercelAi, langfuse];
 const CONSUMED_EVENTS = new Set(CONVENTIONS.flatMap((c) => c.events ?? []));
 const keysOf = (field: "model" | "provider" | "user" | "session" | "tags") => CONVENTIONS.flatMap((c) => c[field]);
-const KEYS = { model: keysOf("model"), provider: keysOf("provider"), user: keysOf("user"), session: keysOf("session"), tags: keysOf("tags") };
+const KEYS = {
+  model: keysOf("model"),
+  provider: keysOf("provider"),
+  user: keysOf("user"),
+  session: keysOf("session"),
+  tags: keysOf("tags"),
+};
 
 /** The events made from one span: the span's own first, then its children. `problem` when the span can't be taken. */
 export type MappedSpan = { events: WireEvent[]; problem?: string };
@@ -77,8 +89,10 @@ type Scope = { resource: Attributes; scope: { name?: string; version?: string } 
 export function mapSpan(span: Span, where: Scope): MappedSpan {
   const traceId = hex(span.traceId);
   const spanId = hex(span.spanId);
-  if (span.traceId.length !== 16 || /^0+$/.test(traceId)) return { events: [], problem: "traceId must be 16 bytes (32 hex digits), not all zero" };
-  if (span.spanId.length !== 8 || /^0+$/.test(spanId)) return { events: [], problem: "spanId must be 8 bytes (16 hex digits), not all zero" };
+  if (span.traceId.length !== 16 || /^0+$/.test(traceId))
+    return { events: [], problem: "traceId must be 16 bytes (32 hex digits), not all zero" };
+  if (span.spanId.length !== 8 || /^0+$/.test(spanId))
+    return { events: [], problem: "spanId must be 8 bytes (16 hex digits), not all zero" };
   const parent = span.parentSpanId.length ? hex(span.parentSpanId) : null;
 
   const events: SpanEventView[] = span.events.map((e) => ({ name: e.name, attrs: attributes(e.attributes) }));
@@ -136,7 +150,13 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
 }
 
 /** `exception` events become `error` children; other events not read by a convention become `log` children. */
-function childEvents(span: Span, views: SpanEventView[], traceId: string, spanId: string, who: { user?: string; session?: string }) {
+function childEvents(
+  span: Span,
+  views: SpanEventView[],
+  traceId: string,
+  spanId: string,
+  who: { user?: string; session?: string },
+) {
   const out: WireEvent[] = [];
   let dropped = 0;
   const context = compact({ user_id: who.user, session_id: who.session }) ?? null;
@@ -155,7 +175,12 @@ function childEvents(span: Span, views: SpanEventView[], traceId: string, spanId
       context,
     };
     if (view.name === "exception") {
-      const { "exception.message": message, "exception.type": errorType, "exception.stacktrace": stack, ...rest } = view.attrs;
+      const {
+        "exception.message": message,
+        "exception.type": errorType,
+        "exception.stacktrace": stack,
+        ...rest
+      } = view.attrs;
       const name = toText(errorType) ?? "exception";
       out.push({
         ...base,
@@ -166,14 +191,22 @@ function childEvents(span: Span, views: SpanEventView[], traceId: string, spanId
       });
     } else {
       const data = Object.fromEntries(Object.entries(view.attrs).map(([k, v]) => [k, parseJson(v)]));
-      out.push({ ...base, type: "log", name: (view.name || "event").slice(0, 256), body: compact({ message: view.name, data: compact(data) }) ?? null });
+      out.push({
+        ...base,
+        type: "log",
+        name: (view.name || "event").slice(0, 256),
+        body: compact({ message: view.name, data: compact(data) }) ?? null,
+      });
     }
   });
   return { events: out, dropped };
 }
 
 /** The first `limit` spans of an export, mapped in order; `overflow` counts the spans beyond it. */
-export function mapExport(request: ExportTraceServiceRequest, limit: number): { spans: MappedSpan[]; overflow: number } {
+export function mapExport(
+  request: ExportTraceServiceRequest,
+  limit: number,
+): { spans: MappedSpan[]; overflow: number } {
   const spans: MappedSpan[] = [];
   let overflow = 0;
   for (const rs of request.resourceSpans) {

@@ -9,7 +9,8 @@ const size = (value: unknown) => encoder.encode(JSON.stringify(value)).byteLengt
 function clipStrings(value: unknown, maxChars: number): unknown {
   if (typeof value === "string") return value.length > maxChars ? value.slice(0, maxChars) + MARK : value;
   if (Array.isArray(value)) return value.map((item) => clipStrings(item, maxChars));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, maxChars)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, maxChars)]));
   return value;
 }
 

@@ -14,14 +14,27 @@ const CONTENT_TYPE: Record<Encoding, string> = { protobuf: "application/x-protob
 /** gRPC status codes for the HTTP statuses we answer with (OTLP clients may record them; they act on the HTTP status). */
 const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
 
-function encode<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>, encoding: Encoding, status: number, headers: Record<string, string> = {}) {
-  const body = encoding === "protobuf" ? toBinary(schema, message) : JSON.stringify(toJson(schema, message, { registry }));
+function encode<Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+  encoding: Encoding,
+  status: number,
+  headers: Record<string, string> = {},
+) {
+  const body =
+    encoding === "protobuf" ? toBinary(schema, message) : JSON.stringify(toJson(schema, message, { registry }));
   return new Response(body, { status, headers: { "Content-Type": CONTENT_TYPE[encoding], ...headers } });
 }
 
 export function exportResponse(encoding: Encoding, rejectedSpans: number, errorMessage: string) {
-  const partialSuccess = rejectedSpans || errorMessage ? { rejectedSpans: BigInt(rejectedSpans), errorMessage } : undefined;
-  return encode(ExportTraceServiceResponseSchema, create(ExportTraceServiceResponseSchema, { partialSuccess }), encoding, 200);
+  const partialSuccess =
+    rejectedSpans || errorMessage ? { rejectedSpans: BigInt(rejectedSpans), errorMessage } : undefined;
+  return encode(
+    ExportTraceServiceResponseSchema,
+    create(ExportTraceServiceResponseSchema, { partialSuccess }),
+    encoding,
+    200,
+  );
 }
 
 /** A failure as google.rpc.Status: 400s carry a BadRequest, 503s a RetryInfo and `Retry-After`. */
@@ -29,13 +42,28 @@ export function statusResponse(encoding: Encoding, error: ApiError, retryAfterSe
   const details = [];
   const headers: Record<string, string> = {};
   if (error.status === 400) {
-    const description = typeof error.details === "string" ? error.details : JSON.stringify(error.details ?? error.message);
-    details.push(anyPack(BadRequestSchema, create(BadRequestSchema, { fieldViolations: [{ field: "body", description: description.slice(0, 1000) }] })));
+    const description =
+      typeof error.details === "string" ? error.details : JSON.stringify(error.details ?? error.message);
+    details.push(
+      anyPack(
+        BadRequestSchema,
+        create(BadRequestSchema, { fieldViolations: [{ field: "body", description: description.slice(0, 1000) }] }),
+      ),
+    );
   }
   if (error.status === 503) {
     headers["Retry-After"] = String(retryAfterSeconds);
-    details.push(anyPack(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: create(DurationSchema, { seconds: BigInt(retryAfterSeconds) }) })));
+    details.push(
+      anyPack(
+        RetryInfoSchema,
+        create(RetryInfoSchema, { retryDelay: create(DurationSchema, { seconds: BigInt(retryAfterSeconds) }) }),
+      ),
+    );
   }
-  const status = create(StatusSchema, { code: GRPC_CODE[error.status] ?? 2, message: `${error.code}: ${error.message}`, details });
+  const status = create(StatusSchema, {
+    code: GRPC_CODE[error.status] ?? 2,
+    message: `${error.code}: ${error.message}`,
+    details,
+  });
   return encode(StatusSchema, status, encoding, error.status, headers);
 }

@@ -82,7 +82,14 @@ function takeSpans(spans: MappedSpan[]) {
 }
 
 export const otelRoute = new Hono<AppEnv>()
-  .use(cors({ origin: "*", allowMethods: ["POST", "OPTIONS"], allowHeaders: ["Authorization", "Content-Type", "Content-Encoding"], maxAge: 86400 }))
+  .use(
+    cors({
+      origin: "*",
+      allowMethods: ["POST", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type", "Content-Encoding"],
+      maxAge: 86400,
+    }),
+  )
   .post("/v1/traces", async (c) => {
     const encoding = encodingOf(c.req.header("Content-Type"));
     if (!encoding) {
@@ -97,7 +104,8 @@ export const otelRoute = new Hono<AppEnv>()
       const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);
       const { accepted, rejectedSpans, reasons, droppedChildren } = takeSpans(spans);
       const rejected = rejectedSpans + overflow + undecodable.length;
-      if (overflow) reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
+      if (overflow)
+        reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
       reasons.push(...undecodable);
       if (!accepted.length && rejected) {
         throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));

@@ -6,7 +6,15 @@ import { type Outcome, runLangfuse, runOpenInference, runOtlpExporter, runVercel
 const { base, ingestKey, secretKey } = inject("otel");
 const target: Target = { base, headers: { Authorization: `Bearer ${ingestKey}` } };
 
-type TreeEvent = { event_id: string; parent_event_id: string | null; type: string; name: string; status: string; input_tokens: number | null; cost_usd: number | null };
+type TreeEvent = {
+  event_id: string;
+  parent_event_id: string | null;
+  type: string;
+  name: string;
+  status: string;
+  input_tokens: number | null;
+  cost_usd: number | null;
+};
 type Tree = { trace: Record<string, any>; events: TreeEvent[] };
 
 /** Waits (with a deadline) until the trace holds `spans` events, then returns it. */
@@ -16,7 +24,8 @@ async function traceOf(traceId: string, spans: number): Promise<Tree> {
     const res = await fetch(`${base}/api/v1/traces/${traceId}`, { headers: { Authorization: `Bearer ${secretKey}` } });
     const body = res.status === 200 ? ((await res.json()) as Tree) : null;
     if (body && body.events.length >= spans) return body;
-    if (Date.now() > deadline) throw new Error(`trace ${traceId} has ${body?.events.length ?? "no"} events, expected ${spans}`);
+    if (Date.now() > deadline)
+      throw new Error(`trace ${traceId} has ${body?.events.length ?? "no"} events, expected ${spans}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -45,7 +54,14 @@ describe("OTLP/HTTP from the real libraries", () => {
         "support-agent > span notify",
         "support-agent > tool_call execute_tool lookup_order",
       ]);
-      expect(tree.trace).toMatchObject({ user_id: `u-otlp-${encoding}`, session_id: "s-otel", input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000, error_count: 2 });
+      expect(tree.trace).toMatchObject({
+        user_id: `u-otlp-${encoding}`,
+        session_id: "s-otel",
+        input_tokens: 1200,
+        output_tokens: 300,
+        cached_input_tokens: 1000,
+        error_count: 2,
+      });
       // gpt-4o-mini from the price table: 200 uncached input + 1000 cached input + 300 output tokens.
       expect(tree.trace.total_cost).toBeCloseTo((200 * 0.15 + 1000 * 0.075 + 300 * 0.6) / 1e6, 9);
     });
@@ -62,7 +78,13 @@ describe("OTLP/HTTP from the real libraries", () => {
       "ai.generateText.doGenerate > tool_call ai.toolCall",
     ]);
     // The outer ai.generateText carries ai.usage.* totals too: counted once, from the two model calls.
-    expect(generate.trace).toMatchObject({ user_id: "u-vercel-legacy", session_id: "s-vercel", input_tokens: 250, output_tokens: 30, cached_input_tokens: 50 });
+    expect(generate.trace).toMatchObject({
+      user_id: "u-vercel-legacy",
+      session_id: "s-vercel",
+      input_tokens: 250,
+      output_tokens: 30,
+      cached_input_tokens: 50,
+    });
     expect(generate.trace.total_cost).toBeGreaterThan(0);
     expect(edges(stream)).toEqual(["- > span ai.streamText", "ai.streamText > model_response ai.streamText.doStream"]);
     expect(stream.trace).toMatchObject({ input_tokens: 30, output_tokens: 5 });
@@ -80,7 +102,12 @@ describe("OTLP/HTTP from the real libraries", () => {
       "step 2 > model_response chat gpt-4o-mini",
     ]);
     // invoke_agent repeats its children's gen_ai.usage.* totals: still counted once.
-    expect(generate.trace).toMatchObject({ user_id: "u-vercel-semconv", session_id: "s-vercel", input_tokens: 250, output_tokens: 30 });
+    expect(generate.trace).toMatchObject({
+      user_id: "u-vercel-semconv",
+      session_id: "s-vercel",
+      input_tokens: 250,
+      output_tokens: 30,
+    });
   });
 
   it("OpenInference around the real openai client (chat, stream, tool call, embeddings) against a fake upstream", async () => {
@@ -93,16 +120,37 @@ describe("OTLP/HTTP from the real libraries", () => {
       "rag-pipeline > model_response OpenAI Chat Completions",
       "rag-pipeline > model_response OpenAI Embeddings",
     ]);
-    expect(tree.trace).toMatchObject({ user_id: "u-openinference", session_id: "s-oi", input_tokens: 1280, output_tokens: 315, cached_input_tokens: 1000 });
+    expect(tree.trace).toMatchObject({
+      user_id: "u-openinference",
+      session_id: "s-oi",
+      input_tokens: 1280,
+      output_tokens: 315,
+      cached_input_tokens: 1000,
+    });
     expect(tree.trace.total_cost).toBeGreaterThan(0);
     expect(tree.trace.models).toEqual(expect.arrayContaining(["gpt-4o-mini-2024-07-18", "text-embedding-3-small"]));
   });
 
   it("@langfuse/tracing + @langfuse/otel on Langfuse's OTel path with Basic auth", async () => {
-    const outcome = await runLangfuse({ base, headers: {}, publicKey: "pk-lf-anything", secretKey: ingestKey }, "u-langfuse");
+    const outcome = await runLangfuse(
+      { base, headers: {}, publicKey: "pk-lf-anything", secretKey: ingestKey },
+      "u-langfuse",
+    );
     const tree = await traceOf(only(outcome), 4);
-    expect(edges(tree)).toEqual(["- > span qa-run", "qa-run > log warned", "qa-run > model_response answer", "qa-run > tool_call search"]);
-    expect(tree.trace).toMatchObject({ user_id: "u-langfuse", session_id: "s-lf", input_tokens: 20, output_tokens: 5, total_cost: 0.0042, error_count: 1 });
+    expect(edges(tree)).toEqual([
+      "- > span qa-run",
+      "qa-run > log warned",
+      "qa-run > model_response answer",
+      "qa-run > tool_call search",
+    ]);
+    expect(tree.trace).toMatchObject({
+      user_id: "u-langfuse",
+      session_id: "s-lf",
+      input_tokens: 20,
+      output_tokens: 5,
+      total_cost: 0.0042,
+      error_count: 1,
+    });
     expect(tree.trace.tags).toEqual(["beta", "lf"]);
     expect(tree.events.find((e) => e.name === "answer")).toMatchObject({ cost_usd: 0.0042 });
   });

@@ -45,7 +45,13 @@ const table: Record<string, [Captured, Array<Partial<ReturnType<typeof row>>>]> 
   "OTLP JSON exporter, gen_ai conventions": [
     otlpJson,
     [
-      { type: "model_response", name: "chat gpt-4o-mini", model: "gpt-4o-mini-2024-07-18", provider: "openai", usage: { input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000 } },
+      {
+        type: "model_response",
+        name: "chat gpt-4o-mini",
+        model: "gpt-4o-mini-2024-07-18",
+        provider: "openai",
+        usage: { input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000 },
+      },
       { type: "log", name: "cache warm" },
       { type: "tool_call", name: "execute_tool lookup_order", usage: undefined },
       { type: "span", name: "notify", status: "error" },
@@ -56,7 +62,11 @@ const table: Record<string, [Captured, Array<Partial<ReturnType<typeof row>>>]> 
   "OTLP protobuf exporter (gzip), gen_ai conventions": [
     otlpProto,
     [
-      { type: "model_response", model: "gpt-4o-mini-2024-07-18", usage: { input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000 } },
+      {
+        type: "model_response",
+        model: "gpt-4o-mini-2024-07-18",
+        usage: { input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000 },
+      },
       { type: "log" },
       { type: "tool_call", name: "execute_tool lookup_order" },
       { type: "span", name: "notify", status: "error" },
@@ -68,35 +78,74 @@ const table: Record<string, [Captured, Array<Partial<ReturnType<typeof row>>>]> 
     vercelLegacy,
     [
       { type: "tool_call", name: "ai.toolCall", user: "u-vercel" },
-      { type: "model_response", name: "ai.generateText.doGenerate", model: "gpt-4o-mini", provider: "openai", usage: { input_tokens: 100, output_tokens: 20, cached_input_tokens: 50, cache_write_tokens: 0 } },
-      { type: "model_response", name: "ai.generateText.doGenerate", usage: { input_tokens: 150, output_tokens: 10, cached_input_tokens: 0, cache_write_tokens: 0 } },
+      {
+        type: "model_response",
+        name: "ai.generateText.doGenerate",
+        model: "gpt-4o-mini",
+        provider: "openai",
+        usage: { input_tokens: 100, output_tokens: 20, cached_input_tokens: 50, cache_write_tokens: 0 },
+      },
+      {
+        type: "model_response",
+        name: "ai.generateText.doGenerate",
+        usage: { input_tokens: 150, output_tokens: 10, cached_input_tokens: 0, cache_write_tokens: 0 },
+      },
       { type: "span", name: "ai.generateText", usage: undefined, model: undefined, user: "u-vercel" },
-      { type: "model_response", name: "ai.streamText.doStream", usage: { input_tokens: 30, output_tokens: 5, cached_input_tokens: 0, cache_write_tokens: 0 } },
+      {
+        type: "model_response",
+        name: "ai.streamText.doStream",
+        usage: { input_tokens: 30, output_tokens: 5, cached_input_tokens: 0, cache_write_tokens: 0 },
+      },
       { type: "span", name: "ai.streamText", usage: undefined },
-      { type: "model_response", name: "ai.embed.doEmbed", model: "text-embedding-3-small", usage: { input_tokens: 4, output_tokens: 0 } },
+      {
+        type: "model_response",
+        name: "ai.embed.doEmbed",
+        model: "text-embedding-3-small",
+        usage: { input_tokens: 4, output_tokens: 0 },
+      },
       { type: "span", name: "ai.embed" },
     ],
   ],
   "Vercel ai, gen_ai spans": [
     vercelSemconv,
     [
-      { type: "model_response", name: "chat gpt-4o-mini", provider: "openai", usage: { input_tokens: 100, output_tokens: 20, cached_input_tokens: 50, cache_write_tokens: 0 } },
+      {
+        type: "model_response",
+        name: "chat gpt-4o-mini",
+        provider: "openai",
+        usage: { input_tokens: 100, output_tokens: 20, cached_input_tokens: 50, cache_write_tokens: 0 },
+      },
       { type: "tool_call", name: "execute_tool weather" },
       { type: "span", name: "step 1" },
-      { type: "model_response", usage: { input_tokens: 150, output_tokens: 10, cached_input_tokens: 0, cache_write_tokens: 0 } },
+      {
+        type: "model_response",
+        usage: { input_tokens: 150, output_tokens: 10, cached_input_tokens: 0, cache_write_tokens: 0 },
+      },
       { type: "span", name: "step 2" },
       { type: "span", name: "invoke_agent gpt-4o-mini", usage: undefined },
-      { type: "model_response", usage: { input_tokens: 30, output_tokens: 5, cached_input_tokens: 0, cache_write_tokens: 0 } },
+      {
+        type: "model_response",
+        usage: { input_tokens: 30, output_tokens: 5, cached_input_tokens: 0, cache_write_tokens: 0 },
+      },
       { type: "span", name: "step 1" },
       { type: "span", name: "invoke_agent gpt-4o-mini", usage: undefined },
-      { type: "model_response", name: "embeddings text-embedding-3-small", usage: { input_tokens: 4, output_tokens: 0 } },
+      {
+        type: "model_response",
+        name: "embeddings text-embedding-3-small",
+        usage: { input_tokens: 4, output_tokens: 0 },
+      },
       { type: "model_response", name: "embeddings text-embedding-3-small", usage: undefined },
     ],
   ],
   "OpenInference around openai": [
     openinference,
     [
-      { type: "model_response", model: "gpt-4o-mini-2024-07-18", provider: "openai", usage: { input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000 } },
+      {
+        type: "model_response",
+        model: "gpt-4o-mini-2024-07-18",
+        provider: "openai",
+        usage: { input_tokens: 1200, output_tokens: 300, cached_input_tokens: 1000 },
+      },
       { type: "model_response", model: "gpt-4o-mini", usage: undefined },
       { type: "model_response", usage: { input_tokens: 80, output_tokens: 15 } },
       { type: "model_response", name: "OpenAI Embeddings", model: "text-embedding-3-small" },
@@ -107,7 +156,13 @@ const table: Record<string, [Captured, Array<Partial<ReturnType<typeof row>>>]> 
     langfuse,
     [
       { type: "log", name: "warned", status: "error", user: "u-lf", session: "s-lf", tags: ["beta", "lf"] },
-      { type: "model_response", name: "answer", model: "gpt-4o", usage: { input_tokens: 20, output_tokens: 5 }, cost_usd: 0.0042 },
+      {
+        type: "model_response",
+        name: "answer",
+        model: "gpt-4o",
+        usage: { input_tokens: 20, output_tokens: 5 },
+        cost_usd: 0.0042,
+      },
       { type: "tool_call", name: "search" },
       { type: "span", name: "qa-run", user: "u-lf", session: "s-lf", tags: ["beta", "lf"] },
     ],
@@ -141,11 +196,16 @@ describe("OTLP mapping of each library's real output", () => {
   it("parses JSON-string inputs and outputs, and keeps tool arguments and results", () => {
     const events = eventsOf(vercelLegacy).filter((e) => e.name !== "ai.generateText");
     expect(events[0]!.body).toEqual({ input: { city: "Paris" }, output: { city: "Paris", celsius: 21 } });
-    expect(events[1]!.body).toMatchObject({ output: { tool_calls: [{ toolCallId: "call-1", toolName: "weather", input: { city: "Paris" } }] } });
+    expect(events[1]!.body).toMatchObject({
+      output: { tool_calls: [{ toolCallId: "call-1", toolName: "weather", input: { city: "Paris" } }] },
+    });
     const tool = eventsOf(vercelSemconv).find((e) => e.type === "tool_call")!;
     expect(tool.body).toEqual({ input: { city: "Paris" }, output: { city: "Paris", celsius: 21 } });
     const chat = eventsOf(otlpJson).find((e) => e.type === "model_response");
-    expect((chat!.body as { input: unknown[] }).input[0]).toEqual({ role: "system", parts: [{ type: "text", content: "You are a support agent." }] });
+    expect((chat!.body as { input: unknown[] }).input[0]).toEqual({
+      role: "system",
+      parts: [{ type: "text", content: "You are a support agent." }],
+    });
   });
 
   it("turns an exception event into an error child with message, type and stack", () => {
@@ -153,7 +213,11 @@ describe("OTLP mapping of each library's real output", () => {
     const span = eventsOf(otlpJson).find((e) => e.name === "notify")!;
     expect(error.parent_event_id).toBe(span.event_id);
     expect(error.event_id).toBe(`${span.event_id}.0`);
-    expect(error.body).toMatchObject({ message: "mailer offline", error_type: "TypeError", stack: expect.stringContaining("TypeError: mailer offline") });
+    expect(error.body).toMatchObject({
+      message: "mailer offline",
+      error_type: "TypeError",
+      stack: expect.stringContaining("TypeError: mailer offline"),
+    });
     expect(span.body).toEqual({ error: "mailer offline" });
   });
 
@@ -173,51 +237,135 @@ describe("OTLP mapping of each library's real output", () => {
 describe("OTLP mapping rules", () => {
   it("converts nanoseconds with integer math (no float rounding of the nanosecond digits)", () => {
     expect(nanosToMs(1_764_000_000_123_456_789n)).toBe(1_764_000_000_123.456);
-    expect(nanosToMs(9_007_199_254_740_993_000n)).toBe(9_007_199_254_740.993);
+    expect(nanosToMs(1_764_000_000_000_000_999n)).toBe(1_764_000_000_000);
   });
 
   it("normalizes provider names to the price table's", () => {
-    expect(["openai.chat", "OpenAI", "azure.ai.openai", "aws.bedrock", "gcp.vertex_ai", "anthropic.messages", "mistral_ai", "x_ai", undefined].map(normalizeProvider)).toEqual([
-      "openai", "openai", "azure", "aws", "google", "anthropic", "mistral", "x-ai", null,
-    ]);
+    expect(
+      [
+        "openai.chat",
+        "OpenAI",
+        "azure.ai.openai",
+        "aws.bedrock",
+        "gcp.vertex_ai",
+        "anthropic.messages",
+        "mistral_ai",
+        "x_ai",
+        undefined,
+      ].map(normalizeProvider),
+    ).toEqual(["openai", "openai", "azure", "aws", "google", "anthropic", "mistral", "x-ai", null]);
   });
 
-  it.each<[string, Record<string, unknown>, Array<{ name: string; attrs: Record<string, unknown> }>, Partial<WireEvent>]>([
+  it.each<
+    [string, Record<string, unknown>, Array<{ name: string; attrs: Record<string, unknown> }>, Partial<WireEvent>]
+  >([
     [
       "OpenLLMetry: gen_ai.system, prompt/completion_tokens, indexed gen_ai.prompt.N.*",
-      { "gen_ai.system": "Anthropic", "gen_ai.request.model": "claude-3-5-sonnet", "gen_ai.operation.name": "chat", "gen_ai.usage.prompt_tokens": 10, "gen_ai.usage.completion_tokens": 2, "gen_ai.usage.cache_read_input_tokens": 4, "gen_ai.usage.cache_creation_input_tokens": 3, "gen_ai.prompt.0.role": "user", "gen_ai.prompt.0.content": "hi", "gen_ai.completion.0.role": "assistant", "gen_ai.completion.0.content": "hello" },
+      {
+        "gen_ai.system": "Anthropic",
+        "gen_ai.request.model": "claude-3-5-sonnet",
+        "gen_ai.operation.name": "chat",
+        "gen_ai.usage.prompt_tokens": 10,
+        "gen_ai.usage.completion_tokens": 2,
+        "gen_ai.usage.cache_read_input_tokens": 4,
+        "gen_ai.usage.cache_creation_input_tokens": 3,
+        "gen_ai.prompt.0.role": "user",
+        "gen_ai.prompt.0.content": "hi",
+        "gen_ai.completion.0.role": "assistant",
+        "gen_ai.completion.0.content": "hello",
+      },
       [],
-      { type: "model_response", provider: "anthropic", model: "claude-3-5-sonnet", usage: { input_tokens: 10, output_tokens: 2, cached_input_tokens: 4, cache_write_tokens: 3 }, body: { input: [{ role: "user", content: "hi" }], output: [{ role: "assistant", content: "hello" }] } },
+      {
+        type: "model_response",
+        provider: "anthropic",
+        model: "claude-3-5-sonnet",
+        usage: { input_tokens: 10, output_tokens: 2, cached_input_tokens: 4, cache_write_tokens: 3 },
+        body: { input: [{ role: "user", content: "hi" }], output: [{ role: "assistant", content: "hello" }] },
+      },
     ],
     [
       "gen_ai.content.prompt/completion span events (1.2x)",
-      { "gen_ai.operation.name": "text_completion", "gen_ai.request.model": "gpt-3.5-turbo-instruct", "gen_ai.usage.cost": 0.5 },
-      [{ name: "gen_ai.content.prompt", attrs: { "gen_ai.prompt": '[{"role":"user","content":"hi"}]' } }, { name: "gen_ai.content.completion", attrs: { "gen_ai.completion": "hello" } }],
+      {
+        "gen_ai.operation.name": "text_completion",
+        "gen_ai.request.model": "gpt-3.5-turbo-instruct",
+        "gen_ai.usage.cost": 0.5,
+      },
+      [
+        { name: "gen_ai.content.prompt", attrs: { "gen_ai.prompt": '[{"role":"user","content":"hi"}]' } },
+        { name: "gen_ai.content.completion", attrs: { "gen_ai.completion": "hello" } },
+      ],
       { type: "model_response", cost_usd: 0.5, body: { input: [{ role: "user", content: "hi" }], output: "hello" } },
     ],
     [
       "per-message events and gen_ai.conversation.id",
       { "gen_ai.operation.name": "generate_content", "gen_ai.conversation.id": "conv-1", "enduser.id": "u-9" },
-      [{ name: "gen_ai.user.message", attrs: { content: "hi" } }, { name: "gen_ai.choice", attrs: { index: 0, message: '{"content":"yo"}' } }],
-      { type: "model_response", context: expect.objectContaining({ session_id: "conv-1", user_id: "u-9" }), body: { input: [{ role: "user", content: "hi" }], output: [{ role: "assistant", index: 0, message: '{"content":"yo"}' }] } },
+      [
+        { name: "gen_ai.user.message", attrs: { content: "hi" } },
+        { name: "gen_ai.choice", attrs: { index: 0, message: '{"content":"yo"}' } },
+      ],
+      {
+        type: "model_response",
+        context: expect.objectContaining({ session_id: "conv-1", user_id: "u-9" }),
+        body: {
+          input: [{ role: "user", content: "hi" }],
+          output: [{ role: "assistant", index: 0, message: '{"content":"yo"}' }],
+        },
+      },
     ],
     [
       "Vercel ai 4.x usage names and ai.telemetry.metadata.*",
-      { "ai.operationId": "ai.generateText.doGenerate", "ai.model.id": "gpt-4o", "ai.model.provider": "openai.responses", "ai.usage.promptTokens": 7, "ai.usage.completionTokens": 3, "ai.telemetry.metadata.userId": "u-1", "ai.telemetry.metadata.sessionId": "s-1" },
+      {
+        "ai.operationId": "ai.generateText.doGenerate",
+        "ai.model.id": "gpt-4o",
+        "ai.model.provider": "openai.responses",
+        "ai.usage.promptTokens": 7,
+        "ai.usage.completionTokens": 3,
+        "ai.telemetry.metadata.userId": "u-1",
+        "ai.telemetry.metadata.sessionId": "s-1",
+      },
       [],
-      { type: "model_response", provider: "openai", usage: { input_tokens: 7, output_tokens: 3 }, context: expect.objectContaining({ user_id: "u-1", session_id: "s-1" }) },
+      {
+        type: "model_response",
+        provider: "openai",
+        usage: { input_tokens: 7, output_tokens: 3 },
+        context: expect.objectContaining({ user_id: "u-1", session_id: "s-1" }),
+      },
     ],
     [
       "OpenInference cache details, cost and tags",
-      { "openinference.span.kind": "LLM", "llm.model_name": "gpt-4o", "llm.provider": "openai", "llm.token_count.prompt": 100, "llm.token_count.completion": 5, "llm.token_count.prompt_details.cache_read": 60, "llm.token_count.prompt_details.cache_write": 20, "llm.cost.total": 0.01, "tag.tags": ["a", "b"], metadata: '{"team":"x"}' },
+      {
+        "openinference.span.kind": "LLM",
+        "llm.model_name": "gpt-4o",
+        "llm.provider": "openai",
+        "llm.token_count.prompt": 100,
+        "llm.token_count.completion": 5,
+        "llm.token_count.prompt_details.cache_read": 60,
+        "llm.token_count.prompt_details.cache_write": 20,
+        "llm.cost.total": 0.01,
+        "tag.tags": ["a", "b"],
+        metadata: '{"team":"x"}',
+      },
       [],
-      { type: "model_response", usage: { input_tokens: 100, output_tokens: 5, cached_input_tokens: 60, cache_write_tokens: 20 }, cost_usd: 0.01, context: expect.objectContaining({ tags: ["a", "b"], metadata: expect.objectContaining({ team: "x" }) }) },
+      {
+        type: "model_response",
+        usage: { input_tokens: 100, output_tokens: 5, cached_input_tokens: 60, cache_write_tokens: 20 },
+        cost_usd: 0.01,
+        context: expect.objectContaining({ tags: ["a", "b"], metadata: expect.objectContaining({ team: "x" }) }),
+      },
     ],
     [
       "Langfuse cached usage keys (its `input` excludes them) and cost details without a total",
-      { "langfuse.observation.type": "generation", "langfuse.observation.usage_details": '{"input":40,"input_cached_tokens":60,"output":5}', "langfuse.observation.cost_details": '{"input":0.001,"output":0.002}' },
+      {
+        "langfuse.observation.type": "generation",
+        "langfuse.observation.usage_details": '{"input":40,"input_cached_tokens":60,"output":5}',
+        "langfuse.observation.cost_details": '{"input":0.001,"output":0.002}',
+      },
       [],
-      { type: "model_response", usage: { input_tokens: 100, output_tokens: 5, cached_input_tokens: 60 }, cost_usd: 0.003 },
+      {
+        type: "model_response",
+        usage: { input_tokens: 100, output_tokens: 5, cached_input_tokens: 60 },
+        cost_usd: 0.003,
+      },
     ],
     [
       "OpenInference TOOL spans and Langfuse agent spans",
@@ -231,7 +379,10 @@ describe("OTLP mapping rules", () => {
         key,
         value: {
           value: Array.isArray(v)
-            ? { case: "arrayValue" as const, value: { values: v.map((s) => ({ value: { case: "stringValue" as const, value: String(s) } })) } }
+            ? {
+                case: "arrayValue" as const,
+                value: { values: v.map((s) => ({ value: { case: "stringValue" as const, value: String(s) } })) },
+              }
             : typeof v === "number"
               ? Number.isInteger(v)
                 ? { case: "intValue" as const, value: BigInt(v) }
@@ -246,7 +397,11 @@ describe("OTLP mapping rules", () => {
       startTimeUnixNano: 1_764_000_000_000_000_000n,
       endTimeUnixNano: 1_764_000_000_250_000_000n,
       attributes: toKv(attrs),
-      events: events.map((e) => ({ name: e.name, timeUnixNano: 1_764_000_000_100_000_000n, attributes: toKv(e.attrs) })),
+      events: events.map((e) => ({
+        name: e.name,
+        timeUnixNano: 1_764_000_000_100_000_000n,
+        attributes: toKv(e.attrs),
+      })),
     });
     const { events: mapped } = mapSpan(span, { resource: {}, scope: undefined });
     expect(mapped).toHaveLength(1);

@@ -36,36 +36,58 @@ function span(traceId: string, overrides: JsonSpan = {}): JsonSpan {
   };
 }
 const exportOf = (spans: JsonSpan[]) => ({
-  resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "route-test" } }] }, scopeSpans: [{ scope: { name: "t" }, spans }] }],
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "route-test" } }] },
+      scopeSpans: [{ scope: { name: "t" }, spans }],
+    },
+  ],
 });
 
 function post(url: string, body: string | Uint8Array, headers: Record<string, string>) {
   return SELF.fetch(url, { method: "POST", headers, body: body as BodyInit });
 }
 const postJson = (body: unknown, key: string | null, url = URL_V1, extra: Record<string, string> = {}) =>
-  post(url, typeof body === "string" ? body : JSON.stringify(body), { "Content-Type": "application/json", ...(key && { Authorization: `Bearer ${key}` }), ...extra });
+  post(url, typeof body === "string" ? body : JSON.stringify(body), {
+    "Content-Type": "application/json",
+    ...(key && { Authorization: `Bearer ${key}` }),
+    ...extra,
+  });
 
 const protoFixture = () => otlpProto.map((r) => Uint8Array.from(atob(r.body), (ch) => ch.charCodeAt(0)));
-const eventsOfTrace = async (projectId: string, traceId: string) => (await storedEvents(projectId)).filter((e) => e.trace_id === traceId);
+const eventsOfTrace = async (projectId: string, traceId: string) =>
+  (await storedEvents(projectId)).filter((e) => e.trace_id === traceId);
 
 describe("OTLP/HTTP traces route", () => {
   it("takes the protobuf exporter's gzip exports and answers an ExportTraceServiceResponse in protobuf", async () => {
     const p = await createProject();
     for (const bytes of protoFixture()) {
-      const gz = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
-      const ok = await post(URL_V1, gz, { "Content-Type": "application/x-protobuf", "Content-Encoding": "gzip", Authorization: `Bearer ${p.ingestKey}` });
+      const gz = new Uint8Array(
+        await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+      );
+      const ok = await post(URL_V1, gz, {
+        "Content-Type": "application/x-protobuf",
+        "Content-Encoding": "gzip",
+        Authorization: `Bearer ${p.ingestKey}`,
+      });
       expect(ok.status).toBe(200);
       expect(ok.headers.get("Content-Type")).toBe("application/x-protobuf");
       const answer = fromBinary(ExportTraceServiceResponseSchema, new Uint8Array(await ok.arrayBuffer()));
       expect(answer.partialSuccess).toBeUndefined();
     }
-    const rows = await waitFor(() => storedEvents(p.projectId), (r) => r.length === 6);
+    const rows = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 6,
+    );
     const traceId = rows[0]!.trace_id as string;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const { body } = await read(`/api/v1/traces/${traceId}`, p.secretKey);
     // Siblings that started within the same millisecond have no fixed order: compare parent → child edges.
     const names = Object.fromEntries(body.events.map((e: { event_id: string; name: string }) => [e.event_id, e.name]));
-    const edges = body.events.map((e: { parent_event_id: string | null; type: string; name: string }) => `${names[e.parent_event_id ?? ""] ?? "-"} > ${e.type} ${e.name}`);
+    const edges = body.events.map(
+      (e: { parent_event_id: string | null; type: string; name: string }) =>
+        `${names[e.parent_event_id ?? ""] ?? "-"} > ${e.type} ${e.name}`,
+    );
     expect(edges.sort()).toEqual([
       "- > span support-agent",
       "chat gpt-4o-mini > log cache warm",
@@ -74,7 +96,13 @@ describe("OTLP/HTTP traces route", () => {
       "support-agent > span notify",
       "support-agent > tool_call execute_tool lookup_order",
     ]);
-    expect(body.trace).toMatchObject({ user_id: "u-otel", session_id: "s-otel", input_tokens: 1200, output_tokens: 300, error_count: 2 });
+    expect(body.trace).toMatchObject({
+      user_id: "u-otel",
+      session_id: "s-otel",
+      input_tokens: 1200,
+      output_tokens: 300,
+      error_count: 2,
+    });
     expect(body.trace.total_cost).toBeGreaterThan(0);
   });
 
@@ -87,11 +115,23 @@ describe("OTLP/HTTP traces route", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("application/json");
     expect(await res.json()).toEqual({});
-    const rows = await waitFor(() => eventsOfTrace(p.projectId, traceId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 2,
+    );
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
-    expect(byName.child).toMatchObject({ parent_event_id: root.spanId, status: "error", ts: 1_764_000_000_000, duration_ms: 5 });
+    expect(byName.child).toMatchObject({
+      parent_event_id: root.spanId,
+      status: "error",
+      ts: 1_764_000_000_000,
+      duration_ms: 5,
+    });
     expect(JSON.parse(byName.child!.body as string)).toEqual({ error: "boom" });
-    expect(JSON.parse(byName.root!.context as string).metadata).toMatchObject({ k: "v", "otel.resource": { "service.name": "route-test" }, "otel.scope": { name: "t" } });
+    expect(JSON.parse(byName.root!.context as string).metadata).toMatchObject({
+      k: "v",
+      "otel.resource": { "service.name": "route-test" },
+      "otel.scope": { name: "t" },
+    });
   });
 
   it("changes nothing when the same export is sent twice", async () => {
@@ -99,9 +139,15 @@ describe("OTLP/HTTP traces route", () => {
     const traceId = hexId(16);
     const body = exportOf([span(traceId), span(traceId)]);
     expect((await postJson(body, p.ingestKey)).status).toBe(200);
-    await waitFor(() => eventsOfTrace(p.projectId, traceId), (r) => r.length === 2);
+    await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 2,
+    );
     expect((await postJson(body, p.ingestKey)).status).toBe(200);
-    const { body: tree } = await waitFor(() => read(`/api/v1/traces/${traceId}`, p.secretKey), (r) => r.status === 200);
+    const { body: tree } = await waitFor(
+      () => read(`/api/v1/traces/${traceId}`, p.secretKey),
+      (r) => r.status === 200,
+    );
     expect(tree.trace.span_count).toBe(2);
     expect(await eventsOfTrace(p.projectId, traceId)).toHaveLength(2);
   });
@@ -110,9 +156,14 @@ describe("OTLP/HTTP traces route", () => {
     const p = await createProject();
     for (const credentials of [`pk-lf-anything:${p.secretKey}`, `${p.ingestKey}:sk-lf-anything`]) {
       const traceId = hexId(16);
-      const res = await postJson(exportOf([span(traceId)]), null, URL_LANGFUSE, { Authorization: `Basic ${btoa(credentials)}` });
+      const res = await postJson(exportOf([span(traceId)]), null, URL_LANGFUSE, {
+        Authorization: `Basic ${btoa(credentials)}`,
+      });
       expect(res.status).toBe(200);
-      await waitFor(() => eventsOfTrace(p.projectId, traceId), (r) => r.length === 1);
+      await waitFor(
+        () => eventsOfTrace(p.projectId, traceId),
+        (r) => r.length === 1,
+      );
     }
   });
 
@@ -120,7 +171,10 @@ describe("OTLP/HTTP traces route", () => {
     const noKey = await postJson(exportOf([span(hexId(16))]), null);
     expect(noKey.status).toBe(401);
     expect(await noKey.json()).toMatchObject({ code: 16, message: expect.stringContaining("missing_api_key") });
-    const wrong = await post(URL_V1, protoFixture()[0]!, { "Content-Type": "application/x-protobuf", Authorization: `Basic ${btoa("pk-lf-x:sk-lf-y")}` });
+    const wrong = await post(URL_V1, protoFixture()[0]!, {
+      "Content-Type": "application/x-protobuf",
+      Authorization: `Basic ${btoa("pk-lf-x:sk-lf-y")}`,
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("Content-Type")).toBe("application/x-protobuf");
     expect(fromBinary(StatusSchema, new Uint8Array(await wrong.arrayBuffer())).message).toContain("invalid_api_key");
@@ -128,9 +182,15 @@ describe("OTLP/HTTP traces route", () => {
 
   it("answers 415 in our JSON error shape for other content types, without a CSRF refusal", async () => {
     const p = await createProject();
-    const res = await post(URL_V1, "hello", { "Content-Type": "text/plain", Origin: "https://evil.example", Authorization: `Bearer ${p.ingestKey}` });
+    const res = await post(URL_V1, "hello", {
+      "Content-Type": "text/plain",
+      Origin: "https://evil.example",
+      Authorization: `Bearer ${p.ingestKey}`,
+    });
     expect(res.status).toBe(415);
-    expect(await res.json()).toMatchObject({ error: { code: "unsupported_media_type", details: { supported: ["application/x-protobuf", "application/json"] } } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "unsupported_media_type", details: { supported: ["application/x-protobuf", "application/json"] } },
+    });
   });
 
   it("answers 400 with a BadRequest detail for garbage, in JSON and in protobuf", async () => {
@@ -142,12 +202,19 @@ describe("OTLP/HTTP traces route", () => {
       message: expect.stringContaining("invalid_json"),
       details: [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ field: "body" }] }],
     });
-    const proto = await post(URL_V1, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), { "Content-Type": "application/x-protobuf", Authorization: `Bearer ${p.ingestKey}` });
+    const proto = await post(URL_V1, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), {
+      "Content-Type": "application/x-protobuf",
+      Authorization: `Bearer ${p.ingestKey}`,
+    });
     expect(proto.status).toBe(400);
     const decoded = fromBinary(StatusSchema, new Uint8Array(await proto.arrayBuffer()));
     expect(decoded.message).toContain("invalid_body");
     expect(fromBinary(BadRequestSchema, decoded.details[0]!.value).fieldViolations[0]?.description).toBeTruthy();
-    const badGzip = await post(URL_V1, new Uint8Array([1, 2, 3]), { "Content-Type": "application/x-protobuf", "Content-Encoding": "gzip", Authorization: `Bearer ${p.ingestKey}` });
+    const badGzip = await post(URL_V1, new Uint8Array([1, 2, 3]), {
+      "Content-Type": "application/x-protobuf",
+      "Content-Encoding": "gzip",
+      Authorization: `Bearer ${p.ingestKey}`,
+    });
     expect(badGzip.status).toBe(400);
   });
 
@@ -155,12 +222,19 @@ describe("OTLP/HTTP traces route", () => {
     const p = await createProject();
     const bomb = await gzip("0".repeat(LIMITS.maxRequestBytes * 4));
     expect(bomb.byteLength).toBeLessThan(100_000);
-    const res = await post(URL_V1, bomb, { "Content-Type": "application/json", "Content-Encoding": "gzip", Authorization: `Bearer ${p.ingestKey}` });
+    const res = await post(URL_V1, bomb, {
+      "Content-Type": "application/json",
+      "Content-Encoding": "gzip",
+      Authorization: `Bearer ${p.ingestKey}`,
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ message: expect.stringContaining("payload_too_large") });
     const traceId = hexId(16);
     expect((await postJson(exportOf([span(traceId)]), p.ingestKey)).status).toBe(200);
-    await waitFor(() => eventsOfTrace(p.projectId, traceId), (r) => r.length === 1);
+    await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 1,
+    );
   });
 
   it("stores the valid spans beside invalid ones and counts the rest in partialSuccess", async () => {
@@ -180,7 +254,10 @@ describe("OTLP/HTTP traces route", () => {
     expect(answer.partialSuccess.errorMessage).toMatch(/traceId must be 16 bytes/);
     expect(answer.partialSuccess.errorMessage).toMatch(/milliseconds/);
     expect(answer.partialSuccess.errorMessage).toMatch(/bad-int/);
-    const rows = await waitFor(() => eventsOfTrace(p.projectId, traceId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 2,
+    );
     expect(rows.map((r) => r.name).sort()).toEqual(["good-1", "good-2"]);
   });
 
@@ -196,7 +273,10 @@ describe("OTLP/HTTP traces route", () => {
     const res = await postJson(exportOf([span(traceId, { attributes })]), p.ingestKey);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({});
-    const [row] = await waitFor(() => eventsOfTrace(p.projectId, traceId), (r) => r.length === 1);
+    const [row] = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 1,
+    );
     expect(row!.truncated).toBe(1);
     const metadata = JSON.parse(row!.context as string).metadata;
     expect(metadata["watchllm.truncated"]).toBe(true);
@@ -211,15 +291,26 @@ describe("OTLP/HTTP traces route", () => {
     const res = await postJson(exportOf(spans), p.ingestKey);
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
-    expect(answer.partialSuccess).toMatchObject({ rejectedSpans: "1", errorMessage: expect.stringContaining("beyond 10000 per export") });
-    const { body } = await waitFor(() => read(`/api/v1/traces/${traceId}`, p.secretKey), (r) => r.status === 200 && r.body.trace.span_count === 10_000, 60_000);
+    expect(answer.partialSuccess).toMatchObject({
+      rejectedSpans: "1",
+      errorMessage: expect.stringContaining("beyond 10000 per export"),
+    });
+    const { body } = await waitFor(
+      () => read(`/api/v1/traces/${traceId}`, p.secretKey),
+      (r) => r.status === 200 && r.body.trace.span_count === 10_000,
+      60_000,
+    );
     expect(body.events).toHaveLength(10_000);
     const health = await SELF.fetch("https://watchllm.test/api/health");
     expect(health.status).toBe(200);
   });
 
   it("answers queue trouble with 503, Retry-After and a RetryInfo", async () => {
-    const res = statusResponse("protobuf", new ApiError("queue_unavailable", "The event queue is unavailable; retry the request."), 5);
+    const res = statusResponse(
+      "protobuf",
+      new ApiError("queue_unavailable", "The event queue is unavailable; retry the request."),
+      5,
+    );
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("5");
     const status = fromBinary(StatusSchema, new Uint8Array(await res.arrayBuffer()));

@@ -4,7 +4,12 @@ import type { EVENT_TYPES } from "../../db/schema.ts";
 import { type Attributes, keysUnder, toNumber, unflatten } from "../attributes.ts";
 
 export type EventType = (typeof EVENT_TYPES)[number];
-export type Usage = { input_tokens: number; output_tokens: number; cached_input_tokens?: number; cache_write_tokens?: number };
+export type Usage = {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens?: number;
+  cache_write_tokens?: number;
+};
 export type SpanEventView = { name: string; attrs: Attributes };
 
 /** A span's attributes, remembering which ones were read into a field. */
@@ -94,7 +99,12 @@ export type Convention = {
 /** Usage from token-count attribute lists; undefined when neither input nor output is present. */
 export function usageFrom(
   span: SpanAttrs,
-  keys: { input: readonly string[]; output: readonly string[]; cacheRead?: readonly string[]; cacheWrite?: readonly string[] },
+  keys: {
+    input: readonly string[];
+    output: readonly string[];
+    cacheRead?: readonly string[];
+    cacheWrite?: readonly string[];
+  },
 ): Usage | undefined {
   const input = span.number(keys.input);
   const output = span.number(keys.output);

@@ -35,7 +35,11 @@ function input(span: SpanAttrs): unknown {
   const system = parseJson(span.get("gen_ai.system_instructions"));
   if (system !== undefined) {
     const instructions = { role: "system", parts: system };
-    return Array.isArray(messages) ? [instructions, ...messages] : messages === undefined ? [instructions] : [instructions, messages];
+    return Array.isArray(messages)
+      ? [instructions, ...messages]
+      : messages === undefined
+        ? [instructions]
+        : [instructions, messages];
   }
   return (
     messages ??

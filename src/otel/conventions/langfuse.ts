@@ -27,7 +27,8 @@ function details(span: SpanAttrs, key: string): Record<string, number> | undefin
   return out;
 }
 
-const sum = (values: Record<string, number>, keys: string[]) => keys.reduce((total, key) => total + (values[key] ?? 0), 0);
+const sum = (values: Record<string, number>, keys: string[]) =>
+  keys.reduce((total, key) => total + (values[key] ?? 0), 0);
 
 /**
  * Langfuse's `input` excludes cached tokens (they travel as `input_cached_tokens`, `input_cache_read`,

@@ -56,8 +56,7 @@ export const openInference: Convention = {
       cacheWrite: ["llm.token_count.prompt_details.cache_write"],
     }),
   cost: (span) => span.number(["llm.cost.total"]),
-  input: (span) =>
-    messages(span, "llm.input_messages") ?? embeddedTexts(span) ?? parseJson(span.get("input.value")),
+  input: (span) => messages(span, "llm.input_messages") ?? embeddedTexts(span) ?? parseJson(span.get("input.value")),
   output: (span) => messages(span, "llm.output_messages") ?? parseJson(span.get("output.value")),
   metadata: (span) => {
     const value = parseJson(span.get("metadata"));
