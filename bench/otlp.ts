@@ -146,23 +146,24 @@ mkdirSync(dir, { recursive: true });
 mkdirSync("dist/ui", { recursive: true });
 applyMigrations({ persistTo: dir });
 const modes = ["native", "protobuf", "json"] as const;
+const ROUNDS = 3;
+// One project per route and round (re-sent spans would be duplicates), so each one's stored rows can be counted.
+const projects = modes.flatMap((mode) => Array.from({ length: ROUNDS }, (_, round) => `${mode}_${round}`));
 const keys: Record<string, string> = {};
 const seed = ["INSERT INTO orgs (id, name) VALUES ('org_bench', 'bench')"];
-for (const mode of modes) {
-  keys[mode] = `wl_ingest_bench_${mode}_${Date.now()}`;
-  seed.push(`INSERT INTO projects (id, org_id, name) VALUES ('prj_${mode}', 'org_bench', '${mode}')`);
-  seed.push(keyInsertSql(await keyRow(`prj_${mode}`, "ingest", keys[mode], mode, `key_${mode}`)));
+for (const project of projects) {
+  keys[project] = `wl_ingest_bench_${project}_${Date.now()}`;
+  seed.push(`INSERT INTO projects (id, org_id, name) VALUES ('prj_${project}', 'org_bench', '${project}')`);
+  seed.push(keyInsertSql(await keyRow(`prj_${project}`, "ingest", keys[project]!, project, `key_${project}`)));
 }
 executeSql(seed, { persistTo: dir });
 const d1Dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
-const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
-  readOnly: true,
-});
-const stored = (mode: string) =>
-  (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${mode}`) as { n: number }).n;
+const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), { readOnly: true });
+const stored = (project: string) =>
+  (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${project}`) as { n: number }).n;
 const server = await startDevServer({ port: 8796, persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
 
-async function send(mode: (typeof modes)[number]) {
+async function send(mode: (typeof modes)[number], project: string) {
   const bodies = mode === "native" ? nativeBodies : mode === "protobuf" ? protobufBodies : jsonBodies;
   const url = mode === "native" ? "/api/v1/events" : "/api/v1/otel/v1/traces";
   const type = mode === "protobuf" ? "application/x-protobuf" : "application/json";
@@ -173,7 +174,7 @@ async function send(mode: (typeof modes)[number]) {
       for (let r = next++; r < bodies.length; r = next++) {
         const res = await fetch(`${server.base}${url}`, {
           method: "POST",
-          headers: { Authorization: `Bearer ${keys[mode]}`, "Content-Type": type },
+          headers: { Authorization: `Bearer ${keys[project]}`, "Content-Type": type },
           body: bodies[r] as BodyInit,
         });
         if (res.status !== 200 && res.status !== 202)
@@ -186,11 +187,11 @@ async function send(mode: (typeof modes)[number]) {
   // The local queue lives in memory (a wrangler reload drops it): give up after 30 s without progress.
   let seen = 0;
   let progress = performance.now();
-  for (let n = stored(mode); n < TOTAL && performance.now() - progress < 30_000; n = stored(mode)) {
+  for (let n = stored(project); n < TOTAL && performance.now() - progress < 30_000; n = stored(project)) {
     if (n > seen) [seen, progress] = [n, performance.now()];
     await new Promise((r) => setTimeout(r, 20));
   }
-  const rows = stored(mode);
+  const rows = stored(project);
   return {
     accepted: TOTAL / (acceptedMs / 1000),
     stored: rows / (((rows === TOTAL ? performance.now() : progress) - start) / 1000),
@@ -198,9 +199,22 @@ async function send(mode: (typeof modes)[number]) {
   };
 }
 
+// Rounds rotate the order of the routes; each route's best round counts (the machine is shared, and the first
+// requests of a fresh wrangler dev are slow).
 const results: Record<string, Awaited<ReturnType<typeof send>>> = {};
 try {
-  for (const mode of modes) results[mode] = await send(mode);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < modes.length; i++) {
+      const mode = modes[(i + round) % modes.length]!;
+      const r = await send(mode, `${mode}_${round}`);
+      const best = results[mode];
+      results[mode] = {
+        accepted: Math.max(best?.accepted ?? 0, r.accepted),
+        stored: Math.max(best?.stored ?? 0, r.stored),
+        rows: Math.min(best?.rows ?? TOTAL, r.rows),
+      };
+    }
+  }
 } finally {
   reader.close();
   await server.stop();
@@ -218,7 +232,7 @@ ${fmt(TOTAL)} spans (4 per trace: agent, 2 × chat with gen_ai messages and usag
 | OTLP protobuf | ${kb(avg(protobufBodies))} | ${fmt(results.protobuf!.accepted)} | ${ratio("protobuf", "accepted")} | ${fmt(results.protobuf!.stored)} | ${ratio("protobuf", "stored")} | ${fmt(local.protobuf)} | ${(local.protobuf / local.native).toFixed(2)} |
 | OTLP JSON | ${kb(avg(jsonBodies))} | ${fmt(results.json!.accepted)} | ${ratio("json", "accepted")} | ${fmt(results.json!.stored)} | ${ratio("json", "stored")} | ${fmt(local.json)} | ${(local.json / local.native).toFixed(2)} |
 
-Rows stored: native ${fmt(results.native!.rows)}, protobuf ${fmt(results.protobuf!.rows)}, JSON ${fmt(results.json!.rows)} of ${fmt(TOTAL)} each.
+Best of ${ROUNDS} rounds per route. Rows stored (fewest of any round): native ${fmt(results.native!.rows)}, protobuf ${fmt(results.protobuf!.rows)}, JSON ${fmt(results.json!.rows)} of ${fmt(TOTAL)} each.
 
 | Worker bundle (esbuild, minified) | raw | gzip -9 |
 |---|---|---|

@@ -78,9 +78,16 @@ function usageOf(view: SpanAttrs): Usage | undefined {
 
 const clip = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
 
+/** `value` without its undefined fields; undefined when none is left. */
 function compact<T extends Record<string, unknown>>(value: T): Partial<T> | undefined {
-  const out = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-  return Object.keys(out).length ? out : undefined;
+  let out: Partial<T> | undefined;
+  for (const key in value) {
+    if (value[key] !== undefined) {
+      out ??= {};
+      out[key] = value[key];
+    }
+  }
+  return out;
 }
 
 type Scope = { resource: Attributes; scope: { name?: string; version?: string } | undefined };

@@ -1,11 +1,13 @@
 // The convention tables against each library's real output (captured once by `npm run otel:fixtures`), decoded and
 // mapped inside workerd, then run through the native validator: one table of expectations per library.
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { validateEvents, type WireEvent } from "../../src/ingest/validate.ts";
 import { decodeExport } from "../../src/otel/decode.ts";
 import { mapExport, mapSpan, nanosToMs } from "../../src/otel/map.ts";
+import { ExportTraceServiceRequestSchema } from "../../src/otel/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { SpanSchema } from "../../src/otel/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { fromOtlpJson } from "../../src/otel/otlp-json.ts";
 import { normalizeProvider } from "../../src/otel/provider.ts";
 import langfuse from "../otel/fixtures/langfuse.json";
 import openinference from "../otel/fixtures/openinference.json";
@@ -231,6 +233,57 @@ describe("OTLP mapping of each library's real output", () => {
     });
     expect(metadata).not.toHaveProperty("ai.usage.inputTokens");
     expect(metadata).not.toHaveProperty("ai.prompt.messages");
+  });
+});
+
+describe("OTLP JSON reading", () => {
+  it("reads OTLP JSON into exactly the messages protobuf-es decodes from the same export's binary form", () => {
+    const bytes = Uint8Array.from(atob(otlpProto[0]!.body), (ch) => ch.charCodeAt(0));
+    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
+    // protobuf-es writes proto3 JSON (base64 ids); OTLP JSON carries them as hex.
+    const toHex = (b64: string) => [...atob(b64)].map((ch) => ch.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+    const json = JSON.parse(JSON.stringify(toJson(ExportTraceServiceRequestSchema, decoded)), (key, value) =>
+      ["traceId", "spanId", "parentSpanId"].includes(key) ? toHex(value) : value,
+    );
+    const { request, undecodable } = fromOtlpJson(json);
+    expect(undecodable).toEqual([]);
+    expect(toBinary(ExportTraceServiceRequestSchema, request)).toEqual(
+      toBinary(ExportTraceServiceRequestSchema, decoded),
+    );
+  });
+
+  it("accepts int64 as strings or numbers, and reports a span it cannot read without losing the others", () => {
+    const spanJson = (name: string, start: unknown) => ({
+      traceId: "0102030405060708090a0b0c0d0e0f10",
+      spanId: "0102030405060708",
+      name,
+      startTimeUnixNano: start,
+      endTimeUnixNano: "1764000000001000000",
+      attributes: [
+        { key: "n", value: { intValue: 7 } },
+        { key: "s", value: { intValue: "9007199254740993" } },
+      ],
+    });
+    const { request, undecodable } = fromOtlpJson({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            { spans: [spanJson("a", "1764000000000000000"), spanJson("b", 1764000000000000), spanJson("c", "soon")] },
+          ],
+        },
+      ],
+    });
+    const spans = request.resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(spans.map((x) => [x.name, x.startTimeUnixNano])).toEqual([
+      ["a", 1_764_000_000_000_000_000n],
+      ["b", 1_764_000_000_000_000n],
+    ]);
+    expect(undecodable).toEqual([expect.stringContaining('span "c": startTimeUnixNano is not an integer')]);
+    const { events } = mapSpan(spans[0]!, { resource: {}, scope: undefined });
+    expect((events[0]!.context as { metadata: Record<string, unknown> }).metadata).toEqual({
+      n: 7,
+      s: "9007199254740993",
+    });
   });
 });
 

@@ -63,7 +63,7 @@ export class SpanAttrs {
   /** Attributes no table read. */
   unused(): Attributes {
     const out: Attributes = {};
-    for (const [key, value] of Object.entries(this.all)) if (!this.used.has(key)) out[key] = value;
+    for (const key in this.all) if (!this.used.has(key)) out[key] = this.all[key];
     return out;
   }
 }
