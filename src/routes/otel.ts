@@ -118,7 +118,9 @@ export const otelRoute = new Hono<AppEnv>()
       ];
       return exportResponse(encoding, rejected, notes.join(". "));
     } catch (err) {
-      if (err instanceof ApiError) return statusResponse(encoding, err, OTLP_LIMITS.retryAfterSeconds);
-      throw err;
+      // OTLP clients read every 4xx/5xx body as a google.rpc.Status, unexpected failures included.
+      if (!(err instanceof ApiError)) console.error("watchllm: OTLP export failed", err);
+      const error = err instanceof ApiError ? err : new ApiError("internal_error", "Something went wrong on our side.");
+      return statusResponse(encoding, error, OTLP_LIMITS.retryAfterSeconds);
     }
   });
