@@ -10,8 +10,12 @@ function int64(value: bigint): number | string {
     : value.toString();
 }
 
-export function anyValue(value: AnyValue | undefined): unknown {
+/** Deeper arrays and key-value lists than this are cut (no convention nests anywhere near it). */
+const MAX_DEPTH = 32;
+
+export function anyValue(value: AnyValue | undefined, depth = 0): unknown {
   const v = value?.value;
+  if (depth > MAX_DEPTH) return "[nested too deep]";
   switch (v?.case) {
     case "stringValue":
     case "boolValue":
@@ -20,9 +24,9 @@ export function anyValue(value: AnyValue | undefined): unknown {
     case "intValue":
       return int64(v.value);
     case "arrayValue":
-      return v.value.values.map(anyValue);
+      return v.value.values.map((item) => anyValue(item, depth + 1));
     case "kvlistValue":
-      return attributes(v.value.values);
+      return attributes(v.value.values, depth + 1);
     case "bytesValue":
       return btoa(String.fromCharCode(...v.value));
     default:
@@ -33,9 +37,9 @@ export function anyValue(value: AnyValue | undefined): unknown {
 /** Keys that would reach an object's prototype if assigned: never taken from a client. */
 const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-export function attributes(list: readonly KeyValue[]): Attributes {
+export function attributes(list: readonly KeyValue[], depth = 0): Attributes {
   const out: Attributes = {};
-  for (const kv of list) if (!UNSAFE_KEYS.has(kv.key)) out[kv.key] = anyValue(kv.value);
+  for (const kv of list) if (!UNSAFE_KEYS.has(kv.key)) out[kv.key] = anyValue(kv.value, depth);
   return out;
 }
 

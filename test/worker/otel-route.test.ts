@@ -284,6 +284,29 @@ describe("OTLP/HTTP traces route", () => {
     expect((row!.body as string).length).toBeLessThanOrEqual(LIMITS.maxEventBytes);
   });
 
+  it("keeps a span with 20,000 attributes and a 100-deep attribute value, within the context limit", async () => {
+    const p = await createProject();
+    const traceId = hexId(16);
+    let deep: Record<string, unknown> = { stringValue: "bottom" };
+    for (let i = 0; i < 100; i++) deep = { kvlistValue: { values: [{ key: `level${i}`, value: deep }] } };
+    const attributes = [
+      { key: "deep", value: deep },
+      ...Array.from({ length: 20_000 }, (_, i) => ({ key: `attr.${i}`, value: { intValue: String(i) } })),
+    ];
+    const res = await postJson(exportOf([span(traceId, { attributes })]), p.ingestKey);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    const [row] = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 1,
+    );
+    const metadata = JSON.parse(row?.context as string).metadata;
+    expect(metadata["watchllm.truncated"]).toBe(true);
+    expect(metadata["watchllm.dropped_keys"]).toHaveLength(20);
+    expect(metadata["attr.0"]).toBe(0);
+    expect((row?.context as string).length).toBeLessThanOrEqual(LIMITS.maxContextBytes);
+  });
+
   it("takes 10,000 spans in one export, rejects the ones beyond, and keeps serving", async () => {
     const p = await createProject();
     const traceId = hexId(16);
