@@ -15,7 +15,10 @@ type TreeEvent = {
   input_tokens: number | null;
   cost_usd: number | null;
 };
-type Tree = { trace: Record<string, any>; events: TreeEvent[] };
+type Tree = {
+  trace: Record<string, unknown> & { total_cost: number; tags: string[]; models: string[] };
+  events: TreeEvent[];
+};
 
 /** Waits (with a deadline) until the trace holds `spans` events, then returns it. */
 async function traceOf(traceId: string, spans: number): Promise<Tree> {
