@@ -146,7 +146,7 @@ mkdirSync(dir, { recursive: true });
 mkdirSync("dist/ui", { recursive: true });
 applyMigrations({ persistTo: dir });
 const modes = ["native", "protobuf", "json"] as const;
-const ROUNDS = 3;
+const ROUNDS = 5;
 // One project per route and round (re-sent spans would be duplicates), so each one's stored rows can be counted.
 const projects = modes.flatMap((mode) => Array.from({ length: ROUNDS }, (_, round) => `${mode}_${round}`));
 const keys: Record<string, string> = {};
