@@ -48,6 +48,12 @@ export function nanosToMs(nanos: bigint): number {
   return Number(nanos / 1000n) / 1000;
 }
 
+/** A client-given cost (never negative). */
+function costOf(view: SpanAttrs): number | undefined {
+  const cost = answer((c) => c.cost(view));
+  return cost !== undefined && cost >= 0 ? cost : undefined;
+}
+
 function answer<T>(read: (c: Convention) => T | undefined): T | undefined {
   for (const convention of CONVENTIONS) {
     const value = read(convention);
@@ -90,7 +96,8 @@ function compact<T extends Record<string, unknown>>(value: T): Partial<T> | unde
   return out;
 }
 
-type Scope = { resource: Attributes; scope: { name?: string; version?: string } | undefined };
+/** Where the span came from, as it goes into metadata (absent when empty). */
+type Scope = { resource: Attributes | undefined; scope: { name?: string; version?: string } | undefined };
 
 /** Maps one span. Pure: the same span always gives the same events (so a re-sent export changes nothing). */
 export function mapSpan(span: Span, where: Scope): MappedSpan {
@@ -123,36 +130,38 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
     .map((tag) => tag.slice(0, 64));
   const extra = answer((c) => c.metadata?.(view));
 
+  // Read before the metadata is gathered, so the attributes they come from are not repeated there.
+  const model = modelCall ? (clip(toText(view.first(KEYS.model)), 128) ?? null) : undefined;
+  const provider = modelCall ? normalizeProvider(toText(view.first(KEYS.provider))) : undefined;
+  const usage = modelCall ? (usageOf(view) ?? null) : undefined;
+  const cost = modelCall ? costOf(view) : undefined;
+
+  const children = childEvents(span, events, traceId, spanId, { user, session });
+  const metadata: Attributes = extra ? { ...extra, ...view.unused() } : view.unused();
+  if (where.resource) metadata["otel.resource"] = where.resource;
+  if (where.scope) metadata["otel.scope"] = where.scope;
+  if (children.dropped) metadata["otel.events_dropped"] = children.dropped;
+  const fixedBytes = 3 * ((user?.length ?? 0) + (session?.length ?? 0) + (tags ? JSON.stringify(tags).length : 0) + 64);
+  const bounded = boundMetadata(metadata, LIMITS.maxContextBytes - fixedBytes - OTLP_LIMITS.contextMarginBytes);
+
   const start = span.startTimeUnixNano;
-  const timestamp = nanosToMs(start);
+  // One object literal with every field, so all events share a shape (the validator reads them faster).
   const event: WireEvent = {
     event_id: spanId,
     trace_id: traceId,
     parent_event_id: parent,
     type,
     name: span.name ? span.name.slice(0, 256) : undefined,
-    timestamp,
+    timestamp: nanosToMs(start),
     duration_ms: span.endTimeUnixNano > start ? nanosToMs(span.endTimeUnixNano - start) : 0,
     status: errorMessage !== undefined ? "error" : "ok",
     body: body ?? null,
+    context: { user_id: user, session_id: session, tags, metadata: bounded },
+    model,
+    provider,
+    usage,
+    cost_usd: cost,
   };
-  if (modelCall) {
-    event.model = clip(toText(view.first(KEYS.model)), 128) ?? null;
-    event.provider = normalizeProvider(toText(view.first(KEYS.provider)));
-    event.usage = usageOf(view) ?? null;
-    const cost = answer((c) => c.cost(view));
-    if (cost !== undefined && cost >= 0) event.cost_usd = cost;
-  }
-
-  const children = childEvents(span, events, traceId, spanId, { user, session });
-  const metadata: Attributes = { ...extra, ...view.unused() };
-  if (Object.keys(where.resource).length) metadata["otel.resource"] = where.resource;
-  if (where.scope?.name) metadata["otel.scope"] = compact(where.scope);
-  if (children.dropped) metadata["otel.events_dropped"] = children.dropped;
-  const context = compact({ user_id: user, session_id: session, tags });
-  const fixedBytes = JSON.stringify(context ?? {}).length * 3;
-  const bounded = boundMetadata(metadata, LIMITS.maxContextBytes - fixedBytes - OTLP_LIMITS.contextMarginBytes);
-  event.context = { ...context, ...(bounded && { metadata: bounded }) };
   return { events: [event, ...children.events] };
 }
 
@@ -217,9 +226,12 @@ export function mapExport(
   const spans: MappedSpan[] = [];
   let overflow = 0;
   for (const rs of request.resourceSpans) {
-    const resource = attributes(rs.resource?.attributes ?? []);
+    const resourceAttrs = attributes(rs.resource?.attributes ?? []);
+    const resource = Object.keys(resourceAttrs).length ? resourceAttrs : undefined;
     for (const ss of rs.scopeSpans) {
-      const scope = ss.scope ? { name: ss.scope.name || undefined, version: ss.scope.version || undefined } : undefined;
+      const scope = ss.scope?.name
+        ? compact({ name: ss.scope.name, version: ss.scope.version || undefined })
+        : undefined;
       for (const span of ss.spans) {
         if (spans.length < limit) spans.push(mapSpan(span, { resource, scope }));
         else overflow += 1;

@@ -279,7 +279,7 @@ describe("OTLP JSON reading", () => {
       ["b", 1_764_000_000_000_000n],
     ]);
     expect(undecodable).toEqual([expect.stringContaining('span "c": startTimeUnixNano is not an integer')]);
-    const { events } = mapSpan(spans[0]!, { resource: {}, scope: undefined });
+    const { events } = mapSpan(spans[0]!, { resource: undefined, scope: undefined });
     expect((events[0]!.context as { metadata: Record<string, unknown> }).metadata).toEqual({
       n: 7,
       s: "9007199254740993",
@@ -456,7 +456,7 @@ describe("OTLP mapping rules", () => {
         attributes: toKv(e.attrs),
       })),
     });
-    const { events: mapped } = mapSpan(span, { resource: {}, scope: undefined });
+    const { events: mapped } = mapSpan(span, { resource: undefined, scope: undefined });
     expect(mapped).toHaveLength(1);
     expect(mapped[0]).toMatchObject({ ...expected, timestamp: 1_764_000_000_000, duration_ms: 250 });
     expect(validateEvents(mapped).rejected).toEqual([]);
