@@ -158,10 +158,21 @@ for (const project of projects) {
 }
 executeSql(seed, { persistTo: dir });
 const d1Dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
-const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), { readOnly: true });
+const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
+  readOnly: true,
+});
 const stored = (project: string) =>
   (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${project}`) as { n: number }).n;
-const server = await startDevServer({ port: 8796, persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
+const PORT = 8816;
+if (
+  await fetch(`http://127.0.0.1:${PORT}/api/health`).then(
+    () => true,
+    () => false,
+  )
+) {
+  throw new Error(`port ${PORT} is already in use; stop whatever listens there first`);
+}
+const server = await startDevServer({ port: PORT, persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
 
 async function send(mode: (typeof modes)[number], project: string) {
   const bodies = mode === "native" ? nativeBodies : mode === "protobuf" ? protobufBodies : jsonBodies;

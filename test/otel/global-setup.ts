@@ -13,12 +13,22 @@ declare module "vitest" {
   }
 }
 
+/** wrangler dev on a port another instance already holds would leave the tests talking to that one: refuse. */
+async function assertPortFree(port: number) {
+  const answered = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+    () => true,
+    () => false,
+  );
+  if (answered) throw new Error(`port ${port} is already in use; stop whatever listens there first`);
+}
+
 export default async function setup(project: TestProject) {
   // The Worker serves the dashboard from dist/ui; these tests need only the API, so an empty folder will do.
   mkdirSync("dist/ui", { recursive: true });
+  await assertPortFree(8815);
   const state = mkdtempSync(join(tmpdir(), "watchllm-otel-"));
   applyMigrations({ persistTo: state });
-  const server = await startDevServer({ port: 8795, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
+  const server = await startDevServer({ port: 8815, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
   const signup = await fetch(`${server.base}/api/auth/signup`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: server.base },
