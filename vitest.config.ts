@@ -9,6 +9,7 @@ export default defineConfig({
       "test/sdk/vitest.workerd.config.ts",
       "test/browser/vitest.config.ts",
       "test/repo/vitest.config.ts",
+      "test/otel/vitest.config.ts",
     ],
   },
 });

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   too_many_events: 413,
   payload_too_large: 413,
   unsupported_encoding: 415,
+  unsupported_media_type: 415,
   unauthorized: 401,
   invalid_credentials: 401,
   missing_api_key: 401,

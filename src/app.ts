@@ -13,6 +13,7 @@ import { eventsRoute } from "./routes/events.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { meRoute } from "./routes/me.ts";
 import { orgsRoute } from "./routes/orgs.ts";
+import { otelRoute } from "./routes/otel.ts";
 import { pricesRoute } from "./routes/prices.ts";
 import { projectsRoute } from "./routes/projects.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
@@ -23,7 +24,7 @@ import { usersRoute } from "./routes/users.ts";
  * Machine-to-machine ways in: they authenticate with keys (no cookies, so no CSRF), take large bodies under their own
  * limits, and are open to any origin. Every other route is the dashboard's.
  */
-const MACHINE_PATHS = ["/api/v1/events"];
+const MACHINE_PATHS = ["/api/v1/events", "/api/v1/otel", "/api/public/otel"];
 const isMachine = (path: string) => MACHINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 /** Dashboard requests are small JSON: refuse anything bigger before reading it all. */
@@ -61,6 +62,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/v1/events", eventsRoute)
+  .route("/api/v1/otel", otelRoute)
+  .route("/api/public/otel", otelRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)

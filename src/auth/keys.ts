@@ -47,6 +47,35 @@ export async function findKey(db: Database, presented: string | undefined | null
   return { ...found.key, orgId: found.orgId };
 }
 
+/**
+ * The key of an `Authorization` header: `Bearer <key>`, or `Basic base64(user:pass)` where either part is a WatchLLM
+ * key (Langfuse's clients send public:secret key pairs; OTel exporters configured for Langfuse keep working).
+ */
+export async function keyFromAuthorization(db: Database, header: string | undefined) {
+  const bearer = bearerToken(header);
+  if (bearer) return findKey(db, bearer);
+  const basic = header?.match(/^Basic\s+(\S+)\s*$/i)?.[1];
+  if (!basic) return findKey(db, undefined);
+  let decoded = "";
+  try {
+    decoded = atob(basic);
+  } catch {
+    throw new ApiError("invalid_api_key", "The Basic credentials are not valid base64.");
+  }
+  const colon = decoded.indexOf(":");
+  const parts = (colon < 0 ? [decoded] : [decoded.slice(0, colon), decoded.slice(colon + 1)]).filter(Boolean);
+  let failure = new ApiError("missing_api_key", "Send a WatchLLM key as the Basic user or password.");
+  for (const part of parts) {
+    try {
+      return await findKey(db, part);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      if (failure.code !== "revoked_api_key") failure = err;
+    }
+  }
+  throw failure;
+}
+
 /** Records that a key was used, at most once a minute. */
 export function touchKey(db: Database, key: ApiKeyRow, now = Date.now()) {
   if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return Promise.resolve();

@@ -18,9 +18,9 @@ export type WireEvent = {
   duration_ms?: number | null;
   /** default `ok` (`error` for type `error`) */
   status?: "ok" | "error";
-  /** `input`/`output` for spans, model and tool calls; `message`/`data` for logs; `message`/`stack`/`error_type` for errors; truncated (not rejected) beyond the event size limit */
+  /** `input`/`output` for spans, model and tool calls; `message`/`data` for logs; `message`/`stack`/`error_type` for errors; truncated (not rejected) beyond the event size limit; nests at most 100 levels */
   body?: Record<string, unknown> | null;
-  /** `user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB, else the event is rejected */
+  /** `user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB and ≤ 100 levels deep, else the event is rejected */
   context?: {
     user_id?: string | null;
     session_id?: string | null;
@@ -79,10 +79,10 @@ export type IngestAnswer = {
   }>;
 };
 
-/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, payload_too_large, unsupported_encoding, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, signup_closed, not_found, conflict, invite_expired, rate_limited, internal_error, queue_unavailable). */
+/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, payload_too_large, unsupported_encoding, unsupported_media_type, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, signup_closed, not_found, conflict, invite_expired, rate_limited, internal_error, queue_unavailable). */
 export type ErrorBody = {
   error: {
-    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "payload_too_large" | "unsupported_encoding" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "signup_closed" | "not_found" | "conflict" | "invite_expired" | "rate_limited" | "internal_error" | "queue_unavailable";
+    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "payload_too_large" | "unsupported_encoding" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "signup_closed" | "not_found" | "conflict" | "invite_expired" | "rate_limited" | "internal_error" | "queue_unavailable";
     message: string;
     details: unknown;
   };

@@ -1,0 +1,113 @@
+// OTLP attribute values as plain JSON values, plus the helpers the convention tables read them with.
+import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+
+export type Attributes = Record<string, unknown>;
+
+/** An int64 as a number when it is exactly representable, else as its decimal string (no precision is lost). */
+function int64(value: bigint): number | string {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
+}
+
+/** Deeper arrays and key-value lists than this are cut (no convention nests anywhere near it). */
+const MAX_DEPTH = 32;
+
+export function anyValue(value: AnyValue | undefined, depth = 0): unknown {
+  const v = value?.value;
+  if (depth > MAX_DEPTH) return "[nested too deep]";
+  switch (v?.case) {
+    case "stringValue":
+    case "boolValue":
+    case "doubleValue":
+      return v.value;
+    case "intValue":
+      return int64(v.value);
+    case "arrayValue":
+      return v.value.values.map((item) => anyValue(item, depth + 1));
+    case "kvlistValue":
+      return attributes(v.value.values, depth + 1);
+    case "bytesValue":
+      return btoa(String.fromCharCode(...v.value));
+    default:
+      return null;
+  }
+}
+
+/** Keys that would reach an object's prototype if assigned: never taken from a client. */
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export function attributes(list: readonly KeyValue[], depth = 0): Attributes {
+  const out: Attributes = {};
+  for (const kv of list) if (!UNSAFE_KEYS.has(kv.key)) out[kv.key] = anyValue(kv.value, depth);
+  return out;
+}
+
+/** A string attribute that holds JSON (most conventions serialize messages this way) parsed, also inside arrays; other values as they are. */
+export function parseJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(parseJson);
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  if (
+    !(text.startsWith("{") || text.startsWith("[") || (text.length > 1 && text.startsWith('"') && text.endsWith('"')))
+  )
+    return value;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return value;
+  }
+}
+
+export function toNumber(value: unknown): number | undefined {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
+}
+
+export function toText(value: unknown): string | undefined {
+  if (typeof value === "string") return value || undefined;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}
+
+/** A list of strings from an array attribute or a JSON array string. */
+export function toStrings(value: unknown): string[] | undefined {
+  const parsed = parseJson(value);
+  if (Array.isArray(parsed)) return parsed.map((item) => (typeof item === "string" ? item : JSON.stringify(item)));
+  if (typeof parsed === "string" && parsed) return [parsed];
+  return undefined;
+}
+
+const MAX_INDEX = 10_000;
+
+/**
+ * Rebuilds flattened attributes under `prefix` into arrays and objects:
+ * `llm.input_messages.0.message.role` = "user" under prefix `llm.input_messages` gives `[{ message: { role: "user" } }]`.
+ * Returns undefined when no attribute has the prefix.
+ */
+export function unflatten(attrs: Attributes, prefix: string): unknown {
+  const start = `${prefix}.`;
+  let root: unknown;
+  for (const [key, value] of Object.entries(attrs)) {
+    if (!key.startsWith(start)) continue;
+    const path = key.slice(start.length).split(".");
+    // Unsafe keys could reach a prototype; huge indexes would make huge sparse arrays.
+    if (path.some((part) => UNSAFE_KEYS.has(part) || (/^\d+$/.test(part) && Number(part) > MAX_INDEX))) continue;
+    root ??= /^\d+$/.test(path[0]!) ? [] : {};
+    let node = root as Record<string, unknown>;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) {
+        node[part] = value;
+        return;
+      }
+      if (typeof node[part] !== "object" || node[part] === null) node[part] = /^\d+$/.test(path[i + 1]!) ? [] : {};
+      node = node[part] as Record<string, unknown>;
+    });
+  }
+  return Array.isArray(root) ? root.filter((item) => item !== undefined) : root;
+}
+
+/** Keys of `attrs` that start with `prefix.` (or equal it). */
+export function keysUnder(attrs: Attributes, prefix: string): string[] {
+  return Object.keys(attrs).filter((key) => key === prefix || key.startsWith(`${prefix}.`));
+}

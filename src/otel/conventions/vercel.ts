@@ -1,0 +1,52 @@
+// Vercel AI SDK telemetry (`ai.*` spans: ai.generateText → ai.generateText.doGenerate, ai.toolCall, ai.embed.doEmbed),
+// both usage generations (promptTokens/completionTokens and inputTokens/outputTokens). The outer spans carry their
+// children's usage totals: they are plain spans here, so only the doGenerate/doStream/doEmbed calls count tokens.
+import { parseJson } from "../attributes.ts";
+import { type Convention, type EventType, type SpanAttrs, usageFrom } from "./convention.ts";
+
+const MODEL_CALL = /^ai\.[A-Za-z]+\.(doGenerate|doStream|doEmbed)$/;
+
+function operation(span: SpanAttrs): string {
+  const id = span.all["ai.operationId"];
+  return typeof id === "string" ? id : span.name;
+}
+
+function output(span: SpanAttrs): unknown {
+  const toolResult = parseJson(span.get("ai.toolCall.result") ?? span.get("ai.toolCall.output"));
+  if (toolResult !== undefined) return toolResult;
+  const object = parseJson(span.get("ai.response.object"));
+  if (object !== undefined) return object;
+  const toolCalls = parseJson(span.get("ai.response.toolCalls"));
+  const text = span.get("ai.response.text");
+  if (toolCalls === undefined) return text;
+  return text === undefined ? { tool_calls: toolCalls } : { text, tool_calls: toolCalls };
+}
+
+export const vercelAi: Convention = {
+  name: "vercel-ai",
+  type: (span): EventType | undefined => {
+    const op = operation(span);
+    if (MODEL_CALL.test(op)) return "model_response";
+    if (op === "ai.toolCall") return "tool_call";
+    return undefined;
+  },
+  model: ["ai.response.model", "ai.model.id"],
+  provider: ["ai.model.provider"],
+  user: ["ai.telemetry.metadata.userId", "ai.settings.context.userId"],
+  session: ["ai.telemetry.metadata.sessionId", "ai.settings.context.sessionId"],
+  tags: ["ai.telemetry.metadata.tags", "ai.settings.context.tags"],
+  usage: (span) =>
+    usageFrom(span, {
+      input: ["ai.usage.inputTokens", "ai.usage.promptTokens", "ai.usage.tokens"],
+      output: ["ai.usage.outputTokens", "ai.usage.completionTokens"],
+      cacheRead: ["ai.usage.inputTokenDetails.cacheReadTokens", "ai.usage.cachedInputTokens"],
+      cacheWrite: ["ai.usage.inputTokenDetails.cacheWriteTokens"],
+    }),
+  cost: () => undefined,
+  input: (span) =>
+    parseJson(
+      span.first(["ai.prompt.messages", "ai.prompt", "ai.toolCall.args", "ai.toolCall.input", "ai.values", "ai.value"]),
+    ),
+  output,
+  events: ["ai.stream.firstChunk", "ai.stream.finish"],
+};

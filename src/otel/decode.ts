@@ -1,0 +1,41 @@
+// Decodes an OTLP/HTTP trace export: binary protobuf with the code generated from src/otel/proto, OTLP JSON with
+// JSON.parse and `fromOtlpJson` into the same generated types.
+import { fromBinary } from "@bufbuild/protobuf";
+import { ApiError } from "../lib/errors.ts";
+import {
+  type ExportTraceServiceRequest,
+  ExportTraceServiceRequestSchema,
+} from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { fromOtlpJson } from "./otlp-json.ts";
+
+export type Encoding = "protobuf" | "json";
+
+/** A decoded export, plus the spans that could not be decoded on their own (JSON only; each with its reason). */
+export type Decoded = { request: ExportTraceServiceRequest; undecodable: string[] };
+
+export function encodingOf(contentType: string | undefined): Encoding | undefined {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (type === "application/x-protobuf" || type === "application/protobuf") return "protobuf";
+  if (type === "application/json") return "json";
+  return undefined;
+}
+
+export function decodeExport(bytes: Uint8Array, encoding: Encoding): Decoded {
+  if (encoding === "protobuf") {
+    try {
+      return { request: fromBinary(ExportTraceServiceRequestSchema, bytes), undecodable: [] };
+    } catch (err) {
+      throw new ApiError("invalid_body", "The body is not a protobuf ExportTraceServiceRequest.", String(err));
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    throw new ApiError("invalid_json", "The body is not valid JSON.", String(err));
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ApiError("invalid_body", "The body is not an OTLP JSON ExportTraceServiceRequest.");
+  }
+  return fromOtlpJson(json as Record<string, unknown>);
+}

@@ -1,0 +1,13 @@
+// OTLP ingest limits beyond the native ones (contract/limits.ts): README/docs "OpenTelemetry" lists them for users.
+export const OTLP_LIMITS = {
+  /** Spans taken from one export; the rest are rejected (counted in partialSuccess). */
+  spansPerExport: 10_000,
+  /** `error`/`log` children made from one span's events; more are counted in metadata `otel.events_dropped`. */
+  childEventsPerSpan: 16,
+  /** Room left in `context` (8 KB) for the user, session and tags beside the metadata. */
+  contextMarginBytes: 256,
+  /** A metadata string longer than this is clipped before keys are dropped. */
+  metadataStringChars: 512,
+  /** Seconds a client is asked to wait after a 503. */
+  retryAfterSeconds: 5,
+} as const;

@@ -1,0 +1,242 @@
+// Turns decoded OTLP spans into WatchLLM wire events: one event per span (ids, times, status, type, model, usage,
+// input/output, context from the convention tables) plus `error` children for exception events and bounded `log`
+// children for the other span events. Validation and enqueueing stay with the native ingest path.
+import type { WireEventInput as WireEvent } from "../../contract/event.ts";
+import { LIMITS } from "../../contract/limits.ts";
+import { type Attributes, attributes, parseJson, toStrings, toText } from "./attributes.ts";
+import {
+  type Convention,
+  type EventType,
+  SpanAttrs,
+  type SpanEventView,
+  type Usage,
+} from "./conventions/convention.ts";
+import { genAi } from "./conventions/gen-ai.ts";
+import { langfuse } from "./conventions/langfuse.ts";
+import { openInference } from "./conventions/openinference.ts";
+import { vercelAi } from "./conventions/vercel.ts";
+import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { type Span, Status_StatusCode } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { OTLP_LIMITS } from "./limits.ts";
+import { boundMetadata } from "./metadata.ts";
+import { normalizeProvider } from "./provider.ts";
+
+/** Asked in this order; for each field the first convention with an answer wins. */
+export const CONVENTIONS: readonly Convention[] = [genAi, openInference, vercelAi, langfuse];
+const CONSUMED_EVENTS = new Set(CONVENTIONS.flatMap((c) => c.events ?? []));
+const keysOf = (field: "model" | "provider" | "user" | "session" | "tags") => CONVENTIONS.flatMap((c) => c[field]);
+const KEYS = {
+  model: keysOf("model"),
+  provider: keysOf("provider"),
+  user: keysOf("user"),
+  session: keysOf("session"),
+  tags: keysOf("tags"),
+};
+
+/** The events made from one span: the span's own first, then its children. `problem` when the span can't be taken. */
+export type MappedSpan = { events: WireEvent[]; problem?: string };
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += HEX[byte];
+  return out;
+}
+
+/** Epoch ms (µs precision) from int64 nanoseconds, with integer math so no nanosecond digits are lost to floats. */
+export function nanosToMs(nanos: bigint): number {
+  return Number(nanos / 1000n) / 1000;
+}
+
+/** A client-given cost (never negative). */
+function costOf(view: SpanAttrs): number | undefined {
+  const cost = answer((c) => c.cost(view));
+  return cost !== undefined && cost >= 0 ? cost : undefined;
+}
+
+function answer<T>(read: (c: Convention) => T | undefined): T | undefined {
+  for (const convention of CONVENTIONS) {
+    const value = read(convention);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The first convention's usage, with cache counts filled in from the others (Vercel puts them under ai.usage.*). */
+function usageOf(view: SpanAttrs): Usage | undefined {
+  let usage: Usage | undefined;
+  for (const convention of CONVENTIONS) {
+    const found = convention.usage(view);
+    if (!found) continue;
+    usage ??= { ...found };
+    usage.cached_input_tokens ??= found.cached_input_tokens;
+    usage.cache_write_tokens ??= found.cache_write_tokens;
+  }
+  if (!usage) return undefined;
+  const count = (n: number | undefined) => (n === undefined ? undefined : Math.min(1e12, Math.max(0, Math.round(n))));
+  return {
+    input_tokens: count(usage.input_tokens)!,
+    output_tokens: count(usage.output_tokens)!,
+    ...(usage.cached_input_tokens !== undefined && { cached_input_tokens: count(usage.cached_input_tokens) }),
+    ...(usage.cache_write_tokens !== undefined && { cache_write_tokens: count(usage.cache_write_tokens) }),
+  };
+}
+
+const clip = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
+
+/** `value` without its undefined fields; undefined when none is left. */
+function compact<T extends Record<string, unknown>>(value: T): Partial<T> | undefined {
+  let out: Partial<T> | undefined;
+  for (const key in value) {
+    if (value[key] !== undefined) {
+      out ??= {};
+      out[key] = value[key];
+    }
+  }
+  return out;
+}
+
+/** Where the span came from, as it goes into metadata (absent when empty). */
+type Scope = { resource: Attributes | undefined; scope: { name?: string; version?: string } | undefined };
+
+/** Maps one span. Pure: the same span always gives the same events (so a re-sent export changes nothing). */
+export function mapSpan(span: Span, where: Scope): MappedSpan {
+  const traceId = hex(span.traceId);
+  const spanId = hex(span.spanId);
+  if (span.traceId.length !== 16 || /^0+$/.test(traceId))
+    return { events: [], problem: "traceId must be 16 bytes (32 hex digits), not all zero" };
+  if (span.spanId.length !== 8 || /^0+$/.test(spanId))
+    return { events: [], problem: "spanId must be 8 bytes (16 hex digits), not all zero" };
+  const parent = span.parentSpanId.length ? hex(span.parentSpanId) : null;
+
+  const events: SpanEventView[] = span.events.map((e) => ({ name: e.name, attrs: attributes(e.attributes) }));
+  const view = new SpanAttrs(attributes(span.attributes), span.name, events);
+  const type: EventType = answer((c) => c.type(view)) ?? "span";
+  const modelCall = type === "model_response";
+
+  const failed = span.status?.code === Status_StatusCode.ERROR;
+  const errorMessage = failed ? span.status?.message || "status ERROR" : answer((c) => c.error?.(view));
+  const input = answer((c) => c.input(view));
+  const output = answer((c) => c.output(view));
+  const body =
+    type === "log"
+      ? compact({ message: errorMessage ?? span.name, data: compact({ input, output }) })
+      : compact({ input, output, error: errorMessage });
+
+  const user = clip(toText(view.first(KEYS.user)), 256);
+  const session = clip(toText(view.first(KEYS.session)), 256);
+  const tags = toStrings(view.first(KEYS.tags))
+    ?.slice(0, 50)
+    .map((tag) => tag.slice(0, 64));
+  const extra = answer((c) => c.metadata?.(view));
+
+  // Read before the metadata is gathered, so the attributes they come from are not repeated there.
+  const model = modelCall ? (clip(toText(view.first(KEYS.model)), 128) ?? null) : undefined;
+  const provider = modelCall ? normalizeProvider(toText(view.first(KEYS.provider))) : undefined;
+  const usage = modelCall ? (usageOf(view) ?? null) : undefined;
+  const cost = modelCall ? costOf(view) : undefined;
+
+  const children = childEvents(span, events, traceId, spanId, { user, session });
+  const metadata: Attributes = extra ? { ...extra, ...view.unused() } : view.unused();
+  if (where.resource) metadata["otel.resource"] = where.resource;
+  if (where.scope) metadata["otel.scope"] = where.scope;
+  if (children.dropped) metadata["otel.events_dropped"] = children.dropped;
+  const fixedBytes = 3 * ((user?.length ?? 0) + (session?.length ?? 0) + (tags ? JSON.stringify(tags).length : 0) + 64);
+  const bounded = boundMetadata(metadata, LIMITS.maxContextBytes - fixedBytes - OTLP_LIMITS.contextMarginBytes);
+
+  const start = span.startTimeUnixNano;
+  // One object literal with every field, so all events share a shape (the validator reads them faster).
+  const event: WireEvent = {
+    event_id: spanId,
+    trace_id: traceId,
+    parent_event_id: parent,
+    type,
+    name: span.name ? span.name.slice(0, 256) : undefined,
+    timestamp: nanosToMs(start),
+    duration_ms: span.endTimeUnixNano > start ? nanosToMs(span.endTimeUnixNano - start) : 0,
+    status: errorMessage !== undefined ? "error" : "ok",
+    body: body ?? null,
+    context: { user_id: user, session_id: session, tags, metadata: bounded },
+    model,
+    provider,
+    usage,
+    cost_usd: cost,
+  };
+  return { events: [event, ...children.events] };
+}
+
+/** `exception` events become `error` children; other events not read by a convention become `log` children. */
+function childEvents(
+  span: Span,
+  views: SpanEventView[],
+  traceId: string,
+  spanId: string,
+  who: { user?: string; session?: string },
+) {
+  const out: WireEvent[] = [];
+  let dropped = 0;
+  const context = compact({ user_id: who.user, session_id: who.session }) ?? null;
+  views.forEach((view, index) => {
+    if (CONSUMED_EVENTS.has(view.name)) return;
+    if (out.length >= OTLP_LIMITS.childEventsPerSpan) {
+      dropped += 1;
+      return;
+    }
+    const base = {
+      event_id: `${spanId}.${index}`,
+      trace_id: traceId,
+      parent_event_id: spanId,
+      timestamp: nanosToMs(span.events[index]!.timeUnixNano || span.startTimeUnixNano),
+      duration_ms: 0,
+      context,
+    };
+    if (view.name === "exception") {
+      const {
+        "exception.message": message,
+        "exception.type": errorType,
+        "exception.stacktrace": stack,
+        ...rest
+      } = view.attrs;
+      const name = toText(errorType) ?? "exception";
+      out.push({
+        ...base,
+        type: "error",
+        name: name.slice(0, 256),
+        status: "error",
+        body: compact({ message, error_type: errorType, stack, data: compact(rest) }) ?? null,
+      });
+    } else {
+      const data = Object.fromEntries(Object.entries(view.attrs).map(([k, v]) => [k, parseJson(v)]));
+      out.push({
+        ...base,
+        type: "log",
+        name: (view.name || "event").slice(0, 256),
+        body: compact({ message: view.name, data: compact(data) }) ?? null,
+      });
+    }
+  });
+  return { events: out, dropped };
+}
+
+/** The first `limit` spans of an export, mapped in order; `overflow` counts the spans beyond it. */
+export function mapExport(
+  request: ExportTraceServiceRequest,
+  limit: number,
+): { spans: MappedSpan[]; overflow: number } {
+  const spans: MappedSpan[] = [];
+  let overflow = 0;
+  for (const rs of request.resourceSpans) {
+    const resourceAttrs = attributes(rs.resource?.attributes ?? []);
+    const resource = Object.keys(resourceAttrs).length ? resourceAttrs : undefined;
+    for (const ss of rs.scopeSpans) {
+      const scope = ss.scope?.name
+        ? compact({ name: ss.scope.name, version: ss.scope.version || undefined })
+        : undefined;
+      for (const span of ss.spans) {
+        if (spans.length < limit) spans.push(mapSpan(span, { resource, scope }));
+        else overflow += 1;
+      }
+    }
+  }
+  return { spans, overflow };
+}

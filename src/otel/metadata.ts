@@ -1,0 +1,50 @@
+// Keeps a span's metadata (unmapped attributes, resource, scope) within its share of the 8 KB context limit.
+import type { Attributes } from "./attributes.ts";
+import { OTLP_LIMITS } from "./limits.ts";
+
+const MARK = "…[truncated by WatchLLM]";
+const encoder = new TextEncoder();
+const size = (value: unknown) => encoder.encode(JSON.stringify(value) ?? "null").byteLength;
+/** Room kept for the truncation marker and the names of up to 20 dropped keys. */
+const RESERVE_BYTES = 20 * 70 + 64;
+
+function clipStrings(value: unknown, maxChars: number): unknown {
+  if (typeof value === "string") return value.length > maxChars ? value.slice(0, maxChars) + MARK : value;
+  if (Array.isArray(value)) return value.map((item) => clipStrings(item, maxChars));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, maxChars)]));
+  }
+  return value;
+}
+
+/**
+ * The metadata if it fits `maxBytes`; else long strings clipped and, if that is not enough, the largest keys dropped
+ * (the smallest are kept, so as many as possible survive), marked `"watchllm.truncated": true` with the dropped
+ * keys' names. Each key's size is measured once, so thousands of attributes cost no more than their bytes.
+ * Undefined when there is none.
+ */
+export function boundMetadata(metadata: Attributes, maxBytes: number): Attributes | undefined {
+  const keys = Object.keys(metadata);
+  if (!keys.length) return undefined;
+  if (JSON.stringify(metadata).length * 3 <= maxBytes || size(metadata) <= maxBytes) return metadata;
+  const clipped = clipStrings(metadata, OTLP_LIMITS.metadataStringChars) as Attributes;
+  if (size(clipped) <= maxBytes) return { ...clipped, "watchllm.truncated": true };
+  const sized = keys
+    .map((key) => ({ key, bytes: size(key) + size(clipped[key]) + 2 }))
+    .sort((a, b) => a.bytes - b.bytes);
+  const kept = new Set<string>();
+  let total = 2;
+  for (const { key, bytes } of sized) {
+    if (total + bytes > maxBytes - RESERVE_BYTES) break;
+    kept.add(key);
+    total += bytes;
+  }
+  const out: Attributes = {};
+  for (const key of keys) if (kept.has(key)) out[key] = clipped[key];
+  out["watchllm.truncated"] = true;
+  out["watchllm.dropped_keys"] = keys
+    .filter((key) => !kept.has(key))
+    .slice(0, 20)
+    .map((key) => key.slice(0, 64));
+  return out;
+}

@@ -1,0 +1,185 @@
+// OTLP JSON (already parsed by JSON.parse) into the generated message types. OTLP JSON is not plain proto3 JSON
+// (ids are hex, not base64; enums are integers), and protobuf-es' reflective fromJson is ~5× slower than this for
+// span-heavy exports. A span that does not fit is reported on its own, and the rest of the export is kept.
+
+import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import type {
+  ResourceSpans,
+  ScopeSpans,
+  Span,
+  Span_Event,
+  Status,
+} from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+const count = (value: unknown): number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : 0;
+
+/** int64/fixed64 as a decimal string or a number (OTLP JSON allows both). */
+function int64(value: unknown, field: string): bigint {
+  if (value === undefined || value === null) return 0n;
+  if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  throw new Error(`${field} is not an integer: ${JSON.stringify(value)?.slice(0, 40)}`);
+}
+
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+/** A hex id as bytes; a malformed one becomes empty, which the mapper refuses with a clear reason. */
+function hexId(value: unknown): Uint8Array {
+  if (typeof value !== "string" || !HEX.test(value)) return new Uint8Array();
+  const bytes = new Uint8Array(value.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(value.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+function bytes(value: unknown): Uint8Array {
+  try {
+    return Uint8Array.from(atob(text(value)), (ch) => ch.charCodeAt(0));
+  } catch {
+    return new Uint8Array();
+  }
+}
+
+function double(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (value === "NaN" || value === "Infinity" || value === "-Infinity") return Number(value);
+  throw new Error(`doubleValue is not a number: ${JSON.stringify(value)?.slice(0, 40)}`);
+}
+
+function anyValue(json: unknown, depth: number): AnyValue {
+  const out: AnyValue = { $typeName: "opentelemetry.proto.common.v1.AnyValue", value: { case: undefined } };
+  if (!isObject(json) || depth > 32) return out;
+  if ("stringValue" in json) out.value = { case: "stringValue", value: text(json.stringValue) };
+  else if ("boolValue" in json) out.value = { case: "boolValue", value: json.boolValue === true };
+  else if ("intValue" in json) out.value = { case: "intValue", value: int64(json.intValue, "intValue") };
+  else if ("doubleValue" in json) out.value = { case: "doubleValue", value: double(json.doubleValue) };
+  else if ("bytesValue" in json) out.value = { case: "bytesValue", value: bytes(json.bytesValue) };
+  else if (isObject(json.arrayValue)) {
+    const values = list(json.arrayValue.values).map((v) => anyValue(v, depth + 1));
+    out.value = { case: "arrayValue", value: { $typeName: "opentelemetry.proto.common.v1.ArrayValue", values } };
+  } else if (isObject(json.kvlistValue)) {
+    const values = keyValues(json.kvlistValue.values, depth + 1);
+    out.value = { case: "kvlistValue", value: { $typeName: "opentelemetry.proto.common.v1.KeyValueList", values } };
+  }
+  return out;
+}
+
+function keyValues(json: unknown, depth = 0): KeyValue[] {
+  return list(json)
+    .filter(isObject)
+    .map((kv) => ({
+      $typeName: "opentelemetry.proto.common.v1.KeyValue" as const,
+      key: text(kv.key),
+      value: anyValue(kv.value, depth),
+    }));
+}
+
+/** OTLP JSON sends enums as integers; proto3 JSON writers send their names, which are taken too. */
+const ENUM_NAMES: Record<string, number> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_OK: 1,
+  STATUS_CODE_ERROR: 2,
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const enumValue = (value: unknown): number => (typeof value === "string" ? (ENUM_NAMES[value] ?? 0) : count(value));
+
+function status(json: unknown): Status | undefined {
+  if (!isObject(json)) return undefined;
+  return { $typeName: "opentelemetry.proto.trace.v1.Status", code: enumValue(json.code), message: text(json.message) };
+}
+
+function event(json: Json): Span_Event {
+  return {
+    $typeName: "opentelemetry.proto.trace.v1.Span.Event",
+    timeUnixNano: int64(json.timeUnixNano, "timeUnixNano"),
+    name: text(json.name),
+    attributes: keyValues(json.attributes),
+    droppedAttributesCount: count(json.droppedAttributesCount),
+  };
+}
+
+function span(json: Json): Span {
+  return {
+    $typeName: "opentelemetry.proto.trace.v1.Span",
+    traceId: hexId(json.traceId),
+    spanId: hexId(json.spanId),
+    traceState: text(json.traceState),
+    parentSpanId: hexId(json.parentSpanId),
+    flags: count(json.flags),
+    name: text(json.name),
+    kind: enumValue(json.kind),
+    startTimeUnixNano: int64(json.startTimeUnixNano, "startTimeUnixNano"),
+    endTimeUnixNano: int64(json.endTimeUnixNano, "endTimeUnixNano"),
+    attributes: keyValues(json.attributes),
+    droppedAttributesCount: count(json.droppedAttributesCount),
+    events: list(json.events).filter(isObject).map(event),
+    droppedEventsCount: count(json.droppedEventsCount),
+    links: [],
+    droppedLinksCount: count(json.droppedLinksCount),
+    status: status(json.status),
+  };
+}
+
+function describe(json: unknown): string {
+  return JSON.stringify(isObject(json) && typeof json.name === "string" ? json.name.slice(0, 64) : "?");
+}
+
+/** The export, with every span that could be read; `undecodable` says which could not, and why. */
+export function fromOtlpJson(json: Json): { request: ExportTraceServiceRequest; undecodable: string[] } {
+  const undecodable: string[] = [];
+  const resourceSpans = list(json.resourceSpans)
+    .filter(isObject)
+    .map((rs): ResourceSpans => {
+      const resource = isObject(rs.resource) ? rs.resource : {};
+      return {
+        $typeName: "opentelemetry.proto.trace.v1.ResourceSpans",
+        resource: {
+          $typeName: "opentelemetry.proto.resource.v1.Resource",
+          attributes: keyValues(resource.attributes),
+          droppedAttributesCount: count(resource.droppedAttributesCount),
+        },
+        schemaUrl: text(rs.schemaUrl),
+        scopeSpans: list(rs.scopeSpans)
+          .filter(isObject)
+          .map((ss): ScopeSpans => {
+            const spans: Span[] = [];
+            for (const item of list(ss.spans)) {
+              try {
+                if (!isObject(item)) throw new Error("not an object");
+                spans.push(span(item));
+              } catch (err) {
+                undecodable.push(`span ${describe(item)}: ${err instanceof Error ? err.message : String(err)}`);
+              }
+            }
+            const scope = isObject(ss.scope) ? ss.scope : undefined;
+            return {
+              $typeName: "opentelemetry.proto.trace.v1.ScopeSpans",
+              scope: scope && {
+                $typeName: "opentelemetry.proto.common.v1.InstrumentationScope",
+                name: text(scope.name),
+                version: text(scope.version),
+                attributes: keyValues(scope.attributes),
+                droppedAttributesCount: count(scope.droppedAttributesCount),
+              },
+              spans,
+              schemaUrl: text(ss.schemaUrl),
+            };
+          }),
+      };
+    });
+  return {
+    request: { $typeName: "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest", resourceSpans },
+    undecodable,
+  };
+}

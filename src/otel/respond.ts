@@ -1,0 +1,69 @@
+// OTLP/HTTP answers in the request's encoding: ExportTraceServiceResponse on success (partialSuccess when spans were
+// rejected) and google.rpc.Status on failure, with BadRequest or RetryInfo details as the OTLP specification asks.
+import { create, createRegistry, type DescMessage, type MessageShape, toBinary, toJson } from "@bufbuild/protobuf";
+import { anyPack, DurationSchema } from "@bufbuild/protobuf/wkt";
+import type { ApiError } from "../lib/errors.ts";
+import type { Encoding } from "./decode.ts";
+import { BadRequestSchema, RetryInfoSchema } from "./gen/google/rpc/error_details_pb.ts";
+import { StatusSchema } from "./gen/google/rpc/status_pb.ts";
+import { ExportTraceServiceResponseSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+
+const registry = createRegistry(BadRequestSchema, RetryInfoSchema);
+const CONTENT_TYPE: Record<Encoding, string> = { protobuf: "application/x-protobuf", json: "application/json" };
+
+/** gRPC status codes for the HTTP statuses we answer with (OTLP clients may record them; they act on the HTTP status). */
+const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+
+function encode<Desc extends DescMessage>(
+  schema: Desc,
+  message: MessageShape<Desc>,
+  encoding: Encoding,
+  status: number,
+  headers: Record<string, string> = {},
+) {
+  const body =
+    encoding === "protobuf" ? toBinary(schema, message) : JSON.stringify(toJson(schema, message, { registry }));
+  return new Response(body, { status, headers: { "Content-Type": CONTENT_TYPE[encoding], ...headers } });
+}
+
+export function exportResponse(encoding: Encoding, rejectedSpans: number, errorMessage: string) {
+  const partialSuccess =
+    rejectedSpans || errorMessage ? { rejectedSpans: BigInt(rejectedSpans), errorMessage } : undefined;
+  return encode(
+    ExportTraceServiceResponseSchema,
+    create(ExportTraceServiceResponseSchema, { partialSuccess }),
+    encoding,
+    200,
+  );
+}
+
+/** A failure as google.rpc.Status: 400s carry a BadRequest, 503s a RetryInfo and `Retry-After`. */
+export function statusResponse(encoding: Encoding, error: ApiError, retryAfterSeconds: number) {
+  const details = [];
+  const headers: Record<string, string> = {};
+  if (error.status === 400) {
+    const description =
+      typeof error.details === "string" ? error.details : JSON.stringify(error.details ?? error.message);
+    details.push(
+      anyPack(
+        BadRequestSchema,
+        create(BadRequestSchema, { fieldViolations: [{ field: "body", description: description.slice(0, 1000) }] }),
+      ),
+    );
+  }
+  if (error.status === 503) {
+    headers["Retry-After"] = String(retryAfterSeconds);
+    details.push(
+      anyPack(
+        RetryInfoSchema,
+        create(RetryInfoSchema, { retryDelay: create(DurationSchema, { seconds: BigInt(retryAfterSeconds) }) }),
+      ),
+    );
+  }
+  const status = create(StatusSchema, {
+    code: GRPC_CODE[error.status] ?? 2,
+    message: `${error.code}: ${error.message}`,
+    details,
+  });
+  return encode(StatusSchema, status, encoding, error.status, headers);
+}
