@@ -14,7 +14,7 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { build, type Plugin } from "esbuild";
-import { startDevServer } from "../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
@@ -163,16 +163,7 @@ const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.end
 });
 const stored = (project: string) =>
   (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${project}`) as { n: number }).n;
-const PORT = 8816;
-if (
-  await fetch(`http://127.0.0.1:${PORT}/api/health`).then(
-    () => true,
-    () => false,
-  )
-) {
-  throw new Error(`port ${PORT} is already in use; stop whatever listens there first`);
-}
-const server = await startDevServer({ port: PORT, persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
+const server = await startDevServer({ port: await freePort(), persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
 
 async function send(mode: (typeof modes)[number], project: string) {
   const bodies = mode === "native" ? nativeBodies : mode === "protobuf" ? protobufBodies : jsonBodies;

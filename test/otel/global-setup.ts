@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startDevServer } from "../../scripts/dev-server.ts";
+import { freePort, startDevServer } from "../../scripts/dev-server.ts";
 import { applyMigrations } from "../../scripts/local-d1.ts";
 
 declare module "vitest" {
@@ -13,22 +13,17 @@ declare module "vitest" {
   }
 }
 
-/** wrangler dev on a port another instance already holds would leave the tests talking to that one: refuse. */
-async function assertPortFree(port: number) {
-  const answered = await fetch(`http://127.0.0.1:${port}/api/health`).then(
-    () => true,
-    () => false,
-  );
-  if (answered) throw new Error(`port ${port} is already in use; stop whatever listens there first`);
-}
-
 export default async function setup(project: TestProject) {
   // The Worker serves the dashboard from dist/ui; these tests need only the API, so an empty folder will do.
   mkdirSync("dist/ui", { recursive: true });
-  await assertPortFree(8815);
   const state = mkdtempSync(join(tmpdir(), "watchllm-otel-"));
   applyMigrations({ persistTo: state });
-  const server = await startDevServer({ port: 8815, persistTo: state, quiet: true, vars: { SIGNUP_MODE: "open" } });
+  const server = await startDevServer({
+    port: await freePort(),
+    persistTo: state,
+    quiet: true,
+    vars: { SIGNUP_MODE: "open" },
+  });
   const signup = await fetch(`${server.base}/api/auth/signup`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: server.base },

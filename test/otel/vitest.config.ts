@@ -1,5 +1,5 @@
 // The real instrumentation libraries (OTel exporters, Vercel ai, OpenInference + openai, Langfuse) in Node, exporting
-// over OTLP/HTTP to the real Worker under `wrangler dev` (port 8815), checked through the trace API.
+// over OTLP/HTTP to the real Worker under `wrangler dev` (a free port), checked through the trace API.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
