@@ -6,6 +6,7 @@ export * from "./costs.ts";
 export * from "./errors.ts";
 export * from "./event.ts";
 export * from "./json.ts";
+export * from "./langfuse.ts";
 export * from "./limits.ts";
 export * from "./queue.ts";
 export * from "./traces.ts";

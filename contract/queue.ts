@@ -32,9 +32,29 @@ export type StoredEvent = z.infer<typeof storedEvent>;
 /** The stored-event fields in the order the consumer writes them (the `events` columns after `project_id`). */
 export const STORED_EVENT_FIELDS = Object.keys(storedEvent.shape) as Array<keyof StoredEvent>;
 
-export const queueMessage = z.object({
-  project_id: z.string().min(1),
-  received_at: z.number(),
-  events: z.array(storedEvent).min(1),
+/**
+ * A piece of an event that arrives in several (Langfuse's `*-create` and `*-update`, in any order, each possibly more
+ * than once): a partial wire event (plus `end`, epoch ms). The consumer keeps every part and stores the event folded
+ * from all of them, once they make a valid one.
+ */
+export const eventPart = z.object({
+  event_id: id,
+  trace_id: id,
+  /** Idempotency key of the part (the client's batch item id). */
+  part_id: z.string().min(1).max(128),
+  /** Folding order: creates (0) before updates (1), then by the client's time, then by part id. */
+  rank: z.number().int(),
+  at: z.number(),
+  fields: z.record(z.string(), z.unknown()),
 });
+export type EventPart = z.infer<typeof eventPart>;
+
+export const queueMessage = z
+  .object({
+    project_id: z.string().min(1),
+    received_at: z.number(),
+    events: z.array(storedEvent),
+    parts: z.array(eventPart).optional(),
+  })
+  .refine((m) => m.events.length + (m.parts?.length ?? 0) > 0, "a message carries at least one event or part");
 export type QueueMessage = z.infer<typeof queueMessage>;

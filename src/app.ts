@@ -11,6 +11,7 @@ import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
 import { eventsRoute } from "./routes/events.ts";
 import { invitesRoute } from "./routes/invites.ts";
+import { langfuseRoute } from "./routes/langfuse.ts";
 import { meRoute } from "./routes/me.ts";
 import { orgsRoute } from "./routes/orgs.ts";
 import { otelRoute } from "./routes/otel.ts";
@@ -24,7 +25,7 @@ import { usersRoute } from "./routes/users.ts";
  * Machine-to-machine ways in: they authenticate with keys (no cookies, so no CSRF), take large bodies under their own
  * limits, and are open to any origin. Every other route is the dashboard's.
  */
-const MACHINE_PATHS = ["/api/v1/events", "/api/v1/otel", "/api/public/otel"];
+const MACHINE_PATHS = ["/api/v1/events", "/api/v1/otel", "/api/public/otel", "/api/public/ingestion"];
 const isMachine = (path: string) => MACHINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 /** Dashboard requests are small JSON: refuse anything bigger before reading it all. */
@@ -64,6 +65,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/events", eventsRoute)
   .route("/api/v1/otel", otelRoute)
   .route("/api/public/otel", otelRoute)
+  .route("/api/public/ingestion", langfuseRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)

@@ -65,7 +65,7 @@ function lookup(table: readonly ModelPrices[], model: string, provider: string |
   const known = provider !== undefined && table.some((m) => m.provider === provider);
   for (const name of [model, snapshotBase(model)]) {
     if (name === undefined) continue;
-    const matching = table.filter((m) => matches(m.match, name));
+    const matching = table.filter((m) => matches(m.match, name, m.builtin));
     if (!matching.length) continue;
     if (known) {
       const own = matching.filter((m) => !m.provider || m.provider === provider);

@@ -23,6 +23,7 @@ function toModelPrices(rows: PriceRow[]): ModelPrices[] {
         provider: row.provider ?? "",
         model: row.model,
         match: JSON.parse(row.match) as MatchRule,
+        builtin: row.projectId === null,
         periods: [],
       };
       byModel.set(key, entry);

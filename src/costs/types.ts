@@ -6,6 +6,8 @@ export type ModelPrices = {
   provider: string;
   model: string;
   match: MatchRule;
+  /** From the built-in table (reviewed, shipped in migrations), not a project's override. */
+  builtin?: boolean;
   /** Newest first not required: the price in force at a time is the one with the latest `from` ≤ that time. */
   periods: { from: number; rates: Rates }[];
 };

@@ -281,3 +281,26 @@ export const jobs = sqliteTable(
   (t) => [index("jobs_status").on(t.status, t.createdAt)],
 );
 export type JobRow = typeof jobs.$inferSelect;
+
+/**
+ * Pieces of events that arrive in several parts (Langfuse's create and update items), each kept once by its part id.
+ * The event is stored folded from all of its parts; a part arriving later makes the consumer fold and store it again.
+ */
+export const eventParts = sqliteTable(
+  "event_parts",
+  {
+    projectId: text("project_id").notNull(),
+    eventId: text("event_id").notNull(),
+    partId: text("part_id").notNull(),
+    traceId: text("trace_id").notNull(),
+    rank: integer("rank").notNull(),
+    at: integer("at").notNull(),
+    /** JSON: a partial wire event. */
+    fields: text("fields").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.eventId, t.partId] }),
+    index("event_parts_trace").on(t.projectId, t.traceId),
+  ],
+);

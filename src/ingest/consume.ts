@@ -1,26 +1,53 @@
 // The queue consumer: writes all good messages of a batch in one D1 transaction; if that fails, writes them one by one
 // so a message that can't be written is retried alone and the rest are stored; and a message that fails alone is
 // written event by event, so an event that can't be stored is kept as a dead letter instead of taking its siblings.
+// Events that arrive in parts (Langfuse's create/update items) are kept part by part and stored as their fold.
 import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
 import { database } from "../db/client.ts";
 import { deadLetters } from "../db/schema.ts";
 import { writeMessages } from "../db/writes/events.ts";
+import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
 import type { Bindings } from "../env.ts";
 import { backlog } from "./backlog.ts";
+import { foldedEvents } from "./fold.ts";
 
 type Parsed = { message: Message<unknown>; body: QueueMessage };
+
+/** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
+async function writeFolds(d1: D1Database, bodies: QueueMessage[]) {
+  const withParts = bodies.filter((b) => b.parts?.length);
+  if (!withParts.length) return;
+  await insertParts(d1, withParts);
+  const keys = new Map<string, [string, string]>();
+  for (const b of withParts)
+    for (const p of b.parts ?? []) keys.set(`${b.project_id}\u0000${p.event_id}`, [b.project_id, p.event_id]);
+  const folded = foldedEvents(await readParts(d1, [...keys.values()]), withParts[0]!.received_at);
+  await priceQueuedEvents(
+    database(d1),
+    folded.map((f) => ({ project_id: f.project_id, received_at: f.received_at, events: [f.event] })),
+  );
+  await replaceFolded(d1, folded);
+}
+
+/** Everything the messages carry: whole events, then parts. */
+async function store(d1: D1Database, bodies: QueueMessage[]) {
+  await writeMessages(d1, bodies);
+  await writeFolds(d1, bodies);
+}
+
+const carried = (body: QueueMessage) => body.events.length + (body.parts?.length ?? 0);
 
 async function writeEach(d1: D1Database, parsed: Parsed[]) {
   for (const { message, body } of parsed) {
     try {
-      await writeMessages(d1, [body]);
+      await store(d1, [body]);
       message.ack();
-      backlog.written(body.events.length);
+      backlog.written(carried(body));
     } catch (err) {
       if (await writeEventByEvent(d1, message, body)) {
         message.ack();
-        backlog.written(body.events.length);
+        backlog.written(carried(body));
       } else {
         console.error("watchllm: message write failed, will retry", message.id, err);
         message.retry();
@@ -45,6 +72,7 @@ async function writeEventByEvent(d1: D1Database, message: Message<unknown>, body
     }
   }
   if (failed.length === body.events.length) return false;
+  await writeFolds(d1, [body]);
   await keepDeadLetters(
     d1,
     failed.map((event) => ({
@@ -75,12 +103,12 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     parsed.map((p) => p.body),
   );
   try {
-    await writeMessages(
+    await store(
       env.DB,
       parsed.map((p) => p.body),
     );
     for (const { message } of parsed) message.ack();
-    backlog.written(parsed.reduce((n, p) => n + p.body.events.length, 0));
+    backlog.written(parsed.reduce((n, p) => n + carried(p.body), 0));
   } catch (err) {
     console.error("watchllm: batch write failed, isolating messages", err);
     await writeEach(env.DB, parsed);

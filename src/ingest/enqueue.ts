@@ -1,36 +1,47 @@
-// Packs validated events into queue messages (≤ 120 KB each) and sends them in sendBatch calls within Queue limits.
+// Packs validated events (and event parts) into queue messages (≤ 120 KB each) and sends them in sendBatch calls
+// within Queue limits.
 import { LIMITS } from "../../contract/limits.ts";
-import type { QueueMessage, StoredEvent } from "../../contract/queue.ts";
+import type { EventPart, QueueMessage, StoredEvent } from "../../contract/queue.ts";
 import { ApiError } from "../lib/errors.ts";
 import { byteLength } from "../lib/json-size.ts";
 import { backlog } from "./backlog.ts";
 
 const ENVELOPE_BYTES = 200;
 
-/** Groups events into messages no larger than LIMITS.maxMessageBytes. Returns each message with its size. */
-export function packMessages(projectId: string, events: StoredEvent[], receivedAt: number) {
+/** Groups events and parts into messages no larger than LIMITS.maxMessageBytes. Returns each message with its size. */
+export function packMessages(projectId: string, events: StoredEvent[], receivedAt: number, parts: EventPart[] = []) {
   const messages: { body: QueueMessage; bytes: number }[] = [];
-  let current: StoredEvent[] = [];
+  let body: QueueMessage = { project_id: projectId, received_at: receivedAt, events: [] };
   let bytes = ENVELOPE_BYTES;
   const close = () => {
-    if (current.length)
-      messages.push({ body: { project_id: projectId, received_at: receivedAt, events: current }, bytes });
-    current = [];
+    if (body.events.length || body.parts?.length) messages.push({ body, bytes });
+    body = { project_id: projectId, received_at: receivedAt, events: [] };
     bytes = ENVELOPE_BYTES;
   };
-  for (const event of events) {
-    const size = byteLength(JSON.stringify(event)) + 1;
+  const add = (size: number, put: () => void) => {
     if (bytes + size > LIMITS.maxMessageBytes) close();
-    current.push(event);
+    put();
     bytes += size;
+  };
+  for (const event of events) add(byteLength(JSON.stringify(event)) + 1, () => body.events.push(event));
+  for (const part of parts) {
+    add(byteLength(JSON.stringify(part)) + 1, () => {
+      body.parts ??= [];
+      body.parts.push(part);
+    });
   }
   close();
   return messages;
 }
 
 /** Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent). */
-export async function enqueueEvents(queue: Queue<QueueMessage>, projectId: string, events: StoredEvent[]) {
-  const messages = packMessages(projectId, events, Date.now());
+export async function enqueueEvents(
+  queue: Queue<QueueMessage>,
+  projectId: string,
+  events: StoredEvent[],
+  parts: EventPart[] = [],
+) {
+  const messages = packMessages(projectId, events, Date.now(), parts);
   const calls: MessageSendRequest<QueueMessage>[][] = [];
   let call: MessageSendRequest<QueueMessage>[] = [];
   let callBytes = 0;
@@ -49,6 +60,6 @@ export async function enqueueEvents(queue: Queue<QueueMessage>, projectId: strin
   } catch (err) {
     throw new ApiError("queue_unavailable", "The event queue is unavailable; retry the request.", String(err));
   }
-  backlog.sent(events.length);
+  backlog.sent(events.length + parts.length);
   return messages.length;
 }

@@ -180,8 +180,8 @@ describe("price overrides and recompute", () => {
     expect(
       (await api("", { method: "POST", json: { model: "x", match: { regex: "(" }, rates: { input_mtok: 1 } } })).status,
     ).toBe(400);
-    // Patterns that could backtrack for ages in the shared consumer are refused; ordinary ones are fine.
-    for (const regex of ["(a+)+$", "(x|xx)+y", "(\\w)\\1"]) {
+    // RE2 runs every pattern in linear time (nested quantifiers are safe), and refuses what it can't run.
+    for (const regex of ["(\\w)\\1", "a(?=b)"]) {
       const res = await api("", { method: "POST", json: { model: "x", match: { regex }, rates: { input_mtok: 1 } } });
       expect(res.status, regex).toBe(400);
     }

@@ -183,7 +183,8 @@ describe("GET /api/v1/traces", () => {
     ]) {
       const { status, body } = await list(query);
       expect(status, query).toBe(400);
-      expect(body).toMatchObject({ error: { code: "invalid_request", message: expect.any(String) } });
+      const code = query.startsWith("cursor") ? "invalid_cursor" : "invalid_request";
+      expect(body).toMatchObject({ error: { code, message: expect.any(String) } });
     }
   });
 

@@ -21,7 +21,7 @@ const INSERT_SQL =
 type Row = [string, ...unknown[]];
 
 /** Splits JSON rows into arrays whose JSON text stays under D1's value limit. */
-function chunkJson(rows: unknown[]): string[] {
+export function chunkJson(rows: unknown[]): string[] {
   const chunks: string[] = [];
   let current: string[] = [];
   let bytes = 2;

@@ -14,12 +14,8 @@ const sortedSet = (from: string) => `(SELECT json_group_array(value) FROM (SELEC
  * Parameters: ?1 a JSON array of [project_id, event_id] for the rows the write may have inserted, ?2 the write's
  * batch_id (rows that already existed keep their older batch_id and are not counted again), ?3 now (epoch ms).
  */
-export const SUMMARY_UPSERT_SQL = `
-    WITH new AS MATERIALIZED (
-      SELECT e.* FROM json_each(?1) k
-      JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
-      WHERE e.batch_id = ?2
-    ),
+const summarySql = (newRows: string, now: string) => `
+    WITH new AS MATERIALIZED (${newRows}),
     ranked AS (
       SELECT project_id, trace_id, event_id, name, ts, (parent_event_id IS NULL) AS root_rank,
         row_number() OVER (PARTITION BY project_id, trace_id ORDER BY (parent_event_id IS NULL) DESC, ts, event_id) AS rn
@@ -45,7 +41,7 @@ export const SUMMARY_UPSERT_SQL = `
     SELECT a.project_id, a.trace_id, a.start_ts, a.end_ts, a.end_ts - a.start_ts, a.span_count, a.error_count,
       iif(a.error_count > 0, 'error', 'ok'), r.event_id, r.name, r.ts, r.root_rank,
       ${sortedSet("json_each(a.models)")}, ${sortedSet("json_each(coalesce(g.tags, '[]'))")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
-      a.input_tokens + a.output_tokens, a.total_cost, a.model_calls, a.user_id, a.session_id, ?3
+      a.input_tokens + a.output_tokens, a.total_cost, a.model_calls, a.user_id, a.session_id, ${now}
     FROM agg a JOIN ranked r ON r.project_id = a.project_id AND r.trace_id = a.trace_id AND r.rn = 1
     LEFT JOIN tagged g ON g.project_id = a.project_id AND g.trace_id = a.trace_id
     WHERE true
@@ -71,3 +67,23 @@ export const SUMMARY_UPSERT_SQL = `
       user_id = coalesce(max(traces.user_id, excluded.user_id), traces.user_id, excluded.user_id),
       session_id = coalesce(max(traces.session_id, excluded.session_id), traces.session_id, excluded.session_id),
       updated_at = excluded.updated_at`;
+
+export const SUMMARY_UPSERT_SQL = summarySql(
+  `
+      SELECT e.* FROM json_each(?1) k
+      JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+      WHERE e.batch_id = ?2`,
+  "?3",
+);
+
+/**
+ * The summaries of whole traces rebuilt from all their events (absolute, repeatable: for events that were replaced,
+ * not only added). ?1 a JSON array of [project_id, trace_id]; the second statement also ?2 now (epoch ms).
+ */
+export const SUMMARY_DELETE_SQL = `DELETE FROM traces WHERE (project_id, trace_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))`;
+export const SUMMARY_REBUILD_SQL = summarySql(
+  `
+      SELECT e.* FROM json_each(?1) k
+      JOIN events e ON e.project_id = k.value ->> 0 AND e.trace_id = k.value ->> 1`,
+  "?2",
+);

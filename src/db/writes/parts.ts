@@ -1,0 +1,123 @@
+// Events that arrive in parts (see contract/queue.ts `eventPart`): keeping every part, reading an event's parts back,
+// and replacing a stored event by a newer fold of its parts — guarded, so that of two consumers folding one event
+// concurrently, only the one that saw every part writes (the parts' count is the fold's revision).
+import { LIMITS } from "../../../contract/limits.ts";
+import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../../contract/queue.ts";
+import { randomToken } from "../../lib/ids.ts";
+import { HOUR_MS } from "../../lib/time.ts";
+import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
+import { chunkJson } from "./events.ts";
+import { SEARCH_INDEX_SQL } from "./search-index.ts";
+import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
+
+const INSERT_PARTS_SQL = `INSERT INTO event_parts (project_id, event_id, part_id, trace_id, rank, at, fields, received_at)
+  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
+  FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`;
+
+const READ_PARTS_SQL = `SELECT p.project_id, p.event_id, p.trace_id, p.part_id, p.rank, p.at, p.fields
+  FROM json_each(?1) k JOIN event_parts p ON p.project_id = k.value ->> 0 AND p.event_id = k.value ->> 1
+  ORDER BY p.project_id, p.event_id, p.rank, p.at, p.part_id`;
+
+export type PartRow = {
+  project_id: string;
+  event_id: string;
+  trace_id: string;
+  part_id: string;
+  rank: number;
+  at: number;
+  fields: string;
+};
+
+/** Keeps the parts of the messages (each once, by part id). */
+export async function insertParts(d1: D1Database, messages: QueueMessage[]) {
+  const rows = messages.flatMap((m) =>
+    (m.parts ?? []).map((p) => [
+      m.project_id,
+      p.event_id,
+      p.part_id,
+      p.trace_id,
+      p.rank,
+      p.at,
+      JSON.stringify(p.fields),
+      m.received_at,
+    ]),
+  );
+  if (rows.length) await d1.batch(chunkJson(rows).map((json) => d1.prepare(INSERT_PARTS_SQL).bind(json)));
+}
+
+/** Every part of these events, in folding order. */
+export async function readParts(d1: D1Database, keys: Array<[project: string, event: string]>) {
+  const results: PartRow[] = [];
+  for (const json of chunkJson(keys))
+    results.push(...(await d1.prepare(READ_PARTS_SQL).bind(json).all<PartRow>()).results);
+  return results;
+}
+
+/** A folded event, with the number of parts it was folded from. */
+export type Folded = { project_id: string; received_at: number; event: StoredEvent; revision: number };
+
+const COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
+/** Only while no part newer than the fold has arrived: rows whose stored part count equals the fold's revision. */
+const current = (project: string, event: string, revision: string) =>
+  `(SELECT count(*) FROM event_parts p WHERE p.project_id = ${project} AND p.event_id = ${event}) = ${revision}`;
+const REVISION = COLUMNS.length;
+
+/** ?1 JSON rows [project_id, event_id, revision]: the index entries of the stored events about to be replaced. */
+const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
+  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+  WHERE ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
+const DELETE_EVENTS_SQL = `DELETE FROM events WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
+  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+  WHERE ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
+/** ?1 batch_id, ?2 JSON rows in COLUMNS order plus the revision. */
+const INSERT_FOLDED_SQL =
+  `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
+  `SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}, ?1 FROM json_each(?2) ` +
+  `WHERE ${current("value ->> 0", "value ->> 1", `value ->> ${REVISION}`)} ON CONFLICT (project_id, event_id) DO NOTHING`;
+const OLD_HOURS_SQL = `SELECT e.project_id, e.ts FROM json_each(?1) k
+  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1`;
+
+/**
+ * Stores folded events in place of their older folds, then rebuilds what derives from them (absolutely, so a step can
+ * be repeated): the search index entries, the traces' summaries and the cost rollup hours they touch.
+ */
+export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date.now()): Promise<void> {
+  if (!folded.length) return;
+  // One JSON parameter per statement must stay under D1's value limit: halve until it does.
+  if (folded.length > 1 && JSON.stringify(folded).length * 3 > LIMITS.maxJsonParamBytes) {
+    const half = Math.ceil(folded.length / 2);
+    await replaceFolded(d1, folded.slice(0, half), now);
+    return replaceFolded(d1, folded.slice(half), now);
+  }
+  const keys = folded.map((f) => [f.project_id, f.event.event_id, f.revision]);
+  const rows = folded.map((f) => [
+    f.project_id,
+    ...STORED_EVENT_FIELDS.map((k) => f.event[k]),
+    f.received_at,
+    f.revision,
+  ]);
+  const old = (await d1.prepare(OLD_HOURS_SQL).bind(JSON.stringify(keys)).all<{ project_id: string; ts: number }>())
+    .results;
+  const hours = new Map<string, Set<number>>();
+  for (const { project_id, ts } of [...old, ...folded.map((f) => ({ project_id: f.project_id, ts: f.event.ts }))]) {
+    const set = hours.get(project_id) ?? new Set<number>();
+    set.add(Math.floor(ts / HOUR_MS) * HOUR_MS);
+    hours.set(project_id, set);
+  }
+  const batchId = randomToken(12);
+  const traces = [...new Set(folded.map((f) => JSON.stringify([f.project_id, f.event.trace_id])))].map((t) =>
+    JSON.parse(t),
+  );
+  const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id]));
+  await d1.batch([
+    d1.prepare(DELETE_INDEXED_SQL).bind(JSON.stringify(keys)),
+    d1.prepare(DELETE_EVENTS_SQL).bind(JSON.stringify(keys)),
+    d1.prepare(INSERT_FOLDED_SQL).bind(batchId, JSON.stringify(rows)),
+    d1.prepare(SEARCH_INDEX_SQL).bind(eventKeys, batchId),
+    d1.prepare(SUMMARY_DELETE_SQL).bind(JSON.stringify(traces)),
+    d1.prepare(SUMMARY_REBUILD_SQL).bind(JSON.stringify(traces), now),
+    ...[...hours].flatMap(([project, set]) =>
+      COST_ROLLUP_REBUILD_SQL.map((q) => d1.prepare(q).bind(project, JSON.stringify([...set]))),
+    ),
+  ]);
+}

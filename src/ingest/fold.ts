@@ -1,0 +1,58 @@
+// Folds the parts of an event (creates before updates, then in the client's order) into one wire event: a later part's
+// fields replace earlier ones, body and context merge key by key (metadata one level deeper), usage merges, the start
+// is the earliest `timestamp` and the end the latest `end`. Whatever the parts' arrival order, the fold is the same.
+import type { Folded, PartRow } from "../db/writes/parts.ts";
+import { validateEvents } from "./validate.ts";
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+const ms = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" ? Date.parse(v) : Number.NaN);
+
+function merge(into: Json | undefined, from: Json): Json {
+  const out: Json = { ...into };
+  for (const [k, v] of Object.entries(from)) {
+    if (v === undefined || v === null) continue;
+    out[k] = k === "metadata" && isObject(v) && isObject(out[k]) ? { ...(out[k] as Json), ...v } : v;
+  }
+  return out;
+}
+
+/** One event from its parts (already in folding order); not necessarily valid: an update alone has no start. */
+export function foldParts(parts: readonly Pick<PartRow, "event_id" | "trace_id" | "fields">[]): Json {
+  const out: Json = {};
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const part of parts) {
+    const fields = JSON.parse(part.fields) as Json;
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined || v === null) continue;
+      if (k === "timestamp") start = Math.min(start, ms(v));
+      else if (k === "end") end = Math.max(end, ms(v));
+      else if ((k === "body" || k === "context" || k === "usage") && isObject(v)) out[k] = merge(out[k] as Json, v);
+      else out[k] = v;
+    }
+  }
+  const first = parts[0];
+  if (first) Object.assign(out, { event_id: first.event_id, trace_id: first.trace_id });
+  if (Number.isFinite(start)) out.timestamp = start;
+  if (Number.isFinite(start) && Number.isFinite(end)) out.duration_ms = Math.max(0, end - start);
+  return out;
+}
+
+/** The events the parts now make, each with its revision (how many parts it folds); parts that don't yet, skipped. */
+export function foldedEvents(rows: readonly PartRow[], receivedAt: number): Folded[] {
+  const groups = new Map<string, PartRow[]>();
+  for (const row of rows) {
+    const key = `${row.project_id}\u0000${row.event_id}`;
+    const list = groups.get(key);
+    if (list) list.push(row);
+    else groups.set(key, [row]);
+  }
+  const out: Folded[] = [];
+  for (const parts of groups.values()) {
+    const { events } = validateEvents([foldParts(parts)]);
+    const event = events[0];
+    if (event) out.push({ project_id: parts[0]!.project_id, received_at: receivedAt, event, revision: parts.length });
+  }
+  return out;
+}
