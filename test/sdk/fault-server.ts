@@ -1,10 +1,10 @@
 // A local stand-in for the ingest endpoint that misbehaves on request: random 500s, dropped connections (before or
-// after storing the batch), hangs, 429 with Retry-After, full outages. It counts every event_id it stores. Each test
+// after storing the batch), hangs, 429 with Retry-After, full outages. It keeps every event it stores (first copy) and counts each event_id. Each test
 // uses its own tenant prefix (`/t/<name>`), so tests can run side by side. Also serves a fake OpenAI upstream at
 // `/t/<name>/v1/...` (fake-openai.ts).
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type IngestAnswer, wireEvent } from "../../contract/event.ts";
+import { type IngestAnswer, type WireEvent, wireEvent } from "../../contract/event.ts";
 import { serveOpenAI } from "./fake-openai.ts";
 
 export type Faults = {
@@ -19,7 +19,13 @@ export type Faults = {
   outageUntil?: number;
 };
 
-type Tenant = { faults: Faults; counts: Map<string, number>; requests: number[]; statuses: string[] };
+type Tenant = {
+  faults: Faults;
+  counts: Map<string, number>;
+  events: Map<string, WireEvent>;
+  requests: number[];
+  statuses: string[];
+};
 
 function readBody(req: IncomingMessage) {
   return new Promise<string>((resolve) => {
@@ -34,7 +40,7 @@ export async function startFaultServer(port = 0) {
   const tenant = (name: string) => {
     let t = tenants.get(name);
     if (!t) {
-      t = { faults: {}, counts: new Map(), requests: [], statuses: [] };
+      t = { faults: {}, counts: new Map(), events: new Map(), requests: [], statuses: [] };
       tenants.set(name, t);
     }
     return t;
@@ -52,7 +58,12 @@ export async function startFaultServer(port = 0) {
     if (path === "/__received") {
       res.writeHead(200, { "content-type": "application/json" });
       return void res.end(
-        JSON.stringify({ counts: Object.fromEntries(t.counts), requests: t.requests, statuses: t.statuses }),
+        JSON.stringify({
+          counts: Object.fromEntries(t.counts),
+          events: [...t.events.values()],
+          requests: t.requests,
+          statuses: t.statuses,
+        }),
       );
     }
     if (serveOpenAI(path, body, res)) return;
@@ -99,7 +110,10 @@ export async function startFaultServer(port = 0) {
         }),
       );
     }
-    for (const e of accepted) t.counts.set(e.event_id!, (t.counts.get(e.event_id!) ?? 0) + 1);
+    for (const e of accepted) {
+      t.counts.set(e.event_id!, (t.counts.get(e.event_id!) ?? 0) + 1);
+      if (!t.events.has(e.event_id!)) t.events.set(e.event_id!, e as WireEvent);
+    }
     if (roll(f.dropAfter)) {
       fail("stored-then-dropped");
       return void req.socket.destroy();
