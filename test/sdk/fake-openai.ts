@@ -28,8 +28,10 @@ export const snapshot = (model: string) => `${model}-2024-07-18`;
 const json = (res: ServerResponse, status: number, body: unknown) =>
   void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
+type SSE = { event?: string; data: unknown };
+
 /** Writes server-sent events one by one, `pauseMs` apart, stopping when the client goes away. */
-async function sse(res: ServerResponse, events: Array<{ event?: string; data: unknown }>, pauseMs = 0) {
+async function sse(res: ServerResponse, events: SSE[], pauseMs = 0) {
   res.writeHead(200, { "content-type": "text/event-stream" });
   let gone = false;
   res.on("close", () => {
@@ -84,7 +86,7 @@ function chat(body: Any, res: ServerResponse) {
     },
   });
   const slow = body.model === "slow";
-  const events = [chunk({ role: "assistant", content: "" })];
+  const events: SSE[] = [chunk({ role: "assistant", content: "" })];
   if (turn.tool) {
     events.push(
       chunk({
@@ -94,7 +96,7 @@ function chat(body: Any, res: ServerResponse) {
     for (const p of pieces(TOOL_ARGUMENTS, 4))
       events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: p } }] }));
   } else {
-    const text = slow ? "tick ".repeat(400) : turn.text;
+    const text = slow ? "tick ".repeat(400) : (turn.text ?? "");
     for (const p of pieces(text, slow ? 5 : 4)) events.push(chunk({ content: p }));
   }
   events.push(chunk({}, turn.tool ? "tool_calls" : "stop"));

@@ -17,7 +17,11 @@ export const hi = [{ role: "user" as const, content: "Hi" }];
 
 export const weatherTool = {
   type: "function" as const,
-  function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+  function: {
+    name: "get_weather",
+    description: "The weather in a city",
+    parameters: { type: "object", properties: { city: { type: "string" } } },
+  },
 };
 
 export const weatherSchema = {

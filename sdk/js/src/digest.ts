@@ -25,6 +25,16 @@ function wholeOutput(b: Any) {
   return b.content ?? b.candidates?.[0]?.content;
 }
 
+/** An Anthropic tool-use block with its streamed JSON input parsed (kept as received while incomplete). */
+const parsedInput = (block: Any) => {
+  if (typeof block.input !== "string") return block;
+  try {
+    return { ...block, input: JSON.parse(block.input) };
+  } catch {
+    return block;
+  }
+};
+
 export function createDigest() {
   let text = "";
   let chat = false;
@@ -117,7 +127,7 @@ export function createDigest() {
     /** The output received so far (all of it once the answer is complete). */
     output(): unknown {
       if (final) return final.output;
-      const calls = slots.filter(Boolean);
+      const calls = slots.filter(Boolean).map(parsedInput);
       if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
       return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || undefined;
     },
