@@ -1,7 +1,7 @@
 // The client: one bounded queue, flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { resolve } from "./options.ts";
-import { makeTrace, type ModelResponseOptions, recordRootCall, type TraceOptions } from "./span.ts";
+import { type ModelResponseOptions, makeTrace, recordRootCall, type TraceOptions } from "./span.ts";
 import { send, sendOnExit } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireEvent } from "./types.ts";
 
