@@ -204,6 +204,11 @@ function embeddings(body: Any, res: ServerResponse) {
   });
 }
 
+/** Not a model call: what observing must leave alone. */
+function batches(body: Any, res: ServerResponse) {
+  json(res, 200, { id: "batch_1", object: "batch", endpoint: body.endpoint, status: "validating" });
+}
+
 /** Answers `/v1/<endpoint>` like OpenAI; false when the path is not one of its endpoints. */
 export function serveOpenAI(path: string, raw: string, res: ServerResponse): boolean {
   const handler = {
@@ -211,6 +216,7 @@ export function serveOpenAI(path: string, raw: string, res: ServerResponse): boo
     "/v1/completions": completions,
     "/v1/responses": responses,
     "/v1/embeddings": embeddings,
+    "/v1/batches": batches,
   }[path];
   if (!handler) return false;
   const body = JSON.parse(raw) as Any;

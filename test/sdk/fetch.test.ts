@@ -75,7 +75,8 @@ describe("observeFetch", () => {
   it("passes other requests through untouched and unrecorded", async () => {
     const { t, watchllm, traced, post } = await setup();
     expect((await traced(`${t.base}/__received`)).status).toBe(200);
-    expect((await post("files", { purpose: "batch" })).status).toBe(404);
+    const batch = await post("batches", { input_file_id: "file-1", endpoint: "/v1/chat/completions" });
+    expect(await batch.json()).toMatchObject({ id: "batch_1" });
     await watchllm.flush();
     expect(watchllm.queued).toBe(0);
     expect((await t.received()).events).toEqual([]);

@@ -55,6 +55,7 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
     // The upstream is 127.0.0.1: the provider comes from the model's name, never from the host.
     expect(chat).toMatchObject({
       type: "model_response",
+      parent_event_id: null,
       name: "chat.completions",
       model,
       provider: "openai",
