@@ -14,21 +14,23 @@ const innerOf = new WeakMap<typeof fetch, typeof fetch>();
 /** The fetch underneath `f` when `f` is an observed one. */
 export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
 
-async function requestParams(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Any> {
+/** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
+async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
   try {
     if (typeof init?.body === "string") return JSON.parse(init.body) as Any;
-    if (input instanceof Request && !init?.body) return (await input.clone().json()) as Any;
+    if (request && !init?.body) return (await request.clone().json()) as Any;
   } catch {
     // not JSON: recorded without input
   }
   return {};
 }
 
-function urlOf(input: RequestInfo | URL) {
+function urlOf(href: string) {
   try {
-    return new URL(input instanceof Request ? input.url : String(input), globalThis.location?.href);
+    return new URL(href);
   } catch {
-    return undefined;
+    // relative, as in a browser's fetch("/v1/chat/completions")
+    return URL.canParse?.(href, globalThis.location?.href) ? new URL(href, globalThis.location.href) : undefined;
   }
 }
 
@@ -66,16 +68,15 @@ function observeBody(
 export function observeFetch(inner: typeof fetch = fetch, options: ObserveOptions = {}): typeof fetch {
   inner = unobserved(inner);
   const observed: typeof fetch = async (input, init) => {
-    const url = urlOf(input);
+    const request = input instanceof Request ? input : undefined;
+    const url = urlOf(request?.url ?? String(input));
     const operation = url && operationOf(url.pathname);
-    if (!url || !operation || (init?.method ?? (input instanceof Request ? input.method : "GET")) !== "POST")
-      return inner(input, init);
+    if (!operation || (init?.method ?? request?.method) !== "POST") return inner(input, init);
     const started = Date.now();
-    const params = await requestParams(input, init);
-    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const helper = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get(
-      "x-stainless-helper-method",
-    );
+    const params = await requestParams(request, init);
+    const signal = init?.signal ?? request?.signal;
+    // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
+    const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
     const digest = createDigest();
     let recorded = false;
     const record = (failure: string | undefined) => {
