@@ -121,6 +121,10 @@ describe.each(majors)("observeOpenAI helpers with $label", ({ OpenAI }) => {
     const chat = await openai.chat.completions.create({ model: "slow", messages: hi, stream: true });
     for await (const _ of chat) if (++chunks === 4) break;
 
+    chunks = 0;
+    const controlled = await openai.chat.completions.create({ model: "slow", messages: hi, stream: true });
+    for await (const _ of controlled) if (++chunks === 3) controlled.controller.abort();
+
     const abort = new AbortController();
     let deltas = 0;
     const responses = await openai.responses.create(
@@ -136,18 +140,15 @@ describe.each(majors)("observeOpenAI helpers with $label", ({ OpenAI }) => {
     });
     await helper.done().catch(() => undefined);
 
-    const recorded = await events(3);
+    const recorded = await events(4);
     for (const e of recorded) {
       expect(e).toMatchObject({ status: "error", body: { metadata: { error: "aborted" } } });
       expect(e.duration_ms).toBeLessThan(3_000); // the slow streams run for 4 s
     }
-    const [fromChat, fromResponses, fromHelper] = recorded.map((e) => e.body!.output);
+    const [fromChat, fromController, fromResponses, fromHelper] = recorded.map((e) => e.body!.output);
+    const contentOf = (output: unknown) => (output as { content: string }).content;
     // What was received: the first chunks, not the whole answer.
-    for (const text of [
-      (fromChat as { content: string }).content,
-      fromResponses,
-      (fromHelper as { content: string }).content,
-    ]) {
+    for (const text of [contentOf(fromChat), contentOf(fromController), fromResponses, contentOf(fromHelper)]) {
       expect(text).toMatch(/^tick /);
       expect((text as string).length).toBeLessThan(100);
     }

@@ -26,6 +26,11 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
     const [left, right] = stream.tee();
     expect(await textOf(left)).toBe("Hello there");
     expect(await textOf(right)).toBe("Hello there");
+    // The library's own round trip: a stream to a ReadableStream of JSON lines and back.
+    const readable = (
+      await openai.chat.completions.create({ model: "gpt-4o-mini", messages: hi, stream: true })
+    ).toReadableStream();
+    expect(await textOf(Stream.fromReadableStream(readable, new AbortController()))).toBe("Hello there");
 
     const { data, response } = await openai.chat.completions
       .create({ model: "gpt-4o-mini", messages: hi })
@@ -35,8 +40,9 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
     const rawAnswer = await openai.embeddings.create({ model: "text-embedding-3-small", input: "hi" }).asResponse();
     expect(((await rawAnswer.json()) as { data: unknown[] }).data).toHaveLength(1);
 
-    const recorded = await events(4);
+    const recorded = await events(5);
     expect(recorded.map((e) => e.name).sort()).toEqual([
+      "chat.completions",
       "chat.completions",
       "chat.completions",
       "chat.completions",

@@ -72,7 +72,7 @@ function instrument(client: Client, withOptions: WithOptions, inner: typeof fetc
   Object.defineProperty(client, "withOptions", {
     configurable: true,
     writable: true,
-    value: (more: { fetch?: typeof fetch }) => {
+    value: (more: { fetch?: typeof fetch } = {}) => {
       const base = more.fetch ? unobserved(more.fetch) : inner;
       return instrument(derive(base, options, more), withOptions, base, options);
     },
@@ -95,7 +95,7 @@ function instrument(client: Client, withOptions: WithOptions, inner: typeof fetc
   return client;
 }
 
-/** `const openai = observeOpenAI(new OpenAI())`: the same client, recording every model call (each a trace of its own, or under `parent`). */
+/** `const openai = observeOpenAI(new OpenAI())`: a client like yours (same class and options) that records every model call it makes. */
 export function observeOpenAI<T extends object>(client: T, options: ObserveOptions = {}): T {
   const c = client as unknown as Client;
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
