@@ -71,7 +71,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     const request = input instanceof Request ? input : undefined;
     const url = urlOf(request?.url ?? String(input));
     const operation = url && operationOf(url.pathname);
-    if (!operation || (init?.method ?? request?.method) !== "POST") return inner(input, init);
+    if (!operation || (init?.method ?? request?.method)?.toUpperCase() !== "POST") return inner(input, init);
     const started = Date.now();
     const params = await requestParams(request, init);
     const signal = init?.signal ?? request?.signal;
