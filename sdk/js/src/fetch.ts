@@ -25,12 +25,12 @@ async function requestParams(request: Request | undefined, init: RequestInit | u
   return {};
 }
 
+/** The request's URL; a relative one (a browser's `fetch("/v1/chat/completions")`) against the page's. */
 function urlOf(href: string) {
   try {
-    return new URL(href);
+    return new URL(href, globalThis.location?.href);
   } catch {
-    // relative, as in a browser's fetch("/v1/chat/completions")
-    return URL.canParse?.(href, globalThis.location?.href) ? new URL(href, globalThis.location.href) : undefined;
+    return undefined;
   }
 }
 

@@ -100,9 +100,7 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const c = client as unknown as Client;
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
-    throw new TypeError(
-      "observeOpenAI needs a client of the `openai` package (v5 or later); for others use observeFetch",
-    );
+    throw new TypeError("observeOpenAI takes an `openai` (v5+) client; use observeFetch for others");
   const inner = unobserved(c.fetch ?? fetch);
   return instrument(withOptions.call(c, { fetch: observeFetch(inner, options) }), withOptions, inner, options) as T;
 }

@@ -7,34 +7,17 @@ export function operationOf(path: string): string | undefined {
   return m ? (m[1] ?? m[2] ?? m[3])!.replace("/", ".") : undefined;
 }
 
-const HOSTS: Array<[string, string]> = [
-  ["openai", "openai"],
-  ["anthropic", "anthropic"],
-  ["googleapis", "google"],
-  ["mistral", "mistral"],
-  ["deepseek", "deepseek"],
-  ["x.ai", "xai"],
-  ["groq", "groq"],
-  ["openrouter", "openrouter"],
-  ["together", "together"],
-  ["fireworks", "fireworks"],
-];
-
-const MODELS: Array<[RegExp, string]> = [
-  [/^(gpt|o\d|chatgpt|text-embedding|davinci|babbage|dall-e|whisper|tts|omni-moderation|codex)/, "openai"],
-  [/^claude/, "anthropic"],
-  [/^(gemini|gemma)/, "google"],
-  [/^(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)/, "mistral"],
-  [/^deepseek/, "deepseek"],
-  [/^grok/, "xai"],
-  [/^command/, "cohere"],
-  [/^(meta-)?llama/, "meta"],
-];
+/** API hosts, each named by the provider it serves (`googleapis` and `x.ai` aside). */
+const HOST = /(openai|anthropic|mistral|deepseek|groq|openrouter|together|fireworks)\.|(googleapis)|(x\.ai)/;
+/** Model names' prefixes, one group per maker in MAKERS' order. */
+const MODEL =
+  /^(?:(gpt|o\d|chatgpt|text-embedding|davinci|babbage|dall-e|whisper|tts|omni-moderation|codex)|(claude)|(gemini|gemma)|(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral)|(deepseek)|(grok)|(command)|(llama|meta-llama))/;
+const MAKERS = ["openai", "anthropic", "google", "mistral", "deepseek", "xai", "cohere", "meta"];
 
 /** The provider for a call to `host` with `model`: a known API host, else the maker the model's name implies. */
 export function providerOf(host: string, model: string | undefined): string | undefined {
-  for (const [part, provider] of HOSTS) if (host.includes(part)) return provider;
-  const name = model?.toLowerCase().split("/").pop() ?? "";
-  for (const [pattern, provider] of MODELS) if (pattern.test(name)) return provider;
-  return undefined;
+  const h = HOST.exec(host);
+  if (h) return h[1] ?? (h[2] ? "google" : "xai");
+  const m = MODEL.exec(model?.toLowerCase().split("/").pop() ?? "");
+  return m ? MAKERS[m.slice(1).findIndex(Boolean)] : undefined;
 }
