@@ -1,6 +1,6 @@
 // A local OpenAI-compatible upstream for the real `openai` client: chat completions (plain, streamed with tool-call
 // deltas, structured output), legacy completions, responses (plain, streamed, structured), embeddings (float and
-// base64), errors, and a slow stream to abort. Model names steer it: `broken` answers 404, `slow` streams for seconds.
+// base64), errors, and a slow stream to abort. Model names steer it: `broken` answers 404, `overloaded` 503 (retry after 5 ms), `slow` streams for seconds.
 import type { ServerResponse } from "node:http";
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are whatever the client under test sends
@@ -224,6 +224,10 @@ export function serveOpenAI(path: string, raw: string, res: ServerResponse): boo
     json(res, 404, {
       error: { message: "The model `broken` does not exist", type: "invalid_request_error", code: "model_not_found" },
     });
+  else if (body.model === "overloaded")
+    res
+      .writeHead(503, { "content-type": "application/json", "retry-after-ms": "5" })
+      .end(JSON.stringify({ error: { message: "The server is overloaded", type: "server_error" } }));
   else void handler(body, res);
   return true;
 }

@@ -158,6 +158,22 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
     expect(event).toMatchObject({ status: "error", model: "broken", parent_event_id: null });
     expect((event!.body!.metadata as { error: string }).error).toBe("HTTP 404: The model `broken` does not exist");
   });
+
+  it("records each attempt of the library's automatic retries", async () => {
+    const { openai, events } = await setup(OpenAI);
+    const retrying = openai.withOptions({ maxRetries: 2 });
+    await expect(retrying.chat.completions.create({ model: "overloaded", messages: hi })).rejects.toBeInstanceOf(
+      OpenAI.InternalServerError,
+    );
+    const attempts = await events(3);
+    expect(attempts).toHaveLength(3);
+    // The library leaves a retried attempt's body unread; it reads the last one for its error.
+    expect(attempts.map((e) => [e.status, (e.body!.metadata as { error: string }).error])).toEqual([
+      ["error", "HTTP 503"],
+      ["error", "HTTP 503"],
+      ["error", "HTTP 503: The server is overloaded"],
+    ]);
+  });
 });
 
 describe("observeOpenAI", () => {

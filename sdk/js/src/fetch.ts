@@ -136,7 +136,8 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
           } catch {
             // not JSON: recorded without output
           }
-        if (how === "done" || (how === "cancelled" && digest.state.finished)) record(answerError());
+        // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
+        if (how === "done" || (how === "cancelled" && (digest.state.finished || !response.ok))) record(answerError());
         else record(how === "cancelled" ? "aborted" : failureOf(how.error));
       },
     );
