@@ -28,6 +28,7 @@ const parseArguments = (args: unknown) => {
 /** Records the run's tool calls (from its messages) under `span`, and ends the span with the run. */
 function followRun(runner: Runner, span: Span) {
   const requested = new Map<string, { name?: string; arguments?: unknown }>();
+  // Tools run one after another once the model asked for them: each one's duration runs from the previous message.
   let mark = Date.now();
   let answer: unknown;
   runner.on("message", (m) => {
