@@ -1,9 +1,11 @@
-// `npm run bench:sdk`: the SDK's cost per recorded event, its browser bundle size, and delivery of 10,000 events
+// `npm run bench:sdk`: the SDK's cost per recorded event, the cost of observing model calls (wrapping an `openai`
+// client; reading a streamed answer through observeFetch), its browser bundle size, and delivery of 10,000 events
 // under 30% random faults plus a 5-second outage, against the fault-injecting test server.
 
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { createClient } from "../sdk/js/src/index.ts";
+import OpenAI from "openai";
+import { createClient, observeFetch, observeOpenAI } from "../sdk/js/src/index.ts";
 import { startFaultServer } from "../test/sdk/fault-server.ts";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -32,19 +34,59 @@ for (let i = 0; i < ITER; i++) {
   trace.end();
 }
 const nsPerEvent = ((performance.now() - start) * 1e6) / (ITER * 4);
-await quiet.shutdown();
 
-// 2. What a browser downloads: the SDK entry bundled and minified, gzipped.
-const bundle = await build({
-  entryPoints: ["sdk/js/src/index.ts"],
-  bundle: true,
-  minify: true,
-  format: "esm",
-  platform: "browser",
-  write: false,
-});
-const raw = bundle.outputFiles[0]!.contents;
-const gz = gzipSync(raw, { level: 9 }).length;
+// 1b. Observing model calls: wrapping a client (per request, to record under that request's trace), and a streamed
+// chat completion (60 events, in memory) read to the end through observeFetch, each beside its baseline.
+const perCall = (run: () => unknown, n: number) => {
+  for (let i = 0; i < n / 10; i++) run();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) run();
+  return ((performance.now() - t) * 1000) / n;
+};
+const perCallAsync = async (run: () => Promise<unknown>, n: number) => {
+  for (let i = 0; i < n / 10; i++) await run();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await run();
+  return ((performance.now() - t) * 1000) / n;
+};
+const openai = new OpenAI({ apiKey: "sk-bench" });
+const newClientUs = perCall(() => new OpenAI({ apiKey: "sk-bench" }), 2_000);
+const observeUs = perCall(() => observeOpenAI(openai, { client: quiet }), 2_000);
+const chunk = (content: string) =>
+  `data: ${JSON.stringify({ model: "gpt-4o", choices: [{ index: 0, delta: { content } }] })}\n\n`;
+const sseBody = `${Array.from({ length: 60 }, (_, i) => chunk(`token${i} `)).join("")}data: [DONE]\n\n`;
+const upstream = (async () =>
+  new Response(sseBody, { headers: { "content-type": "text/event-stream" } })) as typeof fetch;
+const observed = observeFetch(upstream, { client: quiet });
+const call = (f: typeof fetch) => async () =>
+  (
+    await f("https://api.openai.com/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"model":"gpt-4o","stream":true}',
+    })
+  ).text();
+const plainStreamUs = await perCallAsync(call(upstream), 5_000);
+const observedStreamUs = await perCallAsync(call(observed), 5_000);
+
+// 2. What a browser downloads: the SDK bundled and minified, gzipped — all of it, and only the client (what an app
+// that doesn't observe model calls ships, the rest tree-shaken away).
+async function bundleOf(exports: string) {
+  const out = await build({
+    stdin: { contents: `export ${exports} from "./sdk/js/src/index.ts";`, resolveDir: ".", loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+  });
+  const raw = out.outputFiles[0]!.contents;
+  return `${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified)`;
+}
+const fullBundle = await bundleOf("*");
+const clientBundle = await bundleOf("{ createClient }");
+
+await quiet.shutdown();
 
 // 3. Delivery under faults: 10% 500s, 10% connections dropped before and 5% after storing, 5% hangs; and a 5 s outage.
 const server = await startFaultServer();
@@ -99,8 +141,13 @@ console.log("| measure | result |");
 console.log("|---|---|");
 console.log(`| recording cost (trace + span + model call, nothing sent) | ${nsPerEvent.toFixed(0)} ns per event |`);
 console.log(
-  `| browser bundle (esbuild, minified, gzip -9) | ${(gz / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified) |`,
+  `| observeOpenAI(client) (a client made by its withOptions) | ${observeUs.toFixed(0)} µs (new OpenAI(): ${newClientUs.toFixed(0)} µs) |`,
 );
+console.log(
+  `| streamed chat completion (60 events, in memory) read through observeFetch | ${observedStreamUs.toFixed(0)} µs per call (unobserved: ${plainStreamUs.toFixed(0)} µs) |`,
+);
+console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
+console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
 console.log(
   `| delivered under 30% faults + 5 s outage | ${fmt(unique)} / ${fmt(TOTAL)} events (${((unique / TOTAL) * 100).toFixed(2)}%) in ${elapsed.toFixed(1)} s |`,
 );

@@ -1,5 +1,6 @@
 // End to end: the SDK (as an app would use it) against the real Worker under `wrangler dev`, read back through the
 // trace API with the project's secret key.
+import OpenAI from "openai";
 import { describe, expect, inject, it } from "vitest";
 import { createClient, observeOpenAI } from "../../sdk/js/src/index.ts";
 
@@ -15,23 +16,20 @@ describe("SDK → Worker → Queue → D1 → trace API", () => {
     const { keys } = (await signup.json()) as { keys: { ingest: string; secret: string } };
     const client = createClient({ apiKey: keys.ingest, baseUrl: base, onError: (e) => console.error(e) });
     const trace = client.trace({ name: "sdk-agent", userId: "u-1", sessionId: "s-1", tags: ["e2e"] });
-    const openai = observeOpenAI(
-      {
-        chat: {
-          completions: {
-            create: async () => ({
-              model: "gpt-4o-mini",
-              choices: [{ message: { role: "assistant", content: "42" } }],
-              usage: { prompt_tokens: 9, completion_tokens: 1 },
-            }),
-          },
-        },
-      },
-      { parent: trace },
-    );
+    // The real `openai` client; its upstream answers from a fetch of its own (the Worker is what is under test here).
+    const upstream = (async () =>
+      Response.json({
+        id: "chatcmpl-1",
+        object: "chat.completion",
+        created: 1,
+        model: "gpt-4o-mini",
+        choices: [{ index: 0, message: { role: "assistant", content: "42" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 },
+      })) as typeof fetch;
+    const openai = observeOpenAI(new OpenAI({ apiKey: "sk-test", fetch: upstream }), { parent: trace });
     await trace.span({ name: "plan" }).run(async (span) => {
       span.toolCall({ name: "calculator", input: "6*7", output: 42, durationMs: 3 });
-      await openai.chat.completions.create();
+      await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "6*7?" }] });
     });
     trace.end({ output: "42" });
     await client.flush();

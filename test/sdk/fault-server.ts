@@ -1,9 +1,11 @@
 // A local stand-in for the ingest endpoint that misbehaves on request: random 500s, dropped connections (before or
-// after storing the batch), hangs, 429 with Retry-After, full outages. It counts every event_id it stores. Each test
-// uses its own tenant prefix (`/t/<name>`), so tests can run side by side. Also serves a fake OpenAI-style endpoint.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// after storing the batch), hangs, 429 with Retry-After, full outages. It keeps every event it stores (first copy) and counts each event_id. Each test
+// uses its own tenant prefix (`/t/<name>`), so tests can run side by side. Also serves a fake OpenAI upstream at
+// `/t/<name>/v1/...` (fake-openai.ts).
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type IngestAnswer, wireEvent } from "../../contract/event.ts";
+import { type IngestAnswer, type WireEvent, wireEvent } from "../../contract/event.ts";
+import { serveOpenAI } from "./fake-openai.ts";
 
 export type Faults = {
   /** Probabilities per request. */
@@ -17,7 +19,13 @@ export type Faults = {
   outageUntil?: number;
 };
 
-type Tenant = { faults: Faults; counts: Map<string, number>; requests: number[]; statuses: string[] };
+type Tenant = {
+  faults: Faults;
+  counts: Map<string, number>;
+  events: Map<string, WireEvent>;
+  requests: number[];
+  statuses: string[];
+};
 
 function readBody(req: IncomingMessage) {
   return new Promise<string>((resolve) => {
@@ -27,33 +35,12 @@ function readBody(req: IncomingMessage) {
   });
 }
 
-function chatCompletion(stream: boolean, res: ServerResponse) {
-  const usage = { prompt_tokens: 12, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 4 } };
-  if (!stream) {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        id: "c1",
-        model: "gpt-4o-2024-08-06",
-        choices: [{ message: { role: "assistant", content: "Hello there" } }],
-        usage,
-      }),
-    );
-    return;
-  }
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  for (const piece of ["Hel", "lo ", "there"])
-    res.write(`data: ${JSON.stringify({ model: "gpt-4o-2024-08-06", choices: [{ delta: { content: piece } }] })}\n\n`);
-  res.write(`data: ${JSON.stringify({ model: "gpt-4o-2024-08-06", choices: [], usage })}\n\ndata: [DONE]\n\n`);
-  res.end();
-}
-
 export async function startFaultServer(port = 0) {
   const tenants = new Map<string, Tenant>();
   const tenant = (name: string) => {
     let t = tenants.get(name);
     if (!t) {
-      t = { faults: {}, counts: new Map(), requests: [], statuses: [] };
+      t = { faults: {}, counts: new Map(), events: new Map(), requests: [], statuses: [] };
       tenants.set(name, t);
     }
     return t;
@@ -71,10 +58,15 @@ export async function startFaultServer(port = 0) {
     if (path === "/__received") {
       res.writeHead(200, { "content-type": "application/json" });
       return void res.end(
-        JSON.stringify({ counts: Object.fromEntries(t.counts), requests: t.requests, statuses: t.statuses }),
+        JSON.stringify({
+          counts: Object.fromEntries(t.counts),
+          events: [...t.events.values()],
+          requests: t.requests,
+          statuses: t.statuses,
+        }),
       );
     }
-    if (path === "/v1/chat/completions") return chatCompletion(Boolean(JSON.parse(body).stream), res);
+    if (serveOpenAI(path, body, res)) return;
     if (path !== "/api/v1/events") return void res.writeHead(404).end();
     t.requests.push(Date.now());
     const f = t.faults;
@@ -118,7 +110,10 @@ export async function startFaultServer(port = 0) {
         }),
       );
     }
-    for (const e of accepted) t.counts.set(e.event_id!, (t.counts.get(e.event_id!) ?? 0) + 1);
+    for (const e of accepted) {
+      t.counts.set(e.event_id!, (t.counts.get(e.event_id!) ?? 0) + 1);
+      if (!t.events.has(e.event_id!)) t.events.set(e.event_id!, e as WireEvent);
+    }
     if (roll(f.dropAfter)) {
       fail("stored-then-dropped");
       return void req.socket.destroy();

@@ -1,6 +1,6 @@
 // Per-test tenants on the fault server, and a client wired to one with test-sized timings.
 import { inject } from "vitest";
-import { type ClientOptions, createClient, type WatchLLMError } from "../../sdk/js/src/index.ts";
+import { type ClientOptions, createClient, type WatchLLMError, type WireEvent } from "../../sdk/js/src/index.ts";
 import type { Faults } from "./fault-server.ts";
 
 let n = 0;
@@ -25,6 +25,7 @@ export async function tenant(faults: Faults = {}) {
     received: async () =>
       (await (await fetch(`${base}/__received`)).json()) as {
         counts: Record<string, number>;
+        events: WireEvent[];
         requests: number[];
         statuses: string[];
       },
@@ -39,4 +40,19 @@ export async function tenant(faults: Faults = {}) {
         ...options,
       }),
   };
+}
+
+/** Flushes `client` until the tenant's server holds at least `n` events; returns them in arrival order. */
+export async function receivedEvents(
+  t: Awaited<ReturnType<typeof tenant>>,
+  client: { flush(): Promise<void> },
+  n: number,
+) {
+  let events: WireEvent[] = [];
+  await until(async () => {
+    await client.flush();
+    events = (await t.received()).events;
+    return events.length >= n;
+  });
+  return events;
 }

@@ -1,7 +1,7 @@
 // The client: one bounded queue, flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { resolve } from "./options.ts";
-import { makeTrace, type TraceOptions } from "./span.ts";
+import { type ModelResponseOptions, makeTrace, recordRootCall, type TraceOptions } from "./span.ts";
 import { send, sendOnExit } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireEvent } from "./types.ts";
 
@@ -98,6 +98,8 @@ export function createClient(options: ClientOptions = {}) {
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
     trace: (t: TraceOptions) => makeTrace(enqueue, o.enabled, t),
+    /** Records a model call as a trace of its own (the call is the trace's root). */
+    modelResponse: (m: ModelResponseOptions) => recordRootCall(enqueue, o.enabled, m),
     flush,
     /** Flushes and stops the timer and page listeners. */
     async shutdown() {

@@ -1,97 +1,150 @@
-// observeFetch: a fetch that records calls to LLM HTTP APIs (OpenAI-style, Anthropic, Gemini) as model calls, reading
-// the JSON request and response (or the server-sent events of a stream) without consuming the caller's body.
+// observeFetch: a fetch that records calls to LLM HTTP APIs (OpenAI-style, Anthropic, Gemini) as model calls. The
+// answer's body is observed as the caller reads it (never read ahead, never consumed for them): a stream is recorded
+// when it ends, with what arrived until then, and as an `aborted` error when the caller stops reading it early.
+import { createDigest, sseReader } from "./digest.ts";
+import { operationOf, providerOf } from "./provider.ts";
 import { type ObserveOptions, recordCall } from "./record.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: provider JSON comes in many shapes and is read defensively
+// biome-ignore lint/suspicious/noExplicitAny: request bodies are read defensively
 type Any = Record<string, any>;
 
-function provider(url: URL) {
-  const host = url.hostname;
-  if (host.includes("anthropic")) return "anthropic";
-  if (host.includes("googleapis")) return "google";
-  if (host.includes("openai")) return "openai";
-  return host;
-}
+/** The wrapped fetch of each observed fetch, so observing twice records once. */
+const innerOf = new WeakMap<typeof fetch, typeof fetch>();
 
-/** The text, usage and model of a finished response or of every SSE `data:` chunk of a stream. */
-function digest(chunks: Any[]) {
-  let text = "";
-  let usage: Any | undefined;
-  let model: string | undefined;
-  for (const c of chunks) {
-    model ??= c.model ?? c.message?.model ?? c.modelVersion;
-    text += c.choices?.[0]?.delta?.content ?? c.delta?.text ?? "";
-    const u = c.usage ?? c.message?.usage ?? c.usageMetadata;
-    if (u) usage = { ...usage, ...u };
+/** The fetch underneath `f` when `f` is an observed one. */
+export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
+
+/** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
+async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
+  try {
+    if (typeof init?.body === "string") return JSON.parse(init.body) as Any;
+    if (request && !init?.body) return (await request.clone().json()) as Any;
+  } catch {
+    // not JSON: recorded without input
   }
-  const single = chunks.length === 1 ? chunks[0]! : undefined;
-  const output =
-    single?.choices?.[0]?.message ?? single?.content ?? single?.candidates?.[0]?.content ?? (text || undefined);
-  return { output, usage, model };
+  return {};
 }
 
-const sse = (text: string) =>
-  text
-    .split("\n")
-    .filter((l) => l.startsWith("data:"))
-    .map((l) => l.slice(5).trim())
-    .filter((d) => d && d !== "[DONE]")
-    .flatMap((d) => {
+/** The request's URL; a relative one (a browser's `fetch("/v1/chat/completions")`) against the page's. */
+function urlOf(href: string) {
+  try {
+    return new URL(href, globalThis.location?.href);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of `body` that tells `onChunk` each piece as the reader takes it, and `onEnd` how reading ended. */
+function observeBody(
+  body: ReadableStream<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+  onEnd: (how: "done" | "cancelled" | { error: unknown }) => void,
+) {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
       try {
-        return [JSON.parse(d) as Any];
-      } catch {
-        return [];
+        const { done, value } = await reader.read();
+        if (done) {
+          onEnd("done");
+          controller.close();
+        } else {
+          onChunk(value);
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        onEnd({ error });
+        controller.error(error);
       }
-    });
+    },
+    cancel(reason) {
+      onEnd("cancelled");
+      return reader.cancel(reason);
+    },
+  });
+}
 
 /** `const tracedFetch = observeFetch(fetch)`: use it for raw calls to LLM APIs. Other requests pass through untouched. */
 export function observeFetch(inner: typeof fetch = fetch, options: ObserveOptions = {}): typeof fetch {
-  return async (input, init) => {
+  inner = unobserved(inner);
+  const observed: typeof fetch = async (input, init) => {
+    const request = input instanceof Request ? input : undefined;
+    const url = urlOf(request?.url ?? String(input));
+    const operation = url && operationOf(url.pathname);
+    if (!operation || (init?.method ?? request?.method)?.toUpperCase() !== "POST") return inner(input, init);
     const started = Date.now();
-    const request = new Request(input, init);
-    let params: Any | undefined;
-    try {
-      if (request.method === "POST" && request.headers.get("content-type")?.includes("json"))
-        params = (await request.clone().json()) as Any;
-    } catch {
-      params = undefined;
-    }
-    const url = new URL(request.url);
-    const record = (output: unknown, usage: unknown, model: string | undefined, error?: unknown) =>
-      params &&
+    const params = await requestParams(request, init);
+    const signal = init?.signal ?? request?.signal;
+    // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
+    const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
+    const digest = createDigest();
+    let recorded = false;
+    const record = (failure: string | undefined) => {
+      if (recorded) return;
+      recorded = true;
+      const s = digest.state;
+      const model = s.model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
+      const metadata = {
+        ...(helper && { helper }),
+        ...(s.firstTokenAt && { time_to_first_token_ms: s.firstTokenAt - started }),
+        ...(failure && { error: failure }),
+      };
       recordCall(options, {
-        model: model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown",
-        provider: provider(url),
-        name: url.pathname,
+        model,
+        provider: providerOf(url.hostname, model),
+        name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,
-        output,
-        usage: usage as Any | undefined,
+        output: digest.output(),
+        usage: s.usage,
         durationMs: Date.now() - started,
-        status: error ? "error" : "ok",
-        ...(error !== undefined && { metadata: { error: String(error) } }),
+        status: failure ? "error" : "ok",
+        ...(Object.keys(metadata).length && { metadata }),
       });
+    };
+    const failureOf = (err: unknown) =>
+      signal?.aborted || (err as Error | undefined)?.name === "AbortError" ? "aborted" : String(err);
     let response: Response;
     try {
       response = await inner(input, init);
     } catch (err) {
-      record(undefined, undefined, undefined, err);
+      record(failureOf(err));
       throw err;
     }
-    if (params) {
-      // Read a copy in the background: the caller's body stays untouched and unblocked.
-      void response
-        .clone()
-        .text()
-        .then(
-          (text) => {
-            const parsed = response.headers.get("content-type")?.includes("event-stream")
-              ? digest(sse(text))
-              : digest([JSON.parse(text) as Any]);
-            record(parsed.output, parsed.usage, parsed.model, response.ok ? undefined : `HTTP ${response.status}`);
-          },
-          (err) => record(undefined, undefined, undefined, err),
-        );
+    /** What the answer says went wrong: its HTTP status and error message, or an error event in a stream. */
+    const answerError = () => {
+      const message = digest.state.error;
+      return response.ok ? message : `HTTP ${response.status}${message ? `: ${message}` : ""}`;
+    };
+    if (!response.body) {
+      record(answerError());
+      return response;
     }
-    return response;
+    const feed = response.headers.get("content-type")?.includes("event-stream") ? sseReader(digest) : undefined;
+    const decoder = new TextDecoder();
+    let json = "";
+    const body = observeBody(
+      response.body,
+      (chunk) => {
+        const text = decoder.decode(chunk, { stream: true });
+        if (feed) feed(text);
+        else json += text;
+      },
+      (how) => {
+        if (how === "done" && !feed)
+          try {
+            digest.whole(JSON.parse(json) as Any);
+          } catch {
+            // not JSON: recorded without output
+          }
+        // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
+        if (how === "done" || (how === "cancelled" && (digest.state.finished || !response.ok))) record(answerError());
+        else record(how === "cancelled" ? "aborted" : failureOf(how.error));
+      },
+    );
+    const observedResponse = new Response(body, response);
+    Object.defineProperty(observedResponse, "url", { value: response.url });
+    return observedResponse;
   };
+  innerOf.set(observed, inner);
+  return observed;
 }

@@ -1,103 +1,107 @@
-// observeOpenAI: wraps an OpenAI (or OpenAI-compatible) client so every chat.completions, completions, responses and
-// embeddings `create` call is recorded — model, tokens, latency, input/output, errors — streaming included. Works
-// structurally (no dependency on the `openai` package); the returned client behaves exactly like the original.
-import { type ObserveOptions, recordCall } from "./record.ts";
+// observeOpenAI: an `openai` client (v5 or later) that records every model call it makes. It is the library's own
+// client, made by its `withOptions({ fetch })` with an observing fetch, so every method, helper, stream, `.tee()`,
+// `.withResponse()` and `instanceof` work as before; each HTTP request to a model endpoint becomes one model call.
+// `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
+import { observeFetch, unobserved } from "./fetch.ts";
+import { type ObserveOptions, openSpan } from "./record.ts";
+import type { Span } from "./span.ts";
 
-const RESOURCES = new Set(["chat.completions", "completions", "responses", "embeddings"]);
-type Params = { model?: string; messages?: unknown; input?: unknown; prompt?: unknown; stream?: boolean };
-// biome-ignore lint/suspicious/noExplicitAny: provider JSON comes in many shapes and is read defensively
+// biome-ignore lint/suspicious/noExplicitAny: the runner's events carry the library's message shapes
 type Any = Record<string, any>;
+type Runner = { on(event: string, listener: (value: Any) => void): unknown; errored?: boolean; aborted?: boolean };
+type RunTools = (body: Any, options?: unknown) => Runner;
+/** What is used of an `openai` client (no dependency on the package). */
+type Client = {
+  withOptions(options: { fetch?: typeof fetch }): Client;
+  fetch?: typeof fetch;
+  chat?: { completions?: { runTools?: RunTools } };
+};
 
-/** The output worth keeping from a finished (non-streamed) result. */
-function outputOf(resource: string, result: Any) {
-  if (resource === "embeddings")
-    return { embeddings: result.data?.length ?? 0, dimensions: result.data?.[0]?.embedding?.length };
-  if (resource === "responses") return result.output_text ?? result.output;
-  return result.choices?.[0]?.message ?? result.choices?.[0]?.text;
-}
+const parseArguments = (args: unknown) => {
+  try {
+    return typeof args === "string" ? JSON.parse(args) : args;
+  } catch {
+    return args;
+  }
+};
 
-/** Collects a stream's text and usage while passing every chunk through untouched. */
-function observeStream(
-  stream: Any,
-  done: (output: string, usage: unknown, model: string | undefined, error?: unknown) => void,
-) {
-  const iterate = async function* () {
-    let text = "";
-    let usage: unknown;
-    let model: string | undefined;
-    try {
-      for await (const chunk of stream as AsyncIterable<Any>) {
-        model ??= chunk.model ?? chunk.response?.model;
-        text +=
-          chunk.choices?.[0]?.delta?.content ??
-          chunk.choices?.[0]?.text ??
-          (chunk.type === "response.output_text.delta" ? chunk.delta : "") ??
-          "";
-        usage = chunk.usage ?? chunk.response?.usage ?? usage;
-        yield chunk;
-      }
-      done(text, usage, model);
-    } catch (err) {
-      done(text, usage, model, err);
-      throw err;
+/** Records the run's tool calls (from its messages) under `span`, and ends the span with the run. */
+function followRun(runner: Runner, span: Span) {
+  const requested = new Map<string, { name?: string; arguments?: unknown }>();
+  // Tools run one after another once the model asked for them: each one's duration runs from the previous message.
+  let mark = Date.now();
+  let answer: unknown;
+  runner.on("message", (m) => {
+    if (m.role === "assistant") {
+      for (const call of m.tool_calls ?? []) requested.set(call.id, call.function ?? {});
+      answer = m.content ?? answer;
+    } else if (m.role === "tool") {
+      const call = requested.get(m.tool_call_id);
+      requested.delete(m.tool_call_id);
+      span.toolCall({
+        name: call?.name ?? "tool",
+        input: parseArguments(call?.arguments),
+        output: m.content,
+        durationMs: Date.now() - mark,
+      });
     }
-  };
-  return new Proxy(stream, {
-    get: (target, key) => (key === Symbol.asyncIterator ? () => iterate() : Reflect.get(target, key)),
+    mark = Date.now();
+  });
+  runner.on("end", () => {
+    const failed = Boolean(runner.errored || runner.aborted);
+    // A tool the model asked for that never answered: the run failed (or was aborted) while it ran.
+    if (failed)
+      for (const call of requested.values())
+        span.toolCall({ name: call.name ?? "tool", input: parseArguments(call.arguments), status: "error" });
+    span.end({
+      output: answer,
+      status: failed ? "error" : "ok",
+      ...(runner.aborted && { metadata: { error: "aborted" } }),
+    });
   });
 }
 
-function wrapCreate(
-  create: (...args: unknown[]) => Promise<Any> | Any,
-  self: unknown,
-  resource: string,
-  options: ObserveOptions,
-) {
-  return (params: Params, ...rest: unknown[]) => {
-    const started = Date.now();
-    const input = params?.messages ?? params?.input ?? params?.prompt;
-    const record = (output: unknown, usage: unknown, model: string | undefined, error?: unknown) =>
-      recordCall(options, {
-        model: model ?? params?.model ?? "unknown",
-        provider: "openai",
-        name: resource,
-        input,
-        output,
-        usage: usage as Any | undefined,
-        durationMs: Date.now() - started,
-        status: error ? "error" : "ok",
-        ...(error !== undefined && { metadata: { error: error instanceof Error ? error.message : String(error) } }),
-      });
-    const pending = Promise.resolve(create.call(self, params, ...rest));
-    return pending.then(
-      (result: Any) => {
-        if (params?.stream && result && Symbol.asyncIterator in result) return observeStream(result, record);
-        record(outputOf(resource, result), result?.usage, result?.model);
-        return result;
-      },
-      (err: unknown) => {
-        record(undefined, undefined, undefined, err);
-        throw err;
-      },
-    );
-  };
-}
+type WithOptions = Client["withOptions"];
 
-function wrap<T extends object>(target: T, path: string, options: ObserveOptions): T {
-  return new Proxy(target, {
-    get(obj, key, receiver) {
-      const value = Reflect.get(obj, key, receiver);
-      if (typeof key !== "string") return value;
-      if (key === "create" && typeof value === "function" && RESOURCES.has(path))
-        return wrapCreate(value as (...args: unknown[]) => Promise<Any>, obj, path, options);
-      if (value && typeof value === "object" && ["chat", "completions", "responses", "embeddings"].includes(key))
-        return wrap(value, path ? `${path}.${key}` : key, options);
-      return value;
+/**
+ * Gives `client` (made with an observing fetch around `inner`) what `withOptions` doesn't carry over: its own
+ * `withOptions` (clients derived from it record too) and `chat.completions.runTools` recorded as a span.
+ */
+function instrument(client: Client, withOptions: WithOptions, inner: typeof fetch, options: ObserveOptions): Client {
+  const derive = (base: typeof fetch, o: ObserveOptions, more = {}) =>
+    withOptions.call(client, { ...more, fetch: observeFetch(base, o) });
+  Object.defineProperty(client, "withOptions", {
+    configurable: true,
+    writable: true,
+    value: (more: { fetch?: typeof fetch } = {}) => {
+      const base = more.fetch ? unobserved(more.fetch) : inner;
+      return instrument(derive(base, options, more), withOptions, base, options);
     },
   });
+  const completions = client.chat?.completions;
+  const runTools = completions?.runTools;
+  if (completions && runTools)
+    Object.defineProperty(completions, "runTools", {
+      configurable: true,
+      writable: true,
+      value: (body: Any, runOptions?: unknown) => {
+        const span = openSpan(options, "chat.completions.runTools", body.messages);
+        if (!span) return runTools.call(completions, body, runOptions);
+        // The run's requests go through a client of its own, whose calls are recorded under the run's span.
+        const runner = runTools.call(derive(inner, { ...options, parent: span }).chat!.completions!, body, runOptions);
+        followRun(runner, span);
+        return runner;
+      },
+    });
+  return client;
 }
 
-/** Returns the client, instrumented: `const openai = observeOpenAI(new OpenAI())`. */
+/** `const openai = observeOpenAI(new OpenAI())`: a client like yours (same class and options) that records every model call it makes. */
 export function observeOpenAI<T extends object>(client: T, options: ObserveOptions = {}): T {
-  return wrap(client, "", options);
+  const c = client as unknown as Client;
+  const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
+  if (typeof withOptions !== "function")
+    throw new TypeError("observeOpenAI takes an `openai` (v5+) client; use observeFetch for others");
+  const inner = unobserved(c.fetch ?? fetch);
+  return instrument(withOptions.call(c, { fetch: observeFetch(inner, options) }), withOptions, inner, options) as T;
 }

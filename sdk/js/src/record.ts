@@ -1,4 +1,4 @@
-// Shared by the auto-instrumentations: where a call is recorded (a span of yours, or a new trace of its own).
+// Shared by the auto-instrumentations: where a call is recorded (a span of yours, or a trace of its own).
 import { defaultClient, type WatchLLMClient } from "./client.ts";
 import type { ModelResponseOptions, Span } from "./span.ts";
 
@@ -11,12 +11,16 @@ export type ObserveOptions = {
 
 export function recordCall(options: ObserveOptions, call: ModelResponseOptions) {
   try {
-    if (options.parent) return options.parent.modelResponse(call);
-    const client = options.client ?? defaultClient();
-    if (!client?.enabled) return;
-    const trace = client.trace({ name: call.name ?? call.model });
-    trace.modelResponse(call);
+    if (options.parent) options.parent.modelResponse(call);
+    else (options.client ?? defaultClient())?.modelResponse(call);
   } catch {
     // recording must never break the user's call
   }
+}
+
+/** A span for work of several calls (a tool run): under the parent, or the root of a new trace; none without a client. */
+export function openSpan(options: ObserveOptions, name: string, input?: unknown): Span | undefined {
+  if (options.parent) return options.parent.span({ name, input });
+  const client = options.client ?? defaultClient();
+  return client?.enabled ? client.trace({ name, input }) : undefined;
 }

@@ -74,6 +74,26 @@ export interface Span {
   error(err: unknown): void;
 }
 
+/** A model call's event under `parentId` (null: the call is its trace's root). */
+function modelCall(r: Recorder, parentId: string | null, o: ModelResponseOptions): WireEvent {
+  return {
+    event_id: idFor(r),
+    trace_id: r.traceId,
+    parent_event_id: parentId,
+    type: "model_response",
+    name: o.name ?? o.model,
+    timestamp: Date.now() - (o.durationMs ?? 0),
+    duration_ms: o.durationMs,
+    status: o.status ?? "ok",
+    context: r.context,
+    model: o.model,
+    provider: o.provider,
+    usage: toUsage(o.usage),
+    cost_usd: o.costUsd,
+    body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
+  };
+}
+
 export function makeSpan(
   r: Recorder,
   parentId: string | null,
@@ -129,24 +149,7 @@ export function makeSpan(
       }
     },
     modelResponse(o) {
-      const at = Date.now() - (o.durationMs ?? 0);
-      const usage = toUsage(o.usage);
-      record(
-        event(
-          "model_response",
-          {
-            name: o.name ?? o.model,
-            model: o.model,
-            provider: o.provider,
-            usage,
-            duration_ms: o.durationMs,
-            cost_usd: o.costUsd,
-            status: o.status ?? "ok",
-            body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
-          },
-          at,
-        ),
-      );
+      record(modelCall(r, id, o));
     },
     toolCall(o) {
       record(
@@ -186,4 +189,9 @@ export function makeTrace(enqueue: Recorder["enqueue"], enabled: boolean, o: Tra
   const r: Recorder = { enqueue, enabled, traceId: enabled ? newId() : "", context };
   const root = clean({ tags: o.tags, metadata: o.metadata });
   return makeSpan(r, null, o.name, o.input, root ? { context: { ...context, ...root } } : {});
+}
+
+/** A model call that is a trace of its own: the call is the trace's root. */
+export function recordRootCall(enqueue: Recorder["enqueue"], enabled: boolean, o: ModelResponseOptions) {
+  if (enabled) enqueue(modelCall({ enqueue, enabled, traceId: newId(), context: undefined }, null, o));
 }

@@ -1,0 +1,155 @@
+// Reads an LLM API's answer as it arrives — one JSON body, or a stream's server-sent events — into what a model call
+// records: the output (streamed text and tool-call arguments assembled), usage, model, time to first token, and
+// whether the answer was complete. Knows OpenAI chat/completions/responses/embeddings, Anthropic and Gemini shapes.
+
+// biome-ignore lint/suspicious/noExplicitAny: provider JSON comes in many shapes and is read defensively
+type Any = Record<string, any>;
+
+/** A Responses API result's output: its text, or every output item when it holds more than messages. */
+const responseOutput = (r: Any) => {
+  const items: Any[] = r.output ?? [];
+  if (items.some((i) => i.type !== "message")) return items;
+  return items.flatMap((i) => i.content ?? []).reduce((text: string, part: Any) => text + (part.text ?? ""), "");
+};
+
+/** The output worth keeping from a whole (non-streamed) answer. */
+function wholeOutput(b: Any) {
+  if (b.object === "list" && Array.isArray(b.data)) {
+    const first = b.data[0]?.embedding;
+    // base64 embeddings are float32s: 4 bytes per dimension, 3 bytes per 4 base64 characters
+    const dimensions = typeof first === "string" ? (first.replace(/=+$/, "").length * 3) >> 4 : first?.length;
+    return { embeddings: b.data.length, dimensions };
+  }
+  if (b.choices) return b.choices[0]?.message ?? b.choices[0]?.text;
+  if (b.object === "response") return responseOutput(b);
+  return b.content ?? b.candidates?.[0]?.content;
+}
+
+/** An Anthropic tool-use block with its streamed JSON input parsed (kept as received while incomplete). */
+const parsedInput = (block: Any) => {
+  if (typeof block.input !== "string") return block;
+  try {
+    return { ...block, input: JSON.parse(block.input) };
+  } catch {
+    return block;
+  }
+};
+
+export function createDigest() {
+  let text = "";
+  let chat = false;
+  let final: { output: unknown } | undefined;
+  /** Tool calls (chat), output items (responses) or content blocks (Anthropic), by index. */
+  const slots: Any[] = [];
+  const state = {
+    model: undefined as string | undefined,
+    usage: undefined as Any | undefined,
+    error: undefined as string | undefined,
+    firstTokenAt: undefined as number | undefined,
+    /** The answer said it was complete ([DONE], response.completed, message_stop, a finish reason). */
+    finished: false,
+  };
+  const token = (s: unknown) => {
+    if (typeof s !== "string" || !s) return "";
+    state.firstTokenAt ??= Date.now();
+    return s;
+  };
+  const common = (c: Any) => {
+    state.model ??= c.model ?? c.message?.model ?? c.response?.model ?? c.modelVersion;
+    const u = c.usage ?? c.message?.usage ?? c.response?.usage ?? c.usageMetadata;
+    if (u) state.usage = { ...state.usage, ...u };
+    const e = c.error ?? c.response?.error ?? (c.type === "error" ? c : undefined);
+    if (e) state.error = e.message ?? String(e);
+  };
+
+  /** One server-sent event's data (a chunk of a stream). */
+  function event(c: Any) {
+    common(c);
+    const choice = c.choices?.[0];
+    if (choice?.delta) {
+      chat = true;
+      text += token(choice.delta.content);
+      for (const t of choice.delta.tool_calls ?? []) {
+        const i = t.index ?? 0;
+        slots[i] ??= { id: t.id, type: "function", function: { name: "", arguments: "" } };
+        const slot = slots[i];
+        slot.id ??= t.id;
+        slot.function.name += t.function?.name ?? "";
+        slot.function.arguments += token(t.function?.arguments);
+      }
+    } else text += token(choice?.text);
+    if (choice?.finish_reason || c.candidates?.[0]?.finishReason) state.finished = true;
+    for (const part of c.candidates?.[0]?.content?.parts ?? []) text += token(part.text);
+    const slot = slots[c.output_index ?? c.index];
+    switch (c.type) {
+      case "response.output_text.delta":
+        text += token(c.delta);
+        break;
+      case "response.output_item.added":
+      case "response.output_item.done":
+        slots[c.output_index] = { ...c.item };
+        break;
+      case "response.function_call_arguments.delta":
+        if (slot) slot.arguments = (slot.arguments ?? "") + token(c.delta);
+        break;
+      case "response.completed":
+      case "response.incomplete":
+      case "response.failed":
+        final = { output: responseOutput(c.response ?? {}) };
+        state.finished = true;
+        break;
+      case "content_block_start":
+        slots[c.index] = { ...c.content_block };
+        break;
+      case "content_block_delta":
+        if (slot && c.delta?.type === "text_delta") slot.text = (slot.text ?? "") + c.delta.text;
+        if (slot && c.delta?.type === "input_json_delta")
+          slot.input = (typeof slot.input === "string" ? slot.input : "") + token(c.delta.partial_json);
+        text += token(c.delta?.text);
+        break;
+      case "message_stop":
+        state.finished = true;
+    }
+  }
+
+  return {
+    state,
+    event,
+    /** A stream's end marker (`data: [DONE]`). */
+    done() {
+      state.finished = true;
+    },
+    /** A whole JSON answer. */
+    whole(body: Any) {
+      common(body);
+      final = { output: wholeOutput(body) };
+    },
+    /** The output received so far (all of it once the answer is complete). */
+    output(): unknown {
+      if (final) return final.output;
+      const calls = slots.filter(Boolean).map(parsedInput);
+      if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
+      return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || undefined;
+    },
+  };
+}
+
+/** Splits a stream's text into server-sent events' `data:` payloads, across chunk boundaries. */
+export function sseReader(digest: ReturnType<typeof createDigest>) {
+  let pending = "";
+  return (chunk: string) => {
+    const lines = (pending + chunk).split(/\r?\n/);
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith("data:")) continue;
+      const data = line.slice(5).trim();
+      if (data === "[DONE]") digest.done();
+      else if (data)
+        try {
+          digest.event(JSON.parse(data) as Any);
+        } catch {
+          // not JSON: nothing to record from it
+        }
+    }
+  };
+}
