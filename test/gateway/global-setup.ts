@@ -1,0 +1,49 @@
+// One fake provider upstream and one scratch WatchLLM (`wrangler dev`, real workerd, local D1 + Queue + Cache) whose
+// gateway routes point at it, for every gateway test.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { startDevServer } from "../../scripts/dev-server.ts";
+import { applyMigrations } from "../../scripts/local-d1.ts";
+import { startFakeUpstream } from "./fake-upstream.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    gatewayBase: string;
+    upstreamUrl: string;
+    stateDir: string;
+  }
+}
+
+/** Not 8787 (npm start), 8791/8792 (browser tests) or 8795 (bench:api). */
+const PORT = Number(process.env.GATEWAY_TEST_PORT ?? 8797);
+
+export default async function setup(project: TestProject) {
+  // wrangler.toml serves the dashboard from dist/ui: it must exist for `wrangler dev` to start.
+  if (!existsSync("dist/ui/index.html")) execFileSync("vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
+  const upstream = await startFakeUpstream();
+  const state = mkdtempSync(join(tmpdir(), "watchllm-gateway-"));
+  applyMigrations({ persistTo: state });
+  const server = await startDevServer({
+    port: PORT,
+    persistTo: state,
+    quiet: !process.env.VERBOSE,
+    vars: {
+      SIGNUP_MODE: "open",
+      OPENAI_UPSTREAM_URL: `${upstream.url}/v1`,
+      ANTHROPIC_UPSTREAM_URL: `${upstream.url}/v1`,
+      // The generic route may reach the local fake only because it is named here, as an exact origin.
+      GATEWAY_ALLOWED_HOSTS: `${upstream.url}, api.groq.com, *.example-llm.com`,
+    },
+  });
+  project.provide("gatewayBase", server.base);
+  project.provide("upstreamUrl", upstream.url);
+  project.provide("stateDir", state);
+  return async () => {
+    await server.stop();
+    await upstream.close();
+    rmSync(state, { recursive: true, force: true });
+  };
+}
