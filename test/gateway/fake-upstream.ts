@@ -27,10 +27,10 @@ const SLOW_LIMIT_MS = 20_000;
 
 const credential = (req: IncomingMessage) => String(req.headers.authorization ?? req.headers["x-api-key"] ?? "");
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "x-request-id": "req_fake_1", "openai-processing-ms": "5", ...headers });
-  res.end(text);
+/** A JSON answer with OpenAI's request-id headers (Anthropic's answers pass their own `request-id`). */
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = { "x-request-id": "req_fake_1", "openai-processing-ms": "5" }) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
 }
 
 function sseHead(res: ServerResponse) {
@@ -211,8 +211,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (scenario === "429" || scenario === "500") {
       const status = Number(scenario);
       const message = status === 429 ? "Rate limit reached for requests" : "The server had an error while processing your request.";
-      if (anthropic) return json(res, status, { type: "error", error: { type: status === 429 ? "rate_limit_error" : "api_error", message } }, { "retry-after": "7" });
-      return json(res, status, { error: { message, type: status === 429 ? "requests" : "server_error", param: null, code: status === 429 ? "rate_limit_exceeded" : null } }, { "retry-after": "7" });
+      if (anthropic) return json(res, status, { type: "error", error: { type: status === 429 ? "rate_limit_error" : "api_error", message } }, { "retry-after": "7", "request-id": "req_fake_anthropic" });
+      return json(res, status, { error: { message, type: status === 429 ? "requests" : "server_error", param: null, code: status === 429 ? "rate_limit_exceeded" : null } }, { "retry-after": "7", "x-request-id": "req_fake_1" });
     }
     if (req.method === "GET" && url.pathname === "/v1/models") {
       return json(res, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: CREATED, owned_by: "system" }] });

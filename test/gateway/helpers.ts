@@ -10,7 +10,7 @@ export const base = inject("gatewayBase");
 export const upstream = inject("upstreamUrl");
 const stateDir = inject("stateDir");
 
-export type Project = { projectId: string; ingestKey: string; secretKey: string };
+export type Project = { projectId: string; ingestKey: string; secretKey: string; cookie: string };
 
 /** A new user, org and project with its first keys, through the real sign-up route. */
 export async function newProject(): Promise<Project> {
@@ -21,7 +21,18 @@ export async function newProject(): Promise<Project> {
   });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
-  return { projectId: body.project.id, ingestKey: body.keys.ingest, secretKey: body.keys.secret };
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return { projectId: body.project.id, ingestKey: body.keys.ingest, secretKey: body.keys.secret, cookie };
+}
+
+/** Calls a dashboard route as the project's owner (session cookie, same-origin JSON). */
+export async function asOwner(project: Project, method: string, path: string, json?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { Cookie: project.cookie, Origin: base, ...(json !== undefined && { "Content-Type": "application/json" }) },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
 /** A provider key no other test uses: the fake upstream's log is read back by it. */
@@ -85,3 +96,13 @@ export async function storedEvent(projectId: string, eventId: string): Promise<S
 
 /** The gateway's header names for an ingest key and optional WatchLLM-* extras. */
 export const watchllm = (key: string, extra: Record<string, string> = {}) => ({ "WatchLLM-Auth": `Bearer ${key}`, ...extra });
+
+/** The error a call failed with (the test fails if it succeeded). */
+export function rejection<E>(call: Promise<unknown>): Promise<E> {
+  return call.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (err: unknown) => err as E,
+  );
+}

@@ -2,7 +2,7 @@
 // and every call is recorded with model, tokens, cost, timing and the caller's trace headers.
 import OpenAI, { toFile } from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
-import { base, newProject, type Project, providerKey, release, storedEvent, upstream, upstreamRequests, waitFor, watchllm } from "./helpers.ts";
+import { base, newProject, type Project, providerKey, rejection, release, storedEvent, upstream, upstreamRequests, waitFor, watchllm } from "./helpers.ts";
 
 let project: Project;
 beforeAll(async () => {
@@ -206,7 +206,7 @@ describe("gateway with the openai client", () => {
   it.each([429, 500])("passes an upstream %i through unchanged and records the upstream's error", async (status) => {
     const key = providerKey(`error-${status}`);
     const { gateway, direct } = clients(key, { "X-Fake-Scenario": String(status) });
-    const failure = async (client: OpenAI) => client.chat.completions.create({ model: "gpt-4o-mini", messages }).catch((err: unknown) => err as InstanceType<typeof OpenAI.APIError>);
+    const failure = (client: OpenAI) => rejection<InstanceType<typeof OpenAI.APIError>>(client.chat.completions.create({ model: "gpt-4o-mini", messages }));
     const viaGateway = await failure(gateway);
     const straight = await failure(direct);
     expect(viaGateway).toBeInstanceOf(OpenAI.APIError);

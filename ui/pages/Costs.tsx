@@ -12,7 +12,7 @@ import { navigate, query, setQuery } from "../state/router.ts";
 import { allProjects, canManage, type Org } from "../state/session.ts";
 
 type Sums = { cost: number; input_tokens: number; output_tokens: number; cached_input_tokens: number; calls: number; unpriced_calls?: number | null };
-type Report = { from: number; to: number; interval: "hour" | "day"; totals: Sums; groups: Array<Sums & { key: string | null }>; series: SeriesRow[]; unknown_models: Array<{ model: string; provider: string; calls: number }> };
+type Report = { from: number; to: number; interval: "hour" | "day"; totals: Sums; groups: Array<Sums & { key: string | null }>; series: SeriesRow[]; unknown_models: Array<{ model: string; provider: string; calls: number }>; cache_savings?: { hits: number; cost: number; unpriced_hits: number } };
 const RANGES: Record<string, number> = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000 };
 
 function csv(report: Report) {
@@ -110,6 +110,9 @@ export function Costs({ project, org }: { project: string; org: Org }) {
             <div><dt>Input tokens</dt><dd>{tokens(r.totals.input_tokens)}</dd></div>
             <div><dt>Cached</dt><dd>{tokens(r.totals.cached_input_tokens)}</dd></div>
             <div><dt>Output tokens</dt><dd>{tokens(r.totals.output_tokens)}</dd></div>
+            {r.cache_savings && r.cache_savings.hits > 0 && (
+              <div data-testid="cache-savings" title="Gateway cache hits, priced as the calls they replaced"><dt>Saved by cache</dt><dd>{cost(r.cache_savings.cost)} <span class="muted">({r.cache_savings.hits} hits)</span></dd></div>
+            )}
           </dl>
           {r.unknown_models.length > 0 && (
             <div class="notice" data-testid="unknown-models">
