@@ -1,8 +1,9 @@
-// `npm test` runs every project: the Worker inside workerd, the SDK in Node and workerd, the dashboard in Chromium.
+// `npm test` runs every project: the Worker inside workerd, the SDK in Node and workerd, the dashboard in Chromium,
+// the gateway with the real provider clients against `wrangler dev`.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["test/worker/vitest.config.ts", "test/sdk/vitest.config.ts", "test/sdk/vitest.workerd.config.ts", "test/ui/vitest.config.ts"],
+    projects: ["test/worker/vitest.config.ts", "test/sdk/vitest.config.ts", "test/sdk/vitest.workerd.config.ts", "test/ui/vitest.config.ts", "test/gateway/vitest.config.ts"],
   },
 });
