@@ -55,45 +55,58 @@ export async function readCopy(stream: ReadableStream<Uint8Array>, maxBytes: num
   }
 }
 
+/** The body length the client can be told up front: the upstream's Content-Length when the body is not re-encoded. */
+export function knownLength(headers: Headers): number | undefined {
+  const length = Number(headers.get("content-length") ?? Number.NaN);
+  const encoding = headers.get("content-encoding");
+  return Number.isSafeInteger(length) && length >= 0 && (!encoding || encoding === "identity") ? length : undefined;
+}
+
 /**
- * Passes a streamed answer through to the client chunk by chunk (reading the upstream only as fast as the client
- * takes it), showing each chunk to `onChunk` after it is handed on, and reporting once how the stream ended:
- * completed (undefined), the client went away (`aborted`), or the upstream failed.
+ * Hands a body to the client natively (no JavaScript per chunk). `delivered` settles once the client has all of it
+ * (true), or when the client went away or the upstream failed (false).
+ */
+export function deliver(body: ReadableStream<Uint8Array>, length?: number) {
+  const { readable, writable } = length === undefined ? new IdentityTransformStream() : new FixedLengthStream(length);
+  const delivered = body.pipeTo(writable).then(
+    () => true,
+    () => false,
+  );
+  return { readable, delivered };
+}
+
+/**
+ * Passes a streamed answer to the client as it arrives (a tee: one branch delivered natively, the other read here),
+ * showing each chunk to `onChunk`. Reports once how the stream ended: completed (undefined), the client went away
+ * (`aborted`; the upstream request is then cancelled), or the upstream failed.
  */
 export function observeStream(body: ReadableStream<Uint8Array>, onChunk: (bytes: Uint8Array) => void, onEnd: (failure?: string) => void) {
-  const reader = body.getReader();
-  let ended = false;
-  const end = (failure?: string) => {
-    if (ended) return;
-    ended = true;
-    onEnd(failure);
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (err) {
-          end(err instanceof Error && err.name === "TimeoutError" ? "watchllm_call_timeout" : `upstream stream failed: ${String(err)}`);
-          controller.error(err);
-          return;
-        }
-        // After a cancel (the client went away while we waited) the controller refuses both: nothing left to do.
-        try {
-          if (result.done) controller.close();
-          else controller.enqueue(result.value);
-        } catch {
-          return;
-        }
-        if (result.done) end();
-        else onChunk(result.value);
-      },
-      cancel(reason) {
-        end("aborted");
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  const [toClient, copy] = body.tee();
+  const { readable, delivered } = deliver(toClient);
+  const reader = copy.getReader();
+  let clientGone = false;
+  void delivered.then((ok) => {
+    if (ok) return;
+    // Either the client left (the copy is still fine: cancelling it, with the client's branch gone, cancels the
+    // upstream request) or the upstream failed (the copy's read fails too, and says so below).
+    clientGone = true;
+    reader.cancel().catch(() => undefined);
+  });
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        onChunk(value);
+      }
+    } catch (err) {
+      // A cancelled copy's pending read fails rather than ending, in workerd.
+      const timedOut = err instanceof Error && err.name === "TimeoutError";
+      onEnd(timedOut ? "watchllm_call_timeout" : clientGone ? "aborted" : `upstream stream failed: ${String(err)}`);
+      return;
+    }
+    // The copy may finish before the client's branch: wait for the client's side to settle.
+    onEnd((await delivered) ? undefined : "aborted");
+  })();
+  return readable;
 }

@@ -5,7 +5,7 @@ import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import type { QueueMessage } from "../ingest/enqueue.ts";
 import { authenticate, touchCachedKey } from "./auth.ts";
-import { isJsonRequest, observeStream, readCopy, readRequestBytes } from "./body.ts";
+import { deliver, isJsonRequest, knownLength, observeStream, readCopy, readRequestBytes } from "./body.ts";
 import { cacheKey, lookup, store } from "./cache.ts";
 import { type Digest, digestJson, sseParser, streamAssembler } from "./digest.ts";
 import { GatewayError } from "./errors.ts";
@@ -152,16 +152,21 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     return new Response(body, init);
   }
 
+  // A whole answer: delivered first, then read from the copy for the recording and the cache, so that work never
+  // competes with the answer's delivery.
   const [toClient, copy] = upstream.body.tee();
+  const { readable, delivered } = deliver(toClient, knownLength(upstream.headers));
   ctx.waitUntil(
-    readCopy(copy, GATEWAY_LIMITS.maxRecordedResponseBytes).then(async (answer) => {
+    delivered.then(async (clientHasAll) => {
+      const answer = await readCopy(copy, GATEWAY_LIMITS.maxRecordedResponseBytes);
       const endedAt = Date.now();
       const parsed = (upstream.headers.get("content-type") ?? "").includes("json") ? parseJson(answer) : undefined;
       const ok = upstream.status >= 200 && upstream.status < 300;
       const outcome: Outcome = { endedAt, status: upstream.status, ttftMs: headersAt - startedAt, digest: digestJson(parsed), extra };
       if (!ok && parsed !== undefined) outcome.errorBody = parsed;
       if (answer === undefined) outcome.extra = { ...extra, output_not_recorded: "larger than the recording limit or cut off" };
-      if (cached && ok && answer) {
+      if (!clientHasAll) outcome.failure = answer === undefined ? "upstream answer cut off" : "aborted";
+      if (cached && ok && answer && clientHasAll) {
         await store(cached, upstream.status, upstream.statusText, upstream.headers, answer, options.cache.ttlSeconds).catch((err) =>
           console.error(JSON.stringify({ msg: "watchllm gateway: cache store failed", error: String(err) })),
         );
@@ -169,5 +174,5 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
       await record(outcome);
     }),
   );
-  return new Response(toClient, init);
+  return new Response(readable, init);
 }

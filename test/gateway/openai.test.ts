@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 /** The same client twice: through the gateway (noting the event id of each answer), and straight to the upstream. */
-function clients(key: string, headers: Record<string, string> = {}) {
+function clients(key: string, headers: Record<string, string> = {}, gatewayOnly: Record<string, string> = {}) {
   const eventIds: string[] = [];
   const noting: typeof fetch = async (input, init) => {
     const res = await fetch(input, init);
@@ -18,17 +18,17 @@ function clients(key: string, headers: Record<string, string> = {}) {
     return res;
   };
   return {
-    gateway: new OpenAI({ apiKey: key, baseURL: `${base}/gateway/openai/v1`, maxRetries: 0, fetch: noting, defaultHeaders: { ...watchllm(project.ingestKey), ...headers } }),
+    gateway: new OpenAI({ apiKey: key, baseURL: `${base}/gateway/openai/v1`, maxRetries: 0, fetch: noting, defaultHeaders: { ...watchllm(project.ingestKey, gatewayOnly), ...headers } }),
     direct: new OpenAI({ apiKey: key, baseURL: `${upstream}/v1`, maxRetries: 0, defaultHeaders: headers }),
     eventIds,
   };
 }
 
 /**
- * Headers that legitimately differ between two HTTP hops (framing, time, and the compression Cloudflare's edge, which
- * wrangler dev emulates, applies for clients that accept it), and the gateway's own.
+ * Headers that legitimately differ between two HTTP hops (connection handling, time, and the compression Cloudflare's
+ * edge, which wrangler dev emulates, applies for clients that accept it), and the gateway's own.
  */
-const HOP_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"]);
+const HOP_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-encoding"]);
 const comparable = (headers: Headers) => [...headers].filter(([name]) => !HOP_HEADERS.has(name) && !name.startsWith("watchllm-"));
 
 const messages = [{ role: "user" as const, content: "Say hello." }];
@@ -47,7 +47,7 @@ describe("gateway with the openai client", () => {
       "WatchLLM-Tags": "support, beta",
       "WatchLLM-Property-Environment": "test",
     };
-    const { gateway, direct } = clients(key, traceHeaders);
+    const { gateway, direct } = clients(key, {}, traceHeaders);
     const params = { model: "gpt-4o-mini", messages, temperature: 0 };
 
     const viaGateway = await gateway.chat.completions.create(params).asResponse();
