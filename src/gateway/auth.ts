@@ -17,9 +17,9 @@ function bearer(header: string | undefined) {
   return header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
 }
 
-async function lookup(db: Database, presented: string): Promise<Key | GatewayError> {
+async function lookup(db: () => Database, presented: string): Promise<Key | GatewayError> {
   try {
-    return await findKey(db, presented);
+    return await findKey(db(), presented);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.code === "revoked_api_key") return new GatewayError("watchllm_revoked_auth", "The WatchLLM key in WatchLLM-Auth has been revoked.");
@@ -27,8 +27,8 @@ async function lookup(db: Database, presented: string): Promise<Key | GatewayErr
   }
 }
 
-/** The caller's key, or a 401 GatewayError. Failed D1 reads are not cached. */
-export async function authenticate(db: Database, header: string | undefined): Promise<Key> {
+/** The caller's key, or a 401 GatewayError. Failed D1 reads are not cached. `db` is only built on a cache miss. */
+export async function authenticate(db: () => Database, header: string | undefined): Promise<Key> {
   const presented = bearer(header);
   if (!presented) throw new GatewayError("watchllm_missing_auth", "Send your WatchLLM ingest or secret key as `WatchLLM-Auth: Bearer <key>`.");
   const hash = await sha256Hex(presented);
@@ -46,9 +46,9 @@ export async function authenticate(db: Database, header: string | undefined): Pr
 }
 
 /** Records the key's use (at most once a minute, like the ingest route) without a write per cached call. */
-export function touchCachedKey(db: Database, key: Key): Promise<void> {
+export function touchCachedKey(db: () => Database, key: Key): Promise<void> {
   const now = Date.now();
-  const touched = touchKey(db, key, now);
-  if (key.lastUsedAt === null || now - key.lastUsedAt >= 60_000) key.lastUsedAt = now;
-  return touched;
+  if (key.lastUsedAt !== null && now - key.lastUsedAt < 60_000) return Promise.resolve();
+  key.lastUsedAt = now;
+  return touchKey(db(), { ...key, lastUsedAt: null }, now);
 }

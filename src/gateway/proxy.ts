@@ -27,6 +27,12 @@ const parseJson = (bytes: Uint8Array | undefined): unknown => {
   }
 };
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+/**
+ * Yields to the event loop once, so the answer's last bytes leave before the recording's work (parsing, the queue
+ * send) takes the isolate's thread: measured under wrangler dev, recording at once delayed the end of the answer by
+ * several milliseconds.
+ */
+const afterAnswer = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Metadata worth keeping from the upstream's answer headers. */
 function answerMetadata(headers: Headers): Record<string, unknown> {
@@ -48,7 +54,7 @@ function answerHeaders(upstream: Headers, call: Call, cache: "HIT" | "MISS" | un
 export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, rest: string): Promise<Response> {
   const startedAt = Date.now();
   const req = c.req.raw;
-  const db = database(c.env.DB);
+  const db = () => database(c.env.DB);
   const key = await authenticate(db, req.headers.get("watchllm-auth") ?? undefined);
   const target = resolveTarget();
   const options = readCallOptions(req.headers);
@@ -75,7 +81,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     const parsed = parseJson(bytes);
     return isObject(parsed) ? parsed : undefined;
   };
-  const record = (outcome: Outcome) =>
+  const record = async (outcome: Outcome) =>
     sendEvent(c.env.EVENTS_QUEUE as Queue<QueueMessage>, key.projectId, toWireEvent({ ...call, request: request() }, outcome)).catch((err) =>
       console.error(JSON.stringify({ msg: "watchllm gateway: recording failed", error: String(err) })),
     );
@@ -88,9 +94,11 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     const hit = await lookup(cached);
     if (hit) {
       const body = new Uint8Array(await hit.arrayBuffer());
-      const digest = digestJson(parseJson(body));
       const now = Date.now();
-      ctx.waitUntil(record({ endedAt: now, status: hit.status, ttftMs: now - startedAt, digest, cacheHit: true, extra: answerMetadata(hit.headers) }));
+      const extra = answerMetadata(hit.headers);
+      ctx.waitUntil(
+        afterAnswer().then(() => record({ endedAt: now, status: hit.status, ttftMs: now - startedAt, digest: digestJson(parseJson(body)), cacheHit: true, extra })),
+      );
       return new Response(body, { status: hit.status, statusText: hit.statusText, headers: answerHeaders(hit.headers, call, "HIT", origin) });
     }
   }
@@ -126,7 +134,12 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     const parser = sseParser((data) => assembler.push(data));
     let firstChunkAt: number | undefined;
     let finished: (outcome: Outcome) => void = () => undefined;
-    ctx.waitUntil(new Promise<Outcome>((resolve) => (finished = resolve)).then(record));
+    ctx.waitUntil(
+      new Promise<Outcome>((resolve) => (finished = resolve)).then(async (outcome) => {
+        await afterAnswer();
+        await record(outcome);
+      }),
+    );
     const body = observeStream(
       upstream.body,
       (chunk) => {
@@ -158,8 +171,9 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
   const { readable, delivered } = deliver(toClient, knownLength(upstream.headers));
   ctx.waitUntil(
     delivered.then(async (clientHasAll) => {
-      const answer = await readCopy(copy, GATEWAY_LIMITS.maxRecordedResponseBytes);
       const endedAt = Date.now();
+      await afterAnswer();
+      const answer = await readCopy(copy, GATEWAY_LIMITS.maxRecordedResponseBytes);
       const parsed = (upstream.headers.get("content-type") ?? "").includes("json") ? parseJson(answer) : undefined;
       const ok = upstream.status >= 200 && upstream.status < 300;
       const outcome: Outcome = { endedAt, status: upstream.status, ttftMs: headersAt - startedAt, digest: digestJson(parsed), extra };

@@ -201,6 +201,9 @@ describe("gateway with the openai client", () => {
     expect(event).toMatchObject({ type: "model_response", name: "embeddings", model: "text-embedding-3-small", input_tokens: 6, output_tokens: 0 });
     expect(event.cost_usd).toBeCloseTo((6 * 0.02) / 1e6, 14);
     expect(event.bodyJson.output).toEqual({ embeddings: 2 });
+    // Without WatchLLM-Trace-Id the call is a trace of its own.
+    expect(event.trace_id).toBe(event.event_id);
+    expect(viaGateway.response.headers.get("WatchLLM-Trace-Id")).toBe(event.event_id);
   });
 
   it.each([429, 500])("passes an upstream %i through unchanged and records the upstream's error", async (status) => {

@@ -1,5 +1,6 @@
 // The gateway's pure parts: SSE split anywhere still assembles the same recording, usage shapes, and the SSRF rules.
 import { describe, expect, it } from "vitest";
+import { readRequestBytes } from "../../src/gateway/body.ts";
 import { digestJson, sseParser, streamAssembler } from "../../src/gateway/digest.ts";
 import { GatewayError } from "../../src/gateway/errors.ts";
 import { checkTarget, isPrivateHost, providerOf } from "../../src/gateway/target.ts";
@@ -118,5 +119,16 @@ describe("SSRF rules", () => {
 
   it("names providers as the price table does", () => {
     expect(["api.openai.com", "openrouter.ai", "api.x.ai", "api.mistral.ai", "llm.example.com"].map(providerOf)).toEqual(["openai", "openrouter", "x-ai", "mistral", "llm.example.com"]);
+  });
+});
+
+describe("request size", () => {
+  const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("https://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+  it("reads a JSON body up to the limit and refuses a larger one, declared or not", async () => {
+    expect(await readRequestBytes(post("12345"), 5)).toEqual(new TextEncoder().encode("12345"));
+    await expect(readRequestBytes(post("123456"), 5)).rejects.toMatchObject({ code: "watchllm_request_too_large", status: 413 });
+    const undeclared = new ReadableStream({ start: (c) => (c.enqueue(new Uint8Array(4)), c.enqueue(new Uint8Array(4)), c.close()) });
+    await expect(readRequestBytes(post(undeclared), 5)).rejects.toMatchObject({ code: "watchllm_request_too_large" });
+    await expect(readRequestBytes(post("1", { "content-length": "999" }), 5)).rejects.toMatchObject({ code: "watchllm_request_too_large" });
   });
 });
