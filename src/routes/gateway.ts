@@ -6,8 +6,8 @@ import { proxy } from "../gateway/proxy.ts";
 import { checkTarget } from "../gateway/target.ts";
 
 const trim = (base: string) => base.replace(/\/+$/, "");
-/** The path after a route's prefix, e.g. `/chat/completions`. */
-const after = (path: string, prefix: string) => path.slice(prefix.length);
+/** The path after a route's prefix as the client sent it (not percent-decoded, unlike c.req.path), e.g. `/chat/completions`. */
+const after = (url: string, prefix: string) => new URL(url).pathname.slice(prefix.length);
 
 export const gatewayRoute = new Hono<AppEnv>()
   // Browsers preflight without credentials: answered here, as the upstream would never see WatchLLM-Auth.
@@ -22,13 +22,13 @@ export const gatewayRoute = new Hono<AppEnv>()
     });
   })
   .all("/openai/v1/*", (c) =>
-    proxy(c, () => ({ base: trim(c.env.OPENAI_UPSTREAM_URL), provider: "openai" }), after(c.req.path, "/gateway/openai/v1")),
+    proxy(c, () => ({ base: trim(c.env.OPENAI_UPSTREAM_URL), provider: "openai" }), after(c.req.url, "/gateway/openai/v1")),
   )
   .all("/anthropic/v1/*", (c) =>
-    proxy(c, () => ({ base: trim(c.env.ANTHROPIC_UPSTREAM_URL), provider: "anthropic" }), after(c.req.path, "/gateway/anthropic/v1")),
+    proxy(c, () => ({ base: trim(c.env.ANTHROPIC_UPSTREAM_URL), provider: "anthropic" }), after(c.req.url, "/gateway/anthropic/v1")),
   )
   .all("/v1/*", (c) =>
-    proxy(c, () => checkTarget(c.req.header("WatchLLM-Target-URL"), c.env.GATEWAY_ALLOWED_HOSTS), after(c.req.path, "/gateway/v1")),
+    proxy(c, () => checkTarget(c.req.header("WatchLLM-Target-URL"), c.env.GATEWAY_ALLOWED_HOSTS), after(c.req.url, "/gateway/v1")),
   )
   .all("*", () => {
     throw new GatewayError("watchllm_not_found", "Gateway routes: /gateway/openai/v1/*, /gateway/anthropic/v1/*, /gateway/v1/* (with WatchLLM-Target-URL).");

@@ -262,6 +262,11 @@ describe("gateway with the openai client", () => {
     const { createHash } = await import("node:crypto");
     expect(seen[1]!.bodySha256).toBe(createHash("sha256").update(body).digest("hex"));
 
+    // Path and query go to the upstream exactly as sent (percent-encoding included).
+    const file = await fetch(`${base}/gateway/openai/v1/files/file-a%2Fb/content?purpose=x%20y`, { headers: { ...watchllm(project.ingestKey), Authorization: `Bearer ${key}` } });
+    expect(file.status).toBe(404); // the fake has no files
+    expect((await upstreamRequests(key))[2]!.path).toBe("/v1/files/file-a%2Fb/content?purpose=x%20y");
+
     const models = await gateway.models.list().withResponse();
     expect(models.data.data.map((m) => m.id)).toEqual((await direct.models.list()).data.map((m) => m.id));
 
