@@ -19,7 +19,8 @@ const WARMUP = 30;
 const IDENTITY = { "Accept-Encoding": "identity" };
 const PORT = Number(process.env.BENCH_GATEWAY_PORT ?? 8796);
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 /** Time to the first body byte and to the end of the body. */
 async function timed(url: string, init: RequestInit) {
@@ -49,10 +50,19 @@ try {
   const signup = await fetch(`${server.base}/api/auth/signup`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: server.base },
-    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: "bench gateway password", name: "Bench" }),
+    body: JSON.stringify({
+      email: `bench-${Date.now()}@example.com`,
+      password: "bench gateway password",
+      name: "Bench",
+    }),
   });
   const { keys } = (await signup.json()) as { keys: { ingest: string } };
-  const body = (stream: boolean) => JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }], ...(stream && { stream: true, stream_options: { include_usage: true } }) });
+  const body = (stream: boolean) =>
+    JSON.stringify({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Say hello." }],
+      ...(stream && { stream: true, stream_options: { include_usage: true } }),
+    });
   const post = (stream: boolean, extra: Record<string, string> = {}): RequestInit => ({
     method: "POST",
     headers: { Authorization: "Bearer sk-bench", "Content-Type": "application/json", ...IDENTITY, ...extra },
@@ -64,12 +74,19 @@ try {
     "gateway, plain": () => timed(`${server.base}/gateway/openai/v1/chat/completions`, post(false, gatewayAuth)),
     "direct, streamed": () => timed(`${upstream.url}/v1/chat/completions`, post(true)),
     "gateway, streamed": () => timed(`${server.base}/gateway/openai/v1/chat/completions`, post(true, gatewayAuth)),
-    "gateway, cache HIT": () => timed(`${server.base}/gateway/openai/v1/chat/completions`, post(false, { ...gatewayAuth, "WatchLLM-Cache": "true" })),
+    "gateway, cache HIT": () =>
+      timed(
+        `${server.base}/gateway/openai/v1/chat/completions`,
+        post(false, { ...gatewayAuth, "WatchLLM-Cache": "true" }),
+      ),
     floor: () => timed(`${server.base}/api/health`, { headers: IDENTITY }),
   };
   type Name = keyof typeof cases;
   const names = Object.keys(cases) as Name[];
-  const samples = Object.fromEntries(names.map((n) => [n, { ttfb: [] as number[], total: [] as number[] }])) as Record<Name, { ttfb: number[]; total: number[] }>;
+  const samples = Object.fromEntries(names.map((n) => [n, { ttfb: [] as number[], total: [] as number[] }])) as Record<
+    Name,
+    { ttfb: number[]; total: number[] }
+  >;
   for (let i = 0; i < WARMUP + CALLS; i++) {
     // Interleaved, in a rotating order, so drift on this shared machine hits every case alike.
     for (let k = 0; k < names.length; k++) {
@@ -87,8 +104,12 @@ try {
     const added = p(gateway, what, 50) - p(direct, what, 50) - p("floor", what, 50);
     return `| ${label} | ${ms(p(direct, what, 50))} / ${ms(p(direct, what, 95))} | ${ms(p("floor", what, 50))} / ${ms(p("floor", what, 95))} | ${ms(p(gateway, what, 50))} / ${ms(p(gateway, what, 95))} | **${ms(added)}** | < ${goal} ms: ${added < goal ? "met" : "not met"} |`;
   };
-  console.log(`\nbench:gateway: ${CALLS} calls per case after ${WARMUP} warm-ups, interleaved; ms, p50 / p95; ${new Date().toISOString().slice(0, 10)}\n`);
-  console.log("| call | direct to upstream | floor: no-op Worker route | through the gateway | gateway − direct − floor (p50) | goal |");
+  console.log(
+    `\nbench:gateway: ${CALLS} calls per case after ${WARMUP} warm-ups, interleaved; ms, p50 / p95; ${new Date().toISOString().slice(0, 10)}\n`,
+  );
+  console.log(
+    "| call | direct to upstream | floor: no-op Worker route | through the gateway | gateway − direct − floor (p50) | goal |",
+  );
   console.log("|---|---|---|---|---|---|");
   console.log(row("plain (whole answer)", "direct, plain", "gateway, plain", "total", 3));
   console.log(row("streamed, time to first byte", "direct, streamed", "gateway, streamed", "ttfb", 3));
@@ -98,7 +119,9 @@ try {
   );
   const ttfbGap = p("gateway, streamed", "ttfb", 50) - p("direct, streamed", "ttfb", 50) - p("floor", "ttfb", 50);
   const plainGap = p("gateway, plain", "total", 50) - p("direct, plain", "total", 50) - p("floor", "total", 50);
-  console.log(`\nTTFB added vs plain added: ${ms(ttfbGap)} vs ${ms(plainGap)} ms (goal: within 2 ms: ${Math.abs(ttfbGap - plainGap) <= 2 ? "met" : "not met"})`);
+  console.log(
+    `\nTTFB added vs plain added: ${ms(ttfbGap)} vs ${ms(plainGap)} ms (goal: within 2 ms: ${Math.abs(ttfbGap - plainGap) <= 2 ? "met" : "not met"})`,
+  );
 } finally {
   await server.stop();
   await upstream.close();

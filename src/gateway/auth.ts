@@ -22,7 +22,8 @@ async function lookup(db: () => Database, presented: string): Promise<Key | Gate
     return await findKey(db(), presented);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    if (err.code === "revoked_api_key") return new GatewayError("watchllm_revoked_auth", "The WatchLLM key in WatchLLM-Auth has been revoked.");
+    if (err.code === "revoked_api_key")
+      return new GatewayError("watchllm_revoked_auth", "The WatchLLM key in WatchLLM-Auth has been revoked.");
     return new GatewayError("watchllm_invalid_auth", "The WatchLLM key in WatchLLM-Auth is not valid.");
   }
 }
@@ -30,7 +31,11 @@ async function lookup(db: () => Database, presented: string): Promise<Key | Gate
 /** The caller's key, or a 401 GatewayError. Failed D1 reads are not cached. `db` is only built on a cache miss. */
 export async function authenticate(db: () => Database, header: string | undefined): Promise<Key> {
   const presented = bearer(header);
-  if (!presented) throw new GatewayError("watchllm_missing_auth", "Send your WatchLLM ingest or secret key as `WatchLLM-Auth: Bearer <key>`.");
+  if (!presented)
+    throw new GatewayError(
+      "watchllm_missing_auth",
+      "Send your WatchLLM ingest or secret key as `WatchLLM-Auth: Bearer <key>`.",
+    );
   const hash = await sha256Hex(presented);
   const now = Date.now();
   let entry = keys.get(hash);

@@ -9,7 +9,16 @@ const cache = () => (caches as unknown as { default: Cache }).default;
 /** Request headers that select a different answer for the same body. */
 const VARYING = ["anthropic-version", "anthropic-beta", "openai-organization", "openai-project", "openai-beta"];
 /** Response headers that must not be replayed from the cache (or can't be stored with it). */
-const NOT_STORED = ["set-cookie", "content-encoding", "content-length", "transfer-encoding", "vary", "age", "cf-cache-status", "cf-ray"];
+const NOT_STORED = [
+  "set-cookie",
+  "content-encoding",
+  "content-length",
+  "transfer-encoding",
+  "vary",
+  "age",
+  "cf-cache-status",
+  "cf-ray",
+];
 const ORIGINAL_CACHE_CONTROL = "watchllm-original-cache-control";
 
 async function sha256(parts: Array<string | Uint8Array>): Promise<string> {
@@ -26,7 +35,14 @@ async function sha256(parts: Array<string | Uint8Array>): Promise<string> {
 }
 
 /** The cache key: a GET on this Worker's own origin (the Cache API keys by URL). */
-export async function cacheKey(origin: string, projectId: string, method: string, upstreamUrl: string, headers: Headers, body: Uint8Array) {
+export async function cacheKey(
+  origin: string,
+  projectId: string,
+  method: string,
+  upstreamUrl: string,
+  headers: Headers,
+  body: Uint8Array,
+) {
   const credentials = await sha256([providerCredentials(headers)]);
   const varying = VARYING.map((h) => `${h}=${headers.get(h) ?? ""}`).join("\n");
   const hash = await sha256([projectId, credentials, method, upstreamUrl, varying, body]);
@@ -47,7 +63,14 @@ export async function lookup(key: Request): Promise<Response | undefined> {
 }
 
 /** Stores an answer for ttlSeconds. */
-export async function store(key: Request, status: number, statusText: string, upstreamHeaders: Headers, body: Uint8Array<ArrayBuffer>, ttlSeconds: number) {
+export async function store(
+  key: Request,
+  status: number,
+  statusText: string,
+  upstreamHeaders: Headers,
+  body: Uint8Array<ArrayBuffer>,
+  ttlSeconds: number,
+) {
   const headers = new Headers(upstreamHeaders);
   for (const name of NOT_STORED) headers.delete(name);
   const original = headers.get("cache-control");

@@ -28,12 +28,23 @@ export function digestJson(json: unknown): Digest {
   if (error !== undefined) return { model, error };
   if (Array.isArray(j.choices)) {
     const outputs = j.choices.map((c: Json) => c?.message ?? c?.text);
-    return { model, usage: j.usage, output: outputs.length === 1 ? outputs[0] : outputs, finishReason: j.choices[0]?.finish_reason ?? undefined };
+    return {
+      model,
+      usage: j.usage,
+      output: outputs.length === 1 ? outputs[0] : outputs,
+      finishReason: j.choices[0]?.finish_reason ?? undefined,
+    };
   }
   if (j.object === "response") {
     return { model, usage: j.usage, output: j.output, finishReason: j.status, error: j.error?.message ?? undefined };
   }
-  if (j.type === "message") return { model, usage: j.usage, output: { role: j.role, content: j.content }, finishReason: j.stop_reason ?? undefined };
+  if (j.type === "message")
+    return {
+      model,
+      usage: j.usage,
+      output: { role: j.role, content: j.content },
+      finishReason: j.stop_reason ?? undefined,
+    };
   if (j.object === "list" && Array.isArray(j.data) && j.data[0]?.object === "embedding") {
     return { model, usage: j.usage, output: { embeddings: j.data.length } };
   }
@@ -41,7 +52,14 @@ export function digestJson(json: unknown): Digest {
 }
 
 type ToolCall = { id?: string; type?: string; function: { name: string; arguments: string } };
-type Choice = { role?: string; content: string; refusal?: string; text: boolean; tools: Map<number, ToolCall>; finish?: string };
+type Choice = {
+  role?: string;
+  content: string;
+  refusal?: string;
+  text: boolean;
+  tools: Map<number, ToolCall>;
+  finish?: string;
+};
 type Block = Json & { partial?: string };
 
 /** Assembles a stream's events (the parsed `data:` payloads, in order) into the same digest a whole answer gives. */
@@ -71,8 +89,8 @@ export function streamAssembler(maxChars: number) {
   function chatChunk(chunk: Json) {
     for (const c of chunk.choices as Json[]) {
       const index = typeof c.index === "number" ? c.index : 0;
-      let choice = choices.get(index);
-      if (!choice) choices.set(index, (choice = { content: "", text: false, tools: new Map() }));
+      const choice = choices.get(index) ?? { content: "", text: false, tools: new Map<number, ToolCall>() };
+      choices.set(index, choice);
       if (typeof c.text === "string") {
         choice.text = true;
         choice.content += room(c.text);
@@ -83,8 +101,8 @@ export function streamAssembler(maxChars: number) {
       if (typeof delta.refusal === "string") choice.refusal = (choice.refusal ?? "") + room(delta.refusal);
       for (const t of (Array.isArray(delta.tool_calls) ? delta.tool_calls : []) as Json[]) {
         const at = typeof t.index === "number" ? t.index : choice.tools.size;
-        let call = choice.tools.get(at);
-        if (!call) choice.tools.set(at, (call = { function: { name: "", arguments: "" } }));
+        const call: ToolCall = choice.tools.get(at) ?? { function: { name: "", arguments: "" } };
+        choice.tools.set(at, call);
         if (t.id) call.id = t.id;
         if (t.type) call.type = t.type;
         if (typeof t.function?.name === "string") call.function.name += t.function.name;
@@ -110,9 +128,11 @@ export function streamAssembler(maxChars: number) {
     else if (e.type === "response.output_text.delta") {
       const item = items.get(at) ?? { type: "message", role: "assistant", content: [] };
       items.set(at, item);
-      const parts = (item.content ??= []) as Json[];
+      item.content ??= [];
+      const parts = item.content as Json[];
       const index = typeof e.content_index === "number" ? e.content_index : 0;
-      const part = (parts[index] ??= { type: "output_text", text: "" });
+      parts[index] ??= { type: "output_text", text: "" };
+      const part = parts[index] as Json;
       part.text = (part.text ?? "") + room(String(e.delta ?? ""));
     } else if (e.type === "response.function_call_arguments.delta") {
       const item = items.get(at) ?? { type: "function_call", arguments: "" };
@@ -133,7 +153,8 @@ export function streamAssembler(maxChars: number) {
       blocks.set(e.index, block);
       const d = e.delta ?? {};
       if (d.type === "text_delta") block.text = (block.text ?? "") + room(String(d.text ?? ""));
-      else if (d.type === "input_json_delta") block.partial = (block.partial ?? "") + room(String(d.partial_json ?? ""));
+      else if (d.type === "input_json_delta")
+        block.partial = (block.partial ?? "") + room(String(d.partial_json ?? ""));
       else if (d.type === "thinking_delta") block.thinking = (block.thinking ?? "") + room(String(d.thinking ?? ""));
       else if (d.type === "signature_delta") block.signature = d.signature;
       else if (d.type === "citations_delta") block.citations = [...(block.citations ?? []), d.citation];
@@ -155,13 +176,18 @@ export function streamAssembler(maxChars: number) {
   }
 
   function chatOutput() {
-    const outputs = [...choices.entries()].sort(([a], [b]) => a - b).map(([, c]) => {
-      if (c.text && !c.tools.size) return c.content;
-      const msg: Json = { role: c.role ?? "assistant", content: c.content || (c.tools.size ? null : "") };
-      if (c.refusal !== undefined) msg.refusal = c.refusal;
-      if (c.tools.size) msg.tool_calls = [...c.tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: t.function }));
-      return msg;
-    });
+    const outputs = [...choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, c]) => {
+        if (c.text && !c.tools.size) return c.content;
+        const msg: Json = { role: c.role ?? "assistant", content: c.content || (c.tools.size ? null : "") };
+        if (c.refusal !== undefined) msg.refusal = c.refusal;
+        if (c.tools.size)
+          msg.tool_calls = [...c.tools.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: t.function }));
+        return msg;
+      });
     finishReason ??= choices.get(0)?.finish;
     return outputs.length === 1 ? outputs[0] : outputs;
   }
@@ -187,7 +213,10 @@ export function streamAssembler(maxChars: number) {
     result(): Digest {
       let output: unknown;
       if (message || blocks.size) {
-        output = { role: message?.role ?? "assistant", content: [...blocks.entries()].sort(([a], [b]) => a - b).map(([, b]) => finishBlock(b)) };
+        output = {
+          role: message?.role ?? "assistant",
+          content: [...blocks.entries()].sort(([a], [b]) => a - b).map(([, b]) => finishBlock(b)),
+        };
       } else if (response) output = response.output;
       else if (items.size) output = [...items.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
       else if (choices.size) output = chatOutput();

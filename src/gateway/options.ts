@@ -19,30 +19,44 @@ const PROPERTY_PREFIX = "watchllm-property-";
 function bounded(headers: Headers, name: string, max: number): string | undefined {
   const value = headers.get(name)?.trim();
   if (!value) return undefined;
-  if (value.length > max) throw new GatewayError("watchllm_invalid_header", `${name} is longer than ${max} characters.`, { header: name });
+  if (value.length > max)
+    throw new GatewayError("watchllm_invalid_header", `${name} is longer than ${max} characters.`, { header: name });
   return value;
 }
 
 function cacheOptions(headers: Headers) {
   const flag = headers.get("watchllm-cache")?.trim().toLowerCase();
   if (flag !== undefined && flag !== "true" && flag !== "false") {
-    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Cache must be `true` or `false`.", { header: "WatchLLM-Cache" });
+    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Cache must be `true` or `false`.", {
+      header: "WatchLLM-Cache",
+    });
   }
   const ttlText = headers.get("watchllm-cache-ttl")?.trim();
   const ttl = ttlText === undefined ? GATEWAY_LIMITS.cacheTtlDefaultSeconds : Number(ttlText);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > GATEWAY_LIMITS.cacheTtlMaxSeconds) {
-    throw new GatewayError("watchllm_invalid_header", `WatchLLM-Cache-TTL must be a whole number of seconds from 1 to ${GATEWAY_LIMITS.cacheTtlMaxSeconds}.`, {
-      header: "WatchLLM-Cache-TTL",
-    });
+    throw new GatewayError(
+      "watchllm_invalid_header",
+      `WatchLLM-Cache-TTL must be a whole number of seconds from 1 to ${GATEWAY_LIMITS.cacheTtlMaxSeconds}.`,
+      {
+        header: "WatchLLM-Cache-TTL",
+      },
+    );
   }
   return { enabled: flag === "true", ttlSeconds: ttl };
 }
 
 /** Reads the optional headers, within the limits of the event they end up in (400 rather than a lost recording). */
 export function readCallOptions(headers: Headers): CallOptions {
-  const tags = (headers.get("watchllm-tags") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  const tags = (headers.get("watchllm-tags") ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tags.length > 50 || tags.some((t) => t.length > 64)) {
-    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Tags takes at most 50 comma-separated tags of at most 64 characters.", { header: "WatchLLM-Tags" });
+    throw new GatewayError(
+      "watchllm_invalid_header",
+      "WatchLLM-Tags takes at most 50 comma-separated tags of at most 64 characters.",
+      { header: "WatchLLM-Tags" },
+    );
   }
   const properties: Record<string, string> = {};
   let propertyChars = 0;
@@ -52,7 +66,9 @@ export function readCallOptions(headers: Headers): CallOptions {
     propertyChars += name.length + value.length;
   }
   if (propertyChars > 4096) {
-    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Property-* headers exceed 4,096 characters in total.", { header: "WatchLLM-Property-*" });
+    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Property-* headers exceed 4,096 characters in total.", {
+      header: "WatchLLM-Property-*",
+    });
   }
   return {
     traceId: bounded(headers, "watchllm-trace-id", 128),
@@ -67,7 +83,8 @@ export function readCallOptions(headers: Headers): CallOptions {
 }
 
 /** Headers the upstream never sees: ours, Cloudflare's and the proxy chain's (the client's IP stays with us). */
-const DROPPED = /^(watchllm-|cf-|x-forwarded-|x-real-ip$|host$|content-length$|accept-encoding$|connection$|keep-alive$|te$|trailer$|transfer-encoding$|upgrade$|proxy-)/;
+const DROPPED =
+  /^(watchllm-|cf-|x-forwarded-|x-real-ip$|host$|content-length$|accept-encoding$|connection$|keep-alive$|te$|trailer$|transfer-encoding$|upgrade$|proxy-)/;
 
 /** The request headers to forward: everything the client sent (provider keys included, unchanged) but the above. */
 export function forwardHeaders(headers: Headers): Headers {
@@ -78,5 +95,7 @@ export function forwardHeaders(headers: Headers): Headers {
 
 /** The provider credentials of a request, as one string to hash (never stored or logged as such). */
 export function providerCredentials(headers: Headers): string {
-  return ["authorization", "x-api-key", "api-key", "x-goog-api-key"].map((h) => `${h}=${headers.get(h) ?? ""}`).join("\n");
+  return ["authorization", "x-api-key", "api-key", "x-goog-api-key"]
+    .map((h) => `${h}=${headers.get(h) ?? ""}`)
+    .join("\n");
 }

@@ -5,7 +5,7 @@ import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import type { QueueMessage } from "../ingest/enqueue.ts";
 import { authenticate, touchCachedKey } from "./auth.ts";
-import { deliver, isJsonRequest, knownLength, observeStream, readCopy, readRequestBytes } from "./body.ts";
+import { isJsonRequest, observeStream, readCopy, readRequestBytes } from "./body.ts";
 import { cacheKey, lookup, store } from "./cache.ts";
 import { type Digest, digestJson, sseParser, streamAssembler } from "./digest.ts";
 import { GatewayError } from "./errors.ts";
@@ -82,9 +82,11 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     return isObject(parsed) ? parsed : undefined;
   };
   const record = async (outcome: Outcome) =>
-    sendEvent(c.env.EVENTS_QUEUE as Queue<QueueMessage>, key.projectId, toWireEvent({ ...call, request: request() }, outcome)).catch((err) =>
-      console.error(JSON.stringify({ msg: "watchllm gateway: recording failed", error: String(err) })),
-    );
+    sendEvent(
+      c.env.EVENTS_QUEUE as Queue<QueueMessage>,
+      key.projectId,
+      toWireEvent({ ...call, request: request() }, outcome),
+    ).catch((err) => console.error(JSON.stringify({ msg: "watchllm gateway: recording failed", error: String(err) })));
   const origin = req.headers.get("origin");
 
   // The cache: only for JSON requests that don't ask for a stream.
@@ -97,9 +99,22 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
       const now = Date.now();
       const extra = answerMetadata(hit.headers);
       ctx.waitUntil(
-        afterAnswer().then(() => record({ endedAt: now, status: hit.status, ttftMs: now - startedAt, digest: digestJson(parseJson(body)), cacheHit: true, extra })),
+        afterAnswer().then(() =>
+          record({
+            endedAt: now,
+            status: hit.status,
+            ttftMs: now - startedAt,
+            digest: digestJson(parseJson(body)),
+            cacheHit: true,
+            extra,
+          }),
+        ),
       );
-      return new Response(body, { status: hit.status, statusText: hit.statusText, headers: answerHeaders(hit.headers, call, "HIT", origin) });
+      return new Response(body, {
+        status: hit.status,
+        statusText: hit.statusText,
+        headers: answerHeaders(hit.headers, call, "HIT", origin),
+      });
     }
   }
 
@@ -117,8 +132,13 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     const failure = timedOut ? "watchllm_upstream_timeout" : `upstream unreachable: ${String(err)}`;
     ctx.waitUntil(record({ endedAt: Date.now(), failure }));
     throw timedOut
-      ? new GatewayError("watchllm_upstream_timeout", `The upstream did not answer within ${GATEWAY_LIMITS.maxCallMs / 1000} s.`)
-      : new GatewayError("watchllm_upstream_unreachable", "The upstream could not be reached.", { upstream: new URL(upstreamUrl).origin });
+      ? new GatewayError(
+          "watchllm_upstream_timeout",
+          `The upstream did not answer within ${GATEWAY_LIMITS.maxCallMs / 1000} s.`,
+        )
+      : new GatewayError("watchllm_upstream_unreachable", "The upstream could not be reached.", {
+          upstream: new URL(upstreamUrl).origin,
+        });
   }
   const headersAt = Date.now();
   const out = answerHeaders(upstream.headers, call, options.cache.enabled ? "MISS" : undefined, origin);
@@ -159,34 +179,51 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
           // as above
         }
         const endedAt = Date.now();
-        finished({ endedAt, status: upstream.status, ttftMs: (firstChunkAt ?? endedAt) - startedAt, digest, failure, extra });
+        finished({
+          endedAt,
+          status: upstream.status,
+          ttftMs: (firstChunkAt ?? endedAt) - startedAt,
+          digest,
+          failure,
+          extra,
+        });
       },
     );
     return new Response(body, init);
   }
 
-  // A whole answer: delivered first, then read from the copy for the recording and the cache, so that work never
-  // competes with the answer's delivery.
+  // A whole answer goes to the client as it comes (one tee branch, natively); the recording and the cache write read
+  // the other branch, and start their work only once the answer is complete and has had its turn to leave.
   const [toClient, copy] = upstream.body.tee();
-  const { readable, delivered } = deliver(toClient, knownLength(upstream.headers));
   ctx.waitUntil(
-    delivered.then(async (clientHasAll) => {
+    readCopy(copy, GATEWAY_LIMITS.maxRecordedResponseBytes).then(async ({ bytes: answer, tooLarge, failure }) => {
       const endedAt = Date.now();
       await afterAnswer();
-      const answer = await readCopy(copy, GATEWAY_LIMITS.maxRecordedResponseBytes);
       const parsed = (upstream.headers.get("content-type") ?? "").includes("json") ? parseJson(answer) : undefined;
       const ok = upstream.status >= 200 && upstream.status < 300;
-      const outcome: Outcome = { endedAt, status: upstream.status, ttftMs: headersAt - startedAt, digest: digestJson(parsed), extra };
+      const outcome: Outcome = {
+        endedAt,
+        status: upstream.status,
+        ttftMs: headersAt - startedAt,
+        digest: digestJson(parsed),
+        failure,
+        extra: tooLarge ? { ...extra, output_not_recorded: "larger than the recording limit" } : extra,
+      };
       if (!ok && parsed !== undefined) outcome.errorBody = parsed;
-      if (answer === undefined) outcome.extra = { ...extra, output_not_recorded: "larger than the recording limit or cut off" };
-      if (!clientHasAll) outcome.failure = answer === undefined ? "upstream answer cut off" : "aborted";
-      if (cached && ok && answer && clientHasAll) {
-        await store(cached, upstream.status, upstream.statusText, upstream.headers, answer, options.cache.ttlSeconds).catch((err) =>
+      if (cached && ok && answer) {
+        await store(
+          cached,
+          upstream.status,
+          upstream.statusText,
+          upstream.headers,
+          answer,
+          options.cache.ttlSeconds,
+        ).catch((err) =>
           console.error(JSON.stringify({ msg: "watchllm gateway: cache store failed", error: String(err) })),
         );
       }
       await record(outcome);
     }),
   );
-  return new Response(readable, init);
+  return new Response(toClient, init);
 }

@@ -39,7 +39,8 @@ const INPUT_FIELDS = ["messages", "input", "prompt", "system", "model"];
 /** The request's input as the dashboard shows it: messages (Anthropic's system prompt first), input or prompt. */
 function inputOf(req: Record<string, unknown>) {
   const input = req.messages ?? req.input ?? req.prompt;
-  if (req.system !== undefined && Array.isArray(req.messages)) return [{ role: "system", content: req.system }, ...req.messages];
+  if (req.system !== undefined && Array.isArray(req.messages))
+    return [{ role: "system", content: req.system }, ...req.messages];
   return input;
 }
 
@@ -79,7 +80,12 @@ export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
     duration_ms: Math.max(0, outcome.endedAt - call.startedAt),
     status: error === undefined ? "ok" : "error",
     body: isModelCall
-      ? { input: inputOf(request), output: digest.output ?? null, ...(paramsOf(request) && { params: paramsOf(request) }), ...(outcome.errorBody !== undefined && { error: outcome.errorBody }) }
+      ? {
+          input: inputOf(request),
+          output: digest.output ?? null,
+          ...(paramsOf(request) && { params: paramsOf(request) }),
+          ...(outcome.errorBody !== undefined && { error: outcome.errorBody }),
+        }
       : null,
     context: {
       ...(options.userId && { user_id: options.userId }),
@@ -102,7 +108,9 @@ export async function sendEvent(queue: Queue<QueueMessage>, projectId: string, e
   const { events, rejected } = validateEvents([event]);
   if (!events.length) {
     dropped += 1;
-    console.error(JSON.stringify({ msg: "watchllm gateway: event dropped", reason: "invalid", dropped_total: dropped, rejected }));
+    console.error(
+      JSON.stringify({ msg: "watchllm gateway: event dropped", reason: "invalid", dropped_total: dropped, rejected }),
+    );
     return;
   }
   for (let attempt = 0; ; attempt++) {
@@ -112,7 +120,14 @@ export async function sendEvent(queue: Queue<QueueMessage>, projectId: string, e
     } catch (err) {
       if (attempt >= RETRY_DELAYS_MS.length) {
         dropped += 1;
-        console.error(JSON.stringify({ msg: "watchllm gateway: event dropped", reason: "queue_unavailable", dropped_total: dropped, error: String(err) }));
+        console.error(
+          JSON.stringify({
+            msg: "watchllm gateway: event dropped",
+            reason: "queue_unavailable",
+            dropped_total: dropped,
+            error: String(err),
+          }),
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));

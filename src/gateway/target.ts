@@ -5,7 +5,17 @@ import { GatewayError } from "./errors.ts";
 export type Target = { base: string; provider: string };
 
 /** Names that never resolve to a public service. */
-const PRIVATE_SUFFIXES = [".localhost", ".local", ".localdomain", ".internal", ".intranet", ".lan", ".home.arpa", ".corp", ".private"];
+const PRIVATE_SUFFIXES = [
+  ".localhost",
+  ".local",
+  ".localdomain",
+  ".internal",
+  ".intranet",
+  ".lan",
+  ".home.arpa",
+  ".corp",
+  ".private",
+];
 
 function ipv4Parts(host: string): number[] | null {
   const parts = host.split(".");
@@ -17,7 +27,10 @@ function ipv4Parts(host: string): number[] | null {
 /** Loopback, private, shared (CGNAT), link-local, multicast, reserved and documentation ranges. */
 function isPrivateIpv4([a = 0, b = 0, c = 0]: number[]): boolean {
   return (
-    a === 0 || a === 10 || a === 127 || a >= 224 ||
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a >= 224 ||
     (a === 100 && b >= 64 && b <= 127) ||
     (a === 169 && b === 254) ||
     (a === 172 && b >= 16 && b <= 31) ||
@@ -43,7 +56,9 @@ function ipv6Groups(host: string): number[] | null {
   const right = rest ? rest.split(":") : [];
   const missing = 8 - left.length - right.length;
   if (rest === undefined ? missing !== 0 : missing < 1) return null;
-  const groups = [...left, ...Array<string>(rest === undefined ? 0 : missing).fill("0"), ...right].map((g) => parseInt(g, 16));
+  const groups = [...left, ...Array<string>(rest === undefined ? 0 : missing).fill("0"), ...right].map((g) =>
+    parseInt(g, 16),
+  );
   return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
 }
 
@@ -82,19 +97,29 @@ export function isPrivateHost(hostname: string): boolean {
 
 /** GATEWAY_ALLOWED_HOSTS: `host`, `*.suffix` (https, public) or an exact origin `scheme://host:port` (anything). */
 export function parseAllowList(value: string | undefined) {
-  const entries = (value ?? "").split(/[\s,]+/).filter(Boolean).map((e) => e.toLowerCase());
+  const entries = (value ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((e) => e.toLowerCase());
   return {
     any: entries.length === 0,
-    origins: new Set(entries.filter((e) => e.includes("://")).flatMap((e) => (URL.canParse(e) ? [new URL(e).origin] : []))),
+    origins: new Set(
+      entries.filter((e) => e.includes("://")).flatMap((e) => (URL.canParse(e) ? [new URL(e).origin] : [])),
+    ),
     hosts: entries.filter((e) => !e.includes("://")),
   };
 }
 
-const hostMatches = (pattern: string, host: string) => (pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) : host === pattern);
+const hostMatches = (pattern: string, host: string) =>
+  pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) : host === pattern;
 
 /** Validates WatchLLM-Target-URL and returns the upstream base (no trailing slash). */
 export function checkTarget(raw: string | undefined, allowList: string | undefined): Target {
-  if (!raw) throw new GatewayError("watchllm_missing_target", "Send the provider's base URL as `WatchLLM-Target-URL: https://host/v1`.");
+  if (!raw)
+    throw new GatewayError(
+      "watchllm_missing_target",
+      "Send the provider's base URL as `WatchLLM-Target-URL: https://host/v1`.",
+    );
   let url: URL;
   try {
     url = new URL(raw);
@@ -102,16 +127,25 @@ export function checkTarget(raw: string | undefined, allowList: string | undefin
     throw new GatewayError("watchllm_invalid_target", "WatchLLM-Target-URL is not a valid URL.");
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new GatewayError("watchllm_invalid_target", "WatchLLM-Target-URL must be a base URL without credentials, query or fragment.");
+    throw new GatewayError(
+      "watchllm_invalid_target",
+      "WatchLLM-Target-URL must be a base URL without credentials, query or fragment.",
+    );
   }
   const allowed = parseAllowList(allowList);
   const host = url.hostname.toLowerCase();
   const base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   if (allowed.origins.has(url.origin)) return { base, provider: providerOf(host) };
-  if (url.protocol !== "https:") throw new GatewayError("watchllm_target_refused", "WatchLLM-Target-URL must use https.");
-  if (isPrivateHost(host)) throw new GatewayError("watchllm_target_refused", "WatchLLM-Target-URL must be a public host.", { host });
+  if (url.protocol !== "https:")
+    throw new GatewayError("watchllm_target_refused", "WatchLLM-Target-URL must use https.");
+  if (isPrivateHost(host))
+    throw new GatewayError("watchllm_target_refused", "WatchLLM-Target-URL must be a public host.", { host });
   if (!allowed.any && !allowed.hosts.some((p) => hostMatches(p, host))) {
-    throw new GatewayError("watchllm_target_refused", "This WatchLLM instance does not allow that target host (GATEWAY_ALLOWED_HOSTS).", { host });
+    throw new GatewayError(
+      "watchllm_target_refused",
+      "This WatchLLM instance does not allow that target host (GATEWAY_ALLOWED_HOSTS).",
+      { host },
+    );
   }
   return { base, provider: providerOf(host) };
 }

@@ -19,10 +19,19 @@ export function normalizeUsage(raw: unknown): Usage | undefined {
   if ("cache_read_input_tokens" in u || "cache_creation_input_tokens" in u) {
     const read = n(u.cache_read_input_tokens);
     const written = n(u.cache_creation_input_tokens);
-    return { input_tokens: n(u.input_tokens) + read + written, output_tokens: n(u.output_tokens), cached_input_tokens: read, cache_write_tokens: written };
+    return {
+      input_tokens: n(u.input_tokens) + read + written,
+      output_tokens: n(u.output_tokens),
+      cached_input_tokens: read,
+      cache_write_tokens: written,
+    };
   }
   if ("input_tokens" in u || "output_tokens" in u) {
-    return { input_tokens: n(u.input_tokens), output_tokens: n(u.output_tokens), cached_input_tokens: n(details(u.input_tokens_details).cached_tokens) };
+    return {
+      input_tokens: n(u.input_tokens),
+      output_tokens: n(u.output_tokens),
+      cached_input_tokens: n(details(u.input_tokens_details).cached_tokens),
+    };
   }
   return undefined;
 }

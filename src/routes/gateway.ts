@@ -22,20 +22,37 @@ export const gatewayRoute = new Hono<AppEnv>()
     });
   })
   .all("/openai/v1/*", (c) =>
-    proxy(c, () => ({ base: trim(c.env.OPENAI_UPSTREAM_URL), provider: "openai" }), after(c.req.url, "/gateway/openai/v1")),
+    proxy(
+      c,
+      () => ({ base: trim(c.env.OPENAI_UPSTREAM_URL), provider: "openai" }),
+      after(c.req.url, "/gateway/openai/v1"),
+    ),
   )
   .all("/anthropic/v1/*", (c) =>
-    proxy(c, () => ({ base: trim(c.env.ANTHROPIC_UPSTREAM_URL), provider: "anthropic" }), after(c.req.url, "/gateway/anthropic/v1")),
+    proxy(
+      c,
+      () => ({ base: trim(c.env.ANTHROPIC_UPSTREAM_URL), provider: "anthropic" }),
+      after(c.req.url, "/gateway/anthropic/v1"),
+    ),
   )
   .all("/v1/*", (c) =>
-    proxy(c, () => checkTarget(c.req.header("WatchLLM-Target-URL"), c.env.GATEWAY_ALLOWED_HOSTS), after(c.req.url, "/gateway/v1")),
+    proxy(
+      c,
+      () => checkTarget(c.req.header("WatchLLM-Target-URL"), c.env.GATEWAY_ALLOWED_HOSTS),
+      after(c.req.url, "/gateway/v1"),
+    ),
   )
   .all("*", () => {
-    throw new GatewayError("watchllm_not_found", "Gateway routes: /gateway/openai/v1/*, /gateway/anthropic/v1/*, /gateway/v1/* (with WatchLLM-Target-URL).");
+    throw new GatewayError(
+      "watchllm_not_found",
+      "Gateway routes: /gateway/openai/v1/*, /gateway/anthropic/v1/*, /gateway/v1/* (with WatchLLM-Target-URL).",
+    );
   });
 
 gatewayRoute.onError((err) => {
   if (err instanceof GatewayError) return gatewayErrorResponse(err);
   console.error("watchllm gateway: unhandled error", err);
-  return gatewayErrorResponse(new GatewayError("watchllm_internal_error", "Something went wrong in the WatchLLM gateway."));
+  return gatewayErrorResponse(
+    new GatewayError("watchllm_internal_error", "Something went wrong in the WatchLLM gateway."),
+  );
 });

@@ -2,7 +2,20 @@
 // unchanged, and the recording has Anthropic's usage (cache reads and writes) in WatchLLM's shape.
 import Anthropic from "@anthropic-ai/sdk";
 import { beforeAll, describe, expect, it } from "vitest";
-import { base, newProject, type Project, providerKey, rejection, release, storedEvent, upstream, upstreamRequests, upstreamRequestsByApiKey, waitFor, watchllm } from "./helpers.ts";
+import {
+  base,
+  newProject,
+  type Project,
+  providerKey,
+  rejection,
+  release,
+  storedEvent,
+  upstream,
+  upstreamRequests,
+  upstreamRequestsByApiKey,
+  waitFor,
+  watchllm,
+} from "./helpers.ts";
 
 let project: Project;
 beforeAll(async () => {
@@ -18,13 +31,24 @@ function clients(key: string, headers: Record<string, string> = {}) {
   };
   return {
     // Anthropic's base URL is the part before /v1.
-    gateway: new Anthropic({ apiKey: key, baseURL: `${base}/gateway/anthropic`, maxRetries: 0, fetch: noting, defaultHeaders: { ...watchllm(project.ingestKey), ...headers } }),
+    gateway: new Anthropic({
+      apiKey: key,
+      baseURL: `${base}/gateway/anthropic`,
+      maxRetries: 0,
+      fetch: noting,
+      defaultHeaders: { ...watchllm(project.ingestKey), ...headers },
+    }),
     direct: new Anthropic({ apiKey: key, baseURL: upstream, maxRetries: 0, defaultHeaders: headers }),
     eventIds,
   };
 }
 
-const params = { model: "claude-sonnet-4-5-20250929", max_tokens: 100, system: "Be brief.", messages: [{ role: "user" as const, content: "Say hello." }] };
+const params = {
+  model: "claude-sonnet-4-5-20250929",
+  max_tokens: 100,
+  system: "Be brief.",
+  messages: [{ role: "user" as const, content: "Say hello." }],
+};
 // claude-sonnet-4-5: $3 / M input, $0.30 cache read, $3.75 cache write, $15 output; the fake reports 10 uncached input,
 // 5 cache reads, 3 cache writes and 6 output tokens.
 const FAKE_COST = (10 * 3 + 5 * 0.3 + 3 * 3.75 + 6 * 15) / 1e6;
@@ -61,14 +85,22 @@ describe("gateway with the Anthropic client", () => {
       output: { role: "assistant", content: [{ type: "text", text: "Hello from the fake upstream." }] },
       params: { max_tokens: 100 },
     });
-    expect(event.contextJson.metadata).toMatchObject({ finish_reason: "end_turn", upstream_request_id: "req_fake_anthropic" });
+    expect(event.contextJson.metadata).toMatchObject({
+      finish_reason: "end_turn",
+      upstream_request_id: "req_fake_anthropic",
+    });
   });
 
   it("forwards an x-api-key unchanged, as older clients send it", async () => {
     const key = providerKey("anthropic-x-api-key");
     const res = await fetch(`${base}/gateway/anthropic/v1/messages`, {
       method: "POST",
-      headers: { ...watchllm(project.ingestKey), "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      headers: {
+        ...watchllm(project.ingestKey),
+        "x-api-key": key,
+        "anthropic-version": "2023-06-01",
+        "content-type": "application/json",
+      },
       body: JSON.stringify(params),
     });
     expect(res.status).toBe(200);
@@ -96,9 +128,18 @@ describe("gateway with the Anthropic client", () => {
     expect(viaGateway.events).toEqual(straight.events);
 
     const event = await storedEvent(project.projectId, viaGateway.response.headers.get("WatchLLM-Event-Id")!);
-    expect(event).toMatchObject({ status: "ok", input_tokens: 18, cached_input_tokens: 5, cache_write_tokens: 3, output_tokens: 6 });
+    expect(event).toMatchObject({
+      status: "ok",
+      input_tokens: 18,
+      cached_input_tokens: 5,
+      cache_write_tokens: 3,
+      output_tokens: 6,
+    });
     expect(event.cost_usd).toBeCloseTo(FAKE_COST, 12);
-    expect(event.bodyJson.output).toEqual({ role: "assistant", content: [{ type: "text", text: "Hello from the fake upstream." }] });
+    expect(event.bodyJson.output).toEqual({
+      role: "assistant",
+      content: [{ type: "text", text: "Hello from the fake upstream." }],
+    });
     expect(event.contextJson.metadata.ttft_ms).toBeLessThan(event.duration_ms);
   });
 
@@ -121,14 +162,18 @@ describe("gateway with the Anthropic client", () => {
   it.each([429, 500])("passes an upstream %i through and records Anthropic's error message", async (status) => {
     const key = providerKey(`anthropic-${status}`);
     const { gateway, direct } = clients(key, { "X-Fake-Scenario": String(status) });
-    const failure = (client: Anthropic) => rejection<InstanceType<typeof Anthropic.APIError>>(client.messages.create(params));
+    const failure = (client: Anthropic) =>
+      rejection<InstanceType<typeof Anthropic.APIError>>(client.messages.create(params));
     const viaGateway = await failure(gateway);
     const straight = await failure(direct);
     expect(viaGateway.status).toBe(status);
     expect(viaGateway.error).toEqual(straight.error);
     const event = await storedEvent(project.projectId, viaGateway.headers!.get("WatchLLM-Event-Id")!);
     expect(event.status).toBe("error");
-    expect(event.contextJson.metadata).toMatchObject({ upstream_status: status, error: (straight.error as { error: { message: string } }).error.message });
+    expect(event.contextJson.metadata).toMatchObject({
+      upstream_status: status,
+      error: (straight.error as { error: { message: string } }).error.message,
+    });
   });
 
   it("records an abandoned stream as `aborted` with the text that arrived", async () => {
@@ -140,7 +185,10 @@ describe("gateway with the Anthropic client", () => {
       if (e.type === "content_block_delta" && e.delta.type === "text_delta") text += e.delta.text;
       if (text.includes("tick1")) break;
     }
-    await waitFor(() => upstreamRequests(key), ([r]) => r?.clientLeft === true);
+    await waitFor(
+      () => upstreamRequests(key),
+      ([r]) => r?.clientLeft === true,
+    );
     const event = await storedEvent(project.projectId, response.headers.get("WatchLLM-Event-Id")!);
     expect(event.status).toBe("error");
     expect(event.contextJson.metadata.error).toBe("aborted");

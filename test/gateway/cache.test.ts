@@ -2,7 +2,16 @@
 // recorded at cost 0 with `cache_hit`, and the Costs API reports what the hits saved.
 import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
-import { base, newProject, type Project, providerKey, storedEvent, upstreamRequests, waitFor, watchllm } from "./helpers.ts";
+import {
+  base,
+  newProject,
+  type Project,
+  providerKey,
+  storedEvent,
+  upstreamRequests,
+  waitFor,
+  watchllm,
+} from "./helpers.ts";
 
 let project: Project;
 beforeAll(async () => {
@@ -12,7 +21,12 @@ beforeAll(async () => {
 const messages = [{ role: "user" as const, content: "Cache me." }];
 
 function client(key: string, headers: Record<string, string> = { "WatchLLM-Cache": "true" }) {
-  return new OpenAI({ apiKey: key, baseURL: `${base}/gateway/openai/v1`, maxRetries: 0, defaultHeaders: watchllm(project.ingestKey, headers) });
+  return new OpenAI({
+    apiKey: key,
+    baseURL: `${base}/gateway/openai/v1`,
+    maxRetries: 0,
+    defaultHeaders: watchllm(project.ingestKey, headers),
+  });
 }
 
 describe("gateway cache", () => {
@@ -40,32 +54,57 @@ describe("gateway cache", () => {
     const hitEvent = await storedEvent(project.projectId, hit.headers.get("WatchLLM-Event-Id")!);
     expect(missEvent).toMatchObject({ cost_source: "price_table", input_tokens: 12 });
     expect(missEvent.contextJson.metadata.cache_hit).toBeUndefined();
-    expect(hitEvent).toMatchObject({ type: "model_response", status: "ok", cost_usd: 0, cost_source: "client", model: "gpt-4o-mini-2024-07-18", input_tokens: 12, output_tokens: 7 });
+    expect(hitEvent).toMatchObject({
+      type: "model_response",
+      status: "ok",
+      cost_usd: 0,
+      cost_source: "client",
+      model: "gpt-4o-mini-2024-07-18",
+      input_tokens: 12,
+      output_tokens: 7,
+    });
     expect(hitEvent.contextJson.metadata).toMatchObject({ cache_hit: true, upstream_status: 200 });
     expect(hitEvent.bodyJson.output).toEqual(missEvent.bodyJson.output);
 
     // The Costs API prices each hit as the call it replaced.
     const report = await waitFor(
-      async () => (await (await fetch(`${base}/api/v1/costs?from=${Date.now() - 3_600_000}`, { headers: { Authorization: `Bearer ${project.secretKey}` } })).json()) as Record<string, any>,
+      async () =>
+        (await (
+          await fetch(`${base}/api/v1/costs?from=${Date.now() - 3_600_000}`, {
+            headers: { Authorization: `Bearer ${project.secretKey}` },
+          })
+        ).json()) as Record<string, any>,
       (r) => r.cache_savings?.hits === 2,
     );
-    expect(report.cache_savings).toEqual({ hits: 2, cost: expect.closeTo(2 * missEvent.cost_usd, 12), unpriced_hits: 0 });
+    expect(report.cache_savings).toEqual({
+      hits: 2,
+      cost: expect.closeTo(2 * missEvent.cost_usd, 12),
+      unpriced_hits: 0,
+    });
     expect(report.totals.cost).toBeCloseTo(missEvent.cost_usd, 12);
   });
 
   it("keys the cache by provider key, body and path", async () => {
-    const params = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: `Only mine ${crypto.randomUUID()}` }] };
+    const params = {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user" as const, content: `Only mine ${crypto.randomUUID()}` }],
+    };
     const first = providerKey("cache-a");
     const second = providerKey("cache-b");
     const warm = client(first);
     await warm.chat.completions.create(params);
-    await waitFor(() => warm.chat.completions.create(params).asResponse(), (res) => res.headers.get("WatchLLM-Cache") === "HIT");
+    await waitFor(
+      () => warm.chat.completions.create(params).asResponse(),
+      (res) => res.headers.get("WatchLLM-Cache") === "HIT",
+    );
     // Another provider key, another body, another endpoint: all misses.
     const other = await client(second).chat.completions.create(params).asResponse();
     expect(other.headers.get("WatchLLM-Cache")).toBe("MISS");
     const changed = await warm.chat.completions.create({ ...params, temperature: 1 }).asResponse();
     expect(changed.headers.get("WatchLLM-Cache")).toBe("MISS");
-    const responses = await warm.responses.create({ model: "gpt-4o-mini", input: params.messages[0]!.content }).asResponse();
+    const responses = await warm.responses
+      .create({ model: "gpt-4o-mini", input: params.messages[0]!.content })
+      .asResponse();
     expect(responses.headers.get("WatchLLM-Cache")).toBe("MISS");
   });
 
@@ -80,7 +119,11 @@ describe("gateway cache", () => {
     for (let i = 0; i < 2; i++) {
       const res = await fetch(`${base}/gateway/openai/v1/chat/completions`, {
         method: "POST",
-        headers: { ...watchllm(project.ingestKey, { "WatchLLM-Cache": "true", "X-Fake-Scenario": "429" }), Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        headers: {
+          ...watchllm(project.ingestKey, { "WatchLLM-Cache": "true", "X-Fake-Scenario": "429" }),
+          Authorization: `Bearer ${key}`,
+          "Content-Type": "application/json",
+        },
         body: JSON.stringify({ model: "gpt-4o-mini", messages }),
       });
       expect(res.status).toBe(429);
@@ -89,7 +132,10 @@ describe("gateway cache", () => {
     // A stored answer is used only when asked for.
     const cached = client(key);
     const plainParams = { model: "gpt-4o-mini", messages, temperature: 0 };
-    await waitFor(() => cached.chat.completions.create(plainParams).asResponse(), (res) => res.headers.get("WatchLLM-Cache") === "HIT");
+    await waitFor(
+      () => cached.chat.completions.create(plainParams).asResponse(),
+      (res) => res.headers.get("WatchLLM-Cache") === "HIT",
+    );
     const before = (await upstreamRequests(key)).length;
     const uncached = await client(key, {}).chat.completions.create(plainParams).asResponse();
     expect(uncached.headers.get("WatchLLM-Cache")).toBeNull();
@@ -103,7 +149,10 @@ describe("gateway cache", () => {
   it("expires an answer after its WatchLLM-Cache-TTL", async () => {
     const key = providerKey("cache-ttl");
     const openai = client(key, { "WatchLLM-Cache": "true", "WatchLLM-Cache-TTL": "1" });
-    const params = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: `Short-lived ${crypto.randomUUID()}` }] };
+    const params = {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user" as const, content: `Short-lived ${crypto.randomUUID()}` }],
+    };
     const seen: string[] = [];
     await waitFor(
       async () => {

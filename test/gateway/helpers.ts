@@ -17,11 +17,18 @@ export async function newProject(): Promise<Project> {
   const res = await fetch(`${base}/api/auth/signup`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: base },
-    body: JSON.stringify({ email: `gw-${crypto.randomUUID()}@example.com`, password: "correct horse battery", name: "Gateway" }),
+    body: JSON.stringify({
+      email: `gw-${crypto.randomUUID()}@example.com`,
+      password: "correct horse battery",
+      name: "Gateway",
+    }),
   });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { projectId: body.project.id, ingestKey: body.keys.ingest, secretKey: body.keys.secret, cookie };
 }
 
@@ -29,7 +36,11 @@ export async function newProject(): Promise<Project> {
 export async function asOwner(project: Project, method: string, path: string, json?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { Cookie: project.cookie, Origin: base, ...(json !== undefined && { "Content-Type": "application/json" }) },
+    headers: {
+      Cookie: project.cookie,
+      Origin: base,
+      ...(json !== undefined && { "Content-Type": "application/json" }),
+    },
     body: json === undefined ? undefined : JSON.stringify(json),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -39,7 +50,9 @@ export async function asOwner(project: Project, method: string, path: string, js
 export const providerKey = (label: string) => `sk-test-${label}-${crypto.randomUUID()}`;
 
 export async function upstreamRequests(key: string): Promise<Logged[]> {
-  return (await (await fetch(`${upstream}/__fake/requests?auth=${encodeURIComponent(`Bearer ${key}`)}`)).json()) as Logged[];
+  return (await (
+    await fetch(`${upstream}/__fake/requests?auth=${encodeURIComponent(`Bearer ${key}`)}`)
+  ).json()) as Logged[];
 }
 
 export async function upstreamRequestsByApiKey(key: string): Promise<Logged[]> {
@@ -75,12 +88,17 @@ export function dumpDatabase(): string {
 }
 
 /** Waits until `read` gives a value `done` accepts, polling every 50 ms up to the deadline. */
-export async function waitFor<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`waitFor timed out; last value: ${JSON.stringify(value)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`waitFor timed out; last value: ${JSON.stringify(value)?.slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -91,11 +109,20 @@ export async function storedEvent(projectId: string, eventId: string): Promise<S
     () => query<StoredRow>("SELECT * FROM events WHERE project_id = ? AND event_id = ?", projectId, eventId),
     (rows) => rows.length === 1,
   );
-  return { ...row!, body: row!.body, context: row!.context, bodyJson: row!.body ? JSON.parse(row!.body) : null, contextJson: row!.context ? JSON.parse(row!.context) : null };
+  return {
+    ...row!,
+    body: row!.body,
+    context: row!.context,
+    bodyJson: row!.body ? JSON.parse(row!.body) : null,
+    contextJson: row!.context ? JSON.parse(row!.context) : null,
+  };
 }
 
 /** The gateway's header names for an ingest key and optional WatchLLM-* extras. */
-export const watchllm = (key: string, extra: Record<string, string> = {}) => ({ "WatchLLM-Auth": `Bearer ${key}`, ...extra });
+export const watchllm = (key: string, extra: Record<string, string> = {}) => ({
+  "WatchLLM-Auth": `Bearer ${key}`,
+  ...extra,
+});
 
 /** The error a call failed with (the test fails if it succeeded). */
 export function rejection<E>(call: Promise<unknown>): Promise<E> {

@@ -2,7 +2,19 @@
 // and every call is recorded with model, tokens, cost, timing and the caller's trace headers.
 import OpenAI, { toFile } from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
-import { base, newProject, type Project, providerKey, rejection, release, storedEvent, upstream, upstreamRequests, waitFor, watchllm } from "./helpers.ts";
+import {
+  base,
+  newProject,
+  type Project,
+  providerKey,
+  rejection,
+  release,
+  storedEvent,
+  upstream,
+  upstreamRequests,
+  waitFor,
+  watchllm,
+} from "./helpers.ts";
 
 let project: Project;
 beforeAll(async () => {
@@ -18,7 +30,13 @@ function clients(key: string, headers: Record<string, string> = {}, gatewayOnly:
     return res;
   };
   return {
-    gateway: new OpenAI({ apiKey: key, baseURL: `${base}/gateway/openai/v1`, maxRetries: 0, fetch: noting, defaultHeaders: { ...watchllm(project.ingestKey, gatewayOnly), ...headers } }),
+    gateway: new OpenAI({
+      apiKey: key,
+      baseURL: `${base}/gateway/openai/v1`,
+      maxRetries: 0,
+      fetch: noting,
+      defaultHeaders: { ...watchllm(project.ingestKey, gatewayOnly), ...headers },
+    }),
     direct: new OpenAI({ apiKey: key, baseURL: `${upstream}/v1`, maxRetries: 0, defaultHeaders: headers }),
     eventIds,
   };
@@ -29,7 +47,8 @@ function clients(key: string, headers: Record<string, string> = {}, gatewayOnly:
  * edge, which wrangler dev emulates, applies for clients that accept it), and the gateway's own.
  */
 const HOP_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-encoding"]);
-const comparable = (headers: Headers) => [...headers].filter(([name]) => !HOP_HEADERS.has(name) && !name.startsWith("watchllm-"));
+const comparable = (headers: Headers) =>
+  [...headers].filter(([name]) => !HOP_HEADERS.has(name) && !name.startsWith("watchllm-"));
 
 const messages = [{ role: "user" as const, content: "Say hello." }];
 // gpt-4o-mini: $0.15 / M input, $0.075 / M cached input, $0.60 / M output; the fake reports 12 in (4 cached), 7 out.
@@ -92,7 +111,13 @@ describe("gateway with the openai client", () => {
     });
     expect(event.contextJson).toMatchObject({
       tags: ["support", "beta"],
-      metadata: { environment: "test", upstream_status: 200, finish_reason: "stop", upstream_request_id: "req_fake_1", endpoint: "POST /chat/completions" },
+      metadata: {
+        environment: "test",
+        upstream_status: 200,
+        finish_reason: "stop",
+        upstream_request_id: "req_fake_1",
+        endpoint: "POST /chat/completions",
+      },
     });
     expect(event.contextJson.metadata.ttft_ms).toBeGreaterThanOrEqual(0);
     expect(event.duration_ms).toBeGreaterThanOrEqual(event.contextJson.metadata.ttft_ms);
@@ -122,7 +147,14 @@ describe("gateway with the openai client", () => {
     expect((await upstreamRequests(key)).map((r) => r.releasedBy)).toEqual(["control", "control"]);
 
     const event = await storedEvent(project.projectId, viaGateway.response.headers.get("WatchLLM-Event-Id")!);
-    expect(event).toMatchObject({ type: "model_response", status: "ok", model: "gpt-4o-mini-2024-07-18", input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 });
+    expect(event).toMatchObject({
+      type: "model_response",
+      status: "ok",
+      model: "gpt-4o-mini-2024-07-18",
+      input_tokens: 12,
+      output_tokens: 7,
+      cached_input_tokens: 4,
+    });
     expect(event.cost_usd).toBeCloseTo(FAKE_CHAT_COST, 12);
     expect(event.bodyJson.output).toEqual({ role: "assistant", content: "Hello from the fake upstream." });
     const { ttft_ms, finish_reason } = event.contextJson.metadata;
@@ -172,20 +204,35 @@ describe("gateway with the openai client", () => {
     expect(plain.data).toEqual(await direct.responses.create({ model: "gpt-4o-mini", input: "Say hello." }));
     expect(plain.data.output_text).toBe("Hello from the fake upstream.");
 
-    const streamed = await gateway.responses.create({ model: "gpt-4o-mini", input: "Say hello.", stream: true }).withResponse();
+    const streamed = await gateway.responses
+      .create({ model: "gpt-4o-mini", input: "Say hello.", stream: true })
+      .withResponse();
     const events: unknown[] = [];
     for await (const e of streamed.data) events.push(e);
     const straight: unknown[] = [];
-    for await (const e of await direct.responses.create({ model: "gpt-4o-mini", input: "Say hello.", stream: true })) straight.push(e);
+    for await (const e of await direct.responses.create({ model: "gpt-4o-mini", input: "Say hello.", stream: true }))
+      straight.push(e);
     expect(events).toEqual(straight);
 
     for (const { response } of [plain, streamed]) {
       const event = await storedEvent(project.projectId, response.headers.get("WatchLLM-Event-Id")!);
-      expect(event).toMatchObject({ type: "model_response", name: "responses", input_tokens: 20, output_tokens: 5, cached_input_tokens: 8 });
+      expect(event).toMatchObject({
+        type: "model_response",
+        name: "responses",
+        input_tokens: 20,
+        output_tokens: 5,
+        cached_input_tokens: 8,
+      });
       expect(event.cost_usd).toBeGreaterThan(0);
       expect(event.bodyJson.input).toBe("Say hello.");
       expect(event.bodyJson.output).toEqual([
-        { id: "msg_fake_1", type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: "Hello from the fake upstream.", annotations: [] }] },
+        {
+          id: "msg_fake_1",
+          type: "message",
+          status: "completed",
+          role: "assistant",
+          content: [{ type: "output_text", text: "Hello from the fake upstream.", annotations: [] }],
+        },
       ]);
     }
   });
@@ -198,7 +245,13 @@ describe("gateway with the openai client", () => {
     expect(viaGateway.data).toEqual(await direct.embeddings.create(params));
     expect(viaGateway.data.data[0]!.embedding).toEqual([0.25, -0.5, 0.125, 1]);
     const event = await storedEvent(project.projectId, viaGateway.response.headers.get("WatchLLM-Event-Id")!);
-    expect(event).toMatchObject({ type: "model_response", name: "embeddings", model: "text-embedding-3-small", input_tokens: 6, output_tokens: 0 });
+    expect(event).toMatchObject({
+      type: "model_response",
+      name: "embeddings",
+      model: "text-embedding-3-small",
+      input_tokens: 6,
+      output_tokens: 0,
+    });
     expect(event.cost_usd).toBeCloseTo((6 * 0.02) / 1e6, 14);
     expect(event.bodyJson.output).toEqual({ embeddings: 2 });
     // Without WatchLLM-Trace-Id the call is a trace of its own.
@@ -209,7 +262,10 @@ describe("gateway with the openai client", () => {
   it.each([429, 500])("passes an upstream %i through unchanged and records the upstream's error", async (status) => {
     const key = providerKey(`error-${status}`);
     const { gateway, direct } = clients(key, { "X-Fake-Scenario": String(status) });
-    const failure = (client: OpenAI) => rejection<InstanceType<typeof OpenAI.APIError>>(client.chat.completions.create({ model: "gpt-4o-mini", messages }));
+    const failure = (client: OpenAI) =>
+      rejection<InstanceType<typeof OpenAI.APIError>>(
+        client.chat.completions.create({ model: "gpt-4o-mini", messages }),
+      );
     const viaGateway = await failure(gateway);
     const straight = await failure(direct);
     expect(viaGateway).toBeInstanceOf(OpenAI.APIError);
@@ -229,14 +285,19 @@ describe("gateway with the openai client", () => {
   it("records a stream the client abandons with what arrived, as `aborted`, and stops reading the upstream", async () => {
     const key = providerKey("abort");
     const { gateway } = clients(key, { "X-Fake-Scenario": "slow" });
-    const { data: stream, response } = await gateway.chat.completions.create({ model: "gpt-4o-mini", messages, stream: true }).withResponse();
+    const { data: stream, response } = await gateway.chat.completions
+      .create({ model: "gpt-4o-mini", messages, stream: true })
+      .withResponse();
     let received = "";
     for await (const chunk of stream) {
       received += chunk.choices[0]?.delta.content ?? "";
       if (received.includes("tick2")) break; // leaving the loop aborts the request
     }
     // The gateway cancelled its upstream request when the client left.
-    await waitFor(() => upstreamRequests(key), ([r]) => r?.clientLeft === true);
+    await waitFor(
+      () => upstreamRequests(key),
+      ([r]) => r?.clientLeft === true,
+    );
     const event = await storedEvent(project.projectId, response.headers.get("WatchLLM-Event-Id")!);
     expect(event.status).toBe("error");
     expect(event.contextJson.metadata.error).toBe("aborted");
@@ -247,14 +308,20 @@ describe("gateway with the openai client", () => {
     const key = providerKey("multipart");
     const { gateway, direct } = clients(key);
     const audio = Buffer.from("RIFF fake audio bytes");
-    const viaGateway = await gateway.audio.transcriptions.create({ file: await toFile(audio, "a.wav"), model: "whisper-1" }).withResponse();
+    const viaGateway = await gateway.audio.transcriptions
+      .create({ file: await toFile(audio, "a.wav"), model: "whisper-1" })
+      .withResponse();
     expect(viaGateway.data).toEqual({ text: expect.stringMatching(/^received \d+ bytes$/) });
 
     // A fixed multipart body reaches the upstream byte for byte.
     const body = `--b0undary\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n--b0undary\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n${audio}\r\n--b0undary--\r\n`;
     const raw = await fetch(`${base}/gateway/openai/v1/audio/transcriptions`, {
       method: "POST",
-      headers: { ...watchllm(project.ingestKey), Authorization: `Bearer ${key}`, "Content-Type": "multipart/form-data; boundary=b0undary" },
+      headers: {
+        ...watchllm(project.ingestKey),
+        Authorization: `Bearer ${key}`,
+        "Content-Type": "multipart/form-data; boundary=b0undary",
+      },
       body,
     });
     expect(await raw.json()).toEqual({ text: `received ${Buffer.byteLength(body)} bytes` });
@@ -263,14 +330,20 @@ describe("gateway with the openai client", () => {
     expect(seen[1]!.bodySha256).toBe(createHash("sha256").update(body).digest("hex"));
 
     // Path and query go to the upstream exactly as sent (percent-encoding included).
-    const file = await fetch(`${base}/gateway/openai/v1/files/file-a%2Fb/content?purpose=x%20y`, { headers: { ...watchllm(project.ingestKey), Authorization: `Bearer ${key}` } });
+    const file = await fetch(`${base}/gateway/openai/v1/files/file-a%2Fb/content?purpose=x%20y`, {
+      headers: { ...watchllm(project.ingestKey), Authorization: `Bearer ${key}` },
+    });
     expect(file.status).toBe(404); // the fake has no files
     expect((await upstreamRequests(key))[2]!.path).toBe("/v1/files/file-a%2Fb/content?purpose=x%20y");
 
     const models = await gateway.models.list().withResponse();
     expect(models.data.data.map((m) => m.id)).toEqual((await direct.models.list()).data.map((m) => m.id));
 
-    for (const [res, name] of [[viaGateway.response, "audio.transcriptions"], [raw, "audio.transcriptions"], [models.response, "models"]] as const) {
+    for (const [res, name] of [
+      [viaGateway.response, "audio.transcriptions"],
+      [raw, "audio.transcriptions"],
+      [models.response, "models"],
+    ] as const) {
       const event = await storedEvent(project.projectId, res.headers.get("WatchLLM-Event-Id")!);
       expect(event).toMatchObject({ type: "span", name, status: "ok", body: null, model: null, provider: "openai" });
       expect(event.contextJson.metadata.upstream_status).toBe(200);

@@ -6,7 +6,16 @@ import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI, { toFile } from "openai";
 import { describe, expect, inject, it } from "vitest";
-import { base, dumpDatabase, newProject, providerKey, storedEvent, upstreamRequests, waitFor, watchllm } from "./helpers.ts";
+import {
+  base,
+  dumpDatabase,
+  newProject,
+  providerKey,
+  storedEvent,
+  upstreamRequests,
+  waitFor,
+  watchllm,
+} from "./helpers.ts";
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -27,22 +36,47 @@ describe("provider keys", () => {
       return res;
     };
     const headers = watchllm(project.ingestKey, { "WatchLLM-Property-Marker": "privacy-marker" });
-    const openai = new OpenAI({ apiKey: key, baseURL: `${base}/gateway/openai/v1`, maxRetries: 0, fetch: noting, defaultHeaders: headers });
+    const openai = new OpenAI({
+      apiKey: key,
+      baseURL: `${base}/gateway/openai/v1`,
+      maxRetries: 0,
+      fetch: noting,
+      defaultHeaders: headers,
+    });
     const cached = openai.withOptions({ defaultHeaders: { ...headers, "WatchLLM-Cache": "true" } });
-    const anthropic = new Anthropic({ apiKey: key, baseURL: `${base}/gateway/anthropic`, maxRetries: 0, fetch: noting, defaultHeaders: headers });
+    const anthropic = new Anthropic({
+      apiKey: key,
+      baseURL: `${base}/gateway/anthropic`,
+      maxRetries: 0,
+      fetch: noting,
+      defaultHeaders: headers,
+    });
     const messages = [{ role: "user" as const, content: "Keep my key safe." }];
 
     await openai.chat.completions.create({ model: "gpt-4o-mini", messages });
-    for await (const _ of await openai.chat.completions.create({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } }));
+    for await (const _ of await openai.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    }));
     await cached.chat.completions.create({ model: "gpt-4o-mini", messages });
     await storedEvent(project.projectId, eventIds.at(-1)!); // stored in the cache by now
     const hit = await cached.chat.completions.create({ model: "gpt-4o-mini", messages }).asResponse();
     expect(hit.headers.get("WatchLLM-Cache")).toBe("HIT");
-    await openai.chat.completions.create({ model: "gpt-4o-mini", messages }, { headers: { "X-Fake-Scenario": "500" } }).catch(() => undefined);
-    for await (const chunk of await openai.chat.completions.create({ model: "gpt-4o-mini", messages, stream: true }, { headers: { "X-Fake-Scenario": "slow" } })) {
+    await openai.chat.completions
+      .create({ model: "gpt-4o-mini", messages }, { headers: { "X-Fake-Scenario": "500" } })
+      .catch(() => undefined);
+    for await (const chunk of await openai.chat.completions.create(
+      { model: "gpt-4o-mini", messages, stream: true },
+      { headers: { "X-Fake-Scenario": "slow" } },
+    )) {
       if (chunk.choices[0]?.delta.content?.includes("tick1")) break;
     }
-    await openai.audio.transcriptions.create({ file: await toFile(Buffer.from(`audio ${key}`), "a.wav"), model: "whisper-1" });
+    await openai.audio.transcriptions.create({
+      file: await toFile(Buffer.from(`audio ${key}`), "a.wav"),
+      model: "whisper-1",
+    });
     await anthropic.messages.create({ model: "claude-sonnet-4-5", max_tokens: 10, messages });
     expect(eventIds).toHaveLength(8);
 
@@ -52,7 +86,10 @@ describe("provider keys", () => {
     for (const id of eventIds) await storedEvent(project.projectId, id);
 
     // The scans can see what is stored: the events and their metadata are there; the key is not.
-    const dump = await waitFor(() => dumpDatabase(), (d) => eventIds.every((id) => d.includes(id)));
+    const dump = await waitFor(
+      () => dumpDatabase(),
+      (d) => eventIds.every((id) => d.includes(id)),
+    );
     expect(dump).toContain("privacy-marker");
     expect(dump).not.toContain(key);
     const secret = key.slice("sk-test-".length);

@@ -32,7 +32,16 @@ export function cacheHitsQuery(db: Database, projectIds: string[], p: Pick<CostP
         sql`${events.context} ->> '$.metadata.cache_hit' = 1`,
       ),
     )
-    .groupBy(events.projectId, events.model, events.provider, hour, events.inputTokens, events.outputTokens, events.cachedInputTokens, events.cacheWriteTokens);
+    .groupBy(
+      events.projectId,
+      events.model,
+      events.provider,
+      hour,
+      events.inputTokens,
+      events.outputTokens,
+      events.cachedInputTokens,
+      events.cacheWriteTokens,
+    );
 }
 
 export type CacheHitGroup = Awaited<ReturnType<typeof cacheHitsQuery>>[number];
