@@ -1,7 +1,7 @@
 // One fake provider upstream and one scratch WatchLLM (`wrangler dev`, real workerd, local D1 + Queue + Cache) whose
 // gateway routes point at it, for every gateway test.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -17,12 +17,22 @@ declare module "vitest" {
   }
 }
 
+const newestUnder = (dir: string): number =>
+  Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newestUnder(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+    ),
+  );
+
 /** Not 8787 (npm start), 8791/8792 (browser tests) or 8795 (bench:api). */
 const PORT = Number(process.env.GATEWAY_TEST_PORT ?? 8797);
 
 export default async function setup(project: TestProject) {
-  // wrangler.toml serves the dashboard from dist/ui: it must exist for `wrangler dev` to start.
-  if (!existsSync("dist/ui/index.html")) execFileSync("vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
+  // wrangler.toml serves the dashboard from dist/ui: it must exist for `wrangler dev` to start, and be current for the
+  // Costs page test.
+  if (!existsSync("dist/ui/index.html") || newestUnder("ui") > statSync("dist/ui/index.html").mtimeMs) {
+    execFileSync("vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
+  }
   const upstream = await startFakeUpstream();
   const state = mkdtempSync(join(tmpdir(), "watchllm-gateway-"));
   applyMigrations({ persistTo: state });
