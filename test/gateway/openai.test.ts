@@ -1,6 +1,7 @@
 // The real `openai` client pointed at the gateway: answers equal the upstream's, streams pass through as they come,
 // and every call is recorded with model, tokens, cost, timing and the caller's trace headers.
 import OpenAI, { toFile } from "openai";
+import OpenAI6 from "openai-v6";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   base,
@@ -348,5 +349,29 @@ describe("gateway with the openai client", () => {
       expect(event).toMatchObject({ type: "span", name, status: "ok", body: null, model: null, provider: "openai" });
       expect(event.contextJson.metadata.upstream_status).toBe(200);
     }
+  });
+});
+
+describe("gateway with the openai 6 client", () => {
+  it("answers plain and streamed calls as the upstream does", async () => {
+    const key = providerKey("openai-6");
+    const gateway = new OpenAI6({
+      apiKey: key,
+      baseURL: `${base}/gateway/openai/v1`,
+      maxRetries: 0,
+      defaultHeaders: watchllm(project.ingestKey),
+    });
+    const direct = new OpenAI6({ apiKey: key, baseURL: `${upstream}/v1`, maxRetries: 0 });
+    const params = { model: "gpt-4o-mini", messages };
+    const { data, response } = await gateway.chat.completions.create(params).withResponse();
+    expect(data).toEqual(await direct.chat.completions.create(params));
+    const chunks = async (client: OpenAI6) => {
+      const out: unknown[] = [];
+      for await (const chunk of await client.chat.completions.create({ ...params, stream: true })) out.push(chunk);
+      return out;
+    };
+    expect(await chunks(gateway)).toEqual(await chunks(direct));
+    const event = await storedEvent(project.projectId, response.headers.get("WatchLLM-Event-Id")!);
+    expect(event).toMatchObject({ model: "gpt-4o-mini-2024-07-18", input_tokens: 12, output_tokens: 7 });
   });
 });
