@@ -8,7 +8,7 @@ import { authenticate, touchCachedKey } from "./auth.ts";
 import { isJsonRequest, observeStream, readCopy, readRequestBytes } from "./body.ts";
 import { cacheKey, lookup, store } from "./cache.ts";
 import { type Digest, digestJson, sseParser, streamAssembler } from "./digest.ts";
-import { GatewayError } from "./errors.ts";
+import { GatewayError, gatewayErrorResponse } from "./errors.ts";
 import { GATEWAY_LIMITS } from "./limits.ts";
 import { forwardHeaders, readCallOptions } from "./options.ts";
 import { type Call, type Outcome, sendEvent, toWireEvent } from "./record.ts";
@@ -131,7 +131,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     const timedOut = err instanceof Error && err.name === "TimeoutError";
     const failure = timedOut ? "watchllm_upstream_timeout" : `upstream unreachable: ${String(err)}`;
     ctx.waitUntil(record({ endedAt: Date.now(), failure }));
-    throw timedOut
+    const error = timedOut
       ? new GatewayError(
           "watchllm_upstream_timeout",
           `The upstream did not answer within ${GATEWAY_LIMITS.maxCallMs / 1000} s.`,
@@ -139,6 +139,11 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
       : new GatewayError("watchllm_upstream_unreachable", "The upstream could not be reached.", {
           upstream: new URL(upstreamUrl).origin,
         });
+    // The call is recorded all the same: say where.
+    const answer = gatewayErrorResponse(error);
+    answer.headers.set("WatchLLM-Event-Id", call.eventId);
+    answer.headers.set("WatchLLM-Trace-Id", call.traceId);
+    return answer;
   }
   const headersAt = Date.now();
   const out = answerHeaders(upstream.headers, call, options.cache.enabled ? "MISS" : undefined, origin);

@@ -191,6 +191,18 @@ describe("gateway targets (/gateway/v1 with WatchLLM-Target-URL)", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
   });
 
+  it("answers 502 in WatchLLM's shape when the upstream can't be reached, and records the failed call", async () => {
+    const res = await post("/gateway/v1/chat/completions", {
+      Authorization: "Bearer sk-unreachable",
+      ...watchllm(project.ingestKey, { "WatchLLM-Target-URL": "http://127.0.0.1:1/v1" }),
+    });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("watchllm_upstream_unreachable");
+    const event = await storedEvent(project.projectId, res.headers.get("WatchLLM-Event-Id")!);
+    expect(event).toMatchObject({ type: "model_response", status: "error", model: "gpt-4o-mini" });
+    expect(event.contextJson.metadata.error).toMatch(/^upstream unreachable/);
+  });
+
   it("asks for WatchLLM-Target-URL when it is missing", async () => {
     const res = await post("/gateway/v1/chat/completions", watchllm(project.ingestKey));
     expect(res.status).toBe(400);

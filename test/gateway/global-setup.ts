@@ -44,8 +44,9 @@ export default async function setup(project: TestProject) {
       SIGNUP_MODE: "open",
       OPENAI_UPSTREAM_URL: `${upstream.url}/v1`,
       ANTHROPIC_UPSTREAM_URL: `${upstream.url}/v1`,
-      // The generic route may reach the local fake only because it is named here, as an exact origin.
-      GATEWAY_ALLOWED_HOSTS: `${upstream.url}, api.groq.com, *.example-llm.com`,
+      // The generic route may reach the local fake only because it is named here, as an exact origin; port 1 on
+      // 127.0.0.1 is allowed too, and nothing listens there (the unreachable upstream).
+      GATEWAY_ALLOWED_HOSTS: `${upstream.url}, http://127.0.0.1:1, api.groq.com, *.example-llm.com`,
     },
   });
   project.provide("gatewayBase", server.base);
