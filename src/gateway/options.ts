@@ -12,6 +12,8 @@ export type CallOptions = {
   /** WatchLLM-Property-<Key> headers (keys lowercased, as HTTP header names are case-insensitive). */
   properties: Record<string, string>;
   cache: { enabled: boolean; ttlSeconds: number };
+  /** WatchLLM-Omit-Request / -Response: keep the request's input and params, or the output, out of the recording. */
+  omit: { request: boolean; response: boolean };
 };
 
 const PROPERTY_PREFIX = "watchllm-property-";
@@ -22,6 +24,14 @@ function bounded(headers: Headers, name: string, max: number): string | undefine
   if (value.length > max)
     throw new GatewayError("watchllm_invalid_header", `${name} is longer than ${max} characters.`, { header: name });
   return value;
+}
+
+function flag(headers: Headers, name: string): boolean {
+  const value = headers.get(name)?.trim().toLowerCase();
+  if (value !== undefined && value !== "true" && value !== "false") {
+    throw new GatewayError("watchllm_invalid_header", `${name} must be \`true\` or \`false\`.`, { header: name });
+  }
+  return value === "true";
 }
 
 function cacheOptions(headers: Headers) {
@@ -79,6 +89,7 @@ export function readCallOptions(headers: Headers): CallOptions {
     tags: [...new Set(tags)],
     properties,
     cache: cacheOptions(headers),
+    omit: { request: flag(headers, "WatchLLM-Omit-Request"), response: flag(headers, "WatchLLM-Omit-Response") },
   };
 }
 

@@ -49,6 +49,18 @@ function paramsOf(req: Record<string, unknown>) {
   return Object.keys(params).length ? params : undefined;
 }
 
+/** The event's body: input and params, output, the upstream's error body; what the caller asked to omit left out. */
+function bodyOf(request: Record<string, unknown>, digest: Digest, outcome: Outcome, options: CallOptions) {
+  const params = paramsOf(request);
+  return {
+    ...(!options.omit.request && { input: inputOf(request), ...(params && { params }) }),
+    ...(!options.omit.response && {
+      output: digest.output ?? null,
+      ...(outcome.errorBody !== undefined && { error: outcome.errorBody }),
+    }),
+  };
+}
+
 /** The one event of a call: a model_response when the request named a model, else a span without a body. */
 export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
   const { options, request } = call;
@@ -67,6 +79,9 @@ export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
     ...(digest.finishReason && { finish_reason: digest.finishReason }),
     ...(error !== undefined && { error }),
     ...(outcome.cacheHit && { cache_hit: true }),
+    ...((options.omit.request || options.omit.response) && {
+      omitted: [...(options.omit.request ? ["request"] : []), ...(options.omit.response ? ["response"] : [])],
+    }),
     ...outcome.extra,
   };
   const cost = outcome.cacheHit ? 0 : reportedCost(digest.usage);
@@ -79,14 +94,7 @@ export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
     timestamp: call.startedAt,
     duration_ms: Math.max(0, outcome.endedAt - call.startedAt),
     status: error === undefined ? "ok" : "error",
-    body: isModelCall
-      ? {
-          input: inputOf(request),
-          output: digest.output ?? null,
-          ...(paramsOf(request) && { params: paramsOf(request) }),
-          ...(outcome.errorBody !== undefined && { error: outcome.errorBody }),
-        }
-      : null,
+    body: isModelCall ? bodyOf(request, digest, outcome, options) : null,
     context: {
       ...(options.userId && { user_id: options.userId }),
       ...(options.sessionId && { session_id: options.sessionId }),

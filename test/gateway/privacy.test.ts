@@ -100,3 +100,37 @@ describe("provider keys", () => {
     expect(stateFiles.filter((f) => readFileSync(f).includes(secret))).toEqual([]);
   });
 });
+
+describe("omitting bodies", () => {
+  it("keeps a call's input and output out of the recording when asked (WatchLLM-Omit-Request / -Response)", async () => {
+    const project = await newProject();
+    const key = providerKey("omit");
+    const content = `private words ${crypto.randomUUID()}`;
+    const call = (omit: Record<string, string>) =>
+      new OpenAI({
+        apiKey: key,
+        baseURL: `${base}/gateway/openai/v1`,
+        maxRetries: 0,
+        defaultHeaders: watchllm(project.ingestKey, omit),
+      }).chat.completions
+        .create({ model: "gpt-4o-mini", messages: [{ role: "user", content }], temperature: 0 })
+        .withResponse();
+    const both = await call({ "WatchLLM-Omit-Request": "true", "WatchLLM-Omit-Response": "true" });
+    const request = await call({ "WatchLLM-Omit-Request": "true" });
+    expect(both.data.choices[0]!.message.content).toBe("Hello from the fake upstream.");
+
+    const bothEvent = await storedEvent(project.projectId, both.response.headers.get("WatchLLM-Event-Id")!);
+    expect(bothEvent.bodyJson).toEqual({});
+    // Still a priced model call.
+    expect(bothEvent).toMatchObject({
+      type: "model_response",
+      input_tokens: 12,
+      output_tokens: 7,
+      cost_source: "price_table",
+    });
+    expect(bothEvent.contextJson.metadata.omitted).toEqual(["request", "response"]);
+    const requestEvent = await storedEvent(project.projectId, request.response.headers.get("WatchLLM-Event-Id")!);
+    expect(requestEvent.bodyJson).toEqual({ output: { role: "assistant", content: "Hello from the fake upstream." } });
+    expect(dumpDatabase()).not.toContain(content);
+  });
+});
