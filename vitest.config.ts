@@ -1,4 +1,5 @@
-// `npm test` runs every project: the Worker inside workerd, the SDK in Node and workerd, the dashboard in Chromium.
+// `npm test` runs every project: the Worker inside workerd, the SDK in Node and workerd, the dashboard in Chromium,
+// the gateway with the real provider clients against `wrangler dev`.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -10,6 +11,7 @@ export default defineConfig({
       "test/browser/vitest.config.ts",
       "test/repo/vitest.config.ts",
       "test/otel/vitest.config.ts",
+      "test/gateway/vitest.config.ts",
     ],
   },
 });

@@ -29,6 +29,8 @@ export const costReport = z.strictObject({
   groups: z.array(costGroup),
   series: z.array(costSeriesPoint),
   unknown_models: z.array(z.strictObject({ model: z.string(), provider: z.string(), calls: z.number() })),
+  /** The gateway's cache hits in range, priced as the calls they replaced (`unpriced_hits`: no price known). */
+  cache_savings: z.strictObject({ hits: z.number().int(), cost: z.number(), unpriced_hits: z.number().int() }),
 });
 export type CostReport = z.infer<typeof costReport>;
 export type CostGroupRow = z.infer<typeof costGroup>;

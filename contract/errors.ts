@@ -28,6 +28,24 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The gateway's own errors (provider errors pass through untouched): `watchllm_` codes no provider uses. */
+export const GATEWAY_ERROR_STATUS = {
+  watchllm_missing_auth: 401,
+  watchllm_invalid_auth: 401,
+  watchllm_revoked_auth: 401,
+  watchllm_invalid_header: 400,
+  watchllm_missing_target: 400,
+  watchllm_invalid_target: 400,
+  watchllm_target_refused: 403,
+  watchllm_request_too_large: 413,
+  watchllm_not_found: 404,
+  watchllm_upstream_unreachable: 502,
+  watchllm_upstream_timeout: 504,
+  watchllm_internal_error: 500,
+} as const;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_STATUS;
+
 export const errorBody = z.strictObject({
   error: z.strictObject({
     code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),

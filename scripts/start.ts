@@ -17,7 +17,13 @@ const demo = await ensureDemoAccount();
 
 step(`Starting wrangler dev on 127.0.0.1:${port}`);
 // Local instances let anyone sign up (self-hosted deployments default to invite-only; see README).
-const server = await startDevServer({ port, vars: { SIGNUP_MODE: "open" } });
+// The gateway's upstreams can be aimed at a local server (tests, offline demos): passed on when set.
+const gatewayVars = Object.fromEntries(
+  ["OPENAI_UPSTREAM_URL", "ANTHROPIC_UPSTREAM_URL", "GATEWAY_ALLOWED_HOSTS"].flatMap((name) =>
+    process.env[name] ? [[name, process.env[name]!]] : [],
+  ),
+);
+const server = await startDevServer({ port, vars: { SIGNUP_MODE: "open", ...gatewayVars } });
 // The local queue lives in wrangler's memory: on Ctrl-C, let it write what it accepted before stopping (bounded).
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -10,6 +10,7 @@ import { ApiError, errorBody } from "./lib/errors.ts";
 import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
 import { eventsRoute } from "./routes/events.ts";
+import { gatewayRoute } from "./routes/gateway.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { langfuseRoute } from "./routes/langfuse.ts";
 import { meRoute } from "./routes/me.ts";
@@ -70,7 +71,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/costs", costsRoute)
-  .route("/api/v1/prices", pricesRoute);
+  .route("/api/v1/prices", pricesRoute)
+  .route("/gateway", gatewayRoute);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 

@@ -3,7 +3,10 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { orgAccess, projectAccess, requireUser } from "../auth/middleware.ts";
+import { cacheSavings } from "../costs/savings.ts";
+import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import { type Database, database } from "../db/client.ts";
+import { cacheHitsQuery } from "../db/queries/cache-savings.ts";
 import {
   type CostParams,
   costParams,
@@ -17,12 +20,17 @@ import type { AppEnv } from "../env.ts";
 import { valid } from "../lib/validate.ts";
 
 async function costReport(db: Database, projectIds: string[], p: CostParams) {
-  const [groups, series, [totals], unknown] = await Promise.all([
+  const [groups, series, [totals], unknown, hits] = await Promise.all([
     costQuery(db, projectIds, p, false),
     isTimeGroup(p.group_by) ? Promise.resolve([]) : costQuery(db, projectIds, p, true),
     costTotalsQuery(db, projectIds, p),
     unknownModelsQuery(db, projectIds, p),
+    cacheHitsQuery(db, projectIds, p),
   ]);
+  // The gateway's cache hits cost nothing: priced here as the calls they replaced (prices read only when there are hits).
+  const prices = hits.length
+    ? await Promise.all([projectOverrides(db, projectIds), builtinPrices(db)])
+    : ([new Map(), []] as const);
   // With no rows at all, SQL sums are NULL: report zeros.
   const total = (n: number | null | undefined) => n ?? 0;
   const byTime = (a: { bucket: number | null }, b: { bucket: number | null }) => total(a.bucket) - total(b.bucket);
@@ -45,6 +53,7 @@ async function costReport(db: Database, projectIds: string[], p: CostParams) {
       ? groups.map((g) => ({ ...g, bucket: Number(g.key) })).sort(byTime)
       : series.sort(byTime),
     unknown_models: unknown,
+    cache_savings: cacheSavings(hits, prices[0], prices[1]),
   };
 }
 

@@ -195,6 +195,17 @@ export function Costs({ project, org }: { project: string; org: Org }) {
               <dt>Output tokens</dt>
               <dd>{tokens(r.totals.output_tokens)}</dd>
             </div>
+            {r.cache_savings.hits > 0 && (
+              <div data-testid="cache-savings" title="Gateway cache hits, priced as the calls they replaced">
+                <dt>Saved by cache</dt>
+                <dd>
+                  {cost(r.cache_savings.cost)}{" "}
+                  <span class="muted">
+                    ({r.cache_savings.hits} {r.cache_savings.hits === 1 ? "hit" : "hits"})
+                  </span>
+                </dd>
+              </div>
+            )}
           </dl>
           {r.unknown_models.length > 0 && (
             <div class="notice" data-testid="unknown-models">

@@ -1,0 +1,1 @@
+CREATE INDEX `events_zero_cost` ON `events` (`project_id`,`ts`) WHERE cost_source = 'client' AND cost_usd = 0;

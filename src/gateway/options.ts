@@ -1,0 +1,112 @@
+// The caller's WatchLLM-* request headers: read and checked before anything is forwarded, and stripped from what is.
+import { GatewayError } from "./errors.ts";
+import { GATEWAY_LIMITS } from "./limits.ts";
+
+export type CallOptions = {
+  traceId?: string;
+  parentId?: string;
+  userId?: string;
+  sessionId?: string;
+  name?: string;
+  tags: string[];
+  /** WatchLLM-Property-<Key> headers (keys lowercased, as HTTP header names are case-insensitive). */
+  properties: Record<string, string>;
+  cache: { enabled: boolean; ttlSeconds: number };
+  /** WatchLLM-Omit-Request / -Response: keep the request's input and params, or the output, out of the recording. */
+  omit: { request: boolean; response: boolean };
+};
+
+const PROPERTY_PREFIX = "watchllm-property-";
+
+function bounded(headers: Headers, name: string, max: number): string | undefined {
+  const value = headers.get(name)?.trim();
+  if (!value) return undefined;
+  if (value.length > max)
+    throw new GatewayError("watchllm_invalid_header", `${name} is longer than ${max} characters.`, { header: name });
+  return value;
+}
+
+function flag(headers: Headers, name: string): boolean {
+  const value = headers.get(name)?.trim().toLowerCase();
+  if (value !== undefined && value !== "true" && value !== "false") {
+    throw new GatewayError("watchllm_invalid_header", `${name} must be \`true\` or \`false\`.`, { header: name });
+  }
+  return value === "true";
+}
+
+function cacheOptions(headers: Headers) {
+  const flag = headers.get("watchllm-cache")?.trim().toLowerCase();
+  if (flag !== undefined && flag !== "true" && flag !== "false") {
+    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Cache must be `true` or `false`.", {
+      header: "WatchLLM-Cache",
+    });
+  }
+  const ttlText = headers.get("watchllm-cache-ttl")?.trim();
+  const ttl = ttlText === undefined ? GATEWAY_LIMITS.cacheTtlDefaultSeconds : Number(ttlText);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > GATEWAY_LIMITS.cacheTtlMaxSeconds) {
+    throw new GatewayError(
+      "watchllm_invalid_header",
+      `WatchLLM-Cache-TTL must be a whole number of seconds from 1 to ${GATEWAY_LIMITS.cacheTtlMaxSeconds}.`,
+      {
+        header: "WatchLLM-Cache-TTL",
+      },
+    );
+  }
+  return { enabled: flag === "true", ttlSeconds: ttl };
+}
+
+/** Reads the optional headers, within the limits of the event they end up in (400 rather than a lost recording). */
+export function readCallOptions(headers: Headers): CallOptions {
+  const tags = (headers.get("watchllm-tags") ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (tags.length > 50 || tags.some((t) => t.length > 64)) {
+    throw new GatewayError(
+      "watchllm_invalid_header",
+      "WatchLLM-Tags takes at most 50 comma-separated tags of at most 64 characters.",
+      { header: "WatchLLM-Tags" },
+    );
+  }
+  const properties: Record<string, string> = {};
+  let propertyChars = 0;
+  for (const [name, value] of headers) {
+    if (!name.startsWith(PROPERTY_PREFIX) || name.length === PROPERTY_PREFIX.length) continue;
+    properties[name.slice(PROPERTY_PREFIX.length)] = value;
+    propertyChars += name.length + value.length;
+  }
+  if (propertyChars > 4096) {
+    throw new GatewayError("watchllm_invalid_header", "WatchLLM-Property-* headers exceed 4,096 characters in total.", {
+      header: "WatchLLM-Property-*",
+    });
+  }
+  return {
+    traceId: bounded(headers, "watchllm-trace-id", 128),
+    parentId: bounded(headers, "watchllm-parent-id", 128),
+    userId: bounded(headers, "watchllm-user-id", 256),
+    sessionId: bounded(headers, "watchllm-session-id", 256),
+    name: bounded(headers, "watchllm-name", 256),
+    tags: [...new Set(tags)],
+    properties,
+    cache: cacheOptions(headers),
+    omit: { request: flag(headers, "WatchLLM-Omit-Request"), response: flag(headers, "WatchLLM-Omit-Response") },
+  };
+}
+
+/** Headers the upstream never sees: ours, Cloudflare's and the proxy chain's (the client's IP stays with us). */
+const DROPPED =
+  /^(watchllm-|cf-|x-forwarded-|x-real-ip$|host$|content-length$|accept-encoding$|connection$|keep-alive$|te$|trailer$|transfer-encoding$|upgrade$|proxy-)/;
+
+/** The request headers to forward: everything the client sent (provider keys included, unchanged) but the above. */
+export function forwardHeaders(headers: Headers): Headers {
+  const out = new Headers();
+  for (const [name, value] of headers) if (!DROPPED.test(name)) out.append(name, value);
+  return out;
+}
+
+/** The provider credentials of a request, as one string to hash (never stored or logged as such). */
+export function providerCredentials(headers: Headers): string {
+  return ["authorization", "x-api-key", "api-key", "x-goog-api-key"]
+    .map((h) => `${h}=${headers.get(h) ?? ""}`)
+    .join("\n");
+}
