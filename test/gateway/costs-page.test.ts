@@ -2,7 +2,7 @@
 import OpenAI from "openai";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch } from "../ui/browser.ts";
+import { launch } from "../browser/browser.ts";
 import { base, providerKey, storedEvent } from "./helpers.ts";
 
 let browser: Browser;
