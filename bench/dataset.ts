@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { applyMigrations, keyInsertSql, literal } from "../scripts/local-d1.ts";
+import { applyMigrations, keyInsertSql, literal, localD1Files } from "../scripts/local-d1.ts";
 import { mintKey } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
@@ -65,24 +65,17 @@ export async function prepareDataset(traces: number) {
     .filter((f) => f.endsWith(".sql"))
     .sort())
     fingerprint.update(readFileSync(join("migrations", f)));
-  for (const f of [
-    "bench/generate.ts",
-    "bench/dataset.ts",
-    "src/ingest/write.ts",
-    "src/ingest/summarize.ts",
-    "src/ingest/search-index.ts",
-    "src/ingest/cost-rollup.ts",
-  ])
-    fingerprint.update(readFileSync(f));
+  for (const f of ["bench/generate.ts", "bench/dataset.ts"]) fingerprint.update(readFileSync(f));
+  for (const f of readdirSync("src/db/writes").sort()) fingerprint.update(readFileSync(join("src/db/writes", f)));
   const dir = join("bench", ".data", `api-${traces}-${fingerprint.digest("hex").slice(0, 12)}`);
   const state = join(dir, "state");
-  const d1Dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+  const d1File = localD1Files(state).DB!;
   const keyFile = join(dir, "secret-key.txt");
   if (!existsSync(keyFile)) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     applyMigrations({ persistTo: state });
-    const file = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!));
+    const file = new DatabaseSync(d1File);
     const secret = await mintKey(PROJECT, "secret");
     file.exec(
       `INSERT INTO orgs (id, name) VALUES ('org_bench', 'Bench'); INSERT INTO projects (id, org_id, name) VALUES (${literal(PROJECT)}, 'org_bench', 'bench'); ${keyInsertSql(secret.row)}`,
@@ -100,7 +93,6 @@ export async function prepareDataset(traces: number) {
     writeFileSync(keyFile, secret.plaintext);
   }
   const secretKey = readFileSync(keyFile, "utf8");
-  const d1File = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!);
   const { n } = new DatabaseSync(d1File, { readOnly: true }).prepare("SELECT count(*) AS n FROM events").get() as {
     n: number;
   };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { QueueMessage } from "../contract/queue.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
+import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
@@ -105,10 +105,7 @@ executeSql(
   ],
   { persistTo: pipelineState },
 );
-const d1Dir = join(pipelineState, "v3", "d1", "miniflare-D1DatabaseObject");
-const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
-  readOnly: true,
-});
+const reader = new DatabaseSync(localD1Files(pipelineState).DB!, { readOnly: true });
 const server = await startDevServer({
   port: await freePort(),
   persistTo: pipelineState,

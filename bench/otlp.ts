@@ -1,7 +1,7 @@
 // npm run bench:otlp [spans]: spans/s through OTLP/HTTP protobuf and JSON beside the native /api/v1/events route
 // carrying the same spans (as the wire events the OTLP route makes of them), in one run against `wrangler dev`;
 // plus the same work in-process, and what the OTLP decoder adds to the Worker bundle.
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { gzipSync } from "node:zlib";
@@ -15,7 +15,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { build, type Plugin } from "esbuild";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { applyMigrations, executeSql, keyInsertSql } from "../scripts/local-d1.ts";
+import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { decodeExport } from "../src/otel/decode.ts";
@@ -157,10 +157,7 @@ for (const project of projects) {
   seed.push(keyInsertSql(await keyRow(`prj_${project}`, "ingest", keys[project]!, project, `key_${project}`)));
 }
 executeSql(seed, { persistTo: dir });
-const d1Dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
-const reader = new DatabaseSync(join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith(".sqlite"))!), {
-  readOnly: true,
-});
+const reader = new DatabaseSync(localD1Files(dir).DB!, { readOnly: true });
 const stored = (project: string) =>
   (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${project}`) as { n: number }).n;
 const server = await startDevServer({ port: await freePort(), persistTo: dir, quiet: !process.env.BENCH_VERBOSE });

@@ -1,6 +1,7 @@
 // Starts `wrangler dev` and waits until the Worker answers; used by `npm start`, benchmarks and browser tests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { WRANGLER_ENV } from "./local-d1.ts";
 
 /** A TCP port nothing listens on now (tests and benchmarks must never talk to someone else's server). */
 export function freePort(): Promise<number> {
@@ -54,6 +55,7 @@ export async function startDevServer(options: {
   const child = spawn("wrangler", args, {
     stdio: ["ignore", options.quiet ? "ignore" : "inherit", options.quiet ? "ignore" : "inherit"],
     detached: true,
+    env: { ...process.env, ...WRANGLER_ENV },
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const kill = () => {

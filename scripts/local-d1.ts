@@ -1,14 +1,58 @@
 // Helpers for scripts that prepare the local D1 database through wrangler (the same state `wrangler dev` uses).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createHash, createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** Quiet, local, offline: no metrics, no update check, no cf.json download. */
+export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 const wrangler = (args: string[]) =>
   execFileSync("wrangler", args, {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, CI: "true" },
+    env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
   }).toString();
+
+/**
+ * The D1 bindings of a wrangler config, one per database (DATA_0 is the control-plane database itself, so it is
+ * listed once, as DB).
+ */
+export function d1Bindings(config = "wrangler.toml"): string[] {
+  const first = new Map<string, string>();
+  for (const [binding, id] of Object.entries(d1DatabaseIds(config))) if (!first.has(id)) first.set(id, binding);
+  return [...first.values()];
+}
+
+/** Every D1 binding of a wrangler config and its database id (DATA_0 shares the control plane's). */
+export function d1DatabaseIds(config = "wrangler.toml"): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const block of readFileSync(config, "utf8").split("[[d1_databases]]").slice(1)) {
+    const binding = block.match(/binding\s*=\s*"([^"]+)"/)?.[1];
+    if (binding) ids[binding] = block.match(/database_id\s*=\s*"([^"]+)"/)?.[1] ?? binding;
+  }
+  return ids;
+}
+
+/**
+ * The SQLite file behind each D1 binding in a local state folder. Miniflare keeps a database as the Durable Object
+ * named by its database id, in a file named by that object's id (workerd's idFromName: HMACs keyed by the SHA-256
+ * of the namespace's unique key).
+ */
+export function localD1Files(persistTo: string, config = "wrangler.toml"): Record<string, string> {
+  const key = createHash("sha256").update("miniflare-D1DatabaseObject").digest();
+  const objectId = (name: string) => {
+    const nameHmac = createHmac("sha256", key).update(name).digest().subarray(0, 16);
+    const check = createHmac("sha256", key).update(nameHmac).digest().subarray(0, 16);
+    return Buffer.concat([nameHmac, check]).toString("hex");
+  };
+  return Object.fromEntries(
+    Object.entries(d1DatabaseIds(config)).map(([binding, id]) => [
+      binding,
+      join(persistTo, "v3", "d1", "miniflare-D1DatabaseObject", `${objectId(id)}.sqlite`),
+    ]),
+  );
+}
 
 /** Where the local state lives (benchmarks use a scratch folder) and which wrangler config names the database. */
 export type LocalTarget = { persistTo?: string; config?: string };
@@ -18,8 +62,11 @@ const target = ({ persistTo, config }: LocalTarget = {}) => [
   ...(config ? ["--config", config] : []),
 ];
 
+/** Applies the migrations to every database of the config (the control plane and each data database). */
 export function applyMigrations(where?: LocalTarget) {
-  wrangler(["d1", "migrations", "apply", "DB", "--local", ...target(where)]);
+  for (const binding of d1Bindings(where?.config)) {
+    wrangler(["d1", "migrations", "apply", binding, "--local", ...target(where)]);
+  }
 }
 
 /** SQL literal for a string or number (the seed values are ours, but quote them properly anyway). */

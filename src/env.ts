@@ -5,7 +5,7 @@ import type { ApiKeyRow, UserRow } from "./db/schema.ts";
 export type Bindings = Env;
 
 /** What a caller may do with one project. A secret key acts as a `member` of its project. */
-export type ProjectAccess = { projectId: string; orgId: string; role: Role; via: "key" | "session" };
+export type ProjectAccess = { projectId: string; orgId: string; shard: number; role: Role; via: "key" | "session" };
 
 export type AppEnv = {
   Bindings: Bindings;

@@ -30,13 +30,13 @@ export function requireRole(role: Role, needed: Role, what: string) {
 
 async function projectForUser(db: Database, projectId: string, userId: string): Promise<ProjectAccess> {
   const [row] = await db
-    .select({ orgId: projects.orgId, role: orgMembers.role })
+    .select({ orgId: projects.orgId, shard: projects.shard, role: orgMembers.role })
     .from(projects)
     .innerJoin(orgMembers, and(eq(orgMembers.orgId, projects.orgId), eq(orgMembers.userId, userId)))
     .where(eq(projects.id, projectId))
     .limit(1);
   if (!row) throw new ApiError("not_found", "No such project.");
-  return { projectId, orgId: row.orgId, role: row.role, via: "session" };
+  return { projectId, orgId: row.orgId, shard: row.shard, role: row.role, via: "session" };
 }
 
 /**
@@ -54,7 +54,7 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
     if (named && named !== key.projectId) throw new ApiError("not_found", "No such project.");
     c.set("apiKey", key);
     c.executionCtx.waitUntil(touchKey(db, key));
-    return { projectId: key.projectId, orgId: key.orgId, role: "member", via: "key" };
+    return { projectId: key.projectId, orgId: key.orgId, shard: key.shard, role: "member", via: "key" };
   }
   const user = await sessionUser(c, db);
   if (!user) throw new ApiError("unauthorized", "Sign in, or send a secret key as `Authorization: Bearer <key>`.");

@@ -37,14 +37,14 @@ export async function findKey(db: Database, presented: string | undefined | null
   if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
   // One round trip: the key and its project's org (a key whose project is gone is not valid).
   const [found] = await db
-    .select({ key: apiKeys, orgId: projects.orgId })
+    .select({ key: apiKeys, orgId: projects.orgId, shard: projects.shard })
     .from(apiKeys)
     .innerJoin(projects, eq(projects.id, apiKeys.projectId))
     .where(eq(apiKeys.keyHash, await sha256Hex(presented)))
     .limit(1);
   if (!found) throw new ApiError("invalid_api_key", "The API key is not valid.");
   if (found.key.revokedAt !== null) throw new ApiError("revoked_api_key", "The API key has been revoked.");
-  return { ...found.key, orgId: found.orgId };
+  return { ...found.key, orgId: found.orgId, shard: found.shard };
 }
 
 /**

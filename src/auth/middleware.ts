@@ -1,7 +1,10 @@
 // Route guards built on access.ts: who is calling, and may they touch this org or project.
+
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Role } from "../../contract/constants.ts";
 import { database } from "../db/client.ts";
+import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { orgRole, requireRole, resolveProject } from "./access.ts";
@@ -32,3 +35,9 @@ export const projectAccess = (needed: Role, what: string) =>
     c.set("project", access);
     await next();
   });
+
+/** The project's data database (raw D1), from its placement; for routes behind `projectAccess`. */
+export const projectD1 = (c: Context<AppEnv>) => shardDatabase(c.env, c.var.project.shard);
+
+/** The project's data database (drizzle). */
+export const projectData = (c: Context<AppEnv>) => database(projectD1(c));

@@ -3,7 +3,7 @@
 // Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
 import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
-import type { Database } from "../db/client.ts";
+import { type Database, database } from "../db/client.ts";
 import { events } from "../db/schema.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "../db/writes/cost-rollup.ts";
 import type { CursorValues } from "../lib/cursor.ts";
@@ -19,15 +19,16 @@ const UPDATE_TRACES_SQL = `UPDATE traces SET updated_at = ?3, total_cost = (SELE
   WHERE e.project_id = traces.project_id AND e.trace_id = traces.trace_id)
   WHERE traces.project_id = ?1 AND traces.trace_id IN (SELECT value FROM json_each(?2))`;
 
+/** `control` holds the prices; `d1` is the project's data database. */
 export async function recomputeStep(
-  db: Database,
+  control: Database,
   d1: D1Database,
   projectId: string,
   range: { from: number; to: number },
   after?: CursorValues,
 ) {
   const [afterTs, afterId] = after ?? [];
-  const rows = await db
+  const rows = await database(d1)
     .select({
       event_id: events.eventId,
       trace_id: events.traceId,
@@ -55,7 +56,7 @@ export async function recomputeStep(
     )
     .orderBy(asc(events.ts), asc(events.eventId))
     .limit(RECOMPUTE_STEP);
-  const [builtin, overrides] = await Promise.all([builtinPrices(db), projectOverrides(db, [projectId])]);
+  const [builtin, overrides] = await Promise.all([builtinPrices(control), projectOverrides(control, [projectId])]);
   const own = overrides.get(projectId) ?? [];
   const changed = rows.flatMap((row) => {
     const { cost, source } = priceCall(row, own, builtin);

@@ -20,8 +20,10 @@ export const projects = sqliteTable(
       .references(() => orgs.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     createdAt: integer("created_at").notNull().default(now),
+    /** Which data database (DATA_<shard>) holds the project's events; chosen at creation (src/accounts/placement.ts). */
+    shard: integer("shard").notNull().default(0),
   },
-  (t) => [index("projects_org").on(t.orgId)],
+  (t) => [index("projects_org").on(t.orgId), index("projects_shard").on(t.shard)],
 );
 
 /** API keys: only the SHA-256 of the key is stored; `prefix` is what the dashboard shows. */

@@ -1,51 +1,57 @@
-// The queue consumer: writes all good messages of a batch in one D1 transaction; if that fails, writes them one by one
-// so a message that can't be written is retried alone and the rest are stored; and a message that fails alone is
-// written event by event, so an event that can't be stored is kept as a dead letter instead of taking its siblings.
-// Events that arrive in parts (Langfuse's create/update items) are kept part by part and stored as their fold.
+// The queue consumer. Messages are grouped by their project's data database (its placement, from the control plane);
+// each group is written in one D1 transaction; if that fails, message by message, so a message that can't be written is
+// retried alone and the rest are stored; and a message that fails alone is written event by event, so an event that
+// can't be stored is kept as a dead letter instead of taking its siblings. Events that arrive in parts (Langfuse's
+// create/update items) are kept part by part and stored as their fold.
 import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
-import { database } from "../db/client.ts";
+import { type Database, database } from "../db/client.ts";
+import { projectShards } from "../db/queries/placement.ts";
 import { deadLetters } from "../db/schema.ts";
+import { shardDatabase } from "../db/shards.ts";
 import { writeMessages } from "../db/writes/events.ts";
 import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
 import type { Bindings } from "../env.ts";
+import { SECOND_MS } from "../lib/time.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
 type Parsed = { message: Message<unknown>; body: QueueMessage };
+/** Where a group of messages goes: the control plane (prices, dead letters) and the projects' data database. */
+type Target = { control: Database; data: D1Database };
 
 /** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
-async function writeFolds(d1: D1Database, bodies: QueueMessage[]) {
+async function writeFolds(t: Target, bodies: QueueMessage[]) {
   const withParts = bodies.filter((b) => b.parts?.length);
   if (!withParts.length) return;
-  await insertParts(d1, withParts);
+  await insertParts(t.data, withParts);
   const keys = new Map<string, [string, string]>();
   for (const b of withParts)
     for (const p of b.parts ?? []) keys.set(`${b.project_id}\u0000${p.event_id}`, [b.project_id, p.event_id]);
-  const folded = foldedEvents(await readParts(d1, [...keys.values()]), withParts[0]!.received_at);
+  const folded = foldedEvents(await readParts(t.data, [...keys.values()]), withParts[0]!.received_at);
   await priceQueuedEvents(
-    database(d1),
+    t.control,
     folded.map((f) => ({ project_id: f.project_id, received_at: f.received_at, events: [f.event] })),
   );
-  await replaceFolded(d1, folded);
+  await replaceFolded(t.data, folded);
 }
 
 /** Everything the messages carry: whole events, then parts. */
-async function store(d1: D1Database, bodies: QueueMessage[]) {
-  await writeMessages(d1, bodies);
-  await writeFolds(d1, bodies);
+async function store(t: Target, bodies: QueueMessage[]) {
+  await writeMessages(t.data, bodies);
+  await writeFolds(t, bodies);
 }
 
 const carried = (body: QueueMessage) => body.events.length + (body.parts?.length ?? 0);
 
-async function writeEach(d1: D1Database, parsed: Parsed[]) {
+async function writeEach(t: Target, parsed: Parsed[]) {
   for (const { message, body } of parsed) {
     try {
-      await store(d1, [body]);
+      await store(t, [body]);
       message.ack();
       backlog.written(carried(body));
     } catch (err) {
-      if (await writeEventByEvent(d1, message, body)) {
+      if (await writeEventByEvent(t, message, body)) {
         message.ack();
         backlog.written(carried(body));
       } else {
@@ -60,21 +66,21 @@ async function writeEach(d1: D1Database, parsed: Parsed[]) {
  * Writes a failed message's events one at a time; the ones that fail alone are kept in `dead_letters`. True when some
  * were stored (so the events, not the database, were the problem); false when none were: then the message is retried.
  */
-async function writeEventByEvent(d1: D1Database, message: Message<unknown>, body: QueueMessage) {
+async function writeEventByEvent(t: Target, message: Message<unknown>, body: QueueMessage) {
   if (body.events.length < 2) return false;
   const failed: QueueMessage["events"] = [];
   for (const event of body.events) {
     try {
-      await writeMessages(d1, [{ ...body, events: [event] }]);
+      await writeMessages(t.data, [{ ...body, events: [event] }]);
     } catch (err) {
       console.error("watchllm: event can't be stored, kept as a dead letter", message.id, event.event_id, err);
       failed.push(event);
     }
   }
   if (failed.length === body.events.length) return false;
-  await writeFolds(d1, [body]);
+  await writeFolds(t, [body]);
   await keepDeadLetters(
-    d1,
+    t.control,
     failed.map((event) => ({
       id: `${message.id}:${event.event_id}`,
       queue: "watchllm-events",
@@ -84,6 +90,17 @@ async function writeEventByEvent(d1: D1Database, message: Message<unknown>, body
     })),
   );
   return true;
+}
+
+/** Placements change only when a project moves; the consumer keeps them briefly (a move waits this long to finish). */
+export const PLACEMENT_TTL_MS = 30 * SECOND_MS;
+const placements = new Map<string, { shard: number; at: number }>();
+
+async function shardsOf(control: Database, projectIds: string[]) {
+  const now = Date.now();
+  const stale = projectIds.filter((id) => (placements.get(id)?.at ?? 0) < now - PLACEMENT_TTL_MS);
+  for (const [id, shard] of await projectShards(control, stale)) placements.set(id, { shard, at: now });
+  return new Map(projectIds.flatMap((id) => (placements.has(id) ? [[id, placements.get(id)!.shard] as const] : [])));
 }
 
 async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
@@ -97,21 +114,38 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     }
   }
   if (!parsed.length) return;
-  // Pricing reads D1; if that fails the whole batch is retried, before anything is written.
+  const control = database(env.DB);
+  // Placement and pricing read the control plane; if that fails the whole batch is retried, before anything is written.
+  const shards = await shardsOf(control, [...new Set(parsed.map((p) => p.body.project_id))]);
   await priceQueuedEvents(
-    database(env.DB),
+    control,
     parsed.map((p) => p.body),
   );
-  try {
-    await store(
-      env.DB,
-      parsed.map((p) => p.body),
-    );
-    for (const { message } of parsed) message.ack();
-    backlog.written(parsed.reduce((n, p) => n + carried(p.body), 0));
-  } catch (err) {
-    console.error("watchllm: batch write failed, isolating messages", err);
-    await writeEach(env.DB, parsed);
+  const groups = new Map<number, Parsed[]>();
+  for (const p of parsed) {
+    const shard = shards.get(p.body.project_id);
+    if (shard === undefined) {
+      // The project was deleted after its events were accepted: there is nowhere to keep them.
+      console.error("watchllm: events of a deleted project dropped", p.body.project_id, p.message.id);
+      p.message.ack();
+      backlog.written(carried(p.body));
+      continue;
+    }
+    groups.set(shard, [...(groups.get(shard) ?? []), p]);
+  }
+  for (const [shard, group] of groups) {
+    const t: Target = { control, data: shardDatabase(env, shard) };
+    try {
+      await store(
+        t,
+        group.map((p) => p.body),
+      );
+      for (const { message } of group) message.ack();
+      backlog.written(group.reduce((n, p) => n + carried(p.body), 0));
+    } catch (err) {
+      console.error("watchllm: batch write failed, isolating messages", err);
+      await writeEach(t, group);
+    }
   }
 }
 
@@ -122,8 +156,7 @@ const DEAD_LETTERS_PER_INSERT = 16;
 type DeadLetter = { id: string; queue: string; projectId: string | null; body: string; attempts: number };
 
 /** Keeps what could not be stored (idempotent by id) so operators can inspect or replay it. */
-async function keepDeadLetters(d1: D1Database, letters: DeadLetter[]) {
-  const db = database(d1);
+async function keepDeadLetters(db: Database, letters: DeadLetter[]) {
   const rows = letters.map((l) => ({ ...l, body: l.body.slice(0, MAX_DEAD_LETTER_CHARS), receivedAt: Date.now() }));
   const inserts = [];
   for (let i = 0; i < rows.length; i += DEAD_LETTERS_PER_INSERT) {
@@ -141,7 +174,7 @@ async function keepDeadLetters(d1: D1Database, letters: DeadLetter[]) {
 /** The dead-letter queue's consumer: every message that exhausted its retries is kept in `dead_letters`. */
 async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindings) {
   await keepDeadLetters(
-    env.DB,
+    database(env.DB),
     batch.messages.map((message) => {
       const projectId = (message.body as { project_id?: unknown } | null)?.project_id;
       return {

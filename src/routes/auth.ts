@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { endSession, startSession } from "../auth/sessions.ts";
 import { database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
+import { dataDatabases } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
@@ -59,7 +60,7 @@ export const authRoute = new Hono<AppEnv>()
       passwordHash: await hashPassword(body.password),
       isAdmin: first,
     };
-    const workspace = await personalWorkspace(db, user);
+    const workspace = await personalWorkspace(db, user, dataDatabases(c.env).length);
     try {
       await db.batch([
         db.insert(users).values(user),

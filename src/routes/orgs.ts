@@ -8,6 +8,7 @@ import { requireRole } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { invites, orgMembers, orgs, projects, users } from "../db/schema.ts";
+import { dataDatabases } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
@@ -67,7 +68,12 @@ export const orgsRoute = new Hono<AppEnv>()
   })
   .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", name), async (c) => {
     const db = database(c.env.DB);
-    const { project, keys, statements } = await projectWithKeys(db, c.req.param("org"), c.req.valid("json").name);
+    const { project, keys, statements } = await projectWithKeys(
+      db,
+      c.req.param("org"),
+      c.req.valid("json").name,
+      dataDatabases(c.env).length,
+    );
     await db.batch(statements);
     return c.json({ project, keys }, 201);
   })

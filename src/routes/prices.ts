@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type Price, rates } from "../../contract/costs.ts";
-import { projectAccess } from "../auth/middleware.ts";
+import { projectAccess, projectD1 } from "../auth/middleware.ts";
 import { resolveRates } from "../costs/enrich.ts";
 import { recomputeStep } from "../costs/recompute.ts";
 import { overrideRule } from "../costs/schemas.ts";
@@ -122,7 +122,7 @@ export const pricesRoute = new Hono<AppEnv>()
     const { from, to, cursor } = c.req.valid("json");
     const step = await recomputeStep(
       database(c.env.DB),
-      c.env.DB,
+      projectD1(c),
       c.var.project.projectId,
       { from, to },
       cursor ? decodeCursor(cursor, timeAndId) : undefined,

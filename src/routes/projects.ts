@@ -5,7 +5,7 @@ import { z } from "zod";
 import { KEY_KINDS } from "../../contract/constants.ts";
 import { keyView } from "../accounts/views.ts";
 import { mintKey } from "../auth/keys.ts";
-import { projectAccess } from "../auth/middleware.ts";
+import { projectAccess, projectData } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { apiKeys, projects, traces } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
@@ -19,7 +19,7 @@ export const projectsRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const { projectId, orgId, role } = c.var.project;
     const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
-    const [latest] = await db
+    const [latest] = await projectData(c)
       .select({ at: traces.startTs })
       .from(traces)
       .where(eq(traces.projectId, projectId))

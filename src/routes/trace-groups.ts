@@ -3,8 +3,7 @@ import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
-import { projectAccess } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { projectAccess, projectData } from "../auth/middleware.ts";
 import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
 import { traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
@@ -27,12 +26,12 @@ export function groupRoute(by: GroupBy) {
     .use(projectAccess("viewer", `read ${plural}`), etag())
     .get("/", valid("query", groupListParams), async (c) => {
       const params = c.req.valid("query");
-      const rows = await groupQuery(database(c.env.DB), c.var.project.projectId, by, params);
+      const rows = await groupQuery(projectData(c), c.var.project.projectId, by, params);
       const page = paginate(rows, params.limit, (g) => [g.lastSeen, g.id]);
       return c.json({ [plural]: page.items.map((g) => view(g)), next_cursor: page.next_cursor });
     })
     .get(`/:${param}`, valid("query", detailParams), async (c) => {
-      const db = database(c.env.DB);
+      const db = projectData(c);
       const { projectId } = c.var.project;
       const id = c.req.param(param)!;
       const [group] = await groupQuery(db, projectId, by, { id, limit: 1 });

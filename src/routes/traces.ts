@@ -3,8 +3,8 @@ import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
-import { projectAccess } from "../auth/middleware.ts";
-import { type Database, database } from "../db/client.ts";
+import { projectAccess, projectData } from "../auth/middleware.ts";
+import type { Database } from "../db/client.ts";
 import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
 import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
@@ -56,13 +56,13 @@ export const tracesRoute = new Hono<AppEnv>()
   .use(projectAccess("viewer", "read traces"), etag())
   .get("/", valid("query", traceListParams), async (c) => {
     const params = c.req.valid("query");
-    const rows = await traceListQuery(database(c.env.DB), c.var.project.projectId, params);
+    const rows = await traceListQuery(projectData(c), c.var.project.projectId, params);
     const page = paginate(rows, params.limit, (t) => traceCursor(t, params.sort));
     return c.json({ traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
   })
   .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
     const { a, b } = c.req.valid("query");
-    const db = database(c.env.DB);
+    const db = projectData(c);
     const { projectId } = c.var.project;
     const [ta, tb] = await Promise.all([requireTrace(db, projectId, a), requireTrace(db, projectId, b)]);
     const light = { inlineBytes: 0, previews: false };
@@ -70,7 +70,7 @@ export const tracesRoute = new Hono<AppEnv>()
     return c.json(compareTraces(left, right));
   })
   .get("/:trace_id", async (c) => {
-    const db = database(c.env.DB);
+    const db = projectData(c);
     const row = await requireTrace(db, c.var.project.projectId, c.req.param("trace_id"));
     if (fresh(c, traceTag(row, "tree"))) return c.body(null, 304);
     const text = await traceAnswerText(c, row, "tree", async () => {
@@ -81,7 +81,7 @@ export const tracesRoute = new Hono<AppEnv>()
   })
   .get("/:trace_id/events/:event_id", async (c) => {
     const row = await findEvent(
-      database(c.env.DB),
+      projectData(c),
       c.var.project.projectId,
       c.req.param("trace_id"),
       c.req.param("event_id"),
@@ -93,7 +93,7 @@ export const tracesRoute = new Hono<AppEnv>()
     "/:trace_id/export",
     valid("query", z.object({ format: z.enum(["json", "har"]).default("json") })),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = projectData(c);
       const { projectId } = c.var.project;
       const id = c.req.param("trace_id");
       const { format } = c.req.valid("query");

@@ -41,7 +41,9 @@ const spanCount = async (traceId: string) => {
 
 describe("SDK in the browser", () => {
   it("delivers queued events when the page is hidden, and when it is left", async () => {
-    const page = await browser.newPage();
+    // The SDK is injected as an inline script, which the dashboard's CSP rightly refuses: this page is the app's
+    // origin standing in for a customer's page, so the test's context bypasses CSP.
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     await page.goto(`${base}/login`);
     await page.addScriptTag({ content: bundle });
     // A long interval and a big batch: nothing is sent unless the page-exit path sends it.

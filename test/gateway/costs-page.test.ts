@@ -21,7 +21,7 @@ describe("Costs page", () => {
     await page.getByRole("button", { name: "Sign up" }).click();
     await page.waitForURL(/\/p\/prj_[^/]+\/traces$/);
     const project = page.url().match(/\/p\/(prj_[^/]+)\//)![1]!;
-    const ingestKey = (await page.getByLabel("Ingest key").textContent())!;
+    const ingestKey = await page.getByLabel("Ingest key").inputValue();
 
     const openai = new OpenAI({
       apiKey: providerKey("costs-page"),

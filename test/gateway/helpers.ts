@@ -1,9 +1,8 @@
 // Helpers for the gateway tests: a fresh project (through the real sign-up API), the fake upstream's request log,
 // the local D1 file read directly, and polling with a deadline.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { inject } from "vitest";
+import { localD1Files } from "../../scripts/local-d1.ts";
 import type { Logged } from "./fake-upstream.ts";
 
 export const base = inject("gatewayBase");
@@ -65,19 +64,20 @@ export async function release(authorization: string) {
   return ((await res.json()) as { released: boolean }).released;
 }
 
-/** The local D1 database file wrangler dev writes (read-only, opened per query so every read sees the latest). */
-function d1File() {
-  const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  return join(dir, readdirSync(dir).find((f) => f.endsWith(".sqlite"))!);
-}
+/** The local D1 database files wrangler dev writes: the control database and every data shard (read-only, opened
+ * per query so every read sees the latest). */
+const d1Files = () => [...new Set(Object.values(localD1Files(stateDir)))];
 
+/** Runs the query on every local database (all carry every table) and joins the rows. */
 export function query<T = Record<string, unknown>>(sql: string, ...params: Array<string | number>): T[] {
-  const db = new DatabaseSync(d1File(), { readOnly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+  return d1Files().flatMap((file) => {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: rows of any table, read loosely
@@ -85,7 +85,9 @@ export type StoredRow = Record<string, any> & { context: string | null; body: st
 
 /** Every table of the database, every row, as text: for "this secret is stored nowhere". */
 export function dumpDatabase(): string {
-  const tables = query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((t) => t.name);
+  const tables = [
+    ...new Set(query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((t) => t.name)),
+  ];
   return tables.map((t) => `${t}\n${JSON.stringify(query(`SELECT * FROM "${t.replaceAll('"', '""')}"`))}`).join("\n");
 }
 

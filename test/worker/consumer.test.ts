@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
-import { createProject, makeEvent, storedEvents, waitFor } from "./fixtures.ts";
+import { createProject, dataOf, makeEvent, storedEvents, waitFor } from "./fixtures.ts";
 
 describe("queue consumer", () => {
   it("stores the good messages of a batch and retries only the poison one", async () => {
@@ -70,7 +70,8 @@ describe("queue consumer", () => {
       await worker.queue(batch, env, ctx);
     }
     expect(await storedEvents(p.projectId)).toHaveLength(2);
-    const summary = await env.DB.prepare("SELECT span_count FROM traces WHERE project_id = ?")
+    const summary = await (await dataOf(p.projectId))
+      .prepare("SELECT span_count FROM traces WHERE project_id = ?")
       .bind(p.projectId)
       .first();
     expect(summary).toEqual({ span_count: 2 });

@@ -1,10 +1,7 @@
-// The consumer prices model calls (client cost, override, built-in table, unknown model) and keeps hourly cost
-// rollups that equal a fresh aggregation however events are split, duplicated and redelivered.
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rng } from "../../bench/generate.ts";
 import { signUp } from "./account-fixtures.ts";
-import { createProject, deliver, read } from "./fixtures.ts";
+import { createProject, dataOf, deliver, read } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const call = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -20,7 +17,8 @@ const call = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 async function stored(projectId: string, eventId: string) {
-  return env.DB.prepare("SELECT cost_usd, cost_source FROM events WHERE project_id = ? AND event_id = ?")
+  return (await dataOf(projectId))
+    .prepare("SELECT cost_usd, cost_source FROM events WHERE project_id = ? AND event_id = ?")
     .bind(projectId, eventId)
     .first<{ cost_usd: number | null; cost_source: string | null }>();
 }
@@ -139,17 +137,17 @@ describe("cost rollups", () => {
         );
         i += size;
       }
-      const fresh =
-        await env.DB.prepare(`SELECT (ts / 3600000) * 3600000 AS hour, model, provider, count(*) AS calls, sum(cost_source = 'unknown_model') AS unpriced_calls,
+      const fresh = await (await dataOf(p.projectId))
+        .prepare(`SELECT (ts / 3600000) * 3600000 AS hour, model, provider, count(*) AS calls, sum(cost_source = 'unknown_model') AS unpriced_calls,
           sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, round(total(cost_usd), 9) AS cost
         FROM events WHERE project_id = ? AND type = 'model_response' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
-          .bind(p.projectId)
-          .all();
-      const rollup =
-        await env.DB.prepare(`SELECT hour, model, provider, calls, unpriced_calls, input_tokens, output_tokens, round(cost, 9) AS cost
+        .bind(p.projectId)
+        .all();
+      const rollup = await (await dataOf(p.projectId))
+        .prepare(`SELECT hour, model, provider, calls, unpriced_calls, input_tokens, output_tokens, round(cost, 9) AS cost
         FROM cost_hourly WHERE project_id = ? ORDER BY 1, 2, 3`)
-          .bind(p.projectId)
-          .all();
+        .bind(p.projectId)
+        .all();
       expect(fresh.results.length).toBeGreaterThan(5);
       expect(rollup.results, `seed ${seed}`).toEqual(fresh.results);
     }

@@ -3,23 +3,43 @@ import { createExecutionContext, createMessageBatch, env, SELF } from "cloudflar
 import { mintKey } from "../../src/auth/keys.ts";
 import { database } from "../../src/db/client.ts";
 import { apiKeys, orgs, projects } from "../../src/db/schema.ts";
+import { dataDatabases, shardDatabase } from "../../src/db/shards.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { newId } from "../../src/lib/ids.ts";
 
 export const db = database(env.DB);
 
-export async function createProject(name = "test") {
+let placed = 0;
+
+/** A project with keys; projects take turns across the data databases (tests run with two), unless `shard` says. */
+export async function createProject(name = "test", shard = placed++ % dataDatabases(env).length) {
   const orgId = newId("org");
   const projectId = newId("prj");
   const ingest = await mintKey(projectId, "ingest");
   const secret = await mintKey(projectId, "secret");
   await db.batch([
     db.insert(orgs).values({ id: orgId, name }),
-    db.insert(projects).values({ id: projectId, orgId, name }),
+    db.insert(projects).values({ id: projectId, orgId, name, shard }),
     db.insert(apiKeys).values([ingest.row, secret.row]),
   ]);
-  return { orgId, projectId, ingestKey: ingest.plaintext, secretKey: secret.plaintext, ingestKeyId: ingest.row.id };
+  return {
+    orgId,
+    projectId,
+    shard,
+    ingestKey: ingest.plaintext,
+    secretKey: secret.plaintext,
+    ingestKeyId: ingest.row.id,
+  };
+}
+
+/** The data database holding a project (its placement in the control plane). */
+export async function dataOf(projectId: string): Promise<D1Database> {
+  const row = await env.DB.prepare("SELECT shard FROM projects WHERE id = ?")
+    .bind(projectId)
+    .first<{ shard: number }>();
+  if (!row) throw new Error(`no project ${projectId}`);
+  return shardDatabase(env, row.shard);
 }
 
 let counter = 0;
@@ -69,7 +89,8 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
 }
 
 export async function storedEvents(projectId: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM events WHERE project_id = ? ORDER BY ts, event_id")
+  const { results } = await (await dataOf(projectId))
+    .prepare("SELECT * FROM events WHERE project_id = ? ORDER BY ts, event_id")
     .bind(projectId)
     .all<Record<string, unknown>>();
   return results;

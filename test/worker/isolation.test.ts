@@ -1,13 +1,15 @@
-// The outsider walk: two tenants with data; every route in the app's own route table is called as the outsider
-// (their cookie session, secret key, ingest key, or nothing) aimed at the victim's ids. Each answer must be
-// 401/403/404 and leak nothing; public routes must answer without the victim's data. A route added later joins
-// the walk by itself; a path parameter the walk doesn't know fails it until a victim value is added below.
+// The outsider walk: a victim with data, and outsiders on the victim's data database and on another one. Every route
+// in the app's own route table is called as an outsider (their cookie session, secret key, ingest key, or nothing)
+// aimed at the victim's ids. Each answer must be 401/403/404 and leak nothing; public routes must answer without the
+// victim's data. A route added later joins the walk by itself; a path parameter the walk doesn't know fails it until
+// a victim value is added below.
 import { createExecutionContext, createMessageBatch, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { browser, type SignedUp, signUp } from "./account-fixtures.ts";
+import { dataOf } from "./fixtures.ts";
 
 type Tenant = Awaited<ReturnType<typeof signUp>>;
 
@@ -32,7 +34,8 @@ const PUBLIC = new Set([
 
 const SECRET_MARKER = `victim-secret-${crypto.randomUUID()}`;
 let victim: Tenant;
-let outsider: Tenant;
+/** Outsiders on the victim's data database and on another one: rows are scoped by project and by shard. */
+let outsiders: { sameShard: Tenant; otherShard: Tenant };
 let victimIds: Record<string, string>;
 
 async function seedVictimData(v: SignedUp) {
@@ -66,9 +69,16 @@ async function seedVictimData(v: SignedUp) {
   await worker.queue(batch, env, createExecutionContext());
 }
 
+const shardOf = async (t: Tenant) =>
+  (await env.DB.prepare("SELECT shard FROM projects WHERE id = ?").bind(t.project.id).first<number>("shard"))!;
+
 beforeAll(async () => {
+  // New projects go to the least loaded of the two data databases: victim, then one on each.
   victim = await signUp("Victim");
-  outsider = await signUp("Outsider");
+  const first = await signUp("Outsider");
+  const second = await signUp("Outsider");
+  const [v, a] = [await shardOf(victim), await shardOf(first)];
+  outsiders = v === a ? { sameShard: first, otherShard: second } : { sameShard: second, otherShard: first };
   await seedVictimData(victim);
   const inviteRes = await victim.browser.request(`/api/orgs/${victim.org.id}/invites`, {
     method: "POST",
@@ -148,9 +158,17 @@ describe("tenant isolation: the outsider walk", () => {
     for (const r of table) expect(() => fill(r.path)).not.toThrow();
   });
 
+  it("has outsiders on the victim's data database and on another one", async () => {
+    expect(await shardOf(outsiders.sameShard)).toBe(await shardOf(victim));
+    expect(await shardOf(outsiders.otherShard)).not.toBe(await shardOf(victim));
+  });
+
   const credentials = ["session", "secret key", "ingest key", "nothing"] as const;
-  for (const as of credentials) {
-    it(`refuses the outsider's ${as} on every victim resource`, async () => {
+  for (const [where, as] of (["sameShard", "otherShard"] as const).flatMap((w) =>
+    credentials.map((a) => [w, a] as const),
+  )) {
+    it(`refuses the outsider's ${as} on every victim resource (${where === "sameShard" ? "same" : "other"} data database)`, async () => {
+      const outsider = outsiders[where];
       const failures: string[] = [];
       for (const route of routeTable()) {
         const url = `${fill(route.path)}?project_id=${victimIds.project}&a=${victimIds.trace_id}&b=${victimIds.trace_id}`;
@@ -191,7 +209,10 @@ describe("tenant isolation: the outsider walk", () => {
       projects: unknown[];
     };
     expect(projects.projects).toHaveLength(1);
-    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?")
+    const { n } = (await (
+      await dataOf(victim.project.id)
+    )
+      .prepare("SELECT count(*) AS n FROM events WHERE project_id = ?")
       .bind(victim.project.id)
       .first<{ n: number }>())!;
     expect(n).toBe(2);

@@ -6,7 +6,7 @@ import type { QueueMessage, StoredEvent } from "../../contract/queue.ts";
 import { scopeToken } from "../../src/db/search.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
-import { createProject } from "./fixtures.ts";
+import { createProject, dataOf } from "./fixtures.ts";
 
 function rng(seed: number) {
   return () => {
@@ -139,16 +139,19 @@ describe("trace summaries", () => {
         expect(result.retryMessages).toEqual([]);
         i += size;
       }
-      const { results: stored } = await env.DB.prepare("SELECT * FROM events WHERE project_id = ?")
+      const { results: stored } = await (await dataOf(p.projectId))
+        .prepare("SELECT * FROM events WHERE project_id = ?")
         .bind(p.projectId)
         .all<StoredEvent>();
       expect(stored).toHaveLength(events.length);
       // The search index holds each stored event once, however often it was delivered.
-      const indexed = await env.DB.prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?")
+      const indexed = await (await dataOf(p.projectId))
+        .prepare("SELECT count(*) AS n FROM events_fts WHERE scope MATCH ?")
         .bind(`"${scopeToken(p.projectId)}"`)
         .first<{ n: number }>();
       expect(indexed!.n).toBe(events.length);
-      const { results: summaries } = await env.DB.prepare("SELECT * FROM traces WHERE project_id = ? ORDER BY trace_id")
+      const { results: summaries } = await (await dataOf(p.projectId))
+        .prepare("SELECT * FROM traces WHERE project_id = ? ORDER BY trace_id")
         .bind(p.projectId)
         .all<Record<string, unknown>>();
       expect(summaries.map((s) => s.trace_id)).toEqual([...traceIds].sort());
@@ -186,12 +189,14 @@ describe("trace summaries", () => {
       },
     ]).events;
     await deliver([{ project_id: p.projectId, received_at: 1, events: [child!] }]);
-    const before = await env.DB.prepare("SELECT root_name FROM traces WHERE project_id = ?").bind(p.projectId).first();
+    const before = await (await dataOf(p.projectId))
+      .prepare("SELECT root_name FROM traces WHERE project_id = ?")
+      .bind(p.projectId)
+      .first();
     expect(before).toEqual({ root_name: "search" });
     await deliver([{ project_id: p.projectId, received_at: 1, events: [root!] }]);
-    const after = await env.DB.prepare(
-      "SELECT root_name, root_event_id, start_ts, end_ts, span_count FROM traces WHERE project_id = ?",
-    )
+    const after = await (await dataOf(p.projectId))
+      .prepare("SELECT root_name, root_event_id, start_ts, end_ts, span_count FROM traces WHERE project_id = ?")
       .bind(p.projectId)
       .first();
     expect(after).toEqual({

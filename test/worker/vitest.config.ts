@@ -12,8 +12,8 @@ export default defineConfig({
       wrangler: { configPath: root("wrangler.toml") },
       miniflare: {
         bindings: { TEST_MIGRATIONS: await readD1Migrations(root("migrations")) },
-        // A second, empty database for upgrade tests (old migrations, old data, then the rest).
-        d1Databases: ["UPGRADE_DB"],
+        // Empty databases for upgrade tests (old migrations, old data, then the rest).
+        d1Databases: ["UPGRADE_DB", "UPGRADE_DATA_1"],
       },
     })),
   ],

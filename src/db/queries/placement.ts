@@ -1,0 +1,14 @@
+// Which data database (shard) holds each of these projects: the control plane's record. Projects not found (deleted)
+// are absent from the answer.
+import { inArray } from "drizzle-orm";
+import type { Database } from "../client.ts";
+import { projects } from "../schema.ts";
+
+export async function projectShards(db: Database, projectIds: string[]): Promise<Map<string, number>> {
+  if (!projectIds.length) return new Map();
+  const rows = await db
+    .select({ id: projects.id, shard: projects.shard })
+    .from(projects)
+    .where(inArray(projects.id, projectIds));
+  return new Map(rows.map((r) => [r.id, r.shard]));
+}
