@@ -47,8 +47,9 @@ export function Inspector({
         <h2>
           <span class={`glyph t-${event.type}`}>{TYPE_STYLE[event.type].glyph}</span> {event.name}
         </h2>
-        <button type="button" class="link" onClick={onClose} aria-label="Close inspector">
-          ✕
+        <button type="button" class="link close" onClick={onClose} aria-label="Close inspector">
+          <span class="wide">✕</span>
+          <span class="narrow">← Tree</span>
         </button>
       </header>
       <p class={`status-line${failed ? " failed" : ""}`} data-testid="inspector-status">

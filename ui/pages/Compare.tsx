@@ -1,5 +1,6 @@
 // Two traces side by side: spans aligned by their path, deltas highlighted (red = slower, dearer or newly failing).
 // A model call without a price is unknown, not free: no cost delta is shown for it or for a total that includes it.
+import type { ComponentChildren } from "preact";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
@@ -9,7 +10,7 @@ import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
 
 type Side = CompareSpan["a"];
-type Metric = { label: string; a: string; b: string; delta: string; tone: string };
+type Metric = { label: string; a: ComponentChildren; b: ComponentChildren; delta: string; tone: string };
 
 /** Worse (more time, tokens, money, errors) is red; better is green. */
 const tone = (n: number) => (n > 0 ? "worse" : n < 0 ? "better" : "");
@@ -31,10 +32,12 @@ function sideCell(s: Side | null, type: CompareSpan["type"]) {
   if (!s) return <span class="muted">—</span>;
   return (
     <>
-      <span>{duration(s.duration_ms)}</span>
-      {s.input_tokens !== null && <span> · {tokens((s.input_tokens ?? 0) + (s.output_tokens ?? 0))} tok</span>}
-      {type === "model_response" && <span> · {cost(s.cost_usd, "no price")}</span>}
-      {s.status === "error" && <span class="error"> · error</span>}
+      <span class="nowrap">{duration(s.duration_ms)}</span>
+      {s.input_tokens !== null && (
+        <span class="nowrap"> · {tokens((s.input_tokens ?? 0) + (s.output_tokens ?? 0))} tok</span>
+      )}
+      {type === "model_response" && <span class="nowrap"> · {cost(s.cost_usd, "no price")}</span>}
+      {s.status === "error" && <span class="error nowrap"> · error</span>}
     </>
   );
 }
@@ -56,7 +59,14 @@ export function Compare({ project }: { project: string }) {
     );
   const c = answer.data.value;
   const unpriced = { a: unpricedIn(c.spans, "a"), b: unpricedIn(c.spans, "b") };
-  const totalCost = (t: TraceSummary, n: number) => (n ? `${cost(t.total_cost)} + ${n} unpriced` : cost(t.total_cost));
+  const totalCost = (t: TraceSummary, n: number) =>
+    !n ? (
+      cost(t.total_cost)
+    ) : (
+      <>
+        <span class="nowrap">{cost(t.total_cost)}</span> + {n} unpriced
+      </>
+    );
   const metrics: Metric[] = [
     {
       label: "Duration",
@@ -104,7 +114,7 @@ export function Compare({ project }: { project: string }) {
     { label: "Measure", header: <span class="sr-only">Measure</span>, width: "6rem", cell: (m) => m.label },
     { label: "A", header: heads.a, wrap: true, cell: (m) => m.a },
     { label: "B", header: heads.b, wrap: true, cell: (m) => m.b },
-    { label: "B − A", width: "7rem", wrap: true, cell: (m) => <span class={m.tone}>{m.delta}</span> },
+    { label: "B − A", width: "5.5rem", wrap: true, cell: (m) => <span class={m.tone}>{m.delta}</span> },
   ];
   const spans: Array<Column<CompareSpan>> = [
     {
@@ -116,8 +126,9 @@ export function Compare({ project }: { project: string }) {
         </span>
       ),
     },
-    { label: "A", header: heads.a, wrap: true, cell: (s) => sideCell(s.a, s.type) },
-    { label: "B", header: heads.b, wrap: true, cell: (s) => sideCell(s.b, s.type) },
+    // On a phone the deltas stay and the sides fold away (the totals above name A and B).
+    { label: "A", header: heads.a, wrap: true, priority: 2, cell: (s) => sideCell(s.a, s.type) },
+    { label: "B", header: heads.b, wrap: true, priority: 2, cell: (s) => sideCell(s.b, s.type) },
     {
       label: "Δ duration",
       width: "6.5rem",
@@ -131,7 +142,6 @@ export function Compare({ project }: { project: string }) {
     {
       label: "Δ cost",
       width: "6.5rem",
-      priority: 2,
       cell: (s) =>
         s.delta?.cost_usd != null ? (
           <span class={tone(s.delta.cost_usd)}>{delta(s.delta.cost_usd, cost)}</span>

@@ -37,7 +37,7 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
   const columns: Array<Column<ApiKey>> = [
     { label: "Name", title: (k) => k.name, cell: (k) => k.name || "—" },
     { label: "Kind", width: "4.8rem", priority: 2, cell: (k) => k.kind },
-    { label: "Key", width: "12rem", title: (k) => `${k.prefix}…`, cell: (k) => <code>{k.prefix}…</code> },
+    { label: "Key", width: "10.5rem", title: (k) => `${k.prefix}…`, cell: (k) => <code>{k.prefix}…</code> },
     {
       label: "Created",
       width: "11rem",
