@@ -37,8 +37,8 @@ export function TraceFilters({ params, fixed = {}, children }: Props) {
         />
         <select name="status" aria-label="Status" value={params.get("status") ?? ""} onChange={set("status")}>
           <option value="">Any status</option>
-          <option value="ok">ok</option>
-          <option value="error">error</option>
+          <option value="ok">Status: ok</option>
+          <option value="error">Status: error</option>
         </select>
         <button
           type="button"
@@ -48,24 +48,26 @@ export function TraceFilters({ params, fixed = {}, children }: Props) {
         >
           Filters{inPanel ? ` (${inPanel})` : ""} {open.value ? "▴" : "▾"}
         </button>
-        <select
-          name="sort"
-          aria-label="Sort"
-          value={`${sort}:${order}`}
-          onChange={(e) => {
-            const [s, o] = (e.target as HTMLSelectElement).value.split(":");
-            setQuery({ sort: s === "start_time" ? undefined : s, order: o === "desc" ? undefined : o });
-          }}
-        >
-          {SORTS.flatMap(([s, label]) => [
-            <option key={`${s}d`} value={`${s}:desc`}>
-              {label} ↓
-            </option>,
-            <option key={`${s}a`} value={`${s}:asc`}>
-              {label} ↑
-            </option>,
-          ])}
-        </select>
+        {!("sort" in fixed) && (
+          <select
+            name="sort"
+            aria-label="Sort"
+            value={`${sort}:${order}`}
+            onChange={(e) => {
+              const [s, o] = (e.target as HTMLSelectElement).value.split(":");
+              setQuery({ sort: s === "start_time" ? undefined : s, order: o === "desc" ? undefined : o });
+            }}
+          >
+            {SORTS.flatMap(([s, label]) => [
+              <option key={`${s}d`} value={`${s}:desc`}>
+                {label} ↓
+              </option>,
+              <option key={`${s}a`} value={`${s}:asc`}>
+                {label} ↑
+              </option>,
+            ])}
+          </select>
+        )}
         <div class="filter-tools">{children}</div>
       </form>
       {open.value && (

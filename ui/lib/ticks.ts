@@ -76,7 +76,8 @@ export function timeTicks(a: number, b: number, origin: number, count: number): 
 export function dollarTicks(max: number, count: number): { ticks: Tick[]; top: number } {
   const step = niceStep(max > 0 ? max : 1, count);
   const n = Math.max(1, Math.ceil(max / step - 1e-9));
-  const decimals = decimalsFor(step);
+  // Cents below a dollar ("$0.10", not "$0.1").
+  const decimals = step < 1 ? Math.max(2, decimalsFor(step)) : 0;
   const ticks = Array.from({ length: n + 1 }, (_, i) => ({ at: i * step, label: `$${(i * step).toFixed(decimals)}` }));
   return { ticks, top: n * step };
 }

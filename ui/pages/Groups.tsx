@@ -89,12 +89,18 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
   const back = `/p/${project}/${by}`;
   return (
     <section>
-      <p class="crumbs">
-        <Link href={back}>← {by === "sessions" ? "Sessions" : "Users"}</Link>
-      </p>
-      <h1>
-        {one === "session" ? "Session" : "User"} {id}
-      </h1>
+      <header class="page-head">
+        <h1>
+          <Link href={back} class="crumb">
+            {by === "sessions" ? "Sessions" : "Users"}
+          </Link>
+          <span class="crumb-sep" aria-hidden="true">
+            /
+          </span>
+          <span class="sr-only">{one === "session" ? "Session" : "User"} </span>
+          {id}
+        </h1>
+      </header>
       <ErrorNote error={answer.error} />
       {group && (
         <dl class="totals">
@@ -109,6 +115,10 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
           <div>
             <dt>Last seen</dt>
             <dd>{time(group.last_seen)}</dd>
+          </div>
+          <div>
+            <dt>Span of activity</dt>
+            <dd>{duration(group.duration_ms)}</dd>
           </div>
           <div>
             <dt>Tokens</dt>
