@@ -47,7 +47,7 @@ export function CostBreakdown({ title, rows, label, testId }: Props) {
     { label: "Calls", width: "4.6rem", numeric: true, cell: (g) => g.calls },
     {
       label: "Tokens in / out",
-      width: "8.2rem",
+      width: "9.2rem",
       numeric: true,
       priority: 3,
       cell: (g) => `${tokens(g.input_tokens)} / ${tokens(g.output_tokens)}`,

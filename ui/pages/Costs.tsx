@@ -46,7 +46,7 @@ const topColumns = (project: string): Array<Column<TraceSummary>> => [
     title: (t) => time(t.start_time),
     cell: (t) => shortTime(t.start_time),
   },
-  { label: "Duration", width: "5.5rem", numeric: true, priority: 2, cell: (t) => duration(t.duration_ms) },
+  { label: "Duration", width: "6.4rem", numeric: true, priority: 2, cell: (t) => duration(t.duration_ms) },
   { label: "Tokens", width: "5rem", numeric: true, priority: 3, cell: (t) => tokens(t.total_tokens) },
   { label: "Cost", width: "6.6rem", numeric: true, cell: (t) => cost(t.total_cost) },
 ];

@@ -26,23 +26,23 @@ export function GroupList({ project, by }: { project: string; by: By }) {
       ? { label: "User", priority: 3, title: (g) => ("user_id" in g ? g.user_id : null), cell: (g) => g.user_id ?? "" }
       : {
           label: "Sessions",
-          width: "5.5rem",
+          width: "6.4rem",
           numeric: true,
           priority: 3,
           cell: (g) => ("session_count" in g ? g.session_count : ""),
         },
-    { label: "Traces", width: "4.5rem", numeric: true, priority: 2, cell: (g) => g.trace_count },
+    { label: "Traces", width: "5.4rem", numeric: true, priority: 2, cell: (g) => g.trace_count },
     { label: "Last seen", width: "9.5rem", title: (g) => time(g.last_seen), cell: (g) => shortTime(g.last_seen) },
     {
       label: "Span of activity",
-      width: "8.5rem",
+      width: "9.8rem",
       priority: 2,
       title: (g) => `${time(g.first_seen)} – ${time(g.last_seen)}`,
       cell: (g) => duration(g.duration_ms),
     },
     { label: "Tokens", width: "5rem", numeric: true, priority: 3, cell: (g) => tokens(g.total_tokens) },
     { label: "Cost", width: "6.6rem", numeric: true, cell: (g) => (g.total_tokens ? cost(g.total_cost) : "—") },
-    { label: "Errors", width: "4.2rem", numeric: true, priority: 3, cell: (g) => g.error_count || "" },
+    { label: "Errors", width: "5rem", numeric: true, priority: 3, cell: (g) => g.error_count || "" },
   ];
   if (list.error.value) return <ErrorNote error={list.error} />;
   if (!groups)
