@@ -14,7 +14,8 @@ const LABEL_PAD_PX = 10;
 
 /**
  * Where a bar's duration label goes: after the bar when it fits there, else before it, else inside it (on a panel
- * coloured chip, so it stays readable on any bar colour in either theme). Pixels within the lane.
+ * coloured chip, so it stays readable on any bar colour in either theme). `start` and `end` are fractions of the
+ * lane, `lane` its width in px.
  */
 function labelPlace(start: number, end: number, lane: number, text: string) {
   const need = text.length * CHAR_PX + LABEL_PAD_PX;

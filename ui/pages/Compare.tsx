@@ -2,9 +2,9 @@
 // A model call without a price is unknown, not free: no cost delta is shown for it or for a total that includes it.
 import type { ComponentChildren } from "preact";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import { Link } from "../components/Link.tsx";
+import { SideHeader } from "../components/SideHeader.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import { cost, delta, duration, time, tokens } from "../lib/format.ts";
+import { cost, delta, duration, tokens } from "../lib/format.ts";
 import { type CompareAnswer, type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
@@ -16,17 +16,6 @@ type Metric = { label: string; a: ComponentChildren; b: ComponentChildren; delta
 const tone = (n: number) => (n > 0 ? "worse" : n < 0 ? "better" : "");
 const unpricedIn = (spans: CompareSpan[], side: "a" | "b") =>
   spans.filter((s) => s.type === "model_response" && s[side] && s[side].cost_usd === null).length;
-
-/** The column header of one side: its letter, the trace's name (a link) and when it started. */
-function SideHeader({ letter, trace, project }: { letter: "A" | "B"; trace: TraceSummary; project: string }) {
-  return (
-    <span class="side-head">
-      <strong class="side-letter">{letter}</strong>{" "}
-      <Link href={`/p/${project}/traces/${encodeURIComponent(trace.trace_id)}`}>{trace.name}</Link>
-      <span class="names">{time(trace.start_time)}</span>
-    </span>
-  );
-}
 
 function sideCell(s: Side | null, type: CompareSpan["type"]) {
   if (!s) return <span class="muted">—</span>;
