@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CostReport } from "../../contract/costs.ts";
 import { costsCsv, csvField, toCsv } from "../../ui/lib/csv.ts";
 import { cost, DAY_MS, duration, HOUR_MS, MINUTE_MS, partialCost } from "../../ui/lib/format.ts";
-import { dollarTicks, timeTicks } from "../../ui/lib/ticks.ts";
+import { dollarTicks, fittedTimeTicks, timeTicks } from "../../ui/lib/ticks.ts";
 import { parseCsv } from "./fixtures.ts";
 
 describe("durations", () => {
@@ -63,6 +63,23 @@ describe("axis ticks", () => {
     }
     expect(labels(19_960, 19_978)).toEqual(["19.960 s", "19.965 s", "19.970 s", "19.975 s"]);
     expect(labels(0, 0.3)).toEqual(["0 µs", "100 µs", "200 µs", "300 µs"]);
+  });
+
+  it("fit a narrow axis: as many as have room, never fewer than the range's two ends", () => {
+    for (const [a, b, width] of [
+      [0, 20_000, 119],
+      [19_960, 19_978, 119],
+      [19_960, 19_960.4, 160],
+      [0, 6_400, 330],
+    ] as const) {
+      const ticks = fittedTimeTicks(a, b, 0, width);
+      const labels = ticks.map((t) => t.label);
+      expect(ticks.length, labels.join(" | ")).toBeGreaterThanOrEqual(2);
+      expect(new Set(labels).size).toBe(labels.length);
+      expect(ticks.length * (Math.max(...labels.map((l) => l.length)) * 6.5 + 12)).toBeLessThanOrEqual(width);
+    }
+    expect(fittedTimeTicks(0, 20_000, 0, 119).map((t) => t.label)).toEqual(["0 s", "10 s", "20 s"]);
+    expect(fittedTimeTicks(19_960, 19_960.4, 0, 90).map((t) => t.label)).toEqual(["19.96000 s", "+400 µs"]);
   });
 
   it("give the cost chart round dollar ticks covering the tallest bar", () => {

@@ -24,6 +24,17 @@ const overlappingTicks = (page: Page) =>
   });
 
 describe("waterfall axis", () => {
+  it("shows at least two distinct, non-overlapping ticks on a phone's narrow lane", async () => {
+    const { page, context } = await openPage(browser, account, "/traces/demo-eval-1000", { width: 375, height: 812 });
+    await page.locator("[data-event]").first().waitFor();
+    await expect.poll(async () => (await tickLabels(page)).length).toBeGreaterThanOrEqual(2);
+    const labels = await tickLabels(page);
+    expect(new Set(labels).size, labels.join(" | ")).toBe(labels.length);
+    expect(await overlappingTicks(page)).toBe(0);
+    expect(labels.at(-1)).toBe("20 s");
+    await context.close();
+  });
+
   it("labels every tick distinctly after zooming to the last span, down to microseconds", async () => {
     const { page, context } = await openPage(browser, account, "/traces/demo-eval-1000");
     await page.locator("[data-event]").first().waitFor();

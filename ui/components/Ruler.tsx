@@ -2,11 +2,8 @@
 // (s, ms, µs), and drag across it to zoom to the dragged span.
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
-import { timeTicks } from "../lib/ticks.ts";
+import { fittedTimeTicks } from "../lib/ticks.ts";
 import { useWidth } from "../lib/use-width.ts";
-
-/** Room per tick label, in px. */
-const TICK_PX = 64;
 
 export function Ruler({
   range,
@@ -26,7 +23,7 @@ export function Ruler({
     return Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
   };
   const d = drag.value;
-  const ticks = timeTicks(a, b, origin, Math.max(1, Math.floor(width / TICK_PX)));
+  const ticks = fittedTimeTicks(a, b, origin, width);
   return (
     <div class="ruler" aria-hidden="true">
       <div class="ruler-label">drag on the axis to zoom</div>

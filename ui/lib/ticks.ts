@@ -1,14 +1,15 @@
 // Axis ticks: round steps for a range and labels precise enough to tell every tick apart, for the waterfall's time
 // axis (µs to days) and the cost chart's dollar axis.
-import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from "./format.ts";
+import { DAY_MS, duration, HOUR_MS, MINUTE_MS, SECOND_MS } from "./format.ts";
 
-/** Steps of 1, 2 and 5 from a microsecond to 10 s, then the clock's own (15 s, 30 s, 1 m, … 30 d). */
+/** Steps of 1, 2 and 5 from a microsecond to 5 s, then the clock's own (10 s, 15 s, 20 s, 30 s, 1 m, … 365 d). */
 const TIME_STEPS = [
   ...[-3, -2, -1, 0, 1, 2, 3].flatMap((e) => [1, 2, 5].map((m) => m * 10 ** e)),
   10 * SECOND_MS,
   15 * SECOND_MS,
+  20 * SECOND_MS,
   30 * SECOND_MS,
-  ...[1, 2, 5, 10, 15, 30].map((m) => m * MINUTE_MS),
+  ...[1, 2, 5, 10, 15, 20, 30].map((m) => m * MINUTE_MS),
   ...[1, 2, 3, 6, 12].map((h) => h * HOUR_MS),
   ...[1, 2, 7, 14, 30, 60, 90, 180, 365].map((d) => d * DAY_MS),
 ];
@@ -70,6 +71,23 @@ export function timeTicks(a: number, b: number, origin: number, count: number): 
     ticks.push({ at: origin + k * step, label: offsetLabel(k * step, step, to) });
   }
   return ticks;
+}
+
+/**
+ * As many round ticks as fit `widthPx` without their labels touching (`charPx` per character); at least the range's
+ * two ends when no round step fits.
+ */
+export function fittedTimeTicks(a: number, b: number, origin: number, widthPx: number, charPx = 6.5): Tick[] {
+  const fits = (ticks: Tick[]) =>
+    ticks.length >= 2 && ticks.length * (Math.max(...ticks.map((t) => t.label.length)) * charPx + 12) <= widthPx;
+  for (let count = Math.max(1, Math.floor(widthPx / 40)); count >= 1; count--) {
+    const ticks = timeTicks(a, b, origin, count);
+    if (fits(ticks)) return ticks;
+  }
+  const step = (b - a) / 10;
+  const ends = [a, b].map((at) => ({ at, label: offsetLabel(at - origin, step, b - origin) }));
+  // Too narrow even for both ends in full: the end says how far it is from the start.
+  return fits(ends) ? ends : [ends[0]!, { at: b, label: `+${duration(b - a)}` }];
 }
 
 /** Dollar ticks from $0 to at least `max`, about `count` intervals: values and labels ("$0.05", "$2"). */
