@@ -80,7 +80,7 @@ export function timeTicks(a: number, b: number, origin: number, count: number): 
 export function fittedTimeTicks(a: number, b: number, origin: number, widthPx: number, charPx = 6.5): Tick[] {
   const fits = (ticks: Tick[]) =>
     ticks.length >= 2 && ticks.length * (Math.max(...ticks.map((t) => t.label.length)) * charPx + 12) <= widthPx;
-  for (let count = Math.max(1, Math.floor(widthPx / 40)); count >= 1; count--) {
+  for (let count = Math.max(1, Math.floor(widthPx / 56)); count >= 1; count--) {
     const ticks = timeTicks(a, b, origin, count);
     if (fits(ticks)) return ticks;
   }
