@@ -17,7 +17,15 @@ const sums = {
 
 /** A group's key: the model, provider, project, user, session or trace name; the bucket start for `day` and `hour`. */
 const groupKey = z.union([z.string(), z.number()]).nullable();
-export const costGroup = z.strictObject({ key: groupKey, ...sums });
+export const costGroup = z.strictObject({
+  key: groupKey,
+  ...sums,
+  /**
+   * `group_by=model`: the model names as sent that were added up under `key`, the name of the price they matched
+   * (a dated snapshot and its base name are one group); a name no price matches is its own key.
+   */
+  models: z.array(z.string()).optional(),
+});
 export const costSeriesPoint = z.strictObject({ key: groupKey, bucket: z.number(), ...sums });
 
 export const costReport = z.strictObject({

@@ -1,5 +1,6 @@
 // `npm run screenshots`: a scratch instance with a demo account and data, every page at 1280 and 375 px in light
-// and dark, written to docs/screenshots/.
+// and dark, written to docs/screenshots/. Onboarding is shown as a new user sees it: signed up in the browser, with
+// the new project's keys on screen.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ const server = await startDevServer({
 });
 const browser = await launch();
 try {
-  // One account with data (for the app pages) and one without (for onboarding).
+  // One account with data for the app pages; onboarding signs up in the browser.
   const signup = async (name: string) => {
     const res = await fetch(`${server.base}/api/auth/signup`, {
       method: "POST",
@@ -37,17 +38,21 @@ try {
   };
   const full = await signup("Demo");
   await loadDemoData(server.base, full.keys.ingest);
-  const empty = await signup("Newcomer");
   await waitForDemoData(server.base, full.keys.secret);
 
   const pages: Array<[string, string, string | null]> = [
     ["login", "/login", null],
     ["signup", "/signup", null],
-    ["onboarding", `/p/${empty.project.id}/traces`, empty.cookie],
+    ["onboarding", "/signup", null],
     ["traces", `/p/${full.project.id}/traces`, full.cookie],
     [
       "trace",
       `/p/${full.project.id}/traces/demo-support-agent?event=${encodeURIComponent("demo-support-agent:answer")}`,
+      full.cookie,
+    ],
+    [
+      "trace-error",
+      `/p/${full.project.id}/traces/demo-support-agent-retry?event=${encodeURIComponent("demo-support-agent-retry:refund-timeout")}`,
       full.cookie,
     ],
     ["trace-1000", `/p/${full.project.id}/traces/demo-eval-1000`, full.cookie],
@@ -67,6 +72,13 @@ try {
         }
         const page = await context.newPage();
         await page.goto(server.base + path);
+        if (name === "onboarding") {
+          await page.getByLabel("Name").fill("Newcomer");
+          await page.getByLabel("Email").fill(`newcomer-${scheme}-${width}-${Date.now()}@example.com`);
+          await page.getByLabel("Password").fill("screenshots!");
+          await page.getByRole("button", { name: "Sign up" }).click();
+          await page.getByTestId("new-keys").waitFor();
+        }
         await page.waitForLoadState("networkidle");
         await page.screenshot({ path: join(out, `${name}-${width}-${scheme}.png`), fullPage: true });
         await context.close();

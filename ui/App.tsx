@@ -68,7 +68,7 @@ export function App() {
   }
   const section = page.section as Section;
   return (
-    <Shell project={current.id} section={section}>
+    <Shell project={current.id} section={section} fill={section === "traces" && Boolean(page.id)}>
       <ErrorBoundary key={path.value}>
         <Page section={section} id={page.id} project={current} />
       </ErrorBoundary>

@@ -2,7 +2,12 @@ import { render } from "preact";
 import { App } from "./App.tsx";
 import { loadMe } from "./state/session.ts";
 import "./state/trace-fetch.ts";
-import "./styles.css";
+import "./styles/base.css";
+import "./styles/tables.css";
+import "./styles/filters.css";
+import "./styles/trace.css";
+import "./styles/waterfall.css";
+import "./styles/costs.css";
 
 void loadMe();
 render(<App />, document.getElementById("app")!);

@@ -42,6 +42,7 @@ describe("dashboard shell", () => {
     const status = page.getByTestId("first-event");
     await expect.poll(() => status.textContent()).toContain("Waiting for the first event");
     expect(await page.getByLabel("Ingest key").inputValue()).toMatch(/^wl_ingest_/);
+    expect(await page.getByLabel("Secret key").inputValue()).toMatch(/^wl_secret_/);
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Name").fill("browser test");
@@ -69,6 +70,40 @@ describe("dashboard shell", () => {
     const options = await page.getByLabel("Project").locator("option").allTextContents();
     expect(options).toEqual(["Ada's org / My first project"]);
     await page.close();
+  });
+
+  it("shows both new keys once after sign-up, with copy buttons, and the secret key reads the API", async () => {
+    const context = await browser.newContext();
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+    const page = await context.newPage();
+    await signUp(page, "Keys");
+    const keys = page.getByTestId("new-keys");
+    await keys.waitFor();
+    expect(await keys.textContent()).toContain("won't be shown again");
+    const ingest = await page.getByLabel("Ingest key").inputValue();
+    const secret = await page.getByLabel("Secret key").inputValue();
+    expect(ingest).toMatch(/^wl_ingest_/);
+    expect(secret).toMatch(/^wl_secret_/);
+    for (const [label, value] of [
+      ["Secret key", secret],
+      ["Ingest key", ingest],
+    ] as const) {
+      await page
+        .locator(".copy", { has: page.getByLabel(label) })
+        .getByRole("button", { name: "Copy" })
+        .click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(value);
+    }
+    const read = await fetch(`${base}/api/v1/traces`, { headers: { Authorization: `Bearer ${secret}` } });
+    expect(read.status).toBe(200);
+    // Once: "I've saved them" forgets the secret key, and a reload shows neither.
+    await page.getByRole("button", { name: "I've saved them" }).click();
+    expect(await page.getByLabel("Secret key").count()).toBe(0);
+    await page.reload();
+    await page.getByTestId("first-event").waitFor();
+    expect(await page.getByLabel("Secret key").count()).toBe(0);
+    expect(await page.getByLabel("Ingest key").count()).toBe(0);
+    await context.close();
   });
 
   it("invites a second person by link, who lands in the org with the invited role", async () => {

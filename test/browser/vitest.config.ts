@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // Conditions on a page wait up to 10 s (a real Worker and a real queue answer in their own time).
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });

@@ -130,6 +130,67 @@ describe("GET /api/v1/costs", () => {
     expect((await member.browser.request(`/api/orgs/${owner.org.id}/costs`)).status).toBe(403);
   });
 
+  it("groups the names of one model (dated snapshot, base name, override pattern) under the price they matched", async () => {
+    const tenant = await signUp("Namer");
+    const override = await tenant.browser.request("/api/v1/prices", {
+      method: "POST",
+      headers: { "X-WatchLLM-Project": tenant.project.id },
+      json: { model: "acme-large", match: { starts_with: "acme-large" }, rates: { input_mtok: 1, output_mtok: 2 } },
+    });
+    expect(override.status).toBe(201);
+    const names = [
+      "gpt-4o-mini",
+      "gpt-4o-mini-2024-07-18",
+      "gpt-4o-mini",
+      "acme-large-v1",
+      "acme-large-v2",
+      "zzz-unpriced",
+    ];
+    await deliver(
+      tenant.project.id,
+      names.map((model, i) => ({
+        event_id: `n${i}`,
+        trace_id: `nt${i}`,
+        type: "model_response",
+        name: "call",
+        model,
+        provider: model.startsWith("gpt") ? "openai" : null,
+        timestamp: T0 + (i % 2) * 25 * H,
+        usage: { input_tokens: 1_000_000, output_tokens: 0 },
+      })),
+    );
+    const { body } = await costs("group_by=model&interval=day", tenant.keys.secret);
+    const groups = body.groups as Array<{
+      key: string;
+      models: string[];
+      calls: number;
+      cost: number;
+      unpriced_calls: number;
+    }>;
+    expect(groups.map((g) => [g.key, g.models, g.calls, g.unpriced_calls])).toEqual([
+      ["acme-large", ["acme-large-v1", "acme-large-v2"], 2, 0],
+      ["gpt-4o-mini", ["gpt-4o-mini", "gpt-4o-mini-2024-07-18"], 3, 0],
+      ["zzz-unpriced", ["zzz-unpriced"], 1, 1],
+    ]);
+    expect(groups[0]!.cost).toBeCloseTo(2, 9);
+    expect(groups[1]!.cost).toBeCloseTo(3 * 0.15, 9);
+    // The chart's series uses the same keys: one point per matched name and day.
+    const series = body.series as Array<{ key: string; bucket: number; calls: number }>;
+    expect(series.map((s) => [s.bucket - T0, s.key, s.calls]).sort()).toEqual(
+      [
+        [0, "acme-large", 1],
+        [0, "gpt-4o-mini", 2],
+        [86_400_000, "acme-large", 1],
+        [86_400_000, "gpt-4o-mini", 1],
+        [86_400_000, "zzz-unpriced", 1],
+      ].sort(),
+    );
+    // Other groupings are unchanged: by provider the raw rows still add up, without `models`.
+    const byProvider = await costs("group_by=provider", tenant.keys.secret);
+    expect(byProvider.body.groups.every((g: object) => !("models" in g))).toBe(true);
+    expect(body.totals.calls).toBe(6);
+  });
+
   it("answers zeros, not nulls, for a range without calls", async () => {
     const { body } = await read(`/api/v1/costs?group_by=day&from=2020-01-01&to=2020-01-10`, second.secret);
     expect(body).toMatchObject({

@@ -1,6 +1,7 @@
 // The selected event in full: timing, model, usage, cost, input/output pretty-printed and collapsible, context and
 // raw JSON, with copy buttons. The full event (long bodies, context) is loaded when the inspector opens.
 import type { EventAnswer } from "../../contract/traces.ts";
+import { failureOf } from "../lib/failure.ts";
 import { cost, duration, time, tokens } from "../lib/format.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -38,21 +39,26 @@ export function Inspector({
   const full = loaded?.event_id === event.event_id ? loaded : null;
   const body = full?.body ?? event.body;
   const rest = body ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== "input" && k !== "output")) : null;
+  const failure = failureOf(event, body);
+  const failed = event.status === "error" || event.type === "error";
   return (
     <aside class="inspector" aria-label="Inspector" data-testid="inspector">
       <header>
         <h2>
           <span class={`glyph t-${event.type}`}>{TYPE_STYLE[event.type].glyph}</span> {event.name}
         </h2>
-        <button type="button" class="link" onClick={onClose} aria-label="Close inspector">
-          ✕
+        <button type="button" class="link close" onClick={onClose} aria-label="Close inspector">
+          <span class="wide">✕</span>
+          <span class="narrow">← Tree</span>
         </button>
       </header>
+      <p class={`status-line${failed ? " failed" : ""}`} data-testid="inspector-status">
+        <span class={`status-badge ${failed ? "error" : "ok"}`}>{failed ? "error" : "ok"}</span>
+        {failed && <span class="failure">{failure ?? "No error message was sent with this event."}</span>}
+      </p>
       <dl class="facts">
         <dt>Type</dt>
         <dd>{TYPE_STYLE[event.type].label}</dd>
-        <dt>Status</dt>
-        <dd class={event.status === "error" ? "error" : ""}>{event.status}</dd>
         <dt>Start</dt>
         <dd>{time(event.timestamp)}</dd>
         <dt>Duration</dt>
@@ -79,7 +85,7 @@ export function Inspector({
           <>
             <dt>Cost</dt>
             <dd>
-              {cost(event.cost_usd)}
+              {cost(event.cost_usd, "no price")}
               {full?.cost_source ? ` · ${full.cost_source.replace("_", " ")}` : ""}
             </dd>
           </>

@@ -1,6 +1,9 @@
-// The waterfall's time axis: tick labels for the shown range, and drag across it to zoom to the dragged span.
+// The waterfall's time axis: round ticks for the shown range, labelled precisely enough to tell them apart at any zoom
+// (s, ms, µs), and drag across it to zoom to the dragged span.
 import { useSignal } from "@preact/signals";
-import { duration } from "../lib/format.ts";
+import { useRef } from "preact/hooks";
+import { fittedTimeTicks } from "../lib/ticks.ts";
+import { useWidth } from "../lib/use-width.ts";
 
 export function Ruler({
   range,
@@ -12,26 +15,30 @@ export function Ruler({
   onZoom: (range: [number, number]) => void;
 }) {
   const drag = useSignal<{ from: number; to: number; left: number; width: number } | null>(null);
+  const lane = useRef<HTMLDivElement>(null);
+  const width = useWidth(lane, 300).value;
   const [a, b] = range;
   const at = (e: MouseEvent) => {
     const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
-    return { x: Math.min(1, Math.max(0, (e.clientX - box.left) / box.width)), box };
+    return Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
   };
   const d = drag.value;
+  const ticks = fittedTimeTicks(a, b, origin, width);
   return (
     <div class="ruler" aria-hidden="true">
       <div class="ruler-label">drag on the axis to zoom</div>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: pointer-only zoom; keyboard users have the +/− and zoom-to-span buttons */}
       <div
         class="ruler-lane"
+        ref={lane}
         data-testid="ruler"
         onMouseDown={(e) => {
-          const { x } = at(e);
+          const x = at(e);
           drag.value = { from: x, to: x, left: x, width: 0 };
         }}
         onMouseMove={(e) => {
           if (!drag.value) return;
-          const { x } = at(e);
+          const x = at(e);
           drag.value = {
             ...drag.value,
             to: x,
@@ -47,11 +54,16 @@ export function Ruler({
         }}
         onMouseLeave={() => (drag.value = null)}
       >
-        {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-          <span key={f} class="tick" style={{ left: `${f * 100}%` }}>
-            {duration(a + (b - a) * f - origin)}
-          </span>
-        ))}
+        {ticks.map((t) => {
+          const f = (t.at - a) / Math.max(1e-9, b - a);
+          // Labels at the edges stay inside the lane.
+          const align = f * width < 40 ? "start" : (1 - f) * width < 40 ? "end" : "mid";
+          return (
+            <span key={t.at} class={`tick ${align}`} style={{ left: `${f * 100}%` }}>
+              {t.label}
+            </span>
+          );
+        })}
         {d && <span class="selection" style={{ left: `${d.left * 100}%`, width: `${d.width * 100}%` }} />}
       </div>
     </div>

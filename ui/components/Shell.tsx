@@ -1,4 +1,5 @@
-// The app frame: brand, project switcher, nav, user menu; the page goes in the middle.
+// The app frame: brand, project switcher, nav, user menu; the page goes in the middle. A `fill` page (one trace)
+// gets exactly the window's height and scrolls inside its own panes.
 import type { ComponentChildren } from "preact";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
@@ -13,15 +14,17 @@ export type Section = (typeof SECTIONS)[number] | "compare";
 export function Shell({
   project,
   section,
+  fill = false,
   children,
 }: {
   project: string;
   section: Section;
+  fill?: boolean;
   children: ComponentChildren;
 }) {
   const logout = useAction();
   return (
-    <div class="shell">
+    <div class={fill ? "shell fill" : "shell"}>
       <header class="top">
         <a class="brand" href="/" aria-label="WatchLLM home">
           ◉ WatchLLM

@@ -2,11 +2,28 @@
 // so a 10,000-span trace scrolls like a 10-span one.
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { failureOf } from "../lib/failure.ts";
 import { duration } from "../lib/format.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 
 const ROW_HEIGHT = 28;
 const OVERSCAN = 12;
+/** Width of a duration label in px, per character (0.72rem text) and padding. */
+const CHAR_PX = 6.6;
+const LABEL_PAD_PX = 10;
+
+/**
+ * Where a bar's duration label goes: after the bar when it fits there, else before it, else inside it (on a panel
+ * coloured chip, so it stays readable on any bar colour in either theme). `start` and `end` are fractions of the
+ * lane, `lane` its width in px.
+ */
+function labelPlace(start: number, end: number, lane: number, text: string) {
+  const need = text.length * CHAR_PX + LABEL_PAD_PX;
+  const pct = (f: number) => `${(f * 100).toFixed(3)}%`;
+  if (lane * (1 - end) >= need) return { side: "after", style: { left: `calc(${pct(end)} + 4px)` } };
+  if (lane * start >= need) return { side: "before", style: { right: `calc(${pct(1 - start)} + 4px)` } };
+  return { side: "inside", style: { right: `calc(${pct(1 - end)} + 3px)` } };
+}
 
 type Props = {
   rows: TreeEvent[];
@@ -21,9 +38,13 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
   const box = useRef<HTMLDivElement>(null);
   const scrollTop = useSignal(0);
   const height = useSignal(600);
+  const lane = useSignal(0);
   useEffect(() => {
     const el = box.current!;
-    const measure = () => (height.value = el.clientHeight || 600);
+    const measure = () => {
+      height.value = el.clientHeight || 600;
+      lane.value = el.querySelector(".lane")?.clientWidth ?? 0;
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
@@ -42,8 +63,8 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
   const first = Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop.value + height.value) / ROW_HEIGHT) + OVERSCAN);
   const [from, to] = range;
-  const span = Math.max(1, to - from);
-  const pct = (ms: number) => `${Math.min(100, Math.max(0, ((ms - from) / span) * 100))}%`;
+  const span = Math.max(1e-6, to - from);
+  const frac = (ms: number) => Math.min(1, Math.max(0, (ms - from) / span));
 
   return (
     <div
@@ -56,6 +77,12 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
         {rows.slice(first, last).map((e, i) => {
           const end = e.timestamp + (e.duration_ms ?? 0);
           const visible = end >= from && e.timestamp <= to;
+          const failure = failureOf(e);
+          const label = e.duration_ms === null ? null : duration(e.duration_ms);
+          const start = frac(e.timestamp);
+          // A bar is at least 2 px wide, so an instant still shows.
+          const stop = Math.max(frac(end), lane.value ? start + 2 / lane.value : start);
+          const place = label && visible && lane.value ? labelPlace(start, stop, lane.value, label) : null;
           return (
             // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles the keyboard (↑ ↓ ← → Enter) for its rows
             <div
@@ -67,6 +94,9 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
               aria-expanded={e.child_count ? !collapsed.has(e.event_id) : undefined}
               class={`row t-${e.type}${e.status === "error" ? " failed" : ""}${e.event_id === cursor ? " cursor" : ""}`}
               style={{ top: `${(first + i) * ROW_HEIGHT}px` }}
+              title={
+                e.status === "error" || e.type === "error" ? `${e.name} failed: ${failure ?? "no message"}` : undefined
+              }
               data-event={e.event_id}
               data-type={e.type}
               data-depth={e.depth}
@@ -109,10 +139,15 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
                 {visible && (
                   <span
                     class="bar"
-                    style={{ left: pct(e.timestamp), width: `max(2px, calc(${pct(end)} - ${pct(e.timestamp)}))` }}
+                    style={{ left: `${start * 100}%`, width: `max(2px, ${(frac(end) - start) * 100}%)` }}
                   />
                 )}
-                <span class="ms">{duration(e.duration_ms)}</span>
+                {place && (
+                  <span class={`ms ${place.side}`} style={place.style}>
+                    {label}
+                  </span>
+                )}
+                {label && !visible && <span class="ms off">{label}</span>}
               </div>
             </div>
           );

@@ -1,28 +1,79 @@
-// Display formats shared by the pages: durations, money, token counts, times.
+// Display formats shared by the pages: durations, money, token counts, times. One formatter per kind of value, used
+// everywhere, so a cost or a duration reads the same on every page.
 
+export const SECOND_MS = 1000;
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
+const UNITS: Array<[number, string]> = [
+  [DAY_MS, "d"],
+  [HOUR_MS, "h"],
+  [MINUTE_MS, "m"],
+  [SECOND_MS, "s"],
+];
+
+/** Up to 3 significant digits, trailing zeros dropped: 4.2, 12.3, 850. */
+const sig3 = (n: number) => String(Number(n.toPrecision(3)));
+
+/**
+ * A duration in the largest sensible units: "365 d 13 h", "2 h 5 m", "3 m 20 s", "4.2 s", "850 ms", "12 µs".
+ * From a minute up, two units at most, the smaller one cut (not rounded) like a clock's, and dropped when it is zero.
+ */
 export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return "—";
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 0) return `−${duration(-ms)}`;
   if (ms === 0) return "0 ms";
-  if (ms < 1) return "<1 ms";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+  if (ms < 1) return ms * 1000 < 0.5 ? "<1 µs" : `${Math.round(ms * 1000)} µs`;
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return `${sig3(ms / 1000)} s`;
+  const whole = Math.round(ms / 1000) * 1000;
+  for (let i = 0; i < UNITS.length - 1; i++) {
+    const [size, unit] = UNITS[i]!;
+    if (whole < size) continue;
+    const [smaller, smallerUnit] = UNITS[i + 1]!;
+    const big = Math.floor(whole / size);
+    const rest = Math.floor((whole - big * size) / smaller);
+    return rest ? `${big} ${unit} ${rest} ${smallerUnit}` : `${big} ${unit}`;
+  }
+  return `${sig3(ms / 1000)} s`;
 }
 
-export function cost(usd: number | null | undefined): string {
-  if (usd === null || usd === undefined) return "—";
-  if (usd === 0) return "$0";
-  if (usd < 0.01) return `$${usd.toFixed(5)}`;
-  return `$${usd.toFixed(usd < 10 ? 3 : 2)}`;
+const dollars = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const cents = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumSignificantDigits: 2,
+  maximumSignificantDigits: 3,
+});
+
+/**
+ * Money in USD: cents from a dollar up ("$12.35", "$1,204.00"), three significant digits below ("$0.50",
+ * "$0.00566", "$0.00000028"), "$0.00" for a real zero. Unknown (null: no price) is `unknown`, never "$0".
+ */
+export function cost(usd: number | null | undefined, unknown = "—"): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
+  if (usd < 0) return `−${cost(-usd)}`;
+  if (usd === 0) return "$0.00";
+  return usd >= 0.9995 ? dollars.format(usd) : cents.format(usd);
+}
+
+/** What a sum of model calls cost when some had no price: "$0.0042 + 1 unpriced", or "no price" when none had one. */
+export function partialCost(usd: number, unpriced: number, calls: number) {
+  if (!unpriced) return cost(usd);
+  if (unpriced >= calls) return "no price";
+  return `${cost(usd)} + ${unpriced} unpriced`;
 }
 
 export const tokens = (n: number | null | undefined) =>
-  n === null || n === undefined ? "—" : n < 10_000 ? String(n) : `${(n / 1000).toFixed(1)}k`;
+  n === null || n === undefined ? "—" : n < 10_000 ? String(n) : `${sig3(n / 1000)}k`;
 
+/** A moment in full: "Nov 24, 10:23:44 PM". */
 export const time = (ms: number) =>
   new Date(ms).toLocaleString(undefined, {
     month: "short",
@@ -31,6 +82,17 @@ export const time = (ms: number) =>
     minute: "2-digit",
     second: "2-digit",
   });
+
+/** A moment for a table cell: the time of day for today ("10:23 PM"), else the day and time ("Nov 24, 10:23 PM"). */
+export function shortTime(ms: number, now = Date.now()) {
+  const d = new Date(ms);
+  const today = new Date(now).toDateString() === d.toDateString();
+  return d.toLocaleString(undefined, {
+    ...(today ? {} : { month: "short", day: "numeric" }),
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
 
 /** A signed delta with a sign and the unit's format. */
 export const delta = (n: number, fmt: (n: number) => string) =>

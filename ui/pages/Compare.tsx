@@ -1,15 +1,35 @@
 // Two traces side by side: spans aligned by their path, deltas highlighted (red = slower, dearer or newly failing).
+// A model call without a price is unknown, not free: no cost delta is shown for it or for a total that includes it.
+import type { ComponentChildren } from "preact";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import { Link } from "../components/Link.tsx";
+import { SideHeader } from "../components/SideHeader.tsx";
+import { type Column, Table } from "../components/Table.tsx";
 import { cost, delta, duration, tokens } from "../lib/format.ts";
 import { type CompareAnswer, type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
 
 type Side = CompareSpan["a"];
+type Metric = { label: string; a: ComponentChildren; b: ComponentChildren; delta: string; tone: string };
 
 /** Worse (more time, tokens, money, errors) is red; better is green. */
 const tone = (n: number) => (n > 0 ? "worse" : n < 0 ? "better" : "");
+const unpricedIn = (spans: CompareSpan[], side: "a" | "b") =>
+  spans.filter((s) => s.type === "model_response" && s[side] && s[side].cost_usd === null).length;
+
+function sideCell(s: Side | null, type: CompareSpan["type"]) {
+  if (!s) return <span class="muted">—</span>;
+  return (
+    <>
+      <span class="nowrap">{duration(s.duration_ms)}</span>
+      {s.input_tokens !== null && (
+        <span class="nowrap"> · {tokens((s.input_tokens ?? 0) + (s.output_tokens ?? 0))} tok</span>
+      )}
+      {type === "model_response" && <span class="nowrap"> · {cost(s.cost_usd, "no price")}</span>}
+      {s.status === "error" && <span class="error nowrap"> · error</span>}
+    </>
+  );
+}
 
 export function Compare({ project }: { project: string }) {
   const a = query.value.get("a");
@@ -27,105 +47,118 @@ export function Compare({ project }: { project: string }) {
       </p>
     );
   const c = answer.data.value;
-  const link = (t: TraceSummary) => (
-    <Link href={`/p/${project}/traces/${encodeURIComponent(t.trace_id)}`}>{t.name}</Link>
-  );
-  const side = (s: Side | null) =>
-    s ? (
-      <>
-        {duration(s.duration_ms)} · {tokens((s.input_tokens ?? 0) + (s.output_tokens ?? 0))} tok · {cost(s.cost_usd)}
-        {s.status === "error" && <span class="error"> · error</span>}
-      </>
+  const unpriced = { a: unpricedIn(c.spans, "a"), b: unpricedIn(c.spans, "b") };
+  const totalCost = (t: TraceSummary, n: number) =>
+    !n ? (
+      cost(t.total_cost)
     ) : (
-      <span class="muted">—</span>
+      <>
+        <span class="nowrap">{cost(t.total_cost)}</span> + {n} unpriced
+      </>
     );
+  const metrics: Metric[] = [
+    {
+      label: "Duration",
+      a: duration(c.a.duration_ms),
+      b: duration(c.b.duration_ms),
+      delta: delta(c.delta.duration_ms, duration),
+      tone: tone(c.delta.duration_ms),
+    },
+    {
+      label: "Tokens",
+      a: tokens(c.a.total_tokens),
+      b: tokens(c.b.total_tokens),
+      delta: delta(c.delta.total_tokens, tokens),
+      tone: tone(c.delta.total_tokens),
+    },
+    unpriced.a || unpriced.b
+      ? { label: "Cost", a: totalCost(c.a, unpriced.a), b: totalCost(c.b, unpriced.b), delta: "no price", tone: "" }
+      : {
+          label: "Cost",
+          a: cost(c.a.total_cost),
+          b: cost(c.b.total_cost),
+          delta: delta(c.delta.total_cost, cost),
+          tone: tone(c.delta.total_cost),
+        },
+    {
+      label: "Spans",
+      a: String(c.a.span_count),
+      b: String(c.b.span_count),
+      delta: delta(c.delta.span_count, String),
+      tone: "",
+    },
+    {
+      label: "Errors",
+      a: String(c.a.error_count),
+      b: String(c.b.error_count),
+      delta: delta(c.delta.error_count, String),
+      tone: tone(c.delta.error_count),
+    },
+  ];
+  const heads = {
+    a: <SideHeader letter="A" trace={c.a} project={project} />,
+    b: <SideHeader letter="B" trace={c.b} project={project} />,
+  };
+  const totals: Array<Column<Metric>> = [
+    { label: "Measure", header: <span class="sr-only">Measure</span>, width: "6rem", cell: (m) => m.label },
+    { label: "A", header: heads.a, wrap: true, cell: (m) => m.a },
+    { label: "B", header: heads.b, wrap: true, cell: (m) => m.b },
+    { label: "B − A", width: "5.5rem", wrap: true, cell: (m) => <span class={m.tone}>{m.delta}</span> },
+  ];
+  const spans: Array<Column<CompareSpan>> = [
+    {
+      label: "Span",
+      title: (s) => s.path,
+      cell: (s) => (
+        <span style={{ paddingLeft: `${Math.min(s.depth, 12) * 0.9}rem` }}>
+          <span class={`glyph t-${s.type}`}>{TYPE_STYLE[s.type].glyph}</span> {s.name}
+        </span>
+      ),
+    },
+    // On a phone the deltas stay and the sides fold away (the totals above name A and B).
+    { label: "A", header: heads.a, wrap: true, priority: 2, cell: (s) => sideCell(s.a, s.type) },
+    { label: "B", header: heads.b, wrap: true, priority: 2, cell: (s) => sideCell(s.b, s.type) },
+    {
+      label: "Δ duration",
+      width: "6.5rem",
+      wrap: true,
+      cell: (s) => (
+        <span class={s.delta ? tone(s.delta.duration_ms) : ""}>
+          {s.delta ? delta(s.delta.duration_ms, duration) : !s.a ? "only in B" : "only in A"}
+        </span>
+      ),
+    },
+    {
+      label: "Δ cost",
+      width: "6.5rem",
+      cell: (s) =>
+        s.delta?.cost_usd != null ? (
+          <span class={tone(s.delta.cost_usd)}>{delta(s.delta.cost_usd, cost)}</span>
+        ) : s.delta && s.type === "model_response" ? (
+          "no price"
+        ) : (
+          ""
+        ),
+    },
+  ];
   return (
     <section>
       <h1>Compare</h1>
-      <div class="table-wrap">
-        <table data-testid="compare-totals">
-          <thead>
-            <tr>
-              <th />
-              <th>A: {link(c.a)}</th>
-              <th>B: {link(c.b)}</th>
-              <th>B − A</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th>Duration</th>
-              <td>{duration(c.a.duration_ms)}</td>
-              <td>{duration(c.b.duration_ms)}</td>
-              <td class={tone(c.delta.duration_ms)}>{delta(c.delta.duration_ms, duration)}</td>
-            </tr>
-            <tr>
-              <th>Tokens</th>
-              <td>{tokens(c.a.total_tokens)}</td>
-              <td>{tokens(c.b.total_tokens)}</td>
-              <td class={tone(c.delta.total_tokens)}>{delta(c.delta.total_tokens, tokens)}</td>
-            </tr>
-            <tr>
-              <th>Cost</th>
-              <td>{cost(c.a.total_cost)}</td>
-              <td>{cost(c.b.total_cost)}</td>
-              <td class={tone(c.delta.total_cost)}>{delta(c.delta.total_cost, cost)}</td>
-            </tr>
-            <tr>
-              <th>Spans</th>
-              <td>{c.a.span_count}</td>
-              <td>{c.b.span_count}</td>
-              <td>{delta(c.delta.span_count, String)}</td>
-            </tr>
-            <tr>
-              <th>Errors</th>
-              <td>{c.a.error_count}</td>
-              <td>{c.b.error_count}</td>
-              <td class={tone(c.delta.error_count)}>{delta(c.delta.error_count, String)}</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      <Table class="compare-totals" testId="compare-totals" columns={totals} rows={metrics} rowKey={(m) => m.label} />
       <h2>
         Spans{" "}
         <span class="muted">
           ({c.only_in_a} only in A, {c.only_in_b} only in B)
         </span>
       </h2>
-      <div class="table-wrap">
-        <table class="compare" data-testid="compare-spans">
-          <thead>
-            <tr>
-              <th>Span</th>
-              <th>A</th>
-              <th>B</th>
-              <th>Δ duration</th>
-              <th>Δ cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.spans.map((s) => (
-              <tr key={s.path} class={!s.a ? "only-b" : !s.b ? "only-a" : s.status_changed ? "changed" : ""}>
-                <td style={{ paddingLeft: `${0.75 + s.depth * 0.9}rem` }}>
-                  <span class={`glyph t-${s.type}`}>{TYPE_STYLE[s.type].glyph}</span> {s.name}
-                </td>
-                <td>{side(s.a)}</td>
-                <td>{side(s.b)}</td>
-                <td class={s.delta ? tone(s.delta.duration_ms) : ""}>
-                  {s.delta ? delta(s.delta.duration_ms, duration) : !s.a ? "only in B" : "only in A"}
-                </td>
-                <td class={s.delta?.cost_usd != null ? tone(s.delta.cost_usd) : ""}>
-                  {s.delta?.cost_usd != null
-                    ? delta(s.delta.cost_usd, cost)
-                    : s.delta && s.type === "model_response"
-                      ? "no price"
-                      : ""}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        class="compare"
+        testId="compare-spans"
+        columns={spans}
+        rows={c.spans}
+        rowKey={(s) => s.path}
+        rowProps={(s) => ({ class: !s.a ? "only-b" : !s.b ? "only-a" : s.status_changed ? "changed" : "" })}
+      />
     </section>
   );
 }

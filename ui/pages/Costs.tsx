@@ -2,33 +2,29 @@
 // traces, models without a price (with "add a price" and a recompute), and CSV export.
 import { useSignal } from "@preact/signals";
 import type { CostGroupRow, CostReport } from "../../contract/costs.ts";
+import { AddPrice } from "../components/AddPrice.tsx";
+import { CostBreakdown } from "../components/CostBreakdown.tsx";
 import { CostChart } from "../components/CostChart.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
-import { api } from "../lib/api.ts";
-import { cost, DAY_MS, duration, HOUR_MS, time, tokens } from "../lib/format.ts";
-import { recomputeCosts } from "../lib/recompute.ts";
-import type { TraceListAnswer } from "../lib/types.ts";
-import { useAction, useApi } from "../lib/use-api.ts";
+import { type Column, Table } from "../components/Table.tsx";
+import { costsCsv } from "../lib/csv.ts";
+import { cost, DAY_MS, duration, HOUR_MS, partialCost, shortTime, time, tokens } from "../lib/format.ts";
+import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
+import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
 import { allProjects, canManage, type Org } from "../state/session.ts";
 
-type Report = CostReport;
-type Row = CostGroupRow;
-const RANGES: Record<string, number> = {
-  "24h": DAY_MS,
-  "7d": 7 * DAY_MS,
-  "30d": 30 * DAY_MS,
-  "90d": 90 * DAY_MS,
+/** Ranges end with the current bucket (the hour, or the UTC day), so 30 days are 30 day bars. */
+const RANGES: Record<string, { label: string; buckets: number; interval: "hour" | "day" }> = {
+  "24h": { label: "Last 24 hours", buckets: 24, interval: "hour" },
+  "7d": { label: "Last 7 days", buckets: 7, interval: "day" },
+  "30d": { label: "Last 30 days", buckets: 30, interval: "day" },
+  "90d": { label: "Last 90 days", buckets: 90, interval: "day" },
 };
 
-function csv(report: Report) {
-  const lines = [["model", "cost_usd", "calls", "input_tokens", "output_tokens", "cached_input_tokens"].join(",")];
-  for (const g of report.groups)
-    lines.push(
-      [JSON.stringify(g.key ?? ""), g.cost, g.calls, g.input_tokens, g.output_tokens, g.cached_input_tokens].join(","),
-    );
-  const url = URL.createObjectURL(new Blob([`${lines.join("\n")}\n`], { type: "text/csv" }));
+function download(report: CostReport) {
+  const url = URL.createObjectURL(new Blob([costsCsv(report)], { type: "text/csv;charset=utf-8" }));
   const a = Object.assign(document.createElement("a"), {
     href: url,
     download: `watchllm-costs-${new Date(report.from).toISOString().slice(0, 10)}.csv`,
@@ -37,129 +33,62 @@ function csv(report: Report) {
   URL.revokeObjectURL(url);
 }
 
-function Breakdown({ title, rows, label }: { title: string; rows: Row[]; label: (key: Row["key"]) => string }) {
-  return (
-    <div>
-      <h2>{title}</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{title.replace("By ", "")}</th>
-              <th>Cost</th>
-              <th>Calls</th>
-              <th>Tokens in / out</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((g) => (
-              <tr key={g.key ?? ""}>
-                <td>{label(g.key)}</td>
-                <td>{cost(g.cost)}</td>
-                <td>{g.calls}</td>
-                <td>
-                  {tokens(g.input_tokens)} / {tokens(g.output_tokens)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
-  );
-}
-
-function AddPrice({
-  project,
-  model,
-  provider,
-  onAdded,
-}: {
-  project: string;
-  model: string;
-  provider: string;
-  onAdded: () => void;
-}) {
-  const save = useAction();
-  const status = useSignal("");
-  return (
-    <form
-      class="inline"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const data = new FormData(e.target as HTMLFormElement);
-        void save.run(async (init) => {
-          await api("/api/v1/prices", {
-            ...init,
-            project,
-            json: {
-              model,
-              provider: provider || null,
-              rates: { input_mtok: Number(data.get("input")), output_mtok: Number(data.get("output")) },
-            },
-          });
-          // Re-price the past calls of the last 90 days.
-          await recomputeCosts(
-            project,
-            Date.now() - RANGES["90d"]!,
-            Date.now() + HOUR_MS,
-            (n) => (status.value = `Re-priced ${n} call(s)…`),
-          );
-          onAdded();
-        });
-      }}
-    >
-      <label>
-        $ / M input
-        <input name="input" type="number" step="any" min="0" required />
-      </label>
-      <label>
-        $ / M output
-        <input name="output" type="number" step="any" min="0" required />
-      </label>
-      <button type="submit" class="primary" disabled={save.busy.value}>
-        Add price
-      </button>
-      <span class="muted">{status.value}</span>
-      <ErrorNote error={save.error} />
-    </form>
-  );
-}
+const topColumns = (project: string): Array<Column<TraceSummary>> => [
+  {
+    label: "Trace",
+    title: (t) => `${t.name} (${t.trace_id})`,
+    cell: (t) => <Link href={`/p/${project}/traces/${encodeURIComponent(t.trace_id)}`}>{t.name}</Link>,
+  },
+  {
+    label: "Start",
+    width: "9.5rem",
+    priority: 2,
+    title: (t) => time(t.start_time),
+    cell: (t) => shortTime(t.start_time),
+  },
+  { label: "Duration", width: "6.4rem", numeric: true, priority: 2, cell: (t) => duration(t.duration_ms) },
+  { label: "Tokens", width: "5rem", numeric: true, priority: 3, cell: (t) => tokens(t.total_tokens) },
+  { label: "Cost", width: "6.6rem", numeric: true, cell: (t) => cost(t.total_cost) },
+];
 
 export function Costs({ project, org }: { project: string; org: Org }) {
   const rangeKey = query.value.get("range") ?? "30d";
-  const to = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
-  const from = to - (RANGES[rangeKey] ?? RANGES["30d"]!);
+  const range = RANGES[rangeKey] ?? RANGES["30d"]!;
+  const size = range.interval === "hour" ? HOUR_MS : DAY_MS;
+  const to = Math.ceil((Date.now() + 1) / size) * size;
+  const from = to - range.buckets * size;
   const adding = useSignal<string | null>(null);
-  const range = `from=${from}&to=${to}`;
-  const interval = rangeKey === "24h" ? "hour" : "day";
-  const report = useApi<Report>(`/api/v1/costs?${range}&group_by=model&interval=${interval}`, { project });
-  const users = useApi<Report>(`/api/v1/costs?${range}&group_by=user&limit=10`, { project });
-  const top = useApi<TraceListAnswer>(`/api/v1/traces?${range}&sort=cost&limit=10`, { project });
-  const projects = useApi<Report>(canManage(org.role) ? `/api/orgs/${org.id}/costs?${range}&group_by=project` : null);
+  const span = `from=${from}&to=${to}`;
+  const report = useApi<CostReport>(`/api/v1/costs?${span}&group_by=model&interval=${range.interval}`, { project });
+  const users = useApi<CostReport>(`/api/v1/costs?${span}&group_by=user&limit=10`, { project });
+  const top = useApi<TraceListAnswer>(`/api/v1/traces?${span}&sort=cost&limit=10`, { project });
+  const projects = useApi<CostReport>(
+    canManage(org.role) ? `/api/orgs/${org.id}/costs?${span}&group_by=project` : null,
+  );
   const load = () => {
     report.reload();
     users.reload();
     top.reload();
     projects.reload();
   };
-  const name = (id: Row["key"]) => allProjects.value.find((p) => p.id === id)?.name ?? String(id ?? "");
+  const name = (id: CostGroupRow["key"]) => allProjects.value.find((p) => p.id === id)?.name ?? String(id ?? "");
   const r = report.data.value;
   return (
     <section class="costs">
-      <header class="trace-head">
+      <header class="page-head">
         <h1>Costs</h1>
         <div class="actions">
           <label class="row-label">
             Range
             <select value={rangeKey} onChange={(e) => setQuery({ range: (e.target as HTMLSelectElement).value })}>
-              <option value="24h">Last 24 hours</option>
-              <option value="7d">Last 7 days</option>
-              <option value="30d">Last 30 days</option>
-              <option value="90d">Last 90 days</option>
+              {Object.entries(RANGES).map(([key, { label }]) => (
+                <option key={key} value={key}>
+                  {label}
+                </option>
+              ))}
             </select>
           </label>
-          <button type="button" disabled={!r} onClick={() => r && csv(r)}>
+          <button type="button" disabled={!r} onClick={() => r && download(r)}>
             Export CSV
           </button>
         </div>
@@ -177,7 +106,7 @@ export function Costs({ project, org }: { project: string; org: Org }) {
           <dl class="totals" data-testid="cost-totals">
             <div>
               <dt>Cost</dt>
-              <dd>{cost(r.totals.cost)}</dd>
+              <dd>{partialCost(r.totals.cost, r.totals.unpriced_calls, r.totals.calls)}</dd>
             </div>
             <div>
               <dt>Model calls</dt>
@@ -237,52 +166,25 @@ export function Costs({ project, org }: { project: string; org: Org }) {
             </div>
           )}
           <h2>Cost per {r.interval}</h2>
-          <CostChart series={r.series} interval={r.interval} />
+          <CostChart series={r.series} interval={r.interval} from={r.from} to={r.to} />
+          <CostBreakdown
+            title="By model"
+            testId="by-model"
+            rows={r.groups}
+            label={(k) => (k === null || k === "" ? "(no model)" : String(k))}
+          />
           <div class="grid-2">
-            <Breakdown
-              title="By model"
-              rows={r.groups}
-              label={(k) => (k === null || k === "" ? "(no model)" : String(k))}
-            />
             {users.data.value && (
-              <Breakdown
+              <CostBreakdown
                 title="By user"
                 rows={users.data.value.groups}
                 label={(k) => (k === null ? "(no user)" : String(k))}
               />
             )}
-            {projects.data.value && <Breakdown title="By project" rows={projects.data.value.groups} label={name} />}
+            {projects.data.value && <CostBreakdown title="By project" rows={projects.data.value.groups} label={name} />}
           </div>
           <h2>Most expensive traces</h2>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Trace</th>
-                  <th>Start</th>
-                  <th>Duration</th>
-                  <th>Tokens</th>
-                  <th>Cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(top.data.value?.traces ?? []).map((t) => {
-                  const href = `/p/${project}/traces/${encodeURIComponent(t.trace_id)}`;
-                  return (
-                    <tr key={t.trace_id}>
-                      <td>
-                        <Link href={href}>{t.name}</Link>
-                      </td>
-                      <td>{time(t.start_time)}</td>
-                      <td>{duration(t.duration_ms)}</td>
-                      <td>{tokens(t.total_tokens)}</td>
-                      <td>{cost(t.total_cost)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={topColumns(project)} rows={top.data.value?.traces ?? []} rowKey={(t) => t.trace_id} />
         </>
       )}
     </section>

@@ -1,7 +1,8 @@
 // Sessions and users: lists with totals (newest activity first), and one session's or user's traces.
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
-import { cost, duration, time, tokens } from "../lib/format.ts";
+import { type Column, Table } from "../components/Table.tsx";
+import { cost, duration, shortTime, time, tokens } from "../lib/format.ts";
 import type { SessionGroup, UserGroup } from "../lib/types.ts";
 import { useApi, usePaged } from "../lib/use-api.ts";
 import { TraceList } from "./TraceList.tsx";
@@ -15,6 +16,34 @@ export function GroupList({ project, by }: { project: string; by: By }) {
   const list = usePaged<ListAnswer>(`/api/v1/${by}?limit=50`, { project });
   const groups: Group[] | null = list.pages?.flatMap((p): Group[] => p[by] ?? []) ?? null;
   const title = by === "sessions" ? "Sessions" : "Users";
+  const columns: Array<Column<Group>> = [
+    {
+      label: by === "sessions" ? "Session" : "User",
+      title: idOf,
+      cell: (g) => <Link href={`/p/${project}/${by}/${encodeURIComponent(idOf(g))}`}>{idOf(g)}</Link>,
+    },
+    by === "sessions"
+      ? { label: "User", priority: 3, title: (g) => ("user_id" in g ? g.user_id : null), cell: (g) => g.user_id ?? "" }
+      : {
+          label: "Sessions",
+          width: "6.4rem",
+          numeric: true,
+          priority: 3,
+          cell: (g) => ("session_count" in g ? g.session_count : ""),
+        },
+    { label: "Traces", width: "5.4rem", numeric: true, priority: 2, cell: (g) => g.trace_count },
+    { label: "Last seen", width: "9.5rem", title: (g) => time(g.last_seen), cell: (g) => shortTime(g.last_seen) },
+    {
+      label: "Span of activity",
+      width: "9.8rem",
+      priority: 2,
+      title: (g) => `${time(g.first_seen)} – ${time(g.last_seen)}`,
+      cell: (g) => duration(g.duration_ms),
+    },
+    { label: "Tokens", width: "5rem", numeric: true, priority: 3, cell: (g) => tokens(g.total_tokens) },
+    { label: "Cost", width: "6.6rem", numeric: true, cell: (g) => (g.total_tokens ? cost(g.total_cost) : "—") },
+    { label: "Errors", width: "5rem", numeric: true, priority: 3, cell: (g) => g.error_count || "" },
+  ];
   if (list.error.value) return <ErrorNote error={list.error} />;
   if (!groups)
     return (
@@ -30,42 +59,13 @@ export function GroupList({ project, by }: { project: string; by: By }) {
           No {by} yet: send `context.{by === "sessions" ? "session_id" : "user_id"}` with your events.
         </p>
       ) : (
-        <div class="table-wrap">
-          <table data-testid={`${by}-table`}>
-            <thead>
-              <tr>
-                <th>{by === "sessions" ? "Session" : "User"}</th>
-                {by === "sessions" ? <th>User</th> : <th>Sessions</th>}
-                <th>Traces</th>
-                <th>Last seen</th>
-                <th>Span of activity</th>
-                <th>Tokens</th>
-                <th>Cost</th>
-                <th>Errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map((g) => {
-                const id = idOf(g);
-                const href = `/p/${project}/${by}/${encodeURIComponent(id)}`;
-                return (
-                  <tr key={id} class={g.error_count ? "err" : ""}>
-                    <td>
-                      <Link href={href}>{id}</Link>
-                    </td>
-                    <td>{"session_id" in g ? (g.user_id ?? "") : g.session_count}</td>
-                    <td>{g.trace_count}</td>
-                    <td>{time(g.last_seen)}</td>
-                    <td>{duration(g.duration_ms)}</td>
-                    <td>{tokens(g.total_tokens)}</td>
-                    <td>{cost(g.total_cost)}</td>
-                    <td>{g.error_count || ""}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          testId={`${by}-table`}
+          columns={columns}
+          rows={groups}
+          rowKey={idOf}
+          rowProps={(g) => ({ class: g.error_count ? "err" : "" })}
+        />
       )}
       <ErrorNote error={list.more.error} />
       {list.next && (
@@ -89,12 +89,18 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
   const back = `/p/${project}/${by}`;
   return (
     <section>
-      <p class="crumbs">
-        <Link href={back}>← {by === "sessions" ? "Sessions" : "Users"}</Link>
-      </p>
-      <h1>
-        {one === "session" ? "Session" : "User"} {id}
-      </h1>
+      <header class="page-head">
+        <h1>
+          <Link href={back} class="crumb">
+            {by === "sessions" ? "Sessions" : "Users"}
+          </Link>
+          <span class="crumb-sep" aria-hidden="true">
+            /
+          </span>
+          <span class="sr-only">{one === "session" ? "Session" : "User"} </span>
+          {id}
+        </h1>
+      </header>
       <ErrorNote error={answer.error} />
       {group && (
         <dl class="totals">
@@ -109,6 +115,10 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
           <div>
             <dt>Last seen</dt>
             <dd>{time(group.last_seen)}</dd>
+          </div>
+          <div>
+            <dt>Span of activity</dt>
+            <dd>{duration(group.duration_ms)}</dd>
           </div>
           <div>
             <dt>Tokens</dt>

@@ -3,11 +3,13 @@ import { useSignal } from "@preact/signals";
 import type { ApiKey, KeyKind } from "../../contract/index.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
+import { shortTime } from "../lib/format.ts";
 import { useAction, useApi } from "../lib/use-api.ts";
 import { rememberKey } from "../state/session.ts";
 
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : "never");
+const when = (ms: number | null) => (ms ? shortTime(ms) : "never");
 
 export function Keys({ project, canManage }: { project: string; canManage: boolean }) {
   const list = useApi<{ keys: ApiKey[] }>(`/api/projects/${project}/keys`);
@@ -32,6 +34,39 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
       await api(`/api/projects/${project}/keys/${k.id}`, { ...init, method: "DELETE" });
       list.reload();
     });
+  const columns: Array<Column<ApiKey>> = [
+    { label: "Name", title: (k) => k.name, cell: (k) => k.name || "—" },
+    { label: "Kind", width: "4.8rem", priority: 2, cell: (k) => k.kind },
+    { label: "Key", width: "10.5rem", title: (k) => `${k.prefix}…`, cell: (k) => <code>{k.prefix}…</code> },
+    {
+      label: "Created",
+      width: "11rem",
+      priority: 3,
+      title: (k) => when(k.created_at),
+      cell: (k) => when(k.created_at),
+    },
+    {
+      label: "Last used",
+      width: "11rem",
+      priority: 2,
+      title: (k) => when(k.last_used_at),
+      cell: (k) => when(k.last_used_at),
+    },
+    {
+      label: "Actions",
+      header: <span class="sr-only">Actions</span>,
+      width: "7rem",
+      class: "actions",
+      cell: (k) =>
+        k.revoked_at
+          ? "revoked"
+          : canManage && (
+              <button type="button" class="danger" onClick={() => revoke(k)}>
+                Revoke
+              </button>
+            ),
+    },
+  ];
   return (
     <section>
       <h2>API keys</h2>
@@ -47,42 +82,12 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
       )}
       <ErrorNote error={list.error} />
       <ErrorNote error={action.error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Kind</th>
-              <th>Key</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(list.data.value?.keys ?? []).map((k) => (
-              <tr key={k.id} class={k.revoked_at ? "revoked" : ""}>
-                <td>{k.name || "—"}</td>
-                <td>{k.kind}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{when(k.created_at)}</td>
-                <td>{when(k.last_used_at)}</td>
-                <td>
-                  {k.revoked_at
-                    ? "revoked"
-                    : canManage && (
-                        <button type="button" class="danger" onClick={() => revoke(k)}>
-                          Revoke
-                        </button>
-                      )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        columns={columns}
+        rows={list.data.value?.keys ?? []}
+        rowKey={(k) => k.id}
+        rowProps={(k) => ({ class: k.revoked_at ? "revoked" : "" })}
+      />
       {canManage && (
         <form class="inline" onSubmit={create}>
           <label>

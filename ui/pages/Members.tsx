@@ -4,6 +4,7 @@ import type { Invite, Member } from "../../contract/accounts.ts";
 import { ROLES } from "../../contract/constants.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
 import { useAction, useApi } from "../lib/use-api.ts";
 import type { Org } from "../state/session.ts";
@@ -20,72 +21,64 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
       members.reload();
       invites.reload();
     });
+  const columns: Array<Column<Member> | false> = [
+    { label: "Name", title: (m) => m.name, cell: (m) => m.name },
+    { label: "Email", priority: 2, title: (m) => m.email, cell: (m) => m.email },
+    {
+      label: "Role",
+      width: "7.5rem",
+      cell: (m) =>
+        canManage ? (
+          <select
+            aria-label={`Role of ${m.email}`}
+            value={m.role}
+            onChange={(e) =>
+              guard(async () => {
+                await api(`/api/orgs/${org.id}/members/${m.user_id}`, {
+                  method: "PATCH",
+                  json: { role: (e.target as HTMLSelectElement).value },
+                });
+              })
+            }
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        ) : (
+          m.role
+        ),
+    },
+    canManage && {
+      label: "Actions",
+      header: <span class="sr-only">Actions</span>,
+      width: "7rem",
+      class: "actions",
+      cell: (m) => (
+        <button
+          type="button"
+          class="danger"
+          onClick={() =>
+            guard(async () => {
+              if (!confirm(`Remove ${m.email} from ${org.name}?`)) return;
+              await api(`/api/orgs/${org.id}/members/${m.user_id}`, { method: "DELETE" });
+            })
+          }
+        >
+          Remove
+        </button>
+      ),
+    },
+  ];
   return (
     <section>
       <h2>Members of {org.name}</h2>
       <ErrorNote error={members.error} />
       <ErrorNote error={invites.error} />
       <ErrorNote error={action.error} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Role</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(members.data.value?.members ?? []).map((m) => (
-              <tr key={m.user_id}>
-                <td>{m.name}</td>
-                <td>{m.email}</td>
-                <td>
-                  {canManage ? (
-                    <select
-                      aria-label={`Role of ${m.email}`}
-                      value={m.role}
-                      onChange={(e) =>
-                        guard(async () => {
-                          await api(`/api/orgs/${org.id}/members/${m.user_id}`, {
-                            method: "PATCH",
-                            json: { role: (e.target as HTMLSelectElement).value },
-                          });
-                        })
-                      }
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    m.role
-                  )}
-                </td>
-                <td>
-                  {canManage && (
-                    <button
-                      type="button"
-                      class="danger"
-                      onClick={() =>
-                        guard(async () => {
-                          if (!confirm(`Remove ${m.email} from ${org.name}?`)) return;
-                          await api(`/api/orgs/${org.id}/members/${m.user_id}`, { method: "DELETE" });
-                        })
-                      }
-                    >
-                      Remove
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={columns} rows={members.data.value?.members ?? []} rowKey={(m) => m.user_id} />
       {canManage && (
         <>
           <h3>Invite people</h3>

@@ -2,6 +2,7 @@
 import type { ProjectAnswer } from "../../contract/accounts.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { NewKeys } from "../components/NewKeys.tsx";
 import { api } from "../lib/api.ts";
 import { useAction, useApi } from "../lib/use-api.ts";
 import { freshKeys, rememberKey } from "../state/session.ts";
@@ -11,7 +12,8 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
   const info = useApi<ProjectAnswer>(`/api/projects/${project}`, { pollMs: 2000 });
   const received = info.data.value?.has_events === true;
   const action = useAction();
-  const key = freshKeys.value[project]?.ingest;
+  const fresh = freshKeys.value[project];
+  const key = fresh?.ingest;
   const shown = key ?? "<your ingest key>";
   const origin = location.origin;
   const curl = `curl -X POST ${origin}/api/v1/events \\\n  -H "Authorization: Bearer ${shown}" -H "Content-Type: application/json" \\\n  -d '{"events":[{"event_id":"${crypto.randomUUID()}","trace_id":"hello-trace","type":"log","name":"hello","timestamp":${Date.now()},"body":{"message":"first event"}}]}'`;
@@ -29,8 +31,10 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
       </div>
       <ErrorNote error={info.error} />
       <ErrorNote error={action.error} />
-      <h2>1. Your ingest key</h2>
-      {key ? (
+      <h2>1. Your keys</h2>
+      {fresh?.secret ? (
+        <NewKeys project={project} keys={fresh} />
+      ) : key ? (
         <Copy value={key} label="Ingest key" />
       ) : (
         <p>

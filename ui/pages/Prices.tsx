@@ -1,8 +1,9 @@
 // Settings → model prices: the project's overrides of the built-in price table (custom or fine-tuned models,
 // negotiated prices), and re-pricing past calls after a change.
 import { useSignal } from "@preact/signals";
-import type { PriceListAnswer, Rate } from "../../contract/costs.ts";
+import type { Price, PriceListAnswer, Rate } from "../../contract/costs.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
 import { DAY_MS, HOUR_MS, isoDay } from "../lib/format.ts";
 import { recomputeCosts } from "../lib/recompute.ts";
@@ -35,6 +36,55 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
       );
       status.value = `Done: ${updated} call(s) of the last 30 days re-priced.`;
     });
+  const columns: Array<Column<Price> | false> = [
+    {
+      label: "Model",
+      title: (p) => `${p.model}${p.provider ? ` (${p.provider})` : ""}`,
+      cell: (p) => (
+        <>
+          {p.model}
+          {p.provider && <span class="muted"> ({p.provider})</span>}
+        </>
+      ),
+    },
+    { label: "Matches", priority: 3, title: (p) => rule(p.match), cell: (p) => rule(p.match) },
+    {
+      label: "From",
+      width: "6.5rem",
+      priority: 3,
+      cell: (p) => (p.effective_from ? isoDay(p.effective_from) : "always"),
+    },
+    ...RATES.map(
+      ([key, label]): Column<Price> => ({
+        label: `${label} / M`,
+        width: "6.2rem",
+        numeric: true,
+        priority: key === "input_mtok" || key === "output_mtok" ? 1 : 2,
+        title: (p) => show(p.rates[key]),
+        cell: (p) => show(p.rates[key]),
+      }),
+    ),
+    canEdit && {
+      label: "Actions",
+      header: <span class="sr-only">Actions</span>,
+      width: "7rem",
+      class: "actions",
+      cell: (p) => (
+        <button
+          type="button"
+          class="danger"
+          onClick={() =>
+            action.run(async (init) => {
+              await api(`/api/v1/prices/${p.id}`, { ...init, project, method: "DELETE" });
+              list.reload();
+            })
+          }
+        >
+          Delete
+        </button>
+      ),
+    },
+  ];
   return (
     <section data-testid="prices">
       <h2>Model prices</h2>
@@ -44,54 +94,7 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
       </p>
       <ErrorNote error={list.error} />
       <ErrorNote error={action.error} />
-      {prices && prices.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Matches</th>
-                <th>From</th>
-                {RATES.map(([, label]) => (
-                  <th key={label}>{label} / M</th>
-                ))}
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {prices.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    {p.model}
-                    {p.provider && <span class="muted"> ({p.provider})</span>}
-                  </td>
-                  <td>{rule(p.match)}</td>
-                  <td>{p.effective_from ? isoDay(p.effective_from) : "always"}</td>
-                  {RATES.map(([key]) => (
-                    <td key={key}>{show(p.rates[key])}</td>
-                  ))}
-                  <td>
-                    {canEdit && (
-                      <button
-                        type="button"
-                        class="danger"
-                        onClick={() =>
-                          action.run(async (init) => {
-                            await api(`/api/v1/prices/${p.id}`, { ...init, project, method: "DELETE" });
-                            list.reload();
-                          })
-                        }
-                      >
-                        Delete
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {prices && prices.length > 0 && <Table columns={columns} rows={prices} rowKey={(p) => p.id} />}
       {canEdit && (
         <form
           class="inline"

@@ -6,8 +6,9 @@ import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Inspector } from "../components/Inspector.tsx";
 import { Link } from "../components/Link.tsx";
 import { Ruler } from "../components/Ruler.tsx";
+import { TraceTotals } from "../components/TraceTotals.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
-import { cost, duration, time, tokens } from "../lib/format.ts";
+import { offsetLabel } from "../lib/ticks.ts";
 import type { TraceAnswer, TreeEvent } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
@@ -86,7 +87,8 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
   const zoomBy = (factor: number) => {
     const [a, b] = range;
     const mid = (a + b) / 2;
-    const half = Math.max(0.5, ((b - a) * factor) / 2);
+    // Down to 10 µs across: the axis labels µs.
+    const half = Math.max(0.005, ((b - a) * factor) / 2);
     zoom.value =
       factor >= 1 && half * 2 >= full[1] - full[0]
         ? null
@@ -97,13 +99,16 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
 
   return (
     <section class="trace-page">
-      <p class="crumbs">
-        <Link href={`/p/${project}/traces`}>← Traces</Link>
-      </p>
-      <header class="trace-head">
+      <header class="page-head">
         <h1>
+          <Link href={`/p/${project}/traces`} class="crumb">
+            Traces
+          </Link>
+          <span class="crumb-sep" aria-hidden="true">
+            /
+          </span>
           <span class={`dot ${trace.status}`} role="img" aria-label={trace.status} />
-          {trace.name}
+          <span title={trace.trace_id}>{trace.name}</span>
         </h1>
         <div class="actions">
           <a class="button" href={exportHref("json")} download>
@@ -114,51 +119,11 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
           </a>
         </div>
       </header>
-      <dl class="totals" data-testid="totals">
-        <div>
-          <dt>Duration</dt>
-          <dd>{duration(trace.duration_ms)}</dd>
-        </div>
-        <div>
-          <dt>Spans</dt>
-          <dd>{trace.span_count}</dd>
-        </div>
-        <div>
-          <dt>Tokens</dt>
-          <dd>{tokens(trace.total_tokens)}</dd>
-        </div>
-        <div>
-          <dt>Cost</dt>
-          <dd>{cost(trace.total_cost)}</dd>
-        </div>
-        <div>
-          <dt>Errors</dt>
-          <dd class={trace.error_count ? "error" : ""}>{trace.error_count}</dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>{time(trace.start_time)}</dd>
-        </div>
-        {trace.user_id && (
-          <div>
-            <dt>User</dt>
-            <dd>
-              <Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link>
-            </dd>
-          </div>
-        )}
-        {trace.session_id && (
-          <div>
-            <dt>Session</dt>
-            <dd>
-              <Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link>
-            </dd>
-          </div>
-        )}
-      </dl>
+      <TraceTotals project={project} trace={trace} events={events} />
       <div class="zoombar">
         <span class="muted">
-          Timeline {duration(range[0] - full[0])} – {duration(range[1] - full[0])}
+          Timeline {offsetLabel(range[0] - full[0], (range[1] - range[0]) / 10, range[1] - full[0])} –{" "}
+          {offsetLabel(range[1] - full[0], (range[1] - range[0]) / 10)}
         </span>
         <button type="button" onClick={() => zoomBy(0.5)} aria-label="Zoom in">
           +

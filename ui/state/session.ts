@@ -28,6 +28,12 @@ export function rememberKey(projectId: string, kind: "ingest" | "secret", key: s
   freshKeys.value = { ...freshKeys.value, [projectId]: { ...freshKeys.value[projectId], [kind]: key } };
 }
 
+/** Drops a plaintext key from memory once the user has saved it. */
+export function forgetKey(projectId: string, kind: "ingest" | "secret") {
+  const { [kind]: _, ...rest } = freshKeys.value[projectId] ?? {};
+  freshKeys.value = { ...freshKeys.value, [projectId]: rest };
+}
+
 export const allProjects = computed(() =>
   (me.value?.orgs ?? []).flatMap((org) => org.projects.map((p) => ({ ...p, org }))),
 );

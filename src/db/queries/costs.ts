@@ -113,6 +113,31 @@ export function costQuery(db: Database, projectIds: string[], p: CostParams, per
   return sums(db, rollup ? "rollup" : "traces", projectIds, p, key, bucket);
 }
 
+/**
+ * Sums per project, model name as sent and provider (and per bucket when asked): the rows `group_by=model` regroups
+ * under the name of the price each matched, which needs the provider and the project's own prices to find.
+ */
+export function modelNameSums(db: Database, projectIds: string[], p: CostParams, perBucket: boolean) {
+  const t = costHourly;
+  const bucket = perBucket ? bucketOf(t.hour, p.interval) : sql<number | null>`null`;
+  return db
+    .select({
+      project: t.projectId,
+      model: t.model,
+      provider: t.provider,
+      bucket,
+      cost: sum(t.cost).mapWith(Number),
+      input_tokens: sum(t.inputTokens).mapWith(Number),
+      output_tokens: sum(t.outputTokens).mapWith(Number),
+      cached_input_tokens: sum(t.cachedInputTokens).mapWith(Number),
+      calls: sum(t.calls).mapWith(Number),
+      unpriced_calls: sum(t.unpricedCalls).mapWith(Number),
+    })
+    .from(t)
+    .where(and(inArray(t.projectId, projectIds), gte(t.hour, p.from), lt(t.hour, p.to)))
+    .groupBy(t.projectId, t.model, t.provider, ...(perBucket ? [bucket] : []));
+}
+
 /** Range totals (always from the rollup, so every grouping agrees on them). */
 export function costTotalsQuery(db: Database, projectIds: string[], p: CostParams) {
   return sums(db, "rollup", projectIds, p, sql`'all'`);

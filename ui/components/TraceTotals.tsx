@@ -1,0 +1,54 @@
+// A trace's totals under its title: duration, spans, tokens, cost (unpriced model calls said as such), errors, start,
+// user and session.
+import { duration, partialCost, time, tokens } from "../lib/format.ts";
+import type { TraceSummary, TreeEvent } from "../lib/types.ts";
+import { Link } from "./Link.tsx";
+
+export function TraceTotals({ project, trace, events }: { project: string; trace: TraceSummary; events: TreeEvent[] }) {
+  const calls = events.filter((e) => e.type === "model_response");
+  const unpriced = calls.filter((e) => e.cost_usd === null).length;
+  return (
+    <dl class="totals" data-testid="totals">
+      <div>
+        <dt>Duration</dt>
+        <dd>{duration(trace.duration_ms)}</dd>
+      </div>
+      <div>
+        <dt>Spans</dt>
+        <dd>{trace.span_count}</dd>
+      </div>
+      <div>
+        <dt>Tokens</dt>
+        <dd>{tokens(trace.total_tokens)}</dd>
+      </div>
+      <div>
+        <dt>Cost</dt>
+        <dd>{calls.length ? partialCost(trace.total_cost, unpriced, calls.length) : "—"}</dd>
+      </div>
+      <div>
+        <dt>Errors</dt>
+        <dd class={trace.error_count ? "error" : ""}>{trace.error_count}</dd>
+      </div>
+      <div>
+        <dt>Started</dt>
+        <dd>{time(trace.start_time)}</dd>
+      </div>
+      {trace.user_id && (
+        <div class="id">
+          <dt>User</dt>
+          <dd title={trace.user_id}>
+            <Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link>
+          </dd>
+        </div>
+      )}
+      {trace.session_id && (
+        <div class="id">
+          <dt>Session</dt>
+          <dd title={trace.session_id}>
+            <Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link>
+          </dd>
+        </div>
+      )}
+    </dl>
+  );
+}

@@ -1,0 +1,56 @@
+// The trace list's filters: which URL parameters are filters, how each is labelled and shown as a chip, and the API
+// query they make.
+import { DAY_MS, duration } from "./format.ts";
+
+/** Filters in the bar itself (search, status, sort) and in the folded panel, in the panel's order. */
+export const PANEL_FILTERS = [
+  ["model", "Model", "text"],
+  ["user_id", "User", "text"],
+  ["session_id", "Session", "text"],
+  ["tag", "Tag", "text"],
+  ["name", "Name", "text"],
+  ["from", "From", "date"],
+  ["to", "To", "date"],
+  ["min_duration_ms", "Min duration (ms)", "number"],
+  ["min_cost", "Min cost ($)", "number"],
+] as const;
+export type PanelFilter = (typeof PANEL_FILTERS)[number][0];
+
+const API_PARAMS = ["q", "status", ...PANEL_FILTERS.map(([k]) => k), "sort", "order"] as const;
+
+export const SORTS: Array<[string, string]> = [
+  ["start_time", "Start"],
+  ["duration", "Duration"],
+  ["span_count", "Spans"],
+  ["cost", "Cost"],
+];
+
+/** The API query for the URL's filters (dates become day bounds). */
+export function apiQuery(params: URLSearchParams) {
+  const out = new URLSearchParams();
+  for (const key of API_PARAMS) {
+    const value = params.get(key);
+    if (!value) continue;
+    if (key === "to" && /^\d{4}-\d{2}-\d{2}$/.test(value))
+      out.set(key, String(Date.parse(`${value}T00:00:00Z`) + DAY_MS));
+    else out.set(key, value);
+  }
+  return out.toString();
+}
+
+/** The chip of an active filter: "Model: gpt-4o", "Min duration: 500 ms". */
+export function chipText(key: string, value: string) {
+  if (key === "q") return `Search: ${value}`;
+  if (key === "status") return `Status: ${value}`;
+  if (key === "min_duration_ms") return `Min duration: ${duration(Number(value))}`;
+  if (key === "min_cost") return `Min cost: $${value}`;
+  const label = PANEL_FILTERS.find(([k]) => k === key)?.[1] ?? key;
+  return `${label}: ${value}`;
+}
+
+/** The filters set in the URL (not the sort), minus those a page fixes (a session's own id). */
+export function activeFilters(params: URLSearchParams, fixed: Record<string, string> = {}) {
+  return API_PARAMS.filter((k) => k !== "sort" && k !== "order" && params.get(k) && !(k in fixed)).map(
+    (k) => [k, params.get(k)!] as const,
+  );
+}
