@@ -5,8 +5,12 @@ export const LIMITS = {
   /** Request body, counted after decompression. */
   maxRequestBytes: 4 * 1024 * 1024,
   maxEventsPerRequest: 1000,
-  /** A stored event (all fields, JSON) must fit one queue message with room to spare; bigger bodies are truncated. */
-  maxEventBytes: 96 * 1024,
+  /** A stored event (all fields, JSON): a bigger body is truncated to fit. Large bodies are kept in R2 (BODY_LIMITS). */
+  maxEventBytes: 1024 * 1024,
+  /** A body larger than this can't travel in a queue message: the way in writes it to R2 first and sends a pointer. */
+  maxQueuedBodyBytes: 64 * 1024,
+  /** A Langfuse create/update item's body (items are kept in D1 until their event is complete, so they stay small). */
+  maxPartBodyBytes: 48 * 1024,
   /** context is indexed metadata, not payload: an event whose context is larger is rejected. */
   maxContextBytes: 8 * 1024,
   /** How deeply an event's body or context may nest (SQLite's JSON functions stop at 1,000 levels). */
@@ -23,6 +27,16 @@ export const LIMITS = {
   maxSendBatchBytes: 250 * 1024,
   /** One D1 statement's JSON parameter (json_each) stays under D1's 2 MB value limit. */
   maxJsonParamBytes: 1800 * 1024,
+} as const;
+
+/** Bodies kept in R2 (the `BODIES` bucket) instead of D1. */
+export const BODY_LIMITS = {
+  /** The default of the BODY_OFFLOAD_BYTES var: the consumer keeps bodies larger than this in R2. */
+  offloadBytes: 2 * 1024,
+  /** D1 keeps this many characters of an offloaded body's input, output and message (search and previews read them). */
+  previewChars: 2_000,
+  /** Exports fetch this many bodies from R2 at once. */
+  readConcurrency: 8,
 } as const;
 
 /** Reads of one trace. */

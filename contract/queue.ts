@@ -26,6 +26,11 @@ export const storedEvent = z.object({
   user_id: z.string().nullable(),
   session_id: z.string().nullable(),
   truncated: z.union([z.literal(0), z.literal(1)]),
+  /** Where the whole body is kept when it is not in D1 (an R2 key); `body` then holds its preview. */
+  body_ref: z.string().nullable(),
+  /** The whole body's size in bytes and SHA-256 (hex), when it is kept in R2. */
+  body_bytes: z.number().int().nullable(),
+  body_sha256: z.string().nullable(),
 });
 export type StoredEvent = z.infer<typeof storedEvent>;
 

@@ -77,6 +77,10 @@ export const fullEvent = eventCore.extend({
   session_id: z.string().nullable(),
   /** The body was cut to fit the event size limit when it arrived. */
   truncated: z.boolean(),
+  /** The whole body's size in bytes (JSON). */
+  body_bytes: z.number().int().nonnegative(),
+  /** The body was kept in R2 and its object is gone: `body` is the preview D1 kept (the first characters of each part). */
+  body_missing: z.boolean(),
   received_at: ms,
 });
 export type FullEvent = z.infer<typeof fullEvent>;
@@ -96,6 +100,8 @@ export const traceExport = z.strictObject({
   exported_at: z.string(),
   trace: traceSummary,
   events: z.array(wireEvent),
+  /** Events whose body object was missing from storage: their preview was exported instead. */
+  missing_bodies: z.array(z.string()).optional(),
 });
 export type TraceExport = z.input<typeof traceExport>;
 

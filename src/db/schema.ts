@@ -71,6 +71,10 @@ export const events = sqliteTable(
     userId: text("user_id"),
     sessionId: text("session_id"),
     truncated: integer("truncated").notNull().default(0),
+    /** A body kept in R2: its key there, its size and SHA-256; `body` then holds the preview (src/db/bodies.ts). */
+    bodyRef: text("body_ref"),
+    bodyBytes: integer("body_bytes"),
+    bodySha256: text("body_sha256"),
     /** Which consumer write stored the row: lets the summary step aggregate exactly the rows it inserted. */
     batchId: text("batch_id").notNull(),
     receivedAt: integer("received_at").notNull(),

@@ -1,7 +1,6 @@
 // One gateway call: check the key (cached), forward the request untouched but for WatchLLM's headers, hand the
 // answer back as it arrives, and record it from a copy after the fact (ctx.waitUntil), optionally via the cache.
 import type { Context } from "hono";
-import type { QueueMessage } from "../../contract/queue.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { authenticate, touchCachedKey } from "./auth.ts";
@@ -82,11 +81,9 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     return isObject(parsed) ? parsed : undefined;
   };
   const record = async (outcome: Outcome) =>
-    sendEvent(
-      c.env.EVENTS_QUEUE as Queue<QueueMessage>,
-      key.projectId,
-      toWireEvent({ ...call, request: request() }, outcome),
-    ).catch((err) => console.error(JSON.stringify({ msg: "watchllm gateway: recording failed", error: String(err) })));
+    sendEvent(c.env, key.projectId, toWireEvent({ ...call, request: request() }, outcome)).catch((err) =>
+      console.error(JSON.stringify({ msg: "watchllm gateway: recording failed", error: String(err) })),
+    );
   const origin = req.headers.get("origin");
 
   // The cache: only for JSON requests that don't ask for a stream.

@@ -2,8 +2,7 @@
 // back, inside ctx.waitUntil. A failed send is retried twice, then the event is dropped with a counted log line.
 
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
-import type { QueueMessage } from "../../contract/queue.ts";
-import { enqueueEvents } from "../ingest/enqueue.ts";
+import { enqueueEvents, type Outbox } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import type { Digest } from "./digest.ts";
 import type { CallOptions } from "./options.ts";
@@ -115,7 +114,7 @@ let dropped = 0;
 const RETRY_DELAYS_MS = [250, 1_000];
 
 /** Validates and enqueues the event; never throws (the call it records has already been answered). */
-export async function sendEvent(queue: Queue<QueueMessage>, projectId: string, event: WireEvent): Promise<void> {
+export async function sendEvent(out: Outbox, projectId: string, event: WireEvent): Promise<void> {
   const { events, rejected } = validateEvents([event]);
   if (!events.length) {
     dropped += 1;
@@ -126,7 +125,7 @@ export async function sendEvent(queue: Queue<QueueMessage>, projectId: string, e
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      await enqueueEvents(queue, projectId, events);
+      await enqueueEvents(out, projectId, events);
       return;
     } catch (err) {
       if (attempt >= RETRY_DELAYS_MS.length) {

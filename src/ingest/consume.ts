@@ -5,6 +5,7 @@
 // create/update items) are kept part by part and stored as their fold.
 import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
+import { offloadBodies, offloadThreshold } from "../db/bodies.ts";
 import { type Database, database } from "../db/client.ts";
 import { projectShards } from "../db/queries/placement.ts";
 import { deadLetters } from "../db/schema.ts";
@@ -17,8 +18,11 @@ import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
 type Parsed = { message: Message<unknown>; body: QueueMessage };
-/** Where a group of messages goes: the control plane (prices, dead letters) and the projects' data database. */
-type Target = { control: Database; data: D1Database };
+/**
+ * Where a group of messages goes: the control plane (prices, dead letters), the projects' data database, and the
+ * bucket for bodies larger than `offloadBytes`.
+ */
+type Target = { control: Database; data: D1Database; bodies: R2Bucket; offloadBytes: number };
 
 /** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
 async function writeFolds(t: Target, bodies: QueueMessage[]) {
@@ -33,6 +37,7 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
     t.control,
     folded.map((f) => ({ project_id: f.project_id, received_at: f.received_at, events: [f.event] })),
   );
+  await Promise.all(folded.map((f) => offloadBodies(t.bodies, f.project_id, [f.event], t.offloadBytes)));
   await replaceFolded(t.data, folded);
 }
 
@@ -121,6 +126,9 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     control,
     parsed.map((p) => p.body),
   );
+  // Large bodies go to R2 before any D1 write (an R2 failure retries the batch; rewriting an object is harmless).
+  const offloadBytes = offloadThreshold(env.BODY_OFFLOAD_BYTES);
+  await Promise.all(parsed.map((p) => offloadBodies(env.BODIES, p.body.project_id, p.body.events, offloadBytes)));
   const groups = new Map<number, Parsed[]>();
   for (const p of parsed) {
     const shard = shards.get(p.body.project_id);
@@ -134,7 +142,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     groups.set(shard, [...(groups.get(shard) ?? []), p]);
   }
   for (const [shard, group] of groups) {
-    const t: Target = { control, data: shardDatabase(env, shard) };
+    const t: Target = { control, data: shardDatabase(env, shard), bodies: env.BODIES, offloadBytes };
     try {
       await store(
         t,

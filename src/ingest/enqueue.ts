@@ -1,7 +1,9 @@
 // Packs validated events (and event parts) into queue messages (≤ 120 KB each) and sends them in sendBatch calls
-// within Queue limits.
+// within Queue limits. A body too big for a message is written to R2 first and travels as a pointer.
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart, QueueMessage, StoredEvent } from "../../contract/queue.ts";
+import { offloadBodies } from "../db/bodies.ts";
+import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { byteLength } from "../lib/json-size.ts";
 import { backlog } from "./backlog.ts";
@@ -34,13 +36,17 @@ export function packMessages(projectId: string, events: StoredEvent[], receivedA
   return messages;
 }
 
+/** Where the ways in send events: the queue, and the bucket for bodies too big for it. */
+export type Outbox = Pick<Bindings, "EVENTS_QUEUE" | "BODIES">;
+
 /** Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent). */
-export async function enqueueEvents(
-  queue: Queue<QueueMessage>,
-  projectId: string,
-  events: StoredEvent[],
-  parts: EventPart[] = [],
-) {
+export async function enqueueEvents(out: Outbox, projectId: string, events: StoredEvent[], parts: EventPart[] = []) {
+  try {
+    await offloadBodies(out.BODIES, projectId, events, LIMITS.maxQueuedBodyBytes);
+  } catch (err) {
+    throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
+  }
+  const queue = out.EVENTS_QUEUE as Queue<QueueMessage>;
   const messages = packMessages(projectId, events, Date.now(), parts);
   const calls: MessageSendRequest<QueueMessage>[][] = [];
   let call: MessageSendRequest<QueueMessage>[] = [];

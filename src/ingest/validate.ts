@@ -41,6 +41,9 @@ function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
     user_id: e.context?.user_id ?? null,
     session_id: e.context?.session_id ?? null,
     truncated: 0,
+    body_ref: null,
+    body_bytes: null,
+    body_sha256: null,
   };
   if (e.body) {
     const budget = LIMITS.maxEventBytes - byteLength(JSON.stringify(stored));

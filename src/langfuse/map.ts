@@ -74,7 +74,7 @@ function costOf(o: z.infer<typeof langfuseObservation>) {
 /** Bounds a part's body like an event's (its fold is truncated again when stored). */
 function bounded(body: Record<string, unknown> | undefined) {
   if (!body) return undefined;
-  const { json, truncated } = truncateJson(JSON.stringify(body), LIMITS.maxEventBytes / 2);
+  const { json, truncated } = truncateJson(JSON.stringify(body), LIMITS.maxPartBodyBytes);
   return truncated ? (JSON.parse(json) as Record<string, unknown>) : body;
 }
 

@@ -52,7 +52,7 @@ export const eventsRoute = new Hono<AppEnv>()
     const { events, rejected } = validateEvents(items);
     if (!events.length)
       throw new ApiError("invalid_request", "No event in the batch is valid.", { accepted: 0, rejected });
-    await enqueueEvents(c.env.EVENTS_QUEUE, key.projectId, events);
+    await enqueueEvents(c.env, key.projectId, events);
     c.executionCtx.waitUntil(touchKey(db, key));
     return c.json({ accepted: events.length, rejected }, 202);
   });

@@ -53,7 +53,7 @@ export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
     if (refused.has(i)) answer.errors.push({ id: w.id, status: 400, message: reason?.message ?? "invalid" });
     else answer.successes.push({ id: w.id, status: 201 });
   });
-  if (events.length || parts.length) await enqueueEvents(c.env.EVENTS_QUEUE, key.projectId, events, parts);
+  if (events.length || parts.length) await enqueueEvents(c.env, key.projectId, events, parts);
   c.executionCtx.waitUntil(touchKey(db, key));
   return c.json(answer, 207);
 });

@@ -84,7 +84,7 @@ export const otelRoute = new Hono<AppEnv>()
       if (!accepted.length && rejected) {
         throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
       }
-      if (accepted.length) await enqueueEvents(c.env.EVENTS_QUEUE, key.projectId, accepted);
+      if (accepted.length) await enqueueEvents(c.env, key.projectId, accepted);
       c.executionCtx.waitUntil(touchKey(db, key));
       const notes = [
         ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),

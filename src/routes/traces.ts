@@ -4,6 +4,7 @@ import { etag } from "hono/etag";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
+import { readBodies, readBody } from "../db/bodies.ts";
 import type { Database } from "../db/client.ts";
 import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
 import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
@@ -87,7 +88,7 @@ export const tracesRoute = new Hono<AppEnv>()
       c.req.param("event_id"),
     );
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
-    return c.json({ event: fullEventView(row) });
+    return c.json({ event: fullEventView(row, await readBody(c.env.BODIES, row)) });
   })
   .get(
     "/:trace_id/export",
@@ -102,7 +103,9 @@ export const tracesRoute = new Hono<AppEnv>()
       c.header("Content-Disposition", attachment(id, format));
       const text = await traceAnswerText(c, row, format, async () => {
         const trace = traceSummary(row);
-        const events = (await fullEventsQuery(db, projectId, id)).map(fullEventView);
+        const rows = await fullEventsQuery(db, projectId, id);
+        const bodies = await readBodies(c.env.BODIES, rows);
+        const events = rows.map((row, i) => fullEventView(row, bodies[i]!));
         return format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events);
       });
       return c.body(text, 200, { "Content-Type": "application/json" });

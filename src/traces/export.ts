@@ -32,7 +32,14 @@ function toWireEvents(events: FullEvent[]): WireEventInput[] {
 }
 
 export function traceJson(trace: TraceSummary, events: FullEvent[]): TraceExport {
-  return { format: "watchllm.trace.v1", exported_at: new Date().toISOString(), trace, events: toWireEvents(events) };
+  const missing = events.filter((e) => e.body_missing).map((e) => e.event_id);
+  return {
+    format: "watchllm.trace.v1",
+    exported_at: new Date().toISOString(),
+    trace,
+    events: toWireEvents(events),
+    ...(missing.length && { missing_bodies: missing }),
+  };
 }
 
 const json = (value: unknown) => (value === undefined || value === null ? "" : JSON.stringify(value, null, 2));
@@ -87,6 +94,7 @@ function harEntry(e: FullEvent, version: string) {
         cache_write_tokens: e.cache_write_tokens,
       },
       cost_usd: e.cost_usd,
+      ...(e.body_missing && { body_missing: true }),
     },
   };
 }

@@ -1,6 +1,7 @@
 // Rows → the contract's answer shapes (JSON columns parsed, flags as booleans). Every function returns a contract type,
 // so a field added to the contract is a type error here until it is produced.
 import type { FullEvent, SessionGroup, TraceSummary, TreeEvent, UserGroup } from "../../contract/traces.ts";
+import type { BodyRead } from "../db/bodies.ts";
 import type { FullEventRow, TreeEventRow } from "../db/queries/trace-events.ts";
 import type { GroupRow } from "../db/queries/trace-groups.ts";
 import type { TraceRow } from "../db/schema.ts";
@@ -32,9 +33,16 @@ export function traceSummary(t: TraceRow): TraceSummary {
   };
 }
 
-/** One event in full, as `GET /traces/:trace_id/events/:event_id` answers. */
-export function fullEventView(e: FullEventRow): FullEvent {
-  return { ...e, body: parse<Json>(e.body), context: parse<Json>(e.context), truncated: e.truncated === 1 };
+/** One event in full, as `GET /traces/:trace_id/events/:event_id` answers, with its body as read (from R2 if there). */
+export function fullEventView({ body_ref: _, ...e }: FullEventRow, read: BodyRead): FullEvent {
+  return {
+    ...e,
+    body: parse<Json>(read.body),
+    body_bytes: read.bytes,
+    body_missing: read.missing,
+    context: parse<Json>(e.context),
+    truncated: e.truncated === 1,
+  };
 }
 
 /** A row of the tree: light fields, the body only when inlined, its place in the tree. */

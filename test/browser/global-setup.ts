@@ -9,6 +9,8 @@ import { applyMigrations } from "../../scripts/local-d1.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The instance's local state (D1, R2), for tests that change storage behind its back. */
+    stateDir: string;
   }
 }
 
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject) {
     vars: { SIGNUP_MODE: "open" },
   });
   project.provide("baseUrl", server.base);
+  project.provide("stateDir", state);
   return async () => {
     await server.stop();
     rmSync(state, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { mintKey } from "../../src/auth/keys.ts";
 import { database } from "../../src/db/client.ts";
 import { apiKeys, orgs, projects } from "../../src/db/schema.ts";
 import { dataDatabases, shardDatabase } from "../../src/db/shards.ts";
+import { EVENT_COLUMNS } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { newId } from "../../src/lib/ids.ts";
@@ -126,4 +127,10 @@ export async function read<T = Record<string, any>>(path: string, key: string, h
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** The `events` columns a database has (one migrated as an older release has fewer): what that release wrote. */
+export async function eventColumnsOf(d1: D1Database) {
+  const { results } = await d1.prepare("SELECT name FROM pragma_table_info('events')").all<{ name: string }>();
+  return EVENT_COLUMNS.filter((c) => results.some((r) => r.name === c));
 }

@@ -134,23 +134,6 @@ describe("POST /api/v1/events", () => {
     expect(rows).toHaveLength(3);
   });
 
-  it("truncates an oversized body with a marker instead of failing the batch", async () => {
-    const p = await createProject();
-    const huge = makeEvent({ body: { input: "x".repeat(300_000), output: "short" } });
-    const res = await postEvents([huge, makeEvent()], { key: p.ingestKey });
-    expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    const rows = await waitFor(
-      () => storedEvents(p.projectId),
-      (r) => r.length === 2,
-    );
-    const row = rows.find((r) => r.event_id === huge.event_id)!;
-    expect(row.truncated).toBe(1);
-    expect((row.body as string).length).toBeLessThanOrEqual(LIMITS.maxEventBytes);
-    const body = JSON.parse(row.body as string);
-    expect(body.output).toBe("short");
-    expect(body.input).toMatch(/truncated by WatchLLM/);
-  });
-
   it("rejects an event whose context is too large, keeping the rest", async () => {
     const p = await createProject();
     const res = await postEvents(

@@ -2,7 +2,7 @@
 // often they arrive, one bad item costing only itself.
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createProject, read, waitFor } from "./fixtures.ts";
+import { createProject, dataOf, read, waitFor } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -107,5 +107,30 @@ describe("POST /api/public/ingestion", () => {
     );
     expect((await ingest("wl_ingest_nope", [good])).status).toBe(401);
     expect((await ingest(p.ingestKey, [good], "Basic !!!")).status).toBe(401);
+  });
+});
+
+describe("large Langfuse bodies", () => {
+  it("keeps a folded generation's large input and output in R2 and reads them back whole", async () => {
+    const p = await createProject();
+    const input = [{ role: "user", content: "context ".repeat(4_000) }];
+    const output = "answer ".repeat(4_000);
+    const res = await ingest(p.ingestKey, [
+      item("trace-create", { id: "lf-big", name: "rag", timestamp: iso(T0) }),
+      item("generation-create", { id: "lf-big-g", traceId: "lf-big", startTime: iso(T0), model: "gpt-4o", input }),
+      item("generation-update", { id: "lf-big-g", traceId: "lf-big", endTime: iso(T0 + 50), output }, T0 + 60),
+    ]);
+    expect(res.status).toBe(207);
+    const event = await waitFor(
+      async () => (await read(`/api/v1/traces/lf-big/events/lf-big-g`, p.secretKey)).body?.event,
+      (e) => e?.body?.output !== undefined,
+    );
+    expect(event.body).toMatchObject({ input, output });
+    expect(event.body_bytes).toBeGreaterThan(50_000);
+    const stored = await (await dataOf(p.projectId))
+      .prepare("SELECT body_ref FROM events WHERE project_id = ? AND event_id = 'lf-big-g'")
+      .bind(p.projectId)
+      .first<string>("body_ref");
+    expect(stored).toMatch(new RegExp(`^${p.projectId}/lf-big/lf-big-g/`));
   });
 });

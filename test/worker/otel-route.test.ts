@@ -265,7 +265,7 @@ describe("OTLP/HTTP traces route", () => {
   it("keeps a span with a huge attribute: metadata cut to the context limit and marked, the body truncated", async () => {
     const p = await createProject();
     const traceId = hexId(16);
-    const huge = "x".repeat(1_000_000);
+    const huge = "x".repeat(1_200_000);
     const attributes = [
       { key: "huge.note", value: { stringValue: huge } },
       { key: "input.value", value: { stringValue: huge } },

@@ -2,7 +2,7 @@
 // and nothing an outsider sends may stall, crash or leak.
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../contract/limits.ts";
+import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { browser, signUp } from "./account-fixtures.ts";
@@ -93,8 +93,10 @@ describe("deeply nested JSON", () => {
   it("the consumer keeps an event it can't store as a dead letter and stores its siblings", async () => {
     const p = await createProject();
     const { events } = validateEvents([makeEvent(), makeEvent()]);
-    // Past validation (an older producer, a replayed message): a body SQLite's JSON functions can't read.
-    const poisoned = { ...events[1]!, body: JSON.stringify({ input: nested(1_200) }) };
+    // Past validation (an older producer, a replayed message): a body SQLite's JSON functions can't read (over 1,000
+    // levels), small enough to stay in D1 rather than go to R2.
+    const poisoned = { ...events[1]!, body: JSON.stringify({ input: nested(1_010) }) };
+    expect(poisoned.body.length).toBeLessThanOrEqual(BODY_LIMITS.offloadBytes);
     const batch = createMessageBatch("watchllm-events", [
       {
         id: "mixed",

@@ -11,7 +11,7 @@ import { writeMessages } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { signUp } from "./account-fixtures.ts";
-import { deliver, read } from "./fixtures.ts";
+import { deliver, eventColumnsOf, read } from "./fixtures.ts";
 
 /** The tables holding project data, each with its project column. */
 const DATA_TABLES = ["events", "traces", "cost_hourly", "event_parts"] as const;
@@ -158,7 +158,12 @@ describe("data databases", () => {
         .bind(k.id, k.projectId, k.kind, k.name, k.keyHash, k.prefix),
     ]);
     const { events } = validateEvents([call("before-1"), call("before-2")]);
-    await writeMessages(old, [{ project_id: "prj_before", received_at: 1, events }]);
+    await writeMessages(
+      old,
+      [{ project_id: "prj_before", received_at: 1, events }],
+      Date.now(),
+      await eventColumnsOf(old),
+    );
 
     await applyD1Migrations(old, env.TEST_MIGRATIONS);
     // wrangler.toml after the upgrade: DATA_0 names the same database as DB, DATA_1 is new and empty.

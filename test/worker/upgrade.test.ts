@@ -16,6 +16,7 @@ import { writeMessages } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { searchBackfillStep } from "../../src/maintenance/search-backfill.ts";
+import { eventColumnsOf } from "./fixtures.ts";
 
 /** The release before the search-index rebuild shipped migrations 0000–0005. */
 const released = (name: string) => Number(name.slice(0, 4)) <= 5;
@@ -41,7 +42,12 @@ describe("upgrading from the release whose search index used word positions (mig
       })),
     );
     for (let i = 0; i < events.length; i += 500) {
-      await writeMessages(db, [{ project_id: "prj_old", received_at: 1, events: events.slice(i, i + 500) }]);
+      await writeMessages(
+        db,
+        [{ project_id: "prj_old", received_at: 1, events: events.slice(i, i + 500) }],
+        Date.now(),
+        await eventColumnsOf(db),
+      );
     }
 
     await applyD1Migrations(db, env.TEST_MIGRATIONS);

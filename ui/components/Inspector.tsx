@@ -1,8 +1,9 @@
 // The selected event in full: timing, model, usage, cost, input/output pretty-printed and collapsible, context and
 // raw JSON, with copy buttons. The full event (long bodies, context) is loaded when the inspector opens.
+import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { EventAnswer } from "../../contract/traces.ts";
 import { failureOf } from "../lib/failure.ts";
-import { cost, duration, time, tokens } from "../lib/format.ts";
+import { bytes, cost, duration, time, tokens } from "../lib/format.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { CopyButton } from "./Copy.tsx";
@@ -103,6 +104,12 @@ export function Inspector({
       )}
       {full?.truncated && (
         <p class="notice">This event was larger than the ingest limit; long strings were cut when it arrived.</p>
+      )}
+      {full?.body_missing && (
+        <p class="notice" role="alert">
+          This body ({bytes(full.body_bytes)}) was kept in storage and is no longer there: shown is the preview kept
+          with the event, the first {BODY_LIMITS.previewChars.toLocaleString("en-US")} characters of each part.
+        </p>
       )}
       <Json title="Input" value={body?.input} />
       <Json title="Output" value={body?.output} />

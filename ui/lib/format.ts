@@ -73,6 +73,13 @@ export function partialCost(usd: number, unpriced: number, calls: number) {
 export const tokens = (n: number | null | undefined) =>
   n === null || n === undefined ? "—" : n < 10_000 ? String(n) : `${sig3(n / 1000)}k`;
 
+/** A size in bytes: "812 B", "3.4 KB", "1.2 MB" (1 KB = 1,024 bytes). */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const [value, unit] = n < 1024 * 1024 ? [n / 1024, "KB"] : [n / (1024 * 1024), "MB"];
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+}
+
 /** A moment in full: "Nov 24, 10:23:44 PM". */
 export const time = (ms: number) =>
   new Date(ms).toLocaleString(undefined, {

@@ -24,6 +24,7 @@ const EVENT_FIELD_COLUMNS = {
   user_id: events.userId,
   session_id: events.sessionId,
   truncated: events.truncated,
+  body_bytes: events.bodyBytes,
   received_at: events.receivedAt,
 };
 

@@ -8,7 +8,9 @@ import { events, traces } from "../schema.ts";
 import { columnFields, eventColumns } from "./event-columns.ts";
 
 const CORE_FIELDS = columnFields(eventCore.shape);
-const FULL_FIELDS = columnFields(fullEvent.shape);
+/** An event in full: the contract's fields that are columns, and where its body is when R2 keeps it. */
+const FULL_FIELDS = columnFields(fullEvent.omit({ body_missing: true }).shape);
+const fullColumns = () => ({ ...eventColumns(FULL_FIELDS), body_ref: events.bodyRef });
 
 export function traceQuery(db: Database, projectId: string, traceId: string) {
   return db
@@ -38,11 +40,14 @@ export function treeEventsQuery(
   traceId: string,
   detail: ReturnType<typeof treeDetail>,
 ) {
-  const bodyBytes = sql<number>`coalesce(length(${events.body}), 0)`;
+  // A body in R2 has its size recorded (D1 holds its preview); one in D1 is measured.
+  const bodyBytes = sql<number>`coalesce(${events.bodyBytes}, length(${events.body}), 0)`;
   return db
     .select({
       ...eventColumns(CORE_FIELDS),
-      body: sql<string | null>`iif(${bodyBytes} <= ${detail.inlineBytes}, ${events.body}, null)`,
+      body: sql<
+        string | null
+      >`iif(${events.bodyRef} IS NULL AND ${bodyBytes} <= ${detail.inlineBytes}, ${events.body}, null)`,
       body_bytes: bodyBytes,
       preview: detail.previews
         ? sql<
@@ -58,7 +63,7 @@ export type TreeEventRow = Awaited<ReturnType<typeof treeEventsQuery>>[number];
 
 export async function findEvent(db: Database, projectId: string, traceId: string, eventId: string) {
   const [row] = await db
-    .select(eventColumns(FULL_FIELDS))
+    .select(fullColumns())
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.eventId, eventId), eq(events.traceId, traceId)))
     .limit(1);
@@ -68,7 +73,7 @@ export async function findEvent(db: Database, projectId: string, traceId: string
 /** Every event of a trace in full (exports). */
 export function fullEventsQuery(db: Database, projectId: string, traceId: string) {
   return db
-    .select(eventColumns(FULL_FIELDS))
+    .select(fullColumns())
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId)))
     .orderBy(events.ts, events.eventId);
