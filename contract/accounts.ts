@@ -1,6 +1,7 @@
 // Answers of the dashboard's account API: who you are, orgs, projects, members, invites and API keys.
 import { z } from "zod";
 import { KEY_KINDS, ROLES } from "./constants.ts";
+import { retention } from "./data.ts";
 
 const role = z.enum(ROLES);
 
@@ -72,12 +73,24 @@ export const newProjectAnswer = z.strictObject({ project: newProject, keys: newP
 export type NewProjectAnswer = z.infer<typeof newProjectAnswer>;
 
 /** `GET /api/projects/:project`: the project, your role, and whether events have arrived (the onboarding check). */
+export const projectDetail = z.strictObject({
+  id: z.string(),
+  org_id: z.string(),
+  name: z.string(),
+  created_at: z.number(),
+  role,
+  ...retention.shape,
+});
+export type ProjectDetail = z.infer<typeof projectDetail>;
 export const projectAnswer = z.strictObject({
-  project: z.strictObject({ id: z.string(), org_id: z.string(), name: z.string(), created_at: z.number(), role }),
+  project: projectDetail,
   has_events: z.boolean(),
   last_trace_at: z.number().nullable(),
 });
 export type ProjectAnswer = z.infer<typeof projectAnswer>;
+/** `PATCH /api/projects/:project`. */
+export const projectUpdateAnswer = z.strictObject({ project: projectDetail });
+export type ProjectUpdateAnswer = z.infer<typeof projectUpdateAnswer>;
 
 export const member = z.strictObject({
   user_id: z.string(),

@@ -3,6 +3,7 @@
 export * from "./accounts.ts";
 export * from "./constants.ts";
 export * from "./costs.ts";
+export * from "./data.ts";
 export * from "./errors.ts";
 export * from "./event.ts";
 export * from "./json.ts";

@@ -39,6 +39,20 @@ export const BODY_LIMITS = {
   readConcurrency: 8,
 } as const;
 
+/** Retention and deletion. */
+export const LIFECYCLE_LIMITS = {
+  minRetentionDays: 1,
+  maxRetentionDays: 3650,
+  /** Hourly cost rollups outlive events: they are kept this many days, or the retention if it is longer. */
+  rollupRetentionDays: 400,
+  /** Events one deletion step removes (one D1 transaction; R2 deletes go 1,000 keys a call). */
+  eventsPerStep: 1000,
+  /** Steps the scheduled handler gives one project's retention per run, so every project gets its turn. */
+  retentionStepsPerProject: 20,
+  /** A deleted project's shard is swept again after this long: the consumer may still hold its placement until then. */
+  lateWritesMs: 60_000,
+} as const;
+
 /** Reads of one trace. */
 export const TREE_LIMITS = {
   /** Bodies up to this many bytes are inlined in the tree; larger ones are flagged and fetched per event… */
@@ -68,6 +82,7 @@ export const PAGE_LIMITS = {
   groupTraces: { default: 100, max: 500 },
   costGroups: { default: 100, max: 1000 },
   costBuckets: 2_000,
+  auditLog: { default: 50, max: 200 },
   recomputeStep: 1_000,
 } as const;
 

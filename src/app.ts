@@ -9,11 +9,13 @@ import { backlog } from "./ingest/backlog.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
+import { deletionsRoute } from "./routes/deletions.ts";
 import { eventsRoute } from "./routes/events.ts";
 import { gatewayRoute } from "./routes/gateway.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { langfuseRoute } from "./routes/langfuse.ts";
 import { meRoute } from "./routes/me.ts";
+import { orgDataRoute } from "./routes/org-data.ts";
 import { orgsRoute } from "./routes/orgs.ts";
 import { otelRoute } from "./routes/otel.ts";
 import { pricesRoute } from "./routes/prices.ts";
@@ -51,7 +53,11 @@ export const app = new Hono<AppEnv>()
     await next();
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   })
-  .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardCsrf(c, next)))
+  // A request carrying an Authorization header can't be forged cross-site (a form can't set it, and no route besides
+  // ingest answers a CORS preflight), so API-key calls from servers skip the Origin check.
+  .use("/api/*", (c, next) =>
+    isMachine(c.req.path) || c.req.header("Authorization") ? next() : dashboardCsrf(c, next),
+  )
   .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardBodyLimit(c, next)))
   // Locally (`npm start`, LOCAL_MODE), also how many accepted events the in-memory queue still holds.
   .get("/api/health", (c) =>
@@ -61,6 +67,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/me", meRoute)
   .route("/api/orgs", orgsRoute)
   .route("/api/orgs", orgCostsRoute)
+  .route("/api/orgs", orgDataRoute)
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/v1/events", eventsRoute)
@@ -70,6 +77,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)
+  .route("/api/v1/deletions", deletionsRoute)
   .route("/api/v1/costs", costsRoute)
   .route("/api/v1/prices", pricesRoute)
   .route("/gateway", gatewayRoute);

@@ -9,6 +9,7 @@ import { Compare } from "./pages/Compare.tsx";
 import { Costs } from "./pages/Costs.tsx";
 import { GroupDetail, GroupList } from "./pages/Groups.tsx";
 import { InvitePage } from "./pages/Invite.tsx";
+import { NoProjects } from "./pages/NoProjects.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { Settings } from "./pages/Settings.tsx";
 import { Trace } from "./pages/Trace.tsx";
@@ -64,7 +65,7 @@ export function App() {
   const current = projectById(page?.project);
   if (!page || !current) {
     const first = allProjects.value[0];
-    return first ? <Redirect to={`/p/${first.id}/traces`} /> : <Placeholder title="No projects yet" />;
+    return first ? <Redirect to={`/p/${first.id}/traces`} /> : <NoProjects />;
   }
   const section = page.section as Section;
   return (

@@ -64,3 +64,11 @@ export async function resolveProject(c: Context<AppEnv>, db: Database, projectId
     throw new ApiError("invalid_request", "Name the project with `project_id` or the `X-WatchLLM-Project` header.");
   return projectForUser(db, named, user.id);
 }
+
+/** Who did it, for the audit log: `key:<id>` for a secret key, `user:<id>` for a session. */
+export const actorOf = (c: Context<AppEnv>) => (c.var.apiKey ? `key:${c.var.apiKey.id}` : `user:${c.var.user.id}`);
+
+/** Deleting data takes an admin (session) or a secret key (the project's owner system). */
+export function requireDeleter(access: ProjectAccess, what: string) {
+  if (access.via === "session") requireRole(access.role, "admin", what);
+}

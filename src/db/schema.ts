@@ -22,11 +22,15 @@ export const projects = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     /** Which data database (DATA_<shard>) holds the project's events; chosen at creation (src/accounts/placement.ts). */
     shard: integer("shard").notNull().default(0),
+    /** Days its traces are kept after their last event; null: the instance's DEFAULT_RETENTION_DAYS (or forever). */
+    retentionDays: integer("retention_days"),
   },
   (t) => [index("projects_org").on(t.orgId), index("projects_shard").on(t.shard)],
 );
 
 /** API keys: only the SHA-256 of the key is stored; `prefix` is what the dashboard shows. */
+export type ProjectRow = typeof projects.$inferSelect;
+
 export const apiKeys = sqliteTable(
   "api_keys",
   {
@@ -85,6 +89,8 @@ export const events = sqliteTable(
     index("events_trace_parent").on(t.projectId, t.traceId, t.parentEventId),
     // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.
     index("events_zero_cost").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
+    // An end user's events, for deleting their data on request (DELETE /api/v1/users/:user_id).
+    index("events_project_user").on(t.projectId, t.userId).where(sql`user_id IS NOT NULL`),
   ],
 );
 
@@ -312,3 +318,26 @@ export const eventParts = sqliteTable(
     index("event_parts_trace").on(t.projectId, t.traceId),
   ],
 );
+
+/**
+ * Who did what to whose data: retention changes and deletions (requested and finished). Kept in the control plane;
+ * an org's owners and admins read it (GET /api/orgs/:org/audit-log).
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    projectId: text("project_id"),
+    /** `user:<id>`, `key:<id>` or `system` (the scheduled handler). */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    /** What the action was about: a trace id, an end user id, a retention in days. */
+    target: text("target"),
+    /** JSON: more about it (e.g. how many events a deletion removed). */
+    details: text("details").notNull().default("{}"),
+    at: integer("at").notNull().default(now),
+  },
+  (t) => [index("audit_log_org").on(t.orgId, t.at)],
+);
+export type AuditRow = typeof auditLog.$inferSelect;

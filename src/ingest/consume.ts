@@ -126,9 +126,6 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     control,
     parsed.map((p) => p.body),
   );
-  // Large bodies go to R2 before any D1 write (an R2 failure retries the batch; rewriting an object is harmless).
-  const offloadBytes = offloadThreshold(env.BODY_OFFLOAD_BYTES);
-  await Promise.all(parsed.map((p) => offloadBodies(env.BODIES, p.body.project_id, p.body.events, offloadBytes)));
   const groups = new Map<number, Parsed[]>();
   for (const p of parsed) {
     const shard = shards.get(p.body.project_id);
@@ -141,6 +138,10 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     }
     groups.set(shard, [...(groups.get(shard) ?? []), p]);
   }
+  // Large bodies go to R2 before any D1 write (an R2 failure retries the batch; rewriting an object is harmless).
+  const offloadBytes = offloadThreshold(env.BODY_OFFLOAD_BYTES);
+  const placed = [...groups.values()].flat();
+  await Promise.all(placed.map((p) => offloadBodies(env.BODIES, p.body.project_id, p.body.events, offloadBytes)));
   for (const [shard, group] of groups) {
     const t: Target = { control, data: shardDatabase(env, shard), bodies: env.BODIES, offloadBytes };
     try {

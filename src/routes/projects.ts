@@ -1,23 +1,40 @@
-// /api/projects/:project: the project itself (with whether events have arrived, for onboarding) and its API keys.
+// /api/projects/:project: the project itself (with whether events have arrived, for onboarding), its settings
+// (name, retention), its deletion, and its API keys.
 import { and, desc, eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
+import type { ProjectDetail } from "../../contract/accounts.ts";
 import { KEY_KINDS } from "../../contract/constants.ts";
+import { projectPatch } from "../../contract/data.ts";
 import { keyView } from "../accounts/views.ts";
+import { actorOf } from "../auth/access.ts";
 import { mintKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
-import { apiKeys, projects, traces } from "../db/schema.ts";
+import { apiKeys, type ProjectRow, prices, projects, traces } from "../db/schema.ts";
+import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
+import { requestDeletion } from "../maintenance/erase.ts";
+import { effectiveRetention } from "../maintenance/retention.ts";
 
 const newKey = z.object({ kind: z.enum(KEY_KINDS), name: z.string().trim().max(100).default("") });
+
+const projectView = (c: Context<AppEnv>, row: ProjectRow): ProjectDetail => ({
+  id: row.id,
+  org_id: row.orgId,
+  name: row.name,
+  created_at: row.createdAt,
+  role: c.var.project.role,
+  retention_days: row.retentionDays,
+  effective_retention_days: effectiveRetention(row.retentionDays, c.env),
+});
 
 export const projectsRoute = new Hono<AppEnv>()
   .get("/:project", projectAccess("viewer", "see this project"), async (c) => {
     const db = database(c.env.DB);
-    const { projectId, orgId, role } = c.var.project;
+    const { projectId } = c.var.project;
     const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
     const [latest] = await projectData(c)
       .select({ at: traces.startTs })
@@ -26,10 +43,61 @@ export const projectsRoute = new Hono<AppEnv>()
       .orderBy(desc(traces.startTs))
       .limit(1);
     return c.json({
-      project: { id: projectId, org_id: orgId, name: project!.name, created_at: project!.createdAt, role },
+      project: projectView(c, project!),
       has_events: Boolean(latest),
       last_trace_at: latest?.at ?? null,
     });
+  })
+  .patch("/:project", projectAccess("admin", "change project settings"), valid("json", projectPatch), async (c) => {
+    const db = database(c.env.DB);
+    const { projectId, orgId } = c.var.project;
+    const patch = c.req.valid("json");
+    const [before] = await db.select().from(projects).where(eq(projects.id, projectId));
+    const audit = (action: string, target: string, details: Record<string, unknown>) =>
+      auditInsert(db, { orgId, projectId, actor: actorOf(c), action, target, details });
+    const [[after]] = await db.batch([
+      db
+        .update(projects)
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.retention_days !== undefined && { retentionDays: patch.retention_days }),
+        })
+        .where(eq(projects.id, projectId))
+        .returning(),
+      ...(patch.name !== undefined && patch.name !== before!.name
+        ? [audit("project.renamed", patch.name, { from: before!.name })]
+        : []),
+      ...(patch.retention_days !== undefined && patch.retention_days !== before!.retentionDays
+        ? [
+            audit("project.retention_changed", String(patch.retention_days ?? "default"), {
+              from: before!.retentionDays,
+              to: patch.retention_days,
+              effective_days: effectiveRetention(patch.retention_days, c.env),
+            }),
+          ]
+        : []),
+    ]);
+    return c.json({ project: projectView(c, after!) });
+  })
+  // Everything of the project goes: its keys and settings at once (nothing can send to or read it any more), its
+  // data in bounded steps after; 202 with the deletion to poll (under the org, since the project's routes are gone).
+  .delete("/:project", projectAccess("admin", "delete projects"), async (c) => {
+    const db = database(c.env.DB);
+    const { projectId, orgId, shard } = c.var.project;
+    const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
+    const deletion = await requestDeletion(
+      c.env,
+      { kind: "project", project_id: projectId, org_id: orgId, shard, target: null, actor: actorOf(c) },
+      {
+        details: { name: project!.name },
+        alongside: [
+          db.delete(apiKeys).where(eq(apiKeys.projectId, projectId)),
+          db.delete(prices).where(eq(prices.projectId, projectId)),
+          db.delete(projects).where(eq(projects.id, projectId)),
+        ],
+      },
+    );
+    return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
   })
   .get("/:project/keys", projectAccess("member", "see API keys"), async (c) => {
     const rows = await database(c.env.DB)

@@ -19,6 +19,7 @@ import { compareTraces } from "../traces/compare.ts";
 import { traceHar, traceJson } from "../traces/export.ts";
 import { buildTree } from "../traces/tree.ts";
 import { fullEventView, traceSummary, treeEventView } from "../traces/views.ts";
+import { deleteFromProject } from "./deletions.ts";
 
 const traceId = id;
 
@@ -79,6 +80,11 @@ export const tracesRoute = new Hono<AppEnv>()
       return { trace, events: tree.map(treeEventView) };
     });
     return c.body(text, 200, { "Content-Type": "application/json" });
+  })
+  // Deletes the trace with its bodies, search rows and its share of the cost rollups (admin or secret key).
+  .delete("/:trace_id", async (c) => {
+    await requireTrace(projectData(c), c.var.project.projectId, c.req.param("trace_id"));
+    return deleteFromProject(c, "trace", c.req.param("trace_id"));
   })
   .get("/:trace_id/events/:event_id", async (c) => {
     const row = await findEvent(

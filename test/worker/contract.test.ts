@@ -21,9 +21,11 @@ import {
   orgListAnswer,
   projectAnswer,
   projectListAnswer,
+  projectUpdateAnswer,
   signupAnswer,
 } from "../../contract/accounts.ts";
 import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../../contract/costs.ts";
+import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
 import {
@@ -223,5 +225,31 @@ describe("the API's answers fit the contract", () => {
     );
     expect(apiKey.parse(revoked.key).revoked_at).not.toBeNull();
     await answer(okAnswer, b.request(`/api/orgs/${owner.org.id}/members/${guest.user.id}`, { method: "DELETE" }));
+  });
+
+  it("data lifecycle: retention, deletions and their status, the audit log", async () => {
+    const b = owner.browser;
+    const updated = await answer(
+      projectUpdateAnswer,
+      b.request(`/api/projects/${owner.project.id}`, { method: "PATCH", json: { retention_days: 90 } }),
+    );
+    expect(updated.project.retention_days).toBe(90);
+    const del = (path: string) =>
+      b.request(path, { method: "DELETE", headers: { "X-WatchLLM-Project": owner.project.id } });
+    const user = await answer(deletionAnswer, del("/api/v1/users/u-nobody"));
+    await answer(deletionAnswer, get(user.deletion.status_url));
+    await answer(deletionAnswer, b.request(`/api/orgs/${owner.org.id}/deletions/${user.deletion.id}`));
+    await answer(auditLogAnswer, b.request(`/api/orgs/${owner.org.id}/audit-log?limit=1`));
+    const spare = await answer(
+      newProjectAnswer,
+      b.request(`/api/orgs/${owner.org.id}/projects`, { method: "POST", json: { name: "to delete" } }),
+      201,
+    );
+    const project = await answer(
+      deletionAnswer,
+      b.request(`/api/projects/${spare.project.id}`, { method: "DELETE" }),
+      202,
+    );
+    await answer(deletionAnswer, b.request(project.deletion.status_url));
   });
 });

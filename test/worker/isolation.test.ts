@@ -96,6 +96,12 @@ beforeAll(async () => {
     headers: { "X-WatchLLM-Project": victim.project.id },
   });
   const { price } = (await priceRes.json()) as { price: { id: string } };
+  // A deletion of the victim's (an end user's data, nothing to delete): its status is the victim's too.
+  const deletionRes = await victim.browser.request("/api/v1/users/victim-nobody", {
+    method: "DELETE",
+    headers: { "X-WatchLLM-Project": victim.project.id },
+  });
+  const { deletion } = (await deletionRes.json()) as { deletion: { id: string } };
   victimIds = {
     org: victim.org.id,
     project: victim.project.id,
@@ -106,6 +112,7 @@ beforeAll(async () => {
     key_id: key!.id,
     invite_id: invite.id,
     price_id: price.id,
+    id: deletion.id,
     token: "not-a-real-invite-token",
   };
 });

@@ -1,0 +1,155 @@
+// Moving a project to another data database (`npm run db:move-project`): a `move` job of the control plane, run by the
+// scheduled handler in bounded steps, each resumable from the progress it saved.
+//   copy     the project's events, in rowid order, written to the target by the consumer's own write (so summaries,
+//            search rows and cost rollups are built there as they were here), then its event parts and the cost
+//            rollups of hours no event is left in (rollups outlive retention);
+//   switch   the placement points to the target: new events and every read go there;
+//   wait     consumers keep a placement up to PLACEMENT_TTL_MS, so events may still land on the source until then;
+//   catch up events that did, the same way;
+//   clean    the project's rows on the source (bodies stay in R2: their keys name no database).
+// Reads see the source until the switch and the target after it; for the wait (about a minute) the newest events
+// written to the source are missing from reads until the catch-up copies them.
+import { eq } from "drizzle-orm";
+import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
+import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
+import { database } from "../db/client.ts";
+import { type JobRow, jobs, projects } from "../db/schema.ts";
+import { shardDatabase } from "../db/shards.ts";
+import { auditInsert } from "../db/writes/audit.ts";
+import { eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
+import { chunkJson, writeMessages } from "../db/writes/events.ts";
+import type { Bindings } from "../env.ts";
+import { HOUR_MS } from "../lib/time.ts";
+
+export type MoveParams = { project_id: string; org_id: string; from: number; to: number; actor: string };
+type Phase = "copy" | "wait" | "catch_up" | "clean";
+export type MoveProgress = { phase: Phase; cursor: number; copied: number; switched_at: number | null };
+
+const EVENTS_PER_STEP = 1000;
+const ROWS_PER_STEP = 5000;
+
+/** The events of the project after `cursor` (rowid), oldest first, as queue messages for the consumer's write. */
+async function eventsAfter(source: D1Database, projectId: string, cursor: number) {
+  const { results } = await source
+    .prepare(
+      `SELECT rowid AS rowid, received_at, ${STORED_EVENT_FIELDS.join(", ")} FROM events
+       WHERE project_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3`,
+    )
+    .bind(projectId, cursor, EVENTS_PER_STEP)
+    .all<StoredEvent & { rowid: number; received_at: number }>();
+  const messages: QueueMessage[] = results.map(({ rowid: _, received_at, ...event }) => ({
+    project_id: projectId,
+    received_at,
+    events: [event],
+  }));
+  return { messages, last: results.at(-1)?.rowid ?? cursor };
+}
+
+/** Copies rows as they are (INSERT OR IGNORE: a repeated step changes nothing), one JSON parameter per statement. */
+async function copyRows(target: D1Database, table: string, rows: Array<Record<string, unknown>>) {
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0]!);
+  const sql = `INSERT OR IGNORE INTO ${table} (${columns.join(", ")})
+    SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?1)`;
+  await target.batch(
+    chunkJson(rows.map((r) => columns.map((c) => r[c]))).map((json) => target.prepare(sql).bind(json)),
+  );
+}
+
+/** Event parts (Langfuse creates and updates) and the rollups of hours before the project's first event. */
+async function copyTheRest(source: D1Database, target: D1Database, projectId: string) {
+  const parts = await source
+    .prepare("SELECT * FROM event_parts WHERE project_id = ?1")
+    .bind(projectId)
+    .all<Record<string, unknown>>();
+  await copyRows(target, "event_parts", parts.results);
+  const first = await source
+    .prepare("SELECT min(ts) AS ts FROM events WHERE project_id = ?1")
+    .bind(projectId)
+    .first<{ ts: number | null }>();
+  const before = first?.ts === null || first?.ts === undefined ? Number.MAX_SAFE_INTEGER : first.ts;
+  const rollups = await source
+    .prepare("SELECT * FROM cost_hourly WHERE project_id = ?1 AND hour < ?2")
+    .bind(projectId, Math.floor(before / HOUR_MS) * HOUR_MS)
+    .all<Record<string, unknown>>();
+  await copyRows(target, "cost_hourly", rollups.results);
+}
+
+/** The job row for a new move. */
+export function moveJob(id: string, p: MoveParams) {
+  const progress: MoveProgress = { phase: "copy", cursor: 0, copied: 0, switched_at: null };
+  return {
+    id,
+    kind: "move",
+    projectId: p.project_id,
+    params: JSON.stringify(p),
+    progress: JSON.stringify(progress),
+    status: "pending" as const,
+  };
+}
+
+/** One bounded step of a `move` job; true when the project lives on the target only. */
+export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()): Promise<boolean | "later"> {
+  const control = database(env.DB);
+  const p = JSON.parse(job.params) as MoveParams;
+  const progress = JSON.parse(job.progress) as MoveProgress;
+  const [source, target] = [shardDatabase(env, p.from), shardDatabase(env, p.to)];
+  const save = (next: MoveProgress, done = false) =>
+    control
+      .update(jobs)
+      .set({
+        progress: JSON.stringify(next),
+        status: done ? "done" : "running",
+        updatedAt: now,
+        finishedAt: done ? now : null,
+      })
+      .where(eq(jobs.id, job.id));
+
+  if (progress.phase === "copy" || progress.phase === "catch_up") {
+    const { messages, last } = await eventsAfter(source, p.project_id, progress.cursor);
+    if (messages.length) {
+      await writeMessages(target, messages, now);
+      await save({ ...progress, cursor: last, copied: progress.copied + messages.length });
+      return false;
+    }
+    await copyTheRest(source, target, p.project_id);
+    if (progress.phase === "catch_up") {
+      await save({ ...progress, phase: "clean" });
+      return false;
+    }
+    // Copied: switch the placement (and the job's phase with it, in one batch).
+    await control.batch([
+      control.update(projects).set({ shard: p.to }).where(eq(projects.id, p.project_id)),
+      save({ ...progress, phase: "wait", switched_at: now }),
+    ]);
+    return false;
+  }
+  if (progress.phase === "wait") {
+    if (now < (progress.switched_at ?? now) + LIFECYCLE_LIMITS.lateWritesMs) return "later";
+    await save({ ...progress, phase: "catch_up" });
+    return false;
+  }
+  // Clean: the source's rows of the project; their bodies stay (the target's rows point to the same objects).
+  const n = await eraseStep(
+    source,
+    null,
+    p.project_id,
+    { kind: "project" },
+    { limit: EVENTS_PER_STEP, rollups: false },
+  );
+  if (n > 0) return false;
+  if ((await eraseRemainsStep(source, p.project_id, ROWS_PER_STEP)) > 0) return false;
+  if ((await eraseRollupsStep(source, p.project_id, Number.MAX_SAFE_INTEGER, ROWS_PER_STEP)) > 0) return false;
+  await control.batch([
+    save(progress, true),
+    auditInsert(control, {
+      orgId: p.org_id,
+      projectId: p.project_id,
+      actor: p.actor,
+      action: "project.moved",
+      target: String(p.to),
+      details: { from: p.from, to: p.to, events: progress.copied, move_id: job.id },
+    }),
+  ]);
+  return true;
+}

@@ -1,0 +1,103 @@
+// Settings → data: retention set by an admin and shown with what it means, the audit log recording it, and deleting
+// the project only after its name is typed; laid out within the page at desktop and phone widths, light and dark.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launch } from "./browser.ts";
+import { type Account, base, createAccount, openPage } from "./fixtures.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** Sections of the data settings wider than the page, and their text smaller than 12 px or unreadable. */
+function layoutProblems(page: Page) {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) problems.push(`page scrolls sideways (${width} px)`);
+    for (const section of Array.from(document.querySelectorAll("section"))) {
+      const title = section.querySelector("h2")?.textContent ?? "section";
+      const r = section.getBoundingClientRect();
+      if (r.left < -0.5 || r.right > width + 0.5) problems.push(`${title}: ${Math.round(r.width)} px`);
+      for (const el of Array.from(section.querySelectorAll<HTMLElement>("p, label, button, input, td, th"))) {
+        const b = el.getBoundingClientRect();
+        if (!el.offsetParent) continue;
+        if (b.right > r.right + 0.5) problems.push(`${title}: "${el.textContent?.slice(0, 30)}" overflows`);
+        const style = getComputedStyle(el);
+        if (Number.parseFloat(style.fontSize) < 12) problems.push(`${title}: "${el.textContent?.slice(0, 30)}" tiny`);
+      }
+    }
+    return problems;
+  });
+}
+
+const projectStatus = async (account: Account) =>
+  (await fetch(`${base}/api/projects/${account.project}`, { headers: { Cookie: account.cookie } })).status;
+
+describe("settings: data retention, audit log, deleting the project", () => {
+  it("sets retention, shows it and its audit entry", async () => {
+    const account = await createAccount("Retention");
+    const { page, context } = await openPage(browser, account, "/settings");
+    const retention = page.getByTestId("retention");
+    await expect.poll(() => retention.textContent(), { timeout: 15_000 }).toContain("forever");
+    await page.getByLabel("Keep traces for (days)").fill("14");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => retention.textContent()).toContain("14 days after their last event");
+    expect(await retention.textContent()).toContain("Cost totals are kept 400 days");
+    const log = page.getByTestId("audit-log");
+    await expect.poll(() => log.textContent().catch(() => "")).toContain("Retention: 14 days");
+    await context.close();
+  });
+
+  for (const view of [
+    { width: 1280, colorScheme: "light" as const },
+    { width: 1280, colorScheme: "dark" as const },
+    { width: 375, colorScheme: "light" as const },
+    { width: 375, colorScheme: "dark" as const },
+  ]) {
+    it(`fits the page and reads (${view.width} px, ${view.colorScheme})`, async () => {
+      const account = await createAccount("Layout");
+      await fetch(`${base}/api/projects/${account.project}`, {
+        method: "PATCH",
+        headers: { Cookie: account.cookie, Origin: base, "Content-Type": "application/json" },
+        body: JSON.stringify({ retention_days: 30 }),
+      });
+      const { page, context } = await openPage(browser, account, "/settings", view);
+      await page.getByTestId("audit-log").waitFor({ timeout: 15_000 });
+      await page.getByRole("button", { name: "Delete project" }).waitFor();
+      expect(await layoutProblems(page)).toEqual([]);
+      const shots = process.env.WATCHLLM_SHOTS;
+      if (shots)
+        await page.screenshot({ path: `${shots}/settings-data-${view.width}-${view.colorScheme}.png`, fullPage: true });
+      await context.close();
+    });
+  }
+
+  it("deletes the project only once its name is typed, then offers to create one", async () => {
+    const account = await createAccount("Leaving");
+    const { page, context } = await openPage(browser, account, "/settings", { width: 375 });
+    const button = page.getByRole("button", { name: "Delete project" });
+    await button.waitFor({ timeout: 15_000 });
+    const confirm = page.getByLabel("Type the project's name to confirm");
+    await confirm.fill("not the name");
+    expect(await button.isDisabled()).toBe(true);
+    const name = (await (
+      await fetch(`${base}/api/projects/${account.project}`, { headers: { Cookie: account.cookie } })
+    ).json()) as { project: { name: string } };
+    await confirm.fill(name.project.name);
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).not.toContain(account.project);
+    expect(await projectStatus(account)).toBe(404);
+    const keyed = await fetch(`${base}/api/v1/traces`, { headers: { Authorization: `Bearer ${account.keys.secret}` } });
+    expect(keyed.status).toBe(401);
+    // With no project left, the page offers to create one.
+    await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+    await page.getByLabel("Project name").fill("second try");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/p\/prj_[^/]+\/traces/);
+    await context.close();
+  });
+});

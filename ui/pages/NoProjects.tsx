@@ -1,0 +1,52 @@
+// Signed in without a project (the last one was deleted, or an org was made empty): create one in an org you manage.
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { useAction } from "../lib/use-api.ts";
+import { canManage, me } from "../state/session.ts";
+import { createProjectIn, nameIn } from "./Settings.tsx";
+
+export function NoProjects() {
+  const orgs = (me.value?.orgs ?? []).filter((o) => canManage(o.role));
+  const action = useAction();
+  const create = (e: Event) => {
+    e.preventDefault();
+    const org = new FormData(e.target as HTMLFormElement).get("org");
+    void action.run((init) => createProjectIn(String(org), nameIn(e), init));
+  };
+  return (
+    <main class="page">
+      <section>
+        <h1>No projects yet</h1>
+        {orgs.length ? (
+          <>
+            <p class="muted">Create one to get its keys and start sending events.</p>
+            <ErrorNote error={action.error} />
+            <form class="inline" onSubmit={create}>
+              {orgs.length > 1 && (
+                <label>
+                  Org
+                  <select name="org">
+                    {orgs.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {o.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              {orgs.length === 1 && <input type="hidden" name="org" value={orgs[0]!.id} />}
+              <label>
+                Project name
+                <input name="name" required placeholder="e.g. support-bot" />
+              </label>
+              <button type="submit" disabled={action.busy.value}>
+                Create project
+              </button>
+            </form>
+          </>
+        ) : (
+          <p class="muted">Ask an admin of your org to create a project or invite you to one.</p>
+        )}
+      </section>
+    </main>
+  );
+}
