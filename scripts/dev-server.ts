@@ -44,7 +44,8 @@ export async function startDevServer(options: {
 }) {
   const base = `http://127.0.0.1:${options.port}`;
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
-  // Exposes /__scheduled so local runs can trigger the maintenance jobs a Cron Trigger runs in production.
+  // Lets local runs trigger the maintenance jobs a Cron Trigger runs in production (GET /cdn-cgi/handler/scheduled;
+  // not /__scheduled, which Workers Assets answers with the dashboard for a fetch that says it navigates).
   args.push("--test-scheduled");
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.config) args.push("--config", options.config);

@@ -69,7 +69,7 @@ for (;;) {
   last = line;
   if (job.status === "done") break;
   if (job.status === "failed") fail("the move failed; see the jobs table's error column");
-  if (base) await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
+  if (base) await fetch(`${base}/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*`).catch(() => undefined);
   await new Promise((r) => setTimeout(r, base ? 2_000 : 30_000));
 }
 console.log(`Done: ${projectId} lives on DATA_${to}.`);

@@ -42,7 +42,7 @@ server.process.on("exit", (code: number | null) => {
 });
 
 // Background jobs (e.g. indexing events an older version stored) run on a Cron Trigger when deployed; run them now.
-await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+await fetch(`${server.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
 step("Loading demo traces (idempotent: a second start adds nothing)");
 const loaded = await loadDemoData(server.base, demo.ingestKey);
 step(`Sent ${loaded} demo events through the ingest API`);
