@@ -88,5 +88,7 @@ export async function startConsumer(persistTo: string, vars?: Record<string, str
     }
     return ms;
   };
-  return { consume, stop: () => server.stop() };
+  const bodies = async () =>
+    (await (await fetch(`${server.base}/bodies`)).json()) as { objects: number; bytes: number };
+  return { consume, bodies, stop: () => server.stop() };
 }
