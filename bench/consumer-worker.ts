@@ -1,5 +1,6 @@
 // Bench-only Worker. POST /consume with { batches: QueueMessage[][] }: hands each batch to the real queue handler
 // as a queue delivery would and answers with the time spent inside it (performance.now advances across I/O).
+// GET /bodies: the number and total size of the objects in the BODIES bucket (what offloading stored in R2).
 
 import type { QueueMessage } from "../contract/queue.ts";
 import { handleQueue } from "../src/ingest/consume.ts";
@@ -29,8 +30,22 @@ function deliver(batch: QueueMessage[], offset: number): MessageBatch<unknown> {
   } as unknown as MessageBatch<unknown>;
 }
 
+async function bucketSize(bucket: R2Bucket) {
+  let objects = 0;
+  let bytes = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ cursor, limit: 1000 });
+    objects += page.objects.length;
+    for (const o of page.objects) bytes += o.size;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return { objects, bytes };
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    if (new URL(request.url).pathname === "/bodies") return Response.json(await bucketSize(env.BODIES));
     if (request.method !== "POST") return new Response("ready");
     const { batches } = (await request.json()) as { batches: QueueMessage[][] };
     let ms = 0;

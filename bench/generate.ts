@@ -96,3 +96,109 @@ export function generateTrace(rand: () => number, traceNo: number, start: number
   }
   return events;
 }
+
+// A vocabulary of 4,000 made-up words picked with a skew (a few common, many rare), so search-index and compression
+// figures look like real prose rather than 15 words repeated.
+const SYLLABLES = "ka lo mi ne ru sa ti vo be da fe gi hu jo pe qua re si to vu wa xe yo ze".split(" ");
+const VOCABULARY = Array.from({ length: 4000 }, (_, i) => {
+  let word = "";
+  for (let n = i + 1; n > 0; n = Math.floor(n / SYLLABLES.length)) word += SYLLABLES[n % SYLLABLES.length];
+  return word;
+});
+
+/** Prose of about `bytes` bytes (ASCII), sentences of made-up words. */
+function prose(rand: () => number, bytes: number) {
+  const words: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const word = VOCABULARY[Math.floor(VOCABULARY.length * rand() ** 3)]!;
+    words.push(rand() < 0.08 ? `${word}.` : word);
+    size += word.length + 1;
+  }
+  return words.join(" ");
+}
+
+const between = (rand: () => number, min: number, max: number) => Math.floor(min + rand() * (max - min));
+
+/** A system prompt per agent, repeated in every call of its traces, as in production. */
+const SYSTEM_PROMPTS = Array.from({ length: 4 }, (_, i) => prose(rng(1000 + i), 1200 + i * 500));
+
+/**
+ * One trace of typical production traffic, ~8 events: an agent span; chat model calls whose prompts (system prompt,
+ * history, retrieved context) are 2–20 KB and outputs 0.5–8 KB; tool calls with 0.2–6 KB results; a retrieval span;
+ * logs. The bodies are what the SDKs send for each kind.
+ */
+export function generateChatTrace(rand: () => number, traceNo: number, start: number): WireEvent[] {
+  const traceId = `chat-${traceNo.toString(36)}`;
+  const rootId = `${traceId}-0`;
+  const context = { user_id: `user-${Math.floor(rand() * 500)}`, session_id: `session-${Math.floor(rand() * 5000)}` };
+  const system = SYSTEM_PROMPTS[traceNo % SYSTEM_PROMPTS.length]!;
+  const question = `${prose(rand, between(rand, 80, 600))} (ticket ${traceNo})`;
+  const events: WireEvent[] = [];
+  let at = start;
+  const child = (i: number, duration: number) => {
+    at += duration;
+    return { event_id: `${traceId}-${i}`, trace_id: traceId, parent_event_id: rootId, timestamp: at - duration };
+  };
+  const calls = between(rand, 2, 5);
+  for (let c = 0, i = 1; c < calls; c++) {
+    const promptBytes = between(rand, 2_000, 20_000);
+    const history = prose(rand, Math.max(0, promptBytes - system.length - question.length));
+    const [model, provider] = MODELS[Math.floor(rand() * MODELS.length)]!;
+    const output = prose(rand, between(rand, 500, 8_000));
+    const input = Math.round(promptBytes / 4);
+    events.push({
+      ...child(i++, between(rand, 400, 6_000)),
+      type: "model_response",
+      name: "chat",
+      model,
+      provider,
+      usage: { input_tokens: input, output_tokens: Math.round(output.length / 4) },
+      body: {
+        input: [
+          { role: "system", content: system },
+          { role: "user", content: history },
+          { role: "user", content: question },
+        ],
+        output: [{ role: "assistant", content: output }],
+        params: { temperature: 0.2, max_tokens: 2048 },
+      },
+      context,
+    });
+    if (c === calls - 1) break;
+    const tool = TOOLS[Math.floor(rand() * TOOLS.length)]!;
+    events.push({
+      ...child(i++, between(rand, 20, 800)),
+      type: "tool_call",
+      name: tool,
+      body: { input: { query: prose(rand, 60) }, output: prose(rand, between(rand, 200, 6_000)) },
+    });
+    if (rand() < 0.5)
+      events.push({
+        ...child(i++, 0),
+        type: "log",
+        name: "log",
+        body: { message: prose(rand, between(rand, 60, 300)) },
+      });
+    if (rand() < 0.4)
+      events.push({
+        ...child(i++, between(rand, 30, 300)),
+        type: "span",
+        name: "retrieve",
+        body: { input: { query: prose(rand, 60), k: 5 }, output: { documents: 5, ids: [1, 2, 3, 4, 5] } },
+      });
+  }
+  events.unshift({
+    event_id: rootId,
+    trace_id: traceId,
+    parent_event_id: null,
+    type: "span",
+    name: "support-agent",
+    timestamp: start,
+    duration_ms: at - start,
+    status: "ok",
+    body: { input: question, output: prose(rand, between(rand, 300, 2_000)) },
+    context: { ...context, tags: ["bench"] },
+  });
+  return events;
+}

@@ -1,16 +1,18 @@
 // npm run bench:ingest [events]: events/s of WatchLLM's queue consumer writing to local D1 inside workerd, beside
-// plain SQLite (node:sqlite) storing the same rows in the same schema, in the same run. Also the whole pipeline
-// (HTTP ingest → local Queue → consumer → D1 under `wrangler dev`) for reference.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// plain SQLite (node:sqlite) storing the same rows in the same schema, in the same run; the consumer again with the
+// events spread over 1, 2 and 4 data databases (one project on each, one consumer call per database at a time, as
+// queue max_concurrency would run them); and the whole pipeline (HTTP ingest → local Queue → consumer → D1 under
+// `wrangler dev`) for reference.
+import { mkdirSync, rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import type { QueueMessage } from "../contract/queue.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
-import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
+import { benchState, CONFIG, MIGRATION_SQL, queueBatches, shardProject, startConsumer } from "./consumer.ts";
 import { generateTrace, rng, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
@@ -28,44 +30,48 @@ for (let t = 0; events.length < TOTAL; t++) events.push(...generateTrace(rand, t
 events.length = TOTAL;
 const requests: WireEvent[][] = [];
 for (let i = 0; i < events.length; i += PER_REQUEST) requests.push(events.slice(i, i + PER_REQUEST));
-const messages: QueueMessage[] = requests.flatMap((r) =>
-  packMessages("prj_bench", validateEvents(r).events, 1).map((m) => m.body),
-);
-const queueBatches: QueueMessage[][] = [];
-for (let i = 0; i < messages.length; i += PER_QUEUE_BATCH) queueBatches.push(messages.slice(i, i + PER_QUEUE_BATCH));
+const batches = queueBatches(shardProject(0), events, PER_REQUEST, PER_QUEUE_BATCH);
 console.log(
-  `${fmt(TOTAL)} events (avg ${Math.round(JSON.stringify(events).length / TOTAL)} B), ${messages.length} queue messages, ${queueBatches.length} consumer batches`,
+  `${fmt(TOTAL)} events (avg ${Math.round(JSON.stringify(events).length / TOTAL)} B), ${batches.flat().length} queue messages, ${batches.length} consumer batches`,
 );
+const storedRows = (file: string) => {
+  const db = new DatabaseSync(file, { readOnly: true });
+  const { n } = db.prepare("SELECT count(*) AS n FROM events").get() as { n: number };
+  db.close();
+  return n;
+};
 
-const migrationSql = readdirSync("migrations")
-  .filter((f) => f.endsWith(".sql"))
-  .sort()
-  .map((f) => readFileSync(join("migrations", f), "utf8").replaceAll("--> statement-breakpoint", ""))
-  .join("\n");
 function plainSqlite(name: string) {
   const db = new DatabaseSync(join(dir, name));
   db.exec("PRAGMA journal_mode = WAL");
-  db.exec(migrationSql);
+  db.exec(MIGRATION_SQL);
   return db;
 }
 
-// 1. WatchLLM's consumer inside workerd, local D1.
-const consumerState = join(dir, "consumer");
-applyMigrations({ persistTo: consumerState, config: "bench/wrangler.toml" });
-const bench = await startDevServer({
-  port: await freePort(),
-  persistTo: consumerState,
-  config: "bench/wrangler.toml",
-  quiet: true,
-});
+// 1. WatchLLM's consumer inside workerd, local D1, over 1, 2 and 4 data databases: project i, on DATA_i, gets an equal
+// slice of the events, and its batches go to the consumer one at a time, the N projects' concurrently (N queue
+// consumer invocations in flight). One data database is DATA_0, the control-plane database (a one-database instance):
+// that run's time inside the queue handler is the consumer's figure; the shard table compares wall clocks.
+const shardRuns: Array<{ shards: number; ms: number }> = [];
 let consumerMs = 0;
-for (const batch of queueBatches) {
-  const res = await fetch(`${bench.base}/consume`, { method: "POST", body: JSON.stringify({ batches: [batch] }) });
-  const out = (await res.json()) as { ms?: number; error?: string };
-  if (!res.ok || out.ms === undefined) throw new Error(`consumer bench failed: ${out.error}`);
-  consumerMs += out.ms;
+for (const shards of [1, 2, 4]) {
+  const state = benchState(dir, `shards-${shards}`);
+  const per = Math.ceil(TOTAL / shards);
+  const streams = Array.from({ length: shards }, (_, i) =>
+    queueBatches(shardProject(i), events.slice(i * per, (i + 1) * per), PER_REQUEST, PER_QUEUE_BATCH),
+  );
+  const consumer = await startConsumer(state);
+  const t = performance.now();
+  const handlerMs = await Promise.all(streams.map((stream) => consumer.consume(stream)));
+  shardRuns.push({ shards, ms: performance.now() - t });
+  if (shards === 1) consumerMs = handlerMs[0]!;
+  await consumer.stop();
+  // The consumer drops the events of a project it can't place: make sure every event was written where it belongs.
+  const files = localD1Files(state, CONFIG);
+  const rows = Array.from({ length: shards }, (_, i) => storedRows(files[`DATA_${i}`]!));
+  if (rows.some((n, i) => n !== Math.min(per, TOTAL - i * per)))
+    throw new Error(`${shards} shards: stored ${rows.join(" + ")} of ${TOTAL} events`);
 }
-await bench.stop();
 
 // 2. Plain SQLite: prepared INSERT per row, one transaction per consumer batch, no summaries.
 const raw = plainSqlite("raw.sqlite");
@@ -79,7 +85,7 @@ let start = performance.now();
 for (let i = 0; i < rows.length; i += rowsPerTx) {
   raw.exec("BEGIN");
   for (const e of rows.slice(i, i + rowsPerTx))
-    insert.run("prj_bench", ...(Object.values(e) as SQLInputValue[]), "b", 1);
+    insert.run(shardProject(0), ...(Object.values(e) as SQLInputValue[]), "b", 1);
   raw.exec("COMMIT");
 }
 const rawMs = performance.now() - start;
@@ -88,7 +94,7 @@ raw.close();
 // 3. Plain SQLite running WatchLLM's own write path (same SQL: json_each insert + summary upsert).
 const same = plainSqlite("same-sql.sqlite");
 start = performance.now();
-for (const batch of queueBatches) await writeMessages(sqliteAsD1(same), batch);
+for (const batch of batches) await writeMessages(sqliteAsD1(same), batch);
 const sameMs = performance.now() - start;
 same.close();
 
@@ -150,4 +156,14 @@ console.log(`
 | plain SQLite running WatchLLM's exact write SQL (the same four steps) | ${fmt(rate(TOTAL, sameMs))} |
 | whole pipeline under wrangler dev: HTTP → Queue → consumer → D1 (4 concurrent clients) | ${fmt(rate(stored, pipelineMs))} |
 
-Consumer vs plain SQLite inserts: ${(ours / rate(TOTAL, rawMs)).toFixed(2)}× (goal ≥ 0.5×); vs the same SQL on plain SQLite: ${(ours / rate(TOTAL, sameMs)).toFixed(2)}×`);
+Consumer vs plain SQLite inserts: ${(ours / rate(TOTAL, rawMs)).toFixed(2)}× (goal ≥ 0.5×); vs the same SQL on plain SQLite: ${(ours / rate(TOTAL, sameMs)).toFixed(2)}×
+
+Consumer → local D1 over 1, 2 and 4 data databases: ${fmt(TOTAL)} events split evenly, one project per database, one
+consumer call per database in flight; wall clock, including handing the batches to the Worker over HTTP. This machine
+has ${availableParallelism()} cores, shared by wrangler dev (workerd: the consumer and every local database) and this script, so the local
+speed-up is bounded by them, not by D1; on Cloudflare each database is its own Durable Object on its own machine and
+queue max_concurrency runs consumer invocations apart.
+
+| shards | events/s | speed-up vs 1 |
+|---|---|---|
+${shardRuns.map((r) => `| ${r.shards} | ${fmt(rate(TOTAL, r.ms))} | ${(shardRuns[0]!.ms / r.ms).toFixed(2)}× |`).join("\n")}`);
