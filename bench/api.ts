@@ -38,16 +38,20 @@ const cases = [
     sql: listSql({ q: String(TRACES - 17) }),
   },
   { name: "list, q = a word in every trace", path: "/api/v1/traces?q=latency", sql: listSql({ q: "latency" }) },
-  {
-    name: "trace tree, 1,000 spans",
-    path: `/api/v1/traces/${bigTraceId(1_000)}`,
-    sql: treeSql(bigTraceId(1_000), 1_000),
-  },
-  {
-    name: "trace tree, 10,000 spans",
-    path: `/api/v1/traces/${bigTraceId(10_000)}`,
-    sql: treeSql(bigTraceId(10_000), 10_000),
-  },
+  // Finished traces come from the Cache API (HIT); `Cache-Control: no-cache` makes every request a MISS (D1 read).
+  ...[1_000, 10_000].flatMap((spans) => [
+    {
+      name: `trace tree, ${spans.toLocaleString("en-US")} spans, cache miss`,
+      path: `/api/v1/traces/${bigTraceId(spans)}`,
+      sql: treeSql(bigTraceId(spans), spans),
+      headers: { "Cache-Control": "no-cache" },
+    },
+    {
+      name: `trace tree, ${spans.toLocaleString("en-US")} spans, cache hit`,
+      path: `/api/v1/traces/${bigTraceId(spans)}`,
+      sql: treeSql(bigTraceId(spans), spans),
+    },
+  ]),
 ];
 
 const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE });

@@ -3,7 +3,12 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 
 export const RUNS = 40;
 /** `path` empty: a plain-SQLite-only row (a baseline with no API counterpart). */
-export type Case = { name: string; path: string; sql: Array<{ sql: string; params: unknown[] }> };
+export type Case = {
+  name: string;
+  path: string;
+  sql: Array<{ sql: string; params: unknown[] }>;
+  headers?: Record<string, string>;
+};
 
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
@@ -39,7 +44,9 @@ export async function compare(base: string, key: string, plain: DatabaseSync, ca
     const api = !c.path
       ? null
       : await time(async () => {
-          const res = await fetchRetrying(base + c.path, { headers: { Authorization: `Bearer ${key}` } });
+          const res = await fetchRetrying(base + c.path, {
+            headers: { Authorization: `Bearer ${key}`, ...c.headers },
+          });
           if (!res.ok) throw new Error(`${c.path}: ${res.status} ${await res.text()}`);
           const body = (await res.json()) as { traces?: unknown[]; events?: unknown[]; groups?: unknown[] };
           count = (body.traces ?? body.events ?? body.groups ?? []).length;

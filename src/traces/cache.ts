@@ -30,7 +30,9 @@ export async function traceAnswerText(
   // Workers' default cache (the DOM typing of `caches`, pulled in by a dependency's types, lacks `default`).
   const cache = (caches as unknown as { default: Cache }).default;
   const key = keyOf(trace, variant);
-  const hit = await cache.match(key);
+  // A request that says `Cache-Control: no-cache` is answered fresh (and refreshes the entry), as HTTP caches do.
+  const fresh = /\bno-(cache|store)\b/i.test(c.req.header("Cache-Control") ?? "");
+  const hit = fresh ? undefined : await cache.match(key);
   if (hit) {
     c.header("WatchLLM-Cache", "HIT");
     return hit.text();
