@@ -12,6 +12,7 @@ import { type JobRow, jobs } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import { type EraseScope, eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
+import { jobProgress } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
 
@@ -82,19 +83,6 @@ export async function requestDeletion(
   return deletionView(job!);
 }
 
-async function save(db: Database, job: JobRow, progress: EraseProgress, done: boolean) {
-  const now = Date.now();
-  await db
-    .update(jobs)
-    .set({
-      progress: JSON.stringify(progress),
-      status: done ? "done" : "running",
-      updatedAt: now,
-      finishedAt: done ? now : null,
-    })
-    .where(eq(jobs.id, job.id));
-}
-
 /** One bounded step of an `erase` job; true when the deletion is complete, "later" while it waits for late writes. */
 export async function eraseJobStep(env: Bindings, job: JobRow): Promise<boolean | "later"> {
   const control = database(env.DB);
@@ -109,14 +97,14 @@ export async function eraseJobStep(env: Bindings, job: JobRow): Promise<boolean 
       rollups: p.kind !== "project",
     });
     if (n > 0) {
-      await save(control, job, { events_deleted: deleted + n, phase: "events" }, false);
+      await jobProgress(control, job.id, { events_deleted: deleted + n, phase: "events" }, false);
       return false;
     }
     if (p.kind !== "project") return finish(control, job, p, deleted);
     // Events sent just before the deletion may still be written while consumers hold the project's placement: sweep
     // again once that time has passed.
     if (Date.now() < job.createdAt + LIFECYCLE_LIMITS.lateWritesMs) return "later";
-    await save(control, job, { events_deleted: deleted, phase: "rest" }, false);
+    await jobProgress(control, job.id, { events_deleted: deleted, phase: "rest" }, false);
     return false;
   }
   // A project's remains: parts of events never completed, stray summaries, cost rollups, and any body object left
@@ -130,15 +118,7 @@ export async function eraseJobStep(env: Bindings, job: JobRow): Promise<boolean 
 
 async function finish(control: Database, job: JobRow, p: EraseParams, deleted: number) {
   await control.batch([
-    control
-      .update(jobs)
-      .set({
-        progress: JSON.stringify({ events_deleted: deleted, phase: "done" }),
-        status: "done",
-        updatedAt: Date.now(),
-        finishedAt: Date.now(),
-      })
-      .where(eq(jobs.id, job.id)),
+    jobProgress(control, job.id, { events_deleted: deleted, phase: "done" }, true),
     auditInsert(control, {
       orgId: p.org_id,
       projectId: p.project_id,

@@ -13,11 +13,12 @@ import { eq } from "drizzle-orm";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
 import { database } from "../db/client.ts";
-import { type JobRow, jobs, projects } from "../db/schema.ts";
+import { type JobRow, projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import { eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
 import { chunkJson, writeMessages } from "../db/writes/events.ts";
+import { jobProgress } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
 
@@ -94,16 +95,7 @@ export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()):
   const p = JSON.parse(job.params) as MoveParams;
   const progress = JSON.parse(job.progress) as MoveProgress;
   const [source, target] = [shardDatabase(env, p.from), shardDatabase(env, p.to)];
-  const save = (next: MoveProgress, done = false) =>
-    control
-      .update(jobs)
-      .set({
-        progress: JSON.stringify(next),
-        status: done ? "done" : "running",
-        updatedAt: now,
-        finishedAt: done ? now : null,
-      })
-      .where(eq(jobs.id, job.id));
+  const save = (next: MoveProgress, done = false) => jobProgress(control, job.id, next, done, now);
 
   if (progress.phase === "copy" || progress.phase === "catch_up") {
     const { messages, last } = await eventsAfter(source, p.project_id, progress.cursor);

@@ -134,3 +134,22 @@ export async function eventColumnsOf(d1: D1Database) {
   const { results } = await d1.prepare("SELECT name FROM pragma_table_info('events')").all<{ name: string }>();
   return EVENT_COLUMNS.filter((c) => results.some((r) => r.name === c));
 }
+
+/** The tables holding project data, each with its project column. */
+export const DATA_TABLES = ["events", "traces", "cost_hourly", "event_parts"] as const;
+
+/** How many rows of a project each data table (and the search index) holds in a database. */
+export async function projectRows(d1: D1Database, projectId: string) {
+  const counts: Record<string, number> = {};
+  for (const table of DATA_TABLES) {
+    counts[table] = (await d1
+      .prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`)
+      .bind(projectId)
+      .first<number>("n"))!;
+  }
+  counts.search = (await d1
+    .prepare("SELECT count(*) AS n FROM events_fts JOIN events ON events.rowid = events_fts.rowid WHERE project_id = ?")
+    .bind(projectId)
+    .first<number>("n"))!;
+  return counts;
+}

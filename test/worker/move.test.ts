@@ -12,25 +12,10 @@ import { validateEvents } from "../../src/ingest/validate.ts";
 import { type MoveProgress, moveJob, moveJobStep } from "../../src/maintenance/move.ts";
 import { runMaintenance } from "../../src/maintenance/run.ts";
 import { signUp } from "./account-fixtures.ts";
-import { createProject, deliver, makeEvent, read } from "./fixtures.ts";
+import { createProject, deliver, makeEvent, projectRows, read } from "./fixtures.ts";
 
-const TABLES = ["events", "traces", "cost_hourly", "event_parts"] as const;
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const OLD_HOUR = Date.parse("2026-01-05T08:00:00Z");
-
-async function rows(d1: D1Database, projectId: string) {
-  const counts: Record<string, number> = {};
-  for (const table of TABLES)
-    counts[table] = (await d1
-      .prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`)
-      .bind(projectId)
-      .first<number>("n"))!;
-  counts.search = (await d1
-    .prepare("SELECT count(*) AS n FROM events_fts JOIN events ON events.rowid = events_fts.rowid WHERE project_id = ?")
-    .bind(projectId)
-    .first<number>("n"))!;
-  return counts;
-}
 
 /** What the read API says about the project: every trace summary, costs, search, one tree and one large body. */
 async function answers(key: string) {
@@ -96,8 +81,8 @@ describe("moving a project to another data database", () => {
       .bind(p, OLD_HOUR)
       .run();
     const before = await answers(owner.keys.secret);
-    const sourceRows = await rows(source, p);
-    const neighbourRows = await rows(source, neighbour.projectId);
+    const sourceRows = await projectRows(source, p);
+    const neighbourRows = await projectRows(source, neighbour.projectId);
     expect(before.traces).toHaveLength(41);
 
     const job = moveJob("mov_test", { project_id: p, org_id: owner.org.id, from, to, actor: "cli" });
@@ -115,7 +100,7 @@ describe("moving a project to another data database", () => {
     const switched = JSON.parse((await jobOf(job.id)).progress as string) as MoveProgress;
     expect(switched.phase).toBe("wait");
     expect(await env.DB.prepare("SELECT shard FROM projects WHERE id = ?").bind(p).first<number>("shard")).toBe(to);
-    expect(await rows(target, p)).toEqual(sourceRows);
+    expect(await projectRows(target, p)).toEqual(sourceRows);
     expect(await answers(owner.keys.secret)).toEqual(before);
     expect(await moveJobStep(env, asJob(await jobOf(job.id)))).toBe("later");
 
@@ -129,14 +114,14 @@ describe("moving a project to another data database", () => {
       .run();
     await runMaintenance(env);
     expect((await jobOf(job.id)).status).toBe("done");
-    expect(await rows(source, p)).toEqual({ events: 0, traces: 0, cost_hourly: 0, event_parts: 0, search: 0 });
-    expect(await rows(target, p)).toEqual({
+    expect(await projectRows(source, p)).toEqual({ events: 0, traces: 0, cost_hourly: 0, event_parts: 0, search: 0 });
+    expect(await projectRows(target, p)).toEqual({
       ...sourceRows,
       events: sourceRows.events! + 1,
       traces: sourceRows.traces! + 1,
       search: sourceRows.search! + 1,
     });
-    expect(await rows(source, neighbour.projectId)).toEqual(neighbourRows);
+    expect(await projectRows(source, neighbour.projectId)).toEqual(neighbourRows);
     const after = await answers(owner.keys.secret);
     expect(after.traces.filter((t: { trace_id: string }) => t.trace_id !== "t-late")).toEqual(before.traces);
     expect(after.search).toContain("t-late");

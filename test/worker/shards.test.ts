@@ -11,10 +11,7 @@ import { writeMessages } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { signUp } from "./account-fixtures.ts";
-import { deliver, eventColumnsOf, read } from "./fixtures.ts";
-
-/** The tables holding project data, each with its project column. */
-const DATA_TABLES = ["events", "traces", "cost_hourly", "event_parts"] as const;
+import { deliver, eventColumnsOf, projectRows, read } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const call = (id: string, model = "gpt-4o", extra: Record<string, unknown> = {}) => ({
@@ -32,21 +29,6 @@ const call = (id: string, model = "gpt-4o", extra: Record<string, unknown> = {})
 
 const shardOf = async (projectId: string) =>
   (await env.DB.prepare("SELECT shard FROM projects WHERE id = ?").bind(projectId).first<number>("shard"))!;
-
-async function rowsOf(d1: D1Database, projectId: string) {
-  const counts: Record<string, number> = {};
-  for (const table of DATA_TABLES) {
-    counts[table] = (await d1
-      .prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`)
-      .bind(projectId)
-      .first<number>("n"))!;
-  }
-  counts.search = (await d1
-    .prepare("SELECT count(*) AS n FROM events_fts JOIN events ON events.rowid = events_fts.rowid WHERE project_id = ?")
-    .bind(projectId)
-    .first<number>("n"))!;
-  return counts;
-}
 
 describe("data databases", () => {
   it("runs the tests with two data databases, the first being the control-plane database", async () => {
@@ -82,11 +64,11 @@ describe("data databases", () => {
     await deliver(b.project.id, [call("b1")]);
 
     const shards = dataDatabases(env);
-    const onOwn = await rowsOf(shards[sa]!, a.project.id);
+    const onOwn = await projectRows(shards[sa]!, a.project.id);
     expect(onOwn).toMatchObject({ events: 2, traces: 2, search: 2 });
     expect(onOwn.cost_hourly).toBeGreaterThan(0);
-    for (const count of Object.values(await rowsOf(shards[sb]!, a.project.id))) expect(count).toBe(0);
-    for (const count of Object.values(await rowsOf(shards[sa]!, b.project.id))) expect(count).toBe(0);
+    for (const count of Object.values(await projectRows(shards[sb]!, a.project.id))) expect(count).toBe(0);
+    for (const count of Object.values(await projectRows(shards[sa]!, b.project.id))) expect(count).toBe(0);
 
     // Every read route answers from the project's own database: list, detail, search, costs.
     const list = await read<{ traces: Array<{ trace_id: string }> }>("/api/v1/traces", a.keys.secret);

@@ -1,5 +1,6 @@
 // Signed in without a project (the last one was deleted, or an org was made empty): create one in an org you manage.
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { NameForm } from "../components/NameForm.tsx";
 import { useAction } from "../lib/use-api.ts";
 import { canManage, me } from "../state/session.ts";
 import { createProjectIn, nameIn } from "./Settings.tsx";
@@ -20,7 +21,13 @@ export function NoProjects() {
           <>
             <p class="muted">Create one to get its keys and start sending events.</p>
             <ErrorNote error={action.error} />
-            <form class="inline" onSubmit={create}>
+            <NameForm
+              label="Project name"
+              placeholder="e.g. support-bot"
+              button="Create project"
+              busy={action.busy.value}
+              onSubmit={create}
+            >
               {orgs.length > 1 && (
                 <label>
                   Org
@@ -34,14 +41,7 @@ export function NoProjects() {
                 </label>
               )}
               {orgs.length === 1 && <input type="hidden" name="org" value={orgs[0]!.id} />}
-              <label>
-                Project name
-                <input name="name" required placeholder="e.g. support-bot" />
-              </label>
-              <button type="submit" disabled={action.busy.value}>
-                Create project
-              </button>
-            </form>
+            </NameForm>
           </>
         ) : (
           <p class="muted">Ask an admin of your org to create a project or invite you to one.</p>

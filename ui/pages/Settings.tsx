@@ -2,6 +2,7 @@
 // retention, the audit log and deleting the project.
 import type { NewProjectAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { NameForm } from "../components/NameForm.tsx";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
@@ -47,25 +48,21 @@ export function Settings({ project, org }: { project: string; org: Org }) {
         <h2>Projects and orgs</h2>
         <ErrorNote error={action.error} />
         {manager && (
-          <form class="inline" onSubmit={createProject}>
-            <label>
-              New project in {org.name}
-              <input name="name" required placeholder="e.g. support-bot" />
-            </label>
-            <button type="submit" disabled={action.busy.value}>
-              Create project
-            </button>
-          </form>
+          <NameForm
+            label={`New project in ${org.name}`}
+            placeholder="e.g. support-bot"
+            button="Create project"
+            busy={action.busy.value}
+            onSubmit={createProject}
+          />
         )}
-        <form class="inline" onSubmit={createOrg}>
-          <label>
-            New org
-            <input name="name" required placeholder="e.g. Acme Inc." />
-          </label>
-          <button type="submit" disabled={action.busy.value}>
-            Create org
-          </button>
-        </form>
+        <NameForm
+          label="New org"
+          placeholder="e.g. Acme Inc."
+          button="Create org"
+          busy={action.busy.value}
+          onSubmit={createOrg}
+        />
       </section>
       <DataSettings project={project} org={org} />
     </div>
