@@ -63,7 +63,15 @@ async function measure(name: string, events: WireEvent[], perRequest: number) {
   db.close();
   if (expired.deleted !== events.length || n !== 0)
     throw new Error(`${name}: retention deleted ${expired.deleted} of ${events.length} events, ${n} left`);
-  return { name, events: events.length, batches: batches.length, consumeMs, expired, ingest: consumer.meters };
+  // Queues bill each 64 KB (1 KB = 1,000 B) of a message, about 100 B of metadata included, written, read and deleted.
+  const messages = batches.flat();
+  const sizes = messages.map((m) => Buffer.byteLength(JSON.stringify(m)));
+  const queue = {
+    messages: messages.length,
+    bytes: sizes.reduce((a, b) => a + b, 0),
+    chunks: sizes.reduce((n, size) => n + Math.ceil((size + 100) / 64_000), 0),
+  };
+  return { name, events: events.length, batches: batches.length, consumeMs, expired, ingest: consumer.meters, queue };
 }
 
 const small: WireEvent[] = [];
@@ -97,5 +105,6 @@ ${names.map((s) => row(s, ingest.get(s) ?? zero, erase.get(s) ?? zero)).join("\n
 ${row("**total**", total(ingest), total(erase))}
 
 Control plane on ingest (placement, prices; drizzle reads through raw(), which has no meta): ${fmt(control.statements)} statements, ${fmt(control.rowsWritten)} rows written, ${fmt(control.rowsRead)} read where reported${control.unmetered ? ` (${fmt(control.unmetered)} statements without meta)` : ""}.${unmetered ? ` Data statements without meta: ${unmetered}.` : ""}
+Queue: ${fmt(run.queue.messages / run.events, 3)} messages, ${fmt(run.queue.bytes / run.events)} bytes and ${fmt(run.queue.chunks / run.events, 3)} billed 64 KB chunks per event (${run.name === "small" ? 100 : 50} events per request).
 Wall time on local D1: ${fmt(run.consumeMs / run.batches, 1)} ms per consumer batch (${fmt(run.events / run.batches)} events); retention ${fmt(run.expired.ms / (run.events / 1000), 1)} ms per 1,000 events deleted.`);
 }
