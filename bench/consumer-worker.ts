@@ -1,9 +1,14 @@
 // Bench-only Worker. POST /consume with { batches: QueueMessage[][] }: hands each batch to the real queue handler
-// as a queue delivery would and answers with the time spent inside it (performance.now advances across I/O).
+// as a queue delivery would and answers with the time spent inside it (performance.now advances across I/O) and the
+// rows D1 reported per statement (bench/d1-meter.ts).
+// POST /expire with { project, shard, days, now }: runs the real retention over that project until nothing is left to
+// expire, and answers with the events deleted, the time and the rows the same way.
 // GET /bodies: the number and total size of the objects in the BODIES bucket (what offloading stored in R2).
 
 import type { QueueMessage } from "../contract/queue.ts";
 import { handleQueue } from "../src/ingest/consume.ts";
+import { expireProject } from "../src/maintenance/retention.ts";
+import { meteredEnv } from "./d1-meter.ts";
 
 function deliver(batch: QueueMessage[], offset: number): MessageBatch<unknown> {
   let retried = 0;
@@ -45,8 +50,22 @@ async function bucketSize(bucket: R2Bucket) {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    if (new URL(request.url).pathname === "/bodies") return Response.json(await bucketSize(env.BODIES));
+    const { pathname } = new URL(request.url);
+    if (pathname === "/bodies") return Response.json(await bucketSize(env.BODIES));
     if (request.method !== "POST") return new Response("ready");
+    const metered = meteredEnv(env);
+    if (pathname === "/expire") {
+      const project = (await request.json()) as { project: string; shard: number; days: number; now: number };
+      const start = performance.now();
+      const placed = { id: project.project, shard: project.shard, days: project.days };
+      let deleted = 0;
+      let n: number;
+      do {
+        n = await expireProject(metered.env, placed, project.now);
+        deleted += n;
+      } while (n > 0);
+      return Response.json({ deleted, ms: performance.now() - start, meters: metered.meters });
+    }
     const { batches } = (await request.json()) as { batches: QueueMessage[][] };
     let ms = 0;
     let offset = 0;
@@ -54,11 +73,11 @@ export default {
       const batch = deliver(messages, offset);
       offset += messages.length;
       const start = performance.now();
-      await handleQueue(batch, env, ctx);
+      await handleQueue(batch, metered.env, ctx);
       ms += performance.now() - start;
       if ((batch as unknown as { retried: number }).retried)
         return Response.json({ error: "consumer retried messages" }, { status: 500 });
     }
-    return Response.json({ ms });
+    return Response.json({ ms, meters: metered.meters });
   },
 };

@@ -9,6 +9,7 @@ import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
+import { type Meter, mergeMeter } from "./d1-meter.ts";
 import type { WireEvent } from "./generate.ts";
 
 export const CONFIG = "bench/wrangler.toml";
@@ -73,6 +74,8 @@ export async function startConsumer(persistTo: string, vars?: Record<string, str
     quiet: !process.env.BENCH_VERBOSE,
     vars,
   });
+  /** The rows D1 reported to the consumer, summed over every consume() call, per SQL text (bench/d1-meter.ts). */
+  const meters = { control: {} as Meter, data: {} as Meter };
   /** Hands the batches to the consumer one after another; the milliseconds spent inside the queue handler. */
   const consume = async (batches: QueueMessage[][]) => {
     let ms = 0;
@@ -82,13 +85,24 @@ export async function startConsumer(persistTo: string, vars?: Record<string, str
       // wrangler dev answers in plain text when the Worker restarted mid-request (a watched file changed, or workerd
       // crashed): the timing is lost, so say so instead of retrying.
       if (!text.startsWith("{")) throw new Error(`consumer bench failed (run it again): ${text.slice(0, 200)}`);
-      const out = JSON.parse(text) as { ms?: number; error?: string };
+      const out = JSON.parse(text) as { ms?: number; meters: typeof meters; error?: string };
       if (!res.ok || out.ms === undefined) throw new Error(`consumer bench failed: ${out.error}`);
       ms += out.ms;
+      mergeMeter(meters.control, out.meters.control);
+      mergeMeter(meters.data, out.meters.data);
     }
     return ms;
   };
   const bodies = async () =>
     (await (await fetch(`${server.base}/bodies`)).json()) as { objects: number; bytes: number };
-  return { consume, bodies, stop: () => server.stop() };
+  /** Runs the real retention over a project until nothing is left to expire, as of `now`. */
+  const expire = async (project: string, shard: number, days: number, now: number) => {
+    const res = await fetch(`${server.base}/expire`, {
+      method: "POST",
+      body: JSON.stringify({ project, shard, days, now }),
+    });
+    if (!res.ok) throw new Error(`retention bench failed: ${await res.text()}`);
+    return (await res.json()) as { deleted: number; ms: number; meters: typeof meters };
+  };
+  return { consume, expire, meters, bodies, stop: () => server.stop() };
 }

@@ -1,17 +1,18 @@
-// npm run bench:storage [events]: what a realistic mix of events costs in storage, written by WatchLLM's real queue
-// consumer inside workerd (as bench:ingest runs it) twice in one run: with body offloading off (BODY_OFFLOAD_BYTES
-// above any body) and on (2,048 bytes). D1 bytes per table (dbstat, after VACUUM), per event and per 1,000 events,
-// and the bytes stored in R2.
+// npm run bench:storage [events] [chat|small]: what a realistic mix of events costs in storage, written by WatchLLM's
+// real queue consumer inside workerd (as bench:ingest runs it) twice in one run: with body offloading off
+// (BODY_OFFLOAD_BYTES above any body) and on (2,048 bytes). D1 bytes per table (dbstat, after VACUUM), per event and
+// per 1,000 events, and the bytes stored in R2. `small`: bench:ingest's small events instead of the chat mix.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { BODY_LIMITS, SEARCH_LIMITS } from "../contract/limits.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { BENCH_PROJECT, benchState, CONFIG, queueBatches, startConsumer } from "./consumer.ts";
-import { generateChatTrace, rng, type WireEvent } from "./generate.ts";
+import { generateChatTrace, generateTrace, rng, type WireEvent } from "./generate.ts";
 
 const TOTAL = Number(process.argv[2] ?? 2_000);
-const PER_REQUEST = 50; // events per SDK request (messages split at the queue's size limit)
+const SMALL = process.argv[3] === "small";
+const PER_REQUEST = SMALL ? 100 : 50; // events per SDK request (messages split at the queue's size limit)
 const PER_QUEUE_BATCH = 100; // messages per consumer call (max_batch_size)
 const dir = join("bench", ".data", `storage-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
@@ -19,9 +20,14 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const kb = (n: number) => `${(n / 1024).toLocaleString("en-US", { maximumFractionDigits: 1 })} KB`;
 const mb = (n: number) => `${(n / 1024 / 1024).toLocaleString("en-US", { maximumFractionDigits: 2 })} MB`;
 
-const rand = rng(7);
+const rand = rng(SMALL ? 42 : 7);
 const events: WireEvent[] = [];
-for (let t = 0; events.length < TOTAL; t++) events.push(...generateChatTrace(rand, t, 1_764_000_000_000 + t * 60_000));
+for (let t = 0; events.length < TOTAL; t++)
+  events.push(
+    ...(SMALL
+      ? generateTrace(rand, t, 1_764_000_000_000 + t * 1000)
+      : generateChatTrace(rand, t, 1_764_000_000_000 + t * 60_000)),
+  );
 events.length = TOTAL;
 const batches = queueBatches(BENCH_PROJECT, events, PER_REQUEST, PER_QUEUE_BATCH);
 const bodyBytes = events.map((e) => Buffer.byteLength(JSON.stringify(e.body ?? null)));
