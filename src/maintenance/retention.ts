@@ -1,8 +1,9 @@
 // Retention: every run of the scheduled handler deletes, per project, the traces whose last event is older than its
 // retention (the project's own, else the instance's DEFAULT_RETENTION_DAYS; none: kept forever), with their bodies,
 // search rows and summaries, a bounded number of steps per project so every project gets its turn; what is left is
-// picked up by the next run. Hourly cost rollups are kept longer (LIFECYCLE_LIMITS.rollupRetentionDays, or the
-// retention if longer), so past spend stays visible after its traces are gone.
+// picked up by the next run; data databases are swept side by side. Hourly cost rollups are kept longer
+// (LIFECYCLE_LIMITS.rollupRetentionDays, or the retention if longer), so past spend stays visible after its traces are
+// gone.
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { database } from "../db/client.ts";
 import { projects } from "../db/schema.ts";
@@ -49,19 +50,27 @@ export async function expireProject(
   return deleted;
 }
 
-/** Runs retention over every project with one, until `deadline`; starts at a rotating project so none is starved. */
+/**
+ * Runs retention over every project with one, until `deadline`: the data databases side by side (each writes on its
+ * own), within each its projects from a rotating start so none is starved.
+ */
 export async function runRetention(env: Bindings, deadline: number, now = Date.now()) {
   const rows = await database(env.DB)
     .select({ id: projects.id, shard: projects.shard, own: projects.retentionDays })
     .from(projects)
     .orderBy(projects.id);
-  const due = rows.flatMap((r) => {
+  const byShard = new Map<number, Array<{ id: string; shard: number; days: number }>>();
+  for (const r of rows) {
     const days = effectiveRetention(r.own, env);
-    return days === null ? [] : [{ id: r.id, shard: r.shard, days }];
-  });
-  const start = due.length ? Math.floor(now / (5 * 60_000)) % due.length : 0;
-  for (let i = 0; i < due.length; i++) {
-    if (Date.now() > deadline) return;
-    await expireProject(env, due[(start + i) % due.length]!, now);
+    if (days !== null) byShard.set(r.shard, [...(byShard.get(r.shard) ?? []), { id: r.id, shard: r.shard, days }]);
   }
+  await Promise.all(
+    [...byShard.values()].map(async (due) => {
+      const start = Math.floor(now / (5 * 60_000)) % due.length;
+      for (let i = 0; i < due.length; i++) {
+        if (Date.now() > deadline) return;
+        await expireProject(env, due[(start + i) % due.length]!, now);
+      }
+    }),
+  );
 }
