@@ -4,11 +4,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ROLES } from "../../contract/constants.ts";
 import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
-import { requireRole } from "../auth/access.ts";
+import { actorOf, requireRole } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { type Database, database } from "../db/client.ts";
 import { invites, orgMembers, orgs, projects, users } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
+import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
@@ -32,6 +33,9 @@ const inviteBody = z.object({
  * The member's row, unless it is the org's last owner: one condition inside the statement that changes it, so two
  * owners demoting or removing themselves at once can't leave the org without one.
  */
+const emailOf = async (db: Database, userId: string) =>
+  (await db.select({ email: users.email }).from(users).where(eq(users.id, userId)))[0]?.email ?? userId;
+
 const notLastOwner = (orgId: string, userId: string) =>
   and(
     eq(orgMembers.orgId, orgId),
@@ -114,6 +118,15 @@ export const orgsRoute = new Hono<AppEnv>()
       )
       .returning({ role: orgMembers.role });
     if (!changed) throw new ApiError("conflict", "An org needs at least one owner; make someone else owner first.");
+    if (member.role !== next)
+      await auditInsert(db, {
+        orgId,
+        projectId: null,
+        actor: actorOf(c),
+        action: "member.role_changed",
+        target: await emailOf(db, target),
+        details: { user_id: target, from: member.role, to: next },
+      });
     return c.json({ member: { user_id: target, role: next } });
   })
   .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
@@ -132,6 +145,14 @@ export const orgsRoute = new Hono<AppEnv>()
       .where(notLastOwner(orgId, target))
       .returning({ id: orgMembers.userId });
     if (!removed) throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
+    await auditInsert(db, {
+      orgId,
+      projectId: null,
+      actor: actorOf(c),
+      action: target === c.var.user.id ? "member.left" : "member.removed",
+      target: await emailOf(db, target),
+      details: { user_id: target, role: member.role },
+    });
     return c.json({ ok: true });
   })
   .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {
@@ -160,7 +181,18 @@ export const orgsRoute = new Hono<AppEnv>()
       createdBy: c.var.user.id,
       expiresAt: Date.now() + body.expires_in_hours * HOUR_MS,
     };
-    await database(c.env.DB).insert(invites).values(invite);
+    const db = database(c.env.DB);
+    await db.batch([
+      db.insert(invites).values(invite),
+      auditInsert(db, {
+        orgId: invite.orgId,
+        projectId: null,
+        actor: actorOf(c),
+        action: "invite.created",
+        target: invite.email,
+        details: { invite_id: invite.id, role: invite.role, expires_at: invite.expiresAt },
+      }),
+    ]);
     const url = `${new URL(c.req.url).origin}/invite/${token}`;
     return c.json(
       { invite: { id: invite.id, role: invite.role, email: invite.email, expires_at: invite.expiresAt, token, url } },

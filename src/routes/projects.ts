@@ -109,16 +109,38 @@ export const projectsRoute = new Hono<AppEnv>()
   })
   .post("/:project/keys", projectAccess("admin", "create API keys"), valid("json", newKey), async (c) => {
     const { kind, name } = c.req.valid("json");
-    const { plaintext, row } = await mintKey(c.var.project.projectId, kind, name);
-    const [stored] = await database(c.env.DB).insert(apiKeys).values(row).returning();
+    const { projectId, orgId } = c.var.project;
+    const { plaintext, row } = await mintKey(projectId, kind, name);
+    const db = database(c.env.DB);
+    const [[stored]] = await db.batch([
+      db.insert(apiKeys).values(row).returning(),
+      auditInsert(db, {
+        orgId,
+        projectId,
+        actor: actorOf(c),
+        action: "key.created",
+        target: `${row.prefix}…`,
+        details: { key_id: row.id, kind, name },
+      }),
+    ]);
     return c.json({ key: { ...keyView(stored!), key: plaintext } }, 201);
   })
   .delete("/:project/keys/:key_id", projectAccess("admin", "revoke API keys"), async (c) => {
-    const [revoked] = await database(c.env.DB)
+    const db = database(c.env.DB);
+    const { projectId, orgId } = c.var.project;
+    const [revoked] = await db
       .update(apiKeys)
       .set({ revokedAt: Date.now() })
-      .where(and(eq(apiKeys.id, c.req.param("key_id")), eq(apiKeys.projectId, c.var.project.projectId)))
+      .where(and(eq(apiKeys.id, c.req.param("key_id")), eq(apiKeys.projectId, projectId)))
       .returning();
     if (!revoked) throw new ApiError("not_found", "No such key.");
+    await auditInsert(db, {
+      orgId,
+      projectId,
+      actor: actorOf(c),
+      action: "key.revoked",
+      target: `${revoked.prefix}…`,
+      details: { key_id: revoked.id, kind: revoked.kind, name: revoked.name },
+    });
     return c.json({ key: keyView(revoked) });
   });

@@ -208,10 +208,11 @@ describe("retention", () => {
 
     const log = (await (await owner.browser.request(`/api/orgs/${owner.org.id}/audit-log`)).json()) as AuditLogAnswer;
     expect(log.entries.map((e) => [e.action, e.target])).toEqual([
+      ["invite.created", null],
       ["project.retention_changed", "default"],
       ["project.retention_changed", "14"],
     ]);
-    expect(log.entries[1]).toMatchObject({
+    expect(log.entries[2]).toMatchObject({
       actor: `user:${owner.user.id}`,
       actor_email: owner.user.email,
       project_id: owner.project.id,
@@ -326,6 +327,39 @@ describe("deletion on request", () => {
     expect(log.entries.map((e) => e.action)).toEqual(["project.deleted", "project.deletion_requested"]);
     expect(log.entries[1]).toMatchObject({ actor: `user:${owner.user.id}`, details: { name: owner.project.name } });
     expect(log.entries[0]).toMatchObject({ actor: "system", details: { events_deleted: 6 } });
+  });
+
+  it("records who created and revoked keys, changed roles and removed members", async () => {
+    const owner = await signUp("Keeper");
+    const b = owner.browser;
+    const created = await b.request(`/api/projects/${owner.project.id}/keys`, {
+      method: "POST",
+      json: { kind: "secret", name: "ci" },
+    });
+    const { key } = (await created.json()) as { key: { id: string; prefix: string } };
+    await b.request(`/api/projects/${owner.project.id}/keys/${key.id}`, { method: "DELETE" });
+    const invite = await b.request(`/api/orgs/${owner.org.id}/invites`, {
+      method: "POST",
+      json: { role: "viewer" },
+    });
+    const { invite: offered } = (await invite.json()) as { invite: { token: string } };
+    const guest = await signUp("Guest");
+    await guest.browser.request(`/api/invites/${offered.token}/accept`, { method: "POST", json: {} });
+    await b.request(`/api/orgs/${owner.org.id}/members/${guest.user.id}`, { method: "PATCH", json: { role: "admin" } });
+    await b.request(`/api/orgs/${owner.org.id}/members/${guest.user.id}`, { method: "DELETE" });
+
+    const log = (await (await b.request(`/api/orgs/${owner.org.id}/audit-log`)).json()) as AuditLogAnswer;
+    expect(log.entries.map((e) => [e.action, e.target])).toEqual([
+      ["member.removed", guest.user.email],
+      ["member.role_changed", guest.user.email],
+      ["invite.created", null],
+      ["key.revoked", `${key.prefix}…`],
+      ["key.created", `${key.prefix}…`],
+    ]);
+    expect(log.entries[1]!.details).toMatchObject({ from: "viewer", to: "admin" });
+    expect(log.entries.every((e) => e.actor === `user:${owner.user.id}` && e.actor_email === owner.user.email)).toBe(
+      true,
+    );
   });
 
   it("pages the audit log and keeps other orgs' admins out", async () => {

@@ -95,6 +95,13 @@ const actionLabel: Record<string, string> = {
   "trace.deleted": "Trace deleted",
   "user.deletion_requested": "End user's data deletion requested",
   "user.deleted": "End user's data deleted",
+  "project.moved": "Project moved to data database",
+  "key.created": "Key created",
+  "key.revoked": "Key revoked",
+  "member.role_changed": "Role changed",
+  "member.removed": "Member removed",
+  "member.left": "Member left",
+  "invite.created": "Invite created",
 };
 
 function AuditLog({ org }: { org: Org }) {
@@ -103,10 +110,12 @@ function AuditLog({ org }: { org: Org }) {
     id === null ? "—" : (allProjects.value.find((p) => p.id === id)?.name ?? `${id} (deleted)`);
   const who = (e: AuditEntry) =>
     e.actor_email ?? (e.actor === "system" ? "WatchLLM" : e.actor.startsWith("key:") ? "secret key" : e.actor);
-  const what = (e: AuditEntry) =>
-    e.action === "project.retention_changed"
-      ? `Retention: ${e.target === "default" ? "default" : days(Number(e.target))}`
-      : `${actionLabel[e.action] ?? e.action}${e.target ? `: ${e.target}` : ""}`;
+  const what = (e: AuditEntry) => {
+    if (e.action === "project.retention_changed")
+      return `Retention: ${e.target === "default" ? "default" : days(Number(e.target))}`;
+    const change = e.action === "member.role_changed" ? ` (${e.details.from} → ${e.details.to})` : "";
+    return `${actionLabel[e.action] ?? e.action}${e.target ? `: ${e.target}` : ""}${change}`;
+  };
   const columns: Array<Column<AuditEntry>> = [
     { label: "When", width: "8.5rem", title: (e) => new Date(e.at).toISOString(), cell: (e) => shortTime(e.at) },
     { label: "Who", width: "30%", priority: 2, title: who, cell: who },
@@ -125,7 +134,9 @@ function AuditLog({ org }: { org: Org }) {
       <h2>Audit log of {org.name}</h2>
       <ErrorNote error={log.error} />
       <ErrorNote error={log.more.error} />
-      {log.pages && !entries.length && <p class="muted">Nothing yet: retention changes and deletions show here.</p>}
+      {log.pages && !entries.length && (
+        <p class="muted">Nothing yet: keys, members, invites, retention changes and deletions show here.</p>
+      )}
       {entries.length > 0 && (
         <Table columns={columns} rows={entries} rowKey={(e) => e.id} testId="audit-log" caption="Audit log" />
       )}
