@@ -9,7 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { BENCH_PROJECT, benchState, CONFIG, queueBatches, startConsumer } from "./consumer.ts";
 import type { Meter } from "./d1-meter.ts";
-import { generateChatTrace, generateTrace, rng, type WireEvent } from "./generate.ts";
+import { eventMix, type WireEvent } from "./generate.ts";
 
 const TOTAL = Number(process.argv[2] ?? 10_000);
 const DAYS = 30;
@@ -74,14 +74,8 @@ async function measure(name: string, events: WireEvent[], perRequest: number) {
   return { name, events: events.length, batches: batches.length, consumeMs, expired, ingest: consumer.meters, queue };
 }
 
-const small: WireEvent[] = [];
-const r1 = rng(42);
-for (let t = 0; small.length < TOTAL; t++) small.push(...generateTrace(r1, t, 1_764_000_000_000 + t * 1000));
-small.length = TOTAL;
-const chat: WireEvent[] = [];
-const r2 = rng(7);
-for (let t = 0; chat.length < TOTAL; t++) chat.push(...generateChatTrace(r2, t, 1_764_000_000_000 + t * 60_000));
-chat.length = TOTAL;
+const small = eventMix("small", TOTAL);
+const chat = eventMix("chat", TOTAL);
 const runs = [await measure("small", small, 100), await measure("chat", chat, 50)];
 rmSync(dir, { recursive: true, force: true });
 

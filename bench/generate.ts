@@ -202,3 +202,20 @@ export function generateChatTrace(rand: () => number, traceNo: number, start: nu
   });
   return events;
 }
+
+/**
+ * `count` events of one of the benches' two mixes, the same every run: `small` (~745-byte spans, model and tool calls,
+ * logs, from seed 42) or `chat` (chat traces with 2–20 KB prompts, from seed 7).
+ */
+export function eventMix(mix: "small" | "chat", count: number): WireEvent[] {
+  const rand = rng(mix === "small" ? 42 : 7);
+  const events: WireEvent[] = [];
+  for (let t = 0; events.length < count; t++)
+    events.push(
+      ...(mix === "small"
+        ? generateTrace(rand, t, 1_764_000_000_000 + t * 1000)
+        : generateChatTrace(rand, t, 1_764_000_000_000 + t * 60_000)),
+    );
+  events.length = count;
+  return events;
+}

@@ -13,7 +13,7 @@ import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { benchState, CONFIG, MIGRATION_SQL, queueBatches, shardProject, startConsumer } from "./consumer.ts";
-import { generateTrace, rng, type WireEvent } from "./generate.ts";
+import { eventMix, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
@@ -24,10 +24,7 @@ mkdirSync(dir, { recursive: true });
 const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-const rand = rng(42);
-const events: WireEvent[] = [];
-for (let t = 0; events.length < TOTAL; t++) events.push(...generateTrace(rand, t, 1_764_000_000_000 + t * 1000));
-events.length = TOTAL;
+const events = eventMix("small", TOTAL);
 const requests: WireEvent[][] = [];
 for (let i = 0; i < events.length; i += PER_REQUEST) requests.push(events.slice(i, i + PER_REQUEST));
 const batches = queueBatches(shardProject(0), events, PER_REQUEST, PER_QUEUE_BATCH);

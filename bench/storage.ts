@@ -8,7 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { BODY_LIMITS, SEARCH_LIMITS } from "../contract/limits.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { BENCH_PROJECT, benchState, CONFIG, queueBatches, startConsumer } from "./consumer.ts";
-import { generateChatTrace, generateTrace, rng, type WireEvent } from "./generate.ts";
+import { eventMix } from "./generate.ts";
 
 const TOTAL = Number(process.argv[2] ?? 2_000);
 const SMALL = process.argv[3] === "small";
@@ -20,15 +20,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const kb = (n: number) => `${(n / 1024).toLocaleString("en-US", { maximumFractionDigits: 1 })} KB`;
 const mb = (n: number) => `${(n / 1024 / 1024).toLocaleString("en-US", { maximumFractionDigits: 2 })} MB`;
 
-const rand = rng(SMALL ? 42 : 7);
-const events: WireEvent[] = [];
-for (let t = 0; events.length < TOTAL; t++)
-  events.push(
-    ...(SMALL
-      ? generateTrace(rand, t, 1_764_000_000_000 + t * 1000)
-      : generateChatTrace(rand, t, 1_764_000_000_000 + t * 60_000)),
-  );
-events.length = TOTAL;
+const events = eventMix(SMALL ? "small" : "chat", TOTAL);
 const batches = queueBatches(BENCH_PROJECT, events, PER_REQUEST, PER_QUEUE_BATCH);
 const bodyBytes = events.map((e) => Buffer.byteLength(JSON.stringify(e.body ?? null)));
 const kinds = new Map<string, number>();

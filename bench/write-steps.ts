@@ -11,7 +11,7 @@ import { writeMessages } from "../src/db/writes/events.ts";
 import { SEARCH_INDEX_SQL } from "../src/db/writes/search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "../src/db/writes/summary.ts";
 import { BENCH_PROJECT, MIGRATION_SQL, queueBatches } from "./consumer.ts";
-import { generateChatTrace, generateTrace, rng, type WireEvent } from "./generate.ts";
+import { eventMix, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
 const TOTAL = Number(process.argv[2] ?? 50_000);
@@ -55,15 +55,8 @@ async function profile(name: string, events: WireEvent[], perRequest: number, of
   return { name, events: events.length, total, ms };
 }
 
-const small: WireEvent[] = [];
-const r1 = rng(42);
-for (let t = 0; small.length < TOTAL; t++) small.push(...generateTrace(r1, t, 1_764_000_000_000 + t * 1000));
-small.length = TOTAL;
-const chat: WireEvent[] = [];
-const r2 = rng(7);
-const chatTotal = Math.ceil(TOTAL / 10);
-for (let t = 0; chat.length < chatTotal; t++) chat.push(...generateChatTrace(r2, t, 1_764_000_000_000 + t * 60_000));
-chat.length = chatTotal;
+const small = eventMix("small", TOTAL);
+const chat = eventMix("chat", Math.ceil(TOTAL / 10));
 
 const runs = [
   await profile(`bench:ingest's events (~${fmt(JSON.stringify(small).length / small.length)} B)`, small, 100),

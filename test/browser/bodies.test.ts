@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { WRANGLER_ENV } from "../../scripts/local-d1.ts";
 import { launch } from "./browser.ts";
-import { type Account, createAccount, openPage, sendEvents } from "./fixtures.ts";
+import { type Account, createAccount, openPage, sendEvents, VIEWS } from "./fixtures.ts";
 
 let browser: Browser;
 let account: Account;
@@ -56,12 +56,7 @@ describe("large bodies in the inspector", () => {
     await context.close();
   });
 
-  for (const view of [
-    { width: 1280, colorScheme: "light" as const },
-    { width: 1280, colorScheme: "dark" as const },
-    { width: 375, colorScheme: "light" as const },
-    { width: 375, colorScheme: "dark" as const },
-  ]) {
+  for (const view of VIEWS) {
     it(`says when a body's object is gone and shows its preview (${view.width} px, ${view.colorScheme})`, async () => {
       const { page, context } = await openPage(browser, account, "/traces/big-bodies?event=lost", view);
       const notice = page.getByTestId("inspector").getByRole("alert");

@@ -3,7 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launch } from "./browser.ts";
-import { type Account, base, createAccount, openPage } from "./fixtures.ts";
+import { type Account, base, createAccount, openPage, VIEWS } from "./fixtures.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -51,12 +51,7 @@ describe("settings: data retention, audit log, deleting the project", () => {
     await context.close();
   });
 
-  for (const view of [
-    { width: 1280, colorScheme: "light" as const },
-    { width: 1280, colorScheme: "dark" as const },
-    { width: 375, colorScheme: "light" as const },
-    { width: 375, colorScheme: "dark" as const },
-  ]) {
+  for (const view of VIEWS) {
     it(`fits the page and reads (${view.width} px, ${view.colorScheme})`, async () => {
       const account = await createAccount("Layout");
       await fetch(`${base}/api/projects/${account.project}`, {

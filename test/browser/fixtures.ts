@@ -31,6 +31,14 @@ export async function createAccount(name: string, demo = false): Promise<Account
 
 export type View = { width?: number; height?: number; colorScheme?: "light" | "dark" };
 
+/** The four ways a page is checked by eye and by layout asserts: desktop and phone, light and dark. */
+export const VIEWS = [
+  { width: 1280, colorScheme: "light" },
+  { width: 1280, colorScheme: "dark" },
+  { width: 375, colorScheme: "light" },
+  { width: 375, colorScheme: "dark" },
+] as const;
+
 /** Opens `/p/<project><path>` signed in as `account`. */
 export async function openPage(
   browser: Browser,
