@@ -1,9 +1,10 @@
 // Settings → data: retention set by an admin and shown with what it means, the audit log recording it, and deleting
-// the project only after its name is typed; laid out within the page at desktop and phone widths, light and dark.
+// the project only after its name is typed; deleting a trace or an end user's data from their pages; laid out within
+// the page at desktop and phone widths, light and dark.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launch } from "./browser.ts";
-import { type Account, base, createAccount, openPage, VIEWS } from "./fixtures.ts";
+import { type Account, base, createAccount, openPage, sendEvents, VIEWS } from "./fixtures.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -93,6 +94,76 @@ describe("settings: data retention, audit log, deleting the project", () => {
     await page.getByLabel("Project name").fill("second try");
     await page.getByRole("button", { name: "Create project" }).click();
     await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/p\/prj_[^/]+\/traces/);
+    await context.close();
+  });
+});
+
+describe("deleting a trace or an end user's data from its page", () => {
+  const run = (trace: string, user: string) => [
+    {
+      event_id: `${trace}-root`,
+      trace_id: trace,
+      type: "span",
+      name: "agent",
+      timestamp: Date.now() - 5_000,
+      duration_ms: 100,
+      context: { user_id: user },
+    },
+    {
+      event_id: `${trace}-llm`,
+      trace_id: trace,
+      parent_event_id: `${trace}-root`,
+      type: "model_response",
+      name: "answer",
+      model: "gpt-4o",
+      timestamp: Date.now() - 4_000,
+      duration_ms: 50,
+      context: { user_id: user },
+    },
+  ];
+  const status = async (account: Account, path: string) =>
+    (await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${account.keys.secret}` } })).status;
+
+  for (const width of [1280, 375]) {
+    it(`deletes a trace after asking, and the header still fits (${width} px)`, async () => {
+      const account = await createAccount("TraceDeleter");
+      await sendEvents(account, [...run("doomed", "u-1"), ...run("kept", "u-1")]);
+      const { page, context } = await openPage(browser, account, "/traces/doomed", { width });
+      const button = page.getByRole("button", { name: "Delete trace" });
+      await button.waitFor({ timeout: 15_000 });
+      const head = await page.locator(".page-head").evaluate((el) => ({
+        overflow: el.scrollWidth - el.clientWidth,
+        right: el.getBoundingClientRect().right,
+        page: document.documentElement.clientWidth,
+      }));
+      expect(head.overflow).toBeLessThanOrEqual(0);
+      expect(head.right).toBeLessThanOrEqual(head.page);
+      if (process.env.WATCHLLM_SHOTS)
+        await page.screenshot({ path: `${process.env.WATCHLLM_SHOTS}/trace-delete-${width}.png` });
+      page.once("dialog", (d) => void d.dismiss());
+      await button.click();
+      expect(await status(account, "/api/v1/traces/doomed")).toBe(200);
+      page.once("dialog", (d) => void d.accept());
+      await button.click();
+      await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/traces$/);
+      expect(await status(account, "/api/v1/traces/doomed")).toBe(404);
+      expect(await status(account, "/api/v1/traces/kept")).toBe(200);
+      await context.close();
+    });
+  }
+
+  it("deletes an end user's data from the user's page", async () => {
+    const account = await createAccount("UserDeleter");
+    await sendEvents(account, [...run("mine", "u-forget"), ...run("theirs", "u-keep")]);
+    const { page, context } = await openPage(browser, account, "/users/u-forget", { width: 375 });
+    const button = page.getByRole("button", { name: "Delete user's data" });
+    await button.waitFor({ timeout: 15_000 });
+    page.once("dialog", (d) => void d.accept());
+    await button.click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/users$/);
+    expect(await status(account, "/api/v1/users/u-forget")).toBe(404);
+    expect(await status(account, "/api/v1/traces/mine")).toBe(404);
+    expect(await status(account, "/api/v1/traces/theirs")).toBe(200);
     await context.close();
   });
 });

@@ -1,4 +1,5 @@
 // Sessions and users: lists with totals (newest activity first), and one session's or user's traces.
+import { DeleteData } from "../components/DeleteData.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
@@ -100,6 +101,17 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
           <span class="sr-only">{one === "session" ? "Session" : "User"} </span>
           {id}
         </h1>
+        {by === "users" && (
+          <div class="actions">
+            <DeleteData
+              project={project}
+              path={`/api/v1/users/${encodeURIComponent(id)}`}
+              label="user's data"
+              what={`every trace of the end user "${id}" and every other event carrying their id (a privacy request)`}
+              back={back}
+            />
+          </div>
+        )}
       </header>
       <ErrorNote error={answer.error} />
       {group && (

@@ -2,6 +2,7 @@
 // (its id in the URL as ?event=). Keys: ↑/↓ move, ←/→ collapse/expand, Enter opens, Escape closes the inspector.
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
+import { DeleteData } from "../components/DeleteData.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Inspector } from "../components/Inspector.tsx";
 import { Link } from "../components/Link.tsx";
@@ -117,6 +118,13 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
           <a class="button" href={exportHref("har")} download>
             Export HAR
           </a>
+          <DeleteData
+            project={project}
+            path={`/api/v1/traces/${encodeURIComponent(traceId)}`}
+            label="trace"
+            what={`the trace "${trace.name}" with all ${trace.span_count} events and their bodies`}
+            back={`/p/${project}/traces`}
+          />
         </div>
       </header>
       <TraceTotals project={project} trace={trace} events={events} />
