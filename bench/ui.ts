@@ -1,32 +1,18 @@
 // `npm run bench:ui`: a 10,000-span trace in Chromium against a scratch `wrangler dev`: time until its first rows
 // show, and until a scroll to the end shows the last row; plus the dashboard's JS bundle size (gzip).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { applyMigrations } from "../scripts/local-d1.ts";
+import { signUpOn, startScratchInstance } from "../scripts/dev-server.ts";
 import { launch } from "../test/browser/browser.ts";
 import { generateTrace, rng } from "./generate.ts";
 
 const RUNS = 5;
-const state = mkdtempSync(join(tmpdir(), "watchllm-bench-ui-"));
-applyMigrations({ persistTo: state });
-const server = await startDevServer({
-  port: await freePort(),
-  persistTo: state,
-  quiet: true,
-  vars: { SIGNUP_MODE: "open" },
-});
+const server = await startScratchInstance("bench-ui");
 const browser = await launch();
 try {
-  const res = await fetch(`${server.base}/api/auth/signup`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Origin: server.base },
-    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: "bench ui password", name: "Bench" }),
-  });
-  const { project, keys } = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
-  const cookie = res.headers.get("set-cookie")!.split(";")[0]!.split("=");
+  const { project, keys, cookie: session } = await signUpOn(server.base, "Bench");
+  const cookie = session.split("=");
   // A 10,000-span trace (an agent run with 9,999 children), sent through ingest like any client's.
   const events = generateTrace(rng(3), 1, Date.now() - 60_000, 10_000);
   const traceId = events[0]!.trace_id;
@@ -97,5 +83,4 @@ try {
 } finally {
   await browser.close();
   await server.stop();
-  rmSync(state, { recursive: true, force: true });
 }

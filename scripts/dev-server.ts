@@ -1,7 +1,11 @@
-// Starts `wrangler dev` and waits until the Worker answers; used by `npm start`, benchmarks and browser tests.
+// Starts `wrangler dev` and waits until the Worker answers; used by `npm start`, benchmarks and browser tests. Also a
+// throwaway instance (its own migrated state in a temp folder) and signing a user up on it.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { WRANGLER_ENV } from "./local-d1.ts";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { applyMigrations, WRANGLER_ENV } from "./local-d1.ts";
 
 /** A TCP port nothing listens on now (tests and benchmarks must never talk to someone else's server). */
 export function freePort(): Promise<number> {
@@ -81,3 +85,48 @@ export async function startDevServer(options: {
   await stop();
   throw new Error("wrangler dev did not become ready in 150 s");
 }
+
+/**
+ * A throwaway instance for tests and benchmarks: migrated local D1 (and R2) in a temp folder named after `tag`,
+ * `wrangler dev` on a free port with open sign-up (plus `vars`); `stop` also deletes its state.
+ */
+export async function startScratchInstance(
+  tag: string,
+  options: { vars?: Record<string, string>; quiet?: boolean } = {},
+) {
+  // Workers Assets wants its folder to exist; API-only runs don't need the built dashboard.
+  mkdirSync("dist/ui", { recursive: true });
+  const state = mkdtempSync(join(tmpdir(), `watchllm-${tag}-`));
+  applyMigrations({ persistTo: state });
+  const server = await startDevServer({
+    port: await freePort(),
+    persistTo: state,
+    quiet: options.quiet ?? true,
+    vars: { SIGNUP_MODE: "open", ...options.vars },
+  });
+  const stop: DevServer["stop"] = async (o) => {
+    const result = await server.stop(o);
+    rmSync(state, { recursive: true, force: true });
+    return result;
+  };
+  return { ...server, state, stop };
+}
+
+export type SignedUp = {
+  cookie: string;
+  project: { id: string; name: string };
+  keys: { ingest: string; secret: string };
+};
+
+/** Signs a new user up on an instance (open sign-up): their session cookie (`name=value`), first project and keys. */
+export async function signUpOn(base: string, name: string, password = "correct horse battery"): Promise<SignedUp> {
+  const res = await fetch(`${base}/api/auth/signup`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: base },
+    body: JSON.stringify({ name, email: `${name.toLowerCase()}-${Date.now()}-${++signups}@example.com`, password }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as Omit<SignedUp, "cookie">;
+  return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, project: body.project, keys: body.keys };
+}
+let signups = 0;

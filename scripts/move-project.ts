@@ -6,6 +6,7 @@
 // the scheduled handler itself (`--url`, default http://127.0.0.1:8787); deployed, the Cron Trigger runs every 5 minutes.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { moveJob } from "../src/maintenance/move.ts";
 import { d1DatabaseIds, literal, WRANGLER_ENV } from "./local-d1.ts";
 
 const args = process.argv.slice(2);
@@ -47,13 +48,18 @@ else if (project.shard === Number(to)) {
   process.exit(0);
 } else {
   const id = `mov_${randomBytes(9).toString("base64url")}`;
-  const params = { project_id: projectId, org_id: project.org_id, from: project.shard, to: Number(to), actor: "cli" };
-  const progress = { phase: "copy", cursor: 0, copied: 0, switched_at: null };
+  const row = moveJob(id, {
+    project_id: projectId,
+    org_id: project.org_id,
+    from: project.shard,
+    to: Number(to),
+    actor: "cli",
+  });
   query(
-    `INSERT INTO jobs (id, kind, project_id, params, progress, status) VALUES (${[id, "move", projectId, JSON.stringify(params), JSON.stringify(progress), "pending"].map(literal).join(", ")})`,
+    `INSERT INTO jobs (id, kind, project_id, params, progress, status) VALUES (${[row.id, row.kind, row.projectId, row.params, row.progress, row.status].map(literal).join(", ")})`,
   );
   console.log(`Moving ${projectId} from DATA_${project.shard} to DATA_${to}: job ${id}.`);
-  job = { id, status: "pending", progress: JSON.stringify(progress) };
+  job = { id, status: row.status, progress: row.progress };
 }
 if (flag("--no-wait")) process.exit(0);
 

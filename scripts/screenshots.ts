@@ -1,42 +1,19 @@
 // `npm run screenshots`: a scratch instance with a demo account and data, every page at 1280 and 375 px in light
 // and dark, written to docs/screenshots/. Onboarding is shown as a new user sees it: signed up in the browser, with
 // the new project's keys on screen.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { launch } from "../test/browser/browser.ts";
 import { loadDemoData, waitForDemoData } from "./demo-data.ts";
-import { freePort, startDevServer } from "./dev-server.ts";
-import { applyMigrations } from "./local-d1.ts";
+import { signUpOn, startScratchInstance } from "./dev-server.ts";
 
 const out = "docs/screenshots";
 mkdirSync(out, { recursive: true });
-const state = mkdtempSync(join(tmpdir(), "watchllm-shots-"));
-applyMigrations({ persistTo: state });
-const server = await startDevServer({
-  port: await freePort(),
-  persistTo: state,
-  quiet: true,
-  vars: { SIGNUP_MODE: "open" },
-});
+const server = await startScratchInstance("shots");
 const browser = await launch();
 try {
   // One account with data for the app pages; onboarding signs up in the browser.
-  const signup = async (name: string) => {
-    const res = await fetch(`${server.base}/api/auth/signup`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Origin: server.base },
-      body: JSON.stringify({
-        name,
-        email: `${name.toLowerCase()}-${Date.now()}@example.com`,
-        password: "screenshots!",
-      }),
-    });
-    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
-    const body = (await res.json()) as { project: { id: string }; keys: { ingest: string; secret: string } };
-    return { cookie, ...body };
-  };
-  const full = await signup("Demo");
+  const full = await signUpOn(server.base, "Demo");
   await loadDemoData(server.base, full.keys.ingest);
   await waitForDemoData(server.base, full.keys.secret);
 
@@ -89,5 +66,4 @@ try {
 } finally {
   await browser.close();
   await server.stop();
-  rmSync(state, { recursive: true, force: true });
 }

@@ -1,6 +1,5 @@
 // POST /api/v1/events: the ingest endpoint SDKs, browsers (fetch keepalive / sendBeacon) and curl talk to.
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { z } from "zod";
 import { ingestRequest } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
@@ -11,48 +10,40 @@ import { enqueueEvents } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { readTextBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
+import { ingestCors } from "../lib/ingest-cors.ts";
 
-export const eventsRoute = new Hono<AppEnv>()
-  .use(
-    cors({
-      origin: "*",
-      allowMethods: ["POST", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type", "Content-Encoding"],
-      maxAge: 86400,
-    }),
-  )
-  .post("/", async (c) => {
-    // Content type is not trusted: sendBeacon posts JSON as text/plain. gzip is welcome (the limit counts what it inflates to).
-    const text = await readTextBody(c.req.raw, LIMITS.maxRequestBytes);
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch (err) {
-      throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
-    }
-    const parsed = ingestRequest.safeParse(payload);
-    const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
-    const db = database(c.env.DB);
-    const key = await findKey(db, bearerToken(c.req.header("Authorization")) ?? c.req.query("api_key") ?? bodyKey);
-    if (!parsed.success) {
-      throw new ApiError(
-        "invalid_request",
-        'Send `{ "events": [...] }` or a JSON array of events.',
-        z.treeifyError(parsed.error),
-      );
-    }
-    const items = Array.isArray(parsed.data) ? parsed.data : parsed.data.events;
-    if (!items.length) throw new ApiError("empty_batch", "The batch has no events.");
-    if (items.length > LIMITS.maxEventsPerRequest) {
-      throw new ApiError("too_many_events", `At most ${LIMITS.maxEventsPerRequest} events per request.`, {
-        max_events: LIMITS.maxEventsPerRequest,
-        received: items.length,
-      });
-    }
-    const { events, rejected } = validateEvents(items);
-    if (!events.length)
-      throw new ApiError("invalid_request", "No event in the batch is valid.", { accepted: 0, rejected });
-    await enqueueEvents(c.env, key.projectId, events);
-    c.executionCtx.waitUntil(touchKey(db, key));
-    return c.json({ accepted: events.length, rejected }, 202);
-  });
+export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c) => {
+  // Content type is not trusted: sendBeacon posts JSON as text/plain. gzip is welcome (the limit counts what it inflates to).
+  const text = await readTextBody(c.req.raw, LIMITS.maxRequestBytes);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
+  }
+  const parsed = ingestRequest.safeParse(payload);
+  const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
+  const db = database(c.env.DB);
+  const key = await findKey(db, bearerToken(c.req.header("Authorization")) ?? c.req.query("api_key") ?? bodyKey);
+  if (!parsed.success) {
+    throw new ApiError(
+      "invalid_request",
+      'Send `{ "events": [...] }` or a JSON array of events.',
+      z.treeifyError(parsed.error),
+    );
+  }
+  const items = Array.isArray(parsed.data) ? parsed.data : parsed.data.events;
+  if (!items.length) throw new ApiError("empty_batch", "The batch has no events.");
+  if (items.length > LIMITS.maxEventsPerRequest) {
+    throw new ApiError("too_many_events", `At most ${LIMITS.maxEventsPerRequest} events per request.`, {
+      max_events: LIMITS.maxEventsPerRequest,
+      received: items.length,
+    });
+  }
+  const { events, rejected } = validateEvents(items);
+  if (!events.length)
+    throw new ApiError("invalid_request", "No event in the batch is valid.", { accepted: 0, rejected });
+  await enqueueEvents(c.env, key.projectId, events);
+  c.executionCtx.waitUntil(touchKey(db, key));
+  return c.json({ accepted: events.length, rejected }, 202);
+});

@@ -1,7 +1,6 @@
 // POST <base>/v1/traces: OTLP/HTTP trace exports (protobuf or JSON, gzip or not), mounted at /api/v1/otel and at
 // Langfuse's /api/public/otel. Spans become wire events and take the native path: validateEvents → enqueueEvents.
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { StoredEvent } from "../../contract/queue.ts";
@@ -12,6 +11,7 @@ import { enqueueEvents } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { readBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
+import { ingestCors } from "../lib/ingest-cors.ts";
 import { decodeExport, encodingOf } from "../otel/decode.ts";
 import { OTLP_LIMITS } from "../otel/limits.ts";
 import { type MappedSpan, mapExport } from "../otel/map.ts";
@@ -55,46 +55,37 @@ function takeSpans(spans: MappedSpan[]) {
   return { accepted, rejectedSpans: rejectedSpans + badSpans.size, reasons, droppedChildren };
 }
 
-export const otelRoute = new Hono<AppEnv>()
-  .use(
-    cors({
-      origin: "*",
-      allowMethods: ["POST", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type", "Content-Encoding"],
-      maxAge: 86400,
-    }),
-  )
-  .post("/v1/traces", async (c) => {
-    const encoding = encodingOf(c.req.header("Content-Type"));
-    if (!encoding) {
-      throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
-        supported: ["application/x-protobuf", "application/json"],
-      });
+export const otelRoute = new Hono<AppEnv>().use(ingestCors).post("/v1/traces", async (c) => {
+  const encoding = encodingOf(c.req.header("Content-Type"));
+  if (!encoding) {
+    throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
+      supported: ["application/x-protobuf", "application/json"],
+    });
+  }
+  try {
+    const db = database(c.env.DB);
+    const key = await keyFromAuthorization(db, c.req.header("Authorization"));
+    const { request, undecodable } = decodeExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
+    const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);
+    const { accepted, rejectedSpans, reasons, droppedChildren } = takeSpans(spans);
+    const rejected = rejectedSpans + overflow + undecodable.length;
+    if (overflow)
+      reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
+    reasons.push(...undecodable);
+    if (!accepted.length && rejected) {
+      throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
     }
-    try {
-      const db = database(c.env.DB);
-      const key = await keyFromAuthorization(db, c.req.header("Authorization"));
-      const { request, undecodable } = decodeExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
-      const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);
-      const { accepted, rejectedSpans, reasons, droppedChildren } = takeSpans(spans);
-      const rejected = rejectedSpans + overflow + undecodable.length;
-      if (overflow)
-        reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
-      reasons.push(...undecodable);
-      if (!accepted.length && rejected) {
-        throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
-      }
-      if (accepted.length) await enqueueEvents(c.env, key.projectId, accepted);
-      c.executionCtx.waitUntil(touchKey(db, key));
-      const notes = [
-        ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),
-        ...(droppedChildren ? [`${droppedChildren} span event(s) dropped as invalid`] : []),
-      ];
-      return exportResponse(encoding, rejected, notes.join(". "));
-    } catch (err) {
-      // OTLP clients read every 4xx/5xx body as a google.rpc.Status, unexpected failures included.
-      if (!(err instanceof ApiError)) console.error("watchllm: OTLP export failed", err);
-      const error = err instanceof ApiError ? err : new ApiError("internal_error", "Something went wrong on our side.");
-      return statusResponse(encoding, error, OTLP_LIMITS.retryAfterSeconds);
-    }
-  });
+    if (accepted.length) await enqueueEvents(c.env, key.projectId, accepted);
+    c.executionCtx.waitUntil(touchKey(db, key));
+    const notes = [
+      ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),
+      ...(droppedChildren ? [`${droppedChildren} span event(s) dropped as invalid`] : []),
+    ];
+    return exportResponse(encoding, rejected, notes.join(". "));
+  } catch (err) {
+    // OTLP clients read every 4xx/5xx body as a google.rpc.Status, unexpected failures included.
+    if (!(err instanceof ApiError)) console.error("watchllm: OTLP export failed", err);
+    const error = err instanceof ApiError ? err : new ApiError("internal_error", "Something went wrong on our side.");
+    return statusResponse(encoding, error, OTLP_LIMITS.retryAfterSeconds);
+  }
+});

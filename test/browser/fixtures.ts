@@ -3,25 +3,15 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect, inject } from "vitest";
 import { loadDemoData, waitForDemoData } from "../../scripts/demo-data.ts";
+import { signUpOn } from "../../scripts/dev-server.ts";
 
 export const base = inject("baseUrl");
 
 export type Account = { cookie: string; project: string; keys: { ingest: string; secret: string } };
 
-let n = 0;
 export async function createAccount(name: string, demo = false): Promise<Account> {
-  const res = await fetch(`${base}/api/auth/signup`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Origin: base },
-    body: JSON.stringify({
-      email: `${name.toLowerCase()}-${Date.now()}-${++n}@example.com`,
-      password: "correct horse battery",
-      name,
-    }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { project: { id: string }; keys: Account["keys"] };
-  const account = { cookie: res.headers.get("set-cookie")!.split(";")[0]!, project: body.project.id, keys: body.keys };
+  const { cookie, project, keys } = await signUpOn(base, name);
+  const account = { cookie, project: project.id, keys };
   if (demo) {
     await loadDemoData(base, account.keys.ingest);
     await waitForDemoData(base, account.keys.secret);

@@ -1,10 +1,6 @@
 // Starts one scratch WatchLLM instance (migrated local D1, open sign-up) for all browser tests.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startDevServer } from "../../scripts/dev-server.ts";
-import { applyMigrations } from "../../scripts/local-d1.ts";
+import { startScratchInstance } from "../../scripts/dev-server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,18 +11,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const state = mkdtempSync(join(tmpdir(), "watchllm-ui-"));
-  applyMigrations({ persistTo: state });
-  const server = await startDevServer({
-    port: await freePort(),
-    persistTo: state,
-    quiet: true,
-    vars: { SIGNUP_MODE: "open" },
-  });
+  const server = await startScratchInstance("ui");
   project.provide("baseUrl", server.base);
-  project.provide("stateDir", state);
-  return async () => {
-    await server.stop();
-    rmSync(state, { recursive: true, force: true });
-  };
+  project.provide("stateDir", server.state);
+  return async () => void (await server.stop());
 }

@@ -1,12 +1,10 @@
 // One fake provider upstream and one scratch WatchLLM (`wrangler dev`, real workerd, local D1 + Queue + Cache) whose
 // gateway routes point at it, for every gateway test.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startDevServer } from "../../scripts/dev-server.ts";
-import { applyMigrations } from "../../scripts/local-d1.ts";
+import { startScratchInstance } from "../../scripts/dev-server.ts";
 import { startFakeUpstream } from "./fake-upstream.ts";
 
 declare module "vitest" {
@@ -31,14 +29,9 @@ export default async function setup(project: TestProject) {
     execFileSync("vite", ["build", "--logLevel", "warn"], { stdio: "inherit" });
   }
   const upstream = await startFakeUpstream();
-  const state = mkdtempSync(join(tmpdir(), "watchllm-gateway-"));
-  applyMigrations({ persistTo: state });
-  const server = await startDevServer({
-    port: await freePort(),
-    persistTo: state,
+  const server = await startScratchInstance("gateway", {
     quiet: !process.env.VERBOSE,
     vars: {
-      SIGNUP_MODE: "open",
       OPENAI_UPSTREAM_URL: `${upstream.url}/v1`,
       ANTHROPIC_UPSTREAM_URL: `${upstream.url}/v1`,
       // The generic route may reach the local fake only because it is named here, as an exact origin; port 1 on
@@ -48,10 +41,9 @@ export default async function setup(project: TestProject) {
   });
   project.provide("gatewayBase", server.base);
   project.provide("upstreamUrl", upstream.url);
-  project.provide("stateDir", state);
+  project.provide("stateDir", server.state);
   return async () => {
     await server.stop();
     await upstream.close();
-    rmSync(state, { recursive: true, force: true });
   };
 }

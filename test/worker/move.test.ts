@@ -3,16 +3,17 @@
 // source during the switch are caught up, the source is emptied of the project (its neighbours untouched), bodies
 // stay readable, and every step can run twice.
 import { env } from "cloudflare:test";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
-import type { JobRow } from "../../src/db/schema.ts";
+import { jobs } from "../../src/db/schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { writeMessages } from "../../src/db/writes/events.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { type MoveProgress, moveJob, moveJobStep } from "../../src/maintenance/move.ts";
 import { runMaintenance } from "../../src/maintenance/run.ts";
 import { signUp } from "./account-fixtures.ts";
-import { createProject, deliver, makeEvent, projectRows, read } from "./fixtures.ts";
+import { createProject, db, deliver, makeEvent, projectRows, read } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const OLD_HOUR = Date.parse("2026-01-05T08:00:00Z");
@@ -35,15 +36,7 @@ async function answers(key: string) {
   };
 }
 
-const jobOf = async (id: string) => (await env.DB.prepare("SELECT * FROM jobs WHERE id = ?").bind(id).first())!;
-const asJob = (r: Record<string, unknown>) =>
-  ({
-    ...r,
-    projectId: r.project_id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    finishedAt: r.finished_at,
-  }) as unknown as JobRow;
+const jobOf = async (id: string) => (await db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 
 describe("moving a project to another data database", () => {
   it("copies everything, switches reads, catches up late writes and empties the source", async () => {
@@ -86,23 +79,21 @@ describe("moving a project to another data database", () => {
     expect(before.traces).toHaveLength(41);
 
     const job = moveJob("mov_test", { project_id: p, org_id: owner.org.id, from, to, actor: "cli" });
-    await env.DB.prepare("INSERT INTO jobs (id, kind, project_id, params, progress, status) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(job.id, job.kind, job.projectId, job.params, job.progress, job.status)
-      .run();
+    await db.insert(jobs).values(job);
 
     // Copy, step by step; each step run twice (as two overlapping cron runs would) changes nothing more.
     for (let i = 0; i < 10; i++) {
-      const state = asJob(await jobOf(job.id));
+      const state = await jobOf(job.id);
       if ((JSON.parse(state.progress) as MoveProgress).phase !== "copy") break;
       expect(await moveJobStep(env, state)).toBe(false);
       expect(await moveJobStep(env, state)).toBe(false);
     }
-    const switched = JSON.parse((await jobOf(job.id)).progress as string) as MoveProgress;
+    const switched = JSON.parse((await jobOf(job.id)).progress) as MoveProgress;
     expect(switched.phase).toBe("wait");
     expect(await env.DB.prepare("SELECT shard FROM projects WHERE id = ?").bind(p).first<number>("shard")).toBe(to);
     expect(await projectRows(target, p)).toEqual(sourceRows);
     expect(await answers(owner.keys.secret)).toEqual(before);
-    expect(await moveJobStep(env, asJob(await jobOf(job.id)))).toBe("later");
+    expect(await moveJobStep(env, await jobOf(job.id))).toBe("later");
 
     // A consumer still holding the old placement writes one more event to the source.
     const late = makeEvent({ trace_id: "t-late", timestamp: T0 + 99_999, body: { input: "moving late" } });

@@ -8,7 +8,7 @@ import { ErrorNote } from "../components/ErrorNote.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
 import { shortTime } from "../lib/format.ts";
-import { useAction, useApi, usePaged } from "../lib/use-api.ts";
+import { type Read, useAction, useApi, usePaged } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 import { allProjects, canManage, loadMe, type Org } from "../state/session.ts";
 
@@ -18,17 +18,21 @@ export function DataSettings({ project, org }: { project: string; org: Org }) {
   const admin = canManage(org.role);
   // A change made here is the audit log's newest entry: read it again.
   const changes = useSignal(0);
+  const read = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  const saved = () => {
+    read.reload();
+    changes.value++;
+  };
   return (
     <>
-      <Retention project={project} admin={admin} onSaved={() => changes.value++} />
+      <Retention read={read} admin={admin} onSaved={saved} />
       {admin && <AuditLog org={org} key={changes.value} />}
-      {admin && <DeleteProject project={project} />}
+      {admin && read.data.value && <DeleteProject project={project} name={read.data.value.project.name} />}
     </>
   );
 }
 
-function Retention({ project, admin, onSaved }: { project: string; admin: boolean; onSaved: () => void }) {
-  const read = useApi<ProjectAnswer>(`/api/projects/${project}`);
+function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin: boolean; onSaved: () => void }) {
   const action = useAction();
   const saved = useSignal(false);
   const p = read.data.value?.project;
@@ -37,13 +41,12 @@ function Retention({ project, admin, onSaved }: { project: string; admin: boolea
     const value = String(new FormData(e.target as HTMLFormElement).get("days") ?? "").trim();
     saved.value = false;
     void action.run(async (init) => {
-      await api<ProjectUpdateAnswer>(`/api/projects/${project}`, {
+      await api<ProjectUpdateAnswer>(`/api/projects/${p!.id}`, {
         ...init,
         method: "PATCH",
         json: { retention_days: value === "" ? null : Number(value) },
       });
       saved.value = true;
-      read.reload();
       onSaved();
     });
   };
@@ -149,11 +152,9 @@ function AuditLog({ org }: { org: Org }) {
   );
 }
 
-function DeleteProject({ project }: { project: string }) {
-  const read = useApi<ProjectAnswer>(`/api/projects/${project}`);
+function DeleteProject({ project, name }: { project: string; name: string }) {
   const typed = useSignal("");
   const action = useAction();
-  const name = read.data.value?.project.name;
   const remove = (e: Event) => {
     e.preventDefault();
     void action.run(async (init) => {
@@ -162,7 +163,6 @@ function DeleteProject({ project }: { project: string }) {
       navigate("/");
     });
   };
-  if (!name) return null;
   return (
     <section class="danger-zone">
       <h2>Delete this project</h2>
