@@ -37,6 +37,16 @@ const shallow = <T extends z.ZodType>(schema: T) =>
 export const eventContext = z.looseObject({
   user_id: z.string().max(256).nullish(),
   session_id: z.string().max(256).nullish(),
+  environment: z
+    .string()
+    .max(LIMITS.maxEnvironmentChars)
+    .nullish()
+    .describe("where the app runs, e.g. `production`, `staging` (SDKs default it from WATCHLLM_ENVIRONMENT)"),
+  release: z
+    .string()
+    .max(LIMITS.maxReleaseChars)
+    .nullish()
+    .describe("the app's version or deploy, e.g. a git sha (SDKs default it from WATCHLLM_RELEASE)"),
   tags: z.array(z.string().max(LIMITS.maxTagChars)).max(LIMITS.maxTags).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -69,6 +79,12 @@ export const wireEvent = z.object({
     ),
   model: z.string().max(128).nullish().describe("for `model_response`"),
   provider: z.string().max(64).nullish().describe("for `model_response`, e.g. `openai`, `anthropic`"),
+  first_token_ms: z
+    .number()
+    .nonnegative()
+    .max(30 * 86_400_000)
+    .nullish()
+    .describe("for a streamed `model_response`: milliseconds from the request to the first streamed token"),
   usage: usage
     .nullish()
     .describe(

@@ -20,6 +20,9 @@ export const LIMITS = {
   maxNameChars: 256,
   maxTags: 50,
   maxTagChars: 64,
+  /** `context.environment` and `context.release`: short names that group metrics and alerts. */
+  maxEnvironmentChars: 64,
+  maxReleaseChars: 128,
   /** A queue message carries as many events as fit in this. */
   maxMessageBytes: 120 * 1024,
   /** One sendBatch call: at most this many messages and bytes. */

@@ -24,6 +24,10 @@ export type WireEvent = {
   context?: {
     user_id?: string | null;
     session_id?: string | null;
+    /** where the app runs, e.g. `production`, `staging` (SDKs default it from WATCHLLM_ENVIRONMENT) */
+    environment?: string | null;
+    /** the app's version or deploy, e.g. a git sha (SDKs default it from WATCHLLM_RELEASE) */
+    release?: string | null;
     tags?: Array<string>;
     metadata?: Record<string, unknown>;
     [key: string]: unknown;
@@ -32,6 +36,8 @@ export type WireEvent = {
   model?: string | null;
   /** for `model_response`, e.g. `openai`, `anthropic` */
   provider?: string | null;
+  /** for a streamed `model_response`: milliseconds from the request to the first streamed token */
+  first_token_ms?: number | null;
   /** tokens of a model call; cached tokens are counted inside `input_tokens`, as OpenAI reports them (the SDKs map Anthropic's and others' shapes to this) */
   usage?: {
     /** all input tokens, cached ones included */
