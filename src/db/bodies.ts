@@ -1,7 +1,9 @@
-// Event bodies kept in R2 (the BODIES bucket) instead of D1. An object's key names its project, trace, event and the
-// SHA-256 of its content, so writing one again (a redelivered message) writes the same object, and a trace's or a
-// project's bodies can be listed by prefix. D1 keeps the pointer, size, hash and a preview: the first characters of
-// input, output and message, which search and the tree's previews read as before.
+// Event bodies kept in R2 (the BODIES bucket) instead of D1. An object's key names its project, then hashes of its trace
+// and event ids, then the SHA-256 of its content: bounded whatever the ids (R2 refuses keys over 1,024 bytes), so
+// writing one again (a redelivered message) writes the same object, and everything a trace or an event ever wrote
+// (earlier folds included) can be listed and deleted by prefix. D1 keeps the pointer, size, hash and a preview: the
+// first characters of input, output and message, which search and the tree's previews read as before. Pointers written
+// before keys were hashed (`project/encoded trace/encoded event/sha256`) keep working; deletion covers both layouts.
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { StoredEvent } from "../../contract/queue.ts";
 import { byteLength } from "../lib/json-size.ts";
@@ -14,12 +16,42 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The key prefix of a project's bodies, or of one trace's (ids are encoded: a `/` in an id can't cross levels). */
-export const bodyPrefix = (projectId: string, traceId?: string) =>
-  traceId === undefined ? `${projectId}/` : `${projectId}/${encodeURIComponent(traceId)}/`;
+/** R2's limit on a key's length, in bytes. */
+const MAX_KEY_BYTES = 1024;
+/** Hex characters of an id's hash in a key (128 bits). */
+const ID_HASH_CHARS = 32;
 
-const bodyKey = (projectId: string, e: StoredEvent, sha256: string) =>
-  `${bodyPrefix(projectId, e.trace_id)}${encodeURIComponent(e.event_id)}/${sha256}`;
+const idHash = async (id: string) =>
+  (await sha256Hex(encoder.encode(id) as Uint8Array<ArrayBuffer>)).slice(0, ID_HASH_CHARS);
+
+/** The key prefix of a project's bodies. */
+export const bodyPrefix = (projectId: string) => `${projectId}/`;
+
+/** The key prefix of one trace's bodies (`=` never appears in the encoded ids of the older layout). */
+export const traceBodyPrefix = async (projectId: string, traceId: string) =>
+  `${projectId}/t=${await idHash(traceId)}/`;
+
+/** The key prefix of one event's bodies: every version a re-folded event wrote. */
+export const eventBodyPrefix = async (projectId: string, traceId: string, eventId: string) =>
+  `${await traceBodyPrefix(projectId, traceId)}${await idHash(eventId)}/`;
+
+/** Where the older layout kept a trace's (or an event's) bodies; none when such a key could not exist. */
+function legacyPrefix(projectId: string, traceId: string, eventId?: string): string[] {
+  const prefix = `${projectId}/${encodeURIComponent(traceId)}/${eventId === undefined ? "" : `${encodeURIComponent(eventId)}/`}`;
+  return encoder.encode(prefix).byteLength + 64 <= MAX_KEY_BYTES ? [prefix] : [];
+}
+
+/** Every prefix under which a trace's bodies may live (this layout and the older one). */
+export const tracePrefixes = async (projectId: string, traceId: string) => [
+  await traceBodyPrefix(projectId, traceId),
+  ...legacyPrefix(projectId, traceId),
+];
+
+/** Every prefix under which an event's bodies may live (this layout and the older one). */
+export const eventPrefixes = async (projectId: string, traceId: string, eventId: string) => [
+  await eventBodyPrefix(projectId, traceId, eventId),
+  ...legacyPrefix(projectId, traceId, eventId),
+];
 
 /** What D1 keeps of a body in R2: the start of its input, output and message, as text (JSON text for non-strings). */
 export function bodyPreview(json: string): string {
@@ -51,7 +83,7 @@ export async function offloadBodies(bucket: R2Bucket, projectId: string, events:
       const bytes = encoder.encode(e.body) as Uint8Array<ArrayBuffer>;
       if (bytes.byteLength <= minBytes) return;
       const sha256 = await sha256Hex(bytes);
-      const key = bodyKey(projectId, e, sha256);
+      const key = `${await eventBodyPrefix(projectId, e.trace_id, e.event_id)}${sha256}`;
       await bucket.put(key, bytes, {
         httpMetadata: { contentType: "application/json" },
         sha256,
@@ -97,7 +129,7 @@ export async function deleteBodies(bucket: R2Bucket, keys: string[]) {
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
 }
 
-/** Deletes every object under a prefix (a project's or a trace's bodies), a page of 1,000 at a time. */
+/** Deletes every object under a prefix (a project's, a trace's or an event's bodies), a page of 1,000 at a time. */
 export async function deleteBodiesUnder(bucket: R2Bucket, prefix: string) {
   for (;;) {
     const page = await bucket.list({ prefix, limit: 1000 });

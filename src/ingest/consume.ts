@@ -1,7 +1,8 @@
 // The queue consumer. Messages are grouped by their project's data database (its placement, from the control plane);
 // each group is written in one D1 transaction; if that fails, message by message, so a message that can't be written is
 // retried alone and the rest are stored; and a message that fails alone is written event by event, so an event that
-// can't be stored is kept as a dead letter instead of taking its siblings. Events that arrive in parts (Langfuse's
+// can't be stored is kept as a dead letter instead of taking its siblings. Every per-event step (large bodies to R2
+// included) runs inside that isolation, so nothing one event or project carries can fail another's writes. Events that arrive in parts (Langfuse's
 // create/update items) are kept part by part and stored as their fold.
 import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
@@ -41,13 +42,18 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
   await replaceFolded(t.data, folded);
 }
 
-/** Everything the messages carry: whole events, then parts. */
+/** Everything the messages carry: large bodies to R2 (idempotent: the key is content-addressed), whole events, parts. */
 async function store(t: Target, bodies: QueueMessage[]) {
+  await Promise.all(bodies.map((b) => offloadBodies(t.bodies, b.project_id, b.events, t.offloadBytes)));
   await writeMessages(t.data, bodies);
   await writeFolds(t, bodies);
 }
 
-const carried = (body: QueueMessage) => body.events.length + (body.parts?.length ?? 0);
+/** How many events and parts a message carries (what the local backlog counts), whatever its shape. */
+const carried = (body: unknown) => {
+  const { events, parts } = (body ?? {}) as { events?: unknown; parts?: unknown };
+  return (Array.isArray(events) ? events.length : 0) + (Array.isArray(parts) ? parts.length : 0);
+};
 
 async function writeEach(t: Target, parsed: Parsed[]) {
   for (const { message, body } of parsed) {
@@ -56,7 +62,7 @@ async function writeEach(t: Target, parsed: Parsed[]) {
       message.ack();
       backlog.written(carried(body));
     } catch (err) {
-      if (await writeEventByEvent(t, message, body)) {
+      if (await writeEventByEvent(t, message, body).catch(() => false)) {
         message.ack();
         backlog.written(carried(body));
       } else {
@@ -76,6 +82,7 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
   const failed: QueueMessage["events"] = [];
   for (const event of body.events) {
     try {
+      await offloadBodies(t.bodies, body.project_id, [event], t.offloadBytes);
       await writeMessages(t.data, [{ ...body, events: [event] }]);
     } catch (err) {
       console.error("watchllm: event can't be stored, kept as a dead letter", message.id, event.event_id, err);
@@ -138,10 +145,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     }
     groups.set(shard, [...(groups.get(shard) ?? []), p]);
   }
-  // Large bodies go to R2 before any D1 write (an R2 failure retries the batch; rewriting an object is harmless).
   const offloadBytes = offloadThreshold(env.BODY_OFFLOAD_BYTES);
-  const placed = [...groups.values()].flat();
-  await Promise.all(placed.map((p) => offloadBodies(env.BODIES, p.body.project_id, p.body.events, offloadBytes)));
   for (const [shard, group] of groups) {
     const t: Target = { control, data: shardDatabase(env, shard), bodies: env.BODIES, offloadBytes };
     try {
@@ -196,10 +200,7 @@ async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindings) {
     }),
   );
   batch.ackAll();
-  for (const message of batch.messages) {
-    const events = (message.body as { events?: unknown } | null)?.events;
-    if (Array.isArray(events)) backlog.written(events.length);
-  }
+  for (const message of batch.messages) backlog.written(carried(message.body));
 }
 
 export const handleQueue: ExportedHandlerQueueHandler<Bindings> = (batch, env) =>

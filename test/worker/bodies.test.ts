@@ -1,10 +1,12 @@
 // Large bodies live in R2 (the BODIES bucket), D1 keeping a preview, the size, the hash and the pointer. Every read path
 // follows the pointer; a missing object is reported, never a 500; redelivery is harmless; search reads the preview.
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import type { EventAnswer, TraceAnswer, TraceExport } from "../../contract/traces.ts";
-import { bodyPrefix } from "../../src/db/bodies.ts";
+import { bodyPrefix, eventBodyPrefix, traceBodyPrefix } from "../../src/db/bodies.ts";
+import worker from "../../src/index.ts";
+import { validateEvents } from "../../src/ingest/validate.ts";
 import { createProject, dataOf, deliver, makeEvent, postEvents, read, storedEvents, waitFor } from "./fixtures.ts";
 
 type Row = { body: string | null; body_ref: string | null; body_bytes: number | null; body_sha256: string | null };
@@ -75,7 +77,9 @@ describe("bodies in R2", () => {
     await deliver(p.projectId, [small, large]);
     expect((await row(p.projectId, small.event_id)).body_ref).toBeNull();
     const big = await row(p.projectId, large.event_id);
-    expect(big.body_ref).toMatch(new RegExp(`^${p.projectId}/t-mixed/${large.event_id}/[0-9a-f]{64}$`));
+    expect(big.body_ref).toMatch(
+      new RegExp(`^${await eventBodyPrefix(p.projectId, "t-mixed", large.event_id)}[0-9a-f]{64}$`),
+    );
     expect(JSON.parse(big.body!)).toEqual({
       input: (large.body as { input: string }).input.slice(0, BODY_LIMITS.previewChars),
       output: "a long answer begins here",
@@ -177,5 +181,109 @@ describe("bodies in R2", () => {
     expect(answer.body.event.body_bytes).toBeLessThanOrEqual(LIMITS.maxEventBytes);
     expect(answer.body.event.body).toMatchObject({ output: "short" });
     expect((answer.body.event.body as { input: string }).input).toMatch(/truncated by WatchLLM/);
+  });
+});
+
+/** Delivers messages of several projects as one queue batch to the real consumer; what it acked and retried. */
+async function deliverTogether(messages: Array<{ projectId: string; wire: Array<Record<string, unknown>> }>) {
+  const batch = createMessageBatch(
+    "watchllm-events",
+    messages.map((m, i) => {
+      const { events } = validateEvents(m.wire);
+      return {
+        id: `together-${i}`,
+        timestamp: Date.now(),
+        attempts: 1,
+        body: { project_id: m.projectId, received_at: Date.now(), events },
+      };
+    }),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+const del = (p: { secretKey: string }, path: string) =>
+  SELF.fetch(`https://watchllm.test${path}`, { method: "DELETE", headers: { Authorization: `Bearer ${p.secretKey}` } });
+
+describe("object keys and deletion", () => {
+  it("stores a 3 KB body under a 128-character CJK trace id, and another tenant's event in the same batch", async () => {
+    const hostile = await createProject("hostile");
+    const other = await createProject("other", hostile.shard + 1);
+    const trace = "中".repeat(128);
+    const bad = makeEvent({ trace_id: trace, body: { input: prompt(3) } });
+    const innocent = makeEvent({ body: { input: "hello" } });
+    const result = await deliverTogether([
+      { projectId: hostile.projectId, wire: [bad] },
+      { projectId: other.projectId, wire: [innocent] },
+    ]);
+    expect(result.explicitAcks.sort()).toEqual(["together-0", "together-1"]);
+    expect(await storedEvents(other.projectId)).toHaveLength(1);
+    const stored = await row(hostile.projectId, bad.event_id);
+    expect(new TextEncoder().encode(stored.body_ref!).byteLength).toBeLessThan(256);
+    expect(stored.body_ref!.startsWith(await traceBodyPrefix(hostile.projectId, trace))).toBe(true);
+    const answer = await read<EventAnswer>(
+      `/api/v1/traces/${encodeURIComponent(trace)}/events/${bad.event_id}`,
+      hostile.secretKey,
+    );
+    expect(answer.body.event.body).toEqual(bad.body);
+    expect((await del(hostile, `/api/v1/traces/${encodeURIComponent(trace)}`)).status).toBe(200);
+    expect(await objectsOf(hostile.projectId)).toEqual([]);
+  });
+
+  it("deleting a trace removes every object it ever wrote: earlier versions of a re-folded event included", async () => {
+    const p = await createProject();
+    const ingest = (batch: unknown[]) =>
+      SELF.fetch("https://watchllm.test/api/public/ingestion", {
+        method: "POST",
+        headers: { Authorization: `Basic ${btoa(`pk-lf-x:${p.ingestKey}`)}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ batch }),
+      });
+    const at = "2026-11-20T10:00:00.000Z";
+    const gen = { id: "lf-gen", traceId: "lf-doomed", name: "llm", startTime: at, input: prompt(3) };
+    expect((await ingest([{ id: "i1", type: "generation-create", timestamp: at, body: gen }])).status).toBe(207);
+    await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 1,
+    );
+    const update = { id: "lf-gen", traceId: "lf-doomed", endTime: at, output: prompt(4) };
+    expect((await ingest([{ id: "i2", type: "generation-update", timestamp: at, body: update }])).status).toBe(207);
+    await waitFor(
+      () => objectsOf(p.projectId),
+      (keys) => keys.length === 2,
+    );
+    const kept = makeEvent({ trace_id: "lf-kept", body: { input: prompt(3) } });
+    await deliver(p.projectId, [kept]);
+
+    expect((await del(p, "/api/v1/traces/lf-doomed")).status).toBe(200);
+    expect(await objectsOf(p.projectId)).toEqual([(await row(p.projectId, kept.event_id)).body_ref]);
+  });
+
+  it("deletes an event's stray copies (a redelivered id with another body) with its trace", async () => {
+    const p = await createProject();
+    const first = makeEvent({ trace_id: "t-copies", body: { input: prompt(3) } });
+    await deliver(p.projectId, [first]);
+    await deliver(p.projectId, [{ ...first, body: { input: prompt(5) } }]);
+    expect(await objectsOf(p.projectId)).toHaveLength(2);
+    expect((await del(p, "/api/v1/traces/t-copies")).status).toBe(200);
+    expect(await objectsOf(p.projectId)).toEqual([]);
+  });
+
+  it("reads and deletes bodies stored under the older key layout (encoded ids)", async () => {
+    const p = await createProject();
+    const event = makeEvent({ trace_id: "t-old/layout", body: { input: prompt(3) } });
+    await deliver(p.projectId, [event]);
+    const stored = await row(p.projectId, event.event_id);
+    const legacy = `${p.projectId}/${encodeURIComponent("t-old/layout")}/${encodeURIComponent(event.event_id)}/${stored.body_sha256}`;
+    await env.BODIES.put(legacy, (await (await env.BODIES.get(stored.body_ref!))!.text()) as string);
+    await env.BODIES.delete(stored.body_ref!);
+    await (await dataOf(p.projectId))
+      .prepare("UPDATE events SET body_ref = ? WHERE project_id = ? AND event_id = ?")
+      .bind(legacy, p.projectId, event.event_id)
+      .run();
+    const answer = await read<EventAnswer>(`/api/v1/traces/t-old%2Flayout/events/${event.event_id}`, p.secretKey);
+    expect(answer.body.event).toMatchObject({ body: event.body, body_missing: false });
+    expect((await del(p, "/api/v1/traces/t-old%2Flayout")).status).toBe(200);
+    expect(await objectsOf(p.projectId)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { ProjectAnswer } from "../../contract/accounts.ts";
 import type { AuditLogAnswer, DeletionAnswer } from "../../contract/data.ts";
 import type { ErrorBody } from "../../contract/errors.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
-import { bodyPrefix } from "../../src/db/bodies.ts";
+import { bodyPrefix, traceBodyPrefix } from "../../src/db/bodies.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { DAY_MS, HOUR_MS } from "../../src/lib/time.ts";
 import { expireProject, runRetention } from "../../src/maintenance/retention.ts";
@@ -54,8 +54,9 @@ const events = (p: Project, trace?: string) =>
   trace
     ? count(p, "SELECT count(*) AS n FROM events WHERE project_id = ? AND trace_id = ?", trace)
     : count(p, "SELECT count(*) AS n FROM events WHERE project_id = ?");
-const bodies = async (p: Project, trace = "") =>
-  (await env.BODIES.list({ prefix: `${bodyPrefix(p.projectId)}${trace}` })).objects.length;
+const bodies = async (p: Project, trace?: string) =>
+  (await env.BODIES.list({ prefix: trace ? await traceBodyPrefix(p.projectId, trace) : bodyPrefix(p.projectId) }))
+    .objects.length;
 const ftsRows = (p: Project) =>
   count(p, "SELECT count(*) AS n FROM events_fts f JOIN events e ON e.rowid = f.rowid WHERE e.project_id = ?");
 const allFts = async (p: Project) =>
@@ -117,10 +118,10 @@ describe("retention", () => {
     await runRetention(env, Date.now() + 10_000, NOW);
 
     expect(await events(p, "t-expired")).toBe(0);
-    expect(await bodies(p, "t-expired/")).toBe(0);
+    expect(await bodies(p, "t-expired")).toBe(0);
     expect(await visible(p, "t-expired")).toEqual(gone);
     expect(await events(p, "t-straddles")).toBe(3);
-    expect(await bodies(p, "t-straddles/")).toBe(1);
+    expect(await bodies(p, "t-straddles")).toBe(1);
     expect(await visible(p, "t-straddles")).toEqual(there);
     expect(await events(p, "t-recent")).toBe(3);
     expect(await summariesMatchEvents(p)).toEqual([]);
@@ -232,7 +233,7 @@ describe("deletion on request", () => {
     expect(deletion).toMatchObject({ kind: "trace", target: "t-doomed", status: "done", events_deleted: 3 });
     expect(await visible(p, "t-doomed")).toEqual(gone);
     expect(await events(p, "t-doomed")).toBe(0);
-    expect(await bodies(p, "t-doomed/")).toBe(0);
+    expect(await bodies(p, "t-doomed")).toBe(0);
     expect(await rollupCalls(p)).toBe(1);
     expect(await visible(p, "t-kept")).toEqual(there);
     expect((await read(deletion.status_url, p.secretKey)).body.deletion.status).toBe("done");
@@ -274,7 +275,7 @@ describe("deletion on request", () => {
     );
     // Their trace went whole, the tool call that didn't repeat the id too.
     expect(await events(p, "t-user")).toBe(0);
-    expect(await bodies(p, "t-user/")).toBe(0);
+    expect(await bodies(p, "t-user")).toBe(0);
     expect((await read("/api/v1/users/u-forget-me", p.secretKey)).status).toBe(404);
     expect(await events(p, "t-shared")).toBe(2);
     expect(await summariesMatchEvents(p)).toEqual([]);

@@ -1,10 +1,12 @@
 // Deleting a project's data in bounded steps: retention (traces whose last event is older than the cutoff), a whole
 // project, one trace, or an end user's data. A step picks up to `limit` events, deletes their R2
-// bodies first (a body whose row survives a failed step is reported missing, never a 500), then in one transaction
+// bodies first (a body whose row survives a failed step is reported missing, never a 500): every object under the
+// prefix of each trace the step empties, and for the other events their pointer and, when they were re-folded, every
+// earlier version under their own prefix. Then in one transaction
 // their search rows, parts and rows, and rebuilds the summaries of the traces they belonged to from what is left
 // (a trace with nothing left loses its summary). Every step is idempotent and the next one continues where it stopped.
 import { HOUR_MS } from "../../lib/time.ts";
-import { deleteBodies } from "../bodies.ts";
+import { deleteBodies, deleteBodiesUnder, eventPrefixes, tracePrefixes } from "../bodies.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
 
@@ -54,6 +56,50 @@ function selection(scope: EraseScope): { clauses: string[]; target: string | num
 
 const keys = (ids: Array<string | number>) => JSON.stringify(ids);
 
+type EraseRow = {
+  rowid: number;
+  event_id: string;
+  trace_id: string;
+  ts: number;
+  body_ref: string | null;
+  /** 1 when the event is stored from parts: earlier folds may have left other versions of its body. */
+  folded: number;
+};
+
+/** Deletes the R2 bodies of the events a step takes (see the header): by trace prefix, else by pointer and event. */
+async function eraseBodies(d1: D1Database, bucket: R2Bucket, projectId: string, rows: EraseRow[]) {
+  const traceIds = [...new Set(rows.map((r) => r.trace_id))];
+  const { results: counts } = await d1
+    .prepare(
+      `SELECT trace_id, count(*) AS n FROM events
+       WHERE project_id = ?1 AND trace_id IN (SELECT value FROM json_each(?2)) GROUP BY trace_id`,
+    )
+    .bind(projectId, JSON.stringify(traceIds))
+    .all<{ trace_id: string; n: number }>();
+  const taken = new Map<string, number>();
+  for (const r of rows) taken.set(r.trace_id, (taken.get(r.trace_id) ?? 0) + 1);
+  const emptied = new Set(counts.filter((c) => taken.get(c.trace_id) === c.n).map((c) => c.trace_id));
+  const rest = rows.filter((r) => !emptied.has(r.trace_id));
+  await deleteBodies(
+    bucket,
+    rest.flatMap((r) => (r.body_ref ? [r.body_ref] : [])),
+  );
+  // Only where objects can be: a trace none of whose events had a body in R2 or was re-folded has none.
+  const listed = (of: EraseRow[]) => {
+    const refs = of.filter((r) => r.body_ref !== null || r.folded);
+    const legacy = refs.some((r) => r.folded || !r.body_ref!.startsWith(`${projectId}/t=`));
+    return { any: refs.length > 0, legacy };
+  };
+  const prefixes = await Promise.all([
+    ...[...emptied].map(async (t) => {
+      const { any, legacy } = listed(rows.filter((r) => r.trace_id === t));
+      return any ? (await tracePrefixes(projectId, t)).slice(0, legacy ? 2 : 1) : [];
+    }),
+    ...rest.filter((r) => r.folded).map((r) => eventPrefixes(projectId, r.trace_id, r.event_id)),
+  ]);
+  for (const prefix of prefixes.flat()) await deleteBodiesUnder(bucket, prefix);
+}
+
 /**
  * One step: deletes up to `limit` events of the scope with everything derived from them. `rollups`: also rebuild the
  * hourly cost rollups of the hours they were in (deletions on request; retention keeps past costs). Returns how many
@@ -68,12 +114,13 @@ export async function eraseStep(
   opts: { limit: number; rollups: boolean; now?: number },
 ): Promise<number> {
   const { clauses, target } = selection(scope);
-  let rows: Array<{ rowid: number; event_id: string; trace_id: string; ts: number; body_ref: string | null }> = [];
+  let rows: EraseRow[] = [];
   for (const clause of clauses) {
     ({ results: rows } = await d1
       .prepare(
-        `SELECT e.rowid AS rowid, e.event_id, e.trace_id, e.ts, e.body_ref FROM events e
-         WHERE e.project_id = ?1 AND ${clause} LIMIT ?3`,
+        `SELECT e.rowid AS rowid, e.event_id, e.trace_id, e.ts, e.body_ref,
+           EXISTS (SELECT 1 FROM event_parts p WHERE p.project_id = ?1 AND p.event_id = e.event_id) AS folded
+         FROM events e WHERE e.project_id = ?1 AND ${clause} LIMIT ?3`,
       )
       .bind(projectId, target, opts.limit)
       .all<(typeof rows)[number]>());
@@ -88,11 +135,7 @@ export async function eraseStep(
         .run();
     return 0;
   }
-  if (bodies)
-    await deleteBodies(
-      bodies,
-      rows.flatMap((r) => (r.body_ref ? [r.body_ref] : [])),
-    );
+  if (bodies) await eraseBodies(d1, bodies, projectId, rows);
   const rowids = keys(rows.map((r) => r.rowid));
   const traces = JSON.stringify([...new Set(rows.map((r) => r.trace_id))].map((t) => [projectId, t]));
   const hours = keys([...new Set(rows.map((r) => Math.floor(r.ts / HOUR_MS) * HOUR_MS))]);
