@@ -28,8 +28,7 @@ const idHash = async (id: string) =>
 export const bodyPrefix = (projectId: string) => `${projectId}/`;
 
 /** The key prefix of one trace's bodies (`=` never appears in the encoded ids of the older layout). */
-export const traceBodyPrefix = async (projectId: string, traceId: string) =>
-  `${projectId}/t=${await idHash(traceId)}/`;
+export const traceBodyPrefix = async (projectId: string, traceId: string) => `${projectId}/t=${await idHash(traceId)}/`;
 
 /** The key prefix of one event's bodies: every version a re-folded event wrote. */
 export const eventBodyPrefix = async (projectId: string, traceId: string, eventId: string) =>

@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
+import { backlog } from "../../src/ingest/backlog.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { createProject, dataOf, makeEvent, storedEvents, waitFor } from "./fixtures.ts";
 
@@ -75,5 +76,17 @@ describe("queue consumer", () => {
       .bind(p.projectId)
       .first();
     expect(summary).toEqual({ span_count: 2 });
+  });
+
+  it("counts the dead-lettered parts of a message off the local backlog, not only its events", async () => {
+    const start = backlog.pending;
+    backlog.sent(3);
+    const body = { project_id: "prj_gone", received_at: 1, events: [{}], parts: [{}, {}] };
+    const batch = createMessageBatch("watchllm-events-dlq", [
+      { id: "dead-parts", timestamp: Date.now(), attempts: 6, body },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect(backlog.pending).toBe(start);
   });
 });
