@@ -78,33 +78,56 @@ export function toStrings(value: unknown): string[] | undefined {
   return undefined;
 }
 
-const MAX_INDEX = 10_000;
+/** A flattened key deeper than this many parts under its prefix is left out (no convention nests anywhere near it). */
+const MAX_PATH_PARTS = 16;
+const INDEX = /^\d{1,9}$/;
+
+/** A node of the tree `unflatten` builds: its children by key, or a leaf value. */
+type Node = Map<string, Node> | { leaf: unknown };
+
+/** The tree as JSON: nodes whose keys are all indexes become arrays in index order (no holes, whatever the indexes). */
+function toValue(node: Node): unknown {
+  if (!(node instanceof Map)) return node.leaf;
+  const keys = [...node.keys()];
+  if (keys.every((k) => INDEX.test(k))) {
+    return keys.sort((a, b) => Number(a) - Number(b)).map((k) => toValue(node.get(k)!));
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = toValue(node.get(k)!);
+  return out;
+}
 
 /**
  * Rebuilds flattened attributes under `prefix` into arrays and objects:
  * `llm.input_messages.0.message.role` = "user" under prefix `llm.input_messages` gives `[{ message: { role: "user" } }]`.
- * Returns undefined when no attribute has the prefix.
+ * Indexes only order the items, at every level (`.10000.` makes one item, not 10,001 slots), and the work is linear in
+ * the attributes' size. Returns undefined when no attribute has the prefix.
  */
 export function unflatten(attrs: Attributes, prefix: string): unknown {
   const start = `${prefix}.`;
-  let root: unknown;
-  for (const [key, value] of Object.entries(attrs)) {
+  let root: Map<string, Node> | undefined;
+  for (const key in attrs) {
     if (!key.startsWith(start)) continue;
-    const path = key.slice(start.length).split(".");
-    // Unsafe keys could reach a prototype; huge indexes would make huge sparse arrays.
-    if (path.some((part) => UNSAFE_KEYS.has(part) || (/^\d+$/.test(part) && Number(part) > MAX_INDEX))) continue;
-    root ??= /^\d+$/.test(path[0]!) ? [] : {};
-    let node = root as Record<string, unknown>;
+    const path = key.slice(start.length).split(".", MAX_PATH_PARTS + 1);
+    // Unsafe keys could reach a prototype once the tree becomes objects.
+    if (path.length > MAX_PATH_PARTS || path.some((part) => UNSAFE_KEYS.has(part))) continue;
+    root ??= new Map();
+    let node = root;
     path.forEach((part, i) => {
       if (i === path.length - 1) {
-        node[part] = value;
+        node.set(part, { leaf: attrs[key] });
         return;
       }
-      if (typeof node[part] !== "object" || node[part] === null) node[part] = /^\d+$/.test(path[i + 1]!) ? [] : {};
-      node = node[part] as Record<string, unknown>;
+      const next = node.get(part);
+      if (next instanceof Map) node = next;
+      else {
+        const child = new Map<string, Node>();
+        node.set(part, child);
+        node = child;
+      }
     });
   }
-  return Array.isArray(root) ? root.filter((item) => item !== undefined) : root;
+  return root && toValue(root);
 }
 
 /** Keys of `attrs` that start with `prefix.` (or equal it). */

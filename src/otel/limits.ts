@@ -6,6 +6,11 @@ export const OTLP_LIMITS = {
   childEventsPerSpan: 16,
   /** Room left in `context` (8 KB) for the user, session and tags beside the metadata. */
   contextMarginBytes: 256,
+  /** Resource attributes read per resource (the rest are ignored); metadata keeps at most `resourceBytes` of them. */
+  resourceAttributes: 1_000,
+  resourceBytes: 2_048,
+  /** Metadata nested deeper than this is cut (its deeper values become a marker). */
+  metadataDepth: 32,
   /** A metadata string longer than this is clipped before keys are dropped. */
   metadataStringChars: 512,
   /** Seconds a client is asked to wait after a 503. */

@@ -226,8 +226,9 @@ export function mapExport(
   const spans: MappedSpan[] = [];
   let overflow = 0;
   for (const rs of request.resourceSpans) {
-    const resourceAttrs = attributes(rs.resource?.attributes ?? []);
-    const resource = Object.keys(resourceAttrs).length ? resourceAttrs : undefined;
+    // Once per resource, not per span: every span of it shares the same bounded copy.
+    const resourceAttrs = attributes((rs.resource?.attributes ?? []).slice(0, OTLP_LIMITS.resourceAttributes), 0);
+    const resource = boundMetadata(resourceAttrs, OTLP_LIMITS.resourceBytes);
     for (const ss of rs.scopeSpans) {
       const scope = ss.scope?.name
         ? compact({ name: ss.scope.name, version: ss.scope.version || undefined })

@@ -1,4 +1,5 @@
 // Keeps a span's metadata (unmapped attributes, resource, scope) within its share of the 8 KB context limit.
+import { jsonDepth } from "../../contract/json.ts";
 import type { Attributes } from "./attributes.ts";
 import { OTLP_LIMITS } from "./limits.ts";
 
@@ -8,24 +9,31 @@ const size = (value: unknown) => encoder.encode(JSON.stringify(value) ?? "null")
 /** Room kept for the truncation marker and the names of up to 20 dropped keys. */
 const RESERVE_BYTES = 20 * 70 + 64;
 
-function clipStrings(value: unknown, maxChars: number): unknown {
+const TOO_DEEP = "[nested too deep]";
+
+/** A copy with strings longer than `maxChars` clipped and values deeper than `maxDepth` replaced by a marker. */
+function clipStrings(value: unknown, maxChars: number, maxDepth: number = OTLP_LIMITS.metadataDepth): unknown {
   if (typeof value === "string") return value.length > maxChars ? value.slice(0, maxChars) + MARK : value;
-  if (Array.isArray(value)) return value.map((item) => clipStrings(item, maxChars));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, maxChars)]));
-  }
-  return value;
+  if (value === null || typeof value !== "object") return value;
+  if (maxDepth <= 0) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item) => clipStrings(item, maxChars, maxDepth - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clipStrings(v, maxChars, maxDepth - 1)]));
 }
 
 /**
  * The metadata if it fits `maxBytes`; else long strings clipped and, if that is not enough, the largest keys dropped
  * (the smallest are kept, so as many as possible survive), marked `"watchllm.truncated": true` with the dropped
- * keys' names. Each key's size is measured once, so thousands of attributes cost no more than their bytes.
+ * keys' names; values nested deeper than `OTLP_LIMITS.metadataDepth` are cut. Each key's size is measured once, so
+ * thousands of attributes cost no more than their bytes.
  * Undefined when there is none.
  */
 export function boundMetadata(metadata: Attributes, maxBytes: number): Attributes | undefined {
   const keys = Object.keys(metadata);
   if (!keys.length) return undefined;
+  // Depth first, without recursion: JSON.stringify overflows the stack on values nested thousands deep.
+  if (jsonDepth(metadata, OTLP_LIMITS.metadataDepth) > OTLP_LIMITS.metadataDepth) {
+    metadata = clipStrings(metadata, Number.POSITIVE_INFINITY) as Attributes;
+  }
   if (JSON.stringify(metadata).length * 3 <= maxBytes || size(metadata) <= maxBytes) return metadata;
   const clipped = clipStrings(metadata, OTLP_LIMITS.metadataStringChars) as Attributes;
   if (size(clipped) <= maxBytes) return { ...clipped, "watchllm.truncated": true };

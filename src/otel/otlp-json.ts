@@ -11,6 +11,7 @@ import type {
   Span_Event,
   Status,
 } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { OTLP_LIMITS } from "./limits.ts";
 
 type Json = Record<string, unknown>;
 
@@ -146,7 +147,8 @@ export function fromOtlpJson(json: Json): { request: ExportTraceServiceRequest; 
         $typeName: "opentelemetry.proto.trace.v1.ResourceSpans",
         resource: {
           $typeName: "opentelemetry.proto.resource.v1.Resource",
-          attributes: keyValues(resource.attributes),
+          // Only what the mapper reads: a resource's attributes repeat for every span, so they are budgeted.
+          attributes: keyValues(list(resource.attributes).slice(0, OTLP_LIMITS.resourceAttributes)),
           droppedAttributesCount: count(resource.droppedAttributesCount),
         },
         schemaUrl: text(rs.schemaUrl),

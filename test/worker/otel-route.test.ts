@@ -343,3 +343,101 @@ describe("OTLP/HTTP traces route", () => {
     expect(fromBinary(RetryInfoSchema, status.details[0]!.value).retryDelay?.seconds).toBe(5n);
   });
 });
+
+/** Runs a hostile request and, until it answers, another tenant's trace list again and again; the slowest read. */
+async function alongside(hostile: () => Promise<Response>) {
+  const reader = await createProject("bystander");
+  const started = Date.now();
+  let done = false;
+  const pending = hostile().then(async (res) => {
+    const answer = { status: res.status, text: await res.text(), ms: Date.now() - started };
+    done = true;
+    return answer;
+  });
+  let readMs = 0;
+  do {
+    const readStarted = Date.now();
+    const other = await read("/api/v1/traces", reader.secretKey);
+    readMs = Math.max(readMs, Date.now() - readStarted);
+    expect(other.status).toBe(200);
+  } while (!done && Date.now() - started < 60_000);
+  return { hostile: await pending, readMs };
+}
+
+const str = (value: string) => ({ stringValue: value });
+
+describe("hostile OTLP exports stay cheap, and another tenant doesn't notice", () => {
+  // Generous for a loaded 2-core machine (about 150 ms of CPU here): the unbounded versions took 20–50 s.
+  const FAST_MS = 3_000;
+
+  it("300 spans sharing 20,000 resource attributes (~1 MB): resource read once, kept bounded per span", async () => {
+    const p = await createProject();
+    const traceId = hexId(16);
+    const body = {
+      resourceSpans: [
+        {
+          resource: {
+            attributes: Array.from({ length: 20_000 }, (_, i) => ({ key: `res.${i}`, value: str(`value-${i}`) })),
+          },
+          scopeSpans: [{ scope: { name: "t" }, spans: Array.from({ length: 300 }, () => span(traceId)) }],
+        },
+      ],
+    };
+    const text = JSON.stringify(body);
+    expect(text.length).toBeGreaterThan(900_000);
+    const { hostile, readMs } = await alongside(() => postJson(text, p.ingestKey));
+    expect(hostile.status).toBe(200);
+    expect(hostile.ms).toBeLessThan(FAST_MS);
+    expect(readMs).toBeLessThan(FAST_MS);
+    const rows = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 300,
+    );
+    const context = String(rows[0]!.context);
+    expect(context.length).toBeLessThanOrEqual(LIMITS.maxContextBytes);
+    expect(JSON.parse(context).metadata["otel.resource"]).toMatchObject({ "res.0": "value-0" });
+  });
+
+  it("sparse indexes (`.contents.10000.`) at every level make no holes: one item each, fast", async () => {
+    const p = await createProject();
+    const traceId = hexId(16);
+    const attributes = [
+      { key: "openinference.span.kind", value: str("LLM") },
+      ...Array.from({ length: 300 }, (_, i) => ({
+        key: `llm.input_messages.${i * 33}.message.contents.10000.message_content.text`,
+        value: str(`m${i}`),
+      })),
+    ];
+    const { hostile, readMs } = await alongside(() => postJson(exportOf([span(traceId, { attributes })]), p.ingestKey));
+    expect(hostile.status).toBe(200);
+    expect(hostile.ms).toBeLessThan(FAST_MS);
+    expect(readMs).toBeLessThan(FAST_MS);
+    const [row] = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 1,
+    );
+    const { body } = await read(`/api/v1/traces/${traceId}/events/${row!.event_id}`, p.secretKey);
+    const input = body.event.body.input as Array<{ content: unknown[] }>;
+    expect(input).toHaveLength(300);
+    expect(input[1]!.content).toEqual([{ text: "m1" }]);
+  });
+
+  it("metadata nested 3,000 and 100,000 deep is cut, not a 500; the valid sibling span is kept", async () => {
+    const p = await createProject();
+    const traceId = hexId(16);
+    const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+    const spans = [
+      span(traceId, { name: "deep", attributes: [{ key: "metadata", value: str(nested(3_000)) }] }),
+      span(traceId, { name: "deeper", attributes: [{ key: "metadata", value: str(nested(100_000)) }] }),
+      span(traceId, { name: "sibling" }),
+    ];
+    const res = await postJson(exportOf(spans), p.ingestKey);
+    expect(res.status).toBe(200);
+    const rows = await waitFor(
+      () => eventsOfTrace(p.projectId, traceId),
+      (r) => r.length === 3,
+    );
+    expect(rows.map((r) => r.name).sort()).toEqual(["deep", "deeper", "sibling"]);
+    expect(String(rows.find((r) => r.name === "deep")!.context)).toContain("[nested too deep]");
+  });
+});
