@@ -63,6 +63,20 @@ type Choice = {
 };
 type Block = Json & { partial?: string };
 
+/**
+ * Choices, tool calls, output items, content parts and blocks are numbered by the upstream; an index past this (or not
+ * a small non-negative integer) is not believed, and its event is skipped: no real answer has that many, and the
+ * recording's work must stay bounded by the stream's size whatever the numbers say.
+ */
+export const MAX_STREAM_INDEX = 1_000;
+/** The index an event names (`fallback` when it names none); undefined when it is not a believable one. */
+const indexOf = (value: unknown, fallback: number) => {
+  const n = value === undefined || value === null ? fallback : value;
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= MAX_STREAM_INDEX ? n : undefined;
+};
+/** Entries of a map by index, in index order. */
+const inOrder = <T>(map: Map<number, T>) => [...map.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
+
 /** Assembles a stream's events (the parsed `data:` payloads, in order) into the same digest a whole answer gives. */
 export function streamAssembler(maxChars: number) {
   let model: string | undefined;
@@ -83,13 +97,15 @@ export function streamAssembler(maxChars: number) {
   // OpenAI Responses: the final response when it came, else the items assembled from their events.
   let response: Json | undefined;
   const items = new Map<number, Json>();
+  const textParts = new WeakMap<Json, Map<number, Json>>();
   // Anthropic Messages.
   let message: Json | undefined;
   const blocks = new Map<number, Block>();
 
   function chatChunk(chunk: Json) {
     for (const c of chunk.choices as Json[]) {
-      const index = typeof c.index === "number" ? c.index : 0;
+      const index = indexOf(c?.index, 0);
+      if (index === undefined) continue;
       const choice = choices.get(index) ?? { content: "", text: false, tools: new Map<number, ToolCall>() };
       choices.set(index, choice);
       if (typeof c.text === "string") {
@@ -101,7 +117,8 @@ export function streamAssembler(maxChars: number) {
       if (typeof delta.content === "string") choice.content += room(delta.content);
       if (typeof delta.refusal === "string") choice.refusal = (choice.refusal ?? "") + room(delta.refusal);
       for (const t of (Array.isArray(delta.tool_calls) ? delta.tool_calls : []) as Json[]) {
-        const at = typeof t.index === "number" ? t.index : choice.tools.size;
+        const at = indexOf(t?.index, choice.tools.size);
+        if (at === undefined) continue;
         const call: ToolCall = choice.tools.get(at) ?? { function: { name: "", arguments: "" } };
         choice.tools.set(at, call);
         if (t.id) call.id = t.id;
@@ -124,16 +141,22 @@ export function streamAssembler(maxChars: number) {
       }
       return;
     }
-    const at = typeof e.output_index === "number" ? e.output_index : 0;
+    const at = indexOf(e.output_index, 0);
+    if (at === undefined) return;
     if (e.type === "response.output_item.added" || e.type === "response.output_item.done") items.set(at, { ...e.item });
     else if (e.type === "response.output_text.delta") {
+      const index = indexOf(e.content_index, 0);
+      if (index === undefined) return;
       const item = items.get(at) ?? { type: "message", role: "assistant", content: [] };
       items.set(at, item);
-      item.content ??= [];
-      const parts = item.content as Json[];
-      const index = typeof e.content_index === "number" ? e.content_index : 0;
-      parts[index] ??= { type: "output_text", text: "" };
-      const part = parts[index] as Json;
+      // A part the item already has is extended in place; new ones are kept by index (a Map: no holes whatever the
+      // index) and follow the item's own parts in index order when the recording is read.
+      const own = Array.isArray(item.content) ? (item.content as Json[]) : [];
+      const parts = textParts.get(item) ?? new Map<number, Json>();
+      textParts.set(item, parts);
+      const existing = own[index] && typeof own[index] === "object" ? own[index] : undefined;
+      const part = existing ?? parts.get(index) ?? { type: "output_text", text: "" };
+      if (!existing) parts.set(index, part);
       part.text = (part.text ?? "") + room(String(e.delta ?? ""));
     } else if (e.type === "response.function_call_arguments.delta") {
       const item = items.get(at) ?? { type: "function_call", arguments: "" };
@@ -148,10 +171,13 @@ export function streamAssembler(maxChars: number) {
       model = e.message?.model ?? model;
       mergeUsage(e.message?.usage);
     } else if (e.type === "content_block_start") {
-      blocks.set(e.index, { ...e.content_block });
+      const at = indexOf(e.index, 0);
+      if (at !== undefined) blocks.set(at, { ...e.content_block });
     } else if (e.type === "content_block_delta") {
-      const block = blocks.get(e.index) ?? { type: "text", text: "" };
-      blocks.set(e.index, block);
+      const at = indexOf(e.index, 0);
+      if (at === undefined) return;
+      const block = blocks.get(at) ?? { type: "text", text: "" };
+      blocks.set(at, block);
       const d = e.delta ?? {};
       if (d.type === "text_delta") block.text = (block.text ?? "") + room(String(d.text ?? ""));
       else if (d.type === "input_json_delta")
@@ -177,18 +203,14 @@ export function streamAssembler(maxChars: number) {
   }
 
   function chatOutput() {
-    const outputs = [...choices.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([, c]) => {
-        if (c.text && !c.tools.size) return c.content;
-        const msg: Json = { role: c.role ?? "assistant", content: c.content || (c.tools.size ? null : "") };
-        if (c.refusal !== undefined) msg.refusal = c.refusal;
-        if (c.tools.size)
-          msg.tool_calls = [...c.tools.entries()]
-            .sort(([a], [b]) => a - b)
-            .map(([, t]) => ({ id: t.id, type: t.type ?? "function", function: t.function }));
-        return msg;
-      });
+    const outputs = inOrder(choices).map((c) => {
+      if (c.text && !c.tools.size) return c.content;
+      const msg: Json = { role: c.role ?? "assistant", content: c.content || (c.tools.size ? null : "") };
+      if (c.refusal !== undefined) msg.refusal = c.refusal;
+      if (c.tools.size)
+        msg.tool_calls = inOrder(c.tools).map((t) => ({ id: t.id, type: t.type ?? "function", function: t.function }));
+      return msg;
+    });
     finishReason ??= choices.get(0)?.finish;
     return outputs.length === 1 ? outputs[0] : outputs;
   }
@@ -216,10 +238,16 @@ export function streamAssembler(maxChars: number) {
       if (message || blocks.size) {
         output = {
           role: message?.role ?? "assistant",
-          content: [...blocks.entries()].sort(([a], [b]) => a - b).map(([, b]) => finishBlock(b)),
+          content: inOrder(blocks).map(finishBlock),
         };
       } else if (response) output = response.output;
-      else if (items.size) output = [...items.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
+      else if (items.size)
+        output = inOrder(items).map((item) => {
+          const parts = textParts.get(item);
+          return parts
+            ? { ...item, content: [...(Array.isArray(item.content) ? item.content : []), ...inOrder(parts)] }
+            : item;
+        });
       else if (choices.size) output = chatOutput();
       return { model, output, usage, error, finishReason };
     },
@@ -249,13 +277,22 @@ export function sseParser(onData: (data: unknown) => void, maxLineChars = 4 * 10
     if (l === "") dispatch();
     else if (l.startsWith("data:")) data.push(l.slice(l.startsWith("data: ") ? 6 : 5));
   };
+  // Where the search for the next line end resumes: text before it holds none, so a long line arriving in many
+  // small pieces is scanned once, not once per piece.
+  let scanned = 0;
   const lines = (final: boolean) => {
+    const eol = /\r\n|\r|\n/g;
     for (;;) {
-      const nl = buffer.search(/\r\n|\r|\n/);
-      if (nl < 0 || (!final && nl === buffer.length - 1 && buffer[nl] === "\r")) break;
-      const width = buffer.startsWith("\r\n", nl) ? 2 : 1;
+      eol.lastIndex = scanned;
+      const found = eol.exec(buffer);
+      const nl = found ? found.index : -1;
+      if (nl < 0 || (!final && nl === buffer.length - 1 && buffer[nl] === "\r")) {
+        scanned = nl < 0 ? buffer.length : nl;
+        break;
+      }
       line(buffer.slice(0, nl));
-      buffer = buffer.slice(nl + width);
+      buffer = buffer.slice(nl + found![0].length);
+      scanned = 0;
     }
     if (final) {
       if (buffer) line(buffer);
@@ -272,10 +309,19 @@ export function sseParser(onData: (data: unknown) => void, maxLineChars = 4 * 10
         if (nl < 0) return;
         overflow = false;
         buffer = text.slice(nl + 1);
-      } else buffer += text;
-      lines(false);
+        scanned = 0;
+        lines(false);
+      } else if (scanned === buffer.length && !/[\r\n]/.test(text)) {
+        // Still inside a line: append without searching (nor flattening) what came before.
+        buffer += text;
+        scanned = buffer.length;
+      } else {
+        buffer += text;
+        lines(false);
+      }
       if (buffer.length > maxLineChars) {
         buffer = "";
+        scanned = 0;
         data = [];
         overflow = true;
       }

@@ -221,3 +221,52 @@ describe("request size", () => {
     });
   });
 });
+
+describe("hostile streams stay cheap", () => {
+  it("skips absurd indexes instead of allocating them (content_index 5,000,000, output_index, tool and choice indexes)", () => {
+    const assembler = streamAssembler(1_000_000);
+    const started = performance.now();
+    assembler.push({ type: "response.output_text.delta", output_index: 0, content_index: 5_000_000, delta: "x" });
+    assembler.push({ type: "response.output_text.delta", output_index: 9_000_000, content_index: 0, delta: "y" });
+    assembler.push({ type: "response.output_text.delta", output_index: 0, content_index: 3, delta: "kept" });
+    assembler.push({ type: "response.output_text.delta", output_index: 0, content_index: 1, delta: "first" });
+    const output = assembler.result().output;
+    expect(JSON.stringify(output).length).toBeLessThan(500);
+    expect(output).toEqual([
+      {
+        type: "message",
+        role: "assistant",
+        content: [
+          { type: "output_text", text: "first" },
+          { type: "output_text", text: "kept" },
+        ],
+      },
+    ]);
+    const chat = streamAssembler(1_000_000);
+    chat.push({ choices: [{ index: 4_000_000, delta: { content: "a" } }] });
+    chat.push({
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 7_000_000, function: { arguments: "{}" } }] } }],
+    });
+    chat.push({ choices: [{ index: 0, delta: { content: "ok" } }] });
+    expect(chat.result().output).toEqual({ role: "assistant", content: "ok" });
+    const anthropic = streamAssembler(1_000_000);
+    anthropic.push({ type: "content_block_start", index: 6_000_000, content_block: { type: "text", text: "" } });
+    anthropic.push({ type: "content_block_delta", index: 1.5, delta: { type: "text_delta", text: "no" } });
+    anthropic.push({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "yes" } });
+    expect(anthropic.result().output).toEqual({ role: "assistant", content: [{ type: "text", text: "yes" }] });
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it("scans a long line arriving in small pieces once, not once per piece", () => {
+    const received: unknown[] = [];
+    const parser = sseParser((d) => received.push(d));
+    const piece = new TextEncoder().encode("x".repeat(256));
+    const started = performance.now();
+    parser.write(new TextEncoder().encode('data: "'));
+    for (let i = 0; i < 12_000; i++) parser.write(piece);
+    parser.write(new TextEncoder().encode('"\n\n'));
+    parser.end();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect((received[0] as string).length).toBe(256 * 12_000);
+  });
+});
