@@ -5,8 +5,8 @@
 // them all, 31 days later at 30-day retention.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { localD1Files } from "../scripts/local-d1.ts";
+import { queryRows } from "../test/support/sqlite.ts";
 import { BENCH_PROJECT, benchState, CONFIG, queueBatches, startConsumer } from "./consumer.ts";
 import type { Meter } from "./d1-meter.ts";
 import { eventMix, type WireEvent } from "./generate.ts";
@@ -58,9 +58,9 @@ async function measure(name: string, events: WireEvent[], perRequest: number) {
   const now = Math.max(...events.map((e) => Number(e.timestamp))) + (DAYS + 1) * 86_400_000;
   const expired = await consumer.expire(BENCH_PROJECT, 0, DAYS, now);
   await consumer.stop();
-  const db = new DatabaseSync(localD1Files(state, CONFIG).DB!, { readOnly: true });
-  const { n } = db.prepare("SELECT count(*) AS n FROM events").get() as { n: number };
-  db.close();
+  // workerd may still hold the file for a moment after stop(): the read waits out its lock.
+  const [row] = await queryRows<{ n: number }>(localD1Files(state, CONFIG).DB!, "SELECT count(*) AS n FROM events");
+  const n = row?.n ?? 0;
   if (expired.deleted !== events.length || n !== 0)
     throw new Error(`${name}: retention deleted ${expired.deleted} of ${events.length} events, ${n} left`);
   // Queues bill each 64 KB (1 KB = 1,000 B) of a message, about 100 B of metadata included, written, read and deleted.

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { BODY_LIMITS, SEARCH_LIMITS } from "../contract/limits.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
+import { queryRows } from "../test/support/sqlite.ts";
 import { BENCH_PROJECT, benchState, CONFIG, queueBatches, startConsumer } from "./consumer.ts";
 import { eventMix } from "./generate.ts";
 
@@ -77,9 +78,8 @@ for (const [mode, threshold] of [
   const r2 = await consumer.bodies();
   await consumer.stop();
   const d1 = d1Bytes(localD1Files(state, CONFIG).DB!);
-  const db = new DatabaseSync(localD1Files(state, CONFIG).DB!, { readOnly: true });
-  const { n } = db.prepare("SELECT count(*) AS n FROM events").get() as { n: number };
-  db.close();
+  const [row] = await queryRows<{ n: number }>(localD1Files(state, CONFIG).DB!, "SELECT count(*) AS n FROM events");
+  const n = row?.n ?? 0;
   if (n !== TOTAL) throw new Error(`offload ${mode}: the consumer stored ${n} of ${TOTAL} events`);
   runs.push({ mode, threshold, ms, r2, d1 });
 }

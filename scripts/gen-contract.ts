@@ -1,6 +1,6 @@
 // `npm run gen:contract`: writes what is derived from the contract outside the Worker — the SDK's wire types
-// (sdk/js/src/contract.gen.ts: the SDK ships alone, with no zod) and README's event field table. `--check` fails
-// when a written file is stale instead (test/repo/generated.test.ts runs it).
+// (sdk/js/src/contract.gen.ts: the SDK ships alone, with no zod) and the event field table in docs/api.md. `--check`
+// fails when a written file is stale instead (test/repo/generated.test.ts runs it).
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { ERROR_STATUS, errorBody } from "../contract/errors.ts";
@@ -65,7 +65,7 @@ function sdkTypes() {
   ].join("\n");
 }
 
-/** A short human description of a field's type, for the README table. */
+/** A short human description of a field's type, for the event table in docs/api.md. */
 function summary(s: Schema): string {
   if (Array.isArray(s.type)) return s.type.map((type) => summary({ ...s, type })).join(" or ");
   if (s.anyOf) {
@@ -105,14 +105,14 @@ const END = "<!-- /generated:events-table -->";
 function withTable(readme: string) {
   const from = readme.indexOf(START);
   const to = readme.indexOf(END);
-  if (from < 0 || to < 0) throw new Error(`README.md needs the markers ${START} … ${END}`);
+  if (from < 0 || to < 0) throw new Error(`docs/api.md needs the markers ${START} … ${END}`);
   return `${readme.slice(0, from + START.length)}\n${eventsTable()}\n${readme.slice(to)}`;
 }
 
 export function generated(): Array<[path: string, content: string]> {
   return [
     ["sdk/js/src/contract.gen.ts", sdkTypes()],
-    ["README.md", withTable(readFileSync("README.md", "utf8"))],
+    ["docs/api.md", withTable(readFileSync("docs/api.md", "utf8"))],
   ];
 }
 

@@ -1,7 +1,8 @@
-// The Python SDK's tests (`npm run test:python`) and benchmark (`npm run bench:python`): makes a git-ignored venv
-// beside the package, installs pytest and openai (bench: requests and tenacity, the baseline's) from the pip index and
-// the package itself (built from sdk/python, as `pip install ./sdk/python` would), then runs pytest or the bench.
-// Extra arguments go to pytest (e.g. `npm run test:python -- -k openai`).
+// The Python SDK's tests (`npm run test:python`), lint (`npm run lint:python`: ruff and mypy --strict, configured in
+// sdk/python/pyproject.toml) and benchmark (`npm run bench:python`): makes a git-ignored venv beside the package,
+// installs pytest and openai (lint: ruff and mypy; bench: requests and tenacity, the baseline's) from the pip index and
+// the package itself (built from sdk/python, as `pip install ./sdk/python` would), then runs pytest, the linters or the
+// bench. Extra arguments go to pytest (e.g. `npm run test:python -- -k openai`).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -9,10 +10,11 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "sdk", "python");
-const bench = process.argv[2] === "bench";
+const mode = process.argv[2] === "bench" || process.argv[2] === "lint" ? process.argv[2] : "test";
+const bench = mode === "bench";
 const venv = join(pkg, bench ? ".venv-bench" : ".venv");
 const python = join(venv, "bin", "python");
-const needs = bench ? ["requests", "tenacity"] : ["pytest", "openai"];
+const needs = { bench: ["requests", "tenacity"], lint: ["ruff", "mypy"], test: ["pytest", "openai"] }[mode];
 
 // PIP_RETRIES=0: an index this machine can't reach fails at once instead of after minutes of retries (the variable,
 // unlike the flag, also reaches the pip that prepares the isolated build environment).
@@ -37,6 +39,14 @@ if (!existsSync(python)) run(host, ["-m", "venv", venv]);
 const pip = ["-m", "pip", "install", "--quiet"];
 run(python, [...pip, ...needs]);
 run(python, [...pip, "--force-reinstall", "--no-deps", pkg]);
+
+if (mode === "lint") {
+  for (const tool of [["ruff", "check", "src", "tests"], ["mypy"]]) {
+    const out = spawnSync(python, ["-m", ...tool], { cwd: pkg, stdio: "inherit" });
+    if (out.status !== 0) process.exit(out.status ?? 1);
+  }
+  process.exit(0);
+}
 
 // The end-to-end test starts the Worker with this repo's Node (24, from node_modules) and wrangler.
 const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}` };

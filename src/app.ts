@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env.ts";
 import { backlog } from "./ingest/backlog.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
+import { log, requestIdOf } from "./lib/log.ts";
 import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
 import { deletionsRoute } from "./routes/deletions.ts";
@@ -94,6 +95,6 @@ app.onError((err, c) => {
     const code = err.status === 401 ? "invalid_api_key" : err.status === 403 ? "forbidden" : "invalid_request";
     return c.json(errorBody(code, err.message || "Request failed."), err.status);
   }
-  console.error("watchllm: unhandled error", err);
+  log.error("request.unhandled_error", err, { request_id: requestIdOf(c.req.raw), path: c.req.path });
   return c.json(errorBody("internal_error", "Something went wrong on our side."), 500);
 });

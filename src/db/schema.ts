@@ -287,7 +287,12 @@ export const jobs = sqliteTable(
     /** JSON: how far it got. */
     progress: text("progress").notNull().default("{}"),
     status: text("status", { enum: JOB_STATUSES }).notNull().default("pending"),
+    /** The last failed attempt's error (kept once the job goes on, cleared by a retry). */
     error: text("error"),
+    /** Failed attempts in a row; the job is `failed` after JOB_LIMITS.maxAttempts (contract/jobs.ts). */
+    attempts: integer("attempts").notNull().default(0),
+    /** After a failed attempt: not before this time (ms). */
+    retryAt: integer("retry_at"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
     finishedAt: integer("finished_at"),
@@ -316,6 +321,7 @@ export const eventParts = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.projectId, t.eventId, t.partId] }),
     index("event_parts_trace").on(t.projectId, t.traceId),
+    index("event_parts_received").on(t.receivedAt),
   ],
 );
 

@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
+import { log, requestIdOf } from "../lib/log.ts";
 import { authenticate, touchCachedKey } from "./auth.ts";
 import { isJsonRequest, observeStream, readCopy, readRequestBytes } from "./body.ts";
 import { cacheKey, lookup, store } from "./cache.ts";
@@ -63,7 +64,8 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
   const json = req.body !== null && isJsonRequest(req.headers);
   const bytes = json ? await readRequestBytes(req, GATEWAY_LIMITS.maxJsonRequestBytes) : undefined;
   const ctx = c.executionCtx;
-  ctx.waitUntil(touchCachedKey(db, key).catch(() => undefined));
+  const logged = { project_id: key.projectId, request_id: requestIdOf(req) };
+  ctx.waitUntil(touchCachedKey(db, key).catch((err) => log.error("gateway.key_touch_failed", err, logged)));
 
   const eventId = crypto.randomUUID();
   const call: Call = {
@@ -82,7 +84,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
   };
   const record = async (outcome: Outcome) =>
     sendEvent(c.env, key.projectId, toWireEvent({ ...call, request: request() }, outcome)).catch((err) =>
-      console.error(JSON.stringify({ msg: "watchllm gateway: recording failed", error: String(err) })),
+      log.error("gateway.recording_failed", err, { ...logged, event_id: eventId }),
     );
   const origin = req.headers.get("origin");
 
@@ -220,9 +222,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
           upstream.headers,
           answer,
           options.cache.ttlSeconds,
-        ).catch((err) =>
-          console.error(JSON.stringify({ msg: "watchllm gateway: cache store failed", error: String(err) })),
-        );
+        ).catch((err) => log.error("gateway.cache_store_failed", err, logged));
       }
       await record(outcome);
     }),

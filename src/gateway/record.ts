@@ -4,6 +4,7 @@
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { enqueueEvents, type Outbox } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
+import { log } from "../lib/log.ts";
 import type { Digest } from "./digest.ts";
 import type { CallOptions } from "./options.ts";
 import { normalizeUsage, reportedCost } from "./usage.ts";
@@ -118,9 +119,13 @@ export async function sendEvent(out: Outbox, projectId: string, event: WireEvent
   const { events, rejected } = validateEvents([event]);
   if (!events.length) {
     dropped += 1;
-    console.error(
-      JSON.stringify({ msg: "watchllm gateway: event dropped", reason: "invalid", dropped_total: dropped, rejected }),
-    );
+    log.error("gateway.event_dropped", "invalid event", {
+      project_id: projectId,
+      trace_id: event.trace_id,
+      reason: "invalid",
+      dropped_total: dropped,
+      rejected,
+    });
     return;
   }
   for (let attempt = 0; ; attempt++) {
@@ -130,14 +135,12 @@ export async function sendEvent(out: Outbox, projectId: string, event: WireEvent
     } catch (err) {
       if (attempt >= RETRY_DELAYS_MS.length) {
         dropped += 1;
-        console.error(
-          JSON.stringify({
-            msg: "watchllm gateway: event dropped",
-            reason: "queue_unavailable",
-            dropped_total: dropped,
-            error: String(err),
-          }),
-        );
+        log.error("gateway.event_dropped", err, {
+          project_id: projectId,
+          trace_id: event.trace_id,
+          reason: "queue_unavailable",
+          dropped_total: dropped,
+        });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));

@@ -14,6 +14,7 @@ import { shardDatabase } from "../db/shards.ts";
 import { writeMessages } from "../db/writes/events.ts";
 import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
 import type { Bindings } from "../env.ts";
+import { log } from "../lib/log.ts";
 import { SECOND_MS } from "../lib/time.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
@@ -66,7 +67,7 @@ async function writeEach(t: Target, parsed: Parsed[]) {
         message.ack();
         backlog.written(carried(body));
       } else {
-        console.error("watchllm: message write failed, will retry", message.id, err);
+        log.error("queue.message_write_failed", err, { project_id: body.project_id, message_id: message.id });
         message.retry();
       }
     }
@@ -85,7 +86,12 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
       await offloadBodies(t.bodies, body.project_id, [event], t.offloadBytes);
       await writeMessages(t.data, [{ ...body, events: [event] }]);
     } catch (err) {
-      console.error("watchllm: event can't be stored, kept as a dead letter", message.id, event.event_id, err);
+      log.error("queue.event_dead_lettered", err, {
+        project_id: body.project_id,
+        trace_id: event.trace_id,
+        event_id: event.event_id,
+        message_id: message.id,
+      });
       failed.push(event);
     }
   }
@@ -121,7 +127,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     const result = queueMessage.safeParse(message.body);
     if (result.success) parsed.push({ message, body: result.data });
     else {
-      console.error("watchllm: unparseable queue message, will retry then dead-letter", message.id);
+      log.error("queue.message_unparseable", result.error, { message_id: message.id });
       message.retry();
     }
   }
@@ -138,7 +144,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     const shard = shards.get(p.body.project_id);
     if (shard === undefined) {
       // The project was deleted after its events were accepted: there is nowhere to keep them.
-      console.error("watchllm: events of a deleted project dropped", p.body.project_id, p.message.id);
+      log.warn("queue.project_gone", { project_id: p.body.project_id, message_id: p.message.id });
       p.message.ack();
       backlog.written(carried(p.body));
       continue;
@@ -156,7 +162,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
       for (const { message } of group) message.ack();
       backlog.written(group.reduce((n, p) => n + carried(p.body), 0));
     } catch (err) {
-      console.error("watchllm: batch write failed, isolating messages", err);
+      log.error("queue.batch_write_failed", err, { shard, messages: group.length });
       await writeEach(t, group);
     }
   }

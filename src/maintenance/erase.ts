@@ -4,7 +4,8 @@
 // deletion is written to the audit log.
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Deletion, DeletionKind } from "../../contract/data.ts";
+import type { Deletion } from "../../contract/data.ts";
+import { type EraseParams, eraseParams, eraseProgress, parseJobField } from "../../contract/jobs.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { bodyPrefix, deleteBodiesUnder } from "../db/bodies.ts";
 import { type Database, database } from "../db/client.ts";
@@ -12,19 +13,10 @@ import { type JobRow, jobs } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import { type EraseScope, eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
-import { jobProgress } from "../db/writes/jobs.ts";
+import { jobProgress, retryJob } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
-
-export type EraseParams = {
-  kind: DeletionKind;
-  project_id: string;
-  org_id: string;
-  shard: number;
-  target: string | null;
-  actor: string;
-};
-type EraseProgress = { events_deleted?: number; phase?: "events" | "rest" };
+import { attemptJobStep } from "./attempt.ts";
 
 /** The job row for a new deletion (insert it with the change that requests it). */
 export function eraseJob(p: EraseParams) {
@@ -47,6 +39,8 @@ const scopeOf = (p: EraseParams): EraseScope =>
 /** Where a deletion's status is polled: the project's API, or for a project (whose own routes are gone) its org's. */
 export const deletionUrl = (p: Pick<EraseParams, "kind" | "org_id">, id: string) =>
   p.kind === "project" ? `/api/orgs/${p.org_id}/deletions/${id}` : `/api/v1/deletions/${id}`;
+
+export type { EraseParams };
 
 /** How many steps a request runs before answering; a deletion still going on after them answers 202. */
 const INLINE_STEPS = 5;
@@ -75,19 +69,45 @@ export async function requestDeletion(
     }),
     ...alongside,
   ]);
+  return runInline(env, row.id);
+}
+
+/** A few steps of a deletion right away (each isolated like the scheduled handler's), then how it stands. */
+async function runInline(env: Bindings, id: string): Promise<Deletion> {
+  const control = database(env.DB);
   for (let step = 0; step < INLINE_STEPS; step++) {
-    const [job] = await control.select().from(jobs).where(eq(jobs.id, row.id));
-    if (!job || job.status === "done" || (await eraseJobStep(env, job)) !== false) break;
+    const [job] = await control.select().from(jobs).where(eq(jobs.id, id));
+    if (!job || job.status === "done" || job.status === "failed") break;
+    if ((await attemptJobStep({ env, d1: env.DB }, job, () => eraseJobStep(env, job))) !== false) break;
   }
-  const [job] = await control.select().from(jobs).where(eq(jobs.id, row.id));
+  const [job] = await control.select().from(jobs).where(eq(jobs.id, id));
   return deletionView(job!);
+}
+
+/**
+ * Retries a failed deletion from where it stopped (audit-logged), with a few steps right away; null when `job` is not
+ * failed (nothing to retry).
+ */
+export async function retryDeletion(env: Bindings, job: JobRow, actor: string): Promise<Deletion | null> {
+  const control = database(env.DB);
+  if (!(await retryJob(control, job.id))) return null;
+  const p = parseJobField(eraseParams, job.params, "params");
+  await auditInsert(control, {
+    orgId: p.org_id,
+    projectId: p.project_id,
+    actor,
+    action: `${p.kind}.deletion_retried`,
+    target: p.target,
+    details: { deletion_id: job.id, error: job.error },
+  });
+  return runInline(env, job.id);
 }
 
 /** One bounded step of an `erase` job; true when the deletion is complete, "later" while it waits for late writes. */
 export async function eraseJobStep(env: Bindings, job: JobRow): Promise<boolean | "later"> {
   const control = database(env.DB);
-  const p = JSON.parse(job.params) as EraseParams;
-  const progress = JSON.parse(job.progress) as EraseProgress;
+  const p = parseJobField(eraseParams, job.params, "params");
+  const progress = parseJobField(eraseProgress, job.progress, "progress");
   const data = shardDatabase(env, p.shard);
   const deleted = progress.events_deleted ?? 0;
   if ((progress.phase ?? "events") === "events") {
@@ -131,10 +151,13 @@ async function finish(control: Database, job: JobRow, p: EraseParams, deleted: n
   return true;
 }
 
-/** A deletion as the API shows it. */
+/**
+ * A deletion as the API shows it: `failed` with the error once its attempts are spent (`POST …/retry` resumes it); a
+ * deletion still being tried shows the last attempt's error while it waits for the next.
+ */
 export function deletionView(job: JobRow): Deletion {
-  const p = JSON.parse(job.params) as EraseParams;
-  const progress = JSON.parse(job.progress) as EraseProgress;
+  const p = parseJobField(eraseParams, job.params, "params");
+  const progress = eraseProgress.catch({}).parse(JSON.parse(job.progress));
   return {
     id: job.id,
     kind: p.kind,

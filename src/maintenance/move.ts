@@ -10,6 +10,7 @@
 // Reads see the source until the switch and the target after it; for the wait (about a minute) the newest events
 // written to the source are missing from reads until the catch-up copies them.
 import { eq } from "drizzle-orm";
+import { type MoveParams, type MoveProgress, moveParams, moveProgress, parseJobField } from "../../contract/jobs.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
 import { database } from "../db/client.ts";
@@ -22,9 +23,7 @@ import { jobProgress } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
 
-export type MoveParams = { project_id: string; org_id: string; from: number; to: number; actor: string };
-type Phase = "copy" | "wait" | "catch_up" | "clean";
-export type MoveProgress = { phase: Phase; cursor: number; copied: number; switched_at: number | null };
+export type { MoveParams, MoveProgress };
 
 const EVENTS_PER_STEP = 1000;
 const ROWS_PER_STEP = 5000;
@@ -57,13 +56,25 @@ async function copyRows(target: D1Database, table: string, rows: Array<Record<st
   );
 }
 
-/** Event parts (Langfuse creates and updates) and the rollups of hours before the project's first event. */
-async function copyTheRest(source: D1Database, target: D1Database, projectId: string) {
-  const parts = await source
-    .prepare("SELECT * FROM event_parts WHERE project_id = ?1")
-    .bind(projectId)
-    .all<Record<string, unknown>>();
-  await copyRows(target, "event_parts", parts.results);
+/** The next page of the project's event parts (Langfuse creates and updates) after `cursor` (rowid), copied. */
+async function copyParts(source: D1Database, target: D1Database, projectId: string, cursor: number) {
+  const { results } = await source
+    .prepare(
+      `SELECT rowid AS rowid, project_id, event_id, part_id, trace_id, rank, at, fields, received_at FROM event_parts
+       WHERE project_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3`,
+    )
+    .bind(projectId, cursor, ROWS_PER_STEP)
+    .all<Record<string, unknown> & { rowid: number }>();
+  await copyRows(
+    target,
+    "event_parts",
+    results.map(({ rowid: _, ...part }) => part),
+  );
+  return { copied: results.length, last: results.at(-1)?.rowid ?? cursor };
+}
+
+/** The cost rollups of hours before the project's first event (rollups outlive retention). */
+async function copyOldRollups(source: D1Database, target: D1Database, projectId: string) {
   const first = await source
     .prepare("SELECT min(ts) AS ts FROM events WHERE project_id = ?1")
     .bind(projectId)
@@ -92,8 +103,8 @@ export function moveJob(id: string, p: MoveParams) {
 /** One bounded step of a `move` job; true when the project lives on the target only. */
 export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()): Promise<boolean | "later"> {
   const control = database(env.DB);
-  const p = JSON.parse(job.params) as MoveParams;
-  const progress = JSON.parse(job.progress) as MoveProgress;
+  const p = parseJobField(moveParams, job.params, "params");
+  const progress = parseJobField(moveProgress, job.progress, "progress");
   const [source, target] = [shardDatabase(env, p.from), shardDatabase(env, p.to)];
   const save = (next: MoveProgress, done = false) => jobProgress(control, job.id, next, done, now);
 
@@ -104,7 +115,12 @@ export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()):
       await save({ ...progress, cursor: last, copied: progress.copied + messages.length });
       return false;
     }
-    await copyTheRest(source, target, p.project_id);
+    const parts = await copyParts(source, target, p.project_id, progress.parts_cursor ?? 0);
+    if (parts.copied) {
+      await save({ ...progress, parts_cursor: parts.last });
+      return false;
+    }
+    await copyOldRollups(source, target, p.project_id);
     if (progress.phase === "catch_up") {
       await save({ ...progress, phase: "clean" });
       return false;

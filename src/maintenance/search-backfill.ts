@@ -1,6 +1,7 @@
 // Indexes, in bounded steps, the events stored before the search index was rebuilt (migrations/0007): a step indexes
 // the next STEP events by rowid and records how far it got, in one transaction, so a run can stop anywhere.
 
+import { parseJobField, searchBackfillParams, searchBackfillProgress } from "../../contract/jobs.ts";
 import type { JobRow } from "../db/schema.ts";
 import { SEARCH_ROW_SQL } from "../db/search.ts";
 
@@ -10,12 +11,12 @@ const NEXT_SQL = `SELECT max(rowid) AS next FROM (SELECT rowid FROM events WHERE
 const INDEX_SQL = `INSERT INTO events_fts (rowid, scope, trace_id, text)
   SELECT ${SEARCH_ROW_SQL} FROM events e WHERE e.rowid > ?1 AND e.rowid <= ?2`;
 const PROGRESS_SQL = `UPDATE jobs SET progress = json_object('next_rowid', ?1), status = iif(?1 >= ?2, 'done', 'running'),
-  updated_at = ?3, finished_at = iif(?1 >= ?2, ?3, NULL) WHERE id = ?4`;
+  attempts = 0, retry_at = NULL, error = NULL, updated_at = ?3, finished_at = iif(?1 >= ?2, ?3, NULL) WHERE id = ?4`;
 
 /** One step of a `search_backfill` job; returns whether the job is done. */
 export async function searchBackfillStep(d1: D1Database, job: JobRow): Promise<boolean> {
-  const last = (JSON.parse(job.params) as { last_rowid: number }).last_rowid;
-  const from = (JSON.parse(job.progress) as { next_rowid?: number }).next_rowid ?? 0;
+  const last = parseJobField(searchBackfillParams, job.params, "params").last_rowid;
+  const from = parseJobField(searchBackfillProgress, job.progress, "progress").next_rowid ?? 0;
   const row = await d1.prepare(NEXT_SQL).bind(from, last, STEP).first<{ next: number | null }>();
   const next = row?.next ?? last;
   await d1.batch([

@@ -1,14 +1,16 @@
 // Deletions on request through a project's API (one trace, or every event of one end user, for privacy requests)
-// and /api/v1/deletions/:id, their status. A project's own deletion is under its org (src/routes/projects.ts).
+// and /api/v1/deletions/:id, their status (`failed` with the error once its attempts are spent), and
+// /api/v1/deletions/:id/retry, which resumes a failed one. A project's own deletion is under its org (org-data.ts).
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
+import type { Deletion } from "../../contract/data.ts";
 import { actorOf, requireDeleter } from "../auth/access.ts";
 import { projectAccess } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
-import { deletionView, requestDeletion } from "../maintenance/erase.ts";
+import { deletionView, requestDeletion, retryDeletion } from "../maintenance/erase.ts";
 
 /** Starts deleting a trace or an end user's data: 200 when done within the request, else 202 with where to poll. */
 export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "user", target: string) {
@@ -25,13 +27,28 @@ export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "use
   return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
 }
 
+/** The project's deletion `id` (a trace's or an end user's), or a 404. */
+async function deletionJob(c: Context<AppEnv>) {
+  const [job] = await database(c.env.DB)
+    .select()
+    .from(jobs)
+    .where(
+      and(eq(jobs.id, c.req.param("id") ?? ""), eq(jobs.kind, "erase"), eq(jobs.projectId, c.var.project.projectId)),
+    );
+  if (!job) throw new ApiError("not_found", "No such deletion in this project.");
+  return job;
+}
+
+/** Answers a retried deletion: 200 when done within the request, else 202; 409 when it had not failed. */
+export async function answerRetry(c: Context<AppEnv>, deletion: Deletion | null) {
+  if (!deletion) throw new ApiError("conflict", "Only a failed deletion can be retried.");
+  return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
+}
+
 export const deletionsRoute = new Hono<AppEnv>()
   .use(projectAccess("viewer", "see deletions"))
-  .get("/:id", async (c) => {
-    const [job] = await database(c.env.DB)
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.id, c.req.param("id")), eq(jobs.kind, "erase"), eq(jobs.projectId, c.var.project.projectId)));
-    if (!job) throw new ApiError("not_found", "No such deletion in this project.");
-    return c.json({ deletion: deletionView(job) });
+  .get("/:id", async (c) => c.json({ deletion: deletionView(await deletionJob(c)) }))
+  .post("/:id/retry", async (c) => {
+    requireDeleter(c.var.project, "retry deletions");
+    return answerRetry(c, await retryDeletion(c.env, await deletionJob(c), actorOf(c)));
   });

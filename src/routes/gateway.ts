@@ -4,6 +4,7 @@ import type { AppEnv } from "../env.ts";
 import { GatewayError, gatewayErrorResponse } from "../gateway/errors.ts";
 import { proxy } from "../gateway/proxy.ts";
 import { checkTarget } from "../gateway/target.ts";
+import { log, requestIdOf } from "../lib/log.ts";
 
 const trim = (base: string) => base.replace(/\/+$/, "");
 /** The path after a route's prefix as the client sent it (not percent-decoded, unlike c.req.path), e.g. `/chat/completions`. */
@@ -49,9 +50,9 @@ export const gatewayRoute = new Hono<AppEnv>()
     );
   });
 
-gatewayRoute.onError((err) => {
+gatewayRoute.onError((err, c) => {
   if (err instanceof GatewayError) return gatewayErrorResponse(err);
-  console.error("watchllm gateway: unhandled error", err);
+  log.error("gateway.unhandled_error", err, { request_id: requestIdOf(c.req.raw) });
   return gatewayErrorResponse(
     new GatewayError("watchllm_internal_error", "Something went wrong in the WatchLLM gateway."),
   );

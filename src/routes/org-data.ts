@@ -1,9 +1,11 @@
 // /api/orgs/:org/audit-log and /api/orgs/:org/deletions/:id (admins): who changed retention or deleted what, in any
-// of the org's projects (deleted ones too), and the status of a project's deletion (its own routes are gone).
+// of the org's projects (deleted ones too), and the status of a project's deletion (its own routes are gone), with
+// /api/orgs/:org/deletions/:id/retry to resume one that failed.
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
+import { actorOf } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { auditLog, jobs, users } from "../db/schema.ts";
@@ -12,7 +14,8 @@ import { decodeCursor, paginate, timeAndId } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { limitParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
-import { deletionView } from "../maintenance/erase.ts";
+import { deletionView, retryDeletion } from "../maintenance/erase.ts";
+import { answerRetry } from "./deletions.ts";
 
 const auditParams = z.object({
   project_id: z.string().max(100).optional(),
@@ -53,17 +56,20 @@ export const orgDataRoute = new Hono<AppEnv>()
       next_cursor: page.next_cursor,
     });
   })
-  .get("/:org/deletions/:id", orgAccess("admin", "see deletions"), async (c) => {
-    const [job] = await database(c.env.DB)
-      .select()
-      .from(jobs)
-      .where(
-        and(
-          eq(jobs.id, c.req.param("id")),
-          eq(jobs.kind, "erase"),
-          sql`json_extract(${jobs.params}, '$.org_id') = ${c.req.param("org")}`,
-        ),
-      );
-    if (!job) throw new ApiError("not_found", "No such deletion in this organization.");
-    return c.json({ deletion: deletionView(job) });
+  .get("/:org/deletions/:id", orgAccess("admin", "see deletions"), async (c) =>
+    c.json({ deletion: deletionView(await orgDeletion(c.env.DB, c.req.param("org"), c.req.param("id"))) }),
+  )
+  .post("/:org/deletions/:id/retry", orgAccess("admin", "retry deletions"), async (c) => {
+    const job = await orgDeletion(c.env.DB, c.req.param("org"), c.req.param("id"));
+    return answerRetry(c, await retryDeletion(c.env, job, actorOf(c)));
   });
+
+/** The org's deletion `id` (of any of its projects, deleted ones too), or a 404. */
+async function orgDeletion(d1: D1Database, org: string, id: string) {
+  const [job] = await database(d1)
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, id), eq(jobs.kind, "erase"), sql`json_extract(${jobs.params}, '$.org_id') = ${org}`));
+  if (!job) throw new ApiError("not_found", "No such deletion in this organization.");
+  return job;
+}

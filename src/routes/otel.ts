@@ -12,6 +12,7 @@ import { validateEvents } from "../ingest/validate.ts";
 import { readBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { ingestCors } from "../lib/ingest-cors.ts";
+import { log, requestIdOf } from "../lib/log.ts";
 import { decodeExport, encodingOf } from "../otel/decode.ts";
 import { OTLP_LIMITS } from "../otel/limits.ts";
 import { type MappedSpan, mapExport } from "../otel/map.ts";
@@ -84,7 +85,7 @@ export const otelRoute = new Hono<AppEnv>().use(ingestCors).post("/v1/traces", a
     return exportResponse(encoding, rejected, notes.join(". "));
   } catch (err) {
     // OTLP clients read every 4xx/5xx body as a google.rpc.Status, unexpected failures included.
-    if (!(err instanceof ApiError)) console.error("watchllm: OTLP export failed", err);
+    if (!(err instanceof ApiError)) log.error("otlp.export_failed", err, { request_id: requestIdOf(c.req.raw) });
     const error = err instanceof ApiError ? err : new ApiError("internal_error", "Something went wrong on our side.");
     return statusResponse(encoding, error, OTLP_LIMITS.retryAfterSeconds);
   }

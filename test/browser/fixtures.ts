@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect, inject } from "vitest";
 import { loadDemoData, waitForDemoData } from "../../scripts/demo-data.ts";
 import { signUpOn } from "../../scripts/dev-server.ts";
+import { waitFor } from "../support/wait.ts";
 
 export const base = inject("baseUrl");
 
@@ -68,13 +69,8 @@ export async function sendEvents(account: Account, events: Array<Record<string, 
 }
 
 /** Waits for `done` to hold, up to a deadline (usable in hooks, where expect.poll is not). */
-export async function until(done: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const until = (done: () => Promise<boolean>, what: string, timeoutMs = 20_000) =>
+  waitFor(done, Boolean, { what, timeoutMs, everyMs: 100 });
 
 /** GET an API path with the account's secret key. */
 export async function apiGet<T>(account: Account, path: string): Promise<T> {

@@ -98,7 +98,7 @@ describe("gateway authentication", () => {
     await waitFor(
       async () => (await call(used.body.key.key)).status,
       (status) => status === 401,
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(Date.now() - revokedAt).toBeLessThan(60_000);
   }, 90_000);

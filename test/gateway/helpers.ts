@@ -1,8 +1,9 @@
 // Helpers for the gateway tests: a fresh project (through the real sign-up API), the fake upstream's request log,
-// the local D1 file read directly, and polling with a deadline.
-import { DatabaseSync } from "node:sqlite";
+// the local D1 files read directly (retrying while workerd holds a write lock), and polling with a deadline.
 import { inject } from "vitest";
 import { localD1Files } from "../../scripts/local-d1.ts";
+import { queryRows } from "../support/sqlite.ts";
+import { waitFor } from "../support/wait.ts";
 import type { Logged } from "./fake-upstream.ts";
 
 export const base = inject("gatewayBase");
@@ -68,43 +69,25 @@ export async function release(authorization: string) {
  * per query so every read sees the latest). */
 const d1Files = () => [...new Set(Object.values(localD1Files(stateDir)))];
 
-/** Runs the query on every local database (all carry every table) and joins the rows. */
-export function query<T = Record<string, unknown>>(sql: string, ...params: Array<string | number>): T[] {
-  return d1Files().flatMap((file) => {
-    const db = new DatabaseSync(file, { readOnly: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  });
+/** Runs the query on every local database (all carry every table) and joins the rows; waits out workerd's writes. */
+export async function query<T = Record<string, unknown>>(sql: string, ...params: Array<string | number>): Promise<T[]> {
+  return (await Promise.all(d1Files().map((file) => queryRows<T>(file, sql, ...params)))).flat();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: rows of any table, read loosely
 export type StoredRow = Record<string, any> & { context: string | null; body: string | null };
 
 /** Every table of the database, every row, as text: for "this secret is stored nowhere". */
-export function dumpDatabase(): string {
+export async function dumpDatabase(): Promise<string> {
   const tables = [
-    ...new Set(query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((t) => t.name)),
+    ...new Set(
+      (await query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((t) => t.name),
+    ),
   ];
-  return tables.map((t) => `${t}\n${JSON.stringify(query(`SELECT * FROM "${t.replaceAll('"', '""')}"`))}`).join("\n");
-}
-
-/** Waits until `read` gives a value `done` accepts, polling every 50 ms up to the deadline. */
-export async function waitFor<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`waitFor timed out; last value: ${JSON.stringify(value)?.slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const dumps = await Promise.all(
+    tables.map(async (t) => `${t}\n${JSON.stringify(await query(`SELECT * FROM "${t.replaceAll('"', '""')}"`))}`),
+  );
+  return dumps.join("\n");
 }
 
 /** The stored event with this id, once the consumer has written it. */
@@ -121,6 +104,8 @@ export async function storedEvent(projectId: string, eventId: string): Promise<S
     contextJson: row!.context ? JSON.parse(row!.context) : null,
   };
 }
+
+export { waitFor };
 
 /** The gateway's header names for an ingest key and optional WatchLLM-* extras. */
 export const watchllm = (key: string, extra: Record<string, string> = {}) => ({

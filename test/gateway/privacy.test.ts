@@ -131,6 +131,6 @@ describe("omitting bodies", () => {
     expect(bothEvent.contextJson.metadata.omitted).toEqual(["request", "response"]);
     const requestEvent = await storedEvent(project.projectId, request.response.headers.get("WatchLLM-Event-Id")!);
     expect(requestEvent.bodyJson).toEqual({ output: { role: "assistant", content: "Hello from the fake upstream." } });
-    expect(dumpDatabase()).not.toContain(content);
+    expect(await dumpDatabase()).not.toContain(content);
   });
 });

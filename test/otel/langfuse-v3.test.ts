@@ -3,6 +3,7 @@
 // session, errors and scores.
 import { Langfuse } from "langfuse";
 import { describe, expect, inject, it } from "vitest";
+import { waitFor } from "../support/wait.ts";
 
 const { base, ingestKey, secretKey } = inject("otel");
 
@@ -31,15 +32,8 @@ type Tree = {
   }>;
 };
 
-async function until<T>(read: () => Promise<T | null>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (value !== null && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: last ${JSON.stringify(value)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = async <T>(read: () => Promise<T | null>, ok: (v: T) => boolean, what: string): Promise<T> =>
+  (await waitFor(read, (v) => v !== null && ok(v), { what, timeoutMs: 30_000, everyMs: 100 }))!;
 
 const tree = async (traceId: string) => {
   const res = await fetch(`${base}/api/v1/traces/${traceId}`, { headers: { Authorization: `Bearer ${secretKey}` } });

@@ -1,4 +1,5 @@
-// What is generated from the contract (the SDK's wire types, README's event table) is what the contract says now.
+// What is generated from the contract (the SDK's wire types, the event table in docs/api.md) is what the contract
+// says now.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generated } from "../../scripts/gen-contract.ts";

@@ -1,18 +1,14 @@
 // Per-test tenants on the fault server, and a client wired to one with test-sized timings.
 import { inject } from "vitest";
 import { type ClientOptions, createClient, type WatchLLMError, type WireEvent } from "../../sdk/js/src/index.ts";
+import { waitFor } from "../support/wait.ts";
 import type { Faults } from "./fault-server.ts";
 
 let n = 0;
 
 /** Resolves once `done()` holds, checking every few milliseconds; fails after `timeoutMs`. */
-export async function until(done: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const until = (done: () => boolean | Promise<boolean>, timeoutMs = 10_000) =>
+  waitFor(done, Boolean, { timeoutMs, everyMs: 10 });
 
 export async function tenant(faults: Faults = {}) {
   const base = `${inject("faultServer")}/t/${Date.now().toString(36)}-${++n}-${Math.random().toString(36).slice(2, 8)}`;

@@ -39,7 +39,7 @@ describe("queue consumer", () => {
       () =>
         env.DB.prepare("SELECT queue, attempts, body FROM dead_letters WHERE body LIKE ?").bind(`%${marker}%`).first(),
       (r) => r !== null,
-      25_000,
+      { timeoutMs: 25_000 },
     );
     expect(row).toMatchObject({ queue: "watchllm-events-dlq" });
   });

@@ -8,6 +8,7 @@ import { EVENT_COLUMNS } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { newId } from "../../src/lib/ids.ts";
+import { waitFor } from "../support/wait.ts";
 
 export const db = database(env.DB);
 
@@ -78,16 +79,8 @@ export function postEvents(
   });
 }
 
-/** Polls `read` until `done` holds for its result (the real local queue delivers asynchronously). */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`waitFor timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The real local queue delivers asynchronously: poll until a read shows what was sent. */
+export { waitFor };
 
 export async function storedEvents(projectId: string) {
   const { results } = await (await dataOf(projectId))

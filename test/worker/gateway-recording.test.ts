@@ -51,9 +51,11 @@ describe("gateway recording when the queue is down", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(ANSWER);
     // The answer is complete while the recording is still retrying (250 ms, then 1 s).
-    expect(errors.mock.calls.filter(([line]) => String(line).includes("event dropped"))).toEqual([]);
+    expect(errors.mock.calls.filter(([line]) => String(line).includes("gateway.event_dropped"))).toEqual([]);
     await waitOnExecutionContext(ctx);
-    const dropped = errors.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("event dropped"));
+    const dropped = errors.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes("gateway.event_dropped"));
     expect(dropped).toHaveLength(1);
     expect(JSON.parse(dropped[0]!)).toMatchObject({ reason: "queue_unavailable", dropped_total: expect.any(Number) });
   });

@@ -73,6 +73,17 @@ describe("moving a project to another data database", () => {
       )
       .bind(p, OLD_HOUR)
       .run();
+    // Langfuse-style parts (copied page by page, like events).
+    await source.batch(
+      many.slice(0, 30).map((e, i) =>
+        source
+          .prepare(
+            `INSERT INTO event_parts (project_id, event_id, part_id, trace_id, rank, at, fields, received_at)
+             VALUES (?, ?, ?, ?, 0, ?, '{}', ?)`,
+          )
+          .bind(p, e.event_id, `part-${i}`, e.trace_id, T0 + i, T0 + i),
+      ),
+    );
     const before = await answers(owner.keys.secret);
     const sourceRows = await projectRows(source, p);
     const neighbourRows = await projectRows(source, neighbour.projectId);

@@ -323,7 +323,7 @@ describe("OTLP/HTTP traces route", () => {
     const { body } = await waitFor(
       () => read(`/api/v1/traces/${traceId}`, p.secretKey),
       (r) => r.status === 200 && r.body.trace.span_count === 10_000,
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(body.events).toHaveLength(10_000);
     const health = await SELF.fetch("https://watchllm.test/api/health");

@@ -11,11 +11,11 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from fault_server import API_KEY, FaultServer  # noqa: E402
-from instance import Instance  # noqa: E402
+from fault_server import API_KEY, FaultServer
+from instance import Instance
 
-import watchllm  # noqa: E402
-from watchllm import _client  # noqa: E402
+import watchllm
+from watchllm import _client
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.005) -> bool:

@@ -110,7 +110,7 @@ class FaultServer:
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        self.counts: "collections.Counter[str]" = collections.Counter()
+        self.counts: collections.Counter[str] = collections.Counter()
         self.events: Dict[str, Dict[str, Any]] = {}
         self.requests: List[Dict[str, Any]] = []
         self.stopping = threading.Event()

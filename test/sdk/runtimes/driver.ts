@@ -2,6 +2,7 @@
 // tenant of the fault server, and prints one JSON line per scenario with what it sent; the test checks what the
 // server received. Usage: `<runtime> driver.ts <scenario>=<tenant base URL> ...`
 import { createClient, observeFetch, type WatchLLMError } from "../../../sdk/js/src/index.ts";
+import { waitFor } from "../../support/wait.ts";
 
 type Result = { scenario: string; sent: number; queuedAfterFirstFlush?: number; errors: string[] };
 
@@ -25,14 +26,6 @@ function record(client: ReturnType<typeof createClient>, n: number) {
   for (let i = 0; i < n; i++) trace.log(`event ${i}`, { i });
   trace.end();
   return n + 1;
-}
-
-async function waitFor(done: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const scenarios: Record<string, (base: string, errors: string[]) => Promise<Omit<Result, "scenario" | "errors">>> = {

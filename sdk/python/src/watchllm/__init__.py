@@ -21,17 +21,17 @@ from ._version import VERSION
 
 __version__ = VERSION
 __all__ = [
-    "WatchLLM",
-    "WatchLLMError",
     "Span",
     "Trace",
+    "WatchLLM",
+    "WatchLLMError",
     "configure",
-    "get_client",
-    "observe",
-    "observe_openai",
     "current_span",
     "current_trace",
     "flush",
+    "get_client",
+    "observe",
+    "observe_openai",
     "shutdown",
     "to_usage",
 ]

@@ -62,7 +62,7 @@ def observe(
 class _Call:
     """What a decorated function records, and how it starts and ends its span without ever raising."""
 
-    __slots__ = ("name", "kind", "capture_input", "capture_output", "signature", "skip_first")
+    __slots__ = ("capture_input", "capture_output", "kind", "name", "signature", "skip_first")
 
     def __init__(self, fn: Callable[..., Any], name: str, kind: str, capture_input: bool, capture_output: bool):
         self.name = name
@@ -153,7 +153,7 @@ def _coroutine(fn: Callable[..., Any], call: _Call) -> Callable[..., Any]:
 class _Yields:
     """A generator's output: the text when it yields strings, else the items (at most MAX_ITEMS of them)."""
 
-    __slots__ = ("items", "count")
+    __slots__ = ("count", "items")
 
     def __init__(self) -> None:
         self.items: List[Any] = []

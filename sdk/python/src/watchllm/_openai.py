@@ -129,17 +129,17 @@ class Call:
 
     __slots__ = (
         "client",
-        "parent",
-        "label",
-        "path",
-        "model",
-        "provider_host",
-        "input",
-        "metadata",
-        "t0",
-        "first",
         "done",
+        "first",
+        "input",
+        "label",
+        "metadata",
+        "model",
+        "parent",
+        "path",
+        "provider_host",
         "stream",
+        "t0",
     )
 
     def __init__(self, label: str, path: str, kwargs: Dict[str, Any], parent: Optional[Span], host: str) -> None:

@@ -33,7 +33,7 @@ def snapshot(value: Any) -> Any:
 
 
 class _Snap:
-    __slots__ = ("nodes", "chars")
+    __slots__ = ("chars", "nodes")
 
     def __init__(self) -> None:
         self.nodes = MAX_NODES

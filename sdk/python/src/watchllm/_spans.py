@@ -25,19 +25,19 @@ class Span:
 
     __slots__ = (
         "_client",
-        "_root",
-        "event_id",
-        "trace_id",
-        "parent_id",
-        "name",
-        "_kind",
+        "_ended",
+        "_entered",
+        "_failed",
         "_input",
+        "_kind",
         "_metadata",
+        "_root",
         "_start_ms",
         "_t0",
-        "_ended",
-        "_failed",
-        "_entered",
+        "event_id",
+        "name",
+        "parent_id",
+        "trace_id",
     )
 
     def __init__(
@@ -64,7 +64,7 @@ class Span:
         self._t0 = time.perf_counter()
         self._ended = False
         self._failed = False
-        self._entered: "List[Tuple[Token[Any], Optional[Span]]]" = []
+        self._entered: List[Tuple[Token[Any], Optional[Span]]] = []
 
     @property
     def id(self) -> str:
@@ -244,7 +244,7 @@ class Span:
 class Trace(Span):
     """A trace: its root span carries the name, input/output, user, session, tags and metadata."""
 
-    __slots__ = ("_context", "_user_id", "_session_id", "_tags", "_trace_metadata")
+    __slots__ = ("_context", "_session_id", "_tags", "_trace_metadata", "_user_id")
 
     def __init__(
         self,

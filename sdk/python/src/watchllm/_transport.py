@@ -19,7 +19,7 @@ USER_AGENT = "watchllm-python/" + VERSION
 class Answer:
     """What one attempt got: an HTTP status and body, or the exception that stopped it (status 0)."""
 
-    __slots__ = ("status", "body", "retry_after", "error")
+    __slots__ = ("body", "error", "retry_after", "status")
 
     def __init__(self, status: int, body: Any = None, retry_after: float = 0.0, error: Optional[BaseException] = None):
         self.status = status
