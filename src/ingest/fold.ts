@@ -11,6 +11,8 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const ms = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" ? Date.parse(v) : Number.NaN);
 const DEEPER = new Set(["metadata", "langfuse"]);
+/** The longest duration (and first-token time) the wire event takes. */
+const MAX_SPAN_MS = 30 * 86_400_000;
 
 function merge(into: Json | undefined, from: Json): Json {
   const out: Json = { ...into };
@@ -49,8 +51,10 @@ export function foldParts(parts: readonly Pick<PartRow, "event_id" | "trace_id" 
   const first = parts[0];
   if (first) Object.assign(out, { event_id: first.event_id, trace_id: out.trace_id ?? first.trace_id });
   if (Number.isFinite(start)) out.timestamp = start;
-  if (Number.isFinite(start) && Number.isFinite(end)) out.duration_ms = Math.max(0, end - start);
-  if (Number.isFinite(start) && Number.isFinite(firstToken)) out.first_token_ms = Math.max(0, firstToken - start);
+  // Spans the contract can't take are left out rather than making the whole event invalid (and never stored).
+  const span = (until: number) => (until - start >= 0 && until - start <= MAX_SPAN_MS ? until - start : undefined);
+  if (Number.isFinite(start) && Number.isFinite(end)) out.duration_ms = span(end) ?? (end < start ? 0 : undefined);
+  if (Number.isFinite(start) && Number.isFinite(firstToken)) out.first_token_ms = span(firstToken);
   return out;
 }
 
