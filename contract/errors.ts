@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   signup_closed: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   invite_expired: 410,
   rate_limited: 429,

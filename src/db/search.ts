@@ -23,6 +23,17 @@ export function searchMatch(projectId: string, q: string): string | null {
   const quote = (text: string) => `"${text}"`;
   const terms = words
     .slice(0, SEARCH_LIMITS.maxWords)
-    .map((w) => (w.endsWith("*") ? `${quote(w.slice(0, -1))}*` : quote(w)));
+    .map((w) => (w.endsWith("*") ? `${quote(w.slice(0, -1))}*` : quote(w)))
+    .map((term, i) => withEscapedForm(term, words[i]!.replace(/\*$/, "")));
   return `scope : ${quote(scopeToken(projectId))} AND text : (${terms.join(" AND ")})`;
+}
+
+/**
+ * A non-ASCII word also matches its JSON-escaped form: text that a client serialised with `\uXXXX` escapes before
+ * sending it as a string (Python's `json.dumps`, as Langfuse's Python SDK does) is indexed as tokens `u4f60 u597d`.
+ */
+function withEscapedForm(term: string, word: string): string {
+  if (/^[A-Za-z0-9]*$/.test(word)) return term;
+  const units = Array.from({ length: word.length }, (_, i) => `"u${word.charCodeAt(i).toString(16).padStart(4, "0")}"`);
+  return `(${term} OR (${units.join(" AND ")}))`;
 }

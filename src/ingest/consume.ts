@@ -8,6 +8,7 @@ import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
 import { offloadBodies, offloadThreshold } from "../db/bodies.ts";
 import { type Database, database } from "../db/client.ts";
+import { loadPartBodies } from "../db/part-bodies.ts";
 import { projectShards } from "../db/queries/placement.ts";
 import { deadLetters } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
@@ -34,7 +35,8 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
   const keys = new Map<string, [string, string]>();
   for (const b of withParts)
     for (const p of b.parts ?? []) keys.set(`${b.project_id}\u0000${p.event_id}`, [b.project_id, p.event_id]);
-  const folded = foldedEvents(await readParts(t.data, [...keys.values()]), withParts[0]!.received_at);
+  const parts = await loadPartBodies(t.bodies, await readParts(t.data, [...keys.values()]));
+  const folded = foldedEvents(parts, withParts[0]!.received_at);
   await priceQueuedEvents(
     t.control,
     folded.map((f) => ({ project_id: f.project_id, received_at: f.received_at, events: [f.event] })),

@@ -1,13 +1,14 @@
 // POST /api/public/ingestion: Langfuse's ingestion API, so apps on the Langfuse SDKs (v2/v3) switch by changing their
 // host. Basic auth where either part is a WatchLLM key (their pk:sk pair keeps working with a key in either slot).
-// Answers 207 like Langfuse: every item in `successes` or in `errors`; one bad item costs only itself.
+// Answers 207 like Langfuse: every item in `successes` or in `errors`; one bad item costs only itself. Every part is
+// checked against the queue's contract here, so what is answered as accepted can be stored.
 import { Hono } from "hono";
 import type { WireEventInput } from "../../contract/event.ts";
-import { type LangfuseAnswer, langfuseBatch, langfuseItem } from "../../contract/langfuse.ts";
-import { LIMITS } from "../../contract/limits.ts";
-import type { EventPart } from "../../contract/queue.ts";
+import { LANGFUSE_LIMITS, type LangfuseAnswer, langfuseBatch, langfuseItem } from "../../contract/langfuse.ts";
+import { type EventPart, eventPart } from "../../contract/queue.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
 import { database } from "../db/client.ts";
+import { offloadPartBodies } from "../db/part-bodies.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
@@ -15,45 +16,63 @@ import { mapItem } from "../langfuse/map.ts";
 import { readTextBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 
-export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
-  const db = database(c.env.DB);
-  const key = await keyFromAuthorization(db, c.req.header("Authorization"));
-  let payload: unknown;
-  try {
-    payload = JSON.parse(await readTextBody(c.req.raw, LIMITS.maxRequestBytes));
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
-  }
-  const envelope = langfuseBatch.safeParse(payload);
-  if (!envelope.success) throw new ApiError("invalid_request", 'Send `{ "batch": [...] }` (at most 1,000 items).');
+type ItemError = LangfuseAnswer["errors"][number];
+/** Langfuse's answer for an item it can't take: the category in `message`, the reason in `error`. */
+const invalid = (id: string, error: string): ItemError => ({ id, status: 400, message: "Invalid request data", error });
+const issuesOf = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) =>
+  issues.map((i) => `${i.path.map(String).join(".") || "item"}: ${i.message}`).join("; ");
 
-  const answer: LangfuseAnswer = { successes: [], errors: [] };
-  const parts: EventPart[] = [];
-  const whole: Array<{ id: string; event: WireEventInput }> = [];
-  for (const [index, raw] of envelope.data.batch.entries()) {
-    const item = langfuseItem.safeParse(raw);
-    const id = item.success ? item.data.id : String((raw as { id?: unknown } | null)?.id ?? `#${index}`);
-    if (!item.success) {
-      answer.errors.push({ id, status: 400, message: "an item needs an id, a type and a body" });
-      continue;
+export const langfuseRoute = new Hono<AppEnv>()
+  .get("/", () => {
+    throw new ApiError("method_not_allowed", "Send batches with POST.");
+  })
+  .post("/", async (c) => {
+    const db = database(c.env.DB);
+    const key = await keyFromAuthorization(db, c.req.header("Authorization"));
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await readTextBody(c.req.raw, LANGFUSE_LIMITS.maxRequestBytes));
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
     }
-    const mapped = mapItem(item.data);
-    if ("error" in mapped) answer.errors.push({ id, status: 400, message: mapped.error });
-    else if ("part" in mapped) {
-      parts.push(mapped.part);
-      answer.successes.push({ id, status: 201 });
-    } else if ("event" in mapped) whole.push({ id, event: mapped.event });
-    else answer.successes.push({ id, status: 201 });
-  }
-  const { events, rejected } = validateEvents(whole.map((w) => w.event));
-  const refused = new Set(rejected.map((r) => r.index));
-  whole.forEach((w, i) => {
-    const reason = rejected.find((r) => r.index === i);
-    if (refused.has(i)) answer.errors.push({ id: w.id, status: 400, message: reason?.message ?? "invalid" });
-    else answer.successes.push({ id: w.id, status: 201 });
+    const envelope = langfuseBatch.safeParse(payload);
+    if (!envelope.success) throw new ApiError("invalid_request", 'Send `{ "batch": [...] }`.');
+
+    const answer: LangfuseAnswer = { successes: [], errors: [] };
+    const parts: EventPart[] = [];
+    const whole: Array<{ id: string; event: WireEventInput }> = [];
+    for (const raw of envelope.data.batch) {
+      const rawId = (raw as { id?: unknown } | null)?.id;
+      const item = langfuseItem.safeParse(raw);
+      if (!item.success) {
+        answer.errors.push(invalid(typeof rawId === "string" ? rawId : "unknown", issuesOf(item.error.issues)));
+        continue;
+      }
+      const { id } = item.data;
+      const mapped = await mapItem(item.data);
+      if ("error" in mapped) answer.errors.push(invalid(id, mapped.error));
+      else if ("part" in mapped) {
+        const checked = eventPart.safeParse(mapped.part);
+        if (checked.success) {
+          parts.push(mapped.part);
+          answer.successes.push({ id, status: 201 });
+        } else answer.errors.push(invalid(id, issuesOf(checked.error.issues)));
+      } else if ("event" in mapped) whole.push({ id, event: mapped.event });
+      else answer.successes.push({ id, status: 201 });
+    }
+    const { events, rejected } = validateEvents(whole.map((w) => w.event));
+    whole.forEach((w, i) => {
+      const reason = rejected.find((r) => r.index === i);
+      if (reason) answer.errors.push(invalid(w.id, reason.message));
+      else answer.successes.push({ id: w.id, status: 201 });
+    });
+    try {
+      await offloadPartBodies(c.env.BODIES, key.projectId, parts);
+    } catch (err) {
+      throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
+    }
+    if (events.length || parts.length) await enqueueEvents(c.env, key.projectId, events, parts);
+    c.executionCtx.waitUntil(touchKey(db, key));
+    return c.json(answer, 207);
   });
-  if (events.length || parts.length) await enqueueEvents(c.env, key.projectId, events, parts);
-  c.executionCtx.waitUntil(touchKey(db, key));
-  return c.json(answer, 207);
-});

@@ -10,6 +10,7 @@ import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } fr
 import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { storedId } from "../lib/bounded-id.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
@@ -73,7 +74,7 @@ export const tracesRoute = new Hono<AppEnv>()
   })
   .get("/:trace_id", async (c) => {
     const db = projectData(c);
-    const row = await requireTrace(db, c.var.project.projectId, c.req.param("trace_id"));
+    const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
     if (fresh(c, traceTag(row, "tree"))) return c.body(null, 304);
     const text = await traceAnswerText(c, row, "tree", async () => {
       const { trace, tree } = await traceTree(db, row);
@@ -83,15 +84,16 @@ export const tracesRoute = new Hono<AppEnv>()
   })
   // Deletes the trace with its bodies, search rows and its share of the cost rollups (admin or secret key).
   .delete("/:trace_id", async (c) => {
-    await requireTrace(projectData(c), c.var.project.projectId, c.req.param("trace_id"));
-    return deleteFromProject(c, "trace", c.req.param("trace_id"));
+    const traceId = await storedId(c.req.param("trace_id"));
+    await requireTrace(projectData(c), c.var.project.projectId, traceId);
+    return deleteFromProject(c, "trace", traceId);
   })
   .get("/:trace_id/events/:event_id", async (c) => {
     const row = await findEvent(
       projectData(c),
       c.var.project.projectId,
-      c.req.param("trace_id"),
-      c.req.param("event_id"),
+      await storedId(c.req.param("trace_id")),
+      await storedId(c.req.param("event_id")),
     );
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
     return c.json({ event: fullEventView(row, await readBody(c.env.BODIES, row)) });
@@ -102,7 +104,7 @@ export const tracesRoute = new Hono<AppEnv>()
     async (c) => {
       const db = projectData(c);
       const { projectId } = c.var.project;
-      const id = c.req.param("trace_id");
+      const id = await storedId(c.req.param("trace_id"));
       const { format } = c.req.valid("query");
       const row = await requireTrace(db, projectId, id);
       if (fresh(c, traceTag(row, format))) return c.body(null, 304);

@@ -110,7 +110,7 @@ describe("the langfuse v3 SDK against /api/public/ingestion", () => {
     });
     expect(by("answer").body).toMatchObject({
       output: { content: "On its way" },
-      metadata: { model_parameters: { temperature: 0 } },
+      langfuse: { type: "GENERATION", model_parameters: { temperature: 0 } },
     });
     expect(by("retry")).toMatchObject({ status: "error", input_tokens: 150, cached_input_tokens: 50, cost_usd: 0.001 });
     expect(by("retry").body).toMatchObject({ error: "overloaded" });

@@ -60,15 +60,21 @@ const COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
 /** Only while no part newer than the fold has arrived: rows whose stored part count equals the fold's revision. */
 const current = (project: string, event: string, revision: string) =>
   `(SELECT count(*) FROM event_parts p WHERE p.project_id = ${project} AND p.event_id = ${event}) = ${revision}`;
+/**
+ * Folds are written with a batch id of this prefix, and only rows that carry it are replaced: a part never rewrites
+ * an event that arrived whole (a Langfuse update naming a native event's id changes nothing).
+ */
+export const FOLD_BATCH_PREFIX = "fold-";
+const FOLDED = `e.batch_id LIKE '${FOLD_BATCH_PREFIX}%'`;
 const REVISION = COLUMNS.length;
 
 /** ?1 JSON rows [project_id, event_id, revision]: the index entries of the stored events about to be replaced. */
 const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
   JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
-  WHERE ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
+  WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
 const DELETE_EVENTS_SQL = `DELETE FROM events WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
   JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
-  WHERE ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
+  WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
 /** ?1 batch_id, ?2 JSON rows in COLUMNS order plus the revision. */
 const INSERT_FOLDED_SQL =
   `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
@@ -104,7 +110,7 @@ export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date
     set.add(Math.floor(ts / HOUR_MS) * HOUR_MS);
     hours.set(project_id, set);
   }
-  const batchId = randomToken(12);
+  const batchId = `${FOLD_BATCH_PREFIX}${randomToken(12)}`;
   const traces = [...new Set(folded.map((f) => JSON.stringify([f.project_id, f.event.trace_id])))].map((t) =>
     JSON.parse(t),
   );
