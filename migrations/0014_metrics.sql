@@ -23,7 +23,7 @@ CREATE TABLE `metrics_minute` (
 	`first_token_count` integer NOT NULL,
 	`first_token` text NOT NULL,
 	PRIMARY KEY(`project_id`, `bucket`, `type`, `name`, `model`, `provider`, `status`, `environment`, `release`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `metrics_hourly` (
 	`project_id` text NOT NULL,
@@ -47,7 +47,7 @@ CREATE TABLE `metrics_hourly` (
 	`first_token_count` integer NOT NULL,
 	`first_token` text NOT NULL,
 	PRIMARY KEY(`project_id`, `bucket`, `type`, `name`, `model`, `provider`, `status`, `environment`, `release`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `user_metrics_minute` (
 	`project_id` text NOT NULL,
@@ -65,7 +65,7 @@ CREATE TABLE `user_metrics_minute` (
 	`first_token_count` integer NOT NULL,
 	`first_token` text NOT NULL,
 	PRIMARY KEY(`project_id`, `bucket`, `user_id`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `user_metrics_hourly` (
 	`project_id` text NOT NULL,
@@ -83,4 +83,4 @@ CREATE TABLE `user_metrics_hourly` (
 	`first_token_count` integer NOT NULL,
 	`first_token` text NOT NULL,
 	PRIMARY KEY(`project_id`, `bucket`, `user_id`)
-);
+) WITHOUT ROWID;

@@ -18,8 +18,8 @@ import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import { eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
 import { chunkJson, writeMessages } from "../db/writes/events.ts";
-import { METRICS_HOURLY_TABLES } from "../db/writes/metrics-rollup.ts";
 import { jobProgress } from "../db/writes/jobs.ts";
+import { METRICS_HOURLY_TABLES } from "../db/writes/metrics-rollup.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
 

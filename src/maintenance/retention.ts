@@ -7,7 +7,7 @@
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { database } from "../db/client.ts";
 import { projects } from "../db/schema.ts";
-import { dataDatabases, shardDatabase } from "../db/shards.ts";
+import { shardDatabase } from "../db/shards.ts";
 import { eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
 import { pruneMinuteRollups } from "../db/writes/metrics-rollup.ts";
 import type { Bindings } from "../env.ts";
@@ -65,9 +65,9 @@ export async function runRetention(env: Bindings, deadline: number, now = Date.n
     const days = effectiveRetention(r.own, env);
     if (days !== null) byShard.set(r.shard, [...(byShard.get(r.shard) ?? []), { id: r.id, shard: r.shard, days }]);
   }
-  await Promise.all(
-    dataDatabases(env).map((d1) => pruneMinuteRollups(d1, now, LIFECYCLE_LIMITS.eventsPerStep * 5)),
-  );
+  const all = new Map<number, string[]>();
+  for (const r of rows) all.set(r.shard, [...(all.get(r.shard) ?? []), r.id]);
+  await Promise.all([...all].map(([shard, ids]) => pruneMinuteRollups(shardDatabase(env, shard), ids, now)));
   await Promise.all(
     [...byShard.values()].map(async (due) => {
       const start = Math.floor(now / (5 * 60_000)) % due.length;

@@ -46,7 +46,9 @@ export async function measureWindow(data: D1Database, projectId: string, q: Wind
   const filters: Filters = Object.fromEntries(Object.entries(q.filters).filter(([, v]) => v?.length));
   const named = [...fields, ...Object.keys(filters)];
   if (named.includes("user_id") && named.some((f) => f !== "user_id"))
-    throw new Error("measureWindow: user_id can't be combined with other filters or grouping (end users have their own rollup)");
+    throw new Error(
+      "measureWindow: user_id can't be combined with other filters or grouping (end users have their own rollup)",
+    );
   const rows = await rollupRows(data, projectId, minutes ? "minute" : "hour", {
     from: Math.floor(q.from / size) * size,
     to: q.to,

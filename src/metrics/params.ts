@@ -38,7 +38,8 @@ const refuse = (message: string, details: Record<string, unknown>): never => {
 };
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) refuse(`Unknown ${name} \`${value}\`.`, { [name]: value, allowed });
+  if (!(allowed as readonly string[]).includes(value))
+    refuse(`Unknown ${name} \`${value}\`.`, { [name]: value, allowed });
   return value as T;
 }
 
@@ -81,7 +82,10 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
     const values = query[field];
     if (!values?.length) continue;
     if (values.length > METRIC_LIMITS.maxFilterValues)
-      refuse(`At most ${METRIC_LIMITS.maxFilterValues} values per filter.`, { field, max: METRIC_LIMITS.maxFilterValues });
+      refuse(`At most ${METRIC_LIMITS.maxFilterValues} values per filter.`, {
+        field,
+        max: METRIC_LIMITS.maxFilterValues,
+      });
     filters[field] = values;
   }
   const fields = [...groupBy, ...(Object.keys(filters) as MetricField[])];
@@ -93,10 +97,11 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
     });
   if (view === "traces") {
     for (const f of fields)
-      if (!TRACE_FIELDS.includes(f)) refuse(`view=traces groups and filters by ${TRACE_FIELDS.join(", ")} only.`, {
-        field: f,
-        allowed: TRACE_FIELDS,
-      });
+      if (!TRACE_FIELDS.includes(f))
+        refuse(`view=traces groups and filters by ${TRACE_FIELDS.join(", ")} only.`, {
+          field: f,
+          allowed: TRACE_FIELDS,
+        });
     for (const m of metrics) oneOf("metric for view=traces", m, TRACE_METRICS);
   }
   const rawLimit = one("limit");

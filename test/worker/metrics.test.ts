@@ -1,16 +1,20 @@
 // GET /api/v1/metrics and measureWindow: exact counts, tokens and cost against the raw events, percentiles within 1% of
 // the exact nearest-rank value, redelivered events counted once, deletions reflected, both data databases, tenant
 // isolation, and refused queries naming the allowed values.
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { MetricsAnswer } from "../../contract/metrics.ts";
+import { eraseRollupsStep } from "../../src/db/writes/erase.ts";
 import { MINUTE_MS } from "../../src/lib/time.ts";
+import { runRetention } from "../../src/maintenance/retention.ts";
 import { measureWindow } from "../../src/metrics/measure.ts";
 import { createProject, dataOf, deliver, read } from "./fixtures.ts";
 
-const T0 = Date.parse("2026-11-02T00:00:00Z");
 const H = 3_600_000;
+/** Two days ago, at the start of a UTC day or later: minute rollups are written for the last 48 hours only. */
+const T0 = Math.floor((Date.now() - 40 * H) / H) * H;
+const DAY = 24 * H;
 type Project = Awaited<ReturnType<typeof createProject>>;
 type Wire = Record<string, unknown> & {
   event_id: string;
@@ -81,10 +85,10 @@ const within1 = (got: number | null | undefined, want: number | null) => {
   expect(Math.abs(got! - want) / want, `${got} vs exact ${want}`).toBeLessThanOrEqual(0.01);
 };
 
-const metrics = (p: Project, query: string) =>
-  read<MetricsAnswer & ErrorBody>(`/api/v1/metrics?${query}`, p.secretKey);
+const metrics = (p: Project, query: string) => read<MetricsAnswer & ErrorBody>(`/api/v1/metrics?${query}`, p.secretKey);
 
-const ALL = "count,error_count,error_rate,latency_avg,latency_p50,latency_p95,latency_p99,first_token_p95,input_tokens,output_tokens,cached_input_tokens,cost";
+const ALL =
+  "count,error_count,error_rate,latency_avg,latency_p50,latency_p95,latency_p99,first_token_p95,input_tokens,output_tokens,cached_input_tokens,cost";
 
 let a: Project;
 let b: Project;
@@ -124,7 +128,13 @@ function expectExact(values: Record<string, number | null>, es: Wire[]) {
   within1(values.latency_p50, exact(durations, 0.5));
   within1(values.latency_p95, exact(durations, 0.95));
   within1(values.latency_p99, exact(durations, 0.99));
-  within1(values.first_token_p95, exact(es.flatMap((e) => (e.first_token_ms ? [e.first_token_ms] : [])), 0.95));
+  within1(
+    values.first_token_p95,
+    exact(
+      es.flatMap((e) => (e.first_token_ms ? [e.first_token_ms] : [])),
+      0.95,
+    ),
+  );
 }
 
 describe("GET /api/v1/metrics", () => {
@@ -139,7 +149,14 @@ describe("GET /api/v1/metrics", () => {
     for (const point of body.series[0]!.points) {
       const inHour = sent.filter((e) => e.timestamp >= point.t && e.timestamp < point.t + H);
       expect(point.count).toBe(inHour.length);
-      if (inHour.length) within1(point.latency_p95, exact(inHour.map((e) => e.duration_ms), 0.95));
+      if (inHour.length)
+        within1(
+          point.latency_p95,
+          exact(
+            inHour.map((e) => e.duration_ms),
+            0.95,
+          ),
+        );
       else expect(point.latency_p95).toBeNull();
     }
   });
@@ -154,10 +171,12 @@ describe("GET /api/v1/metrics", () => {
     expect(body.series).toHaveLength(4);
     for (const s of body.series) {
       const es = sent.filter(
-        (e) => e.type === "model_response" && e.model === s.group.model && e.context.environment === s.group.environment,
+        (e) =>
+          e.type === "model_response" && e.model === s.group.model && e.context.environment === s.group.environment,
       );
       expectExact(s.total, es);
-      expect(s.points.map((p) => p.t)).toEqual([T0, T0 + 24 * H, T0 + 48 * H]);
+      const first = Math.floor(T0 / DAY) * DAY;
+      expect(s.points.map((p) => p.t)).toEqual([0, 1, 2, 3].map((d) => first + d * DAY).filter((t) => t < T0 + 72 * H));
       expect(s.points.reduce((n, p) => n + (p.count ?? 0), 0)).toBe(es.length);
     }
     // Ordered by the first metric, highest first.
@@ -166,14 +185,26 @@ describe("GET /api/v1/metrics", () => {
   });
 
   it("reads minute buckets, and sums the groups past `limit` into one `other` group", async () => {
-    const from = T0 + 10 * H;
-    const { body } = await metrics(a, `from=${from}&to=${from + 2 * H}&interval=minute&metrics=count,latency_p95&group_by=name&limit=1`);
-    expect(body.series.map((s) => s.group)).toEqual([expect.objectContaining({ name: expect.any(String) }), { other: true }]);
+    const from = T0 + 20 * H;
+    const { body } = await metrics(
+      a,
+      `from=${from}&to=${from + 2 * H}&interval=minute&metrics=count,latency_p95&group_by=name&limit=1`,
+    );
+    expect(body.series.map((s) => s.group)).toEqual([
+      expect.objectContaining({ name: expect.any(String) }),
+      { other: true },
+    ]);
     expect(body.series[0]!.points).toHaveLength(120);
     const es = sent.filter((e) => e.timestamp >= from && e.timestamp < from + 2 * H);
     expect(body.series.reduce((n, s) => n + s.total.count!, 0)).toBe(es.length);
     const other = es.filter((e) => e.name !== body.series[0]!.group.name);
-    within1(body.series[1]!.total.latency_p95, exact(other.map((e) => e.duration_ms), 0.95));
+    within1(
+      body.series[1]!.total.latency_p95,
+      exact(
+        other.map((e) => e.duration_ms),
+        0.95,
+      ),
+    );
     const minute = body.series[0]!.points.find((p) => p.count! > 0)!;
     const inMinute = es.filter(
       (e) => e.name === body.series[0]!.group.name && e.timestamp >= minute.t && e.timestamp < minute.t + MINUTE_MS,
@@ -182,7 +213,10 @@ describe("GET /api/v1/metrics", () => {
   });
 
   it("groups by end user (top users by cost)", async () => {
-    const { body } = await metrics(a, `from=${T0}&to=${T0 + 50 * H}&metrics=cost,count,latency_p95&group_by=user_id&limit=3`);
+    const { body } = await metrics(
+      a,
+      `from=${T0}&to=${T0 + 50 * H}&metrics=cost,count,latency_p95&group_by=user_id&limit=3`,
+    );
     expect(body.series).toHaveLength(4);
     for (const s of body.series.slice(0, 3)) {
       const es = sent.filter((e) => e.context.user_id === s.group.user_id);
@@ -191,12 +225,21 @@ describe("GET /api/v1/metrics", () => {
         es.reduce((n, e) => n + (e.cost_usd ?? 0), 0),
         9,
       );
-      within1(s.total.latency_p95, exact(es.map((e) => e.duration_ms), 0.95));
+      within1(
+        s.total.latency_p95,
+        exact(
+          es.map((e) => e.duration_ms),
+          0.95,
+        ),
+      );
     }
   });
 
   it("answers the trace view from trace summaries", async () => {
-    const { status, body } = await metrics(a, `from=${T0}&to=${T0 + 50 * H}&view=traces&metrics=count,error_count,cost`);
+    const { status, body } = await metrics(
+      a,
+      `from=${T0}&to=${T0 + 50 * H}&view=traces&metrics=count,error_count,cost`,
+    );
     expect(status).toBe(200);
     const traces = new Map<string, Wire[]>();
     for (const e of sent) traces.set(e.trace_id as string, [...(traces.get(e.trace_id as string) ?? []), e]);
@@ -254,7 +297,7 @@ describe("GET /api/v1/metrics", () => {
 describe("measureWindow", () => {
   it("measures a window from minute rollups, grouped or not", async () => {
     const d1 = await dataOf(a.projectId);
-    const from = T0 + 5 * H;
+    const from = T0 + 10 * H;
     const to = from + 24 * H;
     const inWindow = sent.filter((e) => e.timestamp >= from && e.timestamp < to);
     const [all] = await measureWindow(d1, a.projectId, { metric: "count", filters: {}, from, to });
@@ -279,11 +322,39 @@ describe("measureWindow", () => {
     });
     const calls = inWindow.filter((e) => e.model === "gpt-4o");
     expect(p95!.count).toBe(calls.length);
-    within1(p95!.value, exact(calls.map((e) => e.duration_ms), 0.95));
+    within1(
+      p95!.value,
+      exact(
+        calls.map((e) => e.duration_ms),
+        0.95,
+      ),
+    );
     // Beyond 48 hours, hour rollups.
-    const [long] = await measureWindow(d1, a.projectId, { metric: "error_rate", filters: {}, from: T0 - 24 * H, to: T0 + 72 * H });
+    const [long] = await measureWindow(d1, a.projectId, {
+      metric: "error_rate",
+      filters: {},
+      from: T0 - 24 * H,
+      to: T0 + 72 * H,
+    });
     expect(long!.count).toBe(sent.length);
     expect(long!.value).toBeCloseTo(sent.filter((e) => e.status === "error").length / sent.length, 12);
-    await expect(measureWindow(d1, a.projectId, { metric: "vibes", filters: {}, from, to })).rejects.toThrow(/unknown metric/);
+    await expect(measureWindow(d1, a.projectId, { metric: "vibes", filters: {}, from, to })).rejects.toThrow(
+      /unknown metric/,
+    );
+  });
+});
+
+describe("rollup lifetimes", () => {
+  // Last: retention runs over every project.
+  it("drops minute rollups after 48 hours and hour rollups with the project's rollup retention", async () => {
+    const week = `from=${T0}&to=${T0 + 50 * H}&metrics=count`;
+    const before = await metrics(b, `${week}&interval=hour`);
+    expect(before.body.series[0]!.total.count).toBe(40);
+    await runRetention(env, Date.now() + 10_000, T0 + 50 * H + 49 * H);
+    const minutes = await metrics(b, `from=${T0 + 20 * H}&to=${T0 + 36 * H}&interval=minute&metrics=count`);
+    expect(minutes.body.series[0]!.total.count).toBe(0);
+    expect((await metrics(b, `${week}&interval=hour`)).body).toEqual(before.body);
+    await eraseRollupsStep(await dataOf(b.projectId), b.projectId, T0 + 50 * H, 1000);
+    expect((await metrics(b, `${week}&interval=hour`)).body.series[0]!.total.count).toBe(0);
   });
 });

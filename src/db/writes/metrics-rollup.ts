@@ -3,16 +3,21 @@
 // what each write inserted (batch_id guard, like the cost rollup: a redelivered event adds nothing), aggregated in SQL
 // over the batch, one upsert per group; deletions and replaced events rebuild whole buckets from the events.
 import { DIMENSIONS } from "../../../contract/metrics.ts";
-import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 import { bucketSql } from "../../lib/sketch.ts";
+import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 
 type Rollup = { table: string; size: number; dims: readonly string[]; where: string };
 
+/** Minute rollups are kept this long (alerts read them; the API reads hours beyond). */
+export const MINUTE_ROLLUP_RETENTION_MS = 48 * HOUR_MS;
+/** Minute rows of older events would only be pruned: they are not written (or rebuilt) at all. */
+const RECENT = `e.ts >= CAST(unixepoch('subsec') * 1000 AS INTEGER) - ${MINUTE_ROLLUP_RETENTION_MS}`;
+
 /** The four rollups: two grains, each for the event dimensions and for end users. */
 export const ROLLUPS: Rollup[] = [
-  { table: "metrics_minute", size: MINUTE_MS, dims: DIMENSIONS, where: "true" },
+  { table: "metrics_minute", size: MINUTE_MS, dims: DIMENSIONS, where: RECENT },
   { table: "metrics_hourly", size: HOUR_MS, dims: DIMENSIONS, where: "true" },
-  { table: "user_metrics_minute", size: MINUTE_MS, dims: ["user_id"], where: "e.user_id IS NOT NULL" },
+  { table: "user_metrics_minute", size: MINUTE_MS, dims: ["user_id"], where: `e.user_id IS NOT NULL AND ${RECENT}` },
   { table: "user_metrics_hourly", size: HOUR_MS, dims: ["user_id"], where: "e.user_id IS NOT NULL" },
 ];
 
@@ -73,33 +78,34 @@ export const METRICS_ROLLUP_SQL = ROLLUPS.map(upsertSql);
  * every rollup from the events (absolute, repeatable).
  */
 export const METRICS_REBUILD_SQL = ROLLUPS.flatMap((r) => [
-  `DELETE FROM ${r.table} WHERE rowid IN (SELECT t.rowid FROM json_each(?2) h
-    JOIN ${r.table} t ON t.project_id = ?1 AND t.bucket >= h.value AND t.bucket < h.value + ${HOUR_MS})`,
+  `DELETE FROM ${r.table} WHERE project_id = ?1 AND EXISTS
+    (SELECT 1 FROM json_each(?2) h WHERE bucket >= h.value AND bucket < h.value + ${HOUR_MS})`,
   aggregate(
     r,
     `json_each(?2) h JOIN events e ON e.project_id = ?1 AND e.ts >= h.value AND e.ts < h.value + ${HOUR_MS} WHERE true`,
   ),
 ]);
 
-/** Minute rollups are kept this long (alerts read them; the API reads hours beyond). */
-export const MINUTE_ROLLUP_RETENTION_MS = 48 * HOUR_MS;
-
-/** ?1 project_id, ?2 before: that project's rollups older than ?2, ?3 at most this many rows per table. */
+/**
+ * ?1 project_id, ?2 before: that project's rollups older than ?2, ?3 at most this many buckets per table (the tables
+ * are WITHOUT ROWID, clustered by project and bucket: whole buckets go, oldest first).
+ */
 export const METRICS_ERASE_SQL = ROLLUPS.map(
   (r) =>
-    `DELETE FROM ${r.table} WHERE rowid IN (SELECT rowid FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2 LIMIT ?3)`,
+    `DELETE FROM ${r.table} WHERE project_id = ?1 AND bucket IN
+      (SELECT DISTINCT bucket FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2 ORDER BY bucket LIMIT ?3)`,
 );
 
-/** Deletes up to `limit` rows per table of every project's minute rollups past MINUTE_ROLLUP_RETENTION_MS. */
-export async function pruneMinuteRollups(d1: D1Database, now: number, limit: number) {
-  // Rows are appended roughly in time order, so the oldest come first in rowid order and the scan stops early.
-  await d1.batch(
-    ROLLUPS.filter((r) => r.size === MINUTE_MS).map((r) =>
+/** Deletes the projects' minute rollups past MINUTE_ROLLUP_RETENTION_MS (each read from its own index range). */
+export async function pruneMinuteRollups(d1: D1Database, projectIds: string[], now: number) {
+  const statements = ROLLUPS.filter((r) => r.size === MINUTE_MS).flatMap((r) =>
+    projectIds.map((id) =>
       d1
-        .prepare(`DELETE FROM ${r.table} WHERE rowid IN (SELECT rowid FROM ${r.table} WHERE bucket < ?1 LIMIT ?2)`)
-        .bind(now - MINUTE_ROLLUP_RETENTION_MS, limit),
+        .prepare(`DELETE FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2`)
+        .bind(id, now - MINUTE_ROLLUP_RETENTION_MS),
     ),
   );
+  for (let i = 0; i < statements.length; i += 100) await d1.batch(statements.slice(i, i + 100));
 }
 
 /** The hour rollups (kept like cost rollups: a move copies the rows of hours no event is left in). */
