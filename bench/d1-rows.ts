@@ -24,6 +24,10 @@ const TABLES: Record<string, string> = {
   traces: "trace summaries (traces)",
   cost_hourly: "cost rollups (cost_hourly)",
   event_parts: "event parts (event_parts)",
+  metrics_minute: "metric rollups (metrics_minute)",
+  metrics_hourly: "metric rollups (metrics_hourly)",
+  user_metrics_minute: "per-user metric rollups (user_metrics_minute)",
+  user_metrics_hourly: "per-user metric rollups (user_metrics_hourly)",
 };
 const stepOf = (sql: string) => {
   const table = /\b(?:INSERT INTO|DELETE FROM|UPDATE)\s+(\w+)/i.exec(sql)?.[1];

@@ -9,5 +9,6 @@ export * from "./event.ts";
 export * from "./json.ts";
 export * from "./langfuse.ts";
 export * from "./limits.ts";
+export * from "./metrics.ts";
 export * from "./queue.ts";
 export * from "./traces.ts";

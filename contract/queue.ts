@@ -31,8 +31,12 @@ export const storedEvent = z.object({
   /** The whole body's size in bytes and SHA-256 (hex), when it is kept in R2. */
   body_bytes: z.number().int().nullable(),
   body_sha256: z.string().nullable(),
+  /** `context.environment` and `context.release`, and a streamed call's time to first token (absent in older messages). */
+  environment: z.string().nullable().default(null),
+  release: z.string().nullable().default(null),
+  first_token_ms: z.number().nullable().default(null),
 });
-export type StoredEvent = z.infer<typeof storedEvent>;
+export type StoredEvent = z.output<typeof storedEvent>;
 
 /** The stored-event fields in the order the consumer writes them (the `events` columns after `project_id`). */
 export const STORED_EVENT_FIELDS = Object.keys(storedEvent.shape) as Array<keyof StoredEvent>;

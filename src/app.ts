@@ -16,6 +16,7 @@ import { gatewayRoute } from "./routes/gateway.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { langfuseRoute } from "./routes/langfuse.ts";
 import { meRoute } from "./routes/me.ts";
+import { metricsRoute } from "./routes/metrics.ts";
 import { orgDataRoute } from "./routes/org-data.ts";
 import { orgsRoute } from "./routes/orgs.ts";
 import { otelRoute } from "./routes/otel.ts";
@@ -79,6 +80,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/deletions", deletionsRoute)
+  .route("/api/v1/metrics", metricsRoute)
   .route("/api/v1/costs", costsRoute)
   .route("/api/v1/prices", pricesRoute)
   .route("/gateway", gatewayRoute);

@@ -6,6 +6,7 @@ import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { type Database, database } from "../db/client.ts";
 import { events } from "../db/schema.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "../db/writes/cost-rollup.ts";
+import { METRICS_REBUILD_SQL } from "../db/writes/metrics-rollup.ts";
 import type { CursorValues } from "../lib/cursor.ts";
 import { HOUR_MS } from "../lib/time.ts";
 import { priceCall } from "./enrich.ts";
@@ -69,7 +70,9 @@ export async function recomputeStep(
       d1
         .prepare(UPDATE_EVENTS_SQL)
         .bind(projectId, JSON.stringify(changed.map((c) => [c.row.event_id, c.cost, c.source]))),
-      ...COST_ROLLUP_REBUILD_SQL.map((q) => d1.prepare(q).bind(projectId, JSON.stringify(hours))),
+      ...[...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) =>
+        d1.prepare(q).bind(projectId, JSON.stringify(hours)),
+      ),
       d1.prepare(UPDATE_TRACES_SQL).bind(projectId, JSON.stringify(traceIds), Date.now()),
     ]);
   }

@@ -82,6 +82,9 @@ export const events = sqliteTable(
     /** Which consumer write stored the row: lets the summary step aggregate exactly the rows it inserted. */
     batchId: text("batch_id").notNull(),
     receivedAt: integer("received_at").notNull(),
+    environment: text("environment"),
+    release: text("release"),
+    firstTokenMs: real("first_token_ms"),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.eventId] }),
@@ -347,3 +350,65 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_org").on(t.orgId, t.at)],
 );
 export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * Metric rollups (src/db/writes/metrics-rollup.ts): per project, time bucket and event dimensions, the sums of the
+ * events and their latency and first-token histograms (JSON objects of log-bucket index → count, src/lib/sketch.ts).
+ * Minute buckets are kept 48 hours, hour buckets as long as cost rollups. Dimensions are '' when the event had none.
+ * The tables are WITHOUT ROWID in the migration (a new group costs one row written, not two).
+ */
+const metricRollup = (name: string) =>
+  sqliteTable(
+    name,
+    {
+      projectId: text("project_id").notNull(),
+      bucket: integer("bucket").notNull(),
+      type: text("type").notNull(),
+      name: text("name").notNull(),
+      model: text("model").notNull(),
+      provider: text("provider").notNull(),
+      status: text("status").notNull(),
+      environment: text("environment").notNull(),
+      release: text("release").notNull(),
+      ...metricSums,
+    },
+    (t) => [
+      primaryKey({
+        columns: [t.projectId, t.bucket, t.type, t.name, t.model, t.provider, t.status, t.environment, t.release],
+      }),
+    ],
+  );
+
+/** The sums and histograms every metric rollup row carries. */
+const metricSums = {
+  count: integer("count").notNull(),
+  errors: integer("errors").notNull(),
+  inputTokens: integer("input_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  cachedInputTokens: integer("cached_input_tokens").notNull(),
+  cost: real("cost").notNull(),
+  durationSum: real("duration_sum").notNull(),
+  durationCount: integer("duration_count").notNull(),
+  latency: text("latency").notNull(),
+  firstTokenCount: integer("first_token_count").notNull(),
+  firstToken: text("first_token").notNull(),
+};
+
+export const metricsMinute = metricRollup("metrics_minute");
+export const metricsHourly = metricRollup("metrics_hourly");
+
+/** Per end user (events with a `user_id`), narrower: only the user is a dimension. */
+const userRollup = (name: string) =>
+  sqliteTable(
+    name,
+    {
+      projectId: text("project_id").notNull(),
+      bucket: integer("bucket").notNull(),
+      userId: text("user_id").notNull(),
+      ...metricSums,
+    },
+    (t) => [primaryKey({ columns: [t.projectId, t.bucket, t.userId] })],
+  );
+
+export const userMetricsMinute = userRollup("user_metrics_minute");
+export const userMetricsHourly = userRollup("user_metrics_hourly");

@@ -187,6 +187,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
           endedAt,
           status: upstream.status,
           ttftMs: (firstChunkAt ?? endedAt) - startedAt,
+          ...(firstChunkAt !== undefined && { firstTokenMs: firstChunkAt - startedAt }),
           digest,
           failure,
           extra,

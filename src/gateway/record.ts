@@ -27,6 +27,8 @@ export type Outcome = {
   endedAt: number;
   status?: number;
   ttftMs?: number;
+  /** A streamed (SSE) answer's first chunk, ms after the request. */
+  firstTokenMs?: number;
   digest?: Digest;
   /** The upstream's error body (JSON) when it answered 4xx/5xx. */
   errorBody?: unknown;
@@ -108,6 +110,7 @@ export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
     provider: call.provider,
     usage: isModelCall ? usage : null,
     cost_usd: isModelCall ? cost : null,
+    first_token_ms: isModelCall ? (outcome.firstTokenMs ?? null) : null,
   };
 }
 

@@ -44,6 +44,9 @@ function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
     body_ref: null,
     body_bytes: null,
     body_sha256: null,
+    environment: e.context?.environment ?? null,
+    release: e.context?.release ?? null,
+    first_token_ms: e.first_token_ms ?? null,
   };
   if (e.body) {
     const budget = LIMITS.maxEventBytes - byteLength(JSON.stringify(stored));

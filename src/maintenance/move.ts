@@ -2,7 +2,7 @@
 // scheduled handler in bounded steps, each resumable from the progress it saved.
 //   copy     the project's events, in rowid order, written to the target by the consumer's own write (so summaries,
 //            search rows and cost rollups are built there as they were here), then its event parts and the cost
-//            rollups of hours no event is left in (rollups outlive retention);
+//            and metric hour rollups of hours no event is left in (rollups outlive retention);
 //   switch   the placement points to the target: new events and every read go there;
 //   wait     consumers keep a placement up to PLACEMENT_TTL_MS, so events may still land on the source until then;
 //   catch up events that did, the same way;
@@ -20,6 +20,7 @@ import { auditInsert } from "../db/writes/audit.ts";
 import { eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
 import { chunkJson, writeMessages } from "../db/writes/events.ts";
 import { jobProgress } from "../db/writes/jobs.ts";
+import { METRICS_HOURLY_TABLES } from "../db/writes/metrics-rollup.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
 
@@ -85,6 +86,13 @@ async function copyOldRollups(source: D1Database, target: D1Database, projectId:
     .bind(projectId, Math.floor(before / HOUR_MS) * HOUR_MS)
     .all<Record<string, unknown>>();
   await copyRows(target, "cost_hourly", rollups.results);
+  for (const table of METRICS_HOURLY_TABLES) {
+    const { results } = await source
+      .prepare(`SELECT * FROM ${table} WHERE project_id = ?1 AND bucket < ?2`)
+      .bind(projectId, Math.floor(before / HOUR_MS) * HOUR_MS)
+      .all<Record<string, unknown>>();
+    await copyRows(target, table, results);
+  }
 }
 
 /** The job row for a new move. */

@@ -3,12 +3,13 @@
 // search rows and summaries, a bounded number of steps per project so every project gets its turn; what is left is
 // picked up by the next run; data databases are swept side by side. Hourly cost rollups are kept longer
 // (LIFECYCLE_LIMITS.rollupRetentionDays, or the retention if longer), so past spend stays visible after its traces are
-// gone.
+// gone; minute metric rollups of every project go after 48 hours.
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { database } from "../db/client.ts";
 import { projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
+import { pruneMinuteRollups } from "../db/writes/metrics-rollup.ts";
 import type { Bindings } from "../env.ts";
 import { DAY_MS } from "../lib/time.ts";
 
@@ -64,6 +65,9 @@ export async function runRetention(env: Bindings, deadline: number, now = Date.n
     const days = effectiveRetention(r.own, env);
     if (days !== null) byShard.set(r.shard, [...(byShard.get(r.shard) ?? []), { id: r.id, shard: r.shard, days }]);
   }
+  const all = new Map<number, string[]>();
+  for (const r of rows) all.set(r.shard, [...(all.get(r.shard) ?? []), r.id]);
+  await Promise.all([...all].map(([shard, ids]) => pruneMinuteRollups(shardDatabase(env, shard), ids, now)));
   await Promise.all(
     [...byShard.values()].map(async (due) => {
       const start = Math.floor(now / (5 * 60_000)) % due.length;

@@ -162,6 +162,7 @@ describe("gateway with the openai client", () => {
     expect(finish_reason).toBe("stop");
     // The first chunk came before the test released the pause, the end after it.
     expect(ttft_ms).toBeLessThan(event.duration_ms);
+    expect(event.first_token_ms).toBe(ttft_ms);
   });
 
   it("passes a streamed answer through byte for byte", async () => {

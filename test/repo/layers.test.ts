@@ -13,7 +13,7 @@ const LAYERS: string[][] = [
   ["src/env.ts"],
   ["src/costs", "src/auth"],
   ["src/ingest", "src/maintenance"],
-  ["src/traces", "src/accounts", "src/otel", "src/gateway", "src/langfuse"],
+  ["src/traces", "src/accounts", "src/otel", "src/gateway", "src/langfuse", "src/metrics"],
   ["src/routes"],
   ["src/app.ts"],
   ["src/index.ts"],

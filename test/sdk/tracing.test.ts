@@ -83,6 +83,30 @@ describe("traces and spans", () => {
     expect(events[1]).toMatchObject({ status: "error" });
   });
 
+  it("sets environment and release on every event, from options or WATCHLLM_ENVIRONMENT / WATCHLLM_RELEASE", async () => {
+    const t = await tenant();
+    const client = t.client({ environment: "staging", release: "abc123" });
+    const trace = client.trace({ name: "run", userId: "u-1" });
+    trace.modelResponse({ model: "gpt-4o-mini", firstTokenMs: 120, durationMs: 300 });
+    trace.end();
+    const events = await receivedEvents(t, client, 2);
+    for (const e of events) expect(e.context).toMatchObject({ environment: "staging", release: "abc123" });
+    expect(events.find((e) => e.type === "model_response")).toMatchObject({ first_token_ms: 120 });
+    expect(events.find((e) => e.type === "span")!.context).toMatchObject({ user_id: "u-1" });
+
+    process.env.WATCHLLM_ENVIRONMENT = "production";
+    process.env.WATCHLLM_RELEASE = "v2.1.0";
+    try {
+      const fromEnv = t.client();
+      fromEnv.modelResponse({ model: "gpt-4o-mini" });
+      const [e] = (await receivedEvents(t, fromEnv, 3)).slice(2);
+      expect(e!.context).toEqual({ environment: "production", release: "v2.1.0" });
+    } finally {
+      delete process.env.WATCHLLM_ENVIRONMENT;
+      delete process.env.WATCHLLM_RELEASE;
+    }
+  });
+
   it("makes v4-shaped unique ids without crypto.randomUUID (Node 18)", () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => fallbackId()));
     expect(ids.size).toBe(10_000);

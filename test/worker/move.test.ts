@@ -117,6 +117,12 @@ describe("moving a project to another data database", () => {
     await runMaintenance(env);
     expect((await jobOf(job.id)).status).toBe("done");
     expect(await projectRows(source, p)).toEqual({ events: 0, traces: 0, cost_hourly: 0, event_parts: 0, search: 0 });
+    for (const table of ["metrics_minute", "metrics_hourly", "user_metrics_minute", "user_metrics_hourly"])
+      expect(await source.prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`).bind(p).first("n")).toBe(
+        0,
+      );
+    const counted = "SELECT sum(count) AS n FROM metrics_hourly WHERE project_id = ?";
+    expect(await target.prepare(counted).bind(p).first("n")).toBe(sourceRows.events! + 1);
     expect(await projectRows(target, p)).toEqual({
       ...sourceRows,
       events: sourceRows.events! + 1,

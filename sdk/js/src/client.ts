@@ -62,8 +62,15 @@ export function createClient(options: ClientOptions = {}) {
     return chain;
   }
 
+  // Where and which version of the app every event comes from (an event's own context wins).
+  const stamp = {
+    ...(o.environment && { environment: o.environment }),
+    ...(o.release && { release: o.release }),
+  };
+  const stamped = Object.keys(stamp).length > 0;
+
   function enqueue(event: WireEvent) {
-    queue.push(event);
+    queue.push(stamped ? { ...event, context: { ...stamp, ...event.context } } : event);
     trim();
     if (queue.length < o.flushAt) schedule();
     else if (!kicked) {

@@ -86,7 +86,6 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       const model = s.model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
       const metadata = {
         ...(helper && { helper }),
-        ...(s.firstTokenAt && { time_to_first_token_ms: s.firstTokenAt - started }),
         ...(failure && { error: failure }),
       };
       recordCall(options, {
@@ -97,6 +96,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
         output: digest.output(),
         usage: s.usage,
         durationMs: Date.now() - started,
+        ...(s.firstTokenAt !== undefined && { firstTokenMs: s.firstTokenAt - started }),
         status: failure ? "error" : "ok",
         ...(Object.keys(metadata).length && { metadata }),
       });

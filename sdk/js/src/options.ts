@@ -3,8 +3,20 @@ import type { ClientOptions, WatchLLMError } from "./types.ts";
 
 export const DEFAULT_BASE_URL = "https://api.watchllm.dev";
 
+/** A variable of the process's environment, where there is one (Node, Bun, Deno with access; not browsers). */
+function envVar(name: string): string | undefined {
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    return env?.[name] || undefined;
+  } catch {
+    return undefined; // Deno without --allow-env throws
+  }
+}
+
 export function resolve(options: ClientOptions) {
   return {
+    environment: options.environment ?? envVar("WATCHLLM_ENVIRONMENT"),
+    release: options.release ?? envVar("WATCHLLM_RELEASE"),
     apiKey: options.apiKey ?? "",
     baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
     flushAt: Math.min(1000, Math.max(1, options.flushAt ?? 50)),

@@ -21,6 +21,8 @@ export type ModelResponseOptions = {
   /** WatchLLM's shape, or any provider's usage object (OpenAI, Anthropic, Gemini), mapped for you. */
   usage?: Usage | Record<string, unknown>;
   durationMs?: number;
+  /** For a streamed call: milliseconds from the request to the first streamed token. */
+  firstTokenMs?: number;
   name?: string;
   costUsd?: number;
   status?: "ok" | "error";
@@ -90,6 +92,7 @@ function modelCall(r: Recorder, parentId: string | null, o: ModelResponseOptions
     provider: o.provider,
     usage: toUsage(o.usage),
     cost_usd: o.costUsd,
+    ...(o.firstTokenMs !== undefined && { first_token_ms: o.firstTokenMs }),
     body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
   };
 }

@@ -25,6 +25,10 @@ export type ClientOptions = {
   enabled?: boolean;
   /** First backoff delay (default 1,000 ms); lower it in tests. */
   backoffMs?: number;
+  /** Where the app runs (`production`, `staging`), set on every event; default: the WATCHLLM_ENVIRONMENT variable. */
+  environment?: string;
+  /** The app's version or deploy (e.g. a git sha), set on every event; default: the WATCHLLM_RELEASE variable. */
+  release?: string;
 };
 
 /** What went wrong: `code` is `network`, `http_<status>`, `rejected` (invalid events), `dropped` (queue full) or `internal`. */

@@ -31,6 +31,7 @@ FIELDS = {
     "provider",
     "usage",
     "cost_usd",
+    "first_token_ms",
 }
 USAGE = {"input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens"}
 

@@ -190,6 +190,24 @@ def test_the_api_key_and_base_url_come_from_the_environment(server, monkeypatch)
         c.shutdown(timeout=0)
 
 
+def test_environment_and_release_go_on_every_event_from_options_or_the_environment(server, make_client, monkeypatch):
+    c = make_client(environment="staging", release="abc123")
+    with c.trace("run", user_id="u-1") as trace:
+        trace.model_response("gpt-4o-mini", first_token_ms=120, duration_ms=300)
+    events = delivered(server, c, 2)
+    assert all(e["context"]["environment"] == "staging" and e["context"]["release"] == "abc123" for e in events)
+    assert next(e for e in events if e["type"] == "model_response")["first_token_ms"] == 120
+    assert next(e for e in events if e["type"] == "span")["context"]["user_id"] == "u-1"
+
+    monkeypatch.setenv("WATCHLLM_ENVIRONMENT", "production")
+    monkeypatch.setenv("WATCHLLM_RELEASE", "v2.1.0")
+    server.events.clear()
+    from_env = make_client()
+    from_env.trace("from-env").end()
+    (event,) = delivered(server, from_env, 1)
+    assert event["context"] == {"environment": "production", "release": "v2.1.0"}
+
+
 def test_usage_shapes_of_openai_anthropic_and_gemini_map_to_watchllms():
     assert to_usage({"prompt_tokens": 10, "completion_tokens": 2, "prompt_tokens_details": {"cached_tokens": 4}}) == {
         "input_tokens": 10,

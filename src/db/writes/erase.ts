@@ -8,6 +8,7 @@
 import { HOUR_MS } from "../../lib/time.ts";
 import { deleteBodies, deleteBodiesUnder, eventPrefixes, tracePrefixes } from "../bodies.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
+import { METRICS_ERASE_SQL, METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
 
 /** Which events of the project a deletion takes (SQL over `events e`, ?1 the project, ?2 the target). */
@@ -147,20 +148,27 @@ export async function eraseStep(
     d1.prepare("DELETE FROM events WHERE rowid IN (SELECT value FROM json_each(?1))").bind(rowids),
     d1.prepare(SUMMARY_DELETE_SQL).bind(traces),
     d1.prepare(SUMMARY_REBUILD_SQL).bind(traces, opts.now ?? Date.now()),
-    ...(opts.rollups ? COST_ROLLUP_REBUILD_SQL.map((q) => d1.prepare(q).bind(projectId, hours)) : []),
+    ...(opts.rollups
+      ? [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) => d1.prepare(q).bind(projectId, hours))
+      : []),
   ]);
   return rows.length;
 }
 
-/** Cost rollups older than `before` (retention keeps them longer than events), up to `limit` rows; how many went. */
+/**
+ * Cost and metric rollups older than `before` (retention keeps hour rollups longer than events), up to `limit` rows
+ * of each table; how many went.
+ */
 export async function eraseRollupsStep(d1: D1Database, projectId: string, before: number, limit: number) {
-  const { meta } = await d1
-    .prepare(
-      "DELETE FROM cost_hourly WHERE rowid IN (SELECT rowid FROM cost_hourly WHERE project_id = ?1 AND hour < ?2 LIMIT ?3)",
-    )
-    .bind(projectId, before, limit)
-    .run();
-  return meta.changes;
+  const results = await d1.batch([
+    d1
+      .prepare(
+        "DELETE FROM cost_hourly WHERE rowid IN (SELECT rowid FROM cost_hourly WHERE project_id = ?1 AND hour < ?2 LIMIT ?3)",
+      )
+      .bind(projectId, before, limit),
+    ...METRICS_ERASE_SQL.map((q) => d1.prepare(q).bind(projectId, before, limit)),
+  ]);
+  return results.reduce((n, r) => n + r.meta.changes, 0);
 }
 
 /** What a project's deletion leaves after its events: parts of events never completed, stray summaries. */

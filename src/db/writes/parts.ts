@@ -7,6 +7,7 @@ import { randomToken } from "../../lib/ids.ts";
 import { HOUR_MS } from "../../lib/time.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
 import { chunkJson } from "./events.ts";
+import { METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
 
@@ -85,7 +86,7 @@ const OLD_HOURS_SQL = `SELECT e.project_id, e.ts FROM json_each(?1) k
 
 /**
  * Stores folded events in place of their older folds, then rebuilds what derives from them (absolutely, so a step can
- * be repeated): the search index entries, the traces' summaries and the cost rollup hours they touch.
+ * be repeated): the search index entries, the traces' summaries and the cost and metric rollup hours they touch.
  */
 export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date.now()): Promise<void> {
   if (!folded.length) return;
@@ -123,7 +124,9 @@ export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date
     d1.prepare(SUMMARY_DELETE_SQL).bind(JSON.stringify(traces)),
     d1.prepare(SUMMARY_REBUILD_SQL).bind(JSON.stringify(traces), now),
     ...[...hours].flatMap(([project, set]) =>
-      COST_ROLLUP_REBUILD_SQL.map((q) => d1.prepare(q).bind(project, JSON.stringify([...set]))),
+      [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) =>
+        d1.prepare(q).bind(project, JSON.stringify([...set])),
+      ),
     ),
   ]);
 }

@@ -38,10 +38,18 @@ class WatchLLM:
         enabled: bool = True,
         on_error: Optional[Callable[[WatchLLMError], Any]] = None,
         backoff: float = 1.0,
+        environment: Optional[str] = None,
+        release: Optional[str] = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("WATCHLLM_API_KEY", "")
         self.base_url = (base_url or os.environ.get("WATCHLLM_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.timeout = max(0.001, float(timeout))
+        # Where and which version of the app every event comes from (an event's own context wins).
+        stamp = {
+            "environment": environment if environment is not None else os.environ.get("WATCHLLM_ENVIRONMENT"),
+            "release": release if release is not None else os.environ.get("WATCHLLM_RELEASE"),
+        }
+        self._stamp: Dict[str, str] = {k: v for k, v in stamp.items() if v}
         self.enabled = bool(enabled) and bool(key)
         if enabled and not key:
             logger.warning("WatchLLM: no API key (api_key= or WATCHLLM_API_KEY): nothing will be recorded")
@@ -107,6 +115,8 @@ class WatchLLM:
     def _enqueue(self, event: Dict[str, Any]) -> None:
         if self.enabled:
             try:
+                if self._stamp:
+                    event["context"] = {**self._stamp, **(event.get("context") or {})}
                 self._delivery.put(event)
             except Exception:
                 logger.debug("WatchLLM: could not queue an event", exc_info=True)

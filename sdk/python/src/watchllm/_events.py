@@ -125,6 +125,8 @@ def record_model_call(
         fields.get("cost_usd"),
         fields.get("metadata"),
     )
+    if fields.get("first_token_ms") is not None:
+        event["first_token_ms"] = max(0.0, float(fields["first_token_ms"]))
     client._enqueue(event)
     if error is None:
         return

@@ -181,8 +181,6 @@ class Call:
         self.done = True
         try:
             metadata = dict(self.metadata)
-            if self.first is not None:
-                metadata["time_to_first_token_ms"] = round((self.first - self.t0) * 1000.0, 3)
             if reasons:
                 metadata["finish_reason"] = reasons[0] if len(reasons) == 1 else reasons
             if error is not None:
@@ -206,6 +204,7 @@ class Call:
                 usage=usage,
                 metadata=metadata,
                 provider=provider_for(self.provider_host, str(model)),
+                first_token_ms=None if self.first is None else round((self.first - self.t0) * 1000.0, 3),
             )
         except Exception:
             logger.debug("WatchLLM: could not record an OpenAI call", exc_info=True)

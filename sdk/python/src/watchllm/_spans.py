@@ -109,9 +109,10 @@ class Span:
         cost_usd: Optional[float] = None,
         status: str = "ok",
         metadata: Optional[Dict[str, Any]] = None,
+        first_token_ms: Optional[float] = None,
     ) -> None:
         """Records a model call under this span. `usage`: WatchLLM's shape or any provider's (OpenAI, Anthropic,
-        Gemini; a dict or the SDK's object)."""
+        Gemini; a dict or the SDK's object); `first_token_ms`: for a streamed call, ms to the first token."""
         if not self._client.enabled:
             return
         try:
@@ -119,6 +120,8 @@ class Span:
                 "model_response", name or model, now_ms() - (duration_ms or 0), status_of(status), {}
             )
             fill_model_response(event, model, provider, input, output, usage, duration_ms, cost_usd, metadata)
+            if first_token_ms is not None:
+                event["first_token_ms"] = max(0.0, float(first_token_ms))
             self._client._enqueue(event)
         except Exception:
             logger.debug("WatchLLM: could not record a model response", exc_info=True)

@@ -1,0 +1,67 @@
+// Metrics (GET /api/v1/metrics): series of counts, errors, tokens, cost and latency percentiles over time, grouped by
+// event dimensions, read from the rollups the consumer keeps. The query's allowed values and the answer.
+import { z } from "zod";
+
+/** What can be asked for; `error_rate` is a fraction (0–1), latencies and first-token times in ms, cost in USD. */
+export const METRICS = [
+  "count",
+  "error_count",
+  "error_rate",
+  "latency_avg",
+  "latency_p50",
+  "latency_p90",
+  "latency_p95",
+  "latency_p99",
+  "first_token_p50",
+  "first_token_p95",
+  "input_tokens",
+  "output_tokens",
+  "cached_input_tokens",
+  "cost",
+] as const;
+export type MetricName = (typeof METRICS)[number];
+
+/** The event dimensions every rollup keeps (columns of the `events` table). */
+export const DIMENSIONS = ["type", "name", "model", "provider", "status", "environment", "release"] as const;
+/** What can be grouped and filtered by: the dimensions, and the end user (a narrower rollup of its own). */
+export const METRIC_FIELDS = [...DIMENSIONS, "user_id"] as const;
+export type MetricField = (typeof METRIC_FIELDS)[number];
+
+export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
+export const METRIC_VIEWS = ["events", "traces"] as const;
+
+export const METRIC_LIMITS = {
+  /** Points (buckets) per series. */
+  maxPoints: 1_000,
+  /** Points the default interval aims for (the coarsest interval giving at least this many). */
+  minDefaultPoints: 30,
+  maxGroupBy: 2,
+  defaultGroups: 10,
+  maxGroups: 100,
+  /** Values per filter field. */
+  maxFilterValues: 50,
+  /** Minute rollups are kept this long. */
+  minuteRetentionHours: 48,
+} as const;
+
+/** Each asked metric; null where it has no value (a percentile or average of no events). */
+const values = z.record(z.string(), z.number().nullable());
+
+export const metricsSeries = z.strictObject({
+  /** The group's values by field (null: events without one); `{}` when not grouped, `{ other: true }` for the rest. */
+  group: z.record(z.string(), z.union([z.string(), z.null(), z.literal(true)])),
+  total: values,
+  points: z.array(values.and(z.object({ t: z.number() }))),
+});
+
+export const metricsAnswer = z.strictObject({
+  from: z.number(),
+  to: z.number(),
+  interval: z.enum(METRIC_INTERVALS),
+  view: z.enum(METRIC_VIEWS),
+  metrics: z.array(z.enum(METRICS)),
+  group_by: z.array(z.enum(METRIC_FIELDS)),
+  series: z.array(metricsSeries),
+});
+export type MetricsAnswer = z.infer<typeof metricsAnswer>;
+export type MetricsSeries = z.infer<typeof metricsSeries>;

@@ -1,0 +1,112 @@
+// The metric rollups (metrics_minute, metrics_hourly, and per end user user_metrics_minute, user_metrics_hourly): per
+// project, bucket and dimensions, the sums of the events and their latency and first-token sketches. The consumer adds
+// what each write inserted (batch_id guard, like the cost rollup: a redelivered event adds nothing), aggregated in SQL
+// over the batch, one upsert per group; deletions and replaced events rebuild whole buckets from the events.
+import { DIMENSIONS } from "../../../contract/metrics.ts";
+import { bucketSql } from "../../lib/sketch.ts";
+import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
+
+type Rollup = { table: string; size: number; dims: readonly string[]; where: string };
+
+/** Minute rollups are kept this long (alerts read them; the API reads hours beyond). */
+export const MINUTE_ROLLUP_RETENTION_MS = 48 * HOUR_MS;
+/** Minute rows of older events would only be pruned: they are not written (or rebuilt) at all. */
+const RECENT = `e.ts >= CAST(unixepoch('subsec') * 1000 AS INTEGER) - ${MINUTE_ROLLUP_RETENTION_MS}`;
+
+/** The four rollups: two grains, each for the event dimensions and for end users. */
+export const ROLLUPS: Rollup[] = [
+  { table: "metrics_minute", size: MINUTE_MS, dims: DIMENSIONS, where: RECENT },
+  { table: "metrics_hourly", size: HOUR_MS, dims: DIMENSIONS, where: "true" },
+  { table: "user_metrics_minute", size: MINUTE_MS, dims: ["user_id"], where: `e.user_id IS NOT NULL AND ${RECENT}` },
+  { table: "user_metrics_hourly", size: HOUR_MS, dims: ["user_id"], where: "e.user_id IS NOT NULL" },
+];
+
+const SUMS = ["count", "errors", "input_tokens", "output_tokens", "cached_input_tokens", "cost", "duration_sum"];
+const COUNTS = ["duration_count", "first_token_count"];
+
+/** Adds two stored sketches (JSON objects of bucket → count). */
+const mergeJson = (a: string, b: string) =>
+  `(SELECT coalesce(json_group_object(key, n), '{}') FROM (SELECT key, sum(value) AS n FROM
+    (SELECT key, value FROM json_each(${a}) UNION ALL SELECT key, value FROM json_each(${b})) GROUP BY key))`;
+
+/** A sketch per group of `g`, from the rows of `new` whose `column` is set. */
+const sketchOf = (column: string) =>
+  `(SELECT coalesce(json_group_object(k, n), '{}') FROM (SELECT ${bucketSql(column)} AS k, count(*) AS n
+    FROM new WHERE new.gk = g.gk AND ${column} IS NOT NULL GROUP BY k))`;
+
+/** Aggregates the events `e` of `source` (a FROM … WHERE clause) into rows of the rollup. */
+function aggregate(r: Rollup, source: string) {
+  const key = ["project_id", "bucket", ...r.dims];
+  return `
+    WITH new AS MATERIALIZED (
+      SELECT e.project_id, (e.ts / ${r.size}) * ${r.size} AS bucket,
+        ${r.dims.map((d) => `coalesce(e.${d}, '') AS ${d}`).join(", ")},
+        json_array(e.project_id, (e.ts / ${r.size}) * ${r.size}, ${r.dims.map((d) => `coalesce(e.${d}, '')`).join(", ")}) AS gk,
+        (e.status = 'error' OR e.type = 'error') AS error, e.input_tokens, e.output_tokens, e.cached_input_tokens,
+        e.cost_usd, e.duration_ms, e.first_token_ms
+      FROM ${source} AND ${r.where}
+    ),
+    g AS (
+      SELECT gk, ${key.join(", ")}, count(*) AS count, sum(error) AS errors, coalesce(sum(input_tokens), 0) AS input_tokens,
+        coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
+        total(cost_usd) AS cost, total(duration_ms) AS duration_sum, count(duration_ms) AS duration_count,
+        count(first_token_ms) AS first_token_count
+      FROM new GROUP BY gk
+    )
+    INSERT INTO ${r.table} (${key.join(", ")}, ${[...SUMS, ...COUNTS].join(", ")}, latency, first_token)
+    SELECT ${key.join(", ")}, ${[...SUMS, ...COUNTS].join(", ")}, ${sketchOf("duration_ms")}, ${sketchOf("first_token_ms")}
+    FROM g WHERE true`;
+}
+
+function upsertSql(r: Rollup) {
+  const key = ["project_id", "bucket", ...r.dims];
+  const add = [...SUMS, ...COUNTS].map((c) => `${c} = ${r.table}.${c} + excluded.${c}`);
+  return `${aggregate(
+    r,
+    "json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1 WHERE e.batch_id = ?2",
+  )}
+    ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${add.join(", ")},
+      latency = ${mergeJson(`${r.table}.latency`, "excluded.latency")},
+      first_token = ${mergeJson(`${r.table}.first_token`, "excluded.first_token")}`;
+}
+
+/** ?1 a JSON array of [project_id, event_id] the write may have inserted, ?2 the write's batch_id: one per rollup. */
+export const METRICS_ROLLUP_SQL = ROLLUPS.map(upsertSql);
+
+/**
+ * ?1 project_id, ?2 a JSON array of hour starts: the statements that rebuild those hours (and the minutes in them) of
+ * every rollup from the events (absolute, repeatable).
+ */
+export const METRICS_REBUILD_SQL = ROLLUPS.flatMap((r) => [
+  `DELETE FROM ${r.table} WHERE project_id = ?1 AND EXISTS
+    (SELECT 1 FROM json_each(?2) h WHERE bucket >= h.value AND bucket < h.value + ${HOUR_MS})`,
+  aggregate(
+    r,
+    `json_each(?2) h JOIN events e ON e.project_id = ?1 AND e.ts >= h.value AND e.ts < h.value + ${HOUR_MS} WHERE true`,
+  ),
+]);
+
+/**
+ * ?1 project_id, ?2 before: that project's rollups older than ?2, ?3 at most this many buckets per table (the tables
+ * are WITHOUT ROWID, clustered by project and bucket: whole buckets go, oldest first).
+ */
+export const METRICS_ERASE_SQL = ROLLUPS.map(
+  (r) =>
+    `DELETE FROM ${r.table} WHERE project_id = ?1 AND bucket IN
+      (SELECT DISTINCT bucket FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2 ORDER BY bucket LIMIT ?3)`,
+);
+
+/** Deletes the projects' minute rollups past MINUTE_ROLLUP_RETENTION_MS (each read from its own index range). */
+export async function pruneMinuteRollups(d1: D1Database, projectIds: string[], now: number) {
+  const statements = ROLLUPS.filter((r) => r.size === MINUTE_MS).flatMap((r) =>
+    projectIds.map((id) =>
+      d1
+        .prepare(`DELETE FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2`)
+        .bind(id, now - MINUTE_ROLLUP_RETENTION_MS),
+    ),
+  );
+  for (let i = 0; i < statements.length; i += 100) await d1.batch(statements.slice(i, i + 100));
+}
+
+/** The hour rollups (kept like cost rollups: a move copies the rows of hours no event is left in). */
+export const METRICS_HOURLY_TABLES = ROLLUPS.filter((r) => r.size === HOUR_MS).map((r) => r.table);

@@ -1,0 +1,59 @@
+// Mergeable latency histograms in the style of DDSketch: a value x > 0 falls in bucket ceil(log_γ x), whose
+// representative 2γ^i/(γ+1) is within RELATIVE_ERROR of every value in it; 0 has a bucket of its own. A sketch is a
+// plain object of bucket index → count (stored as JSON text in the rollups, merged by adding counts), so the rollups
+// of any range, grouping or database add up to the sketch of all their events.
+
+/** Any percentile read from a sketch is within this relative error of the exact nearest-rank value (0.5%, under 1%). */
+export const RELATIVE_ERROR = 0.005;
+const GAMMA = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
+const LN_GAMMA = Math.log(GAMMA);
+/** The bucket of 0 (and of anything not positive). */
+export const ZERO_BUCKET = -32768;
+
+export type Sketch = Record<string, number>;
+
+/** The bucket of a value, in SQL: `x` is a column or expression (the consumer bins in SQL, the reader in JS: both use ln). */
+export const bucketSql = (x: string) => `iif(${x} > 0, CAST(ceil(ln(${x}) / ${LN_GAMMA}) AS INTEGER), ${ZERO_BUCKET})`;
+
+/** The bucket of a value. */
+export const bucketOf = (x: number) => (x > 0 ? Math.ceil(Math.log(x) / LN_GAMMA) : ZERO_BUCKET);
+
+/** The value a bucket stands for. */
+export const bucketValue = (i: number) => (i === ZERO_BUCKET ? 0 : (2 * GAMMA ** i) / (GAMMA + 1));
+
+/** Adds `from` into `into` (in place) and returns `into`. */
+export function mergeSketch(into: Sketch, from: Sketch): Sketch {
+  for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
+  return into;
+}
+
+/** Parses a stored sketch (JSON text), tolerating the empty one. */
+export const parseSketch = (json: string | null | undefined): Sketch => (json ? (JSON.parse(json) as Sketch) : {});
+
+/** A sketch's values added one by one (tests, benches). */
+export function sketchOf(values: number[]): Sketch {
+  const s: Sketch = {};
+  for (const v of values) {
+    const k = String(bucketOf(v));
+    s[k] = (s[k] ?? 0) + 1;
+  }
+  return s;
+}
+
+/** The nearest-rank `q` quantile (0 < q ≤ 1) of a sketch, within RELATIVE_ERROR; null when it is empty. */
+export function quantile(s: Sketch, q: number): number | null {
+  const buckets = Object.keys(s)
+    .map(Number)
+    .sort((a, b) => a - b);
+  let n = 0;
+  for (const b of buckets) n += s[b] ?? 0;
+  if (n <= 0) return null;
+  // 0.95 × 100 is 95.00000000000001 in floating point: the rank is 95, not 96.
+  const rank = Math.max(1, Math.ceil(q * n - 1e-9));
+  let seen = 0;
+  for (const b of buckets) {
+    seen += s[b] ?? 0;
+    if (seen >= rank) return bucketValue(b);
+  }
+  return bucketValue(buckets.at(-1)!);
+}

@@ -1,0 +1,144 @@
+// Adding up metric rows (rollup or trace-summary rows) per group and bucket, and reading each metric off the sums.
+import type { MetricField, MetricName } from "../../contract/metrics.ts";
+import type { MetricRow } from "../db/queries/metrics.ts";
+import { mergeSketch, quantile, type Sketch } from "../lib/sketch.ts";
+
+/** What every metric is computed from. */
+export type Sums = {
+  count: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost: number;
+  duration_sum: number;
+  duration_count: number;
+  latency: Sketch;
+  first_token: Sketch;
+};
+
+const ADDED = [
+  "count",
+  "errors",
+  "input_tokens",
+  "output_tokens",
+  "cached_input_tokens",
+  "cost",
+  "duration_sum",
+  "duration_count",
+] as const;
+
+export const emptySums = (): Sums => ({
+  count: 0,
+  errors: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cached_input_tokens: 0,
+  cost: 0,
+  duration_sum: 0,
+  duration_count: 0,
+  latency: {},
+  first_token: {},
+});
+
+/** A stored sketch column: one JSON object, or a JSON array of them (rows summed in SQL). */
+function addSketch(into: Sketch, json: string | null) {
+  if (!json) return;
+  const parsed = JSON.parse(json) as Sketch | Sketch[];
+  for (const s of Array.isArray(parsed) ? parsed : [parsed]) if (s) mergeSketch(into, s);
+}
+
+export function addRow(into: Sums, row: MetricRow) {
+  for (const k of ADDED) into[k] += Number(row[k] ?? 0);
+  addSketch(into.latency, row.latency);
+  addSketch(into.first_token, row.first_token);
+}
+
+export function addSums(into: Sums, from: Sums) {
+  for (const k of ADDED) into[k] += from[k];
+  mergeSketch(into.latency, from.latency);
+  mergeSketch(into.first_token, from.first_token);
+}
+
+const PERCENTILE = /^(latency|first_token)_p(\d+)$/;
+
+/** The metric's value; null for an average or percentile of nothing. */
+export function metricValue(s: Sums, metric: MetricName | string): number | null {
+  const p = PERCENTILE.exec(metric);
+  if (p) return quantile(p[1] === "latency" ? s.latency : s.first_token, Number(p[2]) / 100);
+  switch (metric) {
+    case "count":
+      return s.count;
+    case "error_count":
+      return s.errors;
+    case "error_rate":
+      return s.count ? s.errors / s.count : 0;
+    case "latency_avg":
+      return s.duration_count ? s.duration_sum / s.duration_count : null;
+    case "input_tokens":
+    case "output_tokens":
+    case "cached_input_tokens":
+    case "cost":
+      return s[metric];
+    default:
+      throw new Error(`unknown metric ${metric}`);
+  }
+}
+
+export const needsSketches = (metrics: readonly string[]) => metrics.some((m) => PERCENTILE.test(m));
+
+/** A row's group: its values of the fields ('' stored for "none" is read as null). */
+export function groupOf(row: MetricRow, fields: readonly MetricField[]): Record<string, string | null> {
+  const group: Record<string, string | null> = {};
+  for (const f of fields) group[f] = row[f] || null;
+  return group;
+}
+
+export type Grouped = { group: Record<string, string | null>; total: Sums; buckets: Map<number, Sums> };
+
+/** Rows added up per group (and per bucket in each). */
+export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Grouped[] {
+  const out = new Map<string, Grouped>();
+  for (const row of rows) {
+    const group = groupOf(row, fields);
+    const key = JSON.stringify(group);
+    let g = out.get(key);
+    if (!g) {
+      g = { group, total: emptySums(), buckets: new Map() };
+      out.set(key, g);
+    }
+    addRow(g.total, row);
+    const bucket = Number(row.bucket);
+    let b = g.buckets.get(bucket);
+    if (!b) {
+      b = emptySums();
+      g.buckets.set(bucket, b);
+    }
+    addRow(b, row);
+  }
+  return [...out.values()];
+}
+
+/** The top `limit` groups by `metric` (highest first, nulls last); the rest added into one more, if any. */
+export function topGroups(groups: Grouped[], metric: string, limit: number) {
+  const ranked = groups
+    .map((g) => ({ g, v: metricValue(g.total, metric) }))
+    .sort((a, b) => (b.v ?? Number.NEGATIVE_INFINITY) - (a.v ?? Number.NEGATIVE_INFINITY))
+    .map((x) => x.g);
+  const top = ranked.slice(0, limit);
+  const rest = ranked.slice(limit);
+  if (!rest.length) return { top, other: null };
+  const other: Grouped = { group: {}, total: emptySums(), buckets: new Map() };
+  for (const g of rest) {
+    addSums(other.total, g.total);
+    for (const [t, s] of g.buckets) {
+      let b = other.buckets.get(t);
+      if (!b) {
+        b = emptySums();
+        other.buckets.set(t, b);
+      }
+      addSums(b, s);
+    }
+  }
+  return { top, other };
+}

@@ -1,0 +1,72 @@
+// One metric over a window, per group: what alert rules evaluate. Reads minute rollups for windows of up to 48 hours
+// (those are kept that long) and hour rollups beyond, never raw events.
+import { METRIC_LIMITS } from "../../contract/metrics.ts";
+import { type Filters, rollupRows } from "../db/queries/metrics.ts";
+import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
+import { emptySums, groupRows, metricValue, needsSketches, topGroups } from "./aggregate.ts";
+
+export type WindowFilters = Partial<
+  Record<"type" | "name" | "model" | "provider" | "status" | "environment" | "release" | "user_id", string[]>
+>;
+export type WindowQuery = {
+  metric: string;
+  filters: WindowFilters;
+  from: number;
+  to: number;
+  group_by?: "user_id" | "model" | "name" | null;
+  limit?: number;
+};
+/** One value per group (group null when not grouped): the metric over [from, to), and how many events it covers. */
+export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
+
+/** The metrics an alert can watch. */
+export const WINDOW_METRICS = [
+  "cost",
+  "count",
+  "error_count",
+  "error_rate",
+  "latency_p95",
+  "latency_p99",
+  "first_token_p95",
+  "input_tokens",
+  "output_tokens",
+] as const;
+
+/**
+ * The metric over [from, to) for a project, one value per group (the top `limit` by the metric, highest first), or one
+ * ungrouped value. Bucket edges: minutes (hours beyond 48 h) that start in the window count whole.
+ */
+export async function measureWindow(data: D1Database, projectId: string, q: WindowQuery): Promise<WindowValue[]> {
+  if (!(WINDOW_METRICS as readonly string[]).includes(q.metric))
+    throw new Error(`measureWindow: unknown metric "${q.metric}" (one of ${WINDOW_METRICS.join(", ")})`);
+  if (!(q.from < q.to)) throw new Error("measureWindow: `from` must be before `to`");
+  const minutes = q.to - q.from <= METRIC_LIMITS.minuteRetentionHours * HOUR_MS;
+  const size = minutes ? MINUTE_MS : HOUR_MS;
+  const fields = q.group_by ? [q.group_by] : [];
+  const filters: Filters = Object.fromEntries(Object.entries(q.filters).filter(([, v]) => v?.length));
+  const named = [...fields, ...Object.keys(filters)];
+  if (named.includes("user_id") && named.some((f) => f !== "user_id"))
+    throw new Error(
+      "measureWindow: user_id can't be combined with other filters or grouping (end users have their own rollup)",
+    );
+  const rows = await rollupRows(data, projectId, minutes ? "minute" : "hour", {
+    from: Math.floor(q.from / size) * size,
+    to: q.to,
+    // One bucket for the whole window: the rows are summed per group only.
+    size: Number.MAX_SAFE_INTEGER,
+    fields,
+    filters,
+    sketches: needsSketches([q.metric]),
+  });
+  const groups = groupRows(rows, fields);
+  if (!q.group_by) {
+    const total = groups[0]?.total ?? emptySums();
+    return [{ group: null, value: metricValue(total, q.metric), count: total.count }];
+  }
+  const { top } = topGroups(groups, q.metric, q.limit ?? METRIC_LIMITS.maxGroups);
+  return top.map((g) => ({
+    group: Object.fromEntries(Object.entries(g.group).map(([k, v]) => [k, v ?? ""])),
+    value: metricValue(g.total, q.metric),
+    count: g.total.count,
+  }));
+}

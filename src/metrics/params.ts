@@ -1,0 +1,128 @@
+// The query of GET /api/v1/metrics, checked by hand so that every refusal names the allowed values in `details`.
+import {
+  METRIC_FIELDS,
+  METRIC_INTERVALS,
+  METRIC_LIMITS,
+  METRIC_VIEWS,
+  METRICS,
+  type MetricField,
+  type MetricName,
+} from "../../contract/metrics.ts";
+import { ApiError } from "../lib/errors.ts";
+import { timeParam } from "../lib/query-params.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
+
+export type Interval = (typeof METRIC_INTERVALS)[number];
+export type Filters = Partial<Record<MetricField, string[]>>;
+export type MetricsParams = {
+  from: number;
+  to: number;
+  interval: Interval;
+  view: (typeof METRIC_VIEWS)[number];
+  metrics: MetricName[];
+  group_by: MetricField[];
+  filters: Filters;
+  limit: number;
+};
+
+export const INTERVAL_MS: Record<Interval, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
+/** Trace summaries know only these of the fields (the root's name, the trace's user). */
+export const TRACE_FIELDS: readonly MetricField[] = ["name", "user_id"];
+/** What a trace has of the metrics (no first-token time). */
+export const TRACE_METRICS = METRICS.filter((m) => !m.startsWith("first_token"));
+
+const OTHER_PARAMS = ["from", "to", "interval", "view", "metrics", "group_by", "limit", "project_id"];
+
+const refuse = (message: string, details: Record<string, unknown>): never => {
+  throw new ApiError("invalid_request", message, details);
+};
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    refuse(`Unknown ${name} \`${value}\`.`, { [name]: value, allowed });
+  return value as T;
+}
+
+const list = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function time(name: string, value: string | undefined, fallback: number) {
+  if (value === undefined) return fallback;
+  const parsed = timeParam.safeParse(value);
+  if (!parsed.success) refuse(`\`${name}\` must be epoch milliseconds or ISO-8601.`, { [name]: value });
+  return parsed.data as number;
+}
+
+/** The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum. */
+function defaultInterval(span: number): Interval {
+  const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints;
+  const wanted = (["day", "hour", "minute"] as const).find(
+    (i) => span / INTERVAL_MS[i] >= METRIC_LIMITS.minDefaultPoints && fits(i),
+  );
+  return wanted ?? (fits("minute") ? "minute" : fits("hour") ? "hour" : "day");
+}
+
+/** Parses and checks the query (`query` as Hono's `c.req.queries()`: every value of every name). */
+export function metricsParams(query: Record<string, string[]>, now = Date.now()): MetricsParams {
+  for (const name of Object.keys(query))
+    if (!OTHER_PARAMS.includes(name) && !(METRIC_FIELDS as readonly string[]).includes(name))
+      refuse(`Unknown query parameter \`${name}\`.`, { parameter: name, allowed: [...OTHER_PARAMS, ...METRIC_FIELDS] });
+  const one = (name: string) => query[name]?.at(-1);
+  const view = oneOf("view", one("view") ?? "events", METRIC_VIEWS);
+  const metrics = list(one("metrics") ?? "count").map((m) => oneOf("metric", m, METRICS));
+  if (!metrics.length) refuse("Name at least one metric.", { allowed: METRICS });
+  const groupBy = [...new Set(list(one("group_by")).map((f) => oneOf("group_by field", f, METRIC_FIELDS)))];
+  if (groupBy.length > METRIC_LIMITS.maxGroupBy)
+    refuse(`Group by at most ${METRIC_LIMITS.maxGroupBy} fields.`, { group_by: groupBy, allowed: METRIC_FIELDS });
+  const filters: Filters = {};
+  for (const field of METRIC_FIELDS) {
+    const values = query[field];
+    if (!values?.length) continue;
+    if (values.length > METRIC_LIMITS.maxFilterValues)
+      refuse(`At most ${METRIC_LIMITS.maxFilterValues} values per filter.`, {
+        field,
+        max: METRIC_LIMITS.maxFilterValues,
+      });
+    filters[field] = values;
+  }
+  const fields = [...groupBy, ...(Object.keys(filters) as MetricField[])];
+  // End users have a rollup of their own that keeps no other dimension.
+  if (view === "events" && fields.includes("user_id") && fields.some((f) => f !== "user_id"))
+    refuse("`user_id` can't be combined with other group_by fields or filters.", {
+      fields,
+      allowed_with_user_id: ["user_id"],
+    });
+  if (view === "traces") {
+    for (const f of fields)
+      if (!TRACE_FIELDS.includes(f))
+        refuse(`view=traces groups and filters by ${TRACE_FIELDS.join(", ")} only.`, {
+          field: f,
+          allowed: TRACE_FIELDS,
+        });
+    for (const m of metrics) oneOf("metric for view=traces", m, TRACE_METRICS);
+  }
+  const rawLimit = one("limit");
+  const limit = rawLimit === undefined ? METRIC_LIMITS.defaultGroups : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > METRIC_LIMITS.maxGroups)
+    refuse(`\`limit\` must be an integer from 1 to ${METRIC_LIMITS.maxGroups}.`, { limit: rawLimit });
+  const to0 = time("to", one("to"), now);
+  const from0 = time("from", one("from"), to0 - DAY_MS);
+  if (from0 >= to0) refuse("`from` must be before `to`.", { from: from0, to: to0 });
+  const interval = one("interval")
+    ? oneOf("interval", one("interval")!, METRIC_INTERVALS)
+    : defaultInterval(to0 - from0);
+  const size = INTERVAL_MS[interval];
+  const from = Math.floor(from0 / size) * size;
+  const to = Math.ceil(to0 / size) * size;
+  const points = (to - from) / size;
+  if (points > METRIC_LIMITS.maxPoints)
+    refuse(`${points} points is more than ${METRIC_LIMITS.maxPoints}: use a coarser interval or a shorter range.`, {
+      points,
+      max_points: METRIC_LIMITS.maxPoints,
+      allowed_intervals: METRIC_INTERVALS.filter((i) => (to0 - from0) / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints),
+    });
+  return { from, to, interval, view, metrics, group_by: groupBy, filters, limit };
+}
