@@ -10,4 +10,5 @@ export * from "./json.ts";
 export * from "./langfuse.ts";
 export * from "./limits.ts";
 export * from "./queue.ts";
+export * from "./scores.ts";
 export * from "./traces.ts";

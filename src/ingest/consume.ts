@@ -14,6 +14,7 @@ import { writeMessages } from "../db/writes/events.ts";
 import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
 import type { Bindings } from "../env.ts";
 import { SECOND_MS } from "../lib/time.ts";
+import { writeScores } from "../scores/write.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
@@ -41,13 +42,14 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
   await replaceFolded(t.data, folded);
 }
 
-/** Everything the messages carry: whole events, then parts. */
+/** Everything the messages carry: whole events, then parts, then scores. */
 async function store(t: Target, bodies: QueueMessage[]) {
   await writeMessages(t.data, bodies);
   await writeFolds(t, bodies);
+  await writeScores(t.data, bodies);
 }
 
-const carried = (body: QueueMessage) => body.events.length + (body.parts?.length ?? 0);
+const carried = (body: QueueMessage) => body.events.length + (body.parts?.length ?? 0) + (body.scores?.length ?? 0);
 
 async function writeEach(t: Target, parsed: Parsed[]) {
   for (const { message, body } of parsed) {
@@ -84,6 +86,7 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
   }
   if (failed.length === body.events.length) return false;
   await writeFolds(t, [body]);
+  await writeScores(t.data, [body]);
   await keepDeadLetters(
     t.control,
     failed.map((event) => ({

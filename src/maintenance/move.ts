@@ -12,6 +12,7 @@
 import { eq } from "drizzle-orm";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
+import { STORED_SCORE_FIELDS, type StoredScore } from "../../contract/scores.ts";
 import { database } from "../db/client.ts";
 import { type JobRow, projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
@@ -21,6 +22,7 @@ import { chunkJson, writeMessages } from "../db/writes/events.ts";
 import { jobProgress } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
+import { writeScores } from "../scores/write.ts";
 
 export type MoveParams = { project_id: string; org_id: string; from: number; to: number; actor: string };
 type Phase = "copy" | "wait" | "catch_up" | "clean";
@@ -57,13 +59,27 @@ async function copyRows(target: D1Database, table: string, rows: Array<Record<st
   );
 }
 
-/** Event parts (Langfuse creates and updates) and the rollups of hours before the project's first event. */
+/** Event parts (Langfuse creates and updates), scores, and the rollups of hours before the project's first event. */
 async function copyTheRest(source: D1Database, target: D1Database, projectId: string) {
   const parts = await source
     .prepare("SELECT * FROM event_parts WHERE project_id = ?1")
     .bind(projectId)
     .all<Record<string, unknown>>();
   await copyRows(target, "event_parts", parts.results);
+  // Scores through their own write, so one replaced on the source while the move waited replaces the copy too.
+  const scores = await source
+    .prepare(`SELECT ${STORED_SCORE_FIELDS.join(", ")}, received_at FROM scores WHERE project_id = ?1`)
+    .bind(projectId)
+    .all<StoredScore & { received_at: number }>();
+  await writeScores(
+    target,
+    scores.results.map(({ received_at, ...score }) => ({
+      project_id: projectId,
+      received_at,
+      events: [],
+      scores: [score],
+    })),
+  );
   const first = await source
     .prepare("SELECT min(ts) AS ts FROM events WHERE project_id = ?1")
     .bind(projectId)
