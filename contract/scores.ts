@@ -187,3 +187,6 @@ export const scoreConfig = z.strictObject({
 });
 export type ScoreConfig = z.infer<typeof scoreConfig>;
 export const scoreConfigListAnswer = z.strictObject({ configs: z.array(scoreConfig) });
+export const scoreConfigAnswer = z.strictObject({ config: scoreConfig });
+/** A member's annotation, as written (POST /api/projects/:project/scores). */
+export const scoreAnswer = z.strictObject({ score: scoreView });

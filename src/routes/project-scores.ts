@@ -75,7 +75,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
       )
       .returning();
     if (!gone) throw new ApiError("not_found", "No such score config.");
-    return c.json({ deleted: true });
+    return c.json({ ok: true as const });
   })
   .post("/:project/scores", projectAccess("member", "annotate traces"), valid("json", annotation), async (c) => {
     const { projectId } = c.var.project;
@@ -102,5 +102,5 @@ export const projectScoresRoute = new Hono<AppEnv>()
     const admin = ["owner", "admin"].includes(c.var.project.role);
     const gone = await deleteScore(projectD1(c), c.var.project.projectId, c.req.param("score_id"), !admin);
     if (!gone) throw new ApiError("not_found", "No such score (members may delete annotations only).");
-    return c.json({ deleted: true });
+    return c.json({ ok: true as const });
   });

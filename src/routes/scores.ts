@@ -25,7 +25,8 @@ import { valid } from "../lib/validate.ts";
 import { scoreView, summaryRows } from "../scores/views.ts";
 
 export const scoresRoute = new Hono<AppEnv>()
-  .on(["POST", "OPTIONS"], "/", ingestCors)
+  // Open to any origin like the other ways in (keys travel in headers or the body, never cookies).
+  .use(ingestCors)
   .post("/", async (c) => {
     const text = await readTextBody(c.req.raw, LIMITS.maxRequestBytes);
     let payload: unknown;

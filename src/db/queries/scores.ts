@@ -96,7 +96,8 @@ export const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS } as const;
 /** Per name and bucket: count and mean of the numbers, and per label for categorical scores. */
 export function scoreSummaryQuery(db: Database, projectId: string, from: number, to: number, p: ScoreSummaryParams) {
   const size = BUCKET_MS[p.bucket];
-  const bucket = sql<number>`(${scores.ts} / ${size}) * ${size}`;
+  // A literal integer: a bound JS number is a REAL in D1, which would make the division fractional.
+  const bucket = sql<number>`(${scores.ts} / ${sql.raw(String(size))}) * ${sql.raw(String(size))}`;
   return db
     .select({
       name: scores.name,
