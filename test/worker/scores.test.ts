@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import type { ScoreIngestAnswer, ScoreListAnswer, ScoreSummaryAnswer, ScoreView } from "../../contract/scores.ts";
 import type { TraceAnswer, TraceExport, TraceListAnswer } from "../../contract/traces.ts";
 import worker from "../../src/index.ts";
+import { DAY_MS } from "../../src/lib/time.ts";
+import { expireProject } from "../../src/maintenance/retention.ts";
 import { type ScoreAuthor, validateScores } from "../../src/scores/validate.ts";
 import { signUp } from "./account-fixtures.ts";
 import { createProject, deliver, makeEvent, read, waitFor } from "./fixtures.ts";
@@ -411,5 +413,21 @@ describe("isolation and deletion", () => {
     });
     expect(user.status).toBe(200);
     expect((await scoresOf("t-kept", p.secretKey)).map((s) => s.name)).toEqual(["q"]);
+  });
+
+  it("lets retention take expired traces' scores, and scores whose trace never came", async () => {
+    const p = await createProject();
+    await seedTrace(p.projectId, "t-old");
+    await deliverScores(
+      p.projectId,
+      [
+        { trace_id: "t-old", name: "q", value: 1, timestamp: T0 },
+        { trace_id: "t-never", name: "q", value: 1, timestamp: T0 },
+        { trace_id: "t-future", name: "q", value: 1, timestamp: T0 + 30 * DAY_MS },
+      ],
+      { kind: "secret", id: "k" },
+    );
+    while ((await expireProject(env, { id: p.projectId, shard: p.shard, days: 7 }, T0 + 20 * DAY_MS)) > 0);
+    expect((await listScores("", p.secretKey)).body.scores.map((s) => s.trace_id)).toEqual(["t-future"]);
   });
 });
