@@ -14,6 +14,7 @@ import { eventsRoute } from "./routes/events.ts";
 import { gatewayRoute } from "./routes/gateway.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { langfuseRoute } from "./routes/langfuse.ts";
+import { langfuseScoresRoute } from "./routes/langfuse-scores.ts";
 import { meRoute } from "./routes/me.ts";
 import { orgDataRoute } from "./routes/org-data.ts";
 import { orgsRoute } from "./routes/orgs.ts";
@@ -78,6 +79,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/otel", otelRoute)
   .route("/api/public/otel", otelRoute)
   .route("/api/public/ingestion", langfuseRoute)
+  .route("/api/public/scores", langfuseScoresRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)

@@ -6,10 +6,15 @@ import type { Bindings } from "../env.ts";
 import { type ScoreAuthor, validateScores } from "../scores/validate.ts";
 import { enqueueEvents } from "./enqueue.ts";
 
-/** Validates and enqueues; the rejections say which items were refused and why. */
+/** Validates wire scores for a project (its configs read once); the rejections carry each item's index and reason. */
+export async function checkScores(env: Bindings, projectId: string, items: unknown[], author: ScoreAuthor) {
+  if (!items.length) return { scores: [], rejected: [] };
+  return validateScores(items, author, await projectScoreConfigs(database(env.DB), projectId));
+}
+
+/** Validates and enqueues. */
 export async function acceptScores(env: Bindings, projectId: string, items: unknown[], author: ScoreAuthor) {
-  const configs = await projectScoreConfigs(database(env.DB), projectId);
-  const { scores, rejected } = await validateScores(items, author, configs);
-  if (scores.length) await enqueueEvents(env, projectId, [], [], scores);
-  return { scores, rejected };
+  const checked = await checkScores(env, projectId, items, author);
+  if (checked.scores.length) await enqueueEvents(env, projectId, [], [], checked.scores);
+  return checked;
 }

@@ -1,16 +1,23 @@
 // Langfuse ingestion items → WatchLLM. Traces and observations arrive as create and update items in any order and
-// batch, so each becomes an event *part* (the consumer stores the fold of all of an event's parts); a score is a whole
-// `log` event under what it scores; SDK logs are acknowledged and dropped. A Langfuse trace is the root `span` of its
+// batch, so each becomes an event *part* (the consumer stores the fold of all of an event's parts); a score is a score
+// (./score.ts); SDK logs are acknowledged and dropped. A Langfuse trace is the root `span` of its
 // trace (event id = trace id); observations hang under their parent observation, else under the trace.
-import { z } from "zod";
+import type { z } from "zod";
 import { type WireEventInput, wireEvent } from "../../contract/event.ts";
 import { type LangfuseItem, langfuseObservation, langfuseTrace } from "../../contract/langfuse.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart } from "../../contract/queue.ts";
+import type { WireScore } from "../../contract/scores.ts";
 import { truncateJson } from "../lib/json-size.ts";
+import { fromLangfuseScore } from "./score.ts";
 
-/** What one item becomes: a part of an event, a whole event, nothing to keep, or a refusal with its reason. */
-export type Mapped = { part: EventPart } | { event: WireEventInput } | { skip: true } | { error: string };
+/** What one item becomes: a part of an event, a whole event, a score, nothing to keep, or a refusal with its reason. */
+export type Mapped =
+  | { part: EventPart }
+  | { event: WireEventInput }
+  | { score: WireScore }
+  | { skip: true }
+  | { error: string };
 
 const KINDS = {
   "span-create": { type: "span", rank: 0 },
@@ -161,40 +168,10 @@ function observationItem(item: LangfuseItem, kind: (typeof KINDS)[keyof typeof K
   });
 }
 
-const score = z.looseObject({
-  id: z.string().min(1),
-  traceId: z.string().min(1),
-  observationId: z.string().nullish(),
-  name: z.string().min(1),
-  value: z.unknown(),
-  comment: z.string().nullish(),
-  dataType: z.string().nullish(),
-});
-
-function scoreItem(item: LangfuseItem): Mapped {
-  const parsed = score.safeParse(item.body);
-  if (!parsed.success) return { error: issues(parsed.error) };
-  const s = parsed.data;
-  return {
-    event: {
-      event_id: `score:${s.id}`,
-      trace_id: s.traceId,
-      parent_event_id: s.observationId ?? s.traceId,
-      type: "log",
-      name: `score: ${s.name}`,
-      timestamp: item.timestamp ?? Date.now(),
-      body: {
-        message: `${s.name} = ${JSON.stringify(s.value)}`,
-        data: defined({ value: s.value, comment: s.comment, data_type: s.dataType }),
-      },
-    },
-  };
-}
-
 export function mapItem(item: LangfuseItem): Mapped {
   if (item.type === "trace-create") return traceItem(item);
   if (item.type in KINDS) return observationItem(item, KINDS[item.type as keyof typeof KINDS]);
-  if (item.type === "score-create") return scoreItem(item);
+  if (item.type === "score-create") return fromLangfuseScore(item.body, item.timestamp);
   if (item.type === "sdk-log") return { skip: true };
   return { error: `type ${JSON.stringify(item.type)} is not supported` };
 }

@@ -6,10 +6,12 @@ import type { WireEventInput } from "../../contract/event.ts";
 import { type LangfuseAnswer, langfuseBatch, langfuseItem } from "../../contract/langfuse.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart } from "../../contract/queue.ts";
+import type { WireScore } from "../../contract/scores.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
+import { checkScores } from "../ingest/scores.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { mapItem } from "../langfuse/map.ts";
 import { readTextBody } from "../lib/body.ts";
@@ -31,6 +33,7 @@ export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
   const answer: LangfuseAnswer = { successes: [], errors: [] };
   const parts: EventPart[] = [];
   const whole: Array<{ id: string; event: WireEventInput }> = [];
+  const scored: Array<{ id: string; score: WireScore }> = [];
   for (const [index, raw] of envelope.data.batch.entries()) {
     const item = langfuseItem.safeParse(raw);
     const id = item.success ? item.data.id : String((raw as { id?: unknown } | null)?.id ?? `#${index}`);
@@ -44,6 +47,7 @@ export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
       parts.push(mapped.part);
       answer.successes.push({ id, status: 201 });
     } else if ("event" in mapped) whole.push({ id, event: mapped.event });
+    else if ("score" in mapped) scored.push({ id, score: mapped.score });
     else answer.successes.push({ id, status: 201 });
   }
   const { events, rejected } = validateEvents(whole.map((w) => w.event));
@@ -53,7 +57,19 @@ export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
     if (refused.has(i)) answer.errors.push({ id: w.id, status: 400, message: reason?.message ?? "invalid" });
     else answer.successes.push({ id: w.id, status: 201 });
   });
-  if (events.length || parts.length) await enqueueEvents(c.env, key.projectId, events, parts);
+  const author = { kind: key.kind, id: key.id };
+  const { scores, rejected: refusedScores } = await checkScores(
+    c.env,
+    key.projectId,
+    scored.map((s) => s.score),
+    author,
+  );
+  scored.forEach((s, i) => {
+    const reason = refusedScores.find((r) => r.index === i);
+    if (reason) answer.errors.push({ id: s.id, status: 400, message: reason.message });
+    else answer.successes.push({ id: s.id, status: 201 });
+  });
+  if (events.length || parts.length || scores.length) await enqueueEvents(c.env, key.projectId, events, parts, scores);
   c.executionCtx.waitUntil(touchKey(db, key));
   return c.json(answer, 207);
 });

@@ -31,6 +31,7 @@ const PUBLIC = new Set([
   "POST /api/v1/otel/v1/traces",
   "POST /api/public/otel/v1/traces",
   "POST /api/public/ingestion",
+  "POST /api/public/scores",
   "GET /api/invites/:token",
 ]);
 
