@@ -29,8 +29,10 @@ export const langfuseScoresRoute = new Hono<AppEnv>()
     return c.json({ id: scores[0]!.score_id });
   })
   .delete("/:score_id", async (c) => {
-    const db = database(c.env.DB);
-    const key = await keyFromAuthorization(db, c.req.header("Authorization"));
+    // Only a secret key deletes here (a dashboard session deletes annotations under /api/projects).
+    const header = c.req.header("Authorization");
+    if (!header) throw new ApiError("forbidden", "Deleting scores takes a secret key.");
+    const key = await keyFromAuthorization(database(c.env.DB), header);
     if (key.kind !== "secret") throw new ApiError("forbidden", "Deleting scores takes a secret key.");
     const gone = await deleteScore(shardDatabase(c.env, key.shard), key.projectId, c.req.param("score_id"));
     if (!gone) throw new ApiError("not_found", "No such score.");
