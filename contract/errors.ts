@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   invalid_cursor: 400,
   empty_batch: 400,
   too_many_events: 413,
+  too_many_scores: 413,
   payload_too_large: 413,
   unsupported_encoding: 415,
   unsupported_media_type: 415,

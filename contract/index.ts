@@ -11,4 +11,5 @@ export * from "./langfuse.ts";
 export * from "./limits.ts";
 export * from "./metrics.ts";
 export * from "./queue.ts";
+export * from "./scores.ts";
 export * from "./traces.ts";

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { id } from "./event.ts";
+import { storedScore } from "./scores.ts";
 
 export const storedEvent = z.object({
   event_id: id,
@@ -64,6 +65,10 @@ export const queueMessage = z
     received_at: z.number(),
     events: z.array(storedEvent),
     parts: z.array(eventPart).optional(),
+    scores: z.array(storedScore).optional(),
   })
-  .refine((m) => m.events.length + (m.parts?.length ?? 0) > 0, "a message carries at least one event or part");
+  .refine(
+    (m) => m.events.length + (m.parts?.length ?? 0) + (m.scores?.length ?? 0) > 0,
+    "a message carries at least one event, part or score",
+  );
 export type QueueMessage = z.infer<typeof queueMessage>;

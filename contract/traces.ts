@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { wireEvent } from "./event.ts";
+import { scoreView, wireScore } from "./scores.ts";
 
 const json = z.record(z.string(), z.unknown());
 const ms = z.number();
@@ -29,6 +30,8 @@ export const traceSummary = z.strictObject({
   user_id: z.string().nullable(),
   session_id: z.string().nullable(),
   root_event_id: z.string(),
+  /** The trace list's score columns (`score_columns`): the mean of a numeric or boolean score, a categorical label. */
+  scores: z.record(z.string(), z.union([z.number(), z.string()]).nullable()).optional(),
 });
 export type TraceSummary = z.infer<typeof traceSummary>;
 
@@ -88,7 +91,12 @@ export type FullEvent = z.infer<typeof fullEvent>;
 export const traceListAnswer = z.strictObject({ traces: z.array(traceSummary), next_cursor: cursor });
 export type TraceListAnswer = z.infer<typeof traceListAnswer>;
 
-export const traceAnswer = z.strictObject({ trace: traceSummary, events: z.array(treeEvent) });
+export const traceAnswer = z.strictObject({
+  trace: traceSummary,
+  events: z.array(treeEvent),
+  /** The trace's scores, each with the event it judges (null: the whole trace). */
+  scores: z.array(scoreView),
+});
 export type TraceAnswer = z.infer<typeof traceAnswer>;
 
 export const eventAnswer = z.strictObject({ event: fullEvent });
@@ -102,6 +110,8 @@ export const traceExport = z.strictObject({
   events: z.array(wireEvent),
   /** Events whose body object was missing from storage: their preview was exported instead. */
   missing_bodies: z.array(z.string()).optional(),
+  /** The trace's scores, in the wire format (POST them back to /api/v1/scores). */
+  scores: z.array(wireScore).optional(),
 });
 export type TraceExport = z.input<typeof traceExport>;
 

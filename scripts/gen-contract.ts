@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { ERROR_STATUS, errorBody } from "../contract/errors.ts";
 import { ingestAnswer, rejection, usage, wireEvent } from "../contract/event.ts";
+import { scoreIngestAnswer, wireScore } from "../contract/scores.ts";
 
 type Schema = {
   type?: string | string[];
@@ -61,6 +62,8 @@ function sdkTypes() {
     `/** What an event is. */\nexport type EventType = WireEvent["type"];\n`,
     alias("Rejection", "An event the server did not take, and why.", rejection),
     alias("IngestAnswer", "The 202 answer: how many events were queued, and why the others were not.", ingestAnswer),
+    alias("WireScore", "A score as sent to `POST /api/v1/scores`.", wireScore),
+    alias("ScoreIngestAnswer", "The 202 answer of `POST /api/v1/scores`.", scoreIngestAnswer),
     alias("ErrorBody", `Every error answer (codes: ${Object.keys(ERROR_STATUS).join(", ")}).`, errorBody),
   ].join("\n");
 }

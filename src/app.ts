@@ -15,13 +15,16 @@ import { eventsRoute } from "./routes/events.ts";
 import { gatewayRoute } from "./routes/gateway.ts";
 import { invitesRoute } from "./routes/invites.ts";
 import { langfuseRoute } from "./routes/langfuse.ts";
+import { langfuseScoresRoute } from "./routes/langfuse-scores.ts";
 import { meRoute } from "./routes/me.ts";
 import { metricsRoute } from "./routes/metrics.ts";
 import { orgDataRoute } from "./routes/org-data.ts";
 import { orgsRoute } from "./routes/orgs.ts";
 import { otelRoute } from "./routes/otel.ts";
 import { pricesRoute } from "./routes/prices.ts";
+import { projectScoresRoute } from "./routes/project-scores.ts";
 import { projectsRoute } from "./routes/projects.ts";
+import { scoresRoute } from "./routes/scores.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
 import { usersRoute } from "./routes/users.ts";
@@ -30,7 +33,7 @@ import { usersRoute } from "./routes/users.ts";
  * Machine-to-machine ways in: they authenticate with keys (no cookies, so no CSRF), take large bodies under their own
  * limits, and are open to any origin. Every other route is the dashboard's.
  */
-const MACHINE_PATHS = ["/api/v1/events", "/api/v1/otel", "/api/public/otel", "/api/public/ingestion"];
+const MACHINE_PATHS = ["/api/v1/events", "/api/v1/scores", "/api/v1/otel", "/api/public/otel", "/api/public/ingestion"];
 const isMachine = (path: string) => MACHINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 
 /** Dashboard requests are small JSON: refuse anything bigger before reading it all. */
@@ -72,10 +75,13 @@ export const app = new Hono<AppEnv>()
   .route("/api/orgs", orgDataRoute)
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
+  .route("/api/projects", projectScoresRoute)
   .route("/api/v1/events", eventsRoute)
+  .route("/api/v1/scores", scoresRoute)
   .route("/api/v1/otel", otelRoute)
   .route("/api/public/otel", otelRoute)
   .route("/api/public/ingestion", langfuseRoute)
+  .route("/api/public/scores", langfuseScoresRoute)
   .route("/api/v1/traces", tracesRoute)
   .route("/api/v1/sessions", sessionsRoute)
   .route("/api/v1/users", usersRoute)

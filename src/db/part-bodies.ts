@@ -5,7 +5,7 @@
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart } from "../../contract/queue.ts";
 import { byteLength } from "../lib/json-size.ts";
-import { bodyPrefix } from "./bodies.ts";
+import { eventBodyPrefix } from "./bodies.ts";
 import type { PartRow } from "./writes/parts.ts";
 
 const encoder = new TextEncoder();
@@ -25,7 +25,7 @@ export async function offloadPartBodies(bucket: R2Bucket, projectId: string, par
       if (json.length * 3 <= LIMITS.maxPartBodyBytes || byteLength(json) <= LIMITS.maxPartBodyBytes) return;
       const bytes = encoder.encode(json) as Uint8Array<ArrayBuffer>;
       const sha256 = await sha256Hex(bytes);
-      const key = `${bodyPrefix(projectId, p.trace_id)}${encodeURIComponent(p.event_id)}/part-${sha256}`;
+      const key = `${await eventBodyPrefix(projectId, p.trace_id, p.event_id)}part-${sha256}`;
       await bucket.put(key, bytes, { httpMetadata: { contentType: "application/json" }, sha256 });
       const { body: _moved, ...rest } = p.fields;
       p.fields = { ...rest, body_ref: key };

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES, KEY_KINDS, ROLES } from "../../contract/constants.ts";
+import { SCORE_AUTHOR_KINDS, SCORE_KINDS, SCORE_SOURCES } from "../../contract/scores.ts";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -412,3 +413,57 @@ const userRollup = (name: string) =>
 
 export const userMetricsMinute = userRollup("user_metrics_minute");
 export const userMetricsHourly = userRollup("user_metrics_hourly");
+
+/**
+ * Scores (data databases): one row per (project, score_id); a score whose id comes again replaces it when its
+ * timestamp is not older, and never when an ingest key would replace what a secret key or a member wrote
+ * (src/scores/write.ts). A score may name a trace that has not arrived yet.
+ */
+export const scores = sqliteTable(
+  "scores",
+  {
+    projectId: text("project_id").notNull(),
+    scoreId: text("score_id").notNull(),
+    traceId: text("trace_id").notNull(),
+    eventId: text("event_id"),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: SCORE_KINDS }).notNull(),
+    valueNum: real("value_num"),
+    valueStr: text("value_str"),
+    comment: text("comment"),
+    source: text("source", { enum: SCORE_SOURCES }).notNull(),
+    ts: integer("ts").notNull(),
+    userId: text("user_id"),
+    metadata: text("metadata"),
+    authorKind: text("author_kind", { enum: SCORE_AUTHOR_KINDS }).notNull(),
+    authorId: text("author_id").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.scoreId] }),
+    index("scores_trace").on(t.projectId, t.traceId, t.name),
+    index("scores_name_ts").on(t.projectId, t.name, t.ts),
+    index("scores_ts").on(t.projectId, t.ts),
+  ],
+);
+export type ScoreRow = typeof scores.$inferSelect;
+
+/** Score configs (control plane): what a score of a configured name may be; enforced when scores arrive. */
+export const scoreConfigs = sqliteTable(
+  "score_configs",
+  {
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: SCORE_KINDS }).notNull(),
+    min: real("min"),
+    max: real("max"),
+    /** JSON array of the allowed labels (categorical). */
+    categories: text("categories"),
+    description: text("description"),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.name] })],
+);
+export type ScoreConfigRow = typeof scoreConfigs.$inferSelect;

@@ -17,6 +17,7 @@ import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
 import type { Bindings } from "../env.ts";
 import { log } from "../lib/log.ts";
 import { SECOND_MS } from "../lib/time.ts";
+import { writeScores } from "../scores/write.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
@@ -45,17 +46,19 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
   await replaceFolded(t.data, folded);
 }
 
-/** Everything the messages carry: large bodies to R2 (idempotent: the key is content-addressed), whole events, parts. */
+/** Everything the messages carry: large bodies to R2 (idempotent: the key is content-addressed), whole events, parts, scores. */
 async function store(t: Target, bodies: QueueMessage[]) {
   await Promise.all(bodies.map((b) => offloadBodies(t.bodies, b.project_id, b.events, t.offloadBytes)));
   await writeMessages(t.data, bodies);
   await writeFolds(t, bodies);
+  await writeScores(t.data, bodies);
 }
 
-/** How many events and parts a message carries (what the local backlog counts), whatever its shape. */
+/** How many events, parts and scores a message carries (what the local backlog counts), whatever its shape. */
 const carried = (body: unknown) => {
-  const { events, parts } = (body ?? {}) as { events?: unknown; parts?: unknown };
-  return (Array.isArray(events) ? events.length : 0) + (Array.isArray(parts) ? parts.length : 0);
+  const { events, parts, scores } = (body ?? {}) as { events?: unknown; parts?: unknown; scores?: unknown };
+  const n = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+  return n(events) + n(parts) + n(scores);
 };
 
 async function writeEach(t: Target, parsed: Parsed[]) {
@@ -99,6 +102,7 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
   }
   if (failed.length === body.events.length) return false;
   await writeFolds(t, [body]);
+  await writeScores(t.data, [body]);
   await keepDeadLetters(
     t.control,
     failed.map((event) => ({

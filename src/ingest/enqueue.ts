@@ -2,6 +2,7 @@
 // within Queue limits. A body too big for a message is written to R2 first and travels as a pointer.
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart, QueueMessage, StoredEvent } from "../../contract/queue.ts";
+import type { StoredScore } from "../../contract/scores.ts";
 import { offloadBodies } from "../db/bodies.ts";
 import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -10,13 +11,19 @@ import { backlog } from "./backlog.ts";
 
 const ENVELOPE_BYTES = 200;
 
-/** Groups events and parts into messages no larger than LIMITS.maxMessageBytes. Returns each message with its size. */
-export function packMessages(projectId: string, events: StoredEvent[], receivedAt: number, parts: EventPart[] = []) {
+/** Groups events, parts and scores into messages no larger than LIMITS.maxMessageBytes, each with its size. */
+export function packMessages(
+  projectId: string,
+  events: StoredEvent[],
+  receivedAt: number,
+  parts: EventPart[] = [],
+  scores: StoredScore[] = [],
+) {
   const messages: { body: QueueMessage; bytes: number }[] = [];
   let body: QueueMessage = { project_id: projectId, received_at: receivedAt, events: [] };
   let bytes = ENVELOPE_BYTES;
   const close = () => {
-    if (body.events.length || body.parts?.length) messages.push({ body, bytes });
+    if (body.events.length || body.parts?.length || body.scores?.length) messages.push({ body, bytes });
     body = { project_id: projectId, received_at: receivedAt, events: [] };
     bytes = ENVELOPE_BYTES;
   };
@@ -32,6 +39,12 @@ export function packMessages(projectId: string, events: StoredEvent[], receivedA
       body.parts.push(part);
     });
   }
+  for (const score of scores) {
+    add(byteLength(JSON.stringify(score)) + 1, () => {
+      body.scores ??= [];
+      body.scores.push(score);
+    });
+  }
   close();
   return messages;
 }
@@ -40,14 +53,20 @@ export function packMessages(projectId: string, events: StoredEvent[], receivedA
 export type Outbox = Pick<Bindings, "EVENTS_QUEUE" | "BODIES">;
 
 /** Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent). */
-export async function enqueueEvents(out: Outbox, projectId: string, events: StoredEvent[], parts: EventPart[] = []) {
+export async function enqueueEvents(
+  out: Outbox,
+  projectId: string,
+  events: StoredEvent[],
+  parts: EventPart[] = [],
+  scores: StoredScore[] = [],
+) {
   try {
     await offloadBodies(out.BODIES, projectId, events, LIMITS.maxQueuedBodyBytes);
   } catch (err) {
     throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
   }
   const queue = out.EVENTS_QUEUE as Queue<QueueMessage>;
-  const messages = packMessages(projectId, events, Date.now(), parts);
+  const messages = packMessages(projectId, events, Date.now(), parts, scores);
   const calls: MessageSendRequest<QueueMessage>[][] = [];
   let call: MessageSendRequest<QueueMessage>[] = [];
   let callBytes = 0;
@@ -66,6 +85,6 @@ export async function enqueueEvents(out: Outbox, projectId: string, events: Stor
   } catch (err) {
     throw new ApiError("queue_unavailable", "The event queue is unavailable; retry the request.", String(err));
   }
-  backlog.sent(events.length + parts.length);
+  backlog.sent(events.length + parts.length + scores.length);
   return messages.length;
 }

@@ -1,6 +1,6 @@
 // Langfuse ingestion items → WatchLLM. Traces and observations arrive as create and update items in any order and
-// batch, so each becomes an event *part* (the consumer stores the fold of all of an event's parts); a score is a whole
-// `log` event under what it scores; SDK logs are acknowledged and dropped. A Langfuse trace is the root `span` of its
+// batch, so each becomes an event *part* (the consumer stores the fold of all of an event's parts); a score is a score
+// (./score.ts); SDK logs are acknowledged and dropped. A Langfuse trace is the root `span` of its
 // trace (event id = trace id); observations hang under their parent observation, else under the trace; an observation
 // without a trace is the root of its own (as Langfuse wraps it in a trace of its id). What has no WatchLLM field
 // (Langfuse's type, model parameters, level, version, usage and cost details, ids that had to be bounded) is kept in
@@ -17,12 +17,19 @@ import {
 } from "../../contract/langfuse.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart } from "../../contract/queue.ts";
+import type { WireScore } from "../../contract/scores.ts";
 import { boundedText, storedId } from "../lib/bounded-id.ts";
 import { clipDepth } from "./depth.ts";
+import { fromLangfuseScore } from "./score.ts";
 import { usageAndCost } from "./usage.ts";
 
 /** What one item becomes: parts of events, a whole event, nothing to keep, or a refusal with its reason. */
-export type Mapped = { part: EventPart } | { event: WireEventInput } | { skip: true } | { error: string };
+export type Mapped =
+  | { part: EventPart }
+  | { event: WireEventInput }
+  | { score: WireScore }
+  | { skip: true }
+  | { error: string };
 
 /** Langfuse's observation types and WatchLLM's for each. */
 const TYPES = {
@@ -227,33 +234,12 @@ async function observationItem(item: LangfuseItem, o: LangfuseObservation, kind:
   });
 }
 
-const score = z.looseObject({
-  id: z.string().min(1),
-  traceId: z.string().min(1),
-  observationId: z.string().nullish(),
-  name: z.string().min(1),
-  value: z.unknown(),
-  comment: z.string().nullish(),
-  dataType: z.string().nullish(),
-});
-
-function scoreItem(item: LangfuseItem): Mapped {
-  const parsed = score.safeParse(item.body);
-  if (!parsed.success) return { error: issues(parsed.error) };
-  const s = parsed.data;
+/** A score names its trace and event by the ids they were stored under (long Langfuse ids are bounded). */
+async function boundedScore(mapped: ReturnType<typeof fromLangfuseScore>): Promise<Mapped> {
+  if ("error" in mapped) return mapped;
+  const { trace_id, event_id } = mapped.score;
   return {
-    event: {
-      event_id: `score:${s.id}`,
-      trace_id: s.traceId,
-      parent_event_id: s.observationId ?? s.traceId,
-      type: "log",
-      name: `score: ${s.name}`,
-      timestamp: item.timestamp ?? Date.now(),
-      body: {
-        message: `${s.name} = ${JSON.stringify(s.value)}`,
-        data: defined({ value: s.value, comment: s.comment, data_type: s.dataType }),
-      },
-    },
+    score: { ...mapped.score, trace_id: await storedId(trace_id), event_id: event_id ? await storedId(event_id) : null },
   };
 }
 
@@ -271,7 +257,7 @@ export async function mapItem(item: LangfuseItem): Promise<Mapped> {
     const o = { ...parsed.data, id: parsed.data.id ?? item.id };
     return observationItem(item, o, o.type, item.type === "observation-create" ? 0 : 1);
   }
-  if (item.type === "score-create") return scoreItem(item);
+  if (item.type === "score-create") return boundedScore(fromLangfuseScore(item.body, item.timestamp));
   if (item.type === "sdk-log") {
     const parsed = langfuseSdkLog.safeParse(item.body);
     return parsed.success ? { skip: true } : { error: issues(parsed.error) };

@@ -13,6 +13,7 @@ import { eq } from "drizzle-orm";
 import { type MoveParams, type MoveProgress, moveParams, moveProgress, parseJobField } from "../../contract/jobs.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
+import { STORED_SCORE_FIELDS, type StoredScore } from "../../contract/scores.ts";
 import { database } from "../db/client.ts";
 import { type JobRow, projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
@@ -23,6 +24,7 @@ import { jobProgress } from "../db/writes/jobs.ts";
 import { METRICS_HOURLY_TABLES } from "../db/writes/metrics-rollup.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
+import { writeScores } from "../scores/write.ts";
 
 export type { MoveParams, MoveProgress };
 
@@ -54,6 +56,23 @@ async function copyRows(target: D1Database, table: string, rows: Array<Record<st
     SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?1)`;
   await target.batch(
     chunkJson(rows.map((r) => columns.map((c) => r[c]))).map((json) => target.prepare(sql).bind(json)),
+  );
+}
+
+/** Scores, through their own write: one replaced on the source while the move waited replaces the copy too. */
+async function copyScores(source: D1Database, target: D1Database, projectId: string) {
+  const scores = await source
+    .prepare(`SELECT ${STORED_SCORE_FIELDS.join(", ")}, received_at FROM scores WHERE project_id = ?1`)
+    .bind(projectId)
+    .all<StoredScore & { received_at: number }>();
+  await writeScores(
+    target,
+    scores.results.map(({ received_at, ...score }) => ({
+      project_id: projectId,
+      received_at,
+      events: [],
+      scores: [score],
+    })),
   );
 }
 
@@ -128,6 +147,7 @@ export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()):
       await save({ ...progress, parts_cursor: parts.last });
       return false;
     }
+    await copyScores(source, target, p.project_id);
     await copyOldRollups(source, target, p.project_id);
     if (progress.phase === "catch_up") {
       await save({ ...progress, phase: "clean" });

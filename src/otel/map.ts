@@ -3,6 +3,7 @@
 // children for the other span events. Validation and enqueueing stay with the native ingest path.
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
+import type { WireScore } from "../../contract/scores.ts";
 import { type Attributes, attributes, parseJson, toStrings, toText } from "./attributes.ts";
 import {
   type Convention,
@@ -15,6 +16,7 @@ import { genAi } from "./conventions/gen-ai.ts";
 import { langfuse } from "./conventions/langfuse.ts";
 import { openInference } from "./conventions/openinference.ts";
 import { vercelAi } from "./conventions/vercel.ts";
+import { EVALUATION_EVENT, evaluationScore } from "./evaluation.ts";
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { type Span, Status_StatusCode } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { OTLP_LIMITS } from "./limits.ts";
@@ -34,7 +36,7 @@ const KEYS = {
 };
 
 /** The events made from one span: the span's own first, then its children. `problem` when the span can't be taken. */
-export type MappedSpan = { events: WireEvent[]; problem?: string };
+export type MappedSpan = { events: WireEvent[]; scores?: WireScore[]; problem?: string };
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 function hex(bytes: Uint8Array): string {
@@ -162,7 +164,7 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
     usage,
     cost_usd: cost,
   };
-  return { events: [event, ...children.events] };
+  return { events: [event, ...children.events], ...(children.scores.length && { scores: children.scores }) };
 }
 
 /** `exception` events become `error` children; other events not read by a convention become `log` children. */
@@ -174,6 +176,7 @@ function childEvents(
   who: { user?: string; session?: string },
 ) {
   const out: WireEvent[] = [];
+  const scores: WireScore[] = [];
   let dropped = 0;
   const context = compact({ user_id: who.user, session_id: who.session }) ?? null;
   views.forEach((view, index) => {
@@ -190,7 +193,13 @@ function childEvents(
       duration_ms: 0,
       context,
     };
-    if (view.name === "exception") {
+    // An evaluation of the span is a score of it (one that can't be read stays a log line).
+    const score =
+      view.name === EVALUATION_EVENT
+        ? evaluationScore(view.attrs, { scoreId: base.event_id, traceId, spanId, timestamp: base.timestamp })
+        : undefined;
+    if (score) scores.push(score);
+    else if (view.name === "exception") {
       const {
         "exception.message": message,
         "exception.type": errorType,
@@ -215,7 +224,7 @@ function childEvents(
       });
     }
   });
-  return { events: out, dropped };
+  return { events: out, scores, dropped };
 }
 
 /** The first `limit` spans of an export, mapped in order; `overflow` counts the spans beyond it. */

@@ -6,11 +6,13 @@ import { Hono } from "hono";
 import type { WireEventInput } from "../../contract/event.ts";
 import { LANGFUSE_LIMITS, type LangfuseAnswer, langfuseBatch, langfuseItem } from "../../contract/langfuse.ts";
 import { type EventPart, eventPart } from "../../contract/queue.ts";
+import type { WireScore } from "../../contract/scores.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
 import { database } from "../db/client.ts";
 import { offloadPartBodies } from "../db/part-bodies.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
+import { checkScores } from "../ingest/scores.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { mapItem } from "../langfuse/map.ts";
 import { readTextBody } from "../lib/body.ts";
@@ -42,6 +44,7 @@ export const langfuseRoute = new Hono<AppEnv>()
     const answer: LangfuseAnswer = { successes: [], errors: [] };
     const parts: EventPart[] = [];
     const whole: Array<{ id: string; event: WireEventInput }> = [];
+    const scored: Array<{ id: string; score: WireScore }> = [];
     for (const raw of envelope.data.batch) {
       const rawId = (raw as { id?: unknown } | null)?.id;
       const item = langfuseItem.safeParse(raw);
@@ -59,6 +62,7 @@ export const langfuseRoute = new Hono<AppEnv>()
           answer.successes.push({ id, status: 201 });
         } else answer.errors.push(invalid(id, issuesOf(checked.error.issues)));
       } else if ("event" in mapped) whole.push({ id, event: mapped.event });
+      else if ("score" in mapped) scored.push({ id, score: mapped.score });
       else answer.successes.push({ id, status: 201 });
     }
     const { events, rejected } = validateEvents(whole.map((w) => w.event));
@@ -67,12 +71,25 @@ export const langfuseRoute = new Hono<AppEnv>()
       if (reason) answer.errors.push(invalid(w.id, reason.message));
       else answer.successes.push({ id: w.id, status: 201 });
     });
+    const author = { kind: key.kind, id: key.id };
+    const { scores, rejected: refusedScores } = await checkScores(
+      c.env,
+      key.projectId,
+      scored.map((s) => s.score),
+      author,
+    );
+    scored.forEach((s, i) => {
+      const reason = refusedScores.find((r) => r.index === i);
+      if (reason) answer.errors.push(invalid(s.id, reason.message));
+      else answer.successes.push({ id: s.id, status: 201 });
+    });
     try {
       await offloadPartBodies(c.env.BODIES, key.projectId, parts);
     } catch (err) {
       throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
     }
-    if (events.length || parts.length) await enqueueEvents(c.env, key.projectId, events, parts);
+    if (events.length || parts.length || scores.length)
+      await enqueueEvents(c.env, key.projectId, events, parts, scores);
     c.executionCtx.waitUntil(touchKey(db, key));
     return c.json(answer, 207);
   });

@@ -8,6 +8,7 @@ import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
+import { checkScores } from "../ingest/scores.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { readBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -76,7 +77,16 @@ export const otelRoute = new Hono<AppEnv>().use(ingestCors).post("/v1/traces", a
     if (!accepted.length && rejected) {
       throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
     }
-    if (accepted.length) await enqueueEvents(c.env, key.projectId, accepted);
+    // Evaluations of the accepted spans; an ingest key's count as the SDK's (it may not send `eval` scores).
+    const evaluations = spans.flatMap((s) => (s.problem ? [] : (s.scores ?? [])));
+    const source = key.kind === "ingest" ? "sdk" : "eval";
+    const { scores } = await checkScores(
+      c.env,
+      key.projectId,
+      evaluations.map((s) => ({ ...s, source })),
+      { kind: key.kind, id: key.id },
+    );
+    if (accepted.length || scores.length) await enqueueEvents(c.env, key.projectId, accepted, [], scores);
     c.executionCtx.waitUntil(touchKey(db, key));
     const notes = [
       ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),

@@ -3,9 +3,12 @@ import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
+import type { TraceAnswer } from "../../contract/traces.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBodies, readBody } from "../db/bodies.ts";
 import type { Database } from "../db/client.ts";
+import { scoreColumns } from "../db/queries/score-filter.ts";
+import { traceScoresQuery, traceScoresVersion } from "../db/queries/scores.ts";
 import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
 import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
@@ -15,6 +18,7 @@ import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { VERSION } from "../lib/version.ts";
+import { scoreView } from "../scores/views.ts";
 import { traceAnswerText } from "../traces/cache.ts";
 import { compareTraces } from "../traces/compare.ts";
 import { traceHar, traceJson } from "../traces/export.ts";
@@ -59,9 +63,19 @@ export const tracesRoute = new Hono<AppEnv>()
   .use(projectAccess("viewer", "read traces"), etag())
   .get("/", valid("query", traceListParams), async (c) => {
     const params = c.req.valid("query");
-    const rows = await traceListQuery(projectData(c), c.var.project.projectId, params);
+    const db = projectData(c);
+    const rows = await traceListQuery(db, c.var.project.projectId, params);
     const page = paginate(rows, params.limit, (t) => traceCursor(t, params.sort));
-    return c.json({ traces: page.items.map(traceSummary), next_cursor: page.next_cursor });
+    const names = params.score_columns ?? [];
+    const cells = await scoreColumns(
+      db,
+      c.var.project.projectId,
+      page.items.map((t) => t.traceId),
+      names,
+    );
+    const withScores = (t: TraceRow) =>
+      names.length ? { ...traceSummary(t), scores: cells.get(t.traceId) ?? {} } : traceSummary(t);
+    return c.json({ traces: page.items.map(withScores), next_cursor: page.next_cursor });
   })
   .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
     const { a, b } = c.req.valid("query");
@@ -75,10 +89,15 @@ export const tracesRoute = new Hono<AppEnv>()
   .get("/:trace_id", async (c) => {
     const db = projectData(c);
     const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
-    if (fresh(c, traceTag(row, "tree"))) return c.body(null, 304);
-    const text = await traceAnswerText(c, row, "tree", async () => {
-      const { trace, tree } = await traceTree(db, row);
-      return { trace, events: tree.map(treeEventView) };
+    // Scores change without the summary: their count and last write are part of the version.
+    const variant = `tree.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
+    if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
+    const text = await traceAnswerText(c, row, variant, async () => {
+      const [{ trace, tree }, scores] = await Promise.all([
+        traceTree(db, row),
+        traceScoresQuery(db, row.projectId, row.traceId),
+      ]);
+      return { trace, events: tree.map(treeEventView), scores: scores.map(scoreView) } satisfies TraceAnswer;
     });
     return c.body(text, 200, { "Content-Type": "application/json" });
   })
@@ -107,14 +126,19 @@ export const tracesRoute = new Hono<AppEnv>()
       const id = await storedId(c.req.param("trace_id"));
       const { format } = c.req.valid("query");
       const row = await requireTrace(db, projectId, id);
-      if (fresh(c, traceTag(row, format))) return c.body(null, 304);
+      const variant = `${format}.${await traceScoresVersion(db, projectId, id)}`;
+      if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
       c.header("Content-Disposition", attachment(id, format));
-      const text = await traceAnswerText(c, row, format, async () => {
+      const text = await traceAnswerText(c, row, variant, async () => {
         const trace = traceSummary(row);
-        const rows = await fullEventsQuery(db, projectId, id);
+        const [rows, scoreRows] = await Promise.all([
+          fullEventsQuery(db, projectId, id),
+          traceScoresQuery(db, projectId, id),
+        ]);
         const bodies = await readBodies(c.env.BODIES, rows);
         const events = rows.map((row, i) => fullEventView(row, bodies[i]!));
-        return format === "har" ? traceHar(trace, events, VERSION) : traceJson(trace, events);
+        const scores = scoreRows.map(scoreView);
+        return format === "har" ? traceHar(trace, events, VERSION, scores) : traceJson(trace, events, scores);
       });
       return c.body(text, 200, { "Content-Type": "application/json" });
     },

@@ -1,7 +1,24 @@
 // Trace exports: WatchLLM JSON (the ingest wire format, so a file can be POSTed back to /api/v1/events) and
 // HAR 1.2 (each model and tool call as a request/response entry, for browser devtools and HAR viewers).
 import type { WireEventInput } from "../../contract/event.ts";
+import type { ScoreView, WireScore } from "../../contract/scores.ts";
 import type { FullEvent, TraceExport, TraceSummary } from "../../contract/traces.ts";
+
+/** Scores in the wire format of POST /api/v1/scores (their ids kept, so a re-import replaces rather than repeats). */
+const toWireScores = (scores: ScoreView[]): WireScore[] =>
+  scores.map((s) => ({
+    score_id: s.score_id,
+    trace_id: s.trace_id,
+    event_id: s.event_id,
+    name: s.name,
+    value: s.value,
+    comment: s.comment,
+    source: s.source,
+    timestamp: s.timestamp,
+    ...((s.user_id !== null || s.metadata !== null) && {
+      context: { user_id: s.user_id, ...(s.metadata && { metadata: s.metadata }) },
+    }),
+  }));
 
 function toWireEvents(events: FullEvent[]): WireEventInput[] {
   return events.map((e) => ({
@@ -31,7 +48,7 @@ function toWireEvents(events: FullEvent[]): WireEventInput[] {
   }));
 }
 
-export function traceJson(trace: TraceSummary, events: FullEvent[]): TraceExport {
+export function traceJson(trace: TraceSummary, events: FullEvent[], scores: ScoreView[] = []): TraceExport {
   const missing = events.filter((e) => e.body_missing).map((e) => e.event_id);
   return {
     format: "watchllm.trace.v1",
@@ -39,6 +56,7 @@ export function traceJson(trace: TraceSummary, events: FullEvent[]): TraceExport
     trace,
     events: toWireEvents(events),
     ...(missing.length && { missing_bodies: missing }),
+    ...(scores.length && { scores: toWireScores(scores) }),
   };
 }
 
@@ -99,7 +117,7 @@ function harEntry(e: FullEvent, version: string) {
   };
 }
 
-export function traceHar(trace: TraceSummary, events: FullEvent[], version: string) {
+export function traceHar(trace: TraceSummary, events: FullEvent[], version: string, scores: ScoreView[] = []) {
   return {
     log: {
       version: "1.2",
@@ -110,6 +128,7 @@ export function traceHar(trace: TraceSummary, events: FullEvent[], version: stri
           id: trace.trace_id,
           title: trace.name,
           pageTimings: { onContentLoad: -1, onLoad: trace.duration_ms },
+          _watchllm: { scores },
         },
       ],
       entries: events

@@ -30,6 +30,7 @@ type Tree = {
     cost_usd: number | null;
     body: Record<string, unknown> | null;
   }>;
+  scores: Array<{ name: string; value: unknown; event_id: string | null }>;
 };
 
 const until = async <T>(read: () => Promise<T | null>, ok: (v: T) => boolean, what: string): Promise<T> =>
@@ -79,7 +80,7 @@ describe("the langfuse v3 SDK against /api/public/ingestion", () => {
     const t = await until(
       () => tree(trace.id),
       (v) =>
-        v.events.length === 6 &&
+        v.events.length === 5 &&
         v.events.every((e) => e.duration_ms !== null || e.type === "log" || e.name === "support-agent"),
       "the folded trace",
     );
@@ -115,7 +116,13 @@ describe("the langfuse v3 SDK against /api/public/ingestion", () => {
     expect(by("retry")).toMatchObject({ status: "error", input_tokens: 150, cached_input_tokens: 50, cost_usd: 0.001 });
     expect(by("retry").body).toMatchObject({ error: "overloaded" });
     expect(by("handoff")).toMatchObject({ type: "log", parent_event_id: root.event_id });
-    expect(by("score: helpfulness")).toMatchObject({ type: "log", parent_event_id: root.event_id });
+    // A score is a score of the trace, not a log line.
+    const scores = await until(
+      async () => (await tree(trace.id))?.scores ?? null,
+      (s) => s.length === 1,
+      "the trace's score",
+    );
+    expect(scores[0]).toMatchObject({ name: "helpfulness", value: 0.9, event_id: null });
     expect(t.trace.total_cost).toBeCloseTo(0.751, 9);
   });
 });

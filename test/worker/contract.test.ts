@@ -1,5 +1,6 @@
 // Every answer of the API, taken from the real Worker, parses with the contract's schemas (strict: a field the server
 // adds or drops without the contract fails here). The dashboard and the SDK are typed from the same schemas.
+import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
@@ -28,6 +29,14 @@ import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../..
 import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
+import {
+  scoreAnswer,
+  scoreConfigAnswer,
+  scoreConfigListAnswer,
+  scoreIngestAnswer,
+  scoreListAnswer,
+  scoreSummaryAnswer,
+} from "../../contract/scores.ts";
 import {
   compareAnswer,
   eventAnswer,
@@ -132,6 +141,51 @@ describe("the API's answers fit the contract", () => {
     const compare = await answer(compareAnswer, get("/api/v1/traces/compare?a=ca&b=cb"));
     // B's model call has no price: its cost delta is unknown, not −$0.002.
     expect(compare.spans.find((s) => s.type === "model_response")?.delta?.cost_usd).toBeNull();
+  });
+
+  it("scores: ingest, list, summary, configs, annotations, and the trace with its scores", async () => {
+    const mixed = await answer(
+      scoreIngestAnswer,
+      SELF.fetch(
+        new Request("https://watchllm.test/api/v1/scores", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${owner.keys.ingest}` },
+          body: JSON.stringify({ scores: [{ trace_id: "ca", name: "thumbs", value: true }, { name: "bad" }] }),
+        }),
+      ),
+      202,
+    );
+    expect(mixed.rejected).toHaveLength(1);
+    await waitFor(
+      () => read("/api/v1/scores?trace_id=ca", owner.keys.secret),
+      (r) => r.body.scores?.length === 1,
+    );
+    await answer(scoreListAnswer, get("/api/v1/scores?name=thumbs&value=true"));
+    await answer(scoreSummaryAnswer, get("/api/v1/scores/summary?bucket=day"));
+    const b = owner.browser;
+    const at = `/api/projects/${owner.project.id}`;
+    await answer(
+      scoreConfigAnswer,
+      b.request(`${at}/score-configs/verdict`, {
+        method: "PUT",
+        json: { kind: "categorical", categories: ["good", "bad"] },
+      }),
+    );
+    await answer(scoreConfigListAnswer, b.request(`${at}/score-configs`));
+    const created = await answer(
+      scoreAnswer,
+      b.request(`${at}/scores`, {
+        method: "POST",
+        json: { trace_id: "ca", event_id: "ca-llm", name: "verdict", value: "good" },
+      }),
+      201,
+    );
+    const tree = await answer(traceAnswer, get("/api/v1/traces/ca"));
+    expect(tree.scores).toHaveLength(2);
+    await answer(traceListAnswer, get("/api/v1/traces?score=verdict&score_value=good&score_columns=verdict,thumbs"));
+    await answer(okAnswer, b.request(`${at}/scores/${created.score.score_id}`, { method: "DELETE" }));
+    await answer(okAnswer, b.request(`${at}/score-configs/verdict`, { method: "DELETE" }));
+    await answer(errorBody, get("/api/v1/scores?cursor=nope"), 400);
   });
 
   it("sessions and users: lists and one of each", async () => {

@@ -129,7 +129,7 @@ export async function eventColumnsOf(d1: D1Database) {
 }
 
 /** The tables holding project data, each with its project column. */
-export const DATA_TABLES = ["events", "traces", "cost_hourly", "event_parts"] as const;
+export const DATA_TABLES = ["events", "traces", "cost_hourly", "event_parts", "scores"] as const;
 
 /** How many rows of a project each data table (and the search index) holds in a database. */
 export async function projectRows(d1: D1Database, projectId: string) {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
+import { validateScores } from "../../src/scores/validate.ts";
 import { browser, type SignedUp, signUp } from "./account-fixtures.ts";
 import { dataOf } from "./fixtures.ts";
 
@@ -26,11 +27,13 @@ const PUBLIC = new Set([
   "GET /api/orgs",
   "POST /api/orgs",
   "POST /api/v1/events",
+  "POST /api/v1/scores",
   "POST /api/v1/otel/v1/traces",
   "POST /api/public/otel/v1/traces",
   "POST /api/public/ingestion",
   // Answers 405 to anyone, as Langfuse does.
   "GET /api/public/ingestion",
+  "POST /api/public/scores",
   "GET /api/invites/:token",
 ]);
 
@@ -65,8 +68,18 @@ async function seedVictimData(v: SignedUp) {
       context: { user_id: "victim-end-user", session_id: "victim-session" },
     },
   ]).events;
+  const { scores } = await validateScores(
+    [{ score_id: "victim-score", trace_id: "victim-trace", name: "victim-quality", value: 1, comment: SECRET_MARKER }],
+    { kind: "secret", id: "seed" },
+    [],
+  );
   const batch = createMessageBatch("watchllm-events", [
-    { id: "seed", timestamp: Date.now(), attempts: 1, body: { project_id: v.project.id, received_at: 1, events } },
+    {
+      id: "seed",
+      timestamp: Date.now(),
+      attempts: 1,
+      body: { project_id: v.project.id, received_at: 1, events, scores },
+    },
   ]);
   await worker.queue(batch, env, createExecutionContext());
 }
@@ -104,6 +117,10 @@ beforeAll(async () => {
     headers: { "X-WatchLLM-Project": victim.project.id },
   });
   const { deletion } = (await deletionRes.json()) as { deletion: { id: string } };
+  await victim.browser.request(`/api/projects/${victim.project.id}/score-configs/victim-quality`, {
+    method: "PUT",
+    json: { kind: "numeric", description: SECRET_MARKER },
+  });
   victimIds = {
     org: victim.org.id,
     project: victim.project.id,
@@ -116,6 +133,8 @@ beforeAll(async () => {
     price_id: price.id,
     id: deletion.id,
     token: "not-a-real-invite-token",
+    name: "victim-quality",
+    score_id: "victim-score",
   };
 });
 
@@ -225,5 +244,13 @@ describe("tenant isolation: the outsider walk", () => {
       .bind(victim.project.id)
       .first<{ n: number }>())!;
     expect(n).toBe(2);
+    const trace = (await (
+      await victim.browser.request(`/api/v1/traces/victim-trace?project_id=${victim.project.id}`)
+    ).json()) as { scores: Array<{ score_id: string }> };
+    expect(trace.scores.map((s) => s.score_id)).toEqual(["victim-score"]);
+    const configs = (await (
+      await victim.browser.request(`/api/projects/${victim.project.id}/score-configs`)
+    ).json()) as { configs: unknown[] };
+    expect(configs.configs).toHaveLength(1);
   });
 });

@@ -12,6 +12,8 @@ import { writeMessages } from "../../src/db/writes/events.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { type MoveProgress, moveJob, moveJobStep } from "../../src/maintenance/move.ts";
 import { runMaintenance } from "../../src/maintenance/run.ts";
+import { validateScores } from "../../src/scores/validate.ts";
+import { writeScores } from "../../src/scores/write.ts";
 import { signUp } from "./account-fixtures.ts";
 import { createProject, db, deliver, makeEvent, projectRows, read } from "./fixtures.ts";
 
@@ -84,10 +86,14 @@ describe("moving a project to another data database", () => {
           .bind(p, e.event_id, `part-${i}`, e.trace_id, T0 + i, T0 + i),
       ),
     );
+    const score = { trace_id: root.trace_id as string, event_id: root.event_id, name: "quality", value: 0.7 };
+    const { scores } = await validateScores([score], { kind: "secret", id: "k" }, []);
+    await writeScores(source, [{ project_id: p, received_at: Date.now(), events: [], scores }]);
     const before = await answers(owner.keys.secret);
     const sourceRows = await projectRows(source, p);
     const neighbourRows = await projectRows(source, neighbour.projectId);
     expect(before.traces).toHaveLength(41);
+    expect(sourceRows.scores).toBe(1);
 
     const job = moveJob("mov_test", { project_id: p, org_id: owner.org.id, from, to, actor: "cli" });
     await db.insert(jobs).values(job);
@@ -116,7 +122,14 @@ describe("moving a project to another data database", () => {
       .run();
     await runMaintenance(env);
     expect((await jobOf(job.id)).status).toBe("done");
-    expect(await projectRows(source, p)).toEqual({ events: 0, traces: 0, cost_hourly: 0, event_parts: 0, search: 0 });
+    expect(await projectRows(source, p)).toEqual({
+      events: 0,
+      traces: 0,
+      cost_hourly: 0,
+      event_parts: 0,
+      scores: 0,
+      search: 0,
+    });
     for (const table of ["metrics_minute", "metrics_hourly", "user_metrics_minute", "user_metrics_hourly"])
       expect(await source.prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`).bind(p).first("n")).toBe(
         0,

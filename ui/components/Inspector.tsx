@@ -1,5 +1,6 @@
 // The selected event in full: timing, model, usage, cost, input/output pretty-printed and collapsible, context and
 // raw JSON, with copy buttons. The full event (long bodies, context) is loaded when the inspector opens.
+import type { ComponentChildren } from "preact";
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { EventAnswer } from "../../contract/traces.ts";
 import { failureOf } from "../lib/failure.ts";
@@ -26,11 +27,14 @@ export function Inspector({
   traceId,
   event,
   onClose,
+  children,
 }: {
   project: string;
   traceId: string;
   event: TreeEvent;
   onClose: () => void;
+  /** What the page adds about the event (its scores). */
+  children?: ComponentChildren;
 }) {
   const answer = useApi<EventAnswer>(
     `/api/v1/traces/${encodeURIComponent(traceId)}/events/${encodeURIComponent(event.event_id)}`,
@@ -96,6 +100,7 @@ export function Inspector({
           <code>{event.event_id}</code>
         </dd>
       </dl>
+      {children}
       <ErrorNote error={answer.error} />
       {event.body_truncated && !full && !answer.error.value && (
         <p class="muted" aria-busy="true">

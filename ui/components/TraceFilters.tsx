@@ -73,19 +73,32 @@ export function TraceFilters({ params, fixed = {}, children }: Props) {
       {open.value && (
         <fieldset class="filter-panel" id="filter-panel">
           <legend class="sr-only">More filters</legend>
-          {panel.map(([key, label, type]) => (
-            <label key={key}>
-              {label}
-              <input
-                id={key}
-                name={key}
-                type={type as "text"}
-                value={params.get(key) ?? ""}
-                {...(type === "number" ? { min: "0", step: "any" } : {})}
-                onChange={set(key)}
-              />
-            </label>
-          ))}
+          {panel.map(([key, label, type]) =>
+            type === "check" ? (
+              <label key={key} class="check">
+                <input
+                  id={key}
+                  name={key}
+                  type="checkbox"
+                  checked={params.get(key) === "true"}
+                  onChange={(e) => setQuery({ [key]: e.currentTarget.checked ? "true" : null })}
+                />{" "}
+                {label}
+              </label>
+            ) : (
+              <label key={key}>
+                {label}
+                <input
+                  id={key}
+                  name={key}
+                  type={type as "text"}
+                  value={params.get(key) ?? ""}
+                  {...(type === "number" ? { min: "0", step: "any" } : {})}
+                  onChange={set(key)}
+                />
+              </label>
+            ),
+          )}
         </fieldset>
       )}
       {chips.length > 0 && (

@@ -13,6 +13,12 @@ export const PANEL_FILTERS = [
   ["to", "To", "date"],
   ["min_duration_ms", "Min duration (ms)", "number"],
   ["min_cost", "Min cost ($)", "number"],
+  ["score", "Score name", "text"],
+  ["score_min", "Score ≥", "number"],
+  ["score_max", "Score ≤", "number"],
+  ["score_value", "Score value", "text"],
+  ["score_missing", "No such score", "check"],
+  ["score_columns", "Score columns", "text"],
 ] as const;
 export type PanelFilter = (typeof PANEL_FILTERS)[number][0];
 
@@ -44,6 +50,7 @@ export function chipText(key: string, value: string) {
   if (key === "status") return `Status: ${value}`;
   if (key === "min_duration_ms") return `Min duration: ${duration(Number(value))}`;
   if (key === "min_cost") return `Min cost: $${value}`;
+  if (key === "score_missing") return "No such score";
   const label = PANEL_FILTERS.find(([k]) => k === key)?.[1] ?? key;
   return `${label}: ${value}`;
 }
@@ -54,3 +61,11 @@ export function activeFilters(params: URLSearchParams, fixed: Record<string, str
     (k) => [k, params.get(k)!] as const,
   );
 }
+
+/** The score names chosen as trace-list columns (`score_columns=quality,thumbs`). */
+export const scoreColumns = (params: URLSearchParams) =>
+  (params.get("score_columns") ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .slice(0, 5);

@@ -11,6 +11,7 @@ import { DataSettings } from "./DataSettings.tsx";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
 import { Prices } from "./Prices.tsx";
+import { ScoreConfigs } from "./ScoreConfigs.tsx";
 
 export const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).get("name");
 
@@ -44,6 +45,7 @@ export function Settings({ project, org }: { project: string; org: Org }) {
       <Keys project={project} canManage={manager} />
       <Members org={org} canManage={manager} />
       <Prices project={project} canEdit={org.role !== "viewer"} />
+      <ScoreConfigs project={project} canEdit={manager} />
       <section>
         <h2>Projects and orgs</h2>
         <ErrorNote error={action.error} />

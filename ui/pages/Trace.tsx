@@ -2,11 +2,13 @@
 // (its id in the URL as ?event=). Keys: ↑/↓ move, ←/→ collapse/expand, Enter opens, Escape closes the inspector.
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
+import type { ScoreConfigListAnswer } from "../../contract/scores.ts";
 import { DeleteData } from "../components/DeleteData.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Inspector } from "../components/Inspector.tsx";
 import { Link } from "../components/Link.tsx";
 import { Ruler } from "../components/Ruler.tsx";
+import { Scores } from "../components/Scores.tsx";
 import { TraceTotals } from "../components/TraceTotals.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
 import { offsetLabel } from "../lib/ticks.ts";
@@ -30,6 +32,7 @@ function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
   const detail = useApi<TraceAnswer>(tracePath(traceId), { project });
+  const configs = useApi<ScoreConfigListAnswer>(`/api/projects/${encodeURIComponent(project)}/score-configs`);
   const collapsed = useSignal<Set<string>>(new Set());
   const cursor = useSignal<string | null>(query.value.get("event"));
   const zoom = useSignal<[number, number] | null>(null);
@@ -50,7 +53,8 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
         Loading trace…
       </p>
     );
-  const { trace, events } = detail.data.value;
+  const { trace, events, scores } = detail.data.value;
+  const scoreConfigs = configs.data.value?.configs ?? [];
   const full: [number, number] = [trace.start_time, Math.max(trace.end_time, trace.start_time + 1)];
   const range = zoom.value ?? full;
   const selected = events.find((e) => e.event_id === open);
@@ -128,6 +132,16 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
         </div>
       </header>
       <TraceTotals project={project} trace={trace} events={events} />
+      <div class="trace-scores">
+        <Scores
+          project={project}
+          traceId={traceId}
+          eventId={null}
+          scores={scores.filter((s) => s.event_id === null)}
+          configs={scoreConfigs}
+          onChange={detail.reload}
+        />
+      </div>
       <div class="zoombar">
         <span class="muted">
           Timeline {offsetLabel(range[0] - full[0], (range[1] - range[0]) / 10, range[1] - full[0])} –{" "}
@@ -167,7 +181,16 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
           />
         </div>
         {selected && (
-          <Inspector project={project} traceId={traceId} event={selected} onClose={() => setQuery({ event: null })} />
+          <Inspector project={project} traceId={traceId} event={selected} onClose={() => setQuery({ event: null })}>
+            <Scores
+              project={project}
+              traceId={traceId}
+              eventId={selected.event_id}
+              scores={scores.filter((s) => s.event_id === selected.event_id)}
+              configs={scoreConfigs}
+              onChange={detail.reload}
+            />
+          </Inspector>
         )}
       </div>
     </section>

@@ -5,11 +5,14 @@ import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { TraceFilters } from "../components/TraceFilters.tsx";
 import { cost, duration, shortTime, time, tokens } from "../lib/format.ts";
-import { apiQuery } from "../lib/trace-filters.ts";
+import { apiQuery, scoreColumns } from "../lib/trace-filters.ts";
 import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
 import { usePaged } from "../lib/use-api.ts";
 import { useSlashFocus } from "../lib/use-slash.ts";
 import { navigate, query } from "../state/router.ts";
+
+const scoreCell = (v: number | string | null | undefined) =>
+  v === undefined || v === null ? "—" : typeof v === "number" ? String(Math.round(v * 100) / 100) : v;
 
 export function TraceList({ project, fixed }: { project: string; fixed?: Record<string, string> }) {
   const live = useSignal(false);
@@ -69,6 +72,15 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
     { label: "Tokens", width: "5rem", numeric: true, priority: 2, cell: (t) => tokens(t.total_tokens) },
     // A trace without model calls has no cost to show (its 0 is not a price).
     { label: "Cost", width: "6.6rem", numeric: true, cell: (t) => (t.models.length ? cost(t.total_cost) : "—") },
+    // Chosen score names as columns: a numeric or boolean score's mean, a categorical one's latest label.
+    ...scoreColumns(params).map(
+      (name): Column<TraceSummary> => ({
+        label: name,
+        width: "6rem",
+        numeric: true,
+        cell: (t) => scoreCell(t.scores?.[name]),
+      }),
+    ),
     !fixed?.user_id && { label: "User", priority: 3, title: (t) => t.user_id, cell: (t) => t.user_id ?? "" },
     !fixed?.session_id && {
       label: "Session",

@@ -1,9 +1,24 @@
 // The client: one bounded queue, flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { resolve } from "./options.ts";
-import { type ModelResponseOptions, makeTrace, recordRootCall, type TraceOptions } from "./span.ts";
+import {
+  type ModelResponseOptions,
+  makeTrace,
+  recordRootCall,
+  type ScoreOptions,
+  type ScoreValue,
+  scoreOf,
+  type TraceOptions,
+} from "./span.ts";
 import { send, sendOnExit } from "./transport.ts";
-import { type ClientOptions, WatchLLMError, type WireEvent } from "./types.ts";
+import { type ClientOptions, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
+
+/** Events and scores share the queue (and its bound); a score is the item without an event `type`. */
+type Item = WireEvent | WireScore;
+const isScore = (item: Item): item is WireScore => !("type" in item);
+
+/** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
+export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string; name: string; value: ScoreValue };
 
 export type WatchLLMClient = ReturnType<typeof createClient>;
 
@@ -13,7 +28,7 @@ export const defaultClient = () => lastClient;
 
 export function createClient(options: ClientOptions = {}) {
   const o = resolve(options);
-  let queue: WireEvent[] = [];
+  let queue: Item[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
   let dropped = 0;
@@ -45,10 +60,14 @@ export function createClient(options: ClientOptions = {}) {
     while (queue.length) {
       const batch = queue.splice(0, o.flushAt);
       inFlight = batch.length;
-      const delivered = await send(o, batch);
+      const scores = batch.filter(isScore);
+      const events = scores.length ? batch.filter((item): item is WireEvent => !isScore(item)) : (batch as WireEvent[]);
+      const sentEvents = events.length ? await send(o, events) : true;
+      const sentScores = scores.length ? await send(o, scores, "scores") : true;
       inFlight = 0;
-      if (!delivered) {
-        queue = batch.concat(queue);
+      if (!sentEvents || !sentScores) {
+        const back: Item[] = [...(sentEvents ? [] : events), ...(sentScores ? [] : scores)];
+        queue = back.concat(queue);
         trim();
         schedule();
         return;
@@ -69,8 +88,8 @@ export function createClient(options: ClientOptions = {}) {
   };
   const stamped = Object.keys(stamp).length > 0;
 
-  function enqueue(event: WireEvent) {
-    queue.push(stamped ? { ...event, context: { ...stamp, ...event.context } } : event);
+  function enqueue(item: Item) {
+    queue.push(stamped && !isScore(item) ? { ...item, context: { ...stamp, ...item.context } } : item);
     trim();
     if (queue.length < o.flushAt) schedule();
     else if (!kicked) {
@@ -89,7 +108,12 @@ export function createClient(options: ClientOptions = {}) {
     if (!queue.length || (g.document?.visibilityState !== "hidden" && !exiting)) return;
     const batch = queue;
     queue = [];
-    sendOnExit(o, batch);
+    const scores = batch.filter(isScore);
+    sendOnExit(
+      o,
+      batch.filter((item): item is WireEvent => !isScore(item)),
+    );
+    if (scores.length) sendOnExit(o, scores, "scores");
   };
   let exiting = false;
   const onPageHide = () => {
@@ -107,6 +131,13 @@ export function createClient(options: ClientOptions = {}) {
     trace: (t: TraceOptions) => makeTrace(enqueue, o.enabled, t),
     /** Records a model call as a trace of its own (the call is the trace's root). */
     modelResponse: (m: ModelResponseOptions) => recordRootCall(enqueue, o.enabled, m),
+    /**
+     * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
+     * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
+     */
+    score: (s: ScoreInput) => {
+      if (o.enabled) enqueue(scoreOf({ traceId: s.traceId, eventId: s.eventId }, s.name, s.value, s));
+    },
     flush,
     /** Flushes and stops the timer and page listeners. */
     async shutdown() {
@@ -116,7 +147,7 @@ export function createClient(options: ClientOptions = {}) {
       g.removeEventListener?.("pagehide", onPageHide);
       await flush();
     },
-    /** Events not yet delivered: queued or being sent (for tests and health checks). */
+    /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */
     get queued() {
       return queue.length + inFlight;
     },

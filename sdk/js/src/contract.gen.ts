@@ -85,10 +85,43 @@ export type IngestAnswer = {
   }>;
 };
 
-/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, payload_too_large, unsupported_encoding, unsupported_media_type, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, signup_closed, not_found, method_not_allowed, conflict, invite_expired, rate_limited, internal_error, queue_unavailable, storage_unavailable). */
+/** A score as sent to `POST /api/v1/scores`. */
+export type WireScore = {
+  /** the idempotency key (unique per project); derived from the score when absent */
+  score_id?: string;
+  /** the trace the score judges; it may arrive before the trace */
+  trace_id: string;
+  /** a span or model call inside the trace */
+  event_id?: string | null;
+  name: string;
+  /** a number, a boolean, or a categorical label (≤ 200 characters) */
+  value: number | boolean | string;
+  comment?: string | null;
+  /** defaults to `api` (secret key) or `feedback` (ingest key) */
+  source?: "api" | "sdk" | "feedback" | "annotation" | "eval";
+  /** when the score was given; the latest one wins for a score id */
+  timestamp?: number | string;
+  context?: {
+    user_id?: string | null;
+    metadata?: Record<string, unknown>;
+  };
+};
+
+/** The 202 answer of `POST /api/v1/scores`. */
+export type ScoreIngestAnswer = {
+  accepted: number;
+  rejected: Array<{
+    index: number;
+    score_id: string | null;
+    code: "invalid_score" | "source_not_allowed" | "outside_config";
+    message: string;
+  }>;
+};
+
+/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, too_many_scores, payload_too_large, unsupported_encoding, unsupported_media_type, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, signup_closed, not_found, method_not_allowed, conflict, invite_expired, rate_limited, internal_error, queue_unavailable, storage_unavailable). */
 export type ErrorBody = {
   error: {
-    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "payload_too_large" | "unsupported_encoding" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "signup_closed" | "not_found" | "method_not_allowed" | "conflict" | "invite_expired" | "rate_limited" | "internal_error" | "queue_unavailable" | "storage_unavailable";
+    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "too_many_scores" | "payload_too_large" | "unsupported_encoding" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "signup_closed" | "not_found" | "method_not_allowed" | "conflict" | "invite_expired" | "rate_limited" | "internal_error" | "queue_unavailable" | "storage_unavailable";
     message: string;
     details: unknown;
   };

@@ -1,8 +1,17 @@
 // watchllm: trace LLM apps. See README.md.
-export { createClient, type WatchLLMClient } from "./client.ts";
+export { createClient, type ScoreInput, type WatchLLMClient } from "./client.ts";
 export { observeFetch } from "./fetch.ts";
 export { observeOpenAI } from "./openai.ts";
 export type { ObserveOptions } from "./record.ts";
-export type { EndOptions, ModelResponseOptions, Span, SpanOptions, ToolCallOptions, TraceOptions } from "./span.ts";
-export { type ClientOptions, type Usage, WatchLLMError, type WireEvent } from "./types.ts";
+export type {
+  EndOptions,
+  ModelResponseOptions,
+  ScoreOptions,
+  ScoreValue,
+  Span,
+  SpanOptions,
+  ToolCallOptions,
+  TraceOptions,
+} from "./span.ts";
+export { type ClientOptions, type Usage, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
 export { toUsage } from "./usage.ts";

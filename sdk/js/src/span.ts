@@ -1,6 +1,6 @@
 // Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors).
 import { newId } from "./id.ts";
-import type { EventType, Usage, WireEvent } from "./types.ts";
+import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
 import { toUsage } from "./usage.ts";
 
 export type TraceOptions = {
@@ -36,9 +36,44 @@ export type ToolCallOptions = {
   status?: "ok" | "error";
 };
 
-/** What spans share: where events go and the trace's context. */
+/** A score's value: a number, a boolean (thumbs up/down), or a categorical label. */
+export type ScoreValue = WireScore["value"];
+export type ScoreOptions = {
+  comment?: string;
+  /** The idempotency key: the same id again replaces the score (default: derived by the server). */
+  scoreId?: string;
+  /** Default `sdk`. */
+  source?: WireScore["source"];
+  /** The end user who gave it (defaults to the trace's user). */
+  userId?: string;
+  metadata?: Record<string, unknown>;
+};
+
+/** A score of a trace or event, in the wire format. */
+export function scoreOf(
+  target: { traceId: string; eventId?: string | null },
+  name: string,
+  value: ScoreValue,
+  o: ScoreOptions = {},
+  userId?: string,
+): WireScore {
+  const user = o.userId ?? userId;
+  return {
+    ...(o.scoreId && { score_id: o.scoreId }),
+    trace_id: target.traceId,
+    event_id: target.eventId ?? null,
+    name,
+    value,
+    comment: o.comment,
+    source: o.source ?? "sdk",
+    timestamp: Date.now(),
+    ...((user || o.metadata) && { context: clean({ user_id: user, metadata: o.metadata }) }),
+  };
+}
+
+/** What spans share: where events and scores go and the trace's context. */
 export type Recorder = {
-  enqueue: (event: WireEvent) => void;
+  enqueue: (item: WireEvent | WireScore) => void;
   enabled: boolean;
   traceId: string;
   context: WireEvent["context"];
@@ -74,6 +109,8 @@ export interface Span {
   log(message: string, data?: unknown): void;
   /** Records an error (message, stack, type) under this span and marks the span failed. */
   error(err: unknown): void;
+  /** Scores this span (on a trace's root: the whole trace), e.g. `trace.score("quality", 0.9, { comment: "…" })`. */
+  score(name: string, value: ScoreValue, options?: ScoreOptions): void;
 }
 
 /** A model call's event under `parentId` (null: the call is its trace's root). */
@@ -170,6 +207,11 @@ export function makeSpan(
     },
     log(message, data) {
       record(event("log", { name: "log", body: clean({ message, data }) }));
+    },
+    score(scoreName, value, o) {
+      if (!r.enabled) return;
+      const eventId = parentId === null ? null : id;
+      r.enqueue(scoreOf({ traceId: r.traceId, eventId }, scoreName, value, o, r.context?.user_id ?? undefined));
     },
     error(err) {
       failed = true;

@@ -1,7 +1,10 @@
 // Sends one batch: up to `maxRetries` attempts, each with its own timeout; retries network errors, timeouts, 408,
 // 429 (honouring Retry-After) and 5xx; reports, and does not retry, other answers (the events would fail again).
 import type { Resolved } from "./options.ts";
-import { WatchLLMError, type WireEvent } from "./types.ts";
+import { WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
+
+/** What a batch carries: events (POST /api/v1/events) or scores (POST /api/v1/scores). */
+type Kind = "events" | "scores";
 
 const MAX_BACKOFF_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,7 +19,7 @@ function retryAfterMs(header: string | null): number {
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /** true: delivered (or refused for good, and reported); false: give the batch back to the queue for a later flush. */
-export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
+export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: Kind = "events"): Promise<boolean> {
   let wait = 0;
   for (let attempt = 0; attempt < o.maxRetries; attempt++) {
     if (attempt)
@@ -26,10 +29,10 @@ export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), o.timeoutMs);
     try {
-      const res = await o.fetch(`${o.baseUrl}/api/v1/events`, {
+      const res = await o.fetch(`${o.baseUrl}/api/v1/${kind}`, {
         method: "POST",
         headers: { Authorization: `Bearer ${o.apiKey}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ events }),
+        body: JSON.stringify({ [kind]: items }),
         signal: abort.signal,
       });
       const body = (await res.json().catch(() => null)) as {
@@ -39,7 +42,7 @@ export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
       if (res.ok) {
         if (body?.rejected?.length)
           o.onError(
-            new WatchLLMError("rejected", `${body.rejected.length} event(s) rejected as invalid`, body.rejected),
+            new WatchLLMError("rejected", `${body.rejected.length} ${kind} rejected as invalid`, body.rejected),
           );
         return true;
       }
@@ -62,11 +65,12 @@ export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
 }
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch (64 KB budget), else sendBeacon. */
-export function sendOnExit(o: Resolved, events: WireEvent[]) {
-  const url = `${o.baseUrl}/api/v1/events?api_key=${encodeURIComponent(o.apiKey)}`;
-  let chunk: WireEvent[] = [];
-  const post = (batch: WireEvent[]) => {
-    const body = JSON.stringify({ events: batch });
+export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind = "events") {
+  if (!items.length) return;
+  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey)}`;
+  let chunk: Array<WireEvent | WireScore> = [];
+  const post = (batch: Array<WireEvent | WireScore>) => {
+    const body = JSON.stringify({ [kind]: batch });
     try {
       void o
         .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
@@ -76,7 +80,7 @@ export function sendOnExit(o: Resolved, events: WireEvent[]) {
     }
   };
   let bytes = 0;
-  for (const event of events) {
+  for (const event of items) {
     const size = JSON.stringify(event).length + 1;
     if (bytes + size > 60_000 && chunk.length) {
       post(chunk);

@@ -1,6 +1,14 @@
 // The client's options and errors; the wire format comes from the contract (contract.gen.ts).
 
-export type { EventType, IngestAnswer, Rejection, Usage, WireEvent } from "./contract.gen.ts";
+export type {
+  EventType,
+  IngestAnswer,
+  Rejection,
+  ScoreIngestAnswer,
+  Usage,
+  WireEvent,
+  WireScore,
+} from "./contract.gen.ts";
 
 export type ClientOptions = {
   /** An ingest key (`wl_ingest_…`, safe in browsers) or a secret key. No key: the client is a no-op. */

@@ -96,3 +96,34 @@ def test_a_failing_run_reads_back_as_failed_with_its_error(worker):
     (error,) = [e for e in answer["events"] if e["type"] == "error"]
     assert error["name"] == "ZeroDivisionError" and error["depth"] == 2
     assert time.time() * 1000 - answer["trace"]["start_time"] < 120_000, "timestamps are epoch milliseconds"
+
+
+def read_scores(worker, trace_id):
+    request = urllib.request.Request(
+        "%s/api/v1/scores?trace_id=%s" % (worker["base"], trace_id),
+        headers={"Authorization": "Bearer " + worker["secret_key"]},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["scores"]
+
+
+def test_scores_of_a_trace_a_span_and_later_feedback_read_back(worker):
+    errors = []
+    wl = watchllm.WatchLLM(api_key=worker["ingest_key"], base_url=worker["base"], on_error=errors.append)
+    try:
+        with wl.trace("scored-agent", user_id="u-py") as trace:
+            with trace.span("retrieve") as span:
+                span.score("recall", 0.5, comment="1 of 2 docs")
+            trace.score("quality", "good")
+        wl.score(trace_id=trace.id, name="thumbs", value=False, source="feedback")
+        wl.score(trace_id=trace.id, name="label", value="x", source="annotation")  # not for an ingest key
+        assert wl.flush(timeout=30) is False  # the annotation was rejected: sent, but not delivered
+        assert wait_until(lambda: len(read_scores(worker, trace.id)) == 3, timeout=30)
+        by = {s["name"]: s for s in read_scores(worker, trace.id)}
+        assert by["recall"]["value"] == 0.5 and by["recall"]["event_id"] == span.id
+        assert by["recall"]["comment"] == "1 of 2 docs" and by["recall"]["user_id"] == "u-py"
+        assert by["quality"]["value"] == "good" and by["quality"]["event_id"] is None
+        assert by["thumbs"]["value"] is False and by["thumbs"]["source"] == "feedback"
+        assert [e.code for e in errors] == ["rejected"]
+    finally:
+        wl.shutdown()

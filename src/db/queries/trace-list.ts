@@ -8,6 +8,7 @@ import { limitParam, numberParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
 import { type TraceRow, traces } from "../schema.ts";
 import { searchMatch } from "../search.ts";
+import { scoreFilter, scoreFilterParams } from "./score-filter.ts";
 
 /** Sort names of the API → the summary column each is backed by (and indexed on, with trace_id). */
 const SORT_FIELDS = {
@@ -35,6 +36,7 @@ export const traceListParams = z.object({
   max_duration_ms: numberParam.optional(),
   min_cost: numberParam.optional(),
   q: z.string().trim().max(200).optional(),
+  ...scoreFilterParams,
   sort: z.enum(TRACE_SORTS).default("start_time"),
   order: z.enum(["desc", "asc"]).default("desc"),
 });
@@ -58,6 +60,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
     p.min_duration_ms !== undefined ? gte(traces.durationMs, p.min_duration_ms) : undefined,
     p.max_duration_ms !== undefined ? lte(traces.durationMs, p.max_duration_ms) : undefined,
     p.min_cost !== undefined ? gte(traces.totalCost, p.min_cost) : undefined,
+    scoreFilter(p),
   ];
   if (p.q) {
     const match = searchMatch(projectId, p.q);

@@ -100,6 +100,9 @@ async function eraseBodies(d1: D1Database, bucket: R2Bucket, projectId: string, 
   ]);
   for (const prefix of prefixes.flat()) await deleteBodiesUnder(bucket, prefix);
 }
+/** Scores of the project (?1) whose trace has no summary (narrowed further by the caller). */
+const ORPHAN_SCORES_SQL = `DELETE FROM scores WHERE project_id = ?1
+  AND NOT EXISTS (SELECT 1 FROM traces t WHERE t.project_id = ?1 AND t.trace_id = scores.trace_id)`;
 
 /**
  * One step: deletes up to `limit` events of the scope with everything derived from them. `rollups`: also rebuild the
@@ -128,12 +131,17 @@ export async function eraseStep(
     if (rows.length) break;
   }
   if (!rows.length) {
-    // Summaries without events (none should exist, but a retention sweep leaves nothing expired behind).
+    // Summaries without events (none should exist, but a retention sweep leaves nothing expired behind), and scores
+    // whose trace never came (expired) or that an end user gave on someone else's trace (their data).
     if (scope.kind === "expired")
-      await d1
-        .prepare("DELETE FROM traces WHERE project_id = ?1 AND start_ts < ?2 AND end_ts < ?2")
-        .bind(projectId, scope.cutoff)
-        .run();
+      await d1.batch([
+        d1
+          .prepare("DELETE FROM traces WHERE project_id = ?1 AND start_ts < ?2 AND end_ts < ?2")
+          .bind(projectId, scope.cutoff),
+        d1.prepare(`${ORPHAN_SCORES_SQL} AND ts < ?2`).bind(projectId, scope.cutoff),
+      ]);
+    if (scope.kind === "user")
+      await d1.prepare("DELETE FROM scores WHERE project_id = ?1 AND user_id = ?2").bind(projectId, scope.userId).run();
     return 0;
   }
   if (bodies) await eraseBodies(d1, bodies, projectId, rows);
@@ -148,7 +156,9 @@ export async function eraseStep(
     d1.prepare("DELETE FROM events WHERE rowid IN (SELECT value FROM json_each(?1))").bind(rowids),
     d1.prepare(SUMMARY_DELETE_SQL).bind(traces),
     d1.prepare(SUMMARY_REBUILD_SQL).bind(traces, opts.now ?? Date.now()),
-    ...(opts.rollups
+    // A trace with nothing left loses its scores.
+    d1.prepare(`${ORPHAN_SCORES_SQL} AND trace_id IN (SELECT value ->> 1 FROM json_each(?2))`).bind(projectId, traces),
+        ...(opts.rollups
       ? [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) => d1.prepare(q).bind(projectId, hours))
       : []),
   ]);
@@ -171,15 +181,18 @@ export async function eraseRollupsStep(d1: D1Database, projectId: string, before
   return results.reduce((n, r) => n + r.meta.changes, 0);
 }
 
-/** What a project's deletion leaves after its events: parts of events never completed, stray summaries. */
+/** What a project's deletion leaves after its events: parts of events never completed, stray summaries, scores. */
 export async function eraseRemainsStep(d1: D1Database, projectId: string, limit: number) {
-  const [parts, summaries] = await d1.batch([
+  const [parts, summaries, scores] = await d1.batch([
     d1
       .prepare("DELETE FROM event_parts WHERE rowid IN (SELECT rowid FROM event_parts WHERE project_id = ?1 LIMIT ?2)")
       .bind(projectId, limit),
     d1
       .prepare("DELETE FROM traces WHERE rowid IN (SELECT rowid FROM traces WHERE project_id = ?1 LIMIT ?2)")
       .bind(projectId, limit),
+    d1
+      .prepare("DELETE FROM scores WHERE rowid IN (SELECT rowid FROM scores WHERE project_id = ?1 LIMIT ?2)")
+      .bind(projectId, limit),
   ]);
-  return parts!.meta.changes + summaries!.meta.changes;
+  return parts!.meta.changes + summaries!.meta.changes + scores!.meta.changes;
 }

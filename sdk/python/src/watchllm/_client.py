@@ -5,12 +5,12 @@ import os
 import threading
 import urllib.parse
 import weakref
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from . import _ids
 from ._delivery import Delivery
 from ._errors import Reporter, WatchLLMError, logger
-from ._spans import Trace
+from ._spans import Trace, score_of
 from ._transport import Transport
 
 DEFAULT_BASE_URL = "https://api.watchllm.dev"
@@ -67,6 +67,17 @@ class WatchLLM:
             max_retries=max(0, int(max_retries)),
             backoff=max(0.0, float(backoff)),
         )
+        # Scores travel the same way, to POST /api/v1/scores, with their own queue and thread.
+        self._score_delivery = Delivery(
+            make_transport=lambda: Transport(base, key, timeout_s, "/api/v1/scores"),
+            report=Reporter(on_error),
+            flush_at=min(1_000, max(1, int(flush_at))),
+            flush_interval=max(0.01, float(flush_interval)),
+            max_queue_size=max(1, int(max_queue_size)),
+            max_retries=max(0, int(max_retries)),
+            backoff=max(0.0, float(backoff)),
+            kind="scores",
+        )
         _clients.add(self)
         global _default
         with _default_lock:
@@ -86,13 +97,32 @@ class WatchLLM:
         """Starts a trace. `with wl.trace("agent", user_id="u-42") as trace: ...`, or call `trace.end(output)`."""
         return Trace(self, name, user_id, session_id, tags, metadata, input, trace_id)
 
+    def score(
+        self,
+        trace_id: str,
+        name: str,
+        value: Union[float, int, bool, str],
+        event_id: Optional[str] = None,
+        comment: Optional[str] = None,
+        source: str = "sdk",
+        user_id: Optional[str] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        score_id: Optional[str] = None,
+    ) -> None:
+        """Scores a trace (or one event of it), e.g. feedback that arrives later:
+        `wl.score(trace_id=trace.id, name="thumbs", value=True, source="feedback")`. Same delivery as events."""
+        self._enqueue_score(
+            score_of(trace_id, event_id, name, value, comment, source, user_id, metadata, score_id)
+        )
+
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Sends what is queued. Blocks until it is delivered (True) or, without a timeout, until a batch failed
         every retry (False); with a timeout, keeps trying until then. Never raises."""
         if not self.enabled:
             return True
         try:
-            return self._delivery.flush(timeout)
+            events = self._delivery.flush(timeout)
+            return self._score_delivery.flush(timeout) and events
         except Exception:
             logger.debug("WatchLLM: flush failed", exc_info=True)
             return False
@@ -102,7 +132,8 @@ class WatchLLM:
         if not self.enabled:
             return True
         try:
-            return self._delivery.close(timeout)
+            events = self._delivery.close(timeout)
+            return self._score_delivery.close(timeout) and events
         except Exception:
             logger.debug("WatchLLM: shutdown failed", exc_info=True)
             return False
@@ -111,6 +142,13 @@ class WatchLLM:
         """Counters: recorded, delivered, queued, sending, dropped (queue full), rejected (invalid events),
         discarded (refused batches), requests, retries."""
         return self._delivery.stats()
+
+    def _enqueue_score(self, score: Dict[str, Any]) -> None:
+        if self.enabled:
+            try:
+                self._score_delivery.put(score)
+            except Exception:
+                logger.debug("WatchLLM: could not queue a score", exc_info=True)
 
     def _enqueue(self, event: Dict[str, Any]) -> None:
         if self.enabled:
@@ -148,6 +186,7 @@ def _after_fork_in_child() -> None:
     _ids.reseed()
     for client in list(_clients):
         client._delivery.reset()
+        client._score_delivery.reset()
 
 
 atexit.register(_shutdown_all)

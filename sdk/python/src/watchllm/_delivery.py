@@ -43,8 +43,10 @@ class Delivery:
         max_queue_size: int,
         max_retries: int,
         backoff: float,
+        kind: str = "events",
     ) -> None:
         self._make_transport = make_transport
+        self._kind = kind  # what a batch carries: "events" or "scores" (the request body's key)
         self._report = report
         self._flush_at = flush_at
         self._interval = flush_interval
@@ -254,7 +256,7 @@ class Delivery:
             return []
         if self._transport is None:
             self._transport = self._make_transport()
-        payload = b'{"events":[' + b",".join(data for _, data in items) + b"]}"
+        payload = b'{"' + self._kind.encode() + b'":[' + b",".join(data for _, data in items) + b"]}"
         answer = Answer(0)
         for attempt in range(self._max_retries + 1):
             if attempt:

@@ -20,6 +20,40 @@ if TYPE_CHECKING:
 MAX_CONTEXT_BYTES = 8_000  # the ingest API refuses an event whose context is over 8 KB
 
 
+def score_of(
+    trace_id: str,
+    event_id: Optional[str],
+    name: str,
+    value: Any,
+    comment: Optional[str] = None,
+    source: str = "sdk",
+    user_id: Optional[str] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    score_id: Optional[str] = None,
+) -> Dict[str, Any]:
+    """A score in the wire format of POST /api/v1/scores."""
+    score: Dict[str, Any] = {
+        "trace_id": str(trace_id),
+        "event_id": event_id,
+        "name": clip(name, 200),
+        "value": value,
+        "source": source,
+        "timestamp": int(now_ms()),
+    }
+    if score_id:
+        score["score_id"] = score_id
+    if comment is not None:
+        score["comment"] = comment
+    context: Dict[str, Any] = {}
+    if user_id is not None:
+        context["user_id"] = user_id
+    if metadata:
+        context["metadata"] = snapshot(metadata)
+    if context:
+        score["context"] = context
+    return score
+
+
 class Span:
     """A span of work inside a trace. Use it as a context manager, or call .end()."""
 
@@ -79,6 +113,23 @@ class Span:
     def span(self, name: str, input: Any = None, metadata: Optional[Dict[str, Any]] = None) -> "Span":
         """A child span: `with trace.span("retrieve") as span: ...`, or call `.end(output)` yourself."""
         return Span(self._client, self._root, self.trace_id, self.event_id, name, input, metadata)
+
+    def score(
+        self,
+        name: str,
+        value: Any,
+        comment: Optional[str] = None,
+        source: str = "sdk",
+        score_id: Optional[str] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        """Scores this span (on a trace: the whole trace): `trace.score("quality", 0.9, comment="clear")`."""
+        root = self._root
+        event_id = None if root is self else self.event_id
+        user_id = root._context.get("user_id") if root._context else None
+        self._client._enqueue_score(
+            score_of(self.trace_id, event_id, name, value, comment, source, user_id, metadata, score_id)
+        )
 
     def _child_event(self, kind: str, name: Any, at_ms: float, status: str, body: Dict[str, Any]) -> Dict[str, Any]:
         event: Dict[str, Any] = {

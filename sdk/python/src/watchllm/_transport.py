@@ -1,4 +1,4 @@
-"""One HTTP POST of a batch to /api/v1/events over a kept-alive http.client connection, gzipped above 1 KB."""
+"""One HTTP POST of a batch to /api/v1/events (or /api/v1/scores) over a kept-alive http.client connection, gzipped above 1 KB."""
 
 import email.utils
 import gzip
@@ -44,14 +44,14 @@ def retry_after_seconds(header: Optional[str]) -> float:
 
 
 class Transport:
-    def __init__(self, base_url: str, api_key: str, timeout: float) -> None:
+    def __init__(self, base_url: str, api_key: str, timeout: float, path: str = "/api/v1/events") -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError("base_url must be an http(s) URL, got %r" % base_url)
         self._https = url.scheme == "https"
         self._host = url.hostname
         self._port = url.port
-        self._path = url.path.rstrip("/") + "/api/v1/events"
+        self._path = url.path.rstrip("/") + path
         self._timeout = timeout
         self._headers = {
             "Authorization": "Bearer " + api_key,

@@ -1,0 +1,69 @@
+// The trace list's score filter (a score name with a numeric range, a boolean or label, or "has no such score") and
+// its score columns (per trace of a page: the mean of a numeric or boolean score, the latest label of a categorical one).
+import { type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { SCORE_LIMITS } from "../../../contract/scores.ts";
+import type { Database } from "../client.ts";
+import { traces } from "../schema.ts";
+
+const MAX_SCORE_COLUMNS = 5;
+
+export const scoreFilterParams = {
+  /** The score name the other score_ params refer to. */
+  score: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
+  score_min: z.coerce.number().finite().optional(),
+  score_max: z.coerce.number().finite().optional(),
+  /** `true` / `false` for a boolean score, a label for a categorical one. */
+  score_value: z.string().max(SCORE_LIMITS.maxValueChars).optional(),
+  /** `true`: traces with no score of that name (a reviewer's worklist). */
+  score_missing: z.enum(["true", "false"]).optional(),
+  /** Comma-separated score names to show as columns. */
+  score_columns: z
+    .string()
+    .max(MAX_SCORE_COLUMNS * (SCORE_LIMITS.maxNameChars + 1))
+    .transform((s) =>
+      [
+        ...new Set(
+          s
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ),
+      ].slice(0, MAX_SCORE_COLUMNS),
+    )
+    .optional(),
+};
+
+type ScoreFilter = { [K in keyof typeof scoreFilterParams]?: z.infer<(typeof scoreFilterParams)[K]> };
+
+export function scoreFilter(p: ScoreFilter): SQL | undefined {
+  if (!p.score) return undefined;
+  const conditions: SQL[] = [sql`s.name = ${p.score}`];
+  if (p.score_min !== undefined) conditions.push(sql`s.value_num >= ${p.score_min}`);
+  if (p.score_max !== undefined) conditions.push(sql`s.value_num <= ${p.score_max}`);
+  if (p.score_value === "true" || p.score_value === "false")
+    conditions.push(sql`s.kind = 'boolean' AND s.value_num = ${p.score_value === "true" ? 1 : 0}`);
+  else if (p.score_value !== undefined) conditions.push(sql`s.kind = 'categorical' AND s.value_str = ${p.score_value}`);
+  const exists = sql`exists (select 1 from scores s where s.project_id = ${traces.projectId} and s.trace_id = ${traces.traceId} and ${sql.join(conditions, sql` and `)})`;
+  return p.score_missing === "true" ? sql`not ${exists}` : exists;
+}
+
+export type ScoreCells = Map<string, Record<string, number | string | null>>;
+
+/** The score columns of a page of traces. */
+export async function scoreColumns(db: Database, projectId: string, traceIds: string[], names: string[]) {
+  const cells: ScoreCells = new Map();
+  if (!traceIds.length || !names.length) return cells;
+  const rows = await db.all<{ trace_id: string; name: string; avg: number | null; label: string | null }>(
+    sql`select trace_id, name, avg(value_num) as avg,
+          (select value_str from scores l where l.project_id = s.project_id and l.trace_id = s.trace_id
+             and l.name = s.name and l.value_str is not null order by l.ts desc limit 1) as label
+        from scores s
+        where s.project_id = ${projectId}
+          and s.trace_id in (select value from json_each(${JSON.stringify(traceIds)}))
+          and s.name in (select value from json_each(${JSON.stringify(names)}))
+        group by trace_id, name`,
+  );
+  for (const r of rows) cells.set(r.trace_id, { ...cells.get(r.trace_id), [r.name]: r.avg ?? r.label });
+  return cells;
+}

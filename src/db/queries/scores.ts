@@ -1,0 +1,144 @@
+// Reads of scores: a trace's scores (and their version, for the trace's ETag), the filtered list with keyset pages,
+// the per-name summary over time buckets, and a project's score configs.
+import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { SCORE_BUCKETS, SCORE_LIMITS, SCORE_SOURCES, type ScoreConfig } from "../../../contract/scores.ts";
+import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
+import { limitParam, pageParams, timeParam } from "../../lib/query-params.ts";
+import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
+import type { Database } from "../client.ts";
+import { type ScoreConfigRow, scoreConfigs, scores } from "../schema.ts";
+
+/** A trace's scores, oldest first. */
+export function traceScoresQuery(db: Database, projectId: string, traceId: string) {
+  return db
+    .select()
+    .from(scores)
+    .where(and(eq(scores.projectId, projectId), eq(scores.traceId, traceId)))
+    .orderBy(asc(scores.ts), asc(scores.scoreId))
+    .limit(SCORE_LIMITS.page.max * 2);
+}
+
+/** What changes whenever a score of the trace is written or deleted (part of the trace answer's version). */
+export async function traceScoresVersion(db: Database, projectId: string, traceId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`, last: sql<number | null>`max(${scores.receivedAt})` })
+    .from(scores)
+    .where(and(eq(scores.projectId, projectId), eq(scores.traceId, traceId)));
+  return `${row?.n ?? 0}.${row?.last ?? 0}`;
+}
+
+const booleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const scoreListParams = z.object({
+  ...pageParams,
+  limit: limitParam(SCORE_LIMITS.page.default, SCORE_LIMITS.page.max),
+  trace_id: z.string().max(128).optional(),
+  event_id: z.string().max(128).optional(),
+  name: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
+  source: z.enum(SCORE_SOURCES).optional(),
+  user_id: z.string().max(256).optional(),
+  /** A categorical label, or `true` / `false`. */
+  value: z.string().max(SCORE_LIMITS.maxValueChars).optional(),
+  min_value: z.coerce.number().finite().optional(),
+  max_value: z.coerce.number().finite().optional(),
+});
+export type ScoreListParams = z.infer<typeof scoreListParams>;
+
+/** A value filter: `true`/`false` match booleans, a number-looking value numbers, anything else a label. */
+function valueMatch(value: string): SQL {
+  const bool = booleanParam.safeParse(value);
+  if (bool.success) return sql`(${scores.kind} = 'boolean' AND ${scores.valueNum} = ${bool.data ? 1 : 0})`;
+  const n = Number(value);
+  const label = sql`(${scores.kind} = 'categorical' AND ${scores.valueStr} = ${value})`;
+  return value.trim() !== "" && Number.isFinite(n)
+    ? sql`(${label} OR (${scores.kind} = 'numeric' AND ${scores.valueNum} = ${n}))`
+    : label;
+}
+
+/** One page of scores, newest first (one row more than `limit`). */
+export function scoreListQuery(db: Database, projectId: string, p: ScoreListParams) {
+  const where: Array<SQL | undefined> = [
+    eq(scores.projectId, projectId),
+    p.trace_id ? eq(scores.traceId, p.trace_id) : undefined,
+    p.event_id ? eq(scores.eventId, p.event_id) : undefined,
+    p.name ? eq(scores.name, p.name) : undefined,
+    p.source ? eq(scores.source, p.source) : undefined,
+    p.user_id ? eq(scores.userId, p.user_id) : undefined,
+    p.value !== undefined ? valueMatch(p.value) : undefined,
+    p.min_value !== undefined ? gte(scores.valueNum, p.min_value) : undefined,
+    p.max_value !== undefined ? lte(scores.valueNum, p.max_value) : undefined,
+    p.from !== undefined ? gte(scores.ts, p.from) : undefined,
+    p.to !== undefined ? lt(scores.ts, p.to) : undefined,
+  ];
+  if (p.cursor) {
+    const [ts, id] = decodeCursor(p.cursor, timeAndId);
+    where.push(sql`(${scores.ts}, ${scores.scoreId}) < (${ts}, ${id})`);
+  }
+  return db
+    .select()
+    .from(scores)
+    .where(and(...where))
+    .orderBy(desc(scores.ts), desc(scores.scoreId))
+    .limit(p.limit + 1);
+}
+
+export const scoreSummaryParams = z.object({
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  bucket: z.enum(SCORE_BUCKETS).default("hour"),
+  name: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
+});
+export type ScoreSummaryParams = z.infer<typeof scoreSummaryParams>;
+
+export const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS } as const;
+
+/** Per name and bucket: count and mean of the numbers, and per label for categorical scores. */
+export function scoreSummaryQuery(db: Database, projectId: string, from: number, to: number, p: ScoreSummaryParams) {
+  const size = BUCKET_MS[p.bucket];
+  // A literal integer: a bound JS number is a REAL in D1, which would make the division fractional.
+  const bucket = sql<number>`(${scores.ts} / ${sql.raw(String(size))}) * ${sql.raw(String(size))}`;
+  return db
+    .select({
+      name: scores.name,
+      bucket,
+      label: scores.valueStr,
+      count: sql<number>`count(*)`,
+      numbers: sql<number>`count(${scores.valueNum})`,
+      sum: sql<number | null>`sum(${scores.valueNum})`,
+    })
+    .from(scores)
+    .where(
+      and(
+        eq(scores.projectId, projectId),
+        gte(scores.ts, from),
+        lt(scores.ts, to),
+        p.name ? eq(scores.name, p.name) : undefined,
+      ),
+    )
+    .groupBy(scores.name, bucket, scores.valueStr)
+    .orderBy(asc(scores.name), asc(bucket))
+    .limit(SCORE_LIMITS.maxSummaryRows);
+}
+
+export function configView(row: ScoreConfigRow): ScoreConfig {
+  return {
+    name: row.name,
+    kind: row.kind,
+    min: row.min,
+    max: row.max,
+    categories: row.categories === null ? null : (JSON.parse(row.categories) as string[]),
+    description: row.description,
+    updated_at: row.updatedAt,
+  };
+}
+
+/** A project's score configs (control plane), by name. */
+export async function projectScoreConfigs(control: Database, projectId: string) {
+  const rows = await control
+    .select()
+    .from(scoreConfigs)
+    .where(eq(scoreConfigs.projectId, projectId))
+    .orderBy(asc(scoreConfigs.name));
+  return rows.map(configView);
+}

@@ -1,0 +1,106 @@
+// /api/projects/:project/score-configs (members read, admins write) and /api/projects/:project/scores: a member's
+// annotations from the dashboard (source `annotation`, author the member), written at once through the consumer's write.
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { id } from "../../contract/event.ts";
+import { SCORE_LIMITS, scoreConfigInput, scoreValue } from "../../contract/scores.ts";
+import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
+import { database } from "../db/client.ts";
+import { configView, projectScoreConfigs } from "../db/queries/scores.ts";
+import { findTrace } from "../db/queries/trace-events.ts";
+import { scoreConfigs, scores } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/errors.ts";
+import { valid } from "../lib/validate.ts";
+import { validateScores } from "../scores/validate.ts";
+import { scoreView } from "../scores/views.ts";
+import { deleteScore, writeScores } from "../scores/write.ts";
+
+const configName = z.string().trim().min(1).max(SCORE_LIMITS.maxNameChars);
+
+const annotation = z.object({
+  score_id: id.optional(),
+  trace_id: id,
+  event_id: id.nullish(),
+  name: configName,
+  value: scoreValue,
+  comment: z.string().max(SCORE_LIMITS.maxCommentBytes).nullish(),
+});
+
+export const projectScoresRoute = new Hono<AppEnv>()
+  .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
+    c.json({ configs: await projectScoreConfigs(database(c.env.DB), c.var.project.projectId) }),
+  )
+  .put(
+    "/:project/score-configs/:name",
+    projectAccess("admin", "change score configs"),
+    valid("json", scoreConfigInput),
+    async (c) => {
+      const db = database(c.env.DB);
+      const { projectId } = c.var.project;
+      const name = configName.parse(decodeURIComponent(c.req.param("name")));
+      const input = c.req.valid("json");
+      if (input.kind === "numeric" && input.min != null && input.max != null && input.min > input.max)
+        throw new ApiError("invalid_request", "`min` must not be above `max`.");
+      const existing = await projectScoreConfigs(db, projectId);
+      if (existing.length >= SCORE_LIMITS.maxConfigsPerProject && !existing.some((e) => e.name === name))
+        throw new ApiError("conflict", `A project has at most ${SCORE_LIMITS.maxConfigsPerProject} score configs.`);
+      const row = {
+        projectId,
+        name,
+        kind: input.kind,
+        min: input.kind === "numeric" ? (input.min ?? null) : null,
+        max: input.kind === "numeric" ? (input.max ?? null) : null,
+        categories: input.kind === "categorical" ? JSON.stringify([...new Set(input.categories)]) : null,
+        description: input.description ?? null,
+        updatedAt: Date.now(),
+      };
+      const [saved] = await db
+        .insert(scoreConfigs)
+        .values(row)
+        .onConflictDoUpdate({ target: [scoreConfigs.projectId, scoreConfigs.name], set: row })
+        .returning();
+      return c.json({ config: configView(saved!) });
+    },
+  )
+  .delete("/:project/score-configs/:name", projectAccess("admin", "change score configs"), async (c) => {
+    const [gone] = await database(c.env.DB)
+      .delete(scoreConfigs)
+      .where(
+        and(
+          eq(scoreConfigs.projectId, c.var.project.projectId),
+          eq(scoreConfigs.name, decodeURIComponent(c.req.param("name"))),
+        ),
+      )
+      .returning();
+    if (!gone) throw new ApiError("not_found", "No such score config.");
+    return c.json({ ok: true as const });
+  })
+  .post("/:project/scores", projectAccess("member", "annotate traces"), valid("json", annotation), async (c) => {
+    const { projectId } = c.var.project;
+    const input = c.req.valid("json");
+    if (!(await findTrace(projectData(c), projectId, input.trace_id)))
+      throw new ApiError("not_found", "No such trace.", { trace_id: input.trace_id });
+    const configs = await projectScoreConfigs(database(c.env.DB), projectId);
+    const author = c.var.user
+      ? { kind: "member" as const, id: c.var.user.id }
+      : { kind: "secret" as const, id: c.var.apiKey.id };
+    const { scores: valid, rejected } = await validateScores([{ ...input, source: "annotation" }], author, configs);
+    if (!valid.length) throw new ApiError("invalid_request", rejected[0]!.message, { rejected });
+    // An author's annotation keeps one id per (trace, event, name, author) unless one is given.
+    const score = { ...valid[0]!, score_id: input.score_id ?? `a_${valid[0]!.score_id.slice(2)}_${author.id}` };
+    await writeScores(projectD1(c), [{ project_id: projectId, received_at: Date.now(), events: [], scores: [score] }]);
+    const [row] = await projectData(c)
+      .select()
+      .from(scores)
+      .where(and(eq(scores.projectId, projectId), eq(scores.scoreId, score.score_id)));
+    if (!row) throw new ApiError("not_found", "No such score.");
+    return c.json({ score: scoreView(row) }, 201);
+  })
+  .delete("/:project/scores/:score_id", projectAccess("member", "delete annotations"), async (c) => {
+    const admin = ["owner", "admin"].includes(c.var.project.role);
+    const gone = await deleteScore(projectD1(c), c.var.project.projectId, c.req.param("score_id"), !admin);
+    if (!gone) throw new ApiError("not_found", "No such score (members may delete annotations only).");
+    return c.json({ ok: true as const });
+  });
