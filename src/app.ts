@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env.ts";
 import { backlog } from "./ingest/backlog.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
+import { alertsRoute } from "./routes/alerts.ts";
 import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
 import { deletionsRoute } from "./routes/deletions.ts";
@@ -70,6 +71,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/orgs", orgDataRoute)
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
+  .route("/api/projects", alertsRoute)
   .route("/api/v1/events", eventsRoute)
   .route("/api/v1/otel", otelRoute)
   .route("/api/public/otel", otelRoute)

@@ -102,6 +102,12 @@ beforeAll(async () => {
     headers: { "X-WatchLLM-Project": victim.project.id },
   });
   const { deletion } = (await deletionRes.json()) as { deletion: { id: string } };
+  // An alert rule of the victim's: outsiders can neither read, change, delete nor test it.
+  const alertRes = await victim.browser.request(`/api/projects/${victim.project.id}/alerts`, {
+    method: "POST",
+    json: { name: "victim alert", metric: "cost", window_minutes: 60, op: ">", threshold: 1 },
+  });
+  const { alert } = (await alertRes.json()) as { alert: { id: string } };
   victimIds = {
     org: victim.org.id,
     project: victim.project.id,
@@ -113,6 +119,7 @@ beforeAll(async () => {
     invite_id: invite.id,
     price_id: price.id,
     id: deletion.id,
+    alert: alert.id,
     token: "not-a-real-invite-token",
   };
 });
@@ -125,6 +132,7 @@ const leaks = () => [
   "victim agent",
   "victim-end-user",
   "victim-model",
+  "victim alert",
   victim.keys.secret,
   victim.keys.ingest,
 ];
