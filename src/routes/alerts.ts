@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import type { okAnswer } from "../../contract/accounts.ts";
 import {
   type Alert,
   type AlertHistoryEntry,
@@ -122,7 +123,7 @@ export const alertsRoute = new Hono<AppEnv>()
       db.delete(alertRules).where(and(eq(alertRules.id, rule.id), eq(alertRules.projectId, rule.projectId))),
       audit(c, "alert.deleted", rule.name, { alert_id: rule.id }),
     ]);
-    return c.json({ deleted: true });
+    return c.json({ ok: true } satisfies z.infer<typeof okAnswer>);
   })
   .get("/:project/alerts/:alert/history", projectAccess("member", "see alert history"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
