@@ -1,6 +1,7 @@
 // The one contract: every shape that crosses a boundary of WatchLLM (wire events, queue messages, read answers,
 // errors, limits). The Worker validates with these schemas; the dashboard and the SDK derive their types from them.
 export * from "./accounts.ts";
+export * from "./alerts.ts";
 export * from "./constants.ts";
 export * from "./costs.ts";
 export * from "./data.ts";

@@ -8,6 +8,7 @@ import type { AppEnv } from "./env.ts";
 import { backlog } from "./ingest/backlog.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { log, requestIdOf } from "./lib/log.ts";
+import { alertsRoute } from "./routes/alerts.ts";
 import { authRoute } from "./routes/auth.ts";
 import { costsRoute, orgCostsRoute } from "./routes/costs.ts";
 import { deletionsRoute } from "./routes/deletions.ts";
@@ -76,6 +77,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/projects", projectScoresRoute)
+  .route("/api/projects", alertsRoute)
   .route("/api/v1/events", eventsRoute)
   .route("/api/v1/scores", scoresRoute)
   .route("/api/v1/otel", otelRoute)

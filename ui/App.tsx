@@ -4,6 +4,7 @@ import { useEffect } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { ErrorNote } from "./components/ErrorNote.tsx";
 import { type Section, Shell } from "./components/Shell.tsx";
+import { AlertDetail, AlertList } from "./pages/Alerts.tsx";
 import { Auth } from "./pages/Auth.tsx";
 import { Compare } from "./pages/Compare.tsx";
 import { Costs } from "./pages/Costs.tsx";
@@ -15,7 +16,7 @@ import { Settings } from "./pages/Settings.tsx";
 import { Trace } from "./pages/Trace.tsx";
 import { Traces } from "./pages/Traces.tsx";
 import { match, navigate, path } from "./state/router.ts";
-import { allProjects, bootError, me, projectById } from "./state/session.ts";
+import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, true), [to]);
@@ -39,6 +40,14 @@ function Page({
       <GroupDetail key={id} project={project.id} by={section} id={id} />
     ) : (
       <GroupList project={project.id} by={section} />
+    );
+  }
+  if (section === "alerts") {
+    const manager = canManage(project.org.role);
+    return id ? (
+      <AlertDetail key={id} project={project.id} id={id} canManage={manager} />
+    ) : (
+      <AlertList project={project.id} canManage={manager} />
     );
   }
   if (section === "costs") return <Costs project={project.id} org={project.org} />;

@@ -9,6 +9,7 @@ import "./styles/trace.css";
 import "./styles/waterfall.css";
 import "./styles/costs.css";
 import "./styles/scores.css";
+import "./styles/alerts.css";
 
 void loadMe();
 render(<App />, document.getElementById("app")!);

@@ -467,3 +467,147 @@ export const scoreConfigs = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.name] })],
 );
 export type ScoreConfigRow = typeof scoreConfigs.$inferSelect;
+
+/**
+ * Alert rules (control plane, per project): a metric of the project's events over a window against a threshold,
+ * evaluated every minute by the scheduled handler (src/alerts). `signing_secret` signs its webhooks.
+ */
+export const alertRules = sqliteTable(
+  "alert_rules",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    metric: text("metric").notNull(),
+    /** JSON: AlertFilters. */
+    filters: text("filters").notNull().default("{}"),
+    windowMinutes: integer("window_minutes").notNull(),
+    op: text("op").notNull(),
+    threshold: real("threshold").notNull(),
+    minCount: integer("min_count").notNull().default(1),
+    groupBy: text("group_by"),
+    renotifyMinutes: integer("renotify_minutes"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    signingSecret: text("signing_secret").notNull(),
+    /** The dashboard's origin when the rule was saved: notifications link back to it. */
+    origin: text("origin").notNull(),
+    /** JSON [[at, value]…]: the worst value of the last evaluations (the dashboard's small chart). */
+    recent: text("recent").notNull().default("[]"),
+    lastEvaluatedAt: integer("last_evaluated_at"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("alert_rules_project").on(t.projectId), index("alert_rules_due").on(t.enabled, t.lastEvaluatedAt)],
+);
+export type AlertRuleRow = typeof alertRules.$inferSelect;
+
+/** Where a rule's notifications go; a channel failing for 24 h is disabled (a later success enables it again). */
+export const alertChannels = sqliteTable(
+  "alert_channels",
+  {
+    id: text("id").primaryKey(),
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    type: text("type", { enum: ["webhook", "slack", "email"] }).notNull(),
+    /** The URL (webhook, slack) or the address (email). */
+    target: text("target").notNull(),
+    failingSince: integer("failing_since"),
+    disabledAt: integer("disabled_at"),
+    disabledReason: text("disabled_reason"),
+  },
+  (t) => [index("alert_channels_alert").on(t.alertId, t.position)],
+);
+export type AlertChannelRow = typeof alertChannels.$inferSelect;
+
+/**
+ * A rule's state per group ('' for a rule without group_by). `transition` counts its state changes: a change is
+ * claimed with `UPDATE … WHERE state = ? AND transition = ?`, so two overlapping runs can't both notify it.
+ */
+export const alertStates = sqliteTable(
+  "alert_states",
+  {
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    /** JSON object of the group's values, or null. */
+    groupJson: text("group_json"),
+    state: text("state", { enum: ["ok", "firing", "resolved"] }).notNull(),
+    transition: integer("transition").notNull().default(0),
+    since: integer("since").notNull(),
+    value: real("value"),
+    count: integer("count").notNull().default(0),
+    lastNotifiedAt: integer("last_notified_at"),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.groupKey] }), index("alert_states_state").on(t.alertId, t.state)],
+);
+export type AlertStateRow = typeof alertStates.$inferSelect;
+
+/** Every state change of a rule's groups (the history), one per transition. */
+export const alertTransitions = sqliteTable(
+  "alert_transitions",
+  {
+    id: text("id").primaryKey(),
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
+    groupKey: text("group_key").notNull(),
+    groupJson: text("group_json"),
+    transition: integer("transition").notNull(),
+    fromState: text("from_state", { enum: ["ok", "firing", "resolved"] }).notNull(),
+    toState: text("to_state", { enum: ["ok", "firing", "resolved"] }).notNull(),
+    value: real("value"),
+    count: integer("count").notNull(),
+    threshold: real("threshold").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("alert_transitions_once").on(t.alertId, t.groupKey, t.transition),
+    index("alert_transitions_alert").on(t.alertId, t.at),
+  ],
+);
+
+/** One notification to one channel; `id` is the delivery_id every attempt carries. `payload` is the webhook JSON. */
+export const alertDeliveries = sqliteTable(
+  "alert_deliveries",
+  {
+    id: text("id").primaryKey(),
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
+    channelId: text("channel_id").notNull(),
+    reason: text("reason", { enum: ["transition", "renotify", "test"] }).notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["queued", "retrying", "delivered", "failed", "skipped"] })
+      .notNull()
+      .default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("alert_deliveries_alert").on(t.alertId, t.createdAt)],
+);
+export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
+
+/** Every attempt at a delivery: the receiver's status and the first 1 KB of its answer, or the error. */
+export const alertAttempts = sqliteTable(
+  "alert_attempts",
+  {
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => alertDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    at: integer("at").notNull(),
+    status: integer("status"),
+    response: text("response"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
+export type AlertAttemptRow = typeof alertAttempts.$inferSelect;

@@ -14,6 +14,7 @@ const LAYERS: string[][] = [
   ["src/costs", "src/auth", "src/scores"],
   ["src/ingest", "src/maintenance"],
   ["src/traces", "src/accounts", "src/otel", "src/gateway", "src/langfuse", "src/metrics"],
+  ["src/alerts"],
   ["src/routes"],
   ["src/app.ts"],
   ["src/index.ts"],

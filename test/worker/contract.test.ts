@@ -1,7 +1,7 @@
 // Every answer of the API, taken from the real Worker, parses with the contract's schemas (strict: a field the server
 // adds or drops without the contract fails here). The dashboard and the SDK are typed from the same schemas.
 import { SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { z } from "zod";
 import {
   apiKey,
@@ -25,6 +25,14 @@ import {
   projectUpdateAnswer,
   signupAnswer,
 } from "../../contract/accounts.ts";
+import {
+  alertAnswer,
+  alertCreated,
+  alertHistory,
+  alertList,
+  alertPreview,
+  alertTestAnswer,
+} from "../../contract/alerts.ts";
 import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../../contract/costs.ts";
 import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
@@ -305,5 +313,25 @@ describe("the API's answers fit the contract", () => {
       202,
     );
     await answer(deletionAnswer, b.request(project.deletion.status_url));
+  });
+
+  it("alerts: rules, one rule, preview, history, test, delete", async () => {
+    const b = owner.browser;
+    const base = `/api/projects/${owner.project.id}/alerts`;
+    const rule = { name: "Spend", metric: "cost", window_minutes: 60, op: ">", threshold: 1 };
+    const created = await answer(alertCreated, b.request(base, { method: "POST", json: rule }), 201);
+    const id = created.alert.id;
+    await answer(alertList, b.request(base));
+    await answer(alertAnswer, b.request(`${base}/${id}`));
+    await answer(alertAnswer, b.request(`${base}/${id}`, { method: "PATCH", json: { threshold: 2 } }));
+    const { name: _, ...judged } = rule;
+    await answer(alertPreview, b.request(`${base}/preview?days=1`, { method: "POST", json: judged }));
+    await answer(alertHistory, b.request(`${base}/${id}/history`));
+    await b.request(`${base}/${id}`, {
+      method: "PATCH",
+      json: { channels: [{ type: "webhook", url: `${inject("receiverUrl")}/contract` }] },
+    });
+    await answer(alertTestAnswer, b.request(`${base}/${id}/test`, { method: "POST" }), 202);
+    await answer(okAnswer, b.request(`${base}/${id}`, { method: "DELETE" }));
   });
 });

@@ -121,6 +121,12 @@ beforeAll(async () => {
     method: "PUT",
     json: { kind: "numeric", description: SECRET_MARKER },
   });
+  // An alert rule of the victim's: outsiders can neither read, change, delete nor test it.
+  const alertRes = await victim.browser.request(`/api/projects/${victim.project.id}/alerts`, {
+    method: "POST",
+    json: { name: "victim alert", metric: "cost", window_minutes: 60, op: ">", threshold: 1 },
+  });
+  const { alert } = (await alertRes.json()) as { alert: { id: string } };
   victimIds = {
     org: victim.org.id,
     project: victim.project.id,
@@ -132,6 +138,7 @@ beforeAll(async () => {
     invite_id: invite.id,
     price_id: price.id,
     id: deletion.id,
+    alert: alert.id,
     token: "not-a-real-invite-token",
     name: "victim-quality",
     score_id: "victim-score",
@@ -146,6 +153,7 @@ const leaks = () => [
   "victim agent",
   "victim-end-user",
   "victim-model",
+  "victim alert",
   victim.keys.secret,
   victim.keys.ingest,
 ];

@@ -11,7 +11,12 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: root("wrangler.toml") },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: await readD1Migrations(root("migrations")) },
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(root("migrations")),
+          // Alert deliveries go to the local receiver (global-setup.ts) on 127.0.0.1, and retry at once.
+          LOCAL_MODE: "true",
+          ALERT_RETRY_BASE_SECONDS: "0",
+        },
         // Empty databases for upgrade tests (old migrations, old data, then the rest).
         d1Databases: ["UPGRADE_DB", "UPGRADE_DATA_1"],
       },
@@ -22,6 +27,7 @@ export default defineConfig({
     root: root("."),
     include: ["test/worker/**/*.test.ts"],
     setupFiles: ["test/worker/setup.ts"],
+    globalSetup: ["test/worker/global-setup.ts"],
     testTimeout: 30_000,
   },
 });

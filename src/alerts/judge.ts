@@ -1,0 +1,26 @@
+// How a rule judges one group's value: enough events (min_count), and the value across the line.
+import type { AlertOp } from "../../contract/alerts.ts";
+import type { WindowValue } from "../metrics/measure.ts";
+
+export function compare(value: number, op: AlertOp, threshold: number) {
+  if (op === ">") return value > threshold;
+  if (op === ">=") return value >= threshold;
+  if (op === "<") return value < threshold;
+  return value <= threshold;
+}
+
+export type Judge = { op: string; threshold: number; minCount: number };
+
+/** Whether a group's value crosses the line, given enough events to judge. */
+export const breaches = (rule: Judge, v: WindowValue) =>
+  v.count >= rule.minCount && v.value !== null && compare(v.value, rule.op as AlertOp, rule.threshold);
+
+/** The state row key of a group ('' for a rule without group_by). */
+export const groupKeyOf = (group: Record<string, string> | null) => (group ? JSON.stringify(group) : "");
+
+/** The worst judged value of a run (highest for `>`/`>=` rules, lowest for `<`/`<=`): what the charts show. */
+export function worst(rule: Judge, values: WindowValue[]) {
+  const numbers = values.flatMap((v) => (v.value === null || v.count < rule.minCount ? [] : [v.value]));
+  if (!numbers.length) return null;
+  return rule.op.startsWith(">") ? Math.max(...numbers) : Math.min(...numbers);
+}

@@ -1,0 +1,114 @@
+// Reads of alert rules: a project's rules with their channels and firing groups, one rule's history, and the rules the
+// scheduled evaluation judges (with their project's placement).
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { Database } from "../client.ts";
+import {
+  type AlertAttemptRow,
+  type AlertChannelRow,
+  type AlertDeliveryRow,
+  type AlertRuleRow,
+  type AlertStateRow,
+  alertAttempts,
+  alertChannels,
+  alertDeliveries,
+  alertRules,
+  alertStates,
+  alertTransitions,
+  projects,
+} from "../schema.ts";
+
+/** D1 binds at most 100 parameters per statement: `IN (…)` lists are read in chunks. */
+async function inChunks<T>(ids: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 90) out.push(...(await read(ids.slice(i, i + 90))));
+  return out;
+}
+
+export type RuleWithParts = { rule: AlertRuleRow; channels: AlertChannelRow[]; states: AlertStateRow[] };
+
+/** Rules of a project (one rule when `alertId` is given) with their channels and their firing or latest states. */
+export async function projectRules(db: Database, projectId: string, alertId?: string): Promise<RuleWithParts[]> {
+  const rules = await db
+    .select()
+    .from(alertRules)
+    .where(and(eq(alertRules.projectId, projectId), alertId ? eq(alertRules.id, alertId) : undefined))
+    .orderBy(asc(alertRules.createdAt));
+  if (!rules.length) return [];
+  const ids = rules.map((r) => r.id);
+  const [channels, states] = await Promise.all([
+    inChunks(ids, (chunk) =>
+      db.select().from(alertChannels).where(inArray(alertChannels.alertId, chunk)).orderBy(asc(alertChannels.position)),
+    ),
+    inChunks(ids, (chunk) =>
+      db.select().from(alertStates).where(inArray(alertStates.alertId, chunk)).orderBy(desc(alertStates.since)),
+    ),
+  ]);
+  return rules.map((rule) => ({
+    rule,
+    channels: channels.filter((c) => c.alertId === rule.id),
+    states: states.filter((s) => s.alertId === rule.id),
+  }));
+}
+
+export type DeliveryWithAttempts = AlertDeliveryRow & { channelType: string; attemptRows: AlertAttemptRow[] };
+
+/** A rule's transitions and deliveries (each with its attempts), newest first, `limit` of each. */
+export async function ruleHistory(db: Database, alertId: string, limit = 100) {
+  const [transitions, deliveries] = await Promise.all([
+    db
+      .select()
+      .from(alertTransitions)
+      .where(eq(alertTransitions.alertId, alertId))
+      .orderBy(desc(alertTransitions.at))
+      .limit(limit),
+    db
+      .select({ delivery: alertDeliveries, channelType: alertChannels.type })
+      .from(alertDeliveries)
+      .leftJoin(alertChannels, eq(alertChannels.id, alertDeliveries.channelId))
+      .where(eq(alertDeliveries.alertId, alertId))
+      .orderBy(desc(alertDeliveries.createdAt))
+      .limit(limit),
+  ]);
+  const attempts = await inChunks(
+    deliveries.map((d) => d.delivery.id),
+    (chunk) => db.select().from(alertAttempts).where(inArray(alertAttempts.deliveryId, chunk)),
+  );
+  return {
+    transitions,
+    deliveries: deliveries.map(({ delivery, channelType }) => ({
+      ...delivery,
+      channelType: channelType ?? "webhook",
+      attemptRows: attempts.filter((a) => a.deliveryId === delivery.id),
+    })),
+  };
+}
+
+/** Enabled rules of live projects, least recently evaluated first, with the project's shard and name. */
+export function enabledRules(db: Database, limit: number) {
+  return db
+    .select({ rule: alertRules, shard: projects.shard, projectName: projects.name })
+    .from(alertRules)
+    .innerJoin(projects, eq(projects.id, alertRules.projectId))
+    .where(eq(alertRules.enabled, true))
+    .orderBy(asc(alertRules.lastEvaluatedAt))
+    .limit(limit);
+}
+
+/** The enabled channels of some rules. */
+export async function activeChannels(db: Database, alertIds: string[]) {
+  const rows = await inChunks(alertIds, (chunk) =>
+    db.select().from(alertChannels).where(inArray(alertChannels.alertId, chunk)).orderBy(asc(alertChannels.position)),
+  );
+  return rows.filter((c) => c.disabledAt === null);
+}
+
+/** A delivery with what sending it needs: its channel and the rule's signing secret. */
+export async function deliveryToSend(db: Database, deliveryId: string) {
+  const [row] = await db
+    .select({ delivery: alertDeliveries, channel: alertChannels, secret: alertRules.signingSecret })
+    .from(alertDeliveries)
+    .innerJoin(alertChannels, eq(alertChannels.id, alertDeliveries.channelId))
+    .innerJoin(alertRules, eq(alertRules.id, alertDeliveries.alertId))
+    .where(eq(alertDeliveries.id, deliveryId));
+  return row ?? null;
+}

@@ -1,0 +1,50 @@
+// How the dashboard words alert rules: metric names, windows, values in the metric's unit, and one line per rule.
+import type { Alert, AlertMetric } from "../../contract/alerts.ts";
+import { cost, duration, shortTime } from "./format.ts";
+
+export const METRIC_LABELS: Record<AlertMetric, string> = {
+  cost: "Cost ($)",
+  count: "Events",
+  error_count: "Errors",
+  error_rate: "Error rate (0–1)",
+  latency_p95: "Latency p95 (ms)",
+  latency_p99: "Latency p99 (ms)",
+  first_token_p95: "First token p95 (ms)",
+  input_tokens: "Input tokens",
+  output_tokens: "Output tokens",
+};
+
+export const WINDOWS: Array<[number, string]> = [
+  [5, "5 min"],
+  [15, "15 min"],
+  [60, "1 h"],
+  [360, "6 h"],
+  [1440, "24 h"],
+  [10080, "7 days"],
+  [43200, "30 days"],
+];
+
+export const windowLabel = (minutes: number) =>
+  WINDOWS.find(([m]) => m === minutes)?.[1] ??
+  (minutes % 1440 === 0 ? `${minutes / 1440} d` : minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
+
+/** A value in its metric's unit: $0.42, 12%, 850 ms, 1,204. */
+export function metricValue(metric: string, v: number | null) {
+  if (v === null) return "—";
+  if (metric === "cost") return cost(v);
+  if (metric === "error_rate") return `${Number((v * 100).toPrecision(3))}%`;
+  if (metric.startsWith("latency") || metric.startsWith("first_token")) return duration(v);
+  return Math.round(v).toLocaleString("en-US");
+}
+
+/** "Cost > $5.00 over 24 h, per user_id". */
+export const ruleText = (a: Pick<Alert, "metric" | "op" | "threshold" | "window_minutes" | "group_by">) =>
+  `${METRIC_LABELS[a.metric].replace(/ \(.*\)$/, "")} ${a.op} ${metricValue(a.metric, a.threshold)} over ${windowLabel(a.window_minutes)}${a.group_by ? `, per ${a.group_by}` : ""}`;
+
+/** "firing since 12:04", "resolved 3 h ago", "ok". */
+export function stateText(a: Pick<Alert, "state" | "state_since" | "enabled">) {
+  if (!a.enabled) return "disabled";
+  if (a.state === "firing" && a.state_since) return `firing since ${shortTime(a.state_since)}`;
+  if (a.state === "resolved" && a.state_since) return `resolved ${shortTime(a.state_since)}`;
+  return a.state;
+}
