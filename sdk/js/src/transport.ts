@@ -36,6 +36,7 @@ export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
         rejected?: unknown[];
         error?: { message?: string };
       } | null;
+      if (o.debug) console.debug(`WatchLLM: sent ${events.length} event(s) to ${o.baseUrl}: HTTP ${res.status}`);
       if (res.ok) {
         if (body?.rejected?.length)
           o.onError(
