@@ -53,7 +53,7 @@ do {
   const res: Response = await fetch(`${server.base}/api/v1/prices/recompute`, {
     method: "POST",
     headers: { Authorization: `Bearer ${demo.secretKey}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ from: Date.now() - 3 * 86_400_000, to: Date.now() + 3_600_000, ...(cursor && { cursor }) }),
+    body: JSON.stringify({ from: Date.now() - 31 * 86_400_000, to: Date.now() + 3_600_000, ...(cursor && { cursor }) }),
   });
   cursor = res.ok ? ((await res.json()) as { next_cursor: string | null }).next_cursor : null;
 } while (cursor);

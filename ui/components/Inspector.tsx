@@ -5,7 +5,7 @@ import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { EventAnswer } from "../../contract/traces.ts";
 import { conversationOf } from "../lib/conversation.ts";
 import { failureOf } from "../lib/failure.ts";
-import { bytes, cost, duration, time, tokens } from "../lib/format.ts";
+import { bytes, duration, exactCost, time, tokens } from "../lib/format.ts";
 import { streamInfo } from "../lib/stream.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -125,7 +125,7 @@ export function Inspector({
           <>
             <dt>Cost</dt>
             <dd>
-              {cost(event.cost_usd, "no price")}
+              {exactCost(event.cost_usd, "no price")}
               {full?.cost_source ? ` · ${full.cost_source.replace("_", " ")}` : ""}
             </dd>
           </>
