@@ -132,14 +132,14 @@ describe("inputs and outputs as a conversation", () => {
     const { page, context } = await openPage(browser, account, "/traces/conversations?event=streamed");
     // The tree has the time once the API returns `first_token_ms` on tree events; the badge alone before that.
     const row = page.locator('[data-event="streamed"]');
-    await expect.poll(() => row.locator(".badge.stream").textContent()).toMatch(/^stream( · 180ms)?$/);
+    await expect.poll(() => row.locator(".badge.stream").textContent()).toMatch(/^stream( · 180 ms)?$/);
     expect(await page.locator('[data-event="openai"] .badge.stream').count()).toBe(0);
     const facts = page.getByTestId("inspector").locator(".facts");
-    await expect.poll(() => facts.textContent()).toContain("First token180ms");
+    await expect.poll(() => facts.textContent()).toContain("First token180 ms");
     expect(await page.getByTestId("inspector-status").textContent()).toContain("stream");
     // An SDK's stream (metadata only) is marked in the inspector.
     await page.locator('[data-event="vercel"]').click();
-    await expect.poll(() => facts.textContent()).toContain("First token230ms");
+    await expect.poll(() => facts.textContent()).toContain("First token230 ms");
     await context.close();
   });
 

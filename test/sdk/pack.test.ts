@@ -38,7 +38,10 @@ console.log(typeof observeOpenAI, typeof trace.id, trace.id.length > 0);`,
     );
     expect(execFileSync(node, ["main.mjs"], { cwd: app }).toString().trim()).toBe("function string true");
 
-    const [major = 0, minor = 0] = execFileSync(node, ["-p", "process.versions.node"]).toString().split(".").map(Number);
+    const [major = 0, minor = 0] = execFileSync(node, ["-p", "process.versions.node"])
+      .toString()
+      .split(".")
+      .map(Number);
     if (major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19)) {
       writeFileSync(join(app, "main.cjs"), `console.log(typeof require("watchllm").createClient);`);
       expect(execFileSync(node, ["main.cjs"], { cwd: app }).toString().trim()).toBe("function");
