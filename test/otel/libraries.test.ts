@@ -76,9 +76,9 @@ describe("OTLP/HTTP from the real libraries", () => {
     const [generate, stream] = await Promise.all([traceOf(outcome.traceIds[0]!, 4), traceOf(outcome.traceIds[1]!, 2)]);
     expect(edges(generate)).toEqual([
       "- > span weather-bot",
-      "weather-bot > model_response ai.generateText.doGenerate",
-      "weather-bot > model_response ai.generateText.doGenerate",
       "ai.generateText.doGenerate > tool_call ai.toolCall",
+      "weather-bot > model_response ai.generateText.doGenerate",
+      "weather-bot > model_response ai.generateText.doGenerate",
     ]);
     // The outer ai.generateText carries ai.usage.* totals too: counted once, from the two model calls.
     expect(generate.trace).toMatchObject({
@@ -100,11 +100,11 @@ describe("OTLP/HTTP from the real libraries", () => {
     const generate = await traceOf(outcome.traceIds[0]!, 6);
     expect(edges(generate)).toEqual([
       "- > span weather-bot",
-      "weather-bot > span step 1",
-      "weather-bot > span step 2",
       "step 1 > model_response chat gpt-4o-mini",
       "step 1 > tool_call execute_tool weather",
       "step 2 > model_response chat gpt-4o-mini",
+      "weather-bot > span step 1",
+      "weather-bot > span step 2",
     ]);
     // invoke_agent repeats its children's gen_ai.usage.* totals: still counted once.
     expect(generate.trace).toMatchObject({
