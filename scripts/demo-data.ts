@@ -1,4 +1,4 @@
-// Demo traces for `npm start`: an agent with tool calls, a RAG pipeline, a failed run, a 1,000-span trace and a day
+// Demo traces for `npm start`: an agent with tool calls, a RAG pipeline, a failed run, a 1,000-span trace and 30 days
 // of ordinary traffic. Event ids are fixed, so loading twice stores nothing new (ingest is idempotent).
 import { generateTrace, rng, type WireEvent } from "../bench/generate.ts";
 
@@ -364,27 +364,62 @@ function bigTrace(start: number) {
   );
 }
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Traces of ordinary traffic: a fixed number (fixed ids), spread over the last 30 days by `trafficTimes`. */
+export const TRAFFIC_TRACES = 240;
+export const TRAFFIC_DAYS = 30;
+
+/**
+ * When each traffic trace starts, shaped like a product's usage: weekdays about three times as busy as weekends, the
+ * volume growing by ~80% over the month, and each day's calls around working hours (peaks near 10:00 and 15:00 UTC).
+ * Today only has the hours that have passed. Sorted, all before `now`.
+ */
+export function trafficTimes(now: number, rand: () => number): number[] {
+  const today = now - (now % DAY_MS);
+  const days = Array.from({ length: TRAFFIC_DAYS }, (_, i) => today - (TRAFFIC_DAYS - 1 - i) * DAY_MS);
+  const weight = days.map((start, i) => {
+    const weekday = new Date(start).getUTCDay();
+    const busy = weekday === 0 || weekday === 6 ? 0.35 : 1;
+    const sofar = start === today ? Math.max(0.05, (now - today) / DAY_MS) : 1;
+    return busy * (1 + (0.8 * i) / (TRAFFIC_DAYS - 1)) * sofar;
+  });
+  const total = weight.reduce((a, b) => a + b, 0);
+  const times: number[] = [];
+  days.forEach((start, i) => {
+    const count =
+      i === days.length - 1 ? TRAFFIC_TRACES - times.length : Math.round((TRAFFIC_TRACES * weight[i]!) / total);
+    const end = Math.min(start + DAY_MS, now - 60_000);
+    for (let k = 0; k < count && times.length < TRAFFIC_TRACES; k++) {
+      // Two humps of working hours, spread by a sum of uniforms (roughly normal, ± 3 h).
+      const hour = (rand() < 0.55 ? 10 : 15) + (rand() + rand() + rand() - 1.5) * 2;
+      const at = start + Math.min(Math.max(hour, 0), 23.9) * HOUR_MS + rand() * 60_000;
+      times.push(at < end ? at : start + rand() * (end - start));
+    }
+  });
+  return times.sort((a, b) => a - b);
+}
+
 export function demoEvents(now: number): WireEvent[] {
-  const day = 86_400_000;
   const rand = rng(7);
-  // A day of traffic from 8 users in 12 conversations, so Sessions and Users have something to add up.
-  const traffic = Array.from({ length: 40 }, (_, i) =>
-    generateTrace(rand, 900_000 + i, now - day + i * (day / 40), 4 + (i % 6)).map(
-      (e): WireEvent => ({
-        ...e,
-        ...(e.context
-          ? {
-              context: {
-                ...(e.context as object),
-                user_id: `user-${(i % 12) % 8}`,
-                session_id: `conversation-${i % 12}`,
-              },
-            }
-          : {}),
-      }),
-    ),
-  )
-    .flat()
+  // 30 days of traffic from 8 users in 12 conversations, so Costs, Sessions and Users have something to add up.
+  const traffic = trafficTimes(now, rand)
+    .flatMap((start, i) =>
+      generateTrace(rand, 900_000 + i, start, 4 + (i % 6)).map(
+        (e): WireEvent => ({
+          ...e,
+          ...(e.context
+            ? {
+                context: {
+                  ...(e.context as object),
+                  user_id: `user-${(i % 12) % 8}`,
+                  session_id: `conversation-${i % 12}`,
+                },
+              }
+            : {}),
+        }),
+      ),
+    )
     .map((e) => ({
       ...e,
       event_id: `demo-${e.event_id}`,

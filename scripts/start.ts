@@ -1,5 +1,6 @@
 // `npm start`: build the dashboard, migrate and seed local D1, then run the real Worker with `wrangler dev`.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { ensureDemoAccount } from "./demo-account.ts";
 import { loadDemoData } from "./demo-data.ts";
 import { startDevServer } from "./dev-server.ts";
@@ -56,10 +57,23 @@ do {
   const res: Response = await fetch(`${server.base}/api/v1/prices/recompute`, {
     method: "POST",
     headers: { Authorization: `Bearer ${demo.secretKey}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ from: Date.now() - 3 * 86_400_000, to: Date.now() + 3_600_000, ...(cursor && { cursor }) }),
+    body: JSON.stringify({ from: Date.now() - 31 * 86_400_000, to: Date.now() + 3_600_000, ...(cursor && { cursor }) }),
   });
   cursor = res.ok ? ((await res.json()) as { next_cursor: string | null }).next_cursor : null;
 } while (cursor);
+
+// Where the gateway sends calls: wrangler.toml's defaults unless the environment named others (passed on above).
+const upstreamOf = (name: string) =>
+  process.env[name] ?? readFileSync("wrangler.toml", "utf8").match(new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m"))?.[1];
+const upstreams = [
+  ["/gateway/openai/v1", "OPENAI_UPSTREAM_URL"],
+  ["/gateway/anthropic/v1", "ANTHROPIC_UPSTREAM_URL"],
+]
+  .map(
+    ([route, name]) =>
+      `  ${route!.padEnd(22)} → ${upstreamOf(name!)}  (${name}${process.env[name!] ? "" : ", default"})`,
+  )
+  .join("\n");
 
 const event = JSON.stringify({
   events: [
@@ -83,4 +97,7 @@ WATCHLLM_SECRET_KEY=${demo.secretKey}
 
 Send a first event:
 curl -X POST ${server.base}/api/v1/events -H "Authorization: Bearer ${demo.ingestKey}" -H "Content-Type: application/json" -d '${event}'
+
+Gateway upstreams (set the variable before \`npm start\` to point one at another server):
+${upstreams}
 `);

@@ -8,6 +8,8 @@ export type CallOptions = {
   userId?: string;
   sessionId?: string;
   name?: string;
+  /** WatchLLM-Trace-Name: a root span of that name over the trace's calls (see traceRoot in record.ts). */
+  traceName?: string;
   tags: string[];
   /** WatchLLM-Property-<Key> headers (keys lowercased, as HTTP header names are case-insensitive). */
   properties: Record<string, string>;
@@ -86,6 +88,7 @@ export function readCallOptions(headers: Headers): CallOptions {
     userId: bounded(headers, "watchllm-user-id", 256),
     sessionId: bounded(headers, "watchllm-session-id", 256),
     name: bounded(headers, "watchllm-name", 256),
+    traceName: bounded(headers, "watchllm-trace-name", 256),
     tags: [...new Set(tags)],
     properties,
     cache: cacheOptions(headers),

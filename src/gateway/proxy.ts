@@ -11,7 +11,7 @@ import { type Digest, digestJson, sseParser, streamAssembler } from "./digest.ts
 import { GatewayError, gatewayErrorResponse } from "./errors.ts";
 import { GATEWAY_LIMITS } from "./limits.ts";
 import { forwardHeaders, readCallOptions } from "./options.ts";
-import { type Call, type Outcome, sendEvent, toWireEvent } from "./record.ts";
+import { type Call, type Outcome, sendEvent, toWireEvents } from "./record.ts";
 import type { Target } from "./target.ts";
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -50,6 +50,18 @@ function answerHeaders(upstream: Headers, call: Call, cache: "HIT" | "MISS" | un
   return headers;
 }
 
+/** The unreachable-upstream error; on a local instance it names the variable that sets the upstream. */
+function unreachable(target: Target, upstreamUrl: string, local: boolean): GatewayError {
+  const upstream = new URL(upstreamUrl).origin;
+  if (!local || !target.variable)
+    return new GatewayError("watchllm_upstream_unreachable", "The upstream could not be reached.", { upstream });
+  return new GatewayError(
+    "watchllm_upstream_unreachable",
+    `The upstream ${target.base} could not be reached. ${target.variable} sets it: restart \`npm start\` with ${target.variable}=<url> to use another (e.g. a local server).`,
+    { upstream, variable: target.variable },
+  );
+}
+
 /** Forwards one call to `target.base + rest` and answers with what the upstream said. */
 export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, rest: string): Promise<Response> {
   const startedAt = Date.now();
@@ -70,7 +82,8 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
   const eventId = crypto.randomUUID();
   const call: Call = {
     eventId,
-    traceId: options.traceId ?? eventId,
+    // A named trace gets a root span whose event id is the trace id (record.ts), so the call needs its own.
+    traceId: options.traceId ?? (options.traceName ? crypto.randomUUID() : eventId),
     projectId: key.projectId,
     provider: target.provider,
     endpoint: rest.replace(/^\/+|\/+$/g, "").replaceAll("/", ".") || "root",
@@ -83,7 +96,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     return isObject(parsed) ? parsed : undefined;
   };
   const record = async (outcome: Outcome) =>
-    sendEvent(c.env, key.projectId, toWireEvent({ ...call, request: request() }, outcome)).catch((err) =>
+    sendEvent(c.env, key.projectId, toWireEvents({ ...call, request: request() }, outcome)).catch((err) =>
       log.error("gateway.recording_failed", err, { ...logged, event_id: eventId }),
     );
   const origin = req.headers.get("origin");
@@ -135,9 +148,7 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
           "watchllm_upstream_timeout",
           `The upstream did not answer within ${GATEWAY_LIMITS.maxCallMs / 1000} s.`,
         )
-      : new GatewayError("watchllm_upstream_unreachable", "The upstream could not be reached.", {
-          upstream: new URL(upstreamUrl).origin,
-        });
+      : unreachable(target, upstreamUrl, c.env.LOCAL_MODE === "true");
     // The call is recorded all the same: say where.
     const answer = gatewayErrorResponse(error);
     answer.headers.set("WatchLLM-Event-Id", call.eventId);

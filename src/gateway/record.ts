@@ -66,6 +66,42 @@ function bodyOf(request: Record<string, unknown>, digest: Digest, outcome: Outco
   };
 }
 
+/** OpenTelemetry GenAI operation names (`gen_ai.operation.name`) of the model endpoints. */
+const OPERATIONS: Record<string, string> = {
+  "chat.completions": "chat",
+  messages: "chat",
+  responses: "chat",
+  completions: "text_completion",
+  embeddings: "embeddings",
+};
+
+/** A model call's name as OTel GenAI spans are named, `{operation} {requested model}`: `chat gpt-4o-mini`. */
+function callName(call: Call, model: string): string {
+  const requested = typeof call.request?.model === "string" ? call.request.model : model;
+  return `${OPERATIONS[call.endpoint] ?? call.endpoint} ${requested}`.slice(0, 256);
+}
+
+/**
+ * The call's events: the call, and with WatchLLM-Trace-Name and no parent, a root span of that name over it. The
+ * root's event id is the trace id, so every call of the trace names the same root (stored once) and a root the
+ * caller already recorded under that id stays as it is.
+ */
+export function toWireEvents(call: Call, outcome: Outcome): WireEvent[] {
+  const { traceName, parentId } = call.options;
+  if (!traceName || parentId) return [toWireEvent(call, outcome)];
+  const event = toWireEvent({ ...call, options: { ...call.options, parentId: call.traceId } }, outcome);
+  const root: WireEvent = {
+    event_id: call.traceId,
+    trace_id: call.traceId,
+    type: "span",
+    name: traceName,
+    timestamp: call.startedAt,
+    duration_ms: event.duration_ms,
+    context: event.context && { ...event.context, metadata: { gateway: true } },
+  };
+  return [root, event];
+}
+
 /** The one event of a call: a model_response when the request named a model, else a span without a body. */
 export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
   const { options, request } = call;
@@ -95,7 +131,7 @@ export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
     trace_id: call.traceId,
     parent_event_id: options.parentId ?? null,
     type: isModelCall ? "model_response" : "span",
-    name: options.name ?? call.endpoint,
+    name: options.name ?? (isModelCall ? callName(call, model) : call.endpoint),
     timestamp: call.startedAt,
     duration_ms: Math.max(0, outcome.endedAt - call.startedAt),
     status: error === undefined ? "ok" : "error",
@@ -117,14 +153,14 @@ export function toWireEvent(call: Call, outcome: Outcome): WireEvent {
 let dropped = 0;
 const RETRY_DELAYS_MS = [250, 1_000];
 
-/** Validates and enqueues the event; never throws (the call it records has already been answered). */
-export async function sendEvent(out: Outbox, projectId: string, event: WireEvent): Promise<void> {
-  const { events, rejected } = validateEvents([event]);
+/** Validates and enqueues the events; never throws (the call they record has already been answered). */
+export async function sendEvent(out: Outbox, projectId: string, recorded: WireEvent[]): Promise<void> {
+  const { events, rejected } = validateEvents(recorded);
   if (!events.length) {
     dropped += 1;
     log.error("gateway.event_dropped", "invalid event", {
       project_id: projectId,
-      trace_id: event.trace_id,
+      trace_id: recorded[0]?.trace_id,
       reason: "invalid",
       dropped_total: dropped,
       rejected,
@@ -140,7 +176,7 @@ export async function sendEvent(out: Outbox, projectId: string, event: WireEvent
         dropped += 1;
         log.error("gateway.event_dropped", err, {
           project_id: projectId,
-          trace_id: event.trace_id,
+          trace_id: recorded[0]?.trace_id,
           reason: "queue_unavailable",
           dropped_total: dropped,
         });

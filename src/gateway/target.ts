@@ -2,7 +2,8 @@
 // WatchLLM-Target-URL, which must be public https (SSRF) and, if the operator set GATEWAY_ALLOWED_HOSTS, on that list.
 import { GatewayError } from "./errors.ts";
 
-export type Target = { base: string; provider: string };
+/** Where a call goes; `variable` names the setting that chose `base` (the fixed provider routes), for error messages. */
+export type Target = { base: string; provider: string; variable?: string };
 
 /** Names that never resolve to a public service. */
 const PRIVATE_SUFFIXES = [

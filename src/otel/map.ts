@@ -153,7 +153,7 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
     trace_id: traceId,
     parent_event_id: parent,
     type,
-    name: span.name ? span.name.slice(0, 256) : undefined,
+    name: (answer((c) => c.spanName?.(view)) || span.name || undefined)?.slice(0, 256),
     timestamp: nanosToMs(start),
     duration_ms: span.endTimeUnixNano > start ? nanosToMs(span.endTimeUnixNano - start) : 0,
     status: errorMessage !== undefined ? "error" : "ok",

@@ -25,14 +25,14 @@ export const gatewayRoute = new Hono<AppEnv>()
   .all("/openai/v1/*", (c) =>
     proxy(
       c,
-      () => ({ base: trim(c.env.OPENAI_UPSTREAM_URL), provider: "openai" }),
+      () => ({ base: trim(c.env.OPENAI_UPSTREAM_URL), provider: "openai", variable: "OPENAI_UPSTREAM_URL" }),
       after(c.req.url, "/gateway/openai/v1"),
     ),
   )
   .all("/anthropic/v1/*", (c) =>
     proxy(
       c,
-      () => ({ base: trim(c.env.ANTHROPIC_UPSTREAM_URL), provider: "anthropic" }),
+      () => ({ base: trim(c.env.ANTHROPIC_UPSTREAM_URL), provider: "anthropic", variable: "ANTHROPIC_UPSTREAM_URL" }),
       after(c.req.url, "/gateway/anthropic/v1"),
     ),
   )

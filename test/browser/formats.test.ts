@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { CostReport } from "../../contract/costs.ts";
 import { costsCsv, csvField, toCsv } from "../../ui/lib/csv.ts";
-import { cost, DAY_MS, duration, HOUR_MS, MINUTE_MS, partialCost } from "../../ui/lib/format.ts";
+import { cost, DAY_MS, duration, exactCost, HOUR_MS, MINUTE_MS, partialCost } from "../../ui/lib/format.ts";
 import { dollarTicks, fittedTimeTicks, timeTicks } from "../../ui/lib/ticks.ts";
 import { parseCsv } from "./fixtures.ts";
 
@@ -35,7 +35,9 @@ describe("money", () => {
     expect(cost(0.518)).toBe("$0.518");
     expect(cost(0.00566)).toBe("$0.00566");
     expect(cost(0.0005700000000000001)).toBe("$0.00057");
-    expect(cost(2.8e-7)).toBe("$0.00000028");
+    expect(cost(2.8e-7)).toBe("<$0.0001"); // compact in tables; exact in tooltips and the inspector
+    expect(exactCost(2.8e-7)).toBe("$0.00000028");
+    expect(cost(0.0001)).toBe("$0.0001");
     expect(cost(0)).toBe("$0.00");
     expect(cost(null)).toBe("—");
     expect(cost(null, "no price")).toBe("no price");

@@ -70,7 +70,7 @@ describe("gateway with the Anthropic client", () => {
     const event = await storedEvent(project.projectId, viaGateway.headers.get("WatchLLM-Event-Id")!);
     expect(event).toMatchObject({
       type: "model_response",
-      name: "messages",
+      name: `chat ${params.model}`,
       provider: "anthropic",
       model: "claude-sonnet-4-5-20250929",
       input_tokens: 18,

@@ -220,7 +220,7 @@ describe("gateway with the openai client", () => {
       const event = await storedEvent(project.projectId, response.headers.get("WatchLLM-Event-Id")!);
       expect(event).toMatchObject({
         type: "model_response",
-        name: "responses",
+        name: "chat gpt-4o-mini",
         input_tokens: 20,
         output_tokens: 5,
         cached_input_tokens: 8,
@@ -249,7 +249,7 @@ describe("gateway with the openai client", () => {
     const event = await storedEvent(project.projectId, viaGateway.response.headers.get("WatchLLM-Event-Id")!);
     expect(event).toMatchObject({
       type: "model_response",
-      name: "embeddings",
+      name: "embeddings text-embedding-3-small",
       model: "text-embedding-3-small",
       input_tokens: 6,
       output_tokens: 0,

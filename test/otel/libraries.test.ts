@@ -75,10 +75,10 @@ describe("OTLP/HTTP from the real libraries", () => {
     expect(outcome.traceIds).toHaveLength(3);
     const [generate, stream] = await Promise.all([traceOf(outcome.traceIds[0]!, 4), traceOf(outcome.traceIds[1]!, 2)]);
     expect(edges(generate)).toEqual([
-      "- > span ai.generateText",
-      "ai.generateText > model_response ai.generateText.doGenerate",
-      "ai.generateText > model_response ai.generateText.doGenerate",
+      "- > span weather-bot",
       "ai.generateText.doGenerate > tool_call ai.toolCall",
+      "weather-bot > model_response ai.generateText.doGenerate",
+      "weather-bot > model_response ai.generateText.doGenerate",
     ]);
     // The outer ai.generateText carries ai.usage.* totals too: counted once, from the two model calls.
     expect(generate.trace).toMatchObject({
@@ -89,7 +89,9 @@ describe("OTLP/HTTP from the real libraries", () => {
       cached_input_tokens: 50,
     });
     expect(generate.trace.total_cost).toBeGreaterThan(0);
-    expect(edges(stream)).toEqual(["- > span ai.streamText", "ai.streamText > model_response ai.streamText.doStream"]);
+    // The outer spans take the user's functionId as their name (and so the trace's).
+    expect(generate.trace.name).toBe("weather-bot");
+    expect(edges(stream)).toEqual(["- > span weather-bot", "weather-bot > model_response ai.streamText.doStream"]);
     expect(stream.trace).toMatchObject({ input_tokens: 30, output_tokens: 5 });
   });
 
@@ -97,12 +99,12 @@ describe("OTLP/HTTP from the real libraries", () => {
     const outcome = await runVercelAi(target, "semconv", "u-vercel-semconv");
     const generate = await traceOf(outcome.traceIds[0]!, 6);
     expect(edges(generate)).toEqual([
-      "- > span invoke_agent gpt-4o-mini",
-      "invoke_agent gpt-4o-mini > span step 1",
-      "invoke_agent gpt-4o-mini > span step 2",
+      "- > span weather-bot",
       "step 1 > model_response chat gpt-4o-mini",
       "step 1 > tool_call execute_tool weather",
       "step 2 > model_response chat gpt-4o-mini",
+      "weather-bot > span step 1",
+      "weather-bot > span step 2",
     ]);
     // invoke_agent repeats its children's gen_ai.usage.* totals: still counted once.
     expect(generate.trace).toMatchObject({

@@ -1,23 +1,47 @@
-// The selected event in full: timing, model, usage, cost, input/output pretty-printed and collapsible, context and
-// raw JSON, with copy buttons. The full event (long bodies, context) is loaded when the inspector opens.
+// The selected event in full: timing, model, usage, cost, input/output as a conversation (or JSON), context and raw
+// JSON, with copy buttons. The full event (long bodies, context) is loaded when the inspector opens.
+import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { EventAnswer } from "../../contract/traces.ts";
+import { conversationOf } from "../lib/conversation.ts";
 import { failureOf } from "../lib/failure.ts";
-import { bytes, cost, duration, time, tokens } from "../lib/format.ts";
+import { bytes, duration, exactCost, time, tokens } from "../lib/format.ts";
+import { streamInfo } from "../lib/stream.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
+import { Conversation } from "./Conversation.tsx";
 import { CopyButton } from "./Copy.tsx";
 import { ErrorNote } from "./ErrorNote.tsx";
 
-function Json({ title, value, open = true }: { title: string; value: unknown; open?: boolean }) {
+/** A part of the event: a conversation when `speaker` says it may be one (with a Raw JSON toggle), else JSON; Copy. */
+function Json({
+  title,
+  value,
+  open = true,
+  speaker,
+}: {
+  title: string;
+  value: unknown;
+  open?: boolean;
+  speaker?: "user" | "assistant";
+}) {
+  const raw = useSignal(false);
   if (value === undefined || value === null) return null;
   const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  const turns = speaker ? conversationOf(value, speaker) : null;
   return (
-    <details open={open}>
+    <details open={open} class="part">
       <summary>{title}</summary>
-      <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} />
-      <pre>{text}</pre>
+      <div class="part-tools">
+        {turns && (
+          <button type="button" aria-pressed={raw.value} onClick={() => (raw.value = !raw.value)}>
+            Raw JSON
+          </button>
+        )}
+        <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} />
+      </div>
+      {turns && !raw.value ? <Conversation turns={turns} /> : <pre>{text}</pre>}
     </details>
   );
 }
@@ -46,6 +70,9 @@ export function Inspector({
   const rest = body ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== "input" && k !== "output")) : null;
   const failure = failureOf(event, body);
   const failed = event.status === "error" || event.type === "error";
+  const metadata = (full?.context?.metadata ?? null) as Record<string, unknown> | null;
+  const upstreamStatus = typeof metadata?.upstream_status === "number" ? metadata.upstream_status : null;
+  const stream = streamInfo(full ?? event, body, full?.context);
   return (
     <aside class="inspector" aria-label="Inspector" data-testid="inspector">
       <header>
@@ -59,15 +86,27 @@ export function Inspector({
       </header>
       <p class={`status-line${failed ? " failed" : ""}`} data-testid="inspector-status">
         <span class={`status-badge ${failed ? "error" : "ok"}`}>{failed ? "error" : "ok"}</span>
+        {failed && upstreamStatus !== null && upstreamStatus >= 400 && (
+          <span class="status-badge error">HTTP {upstreamStatus}</span>
+        )}
+        {stream.streamed && <span class="badge stream">stream</span>}
         {failed && <span class="failure">{failure ?? "No error message was sent with this event."}</span>}
       </p>
       <dl class="facts">
         <dt>Type</dt>
-        <dd>{TYPE_STYLE[event.type].label}</dd>
+        <dd>
+          <code>{event.type}</code>
+        </dd>
         <dt>Start</dt>
         <dd>{time(event.timestamp)}</dd>
         <dt>Duration</dt>
         <dd>{duration(event.duration_ms)}</dd>
+        {stream.firstTokenMs !== undefined && (
+          <>
+            <dt>First token</dt>
+            <dd>{duration(stream.firstTokenMs)}</dd>
+          </>
+        )}
         {event.model && (
           <>
             <dt>Model</dt>
@@ -90,7 +129,7 @@ export function Inspector({
           <>
             <dt>Cost</dt>
             <dd>
-              {cost(event.cost_usd, "no price")}
+              {exactCost(event.cost_usd, "no price")}
               {full?.cost_source ? ` · ${full.cost_source.replace("_", " ")}` : ""}
             </dd>
           </>
@@ -116,8 +155,8 @@ export function Inspector({
           with the event, the first {BODY_LIMITS.previewChars.toLocaleString("en-US")} characters of each part.
         </p>
       )}
-      <Json title="Input" value={body?.input} />
-      <Json title="Output" value={body?.output} />
+      <Json title="Input" value={body?.input} speaker="user" />
+      <Json title="Output" value={body?.output} speaker="assistant" />
       {rest && Object.keys(rest).length > 0 && <Json title={event.type === "error" ? "Error" : "Body"} value={rest} />}
       <Json title="Context" value={full?.context} open={false} />
       <Json title="Raw JSON" value={full ?? event} open={false} />

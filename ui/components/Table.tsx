@@ -11,8 +11,10 @@ export type Column<R> = {
   cell: (row: R) => ComponentChildren;
   /** The full text of a cell that may be cut with an ellipsis. */
   title?: (row: R) => string | null | undefined;
-  /** CSS width, e.g. "6rem"; columns without one share the rest. */
+  /** CSS width, e.g. "6rem"; columns without one (or `fit`) share the rest. */
   width?: string;
+  /** A width that follows the content: the longest `text` of the rows (or the label) in `ch`, within min…max. */
+  fit?: { text: (row: R) => string; min?: number; max?: number };
   /** 1 (default) always shown; 2 hidden in a phone-sized box; 3 hidden below about 720 px. */
   priority?: 1 | 2 | 3;
   /** Numbers align right. */
@@ -34,6 +36,12 @@ type Props<R> = {
 
 export function Table<R>({ columns, rows, rowKey, rowProps, testId, class: cls, caption }: Props<R>) {
   const shown = columns.filter((c): c is Column<R> => Boolean(c));
+  const widthOf = (c: Column<R>) => {
+    if (!c.fit) return c.width;
+    const { text, min = 4, max = 30 } = c.fit;
+    const longest = rows.reduce((n, row) => Math.max(n, text(row).length), c.label.length);
+    return `${Math.min(max, Math.max(min, longest + 2))}ch`;
+  };
   const classOf = (c: Column<R>) =>
     [`p${c.priority ?? 1}`, c.numeric && "num", c.wrap && "wrap", c.class].filter(Boolean).join(" ");
   return (
@@ -43,7 +51,12 @@ export function Table<R>({ columns, rows, rowKey, rowProps, testId, class: cls, 
         <thead>
           <tr>
             {shown.map((c) => (
-              <th key={c.label} class={classOf(c)} style={c.width ? { width: c.width } : undefined} title={c.label}>
+              <th
+                key={c.label}
+                class={classOf(c)}
+                style={widthOf(c) ? { width: widthOf(c) } : undefined}
+                title={c.label}
+              >
                 {c.header ?? c.label}
               </th>
             ))}

@@ -4,6 +4,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { failureOf } from "../lib/failure.ts";
 import { duration } from "../lib/format.ts";
+import { streamInfo } from "../lib/stream.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 
 const ROW_HEIGHT = 28;
@@ -22,7 +23,19 @@ function labelPlace(start: number, end: number, lane: number, text: string) {
   const pct = (f: number) => `${(f * 100).toFixed(3)}%`;
   if (lane * (1 - end) >= need) return { side: "after", style: { left: `calc(${pct(end)} + 4px)` } };
   if (lane * start >= need) return { side: "before", style: { right: `calc(${pct(1 - start)} + 4px)` } };
-  return { side: "inside", style: { right: `calc(${pct(1 - end)} + 3px)` } };
+  // Inside the bar, at its start: the bar's end stays visible.
+  return { side: "inside", style: { left: `calc(${pct(start)} + 3px)` } };
+}
+
+/** `stream` with the first-token time when known, for streamed model calls. */
+function streamBadge(e: TreeEvent) {
+  const { streamed, firstTokenMs } = streamInfo(e, e.body);
+  if (!streamed) return null;
+  return (
+    <span class="badge stream" title="Streamed; time to the first token">
+      stream{firstTokenMs !== undefined ? ` · ${duration(firstTokenMs)}` : ""}
+    </span>
+  );
 }
 
 type Props = {
@@ -124,6 +137,7 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
                 </span>
                 <span class="name">{e.name}</span>
                 {e.model && <span class="badge">{e.model}</span>}
+                {streamBadge(e)}
                 {e.orphan && (
                   <span class="badge warn" title="Its parent never arrived">
                     orphan

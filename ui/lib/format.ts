@@ -52,13 +52,25 @@ const cents = new Intl.NumberFormat("en-US", {
   maximumSignificantDigits: 3,
 });
 
+/** Below this a cost reads `<$0.0001` in tables and charts (the exact value is in the cell's tooltip). */
+const SMALLEST_SHOWN = 0.0001;
+
 /**
- * Money in USD: cents from a dollar up ("$12.35", "$1,204.00"), three significant digits below ("$0.50",
- * "$0.00566", "$0.00000028"), "$0.00" for a real zero. Unknown (null: no price) is `unknown`, never "$0".
+ * Money in USD, compact for every table and chart: cents from a dollar up ("$12.35", "$1,204.00"), three significant
+ * digits below ("$0.50", "$0.00566"), `<$0.0001` for less, "$0.00" for a real zero. Unknown (null: no price) is
+ * `unknown`, never "$0".
  */
 export function cost(usd: number | null | undefined, unknown = "—"): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
   if (usd < 0) return `−${cost(-usd)}`;
+  if (usd > 0 && usd < SMALLEST_SHOWN) return "<$0.0001";
+  return exactCost(usd, unknown);
+}
+
+/** The same, without the floor: "$0.00000028" (the inspector, tooltips). */
+export function exactCost(usd: number | null | undefined, unknown = "—"): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
+  if (usd < 0) return `−${exactCost(-usd)}`;
   if (usd === 0) return "$0.00";
   return usd >= 0.9995 ? dollars.format(usd) : cents.format(usd);
 }

@@ -4,7 +4,7 @@ import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { TraceFilters } from "../components/TraceFilters.tsx";
-import { cost, duration, shortTime, time, tokens } from "../lib/format.ts";
+import { cost, duration, exactCost, shortTime, time, tokens } from "../lib/format.ts";
 import { apiQuery, scoreColumns } from "../lib/trace-filters.ts";
 import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
 import { usePaged } from "../lib/use-api.ts";
@@ -60,18 +60,35 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
     },
     {
       label: "Start",
-      width: "9.5rem",
+      fit: { text: (t) => shortTime(t.start_time), max: 20 },
       priority: 2,
       title: (t) => time(t.start_time),
       cell: (t) => shortTime(t.start_time),
     },
-    { label: "Duration", width: "6rem", numeric: true, cell: (t) => duration(t.duration_ms) },
+    {
+      label: "Duration",
+      fit: { text: (t) => duration(t.duration_ms), max: 12 },
+      numeric: true,
+      cell: (t) => duration(t.duration_ms),
+    },
     { label: "Spans", width: "4.6rem", numeric: true, priority: 3, cell: (t) => t.span_count },
     { label: "Errors", width: "4.6rem", numeric: true, priority: 3, cell: (t) => t.error_count || "" },
-    { label: "Models", priority: 3, title: (t) => t.models.join(", "), cell: (t) => t.models.join(", ") },
+    {
+      label: "Models",
+      priority: 3,
+      fit: { text: (t) => t.models.join(", "), max: 28 },
+      title: (t) => t.models.join(", "),
+      cell: (t) => t.models.join(", "),
+    },
     { label: "Tokens", width: "5rem", numeric: true, priority: 2, cell: (t) => tokens(t.total_tokens) },
     // A trace without model calls has no cost to show (its 0 is not a price).
-    { label: "Cost", width: "6.6rem", numeric: true, cell: (t) => (t.models.length ? cost(t.total_cost) : "—") },
+    {
+      label: "Cost",
+      fit: { text: (t) => (t.models.length ? cost(t.total_cost) : "—"), max: 14 },
+      numeric: true,
+      title: (t) => (t.models.length ? exactCost(t.total_cost) : null),
+      cell: (t) => (t.models.length ? cost(t.total_cost) : "—"),
+    },
     // Chosen score names as columns: a numeric or boolean score's mean, a categorical one's latest label.
     ...scoreColumns(params).map(
       (name): Column<TraceSummary> => ({

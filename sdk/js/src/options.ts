@@ -1,5 +1,6 @@
 // Client options with their defaults applied.
-import type { ClientOptions, WatchLLMError } from "./types.ts";
+import { reporter } from "./report.ts";
+import type { ClientOptions } from "./types.ts";
 
 export const DEFAULT_BASE_URL = "https://api.watchllm.dev";
 
@@ -14,24 +15,20 @@ function envVar(name: string): string | undefined {
 }
 
 export function resolve(options: ClientOptions) {
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   return {
     environment: options.environment ?? envVar("WATCHLLM_ENVIRONMENT"),
     release: options.release ?? envVar("WATCHLLM_RELEASE"),
     apiKey: options.apiKey ?? "",
-    baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
+    baseUrl,
     flushAt: Math.min(1000, Math.max(1, options.flushAt ?? 50)),
     flushIntervalMs: options.flushIntervalMs ?? 1000,
     maxRetries: Math.max(1, options.maxRetries ?? 3),
     timeoutMs: options.timeoutMs ?? 5000,
     maxQueueSize: options.maxQueueSize ?? 10_000,
     backoffMs: options.backoffMs ?? 1000,
-    onError: (error: WatchLLMError) => {
-      try {
-        options.onError?.(error);
-      } catch {
-        // a throwing handler must not break delivery
-      }
-    },
+    onError: reporter(options, baseUrl),
+    debug: options.debug === true,
     fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
     enabled: options.enabled !== false && Boolean(options.apiKey),
   };

@@ -25,8 +25,10 @@ export type ClientOptions = {
   timeoutMs?: number;
   /** Queued events kept while the service is unreachable (default 10,000); beyond it the oldest are dropped. */
   maxQueueSize?: number;
-  /** Delivery problems (never thrown into your code). */
+  /** Delivery problems (never thrown into your code). Without it, each kind is printed once with `console.warn`. */
   onError?: (error: WatchLLMError) => void;
+  /** Print every delivery problem and a line per batch sent (`console.debug`). Default false. */
+  debug?: boolean;
   /** Your own fetch (e.g. a mocked or instrumented one). */
   fetch?: typeof fetch;
   /** `false` turns the client into a cheap no-op. */

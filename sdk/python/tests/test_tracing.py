@@ -65,8 +65,26 @@ def test_records_a_trace_tree_with_context_durations_and_the_wire_fields(server,
     assert model["cost_usd"] == 0.0012 and model["duration_ms"] == 840
     for e in events.values():
         assert isinstance(e["timestamp"], int) and before - 1000 <= e["timestamp"] <= time.time() * 1000 + 1
-    assert model["timestamp"] <= time.time() * 1000 - 800, "a model call's timestamp is its start"
+    # Recorded right after the trace started, the 840 ms call can't have begun before it: it starts with the root,
+    # and the root lasts at least as long.
+    assert model["timestamp"] == root["timestamp"] and root["duration_ms"] >= 840
     assert root["duration_ms"] >= span["duration_ms"] >= 0
+
+
+def test_a_call_with_only_a_duration_never_starts_before_its_parent_and_stretches_it(server, client):
+    with client.trace("instant") as trace:
+        with trace.span("retrieve") as span:
+            span.tool_call("search_docs", duration_ms=120)
+    events = by_name(delivered(server, client, 3))
+    root, span, tool = events["instant"], events["retrieve"], events["search_docs"]
+    assert tool["timestamp"] >= span["timestamp"] >= root["timestamp"]
+    assert tool["duration_ms"] == 120
+    end = lambda e: e["timestamp"] + e["duration_ms"]  # noqa: E731
+    assert end(span) >= end(tool) - 1 and end(root) >= end(span) - 1  # whole milliseconds on the wire
+    # The trace's header (first start to last end) is the root's own span.
+    first = min(e["timestamp"] for e in events.values())
+    last = max(end(e) for e in events.values())
+    assert first == root["timestamp"] and last - first <= root["duration_ms"] + 1
 
 
 def test_an_exception_in_a_trace_records_one_error_marks_it_failed_and_propagates(server, client):

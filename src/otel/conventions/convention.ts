@@ -87,6 +87,8 @@ export type Convention = {
   error?: Read<string>;
   /** Extra metadata this convention carries as one JSON attribute (OpenInference `metadata`). */
   metadata?: Read<Record<string, unknown>>;
+  /** A name the user chose for the span (an agent's or a function's), preferred to the library's generated one. */
+  spanName?: Read<string>;
   /** Span events this convention reads as data; they do not become log children. */
   events?: readonly string[];
 };

@@ -83,5 +83,11 @@ export const genAi: Convention = {
   cost: (span) => span.number(["gen_ai.usage.cost"]),
   input,
   output,
+  // An agent span is named after the agent (`invoke_agent gpt-4o-mini` says less than `weather-bot`).
+  spanName: (span) => {
+    const agent = span.all["gen_ai.agent.name"];
+    const invoke = span.all["gen_ai.operation.name"] === "invoke_agent" || span.name.startsWith("invoke_agent");
+    return invoke && typeof agent === "string" && agent ? agent : undefined;
+  },
   events: ["gen_ai.content.prompt", "gen_ai.content.completion", "gen_ai.choice", ...Object.keys(MESSAGE_EVENTS)],
 };

@@ -5,6 +5,8 @@ import { parseJson } from "../attributes.ts";
 import { type Convention, type EventType, type SpanAttrs, usageFrom } from "./convention.ts";
 
 const MODEL_CALL = /^ai\.[A-Za-z]+\.(doGenerate|doStream|doEmbed)$/;
+/** The outer span of a call (ai.generateText, ai.streamText, ai.embed, …), which the user's functionId names. */
+const OUTER_CALL = /^ai\.[A-Za-z]+$/;
 
 function operation(span: SpanAttrs): string {
   const id = span.all["ai.operationId"];
@@ -48,5 +50,11 @@ export const vercelAi: Convention = {
       span.first(["ai.prompt.messages", "ai.prompt", "ai.toolCall.args", "ai.toolCall.input", "ai.values", "ai.value"]),
     ),
   output,
+  spanName: (span) => {
+    const id = span.all["ai.telemetry.functionId"];
+    return typeof id === "string" && id && OUTER_CALL.test(operation(span)) && operation(span) !== "ai.toolCall"
+      ? id
+      : undefined;
+  },
   events: ["ai.stream.firstChunk", "ai.stream.finish"],
 };

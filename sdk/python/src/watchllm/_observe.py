@@ -94,7 +94,15 @@ class _Call:
                 client = get_client()
                 return Trace(client, self.name, input=data, kind=self.kind) if client.enabled else None
             return Span(
-                parent._client, parent._root, parent.trace_id, parent.event_id, self.name, data, None, self.kind
+                parent._client,
+                parent._root,
+                parent.trace_id,
+                parent.event_id,
+                self.name,
+                data,
+                None,
+                self.kind,
+                parent=parent,
             )
         except Exception:
             logger.debug("WatchLLM: could not start a span", exc_info=True)

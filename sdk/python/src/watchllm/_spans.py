@@ -68,6 +68,8 @@ class Span:
         "_root",
         "_start_ms",
         "_t0",
+        "_last_end_ms",
+        "_parent",
         "event_id",
         "name",
         "parent_id",
@@ -84,8 +86,11 @@ class Span:
         input: Any = None,
         metadata: Optional[Dict[str, Any]] = None,
         kind: str = "span",
+        parent: "Optional[Span]" = None,
     ) -> None:
         self._client = client
+        self._parent = parent
+        self._last_end_ms = 0.0
         self._root: Trace = root if root is not None else cast("Trace", self)  # a Trace is its own root
         self.event_id = new_id()
         self.trace_id = trace_id
@@ -112,7 +117,19 @@ class Span:
 
     def span(self, name: str, input: Any = None, metadata: Optional[Dict[str, Any]] = None) -> "Span":
         """A child span: `with trace.span("retrieve") as span: ...`, or call `.end(output)` yourself."""
-        return Span(self._client, self._root, self.trace_id, self.event_id, name, input, metadata)
+        return Span(self._client, self._root, self.trace_id, self.event_id, name, input, metadata, parent=self)
+
+    def _call_start(self, duration_ms: Optional[float]) -> float:
+        """Where a call recorded now with `duration_ms` and no start begins: it just ended and took that long, but it
+        never starts before this span (work measured elsewhere is moved to fit). Its end stretches this span."""
+        now = now_ms()
+        took = max(0.0, float(duration_ms or 0))
+        start = max(self._start_ms, now - took)
+        self._note_end(start + took)
+        return start
+
+    def _note_end(self, end_ms: float) -> None:
+        self._last_end_ms = max(self._last_end_ms, end_ms)
 
     def score(
         self,
@@ -168,7 +185,7 @@ class Span:
             return
         try:
             event = self._child_event(
-                "model_response", name or model, now_ms() - (duration_ms or 0), status_of(status), {}
+                "model_response", name or model, self._call_start(duration_ms), status_of(status), {}
             )
             fill_model_response(event, model, provider, input, output, usage, duration_ms, cost_usd, metadata)
             if first_token_ms is not None:
@@ -190,7 +207,7 @@ class Span:
         if not self._client.enabled:
             return
         try:
-            event = self._child_event("tool_call", name, now_ms() - (duration_ms or 0), status_of(status), {})
+            event = self._child_event("tool_call", name, self._call_start(duration_ms), status_of(status), {})
             if duration_ms is not None:
                 event["duration_ms"] = max(0.0, float(duration_ms))
             body = body_of(input, output, metadata)
@@ -235,6 +252,10 @@ class Span:
         self._ended = True
         if not self._client.enabled:
             return
+        # A span lasts at least until its children's end, so the tree and the trace's header agree.
+        took = max((time.perf_counter() - self._t0) * 1000.0, self._last_end_ms - self._start_ms)
+        if self._parent is not None:
+            self._parent._note_end(self._start_ms + took)
         try:
             event: Dict[str, Any] = {
                 "event_id": self.event_id,
@@ -243,7 +264,7 @@ class Span:
                 "type": self._kind,
                 "name": self.name,
                 "timestamp": int(self._start_ms),
-                "duration_ms": round((time.perf_counter() - self._t0) * 1000.0, 3),
+                "duration_ms": round(took, 3),
                 "status": status_of(status, "error" if self._failed else "ok"),
             }
             if metadata:

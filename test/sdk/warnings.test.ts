@@ -1,0 +1,65 @@
+// Without onError the SDK is not silent: a refused key or rejected events print one clear console warning per kind;
+// `debug: true` prints all of them and each batch sent; `onError` replaces the warnings.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createClient, type WatchLLMError } from "../../sdk/js/src/index.ts";
+import { tenant } from "./helpers.ts";
+
+const warnings = () => vi.mocked(console.warn).mock.calls.map((args) => String(args[0]));
+
+describe("delivery warnings", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("prints one warning naming the refused key, however many batches are refused", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const t = await tenant();
+    const client = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, backoffMs: 10 });
+    for (let i = 0; i < 3; i++) {
+      client.trace({ name: `refused-${i}` }).end();
+      await client.flush();
+    }
+    expect((await t.received()).statuses).toEqual(["401", "401", "401"]);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toContain("The API key is not valid.");
+    expect(warnings()[0]).toContain("http_401");
+    expect(warnings()[0]).toContain(t.base);
+    expect(warnings()[0]).toContain("apiKey");
+  });
+
+  it("prints rejected events with the first reason, once per kind", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const t = await tenant();
+    const client = createClient({ apiKey: "wl_ingest_test", baseUrl: t.base, backoffMs: 10 });
+    for (let i = 0; i < 2; i++) {
+      const trace = client.trace({ name: "partly-bad" });
+      trace.modelResponse({ model: "m".repeat(200) });
+      trace.end();
+      await client.flush();
+    }
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(/1 event\(s\) rejected as invalid \(first: .*model/s);
+  });
+
+  it("prints everything with debug, and nothing but onError's own handling when onError is given", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const debugLines = vi.spyOn(console, "debug").mockImplementation(() => {});
+    const t = await tenant();
+    const loud = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, backoffMs: 10, debug: true });
+    for (let i = 0; i < 2; i++) {
+      loud.trace({ name: "refused" }).end();
+      await loud.flush();
+    }
+    expect(warnings()).toHaveLength(2);
+    expect(debugLines.mock.calls.map((a) => String(a[0]))).toEqual([
+      `WatchLLM: sent 1 event(s) to ${t.base}: HTTP 401`,
+      `WatchLLM: sent 1 event(s) to ${t.base}: HTTP 401`,
+    ]);
+
+    vi.mocked(console.warn).mockClear();
+    const seen: WatchLLMError[] = [];
+    const handled = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, onError: (e) => seen.push(e) });
+    handled.trace({ name: "refused" }).end();
+    await handled.flush();
+    expect(seen.map((e) => e.code)).toEqual(["http_401"]);
+    expect(warnings()).toEqual([]);
+  });
+});
