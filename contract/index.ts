@@ -11,3 +11,4 @@ export * from "./langfuse.ts";
 export * from "./limits.ts";
 export * from "./queue.ts";
 export * from "./traces.ts";
+export * from "./usage.ts";

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { id } from "./event.ts";
+import { INGEST_SOURCES } from "./usage.ts";
 
 export const storedEvent = z.object({
   event_id: id,
@@ -60,6 +61,8 @@ export const queueMessage = z
     received_at: z.number(),
     events: z.array(storedEvent),
     parts: z.array(eventPart).optional(),
+    /** The way in that accepted the events (usage counts by it); absent on messages from before it was added. */
+    source: z.enum(INGEST_SOURCES).optional(),
   })
   .refine((m) => m.events.length + (m.parts?.length ?? 0) > 0, "a message carries at least one event or part");
 export type QueueMessage = z.infer<typeof queueMessage>;

@@ -22,6 +22,7 @@ import { pricesRoute } from "./routes/prices.ts";
 import { projectsRoute } from "./routes/projects.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
+import { orgUsageRoute } from "./routes/usage.ts";
 import { usersRoute } from "./routes/users.ts";
 
 /**
@@ -68,6 +69,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/orgs", orgsRoute)
   .route("/api/orgs", orgCostsRoute)
   .route("/api/orgs", orgDataRoute)
+  .route("/api/orgs", orgUsageRoute)
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/v1/events", eventsRoute)

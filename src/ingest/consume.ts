@@ -12,8 +12,10 @@ import { deadLetters } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { writeMessages } from "../db/writes/events.ts";
 import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
+import type { UsageTally } from "../db/writes/usage.ts";
 import type { Bindings } from "../env.ts";
 import { SECOND_MS } from "../lib/time.ts";
+import { recordUsage } from "../usage/record.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
@@ -25,9 +27,9 @@ type Parsed = { message: Message<unknown>; body: QueueMessage };
 type Target = { control: Database; data: D1Database; bodies: R2Bucket; offloadBytes: number };
 
 /** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
-async function writeFolds(t: Target, bodies: QueueMessage[]) {
+async function writeFolds(t: Target, bodies: QueueMessage[]): Promise<UsageTally[]> {
   const withParts = bodies.filter((b) => b.parts?.length);
-  if (!withParts.length) return;
+  if (!withParts.length) return [];
   await insertParts(t.data, withParts);
   const keys = new Map<string, [string, string]>();
   for (const b of withParts)
@@ -38,13 +40,14 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
     folded.map((f) => ({ project_id: f.project_id, received_at: f.received_at, events: [f.event] })),
   );
   await Promise.all(folded.map((f) => offloadBodies(t.bodies, f.project_id, [f.event], t.offloadBytes)));
-  await replaceFolded(t.data, folded);
+  return replaceFolded(t.data, folded, Date.now(), withParts[0]!.source ?? "langfuse");
 }
 
-/** Everything the messages carry: whole events, then parts. */
+/** Everything the messages carry: whole events, then parts; then the usage they newly added. */
 async function store(t: Target, bodies: QueueMessage[]) {
-  await writeMessages(t.data, bodies);
-  await writeFolds(t, bodies);
+  const usage = await writeMessages(t.data, bodies);
+  usage.push(...(await writeFolds(t, bodies)));
+  await recordUsage(t.control.$client, usage);
 }
 
 const carried = (body: QueueMessage) => body.events.length + (body.parts?.length ?? 0);
@@ -74,16 +77,18 @@ async function writeEach(t: Target, parsed: Parsed[]) {
 async function writeEventByEvent(t: Target, message: Message<unknown>, body: QueueMessage) {
   if (body.events.length < 2) return false;
   const failed: QueueMessage["events"] = [];
+  const usage: UsageTally[] = [];
   for (const event of body.events) {
     try {
-      await writeMessages(t.data, [{ ...body, events: [event] }]);
+      usage.push(...(await writeMessages(t.data, [{ ...body, events: [event] }])));
     } catch (err) {
       console.error("watchllm: event can't be stored, kept as a dead letter", message.id, event.event_id, err);
       failed.push(event);
     }
   }
   if (failed.length === body.events.length) return false;
-  await writeFolds(t, [body]);
+  usage.push(...(await writeFolds(t, [body])));
+  await recordUsage(t.control.$client, usage);
   await keepDeadLetters(
     t.control,
     failed.map((event) => ({

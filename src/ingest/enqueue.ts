@@ -2,6 +2,7 @@
 // within Queue limits. A body too big for a message is written to R2 first and travels as a pointer.
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart, QueueMessage, StoredEvent } from "../../contract/queue.ts";
+import type { IngestSource } from "../../contract/usage.ts";
 import { offloadBodies } from "../db/bodies.ts";
 import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -11,13 +12,20 @@ import { backlog } from "./backlog.ts";
 const ENVELOPE_BYTES = 200;
 
 /** Groups events and parts into messages no larger than LIMITS.maxMessageBytes. Returns each message with its size. */
-export function packMessages(projectId: string, events: StoredEvent[], receivedAt: number, parts: EventPart[] = []) {
+export function packMessages(
+  projectId: string,
+  events: StoredEvent[],
+  receivedAt: number,
+  parts: EventPart[] = [],
+  source?: IngestSource,
+) {
   const messages: { body: QueueMessage; bytes: number }[] = [];
-  let body: QueueMessage = { project_id: projectId, received_at: receivedAt, events: [] };
+  const empty = (): QueueMessage => ({ project_id: projectId, received_at: receivedAt, events: [], source });
+  let body = empty();
   let bytes = ENVELOPE_BYTES;
   const close = () => {
     if (body.events.length || body.parts?.length) messages.push({ body, bytes });
-    body = { project_id: projectId, received_at: receivedAt, events: [] };
+    body = empty();
     bytes = ENVELOPE_BYTES;
   };
   const add = (size: number, put: () => void) => {
@@ -39,15 +47,24 @@ export function packMessages(projectId: string, events: StoredEvent[], receivedA
 /** Where the ways in send events: the queue, and the bucket for bodies too big for it. */
 export type Outbox = Pick<Bindings, "EVENTS_QUEUE" | "BODIES">;
 
-/** Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent). */
-export async function enqueueEvents(out: Outbox, projectId: string, events: StoredEvent[], parts: EventPart[] = []) {
+/**
+ * Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent).
+ * `source` names the way in, which usage counts by.
+ */
+export async function enqueueEvents(
+  out: Outbox,
+  projectId: string,
+  events: StoredEvent[],
+  parts: EventPart[] = [],
+  source?: IngestSource,
+) {
   try {
     await offloadBodies(out.BODIES, projectId, events, LIMITS.maxQueuedBodyBytes);
   } catch (err) {
     throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
   }
   const queue = out.EVENTS_QUEUE as Queue<QueueMessage>;
-  const messages = packMessages(projectId, events, Date.now(), parts);
+  const messages = packMessages(projectId, events, Date.now(), parts, source);
   const calls: MessageSendRequest<QueueMessage>[][] = [];
   let call: MessageSendRequest<QueueMessage>[] = [];
   let callBytes = 0;

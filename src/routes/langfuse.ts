@@ -14,6 +14,7 @@ import { validateEvents } from "../ingest/validate.ts";
 import { mapItem } from "../langfuse/map.ts";
 import { readTextBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
+import { admitIngest, refusalError } from "../usage/quota.ts";
 
 export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
   const db = database(c.env.DB);
@@ -53,7 +54,18 @@ export const langfuseRoute = new Hono<AppEnv>().post("/", async (c) => {
     if (refused.has(i)) answer.errors.push({ id: w.id, status: 400, message: reason?.message ?? "invalid" });
     else answer.successes.push({ id: w.id, status: 201 });
   });
-  if (events.length || parts.length) await enqueueEvents(c.env, key.projectId, events, parts);
+  if (events.length || parts.length) {
+    const refusal = await admitIngest(c.env, key.projectId, events.length + parts.length);
+    // Over quota, Langfuse's own way: every item an error (429) in the 207; a flood is refused whole, to be retried.
+    if (refusal?.code === "quota_exceeded") {
+      const message = `quota_exceeded: ${refusal.message}`;
+      answer.errors.push(...answer.successes.map(({ id }) => ({ id, status: 429, message })));
+      answer.successes = [];
+      return c.json(answer, 207, { "Retry-After": String(refusal.retryAfter) });
+    }
+    if (refusal) throw refusalError(refusal);
+    await enqueueEvents(c.env, key.projectId, events, parts, "langfuse");
+  }
   c.executionCtx.waitUntil(touchKey(db, key));
   return c.json(answer, 207);
 });

@@ -16,6 +16,7 @@ import { decodeExport, encodingOf } from "../otel/decode.ts";
 import { OTLP_LIMITS } from "../otel/limits.ts";
 import { type MappedSpan, mapExport } from "../otel/map.ts";
 import { exportResponse, statusResponse } from "../otel/respond.ts";
+import { guardIngest } from "../usage/quota.ts";
 
 /** Validates every span's events together; a span whose own event is invalid is rejected with its children. */
 function takeSpans(spans: MappedSpan[]) {
@@ -75,7 +76,10 @@ export const otelRoute = new Hono<AppEnv>().use(ingestCors).post("/v1/traces", a
     if (!accepted.length && rejected) {
       throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
     }
-    if (accepted.length) await enqueueEvents(c.env, key.projectId, accepted);
+    if (accepted.length) {
+      await guardIngest(c.env, key.projectId, accepted.length);
+      await enqueueEvents(c.env, key.projectId, accepted, [], "otlp");
+    }
     c.executionCtx.waitUntil(touchKey(db, key));
     const notes = [
       ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),

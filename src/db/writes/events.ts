@@ -9,6 +9,7 @@ import { byteLength } from "../../lib/json-size.ts";
 import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "./summary.ts";
+import { talliesOf, USAGE_TALLY_SQL, type UsageTally, usageKeys } from "./usage.ts";
 
 export const EVENT_COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
 /** ?1 the write's batch_id, ?2 a JSON array of rows (arrays in EVENT_COLUMNS order); `columns` are the ones written. */
@@ -57,28 +58,30 @@ function uniqueRows(messages: QueueMessage[]): Row[] {
 }
 
 /**
- * Stores the events of the messages and merges them into their trace summaries, atomically and idempotently.
- * `columns` narrows the columns written (upgrade tests write as an older release, whose table had fewer).
+ * Stores the events of the messages and merges them into their trace summaries, atomically and idempotently; answers
+ * the usage the rows it newly inserted add (src/db/writes/usage.ts). `columns` narrows the columns written (upgrade tests write as an older release, whose table had fewer).
  */
 export async function writeMessages(
   d1: D1Database,
   messages: QueueMessage[],
   now = Date.now(),
   columns: readonly string[] = EVENT_COLUMNS,
-) {
+): Promise<UsageTally[]> {
   const rows = uniqueRows(messages);
-  if (!rows.length) return 0;
+  if (!rows.length) return [];
   const batchId = randomToken(12);
   const insert = d1.prepare(columns === EVENT_COLUMNS ? INSERT_SQL : insertSql(columns));
   const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
   const index = d1.prepare(SEARCH_INDEX_SQL);
   const rollup = d1.prepare(COST_ROLLUP_SQL);
   const keyChunks = chunkJson(rows.map((row) => [row[0], row[1]]));
-  await d1.batch([
+  const tallies = chunkJson(usageKeys(messages)).map((keys) => d1.prepare(USAGE_TALLY_SQL).bind(keys, batchId));
+  const results = await d1.batch([
     ...chunkJson(rows).map((json) => insert.bind(batchId, json)),
     ...keyChunks.map((keys) => summarize.bind(keys, batchId, now)),
     ...keyChunks.map((keys) => index.bind(keys, batchId)),
     ...keyChunks.map((keys) => rollup.bind(keys, batchId)),
+    ...tallies,
   ]);
-  return rows.length;
+  return talliesOf(results.slice(-tallies.length));
 }
