@@ -11,6 +11,7 @@ import { DataSettings } from "./DataSettings.tsx";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
 import { Prices } from "./Prices.tsx";
+import { Usage } from "./Usage.tsx";
 
 export const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).get("name");
 
@@ -65,6 +66,7 @@ export function Settings({ project, org }: { project: string; org: Org }) {
         />
       </section>
       <DataSettings project={project} org={org} />
+      {manager && <Usage org={org} />}
     </div>
   );
 }
