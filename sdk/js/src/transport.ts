@@ -4,6 +4,8 @@ import type { Resolved } from "./options.ts";
 import { WatchLLMError, type WireEvent } from "./types.ts";
 
 const MAX_BACKOFF_MS = 10_000;
+/** A longer Retry-After (a monthly quota used up says "next month") is not slept through: the batch goes back. */
+const MAX_RETRY_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Seconds or an HTTP date → milliseconds to wait. */
@@ -50,6 +52,12 @@ export async function send(o: Resolved, events: WireEvent[]): Promise<boolean> {
         return true;
       }
       wait = retryAfterMs(res.headers.get("Retry-After"));
+      if (wait > MAX_RETRY_AFTER_MS) {
+        const seconds = Math.round(wait / 1000);
+        const message = `${body?.error?.message ?? `ingest answered ${res.status}`} (retry after ${seconds} s)`;
+        o.onError(new WatchLLMError(`http_${res.status}`, `${message}; kept for a later flush`, body?.error));
+        return false;
+      }
     } catch (err) {
       wait = 0;
       if (attempt === o.maxRetries - 1)
