@@ -15,6 +15,7 @@ const PLANS = JSON.stringify({
   big: { events_per_month: 1000 },
   "no-gateway": { gateway: false },
   tight: { rate_limiter: "TEST_TIGHT_RATE" },
+  small: { members: 2, retention_days: 30 },
 });
 const VARS = { PLANS, QUOTA_CACHE_SECONDS: "0" };
 
@@ -263,22 +264,57 @@ describe("plan switches and the rate limit", () => {
     expect((await postEvents(p.ingestKey, 1)).status).toBe(202);
   });
 
-  it("answers 429 rate_limited with Retry-After once a project passes its rate, and only that project", async () => {
+  it("answers 429 rate_limited with Retry-After once a project passes its rate, on every way in, and only that project", async () => {
     const p = await createProject("flood");
     const other = await createProject("steady");
     await setPlan(p.orgId, "tight");
     await setPlan(other.orgId, "tight");
-    const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await postEvents(p.ingestKey, 1)).status);
-    expect(statuses).toEqual([202, 202, 202, 429, 429]);
-    const res = await postEvents(p.ingestKey, 1);
+    /** Sends until refused; the limiter's window (3 per 60 s) may roll over once, so at most two windows' worth pass. */
+    const untilRefused = async (request: () => Promise<Response>) => {
+      for (let passed = 0; passed <= 6; passed++) {
+        const res = await request();
+        if (res.status === 429) return res;
+        await res.body?.cancel();
+      }
+      throw new Error("never refused");
+    };
+    const res = await untilRefused(() => postEvents(p.ingestKey, 1));
     expect(res.headers.get("Retry-After")).toBe("10");
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect((await postEvents(other.ingestKey, 1)).status).toBe(202);
-    const otlp = await postOtlp(p.ingestKey);
-    expect(otlp.status).toBe(429);
+    const otlp = await untilRefused(() => postOtlp(p.ingestKey));
     expect(((await otlp.json()) as { message: string }).message).toMatch(/^rate_limited: /);
-    expect((await postLangfuse(p.secretKey, [langfuseItem()])).status).toBe(429);
+    expect(otlp.headers.get("Retry-After")).toBe("10");
+    const lf = await untilRefused(() => postLangfuse(p.secretKey, [langfuseItem()]));
+    expect(((await lf.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    const gw = await untilRefused(() => postGateway(p.ingestKey));
+    expect(((await gw.json()) as { error: { code: string } }).error.code).toBe("watchllm_rate_limited");
+  });
+});
+
+describe("the plan's members and retention", () => {
+  it("refuses an invite once members and open invites fill the plan, and a retention longer than the plan's", async () => {
+    const owner = await signUp("Small plan");
+    await setPlan(owner.org.id, "small");
+    const invite = () =>
+      send(`/api/orgs/${owner.org.id}/invites`, {
+        method: "POST",
+        headers: { Cookie: owner.browser.cookie, Origin: "https://watchllm.test", "Content-Type": "application/json" },
+        body: JSON.stringify({ role: "member" }),
+      });
+    expect((await invite()).status).toBe(201); // the owner and one open invite: 2 of 2
+    const refused = await invite();
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("plan_limit");
+    const retention = (days: number | null) =>
+      send(`/api/projects/${owner.project.id}`, {
+        method: "PATCH",
+        headers: { Cookie: owner.browser.cookie, Origin: "https://watchllm.test", "Content-Type": "application/json" },
+        body: JSON.stringify({ retention_days: days }),
+      });
+    expect((await retention(30)).status).toBe(200);
+    expect((await retention(31)).status).toBe(403);
+    expect((await retention(null)).status).toBe(403); // the instance's default here is forever
   });
 });
 
