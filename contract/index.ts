@@ -14,3 +14,4 @@ export * from "./metrics.ts";
 export * from "./queue.ts";
 export * from "./scores.ts";
 export * from "./traces.ts";
+export * from "./usage.ts";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { id } from "./event.ts";
 import { storedScore } from "./scores.ts";
+import { INGEST_SOURCES } from "./usage.ts";
 
 export const storedEvent = z.object({
   event_id: id,
@@ -66,6 +67,8 @@ export const queueMessage = z
     events: z.array(storedEvent),
     parts: z.array(eventPart).optional(),
     scores: z.array(storedScore).optional(),
+    /** The way in that accepted the events (usage counts by it); absent on messages from before it was added. */
+    source: z.enum(INGEST_SOURCES).optional(),
   })
   .refine(
     (m) => m.events.length + (m.parts?.length ?? 0) + (m.scores?.length ?? 0) > 0,

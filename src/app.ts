@@ -28,6 +28,7 @@ import { projectsRoute } from "./routes/projects.ts";
 import { scoresRoute } from "./routes/scores.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
 import { tracesRoute } from "./routes/traces.ts";
+import { orgUsageRoute } from "./routes/usage.ts";
 import { usersRoute } from "./routes/users.ts";
 
 /**
@@ -74,6 +75,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/orgs", orgsRoute)
   .route("/api/orgs", orgCostsRoute)
   .route("/api/orgs", orgDataRoute)
+  .route("/api/orgs", orgUsageRoute)
   .route("/api/invites", invitesRoute)
   .route("/api/projects", projectsRoute)
   .route("/api/projects", projectScoresRoute)

@@ -10,6 +10,7 @@ import "./styles/waterfall.css";
 import "./styles/costs.css";
 import "./styles/scores.css";
 import "./styles/alerts.css";
+import "./styles/usage.css";
 
 void loadMe();
 render(<App />, document.getElementById("app")!);

@@ -10,6 +10,8 @@ export const orgs = sqliteTable("orgs", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   createdAt: integer("created_at").notNull().default(now),
+  /** The org's plan, a key of the PLANS var (docs/usage.md); null: the instance's DEFAULT_PLAN (or unlimited). */
+  plan: text("plan"),
 });
 
 export const projects = sqliteTable(
@@ -611,3 +613,22 @@ export const alertAttempts = sqliteTable(
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
 export type AlertAttemptRow = typeof alertAttempts.$inferSelect;
+
+/**
+ * Usage per project, UTC day and way in, kept by the consumer from the rows each write newly inserted (so redelivery
+ * adds nothing); in the control plane, so an org's usage is one query and outlives moves and project deletions.
+ */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    orgId: text("org_id").notNull(),
+    projectId: text("project_id").notNull(),
+    /** The UTC day's start (epoch ms) the events were received on. */
+    day: integer("day").notNull(),
+    source: text("source").notNull(),
+    events: integer("events").notNull().default(0),
+    d1Bytes: integer("d1_bytes").notNull().default(0),
+    r2Bytes: integer("r2_bytes").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.source] }), index("usage_daily_org").on(t.orgId, t.day)],
+);

@@ -19,5 +19,8 @@ export class GatewayError extends Error {
 /** The JSON answer for a gateway error. */
 export function gatewayErrorResponse(err: GatewayError): Response {
   const body = JSON.stringify({ error: { code: err.code, message: err.message, details: err.details } });
-  return new Response(body, { status: err.status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
+  const retryAfter = (err.details as { retry_after_seconds?: number } | null)?.retry_after_seconds;
+  if (retryAfter) headers["Retry-After"] = String(retryAfter);
+  return new Response(body, { status: err.status, headers });
 }

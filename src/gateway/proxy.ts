@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { log, requestIdOf } from "../lib/log.ts";
+import { admitIngest } from "../usage/quota.ts";
 import { authenticate, touchCachedKey } from "./auth.ts";
 import { isJsonRequest, observeStream, readCopy, readRequestBytes } from "./body.ts";
 import { cacheKey, lookup, store } from "./cache.ts";
@@ -68,6 +69,8 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
   const req = c.req.raw;
   const db = () => database(c.env.DB);
   const key = await authenticate(db, req.headers.get("watchllm-auth") ?? undefined);
+  const refusal = await admitIngest(c.env, key.projectId, 1, { gateway: true });
+  if (refusal) throw new GatewayError(`watchllm_${refusal.code}`, refusal.message, refusal.details);
   const target = resolveTarget();
   const options = readCallOptions(req.headers);
   const url = new URL(req.url);

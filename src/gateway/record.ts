@@ -169,7 +169,7 @@ export async function sendEvent(out: Outbox, projectId: string, recorded: WireEv
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      await enqueueEvents(out, projectId, events);
+      await enqueueEvents(out, projectId, events, [], [], "gateway");
       return;
     } catch (err) {
       if (attempt >= RETRY_DELAYS_MS.length) {

@@ -14,10 +14,12 @@ import { deadLetters } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { writeMessages } from "../db/writes/events.ts";
 import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
+import type { UsageTally } from "../db/writes/usage.ts";
 import type { Bindings } from "../env.ts";
 import { log } from "../lib/log.ts";
 import { SECOND_MS } from "../lib/time.ts";
 import { writeScores } from "../scores/write.ts";
+import { recordUsage } from "../usage/record.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
@@ -29,9 +31,9 @@ type Parsed = { message: Message<unknown>; body: QueueMessage };
 type Target = { control: Database; data: D1Database; bodies: R2Bucket; offloadBytes: number };
 
 /** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
-async function writeFolds(t: Target, bodies: QueueMessage[]) {
+async function writeFolds(t: Target, bodies: QueueMessage[]): Promise<UsageTally[]> {
   const withParts = bodies.filter((b) => b.parts?.length);
-  if (!withParts.length) return;
+  if (!withParts.length) return [];
   await insertParts(t.data, withParts);
   const keys = new Map<string, [string, string]>();
   for (const b of withParts)
@@ -43,15 +45,17 @@ async function writeFolds(t: Target, bodies: QueueMessage[]) {
     folded.map((f) => ({ project_id: f.project_id, received_at: f.received_at, events: [f.event] })),
   );
   await Promise.all(folded.map((f) => offloadBodies(t.bodies, f.project_id, [f.event], t.offloadBytes)));
-  await replaceFolded(t.data, folded);
+  return replaceFolded(t.data, folded, Date.now(), withParts[0]!.source ?? "langfuse");
 }
 
-/** Everything the messages carry: large bodies to R2 (idempotent: the key is content-addressed), whole events, parts, scores. */
+/** Everything the messages carry: large bodies to R2 (idempotent: the key is content-addressed), whole events, parts,
+ * scores; then the usage they newly added. */
 async function store(t: Target, bodies: QueueMessage[]) {
   await Promise.all(bodies.map((b) => offloadBodies(t.bodies, b.project_id, b.events, t.offloadBytes)));
-  await writeMessages(t.data, bodies);
-  await writeFolds(t, bodies);
+  const usage = await writeMessages(t.data, bodies);
+  usage.push(...(await writeFolds(t, bodies)));
   await writeScores(t.data, bodies);
+  await recordUsage(t.control.$client, usage);
 }
 
 /** How many events, parts and scores a message carries (what the local backlog counts), whatever its shape. */
@@ -86,10 +90,11 @@ async function writeEach(t: Target, parsed: Parsed[]) {
 async function writeEventByEvent(t: Target, message: Message<unknown>, body: QueueMessage) {
   if (body.events.length < 2) return false;
   const failed: QueueMessage["events"] = [];
+  const usage: UsageTally[] = [];
   for (const event of body.events) {
     try {
       await offloadBodies(t.bodies, body.project_id, [event], t.offloadBytes);
-      await writeMessages(t.data, [{ ...body, events: [event] }]);
+      usage.push(...(await writeMessages(t.data, [{ ...body, events: [event] }])));
     } catch (err) {
       log.error("queue.event_dead_lettered", err, {
         project_id: body.project_id,
@@ -101,8 +106,9 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
     }
   }
   if (failed.length === body.events.length) return false;
-  await writeFolds(t, [body]);
+  usage.push(...(await writeFolds(t, [body])));
   await writeScores(t.data, [body]);
+  await recordUsage(t.control.$client, usage);
   await keepDeadLetters(
     t.control,
     failed.map((event) => ({

@@ -3,6 +3,7 @@
 import { LIMITS } from "../../contract/limits.ts";
 import type { EventPart, QueueMessage, StoredEvent } from "../../contract/queue.ts";
 import type { StoredScore } from "../../contract/scores.ts";
+import type { IngestSource } from "../../contract/usage.ts";
 import { offloadBodies } from "../db/bodies.ts";
 import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -18,13 +19,15 @@ export function packMessages(
   receivedAt: number,
   parts: EventPart[] = [],
   scores: StoredScore[] = [],
+  source?: IngestSource,
 ) {
   const messages: { body: QueueMessage; bytes: number }[] = [];
-  let body: QueueMessage = { project_id: projectId, received_at: receivedAt, events: [] };
+  const empty = (): QueueMessage => ({ project_id: projectId, received_at: receivedAt, events: [], source });
+  let body = empty();
   let bytes = ENVELOPE_BYTES;
   const close = () => {
     if (body.events.length || body.parts?.length || body.scores?.length) messages.push({ body, bytes });
-    body = { project_id: projectId, received_at: receivedAt, events: [] };
+    body = empty();
     bytes = ENVELOPE_BYTES;
   };
   const add = (size: number, put: () => void) => {
@@ -52,13 +55,17 @@ export function packMessages(
 /** Where the ways in send events: the queue, and the bucket for bodies too big for it. */
 export type Outbox = Pick<Bindings, "EVENTS_QUEUE" | "BODIES">;
 
-/** Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent). */
+/**
+ * Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent).
+ * `source` names the way in, which usage counts by.
+ */
 export async function enqueueEvents(
   out: Outbox,
   projectId: string,
   events: StoredEvent[],
   parts: EventPart[] = [],
   scores: StoredScore[] = [],
+  source?: IngestSource,
 ) {
   try {
     await offloadBodies(out.BODIES, projectId, events, LIMITS.maxQueuedBodyBytes);
@@ -66,7 +73,7 @@ export async function enqueueEvents(
     throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
   }
   const queue = out.EVENTS_QUEUE as Queue<QueueMessage>;
-  const messages = packMessages(projectId, events, Date.now(), parts, scores);
+  const messages = packMessages(projectId, events, Date.now(), parts, scores, source);
   const calls: MessageSendRequest<QueueMessage>[][] = [];
   let call: MessageSendRequest<QueueMessage>[] = [];
   let callBytes = 0;

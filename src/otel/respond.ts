@@ -37,7 +37,10 @@ export function exportResponse(encoding: Encoding, rejectedSpans: number, errorM
   );
 }
 
-/** A failure as google.rpc.Status: 400s carry a BadRequest, 503s a RetryInfo and `Retry-After`. */
+/**
+ * A failure as google.rpc.Status: 400s carry a BadRequest; 429s and 503s (the statuses OTLP clients retry) a RetryInfo
+ * and `Retry-After`, of the error's own `retry_after_seconds` when it has one.
+ */
 export function statusResponse(encoding: Encoding, error: ApiError, retryAfterSeconds: number) {
   const details = [];
   const headers: Record<string, string> = {};
@@ -51,12 +54,14 @@ export function statusResponse(encoding: Encoding, error: ApiError, retryAfterSe
       ),
     );
   }
-  if (error.status === 503) {
-    headers["Retry-After"] = String(retryAfterSeconds);
+  if (error.status === 503 || error.status === 429) {
+    const seconds =
+      (error.details as { retry_after_seconds?: number } | null)?.retry_after_seconds ?? retryAfterSeconds;
+    headers["Retry-After"] = String(seconds);
     details.push(
       anyPack(
         RetryInfoSchema,
-        create(RetryInfoSchema, { retryDelay: create(DurationSchema, { seconds: BigInt(retryAfterSeconds) }) }),
+        create(RetryInfoSchema, { retryDelay: create(DurationSchema, { seconds: BigInt(seconds) }) }),
       ),
     );
   }

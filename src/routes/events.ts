@@ -11,6 +11,7 @@ import { validateEvents } from "../ingest/validate.ts";
 import { readTextBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { ingestCors } from "../lib/ingest-cors.ts";
+import { guardIngest } from "../usage/quota.ts";
 
 export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c) => {
   // Content type is not trusted: sendBeacon posts JSON as text/plain. gzip is welcome (the limit counts what it inflates to).
@@ -43,7 +44,8 @@ export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c
   const { events, rejected } = validateEvents(items);
   if (!events.length)
     throw new ApiError("invalid_request", "No event in the batch is valid.", { accepted: 0, rejected });
-  await enqueueEvents(c.env, key.projectId, events);
+  await guardIngest(c.env, key.projectId, events.length);
+  await enqueueEvents(c.env, key.projectId, events, [], [], "sdk");
   c.executionCtx.waitUntil(touchKey(db, key));
   return c.json({ accepted: events.length, rejected }, 202);
 });

@@ -17,6 +17,7 @@ import { validateEvents } from "../ingest/validate.ts";
 import { mapItem } from "../langfuse/map.ts";
 import { readTextBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
+import { admitIngest, refusalError } from "../usage/quota.ts";
 
 type ItemError = LangfuseAnswer["errors"][number];
 /** Langfuse's answer for an item it can't take: the category in `message`, the reason in `error`. */
@@ -88,8 +89,18 @@ export const langfuseRoute = new Hono<AppEnv>()
     } catch (err) {
       throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
     }
-    if (events.length || parts.length || scores.length)
-      await enqueueEvents(c.env, key.projectId, events, parts, scores);
+    if (events.length || parts.length || scores.length) {
+      const refusal = await admitIngest(c.env, key.projectId, events.length + parts.length);
+      // Over quota, Langfuse's own way: every item an error (429) in the 207; a flood is refused whole, to be retried.
+      if (refusal?.code === "quota_exceeded") {
+        const message = `quota_exceeded: ${refusal.message}`;
+        answer.errors.push(...answer.successes.map(({ id }) => ({ id, status: 429, message })));
+        answer.successes = [];
+        return c.json(answer, 207, { "Retry-After": String(refusal.retryAfter) });
+      }
+      if (refusal) throw refusalError(refusal);
+      await enqueueEvents(c.env, key.projectId, events, parts, scores, "langfuse");
+    }
     c.executionCtx.waitUntil(touchKey(db, key));
     return c.json(answer, 207);
   });

@@ -15,6 +15,7 @@ import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
 import { HOUR_MS } from "../lib/time.ts";
 import { valid } from "../lib/validate.ts";
+import { guardSeats } from "../usage/limits.ts";
 
 const name = z.object({ name: z.string().trim().min(1).max(100) });
 const role = z.enum(ROLES);
@@ -171,6 +172,7 @@ export const orgsRoute = new Hono<AppEnv>()
   .post("/:org/invites", orgAccess("admin", "invite people"), valid("json", inviteBody), async (c) => {
     const body = c.req.valid("json");
     if (body.role === "owner") requireRole(c.var.orgRole, "owner", "invite owners");
+    await guardSeats(c.env, c.req.param("org"));
     const token = randomToken(32);
     const invite = {
       id: newId("inv"),

@@ -18,6 +18,7 @@ import { decodeExport, encodingOf } from "../otel/decode.ts";
 import { OTLP_LIMITS } from "../otel/limits.ts";
 import { type MappedSpan, mapExport } from "../otel/map.ts";
 import { exportResponse, statusResponse } from "../otel/respond.ts";
+import { guardIngest } from "../usage/quota.ts";
 
 /** Validates every span's events together; a span whose own event is invalid is rejected with its children. */
 function takeSpans(spans: MappedSpan[]) {
@@ -86,7 +87,10 @@ export const otelRoute = new Hono<AppEnv>().use(ingestCors).post("/v1/traces", a
       evaluations.map((s) => ({ ...s, source })),
       { kind: key.kind, id: key.id },
     );
-    if (accepted.length || scores.length) await enqueueEvents(c.env, key.projectId, accepted, [], scores);
+    if (accepted.length || scores.length) {
+      await guardIngest(c.env, key.projectId, accepted.length);
+      await enqueueEvents(c.env, key.projectId, accepted, [], scores, "otlp");
+    }
     c.executionCtx.waitUntil(touchKey(db, key));
     const notes = [
       ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),

@@ -17,7 +17,8 @@ import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { requestDeletion } from "../maintenance/erase.ts";
-import { effectiveRetention } from "../maintenance/retention.ts";
+import { defaultRetentionDays, effectiveRetention } from "../maintenance/retention.ts";
+import { guardRetention } from "../usage/limits.ts";
 
 const newKey = z.object({ kind: z.enum(KEY_KINDS), name: z.string().trim().max(100).default("") });
 
@@ -52,6 +53,8 @@ export const projectsRoute = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const { projectId, orgId } = c.var.project;
     const patch = c.req.valid("json");
+    if (patch.retention_days !== undefined)
+      await guardRetention(c.env, orgId, patch.retention_days, defaultRetentionDays(c.env));
     const [before] = await db.select().from(projects).where(eq(projects.id, projectId));
     const audit = (action: string, target: string, details: Record<string, unknown>) =>
       auditInsert(db, { orgId, projectId, actor: actorOf(c), action, target, details });

@@ -2,6 +2,8 @@
 import type { TestProject } from "vitest/node";
 import { startScratchInstance } from "../../scripts/dev-server.ts";
 
+export const BROWSER_PLANS = { "ui-small": { events_per_month: 10, retention_days: 30, members: 5, gateway: true } };
+
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
@@ -11,7 +13,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const server = await startScratchInstance("ui");
+  // One small plan for the usage tests (test/browser/usage.test.ts); orgs are on no plan (unlimited) unless put on it.
+  const server = await startScratchInstance("ui", { vars: { PLANS: JSON.stringify(BROWSER_PLANS) } });
   project.provide("baseUrl", server.base);
   project.provide("stateDir", server.state);
   return async () => void (await server.stop());

@@ -11,7 +11,7 @@ const LAYERS: string[][] = [
   ["src/lib"],
   ["src/db"],
   ["src/env.ts"],
-  ["src/costs", "src/auth", "src/scores"],
+  ["src/costs", "src/auth", "src/scores", "src/usage"],
   ["src/ingest", "src/maintenance"],
   ["src/traces", "src/accounts", "src/otel", "src/gateway", "src/langfuse", "src/metrics"],
   ["src/alerts"],

@@ -53,6 +53,21 @@ describe("delivery", () => {
     expect(Object.keys(counts)).toHaveLength(2);
   });
 
+  it("keeps the batch for a later flush, without waiting, when Retry-After is past a minute (a used-up quota)", async () => {
+    const t = await tenant({ tooMany: 1, retryAfterSeconds: 2_000_000 });
+    const client = t.client({ maxRetries: 3 });
+    const sent = record(client, 2);
+    await client.flush();
+    const { requests } = await t.received();
+    expect(requests.length).toBe(1);
+    expect(client.queued).toBe(sent);
+    expect(t.errors.map((e) => e.code)).toEqual(["http_429"]);
+    expect(t.errors[0]!.message).toContain("retry after 2000000 s");
+    await t.setFaults({});
+    await client.flush();
+    expect(client.queued).toBe(0);
+  });
+
   it("keeps events through an outage of several seconds and sends them afterwards", async () => {
     const t = await tenant({ outageUntil: Date.now() + 2_500 });
     const client = t.client({ maxRetries: 2, flushIntervalMs: 200 });

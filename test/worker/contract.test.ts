@@ -37,6 +37,7 @@ import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../..
 import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
+import { usageReport } from "../../contract/usage.ts";
 import {
   scoreAnswer,
   scoreConfigAnswer,
@@ -209,6 +210,7 @@ describe("the API's answers fit the contract", () => {
       await answer(costReport, get(`/api/v1/costs?${range}&group_by=${group}`));
     }
     await answer(costReport, owner.browser.request(`/api/orgs/${owner.org.id}/costs?${range}&group_by=project`));
+    await answer(usageReport, owner.browser.request(`/api/orgs/${owner.org.id}/usage?${range}`));
     const created = await answer(
       priceAnswer,
       owner.browser.request(`/api/v1/prices?project_id=${owner.project.id}`, {

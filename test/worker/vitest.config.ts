@@ -19,6 +19,8 @@ export default defineConfig({
         },
         // Empty databases for upgrade tests (old migrations, old data, then the rest).
         d1Databases: ["UPGRADE_DB", "UPGRADE_DATA_1"],
+        // A tight limiter a test plan names (usage.test.ts), so the default one stays out of every other test's way.
+        ratelimits: { TEST_TIGHT_RATE: { namespace_id: "9001", simple: { limit: 3, period: 60 } } },
       },
     })),
   ],

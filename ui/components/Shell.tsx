@@ -7,6 +7,7 @@ import { navigate } from "../state/router.ts";
 import { allProjects, me } from "../state/session.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
 import { Link } from "./Link.tsx";
+import { QuotaBanner } from "./QuotaBanner.tsx";
 
 const SECTIONS = ["traces", "sessions", "users", "costs", "alerts", "settings"] as const;
 export type Section = (typeof SECTIONS)[number] | "compare";
@@ -23,6 +24,7 @@ export function Shell({
   children: ComponentChildren;
 }) {
   const logout = useAction();
+  const org = allProjects.value.find((p) => p.id === project)?.org;
   return (
     <div class={fill ? "shell fill" : "shell"}>
       <header class="top">
@@ -63,6 +65,7 @@ export function Shell({
       </nav>
       <main class="page">
         <ErrorNote error={logout.error} />
+        {org && <QuotaBanner org={org} project={project} />}
         {children}
       </main>
     </div>

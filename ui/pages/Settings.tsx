@@ -12,6 +12,7 @@ import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
 import { Prices } from "./Prices.tsx";
 import { ScoreConfigs } from "./ScoreConfigs.tsx";
+import { Usage } from "./Usage.tsx";
 
 export const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).get("name");
 
@@ -67,6 +68,7 @@ export function Settings({ project, org }: { project: string; org: Org }) {
         />
       </section>
       <DataSettings project={project} org={org} />
+      {manager && <Usage org={org} />}
     </div>
   );
 }

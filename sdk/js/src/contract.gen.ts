@@ -118,10 +118,10 @@ export type ScoreIngestAnswer = {
   }>;
 };
 
-/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, too_many_scores, payload_too_large, unsupported_encoding, unsupported_media_type, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, signup_closed, not_found, method_not_allowed, conflict, invite_expired, rate_limited, internal_error, queue_unavailable, storage_unavailable). */
+/** Every error answer (codes: invalid_json, invalid_request, invalid_body, invalid_cursor, empty_batch, too_many_events, too_many_scores, payload_too_large, unsupported_encoding, unsupported_media_type, unauthorized, invalid_credentials, missing_api_key, invalid_api_key, revoked_api_key, forbidden, plan_limit, signup_closed, not_found, method_not_allowed, conflict, invite_expired, rate_limited, quota_exceeded, internal_error, queue_unavailable, storage_unavailable). */
 export type ErrorBody = {
   error: {
-    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "too_many_scores" | "payload_too_large" | "unsupported_encoding" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "signup_closed" | "not_found" | "method_not_allowed" | "conflict" | "invite_expired" | "rate_limited" | "internal_error" | "queue_unavailable" | "storage_unavailable";
+    code: "invalid_json" | "invalid_request" | "invalid_body" | "invalid_cursor" | "empty_batch" | "too_many_events" | "too_many_scores" | "payload_too_large" | "unsupported_encoding" | "unsupported_media_type" | "unauthorized" | "invalid_credentials" | "missing_api_key" | "invalid_api_key" | "revoked_api_key" | "forbidden" | "plan_limit" | "signup_closed" | "not_found" | "method_not_allowed" | "conflict" | "invite_expired" | "rate_limited" | "quota_exceeded" | "internal_error" | "queue_unavailable" | "storage_unavailable";
     message: string;
     details: unknown;
   };

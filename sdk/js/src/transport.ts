@@ -7,6 +7,8 @@ import { WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
 type Kind = "events" | "scores";
 
 const MAX_BACKOFF_MS = 10_000;
+/** A longer Retry-After (a monthly quota used up says "next month") is not slept through: the batch goes back. */
+const MAX_RETRY_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Seconds or an HTTP date → milliseconds to wait. */
@@ -54,6 +56,12 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
         return true;
       }
       wait = retryAfterMs(res.headers.get("Retry-After"));
+      if (wait > MAX_RETRY_AFTER_MS) {
+        const seconds = Math.round(wait / 1000);
+        const message = `${body?.error?.message ?? `ingest answered ${res.status}`} (retry after ${seconds} s)`;
+        o.onError(new WatchLLMError(`http_${res.status}`, `${message}; kept for a later flush`, body?.error));
+        return false;
+      }
     } catch (err) {
       wait = 0;
       if (attempt === o.maxRetries - 1)

@@ -10,6 +10,7 @@ import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
 import { METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "./summary.ts";
+import { talliesOf, USAGE_TALLY_SQL, type UsageTally, usageKeys } from "./usage.ts";
 
 export const EVENT_COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
 /** ?1 the write's batch_id, ?2 a JSON array of rows (arrays in EVENT_COLUMNS order); `columns` are the ones written. */
@@ -58,17 +59,17 @@ function uniqueRows(messages: QueueMessage[]): Row[] {
 }
 
 /**
- * Stores the events of the messages and merges them into their trace summaries, atomically and idempotently.
- * `columns` narrows the columns written (upgrade tests write as an older release, whose table had fewer).
+ * Stores the events of the messages and merges them into their trace summaries, atomically and idempotently; answers
+ * the usage the rows it newly inserted add (src/db/writes/usage.ts). `columns` narrows the columns written (upgrade tests write as an older release, whose table had fewer).
  */
 export async function writeMessages(
   d1: D1Database,
   messages: QueueMessage[],
   now = Date.now(),
   columns: readonly string[] = EVENT_COLUMNS,
-) {
+): Promise<UsageTally[]> {
   const rows = uniqueRows(messages);
-  if (!rows.length) return 0;
+  if (!rows.length) return [];
   const batchId = randomToken(12);
   const insert = d1.prepare(columns === EVENT_COLUMNS ? INSERT_SQL : insertSql(columns));
   const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
@@ -77,12 +78,18 @@ export async function writeMessages(
   // A release before the metric rollups (upgrade tests write as one) had neither their tables nor these columns.
   const metrics = columns.includes("release") ? METRICS_ROLLUP_SQL.map((q) => d1.prepare(q)) : [];
   const keyChunks = chunkJson(rows.map((row) => [row[0], row[1]]));
-  await d1.batch([
+  // Usage is counted by the current release only (an upgrade test writing as an older one has fewer columns).
+  const tallies =
+    columns === EVENT_COLUMNS
+      ? chunkJson(usageKeys(messages)).map((keys) => d1.prepare(USAGE_TALLY_SQL).bind(keys, batchId))
+      : [];
+  const results = await d1.batch([
     ...chunkJson(rows).map((json) => insert.bind(batchId, json)),
     ...keyChunks.map((keys) => summarize.bind(keys, batchId, now)),
     ...keyChunks.map((keys) => index.bind(keys, batchId)),
     ...keyChunks.map((keys) => rollup.bind(keys, batchId)),
     ...keyChunks.flatMap((keys) => metrics.map((m) => m.bind(keys, batchId))),
+    ...tallies,
   ]);
-  return rows.length;
+  return tallies.length ? talliesOf(results.slice(-tallies.length)) : [];
 }

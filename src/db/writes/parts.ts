@@ -10,6 +10,7 @@ import { chunkJson } from "./events.ts";
 import { METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
+import { foldSizeSql, foldTallies, type UsageTally } from "./usage.ts";
 
 const INSERT_PARTS_SQL = `INSERT INTO event_parts (project_id, event_id, part_id, trace_id, rank, at, fields, received_at)
   SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7
@@ -84,17 +85,26 @@ const INSERT_FOLDED_SQL =
 const OLD_HOURS_SQL = `SELECT e.project_id, e.ts FROM json_each(?1) k
   JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1`;
 
+const REPLACED_SIZE_SQL = foldSizeSql(current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2"));
+const REPLACEMENT_SIZE_SQL = foldSizeSql("e.batch_id = ?2");
+
 /**
  * Stores folded events in place of their older folds, then rebuilds what derives from them (absolutely, so a step can
  * be repeated): the search index entries, the traces' summaries and the cost and metric rollup hours they touch.
+ * Answers the usage the replacement adds, counted under `source`.
  */
-export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date.now()): Promise<void> {
-  if (!folded.length) return;
+export async function replaceFolded(
+  d1: D1Database,
+  folded: Folded[],
+  now = Date.now(),
+  source: UsageTally["source"] = "langfuse",
+): Promise<UsageTally[]> {
+  if (!folded.length) return [];
   // One JSON parameter per statement must stay under D1's value limit: halve until it does.
   if (folded.length > 1 && JSON.stringify(folded).length * 3 > LIMITS.maxJsonParamBytes) {
     const half = Math.ceil(folded.length / 2);
-    await replaceFolded(d1, folded.slice(0, half), now);
-    return replaceFolded(d1, folded.slice(half), now);
+    const first = await replaceFolded(d1, folded.slice(0, half), now, source);
+    return [...first, ...(await replaceFolded(d1, folded.slice(half), now, source))];
   }
   const keys = folded.map((f) => [f.project_id, f.event.event_id, f.revision]);
   const rows = folded.map((f) => [
@@ -116,7 +126,8 @@ export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date
     JSON.parse(t),
   );
   const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id]));
-  await d1.batch([
+  const results = await d1.batch([
+    d1.prepare(REPLACED_SIZE_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_INDEXED_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_EVENTS_SQL).bind(JSON.stringify(keys)),
     d1.prepare(INSERT_FOLDED_SQL).bind(batchId, JSON.stringify(rows)),
@@ -128,5 +139,7 @@ export async function replaceFolded(d1: D1Database, folded: Folded[], now = Date
         d1.prepare(q).bind(project, JSON.stringify([...set])),
       ),
     ),
+    d1.prepare(REPLACEMENT_SIZE_SQL).bind(eventKeys, batchId),
   ]);
+  return foldTallies(results[0]!, results.at(-1)!, source, now);
 }

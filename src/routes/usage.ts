@@ -1,0 +1,19 @@
+// GET /api/orgs/:org/usage: the org's usage (events, stored bytes, gateway calls) by project, way in and day, and this
+// month against its plan. Owners and admins.
+import { Hono } from "hono";
+import { z } from "zod";
+import { orgAccess, requireUser } from "../auth/middleware.ts";
+import type { AppEnv } from "../env.ts";
+import { timeParam } from "../lib/query-params.ts";
+import { valid } from "../lib/validate.ts";
+import { usageReport } from "../usage/report.ts";
+
+const usageParams = z.object({ from: timeParam.optional(), to: timeParam.optional() });
+
+export const orgUsageRoute = new Hono<AppEnv>().get(
+  "/:org/usage",
+  requireUser,
+  orgAccess("admin", "see the org's usage"),
+  valid("query", usageParams),
+  async (c) => c.json(await usageReport(c.env, c.req.param("org"), c.req.valid("query"))),
+);

@@ -1,0 +1,29 @@
+// Adds what the consumer newly stored to usage_daily (control plane). Counting never fails a write: the events are
+// stored by then, and a retry would find nothing new to count, so a failure here is logged and the usage is lost.
+import { chunkJson } from "../db/writes/events.ts";
+import { USAGE_UPSERT_SQL, type UsageTally } from "../db/writes/usage.ts";
+
+/** Merges tallies per (project, day, way in) and adds them in one statement per chunk (one per group, in practice). */
+export async function recordUsage(control: D1Database, tallies: UsageTally[]) {
+  const merged = new Map<string, UsageTally>();
+  for (const t of tallies) {
+    const key = `${t.project_id}\u0000${t.day}\u0000${t.source}`;
+    const m = merged.get(key);
+    if (!m) merged.set(key, { ...t });
+    else {
+      m.events += t.events;
+      m.d1_bytes += t.d1_bytes;
+      m.r2_bytes += t.r2_bytes;
+    }
+  }
+  const rows = [...merged.values()]
+    .filter((t) => t.events || t.d1_bytes || t.r2_bytes)
+    .map((t) => [t.project_id, t.day, t.source, t.events, t.d1_bytes, t.r2_bytes]);
+  if (!rows.length) return;
+  const upsert = control.prepare(USAGE_UPSERT_SQL);
+  try {
+    await control.batch(chunkJson(rows).map((json) => upsert.bind(json)));
+  } catch (err) {
+    console.error("watchllm: usage not counted", JSON.stringify(rows).slice(0, 500), err);
+  }
+}

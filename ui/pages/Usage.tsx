@@ -1,0 +1,141 @@
+// The org's usage this month (owners and admins): the plan and its quota, stored events and bytes, the daily trend,
+// and the split by project and by way in.
+import type { UsageReport } from "../../contract/usage.ts";
+import { ErrorNote } from "../components/ErrorNote.tsx";
+import { type Column, Table } from "../components/Table.tsx";
+import { bytes, DAY_MS, isoDay } from "../lib/format.ts";
+import { useApi } from "../lib/use-api.ts";
+import type { Org } from "../state/session.ts";
+
+const count = (n: number) => n.toLocaleString("en-US");
+const limitText = (n: number | null, unit: string) => (n === null ? `unlimited ${unit}` : `${count(n)} ${unit}`);
+const WAY_IN: Record<string, string> = {
+  sdk: "Events API / SDKs",
+  otlp: "OpenTelemetry",
+  langfuse: "Langfuse",
+  gateway: "Gateway",
+};
+
+type Sums = UsageReport["totals"];
+const sumColumns = <R extends Sums>(): Column<R>[] => [
+  { label: "Events", cell: (r) => count(r.events), numeric: true, width: "7rem" },
+  { label: "D1", cell: (r) => bytes(r.d1_bytes), numeric: true, width: "6rem", priority: 2 },
+  { label: "R2", cell: (r) => bytes(r.r2_bytes), numeric: true, width: "6rem", priority: 2 },
+  { label: "Gateway calls", cell: (r) => count(r.gateway_calls), numeric: true, width: "8rem", priority: 3 },
+];
+
+/** The month's quota as a bar: how much is used, and whether it is near (80%) or over. */
+export function QuotaMeter({ month }: { month: UsageReport["month"] }) {
+  const share = month.limit ? Math.min(1, month.events / month.limit) : 0;
+  return (
+    <div class={`meter ${month.state}`} data-testid="quota-meter">
+      <div
+        class="meter-bar"
+        role="meter"
+        aria-label="Events this month"
+        aria-valuemin={0}
+        aria-valuemax={month.limit ?? 0}
+        aria-valuenow={month.events}
+      >
+        <div class="meter-fill" style={{ width: `${(share * 100).toFixed(1)}%` }} />
+      </div>
+      <p>
+        <strong>{count(month.events)}</strong>
+        {month.limit === null ? " events this month (no quota)" : ` of ${count(month.limit)} events this month`}
+        {month.limit !== null && ` (${Math.round((month.events / Math.max(1, month.limit)) * 100)}%)`}
+        <span class="muted"> · resets {isoDay(month.end)}</span>
+      </p>
+    </div>
+  );
+}
+
+/** Events per day of the month so far, as bars (days without usage are empty). */
+function Trend({ report }: { report: UsageReport }) {
+  const days = Math.max(1, Math.round((Math.min(report.to, report.month.end) - report.from) / DAY_MS));
+  const byDay = new Map(report.days.map((d) => [d.day, d.events]));
+  const max = Math.max(1, ...report.days.map((d) => d.events));
+  const width = 100 / days;
+  return (
+    <figure class="usage-trend" data-testid="usage-trend">
+      <svg
+        viewBox="0 0 100 40"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Events per day, at most ${count(max)}`}
+      >
+        {Array.from({ length: days }, (_, i) => {
+          const events = byDay.get(report.from + i * DAY_MS) ?? 0;
+          const h = (events / max) * 38;
+          return (
+            <rect key={i} x={i * width + width * 0.1} y={40 - h} width={width * 0.8} height={h}>
+              <title>{`${isoDay(report.from + i * DAY_MS)}: ${count(events)} events`}</title>
+            </rect>
+          );
+        })}
+      </svg>
+      <figcaption class="muted">
+        Events per day since {isoDay(report.from)}; the highest day had {count(max)}.
+      </figcaption>
+    </figure>
+  );
+}
+
+export function Usage({ org }: { org: Org }) {
+  const read = useApi<UsageReport>(`/api/orgs/${org.id}/usage`);
+  const r = read.data.value;
+  return (
+    <section class="usage" data-testid="usage">
+      <h2>Usage of {org.name}</h2>
+      <ErrorNote error={read.error} />
+      {r && (
+        <>
+          <p data-testid="plan">
+            Plan <strong>{r.plan.name ?? "unlimited"}</strong>: {limitText(r.plan.events_per_month, "events a month")},{" "}
+            {r.plan.retention_days === null ? "any retention" : `traces kept up to ${r.plan.retention_days} days`},{" "}
+            {limitText(r.plan.members, "members")}, gateway {r.plan.gateway ? "included" : "not included"}.
+          </p>
+          <QuotaMeter month={r.month} />
+          <dl class="usage-figures">
+            <div>
+              <dt>Events</dt>
+              <dd>{count(r.totals.events)}</dd>
+            </div>
+            <div>
+              <dt>Stored in D1</dt>
+              <dd>{bytes(r.totals.d1_bytes)}</dd>
+            </div>
+            <div>
+              <dt>Bodies in R2</dt>
+              <dd>{bytes(r.totals.r2_bytes)}</dd>
+            </div>
+            <div>
+              <dt>Gateway calls</dt>
+              <dd>{count(r.totals.gateway_calls)}</dd>
+            </div>
+          </dl>
+          <Trend report={r} />
+          <h3>By project</h3>
+          <Table
+            testId="usage-projects"
+            rows={r.by_project}
+            rowKey={(p) => p.project_id}
+            columns={[
+              { label: "Project", cell: (p) => p.name ?? "(deleted project)", title: (p) => p.name },
+              ...sumColumns<UsageReport["by_project"][number]>(),
+            ]}
+          />
+          <h3>By way in</h3>
+          <Table
+            testId="usage-sources"
+            rows={r.by_source}
+            rowKey={(s) => s.source}
+            columns={[
+              { label: "Way in", cell: (s) => WAY_IN[s.source] ?? s.source },
+              ...sumColumns<UsageReport["by_source"][number]>(),
+            ]}
+          />
+        </>
+      )}
+    </section>
+  );
+}
