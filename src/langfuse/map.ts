@@ -239,7 +239,11 @@ async function boundedScore(mapped: ReturnType<typeof fromLangfuseScore>): Promi
   if ("error" in mapped) return mapped;
   const { trace_id, event_id } = mapped.score;
   return {
-    score: { ...mapped.score, trace_id: await storedId(trace_id), event_id: event_id ? await storedId(event_id) : null },
+    score: {
+      ...mapped.score,
+      trace_id: await storedId(trace_id),
+      event_id: event_id ? await storedId(event_id) : null,
+    },
   };
 }
 

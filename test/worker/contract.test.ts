@@ -37,7 +37,6 @@ import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../..
 import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
-import { usageReport } from "../../contract/usage.ts";
 import {
   scoreAnswer,
   scoreConfigAnswer,
@@ -57,6 +56,7 @@ import {
   userAnswer,
   userListAnswer,
 } from "../../contract/traces.ts";
+import { usageReport } from "../../contract/usage.ts";
 import { browser, type SignedUp, signUp, uniqueEmail } from "./account-fixtures.ts";
 import { postEvents, read, waitFor } from "./fixtures.ts";
 

@@ -41,7 +41,7 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
         rejected?: unknown[];
         error?: { message?: string };
       } | null;
-      if (o.debug) console.debug(`WatchLLM: sent ${events.length} event(s) to ${o.baseUrl}: HTTP ${res.status}`);
+      if (o.debug) console.debug(`WatchLLM: sent ${items.length} ${kind} to ${o.baseUrl}: HTTP ${res.status}`);
       if (res.ok) {
         if (body?.rejected?.length)
           o.onError(

@@ -158,7 +158,7 @@ export async function eraseStep(
     d1.prepare(SUMMARY_REBUILD_SQL).bind(traces, opts.now ?? Date.now()),
     // A trace with nothing left loses its scores.
     d1.prepare(`${ORPHAN_SCORES_SQL} AND trace_id IN (SELECT value ->> 1 FROM json_each(?2))`).bind(projectId, traces),
-        ...(opts.rollups
+    ...(opts.rollups
       ? [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) => d1.prepare(q).bind(projectId, hours))
       : []),
   ]);
