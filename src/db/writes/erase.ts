@@ -88,11 +88,20 @@ export async function eraseStep(
         .run();
     return 0;
   }
-  if (bodies)
-    await deleteBodies(
-      bodies,
-      rows.flatMap((r) => (r.body_ref ? [r.body_ref] : [])),
-    );
+  if (bodies) {
+    // Parts (Langfuse items) keep their large bodies in R2 until folded: those objects go with the event.
+    const { results: parts } = await d1
+      .prepare(
+        `SELECT fields ->> '$.body_ref' AS body_ref FROM event_parts WHERE project_id = ?1
+           AND event_id IN (SELECT value FROM json_each(?2)) AND fields ->> '$.body_ref' IS NOT NULL`,
+      )
+      .bind(projectId, keys(rows.map((r) => r.event_id)))
+      .all<{ body_ref: string }>();
+    await deleteBodies(bodies, [
+      ...rows.flatMap((r) => (r.body_ref ? [r.body_ref] : [])),
+      ...parts.map((p) => p.body_ref),
+    ]);
+  }
   const rowids = keys(rows.map((r) => r.rowid));
   const traces = JSON.stringify([...new Set(rows.map((r) => r.trace_id))].map((t) => [projectId, t]));
   const hours = keys([...new Set(rows.map((r) => Math.floor(r.ts / HOUR_MS) * HOUR_MS))]);
