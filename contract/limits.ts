@@ -9,7 +9,7 @@ export const LIMITS = {
   maxEventBytes: 1024 * 1024,
   /** A body larger than this can't travel in a queue message: the way in writes it to R2 first and sends a pointer. */
   maxQueuedBodyBytes: 64 * 1024,
-  /** A Langfuse create/update item's body (items are kept in D1 until their event is complete, so they stay small). */
+  /** A Langfuse create/update item's body kept in D1 until its event is folded; larger ones wait in R2. */
   maxPartBodyBytes: 48 * 1024,
   /** context is indexed metadata, not payload: an event whose context is larger is rejected. */
   maxContextBytes: 8 * 1024,

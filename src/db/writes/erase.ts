@@ -144,6 +144,7 @@ export async function eraseStep(
       await d1.prepare("DELETE FROM scores WHERE project_id = ?1 AND user_id = ?2").bind(projectId, scope.userId).run();
     return 0;
   }
+  // Bodies by trace or event prefix: part bodies (Langfuse items waiting to fold) live under their event's prefix too.
   if (bodies) await eraseBodies(d1, bodies, projectId, rows);
   const rowids = keys(rows.map((r) => r.rowid));
   const traces = JSON.stringify([...new Set(rows.map((r) => r.trace_id))].map((t) => [projectId, t]));

@@ -430,3 +430,27 @@ describe("issue 22, finding 6: a Langfuse update never rewrites a native event",
     expect(asTrace(await p.event(traceId, "marker")).name).toBe("marker");
   });
 });
+
+describe("deleting a Langfuse trace", () => {
+  it("deletes the R2 objects of its large item bodies too, including an update's without traceId", async () => {
+    const p = await langfuseProject();
+    const { SELF, env } = await import("cloudflare:test");
+    const traceId = uuid();
+    await p.post({
+      batch: [
+        item("trace-create", { id: traceId, name: "doomed" }),
+        item("generation-create", { id: "g", traceId, startTime: now(), input: "i".repeat(100_000) }),
+        item("generation-update", { id: "g", output: "o".repeat(100_000), endTime: now(10) }),
+      ],
+    });
+    await p.event(traceId, "g", (e) => e.body?.output !== undefined);
+    const objects = async () => (await env.BODIES.list({ prefix: `${p.projectId}/` })).objects.length;
+    expect(await objects()).toBeGreaterThanOrEqual(3);
+    const res = await SELF.fetch(`https://watchllm.test/api/v1/traces/${traceId}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${p.secretKey}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await objects()).toBe(0);
+  });
+});
