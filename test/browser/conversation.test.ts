@@ -143,6 +143,23 @@ describe("inputs and outputs as a conversation", () => {
     await context.close();
   });
 
+  it("gives the trace list's columns the width of their content, so names are not cut while Start has room", async () => {
+    const { page, context } = await openPage(browser, account, "/traces");
+    const table = page.getByTestId("trace-table");
+    await expect.poll(() => table.locator("tbody tr").count()).toBe(1);
+    const widths = await table.evaluate((el) => {
+      const heads = [...el.querySelectorAll("thead th")] as HTMLElement[];
+      const width = (label: string) => heads.find((h) => h.title === label)!.getBoundingClientRect().width;
+      const name = el.querySelector("tbody td:nth-child(2) a") as HTMLElement;
+      return { start: width("Start"), cost: width("Cost"), nameCut: name.scrollWidth > name.clientWidth + 1 };
+    });
+    // "12:14 PM" needs about 9 characters, not the 9.5 rem it had; the cost column fits "no price"-sized text.
+    expect(widths.start).toBeLessThan(110);
+    expect(widths.cost).toBeLessThan(110);
+    expect(widths.nameCut).toBe(false);
+    await context.close();
+  });
+
   for (const view of VIEWS) {
     it(`fits the inspector at ${view.width} px, ${view.colorScheme}`, async () => {
       const { page, context } = await openPage(browser, account, "/traces/conversations?event=openai", view);

@@ -37,7 +37,7 @@ describe("money", () => {
     expect(cost(0.0005700000000000001)).toBe("$0.00057");
     expect(cost(2.8e-7)).toBe("<$0.0001"); // compact in tables; exact in tooltips and the inspector
     expect(exactCost(2.8e-7)).toBe("$0.00000028");
-    expect(cost(0.0001)).toBe("$0.0001");
+    expect(cost(0.00012)).toBe("$0.00012");
     expect(cost(0)).toBe("$0.00");
     expect(cost(null)).toBe("—");
     expect(cost(null, "no price")).toBe("no price");

@@ -4,13 +4,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, type WatchLLMError } from "../../sdk/js/src/index.ts";
 import { tenant } from "./helpers.ts";
 
-const warnings = () => vi.mocked(console.warn).mock.calls.map((args) => String(args[0]));
+/** Silences console.warn and returns what was printed so far, as a function. */
+function captureWarnings() {
+  const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+  return Object.assign(() => warn.mock.calls.map((args) => String(args[0])), { clear: () => warn.mockClear() });
+}
 
 describe("delivery warnings", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("prints one warning naming the refused key, however many batches are refused", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const warnings = captureWarnings();
     const t = await tenant();
     const client = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, backoffMs: 10 });
     for (let i = 0; i < 3; i++) {
@@ -26,7 +30,7 @@ describe("delivery warnings", () => {
   });
 
   it("prints rejected events with the first reason, once per kind", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const warnings = captureWarnings();
     const t = await tenant();
     const client = createClient({ apiKey: "wl_ingest_test", baseUrl: t.base, backoffMs: 10 });
     for (let i = 0; i < 2; i++) {
@@ -40,7 +44,7 @@ describe("delivery warnings", () => {
   });
 
   it("prints everything with debug, and nothing but onError's own handling when onError is given", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const warnings = captureWarnings();
     const debugLines = vi.spyOn(console, "debug").mockImplementation(() => {});
     const t = await tenant();
     const loud = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, backoffMs: 10, debug: true });
@@ -54,7 +58,7 @@ describe("delivery warnings", () => {
       `WatchLLM: sent 1 event(s) to ${t.base}: HTTP 401`,
     ]);
 
-    vi.mocked(console.warn).mockClear();
+    warnings.clear();
     const seen: WatchLLMError[] = [];
     const handled = createClient({ apiKey: "wl_ingest_wrong", baseUrl: t.base, onError: (e) => seen.push(e) });
     handled.trace({ name: "refused" }).end();
