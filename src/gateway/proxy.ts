@@ -152,7 +152,8 @@ export async function proxy(
     // A client that follows a relayed redirect re-sends WatchLLM-Auth (and the provider key) to wherever it points.
     const location = upstream.headers.get("location");
     await upstream.body?.cancel();
-    ctx.waitUntil(record({ endedAt: headersAt, status: upstream.status, ttftMs: headersAt - startedAt }));
+    const failure = `watchllm_upstream_redirect: HTTP ${upstream.status} to ${location ?? "nowhere"}`;
+    ctx.waitUntil(record({ endedAt: headersAt, status: upstream.status, ttftMs: headersAt - startedAt, failure }));
     const answer = gatewayErrorResponse(
       new GatewayError(
         "watchllm_upstream_redirect",
