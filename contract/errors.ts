@@ -48,6 +48,7 @@ export const GATEWAY_ERROR_STATUS = {
   watchllm_request_too_large: 413,
   watchllm_not_found: 404,
   watchllm_upstream_unreachable: 502,
+  watchllm_upstream_redirect: 502,
   watchllm_upstream_timeout: 504,
   watchllm_internal_error: 500,
 } as const;

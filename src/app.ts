@@ -61,7 +61,8 @@ export const app = new Hono<AppEnv>()
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   })
   // A request carrying an Authorization header can't be forged cross-site (a form can't set it, and no route besides
-  // ingest answers a CORS preflight), so API-key calls from servers skip the Origin check.
+  // ingest answers a CORS preflight), so API-key calls from servers skip the Origin check; such a request is
+  // authenticated by that header alone, never by a session cookie (src/auth/sessions.ts).
   .use("/api/*", (c, next) =>
     isMachine(c.req.path) || c.req.header("Authorization") ? next() : dashboardCsrf(c, next),
   )

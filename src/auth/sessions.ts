@@ -22,9 +22,16 @@ export async function startSession(c: Context, db: Database, userId: string) {
   });
 }
 
-/** The signed-in user, or null for no, unknown, expired or revoked session. */
+/**
+ * The session cookie, unless the request carries an Authorization header: such a request skips the CSRF Origin check
+ * (a page can't set that header cross-site), so only the header may authenticate it, never a cookie riding along.
+ */
+const sessionToken = (c: Context) =>
+  c.req.header("Authorization") === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
+
+/** The signed-in user, or null for no, unknown, expired or revoked session (or an Authorization header instead). */
 export async function sessionUser(c: Context, db: Database) {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = sessionToken(c);
   if (!token) return null;
   const [row] = await db
     .select({ user: users })
@@ -36,7 +43,7 @@ export async function sessionUser(c: Context, db: Database) {
 }
 
 export async function endSession(c: Context, db: Database) {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = sessionToken(c);
   if (token) await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
 }

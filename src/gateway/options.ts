@@ -25,6 +25,10 @@ function bounded(headers: Headers, name: string, max: number): string | undefine
   if (!value) return undefined;
   if (value.length > max)
     throw new GatewayError("watchllm_invalid_header", `${name} is longer than ${max} characters.`, { header: name });
+  // The event refuses ids with control characters: refuse the call now rather than forward it and lose its recording.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new GatewayError("watchllm_invalid_header", `${name} must not contain control characters.`, { header: name });
   return value;
 }
 
@@ -96,9 +100,12 @@ export function readCallOptions(headers: Headers): CallOptions {
   };
 }
 
-/** Headers the upstream never sees: ours, Cloudflare's and the proxy chain's (the client's IP stays with us). */
+/**
+ * Headers the upstream never sees: ours, Cloudflare's and the proxy chain's (the client's IP stays with us), and the
+ * browser's own (a WatchLLM session cookie, the page that made the call).
+ */
 const DROPPED =
-  /^(watchllm-|cf-|x-forwarded-|x-real-ip$|host$|content-length$|accept-encoding$|connection$|keep-alive$|te$|trailer$|transfer-encoding$|upgrade$|proxy-)/;
+  /^(watchllm-|cf-|x-forwarded-|x-real-ip$|host$|content-length$|accept-encoding$|connection$|keep-alive$|te$|trailer$|transfer-encoding$|upgrade$|proxy-|cookie$|referer$|origin$)/;
 
 /** The request headers to forward: everything the client sent (provider keys included, unchanged) but the above. */
 export function forwardHeaders(headers: Headers): Headers {
@@ -107,9 +114,16 @@ export function forwardHeaders(headers: Headers): Headers {
   return out;
 }
 
-/** The provider credentials of a request, as one string to hash (never stored or logged as such). */
+/** Header names that can carry a credential, whatever the provider or proxy calls it (`X-Portkey-Api-Key`, `Cookie`). */
+const CREDENTIAL = /auth|key|token|secret|cookie|session|signature|credential|password|bearer/;
+
+/**
+ * The credentials of a request (every header that can carry one but WatchLLM's own), as one string to hash (never
+ * stored or logged as such): two callers share a cache entry only when they present the same ones.
+ */
 export function providerCredentials(headers: Headers): string {
-  return ["authorization", "x-api-key", "api-key", "x-goog-api-key"]
-    .map((h) => `${h}=${headers.get(h) ?? ""}`)
-    .join("\n");
+  const lines: string[] = [];
+  for (const [name, value] of headers)
+    if (CREDENTIAL.test(name) && !name.startsWith("watchllm-")) lines.push(`${name}=${value}`);
+  return lines.sort().join("\n");
 }

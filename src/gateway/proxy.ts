@@ -41,9 +41,10 @@ function answerMetadata(headers: Headers): Record<string, unknown> {
   return id ? { upstream_request_id: id } : {};
 }
 
-/** The answer's headers: the upstream's, plus ours. */
+/** The answer's headers: the upstream's (never its cookies: they would be set on WatchLLM's origin), plus ours. */
 function answerHeaders(upstream: Headers, call: Call, cache: "HIT" | "MISS" | undefined, origin: string | null) {
   const headers = new Headers(upstream);
+  headers.delete("set-cookie");
   headers.set("WatchLLM-Event-Id", call.eventId);
   headers.set("WatchLLM-Trace-Id", call.traceId);
   if (cache) headers.set("WatchLLM-Cache", cache);
@@ -64,14 +65,18 @@ function unreachable(target: Target, upstreamUrl: string, local: boolean): Gatew
 }
 
 /** Forwards one call to `target.base + rest` and answers with what the upstream said. */
-export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, rest: string): Promise<Response> {
+export async function proxy(
+  c: Context<AppEnv>,
+  resolveTarget: (keyKind: string) => Target,
+  rest: string,
+): Promise<Response> {
   const startedAt = Date.now();
   const req = c.req.raw;
   const db = () => database(c.env.DB);
   const key = await authenticate(db, req.headers.get("watchllm-auth") ?? undefined);
   const refusal = await admitIngest(c.env, key.projectId, 1, { gateway: true });
   if (refusal) throw new GatewayError(`watchllm_${refusal.code}`, refusal.message, refusal.details);
-  const target = resolveTarget();
+  const target = resolveTarget(key.kind);
   const options = readCallOptions(req.headers);
   const url = new URL(req.url);
   const upstreamUrl = `${target.base}${rest}${url.search}`;
@@ -159,6 +164,26 @@ export async function proxy(c: Context<AppEnv>, resolveTarget: () => Target, res
     return answer;
   }
   const headersAt = Date.now();
+  if (upstream.status >= 300 && upstream.status < 400 && upstream.status !== 304) {
+    // A client that follows a relayed redirect re-sends WatchLLM-Auth (and the provider key) to wherever it points.
+    const location = upstream.headers.get("location");
+    await upstream.body?.cancel();
+    const failure = `watchllm_upstream_redirect: HTTP ${upstream.status} to ${location ?? "nowhere"}`;
+    ctx.waitUntil(record({ endedAt: headersAt, status: upstream.status, ttftMs: headersAt - startedAt, failure }));
+    const answer = gatewayErrorResponse(
+      new GatewayError(
+        "watchllm_upstream_redirect",
+        `The upstream answered ${upstream.status}, a redirect; not followed.`,
+        {
+          status: upstream.status,
+          location,
+        },
+      ),
+    );
+    answer.headers.set("WatchLLM-Event-Id", call.eventId);
+    answer.headers.set("WatchLLM-Trace-Id", call.traceId);
+    return answer;
+  }
   const out = answerHeaders(upstream.headers, call, options.cache.enabled ? "MISS" : undefined, origin);
   const init = { status: upstream.status, statusText: upstream.statusText, headers: out };
   const extra = answerMetadata(upstream.headers);

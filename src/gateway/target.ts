@@ -1,5 +1,7 @@
 // Where a gateway call goes: the configured OpenAI / Anthropic upstreams, or (for /gateway/v1) the caller's
-// WatchLLM-Target-URL, which must be public https (SSRF) and, if the operator set GATEWAY_ALLOWED_HOSTS, on that list.
+// WatchLLM-Target-URL, which must be public https (SSRF) and: on GATEWAY_ALLOWED_HOSTS if the operator set it; else a
+// known provider's API, or any host for a secret key only (ingest keys are published in web pages: with them the
+// gateway must not be an open proxy).
 import { GatewayError } from "./errors.ts";
 
 /** Where a call goes; `variable` names the setting that chose `base` (the fixed provider routes), for error messages. */
@@ -69,9 +71,12 @@ function isPrivateIpv6(g: number[]): boolean {
   if (zeros(8)) return true; // ::
   if (zeros(7) && g[7] === 1) return true; // ::1
   if (zeros(5) && g[5] === 0xffff) return embedded(g[6]!, g[7]!); // ::ffff:a.b.c.d (mapped)
+  if (zeros(4) && g[4] === 0xffff && g[5] === 0) return embedded(g[6]!, g[7]!); // ::ffff:0:a.b.c.d (translated)
   if (zeros(6)) return embedded(g[6]!, g[7]!); // ::a.b.c.d (compatible, deprecated)
-  if (g[0] === 0x64 && g[1] === 0xff9b) return embedded(g[6]!, g[7]!); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b) return embedded(g[6]!, g[7]!); // NAT64, well-known and local-use (:1::/48)
   if (g[0] === 0x2002) return embedded(g[1]!, g[2]!); // 6to4
+  if (g[0] === 0x2001 && g[1] === 0) return true; // Teredo: a tunnel to an IPv4 host (obfuscated), never an API
+  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) return embedded(g[6]!, g[7]!); // ISATAP
   const first = g[0]!;
   return (
     (first & 0xfe00) === 0xfc00 || // fc00::/7 unique local
@@ -85,7 +90,9 @@ function isPrivateIpv6(g: number[]): boolean {
 
 /** True for hosts a public gateway must never call: private/loopback/link-local addresses and local-only names. */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, "");
+  // Any number of trailing dots names the same host (`localhost..`); an empty label names none we should call.
+  const host = hostname.toLowerCase().replace(/\.+$/, "");
+  if (host.includes("..") || host.startsWith(".")) return true;
   if (host.startsWith("[") && host.endsWith("]")) {
     const groups = ipv6Groups(host.slice(1, -1));
     return groups === null || isPrivateIpv6(groups);
@@ -114,8 +121,37 @@ export function parseAllowList(value: string | undefined) {
 const hostMatches = (pattern: string, host: string) =>
   pattern.startsWith("*.") ? host.endsWith(pattern.slice(1)) : host === pattern;
 
-/** Validates WatchLLM-Target-URL and returns the upstream base (no trailing slash). */
-export function checkTarget(raw: string | undefined, allowList: string | undefined): Target {
+/**
+ * The provider APIs any key may target when the operator set no allow-list: OpenAI, Anthropic and the
+ * OpenAI-compatible APIs docs/gateway.md lists (their API hosts, not whole domains).
+ */
+export const KNOWN_PROVIDER_HOSTS = [
+  "api.openai.com",
+  "*.openai.azure.com",
+  "api.anthropic.com",
+  "api.groq.com",
+  "api.together.xyz",
+  "api.together.ai",
+  "openrouter.ai",
+  "api.mistral.ai",
+  "api.deepseek.com",
+  "api.fireworks.ai",
+  "api.x.ai",
+  "api.cerebras.ai",
+  "api.perplexity.ai",
+  "api.cohere.ai",
+  "api.cohere.com",
+  "api.moonshot.ai",
+  "api.moonshot.cn",
+  "api.novita.ai",
+  "generativelanguage.googleapis.com",
+];
+
+/**
+ * Validates WatchLLM-Target-URL and returns the upstream base (no trailing slash). `keyKind`: the caller's WatchLLM
+ * key; without an allow-list, only a secret key may target hosts beyond the known providers.
+ */
+export function checkTarget(raw: string | undefined, allowList: string | undefined, keyKind: string): Target {
   if (!raw)
     throw new GatewayError(
       "watchllm_missing_target",
@@ -134,7 +170,7 @@ export function checkTarget(raw: string | undefined, allowList: string | undefin
     );
   }
   const allowed = parseAllowList(allowList);
-  const host = url.hostname.toLowerCase();
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   const base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
   if (allowed.origins.has(url.origin)) return { base, provider: providerOf(host) };
   if (url.protocol !== "https:")
@@ -145,6 +181,13 @@ export function checkTarget(raw: string | undefined, allowList: string | undefin
     throw new GatewayError(
       "watchllm_target_refused",
       "This WatchLLM instance does not allow that target host (GATEWAY_ALLOWED_HOSTS).",
+      { host },
+    );
+  }
+  if (allowed.any && keyKind !== "secret" && !KNOWN_PROVIDER_HOSTS.some((p) => hostMatches(p, host))) {
+    throw new GatewayError(
+      "watchllm_target_refused",
+      "With an ingest key, WatchLLM-Target-URL must be a known provider's API; other hosts need a secret key or the operator's GATEWAY_ALLOWED_HOSTS.",
       { host },
     );
   }

@@ -39,7 +39,7 @@ export const gatewayRoute = new Hono<AppEnv>()
   .all("/v1/*", (c) =>
     proxy(
       c,
-      () => checkTarget(c.req.header("WatchLLM-Target-URL"), c.env.GATEWAY_ALLOWED_HOSTS),
+      (keyKind) => checkTarget(c.req.header("WatchLLM-Target-URL"), c.env.GATEWAY_ALLOWED_HOSTS, keyKind),
       after(c.req.url, "/gateway/v1"),
     ),
   )

@@ -320,6 +320,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const body = isJson && raw.byteLength ? JSON.parse(raw.toString("utf8")) : {};
     const anthropic = url.pathname === "/v1/messages";
 
+    if (scenario === "redirect") {
+      res.writeHead(302, { location: "https://elsewhere.example/v1/chat/completions" });
+      return res.end();
+    }
+    if (scenario === "set-cookie" && !anthropic && !body.stream)
+      return json(res, 200, chatCompletion(body.model, scenario), { "set-cookie": "wl_session=attacker; Path=/" });
     if (scenario === "429" || scenario === "500") {
       const status = Number(scenario);
       const message =

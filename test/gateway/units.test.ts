@@ -177,19 +177,51 @@ describe("SSRF rules", () => {
 
   it("applies the allow-list: hosts, wildcards and exact origins", () => {
     const list = "api.groq.com, *.openai.azure.com, http://10.0.0.5:11434";
-    expect(checkTarget("https://api.groq.com/openai/v1/", list)).toEqual({
+    expect(checkTarget("https://api.groq.com/openai/v1/", list, "ingest")).toEqual({
       base: "https://api.groq.com/openai/v1",
       provider: "groq",
     });
-    expect(checkTarget("https://me.openai.azure.com/openai", list).provider).toBe("azure");
-    expect(checkTarget("http://10.0.0.5:11434/v1", list)).toEqual({
+    expect(checkTarget("https://me.openai.azure.com/openai", list, "ingest").provider).toBe("azure");
+    expect(checkTarget("http://10.0.0.5:11434/v1", list, "ingest")).toEqual({
       base: "http://10.0.0.5:11434/v1",
       provider: "10.0.0.5",
     });
-    expect(() => checkTarget("https://api.openai.com/v1", list)).toThrow(GatewayError);
-    expect(() => checkTarget("http://10.0.0.5:11435/v1", list)).toThrow(GatewayError);
-    expect(() => checkTarget("https://openai.azure.com.evil.example/v1", list)).toThrow(GatewayError);
-    expect(checkTarget("https://api.together.xyz/v1", "").provider).toBe("together");
+    expect(() => checkTarget("https://api.openai.com/v1", list, "ingest")).toThrow(GatewayError);
+    expect(() => checkTarget("http://10.0.0.5:11435/v1", list, "ingest")).toThrow(GatewayError);
+    expect(() => checkTarget("https://openai.azure.com.evil.example/v1", list, "ingest")).toThrow(GatewayError);
+    expect(checkTarget("https://api.together.xyz/v1", "", "ingest").provider).toBe("together");
+  });
+
+  it("is no open proxy for ingest keys: without an allow-list they reach the known providers only; secret keys any public host", () => {
+    for (const target of ["https://api.openai.com/v1", "https://api.anthropic.com", "https://api.groq.com/openai/v1"])
+      expect(checkTarget(target, "", "ingest").base).toBe(target);
+    expect(checkTarget("https://my-resource.openai.azure.com/openai", undefined, "ingest").provider).toBe("azure");
+    for (const target of [
+      "https://example.com/v1",
+      "https://evil.example/api.openai.com",
+      "https://openai.com.evil.example/v1",
+    ]) {
+      expect(() => checkTarget(target, "", "ingest")).toThrow(/known provider/);
+      expect(checkTarget(target, "", "secret").base).toBe(target.replace(/\/$/, ""));
+    }
+    // The operator's list decides for every key; private hosts stay refused for secret keys too.
+    expect(() => checkTarget("https://example.com/v1", "api.groq.com", "secret")).toThrow(GatewayError);
+    expect(checkTarget("https://example.com/v1", "example.com", "ingest").base).toBe("https://example.com/v1");
+    expect(() => checkTarget("https://127.0.0.1/v1", "", "secret")).toThrow(/public host/);
+  });
+
+  it.each([
+    "https://localhost../v1",
+    "https://127.0.0.1../v1",
+    "https://localhost.../v1",
+    "https://[::ffff:0:127.0.0.1]/v1",
+    "https://[::ffff:0:10.0.0.1]/v1",
+    "https://[64:ff9b:1::7f00:1]/v1",
+    "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/v1",
+    "https://[fe80::5efe:10.0.0.1]/v1",
+    "https://[2001:db9::5efe:127.0.0.1]/v1",
+  ])("refuses %s for any key (trailing dots, IPv4 embedded in IPv6)", (target) => {
+    expect(() => checkTarget(target, "", "secret")).toThrow(GatewayError);
   });
 
   it("names providers as the price table does", () => {

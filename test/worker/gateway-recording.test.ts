@@ -4,7 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cacheHitsQuery } from "../../src/db/queries/cache-savings.ts";
 import worker from "../../src/index.ts";
-import { createProject, db, deliver, read } from "./fixtures.ts";
+import { createProject, db, deliver, read, storedEvents, waitFor } from "./fixtures.ts";
 
 const UPSTREAM = "https://upstream.test/v1";
 const ANSWER = JSON.stringify({
@@ -58,6 +58,65 @@ describe("gateway recording when the queue is down", () => {
       .filter((line) => line.includes("gateway.event_dropped"));
     expect(dropped).toHaveLength(1);
     expect(JSON.parse(dropped[0]!)).toMatchObject({ reason: "queue_unavailable", dropped_total: expect.any(Number) });
+  });
+});
+
+describe("a hostile upstream stream", () => {
+  it("one event naming content_index 5,000,000 is recorded cheaply while another tenant's reads stay fast", async () => {
+    const { ingestKey, projectId } = await createProject("stream-index");
+    const reader = await createProject("bystander");
+    const events = [
+      {
+        type: "response.output_item.added",
+        output_index: 0,
+        item: { type: "message", role: "assistant", content: [] },
+      },
+      { type: "response.output_text.delta", output_index: 0, content_index: 5_000_000, delta: "boom" },
+      { type: "response.output_text.delta", output_index: 0, content_index: 0, delta: "fine" },
+    ];
+    const sse = `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("")}data: [DONE]\n\n`;
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      return url.startsWith(UPSTREAM)
+        ? new Response(sse, { headers: { "content-type": "text/event-stream" } })
+        : realFetch(input, init);
+    });
+    const ctx = createExecutionContext();
+    const started = Date.now();
+    const res = await worker.fetch!(
+      new Request("https://watchllm.test/gateway/openai/v1/responses", {
+        method: "POST",
+        headers: {
+          "WatchLLM-Auth": `Bearer ${ingestKey}`,
+          "WatchLLM-Trace-Id": "t-hostile-stream",
+          Authorization: "Bearer sk-upstream",
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify({ model: "gpt-4o-mini", input: "hi", stream: true }),
+      }) as Request<unknown, IncomingRequestCfProperties>,
+      { ...env, OPENAI_UPSTREAM_URL: UPSTREAM },
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    await res.text();
+    // The recording (assembled as the stream passed, written after the answer) while another tenant reads.
+    const timedRead = async () => {
+      const at = Date.now();
+      expect((await read("/api/v1/traces", reader.secretKey)).status).toBe(200);
+      return Date.now() - at;
+    };
+    const [, readMs] = await Promise.all([waitOnExecutionContext(ctx), timedRead()]);
+    const recordedMs = Date.now() - started;
+    // Generous for a loaded 2-core machine: building the 5-million-slot array took 47 s here.
+    expect(recordedMs).toBeLessThan(3_000);
+    expect(readMs).toBeLessThan(2_000);
+    const [row] = await waitFor(
+      () => storedEvents(projectId),
+      (r) => r.length === 1,
+    );
+    expect(String(row!.body).length).toBeLessThan(2_000);
+    expect(String(row!.body)).toContain("fine");
   });
 });
 

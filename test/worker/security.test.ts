@@ -352,3 +352,39 @@ describe("headers", () => {
     expect(trace.headers.get("Cache-Control")).toBe("private, no-cache");
   });
 });
+
+describe("CSRF with a bogus Authorization header (issue 22)", () => {
+  it.each(["Basic Zm9vOmJhcg==", "Bearer", "x", "Bearer not-a-key"])(
+    "a session cookie never authenticates a request carrying `Authorization: %s` from another origin",
+    async (authorization) => {
+      const owner = await signUp();
+      await deliver(owner.project.id, [makeEvent({ trace_id: "t-csrf" })]);
+      const evil = (path: string, method: string, json?: unknown) =>
+        SELF.fetch(`https://watchllm.test${path}`, {
+          method,
+          headers: {
+            Cookie: owner.browser.cookie,
+            Origin: "https://evil.example",
+            Authorization: authorization,
+            "X-WatchLLM-Project": owner.project.id,
+            ...(json !== undefined && { "Content-Type": "application/json" }),
+          },
+          body: json === undefined ? undefined : JSON.stringify(json),
+        });
+      const deleted = await evil("/api/v1/traces/t-csrf", "DELETE");
+      expect([401, 403]).toContain(deleted.status);
+      const invite = await evil(`/api/orgs/${owner.org.id}/invites`, "POST", { role: "admin" });
+      expect([401, 403]).toContain(invite.status);
+      expect((await read("/api/v1/traces/t-csrf", owner.keys.secret)).status).toBe(200);
+    },
+  );
+
+  it("the dashboard's own same-origin requests still work by cookie", async () => {
+    const owner = await signUp();
+    const res = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, {
+      method: "POST",
+      json: { role: "viewer" },
+    });
+    expect(res.status).toBe(201);
+  });
+});
