@@ -6,6 +6,7 @@ import { z } from "zod";
 import { type WireEventInput, wireEvent } from "../../contract/event.ts";
 import { type LangfuseItem, langfuseObservation, langfuseTrace } from "../../contract/langfuse.ts";
 import { LIMITS } from "../../contract/limits.ts";
+import { tokenCount } from "../../contract/providers.ts";
 import type { EventPart } from "../../contract/queue.ts";
 import { truncateJson } from "../lib/json-size.ts";
 
@@ -45,10 +46,10 @@ function usageOf(o: z.infer<typeof langfuseObservation>) {
     // Anthropic's names count cache tokens outside `input`; OpenAI's `input_cached_tokens` inside it.
     const input = (d.input ?? 0) + (d.cache_read_input_tokens ?? 0) + cacheWrite;
     return {
-      input_tokens: input,
-      output_tokens: d.output ?? 0,
-      cached_input_tokens: cacheRead,
-      cache_write_tokens: cacheWrite,
+      input_tokens: tokenCount(input),
+      output_tokens: tokenCount(d.output),
+      cached_input_tokens: tokenCount(cacheRead),
+      cache_write_tokens: tokenCount(cacheWrite),
     };
   }
   const u = o.usage;
@@ -57,7 +58,7 @@ function usageOf(o: z.infer<typeof langfuseObservation>) {
   const output = u.output ?? u.completionTokens;
   return input === undefined && output === undefined
     ? undefined
-    : { input_tokens: input ?? 0, output_tokens: output ?? 0 };
+    : { input_tokens: tokenCount(input), output_tokens: tokenCount(output) };
 }
 
 function costOf(o: z.infer<typeof langfuseObservation>) {

@@ -3,6 +3,7 @@
 // children for the other span events. Validation and enqueueing stay with the native ingest path.
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
+import { normalizeProvider } from "../../contract/providers.ts";
 import { type Attributes, attributes, parseJson, toStrings, toText } from "./attributes.ts";
 import {
   type Convention,
@@ -19,7 +20,6 @@ import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collec
 import { type Span, Status_StatusCode } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { OTLP_LIMITS } from "./limits.ts";
 import { boundMetadata } from "./metadata.ts";
-import { normalizeProvider } from "./provider.ts";
 
 /** Asked in this order; for each field the first convention with an answer wins. */
 export const CONVENTIONS: readonly Convention[] = [genAi, openInference, vercelAi, langfuse];
