@@ -1,11 +1,13 @@
 // `npm run gen:contract`: writes what is derived from the contract outside the Worker — the SDK's wire types
-// (sdk/js/src/contract.gen.ts: the SDK ships alone, with no zod) and the event field table in docs/api.md. `--check`
-// fails when a written file is stale instead (test/repo/generated.test.ts runs it).
-import { readFileSync, writeFileSync } from "node:fs";
+// (sdk/js/src/contract.gen.ts: the SDK ships alone, with no zod), the provider module for both SDKs (a copy for
+// TypeScript, its tables for Python) and the event field table in docs/api.md. `--check` fails when a written file is
+// stale instead (test/repo/generated.test.ts runs it).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { ERROR_STATUS, errorBody } from "../contract/errors.ts";
 import { ingestAnswer, rejection, usage, wireEvent } from "../contract/event.ts";
 import { scoreIngestAnswer, wireScore } from "../contract/scores.ts";
+import { MODEL_PREFIXES, PROVIDER_ALIASES, PROVIDER_HOSTS, USAGE_FIELDS } from "../contract/providers.ts";
 
 type Schema = {
   type?: string | string[];
@@ -112,16 +114,48 @@ function withTable(readme: string) {
   return `${readme.slice(0, from + START.length)}\n${eventsTable()}\n${readme.slice(to)}`;
 }
 
+/** The provider module as the TypeScript SDK ships it (the SDK has no imports outside its own folder). */
+function sdkProviders() {
+  const source = readFileSync("contract/providers.ts", "utf8");
+  return `// Generated from contract/providers.ts by \`npm run gen:contract\`; do not edit.\n${source}`;
+}
+
+const py = (v: unknown): string =>
+  Array.isArray(v) ? `(${v.map(py).join(", ")}${v.length === 1 ? "," : ""})` : JSON.stringify(v);
+
+/** The provider module's tables for the Python SDK (its _providers.py and _usage.py read them). */
+function pythonProviderTable() {
+  const lines = (rows: readonly unknown[]) => rows.map((r) => `    ${py(r)},`).join("\n");
+  const dict = (o: Record<string, unknown>) =>
+    Object.entries(o)
+      .map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},`)
+      .join("\n");
+  return [
+    '"""Generated from contract/providers.ts by `npm run gen:contract`; do not edit. Provider ids, hosts, model-name',
+    'prefixes and usage field names, the same tables the Worker and the TypeScript SDK use."""',
+    "",
+    "from typing import Dict, Tuple",
+    "",
+    `PROVIDER_HOSTS: Tuple[Tuple[str, str], ...] = (\n${lines(PROVIDER_HOSTS)}\n)`,
+    `MODEL_PREFIXES: Tuple[Tuple[Tuple[str, ...], str], ...] = (\n${lines(MODEL_PREFIXES)}\n)`,
+    `PROVIDER_ALIASES: Dict[str, str] = {\n${dict(PROVIDER_ALIASES)}\n}`,
+    `USAGE_FIELDS: Dict[str, Dict[str, str]] = {\n${dict(USAGE_FIELDS)}\n}`,
+    "",
+  ].join("\n");
+}
+
 export function generated(): Array<[path: string, content: string]> {
   return [
     ["sdk/js/src/contract.gen.ts", sdkTypes()],
+    ["sdk/js/src/providers.gen.ts", sdkProviders()],
+    ["sdk/python/src/watchllm/_provider_table.py", pythonProviderTable()],
     ["docs/api.md", withTable(readFileSync("docs/api.md", "utf8"))],
   ];
 }
 
 if (import.meta.main) {
   const check = process.argv.includes("--check");
-  const stale = generated().filter(([path, content]) => readFileSync(path, "utf8") !== content);
+  const stale = generated().filter(([path, content]) => !existsSync(path) || readFileSync(path, "utf8") !== content);
   if (check) {
     for (const [path] of stale) console.error(`${path} is stale: run npm run gen:contract`);
     process.exit(stale.length ? 1 : 0);

@@ -1,24 +1,9 @@
 // Choosing the price of a model call and computing its cost.
 
 import type { Rate, Rates } from "../../contract/costs.ts";
+import { impliedProvider } from "../../contract/providers.ts";
 import { isExact, matches } from "./match.ts";
 import type { ModelPrices, Usage } from "./types.ts";
-
-/** The provider a model name plainly belongs to, to choose among same-named entries when the caller's is unknown. */
-const IMPLIED_PROVIDER: Array<[RegExp, string]> = [
-  [/^(gpt|o\d|chatgpt|text-embedding|dall-e|whisper|tts|davinci|babbage|codex)/, "openai"],
-  [/^claude/, "anthropic"],
-  [/^(gemini|gemma|imagen|veo)/, "google"],
-  [/^(mistral|mixtral|codestral|pixtral|ministral|magistral|devstral|open-mistral)/, "mistral"],
-  [/^deepseek/, "deepseek"],
-  [/^grok/, "x-ai"],
-  [/^(command|embed-)/, "cohere"],
-  [/^(sonar|r1-1776)/, "perplexity"],
-  [/^(kimi|moonshot)/, "moonshotai"],
-  [/^glm/, "zai"],
-  [/^voyage/, "voyageai"],
-];
-const impliedProvider = (model: string) => IMPLIED_PROVIDER.find(([re]) => re.test(model.toLowerCase()))?.[1];
 
 /** A dated or moving snapshot's base name (`-2024-07-18`, `-20241022`, `@20241022`, `-latest`), if it is one. */
 export function snapshotBase(model: string): string | undefined {

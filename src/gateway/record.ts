@@ -2,12 +2,13 @@
 // back, inside ctx.waitUntil. A failed send is retried twice, then the event is dropped with a counted log line.
 
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
+import { normalizeUsage } from "../../contract/providers.ts";
 import { enqueueEvents, type Outbox } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { log } from "../lib/log.ts";
 import type { Digest } from "./digest.ts";
 import type { CallOptions } from "./options.ts";
-import { normalizeUsage, reportedCost } from "./usage.ts";
+import { reportedCost } from "./usage.ts";
 
 export type Call = {
   eventId: string;

@@ -11,6 +11,7 @@ import { shardDatabase } from "../db/shards.ts";
 import { eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
 import { pruneMinuteRollups } from "../db/writes/metrics-rollup.ts";
 import type { Bindings } from "../env.ts";
+import { log } from "../lib/log.ts";
 import { DAY_MS } from "../lib/time.ts";
 
 /** The instance's default retention in days (the DEFAULT_RETENTION_DAYS var); null when unset: forever. */
@@ -73,7 +74,11 @@ export async function runRetention(env: Bindings, deadline: number, now = Date.n
       const start = Math.floor(now / (5 * 60_000)) % due.length;
       for (let i = 0; i < due.length; i++) {
         if (Date.now() > deadline) return;
-        await expireProject(env, due[(start + i) % due.length]!, now);
+        const project = due[(start + i) % due.length]!;
+        // One project's failure (logged) must not hold back the others' expiry.
+        await expireProject(env, project, now).catch((err) =>
+          log.error("retention.project_failed", err, { project_id: project.id, shard: project.shard }),
+        );
       }
     }),
   );

@@ -4,6 +4,7 @@
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { WireScore } from "../../contract/scores.ts";
+import { normalizeProvider } from "../../contract/providers.ts";
 import { type Attributes, attributes, parseJson, toStrings, toText } from "./attributes.ts";
 import {
   type Convention,
@@ -21,7 +22,6 @@ import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collec
 import { type Span, Status_StatusCode } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { OTLP_LIMITS } from "./limits.ts";
 import { boundMetadata } from "./metadata.ts";
-import { normalizeProvider } from "./provider.ts";
 
 /** Asked in this order; for each field the first convention with an answer wins. */
 export const CONVENTIONS: readonly Convention[] = [genAi, openInference, vercelAi, langfuse];

@@ -1,10 +1,10 @@
 // The gateway's pure parts: SSE split anywhere still assembles the same recording, usage shapes, and the SSRF rules.
 import { describe, expect, it } from "vitest";
+import { normalizeUsage } from "../../contract/providers.ts";
 import { readRequestBytes } from "../../src/gateway/body.ts";
 import { digestJson, sseParser, streamAssembler } from "../../src/gateway/digest.ts";
 import { GatewayError } from "../../src/gateway/errors.ts";
 import { checkTarget, isPrivateHost, providerOf } from "../../src/gateway/target.ts";
-import { normalizeUsage } from "../../src/gateway/usage.ts";
 
 /** Feeds SSE text to a parser + assembler in pieces cut at the given byte sizes. */
 function assemble(text: string, cut: (i: number) => number) {

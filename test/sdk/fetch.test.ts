@@ -86,7 +86,12 @@ describe("observeFetch", () => {
 describe("provider", () => {
   it("comes from a known API host, else from the maker the model's name implies, never from a bare host", () => {
     expect(providerOf("api.groq.com", "llama-3.1-8b-instant")).toBe("groq");
-    expect(providerOf("my-resource.openai.azure.com", "gpt-4o")).toBe("openai");
+    // Azure's own prices (the price table's `azure` entries), as the gateway and the Python SDK name it.
+    expect(providerOf("my-resource.openai.azure.com", "gpt-4o")).toBe("azure");
+    // The price table's id for xAI, whichever way in (once `xai` here and `x-ai` elsewhere).
+    expect(providerOf("api.x.ai", "grok-3")).toBe("x-ai");
+    expect(providerOf("127.0.0.1", "grok-3")).toBe("x-ai");
+    expect(providerOf("127.0.0.1", "deepseek-chat")).toBe("deepseek");
     expect(providerOf("127.0.0.1", "gpt-4o-mini-2024-07-18")).toBe("openai");
     expect(providerOf("127.0.0.1", "o3-mini")).toBe("openai");
     expect(providerOf("localhost", "claude-3-5-sonnet@20241022")).toBe("anthropic");

@@ -3,13 +3,13 @@
 import { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
+import { normalizeProvider } from "../../contract/providers.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { decodeExport } from "../../src/otel/decode.ts";
 import { ExportTraceServiceRequestSchema } from "../../src/otel/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { SpanSchema } from "../../src/otel/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { mapExport, mapSpan, nanosToMs } from "../../src/otel/map.ts";
 import { fromOtlpJson } from "../../src/otel/otlp-json.ts";
-import { normalizeProvider } from "../../src/otel/provider.ts";
 import langfuse from "../otel/fixtures/langfuse.json";
 import openinference from "../otel/fixtures/openinference.json";
 import otlpJson from "../otel/fixtures/otlp-json.json";

@@ -263,3 +263,17 @@ def test_usage_shapes_of_openai_anthropic_and_gemini_map_to_watchllms():
         "cache_write_tokens": 0,
     }
     assert to_usage("nonsense") is None and to_usage({"tokens": 3}) is None
+
+
+def test_usage_reads_deepseek_cache_hits_and_rounds_fractions_as_the_worker_does():
+    # The same table and rules as contract/providers.ts (the gateway, OTLP and the TypeScript SDK).
+    assert to_usage({"prompt_tokens": 812.5, "completion_tokens": 2.4, "prompt_cache_hit_tokens": 600}) == {
+        "input_tokens": 813,
+        "output_tokens": 2,
+        "cached_input_tokens": 600,
+    }
+
+    class GeminiUsage:  # google-genai's objects: snake_case names
+        prompt_token_count, candidates_token_count, cached_content_token_count = 40, 3, 32
+
+    assert to_usage(GeminiUsage()) == {"input_tokens": 40, "output_tokens": 3, "cached_input_tokens": 32}

@@ -1,69 +1,14 @@
-"""Which provider served a call: from the client's host, else from the model's name (ids as in the price table)."""
+"""Which provider served a call: from the client's host, else from the model's name (ids as in the price table; the
+tables are generated from contract/providers.ts, which the Worker and the TypeScript SDK use too)."""
 
 from typing import Optional
 
-HOSTS = (
-    ("azure.com", "azure"),
-    ("openai.com", "openai"),
-    ("openrouter.ai", "openrouter"),
-    ("groq.com", "groq"),
-    ("together.xyz", "together"),
-    ("together.ai", "together"),
-    ("fireworks.ai", "fireworks"),
-    ("mistral.ai", "mistral"),
-    ("deepseek.com", "deepseek"),
-    ("x.ai", "x-ai"),
-    ("perplexity.ai", "perplexity"),
-    ("cerebras.ai", "cerebras"),
-    ("googleapis.com", "google"),
-    ("anthropic.com", "anthropic"),
-    ("novita.ai", "novita"),
-    ("moonshot.ai", "moonshotai"),
-    ("moonshot.cn", "moonshotai"),
-    ("z.ai", "zai"),
-    ("bigmodel.cn", "zai"),
-    ("cohere.com", "cohere"),
-    ("cohere.ai", "cohere"),
-)
-MODELS = (
-    (
-        (
-            "gpt-",
-            "o1",
-            "o3",
-            "o4",
-            "chatgpt",
-            "text-embedding",
-            "davinci",
-            "babbage",
-            "dall-e",
-            "whisper",
-            "tts-",
-            "omni-moderation",
-            "codex",
-        ),
-        "openai",
-    ),
-    (("claude",), "anthropic"),
-    (("gemini", "gemma"), "google"),
-    (("mistral", "mixtral", "codestral", "ministral", "pixtral", "magistral", "devstral"), "mistral"),
-    (("deepseek",), "deepseek"),
-    (("grok",), "x-ai"),
-    (("command",), "cohere"),
-    (("sonar",), "perplexity"),
-    (("kimi", "moonshot"), "moonshotai"),
-    (("glm",), "zai"),
-)
-NAMESPACES = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "google": "google",
-    "mistralai": "mistral",
-    "deepseek": "deepseek",
-    "x-ai": "x-ai",
-    "cohere": "cohere",
-    "moonshotai": "moonshotai",
-}
+from ._provider_table import MODEL_PREFIXES, PROVIDER_ALIASES, PROVIDER_HOSTS
+
+HOSTS = PROVIDER_HOSTS
+MODELS = MODEL_PREFIXES
+# Providers a model's namespace can name (`anthropic/claude-…`): the makers of MODEL_PREFIXES.
+MAKERS = frozenset(provider for _, provider in MODEL_PREFIXES)
 LOCAL = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 
 
@@ -76,8 +21,9 @@ def provider_for(host: str, model: str) -> Optional[str]:
     name = (model or "").lower()
     if "/" in name:
         namespace, _, name = name.partition("/")
-        if namespace in NAMESPACES:
-            return NAMESPACES[namespace]
+        namespace = PROVIDER_ALIASES.get(namespace, namespace)
+        if namespace in MAKERS:
+            return namespace
     for prefixes, provider in MODELS:
         if name.startswith(prefixes):
             return provider

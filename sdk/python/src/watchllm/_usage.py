@@ -1,7 +1,15 @@
-"""Provider usage shapes → WatchLLM's: cached tokens are counted inside input_tokens, as OpenAI reports them."""
+"""Provider usage shapes → WatchLLM's: cached tokens are counted inside input_tokens, as OpenAI reports them. Field
+names from the generated table of contract/providers.ts; fractional counts are rounded half up, as the Worker does."""
 
+import math
 from collections.abc import Mapping
 from typing import Any, Dict, Optional
+
+from ._provider_table import USAGE_FIELDS
+
+_OPENAI = USAGE_FIELDS["openai"]
+_ANTHROPIC = USAGE_FIELDS["anthropic"]
+_GEMINI = USAGE_FIELDS["gemini"]
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -17,9 +25,13 @@ def _n(value: Any) -> int:
         return 0
     if isinstance(value, int):
         return max(0, value)
-    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
-        return max(0, int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        return max(0, math.floor(value + 0.5))
     return 0
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
 
 
 def _has(obj: Any, key: str) -> bool:
@@ -55,15 +67,17 @@ def to_usage(raw: Any) -> Optional[Dict[str, int]]:
         return usage
     if raw is None or isinstance(raw, (str, bytes, int, float)):
         return None
-    if _has(raw, "prompt_tokens"):
+    if _has(raw, _OPENAI["input"]):
+        # DeepSeek reports its cache hits beside the prompt: prompt_cache_hit_tokens.
+        cached = _n(_get(_get(raw, _OPENAI["details"]), _OPENAI["cached"])) or _n(_get(raw, _OPENAI["cacheHit"]))
         return {
-            "input_tokens": _n(_get(raw, "prompt_tokens")),
-            "output_tokens": _n(_get(raw, "completion_tokens")),
-            "cached_input_tokens": _n(_get(_get(raw, "prompt_tokens_details"), "cached_tokens")),
+            "input_tokens": _n(_get(raw, _OPENAI["input"])),
+            "output_tokens": _n(_get(raw, _OPENAI["output"])),
+            "cached_input_tokens": cached,
         }
-    if _has(raw, "cache_read_input_tokens") or _has(raw, "cache_creation_input_tokens"):
-        read = _n(_get(raw, "cache_read_input_tokens"))
-        written = _n(_get(raw, "cache_creation_input_tokens"))
+    if _has(raw, _ANTHROPIC["read"]) or _has(raw, _ANTHROPIC["written"]):
+        read = _n(_get(raw, _ANTHROPIC["read"]))
+        written = _n(_get(raw, _ANTHROPIC["written"]))
         return {
             "input_tokens": _n(_get(raw, "input_tokens")) + read + written,
             "output_tokens": _n(_get(raw, "output_tokens")),
@@ -82,11 +96,12 @@ def to_usage(raw: Any) -> Optional[Dict[str, int]]:
         if _get(raw, "cache_write_tokens") is not None:
             usage["cache_write_tokens"] = _n(_get(raw, "cache_write_tokens"))
         return usage
-    if _has(raw, "promptTokenCount") or _has(raw, "prompt_token_count"):
-        camel = _has(raw, "promptTokenCount")
+    if _has(raw, _GEMINI["input"]) or _has(raw, "prompt_token_count"):
+        # google-genai's objects use the snake_case of Gemini's JSON names.
+        names = _GEMINI if _has(raw, _GEMINI["input"]) else {k: _snake(v) for k, v in _GEMINI.items()}
         return {
-            "input_tokens": _n(_get(raw, "promptTokenCount" if camel else "prompt_token_count")),
-            "output_tokens": _n(_get(raw, "candidatesTokenCount" if camel else "candidates_token_count")),
-            "cached_input_tokens": _n(_get(raw, "cachedContentTokenCount" if camel else "cached_content_token_count")),
+            "input_tokens": _n(_get(raw, names["input"])),
+            "output_tokens": _n(_get(raw, names["output"])),
+            "cached_input_tokens": _n(_get(raw, names["cached"])),
         }
     return None

@@ -1,0 +1,71 @@
+"""Generated from contract/providers.ts by `npm run gen:contract`; do not edit. Provider ids, hosts, model-name
+prefixes and usage field names, the same tables the Worker and the TypeScript SDK use."""
+
+from typing import Dict, Tuple
+
+PROVIDER_HOSTS: Tuple[Tuple[str, str], ...] = (
+    ("azure.com", "azure"),
+    ("openai.com", "openai"),
+    ("openrouter.ai", "openrouter"),
+    ("groq.com", "groq"),
+    ("together.xyz", "together"),
+    ("together.ai", "together"),
+    ("fireworks.ai", "fireworks"),
+    ("mistral.ai", "mistral"),
+    ("deepseek.com", "deepseek"),
+    ("x.ai", "x-ai"),
+    ("perplexity.ai", "perplexity"),
+    ("cerebras.ai", "cerebras"),
+    ("googleapis.com", "google"),
+    ("anthropic.com", "anthropic"),
+    ("novita.ai", "novita"),
+    ("moonshot.ai", "moonshotai"),
+    ("moonshot.cn", "moonshotai"),
+    ("z.ai", "zai"),
+    ("bigmodel.cn", "zai"),
+    ("cohere.com", "cohere"),
+    ("cohere.ai", "cohere"),
+)
+MODEL_PREFIXES: Tuple[Tuple[Tuple[str, ...], str], ...] = (
+    (("gpt", "o1", "o3", "o4", "chatgpt", "text-embedding", "davinci", "babbage", "dall-e", "whisper", "tts", "omni-moderation", "codex"), "openai"),
+    (("claude",), "anthropic"),
+    (("gemini", "gemma", "imagen", "veo"), "google"),
+    (("mistral", "mixtral", "codestral", "ministral", "pixtral", "magistral", "devstral", "open-mistral"), "mistral"),
+    (("deepseek",), "deepseek"),
+    (("grok",), "x-ai"),
+    (("command", "embed-"), "cohere"),
+    (("sonar", "r1-1776"), "perplexity"),
+    (("kimi", "moonshot"), "moonshotai"),
+    (("glm",), "zai"),
+    (("voyage",), "voyageai"),
+)
+PROVIDER_ALIASES: Dict[str, str] = {
+    "amazon": "aws",
+    "amazon-bedrock": "aws",
+    "bedrock": "aws",
+    "gcp": "google",
+    "vertex": "google",
+    "vertexai": "google",
+    "vertex_ai": "google",
+    "gemini": "google",
+    "google-vertex": "google",
+    "az": "azure",
+    "azure_openai": "azure",
+    "mistral_ai": "mistral",
+    "mistralai": "mistral",
+    "x_ai": "x-ai",
+    "xai": "x-ai",
+    "grok": "x-ai",
+    "togetherai": "together",
+    "together_ai": "together",
+    "fireworks_ai": "fireworks",
+    "moonshot": "moonshotai",
+    "z-ai": "zai",
+    "zhipuai": "zai",
+}
+USAGE_FIELDS: Dict[str, Dict[str, str]] = {
+    "openai": {"input":"prompt_tokens","output":"completion_tokens","details":"prompt_tokens_details","cached":"cached_tokens","cacheHit":"prompt_cache_hit_tokens"},
+    "anthropic": {"read":"cache_read_input_tokens","written":"cache_creation_input_tokens"},
+    "responses": {"input":"input_tokens","output":"output_tokens","details":"input_tokens_details","cached":"cached_tokens"},
+    "gemini": {"input":"promptTokenCount","output":"candidatesTokenCount","cached":"cachedContentTokenCount"},
+}
