@@ -13,7 +13,8 @@ const shown = (v: ScoreView["value"]) =>
 
 function who(s: ScoreView) {
   if (s.author_kind === "member") return s.author_id === me.value?.user.id ? "you" : "a member";
-  return s.user_id ? `user ${s.user_id}` : s.source;
+  if (s.user_id) return `user ${s.user_id}`;
+  return s.author_kind === "ingest" ? "ingest key" : "secret key";
 }
 
 /** A typed value from the form: the config's kind decides; unconfigured, true/false and numbers read as such. */
@@ -77,10 +78,12 @@ export function Scores({
   const canAnnotate = role !== undefined && role !== "viewer";
   const admin = role === "owner" || role === "admin";
   const editing = useSignal<ScoreView | null>(null);
-  const name = useSignal(configs[0]?.name ?? "");
+  const name = useSignal("");
   const formOpen = useSignal(false);
   const action = useAction();
-  const config = configs.find((c) => c.name === (editing.value?.name ?? name.value));
+  // The configs may load after the first render: until a name is picked, the first config's.
+  const picked = editing.value?.name ?? (name.value || configs[0]?.name || "");
+  const config = configs.find((c) => c.name === picked);
   const base = `/api/projects/${encodeURIComponent(project)}/scores`;
 
   const submit = (e: Event) => {
@@ -161,7 +164,7 @@ export function Scores({
           <label>
             Name
             {configs.length && !editing.value ? (
-              <select name="name" value={name.value} onChange={(e) => (name.value = e.currentTarget.value)}>
+              <select name="name" value={picked} onChange={(e) => (name.value = e.currentTarget.value)}>
                 {configs.map((c) => (
                   <option key={c.name} value={c.name}>
                     {c.name}
@@ -173,7 +176,7 @@ export function Scores({
                 name="name"
                 required
                 maxLength={200}
-                value={editing.value?.name ?? name.value}
+                value={picked}
                 readOnly={Boolean(editing.value)}
                 onInput={(e) => (name.value = e.currentTarget.value)}
               />
