@@ -154,6 +154,8 @@ describe("scores in the dashboard", () => {
       await inspector.getByTestId("scores").getByRole("button", { name: "Annotate" }).click({ timeout: 15_000 });
       await page.locator(".trace-scores li").first().waitFor();
       expect(await page.locator(".trace-scores li").count()).toBe(2);
+      // The tree marks the event that has a score.
+      expect(await page.getByTestId("scored").textContent()).toContain("1");
       expect(await layoutProblems(page)).toEqual([]);
       const shots = process.env.WATCHLLM_SHOTS;
       if (shots) await page.screenshot({ path: `${shots}/trace-scores-${view.width}-${view.colorScheme}.png` });

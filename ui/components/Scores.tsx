@@ -25,17 +25,17 @@ function parseValue(raw: string, config: ScoreConfig | undefined): ScoreView["va
   return raw;
 }
 
-function ValueInput({ config, value }: { config: ScoreConfig | undefined; value: string }) {
+function ValueInput({ id, config, value }: { id: string; config: ScoreConfig | undefined; value: string }) {
   if (config?.kind === "boolean")
     return (
-      <select name="value" value={value || "true"}>
+      <select id={id} name="value" value={value || "true"}>
         <option value="true">true</option>
         <option value="false">false</option>
       </select>
     );
   if (config?.kind === "categorical")
     return (
-      <select name="value" value={value || config.categories?.[0]}>
+      <select id={id} name="value" value={value || config.categories?.[0]}>
         {config.categories?.map((c) => (
           <option key={c} value={c}>
             {c}
@@ -46,6 +46,7 @@ function ValueInput({ config, value }: { config: ScoreConfig | undefined; value:
   if (config?.kind === "numeric")
     return (
       <input
+        id={id}
         name="value"
         type="number"
         step="any"
@@ -55,7 +56,7 @@ function ValueInput({ config, value }: { config: ScoreConfig | undefined; value:
         max={config.max ?? undefined}
       />
     );
-  return <input name="value" required value={value} placeholder="0.8, true, or a label" />;
+  return <input id={id} name="value" required value={value} placeholder="0.8, true, or a label" />;
 }
 
 export function Scores({
@@ -85,6 +86,7 @@ export function Scores({
   const picked = editing.value?.name ?? (name.value || configs[0]?.name || "");
   const config = configs.find((c) => c.name === picked);
   const base = `/api/projects/${encodeURIComponent(project)}/scores`;
+  const idBase = `score-${eventId ?? "trace"}`;
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -161,10 +163,15 @@ export function Scores({
       )}
       {canAnnotate && formOpen.value && (
         <form class="annotate" onSubmit={submit} key={editing.value?.score_id ?? "new"}>
-          <label>
+          <label htmlFor={`${idBase}-name`}>
             Name
             {configs.length && !editing.value ? (
-              <select name="name" value={picked} onChange={(e) => (name.value = e.currentTarget.value)}>
+              <select
+                id={`${idBase}-name`}
+                name="name"
+                value={picked}
+                onChange={(e) => (name.value = e.currentTarget.value)}
+              >
                 {configs.map((c) => (
                   <option key={c.name} value={c.name}>
                     {c.name}
@@ -173,6 +180,7 @@ export function Scores({
               </select>
             ) : (
               <input
+                id={`${idBase}-name`}
                 name="name"
                 required
                 maxLength={200}
@@ -182,9 +190,13 @@ export function Scores({
               />
             )}
           </label>
-          <label>
+          <label htmlFor={`${idBase}-value`}>
             Value
-            <ValueInput config={config} value={editing.value ? String(editing.value.value) : ""} />
+            <ValueInput
+              id={`${idBase}-value`}
+              config={config}
+              value={editing.value ? String(editing.value.value) : ""}
+            />
           </label>
           <label class="wide">
             Comment
