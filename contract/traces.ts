@@ -174,12 +174,22 @@ export type UserGroup = z.infer<typeof userGroup>;
 
 export const sessionListAnswer = z.strictObject({ sessions: z.array(sessionGroup), next_cursor: cursor });
 export const userListAnswer = z.strictObject({ users: z.array(userGroup), next_cursor: cursor });
+/** A group's scores per name, over all its traces: how many, their mean (numeric and boolean; null: categorical). */
+export const groupScore = z.strictObject({ name: z.string(), count: z.number().int(), avg: z.number().nullable() });
+export type GroupScore = z.infer<typeof groupScore>;
+
 export const sessionAnswer = z.strictObject({
   session: sessionGroup,
   traces: z.array(traceSummary),
   next_cursor: cursor,
+  scores: z.array(groupScore),
 });
-export const userAnswer = z.strictObject({ user: userGroup, traces: z.array(traceSummary), next_cursor: cursor });
+export const userAnswer = z.strictObject({
+  user: userGroup,
+  traces: z.array(traceSummary),
+  next_cursor: cursor,
+  scores: z.array(groupScore),
+});
 export type SessionListAnswer = z.infer<typeof sessionListAnswer>;
 export type UserListAnswer = z.infer<typeof userListAnswer>;
 export type SessionAnswer = z.infer<typeof sessionAnswer>;

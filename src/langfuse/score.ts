@@ -19,7 +19,7 @@ export const langfuseScore = z.looseObject({
 
 const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
 
-function valueOf(s: z.infer<typeof langfuseScore>): WireScore["value"] {
+function scoreValueOf(s: z.infer<typeof langfuseScore>): WireScore["value"] {
   if (s.dataType === "BOOLEAN") return s.value === 1 || s.value === true || s.value === "true" || s.value === "1";
   if (s.dataType === "CATEGORICAL") return s.stringValue ?? String(s.value);
   return s.value;
@@ -45,7 +45,7 @@ export function fromLangfuseScore(
       trace_id: s.traceId,
       event_id: s.observationId ?? null,
       name: s.name,
-      value: valueOf(s),
+      value: scoreValueOf(s),
       comment: s.comment ?? null,
       ...(typeof at === "number" && Number.isFinite(at) && { timestamp: at }),
       ...((metadata || extra) && { context: { metadata: { ...metadata, ...extra } } }),

@@ -4,6 +4,7 @@ import { etag } from "hono/etag";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
+import { groupScoresQuery } from "../db/queries/score-filter.ts";
 import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
 import { traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
@@ -39,11 +40,16 @@ export function groupRoute(by: GroupBy) {
       // A session reads in order (oldest first); a user's activity newest first.
       const { limit, cursor } = c.req.valid("query");
       const list = traceListParams.parse({ [param]: id, limit, cursor, order: by === "session" ? "asc" : "desc" });
-      const page = paginate(await traceListQuery(db, projectId, list), limit, (t) => [t.startTs, t.traceId]);
+      const [rows, scores] = await Promise.all([
+        traceListQuery(db, projectId, list),
+        groupScoresQuery(db, projectId, by, id),
+      ]);
+      const page = paginate(rows, limit, (t) => [t.startTs, t.traceId]);
       return c.json({
         [by]: view(group),
         traces: page.items.map(traceSummary),
         next_cursor: page.next_cursor,
+        scores,
       });
     });
 }

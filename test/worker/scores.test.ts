@@ -355,6 +355,13 @@ describe("reads", () => {
       "t-c": { verdict: "bad" },
     });
 
+    const user = await read("/api/v1/users/u-t-a", p.secretKey);
+    expect(user.body.scores).toEqual([
+      { name: "helpful", count: 1, avg: 1 },
+      { name: "quality", count: 1, avg: 0.9 },
+      { name: "verdict", count: 1, avg: null },
+    ]);
+
     const json = await read<TraceExport>("/api/v1/traces/t-a/export?format=json", p.secretKey);
     expect(json.body.scores?.map((s) => s.name).sort()).toEqual(["helpful", "quality", "verdict"]);
     const har = await read("/api/v1/traces/t-a/export?format=har", p.secretKey);

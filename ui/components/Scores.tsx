@@ -13,7 +13,8 @@ const shown = (v: ScoreView["value"]) =>
 
 function who(s: ScoreView) {
   if (s.author_kind === "member") return s.author_id === me.value?.user.id ? "you" : "a member";
-  return s.user_id ? `user ${s.user_id}` : s.source;
+  if (s.user_id) return `user ${s.user_id}`;
+  return s.author_kind === "ingest" ? "ingest key" : "secret key";
 }
 
 /** A typed value from the form: the config's kind decides; unconfigured, true/false and numbers read as such. */
@@ -24,17 +25,17 @@ function parseValue(raw: string, config: ScoreConfig | undefined): ScoreView["va
   return raw;
 }
 
-function ValueInput({ config, value }: { config: ScoreConfig | undefined; value: string }) {
+function ValueInput({ id, config, value }: { id: string; config: ScoreConfig | undefined; value: string }) {
   if (config?.kind === "boolean")
     return (
-      <select name="value" value={value || "true"}>
+      <select id={id} name="value" value={value || "true"}>
         <option value="true">true</option>
         <option value="false">false</option>
       </select>
     );
   if (config?.kind === "categorical")
     return (
-      <select name="value" value={value || config.categories?.[0]}>
+      <select id={id} name="value" value={value || config.categories?.[0]}>
         {config.categories?.map((c) => (
           <option key={c} value={c}>
             {c}
@@ -45,6 +46,7 @@ function ValueInput({ config, value }: { config: ScoreConfig | undefined; value:
   if (config?.kind === "numeric")
     return (
       <input
+        id={id}
         name="value"
         type="number"
         step="any"
@@ -54,7 +56,7 @@ function ValueInput({ config, value }: { config: ScoreConfig | undefined; value:
         max={config.max ?? undefined}
       />
     );
-  return <input name="value" required value={value} placeholder="0.8, true, or a label" />;
+  return <input id={id} name="value" required value={value} placeholder="0.8, true, or a label" />;
 }
 
 export function Scores({
@@ -77,11 +79,14 @@ export function Scores({
   const canAnnotate = role !== undefined && role !== "viewer";
   const admin = role === "owner" || role === "admin";
   const editing = useSignal<ScoreView | null>(null);
-  const name = useSignal(configs[0]?.name ?? "");
+  const name = useSignal("");
   const formOpen = useSignal(false);
   const action = useAction();
-  const config = configs.find((c) => c.name === (editing.value?.name ?? name.value));
+  // The configs may load after the first render: until a name is picked, the first config's.
+  const picked = editing.value?.name ?? (name.value || configs[0]?.name || "");
+  const config = configs.find((c) => c.name === picked);
   const base = `/api/projects/${encodeURIComponent(project)}/scores`;
+  const idBase = `score-${eventId ?? "trace"}`;
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -158,10 +163,15 @@ export function Scores({
       )}
       {canAnnotate && formOpen.value && (
         <form class="annotate" onSubmit={submit} key={editing.value?.score_id ?? "new"}>
-          <label>
+          <label htmlFor={`${idBase}-name`}>
             Name
             {configs.length && !editing.value ? (
-              <select name="name" value={name.value} onChange={(e) => (name.value = e.currentTarget.value)}>
+              <select
+                id={`${idBase}-name`}
+                name="name"
+                value={picked}
+                onChange={(e) => (name.value = e.currentTarget.value)}
+              >
                 {configs.map((c) => (
                   <option key={c.name} value={c.name}>
                     {c.name}
@@ -170,18 +180,23 @@ export function Scores({
               </select>
             ) : (
               <input
+                id={`${idBase}-name`}
                 name="name"
                 required
                 maxLength={200}
-                value={editing.value?.name ?? name.value}
+                value={picked}
                 readOnly={Boolean(editing.value)}
                 onInput={(e) => (name.value = e.currentTarget.value)}
               />
             )}
           </label>
-          <label>
+          <label htmlFor={`${idBase}-value`}>
             Value
-            <ValueInput config={config} value={editing.value ? String(editing.value.value) : ""} />
+            <ValueInput
+              id={`${idBase}-value`}
+              config={config}
+              value={editing.value ? String(editing.value.value) : ""}
+            />
           </label>
           <label class="wide">
             Comment

@@ -45,9 +45,11 @@ type Props = {
   range: [number, number];
   onToggle: (id: string) => void;
   onPick: (id: string) => void;
+  /** Events with scores, and how many each has (marked in the tree). */
+  scored?: Map<string, number>;
 };
 
-export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: Props) {
+export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick, scored }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const scrollTop = useSignal(0);
   const height = useSignal(600);
@@ -138,6 +140,11 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick }: 
                 <span class="name">{e.name}</span>
                 {e.model && <span class="badge">{e.model}</span>}
                 {streamBadge(e)}
+                {scored?.has(e.event_id) && (
+                  <span class="badge scored" title={`${scored.get(e.event_id)} score(s)`} data-testid="scored">
+                    ★ {scored.get(e.event_id)}
+                  </span>
+                )}
                 {e.orphan && (
                   <span class="badge warn" title="Its parent never arrived">
                     orphan

@@ -1,4 +1,6 @@
 // Sessions and users: lists with totals (newest activity first), and one session's or user's traces.
+
+import type { GroupScore } from "../../contract/traces.ts";
 import { DeleteData } from "../components/DeleteData.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
@@ -82,7 +84,7 @@ export function GroupList({ project, by }: { project: string; by: By }) {
 
 export function GroupDetail({ project, by, id }: { project: string; by: By; id: string }) {
   const one = by === "sessions" ? "session" : "user";
-  const answer = useApi<{ session?: SessionGroup; user?: UserGroup }>(
+  const answer = useApi<{ session?: SessionGroup; user?: UserGroup; scores: GroupScore[] }>(
     `/api/v1/${by}/${encodeURIComponent(id)}?limit=1`,
     { project },
   );
@@ -144,6 +146,14 @@ export function GroupDetail({ project, by, id }: { project: string; by: By; id: 
             <dt>Errors</dt>
             <dd>{group.error_count}</dd>
           </div>
+          {answer.data.value?.scores.map((s) => (
+            <div key={s.name} data-testid="group-score">
+              <dt>{s.name}</dt>
+              <dd title={`${s.count} score(s)`}>
+                {s.avg === null ? `${s.count}×` : `${Math.round(s.avg * 100) / 100} avg (${s.count})`}
+              </dd>
+            </div>
+          ))}
         </dl>
       )}
       <TraceList

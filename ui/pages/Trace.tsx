@@ -30,6 +30,13 @@ function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
   return out;
 }
 
+/** How many scores each event has (the trace's own scores are not an event's). */
+function scoredEvents(scores: TraceAnswer["scores"]) {
+  const out = new Map<string, number>();
+  for (const s of scores) if (s.event_id) out.set(s.event_id, (out.get(s.event_id) ?? 0) + 1);
+  return out;
+}
+
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
   const detail = useApi<TraceAnswer>(tracePath(traceId), { project });
   const configs = useApi<ScoreConfigListAnswer>(`/api/projects/${encodeURIComponent(project)}/score-configs`);
@@ -178,6 +185,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
             range={range}
             onToggle={(id) => toggle(id)}
             onPick={pick}
+            scored={scoredEvents(scores)}
           />
         </div>
         {selected && (

@@ -67,3 +67,14 @@ export async function scoreColumns(db: Database, projectId: string, traceIds: st
   for (const r of rows) cells.set(r.trace_id, { ...cells.get(r.trace_id), [r.name]: r.avg ?? r.label });
   return cells;
 }
+
+/** A session's or user's scores per name, over all the group's traces (at most 50 names). */
+export function groupScoresQuery(db: Database, projectId: string, by: "session" | "user", id: string) {
+  const column = by === "session" ? traces.sessionId : traces.userId;
+  return db.all<{ name: string; count: number; avg: number | null }>(
+    sql`select s.name as name, count(*) as count, avg(s.value_num) as avg
+        from ${traces} join scores s on s.project_id = ${traces.projectId} and s.trace_id = ${traces.traceId}
+        where ${traces.projectId} = ${projectId} and ${column} = ${id}
+        group by s.name order by s.name limit 50`,
+  );
+}

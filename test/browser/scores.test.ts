@@ -1,0 +1,165 @@
+// Scores in the dashboard: a score config made in Settings, an annotation added, edited and deleted from the inspector
+// with the config's values, the trace list filtered by a score and showing it as a column; the trace page and the
+// inspector laid out within the window at desktop and phone widths, light and dark.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launch } from "./browser.ts";
+import { type Account, base, createAccount, openPage, sendEvents, until, VIEWS } from "./fixtures.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+const T0 = Date.now() - 60_000;
+
+async function seed(account: Account, trace: string) {
+  await sendEvents(account, [
+    {
+      event_id: `${trace}-root`,
+      trace_id: trace,
+      type: "span",
+      name: `agent ${trace}`,
+      timestamp: T0,
+      duration_ms: 900,
+    },
+    {
+      event_id: `${trace}-llm`,
+      trace_id: trace,
+      parent_event_id: `${trace}-root`,
+      type: "model_response",
+      name: "answer",
+      model: "gpt-4o-mini",
+      timestamp: T0 + 10,
+      duration_ms: 400,
+      usage: { input_tokens: 10, output_tokens: 5 },
+    },
+  ]);
+}
+
+const api = (account: Account, path: string, method: string, json?: unknown) =>
+  fetch(`${base}${path}`, {
+    method,
+    headers: { Cookie: account.cookie, Origin: base, "Content-Type": "application/json" },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+
+async function scoreCount(account: Account, trace: string) {
+  const res = await fetch(`${base}/api/v1/scores?trace_id=${trace}`, {
+    headers: { Authorization: `Bearer ${account.keys.secret}` },
+  });
+  return ((await res.json()) as { scores: unknown[] }).scores.length;
+}
+
+/** Elements of the scores sections wider than their section or the page. */
+function layoutProblems(page: Page) {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) problems.push(`page scrolls sideways (${width} px)`);
+    for (const section of Array.from(document.querySelectorAll<HTMLElement>("[data-testid=scores]"))) {
+      const r = section.getBoundingClientRect();
+      if (r.left < -0.5 || r.right > width + 0.5) problems.push(`scores section: ${Math.round(r.width)} px`);
+      for (const el of Array.from(section.querySelectorAll<HTMLElement>("li, label, button, input, select"))) {
+        if (!el.offsetParent) continue;
+        const b = el.getBoundingClientRect();
+        if (b.right > r.right + 0.5) problems.push(`"${el.textContent?.slice(0, 30)}" overflows its section`);
+        if (Number.parseFloat(getComputedStyle(el).fontSize) < 12) problems.push(`"${el.textContent}" tiny`);
+      }
+    }
+    return problems;
+  });
+}
+
+describe("scores in the dashboard", () => {
+  it("configures a score, annotates an event with it, edits and deletes it, and filters the list by it", async () => {
+    const account = await createAccount("Annotator");
+    await seed(account, "t-one");
+    await seed(account, "t-two");
+    await until(
+      async () => (await api(account, `/api/v1/traces/t-two?project_id=${account.project}`, "GET")).ok,
+      "traces",
+    );
+
+    const settings = await openPage(browser, account, "/settings");
+    const configs = settings.page.getByTestId("score-configs");
+    await configs.waitFor({ timeout: 15_000 });
+    await configs.getByLabel("Name").fill("verdict");
+    await configs.getByLabel("Kind").selectOption("categorical");
+    await configs.getByLabel("Values (comma-separated)").fill("good, bad");
+    await configs.getByRole("button", { name: "Save config" }).click();
+    await expect.poll(() => configs.textContent()).toContain("good, bad");
+    await settings.context.close();
+
+    const { page, context } = await openPage(browser, account, "/traces/t-one?event=t-one-llm");
+    const inspector = page.getByTestId("inspector");
+    const scores = inspector.getByTestId("scores");
+    await scores.getByRole("button", { name: "Annotate" }).click({ timeout: 15_000 });
+    await scores.getByLabel("Value").selectOption("bad");
+    await scores.getByLabel("Comment").fill("wrong plan");
+    await scores.getByRole("button", { name: "Add score" }).press("Enter");
+    await expect.poll(() => scores.locator("li").textContent()).toContain("wrong plan");
+    expect(await scores.locator("li").textContent()).toContain("annotation · you");
+
+    await scores.getByRole("button", { name: "Edit verdict" }).click();
+    await scores.getByLabel("Value").selectOption("good");
+    await scores.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => scores.locator(".score-value").textContent()).toBe("good");
+    expect(await scoreCount(account, "t-one")).toBe(1);
+
+    // The list: only t-one has a verdict of good; t-two has none; the column shows the label.
+    await page.goto(`${base}/p/${account.project}/traces?score=verdict&score_value=good&score_columns=verdict`);
+    const table = page.getByTestId("trace-table");
+    await expect.poll(() => table.locator("tbody tr").count(), { timeout: 15_000 }).toBe(1);
+    expect(await table.textContent()).toContain("good");
+    await page.goto(`${base}/p/${account.project}/traces?score=verdict&score_missing=true`);
+    await expect.poll(() => table.locator("tbody tr[data-trace]").first().getAttribute("data-trace")).toBe("t-two");
+    expect(await table.locator("tbody tr").count()).toBe(1);
+
+    await page.goto(`${base}/p/${account.project}/traces/t-one?event=t-one-llm`);
+    await scores.getByRole("button", { name: "Delete verdict" }).click({ timeout: 15_000 });
+    await expect.poll(() => scores.textContent()).toContain("No scores yet.");
+    expect(await scoreCount(account, "t-one")).toBe(0);
+    await context.close();
+  });
+
+  for (const view of VIEWS) {
+    it(`lays the trace's and the event's scores out within the window (${view.width} px, ${view.colorScheme})`, async () => {
+      const account = await createAccount("ScoresLayout");
+      await seed(account, "t-lay");
+      await until(
+        async () => (await api(account, `/api/v1/traces/t-lay?project_id=${account.project}`, "GET")).ok,
+        "trace",
+      );
+      await fetch(`${base}/api/v1/scores`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${account.keys.secret}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          scores: [
+            { trace_id: "t-lay", name: "helpfulness", value: 0.83, comment: "A long reviewer comment ".repeat(6) },
+            { trace_id: "t-lay", name: "thumbs", value: true, source: "feedback", context: { user_id: "end-user-42" } },
+            {
+              trace_id: "t-lay",
+              event_id: "t-lay-llm",
+              name: "a-rather-long-score-name-for-layout",
+              value: "acceptable",
+            },
+          ],
+        }),
+      });
+      await until(async () => (await scoreCount(account, "t-lay")) === 3, "scores");
+      const { page, context } = await openPage(browser, account, "/traces/t-lay?event=t-lay-llm", view);
+      const inspector = page.getByTestId("inspector");
+      await inspector.getByTestId("scores").getByRole("button", { name: "Annotate" }).click({ timeout: 15_000 });
+      await page.locator(".trace-scores li").first().waitFor();
+      expect(await page.locator(".trace-scores li").count()).toBe(2);
+      // The tree marks the event that has a score.
+      expect(await page.getByTestId("scored").textContent()).toContain("1");
+      expect(await layoutProblems(page)).toEqual([]);
+      const shots = process.env.WATCHLLM_SHOTS;
+      if (shots) await page.screenshot({ path: `${shots}/trace-scores-${view.width}-${view.colorScheme}.png` });
+      await context.close();
+    });
+  }
+});
