@@ -20,11 +20,16 @@ async function orgOf(account: Account) {
   return me.orgs[0]!.id;
 }
 
-/** The operator's command, on the test instance's local state. */
-function putOnPlan(org: string, plan: string) {
-  return execFileSync("node", ["scripts/org-plan.ts", org, plan, "--persist-to", inject("stateDir")], {
+/**
+ * The operator's command, on the test instance's local state. wrangler dev reloads the Worker when wrangler writes its
+ * own files, dropping open connections: wait until the instance answers again.
+ */
+async function putOnPlan(org: string, plan: string) {
+  const out = execFileSync("node", ["scripts/org-plan.ts", org, plan, "--persist-to", inject("stateDir")], {
     stdio: ["ignore", "pipe", "pipe"],
   }).toString();
+  for (let ok = 0; ok < 2; ) ok = (await fetch(`${base}/api/health`).catch(() => null))?.ok ? ok + 1 : 0;
+  return out;
 }
 
 const events = (n: number, tag: string) =>
@@ -83,10 +88,10 @@ describe("settings: usage and the quota banner", () => {
   beforeAll(async () => {
     account = await createAccount("Usage");
     org = await orgOf(account);
-    expect(putOnPlan(org, "ui-small")).toContain("→ ui-small");
+    expect(await putOnPlan(org, "ui-small")).toContain("→ ui-small");
     await sendEvents(account, events(9, "near"));
     await usageReaches(account, org, 9);
-  });
+  }, 300_000); // wrangler d1 execute (the operator's command) is slow on a busy machine
 
   for (const view of VIEWS) {
     it(`shows the month against the plan, near the quota (${view.width} px, ${view.colorScheme})`, async () => {

@@ -28,7 +28,6 @@ import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../..
 import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
-import { usageReport } from "../../contract/usage.ts";
 import {
   compareAnswer,
   eventAnswer,
@@ -40,6 +39,7 @@ import {
   userAnswer,
   userListAnswer,
 } from "../../contract/traces.ts";
+import { usageReport } from "../../contract/usage.ts";
 import { browser, type SignedUp, signUp, uniqueEmail } from "./account-fixtures.ts";
 import { postEvents, read, waitFor } from "./fixtures.ts";
 
