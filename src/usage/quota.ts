@@ -45,6 +45,7 @@ async function stateOf(env: Bindings, projectId: string, now: number): Promise<C
   const state = { orgId: row.org_id, plan: planOf(env, row.plan), at: now };
   // Bounded: an isolate of a large instance sees many projects; forgetting them costs one query each.
   if (projectsSeen.size >= MAX_CACHED) projectsSeen.clear();
+  if (orgCounts.size >= MAX_CACHED) orgCounts.clear();
   projectsSeen.set(projectId, state);
   const count = orgCounts.get(row.org_id);
   orgCounts.set(row.org_id, { month, used: count?.month === month ? Math.max(count.used, row.used) : row.used });
