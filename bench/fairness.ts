@@ -135,6 +135,8 @@ try {
   execFileSync("node", ["scripts/org-plan.ts", me.orgs[0]!.id, "no-limiter", "--persist-to", state], {
     stdio: "ignore",
   });
+  // wrangler dev reloads the Worker when wrangler writes its own files: wait until it answers again.
+  for (let ok = 0; ok < 2; ) ok = (await fetch(`${base}/api/health`).catch(() => null))?.ok ? ok + 1 : 0;
   // Warm-up: every project's first request pays the isolate's caches.
   for (const t of [...steady, limited, unlimited]) await (await post(t, `warm-${t.project.id}`)).body?.cancel();
 

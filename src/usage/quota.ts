@@ -30,6 +30,7 @@ export function monthOf(now: number) {
 }
 
 type Cached = { orgId: string; plan: Plan; at: number };
+const MAX_CACHED = 10_000;
 const projectsSeen = new Map<string, Cached>();
 /** Per org: the month's events as this isolate last knew them (the larger of the stored count and its own). */
 const orgCounts = new Map<string, { month: number; used: number }>();
@@ -42,6 +43,9 @@ async function stateOf(env: Bindings, projectId: string, now: number): Promise<C
   const row = await quotaState(env.DB, projectId, month);
   if (!row) return null;
   const state = { orgId: row.org_id, plan: planOf(env, row.plan), at: now };
+  // Bounded: an isolate of a large instance sees many projects; forgetting them costs one query each.
+  if (projectsSeen.size >= MAX_CACHED) projectsSeen.clear();
+  if (orgCounts.size >= MAX_CACHED) orgCounts.clear();
   projectsSeen.set(projectId, state);
   const count = orgCounts.get(row.org_id);
   orgCounts.set(row.org_id, { month, used: count?.month === month ? Math.max(count.used, row.used) : row.used });

@@ -270,7 +270,7 @@ describe("plan switches and the rate limit", () => {
     await setPlan(p.orgId, "tight");
     await setPlan(other.orgId, "tight");
     /** Sends until refused; the limiter's window (3 per 60 s) may roll over once, so at most two windows' worth pass. */
-    const untilRefused = async (request: () => Promise<Response>) => {
+    const untilRefused = async (request: () => Response | Promise<Response>) => {
       for (let passed = 0; passed <= 6; passed++) {
         const res = await request();
         if (res.status === 429) return res;
