@@ -8,6 +8,7 @@ import "./styles/filters.css";
 import "./styles/trace.css";
 import "./styles/waterfall.css";
 import "./styles/costs.css";
+import "./styles/overview.css";
 
 void loadMe();
 render(<App />, document.getElementById("app")!);

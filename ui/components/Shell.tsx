@@ -8,7 +8,7 @@ import { allProjects, me } from "../state/session.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
 import { Link } from "./Link.tsx";
 
-const SECTIONS = ["traces", "sessions", "users", "costs", "settings"] as const;
+const SECTIONS = ["overview", "traces", "sessions", "users", "costs", "settings"] as const;
 export type Section = (typeof SECTIONS)[number] | "compare";
 
 export function Shell({
