@@ -138,7 +138,7 @@ export function MetricChart({ title, times, bucketMs, lines, format, onPick, tes
             ) : null,
           )}
         </svg>
-        {empty && <p class="chart-empty muted">Nothing in this range</p>}
+        {empty && <p class="chart-empty muted">None in this range</p>}
         {shown !== null && (
           <div
             class="readout"
