@@ -337,7 +337,13 @@ function GroupTable(props: {
     },
     { label: "p95", width: "4.8rem", numeric: true, cell: (r) => duration(r.total.latency_p95) },
     { label: "Errors", width: "4.2rem", numeric: true, priority: 2, cell: (r) => percent(r.total.error_rate ?? 0) },
-    { label: "Cost", width: "5.2rem", numeric: true, cell: (r) => cost(r.total.cost) },
+    {
+      label: "Cost",
+      width: "6.6rem",
+      numeric: true,
+      title: (r) => cost(r.total.cost),
+      cell: (r) => cost(r.total.cost),
+    },
   ];
   return (
     <div class="group-table" data-testid={`table-${props.title.toLowerCase().replaceAll(" ", "-")}`}>
