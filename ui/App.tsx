@@ -11,6 +11,7 @@ import { Costs } from "./pages/Costs.tsx";
 import { GroupDetail, GroupList } from "./pages/Groups.tsx";
 import { InvitePage } from "./pages/Invite.tsx";
 import { NoProjects } from "./pages/NoProjects.tsx";
+import { Overview } from "./pages/Overview.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { Settings } from "./pages/Settings.tsx";
 import { Trace } from "./pages/Trace.tsx";
@@ -34,6 +35,7 @@ function Page({
 }) {
   if (section === "traces")
     return id ? <Trace key={id} project={project.id} traceId={id} /> : <Traces project={project.id} />;
+  if (section === "overview") return <Overview project={project.id} />;
   if (section === "compare") return <Compare project={project.id} />;
   if (section === "sessions" || section === "users") {
     return id ? (
@@ -74,7 +76,7 @@ export function App() {
   const current = projectById(page?.project);
   if (!page || !current) {
     const first = allProjects.value[0];
-    return first ? <Redirect to={`/p/${first.id}/traces`} /> : <NoProjects />;
+    return first ? <Redirect to={`/p/${first.id}/overview`} /> : <NoProjects />;
   }
   const section = page.section as Section;
   return (

@@ -11,6 +11,7 @@ import "./styles/costs.css";
 import "./styles/scores.css";
 import "./styles/alerts.css";
 import "./styles/usage.css";
+import "./styles/overview.css";
 
 void loadMe();
 render(<App />, document.getElementById("app")!);

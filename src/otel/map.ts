@@ -98,8 +98,28 @@ function compact<T extends Record<string, unknown>>(value: T): Partial<T> | unde
   return out;
 }
 
-/** Where the span came from, as it goes into metadata (absent when empty). */
-type Scope = { resource: Attributes | undefined; scope: { name?: string; version?: string } | undefined };
+/**
+ * Where the span came from, as it goes into metadata (absent when empty), and the app's environment and release from
+ * the resource (`deployment.environment.name`, legacy `deployment.environment`; `service.version`).
+ */
+type Scope = {
+  resource: Attributes | undefined;
+  scope: { name?: string; version?: string } | undefined;
+  environment?: string;
+  release?: string;
+};
+
+const MAX_FIRST_TOKEN_MS = 30 * 86_400_000;
+
+/** A streamed call's time to its first token: Vercel's ms, gen_ai's seconds, or Langfuse's completion start time. */
+function firstTokenMs(view: SpanAttrs, startMs: number): number | undefined {
+  const ms =
+    view.number(["ai.response.msToFirstChunk"]) ??
+    (view.number(["gen_ai.server.time_to_first_token"]) ?? Number.NaN) * 1000;
+  const start = toText(view.get("langfuse.observation.completion_start_time"))?.replaceAll('"', "");
+  const value = Number.isFinite(ms) ? ms : start ? Date.parse(start) - startMs : Number.NaN;
+  return Number.isFinite(value) && value >= 0 && value <= MAX_FIRST_TOKEN_MS ? value : undefined;
+}
 
 /** Maps one span. Pure: the same span always gives the same events (so a re-sent export changes nothing). */
 export function mapSpan(span: Span, where: Scope): MappedSpan {
@@ -137,13 +157,23 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
   const provider = modelCall ? normalizeProvider(toText(view.first(KEYS.provider))) : undefined;
   const usage = modelCall ? (usageOf(view) ?? null) : undefined;
   const cost = modelCall ? costOf(view) : undefined;
+  const firstToken = modelCall ? firstTokenMs(view, nanosToMs(span.startTimeUnixNano)) : undefined;
+  const environment = clip(toText(view.get("langfuse.environment")) ?? where.environment, LIMITS.maxEnvironmentChars);
+  const release = clip(toText(view.get("langfuse.release")) ?? where.release, LIMITS.maxReleaseChars);
 
-  const children = childEvents(span, events, traceId, spanId, { user, session });
+  const children = childEvents(span, events, traceId, spanId, { user, session, environment, release });
   const metadata: Attributes = extra ? { ...extra, ...view.unused() } : view.unused();
   if (where.resource) metadata["otel.resource"] = where.resource;
   if (where.scope) metadata["otel.scope"] = where.scope;
   if (children.dropped) metadata["otel.events_dropped"] = children.dropped;
-  const fixedBytes = 3 * ((user?.length ?? 0) + (session?.length ?? 0) + (tags ? JSON.stringify(tags).length : 0) + 64);
+  const fixedBytes =
+    3 *
+    ((user?.length ?? 0) +
+      (session?.length ?? 0) +
+      (environment?.length ?? 0) +
+      (release?.length ?? 0) +
+      (tags ? JSON.stringify(tags).length : 0) +
+      96);
   const bounded = boundMetadata(metadata, LIMITS.maxContextBytes - fixedBytes - OTLP_LIMITS.contextMarginBytes);
 
   const start = span.startTimeUnixNano;
@@ -158,11 +188,12 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
     duration_ms: span.endTimeUnixNano > start ? nanosToMs(span.endTimeUnixNano - start) : 0,
     status: errorMessage !== undefined ? "error" : "ok",
     body: body ?? null,
-    context: { user_id: user, session_id: session, tags, metadata: bounded },
+    context: { user_id: user, session_id: session, environment, release, tags, metadata: bounded },
     model,
     provider,
     usage,
     cost_usd: cost,
+    first_token_ms: firstToken,
   };
   return { events: [event, ...children.events], ...(children.scores.length && { scores: children.scores }) };
 }
@@ -173,12 +204,13 @@ function childEvents(
   views: SpanEventView[],
   traceId: string,
   spanId: string,
-  who: { user?: string; session?: string },
+  who: { user?: string; session?: string; environment?: string; release?: string },
 ) {
   const out: WireEvent[] = [];
   const scores: WireScore[] = [];
   let dropped = 0;
-  const context = compact({ user_id: who.user, session_id: who.session }) ?? null;
+  const context =
+    compact({ user_id: who.user, session_id: who.session, environment: who.environment, release: who.release }) ?? null;
   views.forEach((view, index) => {
     if (CONSUMED_EVENTS.has(view.name)) return;
     if (out.length >= OTLP_LIMITS.childEventsPerSpan) {
@@ -238,12 +270,14 @@ export function mapExport(
     // Once per resource, not per span: every span of it shares the same bounded copy.
     const resourceAttrs = attributes((rs.resource?.attributes ?? []).slice(0, OTLP_LIMITS.resourceAttributes), 0);
     const resource = boundMetadata(resourceAttrs, OTLP_LIMITS.resourceBytes);
+    const environment = toText(resourceAttrs["deployment.environment.name"] ?? resourceAttrs["deployment.environment"]);
+    const release = toText(resourceAttrs["service.version"]);
     for (const ss of rs.scopeSpans) {
       const scope = ss.scope?.name
         ? compact({ name: ss.scope.name, version: ss.scope.version || undefined })
         : undefined;
       for (const span of ss.spans) {
-        if (spans.length < limit) spans.push(mapSpan(span, { resource, scope }));
+        if (spans.length < limit) spans.push(mapSpan(span, { resource, scope, environment, release }));
         else overflow += 1;
       }
     }

@@ -66,7 +66,7 @@ describe("dashboard shell", () => {
     await page.getByLabel("Email").fill(address);
     await page.getByLabel("Password").fill("correct horse battery");
     await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(new RegExp(`/p/${project}/traces$`));
+    await page.waitForURL(new RegExp(`/p/${project}/(traces|overview)$`));
     const options = await page.getByLabel("Project").locator("option").allTextContents();
     expect(options).toEqual(["Ada's org / My first project"]);
     await page.close();
@@ -122,7 +122,7 @@ describe("dashboard shell", () => {
     await guest.getByLabel("Email").fill(email());
     await guest.getByLabel("Password").fill("correct horse battery");
     await guest.getByRole("button", { name: "Sign up" }).click();
-    await guest.waitForURL(/\/traces$/);
+    await guest.waitForURL(/\/(traces|overview)$/);
     const me = (await (await guest.request.get(`${base}/api/me`)).json()) as {
       orgs: Array<{ name: string; role: string }>;
     };

@@ -21,6 +21,7 @@ const SIZES = [
 
 /** Pages with tables, and how many tables each shows once loaded. */
 const PAGES: Array<[string, number]> = [
+  ["/overview", 4],
   ["/traces", 1],
   ["/sessions", 1],
   ["/users", 1],

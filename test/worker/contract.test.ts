@@ -37,6 +37,7 @@ import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "../..
 import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
+import { metricsAnswer } from "../../contract/metrics.ts";
 import {
   scoreAnswer,
   scoreConfigAnswer,
@@ -211,6 +212,9 @@ describe("the API's answers fit the contract", () => {
     }
     await answer(costReport, owner.browser.request(`/api/orgs/${owner.org.id}/costs?${range}&group_by=project`));
     await answer(usageReport, owner.browser.request(`/api/orgs/${owner.org.id}/usage?${range}`));
+    for (const q of ["metrics=count,latency_p95,cost&group_by=model&limit=1", "view=traces&metrics=count,error_rate"])
+      await answer(metricsAnswer, get(`/api/v1/metrics?${range}&${q}`));
+    await answer(errorBody, get("/api/v1/metrics?metrics=vibes"), 400);
     const created = await answer(
       priceAnswer,
       owner.browser.request(`/api/v1/prices?project_id=${owner.project.id}`, {

@@ -235,6 +235,41 @@ describe("OTLP mapping of each library's real output", () => {
     expect(metadata).not.toHaveProperty("ai.usage.inputTokens");
     expect(metadata).not.toHaveProperty("ai.prompt.messages");
   });
+
+  it("reads the environment from the resource and a stream's first chunk time into first_token_ms", () => {
+    const events = eventsOf(vercelLegacy);
+    const stream = events.find((e) => e.name === "ai.streamText.doStream")!;
+    expect(stream.first_token_ms).toBeCloseTo(2.226053, 6);
+    expect((stream.context as { metadata: object }).metadata).not.toHaveProperty("ai.response.msToFirstChunk");
+    for (const e of events) expect(e.context).toMatchObject({ environment: "test" });
+    const [withVersion] = mapExport(
+      {
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [
+                { key: "deployment.environment", value: { value: { case: "stringValue", value: "prod" } } },
+                { key: "service.version", value: { value: { case: "stringValue", value: "1.4.2" } } },
+              ],
+            },
+            scopeSpans: [
+              {
+                spans: [
+                  create(SpanSchema, {
+                    traceId: new Uint8Array(16).fill(3),
+                    spanId: new Uint8Array(8).fill(4),
+                    name: "x",
+                  }),
+                ],
+              },
+            ],
+          },
+        ],
+      } as unknown as Parameters<typeof mapExport>[0],
+      10,
+    ).spans;
+    expect(withVersion!.events[0]!.context).toMatchObject({ environment: "prod", release: "1.4.2" });
+  });
 });
 
 describe("OTLP JSON reading", () => {
@@ -426,6 +461,28 @@ describe("OTLP mapping rules", () => {
       { "openinference.span.kind": "TOOL", "tool.name": "search", "input.value": '{"q":"x"}', "output.value": "found" },
       [],
       { type: "tool_call", body: { input: { q: "x" }, output: "found" } },
+    ],
+    [
+      "Langfuse's completion start time (first token), environment and release",
+      {
+        "langfuse.observation.type": "generation",
+        "langfuse.observation.model.name": "gpt-4o",
+        "langfuse.observation.completion_start_time": JSON.stringify(new Date(1_764_000_000_120).toISOString()),
+        "langfuse.environment": "staging",
+        "langfuse.release": "v3",
+      },
+      [],
+      {
+        type: "model_response",
+        first_token_ms: 120,
+        context: expect.objectContaining({ environment: "staging", release: "v3" }),
+      },
+    ],
+    [
+      "gen_ai's time to first token (seconds)",
+      { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.server.time_to_first_token": 0.25 },
+      [],
+      { type: "model_response", first_token_ms: 250 },
     ],
   ])("maps %s", (_, attrs, events, expected) => {
     const toKv = (record: Record<string, unknown>) =>

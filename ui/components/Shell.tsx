@@ -9,7 +9,7 @@ import { ErrorNote } from "./ErrorNote.tsx";
 import { Link } from "./Link.tsx";
 import { QuotaBanner } from "./QuotaBanner.tsx";
 
-const SECTIONS = ["traces", "sessions", "users", "costs", "alerts", "settings"] as const;
+const SECTIONS = ["overview", "traces", "sessions", "users", "costs", "alerts", "settings"] as const;
 export type Section = (typeof SECTIONS)[number] | "compare";
 
 export function Shell({
