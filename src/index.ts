@@ -16,7 +16,9 @@ export default {
   queue: (batch, env, ctx) =>
     batch.queue === ALERTS_QUEUE_NAME ? handleAlertQueue(batch, env) : handleQueue(batch, env, ctx),
   scheduled: (controller, env, ctx) => {
-    ctx.waitUntil(evaluateAlerts(env, controller.scheduledTime));
+    ctx.waitUntil(
+      evaluateAlerts(env, controller.scheduledTime).catch((err) => console.error("watchllm: alert run failed", err)),
+    );
     const minute = new Date(controller.scheduledTime).getUTCMinutes();
     if (controller.cron !== EVERY_MINUTE || minute % 5 === 0) ctx.waitUntil(runMaintenance(env));
   },

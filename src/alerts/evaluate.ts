@@ -5,10 +5,17 @@
 import type { AlertFilters, AlertState } from "../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../contract/alerts.ts";
 import { database } from "../db/client.ts";
-import { activeChannels, enabledRules } from "../db/queries/alerts.ts";
+import { activeChannels, enabledRules, ruleStates } from "../db/queries/alerts.ts";
 import type { AlertChannelRow, AlertRuleRow, AlertStateRow } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
-import { type Claim, claimStatements, type NewDelivery } from "../db/writes/alerts.ts";
+import {
+  type Claim,
+  claimStatements,
+  evaluationDone,
+  evaluationFailed,
+  firingValue,
+  type NewDelivery,
+} from "../db/writes/alerts.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
 import { measureWindow, type WindowValue } from "../metrics/measure.ts";
@@ -23,18 +30,6 @@ const MAX_RULES_PER_RUN = 2_000;
 const RECENT_POINTS = 60;
 
 type DueRule = { rule: AlertRuleRow; shard: number; projectName: string };
-
-function statesOf(d1: D1Database, alertId: string, keys: string[]) {
-  return d1
-    .prepare(
-      `SELECT alert_id AS alertId, group_key AS groupKey, group_json AS groupJson, state, transition, since, value, count,
-         last_notified_at AS lastNotifiedAt
-       FROM alert_states WHERE alert_id = ? AND (state = 'firing' OR group_key IN (SELECT value FROM json_each(?)))`,
-    )
-    .bind(alertId, JSON.stringify(keys))
-    .all<AlertStateRow>()
-    .then((r) => r.results);
-}
 
 /** The claims a rule's values call for: fire, resolve, or renotify. */
 function plan(due: DueRule, values: WindowValue[], states: AlertStateRow[], channels: AlertChannelRow[], at: number) {
@@ -98,19 +93,26 @@ async function evaluateRule(env: Bindings, due: DueRule, channels: AlertChannelR
     limit: ALERT_LIMITS.maxGroups,
   });
   const breaching = values.filter((v) => breaches(rule, v)).map((v) => groupKeyOf(v.group));
-  const states = await statesOf(env.DB, rule.id, breaching);
+  const states = await ruleStates(env.DB, rule.id, breaching);
   const claims = plan(due, values, states, channels, at);
   const recent = (JSON.parse(rule.recent) as Array<[number, number | null]>).filter(([t]) => t !== at);
   recent.push([at, worst(rule, values)]);
   recent.sort((a, b) => a[0] - b[0]);
   const statements: D1PreparedStatement[] = [];
   const claimAt: Array<[number, Claim]> = [];
+  // Groups still firing show their value of now (a claim writes its own).
+  const claimed = new Set(claims.map((c) => c.groupKey));
+  for (const s of states) {
+    const v = values.find((x) => groupKeyOf(x.group) === s.groupKey);
+    if (s.state === "firing" && v && !claimed.has(s.groupKey))
+      statements.push(firingValue(env.DB, rule.id, s.groupKey, v.value, v.count));
+  }
   for (const c of claims) {
     const { statements: s, claimIndex } = claimStatements(env.DB, c);
     claimAt.push([statements.length + claimIndex, c]);
     statements.push(...s);
   }
-  statements.push(evaluationStatement(env.DB, rule.id, at, null, recent.slice(-RECENT_POINTS)));
+  statements.push(evaluationDone(env.DB, rule.id, at, recent.slice(-RECENT_POINTS)));
   const results = await env.DB.batch(statements);
   const won = claimAt.filter(([i]) => (results[i]?.results.length ?? 0) > 0).flatMap(([, c]) => c.deliveries);
   await enqueueDeliveries(
@@ -120,25 +122,10 @@ async function evaluateRule(env: Bindings, due: DueRule, channels: AlertChannelR
   return won.length;
 }
 
-const evaluationStatement = (
-  d1: D1Database,
-  alertId: string,
-  at: number,
-  error: string | null,
-  recent: Array<[number, number | null]>,
-) =>
-  d1
-    .prepare("UPDATE alert_rules SET last_evaluated_at = ?, last_error = ?, recent = ? WHERE id = ?")
-    .bind(at, error, JSON.stringify(recent), alertId);
-
 async function recordFailure(d1: D1Database, due: DueRule, at: number, err: unknown) {
   const message = err instanceof Error ? err.message : String(err);
   console.error("watchllm: alert evaluation failed", due.rule.id, message);
-  await d1
-    .prepare("UPDATE alert_rules SET last_evaluated_at = ?, last_error = ? WHERE id = ?")
-    .bind(at, message.slice(0, 500), due.rule.id)
-    .run()
-    .catch(() => undefined);
+  await evaluationFailed(d1, due.rule.id, at, message).catch(() => undefined);
 }
 
 export type EvaluationReport = { evaluated: number; failed: number; notifications: number };

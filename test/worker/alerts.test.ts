@@ -1,9 +1,17 @@
 // Alerts end to end: rules through the API, the every-minute evaluation over real local D1, deliveries through the
 // real alerts queue to a local receiver (global-setup.ts), their history, and who may do what.
-import { createScheduledController, env } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+} from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Alert, AlertHistoryEntry, WebhookPayload } from "../../contract/alerts.ts";
+import { handleAlertQueue } from "../../src/alerts/deliver.ts";
 import { evaluateAlerts } from "../../src/alerts/evaluate.ts";
+import { deliveryInsert } from "../../src/db/writes/alerts.ts";
 import worker from "../../src/index.ts";
 import { browser, signUp } from "./account-fixtures.ts";
 import { deliver, makeEvent, waitFor } from "./fixtures.ts";
@@ -302,6 +310,58 @@ describe("alert rules: evaluation and notification", () => {
       (p) => p.length === 1,
     );
     expect(p).toMatchObject({ state: "test", reason: "test", delivery_id: delivery_ids[0] });
+  });
+
+  it("sends Slack's incoming-webhook format with a link to the filtered trace list", async () => {
+    const path = hookPath();
+    await createRule(owner, {
+      ...rule(path, { filters: { user_id: ["slack-user"] }, name: "Slack spend" }),
+      channels: [{ type: "slack", url: `${receiver}${path}` }],
+    });
+    const at = base();
+    await spend(owner.project.id, at, 2, "slack-user");
+    await evaluateAlerts(env, at);
+    const [r] = await waitFor(
+      () => received(path),
+      (r) => r.length === 1,
+    );
+    const message = JSON.parse(r!.body) as { text: string; blocks: Array<{ elements?: Array<{ text: string }> }> };
+    expect(message.text).toMatch(/^FIRING: Slack spend — cost 2 > 1 over 5 min/);
+    expect(r!.headers["watchllm-signature"]).toBeUndefined();
+    const link = message.blocks[1]!.elements![0]!.text;
+    expect(link).toMatch(
+      new RegExp(
+        `^<https://watchllm\\.test/p/${owner.project.id}/traces\\?[^|]*user_id=slack-user[^|]*\\|View the traces>`,
+      ),
+    );
+  });
+
+  it("gives up on a receiver after 10 s, keeps why, and retries later", async () => {
+    const path = hookPath("slow");
+    const { alert } = await createRule(owner, rule(path));
+    const id = `dlv_slow_${crypto.randomUUID()}`;
+    await env.DB.batch([
+      deliveryInsert(
+        env.DB,
+        alert.id,
+        { id, channelId: alert.channels[0]!.id, reason: "test", payload: "{}" },
+        Date.now(),
+      ),
+    ]);
+    // Straight to the consumer (not the queue, whose retries would go on after the test).
+    const batch = createMessageBatch("watchllm-alerts", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { delivery_id: id } },
+    ]);
+    const ctx = createExecutionContext();
+    const started = Date.now();
+    await handleAlertQueue(batch, env);
+    expect(Date.now() - started).toBeLessThan(14_000);
+    expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    const [delivery] = (await history(owner, alert.id)).filter((e) => e.kind === "delivery");
+    expect(delivery).toMatchObject({
+      status: "retrying",
+      attempts: [{ attempt: 1, status: null, error: "no answer within 10 s" }],
+    });
   });
 
   it("disables a channel whose deliveries have failed for 24 hours, and says so", async () => {

@@ -24,7 +24,7 @@ type Draft = Required<Omit<AlertCreate, "channels" | "filters">> & {
 const FILTERS = [
   ["type", "Type"],
   ["model", "Model"],
-  ["name", "Name"],
+  ["name", "Event name"],
   ["user_id", "User"],
   ["environment", "Environment"],
   ["release", "Release"],

@@ -15,6 +15,12 @@ export function ThresholdChart({ points, threshold, op, label, tall = false }: P
   const bottom = Math.min(0, ...values);
   const y = (v: number) => H - 2 - ((v - bottom) / (top - bottom || 1)) * (H - 4);
   const x = (i: number) => (points.length < 2 ? W / 2 : (i / (points.length - 1)) * W);
+  if (!values.length)
+    return tall ? (
+      <p class="muted">No values yet: the rule is evaluated every minute.</p>
+    ) : (
+      <span class="muted">—</span>
+    );
   const line = points
     .map(([, v], i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
     .filter(Boolean)

@@ -1,6 +1,6 @@
 // The Alerts page: every rule with its state and recent values against its threshold; a rule's page with its firing
 // groups, channels (a disabled one says why), history and test button; the create and edit form.
-import { useSignal } from "@preact/signals";
+import { signal, useSignal } from "@preact/signals";
 import type { Alert, AlertHistoryEntry } from "../../contract/alerts.ts";
 import { AlertForm } from "../components/AlertForm.tsx";
 import { Copy } from "../components/Copy.tsx";
@@ -15,10 +15,14 @@ import { useAction, useApi } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 
 const POLL_MS = 30_000;
+/** A new rule's signing secret, shown once on the rule's page (which the form navigates to). */
+const freshSecret = signal<{ id: string; secret: string } | null>(null);
 
-function StateBadge({ alert }: { alert: Alert }) {
+/** The rule's state; `short` (the list) says "firing 11:52" instead of "firing since 11:52". */
+function StateBadge({ alert, short = false }: { alert: Alert; short?: boolean }) {
   const state = alert.enabled ? alert.state : "disabled";
-  return <span class={`state-badge ${state}`}>{stateText(alert)}</span>;
+  const text = stateText(alert);
+  return <span class={`state-badge ${state}`}>{short ? text.replace(/ since | /, " ") : text}</span>;
 }
 
 export function AlertList({ project, canManage }: { project: string; canManage: boolean }) {
@@ -34,7 +38,7 @@ export function AlertList({ project, canManage }: { project: string; canManage: 
         </Link>
       ),
     },
-    { label: "State", width: "10.5rem", title: stateText, cell: (a) => <StateBadge alert={a} /> },
+    { label: "State", width: "10.5rem", title: stateText, cell: (a) => <StateBadge alert={a} short /> },
     {
       label: "Last hour",
       width: "9rem",
@@ -43,7 +47,7 @@ export function AlertList({ project, canManage }: { project: string; canManage: 
         <ThresholdChart points={a.recent} threshold={a.threshold} op={a.op} label={`${a.name}: the last hour`} />
       ),
     },
-    { label: "Channels", width: "5.5rem", priority: 3, numeric: true, cell: (a) => a.channels.length },
+    { label: "Channels", width: "6.5rem", priority: 3, numeric: true, cell: (a) => a.channels.length },
   ];
   return (
     <section class="alerts">
@@ -72,7 +76,7 @@ function historyColumns(alert: Alert): Array<Column<AlertHistoryEntry>> {
   const what = (e: AlertHistoryEntry) =>
     e.kind === "transition"
       ? `${e.from} → ${e.to} at ${metricValue(alert.metric, e.value)} (${e.count} events)`
-      : `${e.reason} ${e.state} via ${e.channel_type}`;
+      : `${e.reason === "test" ? "test notification" : `${e.reason === "renotify" ? "reminder" : "notified"}: ${e.state}`} via ${e.channel_type}`;
   const outcome = (e: AlertHistoryEntry) =>
     e.kind === "transition"
       ? ""
@@ -92,7 +96,6 @@ function historyColumns(alert: Alert): Array<Column<AlertHistoryEntry>> {
 }
 
 export function AlertDetail({ project, id, canManage }: { project: string; id: string; canManage: boolean }) {
-  const secret = useSignal<string | null>(null);
   const editing = useSignal(id === "new");
   const read = useApi<{ alert: Alert }>(id === "new" ? null : `/api/projects/${project}/alerts/${id}`, {
     pollMs: POLL_MS,
@@ -115,7 +118,7 @@ export function AlertDetail({ project, id, canManage }: { project: string; id: s
         }}
         onSaved={(saved, signing) => {
           editing.value = false;
-          secret.value = signing;
+          if (signing) freshSecret.value = { id: saved.id, secret: signing };
           if (alert) read.reload();
           else navigate(`/p/${project}/alerts/${saved.id}`);
         }}
@@ -159,17 +162,17 @@ export function AlertDetail({ project, id, canManage }: { project: string; id: s
               </div>
             )}
           </div>
-          {secret.value && (
+          {freshSecret.value?.id === alert.id && (
             <div class="notice" data-testid="signing-secret">
               <p>Webhook signing secret: copy it now, it won't be shown again (docs/alerts.md says how to verify).</p>
-              <Copy value={secret.value} label="Signing secret" />
+              <Copy value={freshSecret.value.secret} label="Signing secret" />
             </div>
           )}
           {tested.value && <p class="muted">Test notification queued: its delivery shows in the history.</p>}
           <ErrorNote error={action.error} />
           {alert.last_error && <p class="error">Last evaluation failed: {alert.last_error}</p>}
           <p class="muted">{ruleText(alert)}</p>
-          <div class="card">
+          <div class="card chart-card">
             <ThresholdChart
               tall
               points={alert.recent}

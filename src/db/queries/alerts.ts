@@ -112,3 +112,16 @@ export async function deliveryToSend(db: Database, deliveryId: string) {
     .where(eq(alertDeliveries.id, deliveryId));
   return row ?? null;
 }
+
+/** A rule's firing states and those of the given groups (the ones crossing the line now). */
+export function ruleStates(d1: D1Database, alertId: string, keys: string[]) {
+  return d1
+    .prepare(
+      `SELECT alert_id AS alertId, group_key AS groupKey, group_json AS groupJson, state, transition, since, value, count,
+         last_notified_at AS lastNotifiedAt
+       FROM alert_states WHERE alert_id = ? AND (state = 'firing' OR group_key IN (SELECT value FROM json_each(?)))`,
+    )
+    .bind(alertId, JSON.stringify(keys))
+    .all<AlertStateRow>()
+    .then((r) => r.results);
+}

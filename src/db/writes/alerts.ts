@@ -4,7 +4,7 @@ import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { AlertState } from "../../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../../contract/alerts.ts";
 import type { Database } from "../client.ts";
-import { alertAttempts, alertChannels, alertDeliveries, alertRules } from "../schema.ts";
+import { alertAttempts, alertChannels, alertDeliveries } from "../schema.ts";
 
 export type NewDelivery = {
   id: string;
@@ -103,19 +103,24 @@ export function deliveryInsert(d1: D1Database, alertId: string, d: NewDelivery, 
     .bind(d.id, alertId, d.channelId, d.reason, d.payload, at, at);
 }
 
-/** After a run judged a rule: when, whether it failed, and the recent values the dashboard charts. */
-export function evaluationUpdate(
-  db: Database,
-  alertId: string,
-  at: number,
-  error: string | null,
-  recent: Array<[number, number | null]>,
-) {
-  return db
-    .update(alertRules)
-    .set({ lastEvaluatedAt: at, lastError: error, recent: JSON.stringify(recent) })
-    .where(eq(alertRules.id, alertId));
-}
+/** After a run judged a rule: when, and the recent values the dashboard charts (in the run's batch). */
+export const evaluationDone = (d1: D1Database, alertId: string, at: number, recent: Array<[number, number | null]>) =>
+  d1
+    .prepare("UPDATE alert_rules SET last_evaluated_at = ?, last_error = NULL, recent = ? WHERE id = ?")
+    .bind(at, JSON.stringify(recent), alertId);
+
+/** A firing group's value of this run (for the dashboard; it does not change the state). */
+export const firingValue = (d1: D1Database, alertId: string, groupKey: string, value: number | null, count: number) =>
+  d1
+    .prepare("UPDATE alert_states SET value = ?, count = ? WHERE alert_id = ? AND group_key = ? AND state = 'firing'")
+    .bind(value, count, alertId, groupKey);
+
+/** A run that could not judge a rule records why (the dashboard shows it). */
+export const evaluationFailed = (d1: D1Database, alertId: string, at: number, error: string) =>
+  d1
+    .prepare("UPDATE alert_rules SET last_evaluated_at = ?, last_error = ? WHERE id = ?")
+    .bind(at, error.slice(0, 500), alertId)
+    .run();
 
 export type AttemptResult = {
   status: number | null;
