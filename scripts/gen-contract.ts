@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { ERROR_STATUS, errorBody } from "../contract/errors.ts";
 import { ingestAnswer, rejection, usage, wireEvent } from "../contract/event.ts";
-import { scoreIngestAnswer, wireScore } from "../contract/scores.ts";
 import { MODEL_PREFIXES, PROVIDER_ALIASES, PROVIDER_HOSTS, USAGE_FIELDS } from "../contract/providers.ts";
+import { scoreIngestAnswer, wireScore } from "../contract/scores.ts";
 
 type Schema = {
   type?: string | string[];

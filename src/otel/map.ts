@@ -3,8 +3,8 @@
 // children for the other span events. Validation and enqueueing stay with the native ingest path.
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
-import type { WireScore } from "../../contract/scores.ts";
 import { normalizeProvider } from "../../contract/providers.ts";
+import type { WireScore } from "../../contract/scores.ts";
 import { type Attributes, attributes, parseJson, toStrings, toText } from "./attributes.ts";
 import {
   type Convention,
