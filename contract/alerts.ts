@@ -74,15 +74,17 @@ export const alertChannelInput = z.discriminatedUnion("type", [
 export type AlertChannelInput = z.infer<typeof alertChannelInput>;
 
 /** A channel as read back: its id, and whether deliveries to it fail (disabled after 24 h of failures). */
-export const alertChannel = z.intersection(
-  alertChannelInput,
-  z.strictObject({
-    id: z.string(),
-    failing_since: z.number().nullable(),
-    disabled_at: z.number().nullable(),
-    disabled_reason: z.string().nullable(),
-  }),
-);
+const channelStatus = {
+  id: z.string(),
+  failing_since: z.number().nullable(),
+  disabled_at: z.number().nullable(),
+  disabled_reason: z.string().nullable(),
+};
+export const alertChannel = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("webhook"), url: z.string(), ...channelStatus }),
+  z.strictObject({ type: z.literal("slack"), url: z.string(), ...channelStatus }),
+  z.strictObject({ type: z.literal("email"), to: z.string(), ...channelStatus }),
+]);
 export type AlertChannel = z.infer<typeof alertChannel>;
 
 const ruleFields = {

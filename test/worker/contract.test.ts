@@ -333,10 +333,14 @@ describe("the API's answers fit the contract", () => {
     const { name: _, ...judged } = rule;
     await answer(alertPreview, b.request(`${base}/preview?days=1`, { method: "POST", json: judged }));
     await answer(alertHistory, b.request(`${base}/${id}/history`));
-    await b.request(`${base}/${id}`, {
-      method: "PATCH",
-      json: { channels: [{ type: "webhook", url: `${inject("receiverUrl")}/contract` }] },
-    });
+    const withChannel = await answer(
+      alertAnswer,
+      b.request(`${base}/${id}`, {
+        method: "PATCH",
+        json: { channels: [{ type: "webhook", url: `${inject("receiverUrl")}/contract` }] },
+      }),
+    );
+    expect(withChannel.alert.channels).toHaveLength(1);
     await answer(alertTestAnswer, b.request(`${base}/${id}/test`, { method: "POST" }), 202);
     await answer(okAnswer, b.request(`${base}/${id}`, { method: "DELETE" }));
   });

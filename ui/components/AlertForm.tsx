@@ -2,16 +2,8 @@
 // how many times the rule would have fired.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import {
-  ALERT_GROUP_BYS,
-  ALERT_METRICS,
-  ALERT_OPS,
-  type Alert,
-  type AlertChannelInput,
-  type AlertCreate,
-  type AlertPreview,
-} from "../../contract/alerts.ts";
-import { METRIC_LABELS, WINDOWS } from "../lib/alerts.ts";
+import type { Alert, AlertChannelInput, AlertCreate, AlertPreview } from "../../contract/alerts.ts";
+import { GROUP_BYS, METRIC_LABELS, METRICS, OPS, WINDOWS } from "../lib/alerts.ts";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
@@ -139,7 +131,7 @@ export function AlertForm({
         <label>
           Metric
           <select value={d.metric} onChange={(e) => set({ metric: val(e) as Draft["metric"] })}>
-            {ALERT_METRICS.map((m) => (
+            {METRICS.map((m) => (
               <option key={m} value={m}>
                 {METRIC_LABELS[m]}
               </option>
@@ -159,7 +151,7 @@ export function AlertForm({
         <label>
           Comparison
           <select value={d.op} onChange={(e) => set({ op: val(e) as Draft["op"] })}>
-            {ALERT_OPS.map((op) => (
+            {OPS.map((op) => (
               <option key={op} value={op}>
                 {op}
               </option>
@@ -178,7 +170,7 @@ export function AlertForm({
           Per
           <select value={d.group_by ?? ""} onChange={(e) => set({ group_by: (val(e) || null) as Draft["group_by"] })}>
             <option value="">whole project</option>
-            {ALERT_GROUP_BYS.map((g) => (
+            {GROUP_BYS.map((g) => (
               <option key={g} value={g}>
                 {g}
               </option>

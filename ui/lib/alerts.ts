@@ -1,5 +1,5 @@
 // How the dashboard words alert rules: metric names, windows, values in the metric's unit, and one line per rule.
-import type { Alert, AlertMetric } from "../../contract/alerts.ts";
+import type { Alert, AlertMetric, AlertOp } from "../../contract/alerts.ts";
 import { cost, duration, shortTime } from "./format.ts";
 
 export const METRIC_LABELS: Record<AlertMetric, string> = {
@@ -13,6 +13,11 @@ export const METRIC_LABELS: Record<AlertMetric, string> = {
   input_tokens: "Input tokens",
   output_tokens: "Output tokens",
 };
+
+/** The contract's lists, restated here so the bundle carries no zod (the types keep them in step). */
+export const METRICS = Object.keys(METRIC_LABELS) as AlertMetric[];
+export const OPS: AlertOp[] = [">", ">=", "<", "<="];
+export const GROUP_BYS: Array<NonNullable<Alert["group_by"]>> = ["user_id", "model", "name"];
 
 export const WINDOWS: Array<[number, string]> = [
   [5, "5 min"],
