@@ -67,8 +67,8 @@ export function Settings({ project, org }: { project: string; org: Org }) {
           onSubmit={createOrg}
         />
       </section>
-      <DataSettings project={project} org={org} />
       {manager && <Usage org={org} />}
+      <DataSettings project={project} org={org} />
     </div>
   );
 }
