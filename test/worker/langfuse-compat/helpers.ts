@@ -33,7 +33,7 @@ export async function langfuseProject() {
       await waitFor(
         () => read(path(traceId, eventId), p.secretKey),
         (r) => r.status === 200 && ready(r.body.event),
-        WAIT_MS,
+        { timeoutMs: WAIT_MS },
       )
     ).body.event as Loose;
   /** A trace with its events, once it exists and `ready` holds. */
@@ -42,7 +42,7 @@ export async function langfuseProject() {
       await waitFor(
         () => read(path(traceId), p.secretKey),
         (r) => r.status === 200 && ready(r.body),
-        WAIT_MS,
+        { timeoutMs: WAIT_MS },
       )
     ).body as Loose;
   /** The status of reading an event now (no waiting). */
