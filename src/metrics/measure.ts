@@ -1,5 +1,5 @@
 // One metric over a window, per group: what alert rules evaluate. Reads minute rollups for windows of up to 48 hours
-// (those are kept that long) and hour rollups beyond, never raw events.
+// within the last 48 hours (those are kept that long) and hour rollups otherwise, never raw events.
 import { METRIC_LIMITS } from "../../contract/metrics.ts";
 import { type Filters, rollupRows } from "../db/queries/metrics.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
@@ -40,7 +40,9 @@ export async function measureWindow(data: D1Database, projectId: string, q: Wind
   if (!(WINDOW_METRICS as readonly string[]).includes(q.metric))
     throw new Error(`measureWindow: unknown metric "${q.metric}" (one of ${WINDOW_METRICS.join(", ")})`);
   if (!(q.from < q.to)) throw new Error("measureWindow: `from` must be before `to`");
-  const minutes = q.to - q.from <= METRIC_LIMITS.minuteRetentionHours * HOUR_MS;
+  // Minute rows exist only for the last 48 hours: an older window (a preview's history) reads hours.
+  const kept = METRIC_LIMITS.minuteRetentionHours * HOUR_MS;
+  const minutes = q.to - q.from <= kept && q.from >= Date.now() - kept;
   const size = minutes ? MINUTE_MS : HOUR_MS;
   const fields = q.group_by ? [q.group_by] : [];
   const filters: Filters = Object.fromEntries(Object.entries(q.filters).filter(([, v]) => v?.length));

@@ -30,15 +30,16 @@ beforeAll(async () => {
     body,
   });
   await sendEvents(account, [event("root", { input: "start" }, 0), event("kept", kept, 10), event("lost", lost, 20)]);
-  // Delete the second body's object from the instance's local R2 (its key: project/trace/event/sha256).
-  const sha = createHash("sha256").update(JSON.stringify(lost)).digest("hex");
+  // Delete the second body's object from the instance's local R2 (its key: project/t=<trace hash>/<event hash>/sha256).
+  const hex = (text: string) => createHash("sha256").update(text).digest("hex");
+  const sha = hex(JSON.stringify(lost));
   execFileSync(
     "wrangler",
     [
       "r2",
       "object",
       "delete",
-      `watchllm-bodies/${account.project}/big-bodies/lost/${sha}`,
+      `watchllm-bodies/${account.project}/t=${hex("big-bodies").slice(0, 32)}/${hex("lost").slice(0, 32)}/${sha}`,
       "--local",
       "--persist-to",
       inject("stateDir"),

@@ -45,7 +45,7 @@ describe("dashboard shell", () => {
     expect(await page.getByLabel("Secret key").inputValue()).toMatch(/^wl_secret_/);
 
     await page.getByRole("link", { name: "Settings" }).click();
-    await page.getByLabel("Name").fill("browser test");
+    await page.getByPlaceholder("e.g. production").fill("browser test"); // the key form's Name (score configs have one too)
     await page.getByRole("button", { name: "Create key" }).click();
     const newKey = (await page.getByLabel("New key").inputValue())!;
     expect(newKey).toMatch(/^wl_ingest_/);

@@ -93,20 +93,20 @@ const table: Record<string, [Captured, Array<Partial<ReturnType<typeof row>>>]> 
         name: "ai.generateText.doGenerate",
         usage: { input_tokens: 150, output_tokens: 10, cached_input_tokens: 0, cache_write_tokens: 0 },
       },
-      { type: "span", name: "ai.generateText", usage: undefined, model: undefined, user: "u-vercel" },
+      { type: "span", name: "weather-bot", usage: undefined, model: undefined, user: "u-vercel" },
       {
         type: "model_response",
         name: "ai.streamText.doStream",
         usage: { input_tokens: 30, output_tokens: 5, cached_input_tokens: 0, cache_write_tokens: 0 },
       },
-      { type: "span", name: "ai.streamText", usage: undefined },
+      { type: "span", name: "weather-bot", usage: undefined },
       {
         type: "model_response",
         name: "ai.embed.doEmbed",
         model: "text-embedding-3-small",
         usage: { input_tokens: 4, output_tokens: 0 },
       },
-      { type: "span", name: "ai.embed" },
+      { type: "span", name: "weather-bot" },
     ],
   ],
   "Vercel ai, gen_ai spans": [
@@ -125,13 +125,13 @@ const table: Record<string, [Captured, Array<Partial<ReturnType<typeof row>>>]> 
         usage: { input_tokens: 150, output_tokens: 10, cached_input_tokens: 0, cache_write_tokens: 0 },
       },
       { type: "span", name: "step 2" },
-      { type: "span", name: "invoke_agent gpt-4o-mini", usage: undefined },
+      { type: "span", name: "weather-bot", usage: undefined },
       {
         type: "model_response",
         usage: { input_tokens: 30, output_tokens: 5, cached_input_tokens: 0, cache_write_tokens: 0 },
       },
       { type: "span", name: "step 1" },
-      { type: "span", name: "invoke_agent gpt-4o-mini", usage: undefined },
+      { type: "span", name: "weather-bot", usage: undefined },
       {
         type: "model_response",
         name: "embeddings text-embedding-3-small",
@@ -197,7 +197,7 @@ describe("OTLP mapping of each library's real output", () => {
   });
 
   it("parses JSON-string inputs and outputs, and keeps tool arguments and results", () => {
-    const events = eventsOf(vercelLegacy).filter((e) => e.name !== "ai.generateText");
+    const events = eventsOf(vercelLegacy).filter((e) => e.name !== "weather-bot");
     expect(events[0]!.body).toEqual({ input: { city: "Paris" }, output: { city: "Paris", celsius: 21 } });
     expect(events[1]!.body).toMatchObject({
       output: { tool_calls: [{ toolCallId: "call-1", toolName: "weather", input: { city: "Paris" } }] },

@@ -44,10 +44,11 @@ describe("Langfuse scores", () => {
     expect(res.status).toBe(207);
     const answer = (await res.json()) as {
       successes: Array<{ id: string }>;
-      errors: Array<{ id: string; message: string }>;
+      errors: Array<{ id: string; message: string; error: string }>;
     };
     expect(answer.successes.map((s) => s.id).sort()).toEqual(["i1", "i2", "i3"]);
-    expect(answer.errors).toEqual([expect.objectContaining({ id: "i4", message: expect.stringMatching(/traceId/) })]);
+    // Langfuse's item error: the category in `message`, the reason in `error`.
+    expect(answer.errors).toEqual([expect.objectContaining({ id: "i4", error: expect.stringMatching(/traceId/) })]);
     const scores = await scoresOf("lf-t", p.secretKey, 3);
     const by = (id: string) => scores.find((s) => s.score_id === id);
     expect(by("lf-s1")).toMatchObject({

@@ -12,6 +12,9 @@ const MAX_RETRY_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Seconds or an HTTP date → milliseconds to wait. */
+/** How messages count what was sent: `3 event(s)`, `1 score(s)`. */
+const noun = (kind: Kind) => (kind === "events" ? "event(s)" : "score(s)");
+
 function retryAfterMs(header: string | null): number {
   if (!header) return 0;
   const seconds = Number(header);
@@ -41,11 +44,11 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
         rejected?: unknown[];
         error?: { message?: string };
       } | null;
-      if (o.debug) console.debug(`WatchLLM: sent ${items.length} ${kind} to ${o.baseUrl}: HTTP ${res.status}`);
+      if (o.debug) console.debug(`WatchLLM: sent ${items.length} ${noun(kind)} to ${o.baseUrl}: HTTP ${res.status}`);
       if (res.ok) {
         if (body?.rejected?.length)
           o.onError(
-            new WatchLLMError("rejected", `${body.rejected.length} ${kind} rejected as invalid`, body.rejected),
+            new WatchLLMError("rejected", `${body.rejected.length} ${noun(kind)} rejected as invalid`, body.rejected),
           );
         return true;
       }

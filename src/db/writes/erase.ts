@@ -144,8 +144,22 @@ export async function eraseStep(
       await d1.prepare("DELETE FROM scores WHERE project_id = ?1 AND user_id = ?2").bind(projectId, scope.userId).run();
     return 0;
   }
-  // Bodies by trace or event prefix: part bodies (Langfuse items waiting to fold) live under their event's prefix too.
-  if (bodies) await eraseBodies(d1, bodies, projectId, rows);
+  if (bodies) {
+    // Bodies by trace or event prefix; and the bodies of the events' parts (Langfuse items kept in R2 until folded),
+    // by pointer: an update sent without its trace id keeps its body under another trace's prefix.
+    await eraseBodies(d1, bodies, projectId, rows);
+    const { results: parts } = await d1
+      .prepare(
+        `SELECT fields ->> '$.body_ref' AS body_ref FROM event_parts WHERE project_id = ?1
+           AND event_id IN (SELECT value FROM json_each(?2)) AND fields ->> '$.body_ref' IS NOT NULL`,
+      )
+      .bind(projectId, keys(rows.map((r) => r.event_id)))
+      .all<{ body_ref: string }>();
+    await deleteBodies(
+      bodies,
+      parts.map((p) => p.body_ref),
+    );
+  }
   const rowids = keys(rows.map((r) => r.rowid));
   const traces = JSON.stringify([...new Set(rows.map((r) => r.trace_id))].map((t) => [projectId, t]));
   const hours = keys([...new Set(rows.map((r) => Math.floor(r.ts / HOUR_MS) * HOUR_MS))]);
