@@ -67,6 +67,33 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const assets = join("dist", "ui", "assets");
+  const gz = (file: string) => gzipSync(readFileSync(join(assets, file)), { level: 9 }).length;
+  // The JS each page's first load fetches (a fresh browser context per page, so nothing is cached).
+  const pages: Array<[string, string]> = [
+    ["login", "/login"],
+    ["overview", `/p/${project.id}/overview`],
+    ["traces", `/p/${project.id}/traces`],
+    ["trace (10,000 spans)", `/p/${project.id}/traces/${traceId}`],
+    ["sessions", `/p/${project.id}/sessions`],
+    ["costs", `/p/${project.id}/costs`],
+    ["alerts", `/p/${project.id}/alerts`],
+    ["settings", `/p/${project.id}/settings`],
+  ];
+  const firstLoads: Array<[string, number]> = [];
+  for (const [name, path] of pages) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    if (name !== "login") await context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: server.base }]);
+    const page = await context.newPage();
+    await page.goto(`${server.base}${path}`, { waitUntil: "networkidle" });
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => e.name)
+        .filter((n) => n.endsWith(".js")),
+    );
+    firstLoads.push([name, scripts.reduce((n, url) => n + gz(url.slice(url.lastIndexOf("/") + 1)), 0)]);
+    await context.close();
+  }
   const js = readdirSync(assets)
     .filter((f) => f.endsWith(".js"))
     .reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
@@ -79,7 +106,9 @@ try {
     `| first rows visible (navigation → rows, incl. the API call) | ${median(firstRows).toFixed(0)} ms (min ${Math.min(...firstRows).toFixed(0)}, max ${Math.max(...firstRows).toFixed(0)}) |`,
   );
   console.log(`| scroll to the end → last row rendered | ${median(scrolls).toFixed(0)} ms |`);
-  console.log(`| dashboard JS, gzip | ${(js / 1024).toFixed(1)} KB (CSS ${(css / 1024).toFixed(1)} KB) |`);
+  console.log(`| dashboard JS, gzip, all pages | ${(js / 1024).toFixed(1)} KB (CSS ${(css / 1024).toFixed(1)} KB) |`);
+  for (const [name, bytes] of firstLoads)
+    console.log(`| first load of ${name}: JS fetched, gzip | ${(bytes / 1024).toFixed(1)} KB |`);
 } finally {
   await browser.close();
   await server.stop();

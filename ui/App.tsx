@@ -1,23 +1,28 @@
 // Routes: public pages (login, sign-up, invite) and the project pages under /p/:project/:section, each inside an
-// error boundary.
+// error boundary and loaded with its own code.
 import { useEffect } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { ErrorNote } from "./components/ErrorNote.tsx";
 import { type Section, Shell } from "./components/Shell.tsx";
-import { AlertDetail, AlertList } from "./pages/Alerts.tsx";
+import { lazy } from "./lib/lazy.tsx";
 import { Auth } from "./pages/Auth.tsx";
-import { Compare } from "./pages/Compare.tsx";
-import { Costs } from "./pages/Costs.tsx";
-import { GroupDetail, GroupList } from "./pages/Groups.tsx";
 import { InvitePage } from "./pages/Invite.tsx";
 import { NoProjects } from "./pages/NoProjects.tsx";
-import { Overview } from "./pages/Overview.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
-import { Settings } from "./pages/Settings.tsx";
-import { Trace } from "./pages/Trace.tsx";
-import { Traces } from "./pages/Traces.tsx";
 import { match, navigate, path } from "./state/router.ts";
 import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
+
+// Each project page is its own chunk (ui/lib/lazy.tsx); sign-in, invites and the shell load with the app.
+const AlertList = lazy(() => import("./pages/Alerts.tsx").then((m) => m.AlertList));
+const AlertDetail = lazy(() => import("./pages/Alerts.tsx").then((m) => m.AlertDetail));
+const Compare = lazy(() => import("./pages/Compare.tsx").then((m) => m.Compare));
+const Costs = lazy(() => import("./pages/Costs.tsx").then((m) => m.Costs));
+const GroupList = lazy(() => import("./pages/Groups.tsx").then((m) => m.GroupList));
+const GroupDetail = lazy(() => import("./pages/Groups.tsx").then((m) => m.GroupDetail));
+const Overview = lazy(() => import("./pages/Overview.tsx").then((m) => m.Overview));
+const Settings = lazy(() => import("./pages/Settings.tsx").then((m) => m.Settings));
+const Trace = lazy(() => import("./pages/Trace.tsx").then((m) => m.Trace));
+const Traces = lazy(() => import("./pages/Traces.tsx").then((m) => m.Traces));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, true), [to]);

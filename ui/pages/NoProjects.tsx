@@ -1,9 +1,9 @@
 // Signed in without a project (the last one was deleted, or an org was made empty): create one in an org you manage.
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { NameForm } from "../components/NameForm.tsx";
+import { createProjectIn, nameIn } from "../lib/projects.ts";
 import { useAction } from "../lib/use-api.ts";
 import { canManage, me } from "../state/session.ts";
-import { createProjectIn, nameIn } from "./Settings.tsx";
 
 export function NoProjects() {
   const orgs = (me.value?.orgs ?? []).filter((o) => canManage(o.role));

@@ -1,29 +1,17 @@
 // Settings of the current project and its org: keys, members and invites, model prices, new projects and orgs, data
 // retention, the audit log and deleting the project.
-import type { NewProjectAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { NameForm } from "../components/NameForm.tsx";
 import { api } from "../lib/api.ts";
+import { createProjectIn, nameIn } from "../lib/projects.ts";
 import { useAction } from "../lib/use-api.ts";
-import { navigate } from "../state/router.ts";
-import { canManage, loadMe, type Org, rememberKey } from "../state/session.ts";
+import { canManage, loadMe, type Org } from "../state/session.ts";
 import { DataSettings } from "./DataSettings.tsx";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
 import { Prices } from "./Prices.tsx";
 import { ScoreConfigs } from "./ScoreConfigs.tsx";
 import { Usage } from "./Usage.tsx";
-
-export const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).get("name");
-
-/** Creates a project (keeping its new keys to show once) and opens it. */
-export async function createProjectIn(orgId: string, name: unknown, init: { signal?: AbortSignal }) {
-  const res = await api<NewProjectAnswer>(`/api/orgs/${orgId}/projects`, { ...init, json: { name } });
-  rememberKey(res.project.id, "ingest", res.keys.ingest);
-  rememberKey(res.project.id, "secret", res.keys.secret);
-  await loadMe();
-  navigate(`/p/${res.project.id}/traces`);
-}
 
 export function Settings({ project, org }: { project: string; org: Org }) {
   const manager = canManage(org.role);
