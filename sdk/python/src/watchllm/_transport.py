@@ -1,4 +1,5 @@
-"""One HTTP POST of a batch to /api/v1/events (or /api/v1/scores) over a kept-alive http.client connection, gzipped above 1 KB."""
+"""One HTTP POST of a batch to /api/v1/events (or /api/v1/scores) over a kept-alive http.client connection,
+gzipped above 1 KB."""
 
 import email.utils
 import gzip
