@@ -1,5 +1,6 @@
 // One metric over a window, per group: what alert rules evaluate. Reads minute rollups for windows of up to 48 hours
 // within the last 48 hours (those are kept that long) and hour rollups otherwise, never raw events.
+import { ALERT_METRICS } from "../../contract/alerts.ts";
 import { METRIC_LIMITS } from "../../contract/metrics.ts";
 import { type Filters, rollupRows } from "../db/queries/metrics.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
@@ -19,18 +20,8 @@ export type WindowQuery = {
 /** One value per group (group null when not grouped): the metric over [from, to), and how many events it covers. */
 export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
 
-/** The metrics an alert can watch. */
-export const WINDOW_METRICS = [
-  "cost",
-  "count",
-  "error_count",
-  "error_rate",
-  "latency_p95",
-  "latency_p99",
-  "first_token_p95",
-  "input_tokens",
-  "output_tokens",
-] as const;
+/** The metrics an alert can watch (the contract's list). */
+export const WINDOW_METRICS = ALERT_METRICS;
 
 /**
  * The metric over [from, to) for a project, one value per group (the top `limit` by the metric, highest first), or one
