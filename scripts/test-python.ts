@@ -2,7 +2,8 @@
 // sdk/python/pyproject.toml) and benchmark (`npm run bench:python`): makes a git-ignored venv beside the package,
 // installs pytest and openai (lint: ruff and mypy; bench: requests and tenacity, the baseline's) from the pip index and
 // the package itself (built from sdk/python, as `pip install ./sdk/python` would), then runs pytest, the linters or the
-// bench. Extra arguments go to pytest (e.g. `npm run test:python -- -k openai`).
+// bench. Extra arguments go to pytest (e.g. `npm run test:python -- -k openai`). `setup` only makes the test venv (for
+// the cross-way-in parity test, which drives the Python SDK from vitest).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -10,11 +11,16 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "sdk", "python");
-const mode = process.argv[2] === "bench" || process.argv[2] === "lint" ? process.argv[2] : "test";
+const mode = (["bench", "lint", "setup"] as const).find((m) => m === process.argv[2]) ?? "test";
 const bench = mode === "bench";
 const venv = join(pkg, bench ? ".venv-bench" : ".venv");
 const python = join(venv, "bin", "python");
-const needs = { bench: ["requests", "tenacity"], lint: ["ruff", "mypy"], test: ["pytest", "openai"] }[mode];
+const needs = {
+  bench: ["requests", "tenacity"],
+  lint: ["ruff", "mypy"],
+  test: ["pytest", "openai"],
+  setup: ["pytest", "openai"],
+}[mode];
 
 // PIP_RETRIES=0: an index this machine can't reach fails at once instead of after minutes of retries (the variable,
 // unlike the flag, also reaches the pip that prepares the isolated build environment).
@@ -40,6 +46,7 @@ const pip = ["-m", "pip", "install", "--quiet"];
 run(python, [...pip, ...needs]);
 run(python, [...pip, "--force-reinstall", "--no-deps", pkg]);
 
+if (mode === "setup") process.exit(0);
 if (mode === "lint") {
   for (const tool of [["ruff", "check", "src", "tests"], ["mypy"]]) {
     const out = spawnSync(python, ["-m", ...tool], { cwd: pkg, stdio: "inherit" });

@@ -111,11 +111,13 @@ type Scope = {
 
 const MAX_FIRST_TOKEN_MS = 30 * 86_400_000;
 
-/** A streamed call's time to its first token: Vercel's ms, gen_ai's seconds, or Langfuse's completion start time. */
+/** A streamed call's time to its first token: Vercel's ms, gen_ai's seconds (the client's first chunk, else the
+ * server's first token), or Langfuse's completion start time. */
 function firstTokenMs(view: SpanAttrs, startMs: number): number | undefined {
   const ms =
-    view.number(["ai.response.msToFirstChunk"]) ??
-    (view.number(["gen_ai.server.time_to_first_token"]) ?? Number.NaN) * 1000;
+    view.number(["ai.response.msToFirstChunk", "ai.stream.msToFirstChunk"]) ??
+    (view.number(["gen_ai.client.operation.time_to_first_chunk", "gen_ai.server.time_to_first_token"]) ?? Number.NaN) *
+      1000;
   const start = toText(view.get("langfuse.observation.completion_start_time"))?.replaceAll('"', "");
   const value = Number.isFinite(ms) ? ms : start ? Date.parse(start) - startMs : Number.NaN;
   return Number.isFinite(value) && value >= 0 && value <= MAX_FIRST_TOKEN_MS ? value : undefined;
