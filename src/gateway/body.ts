@@ -1,5 +1,6 @@
 // Request and response bodies as the gateway handles them: JSON requests read whole (bounded), streamed answers
 // observed chunk by chunk on their way to the client, whole answers read from a copy.
+import { readBounded } from "../lib/body.ts";
 import { GatewayError } from "./errors.ts";
 
 /** Whether the request body is JSON we may read (not compressed, which we forward as is without recording). */
@@ -13,30 +14,6 @@ export function isJsonRequest(headers: Headers): boolean {
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
-async function readAll(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Bytes | undefined> {
-  const reader = stream.getReader();
-  const chunks: Bytes[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value as Bytes);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
 /** A JSON request's bytes; 413 beyond maxBytes. */
 export async function readRequestBytes(req: Request, maxBytes: number): Promise<Bytes> {
   const declared = Number(req.headers.get("content-length"));
@@ -48,7 +25,7 @@ export async function readRequestBytes(req: Request, maxBytes: number): Promise<
     );
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!req.body) return new Uint8Array();
-  const bytes = await readAll(req.body, maxBytes);
+  const bytes = await readBounded(req.body, maxBytes);
   if (!bytes) throw tooLarge();
   return bytes;
 }
@@ -59,7 +36,7 @@ export async function readCopy(
   maxBytes: number,
 ): Promise<{ bytes?: Bytes; tooLarge?: true; failure?: string }> {
   try {
-    const bytes = await readAll(stream, maxBytes);
+    const bytes = await readBounded(stream, maxBytes);
     return bytes ? { bytes } : { tooLarge: true };
   } catch (err) {
     const timedOut = err instanceof Error && err.name === "TimeoutError";

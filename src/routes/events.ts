@@ -8,20 +8,14 @@ import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
-import { readTextBody } from "../lib/body.ts";
+import { readJsonBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { ingestCors } from "../lib/ingest-cors.ts";
 import { guardIngest } from "../usage/quota.ts";
 
 export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c) => {
-  // Content type is not trusted: sendBeacon posts JSON as text/plain. gzip is welcome (the limit counts what it inflates to).
-  const text = await readTextBody(c.req.raw, LIMITS.maxRequestBytes);
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch (err) {
-    throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
-  }
+  // gzip is welcome (the limit counts what it inflates to).
+  const payload = await readJsonBody(c.req.raw, LIMITS.maxRequestBytes);
   const parsed = ingestRequest.safeParse(payload);
   const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
   const db = database(c.env.DB);

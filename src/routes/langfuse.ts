@@ -15,7 +15,7 @@ import { enqueueEvents } from "../ingest/enqueue.ts";
 import { checkScores } from "../ingest/scores.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { mapItem } from "../langfuse/map.ts";
-import { readTextBody } from "../lib/body.ts";
+import { readJsonBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { admitIngest, refusalError } from "../usage/quota.ts";
 
@@ -32,13 +32,7 @@ export const langfuseRoute = new Hono<AppEnv>()
   .post("/", async (c) => {
     const db = database(c.env.DB);
     const key = await keyFromAuthorization(db, c.req.header("Authorization"));
-    let payload: unknown;
-    try {
-      payload = JSON.parse(await readTextBody(c.req.raw, LANGFUSE_LIMITS.maxRequestBytes));
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
-    }
+    const payload = await readJsonBody(c.req.raw, LANGFUSE_LIMITS.maxRequestBytes);
     const envelope = langfuseBatch.safeParse(payload);
     if (!envelope.success) throw new ApiError("invalid_request", 'Send `{ "batch": [...] }`.');
 

@@ -16,7 +16,7 @@ import {
 } from "../db/queries/scores.ts";
 import type { AppEnv } from "../env.ts";
 import { acceptScores } from "../ingest/scores.ts";
-import { readTextBody } from "../lib/body.ts";
+import { readJsonBody } from "../lib/body.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { ingestCors } from "../lib/ingest-cors.ts";
@@ -28,13 +28,7 @@ export const scoresRoute = new Hono<AppEnv>()
   // Open to any origin like the other ways in (keys travel in headers or the body, never cookies).
   .use(ingestCors)
   .post("/", async (c) => {
-    const text = await readTextBody(c.req.raw, LIMITS.maxRequestBytes);
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch (err) {
-      throw new ApiError("invalid_json", "Request body is not valid JSON.", String(err));
-    }
+    const payload = await readJsonBody(c.req.raw, LIMITS.maxRequestBytes);
     const parsed = z.union([z.array(z.unknown()), scoreIngestRequest]).safeParse(payload);
     const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
     const db = database(c.env.DB);
