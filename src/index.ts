@@ -18,9 +18,11 @@ export default {
     batch.queue === ALERTS_QUEUE_NAME ? handleAlertQueue(batch, env) : handleQueue(batch, env, ctx),
   scheduled: (controller, env, ctx) => {
     ctx.waitUntil(
-      evaluateAlerts(env, controller.scheduledTime).catch((err) => console.error("watchllm: alert run failed", err)),
+      Promise.all([
+        evaluateAlerts(env, controller.scheduledTime).catch((err) => console.error("watchllm: alert run failed", err)),
+        sendUsageWarnings(env).catch((err) => console.error("watchllm: usage warnings failed", err)),
+      ]),
     );
-    ctx.waitUntil(sendUsageWarnings(env).catch((err) => console.error("watchllm: usage warnings failed", err)));
     const minute = new Date(controller.scheduledTime).getUTCMinutes();
     if (controller.cron !== EVERY_MINUTE || minute % 5 === 0) ctx.waitUntil(runMaintenance(env));
   },

@@ -2,7 +2,7 @@
 // stored by then, and a retry would find nothing new to count, so a failure here is logged and the usage is lost.
 import { chunkJson } from "../db/writes/events.ts";
 import { USAGE_UPSERT_SQL, type UsageTally } from "../db/writes/usage.ts";
-import { type PlanVars, noteQuotaWarnings } from "./warnings.ts";
+import { noteQuotaWarnings, type PlanVars } from "./warnings.ts";
 
 /**
  * Merges tallies per (project, day, way in) and adds them in one statement per chunk (one per group, in practice);

@@ -57,14 +57,12 @@ const warningRows = async (orgId: string) =>
       .all<{ month: number; threshold: number; events: number; notified_at: number | null; deliveries: number }>()
   ).results;
 const usageDeliveries = async (orgId: string) =>
-  (
-    await env.DB.prepare(
-      `SELECT count(*) AS n FROM alert_deliveries d JOIN alert_rules r ON r.id = d.alert_id
+  (await env.DB.prepare(
+    `SELECT count(*) AS n FROM alert_deliveries d JOIN alert_rules r ON r.id = d.alert_id
        JOIN projects p ON p.id = r.project_id WHERE p.org_id = ? AND d.reason = 'usage'`,
-    )
-      .bind(orgId)
-      .first<number>("n")
-  ) ?? 0;
+  )
+    .bind(orgId)
+    .first<number>("n")) ?? 0;
 
 /** The documented verification (docs/alerts.md): the warning is signed like an alert. */
 async function verified(secret: string, header: string, rawBody: string) {
@@ -160,9 +158,7 @@ describe("quota warnings", () => {
     await consume(owner.project.id, 9);
     expect(await sendUsageWarnings(env)).toBe(1);
     const next = monthOf(Date.now()).end;
-    await env.DB.prepare(
-      "INSERT INTO usage_daily (org_id, project_id, day, source, events) VALUES (?, ?, ?, 'sdk', 8)",
-    )
+    await env.DB.prepare("INSERT INTO usage_daily (org_id, project_id, day, source, events) VALUES (?, ?, ?, 'sdk', 8)")
       .bind(owner.org.id, owner.project.id, next)
       .run();
     await noteQuotaWarnings(env.DB, { PLANS }, [owner.project.id], next + 1000);

@@ -68,9 +68,7 @@ export async function monthWarnings(control: D1Database, orgId: string, month: n
 export async function pendingWarnings(control: D1Database, limit: number) {
   const sql = `SELECT w.*, o.name AS org_name, o.plan FROM usage_warnings w JOIN orgs o ON o.id = w.org_id
     WHERE w.notified_at IS NULL ORDER BY w.reached_at LIMIT ?1`;
-  return (
-    await control.prepare(sql).bind(limit).all<WarningRow & { org_name: string; plan: string | null }>()
-  ).results;
+  return (await control.prepare(sql).bind(limit).all<WarningRow & { org_name: string; plan: string | null }>()).results;
 }
 
 export type OrgChannel = {
