@@ -5,7 +5,7 @@
 import { createExecutionContext, createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { Alert } from "../../contract/alerts.ts";
-import type { UsageReport, UsageWarningPayload } from "../../contract/usage.ts";
+import { type UsageReport, type UsageWarningPayload, usageWarningPayload } from "../../contract/usage.ts";
 import { sendUsageWarnings } from "../../src/alerts/usage-warnings.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
@@ -103,7 +103,7 @@ describe("quota warnings", () => {
       () => received(hook),
       (r) => r.length === 1,
     );
-    const payload = JSON.parse(first!.body) as UsageWarningPayload;
+    const payload = usageWarningPayload.parse(JSON.parse(first!.body)); // the body is the contract's, strictly
     expect(payload).toMatchObject({
       type: "usage_warning",
       org: { id: owner.org.id, name: owner.org.name },
