@@ -32,7 +32,23 @@ const sums = {
   r2_bytes: z.number().int(),
   /** Calls recorded through the gateway. */
   gateway_calls: z.number().int(),
+  /** Scores newly stored (every way in: the scores API, SDKs, Langfuse score items); a repeated score id adds nothing. */
+  scores: z.number().int(),
 };
+
+/** The quota warnings: at these percentages of `events_per_month`, once per org and month. */
+export const USAGE_WARNING_THRESHOLDS = [80, 100] as const;
+
+const usageWarning = z.strictObject({
+  /** Percent of the month's quota. */
+  threshold: z.number().int(),
+  /** When the consumer saw it reached, and the org's events then. */
+  reached_at: z.number(),
+  events: z.number().int(),
+  /** When the notifications were queued (null: within the next minute), and how many (one per alert channel). */
+  notified_at: z.number().nullable(),
+  deliveries: z.number().int(),
+});
 
 export const usageReport = z.strictObject({
   org_id: z.string(),
@@ -54,6 +70,8 @@ export const usageReport = z.strictObject({
     limit: z.number().nullable(),
     /** `near` from 80% of the limit, `over` once it is reached (ingest then answers 429 `quota_exceeded`). */
     state: z.enum(["ok", "near", "over"]),
+    /** The warnings of this month so far (80% and 100%), each sent once to the org's alert channels. */
+    warnings: z.array(usageWarning),
   }),
   totals: z.strictObject(sums),
   by_project: z.array(z.strictObject({ project_id: z.string(), name: z.string().nullable(), ...sums })),
@@ -62,3 +80,25 @@ export const usageReport = z.strictObject({
   days: z.array(z.strictObject({ day: z.number(), ...sums })),
 });
 export type UsageReport = z.infer<typeof usageReport>;
+
+/**
+ * A quota warning as a webhook receives it (signed like an alert's, with the signing secret of the rule whose channel
+ * it goes to). `type` tells it apart from an alert notification.
+ */
+export const usageWarningPayload = z.strictObject({
+  delivery_id: z.string(),
+  type: z.literal("usage_warning"),
+  org: z.strictObject({ id: z.string(), name: z.string() }),
+  plan: z.string().nullable(),
+  /** 80: most of the month's events are used; 100: ingest now refuses new events (429 `quota_exceeded`). */
+  threshold_percent: z.number().int(),
+  events: z.number().int(),
+  limit: z.number().int(),
+  month: z.strictObject({ start: z.number(), end: z.number() }),
+  /** What happens now, in a sentence. */
+  message: z.string(),
+  /** The dashboard's Settings → Usage of a project of the org. */
+  usage_url: z.string(),
+  reached_at: z.number(),
+});
+export type UsageWarningPayload = z.infer<typeof usageWarningPayload>;

@@ -1,8 +1,9 @@
-// Worker entry: the HTTP app, the queue consumers (events, alert deliveries) and the scheduled work (alerts every
-// minute, maintenance every fifth minute).
+// Worker entry: the HTTP app, the queue consumers (events, alert deliveries) and the scheduled work (alerts and quota
+// warnings every minute, maintenance every fifth minute).
 import { handleAlertQueue } from "./alerts/deliver.ts";
 import { evaluateAlerts } from "./alerts/evaluate.ts";
 import { ALERTS_QUEUE_NAME } from "./alerts/queue.ts";
+import { sendUsageWarnings } from "./alerts/usage-warnings.ts";
 import { app } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { handleQueue } from "./ingest/consume.ts";
@@ -17,7 +18,10 @@ export default {
     batch.queue === ALERTS_QUEUE_NAME ? handleAlertQueue(batch, env) : handleQueue(batch, env, ctx),
   scheduled: (controller, env, ctx) => {
     ctx.waitUntil(
-      evaluateAlerts(env, controller.scheduledTime).catch((err) => console.error("watchllm: alert run failed", err)),
+      Promise.all([
+        evaluateAlerts(env, controller.scheduledTime).catch((err) => console.error("watchllm: alert run failed", err)),
+        sendUsageWarnings(env).catch((err) => console.error("watchllm: usage warnings failed", err)),
+      ]),
     );
     const minute = new Date(controller.scheduledTime).getUTCMinutes();
     if (controller.cron !== EVERY_MINUTE || minute % 5 === 0) ctx.waitUntil(runMaintenance(env));

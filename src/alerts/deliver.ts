@@ -2,6 +2,7 @@
 // attempt with the receiver's status and the first 1 KB of its answer, retries with backoff (the same delivery_id each
 // time), and tracks the channel's health (24 h of failures disable it).
 import { ALERT_LIMITS, alertQueueMessage, type WebhookPayload } from "../../contract/alerts.ts";
+import type { UsageWarningPayload } from "../../contract/usage.ts";
 import { database } from "../db/client.ts";
 import { deliveryToSend } from "../db/queries/alerts.ts";
 import type { AlertChannelRow } from "../db/schema.ts";
@@ -10,6 +11,7 @@ import type { Bindings } from "../env.ts";
 import { refusedDestination } from "./destination.ts";
 import { emailMessage, signature, slackMessage } from "./payload.ts";
 import { backoffSeconds } from "./queue.ts";
+import { isUsageWarning, usageEmailMessage, usageSlackMessage } from "./usage-warnings.ts";
 
 /** At most `max` bytes of an answer, without reading the rest. */
 async function head(res: Response, max: number) {
@@ -69,7 +71,8 @@ async function send(env: Bindings, channel: AlertChannelRow, raw: string, secret
       return { status: null, response: null, error: "email is not configured on this instance", durationMs: 0 };
     const started = Date.now();
     try {
-      const message = emailMessage(JSON.parse(raw) as WebhookPayload);
+      const parsed = JSON.parse(raw) as WebhookPayload | UsageWarningPayload;
+      const message = isUsageWarning(parsed) ? usageEmailMessage(parsed) : emailMessage(parsed);
       const sent = await SEND_EMAIL.send({ from: ALERT_EMAIL_FROM, to: channel.target, ...message });
       return { status: 250, response: sent.messageId, error: null, durationMs: Date.now() - started };
     } catch (err) {
@@ -78,8 +81,11 @@ async function send(env: Bindings, channel: AlertChannelRow, raw: string, secret
   }
   const refused = refusedDestination(channel.target, env);
   if (refused) return { status: null, response: null, error: `destination refused: ${refused}`, durationMs: 0 };
-  if (channel.type === "slack") return post(channel.target, JSON.stringify(slackMessage(JSON.parse(raw))), {});
-  const payload = JSON.parse(raw) as WebhookPayload;
+  const payload = JSON.parse(raw) as WebhookPayload | UsageWarningPayload;
+  if (channel.type === "slack") {
+    const message = isUsageWarning(payload) ? usageSlackMessage(payload) : slackMessage(payload);
+    return post(channel.target, JSON.stringify(message), {});
+  }
   return post(channel.target, raw, {
     "WatchLLM-Signature": await signature(secret, raw, Math.floor(Date.now() / 1000)),
     "WatchLLM-Delivery": payload.delivery_id,

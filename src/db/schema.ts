@@ -583,7 +583,7 @@ export const alertDeliveries = sqliteTable(
       .notNull()
       .references(() => alertRules.id, { onDelete: "cascade" }),
     channelId: text("channel_id").notNull(),
-    reason: text("reason", { enum: ["transition", "renotify", "test"] }).notNull(),
+    reason: text("reason", { enum: ["transition", "renotify", "test", "usage"] }).notNull(),
     payload: text("payload").notNull(),
     status: text("status", { enum: ["queued", "retrying", "delivered", "failed", "skipped"] })
       .notNull()
@@ -629,6 +629,33 @@ export const usageDaily = sqliteTable(
     events: integer("events").notNull().default(0),
     d1Bytes: integer("d1_bytes").notNull().default(0),
     r2Bytes: integer("r2_bytes").notNull().default(0),
+    /** Scores newly stored (a repeated score id adds nothing). */
+    scores: integer("scores").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.day, t.source] }), index("usage_daily_org").on(t.orgId, t.day)],
 );
+
+/**
+ * The quota warnings of an org's month: one row per threshold (80, 100 percent of `events_per_month`) once the consumer
+ * sees it reached; the every-minute run claims each unsent row (`notified_at` null) once and notifies the org's alert
+ * channels (src/alerts/usage-warnings.ts). A new month has no rows, so warnings start again.
+ */
+export const usageWarnings = sqliteTable(
+  "usage_warnings",
+  {
+    orgId: text("org_id").notNull(),
+    /** The month's start (UTC, epoch ms). */
+    month: integer("month").notNull(),
+    /** Percent of the quota: 80 or 100. */
+    threshold: integer("threshold").notNull(),
+    /** The org's events this month when the threshold was seen reached, and the plan's limit then. */
+    events: integer("events").notNull(),
+    eventLimit: integer("event_limit").notNull(),
+    reachedAt: integer("reached_at").notNull(),
+    notifiedAt: integer("notified_at"),
+    /** Notifications queued for it (0: the org's projects have no alert channel; the dashboard banner still says it). */
+    deliveries: integer("deliveries").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.month, t.threshold] }), index("usage_warnings_pending").on(t.notifiedAt)],
+);
+export type UsageWarningRow = typeof usageWarnings.$inferSelect;

@@ -18,8 +18,10 @@ import type { UsageTally } from "../db/writes/usage.ts";
 import type { Bindings } from "../env.ts";
 import { log } from "../lib/log.ts";
 import { SECOND_MS } from "../lib/time.ts";
-import { writeScores } from "../scores/write.ts";
+import { scoreStatements } from "../scores/write.ts";
 import { recordUsage } from "../usage/record.ts";
+import { storeCountingScores } from "../usage/scores.ts";
+import type { PlanVars } from "../usage/warnings.ts";
 import { backlog } from "./backlog.ts";
 import { foldedEvents } from "./fold.ts";
 
@@ -28,7 +30,7 @@ type Parsed = { message: Message<unknown>; body: QueueMessage };
  * Where a group of messages goes: the control plane (prices, dead letters), the projects' data database, and the
  * bucket for bodies larger than `offloadBytes`.
  */
-type Target = { control: Database; data: D1Database; bodies: R2Bucket; offloadBytes: number };
+type Target = { control: Database; data: D1Database; bodies: R2Bucket; offloadBytes: number; plans: PlanVars };
 
 /** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
 async function writeFolds(t: Target, bodies: QueueMessage[]): Promise<UsageTally[]> {
@@ -54,8 +56,8 @@ async function store(t: Target, bodies: QueueMessage[]) {
   await Promise.all(bodies.map((b) => offloadBodies(t.bodies, b.project_id, b.events, t.offloadBytes)));
   const usage = await writeMessages(t.data, bodies);
   usage.push(...(await writeFolds(t, bodies)));
-  await writeScores(t.data, bodies);
-  await recordUsage(t.control.$client, usage);
+  usage.push(...(await storeCountingScores(t.data, bodies, scoreStatements(t.data, bodies))));
+  await recordUsage(t.control.$client, usage, t.plans);
 }
 
 /** How many events, parts and scores a message carries (what the local backlog counts), whatever its shape. */
@@ -107,8 +109,8 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
   }
   if (failed.length === body.events.length) return false;
   usage.push(...(await writeFolds(t, [body])));
-  await writeScores(t.data, [body]);
-  await recordUsage(t.control.$client, usage);
+  usage.push(...(await storeCountingScores(t.data, [body], scoreStatements(t.data, [body]))));
+  await recordUsage(t.control.$client, usage, t.plans);
   await keepDeadLetters(
     t.control,
     failed.map((event) => ({
@@ -165,7 +167,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
   }
   const offloadBytes = offloadThreshold(env.BODY_OFFLOAD_BYTES);
   for (const [shard, group] of groups) {
-    const t: Target = { control, data: shardDatabase(env, shard), bodies: env.BODIES, offloadBytes };
+    const t: Target = { control, data: shardDatabase(env, shard), bodies: env.BODIES, offloadBytes, plans: env };
     try {
       await store(
         t,

@@ -2,9 +2,13 @@
 // stored by then, and a retry would find nothing new to count, so a failure here is logged and the usage is lost.
 import { chunkJson } from "../db/writes/events.ts";
 import { USAGE_UPSERT_SQL, type UsageTally } from "../db/writes/usage.ts";
+import { noteQuotaWarnings, type PlanVars } from "./warnings.ts";
 
-/** Merges tallies per (project, day, way in) and adds them in one statement per chunk (one per group, in practice). */
-export async function recordUsage(control: D1Database, tallies: UsageTally[]) {
+/**
+ * Merges tallies per (project, day, way in) and adds them in one statement per chunk (one per group, in practice);
+ * then notes the quota warnings (80%, 100%) the orgs that got events have reached.
+ */
+export async function recordUsage(control: D1Database, tallies: UsageTally[], vars: PlanVars) {
   const merged = new Map<string, UsageTally>();
   for (const t of tallies) {
     const key = `${t.project_id}\u0000${t.day}\u0000${t.source}`;
@@ -14,16 +18,21 @@ export async function recordUsage(control: D1Database, tallies: UsageTally[]) {
       m.events += t.events;
       m.d1_bytes += t.d1_bytes;
       m.r2_bytes += t.r2_bytes;
+      m.scores += t.scores;
     }
   }
-  const rows = [...merged.values()]
-    .filter((t) => t.events || t.d1_bytes || t.r2_bytes)
-    .map((t) => [t.project_id, t.day, t.source, t.events, t.d1_bytes, t.r2_bytes]);
-  if (!rows.length) return;
+  const counted = [...merged.values()].filter((t) => t.events || t.d1_bytes || t.r2_bytes || t.scores);
+  if (!counted.length) return;
+  const rows = counted.map((t) => [t.project_id, t.day, t.source, t.events, t.d1_bytes, t.r2_bytes, t.scores]);
   const upsert = control.prepare(USAGE_UPSERT_SQL);
   try {
     await control.batch(chunkJson(rows).map((json) => upsert.bind(json)));
   } catch (err) {
     console.error("watchllm: usage not counted", JSON.stringify(rows).slice(0, 500), err);
+    return;
   }
+  const withEvents = [...new Set(counted.filter((t) => t.events > 0).map((t) => t.project_id))];
+  await noteQuotaWarnings(control, vars, withEvents).catch((err) =>
+    console.error("watchllm: quota warnings not noted", err),
+  );
 }

@@ -1,18 +1,19 @@
 // An org's usage report (GET /api/orgs/:org/usage): its usage_daily rows in range, summed by project, way in and day,
 // and this month against its plan.
 import { INGEST_SOURCES, type UsageReport } from "../../contract/usage.ts";
-import { orgMonth, orgUsage, type UsageRow } from "../db/queries/usage.ts";
+import { monthWarnings, orgMonth, orgUsage, type UsageRow } from "../db/queries/usage.ts";
 import type { Bindings } from "../env.ts";
 import { DAY_MS } from "../lib/time.ts";
 import { planOf } from "./plans.ts";
 import { monthOf } from "./quota.ts";
 
 type Sums = UsageReport["totals"];
-const zero = (): Sums => ({ events: 0, d1_bytes: 0, r2_bytes: 0, gateway_calls: 0 });
+const zero = (): Sums => ({ events: 0, d1_bytes: 0, r2_bytes: 0, gateway_calls: 0, scores: 0 });
 function add<T extends Sums>(sums: T, row: UsageRow): T {
   sums.events += row.events;
   sums.d1_bytes += row.d1_bytes;
   sums.r2_bytes += row.r2_bytes;
+  sums.scores += row.scores;
   if (row.source === "gateway") sums.gateway_calls += row.events;
   return sums;
 }
@@ -25,7 +26,11 @@ export async function usageReport(env: Bindings, orgId: string, range: { from?: 
   const month = monthOf(now);
   const to = Math.ceil((range.to ?? now) / DAY_MS) * DAY_MS;
   const from = Math.floor((range.from ?? month.start) / DAY_MS) * DAY_MS;
-  const [rows, current] = await Promise.all([orgUsage(env.DB, orgId, from, to), orgMonth(env.DB, orgId, month.start)]);
+  const [rows, current, warnings] = await Promise.all([
+    orgUsage(env.DB, orgId, from, to),
+    orgMonth(env.DB, orgId, month.start),
+    monthWarnings(env.DB, orgId, month.start),
+  ]);
   const plan = planOf(env, current?.plan ?? null);
   const used = current?.used ?? 0;
   const limit = plan.events_per_month;
@@ -59,6 +64,13 @@ export async function usageReport(env: Bindings, orgId: string, range: { from?: 
       events: used,
       limit,
       state: limit === null ? "ok" : used >= limit ? "over" : used >= limit * NEAR_QUOTA ? "near" : "ok",
+      warnings: warnings.map((w) => ({
+        threshold: w.threshold,
+        reached_at: w.reached_at,
+        events: w.events,
+        notified_at: w.notified_at,
+        deliveries: w.deliveries,
+      })),
     },
     totals,
     by_project: [...projects.values()].sort((a, b) => b.events - a.events),

@@ -1,6 +1,6 @@
 // Settings → Usage and the quota banner against the real Worker: an org put on a small plan by the operator's command
 // (`npm run org:plan`), its month's events against the quota, the trend and the splits; near (80%) and over (100%) the
-// banner says so on every page; laid out within the page at desktop and phone widths, light and dark.
+// banner says so on every page, and the usage page lists the quota warnings; laid out within the page at desktop and phone widths, light and dark.
 import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -63,7 +63,7 @@ function layoutProblems(page: Page) {
     const parts = [
       document.querySelector("[data-testid=usage]"),
       document.querySelector("[data-testid=quota-banner]"),
-      ...Array.from(document.querySelectorAll("[data-testid=usage] :is(p, dt, dd, th, td, svg, figcaption, h3)")),
+      ...Array.from(document.querySelectorAll("[data-testid=usage] :is(p, dt, dd, th, td, li, svg, figcaption, h3)")),
     ];
     for (const el of parts as HTMLElement[]) {
       if (!el) continue;
@@ -100,6 +100,10 @@ describe("settings: usage and the quota banner", () => {
       expect(await page.getByTestId("usage-sources").textContent()).toContain("Events API / SDKs");
       expect(await page.getByTestId("usage-trend").locator("rect").count()).toBeGreaterThan(0);
       expect(await page.getByTestId("quota-banner").textContent()).toContain("90% of this month's 10 events");
+      // The consumer noted the 80% warning; the org has no alert channel, so the every-minute run tells no one.
+      expect(await page.getByTestId("usage-warnings").textContent()).toMatch(
+        /^80% reached \d{4}-\d\d-\d\d: (notifying the alert channels|no alert channel to notify)/,
+      );
       expect(await layoutProblems(page)).toEqual([]);
       const shots = process.env.WATCHLLM_SHOTS;
       if (shots)

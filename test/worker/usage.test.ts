@@ -7,6 +7,7 @@ import type { UsageReport } from "../../contract/usage.ts";
 import { app } from "../../src/app.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
+import { validateScores } from "../../src/scores/validate.ts";
 import { signUp } from "./account-fixtures.ts";
 import { createProject, makeEvent, waitFor } from "./fixtures.ts";
 
@@ -126,6 +127,27 @@ describe("usage counting", () => {
       { id: "b", body: { ...body, events: [fourth, events[0]] } },
     ]);
     expect(await usageRows(p.projectId)).toEqual([{ ...first[0], events: 4, d1_bytes: expect.any(Number) }]);
+  });
+
+  it("counts the scores the consumer newly stored, once per score id, apart from events", async () => {
+    const p = await createProject("scores");
+    const author = { kind: "secret" as const, id: "key" };
+    const wire = (id: string, value: number) => ({ score_id: id, trace_id: "t-1", name: "quality", value });
+    const { scores } = await validateScores([wire("s1", 1), wire("s2", 0.5), wire("s1", 0.9)], author, []);
+    const body = { project_id: p.projectId, received_at: Date.now(), events: [], scores, source: "sdk" };
+    await consume([{ id: "scores", body }]);
+    await consume([{ id: "scores", body }]); // redelivered
+    const { scores: later } = await validateScores([wire("s2", 0.7), wire("s3", 1)], author, []);
+    await consume([{ id: "later", body: { ...body, scores: later, source: "langfuse" } }]); // s2 updated, s3 new
+    const counted = await env.DB.prepare(
+      "SELECT source, events, scores FROM usage_daily WHERE project_id = ? ORDER BY source",
+    )
+      .bind(p.projectId)
+      .all();
+    expect(counted.results).toEqual([
+      { source: "langfuse", events: 0, scores: 1 },
+      { source: "sdk", events: 0, scores: 2 },
+    ]);
   });
 
   it("counts each way in under its own name, and a Langfuse event once however many parts it came in", async () => {
@@ -338,7 +360,8 @@ describe("GET /api/orgs/:org/usage", () => {
     expect(report.plan).toMatchObject({ name: "tiny", events_per_month: 3 });
     expect(report.month).toMatchObject({ events: 2, limit: 3, state: "ok" });
     expect(report.by_project).toEqual([expect.objectContaining({ project_id: owner.project.id, events: 2 })]);
-    expect(report.by_source).toEqual([expect.objectContaining({ source: "sdk", events: 2 })]);
+    expect(report.by_source).toEqual([expect.objectContaining({ source: "sdk", events: 2, scores: 0 })]);
+    expect(report.month.warnings).toEqual([]);
     expect(report.days).toHaveLength(1);
   });
 });

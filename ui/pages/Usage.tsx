@@ -22,7 +22,27 @@ const sumColumns = <R extends Sums>(): Column<R>[] => [
   { label: "D1", cell: (r) => bytes(r.d1_bytes), numeric: true, width: "6rem", priority: 2 },
   { label: "R2", cell: (r) => bytes(r.r2_bytes), numeric: true, width: "6rem", priority: 2 },
   { label: "Gateway calls", cell: (r) => count(r.gateway_calls), numeric: true, width: "8rem", priority: 3 },
+  { label: "Scores", cell: (r) => count(r.scores), numeric: true, width: "6rem", priority: 3 },
 ];
+
+/** The month's quota warnings: when each threshold was reached and whether the alert channels were told. */
+function Warnings({ month }: { month: UsageReport["month"] }) {
+  if (!month.warnings.length) return null;
+  return (
+    <ul class="usage-warnings muted" data-testid="usage-warnings">
+      {month.warnings.map((w) => (
+        <li key={w.threshold}>
+          {w.threshold}% reached {isoDay(w.reached_at)}:{" "}
+          {w.notified_at === null
+            ? "notifying the alert channels"
+            : w.deliveries
+              ? `${w.deliveries} alert channel${w.deliveries === 1 ? "" : "s"} notified`
+              : "no alert channel to notify (add one to an alert rule of a project)"}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** The month's quota as a bar: how much is used, and whether it is near (80%) or over. */
 export function QuotaMeter({ month }: { month: UsageReport["month"] }) {
@@ -89,6 +109,7 @@ export function Usage({ org }: { org: Org }) {
             {limitText(r.plan.members, "members")}, gateway {r.plan.gateway ? "included" : "not included"}.
           </p>
           <QuotaMeter month={r.month} />
+          <Warnings month={r.month} />
           <dl class="usage-figures">
             <div>
               <dt>Events</dt>
@@ -105,6 +126,10 @@ export function Usage({ org }: { org: Org }) {
             <div>
               <dt>Gateway calls</dt>
               <dd>{count(r.totals.gateway_calls)}</dd>
+            </div>
+            <div>
+              <dt>Scores</dt>
+              <dd>{count(r.totals.scores)}</dd>
             </div>
           </dl>
           <Trend report={r} />

@@ -1,6 +1,6 @@
 // Reads of alert rules: a project's rules with their channels and firing groups, one rule's history, and the rules the
 // scheduled evaluation judges (with their project's placement).
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import {
   type AlertAttemptRow,
@@ -50,7 +50,12 @@ export async function projectRules(db: Database, projectId: string, alertId?: st
   }));
 }
 
-export type DeliveryWithAttempts = AlertDeliveryRow & { channelType: string; attemptRows: AlertAttemptRow[] };
+/** A rule's own notification (quota warnings sent through its channels are left out of its history). */
+export type DeliveryWithAttempts = Omit<AlertDeliveryRow, "reason"> & {
+  reason: Exclude<AlertDeliveryRow["reason"], "usage">;
+  channelType: string;
+  attemptRows: AlertAttemptRow[];
+};
 
 /** A rule's transitions and deliveries (each with its attempts), newest first, `limit` of each. */
 export async function ruleHistory(db: Database, alertId: string, limit = 100) {
@@ -65,7 +70,8 @@ export async function ruleHistory(db: Database, alertId: string, limit = 100) {
       .select({ delivery: alertDeliveries, channelType: alertChannels.type })
       .from(alertDeliveries)
       .leftJoin(alertChannels, eq(alertChannels.id, alertDeliveries.channelId))
-      .where(eq(alertDeliveries.alertId, alertId))
+      // Quota warnings go out through a rule's channel but are the org's, not the rule's (GET /api/orgs/:org/usage).
+      .where(and(eq(alertDeliveries.alertId, alertId), ne(alertDeliveries.reason, "usage")))
       .orderBy(desc(alertDeliveries.createdAt))
       .limit(limit),
   ]);
@@ -77,6 +83,7 @@ export async function ruleHistory(db: Database, alertId: string, limit = 100) {
     transitions,
     deliveries: deliveries.map(({ delivery, channelType }) => ({
       ...delivery,
+      reason: delivery.reason as DeliveryWithAttempts["reason"],
       channelType: channelType ?? "webhook",
       attemptRows: attempts.filter((a) => a.deliveryId === delivery.id),
     })),

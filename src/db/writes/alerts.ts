@@ -9,7 +9,8 @@ import { alertAttempts, alertChannels, alertDeliveries } from "../schema.ts";
 export type NewDelivery = {
   id: string;
   channelId: string;
-  reason: "transition" | "renotify" | "test";
+  /** `usage`: a quota warning sent to the rule's channel (src/alerts/usage-warnings.ts), not part of its history. */
+  reason: "transition" | "renotify" | "test" | "usage";
   payload: string;
 };
 

@@ -14,6 +14,7 @@ export type UsageTally = {
   events: number;
   d1_bytes: number;
   r2_bytes: number;
+  scores: number;
 };
 
 /** Messages from before `source` existed came through the events API. */
@@ -28,7 +29,7 @@ const r2Bytes = (e: string) => `coalesce(sum(${e}.body_bytes) FILTER (WHERE ${e}
 
 /** ?1 JSON rows [project_id, event_id, source], ?2 the write's batch_id: the rows it inserted, summed per group. */
 export const USAGE_TALLY_SQL = `SELECT e.project_id, (e.received_at / ${DAY_MS}) * ${DAY_MS} AS day, k.value ->> 2 AS source,
-    count(*) AS events, sum(${d1Bytes("e")}) AS d1_bytes, ${r2Bytes("e")} AS r2_bytes
+    count(*) AS events, sum(${d1Bytes("e")}) AS d1_bytes, ${r2Bytes("e")} AS r2_bytes, 0 AS scores
   FROM json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
   WHERE e.batch_id = ?2 GROUP BY 1, 2, 3`;
 
@@ -74,12 +75,33 @@ export function foldTallies(before: D1Result, after: D1Result, source: IngestSou
     events: s.events - (old.get(s.project_id)?.events ?? 0),
     d1_bytes: s.d1_bytes - (old.get(s.project_id)?.d1_bytes ?? 0),
     r2_bytes: s.r2_bytes - (old.get(s.project_id)?.r2_bytes ?? 0),
+    scores: 0,
   }));
 }
 
-/** ?1 JSON rows [project_id, day, source, events, d1_bytes, r2_bytes]: added to usage_daily under each project's org. */
-export const USAGE_UPSERT_SQL = `INSERT INTO usage_daily (org_id, project_id, day, source, events, d1_bytes, r2_bytes)
-  SELECT p.org_id, k.value ->> 0, k.value ->> 1, k.value ->> 2, k.value ->> 3, k.value ->> 4, k.value ->> 5
+/** ?1 JSON rows [project_id, score_id, day, source]: the scores not stored yet, per group (read before their upsert). */
+export const SCORE_TALLY_SQL = `SELECT k.value ->> 0 AS project_id, k.value ->> 2 AS day, k.value ->> 3 AS source,
+    0 AS events, 0 AS d1_bytes, 0 AS r2_bytes, count(*) AS scores
+  FROM json_each(?1) k
+  WHERE NOT EXISTS (SELECT 1 FROM scores s WHERE s.project_id = k.value ->> 0 AND s.score_id = k.value ->> 1)
+  GROUP BY 1, 2, 3`;
+
+/**
+ * ?1 JSON rows [project_id, day, source, events, d1_bytes, r2_bytes, scores]: added to usage_daily under each
+ * project's org.
+ */
+export const USAGE_UPSERT_SQL = `INSERT INTO usage_daily (org_id, project_id, day, source, events, d1_bytes, r2_bytes, scores)
+  SELECT p.org_id, k.value ->> 0, k.value ->> 1, k.value ->> 2, k.value ->> 3, k.value ->> 4, k.value ->> 5,
+    k.value ->> 6
   FROM json_each(?1) k JOIN projects p ON p.id = k.value ->> 0 WHERE true
   ON CONFLICT (project_id, day, source) DO UPDATE SET events = events + excluded.events,
-    d1_bytes = d1_bytes + excluded.d1_bytes, r2_bytes = r2_bytes + excluded.r2_bytes`;
+    d1_bytes = d1_bytes + excluded.d1_bytes, r2_bytes = r2_bytes + excluded.r2_bytes, scores = scores + excluded.scores`;
+
+/** ?1 org id, ?2 month, ?3 threshold, ?4 events, ?5 limit, ?6 now: a warning seen reached (once; later sightings keep
+ * the first). */
+export const USAGE_WARNING_SQL = `INSERT INTO usage_warnings (org_id, month, threshold, events, event_limit, reached_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING`;
+
+/** ?1 now, ?2 deliveries, ?3 org, ?4 month, ?5 threshold: claims an unsent warning; a row comes back to the one winner. */
+export const USAGE_WARNING_CLAIM_SQL = `UPDATE usage_warnings SET notified_at = ?1, deliveries = ?2
+  WHERE org_id = ?3 AND month = ?4 AND threshold = ?5 AND notified_at IS NULL RETURNING threshold`;
