@@ -1,9 +1,11 @@
-// `npm run bench:fairness [-- --small] [--seconds N] [--events N]`: does one project's flood slow the others? Three
-// projects send one request a second each (N events, one new trace per request) while we poll their trace lists and
-// time each trace from the request's start to its first appearance (ingest to visible). Three phases on one instance
-// (real Worker, queue, consumer and Rate Limiting binding under `wrangler dev`): quiet; a fourth project flooding at
-// 10× their rate with the per-project rate limit at the door (20 requests per 10 s here); the same flood from a project
-// whose plan names no limiter. Prints the steady projects' p50/p95 per phase and the flood's accepted/refused requests.
+// `npm run bench:fairness [-- --small] [--seconds N] [--events N] [--no-fair-share]`: does one project's flood slow the
+// others? Three projects send one request a second each (N events, one new trace per request) while we poll their
+// trace lists and time each trace from the request's start to its first appearance (ingest to visible). Three phases
+// on one instance (real Worker, queues, consumer and Rate Limiting bindings under `wrangler dev`): quiet; a fourth
+// project flooding at 10× their rate with the per-project rate limit at the door (20 requests per 10 s here); the same
+// flood from a project whose plan names no limiter. Each project's requests past its fair share (15 per 10 s here) go
+// to the bulk queue; `--no-fair-share` runs the same with one queue. Prints the steady projects' p50/p95 per phase and
+// the flood's accepted/refused requests.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -25,15 +27,25 @@ const POLL_MS = 200;
 const percentile = (xs: number[], p: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]! : Number.NaN;
 
-// The instance's own config: wrangler.toml with the bench's per-project limit (kept beside it: paths are relative).
+/** Each project's fair share of the main queue (FAIR_SHARE_LIMIT): past it, requests go to the bulk queue.
+ * `--no-fair-share` sets it out of reach, for the same run without the second lane. */
+const noFairShare = args.includes("--no-fair-share");
+const FAIR_SHARE = { limit: noFairShare ? 1_000_000 : 15, period: 10 };
+
+// The instance's own config: wrangler.toml with the bench's per-project limits (kept beside it: paths are relative).
 const config = "wrangler.bench-fairness.toml";
-writeFileSync(
-  config,
-  readFileSync("wrangler.toml", "utf8").replace(
-    /simple = \{ limit = \d+, period = \d+ \}/,
-    `simple = { limit = ${LIMIT.limit}, period = ${LIMIT.period} }`,
-  ),
+const limiter = (name: string, limit: { limit: number; period: number }) => (toml: string) =>
+  toml.replace(
+    new RegExp(`(name = "${name}"\\n[^\\[]*?)simple = \\{ limit = \\d+, period = \\d+ \\}`),
+    `$1simple = { limit = ${limit.limit}, period = ${limit.period} }`,
+  );
+const toml = [limiter("INGEST_RATE_LIMIT", LIMIT), limiter("FAIR_SHARE_LIMIT", FAIR_SHARE)].reduce(
+  (text, edit) => edit(text),
+  readFileSync("wrangler.toml", "utf8"),
 );
+if (!toml.includes(`simple = { limit = ${FAIR_SHARE.limit}, period = ${FAIR_SHARE.period} }`))
+  throw new Error("wrangler.toml has no FAIR_SHARE_LIMIT to set");
+writeFileSync(config, toml);
 const state = mkdtempSync(join(tmpdir(), "watchllm-bench-fairness-"));
 applyMigrations({ persistTo: state });
 const server = await startDevServer({
@@ -148,7 +160,10 @@ try {
   const quiet = rows[0]!;
   console.log(
     `\nbench:fairness — ${SECONDS} s per phase; 3 steady projects at ${STEADY_PER_SECOND} request/s of ${EVENTS} events` +
-      `, a flood at ${FLOOD_PER_SECOND} requests/s; limit ${LIMIT.limit} requests per ${LIMIT.period} s per project\n` +
+      `, a flood at ${FLOOD_PER_SECOND} requests/s; limit ${LIMIT.limit} requests per ${LIMIT.period} s per project; ` +
+      (noFairShare
+        ? "no fair share (one queue)\n"
+        : `fair share ${FAIR_SHARE.limit} requests per ${FAIR_SHARE.period} s, the rest on the bulk queue\n`) +
       `machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}; polling every ${POLL_MS} ms\n`,
   );
   console.log("| phase | steady p50 | steady p95 | seen | flood requests (status: count) | p95 vs quiet |");

@@ -52,8 +52,27 @@ export function packMessages(
   return messages;
 }
 
-/** Where the ways in send events: the queue, and the bucket for bodies too big for it. */
-export type Outbox = Pick<Bindings, "EVENTS_QUEUE" | "BODIES">;
+/**
+ * Where the ways in send events: the queue, and the bucket for bodies too big for it; with the fair-share limiter and
+ * the bulk queue, a project past its share of the main queue goes to the bulk one.
+ */
+export type Outbox = Pick<Bindings, "EVENTS_QUEUE" | "BODIES"> &
+  Partial<Pick<Bindings, "BULK_QUEUE" | "FAIR_SHARE_LIMIT">>;
+
+/**
+ * The queue for this request: the main one while the project is within its fair share (FAIR_SHARE_LIMIT, counted per
+ * request), else the bulk one, which the same consumer drains beside the main one. A limiter that fails keeps the
+ * request on the main queue.
+ */
+async function laneOf(out: Outbox, projectId: string): Promise<Queue<QueueMessage>> {
+  const main = out.EVENTS_QUEUE as Queue<QueueMessage>;
+  if (!out.BULK_QUEUE || !out.FAIR_SHARE_LIMIT) return main;
+  const within = await out.FAIR_SHARE_LIMIT.limit({ key: projectId }).then(
+    (outcome) => outcome.success,
+    () => true,
+  );
+  return within ? main : (out.BULK_QUEUE as Queue<QueueMessage>);
+}
 
 /**
  * Sends the messages; a failed send is a 503 the client retries (duplicates are harmless: writes are idempotent).
@@ -72,7 +91,7 @@ export async function enqueueEvents(
   } catch (err) {
     throw new ApiError("storage_unavailable", "Body storage is unavailable; retry the request.", String(err));
   }
-  const queue = out.EVENTS_QUEUE as Queue<QueueMessage>;
+  const queue = await laneOf(out, projectId);
   const messages = packMessages(projectId, events, Date.now(), parts, scores, source);
   const calls: MessageSendRequest<QueueMessage>[][] = [];
   let call: MessageSendRequest<QueueMessage>[] = [];
