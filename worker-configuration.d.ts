@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	EVENTS_QUEUE: Queue;
 	ALERTS_QUEUE: Queue;
 	INGEST_RATE_LIMIT: RateLimit;
+	SHARE_RATE_LIMIT: RateLimit;
 	ASSETS: Fetcher;
 	SIGNUP_MODE: string;
 	TRUST_CF_CONNECTING_IP: string;
