@@ -2,17 +2,10 @@
 // revocable and optionally expiring. Only the token's SHA-256 is stored; the link is shown once, when it is created.
 import { z } from "zod";
 import { id } from "./event.ts";
+import { SHARE_LIMITS } from "./limits.ts";
 import { scoreView } from "./scores.ts";
 import { fullEvent, traceSummary, treeEvent } from "./traces.ts";
 
-/** The expiries the dashboard offers, in days; the API takes any whole number of days up to the last. */
-export const SHARE_EXPIRY_DAYS = [1, 7, 30, 90] as const;
-export const SHARE_LIMITS = {
-  /** Longest expiry, days (a link may also never expire). */
-  maxExpiryDays: 365,
-  /** Reads of one link from one client IP per minute (SHARE_RATE_LIMIT in wrangler.toml, per Cloudflare location). */
-  readsPerMinute: 120,
-} as const;
 
 /** `POST /api/projects/:project/shares`. */
 export const shareCreate = z.strictObject({

@@ -23,6 +23,7 @@ import {
   projectAnswer,
   projectListAnswer,
   projectUpdateAnswer,
+  sessionProbeAnswer,
   signupAnswer,
 } from "../../contract/accounts.ts";
 import {
@@ -261,6 +262,9 @@ describe("the API's answers fit the contract", () => {
     );
     const b = owner.browser;
     await answer(meAnswer, b.request("/api/me"));
+    const probe = await answer(sessionProbeAnswer, b.request("/api/auth/session"));
+    expect(probe.me?.user.id).toBe(owner.user.id);
+    expect(await answer(sessionProbeAnswer, browser().request("/api/auth/session"))).toEqual({ me: null });
     await answer(orgListAnswer, b.request("/api/orgs"));
     const org = await answer(newOrgAnswer, b.request("/api/orgs", { method: "POST", json: { name: "Second" } }), 201);
     await answer(projectListAnswer, b.request(`/api/orgs/${owner.org.id}/projects`));

@@ -23,6 +23,7 @@ const PUBLIC = new Set([
   "POST /api/auth/signup",
   "POST /api/auth/login",
   "POST /api/auth/logout",
+  "GET /api/auth/session",
   "GET /api/me",
   "GET /api/orgs",
   "POST /api/orgs",
