@@ -5,7 +5,15 @@ import type { TraceSummary, TreeEvent } from "../lib/types.ts";
 import { Link } from "./Link.tsx";
 
 /** `project`: where the user and session link to (a share link has none: they are plain text). */
-export function TraceTotals({ project, trace, events }: { project?: string; trace: TraceSummary; events: TreeEvent[] }) {
+export function TraceTotals({
+  project,
+  trace,
+  events,
+}: {
+  project?: string;
+  trace: TraceSummary;
+  events: TreeEvent[];
+}) {
   const calls = events.filter((e) => e.type === "model_response");
   const unpriced = calls.filter((e) => e.cost_usd === null).length;
   return (

@@ -71,16 +71,24 @@ export function SharedTrace({ token }: { token: string }) {
             }
             scoresOf={(eventId) => {
               const scores = data.scores.filter((s) => s.event_id === eventId);
+              const hidden = eventId !== null && data.share.hide_io && (
+                <p class="muted">Inputs, outputs and metadata are hidden in this link.</p>
+              );
               return scores.length ? (
-                <Scores
-                  project=""
-                  traceId={data.trace.trace_id}
-                  eventId={eventId}
-                  scores={scores}
-                  configs={[]}
-                  onChange={answer.reload}
-                />
-              ) : null;
+                <>
+                  {hidden}
+                  <Scores
+                    project=""
+                    traceId={data.trace.trace_id}
+                    eventId={eventId}
+                    scores={scores}
+                    configs={[]}
+                    onChange={answer.reload}
+                  />
+                </>
+              ) : (
+                hidden || null
+              );
             }}
           />
         )}

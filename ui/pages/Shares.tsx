@@ -35,7 +35,12 @@ export function Shares({ project, role }: { project: string; role: Role }) {
       cell: (s) => <Link href={`/p/${project}/traces/${encodeURIComponent(s.trace_id)}`}>{s.trace_id}</Link>,
     },
     { label: "Shows", width: "8rem", priority: 2, cell: (s) => (s.hide_io ? "no inputs/outputs" : "everything") },
-    { label: "By", priority: 3, title: (s) => s.created_by_name ?? s.created_by, cell: (s) => s.created_by_name ?? "API key" },
+    {
+      label: "By",
+      priority: 3,
+      title: (s) => s.created_by_name ?? s.created_by,
+      cell: (s) => s.created_by_name ?? "API key",
+    },
     { label: "Created", width: "9rem", priority: 3, cell: (s) => shortTime(s.created_at) },
     { label: "State", width: "10rem", title: (s) => stateOf(s), cell: (s) => stateOf(s) },
     {
