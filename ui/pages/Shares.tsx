@@ -15,6 +15,8 @@ function stateOf(s: ShareLink, now = Date.now()) {
   return s.expires_at === null ? "never expires" : `until ${shortTime(s.expires_at)}`;
 }
 
+const shows = (s: ShareLink) => (s.hide_io ? "no inputs/outputs" : "everything");
+
 export function Shares({ project, role }: { project: string; role: Role }) {
   const base = `/api/projects/${encodeURIComponent(project)}/shares`;
   const list = useApi<ShareListAnswer>(role === "viewer" ? null : base);
@@ -34,15 +36,26 @@ export function Shares({ project, role }: { project: string; role: Role }) {
       title: (s) => s.trace_id,
       cell: (s) => <Link href={`/p/${project}/traces/${encodeURIComponent(s.trace_id)}`}>{s.trace_id}</Link>,
     },
-    { label: "Shows", width: "8rem", priority: 2, cell: (s) => (s.hide_io ? "no inputs/outputs" : "everything") },
+    {
+      label: "Shows",
+      priority: 2,
+      fit: { text: (s) => shows(s) },
+      cell: (s) => shows(s),
+    },
     {
       label: "By",
       priority: 3,
+      fit: { text: (s) => s.created_by_name ?? "API key", max: 24 },
       title: (s) => s.created_by_name ?? s.created_by,
       cell: (s) => s.created_by_name ?? "API key",
     },
-    { label: "Created", width: "9rem", priority: 3, cell: (s) => shortTime(s.created_at) },
-    { label: "State", width: "10rem", title: (s) => stateOf(s), cell: (s) => stateOf(s) },
+    {
+      label: "Created",
+      priority: 3,
+      fit: { text: (s) => shortTime(s.created_at) },
+      cell: (s) => shortTime(s.created_at),
+    },
+    { label: "State", fit: { text: (s) => stateOf(s), max: 26 }, title: (s) => stateOf(s), cell: (s) => stateOf(s) },
     {
       label: "Actions",
       header: <span class="sr-only">Actions</span>,
