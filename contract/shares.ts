@@ -6,7 +6,6 @@ import { SHARE_LIMITS } from "./limits.ts";
 import { scoreView } from "./scores.ts";
 import { fullEvent, traceSummary, treeEvent } from "./traces.ts";
 
-
 /** `POST /api/projects/:project/shares`. */
 export const shareCreate = z.strictObject({
   trace_id: id,

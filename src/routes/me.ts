@@ -2,11 +2,11 @@
 // boot asks /api/auth/session instead, which answers the same or null without an error).
 import { eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
+import type { MeAnswer } from "../../contract/accounts.ts";
 import { userView } from "../accounts/views.ts";
 import { requireUser } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
-import type { MeAnswer } from "../../contract/accounts.ts";
 import type { Database } from "../db/client.ts";
+import { database } from "../db/client.ts";
 import { orgMembers, orgs, projects, type UserRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 
