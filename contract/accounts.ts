@@ -28,6 +28,9 @@ export type OrgWithProjects = z.infer<typeof orgWithProjects>;
 /** `GET /api/me`. */
 export const meAnswer = z.strictObject({ user, orgs: z.array(orgWithProjects) });
 export type MeAnswer = z.infer<typeof meAnswer>;
+/** `GET /api/auth/session`: the same as /api/me when signed in, null (not a 401) when not. */
+export const sessionProbeAnswer = z.strictObject({ me: meAnswer.nullable() });
+export type SessionProbeAnswer = z.infer<typeof sessionProbeAnswer>;
 
 /** An API key as listed: its prefix, never the key. */
 export const apiKey = z.strictObject({

@@ -15,5 +15,6 @@ export * from "./metrics.ts";
 export * from "./providers.ts";
 export * from "./queue.ts";
 export * from "./scores.ts";
+export * from "./shares.ts";
 export * from "./traces.ts";
 export * from "./usage.ts";

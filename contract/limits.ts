@@ -100,3 +100,12 @@ export const MATCH_RULE_LIMITS = {
 
 /** Timestamps outside these (epoch ms of 2000-01-01 and 2100-01-01) are refused: they are seconds or garbage. */
 export const TIME_RANGE = { min: 946_684_800_000, max: 4_102_444_800_000 } as const;
+
+/** The expiries the dashboard offers for a share link, in days; the API takes any whole number up to maxExpiryDays. */
+export const SHARE_EXPIRY_DAYS = [1, 7, 30, 90] as const;
+export const SHARE_LIMITS = {
+  /** Longest expiry, days (a link may also never expire). */
+  maxExpiryDays: 365,
+  /** Reads of one link from one client IP per minute (SHARE_RATE_LIMIT in wrangler.toml, per Cloudflare location). */
+  readsPerMinute: 120,
+} as const;

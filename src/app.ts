@@ -27,6 +27,7 @@ import { projectScoresRoute } from "./routes/project-scores.ts";
 import { projectsRoute } from "./routes/projects.ts";
 import { scoresRoute } from "./routes/scores.ts";
 import { sessionsRoute } from "./routes/sessions.ts";
+import { projectSharesRoute, publicShareRoute } from "./routes/shares.ts";
 import { tracesRoute } from "./routes/traces.ts";
 import { orgUsageRoute } from "./routes/usage.ts";
 import { usersRoute } from "./routes/users.ts";
@@ -81,6 +82,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/projects", projectsRoute)
   .route("/api/projects", projectScoresRoute)
   .route("/api/projects", alertsRoute)
+  .route("/api/projects", projectSharesRoute)
+  .route("/api/share", publicShareRoute)
   .route("/api/v1/events", eventsRoute)
   .route("/api/v1/scores", scoresRoute)
   .route("/api/v1/otel", otelRoute)

@@ -1,4 +1,4 @@
-// Routes: public pages (login, sign-up, invite) and the project pages under /p/:project/:section, each inside an
+// Routes: public pages (login, sign-up, invite, a shared trace) and the project pages under /p/:project/:section, each inside an
 // error boundary and loaded with its own code.
 import { useEffect } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
@@ -21,6 +21,7 @@ const GroupList = lazy(() => import("./pages/Groups.tsx").then((m) => m.GroupLis
 const GroupDetail = lazy(() => import("./pages/Groups.tsx").then((m) => m.GroupDetail));
 const Overview = lazy(() => import("./pages/Overview.tsx").then((m) => m.Overview));
 const Settings = lazy(() => import("./pages/Settings.tsx").then((m) => m.Settings));
+const SharedTrace = lazy(() => import("./pages/SharedTrace.tsx").then((m) => m.SharedTrace));
 const Trace = lazy(() => import("./pages/Trace.tsx").then((m) => m.Trace));
 const Traces = lazy(() => import("./pages/Traces.tsx").then((m) => m.Traces));
 
@@ -65,6 +66,9 @@ function Page({
 export function App() {
   const invite = match("/invite/:token");
   if (invite) return <InvitePage token={invite.token!} />;
+  // A share link is public: it shows its trace whoever (if anyone) is signed in.
+  const shared = match("/share/:token");
+  if (shared) return <SharedTrace token={shared.token!} />;
   if (bootError.value) {
     return (
       <main class="auth">

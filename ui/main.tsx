@@ -12,6 +12,8 @@ import "./styles/scores.css";
 import "./styles/alerts.css";
 import "./styles/usage.css";
 import "./styles/overview.css";
+import "./styles/shares.css";
 
-void loadMe();
+// A share link's page is public and reads nothing of the signed-in user.
+if (!location.pathname.startsWith("/share/")) void loadMe();
 render(<App />, document.getElementById("app")!);

@@ -659,3 +659,27 @@ export const usageWarnings = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.month, t.threshold] }), index("usage_warnings_pending").on(t.notifiedAt)],
 );
 export type UsageWarningRow = typeof usageWarnings.$inferSelect;
+/**
+ * Share links (contract/shares.ts): a public, read-only link to one trace. Only the SHA-256 of the token is stored, as
+ * for API keys. A link of a deleted trace finds nothing; a deleted project's links go with it.
+ */
+export const shareLinks = sqliteTable(
+  "share_links",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    traceId: text("trace_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** Bodies, previews, score comments, end-user ids and metadata are left out of what the link answers. */
+    hideIo: integer("hide_io", { mode: "boolean" }).notNull().default(false),
+    /** `user:<id>` or `key:<id>` (src/auth/access.ts actorOf). */
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("share_links_hash").on(t.tokenHash), index("share_links_project").on(t.projectId, t.createdAt)],
+);
+export type ShareLinkRow = typeof shareLinks.$inferSelect;

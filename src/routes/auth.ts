@@ -1,4 +1,5 @@
-// /api/auth: sign-up (open / invite / closed), login with lockout, logout that revokes the session.
+// /api/auth: sign-up (open / invite / closed), login with lockout, logout that revokes the session, and the session
+// probe the dashboard boots with.
 import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -8,7 +9,7 @@ import { personalWorkspace } from "../accounts/workspace.ts";
 import { clientIp } from "../auth/client-ip.ts";
 import { clearLoginAttempts, countLoginAttempt } from "../auth/login-limit.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import { endSession, startSession } from "../auth/sessions.ts";
+import { endSession, sessionUser, startSession } from "../auth/sessions.ts";
 import { database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
@@ -16,6 +17,7 @@ import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { valid } from "../lib/validate.ts";
+import { meOf } from "./me.ts";
 
 const SIGNUP_MODES = ["open", "invite", "closed"] as const;
 const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
@@ -38,6 +40,12 @@ const loginBody = z.object({ email, password: z.string().min(1).max(256) });
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 export const authRoute = new Hono<AppEnv>()
+  // Who is signed in, if anyone: 200 either way, so a signed-out page load logs no failed request.
+  .get("/session", async (c) => {
+    const db = database(c.env.DB);
+    const user = await sessionUser(c, db);
+    return c.json({ me: user ? await meOf(db, user) : null });
+  })
   .post("/signup", valid("json", signupBody), async (c) => {
     const body = c.req.valid("json");
     const db = database(c.env.DB);

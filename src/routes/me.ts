@@ -1,19 +1,22 @@
-// GET /api/me: the signed-in user, their orgs with role, and each org's projects.
+// GET /api/me: the signed-in user, their orgs with role, and each org's projects (401 when signed out; the dashboard's
+// boot asks /api/auth/session instead, which answers the same or null without an error).
 import { eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
+import type { MeAnswer } from "../../contract/accounts.ts";
 import { userView } from "../accounts/views.ts";
 import { requireUser } from "../auth/middleware.ts";
+import type { Database } from "../db/client.ts";
 import { database } from "../db/client.ts";
-import { orgMembers, orgs, projects } from "../db/schema.ts";
+import { orgMembers, orgs, projects, type UserRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 
-export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) => {
-  const db = database(c.env.DB);
+/** A user with their orgs (and role in each) and each org's projects. */
+export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
   const memberships = await db
     .select({ id: orgs.id, name: orgs.name, role: orgMembers.role })
     .from(orgMembers)
     .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
-    .where(eq(orgMembers.userId, c.var.user.id))
+    .where(eq(orgMembers.userId, user.id))
     .orderBy(orgs.createdAt);
   const projectRows = memberships.length
     ? await db
@@ -27,13 +30,17 @@ export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) => {
         )
         .orderBy(projects.createdAt)
     : [];
-  return c.json({
-    user: userView(c.var.user),
+  return {
+    user: userView(user),
     orgs: memberships.map((org) => ({
       ...org,
       projects: projectRows
         .filter((p) => p.orgId === org.id)
         .map((p) => ({ id: p.id, name: p.name, created_at: p.createdAt })),
     })),
-  });
-});
+  };
+}
+
+export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) =>
+  c.json(await meOf(database(c.env.DB), c.var.user)),
+);

@@ -11,7 +11,7 @@ import { actorOf } from "../auth/access.ts";
 import { mintKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
-import { apiKeys, type ProjectRow, prices, projects, traces } from "../db/schema.ts";
+import { apiKeys, type ProjectRow, prices, projects, shareLinks, traces } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -95,6 +95,7 @@ export const projectsRoute = new Hono<AppEnv>()
         details: { name: project!.name },
         alongside: [
           db.delete(apiKeys).where(eq(apiKeys.projectId, projectId)),
+          db.delete(shareLinks).where(eq(shareLinks.projectId, projectId)),
           db.delete(prices).where(eq(prices.projectId, projectId)),
           db.delete(projects).where(eq(projects.id, projectId)),
         ],

@@ -13,7 +13,7 @@ const LAYERS: string[][] = [
   ["src/env.ts"],
   ["src/costs", "src/auth", "src/scores", "src/usage"],
   ["src/ingest", "src/maintenance"],
-  ["src/traces", "src/accounts", "src/otel", "src/gateway", "src/langfuse", "src/metrics"],
+  ["src/traces", "src/accounts", "src/otel", "src/gateway", "src/langfuse", "src/metrics", "src/shares"],
   ["src/alerts"],
   ["src/routes"],
   ["src/app.ts"],

@@ -23,6 +23,7 @@ import {
   projectAnswer,
   projectListAnswer,
   projectUpdateAnswer,
+  sessionProbeAnswer,
   signupAnswer,
 } from "../../contract/accounts.ts";
 import {
@@ -46,6 +47,13 @@ import {
   scoreListAnswer,
   scoreSummaryAnswer,
 } from "../../contract/scores.ts";
+import {
+  shareAnswer,
+  shareCreatedAnswer,
+  sharedEventAnswer,
+  sharedTraceAnswer,
+  shareListAnswer,
+} from "../../contract/shares.ts";
 import {
   compareAnswer,
   eventAnswer,
@@ -254,6 +262,9 @@ describe("the API's answers fit the contract", () => {
     );
     const b = owner.browser;
     await answer(meAnswer, b.request("/api/me"));
+    const probe = await answer(sessionProbeAnswer, b.request("/api/auth/session"));
+    expect(probe.me?.user.id).toBe(owner.user.id);
+    expect(await answer(sessionProbeAnswer, browser().request("/api/auth/session"))).toEqual({ me: null });
     await answer(orgListAnswer, b.request("/api/orgs"));
     const org = await answer(newOrgAnswer, b.request("/api/orgs", { method: "POST", json: { name: "Second" } }), 201);
     await answer(projectListAnswer, b.request(`/api/orgs/${owner.org.id}/projects`));
@@ -343,5 +354,22 @@ describe("the API's answers fit the contract", () => {
     expect(withChannel.alert.channels).toHaveLength(1);
     await answer(alertTestAnswer, b.request(`${base}/${id}/test`, { method: "POST" }), 202);
     await answer(okAnswer, b.request(`${base}/${id}`, { method: "DELETE" }));
+  });
+
+  it("share links: create, list, the public trace and event, revoke", async () => {
+    const b = owner.browser;
+    const base = `/api/projects/${owner.project.id}/shares`;
+    for (const hide_io of [false, true]) {
+      const { share } = await answer(
+        shareCreatedAnswer,
+        b.request(base, { method: "POST", json: { trace_id: "ca", hide_io, expires_in_days: 30 } }),
+        201,
+      );
+      await answer(sharedTraceAnswer, SELF.fetch(`https://watchllm.test/api/share/${share.token}`));
+      await answer(sharedEventAnswer, SELF.fetch(`https://watchllm.test/api/share/${share.token}/events/ca-llm`));
+      await answer(shareListAnswer, b.request(`${base}?trace_id=ca`));
+      await answer(shareAnswer, b.request(`${base}/${share.id}`, { method: "DELETE" }));
+      await answer(errorBody, SELF.fetch(`https://watchllm.test/api/share/${share.token}`), 404);
+    }
   });
 });

@@ -23,6 +23,7 @@ const PUBLIC = new Set([
   "POST /api/auth/signup",
   "POST /api/auth/login",
   "POST /api/auth/logout",
+  "GET /api/auth/session",
   "GET /api/me",
   "GET /api/orgs",
   "POST /api/orgs",
@@ -35,6 +36,9 @@ const PUBLIC = new Set([
   "GET /api/public/ingestion",
   "POST /api/public/scores",
   "GET /api/invites/:token",
+  // A share link's token is its only credential: the walk's token is nobody's link (404).
+  "GET /api/share/:token",
+  "GET /api/share/:token/events/:event_id",
 ]);
 
 const SECRET_MARKER = `victim-secret-${crypto.randomUUID()}`;
@@ -127,6 +131,12 @@ beforeAll(async () => {
     json: { name: "victim alert", metric: "cost", window_minutes: 60, op: ">", threshold: 1 },
   });
   const { alert } = (await alertRes.json()) as { alert: { id: string } };
+  // A share link of the victim's trace: outsiders can neither list nor revoke it.
+  const shareRes = await victim.browser.request(`/api/projects/${victim.project.id}/shares`, {
+    method: "POST",
+    json: { trace_id: "victim-trace" },
+  });
+  const { share } = (await shareRes.json()) as { share: { id: string } };
   victimIds = {
     org: victim.org.id,
     project: victim.project.id,
@@ -142,6 +152,7 @@ beforeAll(async () => {
     token: "not-a-real-invite-token",
     name: "victim-quality",
     score_id: "victim-score",
+    share_id: share.id,
   };
 });
 
@@ -260,5 +271,9 @@ describe("tenant isolation: the outsider walk", () => {
       await victim.browser.request(`/api/projects/${victim.project.id}/score-configs`)
     ).json()) as { configs: unknown[] };
     expect(configs.configs).toHaveLength(1);
+    const shares = (await (await victim.browser.request(`/api/projects/${victim.project.id}/shares`)).json()) as {
+      shares: Array<{ revoked_at: unknown }>;
+    };
+    expect(shares.shares.map((s) => s.revoked_at)).toEqual([null]);
   });
 });

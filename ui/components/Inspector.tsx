@@ -48,22 +48,21 @@ function Json({
 
 export function Inspector({
   project,
-  traceId,
+  path,
   event,
   onClose,
   children,
 }: {
-  project: string;
-  traceId: string;
+  /** The project the event is read in (none for a share link, whose path says it all). */
+  project?: string;
+  /** Where the event is read in full. */
+  path: string;
   event: TreeEvent;
   onClose: () => void;
   /** What the page adds about the event (its scores). */
   children?: ComponentChildren;
 }) {
-  const answer = useApi<EventAnswer>(
-    `/api/v1/traces/${encodeURIComponent(traceId)}/events/${encodeURIComponent(event.event_id)}`,
-    { project },
-  );
+  const answer = useApi<EventAnswer>(path, { project });
   const loaded = answer.data.value?.event;
   const full = loaded?.event_id === event.event_id ? loaded : null;
   const body = full?.body ?? event.body;

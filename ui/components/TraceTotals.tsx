@@ -4,7 +4,16 @@ import { duration, partialCost, time, tokens } from "../lib/format.ts";
 import type { TraceSummary, TreeEvent } from "../lib/types.ts";
 import { Link } from "./Link.tsx";
 
-export function TraceTotals({ project, trace, events }: { project: string; trace: TraceSummary; events: TreeEvent[] }) {
+/** `project`: where the user and session link to (a share link has none: they are plain text). */
+export function TraceTotals({
+  project,
+  trace,
+  events,
+}: {
+  project?: string;
+  trace: TraceSummary;
+  events: TreeEvent[];
+}) {
   const calls = events.filter((e) => e.type === "model_response");
   const unpriced = calls.filter((e) => e.cost_usd === null).length;
   return (
@@ -37,7 +46,11 @@ export function TraceTotals({ project, trace, events }: { project: string; trace
         <div class="id">
           <dt>User</dt>
           <dd title={trace.user_id}>
-            <Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link>
+            {project ? (
+              <Link href={`/p/${project}/users/${encodeURIComponent(trace.user_id)}`}>{trace.user_id}</Link>
+            ) : (
+              trace.user_id
+            )}
           </dd>
         </div>
       )}
@@ -45,7 +58,11 @@ export function TraceTotals({ project, trace, events }: { project: string; trace
         <div class="id">
           <dt>Session</dt>
           <dd title={trace.session_id}>
-            <Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link>
+            {project ? (
+              <Link href={`/p/${project}/sessions/${encodeURIComponent(trace.session_id)}`}>{trace.session_id}</Link>
+            ) : (
+              trace.session_id
+            )}
           </dd>
         </div>
       )}

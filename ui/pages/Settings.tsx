@@ -11,6 +11,7 @@ import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
 import { Prices } from "./Prices.tsx";
 import { ScoreConfigs } from "./ScoreConfigs.tsx";
+import { Shares } from "./Shares.tsx";
 import { Usage } from "./Usage.tsx";
 
 export function Settings({ project, org }: { project: string; org: Org }) {
@@ -35,6 +36,7 @@ export function Settings({ project, org }: { project: string; org: Org }) {
       <Members org={org} canManage={manager} />
       <Prices project={project} canEdit={org.role !== "viewer"} />
       <ScoreConfigs project={project} canEdit={manager} />
+      <Shares project={project} role={org.role} />
       <section>
         <h2>Projects and orgs</h2>
         <ErrorNote error={action.error} />
