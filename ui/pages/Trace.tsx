@@ -12,7 +12,8 @@ import { Scores } from "../components/Scores.tsx";
 import { TraceTotals } from "../components/TraceTotals.tsx";
 import { TraceTree } from "../components/TraceTree.tsx";
 import { offsetLabel } from "../lib/ticks.ts";
-import type { TraceAnswer, TreeEvent } from "../lib/types.ts";
+import { traceOf } from "../lib/trace-columns.ts";
+import type { TraceAnswer, TraceColumnsAnswer, TreeEvent } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
 import { tracePath } from "../state/trace-fetch.ts";
@@ -38,7 +39,8 @@ function scoredEvents(scores: TraceAnswer["scores"]) {
 }
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
-  const detail = useApi<TraceAnswer>(tracePath(traceId), { project });
+  const read = useApi<TraceColumnsAnswer>(tracePath(traceId), { project });
+  const answer = useMemo(() => read.data.value && traceOf(read.data.value), [read.data.value]);
   const configs = useApi<ScoreConfigListAnswer>(`/api/projects/${encodeURIComponent(project)}/score-configs`);
   const collapsed = useSignal<Set<string>>(new Set());
   const cursor = useSignal<string | null>(query.value.get("event"));
@@ -46,21 +48,18 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
   const open = query.value.get("event");
 
   useEffect(() => {
-    cursor.value ??= detail.data.value?.events[0]?.event_id ?? null;
-  }, [detail.data.value]);
+    cursor.value ??= answer?.events[0]?.event_id ?? null;
+  }, [answer]);
 
-  const rows = useMemo(
-    () => (detail.data.value ? visibleRows(detail.data.value.events, collapsed.value) : []),
-    [detail.data.value, collapsed.value],
-  );
-  if (detail.error.value) return <ErrorNote error={detail.error} />;
-  if (!detail.data.value)
+  const rows = useMemo(() => (answer ? visibleRows(answer.events, collapsed.value) : []), [answer, collapsed.value]);
+  if (read.error.value) return <ErrorNote error={read.error} />;
+  if (!answer)
     return (
       <p class="muted" aria-busy="true">
         Loading trace…
       </p>
     );
-  const { trace, events, scores } = detail.data.value;
+  const { trace, events, scores } = answer;
   const scoreConfigs = configs.data.value?.configs ?? [];
   const full: [number, number] = [trace.start_time, Math.max(trace.end_time, trace.start_time + 1)];
   const range = zoom.value ?? full;
@@ -146,7 +145,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
           eventId={null}
           scores={scores.filter((s) => s.event_id === null)}
           configs={scoreConfigs}
-          onChange={detail.reload}
+          onChange={read.reload}
         />
       </div>
       <div class="zoombar">
@@ -196,7 +195,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
               eventId={selected.event_id}
               scores={scores.filter((s) => s.event_id === selected.event_id)}
               configs={scoreConfigs}
-              onChange={detail.reload}
+              onChange={read.reload}
             />
           </Inspector>
         )}
