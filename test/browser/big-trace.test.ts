@@ -24,7 +24,7 @@ const events = Array.from({ length: SPANS }, (_, i) => ({
 
 beforeAll(async () => {
   browser = await launch();
-  account = await createAccount("Big trace");
+  account = await createAccount("BigTrace");
   for (let i = 0; i < SPANS; i += 1_000) {
     const res = await fetch(`${base}/api/v1/events`, {
       method: "POST",
