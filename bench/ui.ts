@@ -145,7 +145,7 @@ try {
   for (const [format, what] of [
     ["", "one object per event (before)"],
     ["&format=columns", "columns (now)"],
-  ])
+  ] as const)
     console.log(
       `| 10,000 spans: tree fetched + parsed in the page, cache miss, ${what} | ${median(fetchParse.get(format)!).toFixed(0)} ms | |`,
     );
