@@ -48,8 +48,13 @@ export async function compare(base: string, key: string, plain: DatabaseSync, ca
             headers: { Authorization: `Bearer ${key}`, ...c.headers },
           });
           if (!res.ok) throw new Error(`${c.path}: ${res.status} ${await res.text()}`);
-          const body = (await res.json()) as { traces?: unknown[]; events?: unknown[]; groups?: unknown[] };
-          count = (body.traces ?? body.events ?? body.groups ?? []).length;
+          const body = (await res.json()) as {
+            traces?: unknown[];
+            events?: unknown[];
+            groups?: unknown[];
+            columns?: { event_id: unknown[] };
+          };
+          count = (body.traces ?? body.events ?? body.groups ?? body.columns?.event_id ?? []).length;
         });
     const sql = await time(() => {
       for (const q of c.sql) plain.prepare(q.sql).all(...(q.params as SQLInputValue[]));

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
-import type { TraceAnswer } from "../../contract/traces.ts";
+import type { TraceAnswer, TraceColumnsAnswer } from "../../contract/traces.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBodies, readBody } from "../db/bodies.ts";
 import type { Database } from "../db/client.ts";
@@ -20,6 +20,7 @@ import { valid } from "../lib/validate.ts";
 import { VERSION } from "../lib/version.ts";
 import { scoreView } from "../scores/views.ts";
 import { traceAnswerText } from "../traces/cache.ts";
+import { treeColumnsView } from "../traces/columns.ts";
 import { compareTraces } from "../traces/compare.ts";
 import { traceHar, traceJson } from "../traces/export.ts";
 import { buildTree } from "../traces/tree.ts";
@@ -86,21 +87,34 @@ export const tracesRoute = new Hono<AppEnv>()
     const [left, right] = await Promise.all([traceTree(db, ta, light), traceTree(db, tb, light)]);
     return c.json(compareTraces(left, right));
   })
-  .get("/:trace_id", async (c) => {
-    const db = projectData(c);
-    const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
-    // Scores change without the summary: their count and last write are part of the version.
-    const variant = `tree.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
-    if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
-    const text = await traceAnswerText(c, row, variant, async () => {
-      const [{ trace, tree }, scores] = await Promise.all([
-        traceTree(db, row),
-        traceScoresQuery(db, row.projectId, row.traceId),
-      ]);
-      return { trace, events: tree.map(treeEventView), scores: scores.map(scoreView) } satisfies TraceAnswer;
-    });
-    return c.body(text, 200, { "Content-Type": "application/json" });
-  })
+  // `?format=columns`: the same tree as one array per field (TraceColumnsAnswer), what the dashboard reads.
+  .get(
+    "/:trace_id",
+    valid("query", z.object({ format: z.enum(["events", "columns"]).default("events") })),
+    async (c) => {
+      const db = projectData(c);
+      const { format } = c.req.valid("query");
+      const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
+      // Scores change without the summary: their count and last write are part of the version.
+      const variant = `${format === "columns" ? "columns" : "tree"}.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
+      if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
+      const text = await traceAnswerText(c, row, variant, async () => {
+        const scores = traceScoresQuery(db, row.projectId, row.traceId).then((s) => s.map(scoreView));
+        if (format === "columns") {
+          const rows = treeEventsQuery(db, row.projectId, row.traceId, treeDetail(row.spanCount)).values();
+          const [values, scoreViews] = await Promise.all([rows, scores]);
+          return {
+            trace: traceSummary(row),
+            columns: treeColumnsView(values),
+            scores: scoreViews,
+          } satisfies TraceColumnsAnswer;
+        }
+        const [{ trace, tree }, scoreViews] = await Promise.all([traceTree(db, row), scores]);
+        return { trace, events: tree.map(treeEventView), scores: scoreViews } satisfies TraceAnswer;
+      });
+      return c.body(text, 200, { "Content-Type": "application/json" });
+    },
+  )
   // Deletes the trace with its bodies, search rows and its share of the cost rollups (admin or secret key).
   .delete("/:trace_id", async (c) => {
     const traceId = await storedId(c.req.param("trace_id"));

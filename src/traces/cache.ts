@@ -15,13 +15,16 @@ const keyOf = (t: TraceRow, variant: string) =>
     `https://trace-cache.watchllm.invalid/${encodeURIComponent(t.projectId)}/${encodeURIComponent(t.traceId)}/${t.updatedAt}.${t.spanCount}.${variant}`,
   );
 
-/** The answer's JSON text: from the cache for a finished trace, else built (and cached when finished). */
+/**
+ * The answer's JSON text: from the cache for a finished trace (streamed as stored, never decoded: a 10,000-span tree is
+ * megabytes), else built (and cached when finished).
+ */
 export async function traceAnswerText(
   c: Context<AppEnv>,
   trace: TraceRow,
   variant: string,
   build: () => Promise<unknown>,
-): Promise<string> {
+): Promise<string | ReadableStream<Uint8Array>> {
   const finished = Date.now() - trace.updatedAt > QUIET_MS;
   if (!finished) {
     c.header("WatchLLM-Cache", "BYPASS");
@@ -33,9 +36,9 @@ export async function traceAnswerText(
   // A request that says `Cache-Control: no-cache` is answered fresh (and refreshes the entry), as HTTP caches do.
   const fresh = /\bno-(cache|store)\b/i.test(c.req.header("Cache-Control") ?? "");
   const hit = fresh ? undefined : await cache.match(key);
-  if (hit) {
+  if (hit?.body) {
     c.header("WatchLLM-Cache", "HIT");
-    return hit.text();
+    return hit.body;
   }
   const text = JSON.stringify(await build());
   const stored = new Response(text, {

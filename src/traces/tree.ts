@@ -1,58 +1,104 @@
 // Events → a tree as a flat depth-first list. Iterative (a 10,000-deep chain can't overflow a stack); orphans
 // (parent never arrived) sit at the root level, cycles are broken at their earliest event; both are flagged.
+// `treeOrder` places events by index from three columns, copying no row (the columns answer reads its raw rows through
+// it); `buildTree` copies each placed row into an object.
 
 type Linked = { event_id: string; parent_event_id: string | null; timestamp: number };
+/** The fields that place an event, as columns (row i of each is the i-th event as read). */
+export type Links = { ids: readonly string[]; parents: readonly (string | null)[]; times: readonly number[] };
 
 export type Placed<T> = T & { depth: number; child_count: number; orphan: boolean; cycle: boolean };
 
-const byTime = (a: Linked, b: Linked) =>
-  a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
+/** The depth-first order as indexes into the rows, with each placed row's depth, child count and flags. */
+export type TreeOrder = {
+  order: number[];
+  depth: number[];
+  childCount: number[];
+  orphan: boolean[];
+  cycle: boolean[];
+};
 
-export function buildTree<T extends Linked>(rows: readonly T[]): Placed<T>[] {
-  const byId = new Map<string, T>();
-  for (const row of rows) if (!byId.has(row.event_id)) byId.set(row.event_id, row);
+export function treeOrder({ ids, parents, times }: Links): TreeOrder {
+  const byId = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) if (!byId.has(ids[i]!)) byId.set(ids[i]!, i);
+  const byTime = (a: number, b: number) =>
+    times[a]! - times[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
 
-  const children = new Map<string, T[]>();
-  const roots: T[] = [];
-  for (const row of byId.values()) {
-    const parent = row.parent_event_id;
-    if (parent === null || !byId.has(parent)) roots.push(row);
-    else if (children.has(parent)) children.get(parent)!.push(row);
-    else children.set(parent, [row]);
+  const parent = new Int32Array(ids.length).fill(-1);
+  const children = new Map<number, number[]>();
+  const roots: number[] = [];
+  for (const i of byId.values()) {
+    const p = parents[i]!;
+    const at = p === null ? undefined : byId.get(p);
+    if (at === undefined) roots.push(i);
+    else {
+      parent[i] = at;
+      const list = children.get(at);
+      if (list) list.push(i);
+      else children.set(at, [i]);
+    }
   }
   for (const list of children.values()) list.sort(byTime);
 
-  const out: Placed<T>[] = [];
-  const visited = new Set<string>();
-  const walk = (root: T, flags: { orphan: boolean; cycle: boolean }) => {
-    const stack: Array<[T, number, boolean, boolean]> = [[root, 0, flags.orphan, flags.cycle]];
-    visited.add(root.event_id);
+  const out: TreeOrder = { order: [], depth: [], childCount: [], orphan: [], cycle: [] };
+  const visited = new Uint8Array(ids.length);
+  const stack: number[] = [];
+  const depths: number[] = [];
+  const walk = (root: number, orphan: boolean, cycle: boolean) => {
+    stack.push(root);
+    depths.push(0);
+    visited[root] = 1;
+    let first = true;
     while (stack.length) {
-      const [row, depth, orphan, cycle] = stack.pop()!;
-      const kids = (children.get(row.event_id) ?? []).filter((kid) => !visited.has(kid.event_id));
-      out.push({ ...row, depth, child_count: kids.length, orphan, cycle });
-      for (let i = kids.length - 1; i >= 0; i--) {
-        visited.add(kids[i]!.event_id);
-        stack.push([kids[i]!, depth + 1, false, false]);
+      const i = stack.pop()!;
+      const depth = depths.pop()!;
+      const all = children.get(i);
+      const kids = all?.some((k) => visited[k]) ? all.filter((k) => !visited[k]) : all;
+      out.order.push(i);
+      out.depth.push(depth);
+      out.childCount.push(kids?.length ?? 0);
+      out.orphan.push(first && orphan);
+      out.cycle.push(first && cycle);
+      first = false;
+      if (!kids) continue;
+      for (let k = kids.length - 1; k >= 0; k--) {
+        visited[kids[k]!] = 1;
+        stack.push(kids[k]!);
+        depths.push(depth + 1);
       }
     }
   };
 
-  for (const root of roots.sort(byTime)) walk(root, { orphan: root.parent_event_id !== null, cycle: false });
+  for (const root of roots.sort(byTime)) walk(root, parents[root] !== null, false);
+  if (out.order.length === byId.size) return out;
   // Whatever no root reached hangs in or below a parent cycle: cut each cycle at its earliest member.
-  const parentOf = (row: T) => byId.get(row.parent_event_id!)!;
-  const cycleCut = (from: T) => {
-    const seen = new Set<T>();
+  const cycleCut = (from: number) => {
+    const seen = new Set<number>();
     let onCycle = from;
     while (!seen.has(onCycle)) {
       seen.add(onCycle);
-      onCycle = parentOf(onCycle);
+      onCycle = parent[onCycle]!;
     }
     let earliest = onCycle;
-    for (let m = parentOf(onCycle); m !== onCycle; m = parentOf(m)) if (byTime(m, earliest) < 0) earliest = m;
+    for (let m = parent[onCycle]!; m !== onCycle; m = parent[m]!) if (byTime(m, earliest) < 0) earliest = m;
     return earliest;
   };
-  const stranded = [...byId.values()].filter((row) => !visited.has(row.event_id)).sort(byTime);
-  for (const row of stranded) if (!visited.has(row.event_id)) walk(cycleCut(row), { orphan: false, cycle: true });
+  const stranded = [...byId.values()].filter((i) => !visited[i]).sort(byTime);
+  for (const i of stranded) if (!visited[i]) walk(cycleCut(i), false, true);
   return out;
+}
+
+export function buildTree<T extends Linked>(rows: readonly T[]): Placed<T>[] {
+  const { order, depth, childCount, orphan, cycle } = treeOrder({
+    ids: rows.map((r) => r.event_id),
+    parents: rows.map((r) => r.parent_event_id),
+    times: rows.map((r) => r.timestamp),
+  });
+  return order.map((i, k) => ({
+    ...rows[i]!,
+    depth: depth[k]!,
+    child_count: childCount[k]!,
+    orphan: orphan[k]!,
+    cycle: cycle[k]!,
+  }));
 }

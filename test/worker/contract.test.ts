@@ -60,6 +60,7 @@ import {
   sessionAnswer,
   sessionListAnswer,
   traceAnswer,
+  traceColumnsAnswer,
   traceExport,
   traceListAnswer,
   userAnswer,
@@ -154,6 +155,8 @@ describe("the API's answers fit the contract", () => {
     await answer(traceListAnswer, get("/api/v1/traces?q=lisbon&sort=cost&order=asc"));
     const tree = await answer(traceAnswer, get("/api/v1/traces/ca"));
     expect(tree.events.map((e) => e.type)).toEqual(["span", "model_response", "tool_call"]);
+    const columns = await answer(traceColumnsAnswer, get("/api/v1/traces/ca?format=columns"));
+    expect(columns.columns.type).toEqual(["span", "model_response", "tool_call"]);
     await answer(eventAnswer, get("/api/v1/traces/ca/events/ca-llm"));
     await answer(traceExport, get("/api/v1/traces/ca/export?format=json"));
     const compare = await answer(compareAnswer, get("/api/v1/traces/compare?a=ca&b=cb"));

@@ -158,4 +158,33 @@ describe("GET /api/v1/traces/:trace_id", () => {
     expect(changed.headers.get("ETag")).not.toBe(tag);
     expect(shape(changed.body)).toEqual(["root", "  late"]);
   });
+
+  it("answers the same tree as columns with ?format=columns, under its own ETag", async () => {
+    // Orphans, cycles, inlined and flagged bodies, previews, a 10,000-deep chain and a 10,000-span trace.
+    for (const id of ["t1", "t3", "t4", "deep", "wide"]) {
+      const rows = await tree(id);
+      const columns = await read<{ trace: unknown; scores: unknown[]; columns: Record<string, unknown[]> }>(
+        `/api/v1/traces/${id}?format=columns`,
+        project.secretKey,
+      );
+      expect(columns.status).toBe(200);
+      const fields = Object.keys(columns.body.columns);
+      expect(fields.sort()).toEqual(Object.keys(rows.body.events[0]!).sort());
+      const asRows = columns.body.columns.event_id!.map((_, i) =>
+        Object.fromEntries(fields.map((f) => [f, columns.body.columns[f]![i]])),
+      );
+      expect(asRows).toEqual(rows.body.events);
+      expect(columns.body.trace).toEqual(rows.body.trace);
+      expect(columns.headers.get("ETag")).not.toBe(rows.headers.get("ETag"));
+      const tag = rows.headers.get("ETag")!;
+      expect(
+        (await read(`/api/v1/traces/${id}?format=columns`, project.secretKey, { "If-None-Match": tag })).status,
+      ).toBe(200);
+    }
+    const wide = await read(`/api/v1/traces/wide?format=columns`, project.secretKey);
+    const objects = await tree("wide");
+    // No field name repeated per event: well under half the bytes of the answer of objects.
+    expect(JSON.stringify(wide.body).length).toBeLessThan(JSON.stringify(objects.body).length / 2);
+    expect((await read(`/api/v1/traces/t1?format=rows`, project.secretKey)).status).toBe(400);
+  });
 });

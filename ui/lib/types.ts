@@ -9,6 +9,7 @@ export type {
   FullEvent,
   SessionGroup,
   TraceAnswer,
+  TraceColumnsAnswer,
   TraceListAnswer,
   TraceSummary,
   TreeEvent,

@@ -2,7 +2,8 @@
 // slowest answer of the API. The Trace page's useApi picks it up.
 import { prefetch } from "../lib/use-api.ts";
 
-export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}`;
+/** The trace as columns (ui/lib/trace-columns.ts turns them into rows). */
+export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns`;
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
 if (link) prefetch(tracePath(decodeURIComponent(link[2]!)), link[1]!);

@@ -33,33 +33,40 @@ export function treeDetail(spanCount: number) {
   };
 }
 
-/** Every event of a trace, light: the core fields, the body only when ≤ `inlineBytes`, and a short text preview. */
+/** The tree's select list: the core fields, the body only when ≤ `inlineBytes`, and a short text preview. */
+function treeSelect(detail: ReturnType<typeof treeDetail>) {
+  // A body in R2 has its size recorded (D1 holds its preview); one in D1 is measured.
+  const bodyBytes = sql<number>`coalesce(${events.bodyBytes}, length(${events.body}), 0)`;
+  return {
+    ...eventColumns(CORE_FIELDS),
+    body: sql<
+      string | null
+    >`iif(${events.bodyRef} IS NULL AND ${bodyBytes} <= ${detail.inlineBytes}, ${events.body}, null)`,
+    body_bytes: bodyBytes,
+    preview: detail.previews
+      ? sql<
+          string | null
+        >`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_LIMITS.previewChars})`
+      : sql<string | null>`null`,
+  };
+}
+
+/** Every event of a trace, light (`treeSelect`), as row objects, or as raw value arrays with `.values()`. */
 export function treeEventsQuery(
   db: Database,
   projectId: string,
   traceId: string,
   detail: ReturnType<typeof treeDetail>,
 ) {
-  // A body in R2 has its size recorded (D1 holds its preview); one in D1 is measured.
-  const bodyBytes = sql<number>`coalesce(${events.bodyBytes}, length(${events.body}), 0)`;
   return db
-    .select({
-      ...eventColumns(CORE_FIELDS),
-      body: sql<
-        string | null
-      >`iif(${events.bodyRef} IS NULL AND ${bodyBytes} <= ${detail.inlineBytes}, ${events.body}, null)`,
-      body_bytes: bodyBytes,
-      preview: detail.previews
-        ? sql<
-            string | null
-          >`substr(coalesce(${events.body} ->> '$.output', ${events.body} ->> '$.message', ${events.body} ->> '$.input'), 1, ${TREE_LIMITS.previewChars})`
-        : sql<string | null>`null`,
-    })
+    .select(treeSelect(detail))
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId)));
 }
 
 export type TreeEventRow = Awaited<ReturnType<typeof treeEventsQuery>>[number];
+/** The fields of a tree row in select order: where each is in a raw row from `treeEventsQuery(...).values()`. */
+export const TREE_ROW_FIELDS = Object.keys(treeSelect(treeDetail(0))) as (keyof TreeEventRow)[];
 
 export async function findEvent(db: Database, projectId: string, traceId: string, eventId: string) {
   const [row] = await db

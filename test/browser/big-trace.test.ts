@@ -1,0 +1,75 @@
+// A 5,000-span trace on the trace page: read as columns, first rows on screen, only what is visible rendered, a
+// scroll to its end, at desktop and phone width in both themes.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launch } from "./browser.ts";
+import { type Account, base, createAccount, openPage, until, VIEWS } from "./fixtures.ts";
+
+const SPANS = 5_000;
+const T0 = Date.now() - 3_600_000;
+let browser: Browser;
+let account: Account;
+
+const events = Array.from({ length: SPANS }, (_, i) => ({
+  trace_id: "big-trace",
+  event_id: `big-${i}`,
+  parent_event_id: i ? "big-0" : null,
+  type: i === 0 ? "span" : i % 3 ? "tool_call" : "model_response",
+  name: i === 0 ? "batch-eval" : i === SPANS - 1 ? "last-step" : `step-${i}`,
+  timestamp: T0 + i * 10,
+  duration_ms: i === 0 ? SPANS * 10 : 8,
+  ...(i % 3 === 0 && i ? { model: "gpt-4o-mini", usage: { input_tokens: 50, output_tokens: 5 } } : {}),
+  body: { input: `case ${i}`, output: `answer ${i}` },
+}));
+
+beforeAll(async () => {
+  browser = await launch();
+  account = await createAccount("BigTrace");
+  for (let i = 0; i < SPANS; i += 1_000) {
+    const res = await fetch(`${base}/api/v1/events`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${account.keys.ingest}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ events: events.slice(i, i + 1_000) }),
+    });
+    expect(res.status).toBe(202);
+  }
+  await until(
+    async () => {
+      const res = await fetch(`${base}/api/v1/traces/big-trace`, {
+        headers: { Authorization: `Bearer ${account.keys.secret}` },
+      });
+      return res.ok && ((await res.json()) as { trace: { span_count: number } }).trace.span_count === SPANS;
+    },
+    `a trace of ${SPANS} spans`,
+    120_000,
+  );
+}, 150_000);
+afterAll(async () => browser?.close());
+
+describe("a 5,000-span trace", () => {
+  for (const view of VIEWS) {
+    it(`reads columns, shows its first rows, renders only the visible ones and scrolls to its end (${view.width} px, ${view.colorScheme})`, async () => {
+      const { page, context } = await openPage(browser, account, "/traces/big-trace", { ...view, height: 800 });
+      const reads: string[] = [];
+      page.on("request", (r) => r.url().includes("/api/v1/traces/big-trace") && reads.push(r.url()));
+      await page.reload();
+      const first = page.locator("[data-event]").first();
+      await first.waitFor();
+      expect(await first.locator(".name").textContent()).toBe("batch-eval");
+      expect(reads.every((url) => url.includes("format=columns"))).toBe(true);
+      expect(await page.getByTestId("totals").textContent()).toContain("5000");
+      expect(await page.locator("[data-event]").count()).toBeLessThan(100);
+      // Nothing wider than the screen: the page never scrolls sideways.
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+      const tree = page.getByTestId("tree");
+      const box = (await tree.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(view.width);
+      await page.screenshot({ path: `/tmp/watchllm-big-trace-${view.width}-${view.colorScheme}.png` });
+      await tree.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await expect.poll(() => page.locator("[data-event]").last().locator(".name").textContent()).toBe("last-step");
+      expect(await page.locator("[data-event]").count()).toBeLessThan(100);
+      await context.close();
+    });
+  }
+});
