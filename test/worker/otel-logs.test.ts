@@ -162,7 +162,8 @@ describe("OTLP/HTTP logs route", () => {
         record(traceId, "0000000000000000", { body: str("zero span id") }),
         record(traceId, spanId, { timeUnixNano: "soon", body: str("bad time") }),
         record(traceId, spanId, { timeUnixNano: "0", observedTimeUnixNano: "0", body: str("no time") }),
-        record(traceId, spanId, { body: str("kept") }),
+        // proto3 JSON writers send the enum's name.
+        record(traceId, spanId, { body: str("kept"), severityNumber: "SEVERITY_NUMBER_ERROR2" }),
       ]),
       p.ingestKey,
     );
@@ -180,7 +181,8 @@ describe("OTLP/HTTP logs route", () => {
       () => eventsOfTrace(p.projectId, traceId),
       (r) => r.length === 1,
     );
-    expect(rows[0]!.name).toBe("kept");
+    expect(rows[0]).toMatchObject({ name: "kept", status: "error" });
+    expect(JSON.parse(rows[0]!.body as string)).toEqual({ message: "kept", level: "error" });
   });
 
   it("answers 200 with every record counted when none names a span (well-formed, just not placeable)", async () => {
