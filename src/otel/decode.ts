@@ -1,12 +1,17 @@
-// Decodes an OTLP/HTTP trace export: binary protobuf with the code generated from src/otel/proto, OTLP JSON with
-// JSON.parse and `fromOtlpJson` into the same generated types.
+// Decodes OTLP/HTTP trace and log exports: binary protobuf with the code generated from src/otel/proto, OTLP JSON with
+// JSON.parse and `fromOtlpJson` / `fromOtlpLogsJson` into the same generated types.
 import { fromBinary } from "@bufbuild/protobuf";
 import { ApiError } from "../lib/errors.ts";
+import {
+  type ExportLogsServiceRequest,
+  ExportLogsServiceRequestSchema,
+} from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import {
   type ExportTraceServiceRequest,
   ExportTraceServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { fromOtlpJson } from "./otlp-json.ts";
+import { fromOtlpLogsJson } from "./otlp-json-logs.ts";
 
 export type Encoding = "protobuf" | "json";
 
@@ -20,6 +25,20 @@ export function encodingOf(contentType: string | undefined): Encoding | undefine
   return undefined;
 }
 
+/** The body as a JSON object, or a 400 naming what was expected. */
+function jsonObject(bytes: Uint8Array, expected: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    throw new ApiError("invalid_json", "The body is not valid JSON.", String(err));
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ApiError("invalid_body", `The body is not an OTLP JSON ${expected}.`);
+  }
+  return json as Record<string, unknown>;
+}
+
 export function decodeExport(bytes: Uint8Array, encoding: Encoding): Decoded {
   if (encoding === "protobuf") {
     try {
@@ -28,14 +47,19 @@ export function decodeExport(bytes: Uint8Array, encoding: Encoding): Decoded {
       throw new ApiError("invalid_body", "The body is not a protobuf ExportTraceServiceRequest.", String(err));
     }
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (err) {
-    throw new ApiError("invalid_json", "The body is not valid JSON.", String(err));
+  return fromOtlpJson(jsonObject(bytes, "ExportTraceServiceRequest"));
+}
+
+/** A decoded log export, plus the records that could not be decoded on their own (JSON only; each with its reason). */
+export type DecodedLogs = { request: ExportLogsServiceRequest; undecodable: string[] };
+
+export function decodeLogsExport(bytes: Uint8Array, encoding: Encoding): DecodedLogs {
+  if (encoding === "protobuf") {
+    try {
+      return { request: fromBinary(ExportLogsServiceRequestSchema, bytes), undecodable: [] };
+    } catch (err) {
+      throw new ApiError("invalid_body", "The body is not a protobuf ExportLogsServiceRequest.", String(err));
+    }
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ApiError("invalid_body", "The body is not an OTLP JSON ExportTraceServiceRequest.");
-  }
-  return fromOtlpJson(json as Record<string, unknown>);
+  return fromOtlpLogsJson(jsonObject(bytes, "ExportLogsServiceRequest"));
 }

@@ -2,6 +2,8 @@
 export const OTLP_LIMITS = {
   /** Spans taken from one export; the rest are rejected (counted in partialSuccess). */
   spansPerExport: 10_000,
+  /** Log records taken from one export; the rest are rejected (counted in partialSuccess). */
+  logRecordsPerExport: 10_000,
   /** `error`/`log` children made from one span's events; more are counted in metadata `otel.events_dropped`. */
   childEventsPerSpan: 16,
   /** Room left in `context` (8 KB) for the user, session and tags beside the metadata. */

@@ -19,6 +19,8 @@ import { openInference } from "./conventions/openinference.ts";
 import { vercelAi } from "./conventions/vercel.ts";
 import { EVALUATION_EVENT, evaluationScore } from "./evaluation.ts";
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import type { InstrumentationScope } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import type { Resource } from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
 import { type Span, Status_StatusCode } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { OTLP_LIMITS } from "./limits.ts";
 import { boundMetadata } from "./metadata.ts";
@@ -27,7 +29,7 @@ import { boundMetadata } from "./metadata.ts";
 export const CONVENTIONS: readonly Convention[] = [genAi, openInference, vercelAi, langfuse];
 const CONSUMED_EVENTS = new Set(CONVENTIONS.flatMap((c) => c.events ?? []));
 const keysOf = (field: "model" | "provider" | "user" | "session" | "tags") => CONVENTIONS.flatMap((c) => c[field]);
-const KEYS = {
+export const KEYS = {
   model: keysOf("model"),
   provider: keysOf("provider"),
   user: keysOf("user"),
@@ -39,7 +41,7 @@ const KEYS = {
 export type MappedSpan = { events: WireEvent[]; scores?: WireScore[]; problem?: string };
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function hex(bytes: Uint8Array): string {
+export function hex(bytes: Uint8Array): string {
   let out = "";
   for (const byte of bytes) out += HEX[byte];
   return out;
@@ -87,7 +89,7 @@ function usageOf(view: SpanAttrs): Usage | undefined {
 const clip = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
 
 /** `value` without its undefined fields; undefined when none is left. */
-function compact<T extends Record<string, unknown>>(value: T): Partial<T> | undefined {
+export function compact<T extends Record<string, unknown>>(value: T): Partial<T> | undefined {
   let out: Partial<T> | undefined;
   for (const key in value) {
     if (value[key] !== undefined) {
@@ -102,7 +104,7 @@ function compact<T extends Record<string, unknown>>(value: T): Partial<T> | unde
  * Where the span came from, as it goes into metadata (absent when empty), and the app's environment and release from
  * the resource (`deployment.environment.name`, legacy `deployment.environment`; `service.version`).
  */
-type Scope = {
+export type Scope = {
   resource: Attributes | undefined;
   scope: { name?: string; version?: string } | undefined;
   environment?: string;
@@ -261,6 +263,23 @@ function childEvents(
   return { events: out, scores, dropped };
 }
 
+/**
+ * A resource's part of the scope, read once per resource, not per span or record: every one of them shares the same
+ * bounded copy.
+ */
+export function resourceScope(resource: Resource | undefined): Omit<Scope, "scope"> {
+  const attrs = attributes((resource?.attributes ?? []).slice(0, OTLP_LIMITS.resourceAttributes), 0);
+  return {
+    resource: boundMetadata(attrs, OTLP_LIMITS.resourceBytes),
+    environment: toText(attrs["deployment.environment.name"] ?? attrs["deployment.environment"]),
+    release: toText(attrs["service.version"]),
+  };
+}
+
+export function instrumentationScope(scope: InstrumentationScope | undefined): Scope["scope"] {
+  return scope?.name ? compact({ name: scope.name, version: scope.version || undefined }) : undefined;
+}
+
 /** The first `limit` spans of an export, mapped in order; `overflow` counts the spans beyond it. */
 export function mapExport(
   request: ExportTraceServiceRequest,
@@ -269,17 +288,11 @@ export function mapExport(
   const spans: MappedSpan[] = [];
   let overflow = 0;
   for (const rs of request.resourceSpans) {
-    // Once per resource, not per span: every span of it shares the same bounded copy.
-    const resourceAttrs = attributes((rs.resource?.attributes ?? []).slice(0, OTLP_LIMITS.resourceAttributes), 0);
-    const resource = boundMetadata(resourceAttrs, OTLP_LIMITS.resourceBytes);
-    const environment = toText(resourceAttrs["deployment.environment.name"] ?? resourceAttrs["deployment.environment"]);
-    const release = toText(resourceAttrs["service.version"]);
+    const resource = resourceScope(rs.resource);
     for (const ss of rs.scopeSpans) {
-      const scope = ss.scope?.name
-        ? compact({ name: ss.scope.name, version: ss.scope.version || undefined })
-        : undefined;
+      const where = { ...resource, scope: instrumentationScope(ss.scope) };
       for (const span of ss.spans) {
-        if (spans.length < limit) spans.push(mapSpan(span, { resource, scope, environment, release }));
+        if (spans.length < limit) spans.push(mapSpan(span, where));
         else overflow += 1;
       }
     }

@@ -3,7 +3,8 @@
 // span-heavy exports. A span that does not fit is reported on its own, and the rest of the export is kept.
 
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import type { AnyValue, InstrumentationScope, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
+import type { Resource } from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
 import type {
   ResourceSpans,
   ScopeSpans,
@@ -13,17 +14,17 @@ import type {
 } from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { OTLP_LIMITS } from "./limits.ts";
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const text = (value: unknown): string => (typeof value === "string" ? value : "");
-const count = (value: unknown): number =>
+export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const text = (value: unknown): string => (typeof value === "string" ? value : "");
+export const count = (value: unknown): number =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : 0;
 
 /** int64/fixed64 as a decimal string or a number (OTLP JSON allows both). */
-function int64(value: unknown, field: string): bigint {
+export function int64(value: unknown, field: string): bigint {
   if (value === undefined || value === null) return 0n;
   if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
   if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
@@ -32,7 +33,7 @@ function int64(value: unknown, field: string): bigint {
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 /** A hex id as bytes; a malformed one becomes empty, which the mapper refuses with a clear reason. */
-function hexId(value: unknown): Uint8Array {
+export function hexId(value: unknown): Uint8Array {
   if (typeof value !== "string" || !HEX.test(value)) return new Uint8Array();
   const bytes = new Uint8Array(value.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(value.slice(i * 2, i * 2 + 2), 16);
@@ -53,7 +54,7 @@ function double(value: unknown): number {
   throw new Error(`doubleValue is not a number: ${JSON.stringify(value)?.slice(0, 40)}`);
 }
 
-function anyValue(json: unknown, depth: number): AnyValue {
+export function anyValue(json: unknown, depth: number): AnyValue {
   const out: AnyValue = { $typeName: "opentelemetry.proto.common.v1.AnyValue", value: { case: undefined } };
   if (!isObject(json) || depth > 32) return out;
   if ("stringValue" in json) out.value = { case: "stringValue", value: text(json.stringValue) };
@@ -71,7 +72,7 @@ function anyValue(json: unknown, depth: number): AnyValue {
   return out;
 }
 
-function keyValues(json: unknown, depth = 0): KeyValue[] {
+export function keyValues(json: unknown, depth = 0): KeyValue[] {
   return list(json)
     .filter(isObject)
     .map((kv) => ({
@@ -132,6 +133,27 @@ function span(json: Json): Span {
   };
 }
 
+/** A resource: only what the mappers read. Its attributes repeat for every span or record, so they are budgeted. */
+export function resourceOf(json: unknown): Resource {
+  const resource = isObject(json) ? json : {};
+  return {
+    $typeName: "opentelemetry.proto.resource.v1.Resource",
+    attributes: keyValues(list(resource.attributes).slice(0, OTLP_LIMITS.resourceAttributes)),
+    droppedAttributesCount: count(resource.droppedAttributesCount),
+  };
+}
+
+export function scopeOf(json: unknown): InstrumentationScope | undefined {
+  if (!isObject(json)) return undefined;
+  return {
+    $typeName: "opentelemetry.proto.common.v1.InstrumentationScope",
+    name: text(json.name),
+    version: text(json.version),
+    attributes: keyValues(json.attributes),
+    droppedAttributesCount: count(json.droppedAttributesCount),
+  };
+}
+
 function describe(json: unknown): string {
   return JSON.stringify(isObject(json) && typeof json.name === "string" ? json.name.slice(0, 64) : "?");
 }
@@ -142,15 +164,9 @@ export function fromOtlpJson(json: Json): { request: ExportTraceServiceRequest; 
   const resourceSpans = list(json.resourceSpans)
     .filter(isObject)
     .map((rs): ResourceSpans => {
-      const resource = isObject(rs.resource) ? rs.resource : {};
       return {
         $typeName: "opentelemetry.proto.trace.v1.ResourceSpans",
-        resource: {
-          $typeName: "opentelemetry.proto.resource.v1.Resource",
-          // Only what the mapper reads: a resource's attributes repeat for every span, so they are budgeted.
-          attributes: keyValues(list(resource.attributes).slice(0, OTLP_LIMITS.resourceAttributes)),
-          droppedAttributesCount: count(resource.droppedAttributesCount),
-        },
+        resource: resourceOf(rs.resource),
         schemaUrl: text(rs.schemaUrl),
         scopeSpans: list(rs.scopeSpans)
           .filter(isObject)
@@ -164,16 +180,9 @@ export function fromOtlpJson(json: Json): { request: ExportTraceServiceRequest; 
                 undecodable.push(`span ${describe(item)}: ${err instanceof Error ? err.message : String(err)}`);
               }
             }
-            const scope = isObject(ss.scope) ? ss.scope : undefined;
             return {
               $typeName: "opentelemetry.proto.trace.v1.ScopeSpans",
-              scope: scope && {
-                $typeName: "opentelemetry.proto.common.v1.InstrumentationScope",
-                name: text(scope.name),
-                version: text(scope.version),
-                attributes: keyValues(scope.attributes),
-                droppedAttributesCount: count(scope.droppedAttributesCount),
-              },
+              scope: scopeOf(ss.scope),
               spans,
               schemaUrl: text(ss.schemaUrl),
             };

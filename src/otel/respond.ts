@@ -1,11 +1,12 @@
-// OTLP/HTTP answers in the request's encoding: ExportTraceServiceResponse on success (partialSuccess when spans were
-// rejected) and google.rpc.Status on failure, with BadRequest or RetryInfo details as the OTLP specification asks.
+// OTLP/HTTP answers in the request's encoding: ExportTraceServiceResponse / ExportLogsServiceResponse on success
+// (partialSuccess when spans or log records were rejected) and google.rpc.Status on failure, with BadRequest or RetryInfo details as the OTLP specification asks.
 import { create, createRegistry, type DescMessage, type MessageShape, toBinary, toJson } from "@bufbuild/protobuf";
 import { anyPack, DurationSchema } from "@bufbuild/protobuf/wkt";
 import type { ApiError } from "../lib/errors.ts";
 import type { Encoding } from "./decode.ts";
 import { BadRequestSchema, RetryInfoSchema } from "./gen/google/rpc/error_details_pb.ts";
 import { StatusSchema } from "./gen/google/rpc/status_pb.ts";
+import { ExportLogsServiceResponseSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { ExportTraceServiceResponseSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 
 const registry = createRegistry(BadRequestSchema, RetryInfoSchema);
@@ -32,6 +33,17 @@ export function exportResponse(encoding: Encoding, rejectedSpans: number, errorM
   return encode(
     ExportTraceServiceResponseSchema,
     create(ExportTraceServiceResponseSchema, { partialSuccess }),
+    encoding,
+    200,
+  );
+}
+
+export function logsExportResponse(encoding: Encoding, rejectedLogRecords: number, errorMessage: string) {
+  const partialSuccess =
+    rejectedLogRecords || errorMessage ? { rejectedLogRecords: BigInt(rejectedLogRecords), errorMessage } : undefined;
+  return encode(
+    ExportLogsServiceResponseSchema,
+    create(ExportLogsServiceResponseSchema, { partialSuccess }),
     encoding,
     200,
   );

@@ -1,5 +1,6 @@
 // POST <base>/v1/traces: OTLP/HTTP trace exports (protobuf or JSON, gzip or not), mounted at /api/v1/otel and at
-// Langfuse's /api/public/otel. Spans become wire events and take the native path: validateEvents → enqueueEvents.
+// Langfuse's /api/public/otel, with /v1/logs beside it (otel-logs.ts). Spans become wire events and take the native
+// path: validateEvents → enqueueEvents.
 import { Hono } from "hono";
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
@@ -19,6 +20,7 @@ import { OTLP_LIMITS } from "../otel/limits.ts";
 import { type MappedSpan, mapExport } from "../otel/map.ts";
 import { exportResponse, statusResponse } from "../otel/respond.ts";
 import { guardIngest } from "../usage/quota.ts";
+import { otelLogsRoute } from "./otel-logs.ts";
 
 /** Validates every span's events together; a span whose own event is invalid is rejected with its children. */
 function takeSpans(spans: MappedSpan[]) {
@@ -58,49 +60,52 @@ function takeSpans(spans: MappedSpan[]) {
   return { accepted, rejectedSpans: rejectedSpans + badSpans.size, reasons, droppedChildren };
 }
 
-export const otelRoute = new Hono<AppEnv>().use(ingestCors).post("/v1/traces", async (c) => {
-  const encoding = encodingOf(c.req.header("Content-Type"));
-  if (!encoding) {
-    throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
-      supported: ["application/x-protobuf", "application/json"],
-    });
-  }
-  try {
-    const db = database(c.env.DB);
-    const key = await keyFromAuthorization(db, c.req.header("Authorization"));
-    const { request, undecodable } = decodeExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
-    const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);
-    const { accepted, rejectedSpans, reasons, droppedChildren } = takeSpans(spans);
-    const rejected = rejectedSpans + overflow + undecodable.length;
-    if (overflow)
-      reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
-    reasons.push(...undecodable);
-    if (!accepted.length && rejected) {
-      throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
+export const otelRoute = new Hono<AppEnv>()
+  .use(ingestCors)
+  .route("/", otelLogsRoute)
+  .post("/v1/traces", async (c) => {
+    const encoding = encodingOf(c.req.header("Content-Type"));
+    if (!encoding) {
+      throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
+        supported: ["application/x-protobuf", "application/json"],
+      });
     }
-    // Evaluations of the accepted spans; an ingest key's count as the SDK's (it may not send `eval` scores).
-    const evaluations = spans.flatMap((s) => (s.problem ? [] : (s.scores ?? [])));
-    const source = key.kind === "ingest" ? "sdk" : "eval";
-    const { scores } = await checkScores(
-      c.env,
-      key.projectId,
-      evaluations.map((s) => ({ ...s, source })),
-      { kind: key.kind, id: key.id },
-    );
-    if (accepted.length || scores.length) {
-      await guardIngest(c.env, key.projectId, accepted.length);
-      await enqueueEvents(c.env, key.projectId, accepted, [], scores, "otlp");
+    try {
+      const db = database(c.env.DB);
+      const key = await keyFromAuthorization(db, c.req.header("Authorization"));
+      const { request, undecodable } = decodeExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
+      const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);
+      const { accepted, rejectedSpans, reasons, droppedChildren } = takeSpans(spans);
+      const rejected = rejectedSpans + overflow + undecodable.length;
+      if (overflow)
+        reasons.push(`${overflow} span(s) beyond ${OTLP_LIMITS.spansPerExport} per export; send smaller batches`);
+      reasons.push(...undecodable);
+      if (!accepted.length && rejected) {
+        throw new ApiError("invalid_request", "No span in the export could be taken.", reasons.slice(0, 10).join("; "));
+      }
+      // Evaluations of the accepted spans; an ingest key's count as the SDK's (it may not send `eval` scores).
+      const evaluations = spans.flatMap((s) => (s.problem ? [] : (s.scores ?? [])));
+      const source = key.kind === "ingest" ? "sdk" : "eval";
+      const { scores } = await checkScores(
+        c.env,
+        key.projectId,
+        evaluations.map((s) => ({ ...s, source })),
+        { kind: key.kind, id: key.id },
+      );
+      if (accepted.length || scores.length) {
+        await guardIngest(c.env, key.projectId, accepted.length);
+        await enqueueEvents(c.env, key.projectId, accepted, [], scores, "otlp");
+      }
+      c.executionCtx.waitUntil(touchKey(db, key));
+      const notes = [
+        ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),
+        ...(droppedChildren ? [`${droppedChildren} span event(s) dropped as invalid`] : []),
+      ];
+      return exportResponse(encoding, rejected, notes.join(". "));
+    } catch (err) {
+      // OTLP clients read every 4xx/5xx body as a google.rpc.Status, unexpected failures included.
+      if (!(err instanceof ApiError)) log.error("otlp.export_failed", err, { request_id: requestIdOf(c.req.raw) });
+      const error = err instanceof ApiError ? err : new ApiError("internal_error", "Something went wrong on our side.");
+      return statusResponse(encoding, error, OTLP_LIMITS.retryAfterSeconds);
     }
-    c.executionCtx.waitUntil(touchKey(db, key));
-    const notes = [
-      ...(rejected ? [`${rejected} span(s) rejected: ${reasons.slice(0, 5).join("; ")}`] : []),
-      ...(droppedChildren ? [`${droppedChildren} span event(s) dropped as invalid`] : []),
-    ];
-    return exportResponse(encoding, rejected, notes.join(". "));
-  } catch (err) {
-    // OTLP clients read every 4xx/5xx body as a google.rpc.Status, unexpected failures included.
-    if (!(err instanceof ApiError)) log.error("otlp.export_failed", err, { request_id: requestIdOf(c.req.raw) });
-    const error = err instanceof ApiError ? err : new ApiError("internal_error", "Something went wrong on our side.");
-    return statusResponse(encoding, error, OTLP_LIMITS.retryAfterSeconds);
-  }
-});
+  });

@@ -31,6 +31,8 @@ const PUBLIC = new Set([
   "POST /api/v1/scores",
   "POST /api/v1/otel/v1/traces",
   "POST /api/public/otel/v1/traces",
+  "POST /api/v1/otel/v1/logs",
+  "POST /api/public/otel/v1/logs",
   "POST /api/public/ingestion",
   // Answers 405 to anyone, as Langfuse does.
   "GET /api/public/ingestion",
