@@ -147,7 +147,9 @@ export const publicShareRoute = new Hono<AppEnv>()
       } satisfies TraceAnswer;
     });
     // The cached part is the trace's; what the link says about itself is put in front of it.
-    const answer = `{"share":${JSON.stringify(about satisfies SharedTraceAnswer["share"])},${text.slice(1)}`;
+    // (A cache hit comes as a stream; a shared trace is read as text to put the link's part in front.)
+    const whole = typeof text === "string" ? text : await new Response(text).text();
+    const answer = `{"share":${JSON.stringify(about satisfies SharedTraceAnswer["share"])},${whole.slice(1)}`;
     return c.body(answer, 200, { "Content-Type": "application/json" });
   })
   .get("/:token/events/:event_id", async (c) => {
