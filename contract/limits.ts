@@ -36,8 +36,11 @@ export const LIMITS = {
 export const BODY_LIMITS = {
   /** The default of the BODY_OFFLOAD_BYTES var: the consumer keeps bodies larger than this in R2. */
   offloadBytes: 2 * 1024,
-  /** D1 keeps this many characters of an offloaded body's input, output and message (search and previews read them). */
-  previewChars: 2_000,
+  /**
+   * D1 keeps this many characters of an offloaded body's input, output and message (the tree's previews read them;
+   * search indexes SEARCH_LIMITS.textChars of the full body, taken before it moves to R2).
+   */
+  previewChars: 500,
   /** Exports fetch this many bodies from R2 at once. */
   readConcurrency: 8,
 } as const;

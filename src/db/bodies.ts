@@ -7,6 +7,7 @@
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { StoredEvent } from "../../contract/queue.ts";
 import { byteLength } from "../lib/json-size.ts";
+import { keepSearchText } from "./search.ts";
 
 const encoder = new TextEncoder();
 const PREVIEW_FIELDS = ["input", "output", "message"] as const;
@@ -90,6 +91,7 @@ export async function offloadBodies(bucket: R2Bucket, projectId: string, events:
       e.body_ref = key;
       e.body_bytes = bytes.byteLength;
       e.body_sha256 = sha256;
+      keepSearchText(e, e.body);
       e.body = bodyPreview(e.body);
     }),
   );

@@ -92,7 +92,8 @@ export const events = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.projectId, t.eventId] }),
     index("events_project_ts").on(t.projectId, t.ts),
-    index("events_trace_parent").on(t.projectId, t.traceId, t.parentEventId),
+    // A trace's events (the tree, exports, deletions); no read filters by parent, so the parent is not in it.
+    index("events_trace").on(t.projectId, t.traceId),
     // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.
     index("events_zero_cost").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
   ],

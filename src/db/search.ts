@@ -17,9 +17,34 @@ const part = (path: string) => `coalesce(substr(e.body ->> '${path}', 1, ${SEARC
 /** The searchable text of event `e`: its name and the first characters of its input, output and message. */
 const EVENT_TEXT_SQL = `e.name || ' ' || ${part("$.input")} || ' ' || ${part("$.output")} || ' ' || ${part("$.message")}`;
 
-/** The index rows of the events `e` a query selects, one per trace: SELECT SEARCH_ROWS_SQL FROM … SEARCH_GROUP_SQL. */
-export const SEARCH_ROWS_SQL = `min(e.rowid), replace(e.project_id, '_', ''), group_concat(${EVENT_TEXT_SQL}, ' ')`;
+/**
+ * The index rows of the events `e` a query selects, one per trace: SELECT SEARCH_ROWS_SQL FROM … SEARCH_GROUP_SQL.
+ * `known`: SQL of the text kept for an event whose body went to R2 (see keepSearchText), else null.
+ */
+export const searchRowsSql = (known = "null") =>
+  `min(e.rowid), replace(e.project_id, '_', ''), group_concat(coalesce(${known}, ${EVENT_TEXT_SQL}), ' ')`;
+export const SEARCH_ROWS_SQL = searchRowsSql();
 export const SEARCH_GROUP_SQL = "GROUP BY e.project_id, e.trace_id";
+
+/**
+ * Offloaded bodies keep a shorter preview in D1 (BODY_LIMITS.previewChars) than search reads (SEARCH_LIMITS.textChars):
+ * the text search indexes is taken when the body moves to R2, and the write that stores the event indexes it.
+ * (A trace indexed again later, after an end user's deletion, reads the previews.)
+ */
+const keptTexts = new WeakMap<object, string>();
+
+/** Keeps the searchable text of an event whose full body (JSON text) is about to be replaced by its preview. */
+export function keepSearchText(event: { name: string }, body: string) {
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  const part = (value: unknown) =>
+    value === undefined || value === null
+      ? ""
+      : (typeof value === "string" ? value : JSON.stringify(value)).slice(0, SEARCH_LIMITS.textChars);
+  keptTexts.set(event, [event.name, part(parsed.input), part(parsed.output), part(parsed.message)].join(" "));
+}
+
+/** The text kept for an event by keepSearchText, or null (its stored body is what search reads). */
+export const keptSearchText = (event: object) => keptTexts.get(event) ?? null;
 
 /**
  * ?1 a JSON array of [project_id, trace_id]: the index rows of these traces are replaced by one row of all their events

@@ -5,10 +5,11 @@ import { LIMITS } from "../../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../../contract/queue.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { HOUR_MS } from "../../lib/time.ts";
-import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
+import { keptSearchText } from "../search.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
 import { chunkJson } from "./events.ts";
 import { METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
+import { SEARCH_INDEX_EACH_SQL } from "./search-index.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
 import { foldSizeSql, foldTallies, type UsageTally } from "./usage.ts";
 
@@ -70,6 +71,10 @@ export const FOLD_BATCH_PREFIX = "fold-";
 const FOLDED = `e.batch_id LIKE '${FOLD_BATCH_PREFIX}%'`;
 const REVISION = COLUMNS.length;
 
+/** ?1 JSON rows [project_id, event_id, revision]: the index rows of the stored events about to be replaced (one each). */
+const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
+  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+  WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
 const DELETE_EVENTS_SQL = `DELETE FROM events WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
   JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
   WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
@@ -78,7 +83,7 @@ const INSERT_FOLDED_SQL =
   `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
   `SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}, ?1 FROM json_each(?2) ` +
   `WHERE ${current("value ->> 0", "value ->> 1", `value ->> ${REVISION}`)} ON CONFLICT (project_id, event_id) DO NOTHING`;
-const OLD_ROWS_SQL = `SELECT e.project_id, e.trace_id, e.ts FROM json_each(?1) k
+const OLD_HOURS_SQL = `SELECT e.project_id, e.ts FROM json_each(?1) k
   JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1`;
 
 const REPLACED_SIZE_SQL = foldSizeSql(current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2"));
@@ -109,12 +114,8 @@ export async function replaceFolded(
     f.received_at,
     f.revision,
   ]);
-  const old = (
-    await d1
-      .prepare(OLD_ROWS_SQL)
-      .bind(JSON.stringify(keys))
-      .all<{ project_id: string; trace_id: string; ts: number }>()
-  ).results;
+  const old = (await d1.prepare(OLD_HOURS_SQL).bind(JSON.stringify(keys)).all<{ project_id: string; ts: number }>())
+    .results;
   const hours = new Map<string, Set<number>>();
   for (const { project_id, ts } of [...old, ...folded.map((f) => ({ project_id: f.project_id, ts: f.event.ts }))]) {
     const set = hours.get(project_id) ?? new Set<number>();
@@ -126,23 +127,14 @@ export async function replaceFolded(
     JSON.parse(t),
   );
   const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id]));
-  // The search rows of every trace an old or new fold is in are rebuilt whole: a replaced event may have carried the
-  // row its trace's other events shared (src/db/search.ts).
-  const searched = JSON.stringify(
-    [
-      ...new Set(
-        [...old, ...folded.map((f) => ({ ...f, trace_id: f.event.trace_id }))].map((r) =>
-          JSON.stringify([r.project_id, r.trace_id]),
-        ),
-      ),
-    ].map((t) => JSON.parse(t)),
-  );
+  // Folded events are indexed one row each (a newer fold replaces its own row), with the text kept from their full body.
+  const searched = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id, keptSearchText(f.event)]));
   const results = await d1.batch([
     d1.prepare(REPLACED_SIZE_SQL).bind(JSON.stringify(keys)),
-    d1.prepare(SEARCH_UNINDEX_TRACES_SQL).bind(searched),
+    d1.prepare(DELETE_INDEXED_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_EVENTS_SQL).bind(JSON.stringify(keys)),
     d1.prepare(INSERT_FOLDED_SQL).bind(batchId, JSON.stringify(rows)),
-    d1.prepare(SEARCH_REINDEX_TRACES_SQL).bind(searched),
+    d1.prepare(SEARCH_INDEX_EACH_SQL).bind(searched, batchId),
     d1.prepare(SUMMARY_DELETE_SQL).bind(JSON.stringify(traces)),
     d1.prepare(SUMMARY_REBUILD_SQL).bind(JSON.stringify(traces), now),
     ...[...hours].flatMap(([project, set]) =>
