@@ -74,10 +74,10 @@ export const TREE_LIMITS = {
 /** Full-text search (`q` on the trace list). */
 export const SEARCH_LIMITS = {
   /**
-   * A search looks at the newest this-many matching index rows (one per trace and write: a word found everywhere must
-   * not walk a whole project).
+   * A search looks at the newest this-many matching index rows (one per trace and write, so ≈ 10 events each in the
+   * benches' mixes): a word found everywhere must not walk a whole project. Each row costs a lookup of its event.
    */
-  maxEvents: 10_000,
+  maxIndexRows: 2_000,
   /** How much of each of an event's input, output and message text is searchable. */
   textChars: 2_000,
   /** Words of a query beyond this are ignored. */

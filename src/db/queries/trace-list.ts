@@ -69,7 +69,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
       match
         ? sql`${traces.traceId} in (select e.trace_id from events_fts join events e on e.rowid = events_fts.rowid
             where events_fts match ${match} and e.project_id = ${projectId}
-            order by events_fts.rowid desc limit ${SEARCH_LIMITS.maxEvents})`
+            order by events_fts.rowid desc limit ${SEARCH_LIMITS.maxIndexRows})`
         : sql`false`,
     );
   }
