@@ -30,7 +30,7 @@ const TABLES: Record<string, string> = {
   user_metrics_hourly: "per-user metric rollups (user_metrics_hourly)",
 };
 const stepOf = (sql: string) => {
-  const table = /\b(?:INSERT INTO|DELETE FROM|UPDATE)\s+(\w+)/i.exec(sql)?.[1];
+  const table = /\b(?:INSERT(?: OR \w+)? INTO|DELETE FROM|UPDATE)\s+(\w+)/i.exec(sql)?.[1];
   return table ? (TABLES[table] ?? table) : "selects";
 };
 type Sum = { statements: number; rowsRead: number; rowsWritten: number; unmetered: number };

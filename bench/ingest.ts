@@ -12,6 +12,7 @@ import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scri
 import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
+import { queryRows } from "../test/support/sqlite.ts";
 import { benchState, CONFIG, MIGRATION_SQL, queueBatches, shardProject, startConsumer } from "./consumer.ts";
 import { eventMix, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
@@ -31,12 +32,9 @@ const batches = queueBatches(shardProject(0), events, PER_REQUEST, PER_QUEUE_BAT
 console.log(
   `${fmt(TOTAL)} events (avg ${Math.round(JSON.stringify(events).length / TOTAL)} B), ${batches.flat().length} queue messages, ${batches.length} consumer batches`,
 );
-const storedRows = (file: string) => {
-  const db = new DatabaseSync(file, { readOnly: true });
-  const { n } = db.prepare("SELECT count(*) AS n FROM events").get() as { n: number };
-  db.close();
-  return n;
-};
+/** Events in a local D1 file; workerd may still hold it (or be writing it): the read waits out its lock. */
+const storedRows = async (file: string) =>
+  (await queryRows<{ n: number }>(file, "SELECT count(*) AS n FROM events"))[0]!.n;
 
 function plainSqlite(name: string) {
   const db = new DatabaseSync(join(dir, name));
@@ -65,7 +63,7 @@ for (const shards of [1, 2, 4]) {
   await consumer.stop();
   // The consumer drops the events of a project it can't place: make sure every event was written where it belongs.
   const files = localD1Files(state, CONFIG);
-  const rows = Array.from({ length: shards }, (_, i) => storedRows(files[`DATA_${i}`]!));
+  const rows = await Promise.all(Array.from({ length: shards }, (_, i) => storedRows(files[`DATA_${i}`]!)));
   if (rows.some((n, i) => n !== Math.min(per, TOTAL - i * per)))
     throw new Error(`${shards} shards: stored ${rows.join(" + ")} of ${TOTAL} events`);
 }
@@ -108,7 +106,6 @@ executeSql(
   ],
   { persistTo: pipelineState },
 );
-const reader = new DatabaseSync(localD1Files(pipelineState).DB!, { readOnly: true });
 const server = await startDevServer({
   port: await freePort(),
   persistTo: pipelineState,
@@ -129,18 +126,21 @@ await Promise.all(
   }),
 );
 // Local queues live in memory: a wrangler reload (any source edit) drops what is queued. Don't wait forever for it.
-const countEvents = () => (reader.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+const countEvents = () => storedRows(localD1Files(pipelineState).DB!);
 let stored = 0;
 let lastProgress = performance.now();
-for (let now = countEvents(); now < TOTAL && performance.now() - lastProgress < 30_000; now = countEvents()) {
+for (
+  let now = await countEvents();
+  now < TOTAL && performance.now() - lastProgress < 30_000;
+  now = await countEvents()
+) {
   if (now > stored) [stored, lastProgress] = [now, performance.now()];
   await new Promise((r) => setTimeout(r, 20));
 }
-stored = countEvents();
+stored = await countEvents();
 const pipelineMs = (stored === TOTAL ? performance.now() : lastProgress) - start;
 if (stored < TOTAL)
   console.warn(`pipeline: only ${stored} of ${TOTAL} events stored (was wrangler dev reloaded during the run?)`);
-reader.close();
 await server.stop();
 rmSync(dir, { recursive: true, force: true });
 

@@ -3,7 +3,6 @@
 // plus the same work in-process, and what the OTLP decoder adds to the Worker bundle.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { gzipSync } from "node:zlib";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -20,6 +19,7 @@ import { keyRow } from "../src/auth/keys.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { decodeExport } from "../src/otel/decode.ts";
 import { mapExport } from "../src/otel/map.ts";
+import { queryRows } from "../test/support/sqlite.ts";
 
 const TOTAL = Number(process.argv[2] ?? 20_000);
 const PER_REQUEST = 500; // the OTel BatchSpanProcessor exports up to 512 spans at a time
@@ -157,9 +157,15 @@ for (const project of projects) {
   seed.push(keyInsertSql(await keyRow(`prj_${project}`, "ingest", keys[project]!, project, `key_${project}`)));
 }
 executeSql(seed, { persistTo: dir });
-const reader = new DatabaseSync(localD1Files(dir).DB!, { readOnly: true });
-const stored = (project: string) =>
-  (reader.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?").get(`prj_${project}`) as { n: number }).n;
+// Read while workerd writes: each read opens its own connection and waits out workerd's lock (test/support/sqlite.ts).
+const stored = async (project: string) =>
+  (
+    await queryRows<{ n: number }>(
+      localD1Files(dir).DB!,
+      "SELECT count(*) AS n FROM events WHERE project_id = ?",
+      `prj_${project}`,
+    )
+  )[0]!.n;
 const server = await startDevServer({ port: await freePort(), persistTo: dir, quiet: !process.env.BENCH_VERBOSE });
 
 async function send(mode: (typeof modes)[number], project: string) {
@@ -186,11 +192,11 @@ async function send(mode: (typeof modes)[number], project: string) {
   // The local queue lives in memory (a wrangler reload drops it): give up after 30 s without progress.
   let seen = 0;
   let progress = performance.now();
-  for (let n = stored(project); n < TOTAL && performance.now() - progress < 30_000; n = stored(project)) {
+  for (let n = await stored(project); n < TOTAL && performance.now() - progress < 30_000; n = await stored(project)) {
     if (n > seen) [seen, progress] = [n, performance.now()];
     await new Promise((r) => setTimeout(r, 20));
   }
-  const rows = stored(project);
+  const rows = await stored(project);
   return {
     accepted: TOTAL / (acceptedMs / 1000),
     stored: rows / (((rows === TOTAL ? performance.now() : progress) - start) / 1000),
@@ -215,7 +221,6 @@ try {
     }
   }
 } finally {
-  reader.close();
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -4,10 +4,10 @@
 // per 1,000 events, and the bytes stored in R2. `small`: bench:ingest's small events instead of the chat mix.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { BODY_LIMITS, SEARCH_LIMITS } from "../contract/limits.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
-import { queryRows } from "../test/support/sqlite.ts";
+import { queryRows, useSqlite } from "../test/support/sqlite.ts";
 import { BENCH_PROJECT, benchState, CONFIG, queueBatches, startConsumer } from "./consumer.ts";
 import { eventMix } from "./generate.ts";
 
@@ -41,9 +41,13 @@ const GROUPS: Array<[string, (table: string) => boolean]> = [
   ["event parts (event_parts)", (t) => t === "event_parts"],
 ];
 
-/** Bytes per group of the database after VACUUM (dbstat's page sizes), and the whole file's size. */
-function d1Bytes(file: string) {
-  const db = new DatabaseSync(file);
+/**
+ * Bytes per group of the database after VACUUM (dbstat's page sizes), and the whole file's size. Run after the
+ * server stopped; workerd may still hold the file for a moment, so a locked database is retried (test/support/sqlite.ts).
+ */
+const d1Bytes = (file: string) => useSqlite(file, measureBytes);
+
+function measureBytes(db: DatabaseSync) {
   db.exec("PRAGMA journal_mode = DELETE");
   db.exec("VACUUM");
   const owner = new Map(
@@ -63,7 +67,6 @@ function d1Bytes(file: string) {
   const { size } = db
     .prepare("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()")
     .get() as { size: number };
-  db.close();
   return { groups, data: groups.reduce((a, b) => a + b, 0), file: size };
 }
 
@@ -77,13 +80,13 @@ for (const [mode, threshold] of [
   const ms = await consumer.consume(batches);
   const r2 = await consumer.bodies();
   await consumer.stop();
-  const d1 = d1Bytes(localD1Files(state, CONFIG).DB!);
+  const d1 = await d1Bytes(localD1Files(state, CONFIG).DB!);
   const [row] = await queryRows<{ n: number }>(localD1Files(state, CONFIG).DB!, "SELECT count(*) AS n FROM events");
   const n = row?.n ?? 0;
   if (n !== TOTAL) throw new Error(`offload ${mode}: the consumer stored ${n} of ${TOTAL} events`);
   runs.push({ mode, threshold, ms, r2, d1 });
 }
-const empty = d1Bytes(localD1Files(join(dir, "template"), CONFIG).DB!).file;
+const empty = (await d1Bytes(localD1Files(join(dir, "template"), CONFIG).DB!)).file;
 rmSync(dir, { recursive: true, force: true });
 
 const [off, on] = runs as [(typeof runs)[number], (typeof runs)[number]];

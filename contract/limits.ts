@@ -36,8 +36,11 @@ export const LIMITS = {
 export const BODY_LIMITS = {
   /** The default of the BODY_OFFLOAD_BYTES var: the consumer keeps bodies larger than this in R2. */
   offloadBytes: 2 * 1024,
-  /** D1 keeps this many characters of an offloaded body's input, output and message (search and previews read them). */
-  previewChars: 2_000,
+  /**
+   * D1 keeps this many characters of an offloaded body's input, output and message (the tree's previews read them;
+   * search indexes SEARCH_LIMITS.textChars of the full body, taken before it moves to R2).
+   */
+  previewChars: 500,
   /** Exports fetch this many bodies from R2 at once. */
   readConcurrency: 8,
 } as const;
@@ -70,8 +73,11 @@ export const TREE_LIMITS = {
 
 /** Full-text search (`q` on the trace list). */
 export const SEARCH_LIMITS = {
-  /** A search looks at the newest this-many matching events (a word found everywhere must not walk a whole project). */
-  maxEvents: 10_000,
+  /**
+   * A search looks at the newest this-many matching index rows (one per trace and write, so ≈ 10 events each in the
+   * benches' mixes): a word found everywhere must not walk a whole project. Each row costs a lookup of its event.
+   */
+  maxIndexRows: 2_000,
   /** How much of each of an event's input, output and message text is searchable. */
   textChars: 2_000,
   /** Words of a query beyond this are ignored. */

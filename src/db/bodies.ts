@@ -2,11 +2,13 @@
 // and event ids, then the SHA-256 of its content: bounded whatever the ids (R2 refuses keys over 1,024 bytes), so
 // writing one again (a redelivered message) writes the same object, and everything a trace or an event ever wrote
 // (earlier folds included) can be listed and deleted by prefix. D1 keeps the pointer, size, hash and a preview: the
-// first characters of input, output and message, which search and the tree's previews read as before. Pointers written
+// first characters of input, output and message, which the tree's previews read (search indexes a longer prefix of the
+// full body, kept as it moves: keepSearchText in search.ts). Pointers written
 // before keys were hashed (`project/encoded trace/encoded event/sha256`) keep working; deletion covers both layouts.
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import type { StoredEvent } from "../../contract/queue.ts";
 import { byteLength } from "../lib/json-size.ts";
+import { keepSearchText } from "./search.ts";
 
 const encoder = new TextEncoder();
 const PREVIEW_FIELDS = ["input", "output", "message"] as const;
@@ -90,6 +92,7 @@ export async function offloadBodies(bucket: R2Bucket, projectId: string, events:
       e.body_ref = key;
       e.body_bytes = bytes.byteLength;
       e.body_sha256 = sha256;
+      keepSearchText(e, e.body);
       e.body = bodyPreview(e.body);
     }),
   );

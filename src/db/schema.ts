@@ -92,11 +92,10 @@ export const events = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.projectId, t.eventId] }),
     index("events_project_ts").on(t.projectId, t.ts),
-    index("events_trace_parent").on(t.projectId, t.traceId, t.parentEventId),
+    // A trace's events (the tree, exports, deletions); no read filters by parent, so the parent is not in it.
+    index("events_trace").on(t.projectId, t.traceId),
     // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.
     index("events_zero_cost").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
-    // An end user's events, for deleting their data on request (DELETE /api/v1/users/:user_id).
-    index("events_project_user").on(t.projectId, t.userId).where(sql`user_id IS NOT NULL`),
   ],
 );
 
@@ -142,8 +141,9 @@ export const traces = sqliteTable(
     index("traces_project_duration").on(t.projectId, t.durationMs, t.traceId),
     index("traces_project_cost").on(t.projectId, t.totalCost, t.traceId),
     index("traces_project_spans").on(t.projectId, t.spanCount, t.traceId),
-    index("traces_project_user").on(t.projectId, t.userId, t.startTs),
-    index("traces_project_session").on(t.projectId, t.sessionId, t.startTs),
+    // Partial: a trace without a user or session costs no entry (an upsert rewrites every index the row is in).
+    index("traces_project_user").on(t.projectId, t.userId, t.startTs).where(sql`user_id IS NOT NULL`),
+    index("traces_project_session").on(t.projectId, t.sessionId, t.startTs).where(sql`session_id IS NOT NULL`),
   ],
 );
 

@@ -7,13 +7,24 @@ const BUSY = new Set([5, 6]); // SQLITE_BUSY, SQLITE_LOCKED
 const isBusy = (err: unknown) => BUSY.has((err as { errcode?: number }).errcode ?? -1);
 
 /** Runs `read` on a read-only connection to `file`, retrying while the database is locked, up to `timeoutMs`. */
-export async function readSqlite<T>(file: string, read: (db: DatabaseSync) => T, timeoutMs = 15_000): Promise<T> {
+export const readSqlite = <T>(file: string, read: (db: DatabaseSync) => T, timeoutMs = 15_000): Promise<T> =>
+  useSqlite(file, read, { readOnly: true, timeoutMs });
+
+/**
+ * Runs `use` on a connection to `file` (writable unless `readOnly`), retrying on a fresh connection while the database
+ * is locked, up to `timeoutMs`: for a file workerd may still hold (a bench's VACUUM after its server stopped).
+ */
+export async function useSqlite<T>(
+  file: string,
+  use: (db: DatabaseSync) => T,
+  { readOnly = false, timeoutMs = 15_000 }: { readOnly?: boolean; timeoutMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let db: DatabaseSync | undefined;
     try {
-      db = new DatabaseSync(file, { readOnly: true, timeout: 1_000 });
-      return read(db);
+      db = new DatabaseSync(file, { readOnly, timeout: 1_000 });
+      return use(db);
     } catch (err) {
       if (!isBusy(err) || Date.now() > deadline) throw err;
     } finally {

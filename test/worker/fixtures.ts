@@ -131,7 +131,10 @@ export async function eventColumnsOf(d1: D1Database) {
 /** The tables holding project data, each with its project column. */
 export const DATA_TABLES = ["events", "traces", "cost_hourly", "event_parts", "scores"] as const;
 
-/** How many rows of a project each data table (and the search index) holds in a database. */
+/**
+ * How many rows of a project each data table holds in a database, and how many of its traces the search index covers
+ * (its rows are one per trace and write, so their number depends on how the events were written).
+ */
 export async function projectRows(d1: D1Database, projectId: string) {
   const counts: Record<string, number> = {};
   for (const table of DATA_TABLES) {
@@ -141,7 +144,9 @@ export async function projectRows(d1: D1Database, projectId: string) {
       .first<number>("n"))!;
   }
   counts.search = (await d1
-    .prepare("SELECT count(*) AS n FROM events_fts JOIN events ON events.rowid = events_fts.rowid WHERE project_id = ?")
+    .prepare(
+      "SELECT count(DISTINCT trace_id) AS n FROM events_fts JOIN events ON events.rowid = events_fts.rowid WHERE project_id = ?",
+    )
     .bind(projectId)
     .first<number>("n"))!;
   return counts;

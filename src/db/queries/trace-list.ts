@@ -67,7 +67,9 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
     // A search with no searchable word matches nothing rather than everything.
     where.push(
       match
-        ? sql`${traces.traceId} in (select trace_id from events_fts where events_fts match ${match} order by rowid desc limit ${SEARCH_LIMITS.maxEvents})`
+        ? sql`${traces.traceId} in (select e.trace_id from events_fts join events e on e.rowid = events_fts.rowid
+            where events_fts match ${match} and e.project_id = ${projectId}
+            order by events_fts.rowid desc limit ${SEARCH_LIMITS.maxIndexRows})`
         : sql`false`,
     );
   }

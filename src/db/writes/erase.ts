@@ -7,6 +7,7 @@
 // (a trace with nothing left loses its summary). Every step is idempotent and the next one continues where it stopped.
 import { HOUR_MS } from "../../lib/time.ts";
 import { deleteBodies, deleteBodiesUnder, eventPrefixes, tracePrefixes } from "../bodies.ts";
+import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
 import { METRICS_ERASE_SQL, METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
@@ -119,7 +120,9 @@ export async function eraseStep(
 ): Promise<number> {
   const { clauses, target } = selection(scope);
   let rows: EraseRow[] = [];
-  for (const clause of clauses) {
+  let clauseIndex = 0;
+  for (const [i, clause] of clauses.entries()) {
+    clauseIndex = i;
     ({ results: rows } = await d1
       .prepare(
         `SELECT e.rowid AS rowid, e.event_id, e.trace_id, e.ts, e.body_ref,
@@ -169,6 +172,11 @@ export async function eraseStep(
       .prepare("DELETE FROM event_parts WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))")
       .bind(projectId, keys(rows.map((r) => r.event_id))),
     d1.prepare("DELETE FROM events WHERE rowid IN (SELECT value FROM json_each(?1))").bind(rowids),
+    // An end user's events in traces that stay: the rest of those traces is indexed again (an index row is shared by
+    // the events one write stored for a trace, src/db/search.ts). Whole traces go whole: nothing to index again.
+    ...(scope.kind === "user" && clauseIndex === 1
+      ? [SEARCH_UNINDEX_TRACES_SQL, SEARCH_REINDEX_TRACES_SQL].map((q) => d1.prepare(q).bind(traces))
+      : []),
     d1.prepare(SUMMARY_DELETE_SQL).bind(traces),
     d1.prepare(SUMMARY_REBUILD_SQL).bind(traces, opts.now ?? Date.now()),
     // A trace with nothing left loses its scores.

@@ -6,6 +6,7 @@ import { LIMITS } from "../../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS } from "../../../contract/queue.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { byteLength } from "../../lib/json-size.ts";
+import { keptSearchText } from "../search.ts";
 import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
 import { METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
 import { SEARCH_INDEX_SQL } from "./search-index.ts";
@@ -43,19 +44,24 @@ export function chunkJson(rows: unknown[]): string[] {
   return chunks;
 }
 
-/** Drops repeats of (project, event_id) within one write: the first copy wins, as it would across writes. */
-function uniqueRows(messages: QueueMessage[]): Row[] {
+/**
+ * Drops repeats of (project, event_id) within one write: the first copy wins, as it would across writes. Answers the
+ * rows and, for the search index, [project_id, event_id, the text kept when its body went to R2 or null].
+ */
+function uniqueRows(messages: QueueMessage[]) {
   const seen = new Set<string>();
   const rows: Row[] = [];
+  const searched: Array<[string, string, string | null]> = [];
   for (const message of messages) {
     for (const event of message.events) {
       const key = `${message.project_id}\u0000${event.event_id}`;
       if (seen.has(key)) continue;
       seen.add(key);
       rows.push([message.project_id, ...STORED_EVENT_FIELDS.map((f) => event[f]), message.received_at]);
+      searched.push([message.project_id, event.event_id, keptSearchText(event)]);
     }
   }
-  return rows;
+  return { rows, searched };
 }
 
 /**
@@ -68,7 +74,7 @@ export async function writeMessages(
   now = Date.now(),
   columns: readonly string[] = EVENT_COLUMNS,
 ): Promise<UsageTally[]> {
-  const rows = uniqueRows(messages);
+  const { rows, searched } = uniqueRows(messages);
   if (!rows.length) return [];
   const batchId = randomToken(12);
   const insert = d1.prepare(columns === EVENT_COLUMNS ? INSERT_SQL : insertSql(columns));
@@ -86,7 +92,7 @@ export async function writeMessages(
   const results = await d1.batch([
     ...chunkJson(rows).map((json) => insert.bind(batchId, json)),
     ...keyChunks.map((keys) => summarize.bind(keys, batchId, now)),
-    ...keyChunks.map((keys) => index.bind(keys, batchId)),
+    ...chunkJson(searched).map((keys) => index.bind(keys, batchId)),
     ...keyChunks.map((keys) => rollup.bind(keys, batchId)),
     ...keyChunks.flatMap((keys) => metrics.map((m) => m.bind(keys, batchId))),
     ...tallies,

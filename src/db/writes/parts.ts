@@ -5,10 +5,11 @@ import { LIMITS } from "../../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../../contract/queue.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { HOUR_MS } from "../../lib/time.ts";
+import { keptSearchText } from "../search.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
 import { chunkJson } from "./events.ts";
 import { METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
-import { SEARCH_INDEX_SQL } from "./search-index.ts";
+import { SEARCH_INDEX_EACH_SQL } from "./search-index.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
 import { foldSizeSql, foldTallies, type UsageTally } from "./usage.ts";
 
@@ -70,7 +71,7 @@ export const FOLD_BATCH_PREFIX = "fold-";
 const FOLDED = `e.batch_id LIKE '${FOLD_BATCH_PREFIX}%'`;
 const REVISION = COLUMNS.length;
 
-/** ?1 JSON rows [project_id, event_id, revision]: the index entries of the stored events about to be replaced. */
+/** ?1 JSON rows [project_id, event_id, revision]: the index rows of the stored events about to be replaced (one each). */
 const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
   JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
   WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
@@ -126,12 +127,14 @@ export async function replaceFolded(
     JSON.parse(t),
   );
   const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id]));
+  // Folded events are indexed one row each (a newer fold replaces its own row), with the text kept from their full body.
+  const searched = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id, keptSearchText(f.event)]));
   const results = await d1.batch([
     d1.prepare(REPLACED_SIZE_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_INDEXED_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_EVENTS_SQL).bind(JSON.stringify(keys)),
     d1.prepare(INSERT_FOLDED_SQL).bind(batchId, JSON.stringify(rows)),
-    d1.prepare(SEARCH_INDEX_SQL).bind(eventKeys, batchId),
+    d1.prepare(SEARCH_INDEX_EACH_SQL).bind(searched, batchId),
     d1.prepare(SUMMARY_DELETE_SQL).bind(JSON.stringify(traces)),
     d1.prepare(SUMMARY_REBUILD_SQL).bind(JSON.stringify(traces), now),
     ...[...hours].flatMap(([project, set]) =>
