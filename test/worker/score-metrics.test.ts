@@ -1,14 +1,11 @@
 // GET /api/v1/metrics?view=scores and measureScoreWindow: per score name and bucket, counts, means and label counts
 // exactly as the raw scores give them, filters, a replaced score counted once, labels past the top ones, each
 // project's scores to itself, and refused queries naming the allowed values.
-import { createExecutionContext, createMessageBatch, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { ScoreMetricsAnswer } from "../../contract/score-metrics.ts";
-import worker from "../../src/index.ts";
 import { measureScoreWindow } from "../../src/metrics/scores.ts";
-import { type ScoreAuthor, validateScores } from "../../src/scores/validate.ts";
-import { createProject, dataOf, deliver, makeEvent, read } from "./fixtures.ts";
+import { createProject, dataOf, deliver, deliverScores, makeEvent, read } from "./fixtures.ts";
 
 const H = 3_600_000;
 const T0 = Math.floor((Date.now() - 40 * H) / H) * H;
@@ -52,21 +49,6 @@ function scores(prefix: string, n: number, seed: number): Wire[] {
       context: { user_id: `u${Math.floor(r() * 3)}` },
     };
   });
-}
-
-/** Hands scores to the real consumer, 100 a message. */
-async function deliverScores(projectId: string, wire: unknown[], author: ScoreAuthor = { kind: "secret", id: "k" }) {
-  const { scores: stored, rejected } = await validateScores(wire, author, []);
-  expect(rejected).toEqual([]);
-  const messages = [];
-  for (let i = 0; i < stored.length; i += 100)
-    messages.push({
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body: { project_id: projectId, received_at: Date.now(), events: [], scores: stored.slice(i, i + 100) },
-    });
-  await worker.queue(createMessageBatch("watchllm-events", messages), env, createExecutionContext());
 }
 
 /** What the answer must hold for `name` in [from, to) and buckets of `size`, from the raw scores. */
