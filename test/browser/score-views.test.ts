@@ -1,11 +1,12 @@
-// The Overview's scores (demo data: end users' thumbs, an SDK's groundedness, an intent label): a chart per score name,
-// the mean over time for numbers and booleans, stacked counts per label for categorical ones, laid out at 1280 and
-// 375 px, light and dark (screenshots in test/browser/.shots); a bucket opens the trace list filtered by the score.
+// Scores on the Overview, Sessions and Users pages (demo data: end users' thumbs, an SDK's groundedness, an intent
+// label). The Overview: a chart per score name, the mean over time for numbers and booleans, stacked counts per label
+// for categorical ones; a bucket opens the trace list filtered by the score. Sessions and users: a column per score
+// name with each row's mean. Laid out at 1280 and 375 px, light and dark (screenshots in test/browser/.shots).
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launch } from "./browser.ts";
-import { type Account, createAccount, openPage, VIEWS } from "./fixtures.ts";
+import { type Account, base, createAccount, openPage, VIEWS } from "./fixtures.ts";
 
 let browser: Browser;
 let demo: Account;
@@ -68,8 +69,9 @@ describe("Overview: scores", () => {
       const rowOf = (top: number) => l.charts.filter((c) => Math.abs(c.top - top) < 2).length;
       if (view.width >= 1280) expect(rowOf(l.charts[0]!.top)).toBeGreaterThanOrEqual(2);
       else expect(rowOf(l.charts[0]!.top)).toBe(1);
-      await page.getByTestId("overview-scores").scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `${SHOTS}/overview-scores-${view.width}-${view.colorScheme}.png`, fullPage: true });
+      await page
+        .getByTestId("overview-scores")
+        .screenshot({ path: `${SHOTS}/overview-scores-${view.width}-${view.colorScheme}.png` });
       await context.close();
     });
   }
@@ -105,6 +107,59 @@ describe("Overview: scores", () => {
   it("follows the page's user filter", async () => {
     const { page, context } = await openPage(browser, demo, "/overview?range=30d&user_id=nobody-at-all");
     await page.getByTestId("overview-scores").getByText("No scores in this range").waitFor();
+    await context.close();
+  });
+});
+
+describe("Sessions and users: scores per row", () => {
+  type Row = { scores: Array<{ name: string; count: number; avg: number | null }> } & Record<string, unknown>;
+  const api = async (path: string) =>
+    (await (
+      await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${demo.keys.secret}` } })
+    ).json()) as Record<string, Row[]>;
+
+  for (const view of VIEWS) {
+    it(`shows a column per score name with each row's mean at ${view.width} px (${view.colorScheme})`, async () => {
+      const { page, context } = await openPage(browser, demo, "/sessions", view);
+      const table = page.getByTestId("sessions-table");
+      await table.locator("tbody tr").first().waitFor();
+      const l = await page.evaluate(() => {
+        const t = document.querySelector("[data-testid=sessions-table] table")!.getBoundingClientRect();
+        const heads = Array.from(document.querySelectorAll("[data-testid=sessions-table] th"))
+          .filter((th) => (th as HTMLElement).offsetParent !== null && th.getBoundingClientRect().width > 0)
+          .map((th) => th.textContent);
+        return { pageWidth: document.documentElement.scrollWidth, right: t.right, heads };
+      });
+      expect(l.pageWidth).toBeLessThanOrEqual(view.width);
+      expect(l.right).toBeLessThanOrEqual(view.width);
+      if (view.width >= 1280) {
+        expect(l.heads).toEqual(expect.arrayContaining(["groundedness", "intent", "thumbs"]));
+        // The first row's cells are the API's means.
+        const [first] = (await api("/api/v1/sessions?limit=50")).sessions!;
+        const heads = await table.locator("th").allTextContents();
+        const cells = await table.locator("tbody tr").first().locator("td").allTextContents();
+        const mean = first!.scores.find((s) => s.name === "groundedness")!.avg!;
+        expect(cells[heads.indexOf("groundedness")]).toBe(String(Math.round(mean * 100) / 100));
+        const intent = first!.scores.find((s) => s.name === "intent")!;
+        expect(cells[heads.indexOf("intent")]).toBe(`${intent.count}×`);
+      }
+      await page.screenshot({ path: `${SHOTS}/sessions-scores-${view.width}-${view.colorScheme}.png` });
+      await context.close();
+    });
+  }
+
+  it("shows users' means too", async () => {
+    const { page, context } = await openPage(browser, demo, "/users");
+    const table = page.getByTestId("users-table");
+    await table.locator("tbody tr").first().waitFor();
+    const heads = await table.locator("th").allTextContents();
+    expect(heads).toEqual(expect.arrayContaining(["groundedness", "thumbs"]));
+    const users = (await api("/api/v1/users?limit=50")).users!;
+    const rows = await table.locator("tbody tr").count();
+    expect(rows).toBe(users.length);
+    const cells = await table.locator("tbody tr").first().locator("td").allTextContents();
+    const thumbs = users[0]!.scores.find((s) => s.name === "thumbs")!.avg!;
+    expect(cells[heads.indexOf("thumbs")]).toBe(String(Math.round(thumbs * 100) / 100));
     await context.close();
   });
 });
