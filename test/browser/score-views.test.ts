@@ -124,8 +124,8 @@ describe("Sessions and users: scores per row", () => {
       const table = page.getByTestId("sessions-table");
       await table.locator("tbody tr").first().waitFor();
       const l = await page.evaluate(() => {
-        const t = document.querySelector("[data-testid=sessions-table] table")!.getBoundingClientRect();
-        const heads = Array.from(document.querySelectorAll("[data-testid=sessions-table] th"))
+        const t = document.querySelector("table[data-testid=sessions-table]")!.getBoundingClientRect();
+        const heads = Array.from(document.querySelectorAll("table[data-testid=sessions-table] th"))
           .filter((th) => (th as HTMLElement).offsetParent !== null && th.getBoundingClientRect().width > 0)
           .map((th) => th.textContent);
         return { pageWidth: document.documentElement.scrollWidth, right: t.right, heads };
