@@ -15,7 +15,8 @@ beforeAll(async () => {
   browser = await launch();
   demo = await createAccount("ScoreOverseer", true);
   mkdirSync(SHOTS, { recursive: true });
-});
+  // The demo data (events and scores through the queue) takes a while on a busy machine.
+}, 180_000);
 afterAll(async () => browser?.close());
 
 const scoresLoaded = async (page: Page) => {
