@@ -12,7 +12,7 @@ import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scri
 import { keyRow } from "../src/auth/keys.ts";
 import { database } from "../src/db/client.ts";
 import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
-import { measureScoreWindow } from "../src/metrics/scores.ts";
+import { measureScoreWindow, projectScoreMetrics, scoreMetricsParams } from "../src/metrics/scores.ts";
 import { validateScores } from "../src/scores/validate.ts";
 import { writeScores } from "../src/scores/write.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
@@ -163,6 +163,7 @@ const metrics = (q: Record<string, string>) => ({
 const server2 = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.BENCH_VERBOSE });
 try {
   const rows = await compare(server2.base, secretKey, plain, [
+    { name: "HTTP floor: GET /api/health (no D1)", path: "/api/health", sql: [] },
     ...listCases,
     metrics({ ...lastDay, interval: "hour" }),
     metrics({ from: String(DATASET_START), to: String(DATASET_START + 30 * DAY), interval: "day" }),
@@ -189,7 +190,19 @@ const windows = [
   ],
   ["score_avg:quality over 30 d", { name: "quality", from: DATASET_START, to: DATASET_START + 30 * DAY }],
 ] as const;
-console.log("\n| measureScoreWindow on plain SQLite | p50 ms | p95 ms |\n|---|---|---|");
+console.log("\n| read functions on plain SQLite | p50 ms | p95 ms |\n|---|---|---|");
+const metricQueries = [
+  ["view=scores, last day by hour", { from: [lastDay.from], to: [lastDay.to], interval: ["hour"] }],
+  [
+    "view=scores, 30 days by day",
+    { from: [`${DATASET_START}`], to: [`${DATASET_START + 30 * DAY}`], interval: ["day"] },
+  ],
+] as const;
+for (const [label, query] of metricQueries) {
+  const p = scoreMetricsParams({ from: [...query.from], to: [...query.to], interval: [...query.interval] });
+  const t = await time(() => projectScoreMetrics(d1, PROJECT, p));
+  console.log(`| ${label} | ${t.p50.toFixed(1)} | ${t.p95.toFixed(1)} |`);
+}
 for (const [label, q] of windows) {
   const t = await time(() => measureScoreWindow(d1, PROJECT, q));
   console.log(`| ${label} | ${t.p50.toFixed(1)} | ${t.p95.toFixed(1)} |`);
