@@ -28,7 +28,7 @@ export const METRIC_FIELDS = [...DIMENSIONS, "user_id"] as const;
 export type MetricField = (typeof METRIC_FIELDS)[number];
 
 export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
-export const METRIC_VIEWS = ["events", "traces"] as const;
+export const METRIC_VIEWS = ["events", "traces", "scores"] as const;
 
 export const METRIC_LIMITS = {
   /** Points (buckets) per series. */

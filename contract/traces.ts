@@ -195,11 +195,17 @@ export type SessionGroup = z.infer<typeof sessionGroup>;
 export const userGroup = z.strictObject({ user_id: z.string(), session_count: z.number().int(), ...groupTotals });
 export type UserGroup = z.infer<typeof userGroup>;
 
-export const sessionListAnswer = z.strictObject({ sessions: z.array(sessionGroup), next_cursor: cursor });
-export const userListAnswer = z.strictObject({ users: z.array(userGroup), next_cursor: cursor });
 /** A group's scores per name, over all its traces: how many, their mean (numeric and boolean; null: categorical). */
 export const groupScore = z.strictObject({ name: z.string(), count: z.number().int(), avg: z.number().nullable() });
 export type GroupScore = z.infer<typeof groupScore>;
+/** A list row's scores: per name (the `score_names` asked for, or the names its traces have), over its listed traces. */
+const rowScores = { scores: z.array(groupScore) };
+
+export const sessionListAnswer = z.strictObject({
+  sessions: z.array(sessionGroup.extend(rowScores)),
+  next_cursor: cursor,
+});
+export const userListAnswer = z.strictObject({ users: z.array(userGroup.extend(rowScores)), next_cursor: cursor });
 
 export const sessionAnswer = z.strictObject({
   session: sessionGroup,

@@ -436,9 +436,41 @@ export function demoEvents(now: number): WireEvent[] {
   ];
 }
 
-/** Posts the demo events through the real ingest API (so they take the queue path like any client's). */
+const INTENTS = ["how-to", "billing", "bug", "feature request"];
+
+/**
+ * End users' thumbs on most traffic traces, an SDK check's `groundedness` (0–1, drifting down this week) and an
+ * `intent` label, each a few seconds after its trace: what the Overview, Sessions and Users pages show of scores.
+ * Only sources the browser-safe ingest key may send (`feedback`, `sdk`); fixed ids, so loading twice replaces.
+ */
+export function demoScores(now: number) {
+  const rand = rng(11);
+  const roots = demoEvents(now).filter((e) => e.trace_id.startsWith("demo-") && !e.parent_event_id);
+  return roots.flatMap((root, i) => {
+    const at = Math.min(Number(root.timestamp) + 5_000, now);
+    const context = { user_id: (root.context as { user_id?: string } | undefined)?.user_id ?? null };
+    const late = at > now - 7 * DAY_MS;
+    const base = { trace_id: root.trace_id, timestamp: at, context };
+    return [
+      ...(rand() < 0.7
+        ? [{ ...base, score_id: `${root.trace_id}:thumbs`, name: "thumbs", value: rand() < 0.8, source: "feedback" }]
+        : []),
+      {
+        ...base,
+        score_id: `${root.trace_id}:groundedness`,
+        name: "groundedness",
+        value: Math.round((late ? 0.6 + rand() * 0.3 : 0.75 + rand() * 0.25) * 100) / 100,
+        source: "sdk",
+      },
+      { ...base, score_id: `${root.trace_id}:intent`, name: "intent", value: INTENTS[i % 4]!, source: "sdk" },
+    ];
+  });
+}
+
+/** Posts the demo events (and scores) through the real ingest API (so they take the queue path like any client's). */
 export async function loadDemoData(base: string, ingestKey: string) {
-  const events = demoEvents(Date.now());
+  const now = Date.now();
+  const events = demoEvents(now);
   for (let i = 0; i < events.length; i += 500) {
     const res = await fetch(`${base}/api/v1/events`, {
       method: "POST",
@@ -446,6 +478,17 @@ export async function loadDemoData(base: string, ingestKey: string) {
       body: JSON.stringify({ events: events.slice(i, i + 500) }),
     });
     if (res.status !== 202) throw new Error(`demo data: ingest answered ${res.status}: ${await res.text()}`);
+  }
+  const scores = demoScores(now);
+  for (let i = 0; i < scores.length; i += 1000) {
+    const res = await fetch(`${base}/api/v1/scores`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ingestKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ scores: scores.slice(i, i + 1000) }),
+    });
+    const answer = (await res.json()) as { rejected?: unknown[] };
+    if (res.status !== 202 || answer.rejected?.length)
+      throw new Error(`demo data: scores answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`);
   }
   return events.length;
 }
@@ -466,5 +509,16 @@ export async function waitForDemoData(base: string, secretKey: string, timeoutMs
       if (Date.now() > deadline) throw new Error(`demo trace ${traceId} did not arrive within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+  const scored = async () => {
+    const q = `view=scores&from=${Date.now() - (TRAFFIC_DAYS + 1) * DAY_MS}&interval=day&limit=100`;
+    const res = await fetch(`${base}/api/v1/metrics?${q}`, { headers: { Authorization: `Bearer ${secretKey}` } });
+    const answer = res.ok ? ((await res.json()) as { series: Array<{ total: { count: number } }> }) : { series: [] };
+    return answer.series.reduce((n, s) => n + s.total.count, 0);
+  };
+  const scores = demoScores(Date.now()).length;
+  while ((await scored()) < scores) {
+    if (Date.now() > deadline) throw new Error(`demo scores did not all arrive within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -4,7 +4,7 @@ import { etag } from "hono/etag";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
-import { groupScoresQuery } from "../db/queries/score-filter.ts";
+import { groupListScoresQuery, groupScoreParams, groupScoresQuery } from "../db/queries/score-filter.ts";
 import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
 import { traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
@@ -25,11 +25,20 @@ export function groupRoute(by: GroupBy) {
   const view = by === "session" ? sessionView : userView;
   return new Hono<AppEnv>()
     .use(projectAccess("viewer", `read ${plural}`), etag())
-    .get("/", valid("query", groupListParams), async (c) => {
+    .get("/", valid("query", groupListParams.extend(groupScoreParams)), async (c) => {
       const params = c.req.valid("query");
-      const rows = await groupQuery(projectData(c), c.var.project.projectId, by, params);
+      const db = projectData(c);
+      const rows = await groupQuery(db, c.var.project.projectId, by, params);
       const page = paginate(rows, params.limit, (g) => [g.lastSeen, g.id]);
-      return c.json({ [plural]: page.items.map((g) => view(g)), next_cursor: page.next_cursor });
+      const ids = page.items.map((g) => g.id);
+      const scores = await groupListScoresQuery(db, c.var.project.projectId, by, ids, {
+        ...params,
+        names: params.score_names,
+      });
+      return c.json({
+        [plural]: page.items.map((g) => ({ ...view(g), scores: scores.get(g.id) ?? [] })),
+        next_cursor: page.next_cursor,
+      });
     })
     .get(`/:${param}`, valid("query", detailParams), async (c) => {
       const db = projectData(c);

@@ -26,7 +26,7 @@ const loaded = async (page: Page) => {
 function layout(page: Page) {
   return page.evaluate(() => {
     const box = (el: Element) => el.getBoundingClientRect();
-    const charts = Array.from(document.querySelectorAll(".metric-chart")).map(box);
+    const charts = Array.from(document.querySelectorAll("[data-testid=overview-charts] .metric-chart")).map(box);
     const stats = Array.from(document.querySelectorAll("[data-testid=overview-stats] > div")).map(box);
     return {
       pageWidth: document.documentElement.scrollWidth,

@@ -39,6 +39,7 @@ import { auditLogAnswer, deletionAnswer } from "../../contract/data.ts";
 import { errorBody } from "../../contract/errors.ts";
 import { ingestAnswer } from "../../contract/event.ts";
 import { metricsAnswer } from "../../contract/metrics.ts";
+import { scoreMetricsAnswer } from "../../contract/score-metrics.ts";
 import {
   scoreAnswer,
   scoreConfigAnswer,
@@ -183,6 +184,9 @@ describe("the API's answers fit the contract", () => {
     );
     await answer(scoreListAnswer, get("/api/v1/scores?name=thumbs&value=true"));
     await answer(scoreSummaryAnswer, get("/api/v1/scores/summary?bucket=day"));
+    const metrics = await answer(scoreMetricsAnswer, get("/api/v1/metrics?view=scores&name=thumbs"));
+    expect(metrics.series[0]?.total.count).toBe(1);
+    await answer(errorBody, get("/api/v1/metrics?view=scores&source=robot"), 400);
     const b = owner.browser;
     const at = `/api/projects/${owner.project.id}`;
     await answer(

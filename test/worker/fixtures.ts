@@ -8,6 +8,7 @@ import { EVENT_COLUMNS } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { newId } from "../../src/lib/ids.ts";
+import { type ScoreAuthor, validateScores } from "../../src/scores/validate.ts";
 import { waitFor } from "../support/wait.ts";
 
 export const db = database(env.DB);
@@ -150,4 +151,23 @@ export async function projectRows(d1: D1Database, projectId: string) {
     .bind(projectId)
     .first<number>("n"))!;
   return counts;
+}
+
+/** Hands wire scores (all valid) straight to the real consumer, 100 a message, in one batch. */
+export async function deliverScores(
+  projectId: string,
+  wire: unknown[],
+  author: ScoreAuthor = { kind: "secret", id: "test-key" },
+) {
+  const { scores, rejected } = await validateScores(wire, author, []);
+  if (rejected.length) throw new Error(`fixture scores rejected: ${JSON.stringify(rejected)}`);
+  const messages = [];
+  for (let i = 0; i < scores.length; i += 100)
+    messages.push({
+      id: `s${i}`,
+      timestamp: Date.now(),
+      attempts: 1,
+      body: { project_id: projectId, received_at: Date.now(), events: [], scores: scores.slice(i, i + 100) },
+    });
+  await worker.queue(createMessageBatch("watchllm-events", messages), env, createExecutionContext());
 }

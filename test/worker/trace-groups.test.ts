@@ -1,6 +1,6 @@
 // GET /api/v1/sessions and /api/v1/users: totals per group, pages, and each group's traces in order.
 import { beforeAll, describe, expect, it } from "vitest";
-import { createProject, deliver, read } from "./fixtures.ts";
+import { createProject, deliver, deliverScores, read } from "./fixtures.ts";
 
 const T0 = 1_764_000_000_000;
 let project: Awaited<ReturnType<typeof createProject>>;
@@ -42,6 +42,7 @@ describe("sessions", () => {
       total_tokens: 300,
       total_cost: expect.closeTo(0.03, 9),
       error_count: 0,
+      scores: [],
     });
     const second = await read(`/api/v1/sessions?limit=2&cursor=${first.body.next_cursor}`, project.secretKey);
     expect(second.body).toMatchObject({ sessions: [{ session_id: "s0", trace_count: 3 }], next_cursor: null });
@@ -86,5 +87,78 @@ describe("users", () => {
     const rest = await read(`/api/v1/users/u1?limit=3&cursor=${first.body.next_cursor}`, project.secretKey);
     expect(rest.body.traces.map((t: { trace_id: string }) => t.trace_id)).toEqual(["t1"]);
     expect((await read(`/api/v1/users/nobody`, project.secretKey)).status).toBe(404);
+  });
+});
+
+describe("scores per row", () => {
+  type Row = {
+    session_id?: string;
+    user_id?: string;
+    scores: Array<{ name: string; count: number; avg: number | null }>;
+  };
+  let scored: Awaited<ReturnType<typeof createProject>>;
+  const rows = (list: Row[], id: "session_id" | "user_id") => Object.fromEntries(list.map((r) => [r[id], r.scores]));
+
+  beforeAll(async () => {
+    scored = await createProject("group-scores");
+    await deliver(
+      scored.projectId,
+      Array.from({ length: 9 }, (_, i) => trace(i)),
+    );
+    // Trace i: quality i/10 and, on even traces, a thumbs up (t0, t4, t8) or down (t2, t6); t1 and t7 an intent label.
+    await deliverScores(scored.projectId, [
+      ...Array.from({ length: 9 }, (_, i) => ({ trace_id: `t${i}`, name: "quality", value: i / 10 })),
+      ...[0, 2, 4, 6, 8].map((i) => ({ trace_id: `t${i}`, name: "thumbs", value: i % 4 === 0 })),
+      { trace_id: "t1", name: "intent", value: "billing" },
+      { trace_id: "t7", name: "intent", value: "bug" },
+    ]);
+    // Another project's scores on the same trace ids count nowhere here.
+    const other = await createProject("group-scores-other");
+    await deliverScores(other.projectId, [{ trace_id: "t0", name: "quality", value: 100 }]);
+  });
+
+  it("gives each session and user the mean and count of every score name of its traces", async () => {
+    const sessions = rows((await read(`/api/v1/sessions`, scored.secretKey)).body.sessions, "session_id");
+    // s0: t0, t3, t6 · s1: t1, t4, t7 · s2: t2, t5, t8
+    expect(sessions.s0).toEqual([
+      { name: "quality", count: 3, avg: expect.closeTo(0.3, 9) },
+      { name: "thumbs", count: 2, avg: 0.5 },
+    ]);
+    expect(sessions.s1).toEqual([
+      { name: "intent", count: 2, avg: null },
+      { name: "quality", count: 3, avg: expect.closeTo(0.4, 9) },
+      { name: "thumbs", count: 1, avg: 1 },
+    ]);
+    expect(sessions.s2).toEqual([
+      { name: "quality", count: 3, avg: expect.closeTo(0.5, 9) },
+      { name: "thumbs", count: 2, avg: 0.5 },
+    ]);
+    const users = rows((await read(`/api/v1/users`, scored.secretKey)).body.users, "user_id");
+    // u0: t0, t2, t4, t6, t8 · u1: t1, t3, t5, t7
+    expect(users.u0).toEqual([
+      { name: "quality", count: 5, avg: expect.closeTo(0.4, 9) },
+      { name: "thumbs", count: 5, avg: expect.closeTo(0.6, 9) },
+    ]);
+    expect(users.u1).toEqual([
+      { name: "intent", count: 2, avg: null },
+      { name: "quality", count: 4, avg: expect.closeTo(0.4, 9) },
+    ]);
+  });
+
+  it("shows only the chosen names, and only the listed range's traces", async () => {
+    const chosen = rows(
+      (await read(`/api/v1/sessions?score_names=thumbs,nothing`, scored.secretKey)).body.sessions,
+      "session_id",
+    );
+    expect(chosen.s1).toEqual([{ name: "thumbs", count: 1, avg: 1 }]);
+    // From t3 on: s0 has t3 and t6.
+    const later = rows(
+      (await read(`/api/v1/sessions?from=${T0 + 3000}`, scored.secretKey)).body.sessions,
+      "session_id",
+    );
+    expect(later.s0).toEqual([
+      { name: "quality", count: 2, avg: expect.closeTo(0.45, 9) },
+      { name: "thumbs", count: 1, avg: 0 },
+    ]);
   });
 });

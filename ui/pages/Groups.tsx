@@ -11,9 +11,47 @@ import { useApi, usePaged } from "../lib/use-api.ts";
 import { TraceList } from "./TraceList.tsx";
 
 type By = "sessions" | "users";
-type Group = SessionGroup | UserGroup;
-type ListAnswer = { sessions?: SessionGroup[]; users?: UserGroup[]; next_cursor: string | null };
+type Scored = { scores: GroupScore[] };
+type Group = (SessionGroup | UserGroup) & Scored;
+type ListAnswer = {
+  sessions?: Array<SessionGroup & Scored>;
+  users?: Array<UserGroup & Scored>;
+  next_cursor: string | null;
+};
 const idOf = (g: Group) => ("session_id" in g ? g.session_id : g.user_id);
+/** Score columns a list shows: the names most rows have. */
+const MAX_SCORE_COLUMNS = 3;
+
+/** The score names of the listed rows, the ones most rows have first. */
+function scoreNames(groups: Group[]) {
+  const rows = new Map<string, number>();
+  for (const g of groups) for (const s of g.scores) rows.set(s.name, (rows.get(s.name) ?? 0) + 1);
+  return [...rows]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, MAX_SCORE_COLUMNS)
+    .map(([name]) => name);
+}
+
+function scoreColumn(name: string, i: number): Column<Group> {
+  const of = (g: Group) => g.scores.find((s) => s.name === name);
+  return {
+    label: name,
+    width: "6.4rem",
+    numeric: true,
+    priority: i === 0 ? 2 : 3,
+    title: (g) => {
+      const s = of(g);
+      return s
+        ? `${name}: ${s.avg === null ? "" : `mean ${s.avg} of `}${s.count} score${s.count === 1 ? "" : "s"}`
+        : null;
+    },
+    cell: (g) => {
+      const s = of(g);
+      if (!s) return "";
+      return s.avg === null ? `${s.count}×` : String(Math.round(s.avg * 100) / 100);
+    },
+  };
+}
 
 export function GroupList({ project, by }: { project: string; by: By }) {
   const list = usePaged<ListAnswer>(`/api/v1/${by}?limit=50`, { project });
@@ -46,6 +84,7 @@ export function GroupList({ project, by }: { project: string; by: By }) {
     { label: "Tokens", width: "5rem", numeric: true, priority: 3, cell: (g) => tokens(g.total_tokens) },
     { label: "Cost", width: "6.6rem", numeric: true, cell: (g) => (g.total_tokens ? cost(g.total_cost) : "—") },
     { label: "Errors", width: "5rem", numeric: true, priority: 3, cell: (g) => g.error_count || "" },
+    ...scoreNames(groups ?? []).map(scoreColumn),
   ];
   if (list.error.value) return <ErrorNote error={list.error} />;
   if (!groups)

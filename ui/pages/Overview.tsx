@@ -6,6 +6,7 @@ import type { MetricsAnswer, MetricsSeries } from "../../contract/metrics.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Line, MetricChart } from "../components/MetricChart.tsx";
+import { ScoreCharts } from "../components/ScoreCharts.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { cost, duration, tokens } from "../lib/format.ts";
 import {
@@ -254,6 +255,7 @@ function Dashboard({ project }: { project: string }) {
             )}
             {chart("Cost", [{ name: "cost", values: col(series, "cost"), colour: PURPLE }], usd)}
           </div>
+          <ScoreCharts project={project} w={w} userId={filters.find(([k]) => k === "user_id")?.[1]} />
           {!byUser && (
             <div class="tables">
               <GroupTable

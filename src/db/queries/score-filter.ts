@@ -78,3 +78,62 @@ export function groupScoresQuery(db: Database, projectId: string, by: "session" 
         group by s.name order by s.name limit 50`,
   );
 }
+
+/** Score names a list row shows at most (the most scored first when not chosen). */
+export const MAX_ROW_SCORES = 10;
+
+/** The sessions' and users' lists: `score_names`, comma-separated, the score names each row shows. */
+export const groupScoreParams = {
+  score_names: z
+    .string()
+    .max(MAX_ROW_SCORES * (SCORE_LIMITS.maxNameChars + 1))
+    .transform((s) =>
+      [
+        ...new Set(
+          s
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ),
+      ].slice(0, MAX_ROW_SCORES),
+    )
+    .optional(),
+};
+
+/**
+ * Per session or user of a list page, per score name: how many scores and their mean, over the group's traces that
+ * started in [from, to) (the list's range); the `names` asked for, or every name (the most scored ten per group).
+ * Reads the page's groups' traces through their index, then each trace's scores through (project_id, trace_id, name).
+ */
+export async function groupListScoresQuery(
+  db: Database,
+  projectId: string,
+  by: "session" | "user",
+  ids: string[],
+  q: { names?: string[]; from?: number; to?: number; user_id?: string },
+) {
+  const out = new Map<string, Array<{ name: string; count: number; avg: number | null }>>();
+  if (!ids.length) return out;
+  const column = by === "session" ? traces.sessionId : traces.userId;
+  const rows = await db.all<{ id: string; name: string; count: number; avg: number | null }>(
+    sql`select ${column} as id, s.name as name, count(*) as count, avg(s.value_num) as avg
+        from ${traces} join scores s on s.project_id = ${traces.projectId} and s.trace_id = ${traces.traceId}
+        where ${traces.projectId} = ${projectId}
+          and ${column} in (select value from json_each(${JSON.stringify(ids)}))
+          ${q.names?.length ? sql`and s.name in (select value from json_each(${JSON.stringify(q.names)}))` : sql``}
+          ${q.from !== undefined ? sql`and ${traces.startTs} >= ${q.from}` : sql``}
+          ${q.to !== undefined ? sql`and ${traces.startTs} < ${q.to}` : sql``}
+          ${q.user_id !== undefined ? sql`and ${traces.userId} = ${q.user_id}` : sql``}
+        group by 1, 2`,
+  );
+  for (const r of rows) out.set(r.id, [...(out.get(r.id) ?? []), { name: r.name, count: r.count, avg: r.avg }]);
+  for (const [id, list] of out)
+    out.set(
+      id,
+      list
+        .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1))
+        .slice(0, MAX_ROW_SCORES)
+        .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    );
+  return out;
+}
