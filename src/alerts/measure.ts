@@ -1,0 +1,154 @@
+// Alert rules' values over their windows, for every group, from the rollups (never events): the rules of a project that
+// read the same rows (window, filters, group_by) share one read, and a window of whole hours reads hour rows for them
+// with minute rows only at its two ragged ends (an hour row is the sum of its minutes), so a 24-hour window reads
+// about 24 + 2 × 59 buckets instead of 1,440. Score averages (`score_avg:<name>`) read the scores (src/alerts/scores.ts).
+import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
+import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
+import { type Filters, type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
+import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
+import { emptySums, groupRows, metricValue, needsSketches } from "../metrics/aggregate.ts";
+import { scoreAverages } from "./scores.ts";
+
+/** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
+export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
+
+/** What a read needs of a rule. */
+export type MeasuredRule = {
+  id: string;
+  metric: string;
+  filters: AlertFilters;
+  windowMinutes: number;
+  groupBy: "user_id" | "model" | "name" | null;
+};
+
+/** The rules' values (or why a rule could not be measured), by rule id. */
+export type Measurements = Map<string, WindowValue[] | Error>;
+
+const KEPT_MS = METRIC_LIMITS.minuteRetentionHours * HOUR_MS;
+
+/** The rollup ranges a window [from, to) reads: minutes, hours, or hours between two ragged ends of minutes. */
+export function windowRanges(from: number, to: number, now: number): Array<{ grain: Grain; from: number; to: number }> {
+  // Minute rows exist only for the last 48 hours: an older window (a preview's history) reads whole hours.
+  if (to - from > KEPT_MS || from < now - KEPT_MS)
+    return [{ grain: "hour", from: Math.floor(from / HOUR_MS) * HOUR_MS, to }];
+  const start = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+  const firstHour = Math.ceil(start / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
+  if (firstHour >= lastHour) return [{ grain: "minute", from: start, to }];
+  return [
+    { grain: "minute", from: start, to: firstHour },
+    { grain: "hour", from: firstHour, to: lastHour },
+    { grain: "minute", from: lastHour, to },
+  ].filter((r) => r.from < r.to) as Array<{ grain: Grain; from: number; to: number }>;
+}
+
+/** The event filters of a rule as the rollup reads take them (empty lists dropped); user_id can't mix with others. */
+function rollupFilters(rule: MeasuredRule): { fields: MetricField[]; filters: Filters } {
+  const fields: MetricField[] = rule.groupBy ? [rule.groupBy] : [];
+  const filters: Filters = Object.fromEntries(Object.entries(rule.filters).filter(([, v]) => v?.length));
+  const named = [...fields, ...Object.keys(filters)];
+  if (named.includes("user_id") && named.some((f) => f !== "user_id"))
+    throw new Error("user_id can't be combined with other filters or grouping (end users have their own rollup)");
+  return { fields, filters };
+}
+
+/** Rules that read the same rows share a key. */
+const readKey = (rule: MeasuredRule) =>
+  JSON.stringify([
+    rule.metric.startsWith("score_avg:") ? rule.metric : "events",
+    rule.windowMinutes,
+    rule.groupBy,
+    Object.entries(rule.filters)
+      .filter(([, v]) => v?.length)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  ]);
+
+/** Every group's sums over [from, to) for the rules of one read (sketches when one of them wants a percentile). */
+async function readGroups(data: D1Database, projectId: string, rules: MeasuredRule[], from: number, to: number) {
+  const { fields, filters } = rollupFilters(rules[0]!);
+  const sketches = needsSketches(rules.map((r) => r.metric));
+  const parts = await Promise.all(
+    windowRanges(from, to, Date.now()).map((r) =>
+      // One bucket for each range: the rows are summed per group only.
+      rollupRows(data, projectId, r.grain, {
+        from: r.from,
+        to: r.to,
+        size: Number.MAX_SAFE_INTEGER,
+        fields,
+        filters,
+        sketches,
+      }),
+    ),
+  );
+  return { groups: groupRows(parts.flat() as MetricRow[], fields), grouped: fields.length > 0 };
+}
+
+/** Every group's value of each rule of one read. */
+async function measureShared(
+  data: D1Database,
+  projectId: string,
+  rules: MeasuredRule[],
+  at: number,
+  out: Measurements,
+) {
+  const first = rules[0]!;
+  const from = at - first.windowMinutes * MINUTE_MS;
+  const score = scoreMetricName(first.metric);
+  if (score !== null) {
+    const values = await scoreAverages(data, projectId, {
+      name: score,
+      filters: first.filters,
+      groupBy: first.groupBy,
+      from,
+      to: at,
+    });
+    for (const r of rules) out.set(r.id, values);
+    return;
+  }
+  const { groups, grouped } = await readGroups(data, projectId, rules, from, at);
+  for (const rule of rules) {
+    if (!grouped) {
+      const total = groups[0]?.total ?? emptySums();
+      out.set(rule.id, [{ group: null, value: metricValue(total, rule.metric), count: total.count }]);
+      continue;
+    }
+    out.set(
+      rule.id,
+      groups.map((g) => ({
+        group: Object.fromEntries(Object.entries(g.group).map(([k, v]) => [k, v ?? ""])),
+        value: metricValue(g.total, rule.metric),
+        count: g.total.count,
+      })),
+    );
+  }
+}
+
+/**
+ * The values of a project's rules at minute `at`, every group of each (judging all of them is what makes a group
+ * beyond the largest hundred fire): one read per distinct (window, filters, group_by). A read that fails fails only
+ * the rules that share it.
+ */
+export async function measureRules(data: D1Database, projectId: string, rules: MeasuredRule[], at: number) {
+  const out: Measurements = new Map();
+  const reads = new Map<string, MeasuredRule[]>();
+  for (const rule of rules) {
+    const known = (ALERT_METRICS as readonly string[]).includes(rule.metric) || scoreMetricName(rule.metric) !== null;
+    if (!known) {
+      out.set(
+        rule.id,
+        new Error(`unknown metric "${rule.metric}" (one of ${ALERT_METRICS.join(", ")}, score_avg:<name>)`),
+      );
+      continue;
+    }
+    const key = readKey(rule);
+    reads.set(key, [...(reads.get(key) ?? []), rule]);
+  }
+  for (const shared of reads.values()) {
+    try {
+      await measureShared(data, projectId, shared, at, out);
+    } catch (err) {
+      for (const r of shared) out.set(r.id, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return out;
+}
