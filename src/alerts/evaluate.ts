@@ -24,6 +24,7 @@ import { breaches, groupKeyOf, worseFirst, worst } from "./judge.ts";
 import { type MeasuredRule, measureRules, type WindowValue } from "./measure.ts";
 import { buildPayload, type Measured } from "./payload.ts";
 import { enqueueDeliveries } from "./queue.ts";
+import { resendUnsent } from "./resend.ts";
 
 const MINUTE_MS = 60_000;
 /** Rules judged per run at most (the rest, least recently judged first, wait for the next minute). */
@@ -111,13 +112,10 @@ function plan(
 
 /**
  * The states a run needs: every firing group, and those of the groups crossing the line now (worst first, one page of
- * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`).
+ * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`). `ranked`: the values worst first.
  */
-async function readStates(d1: D1Database, rule: AlertRuleRow, values: WindowValue[], unread: Set<string>) {
-  const breaching = values
-    .filter((v) => breaches(rule, v))
-    .sort(worseFirst(rule))
-    .map((v) => groupKeyOf(v.group));
+async function readStates(d1: D1Database, rule: AlertRuleRow, ranked: WindowValue[], unread: Set<string>) {
+  const breaching = ranked.filter((v) => breaches(rule, v)).map((v) => groupKeyOf(v.group));
   const page = ALERT_LIMITS.maxGroups;
   const states = await ruleStates(d1, rule.id, breaching.slice(0, page));
   if (breaching.length > page) {
@@ -134,8 +132,10 @@ async function readStates(d1: D1Database, rule: AlertRuleRow, values: WindowValu
 /** Judges one rule's values at `at`; returns how many notifications it queued. */
 async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], channels: AlertChannelRow[], at: number) {
   const { rule } = due;
-  const states = await readStates(env.DB, rule, values, due.unread);
-  const judged = new Map(values.map((v) => [groupKeyOf(v.group), v]));
+  // Worst first: the groups a run can't all fire at once go out in that order.
+  const ranked = [...values].sort(worseFirst(rule));
+  const states = await readStates(env.DB, rule, ranked, due.unread);
+  const judged = new Map(ranked.map((v) => [groupKeyOf(v.group), v]));
   const claims = plan(due, judged, states, channels, at);
   const recent = (JSON.parse(rule.recent) as Array<[number, number | null]>).filter(([t]) => t !== at);
   recent.push([at, worst(rule, values)]);
@@ -170,7 +170,7 @@ async function recordFailure(d1: D1Database, due: DueRule, at: number, err: unkn
   await evaluationFailed(d1, due.rule.id, at, message).catch(() => undefined);
 }
 
-export type EvaluationReport = { evaluated: number; failed: number; notifications: number };
+export type EvaluationReport = { evaluated: number; failed: number; notifications: number; resent: number };
 
 const measured = (rule: AlertRuleRow): MeasuredRule => ({
   id: rule.id,
@@ -212,7 +212,10 @@ async function evaluateProject(
   }
 }
 
-/** Evaluates every enabled rule at minute `at` (the cron's scheduled time) within `budgetMs`. */
+/**
+ * Evaluates every enabled rule at minute `at` (the cron's scheduled time) within `budgetMs`, after queueing again the
+ * deliveries an earlier run recorded but could not queue (src/alerts/resend.ts).
+ */
 export async function evaluateAlerts(
   env: Bindings,
   scheduledTime: number,
@@ -235,7 +238,12 @@ export async function evaluateAlerts(
     projects.flat().map((d) => d.rule.id),
   ))
     channels.set(c.alertId, [...(channels.get(c.alertId) ?? []), c]);
-  const report: EvaluationReport = { evaluated: 0, failed: 0, notifications: 0 };
+  const report: EvaluationReport = { evaluated: 0, failed: 0, notifications: 0, resent: 0 };
+  // Deliveries whose queue send failed in an earlier run go out first (the run's own are recorded after).
+  report.resent = await resendUnsent(env, Date.now()).catch((err) => {
+    console.error("watchllm: re-sending unsent alert deliveries failed", err);
+    return 0;
+  });
   let next = 0;
   const worker = async () => {
     while (next < projects.length && Date.now() < deadline)
