@@ -142,11 +142,13 @@ async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], cha
   recent.sort((a, b) => a[0] - b[0]);
   const statements: D1PreparedStatement[] = [];
   const claimAt: Array<[number, Claim]> = [];
-  // Groups still firing show their value of now (a claim writes its own).
   const claimed = new Set(claims.map((c) => c.groupKey));
+  // Groups still firing show their value of now (a claim writes its own): at most a hundred, and only when it moved.
+  let shown = 0;
   for (const s of states) {
     const v = judged.get(s.groupKey);
-    if (s.state === "firing" && v && !claimed.has(s.groupKey))
+    if (s.state !== "firing" || !v || claimed.has(s.groupKey) || shown++ >= ALERT_LIMITS.maxGroups) continue;
+    if (v.value !== s.value || v.count !== s.count)
       statements.push(firingValue(env.DB, rule.id, s.groupKey, v.value, v.count));
   }
   for (const c of claims) {

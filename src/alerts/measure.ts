@@ -1,12 +1,12 @@
-// Alert rules' values over their windows, for every group, from the rollups (never events): the rules of a project that
-// read the same rows (window, filters, group_by) share one read, and a window of whole hours reads hour rows for them
+// Alert rules' values over their windows, for every group, from the rollups (never events): the rules of a project with
+// the same window share one read of each rollup (grouped by every field they group or filter by), and a window of whole hours reads hour rows for them
 // with minute rows only at its two ragged ends (an hour row is the sum of its minutes), so a 24-hour window reads
 // about 24 + 2 × 59 buckets instead of 1,440. Score averages (`score_avg:<name>`) read the scores (src/alerts/scores.ts).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
-import { type Filters, type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
+import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
-import { emptySums, groupRows, metricValue, needsSketches } from "../metrics/aggregate.ts";
+import { addRow, addSums, emptySums, metricValue, needsSketches, type Sums } from "../metrics/aggregate.ts";
 import { scoreAverages } from "./scores.ts";
 
 /** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
@@ -42,45 +42,75 @@ export function windowRanges(from: number, to: number, now: number): Array<{ gra
   ].filter((r) => r.from < r.to) as Array<{ grain: Grain; from: number; to: number }>;
 }
 
-/** The event filters of a rule as the rollup reads take them (empty lists dropped); user_id can't mix with others. */
-function rollupFilters(rule: MeasuredRule): { fields: MetricField[]; filters: Filters } {
-  const fields: MetricField[] = rule.groupBy ? [rule.groupBy] : [];
-  const filters: Filters = Object.fromEntries(Object.entries(rule.filters).filter(([, v]) => v?.length));
-  const named = [...fields, ...Object.keys(filters)];
+/** The fields a rule groups or filters by; user_id can't mix with others (end users have their own rollup). */
+function fieldsOf(rule: MeasuredRule): MetricField[] {
+  const filtered = Object.entries(rule.filters)
+    .filter(([, v]) => v?.length)
+    .map(([k]) => k as MetricField);
+  const named = [...(rule.groupBy ? [rule.groupBy] : []), ...filtered];
   if (named.includes("user_id") && named.some((f) => f !== "user_id"))
     throw new Error("user_id can't be combined with other filters or grouping (end users have their own rollup)");
-  return { fields, filters };
+  return named;
 }
 
-/** Rules that read the same rows share a key. */
+/**
+ * Rules that read the same rows share a key: event metrics of one window and rollup (end users or dimensions) are
+ * read once, grouped by every field their rules group or filter by (D1 reads the same rows whatever the grouping).
+ */
 const readKey = (rule: MeasuredRule) =>
-  JSON.stringify([
-    rule.metric.startsWith("score_avg:") ? rule.metric : "events",
-    rule.windowMinutes,
-    rule.groupBy,
-    Object.entries(rule.filters)
-      .filter(([, v]) => v?.length)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  ]);
+  scoreMetricName(rule.metric) !== null
+    ? JSON.stringify([rule.metric, rule.windowMinutes, rule.groupBy, rule.filters])
+    : JSON.stringify([rule.windowMinutes, fieldsOf(rule).includes("user_id")]);
 
-/** Every group's sums over [from, to) for the rules of one read (sketches when one of them wants a percentile). */
-async function readGroups(data: D1Database, projectId: string, rules: MeasuredRule[], from: number, to: number) {
-  const { fields, filters } = rollupFilters(rules[0]!);
+type Part = { row: MetricRow; sums: Sums };
+
+/** The window's rows for the rules of one read, grouped by all their fields, each added up once. */
+async function readParts(data: D1Database, projectId: string, rules: MeasuredRule[], from: number, to: number) {
+  const fields = [...new Set(rules.flatMap(fieldsOf))];
   const sketches = needsSketches(rules.map((r) => r.metric));
-  const parts = await Promise.all(
-    windowRanges(from, to, Date.now()).map((r) =>
-      // One bucket for each range: the rows are summed per group only.
-      rollupRows(data, projectId, r.grain, {
-        from: r.from,
-        to: r.to,
-        size: Number.MAX_SAFE_INTEGER,
-        fields,
-        filters,
-        sketches,
-      }),
-    ),
-  );
-  return { groups: groupRows(parts.flat() as MetricRow[], fields), grouped: fields.length > 0 };
+  const read = (r: { grain: Grain; from: number; to: number }) =>
+    // One bucket for each range: the rows are summed per group only.
+    rollupRows(data, projectId, r.grain, {
+      from: r.from,
+      to: r.to,
+      size: Number.MAX_SAFE_INTEGER,
+      fields,
+      filters: {},
+      sketches,
+    });
+  const parts = await Promise.all(windowRanges(from, to, Date.now()).map(read));
+  return parts.flat().map((row): Part => {
+    const sums = emptySums();
+    addRow(sums, row);
+    return { row, sums };
+  });
+}
+
+/** One rule's groups from the shared parts: its filters applied, added up per its group_by. */
+function ruleValues(rule: MeasuredRule, parts: Part[]): WindowValue[] {
+  const filters = Object.entries(rule.filters).filter(([, v]) => v?.length) as Array<[MetricField, string[]]>;
+  const sets = filters.map(([k, v]) => [k, new Set(v)] as const);
+  const groups = new Map<string, Sums>();
+  for (const { row, sums } of parts) {
+    if (!sets.every(([k, values]) => values.has(row[k] ?? ""))) continue;
+    const key = rule.groupBy ? (row[rule.groupBy] ?? "") : "";
+    let total = groups.get(key);
+    if (!total) {
+      total = emptySums();
+      groups.set(key, total);
+    }
+    addSums(total, sums);
+  }
+  if (!rule.groupBy) {
+    const total = groups.get("") ?? emptySums();
+    return [{ group: null, value: metricValue(total, rule.metric), count: total.count }];
+  }
+  const by = rule.groupBy;
+  return [...groups].map(([key, total]) => ({
+    group: { [by]: key },
+    value: metricValue(total, rule.metric),
+    count: total.count,
+  }));
 }
 
 /** Every group's value of each rule of one read. */
@@ -105,21 +135,13 @@ async function measureShared(
     for (const r of rules) out.set(r.id, values);
     return;
   }
-  const { groups, grouped } = await readGroups(data, projectId, rules, from, at);
+  const parts = await readParts(data, projectId, rules, from, at);
   for (const rule of rules) {
-    if (!grouped) {
-      const total = groups[0]?.total ?? emptySums();
-      out.set(rule.id, [{ group: null, value: metricValue(total, rule.metric), count: total.count }]);
-      continue;
+    try {
+      out.set(rule.id, ruleValues(rule, parts));
+    } catch (err) {
+      out.set(rule.id, err instanceof Error ? err : new Error(String(err)));
     }
-    out.set(
-      rule.id,
-      groups.map((g) => ({
-        group: Object.fromEntries(Object.entries(g.group).map(([k, v]) => [k, v ?? ""])),
-        value: metricValue(g.total, rule.metric),
-        count: g.total.count,
-      })),
-    );
   }
 }
 
@@ -140,7 +162,13 @@ export async function measureRules(data: D1Database, projectId: string, rules: M
       );
       continue;
     }
-    const key = readKey(rule);
+    let key: string;
+    try {
+      key = readKey(rule);
+    } catch (err) {
+      out.set(rule.id, err as Error);
+      continue;
+    }
     reads.set(key, [...(reads.get(key) ?? []), rule]);
   }
   for (const shared of reads.values()) {
