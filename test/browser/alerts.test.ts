@@ -102,7 +102,10 @@ describe("alerts page", () => {
         if (name === "form") {
           // A score average asks for the score's name, and the preview judges it.
           const form = page.getByTestId("alert-form");
-          await form.locator("label", { hasText: /^Metric/ }).locator("select").selectOption("score_avg:");
+          await form
+            .locator("label", { hasText: /^Metric/ })
+            .locator("select")
+            .selectOption("score_avg:");
           await form.getByLabel("Score name").fill("helpfulness");
           await expect
             .poll(() => page.getByTestId("alert-preview").textContent())
