@@ -4,8 +4,11 @@
 // POST /expire with { project, shard, days, now }: runs the real retention over that project until nothing is left to
 // expire, and answers with the events deleted, the time and the rows the same way.
 // GET /bodies: the number and total size of the objects in the BODIES bucket (what offloading stored in R2).
+// POST /alerts with { at }: runs the real alert evaluation of minute `at` (bench:alerts) and answers with its report,
+// the time and the rows the same way.
 
 import type { QueueMessage } from "../contract/queue.ts";
+import { evaluateAlerts } from "../src/alerts/evaluate.ts";
 import { handleQueue } from "../src/ingest/consume.ts";
 import { expireProject } from "../src/maintenance/retention.ts";
 import { meteredEnv } from "./d1-meter.ts";
@@ -54,6 +57,12 @@ export default {
     if (pathname === "/bodies") return Response.json(await bucketSize(env.BODIES));
     if (request.method !== "POST") return new Response("ready");
     const metered = meteredEnv(env);
+    if (pathname === "/alerts") {
+      const { at } = (await request.json()) as { at: number };
+      const start = performance.now();
+      const report = await evaluateAlerts(metered.env as never, at, 600_000);
+      return Response.json({ report, ms: performance.now() - start, meters: metered.meters });
+    }
     if (pathname === "/expire") {
       const project = (await request.json()) as { project: string; shard: number; days: number; now: number };
       const start = performance.now();

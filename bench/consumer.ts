@@ -104,5 +104,5 @@ export async function startConsumer(persistTo: string, vars?: Record<string, str
     if (!res.ok) throw new Error(`retention bench failed: ${await res.text()}`);
     return (await res.json()) as { deleted: number; ms: number; meters: typeof meters };
   };
-  return { consume, expire, meters, bodies, stop: () => server.stop() };
+  return { consume, expire, meters, bodies, base: server.base, pid: server.process.pid, stop: () => server.stop() };
 }

@@ -15,6 +15,23 @@ export const ALERT_METRICS = [
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
+/** `score_avg:<name>`: the average of a score's numeric values (booleans as 1 and 0) over the window. */
+export const SCORE_METRIC_PREFIX = "score_avg:";
+/** The score name of a `score_avg:<name>` metric, or null for any other metric. */
+export const scoreMetricName = (metric: string) =>
+  metric.startsWith(SCORE_METRIC_PREFIX) && metric.length > SCORE_METRIC_PREFIX.length
+    ? metric.slice(SCORE_METRIC_PREFIX.length)
+    : null;
+/** A rule's metric: one of ALERT_METRICS, or a score's average by name (a score name: 1–200 characters, trimmed). */
+export const alertMetric = z.union([
+  z.enum(ALERT_METRICS),
+  z
+    .string()
+    .regex(/^score_avg:\S(?:.{0,198}\S)?$/s, "score_avg:<name> takes a score name (1–200 characters, trimmed)")
+    .transform((m) => m as `score_avg:${string}`),
+]);
+export type AlertRuleMetric = z.output<typeof alertMetric>;
+
 export const ALERT_OPS = [">", ">=", "<", "<="] as const;
 export type AlertOp = (typeof ALERT_OPS)[number];
 
@@ -89,7 +106,7 @@ export type AlertChannel = z.infer<typeof alertChannel>;
 
 const ruleFields = {
   name: z.string().trim().min(1).max(200),
-  metric: z.enum(ALERT_METRICS),
+  metric: alertMetric,
   filters: alertFilters,
   window_minutes: z.number().int().min(ALERT_LIMITS.minWindowMinutes).max(ALERT_LIMITS.maxWindowMinutes),
   op: z.enum(ALERT_OPS),
@@ -103,6 +120,15 @@ const ruleFields = {
   channels: z.array(alertChannelInput).max(ALERT_LIMITS.maxChannels),
 };
 
+/** A score average is grouped per end user or score name and filtered by end user only (scores carry no more). */
+const scoreRuleFits = (r: { metric?: string; group_by?: string | null; filters?: AlertFilters }) =>
+  r.metric === undefined ||
+  scoreMetricName(r.metric) === null ||
+  (r.group_by !== "model" && Object.keys(r.filters ?? {}).every((k) => k === "user_id"));
+const scoreMessage = {
+  message: "score_avg rules filter by user_id only and group by user_id or name",
+  path: ["metric"],
+};
 const rateInRange = (r: { metric?: string; threshold?: number }) =>
   r.metric !== "error_rate" || r.threshold === undefined || (r.threshold >= 0 && r.threshold <= 1);
 const rateMessage = { message: "error_rate is a fraction: threshold must be between 0 and 1", path: ["threshold"] };
@@ -118,7 +144,8 @@ export const alertCreate = z
     enabled: ruleFields.enabled.default(true),
     channels: ruleFields.channels.default([]),
   })
-  .refine(rateInRange, rateMessage);
+  .refine(rateInRange, rateMessage)
+  .refine(scoreRuleFits, scoreMessage);
 export type AlertCreate = z.input<typeof alertCreate>;
 
 /** `PATCH /api/projects/:project/alerts/:alert`: any of the fields; `channels` replaces the list. */
@@ -126,7 +153,8 @@ export const alertPatch = z
   .strictObject(ruleFields)
   .partial()
   .refine((p) => Object.keys(p).length > 0, "send at least one field")
-  .refine(rateInRange, rateMessage);
+  .refine(rateInRange, rateMessage)
+  .refine(scoreRuleFits, scoreMessage);
 export type AlertPatch = z.infer<typeof alertPatch>;
 
 /** A group's state (group null for a rule without group_by). */
@@ -143,7 +171,7 @@ export const alert = z.strictObject({
   id: z.string(),
   project_id: z.string(),
   name: z.string(),
-  metric: z.enum(ALERT_METRICS),
+  metric: alertMetric,
   filters: alertFilters,
   window_minutes: z.number().int(),
   op: z.enum(ALERT_OPS),
@@ -230,7 +258,8 @@ export const alertPreviewQuery = z
     min_count: ruleFields.min_count.default(1),
     group_by: ruleFields.group_by.default(null),
   })
-  .refine(rateInRange, rateMessage);
+  .refine(rateInRange, rateMessage)
+  .refine(scoreRuleFits, scoreMessage);
 export const alertPreview = z.strictObject({
   points: z.array(z.strictObject({ at: z.number(), value: z.number().nullable(), count: z.number().int() })),
   would_have_fired: z.number().int(),
@@ -249,7 +278,7 @@ export const webhookPayload = z.strictObject({
   /** `test` for a test notification. */
   state: z.enum([...ALERT_STATES, "test"]),
   reason: z.enum(DELIVERY_KINDS),
-  metric: z.enum(ALERT_METRICS),
+  metric: alertMetric,
   op: z.enum(ALERT_OPS),
   value: z.number().nullable(),
   count: z.number().int(),

@@ -1,7 +1,9 @@
-// The every-minute evaluation (scheduled handler): each enabled rule's metric over its window, from the monitoring
-// reads (src/metrics/measure.ts), judged per group; state changes are claimed in D1 (src/db/writes/alerts.ts) so two
-// overlapping runs notify once, and the winner queues one delivery per channel. A rule that fails is recorded as failed
-// and the others go on; work is bounded per project and per run (least recently evaluated first).
+// The every-minute evaluation (scheduled handler): each enabled rule's metric over its window, from the rollups
+// (src/alerts/measure.ts: a project's rules that read the same rows share one read), judged for every group; state
+// changes are claimed in D1 (src/db/writes/alerts.ts) so two overlapping runs notify once, and the winner queues one
+// delivery per channel. A rule that fails is recorded as failed and the others go on. Work is bounded per project
+// (100 rules), per run (least recently evaluated first, within a time budget) and per rule (at most
+// ALERT_LIMITS.maxGroups new firings a run, worst first; groups past that fire in the next minutes).
 import type { AlertFilters, AlertState } from "../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../contract/alerts.ts";
 import { database } from "../db/client.ts";
@@ -18,10 +20,11 @@ import {
 } from "../db/writes/alerts.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
-import { measureWindow, type WindowValue } from "../metrics/measure.ts";
-import { breaches, groupKeyOf, worst } from "./judge.ts";
+import { breaches, groupKeyOf, worseFirst, worst } from "./judge.ts";
+import { type MeasuredRule, measureRules, type WindowValue } from "./measure.ts";
 import { buildPayload, type Measured } from "./payload.ts";
 import { enqueueDeliveries } from "./queue.ts";
+import { resendUnsent } from "./resend.ts";
 
 const MINUTE_MS = 60_000;
 /** Rules judged per run at most (the rest, least recently judged first, wait for the next minute). */
@@ -29,13 +32,24 @@ const MAX_RULES_PER_RUN = 2_000;
 /** Evaluations of the dashboard's small chart kept per rule. */
 const RECENT_POINTS = 60;
 
-type DueRule = { rule: AlertRuleRow; shard: number; projectName: string };
+type DueRule = {
+  rule: AlertRuleRow;
+  shard: number;
+  projectName: string;
+  /** Groups crossing the line whose state this run did not read (past one page of new firings). */
+  unread: Set<string>;
+};
 
-/** The claims a rule's values call for: fire, resolve, or renotify. */
-function plan(due: DueRule, values: WindowValue[], states: AlertStateRow[], channels: AlertChannelRow[], at: number) {
+/** The claims a rule's values call for: fire, resolve, or renotify (at most ALERT_LIMITS.maxGroups of each). */
+function plan(
+  due: DueRule,
+  judged: Map<string, WindowValue>,
+  states: AlertStateRow[],
+  channels: AlertChannelRow[],
+  at: number,
+) {
   const { rule } = due;
   const byKey = new Map(states.map((s) => [s.groupKey, s]));
-  const judged = new Map(values.map((v) => [groupKeyOf(v.group), v]));
   const claims: Claim[] = [];
   const claim = (key: string, m: Measured, seen: AlertStateRow | undefined, to: AlertState, renotify: boolean) => {
     const deliveries: NewDelivery[] = channels.map((ch) => {
@@ -64,47 +78,77 @@ function plan(due: DueRule, values: WindowValue[], states: AlertStateRow[], chan
       deliveries,
     });
   };
+  let fired = 0;
+  let renotified = 0;
   for (const [key, v] of judged) {
     if (!breaches(rule, v)) continue;
     const seen = byKey.get(key);
-    if (seen?.state !== "firing") claim(key, v, seen, "firing", false);
-    else if (rule.renotifyMinutes && (seen.lastNotifiedAt ?? 0) <= at - rule.renotifyMinutes * MINUTE_MS)
+    if (seen?.state !== "firing") {
+      // A group whose state was not read (past the first page of new firings) waits for the next run.
+      if (fired < ALERT_LIMITS.maxGroups && (seen || !due.unread.has(key))) {
+        claim(key, v, seen, "firing", false);
+        fired++;
+      }
+    } else if (
+      rule.renotifyMinutes &&
+      renotified < ALERT_LIMITS.maxGroups &&
+      (seen.lastNotifiedAt ?? 0) <= at - rule.renotifyMinutes * MINUTE_MS
+    ) {
       claim(key, v, seen, "firing", true);
+      renotified++;
+    }
   }
+  let resolved = 0;
   for (const s of states) {
-    if (s.state !== "firing") continue;
+    if (s.state !== "firing" || resolved >= ALERT_LIMITS.maxGroups) continue;
     const v = judged.get(s.groupKey);
     if (v && breaches(rule, v)) continue;
     const group = s.groupJson ? (JSON.parse(s.groupJson) as Record<string, string>) : null;
     claim(s.groupKey, v ?? { group, value: null, count: 0 }, s, "resolved", false);
+    resolved++;
   }
   return claims;
 }
 
-/** Judges one rule at `at`; returns how many notifications it queued. */
-async function evaluateRule(env: Bindings, due: DueRule, channels: AlertChannelRow[], at: number) {
+/**
+ * The states a run needs: every firing group, and those of the groups crossing the line now (worst first, one page of
+ * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`). `ranked`: the values worst first.
+ */
+async function readStates(d1: D1Database, rule: AlertRuleRow, ranked: WindowValue[], unread: Set<string>) {
+  const breaching = ranked.filter((v) => breaches(rule, v)).map((v) => groupKeyOf(v.group));
+  const page = ALERT_LIMITS.maxGroups;
+  const states = await ruleStates(d1, rule.id, breaching.slice(0, page));
+  if (breaching.length > page) {
+    const known = new Set(states.map((s) => s.groupKey));
+    const rest = breaching.slice(page).filter((k) => !known.has(k));
+    const more = rest.slice(0, page);
+    const read = more.length ? await ruleStates(d1, rule.id, more) : [];
+    for (const s of read) if (!known.has(s.groupKey)) states.push(s);
+    for (const k of rest.slice(page)) unread.add(k);
+  }
+  return states;
+}
+
+/** Judges one rule's values at `at`; returns how many notifications it queued. */
+async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], channels: AlertChannelRow[], at: number) {
   const { rule } = due;
-  const values = await measureWindow(shardDatabase(env, due.shard), rule.projectId, {
-    metric: rule.metric,
-    filters: JSON.parse(rule.filters) as AlertFilters,
-    from: at - rule.windowMinutes * MINUTE_MS,
-    to: at,
-    group_by: rule.groupBy as "user_id" | "model" | "name" | null,
-    limit: ALERT_LIMITS.maxGroups,
-  });
-  const breaching = values.filter((v) => breaches(rule, v)).map((v) => groupKeyOf(v.group));
-  const states = await ruleStates(env.DB, rule.id, breaching);
-  const claims = plan(due, values, states, channels, at);
+  // Worst first: the groups a run can't all fire at once go out in that order.
+  const ranked = [...values].sort(worseFirst(rule));
+  const states = await readStates(env.DB, rule, ranked, due.unread);
+  const judged = new Map(ranked.map((v) => [groupKeyOf(v.group), v]));
+  const claims = plan(due, judged, states, channels, at);
   const recent = (JSON.parse(rule.recent) as Array<[number, number | null]>).filter(([t]) => t !== at);
   recent.push([at, worst(rule, values)]);
   recent.sort((a, b) => a[0] - b[0]);
   const statements: D1PreparedStatement[] = [];
   const claimAt: Array<[number, Claim]> = [];
-  // Groups still firing show their value of now (a claim writes its own).
   const claimed = new Set(claims.map((c) => c.groupKey));
+  // Groups still firing show their value of now (a claim writes its own): at most a hundred, and only when it moved.
+  let shown = 0;
   for (const s of states) {
-    const v = values.find((x) => groupKeyOf(x.group) === s.groupKey);
-    if (s.state === "firing" && v && !claimed.has(s.groupKey))
+    const v = judged.get(s.groupKey);
+    if (s.state !== "firing" || !v || claimed.has(s.groupKey) || shown++ >= ALERT_LIMITS.maxGroups) continue;
+    if (v.value !== s.value || v.count !== s.count)
       statements.push(firingValue(env.DB, rule.id, s.groupKey, v.value, v.count));
   }
   for (const c of claims) {
@@ -128,9 +172,52 @@ async function recordFailure(d1: D1Database, due: DueRule, at: number, err: unkn
   await evaluationFailed(d1, due.rule.id, at, message).catch(() => undefined);
 }
 
-export type EvaluationReport = { evaluated: number; failed: number; notifications: number };
+export type EvaluationReport = { evaluated: number; failed: number; notifications: number; resent: number };
 
-/** Evaluates every enabled rule at minute `at` (the cron's scheduled time) within `budgetMs`. */
+const measured = (rule: AlertRuleRow): MeasuredRule => ({
+  id: rule.id,
+  metric: rule.metric,
+  filters: JSON.parse(rule.filters) as AlertFilters,
+  windowMinutes: rule.windowMinutes,
+  groupBy: rule.groupBy as MeasuredRule["groupBy"],
+});
+
+/** One project's rules: measured together (shared reads), then judged one by one. */
+async function evaluateProject(
+  env: Bindings,
+  rules: DueRule[],
+  channels: Map<string, AlertChannelRow[]>,
+  at: number,
+  report: EvaluationReport,
+) {
+  let values: Awaited<ReturnType<typeof measureRules>>;
+  try {
+    values = await measureRules(
+      shardDatabase(env, rules[0]!.shard),
+      rules[0]!.rule.projectId,
+      rules.map((d) => measured(d.rule)),
+      at,
+    );
+  } catch (err) {
+    values = new Map(rules.map((d) => [d.rule.id, err instanceof Error ? err : new Error(String(err))]));
+  }
+  for (const d of rules) {
+    try {
+      const v = values.get(d.rule.id);
+      if (!v || v instanceof Error) throw v ?? new Error("not measured");
+      report.notifications += await judgeRule(env, d, v, channels.get(d.rule.id) ?? [], at);
+      report.evaluated++;
+    } catch (err) {
+      report.failed++;
+      await recordFailure(env.DB, d, at, err);
+    }
+  }
+}
+
+/**
+ * Evaluates every enabled rule at minute `at` (the cron's scheduled time) within `budgetMs`, after queueing again the
+ * deliveries an earlier run recorded but could not queue (src/alerts/resend.ts).
+ */
 export async function evaluateAlerts(
   env: Bindings,
   scheduledTime: number,
@@ -140,32 +227,29 @@ export async function evaluateAlerts(
   const deadline = Date.now() + budgetMs;
   const db = database(env.DB);
   const due = await enabledRules(db, MAX_RULES_PER_RUN);
-  const perProject = new Map<string, number>();
-  const bounded = due.filter((d) => {
-    const n = (perProject.get(d.rule.projectId) ?? 0) + 1;
-    perProject.set(d.rule.projectId, n);
-    return n <= ALERT_LIMITS.maxRulesPerProject;
-  });
+  const byProject = new Map<string, DueRule[]>();
+  for (const d of due) {
+    const rules = byProject.get(d.rule.projectId) ?? [];
+    if (rules.length < ALERT_LIMITS.maxRulesPerProject) rules.push({ ...d, unread: new Set() });
+    byProject.set(d.rule.projectId, rules);
+  }
+  const projects = [...byProject.values()];
   const channels = new Map<string, AlertChannelRow[]>();
   for (const c of await activeChannels(
     db,
-    bounded.map((d) => d.rule.id),
+    projects.flat().map((d) => d.rule.id),
   ))
     channels.set(c.alertId, [...(channels.get(c.alertId) ?? []), c]);
-  const report: EvaluationReport = { evaluated: 0, failed: 0, notifications: 0 };
+  const report: EvaluationReport = { evaluated: 0, failed: 0, notifications: 0, resent: 0 };
+  // Deliveries whose queue send failed in an earlier run go out first (the run's own are recorded after).
+  report.resent = await resendUnsent(env, Date.now()).catch((err) => {
+    console.error("watchllm: re-sending unsent alert deliveries failed", err);
+    return 0;
+  });
   let next = 0;
   const worker = async () => {
-    while (next < bounded.length && Date.now() < deadline) {
-      const d = bounded[next++]!;
-      try {
-        const queued = await evaluateRule(env, d, channels.get(d.rule.id) ?? [], at);
-        report.notifications += queued;
-        report.evaluated++;
-      } catch (err) {
-        report.failed++;
-        await recordFailure(env.DB, d, at, err);
-      }
-    }
+    while (next < projects.length && Date.now() < deadline)
+      await evaluateProject(env, projects[next++]!, channels, at, report);
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   return report;

@@ -1,6 +1,6 @@
 // How a rule judges one group's value: enough events (min_count), and the value across the line.
 import type { AlertOp } from "../../contract/alerts.ts";
-import type { WindowValue } from "../metrics/measure.ts";
+import type { WindowValue } from "./measure.ts";
 
 export function compare(value: number, op: AlertOp, threshold: number) {
   if (op === ">") return value > threshold;
@@ -22,5 +22,9 @@ export const groupKeyOf = (group: Record<string, string> | null) => (group ? JSO
 export function worst(rule: Judge, values: WindowValue[]) {
   const numbers = values.flatMap((v) => (v.value === null || v.count < rule.minCount ? [] : [v.value]));
   if (!numbers.length) return null;
-  return rule.op.startsWith(">") ? Math.max(...numbers) : Math.min(...numbers);
+  return rule.op.startsWith(">") ? numbers.reduce((a, b) => Math.max(a, b)) : numbers.reduce((a, b) => Math.min(a, b));
 }
+
+/** Orders values worst first (furthest across the line: highest for `>`/`>=` rules, lowest for `<`/`<=`). */
+export const worseFirst = (rule: Judge) => (a: WindowValue, b: WindowValue) =>
+  rule.op.startsWith(">") ? (b.value ?? 0) - (a.value ?? 0) : (a.value ?? 0) - (b.value ?? 0);

@@ -1,15 +1,13 @@
-// The form's live preview: the rule judged at regular points over the last days (from the monitoring reads), the
+// The form's live preview: the rule judged at regular points over the last days (the evaluation's reads), the
 // worst value at each point for the chart, and how many times it would have fired (per group, ok → firing).
 import type { AlertFilters, AlertOp, AlertPreview } from "../../contract/alerts.ts";
-import { measureWindow, type WindowValue } from "../metrics/measure.ts";
 import { breaches, groupKeyOf, worst } from "./judge.ts";
+import { measureRules, type WindowValue } from "./measure.ts";
 
 const HOUR_MS = 3_600_000;
 /** Points judged per day (every 2 hours): 84 reads for a week. */
 const POINTS_PER_DAY = 12;
 const CONCURRENCY = 6;
-/** Groups judged per point in a preview. */
-const PREVIEW_GROUPS = 20;
 
 export type PreviewRule = {
   metric: string;
@@ -31,14 +29,10 @@ export async function previewRule(data: D1Database, projectId: string, rule: Pre
     while (next < times.length) {
       const i = next++;
       const at = times[i]!;
-      measured[i] = await measureWindow(data, projectId, {
-        metric: rule.metric,
-        filters: rule.filters,
-        from: at - rule.window_minutes * 60_000,
-        to: at,
-        group_by: rule.group_by,
-        limit: PREVIEW_GROUPS,
-      });
+      const read = { id: "preview", metric: rule.metric, filters: rule.filters, windowMinutes: rule.window_minutes };
+      const values = (await measureRules(data, projectId, [{ ...read, groupBy: rule.group_by }], at)).get("preview");
+      if (!values || values instanceof Error) throw values ?? new Error("not measured");
+      measured[i] = values;
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -592,7 +592,11 @@ export const alertDeliveries = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("alert_deliveries_alert").on(t.alertId, t.createdAt)],
+  (t) => [
+    index("alert_deliveries_alert").on(t.alertId, t.createdAt),
+    // The minute sweep's read: deliveries recorded but never attempted (their queue send may have failed).
+    index("alert_deliveries_unsent").on(t.updatedAt).where(sql`status = 'queued' AND attempts = 0`),
+  ],
 );
 export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
 

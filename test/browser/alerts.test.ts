@@ -99,6 +99,19 @@ describe("alerts page", () => {
         if (name === "form")
           await expect.poll(() => page.getByTestId("alert-preview").textContent()).toContain("fired");
         expect(await overflow(page), `${name} at ${view.width}`).toEqual([]);
+        if (name === "form") {
+          // A score average asks for the score's name, and the preview judges it.
+          const form = page.getByTestId("alert-form");
+          await form
+            .locator("label", { hasText: /^Metric/ })
+            .locator("select")
+            .selectOption("score_avg:");
+          await form.getByLabel("Score name").fill("helpfulness");
+          await expect
+            .poll(() => page.getByTestId("alert-preview").textContent())
+            .toMatch(/Would have fired \d+ times?/);
+          expect(await overflow(page), `score form at ${view.width}`).toEqual([]);
+        }
         if (name === "list") {
           const row = page.locator("[data-testid=alerts] tbody tr").first();
           expect(await row.textContent()).toContain("Demo spend");

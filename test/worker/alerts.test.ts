@@ -7,18 +7,27 @@ import {
   env,
   getQueueResult,
 } from "cloudflare:test";
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { Alert, AlertHistoryEntry, WebhookPayload } from "../../contract/alerts.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Alert } from "../../contract/alerts.ts";
 import { handleAlertQueue } from "../../src/alerts/deliver.ts";
 import { evaluateAlerts } from "../../src/alerts/evaluate.ts";
 import { deliveryInsert } from "../../src/db/writes/alerts.ts";
 import worker from "../../src/index.ts";
 import { browser, signUp } from "./account-fixtures.ts";
+import {
+  base,
+  createRule,
+  history,
+  hookPath,
+  MINUTE,
+  type Owner,
+  payloads,
+  received,
+  receiver,
+  rule,
+  spend,
+} from "./alert-fixtures.ts";
 import { deliver, makeEvent, waitFor } from "./fixtures.ts";
-import type { Received } from "./receiver.ts";
-
-const receiver = inject("receiverUrl");
-type Owner = Awaited<ReturnType<typeof signUp>>;
 
 /** The verification snippet of docs/alerts.md, as documented. */
 async function verifyWatchLLMSignature(secret: string, header: string, rawBody: string, toleranceSeconds = 300) {
@@ -32,52 +41,6 @@ async function verifyWatchLLMSignature(secret: string, header: string, rawBody: 
   const mac = new Uint8Array((parts.v1 ?? "").match(/../g)?.map((h: string) => parseInt(h, 16)) ?? []);
   return crypto.subtle.verify("HMAC", key, mac, enc.encode(`${t}.${rawBody}`));
 }
-
-const MINUTE = 60_000;
-/** Evaluation minutes: the next whole minute, so events a few seconds old fall inside every window. */
-const base = () => Math.ceil(Date.now() / MINUTE) * MINUTE;
-
-const hookPath = (kind = "hook") => `/${kind}/${crypto.randomUUID()}`;
-const received = async (path: string) =>
-  (await (await fetch(`${receiver}/log?path=${encodeURIComponent(path)}`)).json()) as Received[];
-const payloads = async (path: string) => (await received(path)).map((r) => JSON.parse(r.body) as WebhookPayload);
-
-async function createRule(owner: Owner, rule: Record<string, unknown>) {
-  const res = await owner.browser.request(`/api/projects/${owner.project.id}/alerts`, { method: "POST", json: rule });
-  const body = (await res.json()) as { alert: Alert; signing_secret: string };
-  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-const rule = (path: string, over: Record<string, unknown> = {}) => ({
-  name: "Spend over $1",
-  metric: "cost",
-  window_minutes: 5,
-  op: ">",
-  threshold: 1,
-  min_count: 1,
-  channels: [{ type: "webhook", url: `${receiver}${path}` }],
-  ...over,
-});
-
-async function history(owner: Owner, alertId: string) {
-  const res = await owner.browser.request(`/api/projects/${owner.project.id}/alerts/${alertId}/history`);
-  return ((await res.json()) as { history: AlertHistoryEntry[] }).history;
-}
-
-const spend = (projectId: string, at: number, cost: number, user = "u1", n = 1) =>
-  deliver(
-    projectId,
-    Array.from({ length: n }, (_, i) =>
-      makeEvent({
-        type: "model_response",
-        model: "gpt-4o",
-        timestamp: at - 30_000 - i,
-        cost_usd: cost,
-        context: { user_id: user },
-      }),
-    ),
-  );
 
 describe("alert rules: evaluation and notification", () => {
   let owner: Owner;

@@ -3,7 +3,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Alert, AlertChannelInput, AlertCreate, AlertPreview } from "../../contract/alerts.ts";
-import { GROUP_BYS, METRIC_LABELS, METRICS, OPS, WINDOWS } from "../lib/alerts.ts";
+import { GROUP_BYS, METRIC_LABELS, METRICS, OPS, SCORE_AVG, scoreName, WINDOWS } from "../lib/alerts.ts";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
@@ -65,6 +65,7 @@ export function AlertForm({
   const previewError = useSignal<string | null>(null);
   const save = useAction();
   const d = draft.value;
+  const score = scoreName(d.metric);
   const set = (patch: Partial<Draft>) => (draft.value = { ...draft.value, ...patch });
   const judged = {
     metric: d.metric,
@@ -130,14 +131,31 @@ export function AlertForm({
         </label>
         <label>
           Metric
-          <select value={d.metric} onChange={(e) => set({ metric: val(e) as Draft["metric"] })}>
+          <select
+            value={score === null ? d.metric : SCORE_AVG}
+            onChange={(e) =>
+              set({ metric: (val(e) === SCORE_AVG ? `${SCORE_AVG}${score ?? ""}` : val(e)) as Draft["metric"] })
+            }
+          >
             {METRICS.map((m) => (
               <option key={m} value={m}>
                 {METRIC_LABELS[m]}
               </option>
             ))}
+            <option value={SCORE_AVG}>Score (average)</option>
           </select>
         </label>
+        {score !== null && (
+          <label>
+            Score name
+            <input
+              required
+              value={score}
+              placeholder="helpfulness"
+              onInput={(e) => set({ metric: `${SCORE_AVG}${val(e).trim()}` as Draft["metric"] })}
+            />
+          </label>
+        )}
         <label>
           Window
           <select value={d.window_minutes} onChange={(e) => set({ window_minutes: num(e) })}>

@@ -1,5 +1,5 @@
 // How the dashboard words alert rules: metric names, windows, values in the metric's unit, and one line per rule.
-import type { Alert, AlertMetric, AlertOp } from "../../contract/alerts.ts";
+import type { Alert, AlertMetric, AlertOp, AlertRuleMetric } from "../../contract/alerts.ts";
 import { cost, duration, shortTime } from "./format.ts";
 
 export const METRIC_LABELS: Record<AlertMetric, string> = {
@@ -16,6 +16,18 @@ export const METRIC_LABELS: Record<AlertMetric, string> = {
 
 /** The contract's lists, restated here so the bundle carries no zod (the types keep them in step). */
 export const METRICS = Object.keys(METRIC_LABELS) as AlertMetric[];
+/** The metric choice of a score average (the form asks for the score's name beside it). */
+export const SCORE_AVG = "score_avg:";
+
+/** A score average's score name, or null. */
+export const scoreName = (metric: string) => (metric.startsWith(SCORE_AVG) ? metric.slice(SCORE_AVG.length) : null);
+
+/** "Cost ($)", "Score “helpfulness” (average)". */
+export const metricLabel = (metric: AlertRuleMetric) => {
+  const score = scoreName(metric);
+  return score === null ? METRIC_LABELS[metric as AlertMetric] : `Score “${score}” (average)`;
+};
+
 export const OPS: AlertOp[] = [">", ">=", "<", "<="];
 export const GROUP_BYS: Array<NonNullable<Alert["group_by"]>> = ["user_id", "model", "name"];
 
@@ -37,6 +49,7 @@ export const windowLabel = (minutes: number) =>
 export function metricValue(metric: string, v: number | null) {
   if (v === null) return "—";
   if (metric === "cost") return cost(v);
+  if (scoreName(metric) !== null) return Number(v.toPrecision(3)).toLocaleString("en-US");
   if (metric === "error_rate") return `${Number((v * 100).toPrecision(3))}%`;
   if (metric.startsWith("latency") || metric.startsWith("first_token")) return duration(v);
   return Math.round(v).toLocaleString("en-US");
@@ -44,7 +57,7 @@ export function metricValue(metric: string, v: number | null) {
 
 /** "Cost > $5.00 over 24 h, per user_id". */
 export const ruleText = (a: Pick<Alert, "metric" | "op" | "threshold" | "window_minutes" | "group_by">) =>
-  `${METRIC_LABELS[a.metric].replace(/ \(.*\)$/, "")} ${a.op} ${metricValue(a.metric, a.threshold)} over ${windowLabel(a.window_minutes)}${a.group_by ? `, per ${a.group_by}` : ""}`;
+  `${metricLabel(a.metric).replace(/ \(.*\)$/, "")} ${a.op} ${metricValue(a.metric, a.threshold)} over ${windowLabel(a.window_minutes)}${a.group_by ? `, per ${a.group_by}` : ""}`;
 
 /** "firing since 12:04", "resolved 3 h ago", "ok". */
 export function stateText(a: Pick<Alert, "state" | "state_since" | "enabled">) {

@@ -187,3 +187,30 @@ export async function channelFailed(db: Database, channelId: string, at: number,
       ),
   ]);
 }
+
+/**
+ * Claims up to `limit` deliveries recorded but never attempted since `before` (their queue send failed, or the run died
+ * between the claim and the send), created after `since`: their `updated_at` moves to `at`, so an overlapping sweep
+ * claims none of them again. Older ones are given up as failed. Returns the claimed ids.
+ */
+export async function claimUnsentDeliveries(d1: D1Database, before: number, since: number, at: number, limit: number) {
+  const [claimed] = await d1.batch<{ id: string }>([
+    d1
+      .prepare(
+        `UPDATE alert_deliveries SET updated_at = ?1
+         WHERE id IN (SELECT id FROM alert_deliveries WHERE status = 'queued' AND attempts = 0 AND updated_at <= ?2
+                      AND created_at > ?3 ORDER BY updated_at LIMIT ?4)
+           AND status = 'queued' AND attempts = 0 AND updated_at <= ?2
+         RETURNING id`,
+      )
+      .bind(at, before, since, limit),
+    d1
+      .prepare(
+        `UPDATE alert_deliveries SET status = 'failed', updated_at = ?1
+         WHERE id IN (SELECT id FROM alert_deliveries WHERE status = 'queued' AND attempts = 0 AND updated_at <= ?2
+                      AND created_at <= ?3 LIMIT ?4)`,
+      )
+      .bind(at, before, since, limit),
+  ]);
+  return (claimed?.results ?? []).map((r) => r.id);
+}
