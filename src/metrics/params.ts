@@ -6,6 +6,7 @@ import {
   METRIC_VIEWS,
   METRICS,
   type MetricField,
+  type MetricFilters,
   type MetricName,
 } from "../../contract/metrics.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -13,7 +14,6 @@ import { timeParam } from "../lib/query-params.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 
 export type Interval = (typeof METRIC_INTERVALS)[number];
-export type Filters = Partial<Record<MetricField, string[]>>;
 export type MetricsParams = {
   from: number;
   to: number;
@@ -21,7 +21,7 @@ export type MetricsParams = {
   view: (typeof METRIC_VIEWS)[number];
   metrics: MetricName[];
   group_by: MetricField[];
-  filters: Filters;
+  filters: MetricFilters;
   limit: number;
 };
 
@@ -77,7 +77,7 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
   const groupBy = [...new Set(list(one("group_by")).map((f) => oneOf("group_by field", f, METRIC_FIELDS)))];
   if (groupBy.length > METRIC_LIMITS.maxGroupBy)
     refuse(`Group by at most ${METRIC_LIMITS.maxGroupBy} fields.`, { group_by: groupBy, allowed: METRIC_FIELDS });
-  const filters: Filters = {};
+  const filters: MetricFilters = {};
   for (const field of METRIC_FIELDS) {
     const values = query[field];
     if (!values?.length) continue;
@@ -89,12 +89,6 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
     filters[field] = values;
   }
   const fields = [...groupBy, ...(Object.keys(filters) as MetricField[])];
-  // End users have a rollup of their own that keeps no other dimension.
-  if (view === "events" && fields.includes("user_id") && fields.some((f) => f !== "user_id"))
-    refuse("`user_id` can't be combined with other group_by fields or filters.", {
-      fields,
-      allowed_with_user_id: ["user_id"],
-    });
   if (view === "traces") {
     for (const f of fields)
       if (!TRACE_FIELDS.includes(f))
