@@ -9,6 +9,7 @@ import {
   type MetricFilters,
   type MetricName,
 } from "../../contract/metrics.ts";
+import { minuteRollupStart } from "../db/writes/metrics-rollup.ts";
 import { ApiError } from "../lib/errors.ts";
 import { timeParam } from "../lib/query-params.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
@@ -56,9 +57,12 @@ function time(name: string, value: string | undefined, fallback: number) {
   return parsed.data as number;
 }
 
-/** The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum. */
-function defaultInterval(span: number): Interval {
-  const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints;
+/**
+ * The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum; not
+ * minutes where the range starts before the minute rollups do.
+ */
+function defaultInterval(span: number, minutesKept: boolean): Interval {
+  const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints && (i !== "minute" || minutesKept);
   const wanted = (["day", "hour", "minute"] as const).find(
     (i) => span / INTERVAL_MS[i] >= METRIC_LIMITS.minDefaultPoints && fits(i),
   );
@@ -107,7 +111,7 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
   if (from0 >= to0) refuse("`from` must be before `to`.", { from: from0, to: to0 });
   const interval = one("interval")
     ? oneOf("interval", one("interval")!, METRIC_INTERVALS)
-    : defaultInterval(to0 - from0);
+    : defaultInterval(to0 - from0, Math.floor(from0 / MINUTE_MS) * MINUTE_MS >= minuteRollupStart(now));
   const size = INTERVAL_MS[interval];
   const from = Math.floor(from0 / size) * size;
   const to = Math.ceil(to0 / size) * size;
@@ -117,6 +121,14 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
       points,
       max_points: METRIC_LIMITS.maxPoints,
       allowed_intervals: METRIC_INTERVALS.filter((i) => (to0 - from0) / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints),
+    });
+  // Minute rows are kept 48 hours (and not written for older events): older minutes would read as empty, not as what
+  // happened. The trace view reads trace summaries, which have every minute.
+  if (interval === "minute" && view === "events" && from < minuteRollupStart(now))
+    refuse("Minute points cover the last 48 hours only: use `interval=hour` or a later `from`.", {
+      from,
+      first_minute: minuteRollupStart(now),
+      allowed_intervals: ["hour", "day"],
     });
   return { from, to, interval, view, metrics, group_by: groupBy, filters, limit };
 }
