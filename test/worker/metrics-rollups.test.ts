@@ -217,4 +217,22 @@ describe("metric rollups stay equal to their events", () => {
     const byDefault = await read(`/api/v1/metrics?from=${START}&to=${START + 2 * H}`, owner.keys.secret);
     expect(byDefault.body.interval).toBe("hour");
   });
+
+  // Any member of the project's org reads its metrics, viewers included: the Overview is every member's home page, and
+  // viewers already read the events these sum. Someone outside the org reads nothing.
+  it("serves a dashboard session of any member role (viewer and up), and no outsider", async () => {
+    const owner = await signUp("Metrics owner");
+    const viewer = await signUp("Metrics viewer");
+    const res = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, {
+      method: "POST",
+      json: { role: "viewer" },
+    });
+    const { token } = ((await res.json()) as { invite: { token: string } }).invite;
+    expect((await viewer.browser.request(`/api/invites/${token}/accept`, { method: "POST" })).status).toBe(200);
+    const path = `/api/v1/metrics?project_id=${owner.project.id}&metrics=count`;
+    expect((await owner.browser.request(path)).status).toBe(200);
+    expect((await viewer.browser.request(path)).status).toBe(200);
+    const outsider = await signUp("Metrics outsider");
+    expect((await outsider.browser.request(path)).status).toBe(404);
+  });
 });
