@@ -113,7 +113,7 @@ type Measured = {
 };
 
 /** p50 of a few runs (the raw-events baselines take seconds each at the full size). */
-async function few(run: () => unknown, runs = 5) {
+async function few(run: () => unknown, runs = 3) {
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -197,7 +197,7 @@ metrics reads: server = the read's code (projectMetrics) on local D1 (miniflare,
 of ${RUNS} runs after 3 warm-ups; API = the same request over HTTP to the Worker under wrangler dev; D1 rows read =
 meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the file (node:sqlite). "exact, raw
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
-(plain SQLite, median of 5 runs; rows read as local D1 reports them for the same query).
+(plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
 | read | events | server p50 ms | server p95 ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
 |---|---|---|---|---|---|---|---|---|`);

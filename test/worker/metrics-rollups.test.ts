@@ -81,34 +81,24 @@ async function rollupsAndEvents(d1: D1Database, projectId: string) {
   const firstMinute = minuteRollupStart(Date.now());
   const out: Record<string, { want: Map<string, Row>; got: Map<string, Row> }> = {};
   for (const r of ROLLUPS) {
-    const want = new Map<string, Row & { d: number[]; f: number[] }>();
+    const want = new Map<string, { sums: Record<string, number>; d: number[]; f: number[] }>();
     const minute = r.table.endsWith("_minute");
     for (const e of events) {
       if (r.dims.includes("user_id") && e.user_id === null) continue;
       const bucket = Math.floor(Number(e.ts) / r.size) * r.size;
       if (minute && bucket < firstMinute) continue;
       const key = JSON.stringify([bucket, ...r.dims.map((d) => e[d] ?? "")]);
-      const row = want.get(key) ?? {
-        count: 0,
-        errors: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        cached_input_tokens: 0,
-        cost: 0,
-        duration_count: 0,
-        first_token_count: 0,
-        d: [],
-        f: [],
+      const row = want.get(key) ?? { sums: {}, d: [], f: [] };
+      const add = (k: string, n: number) => {
+        row.sums[k] = (row.sums[k] ?? 0) + n;
       };
-      row.count = Number(row.count) + 1;
-      row.errors = Number(row.errors) + (e.status === "error" || e.type === "error" ? 1 : 0);
-      for (const k of ["input_tokens", "output_tokens", "cached_input_tokens"])
-        row[k] = Number(row[k]) + Number(e[k] ?? 0);
-      row.cost = Number(row.cost) + Number(e.cost_usd ?? 0);
+      add("count", 1);
+      add("errors", e.status === "error" || e.type === "error" ? 1 : 0);
+      for (const k of ["input_tokens", "output_tokens", "cached_input_tokens", "cost_usd"]) add(k, Number(e[k] ?? 0));
       if (e.duration_ms !== null) row.d.push(Number(e.duration_ms));
       if (e.first_token_ms !== null) row.f.push(Number(e.first_token_ms));
-      row.duration_count = row.d.length;
-      row.first_token_count = row.f.length;
+      row.sums.duration_count = row.d.length;
+      row.sums.first_token_count = row.f.length;
       want.set(key, row);
     }
     const stored = await d1.prepare(`SELECT * FROM ${r.table} WHERE project_id = ?`).bind(projectId).all<Row>();
@@ -119,7 +109,12 @@ async function rollupsAndEvents(d1: D1Database, projectId: string) {
     }
     const expected = new Map<string, Row>();
     for (const [key, w] of want)
-      expected.set(key, { ...w, d: JSON.stringify(sketchOf(w.d)), f: JSON.stringify(sketchOf(w.f)) } as unknown as Row);
+      expected.set(key, {
+        ...w.sums,
+        cost: w.sums.cost_usd!,
+        d: JSON.stringify(sketchOf(w.d)),
+        f: JSON.stringify(sketchOf(w.f)),
+      });
     out[r.table] = { want: expected, got };
   }
   return out;
