@@ -1,7 +1,8 @@
 // Shared timing for the read benchmarks: p50/p95 of an HTTP request to the Worker beside the same SQL on plain SQLite.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 
-export const RUNS = 40;
+/** Timed runs per read (`BENCH_RUNS` for a quicker pass on a busy machine). */
+export const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 /** `path` empty: a plain-SQLite-only row (a baseline with no API counterpart). */
 export type Case = {
   name: string;

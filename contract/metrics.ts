@@ -26,6 +26,8 @@ export const DIMENSIONS = ["type", "name", "model", "provider", "status", "envir
 /** What can be grouped and filtered by: the dimensions, and the end user (a narrower rollup of its own). */
 export const METRIC_FIELDS = [...DIMENSIONS, "user_id"] as const;
 export type MetricField = (typeof METRIC_FIELDS)[number];
+/** Filters of a metrics read: per field, the values any of which an event may have (OR within a field, AND across). */
+export type MetricFilters = Partial<Record<MetricField, string[]>>;
 
 export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
 export const METRIC_VIEWS = ["events", "traces", "scores"] as const;

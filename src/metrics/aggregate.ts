@@ -60,6 +60,17 @@ export function addSums(into: Sums, from: Sums) {
   mergeSketch(into.first_token, from.first_token);
 }
 
+/** Takes `from` out of `into` (in place): `from` must be part of what `into` adds up (sketch counts are exact). */
+export function subtractSums(into: Sums, from: Sums) {
+  for (const k of ADDED) into[k] -= from[k];
+  for (const s of ["latency", "first_token"] as const)
+    for (const k in from[s]) {
+      const left = (into[s][k] ?? 0) - (from[s][k] ?? 0);
+      if (left > 0) into[s][k] = left;
+      else delete into[s][k];
+    }
+}
+
 const PERCENTILE = /^(latency|first_token)_p(\d+)$/;
 
 /** The metric's value; null for an average or percentile of nothing. */
@@ -107,7 +118,6 @@ export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Gr
       g = { group, total: emptySums(), buckets: new Map() };
       out.set(key, g);
     }
-    addRow(g.total, row);
     const bucket = Number(row.bucket);
     let b = g.buckets.get(bucket);
     if (!b) {
@@ -116,6 +126,8 @@ export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Gr
     }
     addRow(b, row);
   }
+  // Totals from the buckets: each row's sketches are parsed once.
+  for (const g of out.values()) for (const b of g.buckets.values()) addSums(g.total, b);
   return [...out.values()];
 }
 

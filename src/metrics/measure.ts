@@ -1,14 +1,14 @@
 // One metric over a window, per group: what alert rules evaluate. Reads minute rollups for windows of up to 48 hours
 // within the last 48 hours (those are kept that long) and hour rollups otherwise, never raw events.
 import { ALERT_METRICS } from "../../contract/alerts.ts";
-import { METRIC_LIMITS } from "../../contract/metrics.ts";
-import { type Filters, rollupRows } from "../db/queries/metrics.ts";
+import { METRIC_LIMITS, type MetricFilters } from "../../contract/metrics.ts";
+import { rollupRows } from "../db/queries/metrics.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import { emptySums, groupRows, metricValue, needsSketches, topGroups } from "./aggregate.ts";
+import { mixesUsers, userGroups } from "./users.ts";
 
-export type WindowFilters = Partial<
-  Record<"type" | "name" | "model" | "provider" | "status" | "environment" | "release" | "user_id", string[]>
->;
+/** The contract's metric filters (the alert filters are a subset of its fields). */
+export type WindowFilters = MetricFilters;
 export type WindowQuery = {
   metric: string;
   filters: WindowFilters;
@@ -36,13 +36,9 @@ export async function measureWindow(data: D1Database, projectId: string, q: Wind
   const minutes = q.to - q.from <= kept && q.from >= Date.now() - kept;
   const size = minutes ? MINUTE_MS : HOUR_MS;
   const fields = q.group_by ? [q.group_by] : [];
-  const filters: Filters = Object.fromEntries(Object.entries(q.filters).filter(([, v]) => v?.length));
-  const named = [...fields, ...Object.keys(filters)];
-  if (named.includes("user_id") && named.some((f) => f !== "user_id"))
-    throw new Error(
-      "measureWindow: user_id can't be combined with other filters or grouping (end users have their own rollup)",
-    );
-  const rows = await rollupRows(data, projectId, minutes ? "minute" : "hour", {
+  const filters: MetricFilters = Object.fromEntries(Object.entries(q.filters).filter(([, v]) => v?.length));
+  const grain = minutes ? "minute" : "hour";
+  const read = {
     from: Math.floor(q.from / size) * size,
     to: q.to,
     // One bucket for the whole window: the rows are summed per group only.
@@ -50,13 +46,16 @@ export async function measureWindow(data: D1Database, projectId: string, q: Wind
     fields,
     filters,
     sketches: needsSketches([q.metric]),
-  });
-  const groups = groupRows(rows, fields);
+  };
+  const limit = q.limit ?? METRIC_LIMITS.maxGroups;
+  const groups = mixesUsers(fields, filters)
+    ? (await userGroups(data, projectId, grain, read, q.metric, limit)).top
+    : groupRows(await rollupRows(data, projectId, grain, read), fields);
   if (!q.group_by) {
     const total = groups[0]?.total ?? emptySums();
     return [{ group: null, value: metricValue(total, q.metric), count: total.count }];
   }
-  const { top } = topGroups(groups, q.metric, q.limit ?? METRIC_LIMITS.maxGroups);
+  const { top } = topGroups(groups, q.metric, limit);
   return top.map((g) => ({
     group: Object.fromEntries(Object.entries(g.group).map(([k, v]) => [k, v ?? ""])),
     value: metricValue(g.total, q.metric),

@@ -6,14 +6,15 @@ import {
   METRIC_VIEWS,
   METRICS,
   type MetricField,
+  type MetricFilters,
   type MetricName,
 } from "../../contract/metrics.ts";
+import { minuteRollupStart } from "../db/writes/metrics-rollup.ts";
 import { ApiError } from "../lib/errors.ts";
 import { timeParam } from "../lib/query-params.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 
 export type Interval = (typeof METRIC_INTERVALS)[number];
-export type Filters = Partial<Record<MetricField, string[]>>;
 export type MetricsParams = {
   from: number;
   to: number;
@@ -21,7 +22,7 @@ export type MetricsParams = {
   view: (typeof METRIC_VIEWS)[number];
   metrics: MetricName[];
   group_by: MetricField[];
-  filters: Filters;
+  filters: MetricFilters;
   limit: number;
 };
 
@@ -56,9 +57,12 @@ function time(name: string, value: string | undefined, fallback: number) {
   return parsed.data as number;
 }
 
-/** The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum. */
-function defaultInterval(span: number): Interval {
-  const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints;
+/**
+ * The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum; not
+ * minutes where the range starts before the minute rollups do.
+ */
+function defaultInterval(span: number, minutesKept: boolean): Interval {
+  const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints && (i !== "minute" || minutesKept);
   const wanted = (["day", "hour", "minute"] as const).find(
     (i) => span / INTERVAL_MS[i] >= METRIC_LIMITS.minDefaultPoints && fits(i),
   );
@@ -77,7 +81,7 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
   const groupBy = [...new Set(list(one("group_by")).map((f) => oneOf("group_by field", f, METRIC_FIELDS)))];
   if (groupBy.length > METRIC_LIMITS.maxGroupBy)
     refuse(`Group by at most ${METRIC_LIMITS.maxGroupBy} fields.`, { group_by: groupBy, allowed: METRIC_FIELDS });
-  const filters: Filters = {};
+  const filters: MetricFilters = {};
   for (const field of METRIC_FIELDS) {
     const values = query[field];
     if (!values?.length) continue;
@@ -89,12 +93,6 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
     filters[field] = values;
   }
   const fields = [...groupBy, ...(Object.keys(filters) as MetricField[])];
-  // End users have a rollup of their own that keeps no other dimension.
-  if (view === "events" && fields.includes("user_id") && fields.some((f) => f !== "user_id"))
-    refuse("`user_id` can't be combined with other group_by fields or filters.", {
-      fields,
-      allowed_with_user_id: ["user_id"],
-    });
   if (view === "traces") {
     for (const f of fields)
       if (!TRACE_FIELDS.includes(f))
@@ -113,7 +111,7 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
   if (from0 >= to0) refuse("`from` must be before `to`.", { from: from0, to: to0 });
   const interval = one("interval")
     ? oneOf("interval", one("interval")!, METRIC_INTERVALS)
-    : defaultInterval(to0 - from0);
+    : defaultInterval(to0 - from0, Math.floor(from0 / MINUTE_MS) * MINUTE_MS >= minuteRollupStart(now));
   const size = INTERVAL_MS[interval];
   const from = Math.floor(from0 / size) * size;
   const to = Math.ceil(to0 / size) * size;
@@ -123,6 +121,14 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
       points,
       max_points: METRIC_LIMITS.maxPoints,
       allowed_intervals: METRIC_INTERVALS.filter((i) => (to0 - from0) / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints),
+    });
+  // Minute rows are kept 48 hours (and not written for older events): older minutes would read as empty, not as what
+  // happened. The trace view reads trace summaries, which have every minute.
+  if (interval === "minute" && view === "events" && from < minuteRollupStart(now))
+    refuse("Minute points cover the last 48 hours only: use `interval=hour` or a later `from`.", {
+      from,
+      first_minute: minuteRollupStart(now),
+      allowed_intervals: ["hour", "day"],
     });
   return { from, to, interval, view, metrics, group_by: groupBy, filters, limit };
 }

@@ -4,6 +4,7 @@ import type { MetricName, MetricsAnswer, MetricsSeries } from "../../contract/me
 import { rollupRows, traceRows } from "../db/queries/metrics.ts";
 import { emptySums, type Grouped, groupRows, metricValue, needsSketches, type Sums, topGroups } from "./aggregate.ts";
 import { INTERVAL_MS, type MetricsParams } from "./params.ts";
+import { mixesUsers, userGroups } from "./users.ts";
 
 const values = (s: Sums, metrics: MetricName[]) => Object.fromEntries(metrics.map((m) => [m, metricValue(s, m)]));
 
@@ -14,8 +15,8 @@ function series(g: Grouped, group: MetricsSeries["group"], p: MetricsParams): Me
   return { group, total: values(g.total, p.metrics), points };
 }
 
-/** The metrics of one project (its data database holds all of its rows). */
-export async function projectMetrics(d1: D1Database, projectId: string, p: MetricsParams): Promise<MetricsAnswer> {
+/** The top groups by the first metric and the rest, from the rollups (or the events, for end users with other fields). */
+async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams) {
   const read = {
     from: p.from,
     to: p.to,
@@ -24,14 +25,19 @@ export async function projectMetrics(d1: D1Database, projectId: string, p: Metri
     filters: p.filters,
     sketches: needsSketches(p.metrics),
   };
+  const grain = p.interval === "minute" ? "minute" : "hour";
+  if (p.view === "events" && mixesUsers(p.group_by, p.filters))
+    return userGroups(d1, projectId, grain, read, p.metrics[0]!, p.limit);
   const rows =
-    p.view === "traces"
-      ? await traceRows(d1, projectId, read)
-      : await rollupRows(d1, projectId, p.interval === "minute" ? "minute" : "hour", read);
-  const grouped = groupRows(rows, p.group_by);
+    p.view === "traces" ? await traceRows(d1, projectId, read) : await rollupRows(d1, projectId, grain, read);
+  return topGroups(groupRows(rows, p.group_by), p.metrics[0]!, p.limit);
+}
+
+/** The metrics of one project (its data database holds all of its rows). */
+export async function projectMetrics(d1: D1Database, projectId: string, p: MetricsParams): Promise<MetricsAnswer> {
+  const { top, other } = await groupsOf(d1, projectId, p);
   // Ungrouped, there is always one series (all zeros when nothing happened).
-  if (!p.group_by.length && !grouped.length) grouped.push({ group: {}, total: emptySums(), buckets: new Map() });
-  const { top, other } = topGroups(grouped, p.metrics[0]!, p.limit);
+  if (!p.group_by.length && !top.length) top.push({ group: {}, total: emptySums(), buckets: new Map() });
   return {
     from: p.from,
     to: p.to,

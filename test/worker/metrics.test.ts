@@ -235,6 +235,74 @@ describe("GET /api/v1/metrics", () => {
     }
   });
 
+  it("groups by end user and model: each group exact against the events, the rest summed into `other`", async () => {
+    const from = T0;
+    const to = T0 + 50 * H;
+    const { status, body } = await metrics(
+      a,
+      `from=${from}&to=${to}&interval=hour&metrics=cost,count,latency_p95,first_token_p95&group_by=user_id,model&limit=4`,
+    );
+    expect(status).toBe(200);
+    expect(body.series).toHaveLength(5);
+    expect(body.series[4]!.group).toEqual({ other: true });
+    const inRange = sent.filter((e) => e.timestamp >= from && e.timestamp < to);
+    const shown = new Set<Wire>();
+    for (const s of body.series.slice(0, 4)) {
+      const es = inRange.filter((e) => e.context.user_id === s.group.user_id && (e.model ?? null) === s.group.model);
+      for (const e of es) shown.add(e);
+      expect(s.total.count).toBe(es.length);
+      expect(s.total.cost).toBeCloseTo(
+        es.reduce((n, e) => n + (e.cost_usd ?? 0), 0),
+        9,
+      );
+      within1(
+        s.total.latency_p95,
+        exact(
+          es.map((e) => e.duration_ms),
+          0.95,
+        ),
+      );
+      within1(
+        s.total.first_token_p95,
+        exact(
+          es.flatMap((e) => (e.first_token_ms ? [e.first_token_ms] : [])),
+          0.95,
+        ),
+      );
+      expect(s.points.reduce((n, p) => n + p.count!, 0)).toBe(es.length);
+    }
+    // The rest: every other event, with its percentile within 1% (sketches subtract exactly).
+    const rest = inRange.filter((e) => !shown.has(e));
+    expect(body.series[4]!.total.count).toBe(rest.length);
+    within1(
+      body.series[4]!.total.latency_p95,
+      exact(
+        rest.map((e) => e.duration_ms),
+        0.95,
+      ),
+    );
+    const costs = body.series.map((s) => s.total.cost!);
+    expect(costs.slice(0, 4)).toEqual([...costs.slice(0, 4)].sort((x, y) => y - x));
+  });
+
+  it("filters by end user together with other fields, exact", async () => {
+    const { status, body } = await metrics(
+      a,
+      `from=${T0}&to=${T0 + 72 * H}&interval=day&metrics=${ALL}&user_id=u1&user_id=u3&environment=production&group_by=name`,
+    );
+    expect(status).toBe(200);
+    expect(body.series.map((s) => s.group.name).sort()).toEqual(["agent", "rag"]);
+    for (const s of body.series) {
+      const es = sent.filter(
+        (e) =>
+          ["u1", "u3"].includes(e.context.user_id) && e.context.environment === "production" && e.name === s.group.name,
+      );
+      expectExact(s.total, es);
+    }
+    const none = await metrics(a, `from=${T0}&to=${T0 + 72 * H}&metrics=count&user_id=nobody&model=gpt-4o`);
+    expect(none.body.series).toEqual([expect.objectContaining({ group: {}, total: { count: 0 } })]);
+  });
+
   it("answers the trace view from trace summaries", async () => {
     const { status, body } = await metrics(
       a,
@@ -273,7 +341,6 @@ describe("GET /api/v1/metrics", () => {
     await bad(`from=${T0 + H}&to=${T0}`);
     expect((await bad(`from=${T0}&to=${T0 + 3 * 24 * H}&interval=minute`)).max_points).toBe(1000);
     await bad("group_by=model,name,type");
-    expect((await bad("group_by=user_id,model")).allowed_with_user_id).toEqual(["user_id"]);
     await bad("view=traces&group_by=model");
     await bad("limit=0");
   });
@@ -326,6 +393,39 @@ describe("measureWindow", () => {
       p95!.value,
       exact(
         calls.map((e) => e.duration_ms),
+        0.95,
+      ),
+    );
+    // End users with other fields: the users' events.
+    const perUser = await measureWindow(d1, a.projectId, {
+      metric: "cost",
+      filters: { model: ["gpt-4o"] },
+      from,
+      to,
+      group_by: "user_id",
+      limit: 2,
+    });
+    expect(perUser).toHaveLength(2);
+    for (const g of perUser) {
+      const es = calls.filter((e) => e.context.user_id === g.group!.user_id);
+      expect(g.count).toBe(es.length);
+      expect(g.value).toBeCloseTo(
+        es.reduce((n, e) => n + (e.cost_usd ?? 0), 0),
+        9,
+      );
+    }
+    const [one] = await measureWindow(d1, a.projectId, {
+      metric: "latency_p95",
+      filters: { user_id: ["u2"], model: ["gpt-4o"] },
+      from,
+      to,
+    });
+    const hers = calls.filter((e) => e.context.user_id === "u2");
+    expect(one!.count).toBe(hers.length);
+    within1(
+      one!.value,
+      exact(
+        hers.map((e) => e.duration_ms),
         0.95,
       ),
     );

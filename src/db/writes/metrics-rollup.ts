@@ -6,12 +6,21 @@ import { DIMENSIONS } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 
-type Rollup = { table: string; size: number; dims: readonly string[]; where: string };
+export type Rollup = { table: string; size: number; dims: readonly string[]; where: string };
 
 /** Minute rollups are kept this long (alerts read them; the API reads hours beyond). */
 export const MINUTE_ROLLUP_RETENTION_MS = 48 * HOUR_MS;
-/** Minute rows of older events would only be pruned: they are not written (or rebuilt) at all. */
-const RECENT = `e.ts >= CAST(unixepoch('subsec') * 1000 AS INTEGER) - ${MINUTE_ROLLUP_RETENTION_MS}`;
+/**
+ * The first minute kept, in SQL: the minute holding now − 48 h. Minute rows of older events would only be pruned, so
+ * they are not written (or rebuilt) at all; whole minutes, so a minute at or after this one always holds all its events
+ * (the pruning and the readers use the same edge: `minuteRollupStart`).
+ */
+const FIRST_MINUTE = `((CAST(unixepoch('subsec') * 1000 AS INTEGER) - ${MINUTE_ROLLUP_RETENTION_MS}) / ${MINUTE_MS}) * ${MINUTE_MS}`;
+const RECENT = `e.ts >= ${FIRST_MINUTE}`;
+
+/** The first minute whose minute rows are complete at `now` (older ones are pruned, or partly never written). */
+export const minuteRollupStart = (now: number) =>
+  Math.floor((now - MINUTE_ROLLUP_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
 
 /** The four rollups: two grains, each for the event dimensions and for end users. */
 export const ROLLUPS: Rollup[] = [
@@ -34,8 +43,11 @@ const sketchOf = (column: string) =>
   `(SELECT coalesce(json_group_object(k, n), '{}') FROM (SELECT ${bucketSql(column)} AS k, count(*) AS n
     FROM new WHERE new.gk = g.gk AND ${column} IS NOT NULL GROUP BY k))`;
 
-/** Aggregates the events `e` of `source` (a FROM … WHERE clause) into rows of the rollup. */
-function aggregate(r: Rollup, source: string) {
+/**
+ * An INSERT of the events `e` of `source` (a FROM … WHERE clause), aggregated into rows of the rollup `r`, limited to
+ * `r.where` (pass `{ ...r, where: "true" }` to write every minute: benchmarks filling a dataset of the past).
+ */
+export function rollupInsertSql(r: Rollup, source: string) {
   const key = ["project_id", "bucket", ...r.dims];
   return `
     WITH new AS MATERIALIZED (
@@ -61,7 +73,7 @@ function aggregate(r: Rollup, source: string) {
 function upsertSql(r: Rollup) {
   const key = ["project_id", "bucket", ...r.dims];
   const add = [...SUMS, ...COUNTS].map((c) => `${c} = ${r.table}.${c} + excluded.${c}`);
-  return `${aggregate(
+  return `${rollupInsertSql(
     r,
     "json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1 WHERE e.batch_id = ?2",
   )}
@@ -80,7 +92,7 @@ export const METRICS_ROLLUP_SQL = ROLLUPS.map(upsertSql);
 export const METRICS_REBUILD_SQL = ROLLUPS.flatMap((r) => [
   `DELETE FROM ${r.table} WHERE project_id = ?1 AND EXISTS
     (SELECT 1 FROM json_each(?2) h WHERE bucket >= h.value AND bucket < h.value + ${HOUR_MS})`,
-  aggregate(
+  rollupInsertSql(
     r,
     `json_each(?2) h JOIN events e ON e.project_id = ?1 AND e.ts >= h.value AND e.ts < h.value + ${HOUR_MS} WHERE true`,
   ),
@@ -100,9 +112,7 @@ export const METRICS_ERASE_SQL = ROLLUPS.map(
 export async function pruneMinuteRollups(d1: D1Database, projectIds: string[], now: number) {
   const statements = ROLLUPS.filter((r) => r.size === MINUTE_MS).flatMap((r) =>
     projectIds.map((id) =>
-      d1
-        .prepare(`DELETE FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2`)
-        .bind(id, now - MINUTE_ROLLUP_RETENTION_MS),
+      d1.prepare(`DELETE FROM ${r.table} WHERE project_id = ?1 AND bucket < ?2`).bind(id, minuteRollupStart(now)),
     ),
   );
   for (let i = 0; i < statements.length; i += 100) await d1.batch(statements.slice(i, i + 100));

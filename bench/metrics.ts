@@ -1,0 +1,222 @@
+// `npm run bench:metrics` (BENCH_EVENTS=1000000 by default): GET /api/v1/metrics over 30 days of events written through
+// the consumer's write SQL on one data database (bench/dataset.ts), at a tenth of the size and at the full size: API
+// p50/p95 through the Worker under `wrangler dev`, the D1 rows each read costs (local D1's meta.rows_read), beside the
+// same SQL on plain SQLite and the baseline without rollups: the exact nearest-rank percentiles over the raw events.
+import { copyFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { getPlatformProxy } from "wrangler";
+import { freePort, startDevServer } from "../scripts/dev-server.ts";
+import { localD1Files } from "../scripts/local-d1.ts";
+import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
+import { metricsParams } from "../src/metrics/params.ts";
+import { projectMetrics } from "../src/metrics/series.ts";
+import { type Meter, meteredD1 } from "./d1-meter.ts";
+import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
+import { compare, RUNS, time } from "./timing.ts";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const DAY = 86_400_000;
+const END = DATASET_START + 30 * DAY;
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+type Sql = { sql: string; params: unknown[] };
+
+/** The SQL a metrics query runs, recorded by running the real read against a D1 that only records. */
+async function metricsSql(query: Record<string, string>): Promise<Sql[]> {
+  const recorded: Sql[] = [];
+  const d1 = {
+    prepare: (sql: string) => ({
+      bind: (...params: unknown[]) => ({
+        all: async () => {
+          recorded.push({ sql, params });
+          return { results: [] };
+        },
+      }),
+    }),
+  } as unknown as D1Database;
+  const queries = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]));
+  await projectMetrics(d1, PROJECT, metricsParams(queries, END));
+  return recorded;
+}
+
+/** The exact nearest-rank `q` quantile of durations per (bucket, model) over the raw events, with counts. */
+const exactPercentileSql = (from: number, to: number, size: number, q: number, byModel: boolean): Sql => ({
+  sql: `WITH r AS (
+      SELECT (ts / ${size}) * ${size} AS t${byModel ? ", model" : ""}, duration_ms,
+        row_number() OVER w AS rn, count(*) OVER (PARTITION BY (ts / ${size})${byModel ? ", model" : ""}) AS n
+      FROM events WHERE project_id = ?1 AND ts >= ?2 AND ts < ?3 AND duration_ms IS NOT NULL
+      WINDOW w AS (PARTITION BY (ts / ${size})${byModel ? ", model" : ""} ORDER BY duration_ms))
+    SELECT t${byModel ? ", model" : ""}, n, duration_ms FROM r WHERE rn = max(1, CAST(ceil(${q} * n - 1e-9) AS INTEGER))`,
+  params: [PROJECT, from, to],
+});
+
+/** Fills the minute rollups of the dataset's last 48 hours (the consumer writes minute rows only for recent events). */
+function fillMinutes(file: string) {
+  const db = new DatabaseSync(file);
+  const { n } = db.prepare("SELECT count(*) AS n FROM metrics_minute WHERE project_id = ?").get(PROJECT) as {
+    n: number;
+  };
+  if (!n)
+    for (const r of ROLLUPS.filter((r) => r.table.endsWith("_minute")))
+      db.prepare(rollupInsertSql({ ...r, where: "true" }, "events e WHERE e.project_id = ?1 AND e.ts >= ?2")).run(
+        PROJECT,
+        END - MINUTE_ROLLUP_RETENTION_MS,
+      );
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
+  db.close();
+}
+
+/** The reads measured at each size: each with its API request and the raw-events baseline of the same answer. */
+async function cases() {
+  const month = { from: String(DATASET_START), to: String(END) };
+  const minutes = { from: String(END - 1_000 * 60_000), to: String(END) };
+  const byModel = { ...month, interval: "day", group_by: "model", metrics: "latency_p95,count,error_rate,cost" };
+  const hourly = { ...month, interval: "hour", metrics: "count,latency_p50,latency_p95,latency_p99" };
+  const perMinute = { ...minutes, interval: "minute", metrics: "count,latency_p95" };
+  const read = async (name: string, query: Record<string, string>) => ({
+    name,
+    path: `/api/v1/metrics?${new URLSearchParams(query)}`,
+    sql: await metricsSql(query),
+  });
+  const at = async (name: string, query: Record<string, string>, raw: Sql) => ({
+    query,
+    read: await read(name, query),
+    raw,
+  });
+  return [
+    await at(
+      "30 days by model, daily points: p95, count, error rate, cost",
+      byModel,
+      exactPercentileSql(DATASET_START, END, DAY, 0.95, true),
+    ),
+    await at(
+      "30 days, hourly points (720): count, p50, p95, p99",
+      hourly,
+      exactPercentileSql(DATASET_START, END, 3_600_000, 0.99, false),
+    ),
+    await at(
+      "last 1,000 minutes (16.7 h, the API's most points), per minute: count, p95",
+      perMinute,
+      exactPercentileSql(END - 1_000 * 60_000, END, 60_000, 0.95, false),
+    ),
+  ];
+}
+
+type Measured = {
+  events: number;
+  name: string;
+  server: { p50: number; p95: number };
+  api: { p50: number; p95: number } | null;
+  sqlP50: number;
+  rows: number;
+};
+
+/** p50 of a few runs (the raw-events baselines take seconds each at the full size). */
+async function few(run: () => unknown, runs = 3) {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await run();
+    ms.push(performance.now() - t);
+  }
+  return ms.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+async function measureSize(events: number): Promise<Measured[]> {
+  const { state, secretKey, plain } = await prepareDataset(Math.round(events / 10));
+  plain.close();
+  const d1File = localD1Files(state).DB!;
+  fillMinutes(d1File);
+  const plainFile = join(dirname(state), "metrics-plain.sqlite");
+  copyFileSync(d1File, plainFile);
+  const db = new DatabaseSync(plainFile, { readOnly: true });
+  const { n } = db.prepare("SELECT count(*) AS n FROM events").get() as { n: number };
+  const runSql = (sql: Sql[]) => {
+    for (const q of sql) db.prepare(q.sql).all(...(q.params as SQLInputValue[]));
+  };
+  const list = await cases();
+  const measured: Measured[] = [];
+  // Server time: the read's own code (projectMetrics) on local D1 (the state wrangler dev serves), without HTTP.
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({ persist: { path: join(state, "v3") } });
+  try {
+    for (const c of list) {
+      const params = metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END);
+      const meter: Meter = {};
+      await projectMetrics(meteredD1(proxy.env.DB, meter), PROJECT, params);
+      const server = await time(() => projectMetrics(proxy.env.DB, PROJECT, params));
+      const sql = await time(() => runSql(c.read.sql));
+      const rows = Object.values(meter).reduce((a, m) => a + m.rowsRead, 0);
+      measured.push({ events: n, name: c.read.name, server, api: null, sqlP50: sql.p50, rows });
+      // Local D1 (workerd) may give up on the raw query at the full size: its rows read are then not reported.
+      const raw = await proxy.env.DB.prepare(c.raw.sql)
+        .bind(...c.raw.params)
+        .all()
+        .catch((err: Error) => {
+          console.error(`raw query on local D1 failed: ${err.message}`);
+          return null;
+        });
+      const rawMs = await few(() => runSql([c.raw]));
+      const flat = { p50: Number.NaN, p95: Number.NaN };
+      measured.push({
+        events: n,
+        name: `${c.read.name}: exact, raw events`,
+        server: flat,
+        api: null,
+        sqlP50: rawMs,
+        rows: raw?.meta.rows_read ?? Number.NaN,
+      });
+      console.error(
+        `${fmt(n)} events, ${c.read.name}: server p50 ${server.p50.toFixed(1)} ms, ${fmt(rows)} rows; raw ${rawMs.toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    await proxy.dispose();
+  }
+  // Through the Worker over HTTP, where the API serves the read (minute points of a dataset this old it refuses).
+  const served = list.filter((c) => c.query.interval !== "minute");
+  const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE });
+  try {
+    const rows = await compare(
+      server.base,
+      secretKey,
+      db,
+      served.map((c) => c.read),
+    );
+    rows.forEach((row, i) => {
+      const cells = row.split("|").map((s) => s.trim());
+      const m = measured.find((x) => x.name === served[i]!.read.name)!;
+      m.api = { p50: Number(cells[2]), p95: Number(cells[3]) };
+    });
+  } finally {
+    await server.stop();
+  }
+  db.close();
+  return measured;
+}
+
+const small = await measureSize(EVENTS / 10);
+const full = await measureSize(EVENTS);
+const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "—" : x.toFixed(1));
+/** The server p50 where the read has one, else the plain-SQLite p50 (the raw-events baselines). */
+const p50 = (m: Measured) => (Number.isNaN(m.server.p50) ? m.sqlP50 : m.server.p50);
+console.log(`
+metrics reads: server = the read's code (projectMetrics) on local D1 (miniflare, the state wrangler dev serves), p50/p95
+of ${RUNS} runs after 3 warm-ups; API = the same request over HTTP to the Worker under wrangler dev; D1 rows read =
+meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the file (node:sqlite). "exact, raw
+events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
+(plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
+
+| read | events | server p50 ms | server p95 ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
+|---|---|---|---|---|---|---|---|---|`);
+full.forEach((f, i) => {
+  const s = small[i]!;
+  console.log(
+    `| ${f.name} | ${fmt(f.events)} | ${ms(f.server.p50)} | ${ms(f.server.p95)} | ${f.api ? `${ms(f.api.p50)} / ${ms(f.api.p95)}` : "—"} | ${ms(f.sqlP50)} | ${fmt(f.rows)} (${fmt(s.rows)} at a tenth) | ${ms(p50(s))} | ${(p50(f) / p50(s)).toFixed(2)}× |`,
+  );
+});
+const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
+const [month, , , , minutes] = full;
+const flat = full.every((f, i) => Number.isNaN(f.server.p50) || p50(f) / p50(small[i]!) <= 1.3);
+console.log(`
+Goals: 30 days by model, server p50 < 50 ms: ${ms(month!.server.p50)} ms, ${verdict(month!.server.p50 < 50)}; minute series < 30 ms: ${ms(minutes!.server.p50)} ms, ${verdict(minutes!.server.p50 < 30)}; rollup reads flat from ${fmt(small[0]!.events)} to ${fmt(full[0]!.events)} events (≤ 1.3×): ${verdict(flat)}.`);
