@@ -15,7 +15,6 @@ export const user = z.strictObject({
 export type User = z.infer<typeof user>;
 
 export const projectRef = z.strictObject({ id: z.string(), name: z.string(), created_at: z.number() });
-export type ProjectRef = z.infer<typeof projectRef>;
 
 export const orgWithProjects = z.strictObject({
   id: z.string(),

@@ -5,7 +5,6 @@ export const EVENT_TYPES = ["span", "model_response", "tool_call", "log", "error
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const EVENT_STATUSES = ["ok", "error"] as const;
-export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 /** Where a model call's cost came from: the client, the project's price override, the built-in table, or nowhere. */
 export const COST_SOURCES = ["client", "override", "price_table", "unknown_model"] as const;

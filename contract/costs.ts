@@ -150,4 +150,3 @@ export const recomputeAnswer = z.strictObject({
   next_cursor: z.string().nullable(),
   done: z.boolean(),
 });
-export type RecomputeAnswer = z.infer<typeof recomputeAnswer>;

@@ -3,8 +3,10 @@
 import { z } from "zod";
 import { LIFECYCLE_LIMITS } from "./limits.ts";
 
+/** A background job's (and so a deletion's) status. */
+export const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
+
 export const DELETION_KINDS = ["project", "trace", "user"] as const;
-export type DeletionKind = (typeof DELETION_KINDS)[number];
 
 /** `PATCH /api/projects/:project`: a new name and/or retention (days; null = the instance's default). */
 export const projectPatch = z
@@ -33,7 +35,7 @@ export const deletion = z.strictObject({
   project_id: z.string(),
   /** The trace id or end user id (null for a project). */
   target: z.string().nullable(),
-  status: z.enum(["pending", "running", "done", "failed"]),
+  status: z.enum(JOB_STATUSES),
   events_deleted: z.number().int().nonnegative(),
   requested_at: z.number(),
   finished_at: z.number().nullable(),

@@ -4,9 +4,6 @@
 import { z } from "zod";
 import { DELETION_KINDS } from "./data.ts";
 
-export const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
 /** How a job fails: a step that throws is tried again after a backoff, and the job is `failed` after this many. */
 export const JOB_LIMITS = {
   maxAttempts: 5,
@@ -36,7 +33,6 @@ export const eraseProgress = z.object({
   events_deleted: z.number().int().nonnegative().optional(),
   phase: z.enum(["events", "rest", "done"]).optional(),
 });
-export type EraseProgress = z.infer<typeof eraseProgress>;
 
 /** A `move` job: a project's data to another data database. */
 export const moveParams = z.object({

@@ -174,7 +174,6 @@ export const scoreConfigInput = z.discriminatedUnion("kind", [
     description: z.string().max(SCORE_LIMITS.maxDescriptionChars).nullish(),
   }),
 ]);
-export type ScoreConfigInput = z.infer<typeof scoreConfigInput>;
 
 export const scoreConfig = z.strictObject({
   name: z.string(),
@@ -190,6 +189,5 @@ export const scoreConfigListAnswer = z.strictObject({ configs: z.array(scoreConf
 export const scoreConfigAnswer = z.strictObject({ config: scoreConfig });
 /** A member's annotation, as written (POST /api/projects/:project/scores). */
 export const scoreAnswer = z.strictObject({ score: scoreView });
-export type ScoreConfigAnswer = z.infer<typeof scoreConfigAnswer>;
 export type ScoreConfigListAnswer = z.infer<typeof scoreConfigListAnswer>;
 export type ScoreAnswer = z.infer<typeof scoreAnswer>;

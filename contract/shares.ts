@@ -14,7 +14,6 @@ export const shareCreate = z.strictObject({
   /** Days until the link stops working; null or absent: never. */
   expires_in_days: z.number().int().min(1).max(SHARE_LIMITS.maxExpiryDays).nullish(),
 });
-export type ShareCreate = z.input<typeof shareCreate>;
 
 /** A share link as listed: never its token. */
 export const shareLink = z.strictObject({
@@ -57,4 +56,3 @@ export type SharedTraceAnswer = z.infer<typeof sharedTraceAnswer>;
 
 /** `GET /api/share/:token/events/:event_id`: one event of the shared trace (without its body when I/O is hidden). */
 export const sharedEventAnswer = z.strictObject({ share: sharedLink, event: fullEvent });
-export type SharedEventAnswer = z.infer<typeof sharedEventAnswer>;

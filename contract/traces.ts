@@ -52,7 +52,6 @@ export const eventCore = z.strictObject({
   cache_write_tokens: z.number().int().nullable(),
   cost_usd: z.number().nullable(),
 });
-export type EventCore = z.infer<typeof eventCore>;
 
 /** A row of the span tree: light fields, its place in the tree, the body only when small. */
 export const treeEvent = eventCore.extend({
@@ -219,7 +218,3 @@ export const userAnswer = z.strictObject({
   next_cursor: cursor,
   scores: z.array(groupScore),
 });
-export type SessionListAnswer = z.infer<typeof sessionListAnswer>;
-export type UserListAnswer = z.infer<typeof userListAnswer>;
-export type SessionAnswer = z.infer<typeof sessionAnswer>;
-export type UserAnswer = z.infer<typeof userAnswer>;

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES, KEY_KINDS, ROLES } from "../../contract/constants.ts";
+import { JOB_STATUSES } from "../../contract/data.ts";
 import { SCORE_AUTHOR_KINDS, SCORE_KINDS, SCORE_SOURCES } from "../../contract/scores.ts";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
@@ -275,8 +276,6 @@ export const costHourly = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.projectId, t.hour, t.model, t.provider] })],
 );
-
-const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
 
 /**
  * Background work done in bounded steps by the scheduled handler (src/maintenance), resumable from `progress`: index

@@ -27,9 +27,6 @@ export function mergeSketch(into: Sketch, from: Sketch): Sketch {
   return into;
 }
 
-/** Parses a stored sketch (JSON text), tolerating the empty one. */
-export const parseSketch = (json: string | null | undefined): Sketch => (json ? (JSON.parse(json) as Sketch) : {});
-
 /** A sketch's values added one by one (tests, benches). */
 export function sketchOf(values: number[]): Sketch {
   const s: Sketch = {};

@@ -20,7 +20,6 @@ export const PANEL_FILTERS = [
   ["score_missing", "No such score", "check"],
   ["score_columns", "Score columns", "text"],
 ] as const;
-export type PanelFilter = (typeof PANEL_FILTERS)[number][0];
 
 const API_PARAMS = ["q", "status", ...PANEL_FILTERS.map(([k]) => k), "sort", "order"] as const;
 

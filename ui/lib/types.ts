@@ -6,7 +6,6 @@ export type { EventType } from "../../contract/constants.ts";
 export type {
   CompareAnswer,
   CompareSpan,
-  FullEvent,
   SessionGroup,
   TraceAnswer,
   TraceColumnsAnswer,

@@ -2,9 +2,6 @@
 
 export type {
   EventType,
-  IngestAnswer,
-  Rejection,
-  ScoreIngestAnswer,
   Usage,
   WireEvent,
   WireScore,
