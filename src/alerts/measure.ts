@@ -8,10 +8,10 @@ import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts
 import { mergeSketch } from "../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import { addRow, emptySums, metricValue, needsSketches, type Sums } from "../metrics/aggregate.ts";
-import { scoreAverages } from "./scores.ts";
+import { scoreAverages, type WindowValue } from "./scores.ts";
 
 /** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
-export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
+export type { WindowValue };
 
 /** What a read needs of a rule. */
 export type MeasuredRule = {

@@ -3,7 +3,9 @@
 // score reads when those exist.
 import type { AlertFilters } from "../../contract/alerts.ts";
 import { scoreAverageRows } from "../db/queries/score-averages.ts";
-import type { WindowValue } from "./measure.ts";
+
+/** One group's value over the window (the shape of measure.ts's WindowValue, which reads this module). */
+export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
 
 export type ScoreWindow = {
   name: string;

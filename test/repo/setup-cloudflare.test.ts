@@ -64,6 +64,7 @@ describe("npm run setup:cloudflare", () => {
       `r2 bucket create watchllm-bodies ${config}`,
       `queues list ${config}`,
       `queues create watchllm-events-dlq ${config}`,
+      `queues create watchllm-events-bulk ${config}`,
       `queues create watchllm-alerts ${config}`,
       `d1 migrations apply DB --remote ${config}`,
       `d1 migrations apply DATA_1 --remote ${config}`,
