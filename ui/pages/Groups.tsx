@@ -34,9 +34,16 @@ function scoreNames(groups: Group[]) {
 
 function scoreColumn(name: string, i: number): Column<Group> {
   const of = (g: Group) => g.scores.find((s) => s.name === name);
+  const text = (g: Group) => {
+    const s = of(g);
+    if (!s) return "";
+    return s.avg === null ? `${s.count}×` : String(Math.round(s.avg * 100) / 100);
+  };
   return {
     label: name,
-    width: "6.4rem",
+    // As wide as the score's name in the header's capitals (a header is never cut), up to 22 characters; longer names
+    // are cut with a tooltip.
+    fit: { text, min: Math.min(22, Math.ceil(name.length * 1.3) + 4), max: 22 },
     numeric: true,
     priority: i === 0 ? 2 : 3,
     title: (g) => {
@@ -45,11 +52,7 @@ function scoreColumn(name: string, i: number): Column<Group> {
         ? `${name}: ${s.avg === null ? "" : `mean ${s.avg} of `}${s.count} score${s.count === 1 ? "" : "s"}`
         : null;
     },
-    cell: (g) => {
-      const s = of(g);
-      if (!s) return "";
-      return s.avg === null ? `${s.count}×` : String(Math.round(s.avg * 100) / 100);
-    },
+    cell: text,
   };
 }
 
