@@ -73,7 +73,10 @@ async function pipeline(path: string, field: "scores" | "events", items: unknown
 }
 
 const rand = rng(3);
+// Each with its own id: without one, a score's id derives from its trace, name and source, and the same pair again
+// replaces it (idempotency), which would count fewer stored scores than sent.
 const wireScores = Array.from({ length: WRITES }, (_, i) => ({
+  score_id: `bench-${i}`,
   trace_id: `t-${i % (WRITES / 4)}`,
   name: ["quality", "thumbs", "intent"][i % 3]!,
   value: i % 3 === 0 ? Math.round(rand() * 100) / 100 : i % 3 === 1 ? rand() < 0.8 : "how-to",
