@@ -87,7 +87,9 @@ let scoresPerSecond: number;
 let eventsPerSecond: number;
 try {
   // A warm-up request each, so neither figure pays for the first compile.
-  const warmUp = wireScores.slice(0, PER_REQUEST).map((s) => ({ ...s, trace_id: `warm-${s.trace_id}` }));
+  const warmUp = wireScores
+    .slice(0, PER_REQUEST)
+    .map((s) => ({ ...s, score_id: `warm-${s.score_id}`, trace_id: `warm-${s.trace_id}` }));
   await pipeline("/api/v1/scores", "scores", warmUp, "scores");
   scoresPerSecond = await pipeline("/api/v1/scores", "scores", wireScores, "scores");
   const events = eventMix("small", WRITES + PER_REQUEST);
