@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // One test file per core (Vitest's default leaves one core idle: a single worker on a 2-core machine). Most files
+    // wait on wrangler dev, a queue or Chromium rather than compute, so two at once halve the wall time there.
+    maxWorkers: "100%",
     projects: [
       "test/worker/vitest.config.ts",
       "test/sdk/vitest.config.ts",
