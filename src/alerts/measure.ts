@@ -5,9 +5,16 @@
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
-import { mergeSketch } from "../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
-import { addRow, emptySums, metricValue, needsSketches, type Sums } from "../metrics/aggregate.ts";
+import {
+  addRow,
+  addSums,
+  emptySums,
+  metricValue,
+  needsSketches,
+  type Sums,
+  sketchOfMetric,
+} from "../metrics/aggregate.ts";
 import { scoreAverages, type WindowValue } from "./scores.ts";
 
 /** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
@@ -87,33 +94,12 @@ async function readParts(data: D1Database, projectId: string, rules: MeasuredRul
   });
 }
 
-const SCALARS = [
-  "count",
-  "errors",
-  "input_tokens",
-  "output_tokens",
-  "cached_input_tokens",
-  "cost",
-  "duration_sum",
-  "duration_count",
-] as const;
-
-/** The sketch a metric reads (percentiles), or none. */
-const sketchOf = (metric: string) =>
-  metric.startsWith("latency_p") ? "latency" : metric.startsWith("first_token_p") ? "first_token" : null;
-
-/** Adds a part into a group's total: the sums, and only the sketch the metric reads (merging sketches is the cost). */
-function addPart(into: Sums, from: Sums, sketch: "latency" | "first_token" | null) {
-  for (const k of SCALARS) into[k] += from[k];
-  if (sketch) mergeSketch(into[sketch], from[sketch]);
-}
-
 /** One rule's groups from the shared parts: its filters applied, added up per its group_by. */
 function ruleValues(rule: MeasuredRule, parts: Part[]): WindowValue[] {
   const filters = Object.entries(rule.filters).filter(([, v]) => v?.length) as Array<[MetricField, string[]]>;
   const sets = filters.map(([k, v]) => [k, new Set(v)] as const);
   const groups = new Map<string, Sums>();
-  const sketch = sketchOf(rule.metric);
+  const sketch = sketchOfMetric(rule.metric);
   for (const { row, sums } of parts) {
     if (!sets.every(([k, values]) => values.has(row[k] ?? ""))) continue;
     const key = rule.groupBy ? (row[rule.groupBy] ?? "") : "";
@@ -122,7 +108,7 @@ function ruleValues(rule: MeasuredRule, parts: Part[]): WindowValue[] {
       total = emptySums();
       groups.set(key, total);
     }
-    addPart(total, sums, sketch);
+    addSums(total, sums, sketch ? [sketch] : []);
   }
   if (!rule.groupBy) {
     const total = groups.get("") ?? emptySums();

@@ -54,16 +54,19 @@ export function addRow(into: Sums, row: MetricRow) {
   addSketch(into.first_token, row.first_token);
 }
 
-export function addSums(into: Sums, from: Sums) {
+type SketchName = "latency" | "first_token";
+const SKETCHES: readonly SketchName[] = ["latency", "first_token"];
+
+/** Adds `from` into `into`: every sum, and the sketches named (all by default; merging sketches is the cost). */
+export function addSums(into: Sums, from: Sums, sketches: readonly SketchName[] = SKETCHES) {
   for (const k of ADDED) into[k] += from[k];
-  mergeSketch(into.latency, from.latency);
-  mergeSketch(into.first_token, from.first_token);
+  for (const s of sketches) mergeSketch(into[s], from[s]);
 }
 
 /** Takes `from` out of `into` (in place): `from` must be part of what `into` adds up (sketch counts are exact). */
 export function subtractSums(into: Sums, from: Sums) {
   for (const k of ADDED) into[k] -= from[k];
-  for (const s of ["latency", "first_token"] as const)
+  for (const s of SKETCHES)
     for (const k in from[s]) {
       const left = (into[s][k] ?? 0) - (from[s][k] ?? 0);
       if (left > 0) into[s][k] = left;
@@ -97,6 +100,10 @@ export function metricValue(s: Sums, metric: MetricName | string): number | null
 }
 
 export const needsSketches = (metrics: readonly string[]) => metrics.some((m) => PERCENTILE.test(m));
+
+/** The sketch a metric reads (a percentile's), or none. */
+export const sketchOfMetric = (metric: string): SketchName | null =>
+  (PERCENTILE.exec(metric)?.[1] as SketchName | undefined) ?? null;
 
 /** A row's group: its values of the fields ('' stored for "none" is read as null). */
 export function groupOf(row: MetricRow, fields: readonly MetricField[]): Record<string, string | null> {

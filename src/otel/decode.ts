@@ -18,11 +18,14 @@ export type Encoding = "protobuf" | "json";
 /** A decoded export, plus the spans that could not be decoded on their own (JSON only; each with its reason). */
 export type Decoded = { request: ExportTraceServiceRequest; undecodable: string[] };
 
-export function encodingOf(contentType: string | undefined): Encoding | undefined {
+/** The export's encoding from its Content-Type; 415 `unsupported_media_type` for anything but protobuf or JSON. */
+export function encodingOf(contentType: string | undefined): Encoding {
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
   if (type === "application/x-protobuf" || type === "application/protobuf") return "protobuf";
   if (type === "application/json") return "json";
-  return undefined;
+  throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
+    supported: ["application/x-protobuf", "application/json"],
+  });
 }
 
 /** The body as a JSON object, or a 400 naming what was expected. */

@@ -26,11 +26,6 @@ const MAX_REASONS = 8;
 
 export const otelLogsRoute = new Hono<AppEnv>().post("/v1/logs", async (c) => {
   const encoding = encodingOf(c.req.header("Content-Type"));
-  if (!encoding) {
-    throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
-      supported: ["application/x-protobuf", "application/json"],
-    });
-  }
   try {
     const db = database(c.env.DB);
     const key = await keyFromAuthorization(db, c.req.header("Authorization"));

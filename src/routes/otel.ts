@@ -65,11 +65,6 @@ export const otelRoute = new Hono<AppEnv>()
   .route("/", otelLogsRoute)
   .post("/v1/traces", async (c) => {
     const encoding = encodingOf(c.req.header("Content-Type"));
-    if (!encoding) {
-      throw new ApiError("unsupported_media_type", "Send OTLP as application/x-protobuf or application/json.", {
-        supported: ["application/x-protobuf", "application/json"],
-      });
-    }
     try {
       const db = database(c.env.DB);
       const key = await keyFromAuthorization(db, c.req.header("Authorization"));
