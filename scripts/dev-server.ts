@@ -1,11 +1,9 @@
 // Starts `wrangler dev` and waits until the Worker answers; used by `npm start`, benchmarks and browser tests. Also a
 // throwaway instance (its own migrated state in a temp folder) and signing a user up on it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { applyMigrations, WRANGLER_ENV } from "./local-d1.ts";
+import { migratedState, WRANGLER_ENV } from "./local-d1.ts";
 
 /** A TCP port nothing listens on now (tests and benchmarks must never talk to someone else's server). */
 export function freePort(): Promise<number> {
@@ -92,24 +90,39 @@ export async function startDevServer(options: {
  */
 export async function startScratchInstance(
   tag: string,
-  options: { vars?: Record<string, string>; quiet?: boolean } = {},
+  options: { vars?: Record<string, string>; quiet?: boolean; immediateBatches?: boolean } = {},
 ) {
   // Workers Assets wants its folder to exist; API-only runs don't need the built dashboard.
   mkdirSync("dist/ui", { recursive: true });
-  const state = mkdtempSync(join(tmpdir(), `watchllm-${tag}-`));
-  applyMigrations({ persistTo: state });
+  const state = migratedState(tag);
+  const config = options.immediateBatches ? immediateBatchesConfig(state) : undefined;
   const server = await startDevServer({
     port: await freePort(),
     persistTo: state,
+    config,
     quiet: options.quiet ?? true,
     vars: { SIGNUP_MODE: "open", ...options.vars },
   });
   const stop: DevServer["stop"] = async (o) => {
     const result = await server.stop(o);
     rmSync(state, { recursive: true, force: true });
+    if (config) rmSync(config, { force: true });
     return result;
   };
   return { ...server, state, stop };
+}
+
+/**
+ * wrangler.toml with every queue consumer handed its messages at once (production waits up to a second to fill a
+ * batch), for tests that wait on the queue after each write. Kept beside wrangler.toml (its paths are relative) under
+ * a git-ignored name unique to the instance's state folder.
+ */
+function immediateBatchesConfig(state: string): string {
+  const config = `wrangler.scratch-${state.split("-").at(-1)}.toml`;
+  const toml = readFileSync("wrangler.toml", "utf8").replace(/^max_batch_timeout = \d+$/gm, "max_batch_timeout = 0");
+  if (!toml.includes("max_batch_timeout = 0")) throw new Error("wrangler.toml has no max_batch_timeout to set");
+  writeFileSync(config, toml);
+  return config;
 }
 
 export type SignedUp = {

@@ -3,7 +3,7 @@
 // `{base, ingest_key, secret_key, project_id}` on stdout, then runs until its stdin closes or it gets SIGTERM/SIGINT.
 import { signUpOn, startScratchInstance } from "./dev-server.ts";
 
-const server = await startScratchInstance("e2e");
+const server = await startScratchInstance("e2e", { immediateBatches: true });
 
 let stopping = false;
 async function stop(code: number) {

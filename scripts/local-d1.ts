@@ -1,7 +1,7 @@
 // Helpers for scripts that prepare the local D1 database through wrangler (the same state `wrangler dev` uses).
 import { execFileSync } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -67,6 +67,30 @@ export function applyMigrations(where?: LocalTarget) {
   for (const binding of d1Bindings(where?.config)) {
     wrangler(["d1", "migrations", "apply", binding, "--local", ...target(where)]);
   }
+}
+
+/**
+ * A new state folder in the temp folder whose databases hold every migration. Migrating with wrangler costs a CLI run
+ * per database (20–60 s on a busy machine), so the first call migrates a template, named by the migrations' text and
+ * the config's databases, and every call copies it.
+ */
+export function migratedState(tag: string, config = "wrangler.toml"): string {
+  const hash = createHash("sha256").update(JSON.stringify(d1DatabaseIds(config)));
+  for (const file of readdirSync("migrations").sort())
+    if (file.endsWith(".sql")) hash.update(readFileSync(`migrations/${file}`));
+  const template = join(tmpdir(), `watchllm-migrated-${hash.digest("hex").slice(0, 16)}`);
+  if (!existsSync(template)) {
+    const building = mkdtempSync(join(tmpdir(), "watchllm-migrating-"));
+    applyMigrations({ persistTo: building, config });
+    try {
+      renameSync(building, template);
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another process made the template meanwhile
+    }
+  }
+  const state = mkdtempSync(join(tmpdir(), `watchllm-${tag}-`));
+  cpSync(template, state, { recursive: true });
+  return state;
 }
 
 /** SQL literal for a string or number (the seed values are ours, but quote them properly anyway). */

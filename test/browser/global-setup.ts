@@ -14,7 +14,10 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   // One small plan for the usage tests (test/browser/usage.test.ts); orgs are on no plan (unlimited) unless put on it.
-  const server = await startScratchInstance("ui", { vars: { PLANS: JSON.stringify(BROWSER_PLANS) } });
+  const server = await startScratchInstance("ui", {
+    vars: { PLANS: JSON.stringify(BROWSER_PLANS) },
+    immediateBatches: true,
+  });
   project.provide("baseUrl", server.base);
   project.provide("stateDir", server.state);
   return async () => void (await server.stop());

@@ -1,16 +1,17 @@
 // `npm start`'s Ctrl-C: the local queue lives in wrangler's memory, so stopping waits until every event the ingest
 // route acknowledged is written — a restart on the same state finds them all.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startDevServer } from "../../scripts/dev-server.ts";
-import { applyMigrations } from "../../scripts/local-d1.ts";
+import { migratedState } from "../../scripts/local-d1.ts";
 
 describe("stopping a local instance", () => {
-  const state = mkdtempSync(join(tmpdir(), "watchllm-drain-"));
-  // Migrating three local databases with wrangler takes 20–60 s on a busy machine: outside the test's own time.
-  beforeAll(() => applyMigrations({ persistTo: state }), 180_000);
+  let state = "";
+  // Migrating three local databases with wrangler takes 20–60 s on a busy machine (once per run: the other scratch
+  // instances copy the same template): outside the test's own time.
+  beforeAll(() => {
+    state = migratedState("drain");
+  }, 180_000);
   afterAll(() => rmSync(state, { recursive: true, force: true }));
 
   it("writes the events still on the in-memory queue before it stops", async () => {

@@ -31,6 +31,7 @@ export default async function setup(project: TestProject) {
   const upstream = await startFakeUpstream();
   const server = await startScratchInstance("gateway", {
     quiet: !process.env.VERBOSE,
+    immediateBatches: true,
     vars: {
       OPENAI_UPSTREAM_URL: `${upstream.url}/v1`,
       ANTHROPIC_UPSTREAM_URL: `${upstream.url}/v1`,

@@ -10,7 +10,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const server = await startScratchInstance("otel");
+  const server = await startScratchInstance("otel", { immediateBatches: true });
   const { keys } = await signUpOn(server.base, "OTel");
   project.provide("otel", { base: server.base, ingestKey: keys.ingest, secretKey: keys.secret });
   return async () => void (await server.stop());

@@ -1,10 +1,33 @@
 // Worker tests run inside workerd with the real wrangler.toml bindings (local D1, local Queues) and migrations applied.
 
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url).href);
+
+/**
+ * wrangler.toml's queue consumers, each handed its messages at once (production waits up to a second to fill a batch):
+ * a test waits on the queue after each write. Miniflare takes a consumer's options whole, so all of them are copied.
+ */
+function immediateConsumers() {
+  const consumers: Record<string, Record<string, unknown>> = {};
+  for (const block of readFileSync(root("wrangler.toml"), "utf8").split("[[queues.consumers]]").slice(1)) {
+    const field = (name: string) =>
+      block.split("\n[")[0]!.match(new RegExp(`^${name}\\s*=\\s*"?([^"\\n]+)"?`, "m"))?.[1];
+    const queue = field("queue");
+    if (!queue) continue;
+    const dlq = field("dead_letter_queue");
+    consumers[queue] = {
+      maxBatchSize: Number(field("max_batch_size") ?? 10),
+      maxBatchTimeout: 0,
+      maxRetries: Number(field("max_retries") ?? 3),
+      ...(dlq ? { deadLetterQueue: dlq } : {}),
+    };
+  }
+  return consumers;
+}
 
 export default defineConfig({
   plugins: [
@@ -20,6 +43,7 @@ export default defineConfig({
         // Empty databases for upgrade tests (old migrations, old data, then the rest).
         d1Databases: ["UPGRADE_DB", "UPGRADE_DATA_1"],
         // A tight limiter a test plan names (usage.test.ts), so the default one stays out of every other test's way.
+        queueConsumers: immediateConsumers(),
         ratelimits: { TEST_TIGHT_RATE: { namespace_id: "9001", simple: { limit: 3, period: 60 } } },
       },
     })),
