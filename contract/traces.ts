@@ -51,6 +51,8 @@ export const eventCore = z.strictObject({
   cached_input_tokens: z.number().int().nullable(),
   cache_write_tokens: z.number().int().nullable(),
   cost_usd: z.number().nullable(),
+  /** A streamed model call's time to its first token (ms from the call's start); null when not streamed or unknown. */
+  first_token_ms: z.number().nullable(),
 });
 
 /** A row of the span tree: light fields, its place in the tree, the body only when small. */

@@ -50,7 +50,7 @@ setInterval(() => {
 }, 60_000).unref();
 step("Loading demo traces (idempotent: a second start adds nothing)");
 const loaded = await loadDemoData(server.base, demo.ingestKey);
-step(`Sent ${loaded} demo events through the ingest API`);
+step(`Sent ${loaded} demo events through the ingest API (fixed ids: those already stored stay as they are)`);
 // Demo events a previous version stored before it priced model calls get their costs now (new ones are priced on arrival).
 let cursor: string | null = null;
 do {

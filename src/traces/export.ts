@@ -45,6 +45,7 @@ function toWireEvents(events: FullEvent[]): WireEventInput[] {
           },
     // Only a cost the client sent is part of the event; computed costs are recomputed on import.
     cost_usd: e.cost_source === "client" ? e.cost_usd : null,
+    ...(e.first_token_ms !== null && { first_token_ms: e.first_token_ms }),
   }));
 }
 

@@ -245,8 +245,8 @@ function embeddings(body: { input: string | string[]; model: string; encoding_fo
 
 export type FakeUpstream = { url: string; close: () => Promise<void> };
 
-/** Starts the fake on 127.0.0.1 (a free port). */
-export async function startFakeUpstream(): Promise<FakeUpstream> {
+/** Starts the fake on 127.0.0.1 (a free port, or `port`: `npm run fake:upstream` uses 8790). */
+export async function startFakeUpstream(port = 0): Promise<FakeUpstream> {
   const log: Logged[] = [];
   const releases = new Map<string, () => void>();
 
@@ -410,10 +410,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

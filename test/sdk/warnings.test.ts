@@ -66,4 +66,22 @@ describe("delivery warnings", () => {
     expect(seen.map((e) => e.code)).toEqual(["http_401"]);
     expect(warnings()).toEqual([]);
   });
+
+  it("says once that nothing is recorded when no apiKey is given, and not when disabled on purpose", async () => {
+    const warnings = captureWarnings();
+    const client = createClient({ apiKey: process.env.WATCHLLM_UNSET_IN_TESTS, baseUrl: "http://127.0.0.1:9" });
+    client.trace({ name: "not-recorded" }).end();
+    await client.flush();
+    expect(client.queued).toBe(0);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toContain("No apiKey: nothing will be recorded.");
+    expect(warnings()[0]).toContain("WATCHLLM_INGEST_KEY");
+
+    warnings.clear();
+    createClient({ enabled: false });
+    const seen: WatchLLMError[] = [];
+    createClient({ onError: (e) => seen.push(e) });
+    expect(warnings()).toEqual([]);
+    expect(seen.map((e) => e.code)).toEqual(["no_api_key"]);
+  });
 });

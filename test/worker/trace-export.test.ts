@@ -60,6 +60,7 @@ function run(trace: string, opts: { slow?: number; extra?: boolean; fail?: boole
       provider: "openai",
       timestamp: T0 + 530,
       duration_ms: 350,
+      first_token_ms: 85, // streamed
       usage: { input_tokens: 200, output_tokens: 80 },
       cost_usd: 0.004,
       body: { output: "3 flights found" },
@@ -147,6 +148,12 @@ describe("GET /api/v1/traces/:trace_id/export", () => {
       (r) => r.status === 200 && r.body.trace.span_count === 4,
     );
     expect(copy.body).toEqual(original.body);
+    // A streamed call's first-token time is read back (tree row, full event) and survives the round trip.
+    const firstToken = (id: string) =>
+      original.body.events.find((e: { event_id: string }) => e.event_id === id).first_token_ms;
+    expect([firstToken("base-answer"), firstToken("base-plan")]).toEqual([85, null]);
+    const full = await read(`/api/v1/traces/base/events/base-answer`, target.secretKey);
+    expect(full.body.event.first_token_ms).toBe(85);
   });
 
   it("exports HAR 1.2 with one entry per model and tool call", async () => {

@@ -1,6 +1,6 @@
 // Client options with their defaults applied.
 import { reporter } from "./report.ts";
-import type { ClientOptions } from "./types.ts";
+import { type ClientOptions, WatchLLMError } from "./types.ts";
 
 export const DEFAULT_BASE_URL = "https://api.watchllm.dev";
 
@@ -16,6 +16,10 @@ function envVar(name: string): string | undefined {
 
 export function resolve(options: ClientOptions) {
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const onError = reporter(options, baseUrl);
+  // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
+  if (options.enabled !== false && !options.apiKey)
+    onError(new WatchLLMError("no_api_key", "No apiKey: nothing will be recorded."));
   return {
     environment: options.environment ?? envVar("WATCHLLM_ENVIRONMENT"),
     release: options.release ?? envVar("WATCHLLM_RELEASE"),
@@ -27,7 +31,7 @@ export function resolve(options: ClientOptions) {
     timeoutMs: options.timeoutMs ?? 5000,
     maxQueueSize: options.maxQueueSize ?? 10_000,
     backoffMs: options.backoffMs ?? 1000,
-    onError: reporter(options, baseUrl),
+    onError,
     debug: options.debug === true,
     fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
     enabled: options.enabled !== false && Boolean(options.apiKey),

@@ -4,6 +4,7 @@ import type { ClientOptions, WatchLLMError } from "./types.ts";
 
 const HINTS: Record<string, string> = {
   http_401: "check the apiKey (a project's ingest or secret key from Settings, e.g. WATCHLLM_INGEST_KEY) and baseUrl",
+  no_api_key: "is WATCHLLM_INGEST_KEY set for this process? (enabled: false turns recording off quietly)",
   http_403: "this key may not send to this project",
   http_400: "the events were not recorded; fix what the message names",
   rejected: "those events were not recorded; fix what the message names",

@@ -18,6 +18,7 @@ const EVENT_FIELD_COLUMNS = {
   cached_input_tokens: events.cachedInputTokens,
   cache_write_tokens: events.cacheWriteTokens,
   cost_usd: events.costUsd,
+  first_token_ms: events.firstTokenMs,
   cost_source: events.costSource,
   body: events.body,
   context: events.context,
