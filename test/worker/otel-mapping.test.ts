@@ -7,7 +7,6 @@ import { normalizeProvider } from "../../contract/providers.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { decodeExport } from "../../src/otel/decode.ts";
 import { ExportTraceServiceRequestSchema } from "../../src/otel/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import type { AnyValue } from "../../src/otel/gen/opentelemetry/proto/common/v1/common_pb.ts";
 import { SpanSchema } from "../../src/otel/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { mapExport, mapSpan, nanosToMs } from "../../src/otel/map.ts";
 import { fromOtlpJson } from "../../src/otel/otlp-json.ts";
@@ -371,7 +370,8 @@ describe("OTLP protobuf reading", () => {
   });
 
   it("reads every field of a span, links, non-ASCII text, negative ints and doubles as fromBinary does", () => {
-    const value = (v: AnyValue["value"]) => ({ value: v });
+    // Init shapes (protobuf-es fills in the nested messages).
+    const value = (v: unknown) => ({ value: v }) as never;
     const request = create(ExportTraceServiceRequestSchema, {
       resourceSpans: [
         {
