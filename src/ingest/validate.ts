@@ -12,7 +12,8 @@ function describeIssues(error: z.ZodError): string {
 
 function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
   const context = e.context ? JSON.stringify(e.context) : null;
-  if (context && byteLength(context) > LIMITS.maxContextBytes) {
+  // n UTF-16 units are at most 3n UTF-8 bytes: most texts are not encoded to be measured.
+  if (context && context.length * 3 > LIMITS.maxContextBytes && byteLength(context) > LIMITS.maxContextBytes) {
     return {
       event_id: e.event_id,
       code: "event_too_large",
@@ -49,8 +50,12 @@ function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
     first_token_ms: e.first_token_ms ?? null,
   };
   if (e.body) {
-    const budget = LIMITS.maxEventBytes - byteLength(JSON.stringify(stored));
-    const { json, truncated } = truncateJson(JSON.stringify(e.body), budget);
+    const body = JSON.stringify(e.body);
+    const row = JSON.stringify(stored);
+    const fits = (row.length + body.length) * 3 <= LIMITS.maxEventBytes;
+    const { json, truncated } = fits
+      ? { json: body, truncated: false }
+      : truncateJson(body, LIMITS.maxEventBytes - byteLength(row));
     stored.body = json;
     stored.truncated = truncated ? 1 : 0;
   }

@@ -1,4 +1,5 @@
-// Decodes OTLP/HTTP trace and log exports: binary protobuf with the code generated from src/otel/proto, OTLP JSON with
+// Decodes OTLP/HTTP trace and log exports: binary traces with the hand-written reader (protobuf.ts), binary logs with
+// the code generated from src/otel/proto, OTLP JSON with
 // JSON.parse and `fromOtlpJson` / `fromOtlpLogsJson` into the same generated types.
 import { fromBinary } from "@bufbuild/protobuf";
 import { ApiError } from "../lib/errors.ts";
@@ -6,12 +7,10 @@ import {
   type ExportLogsServiceRequest,
   ExportLogsServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
-import {
-  type ExportTraceServiceRequest,
-  ExportTraceServiceRequestSchema,
-} from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { fromOtlpJson } from "./otlp-json.ts";
 import { fromOtlpLogsJson } from "./otlp-json-logs.ts";
+import { readTraceExport } from "./protobuf.ts";
 
 export type Encoding = "protobuf" | "json";
 
@@ -45,7 +44,7 @@ function jsonObject(bytes: Uint8Array, expected: string): Record<string, unknown
 export function decodeExport(bytes: Uint8Array, encoding: Encoding): Decoded {
   if (encoding === "protobuf") {
     try {
-      return { request: fromBinary(ExportTraceServiceRequestSchema, bytes), undecodable: [] };
+      return { request: readTraceExport(bytes), undecodable: [] };
     } catch (err) {
       throw new ApiError("invalid_body", "The body is not a protobuf ExportTraceServiceRequest.", String(err));
     }

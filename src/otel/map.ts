@@ -47,6 +47,11 @@ export function hex(bytes: Uint8Array): string {
   return out;
 }
 
+function allZero(bytes: Uint8Array): boolean {
+  for (const byte of bytes) if (byte !== 0) return false;
+  return true;
+}
+
 /** Epoch ms (µs precision) from int64 nanoseconds, with integer math so no nanosecond digits are lost to floats. */
 export function nanosToMs(nanos: bigint): number {
   return Number(nanos / 1000n) / 1000;
@@ -129,9 +134,9 @@ function firstTokenMs(view: SpanAttrs, startMs: number): number | undefined {
 export function mapSpan(span: Span, where: Scope): MappedSpan {
   const traceId = hex(span.traceId);
   const spanId = hex(span.spanId);
-  if (span.traceId.length !== 16 || /^0+$/.test(traceId))
+  if (span.traceId.length !== 16 || allZero(span.traceId))
     return { events: [], problem: "traceId must be 16 bytes (32 hex digits), not all zero" };
-  if (span.spanId.length !== 8 || /^0+$/.test(spanId))
+  if (span.spanId.length !== 8 || allZero(span.spanId))
     return { events: [], problem: "spanId must be 8 bytes (16 hex digits), not all zero" };
   const parent = span.parentSpanId.length ? hex(span.parentSpanId) : null;
 

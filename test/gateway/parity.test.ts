@@ -1,8 +1,8 @@
 // One recorded call, four ways in: the same chat completion (plain and streamed) made with the real `openai` client
 // through the gateway, through the TypeScript SDK's observeOpenAI, through the Python SDK's observe_openai (the real
 // Python `openai` package) and through OTLP (the Vercel AI SDK's OpenAI provider with its OpenTelemetry integration,
-// exported by the real OTel exporter) must be stored as the same event: type, provider, model, tokens, cost, the shape of input
-// and output, the stream flag and a first-token time. Each way in records into a project of its own, against the
+// exported by the real OTel exporter) must be stored as the same event: type, provider, model, tokens, cost, the same input and
+// output messages, the stream flag and a first-token time. Each way in records into a project of its own, against the
 // gateway tests' one fake upstream.
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -188,9 +188,8 @@ describe("the same call through every way in is stored alike", () => {
         conversation: ["system: Be brief.", "user: Say hello.", "assistant: Hello from the fake upstream."],
         stream: label === "streamed",
       });
-      // The wrappers and the gateway store OpenAI's own messages; OTLP stores what its convention carries (the GenAI
-      // convention's `parts`), which the dashboard shows as the same conversation.
-      for (const way of ["ts-sdk", "python-sdk"] as const)
+      // Every way stores OpenAI's own messages: OTLP's GenAI `parts` messages are normalised to them.
+      for (const way of ["ts-sdk", "python-sdk", "otlp"] as const)
         expect(stored[way]![index]!.shape, way).toEqual(stored.gateway![index]!.shape);
       expect(stored.gateway![index]!.shape).toEqual({
         input: messages,

@@ -10,6 +10,7 @@ import { ExportTraceServiceRequestSchema } from "../../src/otel/gen/opentelemetr
 import { SpanSchema } from "../../src/otel/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { mapExport, mapSpan, nanosToMs } from "../../src/otel/map.ts";
 import { fromOtlpJson } from "../../src/otel/otlp-json.ts";
+import { readTraceExport } from "../../src/otel/protobuf.ts";
 import langfuse from "../otel/fixtures/langfuse.json";
 import openinference from "../otel/fixtures/openinference.json";
 import otlpJson from "../otel/fixtures/otlp-json.json";
@@ -199,16 +200,90 @@ describe("OTLP mapping of each library's real output", () => {
   it("parses JSON-string inputs and outputs, and keeps tool arguments and results", () => {
     const events = eventsOf(vercelLegacy).filter((e) => e.name !== "weather-bot");
     expect(events[0]!.body).toEqual({ input: { city: "Paris" }, output: { city: "Paris", celsius: 21 } });
+    // The model's tool call as the gateway stores OpenAI's: `tool_calls` with JSON-text arguments.
     expect(events[1]!.body).toMatchObject({
-      output: { tool_calls: [{ toolCallId: "call-1", toolName: "weather", input: { city: "Paris" } }] },
+      output: {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call-1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }],
+      },
     });
     const tool = eventsOf(vercelSemconv).find((e) => e.type === "tool_call")!;
     expect(tool.body).toEqual({ input: { city: "Paris" }, output: { city: "Paris", celsius: 21 } });
     const chat = eventsOf(otlpJson).find((e) => e.type === "model_response");
     expect((chat!.body as { input: unknown[] }).input[0]).toEqual({
       role: "system",
-      parts: [{ type: "text", content: "You are a support agent." }],
+      content: "You are a support agent.",
     });
+  });
+
+  it("stores GenAI `parts` messages and Vercel prompt messages as the gateway stores chat messages", () => {
+    const [call, answer] = eventsOf(vercelSemconv).filter((e) => e.type === "model_response");
+    const toolCall = { id: "call-1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } };
+    expect(call!.body).toEqual({
+      input: [{ role: "user", content: "What is the weather in Paris?" }],
+      output: { role: "assistant", content: null, tool_calls: [toolCall] },
+    });
+    expect((answer!.body as { input: unknown }).input).toEqual([
+      { role: "user", content: "What is the weather in Paris?" },
+      { role: "assistant", content: null, tool_calls: [toolCall] },
+      { role: "tool", tool_call_id: "call-1", content: expect.stringContaining('"celsius":21') },
+    ]);
+    expect((answer!.body as { output: unknown }).output).toEqual({
+      role: "assistant",
+      content: "It is 21°C in Paris.",
+    });
+  });
+
+  it("normalises every GenAI part kind: several texts, other parts kept, several choices as a list", () => {
+    const messages = [
+      {
+        role: "user",
+        name: "ann",
+        parts: [
+          { type: "text", content: "Look:" },
+          { type: "uri", modality: "image", uri: "https://x/cat.png" },
+        ],
+      },
+      { role: "tool", parts: [{ type: "tool_call_response", id: "c1", response: "sunny" }] },
+    ];
+    const output = [
+      { role: "assistant", parts: [{ type: "text", content: "A" }], finish_reason: "stop" },
+      { role: "assistant", parts: [{ type: "text", content: "B" }], finish_reason: "stop" },
+    ];
+    const { events } = mapSpan(
+      create(SpanSchema, {
+        traceId: new Uint8Array(16).fill(1),
+        spanId: new Uint8Array(8).fill(2),
+        startTimeUnixNano: 1_764_000_000_000_000_000n,
+        attributes: [
+          ["gen_ai.operation.name", "chat"],
+          ["gen_ai.system_instructions", JSON.stringify([{ type: "text", content: "Be brief." }])],
+          ["gen_ai.input.messages", JSON.stringify(messages)],
+          ["gen_ai.output.messages", JSON.stringify(output)],
+        ].map(([key, value]) => ({ key, value: { value: { case: "stringValue" as const, value: value! } } })),
+      }),
+      { resource: undefined, scope: undefined },
+    );
+    expect(events[0]!.body).toEqual({
+      input: [
+        { role: "system", content: "Be brief." },
+        {
+          role: "user",
+          name: "ann",
+          content: [
+            { type: "text", text: "Look:" },
+            { type: "uri", modality: "image", uri: "https://x/cat.png" },
+          ],
+        },
+        { role: "tool", tool_call_id: "c1", content: "sunny" },
+      ],
+      output: [
+        { role: "assistant", content: "A" },
+        { role: "assistant", content: "B" },
+      ],
+    });
+    expect(validateEvents(events).rejected).toEqual([]);
   });
 
   it("turns an exception event into an error child with message, type and stack", () => {
@@ -269,6 +344,137 @@ describe("OTLP mapping of each library's real output", () => {
       10,
     ).spans;
     expect(withVersion!.events[0]!.context).toMatchObject({ environment: "prod", release: "1.4.2" });
+  });
+});
+
+describe("OTLP protobuf reading", () => {
+  // Every captured export in binary form (the JSON ones re-encoded by protobuf-es).
+  const captured = [otlpProto, otlpJson, vercelLegacy, vercelSemconv, langfuse, openinference].flatMap((c: Captured) =>
+    c.map((r) =>
+      r.contentType.includes("json")
+        ? toBinary(ExportTraceServiceRequestSchema, fromOtlpJson(JSON.parse(r.body)).request)
+        : Uint8Array.from(atob(r.body), (ch) => ch.charCodeAt(0)),
+    ),
+  );
+
+  it("reads every captured binary export into exactly the messages protobuf-es' fromBinary makes", () => {
+    expect(captured.length).toBeGreaterThan(3);
+    for (const bytes of captured) {
+      const expected = fromBinary(ExportTraceServiceRequestSchema, bytes);
+      const read = readTraceExport(bytes);
+      expect(toBinary(ExportTraceServiceRequestSchema, read)).toEqual(
+        toBinary(ExportTraceServiceRequestSchema, expected),
+      );
+      expect(read).toEqual(expected);
+    }
+  });
+
+  it("reads every field of a span, links, non-ASCII text, negative ints and doubles as fromBinary does", () => {
+    // Init shapes (protobuf-es fills in the nested messages).
+    const value = (v: unknown) => ({ value: v }) as never;
+    const request = create(ExportTraceServiceRequestSchema, {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: value({ case: "stringValue", value: "näme 名" }) }] },
+          schemaUrl: "https://s",
+          scopeSpans: [
+            {
+              scope: { name: "lib", version: "1", droppedAttributesCount: 2 },
+              spans: [
+                {
+                  traceId: new Uint8Array(16).fill(7),
+                  spanId: new Uint8Array(8).fill(8),
+                  parentSpanId: new Uint8Array(8).fill(9),
+                  traceState: "a=b",
+                  flags: 0xffffffff,
+                  name: "x".repeat(100),
+                  kind: 3,
+                  startTimeUnixNano: 18_446_744_073_709_551_615n,
+                  endTimeUnixNano: 1n,
+                  attributes: [
+                    { key: "i", value: value({ case: "intValue", value: -9_223_372_036_854_775_808n }) },
+                    { key: "j", value: value({ case: "intValue", value: -1n }) },
+                    { key: "d", value: value({ case: "doubleValue", value: -0.5 }) },
+                    { key: "b", value: value({ case: "boolValue", value: true }) },
+                    { key: "y", value: value({ case: "bytesValue", value: new Uint8Array([0, 255]) }) },
+                    {
+                      key: "a",
+                      value: value({
+                        case: "arrayValue",
+                        value: { values: [{ value: { case: "kvlistValue", value: { values: [{ key: "k" }] } } }] },
+                      }),
+                    },
+                  ],
+                  droppedAttributesCount: 1,
+                  events: [
+                    {
+                      timeUnixNano: 5n,
+                      name: "e",
+                      attributes: [{ key: "k", value: value({ case: "stringValue", value: "é" }) }],
+                    },
+                  ],
+                  droppedEventsCount: 2,
+                  links: [
+                    {
+                      traceId: new Uint8Array(16).fill(1),
+                      spanId: new Uint8Array(8).fill(2),
+                      traceState: "t",
+                      flags: 1,
+                    },
+                  ],
+                  droppedLinksCount: 3,
+                  status: { code: 2, message: "boom" },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const bytes = toBinary(ExportTraceServiceRequestSchema, request);
+    expect(readTraceExport(bytes)).toEqual(fromBinary(ExportTraceServiceRequestSchema, bytes));
+  });
+
+  it("refuses truncated, lying and mistyped input with a reason, and cuts values nested deeper than it reads", () => {
+    const bytes = captured[0]!;
+    for (const bad of [
+      bytes.subarray(0, bytes.length - 1), // truncated
+      Uint8Array.of(0x0a, 0x7f, 0x01), // a length beyond the message
+      Uint8Array.of(0x08, 0x01), // resource_spans as a varint
+      Uint8Array.of(0x0a, 0x02, 0x0b, 0x00), // wire type 3 (groups)
+      Uint8Array.of(0x0a, 0x0b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), // an 11-byte varint
+    ]) {
+      expect(() => readTraceExport(bad), String(bad)).toThrow(/at byte \d+/);
+    }
+    // 100,000 nested arrays in one attribute: read without recursing past the limit, mapped to the depth marker.
+    let nested: Uint8Array = Uint8Array.of(0x0a, 0x01, 0x78); // AnyValue { string_value: "x" }
+    const wrap = (field: number, inner: Uint8Array) => {
+      const length: number[] = [];
+      for (let n = inner.length; ; n >>>= 7) {
+        if (n < 0x80) {
+          length.push(n);
+          break;
+        }
+        length.push((n & 0x7f) | 0x80);
+      }
+      return Uint8Array.from([(field << 3) | 2, ...length, ...inner]);
+    };
+    for (let i = 0; i < 2_000; i++) nested = wrap(5, wrap(1, nested)); // AnyValue { array_value: { values: [..] } }
+    const span = create(SpanSchema, {
+      traceId: new Uint8Array(16).fill(1),
+      spanId: new Uint8Array(8).fill(2),
+      startTimeUnixNano: 1_764_000_000_000_000_000n,
+    });
+    const spanBytes = toBinary(SpanSchema, span);
+    const attribute = wrap(9, Uint8Array.from([...wrap(1, new TextEncoder().encode("deep")), ...wrap(2, nested)]));
+    const exported = wrap(1, wrap(2, wrap(2, Uint8Array.from([...spanBytes, ...attribute]))));
+    const read = readTraceExport(exported);
+    const { events } = mapSpan(read.resourceSpans[0]!.scopeSpans[0]!.spans[0]!, {
+      resource: undefined,
+      scope: undefined,
+    });
+    expect(JSON.stringify(events[0]!.context)).toContain("[nested too deep]");
+    expect(validateEvents(events).rejected).toEqual([]);
   });
 });
 

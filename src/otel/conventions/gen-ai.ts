@@ -1,6 +1,7 @@
 // OpenTelemetry GenAI semantic conventions (`gen_ai.*`), current and older generations: attributes
 // `gen_ai.input.messages`, indexed `gen_ai.prompt.N.*` (OpenLLMetry), `gen_ai.content.*` and per-message span events.
 import { parseJson } from "../attributes.ts";
+import { genAiInput, genAiOutput } from "../messages.ts";
 import { type Convention, type EventType, type SpanAttrs, usageFrom } from "./convention.ts";
 
 const OPERATION_TYPES: Record<string, EventType> = {
@@ -33,16 +34,8 @@ function messageEvents(span: SpanAttrs, names: Record<string, string>): unknown[
 function input(span: SpanAttrs): unknown {
   const messages = parseJson(span.get("gen_ai.input.messages"));
   const system = parseJson(span.get("gen_ai.system_instructions"));
-  if (system !== undefined) {
-    const instructions = { role: "system", parts: system };
-    return Array.isArray(messages)
-      ? [instructions, ...messages]
-      : messages === undefined
-        ? [instructions]
-        : [instructions, messages];
-  }
+  if (messages !== undefined || system !== undefined) return genAiInput(messages, system);
   return (
-    messages ??
     parseJson(span.get("gen_ai.tool.call.arguments")) ??
     parseJson(span.get("gen_ai.prompt")) ??
     span.nested("gen_ai.prompt") ??
@@ -53,7 +46,7 @@ function input(span: SpanAttrs): unknown {
 
 function output(span: SpanAttrs): unknown {
   return (
-    parseJson(span.get("gen_ai.output.messages")) ??
+    genAiOutput(parseJson(span.get("gen_ai.output.messages"))) ??
     parseJson(span.get("gen_ai.tool.call.result")) ??
     parseJson(span.get("gen_ai.completion")) ??
     span.nested("gen_ai.completion") ??

@@ -2,6 +2,7 @@
 // both usage generations (promptTokens/completionTokens and inputTokens/outputTokens). The outer spans carry their
 // children's usage totals: they are plain spans here, so only the doGenerate/doStream/doEmbed calls count tokens.
 import { parseJson } from "../attributes.ts";
+import { vercelInput, vercelOutput } from "../messages.ts";
 import { type Convention, type EventType, type SpanAttrs, usageFrom } from "./convention.ts";
 
 const MODEL_CALL = /^ai\.[A-Za-z]+\.(doGenerate|doStream|doEmbed)$/;
@@ -18,10 +19,7 @@ function output(span: SpanAttrs): unknown {
   if (toolResult !== undefined) return toolResult;
   const object = parseJson(span.get("ai.response.object"));
   if (object !== undefined) return object;
-  const toolCalls = parseJson(span.get("ai.response.toolCalls"));
-  const text = span.get("ai.response.text");
-  if (toolCalls === undefined) return text;
-  return text === undefined ? { tool_calls: toolCalls } : { text, tool_calls: toolCalls };
+  return vercelOutput(span.get("ai.response.text"), parseJson(span.get("ai.response.toolCalls")));
 }
 
 export const vercelAi: Convention = {
@@ -45,10 +43,11 @@ export const vercelAi: Convention = {
       cacheWrite: ["ai.usage.inputTokenDetails.cacheWriteTokens"],
     }),
   cost: () => undefined,
-  input: (span) =>
-    parseJson(
-      span.first(["ai.prompt.messages", "ai.prompt", "ai.toolCall.args", "ai.toolCall.input", "ai.values", "ai.value"]),
-    ),
+  input: (span) => {
+    const messages = parseJson(span.get("ai.prompt.messages"));
+    if (messages !== undefined) return vercelInput(messages);
+    return parseJson(span.first(["ai.prompt", "ai.toolCall.args", "ai.toolCall.input", "ai.values", "ai.value"]));
+  },
   output,
   spanName: (span) => {
     const id = span.all["ai.telemetry.functionId"];
