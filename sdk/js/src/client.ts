@@ -104,26 +104,18 @@ export function createClient(options: ClientOptions = {}) {
   // Browsers: hand what is queued to keepalive fetch / sendBeacon when the page is hidden or unloaded.
   const g = globalThis as {
     document?: { visibilityState?: string };
-    addEventListener?: (type: string, fn: () => void) => void;
-    removeEventListener?: (type: string, fn: () => void) => void;
+    addEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
+    removeEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
   };
-  const onExit = () => {
-    if (!queue.length || (g.document?.visibilityState !== "hidden" && !exiting)) return;
+  const onExit = (e: { type: string }) => {
+    if (!queue.length || (e.type !== "pagehide" && g.document?.visibilityState !== "hidden")) return;
     const [events, scores] = split(queue);
     queue = [];
     sendOnExit(o, events);
     sendOnExit(o, scores, "scores");
   };
-  let exiting = false;
-  const onPageHide = () => {
-    exiting = true;
-    onExit();
-    exiting = false;
-  };
-  if (o.enabled && g.document && g.addEventListener) {
-    g.addEventListener("visibilitychange", onExit);
-    g.addEventListener("pagehide", onPageHide);
-  }
+  const exitEvents = o.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
+  for (const type of exitEvents) g.addEventListener?.(type, onExit);
 
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
@@ -142,8 +134,7 @@ export function createClient(options: ClientOptions = {}) {
     async shutdown() {
       clearTimeout(timer);
       timer = undefined;
-      g.removeEventListener?.("visibilitychange", onExit);
-      g.removeEventListener?.("pagehide", onPageHide);
+      for (const type of exitEvents) g.removeEventListener?.(type, onExit);
       await flush();
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */

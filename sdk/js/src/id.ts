@@ -18,4 +18,7 @@ export const traceId: () => string = native?.randomUUID ? () => native.randomUUI
 let prefix: string | undefined;
 let count = 0;
 /** 20 random hex digits (76 random bits), a dot and a base-36 counter, e.g. `3f9a0c2e7b414d8e9a1c.2s`. */
-export const eventId = () => (prefix ??= `${traceId().replace(/-/g, "").slice(0, 20)}.`) + (count++).toString(36);
+export function eventId() {
+  prefix ??= `${traceId().replace(/-/g, "").slice(0, 20)}.`;
+  return prefix + (count++).toString(36);
+}
