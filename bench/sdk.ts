@@ -2,6 +2,8 @@
 // client; reading a streamed answer through observeFetch), its browser bundle size, and delivery of 10,000 events
 // under 30% random faults plus a 5-second outage, against the fault-injecting test server.
 
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import OpenAI from "openai";
@@ -9,6 +11,8 @@ import { createClient, observeFetch, observeOpenAI } from "../sdk/js/src/index.t
 import { startFaultServer } from "../test/sdk/fault-server.ts";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
+const langfuseVersion = (name: string) =>
+  (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
 
 // 1. Hot path: a trace with a span and a model call (3 events), nothing sent.
 const ok = (async () => new Response('{"accepted":0,"rejected":[]}', { status: 202 })) as typeof fetch;
@@ -21,6 +25,9 @@ const quiet = createClient({
 });
 const ITER = 100_000;
 for (let i = 0; i < 10_000; i++) quiet.trace({ name: "warm" }).end();
+// Wall time and this process's CPU time (what the caller's thread and V8's GC threads spent): on a shared machine the
+// wall time also counts waiting for a core, the CPU time does not.
+const cpuBefore = process.cpuUsage();
 let start = performance.now();
 for (let i = 0; i < ITER; i++) {
   const trace = quiet.trace({ name: "agent", userId: "u1" });
@@ -34,6 +41,8 @@ for (let i = 0; i < ITER; i++) {
   trace.end();
 }
 const nsPerEvent = ((performance.now() - start) * 1e6) / (ITER * 4);
+const cpu = process.cpuUsage(cpuBefore);
+const cpuNsPerEvent = ((cpu.user + cpu.system) * 1e3) / (ITER * 4);
 
 // 1b. Observing model calls: wrapping a client (per request, to record under that request's trace), and a streamed
 // chat completion (60 events, in memory) read to the end through observeFetch, each beside its baseline.
@@ -71,9 +80,9 @@ const observedStreamUs = await perCallAsync(call(observed), 5_000);
 
 // 2. What a browser downloads: the SDK bundled and minified, gzipped — all of it, and only the client (what an app
 // that doesn't observe model calls ships, the rest tree-shaken away).
-async function bundleOf(exports: string) {
+async function bundleOf(exports: string, from = "./sdk/js/src/index.ts") {
   const out = await build({
-    stdin: { contents: `export ${exports} from "./sdk/js/src/index.ts";`, resolveDir: ".", loader: "ts" },
+    stdin: { contents: exports.replaceAll("FROM", from), resolveDir: ".", loader: "ts" },
     bundle: true,
     minify: true,
     format: "esm",
@@ -83,8 +92,14 @@ async function bundleOf(exports: string) {
   const raw = out.outputFiles[0]!.contents;
   return `${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified)`;
 }
-const fullBundle = await bundleOf("*");
-const clientBundle = await bundleOf("{ createClient }");
+const fullBundle = await bundleOf('export * from "FROM";');
+const clientBundle = await bundleOf('export { createClient } from "FROM";');
+// The same measure of what an app imports from Langfuse's JS SDKs (devDependencies here): v3's client, and v5's
+// tracing with its OpenTelemetry span processor and a tracer provider. LangSmith is not installed here.
+const langfuse3 = await bundleOf('export { Langfuse } from "FROM";', "langfuse");
+const langfuse5 = await bundleOf(
+  'export { startActiveObservation } from "@langfuse/tracing"; export { LangfuseSpanProcessor } from "@langfuse/otel"; export { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";',
+);
 
 await quiet.shutdown();
 
@@ -137,9 +152,16 @@ const unique = Object.keys(counts).length;
 const copies = Object.values(counts).reduce((a, b) => a + b, 0);
 const failedRequests = statuses.filter((s) => s !== "202").length;
 
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")} on this machine`,
+);
 console.log("| measure | result |");
 console.log("|---|---|");
-console.log(`| recording cost (trace + span + model call, nothing sent) | ${nsPerEvent.toFixed(0)} ns per event |`);
+console.log(
+  `| recording cost (trace + span + model call, nothing sent) | ${nsPerEvent.toFixed(0)} ns per event (CPU: ${cpuNsPerEvent.toFixed(0)} ns) |`,
+);
 console.log(
   `| observeOpenAI(client) (a client made by its withOptions) | ${observeUs.toFixed(0)} µs (new OpenAI(): ${newClientUs.toFixed(0)} µs) |`,
 );
@@ -148,6 +170,10 @@ console.log(
 );
 console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
 console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
+console.log(`| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`);
+console.log(
+  `| Langfuse v5 (\`@langfuse/tracing\` ${langfuseVersion("@langfuse/tracing")} + otel + tracer provider) | ${langfuse5} |`,
+);
 console.log(
   `| delivered under 30% faults + 5 s outage | ${fmt(unique)} / ${fmt(TOTAL)} events (${((unique / TOTAL) * 100).toFixed(2)}%) in ${elapsed.toFixed(1)} s |`,
 );

@@ -1,6 +1,7 @@
 // What the SDK records: trace and span structure, durations, context, errors, usage mapping.
 import { describe, expect, it } from "vitest";
-import { fallbackId } from "../../sdk/js/src/id.ts";
+import { wireEvent } from "../../contract/event.ts";
+import { eventId, fallbackId } from "../../sdk/js/src/id.ts";
 import { toUsage } from "../../sdk/js/src/index.ts";
 import { receivedEvents, tenant } from "./helpers.ts";
 
@@ -105,6 +106,37 @@ describe("traces and spans", () => {
       delete process.env.WATCHLLM_ENVIRONMENT;
       delete process.env.WATCHLLM_RELEASE;
     }
+  });
+
+  it("sends events the contract takes, with unique event ids, a random UUID per trace and a span's own metadata", async () => {
+    const t = await tenant();
+    const client = t.client({ flushAt: 1000 });
+    for (let i = 0; i < 3; i++) {
+      const trace = client.trace({ name: `run-${i}` });
+      trace.span({ name: "step", metadata: { kept: i } }).end();
+      trace.modelResponse({ model: "gpt-4o-mini", usage: { prompt_tokens: 3, completion_tokens: 1 } });
+      trace.end();
+    }
+    const events = await receivedEvents(t, client, 9);
+    for (const e of events) expect(wireEvent.safeParse(e).error).toBeUndefined();
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(9);
+    const traceIds = new Set(events.map((e) => e.trace_id));
+    expect(traceIds.size).toBe(3);
+    for (const id of traceIds)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(events.filter((e) => e.name === "step").map((e) => e.body?.metadata)).toEqual([
+      { kept: 0 },
+      { kept: 1 },
+      { kept: 2 },
+    ]);
+    expect(events.find((e) => e.type === "model_response")?.usage).toEqual({
+      input_tokens: 3,
+      output_tokens: 1,
+      cached_input_tokens: 0,
+    });
+    const ids = Array.from({ length: 100_000 }, eventId);
+    expect(new Set(ids).size).toBe(100_000);
+    expect(ids[0]).toMatch(/^[0-9a-f]{20}\.[0-9a-z]+$/);
   });
 
   it("makes v4-shaped unique ids without crypto.randomUUID (Node 18)", () => {

@@ -9,6 +9,7 @@ import {
   type ScoreValue,
   scoreOf,
   type TraceOptions,
+  toWire,
 } from "./span.ts";
 import { send, sendOnExit } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
@@ -55,19 +56,28 @@ export function createClient(options: ClientOptions = {}) {
     (timer as { unref?: () => void }).unref?.(); // never keep a Node process alive just for this
   };
 
+  // Where and which version of the app every event comes from (an event's own context wins).
+  const stamp = o.environment || o.release ? { environment: o.environment, release: o.release } : undefined;
+
+  /** A batch as the wire format: its events (in `toWire`'s form) and its scores. */
+  const split = (batch: Item[]): [WireEvent[], WireScore[]] => {
+    const events: WireEvent[] = [];
+    const scores: WireScore[] = [];
+    for (const item of batch) isScore(item) ? scores.push(item) : events.push(toWire(item, stamp));
+    return [events, scores];
+  };
+
   async function drain() {
     kicked = false;
     while (queue.length) {
       const batch = queue.splice(0, o.flushAt);
       inFlight = batch.length;
-      const scores = batch.filter(isScore);
-      const events = scores.length ? batch.filter((item): item is WireEvent => !isScore(item)) : (batch as WireEvent[]);
-      const sentEvents = events.length ? await send(o, events) : true;
-      const sentScores = scores.length ? await send(o, scores, "scores") : true;
+      const [events, scores] = split(batch);
+      const sentEvents = !events.length || (await send(o, events));
+      const sentScores = !scores.length || (await send(o, scores, "scores"));
       inFlight = 0;
       if (!sentEvents || !sentScores) {
-        const back: Item[] = [...(sentEvents ? [] : events), ...(sentScores ? [] : scores)];
-        queue = back.concat(queue);
+        queue = (sentEvents ? [] : (events as Item[])).concat(sentScores ? [] : scores, queue);
         trim();
         schedule();
         return;
@@ -81,15 +91,8 @@ export function createClient(options: ClientOptions = {}) {
     return chain;
   }
 
-  // Where and which version of the app every event comes from (an event's own context wins).
-  const stamp = {
-    ...(o.environment && { environment: o.environment }),
-    ...(o.release && { release: o.release }),
-  };
-  const stamped = Object.keys(stamp).length > 0;
-
   function enqueue(item: Item) {
-    queue.push(stamped && !isScore(item) ? { ...item, context: { ...stamp, ...item.context } } : item);
+    queue.push(item);
     trim();
     if (queue.length < o.flushAt) schedule();
     else if (!kicked) {
@@ -101,30 +104,18 @@ export function createClient(options: ClientOptions = {}) {
   // Browsers: hand what is queued to keepalive fetch / sendBeacon when the page is hidden or unloaded.
   const g = globalThis as {
     document?: { visibilityState?: string };
-    addEventListener?: (type: string, fn: () => void) => void;
-    removeEventListener?: (type: string, fn: () => void) => void;
+    addEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
+    removeEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
   };
-  const onExit = () => {
-    if (!queue.length || (g.document?.visibilityState !== "hidden" && !exiting)) return;
-    const batch = queue;
+  const onExit = (e: { type: string }) => {
+    if (!queue.length || (e.type !== "pagehide" && g.document?.visibilityState !== "hidden")) return;
+    const [events, scores] = split(queue);
     queue = [];
-    const scores = batch.filter(isScore);
-    sendOnExit(
-      o,
-      batch.filter((item): item is WireEvent => !isScore(item)),
-    );
-    if (scores.length) sendOnExit(o, scores, "scores");
+    sendOnExit(o, events);
+    sendOnExit(o, scores, "scores");
   };
-  let exiting = false;
-  const onPageHide = () => {
-    exiting = true;
-    onExit();
-    exiting = false;
-  };
-  if (o.enabled && g.document && g.addEventListener) {
-    g.addEventListener("visibilitychange", onExit);
-    g.addEventListener("pagehide", onPageHide);
-  }
+  const exitEvents = o.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
+  for (const type of exitEvents) g.addEventListener?.(type, onExit);
 
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
@@ -143,8 +134,7 @@ export function createClient(options: ClientOptions = {}) {
     async shutdown() {
       clearTimeout(timer);
       timer = undefined;
-      g.removeEventListener?.("visibilitychange", onExit);
-      g.removeEventListener?.("pagehide", onPageHide);
+      for (const type of exitEvents) g.removeEventListener?.(type, onExit);
       await flush();
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */

@@ -1,5 +1,8 @@
-// Event and trace ids: crypto.randomUUID() where it exists (Workers, browsers, Deno, Bun, Node ≥ 19), else a
-// random v4-shaped id (Node 18 has no global `crypto`).
+// Ids. A trace's id is random (crypto.randomUUID where it exists; a browser may be given it to score the trace), so it
+// can't be guessed from another. An event's id only has to be unique: this process's random prefix and a counter,
+// which costs a fraction of a random id on the caller's thread.
+
+/** A random v4-shaped id, for Node 18 (no global `crypto`). */
 export function fallbackId(random: () => number = Math.random): string {
   return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, (c) => {
     const r = (random() * 16) | 0;
@@ -9,4 +12,13 @@ export function fallbackId(random: () => number = Math.random): string {
 
 const native = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
 
-export const newId: () => string = native?.randomUUID ? () => native.randomUUID!() : () => fallbackId();
+export const traceId: () => string = native?.randomUUID ? () => native.randomUUID!() : () => fallbackId();
+
+// Made on first use: Workers allow no random values at global scope.
+let prefix: string | undefined;
+let count = 0;
+/** 20 random hex digits (76 random bits), a dot and a base-36 counter, e.g. `3f9a0c2e7b414d8e9a1c.2s`. */
+export function eventId() {
+  prefix ??= `${traceId().replace(/-/g, "").slice(0, 20)}.`;
+  return prefix + (count++).toString(36);
+}

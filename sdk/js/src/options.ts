@@ -2,27 +2,24 @@
 import { reporter } from "./report.ts";
 import { type ClientOptions, WatchLLMError } from "./types.ts";
 
-export const DEFAULT_BASE_URL = "https://api.watchllm.dev";
-
-/** A variable of the process's environment, where there is one (Node, Bun, Deno with access; not browsers). */
+/** WATCHLLM_<name> from the process's environment, where there is one (Node, Bun, Deno with access; not browsers). */
 function envVar(name: string): string | undefined {
   try {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    return env?.[name] || undefined;
+    return (globalThis as { process?: { env: Record<string, string> } }).process?.env[`WATCHLLM_${name}`] || undefined;
   } catch {
     return undefined; // Deno without --allow-env throws
   }
 }
 
 export function resolve(options: ClientOptions) {
-  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const baseUrl = (options.baseUrl ?? "https://api.watchllm.dev").replace(/\/+$/, "");
   const onError = reporter(options, baseUrl);
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
   if (options.enabled !== false && !options.apiKey)
     onError(new WatchLLMError("no_api_key", "No apiKey: nothing will be recorded."));
   return {
-    environment: options.environment ?? envVar("WATCHLLM_ENVIRONMENT"),
-    release: options.release ?? envVar("WATCHLLM_RELEASE"),
+    environment: options.environment ?? envVar("ENVIRONMENT"),
+    release: options.release ?? envVar("RELEASE"),
     apiKey: options.apiKey ?? "",
     baseUrl,
     flushAt: Math.min(1000, Math.max(1, options.flushAt ?? 50)),

@@ -1,47 +1,31 @@
-// Where delivery problems go: to the caller's `onError`, else one console warning per cause (every one with `debug`),
-// so a wrong key or an invalid event is never silent.
+// Where delivery problems go: to the caller's `onError`, else one console warning per code (every one with `debug`),
+// so a wrong key or an invalid event is never silent. What to do about each code: README.md, "Delivery guarantees".
 import type { ClientOptions, WatchLLMError } from "./types.ts";
 
+/** What to do, for the two causes a newcomer meets first. */
 const HINTS: Record<string, string> = {
-  http_401: "check the apiKey (a project's ingest or secret key from Settings, e.g. WATCHLLM_INGEST_KEY) and baseUrl",
-  no_api_key: "is WATCHLLM_INGEST_KEY set for this process? (enabled: false turns recording off quietly)",
-  http_403: "this key may not send to this project",
-  http_400: "the events were not recorded; fix what the message names",
-  rejected: "those events were not recorded; fix what the message names",
-  network: "events stay queued and are retried at the next flush",
+  http_401: ": check apiKey and baseUrl",
+  no_api_key: ": is WATCHLLM_INGEST_KEY set? (enabled: false stays quiet)",
 };
 
-/** The warning printed for `error`: what happened, at which URL, and what to do. */
+/** The warning printed for `error`: its code, what happened (and the first rejected event's reason), at which URL. */
 export function describeError(error: WatchLLMError, baseUrl: string): string {
-  const first = firstRejection(error.details);
-  const what = first ? `${error.message} (first: ${first})` : error.message;
-  const hint = HINTS[error.code];
-  return `WatchLLM: ${what} [${error.code}, ${baseUrl}]${hint ? `: ${hint}.` : ""}`;
-}
-
-function firstRejection(details: unknown): string | undefined {
-  const list = Array.isArray(details) ? details : (details as { details?: { rejected?: unknown } })?.details?.rejected;
-  const first = Array.isArray(list) ? (list[0] as { message?: unknown } | undefined) : undefined;
-  return typeof first?.message === "string" ? first.message.slice(0, 300) : undefined;
+  const d = error.details as { message?: unknown }[] | { details?: { rejected?: { message?: unknown }[] } } | undefined;
+  const first = (Array.isArray(d) ? d : d?.details?.rejected)?.[0]?.message;
+  return `WatchLLM ${error.code}: ${error.message}${typeof first === "string" ? ` (first: ${first.slice(0, 300)})` : ""} [${baseUrl}]${HINTS[error.code] ?? ""}`;
 }
 
 /** The client's error sink: `onError` when given (never allowed to throw into delivery), else console warnings. */
-export function reporter(options: ClientOptions, baseUrl: string): (error: WatchLLMError) => void {
-  const { onError, debug } = options;
-  if (onError)
-    return (error) => {
-      if (debug) console.warn(describeError(error, baseUrl));
-      try {
-        onError(error);
-      } catch {
-        // a throwing handler must not break delivery
-      }
-    };
+export function reporter({ onError, debug }: ClientOptions, baseUrl: string): (error: WatchLLMError) => void {
   const warned = new Set<string>();
   return (error) => {
-    if (!debug && warned.has(error.code)) return;
+    if (debug || (!onError && !warned.has(error.code)))
+      console.warn(describeError(error, baseUrl) + (debug || onError ? "" : " (once per code; see onError, debug)"));
     warned.add(error.code);
-    const more = debug ? "" : " (printed once per kind; pass onError to handle these yourself, debug: true to see all)";
-    console.warn(describeError(error, baseUrl) + more);
+    try {
+      onError?.(error);
+    } catch {
+      // a throwing handler must not break delivery
+    }
   };
 }

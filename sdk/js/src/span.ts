@@ -1,5 +1,6 @@
-// Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors).
-import { newId } from "./id.ts";
+// Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors). On the
+// caller's thread an event is only stored as given; `toWire` makes it the wire format when the batch is sent.
+import { eventId, traceId } from "./id.ts";
 import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
 import { toUsage } from "./usage.ts";
 
@@ -57,9 +58,8 @@ export function scoreOf(
   o: ScoreOptions = {},
   userId?: string,
 ): WireScore {
-  const user = o.userId ?? userId;
   return {
-    ...(o.scoreId && { score_id: o.scoreId }),
+    score_id: o.scoreId || undefined,
     trace_id: target.traceId,
     event_id: target.eventId ?? null,
     name,
@@ -67,7 +67,7 @@ export function scoreOf(
     comment: o.comment,
     source: o.source ?? "sdk",
     timestamp: Date.now(),
-    ...((user || o.metadata) && { context: clean({ user_id: user, metadata: o.metadata }) }),
+    context: clean({ user_id: o.userId ?? userId, metadata: o.metadata }),
   };
 }
 
@@ -79,17 +79,28 @@ export type Recorder = {
   context: WireEvent["context"];
 };
 
-const idFor = (r: Recorder) => (r.enabled ? newId() : "");
 /** The object without its undefined fields (built anew: `delete` would slow every later read of it), or undefined. */
-const clean = (body: Record<string, unknown>) => {
+const clean = <T extends object>(body: T | null | undefined): T | undefined => {
   let out: Record<string, unknown> | undefined;
   for (const k in body) {
-    if (body[k] === undefined) continue;
+    const v = (body as Record<string, unknown>)[k];
+    if (v === undefined) continue;
     out ??= {};
-    out[k] = body[k];
+    out[k] = v;
   }
-  return out;
+  return out as T | undefined;
 };
+
+/** A queued event as the wire format: undefined fields of body and context dropped, usage mapped, `stamp` (environment
+ * and release) under the event's own context. Run at flush time; running it twice gives the same event. */
+export function toWire(e: WireEvent, stamp?: WireEvent["context"]): WireEvent {
+  return {
+    ...e,
+    context: clean(stamp ? { ...stamp, ...e.context } : e.context),
+    body: clean(e.body),
+    usage: e.usage && toUsage(e.usage),
+  };
+}
 
 /** A trace's root or any span inside it. */
 export interface Span {
@@ -113,10 +124,10 @@ export interface Span {
   score(name: string, value: ScoreValue, options?: ScoreOptions): void;
 }
 
-/** A model call's event under `parentId` (null: the call is its trace's root). */
+/** A model call's event under `parentId` (null: the call is its trace's root); its usage is mapped by `toWire`. */
 function modelCall(r: Recorder, parentId: string | null, o: ModelResponseOptions): WireEvent {
   return {
-    event_id: idFor(r),
+    event_id: eventId(),
     trace_id: r.traceId,
     parent_event_id: parentId,
     type: "model_response",
@@ -127,116 +138,130 @@ function modelCall(r: Recorder, parentId: string | null, o: ModelResponseOptions
     context: r.context,
     model: o.model,
     provider: o.provider,
-    usage: toUsage(o.usage),
+    usage: o.usage as Usage | undefined,
     cost_usd: o.costUsd,
-    ...(o.firstTokenMs !== undefined && { first_token_ms: o.firstTokenMs }),
-    body: clean({ input: o.input, output: o.output, metadata: o.metadata }),
+    first_token_ms: o.firstTokenMs,
+    body: { input: o.input, output: o.output, metadata: o.metadata },
   };
 }
 
-export function makeSpan(
-  r: Recorder,
-  parentId: string | null,
-  name: string,
-  input?: unknown,
-  extra: Partial<WireEvent> = {},
-): Span {
-  const id = idFor(r);
-  const started = Date.now();
-  let ended = false;
-  let failed = false;
-  const event = (type: EventType, fields: Partial<WireEvent> & { name: string }, at = Date.now()): WireEvent => ({
-    event_id: idFor(r),
-    trace_id: r.traceId,
-    parent_event_id: id,
-    type,
-    timestamp: at,
-    status: "ok",
-    context: r.context,
-    ...fields,
-  });
-  const record = (e: WireEvent) => r.enabled && r.enqueue(e);
-  const span: Span = {
-    id,
-    traceId: r.traceId,
-    span: (o) => makeSpan(r, id, o.name, o.input, o.metadata ? { body: { metadata: o.metadata } } : {}),
-    end(o = {}) {
-      if (ended) return;
-      ended = true;
-      record({
-        ...extra,
-        event_id: id,
-        trace_id: r.traceId,
-        parent_event_id: parentId,
-        type: "span",
+/** A span: its methods live on the prototype (one object per span, no closures), so `span.end` needs its span. */
+class TraceSpan implements Span {
+  readonly id: string;
+  readonly traceId: string;
+  private r: Recorder;
+  private parentId: string | null;
+  private name: string;
+  private input: unknown;
+  private metadata: Record<string, unknown> | undefined;
+  /** The span's own event's context (a trace's root adds tags and metadata). */
+  private context: WireEvent["context"];
+  private started = Date.now();
+  private ended = false;
+  private failed = false;
+
+  constructor(r: Recorder, parentId: string | null, o: SpanOptions, context = r.context) {
+    this.r = r;
+    this.id = r.enabled ? eventId() : "";
+    this.traceId = r.traceId;
+    this.parentId = parentId;
+    this.name = o.name;
+    this.input = o.input;
+    this.metadata = o.metadata;
+    this.context = context;
+  }
+
+  /** Records an event under this span (nothing when the client is disabled). */
+  private emit(type: EventType, name: string, body: WireEvent["body"], status: "ok" | "error" = "ok", ms?: number) {
+    const now = Date.now();
+    if (this.r.enabled)
+      this.r.enqueue({
+        event_id: eventId(),
+        trace_id: this.traceId,
+        parent_event_id: this.id,
+        type,
         name,
-        timestamp: started,
-        duration_ms: Date.now() - started,
-        status: o.status ?? (failed ? "error" : "ok"),
-        context: { ...r.context, ...extra.context },
-        body: clean({ ...extra.body, input, output: o.output, metadata: o.metadata }),
+        timestamp: now - (ms ?? 0),
+        duration_ms: ms,
+        status,
+        context: this.r.context,
+        body,
       });
-    },
-    async run(fn) {
-      try {
-        const output = await fn(span);
-        span.end({ output });
-        return output;
-      } catch (err) {
-        span.error(err);
-        span.end();
-        throw err;
-      }
-    },
-    modelResponse(o) {
-      record(modelCall(r, id, o));
-    },
-    toolCall(o) {
-      record(
-        event(
-          "tool_call",
-          {
-            name: o.name,
-            duration_ms: o.durationMs,
-            status: o.status ?? "ok",
-            body: clean({ input: o.input, output: o.output }),
-          },
-          Date.now() - (o.durationMs ?? 0),
-        ),
-      );
-    },
-    log(message, data) {
-      record(event("log", { name: "log", body: clean({ message, data }) }));
-    },
-    score(scoreName, value, o) {
-      if (!r.enabled) return;
-      const eventId = parentId === null ? null : id;
-      r.enqueue(scoreOf({ traceId: r.traceId, eventId }, scoreName, value, o, r.context?.user_id ?? undefined));
-    },
-    error(err) {
-      failed = true;
-      const e = err instanceof Error ? err : new Error(String(err));
-      record(
-        event("error", {
-          name: e.name || "Error",
-          status: "error",
-          body: clean({ message: e.message, stack: e.stack, error_type: e.constructor?.name ?? e.name }),
-        }),
-      );
-    },
-  };
-  return span;
+  }
+
+  span(o: SpanOptions): Span {
+    return new TraceSpan(this.r, this.id, o);
+  }
+
+  end(o?: EndOptions) {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.r.enabled)
+      this.r.enqueue({
+        event_id: this.id,
+        trace_id: this.traceId,
+        parent_event_id: this.parentId,
+        type: "span",
+        name: this.name,
+        timestamp: this.started,
+        duration_ms: Date.now() - this.started,
+        status: o?.status ?? (this.failed ? "error" : "ok"),
+        context: this.context,
+        body: { input: this.input, output: o?.output, metadata: o?.metadata ?? this.metadata },
+      });
+  }
+
+  async run<T>(fn: (span: Span) => T | Promise<T>): Promise<T> {
+    try {
+      const output = await fn(this);
+      this.end({ output });
+      return output;
+    } catch (err) {
+      this.error(err);
+      this.end();
+      throw err;
+    }
+  }
+
+  modelResponse(o: ModelResponseOptions) {
+    if (this.r.enabled) this.r.enqueue(modelCall(this.r, this.id, o));
+  }
+
+  toolCall(o: ToolCallOptions) {
+    this.emit("tool_call", o.name, { input: o.input, output: o.output }, o.status, o.durationMs);
+  }
+
+  log(message: string, data?: unknown) {
+    this.emit("log", "log", { message, data });
+  }
+
+  score(name: string, value: ScoreValue, o?: ScoreOptions) {
+    const eventId = this.parentId === null ? null : this.id;
+    if (this.r.enabled)
+      this.r.enqueue(scoreOf({ traceId: this.traceId, eventId }, name, value, o, this.r.context?.user_id ?? undefined));
+  }
+
+  error(err: unknown) {
+    this.failed = true;
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.emit(
+      "error",
+      e.name || "Error",
+      { message: e.message, stack: e.stack, error_type: e.constructor?.name ?? e.name },
+      "error",
+    );
+  }
 }
 
 /** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
-export function makeTrace(enqueue: Recorder["enqueue"], enabled: boolean, o: TraceOptions) {
-  const context = enabled ? clean({ user_id: o.userId, session_id: o.sessionId }) : undefined;
-  const r: Recorder = { enqueue, enabled, traceId: enabled ? newId() : "", context };
-  const root = clean({ tags: o.tags, metadata: o.metadata });
-  return makeSpan(r, null, o.name, o.input, root ? { context: { ...context, ...root } } : {});
+export function makeTrace(enqueue: Recorder["enqueue"], enabled: boolean, o: TraceOptions): Span {
+  const context = enabled ? { user_id: o.userId, session_id: o.sessionId } : undefined;
+  const r: Recorder = { enqueue, enabled, traceId: enabled ? traceId() : "", context };
+  const root = o.tags || o.metadata ? { ...context, tags: o.tags, metadata: o.metadata } : context;
+  return new TraceSpan(r, null, { name: o.name, input: o.input }, root);
 }
 
 /** A model call that is a trace of its own: the call is the trace's root. */
 export function recordRootCall(enqueue: Recorder["enqueue"], enabled: boolean, o: ModelResponseOptions) {
-  if (enabled) enqueue(modelCall({ enqueue, enabled, traceId: newId(), context: undefined }, null, o));
+  if (enabled) enqueue(modelCall({ enqueue, enabled, traceId: traceId(), context: undefined }, null, o));
 }

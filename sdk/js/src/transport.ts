@@ -5,32 +5,19 @@ import { WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
 
 /** What a batch carries: events (POST /api/v1/events) or scores (POST /api/v1/scores). */
 type Kind = "events" | "scores";
+type Answer = { rejected?: unknown[]; error?: { message?: string } } | null;
 
-const MAX_BACKOFF_MS = 10_000;
-/** A longer Retry-After (a monthly quota used up says "next month") is not slept through: the batch goes back. */
-const MAX_RETRY_AFTER_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Seconds or an HTTP date → milliseconds to wait. */
-/** How messages count what was sent: `3 event(s)`, `1 score(s)`. */
-const noun = (kind: Kind) => (kind === "events" ? "event(s)" : "score(s)");
-
-function retryAfterMs(header: string | null): number {
-  if (!header) return 0;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(header) - Date.now()) || 0;
-}
-
-const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /** true: delivered (or refused for good, and reported); false: give the batch back to the queue for a later flush. */
 export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: Kind = "events"): Promise<boolean> {
+  /** How messages count what was sent: `3 event(s)`, `1 score(s)`. */
+  const count = `${items.length} ${kind.slice(0, -1)}(s)`;
   let wait = 0;
   for (let attempt = 0; attempt < o.maxRetries; attempt++) {
+    // Backoff doubling from backoffMs, capped at 10 s, with jitter; at least what Retry-After said.
     if (attempt)
-      await sleep(
-        Math.max(wait, Math.min(MAX_BACKOFF_MS, o.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)),
-      );
+      await sleep(Math.max(wait, Math.min(1e4, o.backoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), o.timeoutMs);
     try {
@@ -40,35 +27,40 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
         body: JSON.stringify({ [kind]: items }),
         signal: abort.signal,
       });
-      const body = (await res.json().catch(() => null)) as {
-        rejected?: unknown[];
-        error?: { message?: string };
-      } | null;
-      if (o.debug) console.debug(`WatchLLM: sent ${items.length} ${noun(kind)} to ${o.baseUrl}: HTTP ${res.status}`);
+      const status = res.status;
+      const body = (await res.json().catch(() => null)) as Answer;
+      const fail = (message: string) =>
+        o.onError(
+          new WatchLLMError(
+            `http_${status}`,
+            (body?.error?.message ?? `ingest answered ${status}`) + message,
+            body?.error,
+          ),
+        );
+      if (o.debug) console.debug(`WatchLLM: sent ${count} to ${o.baseUrl}: HTTP ${status}`);
       if (res.ok) {
-        if (body?.rejected?.length)
+        const rejected = body?.rejected;
+        if (rejected?.length)
           o.onError(
-            new WatchLLMError("rejected", `${body.rejected.length} ${noun(kind)} rejected as invalid`, body.rejected),
+            new WatchLLMError("rejected", `${rejected.length} ${kind.slice(0, -1)}(s) rejected as invalid`, rejected),
           );
         return true;
       }
-      if (!retryable(res.status)) {
-        o.onError(
-          new WatchLLMError(`http_${res.status}`, body?.error?.message ?? `ingest answered ${res.status}`, body?.error),
-        );
+      if (status !== 408 && status !== 429 && status < 500) {
+        fail("");
         return true;
       }
-      wait = retryAfterMs(res.headers.get("Retry-After"));
-      if (wait > MAX_RETRY_AFTER_MS) {
-        const seconds = Math.round(wait / 1000);
-        const message = `${body?.error?.message ?? `ingest answered ${res.status}`} (retry after ${seconds} s)`;
-        o.onError(new WatchLLMError(`http_${res.status}`, `${message}; kept for a later flush`, body?.error));
+      // Retry-After: seconds or an HTTP date. A longer one than a minute (a monthly quota used up says "next month")
+      // is not slept through: the batch goes back to the queue.
+      const after = res.headers.get("Retry-After");
+      wait = after ? Number(after) * 1000 || Date.parse(after) - Date.now() || 0 : 0;
+      if (wait > 6e4) {
+        fail(` (retry after ${Math.round(wait / 1000)} s); kept for a later flush`);
         return false;
       }
     } catch (err) {
       wait = 0;
-      if (attempt === o.maxRetries - 1)
-        o.onError(new WatchLLMError("network", `could not reach ${o.baseUrl}: ${String(err)}`));
+      if (attempt === o.maxRetries - 1) o.onError(new WatchLLMError("network", `could not reach ${o.baseUrl}: ${err}`));
     } finally {
       clearTimeout(timer);
     }
@@ -76,13 +68,13 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
   return false;
 }
 
-/** Fire-and-forget delivery while a page unloads: keepalive fetch (64 KB budget), else sendBeacon. */
+/** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
 export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind = "events") {
-  if (!items.length) return;
   const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey)}`;
-  let chunk: Array<WireEvent | WireScore> = [];
-  const post = (batch: Array<WireEvent | WireScore>) => {
-    const body = JSON.stringify({ [kind]: batch });
+  let chunk: string[] = [];
+  let bytes = 0;
+  const post = () => {
+    const body = `{"${kind}":[${chunk}]}`;
     try {
       void o
         .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
@@ -90,17 +82,14 @@ export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kin
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
     }
+    chunk = [];
+    bytes = 0;
   };
-  let bytes = 0;
-  for (const event of items) {
-    const size = JSON.stringify(event).length + 1;
-    if (bytes + size > 60_000 && chunk.length) {
-      post(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(event);
-    bytes += size;
+  for (const item of items) {
+    const json = JSON.stringify(item);
+    if (bytes + json.length > 6e4 && chunk.length) post();
+    chunk.push(json);
+    bytes += json.length + 1;
   }
-  if (chunk.length) post(chunk);
+  if (chunk.length) post();
 }
