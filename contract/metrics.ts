@@ -35,6 +35,8 @@ export const METRIC_VIEWS = ["events", "traces", "scores"] as const;
 export const METRIC_LIMITS = {
   /** Points (buckets) per series. */
   maxPoints: 1_000,
+  /** Points of a minute series: a whole day of minutes (1,440). */
+  maxMinutePoints: 1_440,
   /** Points the default interval aims for (the coarsest interval giving at least this many). */
   minDefaultPoints: 30,
   maxGroupBy: 2,
