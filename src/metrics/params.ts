@@ -65,7 +65,8 @@ function time(name: string, value: string | undefined, fallback: number) {
 const maxPoints = (i: Interval) => (i === "minute" ? METRIC_LIMITS.maxMinutePoints : METRIC_LIMITS.maxPoints);
 
 function defaultInterval(span: number, minutesKept: boolean): Interval {
-  const fits = (i: Interval) => span / INTERVAL_MS[i] <= maxPoints(i) && (i !== "minute" || minutesKept);
+  // The default stays within METRIC_LIMITS.maxPoints (24 hours default to hours); minutes up to a day are asked for.
+  const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints && (i !== "minute" || minutesKept);
   const wanted = (["day", "hour", "minute"] as const).find(
     (i) => span / INTERVAL_MS[i] >= METRIC_LIMITS.minDefaultPoints && fits(i),
   );
@@ -118,7 +119,9 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
   const size = INTERVAL_MS[interval];
   const from = Math.floor(from0 / size) * size;
   const to = Math.ceil(to0 / size) * size;
-  const points = (to - from) / size;
+  // A minute series is judged by the range asked for: 24 hours from any second is 1,441 buckets once its ends are
+  // widened to whole minutes.
+  const points = interval === "minute" ? Math.ceil((to0 - from0) / size) : (to - from) / size;
   if (points > maxPoints(interval))
     refuse(`${points} points is more than ${maxPoints(interval)}: use a coarser interval or a shorter range.`, {
       points,

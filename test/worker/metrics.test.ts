@@ -191,6 +191,10 @@ describe("GET /api/v1/metrics", () => {
     expect(status).toBe(200);
     expect(body.series[0]!.points).toHaveLength(1440);
     expect(body.series[0]!.total.count).toBe(sent.filter((e) => e.timestamp >= to - DAY && e.timestamp < to).length);
+    // The last 24 hours from any second: 1,441 minute buckets (the ends widened to whole minutes).
+    const unaligned = await metrics(a, `from=${to - DAY + 1_234}&to=${to + 1_234}&interval=minute&metrics=count`);
+    expect(unaligned.status).toBe(200);
+    expect(unaligned.body.series[0]!.points).toHaveLength(1441);
   });
 
   it("reads minute buckets, and sums the groups past `limit` into one `other` group", async () => {
