@@ -462,14 +462,18 @@ describe("day rollups", () => {
   const days = `from=${T0 - DAY}&to=${T0 + 72 * H}&interval=day&metrics=${ALL}&group_by=model,environment`;
   const dayRows = async (projectId: string) =>
     (
-      await (await dataOf(projectId))
+      await (
+        await dataOf(projectId)
+      )
         .prepare("SELECT bucket, sum(count) AS n FROM metrics_daily WHERE project_id = ? GROUP BY bucket")
         .bind(projectId)
         .all<{ bucket: number; n: number }>()
     ).results;
   const dirty = async (projectId: string) =>
     (
-      await (await dataOf(projectId))
+      await (
+        await dataOf(projectId)
+      )
         .prepare("SELECT day FROM metrics_days_dirty WHERE project_id = ? ORDER BY day")
         .bind(projectId)
         .all<{ day: number }>()
@@ -479,7 +483,9 @@ describe("day rollups", () => {
     expect(status).toBe(200);
     expect(body.series.length).toBeGreaterThan(0);
     for (const s of body.series) {
-      const es = sent.filter((e) => (e.model ?? null) === s.group.model && e.context.environment === s.group.environment);
+      const es = sent.filter(
+        (e) => (e.model ?? null) === s.group.model && e.context.environment === s.group.environment,
+      );
       expectExact(s.total, es);
       for (const p of s.points)
         expect(p.count).toBe(es.filter((e) => e.timestamp >= p.t && e.timestamp < p.t + DAY).length);

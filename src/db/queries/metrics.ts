@@ -108,9 +108,7 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
   const sketches = SKETCHES.map((k) =>
     wanted.includes(k) ? `'[' || group_concat(${k}) || ']' AS ${k}` : `NULL AS ${k}`,
   ).join(", ");
-  const source = days
-    ? `(${days.sql}) WHERE true`
-    : `${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
+  const source = days ? `(${days.sql}) WHERE true` : `${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
   const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${SUMS}, ${sketches}
     FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
