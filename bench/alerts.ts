@@ -13,6 +13,7 @@ import { ALERT_METRICS } from "../contract/alerts.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { evaluateAlerts } from "../src/alerts/evaluate.ts";
 import { windowRanges } from "../src/alerts/measure.ts";
+import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import type { Bindings } from "../src/env.ts";
 import { bucketOf } from "../src/lib/sketch.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../src/lib/time.ts";
@@ -173,6 +174,15 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
     }
   }
   db.exec("COMMIT");
+  // The day rollups of the complete days, as the scheduled handler builds them (the triggers marked them dirty).
+  const dirty = db
+    .prepare("SELECT day FROM metrics_days_dirty WHERE project_id = ? AND day <= ?")
+    .all(id, now - DAY_MS) as Array<{ day: number }>;
+  for (const { day } of dirty) {
+    db.exec("BEGIN");
+    for (const q of METRICS_DAY_REBUILD_SQL) db.prepare(q).run(id, day);
+    db.exec("COMMIT");
+  }
   return rows;
 }
 

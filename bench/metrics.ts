@@ -8,6 +8,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { getPlatformProxy } from "wrangler";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
+import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
 import { metricsParams } from "../src/metrics/params.ts";
 import { projectMetrics } from "../src/metrics/series.ts";
@@ -51,7 +52,10 @@ const exactPercentileSql = (from: number, to: number, size: number, q: number, b
   params: [PROJECT, from, to],
 });
 
-/** Fills the minute rollups of the dataset's last 48 hours (the consumer writes minute rows only for recent events). */
+/**
+ * Fills the minute rollups of the dataset's last 48 hours (the consumer writes minute rows only for recent events) and
+ * builds the day rollups.
+ */
 function fillMinutes(file: string) {
   const db = new DatabaseSync(file);
   const { n } = db.prepare("SELECT count(*) AS n FROM metrics_minute WHERE project_id = ?").get(PROJECT) as {
@@ -63,6 +67,19 @@ function fillMinutes(file: string) {
         PROJECT,
         END - MINUTE_ROLLUP_RETENTION_MS,
       );
+  // The day rollups of every complete day, as the scheduled handler builds them (the write marked them dirty).
+  const dirty = db.prepare("SELECT project_id, day FROM metrics_days_dirty WHERE day <= ?").all(END - DAY) as Array<{
+    project_id: string;
+    day: number;
+  }>;
+  const start = performance.now();
+  for (const { project_id, day } of dirty) {
+    db.exec("BEGIN");
+    for (const q of METRICS_DAY_REBUILD_SQL) db.prepare(q).run(project_id, day);
+    db.exec("COMMIT");
+  }
+  if (dirty.length)
+    console.error(`${dirty.length} day rollups built in ${(performance.now() - start).toFixed(0)} ms (plain SQLite)`);
   db.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
   db.close();
 }
@@ -70,7 +87,7 @@ function fillMinutes(file: string) {
 /** The reads measured at each size: each with its API request and the raw-events baseline of the same answer. */
 async function cases() {
   const month = { from: String(DATASET_START), to: String(END) };
-  const minutes = { from: String(END - 1_000 * 60_000), to: String(END) };
+  const minutes = { from: String(END - DAY), to: String(END) };
   const byModel = { ...month, interval: "day", group_by: "model", metrics: "latency_p95,count,error_rate,cost" };
   const hourly = { ...month, interval: "hour", metrics: "count,latency_p50,latency_p95,latency_p99" };
   const perMinute = { ...minutes, interval: "minute", metrics: "count,latency_p95" };
@@ -96,9 +113,9 @@ async function cases() {
       exactPercentileSql(DATASET_START, END, 3_600_000, 0.99, false),
     ),
     await at(
-      "last 1,000 minutes (16.7 h, the API's most points), per minute: count, p95",
+      "last 24 hours per minute (1,440 points): count, p95",
       perMinute,
-      exactPercentileSql(END - 1_000 * 60_000, END, 60_000, 0.95, false),
+      exactPercentileSql(END - DAY, END, 60_000, 0.95, false),
     ),
   ];
 }
@@ -175,7 +192,16 @@ async function measureSize(events: number): Promise<Measured[]> {
   }
   // Through the Worker over HTTP, where the API serves the read (minute points of a dataset this old it refuses).
   const served = list.filter((c) => c.query.interval !== "minute");
-  const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE });
+  const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE }).catch(
+    (err: Error) => {
+      console.error(`API column skipped: ${err.message} (VERBOSE=1 shows wrangler's output)`);
+      return null;
+    },
+  );
+  if (!server) {
+    db.close();
+    return measured;
+  }
   try {
     const rows = await compare(
       server.base,

@@ -35,6 +35,11 @@ export const METRIC_VIEWS = ["events", "traces", "scores"] as const;
 export const METRIC_LIMITS = {
   /** Points (buckets) per series. */
   maxPoints: 1_000,
+  /**
+   * Points of a minute series: its range may span a whole day (1,440 minutes; 1,441 buckets when its ends fall inside
+   * minutes).
+   */
+  maxMinutePoints: 1_440,
   /** Points the default interval aims for (the coarsest interval giving at least this many). */
   minDefaultPoints: 30,
   maxGroupBy: 2,

@@ -89,7 +89,7 @@ async function readParts(data: D1Database, projectId: string, rules: MeasuredRul
   const parts = await Promise.all(windowRanges(from, to, Date.now()).map(read));
   return parts.flat().map((row): Part => {
     const sums = emptySums();
-    addRow(sums, row);
+    addRow(sums, row, sketches);
     return { row, sums };
   });
 }

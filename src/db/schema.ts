@@ -398,6 +398,17 @@ const metricSums = {
 
 export const metricsMinute = metricRollup("metrics_minute");
 export const metricsHourly = metricRollup("metrics_hourly");
+/**
+ * Day rollups (migration 0024): rebuilt from the hour rows of complete days marked in metricsDaysDirty (by triggers on
+ * metrics_hourly, see the migration); sketches as flat JSON arrays of (bucket, count) pairs.
+ */
+export const metricsDaily = metricRollup("metrics_daily");
+/** Days whose hour rows changed since their day rows were built: readers take them from the hour rows. */
+export const metricsDaysDirty = sqliteTable(
+  "metrics_days_dirty",
+  { projectId: text("project_id").notNull(), day: integer("day").notNull() },
+  (t) => [primaryKey({ columns: [t.projectId, t.day] })],
+);
 
 /** Per end user (events with a `user_id`), narrower: only the user is a dimension. */
 const userRollup = (name: string) =>

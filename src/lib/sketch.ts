@@ -1,7 +1,9 @@
 // Mergeable latency histograms in the style of DDSketch: a value x > 0 falls in bucket ceil(log_γ x), whose
 // representative 2γ^i/(γ+1) is within RELATIVE_ERROR of every value in it; 0 has a bucket of its own. A sketch is a
-// plain object of bucket index → count (stored as JSON text in the rollups, merged by adding counts), so the rollups
-// of any range, grouping or database add up to the sketch of all their events.
+// plain object of bucket index → count, merged by adding counts, so the rollups of any range, grouping or database add up
+// to the sketch of all their events. Stored as text in two forms, both read by `addSketchText`: a JSON object
+// `{"<bucket>":count,…}` (minute and hour rollups, merged in SQL by the consumer) and a flat JSON array of pairs
+// `[bucket,count,bucket,count,…]` (day rollups), which parses without building an object per row.
 
 /** Any percentile read from a sketch is within this relative error of the exact nearest-rank value (0.5%, under 1%). */
 export const RELATIVE_ERROR = 0.005;
@@ -26,6 +28,54 @@ export function mergeSketch(into: Sketch, from: Sketch): Sketch {
   for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
   return into;
 }
+
+const ZERO = 48; // "0"
+const MINUS = 45; // "-"
+
+/**
+ * Adds the counts of stored sketch text into `into` (in place) and returns it: a JSON object of bucket → count, a flat
+ * JSON array of pairs, or a JSON array of either (rows concatenated in SQL). Every form is a sequence of numbers in
+ * (bucket, count) pairs, so the text is scanned for numbers without JSON.parse: the reader adds thousands of stored
+ * sketches per answer, and this is its cost.
+ */
+export function addSketchText(into: Sketch, text: string | null | undefined): Sketch {
+  if (!text) return into;
+  const n = text.length;
+  let key = 0;
+  let isKey = true;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if ((c < ZERO || c > ZERO + 9) && c !== MINUS) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let v = 0;
+    let neg = false;
+    if (c === MINUS) {
+      neg = true;
+      i++;
+    }
+    let d = text.charCodeAt(i);
+    while (d >= ZERO && d <= ZERO + 9) {
+      v = v * 10 + (d - ZERO);
+      d = text.charCodeAt(++i);
+    }
+    // Not a plain integer (a count summed as a real, `3.0`): read the whole number.
+    if (d === 46 || d === 101 || d === 69) {
+      while (i < n && /[0-9.eE+-]/.test(text[i]!)) i++;
+      v = Math.abs(Number(text.slice(start, i)));
+    }
+    if (neg) v = -v;
+    if (isKey) key = v;
+    else into[key] = (into[key] ?? 0) + v;
+    isKey = !isKey;
+  }
+  return into;
+}
+
+/** A sketch as a flat JSON array of pairs (the day rollups' form). */
+export const sketchPairs = (s: Sketch) => JSON.stringify(Object.entries(s).flatMap(([k, v]) => [Number(k), v]));
 
 /** A sketch's values added one by one (tests, benches). */
 export function sketchOf(values: number[]): Sketch {

@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import { database } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
+import { rebuildDirtyDays } from "../db/writes/metrics-days.ts";
 import type { Bindings } from "../env.ts";
 import { log } from "../lib/log.ts";
 import { attemptJobStep, type JobContext, type JobStep } from "./attempt.ts";
@@ -77,5 +78,8 @@ export async function runMaintenance(env: Bindings, budgetMs = 20_000) {
       await ensurePartsSweep(d1);
       await runJobs({ env, d1 }, jobsDeadline, STEPS);
     });
+  // Day rollups of the days complete and changed since (src/db/writes/metrics-days.ts).
+  for (const d1 of dataDatabases(env))
+    await isolated("metric_days", () => rebuildDirtyDays(d1, Date.now(), 50, jobsDeadline));
   await isolated("retention", () => runRetention(env, Math.max(Date.now() + budgetMs * 0.2, start + budgetMs)));
 }

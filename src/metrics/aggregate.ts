@@ -1,7 +1,7 @@
 // Adding up metric rows (rollup or trace-summary rows) per group and bucket, and reading each metric off the sums.
 import type { MetricField, MetricName } from "../../contract/metrics.ts";
 import type { MetricRow } from "../db/queries/metrics.ts";
-import { mergeSketch, quantile, type Sketch } from "../lib/sketch.ts";
+import { addSketchText, mergeSketch, quantile, type Sketch } from "../lib/sketch.ts";
 
 /** What every metric is computed from. */
 export type Sums = {
@@ -41,21 +41,14 @@ export const emptySums = (): Sums => ({
   first_token: {},
 });
 
-/** A stored sketch column: one JSON object, or a JSON array of them (rows summed in SQL). */
-function addSketch(into: Sketch, json: string | null) {
-  if (!json) return;
-  const parsed = JSON.parse(json) as Sketch | Sketch[];
-  for (const s of Array.isArray(parsed) ? parsed : [parsed]) if (s) mergeSketch(into, s);
-}
-
-export function addRow(into: Sums, row: MetricRow) {
-  for (const k of ADDED) into[k] += Number(row[k] ?? 0);
-  addSketch(into.latency, row.latency);
-  addSketch(into.first_token, row.first_token);
-}
-
-type SketchName = "latency" | "first_token";
+export type SketchName = "latency" | "first_token";
 const SKETCHES: readonly SketchName[] = ["latency", "first_token"];
+
+/** Adds a row's sums and the sketches named (all by default; stored sketch text of any form, see addSketchText). */
+export function addRow(into: Sums, row: MetricRow, sketches: readonly SketchName[] = SKETCHES) {
+  for (const k of ADDED) into[k] += Number(row[k] ?? 0);
+  for (const s of sketches) addSketchText(into[s], row[s]);
+}
 
 /** Adds `from` into `into`: every sum, and the sketches named (all by default; merging sketches is the cost). */
 export function addSums(into: Sums, from: Sums, sketches: readonly SketchName[] = SKETCHES) {
@@ -99,7 +92,9 @@ export function metricValue(s: Sums, metric: MetricName | string): number | null
   }
 }
 
-export const needsSketches = (metrics: readonly string[]) => metrics.some((m) => PERCENTILE.test(m));
+/** The sketches the metrics read (their percentiles'): what a read fetches. */
+export const needsSketches = (metrics: readonly string[]): SketchName[] =>
+  SKETCHES.filter((s) => metrics.some((m) => PERCENTILE.exec(m)?.[1] === s));
 
 /** The sketch a metric reads (a percentile's), or none. */
 export const sketchOfMetric = (metric: string): SketchName | null =>

@@ -61,7 +61,11 @@ function time(name: string, value: string | undefined, fallback: number) {
  * The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum; not
  * minutes where the range starts before the minute rollups do.
  */
+/** The most points a series of this interval may have (a minute series may cover a whole day). */
+const maxPoints = (i: Interval) => (i === "minute" ? METRIC_LIMITS.maxMinutePoints : METRIC_LIMITS.maxPoints);
+
 function defaultInterval(span: number, minutesKept: boolean): Interval {
+  // The default stays within METRIC_LIMITS.maxPoints (24 hours default to hours); minutes up to a day are asked for.
   const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints && (i !== "minute" || minutesKept);
   const wanted = (["day", "hour", "minute"] as const).find(
     (i) => span / INTERVAL_MS[i] >= METRIC_LIMITS.minDefaultPoints && fits(i),
@@ -115,12 +119,14 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
   const size = INTERVAL_MS[interval];
   const from = Math.floor(from0 / size) * size;
   const to = Math.ceil(to0 / size) * size;
-  const points = (to - from) / size;
-  if (points > METRIC_LIMITS.maxPoints)
-    refuse(`${points} points is more than ${METRIC_LIMITS.maxPoints}: use a coarser interval or a shorter range.`, {
+  // A minute series is judged by the range asked for: 24 hours from any second is 1,441 buckets once its ends are
+  // widened to whole minutes.
+  const points = interval === "minute" ? Math.ceil((to0 - from0) / size) : (to - from) / size;
+  if (points > maxPoints(interval))
+    refuse(`${points} points is more than ${maxPoints(interval)}: use a coarser interval or a shorter range.`, {
       points,
-      max_points: METRIC_LIMITS.maxPoints,
-      allowed_intervals: METRIC_INTERVALS.filter((i) => (to0 - from0) / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints),
+      max_points: maxPoints(interval),
+      allowed_intervals: METRIC_INTERVALS.filter((i) => (to0 - from0) / INTERVAL_MS[i] <= maxPoints(i)),
     });
   // Minute rows are kept 48 hours (and not written for older events): older minutes would read as empty, not as what
   // happened. The trace view reads trace summaries, which have every minute.

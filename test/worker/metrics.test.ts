@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { MetricsAnswer } from "../../contract/metrics.ts";
 import { eraseRollupsStep } from "../../src/db/writes/erase.ts";
+import { rebuildDirtyDays } from "../../src/db/writes/metrics-days.ts";
 import { MINUTE_MS } from "../../src/lib/time.ts";
 import { runRetention } from "../../src/maintenance/retention.ts";
 import { measureWindow } from "../../src/metrics/measure.ts";
@@ -184,6 +185,18 @@ describe("GET /api/v1/metrics", () => {
     expect(counts).toEqual([...counts].sort((x, y) => y - x));
   });
 
+  it("serves a whole day of minute points (1,440)", async () => {
+    const to = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+    const { status, body } = await metrics(a, `from=${to - DAY}&to=${to}&interval=minute&metrics=count,latency_p95`);
+    expect(status).toBe(200);
+    expect(body.series[0]!.points).toHaveLength(1440);
+    expect(body.series[0]!.total.count).toBe(sent.filter((e) => e.timestamp >= to - DAY && e.timestamp < to).length);
+    // The last 24 hours from any second: 1,441 minute buckets (the ends widened to whole minutes).
+    const unaligned = await metrics(a, `from=${to - DAY + 1_234}&to=${to + 1_234}&interval=minute&metrics=count`);
+    expect(unaligned.status).toBe(200);
+    expect(unaligned.body.series[0]!.points).toHaveLength(1441);
+  });
+
   it("reads minute buckets, and sums the groups past `limit` into one `other` group", async () => {
     const from = T0 + 20 * H;
     const { body } = await metrics(
@@ -339,7 +352,8 @@ describe("GET /api/v1/metrics", () => {
     expect((await bad("colour=red")).allowed).toContain("environment");
     expect((await bad("interval=week")).allowed).toEqual(["minute", "hour", "day"]);
     await bad(`from=${T0 + H}&to=${T0}`);
-    expect((await bad(`from=${T0}&to=${T0 + 3 * 24 * H}&interval=minute`)).max_points).toBe(1000);
+    expect((await bad(`from=${T0}&to=${T0 + 3 * 24 * H}&interval=minute`)).max_points).toBe(1440);
+    expect((await bad(`from=${T0}&to=${T0 + 50 * 24 * H}&interval=hour`)).max_points).toBe(1000);
     await bad("group_by=model,name,type");
     await bad("view=traces&group_by=model");
     await bad("limit=0");
@@ -444,6 +458,89 @@ describe("measureWindow", () => {
   });
 });
 
+describe("day rollups", () => {
+  const days = `from=${T0 - DAY}&to=${T0 + 72 * H}&interval=day&metrics=${ALL}&group_by=model,environment`;
+  const dayRows = async (projectId: string) =>
+    (
+      await (
+        await dataOf(projectId)
+      )
+        .prepare("SELECT bucket, sum(count) AS n FROM metrics_daily WHERE project_id = ? GROUP BY bucket")
+        .bind(projectId)
+        .all<{ bucket: number; n: number }>()
+    ).results;
+  const dirty = async (projectId: string) =>
+    (
+      await (
+        await dataOf(projectId)
+      )
+        .prepare("SELECT day FROM metrics_days_dirty WHERE project_id = ? ORDER BY day")
+        .bind(projectId)
+        .all<{ day: number }>()
+    ).results.map((r) => r.day);
+  const expectAllExact = async () => {
+    const { status, body } = await metrics(a, days);
+    expect(status).toBe(200);
+    expect(body.series.length).toBeGreaterThan(0);
+    for (const s of body.series) {
+      const es = sent.filter(
+        (e) => (e.model ?? null) === s.group.model && e.context.environment === s.group.environment,
+      );
+      expectExact(s.total, es);
+      for (const p of s.points)
+        expect(p.count).toBe(es.filter((e) => e.timestamp >= p.t && e.timestamp < p.t + DAY).length);
+    }
+  };
+
+  it("builds complete days from hour rows, read in place of them, equal to the events after a deletion", async () => {
+    const d1 = await dataOf(a.projectId);
+    const firstDay = Math.floor(T0 / DAY) * DAY;
+    expect(await dirty(a.projectId)).toContain(firstDay);
+    expect(await rebuildDirtyDays(d1, Date.now())).toBeGreaterThan(0);
+    // The first day is complete: built, no longer dirty; the day in progress stays dirty.
+    expect(await dirty(a.projectId)).not.toContain(firstDay);
+    const built = await dayRows(a.projectId);
+    expect(built.find((r) => r.bucket === firstDay)?.n).toBe(
+      sent.filter((e) => e.timestamp >= firstDay && e.timestamp < firstDay + DAY).length,
+    );
+    await expectAllExact();
+    // The read takes a clean day from its day rows (a day row changed behind the rollups' back shows).
+    await d1
+      .prepare("UPDATE metrics_daily SET count = count + 1000 WHERE project_id = ? AND bucket = ? AND type = 'span'")
+      .bind(a.projectId, firstDay)
+      .run();
+    const tampered = await metrics(a, `from=${firstDay}&to=${firstDay + DAY}&interval=day&metrics=count`);
+    expect(tampered.body.series[0]!.total.count).toBeGreaterThanOrEqual(1000);
+    // A deletion in that day marks it dirty (the trigger on hour rows): read from hours at once, then rebuilt.
+    const trace = sent.find((e) => e.timestamp >= firstDay && e.timestamp < firstDay + DAY)!.trace_id as string;
+    const res = await SELF.fetch(`https://watchllm.test/api/v1/traces/${trace}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${a.secretKey}` },
+    });
+    expect(res.status).toBe(200);
+    sent = sent.filter((e) => e.trace_id !== trace);
+    expect(await dirty(a.projectId)).toContain(firstDay);
+    await expectAllExact();
+    await rebuildDirtyDays(d1, Date.now());
+    expect(await dirty(a.projectId)).not.toContain(firstDay);
+    await expectAllExact();
+    // A percentile window of alerts over whole days reads them too, within 1%.
+    const [p95] = await measureWindow(d1, a.projectId, {
+      metric: "latency_p95",
+      filters: {},
+      from: firstDay - DAY,
+      to: firstDay + DAY,
+    });
+    within1(
+      p95!.value,
+      exact(
+        sent.filter((e) => e.timestamp < firstDay + DAY).map((e) => e.duration_ms),
+        0.95,
+      ),
+    );
+  });
+});
+
 describe("rollup lifetimes", () => {
   // Last: retention runs over every project.
   it("drops minute rollups after 48 hours and hour rollups with the project's rollup retention", async () => {
@@ -454,7 +551,18 @@ describe("rollup lifetimes", () => {
     const minutes = await metrics(b, `from=${T0 + 20 * H}&to=${T0 + 36 * H}&interval=minute&metrics=count`);
     expect(minutes.body.series[0]!.total.count).toBe(0);
     expect((await metrics(b, `${week}&interval=hour`)).body).toEqual(before.body);
+    const days = `from=${T0 - 24 * H}&to=${T0 + 72 * H}&interval=day&metrics=count`;
+    await rebuildDirtyDays(await dataOf(b.projectId), Date.now());
+    expect((await metrics(b, days)).body.series[0]!.total.count).toBe(40);
     await eraseRollupsStep(await dataOf(b.projectId), b.projectId, T0 + 50 * H, 1000);
     expect((await metrics(b, `${week}&interval=hour`)).body.series[0]!.total.count).toBe(0);
+    // Day rows follow: read as their (gone) hours until rebuilt, then gone too.
+    expect((await metrics(b, days)).body.series[0]!.total.count).toBe(0);
+    await rebuildDirtyDays(await dataOf(b.projectId), Date.now());
+    const left = await (await dataOf(b.projectId))
+      .prepare("SELECT count(*) AS n FROM metrics_daily WHERE project_id = ? AND bucket < ?")
+      .bind(b.projectId, Math.floor((Date.now() - DAY) / DAY) * DAY)
+      .first<{ n: number }>();
+    expect(left!.n).toBe(0);
   });
 });

@@ -217,7 +217,7 @@ describe("GET /api/v1/metrics?view=scores", () => {
     expect((await bad("metrics=count")).allowed).toEqual(expect.arrayContaining(["name", "source", "trace_name"]));
     expect((await bad("source=robot")).allowed).toEqual(["api", "sdk", "feedback", "annotation", "eval"]);
     expect((await bad("interval=week")).allowed).toEqual(["minute", "hour", "day"]);
-    expect((await bad(`from=${T0}&to=${T0 + 3 * 24 * H}&interval=minute`)).max_points).toBe(1000);
+    expect((await bad(`from=${T0}&to=${T0 + 3 * 24 * H}&interval=minute`)).max_points).toBe(1440);
     await bad(`from=${T0 + H}&to=${T0}`);
     await bad("limit=0");
     await bad("limit=101");

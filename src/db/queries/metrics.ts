@@ -1,8 +1,9 @@
-// Reads of the metric rollups (and of trace summaries for the trace view): sums and sketches per bucket and group.
+// Reads of the metric rollups (minute, hour and day rows; and of trace summaries for the trace view): sums and sketches per bucket and group.
 // Rows read are bounded by buckets × groups in range, not by events (the trace view reads one row per trace, and a read
 // naming end users together with other fields reads those users' events).
-import type { MetricField, MetricFilters } from "../../../contract/metrics.ts";
+import { DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
+import { DAY_MS } from "../../lib/time.ts";
 
 export type Grain = "minute" | "hour";
 
@@ -29,8 +30,8 @@ export type Read = {
   size: number;
   fields: MetricField[];
   filters: MetricFilters;
-  /** Whether the sketches are needed (percentiles asked for). */
-  sketches: boolean;
+  /** The sketches needed (percentiles asked for): all, none, or those named. */
+  sketches: boolean | ReadonlyArray<"latency" | "first_token">;
 };
 
 const SUMS = `sum(count) AS count, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
@@ -48,22 +49,72 @@ function filterClauses(filters: MetricFilters, column: (f: MetricField) => strin
   return { where: clauses.map((c) => ` AND ${c}`).join(""), params };
 }
 
+const SKETCHES = ["latency", "first_token"] as const;
+/** The sketches a read asks for: all, none, or those named. */
+const sketchesOf = (r: Read) => (r.sketches === true ? SKETCHES : r.sketches === false ? [] : r.sketches);
+
+const COLUMN_LIST = [
+  "bucket",
+  ...DIMENSIONS,
+  "count",
+  "errors",
+  "input_tokens",
+  "output_tokens",
+  "cached_input_tokens",
+  "cost",
+  "duration_sum",
+  "duration_count",
+  "first_token_count",
+  "latency",
+  "first_token",
+];
+const COLUMNS = COLUMN_LIST.join(", ");
+
+/**
+ * Where the rows of an hour read come from: whole UTC days from the day rollup when each day falls in one answer bucket
+ * (the answer's buckets are whole days, or the read is one bucket), except days marked dirty (their hour rows changed
+ * since the day row was built), which are read from hours like the ragged ends. Null: hours only.
+ */
+function hourSource(projectTable: string, r: Read) {
+  if (projectTable !== "metrics_hourly") return null;
+  const oneBucket = Math.floor(r.from / r.size) === Math.floor((r.to - 1) / r.size);
+  if (r.size % DAY_MS !== 0 && !oneBucket) return null;
+  const firstDay = Math.ceil(r.from / DAY_MS) * DAY_MS;
+  const lastDay = Math.floor(r.to / DAY_MS) * DAY_MS;
+  if (firstDay >= lastDay) return null;
+  // ?1 project, ?2 from, ?3 to, then ?4 the first whole day, ?5 the end of the last (filters are numbered after them).
+  return {
+    params: [firstDay, lastDay],
+    sql: `SELECT ${COLUMNS} FROM metrics_daily WHERE project_id = ?1 AND bucket >= ?4 AND bucket < ?5
+        AND bucket NOT IN (SELECT day FROM metrics_days_dirty WHERE project_id = ?1 AND day >= ?4 AND day < ?5)
+      UNION ALL SELECT ${COLUMNS} FROM metrics_hourly WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?4
+      UNION ALL SELECT ${COLUMNS} FROM metrics_hourly WHERE project_id = ?1 AND bucket >= ?5 AND bucket < ?3
+      UNION ALL SELECT ${COLUMN_LIST.map((c) => `h.${c}`).join(", ")} FROM metrics_days_dirty d JOIN metrics_hourly h
+        ON h.project_id = d.project_id AND h.bucket >= d.day AND h.bucket < d.day + ${DAY_MS}
+      WHERE d.project_id = ?1 AND d.day >= ?4 AND d.day < ?5`,
+  };
+}
+
 /** The rollup rows of a project in [from, to), summed per answer bucket and group. */
 export async function rollupRows(d1: D1Database, projectId: string, grain: Grain, r: Read): Promise<MetricRow[]> {
   const users = r.fields.includes("user_id") || "user_id" in r.filters;
   const table = `${users ? "user_metrics" : "metrics"}_${grain === "minute" ? "minute" : "hourly"}`;
+  const days = hourSource(table, r);
   const groups = [...new Set(r.fields)];
-  const { where, params } = filterClauses(r.filters, (f) => f, 4);
-  const sketches = r.sketches
-    ? // Stored sketches are JSON objects already: concatenated into an array, not parsed again in SQL.
-      "'[' || group_concat(latency) || ']' AS latency, '[' || group_concat(first_token) || ']' AS first_token"
-    : "NULL AS latency, NULL AS first_token";
+  const { where, params } = filterClauses(r.filters, (f) => f, days ? 6 : 4);
+  const wanted = sketchesOf(r);
+  // Stored sketches are text already (JSON objects, or arrays of pairs from day rows): concatenated into an array, not
+  // parsed in SQL; the reader scans them (addSketchText).
+  const sketches = SKETCHES.map((k) =>
+    wanted.includes(k) ? `'[' || group_concat(${k}) || ']' AS ${k}` : `NULL AS ${k}`,
+  ).join(", ");
+  const source = days ? `(${days.sql}) WHERE true` : `${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
   const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${SUMS}, ${sketches}
-    FROM ${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3${where}
+    FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
   const { results } = await d1
     .prepare(sql)
-    .bind(projectId, r.from, r.to, ...params)
+    .bind(projectId, r.from, r.to, ...(days?.params ?? []), ...params)
     .all<MetricRow>();
   return results;
 }
@@ -107,19 +158,20 @@ export async function eventRows(d1: D1Database, projectId: string, r: Read): Pro
   const groups = [...new Set(r.fields)];
   const column = (f: MetricField) => (f === "user_id" ? f : `coalesce(${f}, '')`);
   const { where, params } = filterClauses(r.filters, column, 4);
-  const keys = r.sketches ? `, ${keyOf("duration_ms")} AS lk, ${keyOf("first_token_ms")} AS fk` : "";
+  const sketches = sketchesOf(r).length > 0;
+  const keys = sketches ? `, ${keyOf("duration_ms")} AS lk, ${keyOf("first_token_ms")} AS fk` : "";
   const sql = `SELECT (ts / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${column(g)} AS ${g}`).join("")},
       count(*) AS count, sum(status = 'error' OR type = 'error') AS errors, coalesce(sum(input_tokens), 0) AS input_tokens,
       coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
       total(cost_usd) AS cost, total(duration_ms) AS duration_sum, count(duration_ms) AS duration_count,
       count(first_token_ms) AS first_token_count${
-        r.sketches
+        sketches
           ? `, iif(lk IS NULL, NULL, json_object(lk, count(duration_ms))) AS latency,
       iif(fk IS NULL, NULL, json_object(fk, count(first_token_ms))) AS first_token`
           : ", NULL AS latency, NULL AS first_token"
       }
     FROM (SELECT *${keys} FROM events WHERE project_id = ?1 AND ts >= ?2 AND ts < ?3${where})
-    GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}${r.sketches ? ", lk, fk" : ""}`;
+    GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}${sketches ? ", lk, fk" : ""}`;
   const { results } = await d1
     .prepare(sql)
     .bind(projectId, r.from, r.to, ...params)
