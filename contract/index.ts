@@ -14,6 +14,7 @@ export * from "./limits.ts";
 export * from "./metrics.ts";
 export * from "./providers.ts";
 export * from "./queue.ts";
+export * from "./routes.ts";
 export * from "./score-metrics.ts";
 export * from "./scores.ts";
 export * from "./shares.ts";

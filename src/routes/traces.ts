@@ -13,6 +13,7 @@ import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } fr
 import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { storedId } from "../lib/bounded-id.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -76,7 +77,7 @@ export const tracesRoute = new Hono<AppEnv>()
     );
     const withScores = (t: TraceRow) =>
       names.length ? { ...traceSummary(t), scores: cells.get(t.traceId) ?? {} } : traceSummary(t);
-    return c.json({ traces: page.items.map(withScores), next_cursor: page.next_cursor });
+    return answer(c, "GET /api/v1/traces", { traces: page.items.map(withScores), next_cursor: page.next_cursor });
   })
   .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
     const { a, b } = c.req.valid("query");
@@ -85,7 +86,7 @@ export const tracesRoute = new Hono<AppEnv>()
     const [ta, tb] = await Promise.all([requireTrace(db, projectId, a), requireTrace(db, projectId, b)]);
     const light = { inlineBytes: 0, previews: false };
     const [left, right] = await Promise.all([traceTree(db, ta, light), traceTree(db, tb, light)]);
-    return c.json(compareTraces(left, right));
+    return answer(c, "GET /api/v1/traces/compare", compareTraces(left, right));
   })
   // `?format=columns`: the same tree as one array per field (TraceColumnsAnswer), what the dashboard reads.
   .get(
@@ -129,7 +130,9 @@ export const tracesRoute = new Hono<AppEnv>()
       await storedId(c.req.param("event_id")),
     );
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
-    return c.json({ event: fullEventView(row, await readBody(c.env.BODIES, row)) });
+    return answer(c, "GET /api/v1/traces/:trace_id/events/:event_id", {
+      event: fullEventView(row, await readBody(c.env.BODIES, row)),
+    });
   })
   .get(
     "/:trace_id/export",
