@@ -46,6 +46,9 @@ function Json({
   );
 }
 
+/** Where an event is read in full: in a project, or through a share link. */
+export type EventPath = `/api/v1/traces/${string}/events/${string}` | `/api/share/${string}/events/${string}`;
+
 export function Inspector({
   project,
   path,
@@ -56,13 +59,13 @@ export function Inspector({
   /** The project the event is read in (none for a share link, whose path says it all). */
   project?: string;
   /** Where the event is read in full. */
-  path: string;
+  path: EventPath;
   event: TreeEvent;
   onClose: () => void;
   /** What the page adds about the event (its scores). */
   children?: ComponentChildren;
 }) {
-  const answer = useApi<EventAnswer>(path, { project });
+  const answer = useApi(path, { project });
   const loaded = answer.data.value?.event;
   const full = loaded?.event_id === event.event_id ? loaded : null;
   const body = full?.body ?? event.body;

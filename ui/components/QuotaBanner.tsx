@@ -6,7 +6,7 @@ import { canManage, type Org } from "../state/session.ts";
 import { Link } from "./Link.tsx";
 
 export function QuotaBanner({ org, project }: { org: Org; project: string }) {
-  const read = useApi<UsageReport>(canManage(org.role) ? `/api/orgs/${org.id}/usage` : null);
+  const read = useApi(canManage(org.role) ? `/api/orgs/${org.id}/usage` : null);
   const month = read.data.value?.month;
   if (!month || month.state === "ok" || month.limit === null) return null;
   const text =

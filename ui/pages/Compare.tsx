@@ -34,7 +34,7 @@ function sideCell(s: Side | null, type: CompareSpan["type"]) {
 export function Compare({ project }: { project: string }) {
   const a = query.value.get("a");
   const b = query.value.get("b");
-  const answer = useApi<CompareAnswer>(
+  const answer = useApi(
     a && b ? `/api/v1/traces/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}` : null,
     { project },
   );

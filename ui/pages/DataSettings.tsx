@@ -18,7 +18,7 @@ export function DataSettings({ project, org }: { project: string; org: Org }) {
   const admin = canManage(org.role);
   // A change made here is the audit log's newest entry: read it again.
   const changes = useSignal(0);
-  const read = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  const read = useApi(`/api/projects/${project}`);
   const saved = () => {
     read.reload();
     changes.value++;
@@ -108,7 +108,7 @@ const actionLabel: Record<string, string> = {
 };
 
 function AuditLog({ org }: { org: Org }) {
-  const log = usePaged<AuditLogAnswer>(`/api/orgs/${org.id}/audit-log?limit=20`);
+  const log = usePaged(`/api/orgs/${org.id}/audit-log?limit=20`);
   const projectName = (id: string | null) =>
     id === null ? "—" : (allProjects.value.find((p) => p.id === id)?.name ?? `${id} (deleted)`);
   const who = (e: AuditEntry) =>

@@ -8,7 +8,7 @@ import { loadMe, me } from "../state/session.ts";
 import { Auth } from "./Auth.tsx";
 
 export function InvitePage({ token }: { token: string }) {
-  const offer = useApi<InviteOfferAnswer>(`/api/invites/${encodeURIComponent(token)}`);
+  const offer = useApi(`/api/invites/${encodeURIComponent(token)}`);
   const accept = useAction();
   if (offer.error.value) {
     return (

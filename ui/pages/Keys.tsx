@@ -12,7 +12,7 @@ import { rememberKey } from "../state/session.ts";
 const when = (ms: number | null) => (ms ? shortTime(ms) : "never");
 
 export function Keys({ project, canManage }: { project: string; canManage: boolean }) {
-  const list = useApi<{ keys: ApiKey[] }>(`/api/projects/${project}/keys`);
+  const list = useApi(`/api/projects/${project}/keys`);
   const created = useSignal<{ key: string; kind: string } | null>(null);
   const action = useAction();
   const create = (e: Event) => {

@@ -10,8 +10,8 @@ import { useAction, useApi } from "../lib/use-api.ts";
 import type { Org } from "../state/session.ts";
 
 export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
-  const members = useApi<{ members: Member[] }>(`/api/orgs/${org.id}/members`);
-  const invites = useApi<{ invites: Invite[] }>(canManage ? `/api/orgs/${org.id}/invites` : null);
+  const members = useApi(`/api/orgs/${org.id}/members`);
+  const invites = useApi(canManage ? `/api/orgs/${org.id}/invites` : null);
   const link = useSignal<string | null>(null);
   const action = useAction();
   /** Runs a change, then reloads members and invites. */

@@ -9,7 +9,7 @@ import { freshKeys, rememberKey } from "../state/session.ts";
 
 export function Onboarding({ project, onFirstEvent }: { project: string; onFirstEvent: () => void }) {
   // Polls every 2 s until the first event arrives (then stops: the page offers to open the traces).
-  const info = useApi<ProjectAnswer>(`/api/projects/${project}`, { pollMs: 2000 });
+  const info = useApi(`/api/projects/${project}`, { pollMs: 2000 });
   const received = info.data.value?.has_events === true;
   const action = useAction();
   const fresh = freshKeys.value[project];

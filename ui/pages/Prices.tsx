@@ -22,7 +22,7 @@ const rule = (m: Record<string, unknown>) =>
     .join(", ");
 
 export function Prices({ project, canEdit }: { project: string; canEdit: boolean }) {
-  const list = useApi<PriceListAnswer>("/api/v1/prices", { project });
+  const list = useApi("/api/v1/prices", { project });
   const prices = list.data.value?.overrides ?? null;
   const action = useAction();
   const status = useSignal("");

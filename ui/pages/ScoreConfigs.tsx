@@ -15,8 +15,8 @@ const rule = (c: ScoreConfig) =>
       : "true / false";
 
 export function ScoreConfigs({ project, canEdit }: { project: string; canEdit: boolean }) {
-  const base = `/api/projects/${encodeURIComponent(project)}/score-configs`;
-  const list = useApi<ScoreConfigListAnswer>(base);
+  const base = `/api/projects/${encodeURIComponent(project)}/score-configs` as const;
+  const list = useApi(base);
   const kind = useSignal<ScoreKind>("numeric");
   const action = useAction();
   const configs = list.data.value?.configs ?? null;

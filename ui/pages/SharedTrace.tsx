@@ -28,8 +28,8 @@ function usePrivatePage() {
 
 export function SharedTrace({ token }: { token: string }) {
   usePrivatePage();
-  const base = `/api/share/${encodeURIComponent(token)}`;
-  const answer = useApi<SharedTraceAnswer>(base);
+  const base = `/api/share/${encodeURIComponent(token)}` as const;
+  const answer = useApi(base);
   const data = answer.data.value;
   useEffect(() => {
     if (data) document.title = `${data.trace.name} · shared trace · WatchLLM`;

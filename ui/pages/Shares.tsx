@@ -18,8 +18,8 @@ function stateOf(s: ShareLink, now = Date.now()) {
 const shows = (s: ShareLink) => (s.hide_io ? "no inputs/outputs" : "everything");
 
 export function Shares({ project, role }: { project: string; role: Role }) {
-  const base = `/api/projects/${encodeURIComponent(project)}/shares`;
-  const list = useApi<ShareListAnswer>(role === "viewer" ? null : base);
+  const base = `/api/projects/${encodeURIComponent(project)}/shares` as const;
+  const list = useApi(role === "viewer" ? null : base);
   const action = useAction();
   if (role === "viewer") return null;
   const admin = role === "owner" || role === "admin";

@@ -15,9 +15,9 @@ import { tracePath } from "../state/trace-fetch.ts";
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
   // The compact columns answer (a 10,000-span tree in well under half the bytes), turned back into rows once.
-  const detail = useApi<TraceColumnsAnswer>(tracePath(traceId), { project });
+  const detail = useApi(tracePath(traceId), { project });
   const data = useMemo(() => detail.data.value && traceOf(detail.data.value), [detail.data.value]);
-  const configs = useApi<ScoreConfigListAnswer>(`/api/projects/${encodeURIComponent(project)}/score-configs`);
+  const configs = useApi(`/api/projects/${encodeURIComponent(project)}/score-configs`);
   if (detail.error.value) return <ErrorNote error={detail.error} />;
   if (!data)
     return (

@@ -22,7 +22,7 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
   useSlashFocus("q");
 
   // The first page (refetched every 5 s when live) and the pages "Load more" appended to it.
-  const list = usePaged<TraceListAnswer>(`/api/v1/traces?${apiQuery(params)}`, {
+  const list = usePaged(`/api/v1/traces?${apiQuery(params)}`, {
     project,
     pollMs: live.value ? 5000 : undefined,
   });

@@ -6,7 +6,7 @@ import { Onboarding } from "./Onboarding.tsx";
 import { TraceList } from "./TraceList.tsx";
 
 export function Traces({ project }: { project: string }) {
-  const info = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  const info = useApi(`/api/projects/${project}`);
   if (info.error.value && !info.data.value) return <ErrorNote error={info.error} />;
   if (!info.data.value) {
     return (
