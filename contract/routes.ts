@@ -184,9 +184,11 @@ type Pattern<R extends string> = R extends `${infer H}/:${string}/${infer T}`
       : R extends `${infer P}?${infer Q}`
         ? `${P}?${Q}${string}` | `${P}?${string}&${Q}${string}`
         : R | `${R}?${string}`;
-type PathOf<K> = K extends `${infer M} ${infer P}` ? (M extends "GET" ? P : never) : never;
-type GetRoute = PathOf<JsonRoute>;
-type Candidates<U extends string> = { [R in GetRoute]: U extends Pattern<R> ? R : never }[GetRoute];
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type PathOf<K, M extends Method> = K extends `${M} ${infer P}` ? P : never;
+type Candidates<U extends string, M extends Method> = {
+  [R in PathOf<JsonRoute, M>]: U extends Pattern<R> ? R : never;
+}[PathOf<JsonRoute, M>];
 type MostSpecific<C extends string> = {
   [R in C]: true extends (
     Exclude<C, R> extends infer O
@@ -201,7 +203,11 @@ type MostSpecific<C extends string> = {
     : R;
 }[C];
 
-/** A dashboard URL of a GET route that answers JSON. */
-export type ApiUrl = Pattern<GetRoute>;
+/** A dashboard URL of a route (GET by default) that answers JSON. */
+export type ApiUrl<M extends Method = "GET"> = Pattern<PathOf<JsonRoute, M>>;
+/** What `M` of `U` answers. */
+export type Answer<U extends string, M extends Method = "GET"> = AnswerOf<
+  Extract<`${M} ${MostSpecific<Candidates<U, M>>}`, JsonRoute>
+>;
 /** What a GET of `U` answers. */
-export type GetAnswer<U extends string> = AnswerOf<Extract<`GET ${MostSpecific<Candidates<U>>}`, JsonRoute>>;
+export type GetAnswer<U extends string> = Answer<U, "GET">;

@@ -3,7 +3,6 @@
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { BODY_LIMITS } from "../../contract/limits.ts";
-import type { EventAnswer } from "../../contract/traces.ts";
 import { conversationOf } from "../lib/conversation.ts";
 import { failureOf } from "../lib/failure.ts";
 import { bytes, duration, exactCost, time, tokens } from "../lib/format.ts";

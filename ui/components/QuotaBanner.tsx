@@ -1,6 +1,5 @@
 // A banner over every page of an org near (80%) or over its monthly event quota; owners and admins see it (they can
 // read usage and change the plan with the operator).
-import type { UsageReport } from "../../contract/usage.ts";
 import { useApi } from "../lib/use-api.ts";
 import { canManage, type Org } from "../state/session.ts";
 import { Link } from "./Link.tsx";

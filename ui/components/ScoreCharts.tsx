@@ -1,6 +1,6 @@
 // The Overview's scores: a chart per score name over the page's range, the mean over time for numeric and boolean
 // scores, stacked counts per label for categorical ones. A bucket opens the trace list of that time with the score.
-import type { ScoreMetricSeries, ScoreMetricsAnswer } from "../../contract/score-metrics.ts";
+import type { ScoreMetricSeries } from "../../contract/score-metrics.ts";
 import { INTERVAL_MS, type Window } from "../lib/overview.ts";
 import { useApi } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";

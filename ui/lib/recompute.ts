@@ -6,6 +6,7 @@ export async function recomputeCosts(project: string, from: number, to: number, 
   let updated = 0;
   do {
     const step: { updated: number; next_cursor: string | null } = await api("/api/v1/prices/recompute", {
+      method: "POST",
       project,
       json: { from, to, ...(cursor && { cursor }) },
     });

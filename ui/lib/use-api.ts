@@ -4,14 +4,14 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import type { ApiUrl, GetAnswer } from "../../contract/routes.ts";
-import { type ApiInit, api, messageOf } from "./api.ts";
+import { type ApiInit, messageOf, request } from "./api.ts";
 
 const prefetched = new Map<string, Promise<unknown>>();
 const keyOf = (path: string, project?: string) => `${project ?? ""} ${path}`;
 
 /** Starts a read before any page asks for it (a deep link's slowest answer, at boot); the first useApi of it takes it. */
 export function prefetch(path: ApiUrl, project?: string) {
-  const promise = api(path, { project });
+  const promise = request(path, { project });
   promise.catch(() => undefined); // signed out: the app redirects to login, and the page fetches again anyway
   prefetched.set(keyOf(path, project), promise);
 }
@@ -48,7 +48,7 @@ export function useApi<U extends ApiUrl>(
       try {
         const early = prefetched.get(keyOf(path, project));
         prefetched.delete(keyOf(path, project));
-        data.value = (await (early ?? api<T>(path, { project, signal: abort.signal }))) as T;
+        data.value = (await (early ?? request(path, { project, signal: abort.signal }))) as T;
         error.value = null;
       } catch (err) {
         if (!abort.signal.aborted) error.value = messageOf(err);
@@ -115,7 +115,7 @@ export function usePaged<U extends ApiUrl>(path: U, options: { project?: string;
     more.run(async (init) => {
       const url = new URL(path, location.origin);
       url.searchParams.set("cursor", next);
-      const page = await api<P>(url.pathname + url.search, { project: options.project, ...init });
+      const page = (await request(url.pathname + url.search, { project: options.project, ...init })) as P;
       extra.value = [...extra.value, page];
     });
   return { pages, error: first.error, more, next, loadMore };

@@ -5,7 +5,7 @@ import { ErrorNote } from "../components/ErrorNote.tsx";
 import { SideHeader } from "../components/SideHeader.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { cost, delta, duration, tokens } from "../lib/format.ts";
-import { type CompareAnswer, type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
+import { type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
 

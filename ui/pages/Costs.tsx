@@ -10,7 +10,7 @@ import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { costsCsv } from "../lib/csv.ts";
 import { cost, DAY_MS, duration, HOUR_MS, partialCost, shortTime, time, tokens } from "../lib/format.ts";
-import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
+import type { TraceSummary } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
 import { allProjects, canManage, type Org } from "../state/session.ts";

@@ -1,8 +1,8 @@
 // The project's data: how long it is kept (admins change it), the org's audit log (admins), and deleting the project
 // (admins, after typing its name).
 import { useSignal } from "@preact/signals";
-import type { ProjectAnswer, ProjectUpdateAnswer } from "../../contract/accounts.ts";
-import type { AuditEntry, AuditLogAnswer, DeletionAnswer } from "../../contract/data.ts";
+import type { ProjectAnswer } from "../../contract/accounts.ts";
+import type { AuditEntry } from "../../contract/data.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { type Column, Table } from "../components/Table.tsx";
@@ -41,7 +41,7 @@ function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin:
     const value = String(new FormData(e.target as HTMLFormElement).get("days") ?? "").trim();
     saved.value = false;
     void action.run(async (init) => {
-      await api<ProjectUpdateAnswer>(`/api/projects/${p!.id}`, {
+      await api(`/api/projects/${p!.id}`, {
         ...init,
         method: "PATCH",
         json: { retention_days: value === "" ? null : Number(value) },
@@ -158,7 +158,7 @@ function DeleteProject({ project, name }: { project: string; name: string }) {
   const remove = (e: Event) => {
     e.preventDefault();
     void action.run(async (init) => {
-      await api<DeletionAnswer>(`/api/projects/${project}`, { ...init, method: "DELETE" });
+      await api(`/api/projects/${project}`, { ...init, method: "DELETE" });
       await loadMe();
       navigate("/");
     });

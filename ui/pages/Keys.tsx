@@ -19,10 +19,7 @@ export function Keys({ project, canManage }: { project: string; canManage: boole
     e.preventDefault();
     const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as { kind: KeyKind; name: string };
     void action.run(async (init) => {
-      const res = await api<{ key: ApiKey & { key: string } }>(`/api/projects/${project}/keys`, {
-        ...init,
-        json: form,
-      });
+      const res = await api(`/api/projects/${project}/keys`, { method: "POST", ...init, json: form });
       created.value = { key: res.key.key, kind: res.key.kind };
       rememberKey(project, form.kind, res.key.key);
       list.reload();

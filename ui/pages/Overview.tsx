@@ -1,7 +1,6 @@
 // Overview, the project's home: how the app is doing over a range (traces and model calls, errors, latency, time to
 // first token, tokens, cost), each against the previous period, and tables by model and by name. Clicking a bucket or
 // a row opens the trace list filtered to it. An empty project gets the onboarding.
-import type { ProjectAnswer } from "../../contract/accounts.ts";
 import type { MetricsAnswer, MetricsSeries } from "../../contract/metrics.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";

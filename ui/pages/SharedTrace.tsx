@@ -1,7 +1,6 @@
 // The public page of a share link (/share/<token>): the trace's view, read-only, without the app's frame, project
 // switcher or anything else of the project. Needs no sign-in; every read goes to /api/share/<token>.
 import { useEffect } from "preact/hooks";
-import type { SharedTraceAnswer } from "../../contract/shares.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Scores } from "../components/Scores.tsx";
 import { TraceView } from "../components/TraceView.tsx";

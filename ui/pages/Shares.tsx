@@ -1,6 +1,6 @@
 // Settings → Share links: the project's public links to single traces (members and above), with revoke for their
 // creator and admins. A link's token is never shown again after it is created; a lost link is revoked and made anew.
-import type { ShareLink, ShareListAnswer } from "../../contract/shares.ts";
+import type { ShareLink } from "../../contract/shares.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";

@@ -1,7 +1,6 @@
 // One trace in its project: the title row (export, share, delete), the trace's view (ui/components/TraceView.tsx), and
 // scores members can add.
 import { useMemo } from "preact/hooks";
-import type { ScoreConfigListAnswer } from "../../contract/scores.ts";
 import { DeleteData } from "../components/DeleteData.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
@@ -9,7 +8,6 @@ import { Scores } from "../components/Scores.tsx";
 import { ShareTrace } from "../components/ShareTrace.tsx";
 import { TraceView } from "../components/TraceView.tsx";
 import { traceOf } from "../lib/trace-columns.ts";
-import type { TraceColumnsAnswer } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { tracePath } from "../state/trace-fetch.ts";
 

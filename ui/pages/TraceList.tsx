@@ -6,7 +6,7 @@ import { type Column, Table } from "../components/Table.tsx";
 import { TraceFilters } from "../components/TraceFilters.tsx";
 import { cost, duration, exactCost, shortTime, time, tokens } from "../lib/format.ts";
 import { apiQuery, scoreColumns } from "../lib/trace-filters.ts";
-import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
+import type { TraceSummary } from "../lib/types.ts";
 import { usePaged } from "../lib/use-api.ts";
 import { useSlashFocus } from "../lib/use-slash.ts";
 import { navigate, query } from "../state/router.ts";

@@ -1,5 +1,4 @@
 // Traces: onboarding until the project's first event arrives, then the trace list.
-import type { ProjectAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { useApi } from "../lib/use-api.ts";
 import { Onboarding } from "./Onboarding.tsx";
