@@ -60,6 +60,7 @@ import {
   sharedTraceAnswer,
   shareListAnswer,
 } from "./shares.ts";
+import { traceListParams } from "./trace-query.ts";
 import {
   compareAnswer,
   eventAnswer,
@@ -143,7 +144,7 @@ export const API_ROUTES = {
   "POST /api/public/ingestion": { body: langfuseBatch, answer: langfuseAnswer },
   "POST /api/public/scores": { answer: langfuseScoreAnswer },
   "DELETE /api/public/scores/:score_id": { answer: null },
-  "GET /api/v1/traces": { answer: traceListAnswer },
+  "GET /api/v1/traces": { query: traceListParams, answer: traceListAnswer },
   "GET /api/v1/traces/compare": { answer: compareAnswer },
   "GET /api/v1/traces/:trace_id": { answer: traceAnswer },
   "GET /api/v1/traces/:trace_id?format=columns": { answer: traceColumnsAnswer },

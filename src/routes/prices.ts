@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type Price, rates } from "../../contract/costs.ts";
+import { timeParam } from "../../contract/query-params.ts";
 import { projectAccess, projectD1 } from "../auth/middleware.ts";
 import { resolveRates } from "../costs/enrich.ts";
 import { recomputeStep } from "../costs/recompute.ts";
@@ -16,7 +17,6 @@ import { answer } from "../lib/answer.ts";
 import { decodeCursor, encodeCursor, timeAndId } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
-import { timeParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
 
 type PriceRow = typeof prices.$inferSelect;

@@ -3,15 +3,16 @@ import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
+import { limitParam } from "../../contract/query-params.ts";
+import { traceListParams } from "../../contract/trace-query.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { groupListScoresQuery, groupScoreParams, groupScoresQuery } from "../db/queries/score-filter.ts";
 import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
-import { traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import { traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
-import { limitParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
 import { sessionView, traceSummary, userView } from "../traces/views.ts";
 

@@ -2,10 +2,10 @@
 // month against its plan. Owners and admins.
 import { Hono } from "hono";
 import { z } from "zod";
+import { timeParam } from "../../contract/query-params.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
-import { timeParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
 import { usageReport } from "../usage/report.ts";
 
