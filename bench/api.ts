@@ -1,10 +1,11 @@
 // `npm run bench:api [traces] [filter]`: the trace API's reads over 100,000 traces / 1,000,000 events in local D1, through
 // the real Worker under `wrangler dev`, beside the same SQL on plain SQLite (node:sqlite) over a copy of the file.
 
+import { traceListParams } from "../contract/trace-query.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { database } from "../src/db/client.ts";
 import { traceQuery, treeDetail, treeEventsQuery } from "../src/db/queries/trace-events.ts";
-import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
+import { traceListQuery } from "../src/db/queries/trace-list.ts";
 import { bigTraceId, DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
 

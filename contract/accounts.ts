@@ -29,7 +29,6 @@ export const meAnswer = z.strictObject({ user, orgs: z.array(orgWithProjects) })
 export type MeAnswer = z.infer<typeof meAnswer>;
 /** `GET /api/auth/session`: the same as /api/me when signed in, null (not a 401) when not. */
 export const sessionProbeAnswer = z.strictObject({ me: meAnswer.nullable() });
-export type SessionProbeAnswer = z.infer<typeof sessionProbeAnswer>;
 
 /** An API key as listed: its prefix, never the key. */
 export const apiKey = z.strictObject({
@@ -62,7 +61,6 @@ export const signupAnswer = z.strictObject({
   keys: newProjectKeys,
   joined: z.strictObject({ org: z.strictObject({ id: z.string(), name: z.string() }), role }).nullable(),
 });
-export type SignupAnswer = z.infer<typeof signupAnswer>;
 
 export const loginAnswer = z.strictObject({ user });
 
@@ -72,7 +70,6 @@ export const orgListAnswer = z.strictObject({
 export const newOrgAnswer = z.strictObject({ org: z.strictObject({ id: z.string(), name: z.string(), role }) });
 export const projectListAnswer = z.strictObject({ projects: z.array(projectRef) });
 export const newProjectAnswer = z.strictObject({ project: newProject, keys: newProjectKeys });
-export type NewProjectAnswer = z.infer<typeof newProjectAnswer>;
 
 /** `GET /api/projects/:project`: the project, your role, and whether events have arrived (the onboarding check). */
 export const projectDetail = z.strictObject({
@@ -92,7 +89,6 @@ export const projectAnswer = z.strictObject({
 export type ProjectAnswer = z.infer<typeof projectAnswer>;
 /** `PATCH /api/projects/:project`. */
 export const projectUpdateAnswer = z.strictObject({ project: projectDetail });
-export type ProjectUpdateAnswer = z.infer<typeof projectUpdateAnswer>;
 
 export const member = z.strictObject({
   user_id: z.string(),
@@ -112,7 +108,6 @@ export const invite = z.strictObject({
   created_at: z.number(),
   expires_at: z.number(),
 });
-export type Invite = z.infer<typeof invite>;
 export const inviteListAnswer = z.strictObject({ invites: z.array(invite) });
 /** A new invite link (the token is shown once). */
 export const newInviteAnswer = z.strictObject({
@@ -129,7 +124,6 @@ export const newInviteAnswer = z.strictObject({
 export const inviteOfferAnswer = z.strictObject({
   invite: z.strictObject({ org_name: z.string(), role, expires_at: z.number() }),
 });
-export type InviteOfferAnswer = z.infer<typeof inviteOfferAnswer>;
 export const inviteAcceptAnswer = z.strictObject({
   joined: z.strictObject({ org: z.strictObject({ id: z.string(), name: z.string() }), role }),
 });

@@ -141,7 +141,6 @@ export const resolvedPrice = z.strictObject({
 });
 
 export const priceListAnswer = z.strictObject({ overrides: z.array(price), resolved: resolvedPrice.optional() });
-export type PriceListAnswer = z.infer<typeof priceListAnswer>;
 export const priceAnswer = z.strictObject({ price });
 
 export const recomputeAnswer = z.strictObject({

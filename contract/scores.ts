@@ -189,5 +189,3 @@ export const scoreConfigListAnswer = z.strictObject({ configs: z.array(scoreConf
 export const scoreConfigAnswer = z.strictObject({ config: scoreConfig });
 /** A member's annotation, as written (POST /api/projects/:project/scores). */
 export const scoreAnswer = z.strictObject({ score: scoreView });
-export type ScoreConfigListAnswer = z.infer<typeof scoreConfigListAnswer>;
-export type ScoreAnswer = z.infer<typeof scoreAnswer>;

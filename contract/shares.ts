@@ -32,10 +32,8 @@ export const shareLink = z.strictObject({
 export type ShareLink = z.infer<typeof shareLink>;
 
 export const shareListAnswer = z.strictObject({ shares: z.array(shareLink) });
-export type ShareListAnswer = z.infer<typeof shareListAnswer>;
 /** The new link: its token and path (`/share/<token>`), shown once. */
 export const shareCreatedAnswer = z.strictObject({ share: shareLink.extend({ token: z.string(), path: z.string() }) });
-export type ShareCreatedAnswer = z.infer<typeof shareCreatedAnswer>;
 export const shareAnswer = z.strictObject({ share: shareLink });
 
 /** What the public link says about itself. */

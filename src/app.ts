@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env.ts";
 import { backlog } from "./ingest/backlog.ts";
+import { answer } from "./lib/answer.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { log, requestIdOf } from "./lib/log.ts";
 import { alertsRoute } from "./routes/alerts.ts";
@@ -70,7 +71,11 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardBodyLimit(c, next)))
   // Locally (`npm start`, LOCAL_MODE), also how many accepted events the in-memory queue still holds.
   .get("/api/health", (c) =>
-    c.json(c.env.LOCAL_MODE === "true" ? { ok: true, queue_backlog: backlog.pending } : { ok: true }),
+    answer(
+      c,
+      "GET /api/health",
+      c.env.LOCAL_MODE === "true" ? { ok: true, queue_backlog: backlog.pending } : { ok: true },
+    ),
   )
   .route("/api/auth", authRoute)
   .route("/api/me", meRoute)

@@ -9,9 +9,9 @@ import {
   type MetricFilters,
   type MetricName,
 } from "../../contract/metrics.ts";
+import { timeParam } from "../../contract/query-params.ts";
 import { minuteRollupStart } from "../db/writes/metrics-rollup.ts";
 import { ApiError } from "../lib/errors.ts";
-import { timeParam } from "../lib/query-params.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 
 export type Interval = (typeof METRIC_INTERVALS)[number];

@@ -30,6 +30,7 @@ import { projectRules, ruleHistory } from "../db/queries/alerts.ts";
 import { alertChannels, alertRules, projects } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { valid } from "../lib/validate.ts";
@@ -55,7 +56,7 @@ const audit = (c: Context<AppEnv>, action: string, target: string, details: Reco
 export const alertsRoute = new Hono<AppEnv>()
   .get("/:project/alerts", projectAccess("member", "see alerts"), async (c) => {
     const rules = await projectRules(database(c.env.DB), c.var.project.projectId);
-    return c.json({ alerts: rules.map(alertView) satisfies Alert[] });
+    return answer(c, "GET /api/projects/:project/alerts", { alerts: rules.map(alertView) satisfies Alert[] });
   })
   .post("/:project/alerts", projectAccess("admin", "create alerts"), valid("json", alertCreate), async (c) => {
     const input = c.req.valid("json");
@@ -82,7 +83,12 @@ export const alertsRoute = new Hono<AppEnv>()
       ...(channels.length ? [db.insert(alertChannels).values(channels)] : []),
       audit(c, "alert.created", input.name, { alert_id: id, metric: input.metric, channels: channels.length }),
     ]);
-    return c.json({ alert: alertView(await oneRule(c, id)), signing_secret: secret }, 201);
+    return answer(
+      c,
+      "POST /api/projects/:project/alerts",
+      { alert: alertView(await oneRule(c, id)), signing_secret: secret },
+      201,
+    );
   })
   // The preview of a rule being written (not saved): POST because filters nest.
   .post(
@@ -99,11 +105,11 @@ export const alertsRoute = new Hono<AppEnv>()
         c.req.valid("query").days,
         Date.now(),
       );
-      return c.json(preview satisfies AlertPreview);
+      return answer(c, "POST /api/projects/:project/alerts/preview", preview satisfies AlertPreview);
     },
   )
   .get("/:project/alerts/:alert", projectAccess("member", "see alerts"), async (c) =>
-    c.json({ alert: alertView(await oneRule(c, c.req.param("alert"))) }),
+    answer(c, "GET /api/projects/:project/alerts/:alert", { alert: alertView(await oneRule(c, c.req.param("alert"))) }),
   )
   .patch("/:project/alerts/:alert", projectAccess("admin", "change alerts"), valid("json", alertPatch), async (c) => {
     const patch = c.req.valid("json");
@@ -114,7 +120,7 @@ export const alertsRoute = new Hono<AppEnv>()
       ...patchStatements(db, rule, patch, Date.now()),
       audit(c, "alert.changed", patch.name ?? rule.name, { alert_id: rule.id, fields: Object.keys(patch) }),
     ]);
-    return c.json({ alert: alertView(await oneRule(c, rule.id)) });
+    return answer(c, "PATCH /api/projects/:project/alerts/:alert", { alert: alertView(await oneRule(c, rule.id)) });
   })
   .delete("/:project/alerts/:alert", projectAccess("admin", "delete alerts"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
@@ -123,12 +129,14 @@ export const alertsRoute = new Hono<AppEnv>()
       db.delete(alertRules).where(and(eq(alertRules.id, rule.id), eq(alertRules.projectId, rule.projectId))),
       audit(c, "alert.deleted", rule.name, { alert_id: rule.id }),
     ]);
-    return c.json({ ok: true } satisfies z.infer<typeof okAnswer>);
+    return answer(c, "DELETE /api/projects/:project/alerts/:alert", { ok: true } satisfies z.infer<typeof okAnswer>);
   })
   .get("/:project/alerts/:alert/history", projectAccess("member", "see alert history"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
     const { transitions, deliveries } = await ruleHistory(database(c.env.DB), rule.id);
-    return c.json({ history: historyView(transitions, deliveries) satisfies AlertHistoryEntry[] });
+    return answer(c, "GET /api/projects/:project/alerts/:alert/history", {
+      history: historyView(transitions, deliveries) satisfies AlertHistoryEntry[],
+    });
   })
   .post("/:project/alerts/:alert/test", projectAccess("admin", "send test notifications"), async (c) => {
     const { rule, channels } = await oneRule(c, c.req.param("alert"));
@@ -142,5 +150,5 @@ export const alertsRoute = new Hono<AppEnv>()
       channels.map((ch) => ch.id),
     );
     await audit(c, "alert.tested", rule.name, { alert_id: rule.id, delivery_ids: ids });
-    return c.json({ delivery_ids: ids }, 202);
+    return answer(c, "POST /api/projects/:project/alerts/:alert/test", { delivery_ids: ids }, 202);
   });

@@ -14,6 +14,7 @@ import { database } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { valid } from "../lib/validate.ts";
@@ -44,7 +45,7 @@ export const authRoute = new Hono<AppEnv>()
   .get("/session", async (c) => {
     const db = database(c.env.DB);
     const user = await sessionUser(c, db);
-    return c.json({ me: user ? await meOf(db, user) : null });
+    return answer(c, "GET /api/auth/session", { me: user ? await meOf(db, user) : null });
   })
   .post("/signup", valid("json", signupBody), async (c) => {
     const body = c.req.valid("json");
@@ -82,7 +83,9 @@ export const authRoute = new Hono<AppEnv>()
     const joined = claim && { org: { id: claim.invite.orgId, name: claim.orgName }, role: claim.invite.role };
     await startSession(c, db, user.id);
     const [row] = await db.select().from(users).where(eq(users.id, user.id));
-    return c.json(
+    return answer(
+      c,
+      "POST /api/auth/signup",
       { user: userView(row!), org: workspace.org, project: workspace.project, keys: workspace.keys, joined },
       201,
     );
@@ -97,9 +100,9 @@ export const authRoute = new Hono<AppEnv>()
     if (!user || !ok) throw new ApiError("invalid_credentials", "Email or password is wrong.");
     await clearLoginAttempts(db, address, ip);
     await startSession(c, db, user.id);
-    return c.json({ user: userView(user) });
+    return answer(c, "POST /api/auth/login", { user: userView(user) });
   })
   .post("/logout", async (c) => {
     await endSession(c, database(c.env.DB));
-    return c.json({ ok: true });
+    return answer(c, "POST /api/auth/logout", { ok: true });
   });

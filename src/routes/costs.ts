@@ -23,18 +23,20 @@ import {
 import { projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { valid } from "../lib/validate.ts";
 
 /** Some projects and the data database they live on. */
 type Slice = { db: Database; projectIds: string[] };
 
 type Sums = Omit<CostGroupRow, "key" | "models">;
+type Totals = { [K in keyof Sums]: number };
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 type NameRow = Awaited<ReturnType<typeof modelNameSums>>[number];
 type Prices = [Map<string, ModelPrices[]>, ModelPrices[]];
 
 const SUMMED = ["cost", "input_tokens", "output_tokens", "cached_input_tokens", "calls", "unpriced_calls"] as const;
-const zero = (): Sums => ({
+const zero = (): Totals => ({
   cost: 0,
   input_tokens: 0,
   output_tokens: 0,
@@ -146,7 +148,8 @@ async function costReport(control: Database, slices: Slice[], p: CostParams) {
         };
       })();
   // With no rows at all, SQL sums are NULL: zeros are reported.
-  const total = addUp(totals, () => "all", zero)[0] ?? zero();
+  // Every sum counts from zero here, unpriced calls included (a group may leave them null; the total never does).
+  const total: Totals = addUp(totals, () => "all", zero)[0] ?? zero();
   const unknownModels = new Map<string, { model: string; provider: string; calls: number }>();
   for (const m of unknown) {
     const id = `${m.model}\u0000${m.provider}`;
@@ -173,7 +176,9 @@ export const costsRoute = new Hono<AppEnv>().get(
   projectAccess("viewer", "read costs"),
   valid("query", costParams),
   async (c) =>
-    c.json(
+    answer(
+      c,
+      "GET /api/v1/costs",
       await costReport(
         database(c.env.DB),
         [{ db: projectData(c), projectIds: [c.var.project.projectId] }],
@@ -197,6 +202,6 @@ export const orgCostsRoute = new Hono<AppEnv>().get(
       db: database(shardDatabase(c.env, shard)),
       projectIds: rows.filter((r) => r.shard === shard).map((r) => r.id),
     }));
-    return c.json(await costReport(db, slices, c.req.valid("query")));
+    return answer(c, "GET /api/orgs/:org/costs", await costReport(db, slices, c.req.valid("query")));
   },
 );

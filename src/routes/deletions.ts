@@ -9,6 +9,7 @@ import { projectAccess } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { deletionView, requestDeletion, retryDeletion } from "../maintenance/erase.ts";
 
@@ -24,7 +25,8 @@ export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "use
     target,
     actor: actorOf(c),
   });
-  return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
+  const route = kind === "trace" ? "DELETE /api/v1/traces/:trace_id" : "DELETE /api/v1/users/:user_id";
+  return answer(c, route, { deletion }, deletion.status === "done" ? 200 : 202);
 }
 
 /** The project's deletion `id` (a trace's or an end user's), or a 404. */
@@ -40,14 +42,20 @@ async function deletionJob(c: Context<AppEnv>) {
 }
 
 /** Answers a retried deletion: 200 when done within the request, else 202; 409 when it had not failed. */
-export async function answerRetry(c: Context<AppEnv>, deletion: Deletion | null) {
+export async function answerRetry(
+  c: Context<AppEnv>,
+  deletion: Deletion | null,
+  route:
+    | "POST /api/v1/deletions/:id/retry"
+    | "POST /api/orgs/:org/deletions/:id/retry" = "POST /api/v1/deletions/:id/retry",
+) {
   if (!deletion) throw new ApiError("conflict", "Only a failed deletion can be retried.");
-  return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
+  return answer(c, route, { deletion }, deletion.status === "done" ? 200 : 202);
 }
 
 export const deletionsRoute = new Hono<AppEnv>()
   .use(projectAccess("viewer", "see deletions"))
-  .get("/:id", async (c) => c.json({ deletion: deletionView(await deletionJob(c)) }))
+  .get("/:id", async (c) => answer(c, "GET /api/v1/deletions/:id", { deletion: deletionView(await deletionJob(c)) }))
   .post("/:id/retry", async (c) => {
     requireDeleter(c.var.project, "retry deletions");
     return answerRetry(c, await retryDeletion(c.env, await deletionJob(c), actorOf(c)));

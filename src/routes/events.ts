@@ -8,6 +8,7 @@ import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
+import { answer } from "../lib/answer.ts";
 import { readJsonBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { ingestCors } from "../lib/ingest-cors.ts";
@@ -41,5 +42,5 @@ export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c
   await guardIngest(c.env, key.projectId, events.length);
   await enqueueEvents(c.env, key.projectId, events, [], [], "sdk");
   c.executionCtx.waitUntil(touchKey(db, key));
-  return c.json({ accepted: events.length, rejected }, 202);
+  return answer(c, "POST /api/v1/events", { accepted: events.length, rejected }, 202);
 });

@@ -8,6 +8,7 @@ import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { acceptScores } from "../ingest/scores.ts";
 import { fromLangfuseScore } from "../langfuse/score.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { deleteScore } from "../scores/write.ts";
 
@@ -26,7 +27,7 @@ export const langfuseScoresRoute = new Hono<AppEnv>()
     });
     if (!scores.length) throw new ApiError("invalid_request", rejected[0]?.message ?? "Invalid score.", { rejected });
     c.executionCtx.waitUntil(touchKey(db, key));
-    return c.json({ id: scores[0]!.score_id });
+    return answer(c, "POST /api/public/scores", { id: scores[0]!.score_id });
   })
   .delete("/:score_id", async (c) => {
     // Only a secret key deletes here (a dashboard session deletes annotations under /api/projects).

@@ -15,6 +15,7 @@ import { enqueueEvents } from "../ingest/enqueue.ts";
 import { checkScores } from "../ingest/scores.ts";
 import { validateEvents } from "../ingest/validate.ts";
 import { mapItem } from "../langfuse/map.ts";
+import { answer as answerAs } from "../lib/answer.ts";
 import { readJsonBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { admitIngest, refusalError } from "../usage/quota.ts";
@@ -90,11 +91,11 @@ export const langfuseRoute = new Hono<AppEnv>()
         const message = `quota_exceeded: ${refusal.message}`;
         answer.errors.push(...answer.successes.map(({ id }) => ({ id, status: 429, message })));
         answer.successes = [];
-        return c.json(answer, 207, { "Retry-After": String(refusal.retryAfter) });
+        return answerAs(c, "POST /api/public/ingestion", answer, 207, { "Retry-After": String(refusal.retryAfter) });
       }
       if (refusal) throw refusalError(refusal);
       await enqueueEvents(c.env, key.projectId, events, parts, scores, "langfuse");
     }
     c.executionCtx.waitUntil(touchKey(db, key));
-    return c.json(answer, 207);
+    return answerAs(c, "POST /api/public/ingestion", answer, 207);
   });

@@ -9,6 +9,7 @@ import type { Database } from "../db/client.ts";
 import { database } from "../db/client.ts";
 import { orgMembers, orgs, projects, type UserRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 
 /** A user with their orgs (and role in each) and each org's projects. */
 export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
@@ -42,5 +43,5 @@ export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
 }
 
 export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) =>
-  c.json(await meOf(database(c.env.DB), c.var.user)),
+  answer(c, "GET /api/me", await meOf(database(c.env.DB), c.var.user)),
 );

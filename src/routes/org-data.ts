@@ -5,14 +5,15 @@ import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
+import { limitParam } from "../../contract/query-params.ts";
 import { actorOf } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import { database } from "../db/client.ts";
 import { auditLog, jobs, users } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { decodeCursor, paginate, timeAndId } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
-import { limitParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
 import { deletionView, retryDeletion } from "../maintenance/erase.ts";
 import { answerRetry } from "./deletions.ts";
@@ -42,7 +43,7 @@ export const orgDataRoute = new Hono<AppEnv>()
       .orderBy(desc(auditLog.at), desc(auditLog.id))
       .limit(limit + 1);
     const page = paginate(rows, limit, (r) => [r.entry.at, r.entry.id]);
-    return c.json({
+    return answer(c, "GET /api/orgs/:org/audit-log", {
       entries: page.items.map(({ entry, email }) => ({
         id: entry.id,
         project_id: entry.projectId,
@@ -57,11 +58,13 @@ export const orgDataRoute = new Hono<AppEnv>()
     });
   })
   .get("/:org/deletions/:id", orgAccess("admin", "see deletions"), async (c) =>
-    c.json({ deletion: deletionView(await orgDeletion(c.env.DB, c.req.param("org"), c.req.param("id"))) }),
+    answer(c, "GET /api/orgs/:org/deletions/:id", {
+      deletion: deletionView(await orgDeletion(c.env.DB, c.req.param("org"), c.req.param("id"))),
+    }),
   )
   .post("/:org/deletions/:id/retry", orgAccess("admin", "retry deletions"), async (c) => {
     const job = await orgDeletion(c.env.DB, c.req.param("org"), c.req.param("id"));
-    return answerRetry(c, await retryDeletion(c.env, job, actorOf(c)));
+    return answerRetry(c, await retryDeletion(c.env, job, actorOf(c)), "POST /api/orgs/:org/deletions/:id/retry");
   });
 
 /** The org's deletion `id` (of any of its projects, deleted ones too), or a 404. */

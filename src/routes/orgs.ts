@@ -11,6 +11,7 @@ import { invites, orgMembers, orgs, projects, users } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
 import { HOUR_MS } from "../lib/time.ts";
@@ -55,13 +56,13 @@ export const orgsRoute = new Hono<AppEnv>()
       .from(orgMembers)
       .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
       .where(eq(orgMembers.userId, c.var.user.id));
-    return c.json({ orgs: rows });
+    return answer(c, "GET /api/orgs", { orgs: rows });
   })
   .post("/", valid("json", name), async (c) => {
     const db = database(c.env.DB);
     const { org, statements } = orgWithOwner(db, c.req.valid("json").name, c.var.user.id);
     await db.batch(statements);
-    return c.json({ org: { ...org, role: "owner" } }, 201);
+    return answer(c, "POST /api/orgs", { org: { ...org, role: "owner" } }, 201);
   })
   .get("/:org/projects", orgAccess("viewer", "see projects"), async (c) => {
     const rows = await database(c.env.DB)
@@ -69,7 +70,7 @@ export const orgsRoute = new Hono<AppEnv>()
       .from(projects)
       .where(eq(projects.orgId, c.req.param("org")))
       .orderBy(projects.createdAt);
-    return c.json({ projects: rows });
+    return answer(c, "GET /api/orgs/:org/projects", { projects: rows });
   })
   .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", name), async (c) => {
     const db = database(c.env.DB);
@@ -80,7 +81,7 @@ export const orgsRoute = new Hono<AppEnv>()
       dataDatabases(c.env).length,
     );
     await db.batch(statements);
-    return c.json({ project, keys }, 201);
+    return answer(c, "POST /api/orgs/:org/projects", { project, keys }, 201);
   })
   .get("/:org/members", orgAccess("viewer", "see members"), async (c) => {
     const rows = await database(c.env.DB)
@@ -95,7 +96,7 @@ export const orgsRoute = new Hono<AppEnv>()
       .innerJoin(users, eq(users.id, orgMembers.userId))
       .where(eq(orgMembers.orgId, c.req.param("org")))
       .orderBy(orgMembers.createdAt);
-    return c.json({ members: rows });
+    return answer(c, "GET /api/orgs/:org/members", { members: rows });
   })
   .patch("/:org/members/:user_id", orgAccess("admin", "change roles"), valid("json", z.object({ role })), async (c) => {
     const db = database(c.env.DB);
@@ -128,7 +129,7 @@ export const orgsRoute = new Hono<AppEnv>()
         target: await emailOf(db, target),
         details: { user_id: target, from: member.role, to: next },
       });
-    return c.json({ member: { user_id: target, role: next } });
+    return answer(c, "PATCH /api/orgs/:org/members/:user_id", { member: { user_id: target, role: next } });
   })
   .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
     const db = database(c.env.DB);
@@ -154,7 +155,7 @@ export const orgsRoute = new Hono<AppEnv>()
       target: await emailOf(db, target),
       details: { user_id: target, role: member.role },
     });
-    return c.json({ ok: true });
+    return answer(c, "DELETE /api/orgs/:org/members/:user_id", { ok: true });
   })
   .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {
     const rows = await database(c.env.DB)
@@ -167,7 +168,7 @@ export const orgsRoute = new Hono<AppEnv>()
       })
       .from(invites)
       .where(and(eq(invites.orgId, c.req.param("org")), isNull(invites.acceptedAt), gt(invites.expiresAt, Date.now())));
-    return c.json({ invites: rows });
+    return answer(c, "GET /api/orgs/:org/invites", { invites: rows });
   })
   .post("/:org/invites", orgAccess("admin", "invite people"), valid("json", inviteBody), async (c) => {
     const body = c.req.valid("json");
@@ -196,7 +197,9 @@ export const orgsRoute = new Hono<AppEnv>()
       }),
     ]);
     const url = `${new URL(c.req.url).origin}/invite/${token}`;
-    return c.json(
+    return answer(
+      c,
+      "POST /api/orgs/:org/invites",
       { invite: { id: invite.id, role: invite.role, email: invite.email, expires_at: invite.expiresAt, token, url } },
       201,
     );
@@ -207,5 +210,5 @@ export const orgsRoute = new Hono<AppEnv>()
       .where(and(eq(invites.id, c.req.param("invite_id")), eq(invites.orgId, c.req.param("org"))))
       .returning({ id: invites.id });
     if (!gone) throw new ApiError("not_found", "No such invite.");
-    return c.json({ ok: true });
+    return answer(c, "DELETE /api/orgs/:org/invites/:invite_id", { ok: true });
   });

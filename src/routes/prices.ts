@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type Price, rates } from "../../contract/costs.ts";
+import { timeParam } from "../../contract/query-params.ts";
 import { projectAccess, projectD1 } from "../auth/middleware.ts";
 import { resolveRates } from "../costs/enrich.ts";
 import { recomputeStep } from "../costs/recompute.ts";
@@ -12,10 +13,10 @@ import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import { database } from "../db/client.ts";
 import { prices } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { decodeCursor, encodeCursor, timeAndId } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
-import { timeParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
 
 type PriceRow = typeof prices.$inferSelect;
@@ -63,7 +64,7 @@ export const pricesRoute = new Hono<AppEnv>()
       .where(eq(prices.projectId, projectId))
       .orderBy(prices.model, prices.effectiveFrom);
     const { model, provider } = c.req.valid("query");
-    if (!model) return c.json({ overrides: rows.map(priceView) });
+    if (!model) return answer(c, "GET /api/v1/prices", { overrides: rows.map(priceView) });
     // Which price a call of this model would get now (what the dashboard's "add a price" shows).
     const [builtin, overrides] = await Promise.all([builtinPrices(db), projectOverrides(db, [projectId])]);
     const found = resolveRates(model, provider ?? null, Date.now(), overrides.get(projectId) ?? [], builtin);
@@ -74,8 +75,8 @@ export const pricesRoute = new Hono<AppEnv>()
           matched: { model: found.price.model, provider: found.price.provider || null, match: found.price.match },
           rates: found.rates,
         }
-      : { model, source: "unknown_model", matched: null, rates: null };
-    return c.json({ overrides: rows.map(priceView), resolved });
+      : { model, source: "unknown_model" as const, matched: null, rates: null };
+    return answer(c, "GET /api/v1/prices", { overrides: rows.map(priceView), resolved });
   })
   .post("/", projectAccess("member", "set prices"), valid("json", newPrice), async (c) => {
     const p = c.req.valid("json");
@@ -91,7 +92,7 @@ export const pricesRoute = new Hono<AppEnv>()
         rates: JSON.stringify(p.rates),
       })
       .returning();
-    return c.json({ price: priceView(row!) }, 201);
+    return answer(c, "POST /api/v1/prices", { price: priceView(row!) }, 201);
   })
   .patch("/:price_id", projectAccess("member", "change prices"), valid("json", pricePatch), async (c) => {
     const p = c.req.valid("json");
@@ -108,7 +109,7 @@ export const pricesRoute = new Hono<AppEnv>()
       .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
       .returning();
     if (!row) throw new ApiError("not_found", "No such price in this project.");
-    return c.json({ price: priceView(row) });
+    return answer(c, "PATCH /api/v1/prices/:price_id", { price: priceView(row) });
   })
   .delete("/:price_id", projectAccess("member", "delete prices"), async (c) => {
     const [row] = await database(c.env.DB)
@@ -116,7 +117,7 @@ export const pricesRoute = new Hono<AppEnv>()
       .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
       .returning();
     if (!row) throw new ApiError("not_found", "No such price in this project.");
-    return c.json({ price: priceView(row) });
+    return answer(c, "DELETE /api/v1/prices/:price_id", { price: priceView(row) });
   })
   .post("/recompute", projectAccess("member", "recompute costs"), valid("json", recompute), async (c) => {
     const { from, to, cursor } = c.req.valid("json");
@@ -127,7 +128,7 @@ export const pricesRoute = new Hono<AppEnv>()
       { from, to },
       cursor ? decodeCursor(cursor, timeAndId) : undefined,
     );
-    return c.json({
+    return answer(c, "POST /api/v1/prices/recompute", {
       scanned: step.scanned,
       updated: step.updated,
       next_cursor: step.next && encodeCursor(step.next),

@@ -11,6 +11,7 @@ import { configView, projectScoreConfigs } from "../db/queries/scores.ts";
 import { findTrace } from "../db/queries/trace-events.ts";
 import { scoreConfigs, scores } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { validateScores } from "../scores/validate.ts";
@@ -30,7 +31,9 @@ const annotation = z.object({
 
 export const projectScoresRoute = new Hono<AppEnv>()
   .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
-    c.json({ configs: await projectScoreConfigs(database(c.env.DB), c.var.project.projectId) }),
+    answer(c, "GET /api/projects/:project/score-configs", {
+      configs: await projectScoreConfigs(database(c.env.DB), c.var.project.projectId),
+    }),
   )
   .put(
     "/:project/score-configs/:name",
@@ -61,7 +64,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
         .values(row)
         .onConflictDoUpdate({ target: [scoreConfigs.projectId, scoreConfigs.name], set: row })
         .returning();
-      return c.json({ config: configView(saved!) });
+      return answer(c, "PUT /api/projects/:project/score-configs/:name", { config: configView(saved!) });
     },
   )
   .delete("/:project/score-configs/:name", projectAccess("admin", "change score configs"), async (c) => {
@@ -75,7 +78,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
       )
       .returning();
     if (!gone) throw new ApiError("not_found", "No such score config.");
-    return c.json({ ok: true as const });
+    return answer(c, "DELETE /api/projects/:project/score-configs/:name", { ok: true as const });
   })
   .post("/:project/scores", projectAccess("member", "annotate traces"), valid("json", annotation), async (c) => {
     const { projectId } = c.var.project;
@@ -96,11 +99,11 @@ export const projectScoresRoute = new Hono<AppEnv>()
       .from(scores)
       .where(and(eq(scores.projectId, projectId), eq(scores.scoreId, score.score_id)));
     if (!row) throw new ApiError("not_found", "No such score.");
-    return c.json({ score: scoreView(row) }, 201);
+    return answer(c, "POST /api/projects/:project/scores", { score: scoreView(row) }, 201);
   })
   .delete("/:project/scores/:score_id", projectAccess("member", "delete annotations"), async (c) => {
     const admin = ["owner", "admin"].includes(c.var.project.role);
     const gone = await deleteScore(projectD1(c), c.var.project.projectId, c.req.param("score_id"), !admin);
     if (!gone) throw new ApiError("not_found", "No such score (members may delete annotations only).");
-    return c.json({ ok: true as const });
+    return answer(c, "DELETE /api/projects/:project/scores/:score_id", { ok: true as const });
   });

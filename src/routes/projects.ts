@@ -14,6 +14,7 @@ import { database } from "../db/client.ts";
 import { apiKeys, type ProjectRow, prices, projects, shareLinks, traces } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { requestDeletion } from "../maintenance/erase.ts";
@@ -43,7 +44,7 @@ export const projectsRoute = new Hono<AppEnv>()
       .where(eq(traces.projectId, projectId))
       .orderBy(desc(traces.startTs))
       .limit(1);
-    return c.json({
+    return answer(c, "GET /api/projects/:project", {
       project: projectView(c, project!),
       has_events: Boolean(latest),
       last_trace_at: latest?.at ?? null,
@@ -80,7 +81,7 @@ export const projectsRoute = new Hono<AppEnv>()
           ]
         : []),
     ]);
-    return c.json({ project: projectView(c, after!) });
+    return answer(c, "PATCH /api/projects/:project", { project: projectView(c, after!) });
   })
   // Everything of the project goes: its keys and settings at once (nothing can send to or read it any more), its
   // data in bounded steps after; 202 with the deletion to poll (under the org, since the project's routes are gone).
@@ -101,7 +102,7 @@ export const projectsRoute = new Hono<AppEnv>()
         ],
       },
     );
-    return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
+    return answer(c, "DELETE /api/projects/:project", { deletion }, deletion.status === "done" ? 200 : 202);
   })
   .get("/:project/keys", projectAccess("member", "see API keys"), async (c) => {
     const rows = await database(c.env.DB)
@@ -109,7 +110,7 @@ export const projectsRoute = new Hono<AppEnv>()
       .from(apiKeys)
       .where(eq(apiKeys.projectId, c.var.project.projectId))
       .orderBy(desc(apiKeys.createdAt));
-    return c.json({ keys: rows.map(keyView) });
+    return answer(c, "GET /api/projects/:project/keys", { keys: rows.map(keyView) });
   })
   .post("/:project/keys", projectAccess("admin", "create API keys"), valid("json", newKey), async (c) => {
     const { kind, name } = c.req.valid("json");
@@ -127,7 +128,7 @@ export const projectsRoute = new Hono<AppEnv>()
         details: { key_id: row.id, kind, name },
       }),
     ]);
-    return c.json({ key: { ...keyView(stored!), key: plaintext } }, 201);
+    return answer(c, "POST /api/projects/:project/keys", { key: { ...keyView(stored!), key: plaintext } }, 201);
   })
   .delete("/:project/keys/:key_id", projectAccess("admin", "revoke API keys"), async (c) => {
     const db = database(c.env.DB);
@@ -146,5 +147,5 @@ export const projectsRoute = new Hono<AppEnv>()
       target: `${revoked.prefix}…`,
       details: { key_id: revoked.id, kind: revoked.kind, name: revoked.name },
     });
-    return c.json({ key: keyView(revoked) });
+    return answer(c, "DELETE /api/projects/:project/keys/:key_id", { key: keyView(revoked) });
   });

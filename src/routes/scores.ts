@@ -16,6 +16,7 @@ import {
 } from "../db/queries/scores.ts";
 import type { AppEnv } from "../env.ts";
 import { acceptScores } from "../ingest/scores.ts";
+import { answer } from "../lib/answer.ts";
 import { readJsonBody } from "../lib/body.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -47,13 +48,13 @@ export const scoresRoute = new Hono<AppEnv>()
     if (!scores.length)
       throw new ApiError("invalid_request", "No score in the batch is valid.", { accepted: 0, rejected });
     c.executionCtx.waitUntil(touchKey(db, key));
-    return c.json({ accepted: scores.length, rejected }, 202);
+    return answer(c, "POST /api/v1/scores", { accepted: scores.length, rejected }, 202);
   })
   .get("/", projectAccess("viewer", "read scores"), valid("query", scoreListParams), async (c) => {
     const params = c.req.valid("query");
     const rows = await scoreListQuery(projectData(c), c.var.project.projectId, params);
     const page = paginate(rows, params.limit, (s) => [s.ts, s.scoreId]);
-    return c.json({ scores: page.items.map(scoreView), next_cursor: page.next_cursor });
+    return answer(c, "GET /api/v1/scores", { scores: page.items.map(scoreView), next_cursor: page.next_cursor });
   })
   .get("/summary", projectAccess("viewer", "read scores"), valid("query", scoreSummaryParams), async (c) => {
     const params = c.req.valid("query");
@@ -62,5 +63,5 @@ export const scoresRoute = new Hono<AppEnv>()
     const from = Math.floor((params.from ?? to - 7 * DAY_MS) / size) * size;
     if (from >= to) throw new ApiError("invalid_request", "`from` must be before `to`.");
     const groups = await scoreSummaryQuery(projectData(c), c.var.project.projectId, from, to, params);
-    return c.json({ bucket: params.bucket, from, to, rows: summaryRows(groups) });
+    return answer(c, "GET /api/v1/scores/summary", { bucket: params.bucket, from, to, rows: summaryRows(groups) });
   });

@@ -19,6 +19,7 @@ import { shareLinks, users } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { storedId } from "../lib/bounded-id.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
@@ -55,7 +56,7 @@ function listShares(c: Context<AppEnv>, traceId?: string) {
 export const projectSharesRoute = new Hono<AppEnv>()
   .get("/:project/shares", projectAccess("member", "see share links"), valid("query", listParams), async (c) => {
     const rows = await listShares(c, c.req.valid("query").trace_id);
-    return c.json({ shares: rows.map((r) => shareView(r.link, r.name)) });
+    return answer(c, "GET /api/projects/:project/shares", { shares: rows.map((r) => shareView(r.link, r.name)) });
   })
   .post("/:project/shares", projectAccess("member", "share traces"), valid("json", shareCreate), async (c) => {
     const input = c.req.valid("json");
@@ -83,7 +84,12 @@ export const projectSharesRoute = new Hono<AppEnv>()
       }),
     ]);
     const name = c.var.user ? c.var.user.name || c.var.user.email : null;
-    return c.json({ share: { ...shareView(stored!, name), token, path: sharePath(token) } }, 201);
+    return answer(
+      c,
+      "POST /api/projects/:project/shares",
+      { share: { ...shareView(stored!, name), token, path: sharePath(token) } },
+      201,
+    );
   })
   .delete("/:project/shares/:share_id", projectAccess("member", "revoke share links"), async (c) => {
     const db = database(c.env.DB);
@@ -93,7 +99,8 @@ export const projectSharesRoute = new Hono<AppEnv>()
     if (!link) throw new ApiError("not_found", "No such share link.");
     // A secret key is the project's owner system (as for deletions); a member revokes only the links they created.
     if (via === "session" && link.createdBy !== actorOf(c)) requireRole(role, "admin", "revoke others' share links");
-    if (link.revokedAt !== null) return c.json({ share: shareView(link, null) });
+    if (link.revokedAt !== null)
+      return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(link, null) });
     const [[revoked]] = await db.batch([
       db.update(shareLinks).set({ revokedAt: Date.now() }).where(scoped).returning(),
       auditInsert(db, {
@@ -105,7 +112,7 @@ export const projectSharesRoute = new Hono<AppEnv>()
         details: { share_id: link.id, hide_io: link.hideIo },
       }),
     ]);
-    return c.json({ share: shareView(revoked!, null) });
+    return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(revoked!, null) });
   });
 
 /** The live link of the request's token, after the client's rate check on it; sets nothing else. */
@@ -157,5 +164,8 @@ export const publicShareRoute = new Hono<AppEnv>()
     const row = await findEvent(db, link.projectId, link.traceId, await storedId(c.req.param("event_id")));
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
     const body = link.hideIo ? { body: null, bytes: 0, missing: false } : await readBody(c.env.BODIES, row);
-    return c.json({ share: about, event: sharedFullEvent(fullEventView(row, body), link.hideIo) });
+    return answer(c, "GET /api/share/:token/events/:event_id", {
+      share: about,
+      event: sharedFullEvent(fullEventView(row, body), link.hideIo),
+    });
   });

@@ -3,14 +3,16 @@ import { Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
+import { limitParam } from "../../contract/query-params.ts";
+import { traceListParams } from "../../contract/trace-query.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { groupListScoresQuery, groupScoreParams, groupScoresQuery } from "../db/queries/score-filter.ts";
 import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
-import { traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import { traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
-import { limitParam } from "../lib/query-params.ts";
 import { valid } from "../lib/validate.ts";
 import { sessionView, traceSummary, userView } from "../traces/views.ts";
 
@@ -22,7 +24,6 @@ const detailParams = z.object({
 export function groupRoute(by: GroupBy) {
   const plural = `${by}s` as const;
   const param = `${by}_id` as const;
-  const view = by === "session" ? sessionView : userView;
   return new Hono<AppEnv>()
     .use(projectAccess("viewer", `read ${plural}`), etag())
     .get("/", valid("query", groupListParams.extend(groupScoreParams)), async (c) => {
@@ -35,10 +36,12 @@ export function groupRoute(by: GroupBy) {
         ...params,
         names: params.score_names,
       });
-      return c.json({
-        [plural]: page.items.map((g) => ({ ...view(g), scores: scores.get(g.id) ?? [] })),
-        next_cursor: page.next_cursor,
-      });
+      const scored = <T>(view: (g: (typeof rows)[number]) => T) =>
+        page.items.map((g) => ({ ...view(g), scores: scores.get(g.id) ?? [] }));
+      const { next_cursor } = page;
+      return by === "session"
+        ? answer(c, "GET /api/v1/sessions", { sessions: scored(sessionView), next_cursor })
+        : answer(c, "GET /api/v1/users", { users: scored(userView), next_cursor });
     })
     .get(`/:${param}`, valid("query", detailParams), async (c) => {
       const db = projectData(c);
@@ -54,11 +57,10 @@ export function groupRoute(by: GroupBy) {
         groupScoresQuery(db, projectId, by, id),
       ]);
       const page = paginate(rows, limit, (t) => [t.startTs, t.traceId]);
-      return c.json({
-        [by]: view(group),
-        traces: page.items.map(traceSummary),
-        next_cursor: page.next_cursor,
-        scores,
-      });
+      const traces = page.items.map(traceSummary);
+      const { next_cursor } = page;
+      return by === "session"
+        ? answer(c, "GET /api/v1/sessions/:session_id", { session: sessionView(group), traces, next_cursor, scores })
+        : answer(c, "GET /api/v1/users/:user_id", { user: userView(group), traces, next_cursor, scores });
     });
 }

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
+import { traceListParams } from "../../contract/trace-query.ts";
 import type { TraceAnswer, TraceColumnsAnswer } from "../../contract/traces.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBodies, readBody } from "../db/bodies.ts";
@@ -10,9 +11,10 @@ import type { Database } from "../db/client.ts";
 import { scoreColumns } from "../db/queries/score-filter.ts";
 import { traceScoresQuery, traceScoresVersion } from "../db/queries/scores.ts";
 import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
-import { traceCursor, traceListParams, traceListQuery } from "../db/queries/trace-list.ts";
+import { traceCursor, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
+import { answer } from "../lib/answer.ts";
 import { storedId } from "../lib/bounded-id.ts";
 import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -76,7 +78,7 @@ export const tracesRoute = new Hono<AppEnv>()
     );
     const withScores = (t: TraceRow) =>
       names.length ? { ...traceSummary(t), scores: cells.get(t.traceId) ?? {} } : traceSummary(t);
-    return c.json({ traces: page.items.map(withScores), next_cursor: page.next_cursor });
+    return answer(c, "GET /api/v1/traces", { traces: page.items.map(withScores), next_cursor: page.next_cursor });
   })
   .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
     const { a, b } = c.req.valid("query");
@@ -85,7 +87,7 @@ export const tracesRoute = new Hono<AppEnv>()
     const [ta, tb] = await Promise.all([requireTrace(db, projectId, a), requireTrace(db, projectId, b)]);
     const light = { inlineBytes: 0, previews: false };
     const [left, right] = await Promise.all([traceTree(db, ta, light), traceTree(db, tb, light)]);
-    return c.json(compareTraces(left, right));
+    return answer(c, "GET /api/v1/traces/compare", compareTraces(left, right));
   })
   // `?format=columns`: the same tree as one array per field (TraceColumnsAnswer), what the dashboard reads.
   .get(
@@ -129,7 +131,9 @@ export const tracesRoute = new Hono<AppEnv>()
       await storedId(c.req.param("event_id")),
     );
     if (!row) throw new ApiError("not_found", "No such event in this trace.");
-    return c.json({ event: fullEventView(row, await readBody(c.env.BODIES, row)) });
+    return answer(c, "GET /api/v1/traces/:trace_id/events/:event_id", {
+      event: fullEventView(row, await readBody(c.env.BODIES, row)),
+    });
   })
   .get(
     "/:trace_id/export",

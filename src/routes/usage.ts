@@ -2,9 +2,10 @@
 // month against its plan. Owners and admins.
 import { Hono } from "hono";
 import { z } from "zod";
+import { timeParam } from "../../contract/query-params.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import type { AppEnv } from "../env.ts";
-import { timeParam } from "../lib/query-params.ts";
+import { answer } from "../lib/answer.ts";
 import { valid } from "../lib/validate.ts";
 import { usageReport } from "../usage/report.ts";
 
@@ -15,5 +16,6 @@ export const orgUsageRoute = new Hono<AppEnv>().get(
   requireUser,
   orgAccess("admin", "see the org's usage"),
   valid("query", usageParams),
-  async (c) => c.json(await usageReport(c.env, c.req.param("org"), c.req.valid("query"))),
+  async (c) =>
+    answer(c, "GET /api/orgs/:org/usage", await usageReport(c.env, c.req.param("org"), c.req.valid("query"))),
 );

@@ -9,8 +9,9 @@ import {
 } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { traceListParams } from "../../contract/trace-query.ts";
 import { database } from "../../src/db/client.ts";
-import { traceListParams, traceListQuery } from "../../src/db/queries/trace-list.ts";
+import { traceListQuery } from "../../src/db/queries/trace-list.ts";
 import { jobs } from "../../src/db/schema.ts";
 import { writeMessages } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";

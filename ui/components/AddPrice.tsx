@@ -21,6 +21,7 @@ export function AddPrice({ project, model, provider, onAdded }: Props) {
         const data = new FormData(e.target as HTMLFormElement);
         void save.run(async (init) => {
           await api("/api/v1/prices", {
+            method: "POST",
             ...init,
             project,
             json: {

@@ -81,7 +81,8 @@ export function AlertForm({
     const abort = new AbortController();
     const timer = setTimeout(async () => {
       try {
-        preview.value = await api<AlertPreview>(`/api/projects/${project}/alerts/preview`, {
+        preview.value = await api(`/api/projects/${project}/alerts/preview`, {
+          method: "POST",
           json: judged,
           signal: abort.signal,
         });
@@ -101,17 +102,14 @@ export function AlertForm({
     void save.run(async (init) => {
       const body = { ...d, filters: filtersOf(d) };
       if (alert) {
-        const res = await api<{ alert: Alert }>(`/api/projects/${project}/alerts/${alert.id}`, {
+        const res = await api(`/api/projects/${project}/alerts/${alert.id}`, {
           ...init,
           method: "PATCH",
           json: body,
         });
         onSaved(res.alert, null);
       } else {
-        const res = await api<{ alert: Alert; signing_secret: string }>(`/api/projects/${project}/alerts`, {
-          ...init,
-          json: body,
-        });
+        const res = await api(`/api/projects/${project}/alerts`, { method: "POST", ...init, json: body });
         onSaved(res.alert, res.signing_secret);
       }
     });

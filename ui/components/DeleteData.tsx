@@ -1,6 +1,6 @@
 // Deleting a trace or an end user's data from its page (admins and owners): asks first, then goes back to the list;
 // what is left of a large deletion finishes in the background.
-import type { DeletionAnswer } from "../../contract/data.ts";
+import type { ApiUrl } from "../../contract/routes.ts";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
@@ -10,7 +10,7 @@ import { ErrorNote } from "./ErrorNote.tsx";
 type Props = {
   project: string;
   /** The API path to DELETE. */
-  path: string;
+  path: ApiUrl<"DELETE">;
   /** Shown on the button and in the question, e.g. "trace". */
   label: string;
   /** What goes, in the question. */
@@ -26,7 +26,7 @@ export function DeleteData({ project, path, label, what, back }: Props) {
   const remove = () =>
     action.run(async (init) => {
       if (!confirm(`Delete ${what}? This can't be undone.`)) return;
-      await api<DeletionAnswer>(path, { ...init, method: "DELETE", project });
+      await api(path, { ...init, method: "DELETE", project });
       navigate(back);
     });
   return (

@@ -3,7 +3,6 @@
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { BODY_LIMITS } from "../../contract/limits.ts";
-import type { EventAnswer } from "../../contract/traces.ts";
 import { conversationOf } from "../lib/conversation.ts";
 import { failureOf } from "../lib/failure.ts";
 import { bytes, duration, exactCost, time, tokens } from "../lib/format.ts";
@@ -46,6 +45,9 @@ function Json({
   );
 }
 
+/** Where an event is read in full: in a project, or through a share link. */
+export type EventPath = `/api/v1/traces/${string}/events/${string}` | `/api/share/${string}/events/${string}`;
+
 export function Inspector({
   project,
   path,
@@ -56,13 +58,13 @@ export function Inspector({
   /** The project the event is read in (none for a share link, whose path says it all). */
   project?: string;
   /** Where the event is read in full. */
-  path: string;
+  path: EventPath;
   event: TreeEvent;
   onClose: () => void;
   /** What the page adds about the event (its scores). */
   children?: ComponentChildren;
 }) {
-  const answer = useApi<EventAnswer>(path, { project });
+  const answer = useApi(path, { project });
   const loaded = answer.data.value?.event;
   const full = loaded?.event_id === event.event_id ? loaded : null;
   const body = full?.body ?? event.body;

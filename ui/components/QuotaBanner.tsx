@@ -1,12 +1,11 @@
 // A banner over every page of an org near (80%) or over its monthly event quota; owners and admins see it (they can
 // read usage and change the plan with the operator).
-import type { UsageReport } from "../../contract/usage.ts";
 import { useApi } from "../lib/use-api.ts";
 import { canManage, type Org } from "../state/session.ts";
 import { Link } from "./Link.tsx";
 
 export function QuotaBanner({ org, project }: { org: Org; project: string }) {
-  const read = useApi<UsageReport>(canManage(org.role) ? `/api/orgs/${org.id}/usage` : null);
+  const read = useApi(canManage(org.role) ? `/api/orgs/${org.id}/usage` : null);
   const month = read.data.value?.month;
   if (!month || month.state === "ok" || month.limit === null) return null;
   const text =

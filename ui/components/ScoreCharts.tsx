@@ -1,6 +1,6 @@
 // The Overview's scores: a chart per score name over the page's range, the mean over time for numeric and boolean
 // scores, stacked counts per label for categorical ones. A bucket opens the trace list of that time with the score.
-import type { ScoreMetricSeries, ScoreMetricsAnswer } from "../../contract/score-metrics.ts";
+import type { ScoreMetricSeries } from "../../contract/score-metrics.ts";
 import { INTERVAL_MS, type Window } from "../lib/overview.ts";
 import { useApi } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
@@ -33,10 +33,10 @@ function stacksOf(s: ScoreMetricSeries) {
 }
 
 export function ScoreCharts({ project, w, userId }: { project: string; w: Window; userId?: string }) {
-  const q = new URLSearchParams({ view: "scores", from: String(w.from), to: String(w.to), limit: "12" });
+  const q = new URLSearchParams({ from: String(w.from), to: String(w.to), limit: "12" });
   if (w.interval) q.set("interval", w.interval);
   if (userId) q.set("user_id", userId);
-  const answer = useApi<ScoreMetricsAnswer>(`/api/v1/metrics?${q}`, { project });
+  const answer = useApi(`/api/v1/metrics?view=scores&${q}`, { project });
   const data = answer.data.value;
   if (!data) return <ErrorNote error={answer.error} />;
   const size = INTERVAL_MS[data.interval];

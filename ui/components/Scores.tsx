@@ -1,7 +1,7 @@
 // Scores of a trace or one of its events: each with its value, source, author or end user, comment and time; and, for
 // members, a form to add, edit or delete an annotation (source `annotation`) using the project's score configs.
 import { useSignal } from "@preact/signals";
-import type { ScoreAnswer, ScoreConfig, ScoreView } from "../../contract/scores.ts";
+import type { ScoreConfig, ScoreView } from "../../contract/scores.ts";
 import { api } from "../lib/api.ts";
 import { shortTime, time } from "../lib/format.ts";
 import { useAction } from "../lib/use-api.ts";
@@ -85,7 +85,7 @@ export function Scores({
   // The configs may load after the first render: until a name is picked, the first config's.
   const picked = editing.value?.name ?? (name.value || configs[0]?.name || "");
   const config = configs.find((c) => c.name === picked);
-  const base = `/api/projects/${encodeURIComponent(project)}/scores`;
+  const base = `/api/projects/${encodeURIComponent(project)}/scores` as const;
   const idBase = `score-${eventId ?? "trace"}`;
 
   const submit = (e: Event) => {
@@ -95,7 +95,8 @@ export function Scores({
     const chosen = configs.find((c) => c.name === scoreName);
     const comment = String(form.get("comment") ?? "").trim();
     void action.run(async (init) => {
-      await api<ScoreAnswer>(base, {
+      await api(base, {
+        method: "POST",
         ...init,
         json: {
           ...(editing.value && { score_id: editing.value.score_id }),

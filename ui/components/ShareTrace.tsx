@@ -3,7 +3,6 @@
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 import { SHARE_EXPIRY_DAYS } from "../../contract/limits.ts";
-import type { ShareCreatedAnswer } from "../../contract/shares.ts";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { projectById } from "../state/session.ts";
@@ -30,7 +29,8 @@ export function ShareTrace({ project, traceId }: { project: string; traceId: str
     const form = new FormData(e.target as HTMLFormElement);
     const expiry = String(form.get("expiry") ?? "");
     void action.run(async (init) => {
-      const { share } = await api<ShareCreatedAnswer>(`/api/projects/${encodeURIComponent(project)}/shares`, {
+      const { share } = await api(`/api/projects/${encodeURIComponent(project)}/shares`, {
+        method: "POST",
         ...init,
         json: {
           trace_id: traceId,

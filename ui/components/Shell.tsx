@@ -47,7 +47,7 @@ export function Shell({
           disabled={logout.busy.value}
           onClick={() =>
             logout.run(async (init) => {
-              await api("/api/auth/logout", { json: {}, ...init });
+              await api("/api/auth/logout", { method: "POST", json: {}, ...init });
               me.value = null;
               navigate("/login");
             })

@@ -7,7 +7,7 @@ import { useEffect, useMemo } from "preact/hooks";
 import { offsetLabel } from "../lib/ticks.ts";
 import type { TraceAnswer, TreeEvent } from "../lib/types.ts";
 import { query, setQuery } from "../state/router.ts";
-import { Inspector } from "./Inspector.tsx";
+import { type EventPath, Inspector } from "./Inspector.tsx";
 import { Ruler } from "./Ruler.tsx";
 import { TraceTotals } from "./TraceTotals.tsx";
 import { TraceTree } from "./TraceTree.tsx";
@@ -43,7 +43,7 @@ export function TraceView({
   /** The project the trace is read in (a share link has none: no links out, no project header). */
   project?: string;
   /** Where the inspector reads one event in full. */
-  eventPath: (eventId: string) => string;
+  eventPath: (eventId: string) => EventPath;
   /** The page's title row. */
   header: ComponentChildren;
   /** The scores of the trace (null) or of one event, as the page shows them. */

@@ -1,5 +1,6 @@
 // The one fetch wrapper: JSON in and out, the API's error body turned into a thrown ApiError.
 import type { ErrorBody } from "../../contract/errors.ts";
+import type { Answer, ApiUrl, Method } from "../../contract/routes.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -11,9 +12,24 @@ export class ApiError extends Error {
   }
 }
 
-export type ApiInit = { method?: string; json?: unknown; project?: string; signal?: AbortSignal };
+export type ApiInit = { method?: Method; json?: unknown; project?: string; signal?: AbortSignal };
+type Write = Exclude<Method, "GET">;
 
-export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
+/**
+ * A request whose answer is typed by the contract's route for its method and URL (contract/routes.ts); a write names
+ * its method.
+ */
+export function api<U extends ApiUrl>(path: U, init?: ApiInit & { method?: "GET"; json?: never }): Promise<Answer<U>>;
+export function api<M extends Write, U extends ApiUrl<M>>(
+  path: U,
+  init: ApiInit & { method: M },
+): Promise<Answer<U, M>>;
+export function api(path: string, init: ApiInit = {}): Promise<unknown> {
+  return request(path, init);
+}
+
+/** The untyped request under `api` (for the hooks, whose callers' paths type the answer). */
+export async function request(path: string, init: ApiInit = {}): Promise<unknown> {
   const headers: Record<string, string> = {};
   if (init.json !== undefined) headers["Content-Type"] = "application/json";
   if (init.project) headers["X-WatchLLM-Project"] = init.project;
@@ -24,7 +40,7 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
     credentials: "same-origin",
     signal: init.signal,
   });
-  const body = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
+  const body = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
   if (!res.ok) {
     throw new ApiError(
       res.status,
@@ -32,7 +48,7 @@ export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
       body?.error?.message ?? `Request failed (${res.status})`,
     );
   }
-  return body as T;
+  return body;
 }
 
 /** What to show for a failure: the API's message, or the error's. */

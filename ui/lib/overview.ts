@@ -44,7 +44,7 @@ export function metricsQuery(w: Window, filters: Array<[string, string]>, extra:
   const q = new URLSearchParams({ from: String(w.from), to: String(w.to), ...extra });
   if (w.interval) q.set("interval", w.interval);
   for (const [k, v] of filters) q.append(k, v);
-  return `/api/v1/metrics?${q}`;
+  return `/api/v1/metrics?${q}` as const;
 }
 
 /** The same span just before (what the ▲/▼ compare against). */

@@ -1,5 +1,4 @@
 // Creating a project from the dashboard (Settings and the "No projects yet" page).
-import type { NewProjectAnswer } from "../../contract/accounts.ts";
 import { navigate } from "../state/router.ts";
 import { loadMe, rememberKey } from "../state/session.ts";
 import { api } from "./api.ts";
@@ -9,7 +8,7 @@ export const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).ge
 
 /** Creates a project (keeping its new keys to show once) and opens it. */
 export async function createProjectIn(orgId: string, name: unknown, init: { signal?: AbortSignal }) {
-  const res = await api<NewProjectAnswer>(`/api/orgs/${orgId}/projects`, { ...init, json: { name } });
+  const res = await api(`/api/orgs/${orgId}/projects`, { method: "POST", ...init, json: { name } });
   rememberKey(res.project.id, "ingest", res.keys.ingest);
   rememberKey(res.project.id, "secret", res.keys.secret);
   await loadMe();

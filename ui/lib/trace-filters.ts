@@ -1,5 +1,7 @@
 // The trace list's filters: which URL parameters are filters, how each is labelled and shown as a chip, and the API
 // query they make.
+import type { TraceSort } from "../../contract/constants.ts";
+import type { TraceListQuery } from "../../contract/trace-query.ts";
 import { DAY_MS, duration } from "./format.ts";
 
 /** Filters in the bar itself (search, status, sort) and in the folded panel, in the panel's order. */
@@ -19,16 +21,24 @@ export const PANEL_FILTERS = [
   ["score_value", "Score value", "text"],
   ["score_missing", "No such score", "check"],
   ["score_columns", "Score columns", "text"],
-] as const;
+] as const satisfies ReadonlyArray<readonly [keyof TraceListQuery, string, string]>;
 
-const API_PARAMS = ["q", "status", ...PANEL_FILTERS.map(([k]) => k), "sort", "order"] as const;
-
-export const SORTS: Array<[string, string]> = [
-  ["start_time", "Start"],
-  ["duration", "Duration"],
-  ["span_count", "Spans"],
-  ["cost", "Cost"],
+const API_PARAMS: ReadonlyArray<keyof TraceListQuery> = [
+  "q",
+  "status",
+  ...PANEL_FILTERS.map(([k]) => k),
+  "sort",
+  "order",
 ];
+
+/** The contract's sorts, each with its label (a sort added to the contract fails the typecheck until it has one). */
+const SORT_LABELS: Record<TraceSort, string> = {
+  start_time: "Start",
+  duration: "Duration",
+  span_count: "Spans",
+  cost: "Cost",
+};
+export const SORTS = Object.entries(SORT_LABELS) as Array<[TraceSort, string]>;
 
 /** The API query for the URL's filters (dates become day bounds). */
 export function apiQuery(params: URLSearchParams) {

@@ -4,12 +4,10 @@ import type { EventType } from "../../contract/constants.ts";
 
 export type { EventType } from "../../contract/constants.ts";
 export type {
-  CompareAnswer,
   CompareSpan,
   SessionGroup,
   TraceAnswer,
   TraceColumnsAnswer,
-  TraceListAnswer,
   TraceSummary,
   TreeEvent,
   UserGroup,

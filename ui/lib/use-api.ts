@@ -3,14 +3,15 @@
 // a signal that <ErrorNote> shows (dismissible), never in a silent catch.
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { type ApiInit, api, messageOf } from "./api.ts";
+import type { ApiUrl, GetAnswer } from "../../contract/routes.ts";
+import { type ApiInit, messageOf, request } from "./api.ts";
 
 const prefetched = new Map<string, Promise<unknown>>();
 const keyOf = (path: string, project?: string) => `${project ?? ""} ${path}`;
 
 /** Starts a read before any page asks for it (a deep link's slowest answer, at boot); the first useApi of it takes it. */
-export function prefetch(path: string, project?: string) {
-  const promise = api(path, { project });
+export function prefetch(path: ApiUrl, project?: string) {
+  const promise = request(path, { project });
   promise.catch(() => undefined); // signed out: the app redirects to login, and the page fetches again anyway
   prefetched.set(keyOf(path, project), promise);
 }
@@ -23,8 +24,16 @@ export type Read<T> = {
   reload: () => void;
 };
 
-/** GET `path` (null: nothing to fetch yet) as JSON; refetched when `path` or `project` change, or every `pollMs`. */
-export function useApi<T>(path: string | null, options: { project?: string; pollMs?: number } = {}): Read<T> {
+/**
+ * GET `path` (null: nothing to fetch yet) as JSON; refetched when `path` or `project` change, or every `pollMs`. The
+ * answer's type is the contract's for the route `path` matches (contract/routes.ts): build the path inline, as a
+ * template string, so its type shows the route.
+ */
+export function useApi<U extends ApiUrl>(
+  path: U | null,
+  options: { project?: string; pollMs?: number } = {},
+): Read<GetAnswer<U>> {
+  type T = GetAnswer<U>;
   const data = useSignal<T | null>(null);
   const error = useSignal<string | null>(null);
   const loading = useSignal(path !== null);
@@ -39,7 +48,7 @@ export function useApi<T>(path: string | null, options: { project?: string; poll
       try {
         const early = prefetched.get(keyOf(path, project));
         prefetched.delete(keyOf(path, project));
-        data.value = (await (early ?? api<T>(path, { project, signal: abort.signal }))) as T;
+        data.value = (await (early ?? request(path, { project, signal: abort.signal }))) as T;
         error.value = null;
       } catch (err) {
         if (!abort.signal.aborted) error.value = messageOf(err);
@@ -91,11 +100,9 @@ export function useAction(): Action {
 }
 
 /** A paged read: the first page (refetched like useApi) and the pages `loadMore` appends, by cursor. */
-export function usePaged<P extends { next_cursor: string | null }>(
-  path: string,
-  options: { project?: string; pollMs?: number } = {},
-) {
-  const first = useApi<P>(path, options);
+export function usePaged<U extends ApiUrl>(path: U, options: { project?: string; pollMs?: number } = {}) {
+  type P = GetAnswer<U> & { next_cursor: string | null };
+  const first = useApi(path, options) as Read<P>;
   const extra = useSignal<P[]>([]);
   const more = useAction();
   useEffect(() => {
@@ -108,7 +115,7 @@ export function usePaged<P extends { next_cursor: string | null }>(
     more.run(async (init) => {
       const url = new URL(path, location.origin);
       url.searchParams.set("cursor", next);
-      const page = await api<P>(url.pathname + url.search, { project: options.project, ...init });
+      const page = (await request(url.pathname + url.search, { project: options.project, ...init })) as P;
       extra.value = [...extra.value, page];
     });
   return { pages, error: first.error, more, next, loadMore };

@@ -26,7 +26,7 @@ function StateBadge({ alert, short = false }: { alert: Alert; short?: boolean })
 }
 
 export function AlertList({ project, canManage }: { project: string; canManage: boolean }) {
-  const list = useApi<{ alerts: Alert[] }>(`/api/projects/${project}/alerts`, { pollMs: POLL_MS });
+  const list = useApi(`/api/projects/${project}/alerts`, { pollMs: POLL_MS });
   const columns: Array<Column<Alert>> = [
     {
       label: "Alert",
@@ -97,13 +97,10 @@ function historyColumns(alert: Alert): Array<Column<AlertHistoryEntry>> {
 
 export function AlertDetail({ project, id, canManage }: { project: string; id: string; canManage: boolean }) {
   const editing = useSignal(id === "new");
-  const read = useApi<{ alert: Alert }>(id === "new" ? null : `/api/projects/${project}/alerts/${id}`, {
+  const read = useApi(id === "new" ? null : `/api/projects/${project}/alerts/${id}`, {
     pollMs: POLL_MS,
   });
-  const history = useApi<{ history: AlertHistoryEntry[] }>(
-    id === "new" ? null : `/api/projects/${project}/alerts/${id}/history`,
-    { pollMs: POLL_MS },
-  );
+  const history = useApi(id === "new" ? null : `/api/projects/${project}/alerts/${id}/history`, { pollMs: POLL_MS });
   const action = useAction();
   const tested = useSignal(false);
   const alert = read.data.value?.alert;

@@ -1,5 +1,4 @@
 // Sign-up and login (one form, two modes). After sign-up the new project's keys are remembered for onboarding.
-import type { SignupAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { api } from "../lib/api.ts";
@@ -14,7 +13,8 @@ export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteTo
     const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as Record<string, string>;
     void action.run(async (init) => {
       if (mode === "signup") {
-        const res = await api<SignupAnswer>("/api/auth/signup", {
+        const res = await api("/api/auth/signup", {
+          method: "POST",
           ...init,
           json: { ...form, invite_token: inviteToken },
         });
@@ -23,7 +23,7 @@ export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteTo
         await loadMe();
         navigate(`/p/${res.project.id}/traces`);
       } else {
-        await api("/api/auth/login", { ...init, json: form });
+        await api("/api/auth/login", { method: "POST", ...init, json: form });
         await loadMe();
         navigate("/");
       }

@@ -5,7 +5,7 @@ import { ErrorNote } from "../components/ErrorNote.tsx";
 import { SideHeader } from "../components/SideHeader.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { cost, delta, duration, tokens } from "../lib/format.ts";
-import { type CompareAnswer, type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
+import { type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
 
@@ -34,7 +34,7 @@ function sideCell(s: Side | null, type: CompareSpan["type"]) {
 export function Compare({ project }: { project: string }) {
   const a = query.value.get("a");
   const b = query.value.get("b");
-  const answer = useApi<CompareAnswer>(
+  const answer = useApi(
     a && b ? `/api/v1/traces/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}` : null,
     { project },
   );

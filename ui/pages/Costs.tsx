@@ -10,7 +10,7 @@ import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { costsCsv } from "../lib/csv.ts";
 import { cost, DAY_MS, duration, HOUR_MS, partialCost, shortTime, time, tokens } from "../lib/format.ts";
-import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
+import type { TraceSummary } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
 import { allProjects, canManage, type Org } from "../state/session.ts";
@@ -59,12 +59,10 @@ export function Costs({ project, org }: { project: string; org: Org }) {
   const from = to - range.buckets * size;
   const adding = useSignal<string | null>(null);
   const span = `from=${from}&to=${to}`;
-  const report = useApi<CostReport>(`/api/v1/costs?${span}&group_by=model&interval=${range.interval}`, { project });
-  const users = useApi<CostReport>(`/api/v1/costs?${span}&group_by=user&limit=10`, { project });
-  const top = useApi<TraceListAnswer>(`/api/v1/traces?${span}&sort=cost&limit=10`, { project });
-  const projects = useApi<CostReport>(
-    canManage(org.role) ? `/api/orgs/${org.id}/costs?${span}&group_by=project` : null,
-  );
+  const report = useApi(`/api/v1/costs?${span}&group_by=model&interval=${range.interval}`, { project });
+  const users = useApi(`/api/v1/costs?${span}&group_by=user&limit=10`, { project });
+  const top = useApi(`/api/v1/traces?${span}&sort=cost&limit=10`, { project });
+  const projects = useApi(canManage(org.role) ? `/api/orgs/${org.id}/costs?${span}&group_by=project` : null);
   const load = () => {
     report.reload();
     users.reload();

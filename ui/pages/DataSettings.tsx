@@ -1,8 +1,8 @@
 // The project's data: how long it is kept (admins change it), the org's audit log (admins), and deleting the project
 // (admins, after typing its name).
 import { useSignal } from "@preact/signals";
-import type { ProjectAnswer, ProjectUpdateAnswer } from "../../contract/accounts.ts";
-import type { AuditEntry, AuditLogAnswer, DeletionAnswer } from "../../contract/data.ts";
+import type { ProjectAnswer } from "../../contract/accounts.ts";
+import type { AuditEntry } from "../../contract/data.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { type Column, Table } from "../components/Table.tsx";
@@ -18,7 +18,7 @@ export function DataSettings({ project, org }: { project: string; org: Org }) {
   const admin = canManage(org.role);
   // A change made here is the audit log's newest entry: read it again.
   const changes = useSignal(0);
-  const read = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  const read = useApi(`/api/projects/${project}`);
   const saved = () => {
     read.reload();
     changes.value++;
@@ -41,7 +41,7 @@ function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin:
     const value = String(new FormData(e.target as HTMLFormElement).get("days") ?? "").trim();
     saved.value = false;
     void action.run(async (init) => {
-      await api<ProjectUpdateAnswer>(`/api/projects/${p!.id}`, {
+      await api(`/api/projects/${p!.id}`, {
         ...init,
         method: "PATCH",
         json: { retention_days: value === "" ? null : Number(value) },
@@ -108,7 +108,7 @@ const actionLabel: Record<string, string> = {
 };
 
 function AuditLog({ org }: { org: Org }) {
-  const log = usePaged<AuditLogAnswer>(`/api/orgs/${org.id}/audit-log?limit=20`);
+  const log = usePaged(`/api/orgs/${org.id}/audit-log?limit=20`);
   const projectName = (id: string | null) =>
     id === null ? "—" : (allProjects.value.find((p) => p.id === id)?.name ?? `${id} (deleted)`);
   const who = (e: AuditEntry) =>
@@ -158,7 +158,7 @@ function DeleteProject({ project, name }: { project: string; name: string }) {
   const remove = (e: Event) => {
     e.preventDefault();
     void action.run(async (init) => {
-      await api<DeletionAnswer>(`/api/projects/${project}`, { ...init, method: "DELETE" });
+      await api(`/api/projects/${project}`, { ...init, method: "DELETE" });
       await loadMe();
       navigate("/");
     });

@@ -13,11 +13,6 @@ import { TraceList } from "./TraceList.tsx";
 type By = "sessions" | "users";
 type Scored = { scores: GroupScore[] };
 type Group = (SessionGroup | UserGroup) & Scored;
-type ListAnswer = {
-  sessions?: Array<SessionGroup & Scored>;
-  users?: Array<UserGroup & Scored>;
-  next_cursor: string | null;
-};
 const idOf = (g: Group) => ("session_id" in g ? g.session_id : g.user_id);
 /** Score columns a list shows: the names most rows have. */
 const MAX_SCORE_COLUMNS = 3;
@@ -57,8 +52,8 @@ function scoreColumn(name: string, i: number): Column<Group> {
 }
 
 export function GroupList({ project, by }: { project: string; by: By }) {
-  const list = usePaged<ListAnswer>(`/api/v1/${by}?limit=50`, { project });
-  const groups: Group[] | null = list.pages?.flatMap((p): Group[] => p[by] ?? []) ?? null;
+  const list = usePaged(`/api/v1/${by}?limit=50`, { project });
+  const groups: Group[] | null = list.pages?.flatMap((p): Group[] => ("sessions" in p ? p.sessions : p.users)) ?? null;
   const title = by === "sessions" ? "Sessions" : "Users";
   const columns: Array<Column<Group>> = [
     {
@@ -126,11 +121,9 @@ export function GroupList({ project, by }: { project: string; by: By }) {
 
 export function GroupDetail({ project, by, id }: { project: string; by: By; id: string }) {
   const one = by === "sessions" ? "session" : "user";
-  const answer = useApi<{ session?: SessionGroup; user?: UserGroup; scores: GroupScore[] }>(
-    `/api/v1/${by}/${encodeURIComponent(id)}?limit=1`,
-    { project },
-  );
-  const group = answer.data.value?.[one];
+  const answer = useApi(`/api/v1/${by}/${encodeURIComponent(id)}?limit=1`, { project });
+  const data = answer.data.value;
+  const group = data && ("session" in data ? data.session : data.user);
   const back = `/p/${project}/${by}`;
   return (
     <section>

@@ -1,5 +1,4 @@
 // /invite/:token: shows what the invite offers; signed-in users accept it, others sign up with it.
-import type { InviteOfferAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { api } from "../lib/api.ts";
 import { useAction, useApi } from "../lib/use-api.ts";
@@ -8,7 +7,7 @@ import { loadMe, me } from "../state/session.ts";
 import { Auth } from "./Auth.tsx";
 
 export function InvitePage({ token }: { token: string }) {
-  const offer = useApi<InviteOfferAnswer>(`/api/invites/${encodeURIComponent(token)}`);
+  const offer = useApi(`/api/invites/${encodeURIComponent(token)}`);
   const accept = useAction();
   if (offer.error.value) {
     return (
@@ -45,7 +44,7 @@ export function InvitePage({ token }: { token: string }) {
           disabled={accept.busy.value}
           onClick={() =>
             accept.run(async (init) => {
-              await api(`/api/invites/${encodeURIComponent(token)}/accept`, { ...init, json: {} });
+              await api(`/api/invites/${encodeURIComponent(token)}/accept`, { method: "POST", ...init, json: {} });
               await loadMe();
               navigate("/");
             })

@@ -12,17 +12,14 @@ import { rememberKey } from "../state/session.ts";
 const when = (ms: number | null) => (ms ? shortTime(ms) : "never");
 
 export function Keys({ project, canManage }: { project: string; canManage: boolean }) {
-  const list = useApi<{ keys: ApiKey[] }>(`/api/projects/${project}/keys`);
+  const list = useApi(`/api/projects/${project}/keys`);
   const created = useSignal<{ key: string; kind: string } | null>(null);
   const action = useAction();
   const create = (e: Event) => {
     e.preventDefault();
     const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as { kind: KeyKind; name: string };
     void action.run(async (init) => {
-      const res = await api<{ key: ApiKey & { key: string } }>(`/api/projects/${project}/keys`, {
-        ...init,
-        json: form,
-      });
+      const res = await api(`/api/projects/${project}/keys`, { method: "POST", ...init, json: form });
       created.value = { key: res.key.key, kind: res.key.kind };
       rememberKey(project, form.kind, res.key.key);
       list.reload();

@@ -1,6 +1,6 @@
 // Members and invites of an org: roles, removal, invite links.
 import { useSignal } from "@preact/signals";
-import type { Invite, Member } from "../../contract/accounts.ts";
+import type { Member } from "../../contract/accounts.ts";
 import { ROLES } from "../../contract/constants.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
@@ -10,8 +10,8 @@ import { useAction, useApi } from "../lib/use-api.ts";
 import type { Org } from "../state/session.ts";
 
 export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
-  const members = useApi<{ members: Member[] }>(`/api/orgs/${org.id}/members`);
-  const invites = useApi<{ invites: Invite[] }>(canManage ? `/api/orgs/${org.id}/invites` : null);
+  const members = useApi(`/api/orgs/${org.id}/members`);
+  const invites = useApi(canManage ? `/api/orgs/${org.id}/invites` : null);
   const link = useSignal<string | null>(null);
   const action = useAction();
   /** Runs a change, then reloads members and invites. */
@@ -88,9 +88,7 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
               e.preventDefault();
               const role = new FormData(e.target as HTMLFormElement).get("role");
               void guard(async () => {
-                link.value = (
-                  await api<{ invite: { url: string } }>(`/api/orgs/${org.id}/invites`, { json: { role } })
-                ).invite.url;
+                link.value = (await api(`/api/orgs/${org.id}/invites`, { method: "POST", json: { role } })).invite.url;
               });
             }}
           >

@@ -1,5 +1,4 @@
 // An empty project's first page: its ingest key, an SDK snippet and a curl, and a live check for the first event.
-import type { ProjectAnswer } from "../../contract/accounts.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { NewKeys } from "../components/NewKeys.tsx";
@@ -9,7 +8,7 @@ import { freshKeys, rememberKey } from "../state/session.ts";
 
 export function Onboarding({ project, onFirstEvent }: { project: string; onFirstEvent: () => void }) {
   // Polls every 2 s until the first event arrives (then stops: the page offers to open the traces).
-  const info = useApi<ProjectAnswer>(`/api/projects/${project}`, { pollMs: 2000 });
+  const info = useApi(`/api/projects/${project}`, { pollMs: 2000 });
   const received = info.data.value?.has_events === true;
   const action = useAction();
   const fresh = freshKeys.value[project];
@@ -44,7 +43,8 @@ export function Onboarding({ project, onFirstEvent }: { project: string; onFirst
             disabled={action.busy.value}
             onClick={() =>
               action.run(async (init) => {
-                const res = await api<{ key: { key: string } }>(`/api/projects/${project}/keys`, {
+                const res = await api(`/api/projects/${project}/keys`, {
+                  method: "POST",
                   ...init,
                   json: { kind: "ingest", name: "Onboarding" },
                 });

@@ -1,7 +1,6 @@
 // Overview, the project's home: how the app is doing over a range (traces and model calls, errors, latency, time to
 // first token, tokens, cost), each against the previous period, and tables by model and by name. Clicking a bucket or
 // a row opens the trace list filtered to it. An empty project gets the onboarding.
-import type { ProjectAnswer } from "../../contract/accounts.ts";
 import type { MetricsAnswer, MetricsSeries } from "../../contract/metrics.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
@@ -42,7 +41,7 @@ type Values = MetricsSeries["total"];
 type Stat = [string, number | null | undefined, number | null | undefined, (n: number) => string, boolean | null];
 
 export function Overview({ project }: { project: string }) {
-  const info = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  const info = useApi(`/api/projects/${project}`);
   if (info.error.value && !info.data.value) return <ErrorNote error={info.error} />;
   if (!info.data.value)
     return (
@@ -63,22 +62,22 @@ function Dashboard({ project }: { project: string }) {
   // End users' rollup keeps no other field: a user's view is all of their events.
   const calls: Record<string, string> = byUser ? {} : { type: "model_response" };
   const opt = { project };
-  const now = useApi<MetricsAnswer>(metricsQuery(w, filters, { metrics: CALL_METRICS, ...calls }), opt);
-  const before = useApi<MetricsAnswer>(metricsQuery(previous(w), filters, { metrics: CALL_METRICS, ...calls }), opt);
+  const now = useApi(metricsQuery(w, filters, { metrics: CALL_METRICS, ...calls }), opt);
+  const before = useApi(metricsQuery(previous(w), filters, { metrics: CALL_METRICS, ...calls }), opt);
   const traceFilters = filters.filter(([k]) => k === "user_id" || k === "name");
-  const traces = useApi<MetricsAnswer>(
+  const traces = useApi(
     eventOnly ? null : metricsQuery(w, traceFilters, { metrics: "count,error_rate", view: "traces" }),
     opt,
   );
-  const tracesBefore = useApi<MetricsAnswer>(
+  const tracesBefore = useApi(
     eventOnly ? null : metricsQuery(previous(w), traceFilters, { metrics: "count,error_rate", view: "traces" }),
     opt,
   );
-  const byModel = useApi<MetricsAnswer>(
+  const byModel = useApi(
     byUser ? null : metricsQuery(w, filters, { metrics: TABLE_METRICS, group_by: "model", type: "model_response" }),
     opt,
   );
-  const byName = useApi<MetricsAnswer>(
+  const byName = useApi(
     byUser ? null : metricsQuery(w, filters, { metrics: TABLE_METRICS, group_by: "name", limit: "20" }),
     opt,
   );

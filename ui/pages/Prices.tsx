@@ -1,7 +1,7 @@
 // Settings → model prices: the project's overrides of the built-in price table (custom or fine-tuned models,
 // negotiated prices), and re-pricing past calls after a change.
 import { useSignal } from "@preact/signals";
-import type { Price, PriceListAnswer, Rate } from "../../contract/costs.ts";
+import type { Price, Rate } from "../../contract/costs.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
@@ -22,7 +22,7 @@ const rule = (m: Record<string, unknown>) =>
     .join(", ");
 
 export function Prices({ project, canEdit }: { project: string; canEdit: boolean }) {
-  const list = useApi<PriceListAnswer>("/api/v1/prices", { project });
+  const list = useApi("/api/v1/prices", { project });
   const prices = list.data.value?.overrides ?? null;
   const action = useAction();
   const status = useSignal("");
@@ -106,6 +106,7 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
             const rates = Object.fromEntries(RATES.filter(([k]) => text(k) !== "").map(([k]) => [k, Number(text(k))]));
             void action.run(async (init) => {
               await api("/api/v1/prices", {
+                method: "POST",
                 ...init,
                 project,
                 json: {

@@ -1,7 +1,7 @@
 // Settings → score configs: what a score of a given name may be (numeric with a range, boolean, or categorical with
 // its labels). Scores sent with a configured name and a value outside it are rejected; annotation forms use them.
 import { useSignal } from "@preact/signals";
-import type { ScoreConfig, ScoreConfigListAnswer, ScoreKind } from "../../contract/scores.ts";
+import type { ScoreConfig, ScoreKind } from "../../contract/scores.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
@@ -15,8 +15,8 @@ const rule = (c: ScoreConfig) =>
       : "true / false";
 
 export function ScoreConfigs({ project, canEdit }: { project: string; canEdit: boolean }) {
-  const base = `/api/projects/${encodeURIComponent(project)}/score-configs`;
-  const list = useApi<ScoreConfigListAnswer>(base);
+  const base = `/api/projects/${encodeURIComponent(project)}/score-configs` as const;
+  const list = useApi(base);
   const kind = useSignal<ScoreKind>("numeric");
   const action = useAction();
   const configs = list.data.value?.configs ?? null;

@@ -26,7 +26,7 @@ export function Settings({ project, org }: { project: string; org: Org }) {
     e.preventDefault();
     const name = nameIn(e);
     void action.run(async (init) => {
-      await api("/api/orgs", { ...init, json: { name } });
+      await api("/api/orgs", { method: "POST", ...init, json: { name } });
       await loadMe();
     });
   };

@@ -1,7 +1,6 @@
 // The public page of a share link (/share/<token>): the trace's view, read-only, without the app's frame, project
 // switcher or anything else of the project. Needs no sign-in; every read goes to /api/share/<token>.
 import { useEffect } from "preact/hooks";
-import type { SharedTraceAnswer } from "../../contract/shares.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Scores } from "../components/Scores.tsx";
 import { TraceView } from "../components/TraceView.tsx";
@@ -28,8 +27,8 @@ function usePrivatePage() {
 
 export function SharedTrace({ token }: { token: string }) {
   usePrivatePage();
-  const base = `/api/share/${encodeURIComponent(token)}`;
-  const answer = useApi<SharedTraceAnswer>(base);
+  const base = `/api/share/${encodeURIComponent(token)}` as const;
+  const answer = useApi(base);
   const data = answer.data.value;
   useEffect(() => {
     if (data) document.title = `${data.trace.name} · shared trace · WatchLLM`;

@@ -1,6 +1,6 @@
 // Settings → Share links: the project's public links to single traces (members and above), with revoke for their
 // creator and admins. A link's token is never shown again after it is created; a lost link is revoked and made anew.
-import type { ShareLink, ShareListAnswer } from "../../contract/shares.ts";
+import type { ShareLink } from "../../contract/shares.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
@@ -18,8 +18,8 @@ function stateOf(s: ShareLink, now = Date.now()) {
 const shows = (s: ShareLink) => (s.hide_io ? "no inputs/outputs" : "everything");
 
 export function Shares({ project, role }: { project: string; role: Role }) {
-  const base = `/api/projects/${encodeURIComponent(project)}/shares`;
-  const list = useApi<ShareListAnswer>(role === "viewer" ? null : base);
+  const base = `/api/projects/${encodeURIComponent(project)}/shares` as const;
+  const list = useApi(role === "viewer" ? null : base);
   const action = useAction();
   if (role === "viewer") return null;
   const admin = role === "owner" || role === "admin";

@@ -1,7 +1,6 @@
 // One trace in its project: the title row (export, share, delete), the trace's view (ui/components/TraceView.tsx), and
 // scores members can add.
 import { useMemo } from "preact/hooks";
-import type { ScoreConfigListAnswer } from "../../contract/scores.ts";
 import { DeleteData } from "../components/DeleteData.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
@@ -9,15 +8,14 @@ import { Scores } from "../components/Scores.tsx";
 import { ShareTrace } from "../components/ShareTrace.tsx";
 import { TraceView } from "../components/TraceView.tsx";
 import { traceOf } from "../lib/trace-columns.ts";
-import type { TraceColumnsAnswer } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { tracePath } from "../state/trace-fetch.ts";
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
   // The compact columns answer (a 10,000-span tree in well under half the bytes), turned back into rows once.
-  const detail = useApi<TraceColumnsAnswer>(tracePath(traceId), { project });
+  const detail = useApi(tracePath(traceId), { project });
   const data = useMemo(() => detail.data.value && traceOf(detail.data.value), [detail.data.value]);
-  const configs = useApi<ScoreConfigListAnswer>(`/api/projects/${encodeURIComponent(project)}/score-configs`);
+  const configs = useApi(`/api/projects/${encodeURIComponent(project)}/score-configs`);
   if (detail.error.value) return <ErrorNote error={detail.error} />;
   if (!data)
     return (

@@ -6,7 +6,7 @@ import { type Column, Table } from "../components/Table.tsx";
 import { TraceFilters } from "../components/TraceFilters.tsx";
 import { cost, duration, exactCost, shortTime, time, tokens } from "../lib/format.ts";
 import { apiQuery, scoreColumns } from "../lib/trace-filters.ts";
-import type { TraceListAnswer, TraceSummary } from "../lib/types.ts";
+import type { TraceSummary } from "../lib/types.ts";
 import { usePaged } from "../lib/use-api.ts";
 import { useSlashFocus } from "../lib/use-slash.ts";
 import { navigate, query } from "../state/router.ts";
@@ -22,7 +22,7 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
   useSlashFocus("q");
 
   // The first page (refetched every 5 s when live) and the pages "Load more" appended to it.
-  const list = usePaged<TraceListAnswer>(`/api/v1/traces?${apiQuery(params)}`, {
+  const list = usePaged(`/api/v1/traces?${apiQuery(params)}`, {
     project,
     pollMs: live.value ? 5000 : undefined,
   });

@@ -1,12 +1,11 @@
 // Traces: onboarding until the project's first event arrives, then the trace list.
-import type { ProjectAnswer } from "../../contract/accounts.ts";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { useApi } from "../lib/use-api.ts";
 import { Onboarding } from "./Onboarding.tsx";
 import { TraceList } from "./TraceList.tsx";
 
 export function Traces({ project }: { project: string }) {
-  const info = useApi<ProjectAnswer>(`/api/projects/${project}`);
+  const info = useApi(`/api/projects/${project}`);
   if (info.error.value && !info.data.value) return <ErrorNote error={info.error} />;
   if (!info.data.value) {
     return (

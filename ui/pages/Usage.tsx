@@ -95,7 +95,7 @@ function Trend({ report }: { report: UsageReport }) {
 }
 
 export function Usage({ org }: { org: Org }) {
-  const read = useApi<UsageReport>(`/api/orgs/${org.id}/usage`);
+  const read = useApi(`/api/orgs/${org.id}/usage`);
   const r = read.data.value;
   return (
     <section class="usage" data-testid="usage">

@@ -1,6 +1,6 @@
 // Who is signed in, their orgs and projects, and the keys we may still show in plaintext this session.
 import { computed, signal } from "@preact/signals";
-import type { MeAnswer, OrgWithProjects, SessionProbeAnswer } from "../../contract/accounts.ts";
+import type { MeAnswer, OrgWithProjects } from "../../contract/accounts.ts";
 import type { Role } from "../../contract/constants.ts";
 import { ApiError, api } from "../lib/api.ts";
 
@@ -17,7 +17,7 @@ export const freshKeys = signal<Record<string, { ingest?: string; secret?: strin
 export async function loadMe() {
   try {
     // The probe answers 200 signed in or not: a signed-out load logs no failed request.
-    me.value = (await api<SessionProbeAnswer>("/api/auth/session")).me;
+    me.value = (await api("/api/auth/session")).me;
     bootError.value = null;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) me.value = null;

@@ -3,7 +3,7 @@
 import { prefetch } from "../lib/use-api.ts";
 
 /** The trace as columns (ui/lib/trace-columns.ts turns them into rows). */
-export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns`;
+export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns` as const;
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
 if (link) prefetch(tracePath(decodeURIComponent(link[2]!)), link[1]!);

@@ -4,7 +4,7 @@ import { and, desc, gt, gte, inArray, lt, type SQL, sql, sum } from "drizzle-orm
 import { z } from "zod";
 import { COST_GROUPS, type CostGroup } from "../../../contract/constants.ts";
 import { PAGE_LIMITS } from "../../../contract/limits.ts";
-import { timeParam } from "../../lib/query-params.ts";
+import { timeParam } from "../../../contract/query-params.ts";
 import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
 import type { Database } from "../client.ts";
 import { costHourly, traces } from "../schema.ts";

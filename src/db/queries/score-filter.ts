@@ -3,36 +3,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { SCORE_LIMITS } from "../../../contract/scores.ts";
+import type { scoreFilterParams } from "../../../contract/trace-query.ts";
 import type { Database } from "../client.ts";
 import { traces } from "../schema.ts";
-
-const MAX_SCORE_COLUMNS = 5;
-
-export const scoreFilterParams = {
-  /** The score name the other score_ params refer to. */
-  score: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
-  score_min: z.coerce.number().finite().optional(),
-  score_max: z.coerce.number().finite().optional(),
-  /** `true` / `false` for a boolean score, a label for a categorical one. */
-  score_value: z.string().max(SCORE_LIMITS.maxValueChars).optional(),
-  /** `true`: traces with no score of that name (a reviewer's worklist). */
-  score_missing: z.enum(["true", "false"]).optional(),
-  /** Comma-separated score names to show as columns. */
-  score_columns: z
-    .string()
-    .max(MAX_SCORE_COLUMNS * (SCORE_LIMITS.maxNameChars + 1))
-    .transform((s) =>
-      [
-        ...new Set(
-          s
-            .split(",")
-            .map((n) => n.trim())
-            .filter(Boolean),
-        ),
-      ].slice(0, MAX_SCORE_COLUMNS),
-    )
-    .optional(),
-};
 
 type ScoreFilter = { [K in keyof typeof scoreFilterParams]?: z.infer<(typeof scoreFilterParams)[K]> };
 

@@ -2,9 +2,9 @@
 // the per-name summary over time buckets, and a project's score configs.
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { limitParam, pageParams, timeParam } from "../../../contract/query-params.ts";
 import { SCORE_BUCKETS, SCORE_LIMITS, SCORE_SOURCES, type ScoreConfig } from "../../../contract/scores.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
-import { limitParam, pageParams, timeParam } from "../../lib/query-params.ts";
 import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
 import type { Database } from "../client.ts";
 import { type ScoreConfigRow, scoreConfigs, scores } from "../schema.ts";

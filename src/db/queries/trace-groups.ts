@@ -3,8 +3,8 @@
 import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum } from "drizzle-orm";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../../contract/limits.ts";
+import { limitParam, pageParams } from "../../../contract/query-params.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
-import { limitParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
 import { traces } from "../schema.ts";
 

@@ -1,14 +1,13 @@
 // The trace list: combinable filters, four sorts in both directions, keyset pages (no OFFSET) on an index per sort.
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
-import { EVENT_STATUSES, TRACE_SORTS, type TraceSort } from "../../../contract/constants.ts";
-import { PAGE_LIMITS, SEARCH_LIMITS } from "../../../contract/limits.ts";
+import type { TraceSort } from "../../../contract/constants.ts";
+import { SEARCH_LIMITS } from "../../../contract/limits.ts";
+import type { TraceListParams } from "../../../contract/trace-query.ts";
 import { decodeCursor, valueAndId } from "../../lib/cursor.ts";
-import { limitParam, numberParam, pageParams } from "../../lib/query-params.ts";
 import type { Database } from "../client.ts";
 import { type TraceRow, traces } from "../schema.ts";
 import { searchMatch } from "../search.ts";
-import { scoreFilter, scoreFilterParams } from "./score-filter.ts";
+import { scoreFilter } from "./score-filter.ts";
 
 /** Sort names of the API → the summary column each is backed by (and indexed on, with trace_id). */
 const SORT_FIELDS = {
@@ -22,26 +21,6 @@ const sortColumn = (sort: TraceSort) => traces[SORT_FIELDS[sort]];
 
 /** A page's cursor: its last row's sort value and trace id. */
 export const traceCursor = (row: TraceRow, sort: TraceSort) => [row[SORT_FIELDS[sort]], row.traceId];
-
-export const traceListParams = z.object({
-  ...pageParams,
-  limit: limitParam(PAGE_LIMITS.traces.default, PAGE_LIMITS.traces.max),
-  status: z.enum(EVENT_STATUSES).optional(),
-  name: z.string().max(256).optional(),
-  model: z.string().max(128).optional(),
-  user_id: z.string().max(256).optional(),
-  session_id: z.string().max(256).optional(),
-  tag: z.string().max(64).optional(),
-  min_duration_ms: numberParam.optional(),
-  max_duration_ms: numberParam.optional(),
-  min_cost: numberParam.optional(),
-  q: z.string().trim().max(200).optional(),
-  ...scoreFilterParams,
-  sort: z.enum(TRACE_SORTS).default("start_time"),
-  order: z.enum(["desc", "asc"]).default("desc"),
-});
-
-type TraceListParams = z.infer<typeof traceListParams>;
 
 const inJsonArray = (column: typeof traces.models | typeof traces.tags, value: string) =>
   sql`exists (select 1 from json_each(${column}) where value = ${value})`;

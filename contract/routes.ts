@@ -1,0 +1,214 @@
+// Every route of the API as the app mounts it ("METHOD /path"): what it takes (query, body) and what it answers. The
+// Worker answers through these (src/lib/answer.ts), the dashboard reads through them (ui/lib/use-api.ts), and the
+// contract test checks that this map and the app's routes are the same set. `answer: null`: not a JSON answer of ours
+// (OTLP protobuf, an empty 204, a refusal).
+import { z } from "zod";
+import {
+  inviteAcceptAnswer,
+  inviteListAnswer,
+  inviteOfferAnswer,
+  keyAnswer,
+  keyListAnswer,
+  loginAnswer,
+  meAnswer,
+  memberAnswer,
+  memberListAnswer,
+  newInviteAnswer,
+  newKeyAnswer,
+  newOrgAnswer,
+  newProjectAnswer,
+  okAnswer,
+  orgListAnswer,
+  projectAnswer,
+  projectListAnswer,
+  projectUpdateAnswer,
+  sessionProbeAnswer,
+  signupAnswer,
+} from "./accounts.ts";
+import {
+  alertAnswer,
+  alertCreate,
+  alertCreated,
+  alertHistory,
+  alertList,
+  alertPatch,
+  alertPreview,
+  alertPreviewQuery,
+  alertTestAnswer,
+} from "./alerts.ts";
+import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "./costs.ts";
+import { auditLogAnswer, deletionAnswer, projectPatch } from "./data.ts";
+import { ingestAnswer, ingestRequest } from "./event.ts";
+import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
+import { metricsAnswer } from "./metrics.ts";
+import { scoreMetricsAnswer } from "./score-metrics.ts";
+import {
+  scoreAnswer,
+  scoreConfigAnswer,
+  scoreConfigInput,
+  scoreConfigListAnswer,
+  scoreIngestAnswer,
+  scoreIngestRequest,
+  scoreListAnswer,
+  scoreSummaryAnswer,
+} from "./scores.ts";
+import {
+  shareAnswer,
+  shareCreate,
+  shareCreatedAnswer,
+  sharedEventAnswer,
+  sharedTraceAnswer,
+  shareListAnswer,
+} from "./shares.ts";
+import { traceListParams } from "./trace-query.ts";
+import {
+  compareAnswer,
+  eventAnswer,
+  sessionAnswer,
+  sessionListAnswer,
+  traceAnswer,
+  traceColumnsAnswer,
+  traceExport,
+  traceListAnswer,
+  userAnswer,
+  userListAnswer,
+} from "./traces.ts";
+import { usageReport } from "./usage.ts";
+
+export type RouteContract = { query?: z.ZodType; body?: z.ZodType; answer: z.ZodType | null };
+
+const healthAnswer = z.strictObject({ ok: z.literal(true), queue_backlog: z.number().int().nonnegative().optional() });
+const langfuseScoreAnswer = z.strictObject({ id: z.string() });
+
+export const API_ROUTES = {
+  "GET /api/health": { answer: healthAnswer },
+
+  "GET /api/auth/session": { answer: sessionProbeAnswer },
+  "POST /api/auth/signup": { answer: signupAnswer },
+  "POST /api/auth/login": { answer: loginAnswer },
+  "POST /api/auth/logout": { answer: okAnswer },
+  "GET /api/me": { answer: meAnswer },
+
+  "GET /api/orgs": { answer: orgListAnswer },
+  "POST /api/orgs": { answer: newOrgAnswer },
+  "GET /api/orgs/:org/projects": { answer: projectListAnswer },
+  "POST /api/orgs/:org/projects": { answer: newProjectAnswer },
+  "GET /api/orgs/:org/members": { answer: memberListAnswer },
+  "PATCH /api/orgs/:org/members/:user_id": { answer: memberAnswer },
+  "DELETE /api/orgs/:org/members/:user_id": { answer: okAnswer },
+  "GET /api/orgs/:org/invites": { answer: inviteListAnswer },
+  "POST /api/orgs/:org/invites": { answer: newInviteAnswer },
+  "DELETE /api/orgs/:org/invites/:invite_id": { answer: okAnswer },
+  "GET /api/orgs/:org/costs": { answer: costReport },
+  "GET /api/orgs/:org/audit-log": { answer: auditLogAnswer },
+  "GET /api/orgs/:org/deletions/:id": { answer: deletionAnswer },
+  "POST /api/orgs/:org/deletions/:id/retry": { answer: deletionAnswer },
+  "GET /api/orgs/:org/usage": { answer: usageReport },
+  "GET /api/invites/:token": { answer: inviteOfferAnswer },
+  "POST /api/invites/:token/accept": { answer: inviteAcceptAnswer },
+
+  "GET /api/projects/:project": { answer: projectAnswer },
+  "PATCH /api/projects/:project": { body: projectPatch, answer: projectUpdateAnswer },
+  "DELETE /api/projects/:project": { answer: deletionAnswer },
+  "GET /api/projects/:project/keys": { answer: keyListAnswer },
+  "POST /api/projects/:project/keys": { answer: newKeyAnswer },
+  "DELETE /api/projects/:project/keys/:key_id": { answer: keyAnswer },
+  "GET /api/projects/:project/score-configs": { answer: scoreConfigListAnswer },
+  "PUT /api/projects/:project/score-configs/:name": { body: scoreConfigInput, answer: scoreConfigAnswer },
+  "DELETE /api/projects/:project/score-configs/:name": { answer: okAnswer },
+  "POST /api/projects/:project/scores": { answer: scoreAnswer },
+  "DELETE /api/projects/:project/scores/:score_id": { answer: okAnswer },
+  "GET /api/projects/:project/alerts": { answer: alertList },
+  "POST /api/projects/:project/alerts": { body: alertCreate, answer: alertCreated },
+  "POST /api/projects/:project/alerts/preview": { body: alertPreviewQuery, answer: alertPreview },
+  "GET /api/projects/:project/alerts/:alert": { answer: alertAnswer },
+  "PATCH /api/projects/:project/alerts/:alert": { body: alertPatch, answer: alertAnswer },
+  "DELETE /api/projects/:project/alerts/:alert": { answer: okAnswer },
+  "GET /api/projects/:project/alerts/:alert/history": { answer: alertHistory },
+  "POST /api/projects/:project/alerts/:alert/test": { answer: alertTestAnswer },
+  "GET /api/projects/:project/shares": { answer: shareListAnswer },
+  "POST /api/projects/:project/shares": { body: shareCreate, answer: shareCreatedAnswer },
+  "DELETE /api/projects/:project/shares/:share_id": { answer: shareAnswer },
+  "GET /api/share/:token": { answer: sharedTraceAnswer },
+  "GET /api/share/:token/events/:event_id": { answer: sharedEventAnswer },
+
+  "POST /api/v1/events": { body: ingestRequest, answer: ingestAnswer },
+  "POST /api/v1/scores": { body: scoreIngestRequest, answer: scoreIngestAnswer },
+  "GET /api/v1/scores": { answer: scoreListAnswer },
+  "GET /api/v1/scores/summary": { answer: scoreSummaryAnswer },
+  "POST /api/v1/otel/v1/traces": { answer: null },
+  "POST /api/v1/otel/v1/logs": { answer: null },
+  "POST /api/public/otel/v1/traces": { answer: null },
+  "POST /api/public/otel/v1/logs": { answer: null },
+  "GET /api/public/ingestion": { answer: null },
+  "POST /api/public/ingestion": { body: langfuseBatch, answer: langfuseAnswer },
+  "POST /api/public/scores": { answer: langfuseScoreAnswer },
+  "DELETE /api/public/scores/:score_id": { answer: null },
+  "GET /api/v1/traces": { query: traceListParams, answer: traceListAnswer },
+  "GET /api/v1/traces/compare": { answer: compareAnswer },
+  "GET /api/v1/traces/:trace_id": { answer: traceAnswer },
+  "GET /api/v1/traces/:trace_id?format=columns": { answer: traceColumnsAnswer },
+  "DELETE /api/v1/traces/:trace_id": { answer: deletionAnswer },
+  "GET /api/v1/traces/:trace_id/events/:event_id": { answer: eventAnswer },
+  "GET /api/v1/traces/:trace_id/export": { answer: traceExport },
+  "GET /api/v1/sessions": { answer: sessionListAnswer },
+  "GET /api/v1/sessions/:session_id": { answer: sessionAnswer },
+  "GET /api/v1/users": { answer: userListAnswer },
+  "GET /api/v1/users/:user_id": { answer: userAnswer },
+  "DELETE /api/v1/users/:user_id": { answer: deletionAnswer },
+  "GET /api/v1/deletions/:id": { answer: deletionAnswer },
+  "POST /api/v1/deletions/:id/retry": { answer: deletionAnswer },
+  "GET /api/v1/metrics": { answer: metricsAnswer },
+  "GET /api/v1/metrics?view=scores": { answer: scoreMetricsAnswer },
+  "GET /api/v1/costs": { answer: costReport },
+  "GET /api/v1/prices": { answer: priceListAnswer },
+  "POST /api/v1/prices": { answer: priceAnswer },
+  "PATCH /api/v1/prices/:price_id": { answer: priceAnswer },
+  "DELETE /api/v1/prices/:price_id": { answer: priceAnswer },
+  "POST /api/v1/prices/recompute": { answer: recomputeAnswer },
+} as const satisfies Record<string, RouteContract>;
+
+export type RouteKey = keyof typeof API_ROUTES;
+/** Routes that answer JSON of ours. */
+export type JsonRoute = { [K in RouteKey]: (typeof API_ROUTES)[K]["answer"] extends z.ZodType ? K : never }[RouteKey];
+/** What route `K` answers. */
+export type AnswerOf<K extends JsonRoute> = z.infer<Extract<(typeof API_ROUTES)[K]["answer"], z.ZodType>>;
+
+// The dashboard's view: a URL it builds (`/api/projects/${id}/keys?x=1`) typed by the route it matches. `:param`
+// matches any text, so where several routes match, the most specific (whose pattern the others' include) wins.
+type Pattern<R extends string> = R extends `${infer H}/:${string}/${infer T}`
+  ? `${H}/${string}/${Pattern<T>}`
+  : R extends `${infer H}/:${string}?${infer Q}`
+    ? `${H}/${string}?${Q}${string}`
+    : R extends `${infer H}/:${string}`
+      ? `${H}/${string}`
+      : R extends `${infer P}?${infer Q}`
+        ? `${P}?${Q}${string}` | `${P}?${string}&${Q}${string}`
+        : R | `${R}?${string}`;
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type PathOf<K, M extends Method> = K extends `${M} ${infer P}` ? P : never;
+type Candidates<U extends string, M extends Method> = {
+  [R in PathOf<JsonRoute, M>]: U extends Pattern<R> ? R : never;
+}[PathOf<JsonRoute, M>];
+type MostSpecific<C extends string> = {
+  [R in C]: true extends (
+    Exclude<C, R> extends infer O
+      ? O extends string
+        ? Pattern<O> extends Pattern<R>
+          ? true
+          : never
+        : never
+      : never
+  )
+    ? never
+    : R;
+}[C];
+
+/** A dashboard URL of a route (GET by default) that answers JSON. */
+export type ApiUrl<M extends Method = "GET"> = Pattern<PathOf<JsonRoute, M>>;
+/** What `M` of `U` answers. */
+export type Answer<U extends string, M extends Method = "GET"> = AnswerOf<
+  Extract<`${M} ${MostSpecific<Candidates<U, M>>}`, JsonRoute>
+>;
+/** What a GET of `U` answers. */
+export type GetAnswer<U extends string> = Answer<U, "GET">;
