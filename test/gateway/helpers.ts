@@ -4,7 +4,7 @@ import { inject } from "vitest";
 import { localD1Files } from "../../scripts/local-d1.ts";
 import { queryRows } from "../support/sqlite.ts";
 import { waitFor } from "../support/wait.ts";
-import type { Logged } from "./fake-upstream.ts";
+import type { Logged } from "../support/fake-upstream.ts";
 
 export const base = inject("gatewayBase");
 export const upstream = inject("upstreamUrl");
