@@ -360,7 +360,7 @@ export function fakeUpstreamHandler() {
     }
     if (url.pathname.endsWith("/batches")) {
       // Not a model call: what observing must leave alone.
-      json(res, 200, { id: "batch_fake_1", object: "batch", endpoint: body.endpoint, status: "validating" });
+      json(res, 200, { id: "batch_1", object: "batch", endpoint: body.endpoint, status: "validating" });
       return true;
     }
     const call = callOf(url.pathname, body);
