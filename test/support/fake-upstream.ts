@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "providers");
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "providers");
 
 export type Logged = {
   method: string;
@@ -52,7 +52,7 @@ export function recorded(file: string): Any {
 }
 
 /** A recorded SSE answer as its events (each with its trailing blank line). */
-export function recordedEvents(file: string): string[] {
+function recordedEvents(file: string): string[] {
   return (readFileSync(join(FIXTURES, file), "utf8").match(/[\s\S]*?(?:\r?\n){2}/g) ?? []) as string[];
 }
 
@@ -83,8 +83,11 @@ function callOf(path: string, body: Any): Call | null {
 /** The variant a request asks for: named by the scenario, or read from the request (tools offered, a JSON schema). */
 function variantOf(body: Any, scenario: string): string | null {
   if (VARIANTS.has(scenario)) return scenario;
-  const lastRole = body.messages?.at?.(-1)?.role;
-  if (body.tools?.length && lastRole !== "tool" && lastRole !== "user_tool_result") return "tools";
+  // After a tool's result (OpenAI's `tool` message, Anthropic's `tool_result` block) the model answers in text.
+  const last = body.messages?.at?.(-1);
+  const toolResult =
+    last?.role === "tool" || (Array.isArray(last?.content) && last.content.some((c: Any) => c?.type === "tool_result"));
+  if (body.tools?.length && !toolResult) return "tools";
   if (body.response_format?.type === "json_schema" || body.text?.format?.type === "json_schema") return "structured";
   return null;
 }
@@ -99,8 +102,9 @@ function fileOf(call: Call, variant: string | null): string {
 /** The model an answer names: the requested one, dated as the recording's was (OpenAI answers `gpt-4o-mini-2024-07-18`). */
 function answeredModel(recordedModel: string, requested: string, path: string) {
   if (!requested || path.includes("/deployments/")) return recordedModel; // Azure names the deployment's model
-  const dated = recordedModel.match(/-\d{4}-\d{2}-\d{2}$/)?.[0];
-  return dated && !requested.endsWith(dated) ? `${requested}${dated}` : requested;
+  const date = /-\d{4}-\d{2}-\d{2}$/;
+  const dated = recordedModel.match(date)?.[0];
+  return dated && !date.test(requested) ? `${requested}${dated}` : requested;
 }
 
 /** Puts the requested model into an answer or a stream event (top level, `response`, `message`). */
