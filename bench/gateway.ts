@@ -8,7 +8,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations } from "../scripts/local-d1.ts";
-import { startFakeUpstream } from "../test/gateway/fake-upstream.ts";
+import { startFakeUpstream } from "../test/support/fake-upstream.ts";
 
 const CALLS = Number(process.argv[2] ?? 300);
 const WARMUP = 30;

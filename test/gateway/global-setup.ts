@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startScratchInstance } from "../../scripts/dev-server.ts";
-import { startFakeUpstream } from "./fake-upstream.ts";
+import { startFakeUpstream } from "../support/fake-upstream.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

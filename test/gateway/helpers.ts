@@ -2,9 +2,9 @@
 // the local D1 files read directly (retrying while workerd holds a write lock), and polling with a deadline.
 import { inject } from "vitest";
 import { localD1Files } from "../../scripts/local-d1.ts";
+import type { Logged } from "../support/fake-upstream.ts";
 import { queryRows } from "../support/sqlite.ts";
 import { waitFor } from "../support/wait.ts";
-import type { Logged } from "./fake-upstream.ts";
 
 export const base = inject("gatewayBase");
 export const upstream = inject("upstreamUrl");

@@ -1,6 +1,7 @@
 // End to end with the real libraries: each one exports over OTLP/HTTP to the Worker under `wrangler dev`, and the
 // trace API (secret key) shows the tree, types, tokens (counted once), cost and user/session.
 import { describe, expect, inject, it } from "vitest";
+import { recorded } from "../support/fake-upstream.ts";
 import { type Outcome, runLangfuse, runOpenInference, runOtlpExporter, runVercelAi, type Target } from "./scenarios.ts";
 
 const { base, ingestKey, secretKey } = inject("otel");
@@ -117,6 +118,7 @@ describe("OTLP/HTTP from the real libraries", () => {
 
   it("OpenInference around the real openai client (chat, stream, tool call, embeddings) against a fake upstream", async () => {
     const outcome = await runOpenInference(target, "u-openinference");
+    const chat = recorded("openai/chat.json").usage;
     const tree = await traceOf(only(outcome), 5);
     expect(edges(tree)).toEqual([
       "- > span rag-pipeline",
@@ -128,9 +130,11 @@ describe("OTLP/HTTP from the real libraries", () => {
     expect(tree.trace).toMatchObject({
       user_id: "u-openinference",
       session_id: "s-oi",
-      input_tokens: 1280,
-      output_tokens: 315,
-      cached_input_tokens: 1000,
+      // The recorded chat answer twice (plain and tool call); OpenInference records neither a stream's usage nor
+      // embeddings' tokens.
+      input_tokens: 2 * chat.prompt_tokens,
+      output_tokens: 2 * chat.completion_tokens,
+      cached_input_tokens: 2 * chat.prompt_tokens_details.cached_tokens,
     });
     expect(tree.trace.total_cost).toBeGreaterThan(0);
     expect(tree.trace.models).toEqual(expect.arrayContaining(["gpt-4o-mini-2024-07-18", "text-embedding-3-small"]));

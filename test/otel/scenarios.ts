@@ -1,6 +1,5 @@
 // Runs each real instrumentation library once and exports its spans over OTLP/HTTP to `target`: used by the
 // end-to-end tests (target = the Worker under wrangler dev) and by `capture-fixtures.ts` (target = a recorder).
-import { createServer, type Server } from "node:http";
 import { LegacyOpenTelemetry, OpenTelemetry } from "@ai-sdk/otel";
 import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
 import { LangfuseSpanProcessor } from "@langfuse/otel";
@@ -26,6 +25,7 @@ import { embed, generateText, isStepCount, streamText, tool } from "ai";
 import { MockEmbeddingModelV4, MockLanguageModelV4 } from "ai/test";
 import OpenAI from "openai";
 import { z } from "zod";
+import { startFakeUpstream } from "../support/fake-upstream.ts";
 
 export type Target = { base: string; headers: Record<string, string> };
 export type Outcome = { traceIds: string[]; spans: number };
@@ -229,89 +229,16 @@ export async function runVercelAi(
   return recorder.outcome();
 }
 
-/** A fake OpenAI upstream on 127.0.0.1: chat (plain, streamed, tool call) and embeddings. */
-export async function startFakeOpenAI(): Promise<{ baseURL: string; close: () => Promise<void> }> {
-  const server: Server = createServer(async (req, res) => {
-    let raw = "";
-    for await (const chunk of req) raw += chunk;
-    const body = raw ? JSON.parse(raw) : {};
-    const json = (value: unknown) => {
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(value));
-    };
-    const base = {
-      id: "chatcmpl-1",
-      object: "chat.completion",
-      created: 1_764_000_000,
-      model: "gpt-4o-mini-2024-07-18",
-    };
-    if (req.url === "/v1/embeddings") {
-      json({
-        object: "list",
-        model: "text-embedding-3-small",
-        data: [{ object: "embedding", index: 0, embedding: [0.1, 0.2, 0.3] }],
-        usage: { prompt_tokens: 5, total_tokens: 5 },
-      });
-    } else if (body.stream) {
-      res.writeHead(200, { "Content-Type": "text/event-stream" });
-      const chunk = (delta: unknown, finish: string | null, extra = {}) =>
-        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
-      res.write(chunk({ role: "assistant", content: "Hel" }, null));
-      res.write(chunk({ content: "lo" }, null));
-      res.write(chunk({}, "stop"));
-      res.write(
-        `data: ${JSON.stringify({ ...base, object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 } })}\n\n`,
-      );
-      res.end("data: [DONE]\n\n");
-    } else if (body.tools) {
-      json({
-        ...base,
-        choices: [
-          {
-            index: 0,
-            finish_reason: "tool_calls",
-            message: {
-              role: "assistant",
-              content: null,
-              tool_calls: [
-                { id: "call_1", type: "function", function: { name: "lookup_order", arguments: '{"id":42}' } },
-              ],
-            },
-          },
-        ],
-        usage: { prompt_tokens: 80, completion_tokens: 15, total_tokens: 95 },
-      });
-    } else {
-      json({
-        ...base,
-        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "Your order shipped." } }],
-        usage: {
-          prompt_tokens: 1200,
-          completion_tokens: 300,
-          total_tokens: 1500,
-          prompt_tokens_details: { cached_tokens: 1000 },
-        },
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** `@arizeai/openinference-instrumentation-openai` around the real `openai` client, against the fake upstream. */
+/** `@arizeai/openinference-instrumentation-openai` around the real `openai` client, against the tests' one fake upstream. */
 export async function runOpenInference(target: Target, userId = "u-oi"): Promise<Outcome> {
-  const upstream = await startFakeOpenAI();
+  const upstream = await startFakeUpstream();
   const { tracerProvider, recorder, tracer } = provider(
     "openinference",
     new JsonExporter({ url: tracesUrl(target), headers: target.headers }),
   );
   const instrumentation = new OpenAIInstrumentation({ tracerProvider });
   instrumentation.manuallyInstrument(OpenAI as never);
-  const client = new OpenAI({ apiKey: "sk-test", baseURL: upstream.baseURL });
+  const client = new OpenAI({ apiKey: "sk-test", baseURL: `${upstream.url}/v1` });
   try {
     await tracer.startActiveSpan(
       "rag-pipeline",

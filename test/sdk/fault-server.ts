@@ -1,11 +1,11 @@
 // A local stand-in for the ingest endpoint that misbehaves on request: random 500s, dropped connections (before or
 // after storing the batch), hangs, 429 with Retry-After, full outages. It keeps every event it stores (first copy) and counts each event_id. Each test
 // uses its own tenant prefix (`/t/<name>`), so tests can run side by side. Also serves a fake OpenAI upstream at
-// `/t/<name>/v1/...` (fake-openai.ts).
+// `/t/<name>/v1/...` (the tests' one fake upstream, test/support/fake-upstream.ts).
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type IngestAnswer, type WireEvent, wireEvent } from "../../contract/event.ts";
-import { serveOpenAI } from "./fake-openai.ts";
+import { fakeUpstreamHandler } from "../support/fake-upstream.ts";
 
 export type Faults = {
   /** Probabilities per request. */
@@ -37,6 +37,7 @@ function readBody(req: IncomingMessage) {
 
 export async function startFaultServer(port = 0) {
   const tenants = new Map<string, Tenant>();
+  const upstream = fakeUpstreamHandler();
   const tenant = (name: string) => {
     let t = tenants.get(name);
     if (!t) {
@@ -66,7 +67,7 @@ export async function startFaultServer(port = 0) {
         }),
       );
     }
-    if (serveOpenAI(path, body, res)) return;
+    if (path.startsWith("/v1/") && (await upstream.handle(req, res, path, Buffer.from(body)))) return;
     if (path !== "/api/v1/events") return void res.writeHead(404).end();
     t.requests.push(Date.now());
     const f = t.faults;

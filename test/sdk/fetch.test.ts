@@ -4,10 +4,13 @@ import { describe, expect, it } from "vitest";
 import { createDigest, sseReader } from "../../sdk/js/src/digest.ts";
 import { observeFetch } from "../../sdk/js/src/index.ts";
 import { providerOf } from "../../sdk/js/src/provider.ts";
-import { snapshot, USAGE } from "./fake-openai.ts";
+import { recorded } from "../support/fake-upstream.ts";
 import { receivedEvents, tenant } from "./helpers.ts";
 
-const usage = { input_tokens: 12, output_tokens: 3, cached_input_tokens: 4 };
+// What the recorded answers (test/fixtures/providers/openai) hold.
+const USAGE = recorded("openai/chat.json").usage;
+const usage = { input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 };
+const responsesUsage = { input_tokens: 20, output_tokens: 5, cached_input_tokens: 8 };
 
 async function setup() {
   const t = await tenant();
@@ -43,10 +46,10 @@ describe("observeFetch", () => {
         type: "model_response",
         name: "chat.completions",
         parent_event_id: null,
-        model: snapshot("gpt-4o"),
+        model: "gpt-4o-2024-07-18",
         provider: "openai",
         usage,
-        body: { input: messages, output: { role: "assistant", content: "Hello there" } },
+        body: { input: messages, output: { role: "assistant", content: "Hello from the fake upstream." } },
       });
   });
 
@@ -55,7 +58,12 @@ describe("observeFetch", () => {
     const res = await post("responses", { model: "gpt-4o-mini", input: "Hi", stream: true });
     expect(await res.text()).toContain("response.completed");
     const [event] = await events(1);
-    expect(event).toMatchObject({ name: "responses", status: "ok", usage, body: { output: "Hello there" } });
+    expect(event).toMatchObject({
+      name: "responses",
+      status: "ok",
+      usage: responsesUsage,
+      body: { output: "Hello from the fake upstream." },
+    });
   });
 
   it("records a stream the reader cancels as aborted, with what it read", async () => {
@@ -69,7 +77,7 @@ describe("observeFetch", () => {
       model: "slow-2024-07-18",
       body: { metadata: { error: "aborted" } },
     });
-    expect((event!.body!.output as { content: string }).content).toMatch(/^tick /);
+    expect((event!.body!.output as { content: string }).content).toMatch(/^tick0 /);
   });
 
   it("passes other requests through untouched and unrecorded", async () => {

@@ -4,11 +4,14 @@
 import type OpenAI7 from "openai";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { observeOpenAI } from "../../sdk/js/src/index.ts";
-import { snapshot, TOOL_ARGUMENTS } from "./fake-openai.ts";
+import { recorded } from "../support/fake-upstream.ts";
 import { hi, majors, setup, textOf, weatherTool } from "./openai-setup.ts";
 
-const usage = { input_tokens: 12, output_tokens: 3, cached_input_tokens: 4 };
-const model = snapshot("gpt-4o-mini");
+// What the recorded answers (test/fixtures/providers/openai) hold.
+const usage = { input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 };
+const responsesUsage = { input_tokens: 20, output_tokens: 5, cached_input_tokens: 8 };
+const model = "gpt-4o-mini-2024-07-18";
+const TOOL_ARGUMENTS: string = recorded("openai/chat.tools.json").choices[0].message.tool_calls[0].function.arguments;
 
 describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
   it("is the library's own client: instanceof, withOptions, stream.tee(), withResponse() and asResponse() work and are recorded", async () => {
@@ -24,19 +27,21 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
     const stream = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: hi, stream: true });
     expect(stream).toBeInstanceOf(Stream);
     const [left, right] = stream.tee();
-    expect(await textOf(left)).toBe("Hello there");
-    expect(await textOf(right)).toBe("Hello there");
+    expect(await textOf(left)).toBe("Hello from the fake upstream.");
+    expect(await textOf(right)).toBe("Hello from the fake upstream.");
     // The library's own round trip: a stream to a ReadableStream of JSON lines and back.
     const readable = (
       await openai.chat.completions.create({ model: "gpt-4o-mini", messages: hi, stream: true })
     ).toReadableStream();
-    expect(await textOf(Stream.fromReadableStream(readable, new AbortController()))).toBe("Hello there");
+    expect(await textOf(Stream.fromReadableStream(readable, new AbortController()))).toBe(
+      "Hello from the fake upstream.",
+    );
 
     const { data, response } = await openai.chat.completions
       .create({ model: "gpt-4o-mini", messages: hi })
       .withResponse();
     expect(response.status).toBe(200);
-    expect(data.choices[0]!.message.content).toBe("Hello there");
+    expect(data.choices[0]!.message.content).toBe("Hello from the fake upstream.");
     const rawAnswer = await openai.embeddings.create({ model: "text-embedding-3-small", input: "hi" }).asResponse();
     expect(((await rawAnswer.json()) as { data: unknown[] }).data).toHaveLength(1);
 
@@ -55,7 +60,9 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
     const { openai, events } = await setup(OpenAI);
     await openai.chat.completions.create({ model: "gpt-4o-mini", messages: hi });
     await openai.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Say hi" });
-    expect((await openai.responses.create({ model: "gpt-4o-mini", input: "Hi" })).output_text).toBe("Hello there");
+    expect((await openai.responses.create({ model: "gpt-4o-mini", input: "Hi" })).output_text).toBe(
+      "Hello from the fake upstream.",
+    );
     await openai.embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
     const [chat, completion, response, embedding] = await events(4);
     // The upstream is 127.0.0.1: the provider comes from the model's name, never from the host.
@@ -66,16 +73,25 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
       model,
       provider: "openai",
       usage,
-      body: { input: hi, output: { role: "assistant", content: "Hello there" } },
+      body: { input: hi, output: { role: "assistant", content: "Hello from the fake upstream." } },
     });
     expect(chat!.duration_ms).toBeGreaterThanOrEqual(0);
-    expect(completion).toMatchObject({ name: "completions", model: snapshot("gpt-3.5-turbo-instruct"), usage });
-    expect(completion!.body).toMatchObject({ input: "Say hi", output: "Hello there" });
-    expect(response).toMatchObject({ name: "responses", model, usage, body: { input: "Hi", output: "Hello there" } });
+    expect(completion).toMatchObject({
+      name: "completions",
+      model: "gpt-3.5-turbo-instruct",
+      usage: { input_tokens: 12, output_tokens: 7 },
+    });
+    expect(completion!.body).toMatchObject({ input: "Say hi", output: "Hello from the fake upstream." });
+    expect(response).toMatchObject({
+      name: "responses",
+      model,
+      usage: responsesUsage,
+      body: { input: "Hi", output: "Hello from the fake upstream." },
+    });
     expect(embedding).toMatchObject({
       name: "embeddings",
       model: "text-embedding-3-small",
-      usage: { input_tokens: 5, output_tokens: 0 },
+      usage: { input_tokens: 6, output_tokens: 0 },
       body: { input: ["a", "b"], output: { embeddings: 2, dimensions: 3 } },
     });
   });
@@ -88,14 +104,24 @@ describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    expect(await textOf(chat)).toBe("Hello there");
+    expect(await textOf(chat)).toBe("Hello from the fake upstream.");
     let text = "";
     const stream = await openai.responses.create({ model: "gpt-4o-mini", input: "Hi", stream: true });
     for await (const event of stream) if (event.type === "response.output_text.delta") text += event.delta;
-    expect(text).toBe("Hello there");
+    expect(text).toBe("Hello from the fake upstream.");
     const recorded = await events(2);
-    expect(recorded[0]).toMatchObject({ status: "ok", model, usage, body: { output: { content: "Hello there" } } });
-    expect(recorded[1]).toMatchObject({ status: "ok", model, usage, body: { output: "Hello there" } });
+    expect(recorded[0]).toMatchObject({
+      status: "ok",
+      model,
+      usage,
+      body: { output: { content: "Hello from the fake upstream." } },
+    });
+    expect(recorded[1]).toMatchObject({
+      status: "ok",
+      model,
+      usage: responsesUsage,
+      body: { output: "Hello from the fake upstream." },
+    });
     for (const e of recorded) {
       expect(e.first_token_ms).toBeGreaterThanOrEqual(0);
       expect(e.first_token_ms).toBeLessThanOrEqual(e.duration_ms!);

@@ -9,7 +9,7 @@ import urllib.request
 import openai
 import pytest
 from conftest import wait_until
-from fake_openai import FakeOpenAI
+from fake_upstream import FakeUpstream
 
 import watchllm
 from watchllm import observe, observe_openai
@@ -29,7 +29,7 @@ def read_trace(worker, trace_id):
 
 
 def test_a_traced_agent_reads_back_as_the_same_tree_with_usage_and_cost(worker):
-    upstream = FakeOpenAI()
+    upstream = FakeUpstream()
     errors = []
     wl = watchllm.WatchLLM(api_key=worker["ingest_key"], base_url=worker["base"], on_error=errors.append)
     llm = observe_openai(openai.OpenAI(api_key="sk-test", base_url=upstream.base_url, max_retries=0))
@@ -53,7 +53,7 @@ def test_a_traced_agent_reads_back_as_the_same_tree_with_usage_and_cost(worker):
         return reply.choices[0].message.content
 
     try:
-        assert agent("What is my plan?") == "Hello there"
+        assert agent("What is my plan?") == "Hello from the fake upstream."
         assert wl.flush(timeout=30), (wl.stats(), errors)
         assert wl.stats()["delivered"] == 5 and errors == []
         trace_id = seen["trace_id"]
@@ -73,7 +73,7 @@ def test_a_traced_agent_reads_back_as_the_same_tree_with_usage_and_cost(worker):
     assert events[0]["name"] == "support-agent"
     assert summary["user_id"] == "u-42" and summary["session_id"] == "s-7" and summary["tags"] == ["e2e", "python"]
     assert summary["models"] == ["gpt-4o-mini-2024-07-18"] and summary["status"] == "ok"
-    assert (summary["input_tokens"], summary["output_tokens"], summary["cached_input_tokens"]) == (12, 3, 4)
+    assert (summary["input_tokens"], summary["output_tokens"], summary["cached_input_tokens"]) == (12, 7, 4)
     assert summary["total_cost"] > 0, "priced from the built-in price table"
     call = next(e for e in events if e["type"] == "model_response")
     assert call["provider"] == "openai" and call["duration_ms"] >= 0

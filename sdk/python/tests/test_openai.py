@@ -8,12 +8,14 @@ import sys
 import openai
 import pydantic
 import pytest
-from fake_openai import MODEL, FakeOpenAI
+from fake_upstream import MODEL, FakeUpstream
+from fake_upstream import recorded as recorded_answer
 
 import watchllm
 from watchllm import observe, observe_openai
 from watchllm._providers import provider_for
 
+TEXT = recorded_answer("openai/chat.json")["choices"][0]["message"]["content"]  # what every recorded answer says
 MESSAGES = [{"role": "user", "content": "Say hello"}]
 TOOLS = [
     {
@@ -28,7 +30,7 @@ TOOLS = [
 
 @pytest.fixture
 def upstream():
-    fake = FakeOpenAI()
+    fake = FakeUpstream()
     yield fake
     fake.stop()
 
@@ -58,7 +60,7 @@ def only_call(server, client, n=1):
 
 def test_records_a_chat_completion_and_returns_it_unchanged(server, client, oai, upstream):
     result = oai.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, temperature=0.2)
-    assert isinstance(result, openai.types.chat.ChatCompletion) and result.choices[0].message.content == "Hello there"
+    assert isinstance(result, openai.types.chat.ChatCompletion) and result.choices[0].message.content == TEXT
     assert upstream.requests[-1]["body"] == {"model": "gpt-4o-mini", "messages": MESSAGES, "temperature": 0.2}, (
         "request untouched"
     )
@@ -67,9 +69,9 @@ def test_records_a_chat_completion_and_returns_it_unchanged(server, client, oai,
         event["type"] == "model_response" and event["name"] == "chat.completions" and event["parent_event_id"] is None
     )
     assert event["model"] == MODEL and event["provider"] == "openai"
-    assert event["usage"] == {"input_tokens": 12, "output_tokens": 3, "cached_input_tokens": 4}
+    assert event["usage"] == {"input_tokens": 12, "output_tokens": 7, "cached_input_tokens": 4}
     assert event["body"]["input"] == MESSAGES
-    assert event["body"]["output"] == {"role": "assistant", "content": "Hello there"}
+    assert event["body"]["output"] == {"role": "assistant", "content": TEXT}
     assert (
         event["body"]["metadata"]["parameters"] == {"temperature": 0.2}
         and event["body"]["metadata"]["finish_reason"] == "stop"
@@ -88,7 +90,7 @@ def test_a_stream_yields_the_same_chunks_and_records_the_assembled_tool_calls(se
         "role": "assistant",
         "content": None,
         "tool_calls": [
-            {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
+            {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'}}
         ],
     }
     metadata = event["body"]["metadata"]
@@ -104,10 +106,10 @@ def test_a_stream_with_include_usage_records_its_usage(server, client, oai):
     stream = oai.chat.completions.create(
         model="gpt-4o-mini", messages=MESSAGES, stream=True, stream_options={"include_usage": True}
     )
-    assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "Hello there"
+    assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == TEXT
     (event,) = recorded(server, client, 1)
-    assert event["usage"] == {"input_tokens": 12, "output_tokens": 3, "cached_input_tokens": 4}
-    assert event["body"]["output"]["content"] == "Hello there" and event["status"] == "ok"
+    assert event["usage"] == {"input_tokens": 12, "output_tokens": 7, "cached_input_tokens": 4}
+    assert event["body"]["output"]["content"] == TEXT and event["status"] == "ok"
 
 
 def test_breaking_out_of_a_stream_records_what_came_as_aborted(server, client, oai):
@@ -119,7 +121,7 @@ def test_breaking_out_of_a_stream_records_what_came_as_aborted(server, client, o
     assert stream.response.is_closed
     (event,) = recorded(server, client, 1)
     assert event["status"] == "error" and event["body"]["metadata"]["error"]["error_type"] == "aborted"
-    assert event["body"]["output"]["content"] == "Hello "
+    assert event["body"]["output"]["content"] == "Hello from"
 
 
 def test_an_error_in_the_middle_of_a_stream_is_recorded_and_raised(server, client, oai):
@@ -128,7 +130,7 @@ def test_an_error_in_the_middle_of_a_stream_is_recorded_and_raised(server, clien
             pass
     call, events = only_call(server, client, 2)
     (error,) = [e for e in events if e["type"] == "error"]
-    assert call["status"] == "error" and call["body"]["output"]["content"] == "Hello there"
+    assert call["status"] == "error" and call["body"]["output"]["content"] == TEXT
     assert error["parent_event_id"] == call["event_id"] and error["body"]["error_type"] == "APIError"
 
 
@@ -164,13 +166,13 @@ def test_async_calls_and_streams_are_recorded(server, client, aoai):
             break
         await cut.close()
         async with aoai.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=MESSAGES) as raw:
-            assert (await raw.parse()).choices[0].message.content == "Hello there"
+            assert (await raw.parse()).choices[0].message.content == TEXT
         return result.choices[0].message.content, text
 
-    assert asyncio.run(main()) == ("Hello there", "Hello there")
+    assert asyncio.run(main()) == (TEXT, TEXT)
     events = recorded(server, client, 4)
     statuses = sorted((e["status"], e["body"]["output"]["content"]) for e in events)
-    assert statuses == [("error", None)] + [("ok", "Hello there")] * 3
+    assert statuses == [("error", None)] + [("ok", TEXT)] * 3
     aborted = next(e for e in events if e["status"] == "error")
     assert aborted["body"]["metadata"]["error"]["error_type"] == "aborted"
     assert sum(1 for e in events if e.get("usage")) == 3
@@ -178,14 +180,16 @@ def test_async_calls_and_streams_are_recorded(server, client, aoai):
 
 def test_responses_plain_and_streamed_are_recorded(server, client, oai):
     response = oai.responses.create(model="gpt-4o-mini", input="Say hi", instructions="Be brief")
-    assert response.output_text == "Hi from responses"
+    assert response.output_text == TEXT
     stream = oai.responses.create(model="gpt-4o-mini", input="Say hi", stream=True)
     kinds = [event.type for event in stream]
-    assert kinds == ["response.created"] + ["response.output_text.delta"] * 3 + ["response.completed"]
+    opening = ["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"]
+    assert kinds[:4] == opening
+    assert kinds[4:9] == ["response.output_text.delta"] * 5 and kinds[-1] == "response.completed"
     events = recorded(server, client, 2)
     for event in events:
         assert (
-            event["name"] == "responses" and event["model"] == MODEL and event["body"]["output"] == "Hi from responses"
+            event["name"] == "responses" and event["model"] == MODEL and event["body"]["output"] == TEXT
         )
         assert event["usage"] == {"input_tokens": 20, "output_tokens": 5, "cached_input_tokens": 8}
     plain = next(e for e in events if "stream" not in e["body"]["metadata"])
@@ -199,45 +203,46 @@ def test_embeddings_record_count_and_size_not_vectors(server, client, oai):
     assert [d.embedding for d in result.data] == [[0.25, 0.5, 0.75]] * 2
     (event,) = recorded(server, client, 1)
     assert event["name"] == "embeddings" and event["body"]["output"] == {"embeddings": 2, "dimensions": 3}
-    assert event["usage"]["input_tokens"] == 4 and event["provider"] == "openai"
+    assert event["usage"]["input_tokens"] == 6 and event["provider"] == "openai"
 
 
 def test_structured_output_parse_and_legacy_completions_are_recorded(server, client, oai):
     class Answer(pydantic.BaseModel):
-        answer: str
+        city: str
+        temperature: int
 
     parsed = oai.chat.completions.parse(model="gpt-4o-mini", messages=MESSAGES, response_format=Answer)
-    assert parsed.choices[0].message.parsed == Answer(answer="42")
+    assert parsed.choices[0].message.parsed == Answer(city="Paris", temperature=21)
     text = oai.completions.create(model="gpt-3.5-turbo-instruct", prompt="Once")
-    assert text.choices[0].text == "completed text"
+    assert text.choices[0].text == TEXT
     events = {e["name"]: e for e in recorded(server, client, 2)}
-    assert events["chat.completions.parse"]["body"]["output"]["parsed"] == {"answer": "42"}
+    assert events["chat.completions.parse"]["body"]["output"]["parsed"] == {"city": "Paris", "temperature": 21}
     assert events["chat.completions.parse"]["body"]["metadata"]["parameters"]["response_format"] == "Answer"
     assert (
-        events["completions"]["body"]["output"] == "completed text" and events["completions"]["body"]["input"] == "Once"
+        events["completions"]["body"]["output"] == TEXT and events["completions"]["body"]["input"] == "Once"
     )
 
 
 def test_with_raw_response_keeps_working_and_is_recorded(server, client, oai):
     raw = oai.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES)
-    assert raw.headers["x-request-id"] == "req_fake"
+    assert raw.headers["x-request-id"] == "req_fake_1"
     completion = raw.parse()
     assert (
         isinstance(completion, openai.types.chat.ChatCompletion)
-        and completion.choices[0].message.content == "Hello there"
+        and completion.choices[0].message.content == TEXT
     )
     raw_stream = oai.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MESSAGES, stream=True)
-    assert "".join(c.choices[0].delta.content or "" for c in raw_stream.parse()) == "Hello there"
+    assert "".join(c.choices[0].delta.content or "" for c in raw_stream.parse()) == TEXT
     client_level = oai.with_raw_response.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
-    assert client_level.parse().choices[0].message.content == "Hello there"
+    assert client_level.parse().choices[0].message.content == TEXT
     events = recorded(server, client, 3)
-    assert all(e["body"]["output"]["content"] == "Hello there" and e["status"] == "ok" for e in events)
+    assert all(e["body"]["output"]["content"] == TEXT and e["status"] == "ok" for e in events)
 
 
 def test_with_streaming_response_keeps_working_and_is_recorded(server, client, oai):
     with oai.chat.completions.with_streaming_response.create(model="gpt-4o-mini", messages=MESSAGES) as response:
-        assert response.headers["x-request-id"] == "req_fake"
-        assert response.parse().choices[0].message.content == "Hello there"
+        assert response.headers["x-request-id"] == "req_fake_1"
+        assert response.parse().choices[0].message.content == TEXT
     with oai.chat.completions.with_streaming_response.create(
         model="gpt-4o-mini", messages=MESSAGES, stream=True
     ) as response:
@@ -246,7 +251,7 @@ def test_with_streaming_response_keeps_working_and_is_recorded(server, client, o
     events = recorded(server, client, 2)
     parsed = next(e for e in events if e.get("usage"))
     unread = next(e for e in events if not e.get("usage"))
-    assert parsed["body"]["output"]["content"] == "Hello there" and "output" not in unread["body"]
+    assert parsed["body"]["output"]["content"] == TEXT and "output" not in unread["body"]
 
 
 def test_with_options_and_the_stream_helper_stay_observed(server, client, oai):
@@ -255,9 +260,9 @@ def test_with_options_and_the_stream_helper_stay_observed(server, client, oai):
     faster.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
     with oai.chat.completions.stream(model="gpt-4o-mini", messages=MESSAGES) as stream:
         final = stream.get_final_completion()
-    assert final.choices[0].message.content == "Hello there"
+    assert final.choices[0].message.content == TEXT
     events = recorded(server, client, 2)
-    assert all(e["body"]["output"]["content"] == "Hello there" for e in events)
+    assert all(e["body"]["output"]["content"] == TEXT for e in events)
     assert sum(1 for e in events if e["body"]["metadata"].get("stream")) == 1
 
 
@@ -284,7 +289,7 @@ def test_observing_twice_records_each_call_once_and_a_disabled_client_records_no
     quiet = observe_openai(openai.OpenAI(api_key="sk", base_url=upstream.base_url), parent=off.trace("off"))
     assert (
         quiet.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES).choices[0].message.content
-        == "Hello there"
+        == TEXT
     )
     assert client.flush(timeout=5) and len(server.events) == 1
 
@@ -295,7 +300,7 @@ def test_azure_clients_are_observed_and_providers_come_from_host_then_model(serv
     )
     assert (
         azure.chat.completions.create(model="my-deployment", messages=MESSAGES).choices[0].message.content
-        == "Hello there"
+        == TEXT
     )
     (event,) = recorded(server, client, 1)
     assert event["model"] == MODEL
