@@ -10,7 +10,7 @@ import type { QueueMessage } from "../contract/queue.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
-import { database } from "../src/db/client.ts";
+import { dataDb } from "../src/db/client.ts";
 import { traceListParams, traceListQuery } from "../src/db/queries/trace-list.ts";
 import { measureScoreWindow, projectScoreMetrics, scoreMetricsParams } from "../src/metrics/scores.ts";
 import { validateScores } from "../src/scores/validate.ts";
@@ -142,7 +142,7 @@ file.close();
 const plain = new DatabaseSync(localD1Files(state).DB!, { readOnly: true });
 const { n: scoreCount } = plain.prepare("SELECT count(*) AS n FROM scores").get() as { n: number };
 
-const sqlOnly = database({} as D1Database);
+const sqlOnly = dataDb({} as D1Database);
 const listSql = (query: Record<string, string>) => [
   traceListQuery(sqlOnly, PROJECT, traceListParams.parse(query)).toSQL(),
 ];

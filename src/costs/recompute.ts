@@ -3,7 +3,7 @@
 // Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
 import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, dataDb } from "../db/client.ts";
 import { events } from "../db/schema.ts";
 import { COST_ROLLUP_REBUILD_SQL } from "../db/writes/cost-rollup.ts";
 import { METRICS_REBUILD_SQL } from "../db/writes/metrics-rollup.ts";
@@ -22,14 +22,14 @@ const UPDATE_TRACES_SQL = `UPDATE traces SET updated_at = ?3, total_cost = (SELE
 
 /** `control` holds the prices; `d1` is the project's data database. */
 export async function recomputeStep(
-  control: Database,
+  control: ControlDb,
   d1: D1Database,
   projectId: string,
   range: { from: number; to: number },
   after?: CursorValues,
 ) {
   const [afterTs, afterId] = after ?? [];
-  const rows = await database(d1)
+  const rows = await dataDb(d1)
     .select({
       event_id: events.eventId,
       trace_id: events.traceId,

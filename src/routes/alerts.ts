@@ -25,7 +25,7 @@ import {
 import { alertView, historyView } from "../alerts/views.ts";
 import { actorOf } from "../auth/access.ts";
 import { projectAccess, projectD1 } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { projectRules, ruleHistory } from "../db/queries/alerts.ts";
 import { alertChannels, alertRules, projects } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
@@ -37,13 +37,13 @@ import { valid } from "../lib/validate.ts";
 const previewDays = z.object({ days: z.coerce.number().int().min(1).max(7).default(7) });
 
 async function oneRule(c: Context<AppEnv>, alertId: string) {
-  const [found] = await projectRules(database(c.env.DB), c.var.project.projectId, alertId);
+  const [found] = await projectRules(controlDb(c.env.DB), c.var.project.projectId, alertId);
   if (!found) throw new ApiError("not_found", "No such alert.");
   return found;
 }
 
 const audit = (c: Context<AppEnv>, action: string, target: string, details: Record<string, unknown> = {}) =>
-  auditInsert(database(c.env.DB), {
+  auditInsert(controlDb(c.env.DB), {
     orgId: c.var.project.orgId,
     projectId: c.var.project.projectId,
     actor: actorOf(c),
@@ -54,12 +54,12 @@ const audit = (c: Context<AppEnv>, action: string, target: string, details: Reco
 
 export const alertsRoute = new Hono<AppEnv>()
   .get("/:project/alerts", projectAccess("member", "see alerts"), async (c) => {
-    const rules = await projectRules(database(c.env.DB), c.var.project.projectId);
+    const rules = await projectRules(controlDb(c.env.DB), c.var.project.projectId);
     return c.json({ alerts: rules.map(alertView) satisfies Alert[] });
   })
   .post("/:project/alerts", projectAccess("admin", "create alerts"), valid("json", alertCreate), async (c) => {
     const input = c.req.valid("json");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
     checkChannels(c.env, input.channels);
     await checkRuleLimit(db, projectId);
@@ -109,7 +109,7 @@ export const alertsRoute = new Hono<AppEnv>()
     const patch = c.req.valid("json");
     const { rule } = await oneRule(c, c.req.param("alert"));
     if (patch.channels) checkChannels(c.env, patch.channels);
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     await db.batch([
       ...patchStatements(db, rule, patch, Date.now()),
       audit(c, "alert.changed", patch.name ?? rule.name, { alert_id: rule.id, fields: Object.keys(patch) }),
@@ -118,7 +118,7 @@ export const alertsRoute = new Hono<AppEnv>()
   })
   .delete("/:project/alerts/:alert", projectAccess("admin", "delete alerts"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     await db.batch([
       db.delete(alertRules).where(and(eq(alertRules.id, rule.id), eq(alertRules.projectId, rule.projectId))),
       audit(c, "alert.deleted", rule.name, { alert_id: rule.id }),
@@ -127,13 +127,13 @@ export const alertsRoute = new Hono<AppEnv>()
   })
   .get("/:project/alerts/:alert/history", projectAccess("member", "see alert history"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
-    const { transitions, deliveries } = await ruleHistory(database(c.env.DB), rule.id);
+    const { transitions, deliveries } = await ruleHistory(controlDb(c.env.DB), rule.id);
     return c.json({ history: historyView(transitions, deliveries) satisfies AlertHistoryEntry[] });
   })
   .post("/:project/alerts/:alert/test", projectAccess("admin", "send test notifications"), async (c) => {
     const { rule, channels } = await oneRule(c, c.req.param("alert"));
     if (!channels.length) throw new ApiError("invalid_request", "The alert has no channels to test.");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const [project] = await db.select({ name: projects.name }).from(projects).where(eq(projects.id, rule.projectId));
     const ids = await sendTest(
       c.env,

@@ -10,7 +10,7 @@ import { clientIp } from "../auth/client-ip.ts";
 import { clearLoginAttempts, countLoginAttempt } from "../auth/login-limit.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { endSession, sessionUser, startSession } from "../auth/sessions.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { users } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
@@ -42,13 +42,13 @@ const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAA
 export const authRoute = new Hono<AppEnv>()
   // Who is signed in, if anyone: 200 either way, so a signed-out page load logs no failed request.
   .get("/session", async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const user = await sessionUser(c, db);
     return c.json({ me: user ? await meOf(db, user) : null });
   })
   .post("/signup", valid("json", signupBody), async (c) => {
     const body = c.req.valid("json");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const mode = z.enum(SIGNUP_MODES).catch("invite").parse(c.env.SIGNUP_MODE);
     const [{ users: existing } = { users: 0 }] = await db.select({ users: count() }).from(users);
     const first = existing === 0;
@@ -89,7 +89,7 @@ export const authRoute = new Hono<AppEnv>()
   })
   .post("/login", valid("json", loginBody), async (c) => {
     const { email: address, password: given } = c.req.valid("json");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const ip = clientIp(c);
     await countLoginAttempt(db, address, ip);
     const [user] = await db.select().from(users).where(eq(users.email, address)).limit(1);
@@ -100,6 +100,6 @@ export const authRoute = new Hono<AppEnv>()
     return c.json({ user: userView(user) });
   })
   .post("/logout", async (c) => {
-    await endSession(c, database(c.env.DB));
+    await endSession(c, controlDb(c.env.DB));
     return c.json({ ok: true });
   });

@@ -9,7 +9,7 @@ import { resolveRates } from "../costs/enrich.ts";
 import { cacheSavings } from "../costs/savings.ts";
 import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import type { ModelPrices } from "../costs/types.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, controlDb, type DataDb, dataDb } from "../db/client.ts";
 import { cacheHitsQuery } from "../db/queries/cache-savings.ts";
 import {
   type CostParams,
@@ -26,7 +26,7 @@ import type { AppEnv } from "../env.ts";
 import { valid } from "../lib/validate.ts";
 
 /** Some projects and the data database they live on. */
-type Slice = { db: Database; projectIds: string[] };
+type Slice = { db: DataDb; projectIds: string[] };
 
 type Sums = Omit<CostGroupRow, "key" | "models">;
 type Nullable<T> = { [K in keyof T]: T[K] | null };
@@ -99,7 +99,7 @@ function byMatchedModel(rows: NameRow[], perBucket: NameRow[], [overrides, built
   };
 }
 
-async function costReport(control: Database, slices: Slice[], p: CostParams) {
+async function costReport(control: ControlDb, slices: Slice[], p: CostParams) {
   const each = async <T>(run: (s: Slice) => Promise<T[]>) => (await Promise.all(slices.map(run))).flat();
   const projectIds = slices.flatMap((s) => s.projectIds);
   const readPrices = () =>
@@ -175,7 +175,7 @@ export const costsRoute = new Hono<AppEnv>().get(
   async (c) =>
     c.json(
       await costReport(
-        database(c.env.DB),
+        controlDb(c.env.DB),
         [{ db: projectData(c), projectIds: [c.var.project.projectId] }],
         c.req.valid("query"),
       ),
@@ -188,13 +188,13 @@ export const orgCostsRoute = new Hono<AppEnv>().get(
   orgAccess("admin", "see the org's costs"),
   valid("query", costParams),
   async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const rows = await db
       .select({ id: projects.id, shard: projects.shard })
       .from(projects)
       .where(eq(projects.orgId, c.req.param("org")));
     const slices = [...new Set(rows.map((r) => r.shard))].map((shard) => ({
-      db: database(shardDatabase(c.env, shard)),
+      db: dataDb(shardDatabase(c.env, shard)),
       projectIds: rows.filter((r) => r.shard === shard).map((r) => r.id),
     }));
     return c.json(await costReport(db, slices, c.req.valid("query")));

@@ -6,7 +6,7 @@ import { type Context, Hono } from "hono";
 import type { Deletion } from "../../contract/data.ts";
 import { actorOf, requireDeleter } from "../auth/access.ts";
 import { projectAccess } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -29,7 +29,7 @@ export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "use
 
 /** The project's deletion `id` (a trace's or an end user's), or a 404. */
 async function deletionJob(c: Context<AppEnv>) {
-  const [job] = await database(c.env.DB)
+  const [job] = await controlDb(c.env.DB)
     .select()
     .from(jobs)
     .where(

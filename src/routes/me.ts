@@ -5,13 +5,13 @@ import { Hono } from "hono";
 import type { MeAnswer } from "../../contract/accounts.ts";
 import { userView } from "../accounts/views.ts";
 import { requireUser } from "../auth/middleware.ts";
-import type { Database } from "../db/client.ts";
-import { database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { orgMembers, orgs, projects, type UserRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 
 /** A user with their orgs (and role in each) and each org's projects. */
-export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
+export async function meOf(db: ControlDb, user: UserRow): Promise<MeAnswer> {
   const memberships = await db
     .select({ id: orgs.id, name: orgs.name, role: orgMembers.role })
     .from(orgMembers)
@@ -42,5 +42,5 @@ export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
 }
 
 export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) =>
-  c.json(await meOf(database(c.env.DB), c.var.user)),
+  c.json(await meOf(controlDb(c.env.DB), c.var.user)),
 );

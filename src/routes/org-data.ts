@@ -7,7 +7,7 @@ import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { actorOf } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { auditLog, jobs, users } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { decodeCursor, paginate, timeAndId } from "../lib/cursor.ts";
@@ -28,7 +28,7 @@ export const orgDataRoute = new Hono<AppEnv>()
   .get("/:org/audit-log", orgAccess("admin", "read the audit log"), valid("query", auditParams), async (c) => {
     const { project_id, limit, cursor } = c.req.valid("query");
     const after = cursor ? decodeCursor(cursor, timeAndId) : null;
-    const rows = await database(c.env.DB)
+    const rows = await controlDb(c.env.DB)
       .select({ entry: auditLog, email: users.email })
       .from(auditLog)
       .leftJoin(users, eq(users.id, sql`substr(${auditLog.actor}, 6)`))
@@ -66,7 +66,7 @@ export const orgDataRoute = new Hono<AppEnv>()
 
 /** The org's deletion `id` (of any of its projects, deleted ones too), or a 404. */
 async function orgDeletion(d1: D1Database, org: string, id: string) {
-  const [job] = await database(d1)
+  const [job] = await controlDb(d1)
     .select()
     .from(jobs)
     .where(and(eq(jobs.id, id), eq(jobs.kind, "erase"), sql`json_extract(${jobs.params}, '$.org_id') = ${org}`));

@@ -6,7 +6,7 @@ import { ROLES } from "../../contract/constants.ts";
 import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
 import { actorOf, requireRole } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, controlDb } from "../db/client.ts";
 import { invites, orgMembers, orgs, projects, users } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
@@ -34,7 +34,7 @@ const inviteBody = z.object({
  * The member's row, unless it is the org's last owner: one condition inside the statement that changes it, so two
  * owners demoting or removing themselves at once can't leave the org without one.
  */
-const emailOf = async (db: Database, userId: string) =>
+const emailOf = async (db: ControlDb, userId: string) =>
   (await db.select({ email: users.email }).from(users).where(eq(users.id, userId)))[0]?.email ?? userId;
 
 const notLastOwner = (orgId: string, userId: string) =>
@@ -50,7 +50,7 @@ const notLastOwner = (orgId: string, userId: string) =>
 export const orgsRoute = new Hono<AppEnv>()
   .use(requireUser)
   .get("/", async (c) => {
-    const rows = await database(c.env.DB)
+    const rows = await controlDb(c.env.DB)
       .select({ id: orgs.id, name: orgs.name, role: orgMembers.role, created_at: orgs.createdAt })
       .from(orgMembers)
       .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
@@ -58,13 +58,13 @@ export const orgsRoute = new Hono<AppEnv>()
     return c.json({ orgs: rows });
   })
   .post("/", valid("json", name), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { org, statements } = orgWithOwner(db, c.req.valid("json").name, c.var.user.id);
     await db.batch(statements);
     return c.json({ org: { ...org, role: "owner" } }, 201);
   })
   .get("/:org/projects", orgAccess("viewer", "see projects"), async (c) => {
-    const rows = await database(c.env.DB)
+    const rows = await controlDb(c.env.DB)
       .select({ id: projects.id, name: projects.name, created_at: projects.createdAt })
       .from(projects)
       .where(eq(projects.orgId, c.req.param("org")))
@@ -72,7 +72,7 @@ export const orgsRoute = new Hono<AppEnv>()
     return c.json({ projects: rows });
   })
   .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", name), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { project, keys, statements } = await projectWithKeys(
       db,
       c.req.param("org"),
@@ -83,7 +83,7 @@ export const orgsRoute = new Hono<AppEnv>()
     return c.json({ project, keys }, 201);
   })
   .get("/:org/members", orgAccess("viewer", "see members"), async (c) => {
-    const rows = await database(c.env.DB)
+    const rows = await controlDb(c.env.DB)
       .select({
         user_id: users.id,
         email: users.email,
@@ -98,7 +98,7 @@ export const orgsRoute = new Hono<AppEnv>()
     return c.json({ members: rows });
   })
   .patch("/:org/members/:user_id", orgAccess("admin", "change roles"), valid("json", z.object({ role })), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");
     const next = c.req.valid("json").role;
@@ -131,7 +131,7 @@ export const orgsRoute = new Hono<AppEnv>()
     return c.json({ member: { user_id: target, role: next } });
   })
   .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");
     if (target !== c.var.user.id) requireRole(c.var.orgRole, "admin", "remove members");
@@ -157,7 +157,7 @@ export const orgsRoute = new Hono<AppEnv>()
     return c.json({ ok: true });
   })
   .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {
-    const rows = await database(c.env.DB)
+    const rows = await controlDb(c.env.DB)
       .select({
         id: invites.id,
         role: invites.role,
@@ -183,7 +183,7 @@ export const orgsRoute = new Hono<AppEnv>()
       createdBy: c.var.user.id,
       expiresAt: Date.now() + body.expires_in_hours * HOUR_MS,
     };
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     await db.batch([
       db.insert(invites).values(invite),
       auditInsert(db, {
@@ -202,7 +202,7 @@ export const orgsRoute = new Hono<AppEnv>()
     );
   })
   .delete("/:org/invites/:invite_id", orgAccess("admin", "revoke invites"), async (c) => {
-    const [gone] = await database(c.env.DB)
+    const [gone] = await controlDb(c.env.DB)
       .delete(invites)
       .where(and(eq(invites.id, c.req.param("invite_id")), eq(invites.orgId, c.req.param("org"))))
       .returning({ id: invites.id });

@@ -9,7 +9,7 @@ import { resolveRates } from "../costs/enrich.ts";
 import { recomputeStep } from "../costs/recompute.ts";
 import { overrideRule } from "../costs/schemas.ts";
 import { builtinPrices, projectOverrides } from "../costs/table.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { prices } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { decodeCursor, encodeCursor, timeAndId } from "../lib/cursor.ts";
@@ -55,7 +55,7 @@ const recompute = z
 
 export const pricesRoute = new Hono<AppEnv>()
   .get("/", projectAccess("viewer", "read prices"), valid("query", lookup), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
     const rows = await db
       .select()
@@ -79,7 +79,7 @@ export const pricesRoute = new Hono<AppEnv>()
   })
   .post("/", projectAccess("member", "set prices"), valid("json", newPrice), async (c) => {
     const p = c.req.valid("json");
-    const [row] = await database(c.env.DB)
+    const [row] = await controlDb(c.env.DB)
       .insert(prices)
       .values({
         id: newId("price"),
@@ -95,7 +95,7 @@ export const pricesRoute = new Hono<AppEnv>()
   })
   .patch("/:price_id", projectAccess("member", "change prices"), valid("json", pricePatch), async (c) => {
     const p = c.req.valid("json");
-    const [row] = await database(c.env.DB)
+    const [row] = await controlDb(c.env.DB)
       .update(prices)
       .set({
         ...(p.model !== undefined && { model: p.model }),
@@ -111,7 +111,7 @@ export const pricesRoute = new Hono<AppEnv>()
     return c.json({ price: priceView(row) });
   })
   .delete("/:price_id", projectAccess("member", "delete prices"), async (c) => {
-    const [row] = await database(c.env.DB)
+    const [row] = await controlDb(c.env.DB)
       .delete(prices)
       .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
       .returning();
@@ -121,7 +121,7 @@ export const pricesRoute = new Hono<AppEnv>()
   .post("/recompute", projectAccess("member", "recompute costs"), valid("json", recompute), async (c) => {
     const { from, to, cursor } = c.req.valid("json");
     const step = await recomputeStep(
-      database(c.env.DB),
+      controlDb(c.env.DB),
       projectD1(c),
       c.var.project.projectId,
       { from, to },

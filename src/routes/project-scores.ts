@@ -6,7 +6,7 @@ import { z } from "zod";
 import { id } from "../../contract/event.ts";
 import { SCORE_LIMITS, scoreConfigInput, scoreValue } from "../../contract/scores.ts";
 import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { configView, projectScoreConfigs } from "../db/queries/scores.ts";
 import { findTrace } from "../db/queries/trace-events.ts";
 import { scoreConfigs, scores } from "../db/schema.ts";
@@ -30,14 +30,14 @@ const annotation = z.object({
 
 export const projectScoresRoute = new Hono<AppEnv>()
   .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
-    c.json({ configs: await projectScoreConfigs(database(c.env.DB), c.var.project.projectId) }),
+    c.json({ configs: await projectScoreConfigs(controlDb(c.env.DB), c.var.project.projectId) }),
   )
   .put(
     "/:project/score-configs/:name",
     projectAccess("admin", "change score configs"),
     valid("json", scoreConfigInput),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = controlDb(c.env.DB);
       const { projectId } = c.var.project;
       const name = configName.parse(decodeURIComponent(c.req.param("name")));
       const input = c.req.valid("json");
@@ -65,7 +65,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     },
   )
   .delete("/:project/score-configs/:name", projectAccess("admin", "change score configs"), async (c) => {
-    const [gone] = await database(c.env.DB)
+    const [gone] = await controlDb(c.env.DB)
       .delete(scoreConfigs)
       .where(
         and(
@@ -82,7 +82,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     const input = c.req.valid("json");
     if (!(await findTrace(projectData(c), projectId, input.trace_id)))
       throw new ApiError("not_found", "No such trace.", { trace_id: input.trace_id });
-    const configs = await projectScoreConfigs(database(c.env.DB), projectId);
+    const configs = await projectScoreConfigs(controlDb(c.env.DB), projectId);
     const author = c.var.user
       ? { kind: "member" as const, id: c.var.user.id }
       : { kind: "secret" as const, id: c.var.apiKey.id };

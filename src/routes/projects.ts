@@ -10,7 +10,7 @@ import { keyView } from "../accounts/views.ts";
 import { actorOf } from "../auth/access.ts";
 import { mintKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { apiKeys, type ProjectRow, prices, projects, shareLinks, traces } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
@@ -34,7 +34,7 @@ const projectView = (c: Context<AppEnv>, row: ProjectRow): ProjectDetail => ({
 
 export const projectsRoute = new Hono<AppEnv>()
   .get("/:project", projectAccess("viewer", "see this project"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
     const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
     const [latest] = await projectData(c)
@@ -50,7 +50,7 @@ export const projectsRoute = new Hono<AppEnv>()
     });
   })
   .patch("/:project", projectAccess("admin", "change project settings"), valid("json", projectPatch), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId } = c.var.project;
     const patch = c.req.valid("json");
     if (patch.retention_days !== undefined)
@@ -85,7 +85,7 @@ export const projectsRoute = new Hono<AppEnv>()
   // Everything of the project goes: its keys and settings at once (nothing can send to or read it any more), its
   // data in bounded steps after; 202 with the deletion to poll (under the org, since the project's routes are gone).
   .delete("/:project", projectAccess("admin", "delete projects"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId, shard } = c.var.project;
     const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
     const deletion = await requestDeletion(
@@ -104,7 +104,7 @@ export const projectsRoute = new Hono<AppEnv>()
     return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
   })
   .get("/:project/keys", projectAccess("member", "see API keys"), async (c) => {
-    const rows = await database(c.env.DB)
+    const rows = await controlDb(c.env.DB)
       .select()
       .from(apiKeys)
       .where(eq(apiKeys.projectId, c.var.project.projectId))
@@ -115,7 +115,7 @@ export const projectsRoute = new Hono<AppEnv>()
     const { kind, name } = c.req.valid("json");
     const { projectId, orgId } = c.var.project;
     const { plaintext, row } = await mintKey(projectId, kind, name);
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const [[stored]] = await db.batch([
       db.insert(apiKeys).values(row).returning(),
       auditInsert(db, {
@@ -130,7 +130,7 @@ export const projectsRoute = new Hono<AppEnv>()
     return c.json({ key: { ...keyView(stored!), key: plaintext } }, 201);
   })
   .delete("/:project/keys/:key_id", projectAccess("admin", "revoke API keys"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId } = c.var.project;
     const [revoked] = await db
       .update(apiKeys)

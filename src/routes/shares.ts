@@ -12,7 +12,7 @@ import { actorOf, requireRole } from "../auth/access.ts";
 import { clientIp } from "../auth/client-ip.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBody } from "../db/bodies.ts";
-import { database } from "../db/client.ts";
+import { controlDb, dataDb } from "../db/client.ts";
 import { traceScoresQuery, traceScoresVersion } from "../db/queries/scores.ts";
 import { findEvent, findTrace, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
 import { shareLinks, users } from "../db/schema.ts";
@@ -38,7 +38,7 @@ const listParams = z.object({ trace_id: id.optional() });
 /** The links of a project (or of one of its traces), newest first, with their creators' names. */
 function listShares(c: Context<AppEnv>, traceId?: string) {
   const { projectId } = c.var.project;
-  return database(c.env.DB)
+  return controlDb(c.env.DB)
     .select({ link: shareLinks, name: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})` })
     .from(shareLinks)
     .leftJoin(
@@ -70,7 +70,7 @@ export const projectSharesRoute = new Hono<AppEnv>()
       expiresInDays: input.expires_in_days,
       createdBy: actor,
     });
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const [[stored]] = await db.batch([
       db.insert(shareLinks).values(row).returning(),
       auditInsert(db, {
@@ -86,7 +86,7 @@ export const projectSharesRoute = new Hono<AppEnv>()
     return c.json({ share: { ...shareView(stored!, name), token, path: sharePath(token) } }, 201);
   })
   .delete("/:project/shares/:share_id", projectAccess("member", "revoke share links"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId, via, role } = c.var.project;
     const scoped = and(eq(shareLinks.id, c.req.param("share_id")), eq(shareLinks.projectId, projectId));
     const [link] = await db.select().from(shareLinks).where(scoped).limit(1);
@@ -119,8 +119,8 @@ async function sharedLink(c: Context<AppEnv>) {
   }
   // Search engines are asked to keep shared traces out of their results.
   c.header("X-Robots-Tag", "noindex, nofollow");
-  const link = await findShare(database(c.env.DB), token, hash);
-  const db = database(shardDatabase(c.env, link.shard));
+  const link = await findShare(controlDb(c.env.DB), token, hash);
+  const db = dataDb(shardDatabase(c.env, link.shard));
   const trace = await findTrace(db, link.projectId, link.traceId);
   // A deleted trace's link finds nothing: the same answer as a link that never existed.
   if (!trace) throw new ApiError("not_found", "This shared link does not exist, or no longer works.");

@@ -1,10 +1,10 @@
 // Which data database (shard) holds each of these projects: the control plane's record. Projects not found (deleted)
 // are absent from the answer.
 import { inArray } from "drizzle-orm";
-import type { Database } from "../client.ts";
+import type { ControlDb } from "../client.ts";
 import { projects } from "../schema.ts";
 
-export async function projectShards(db: Database, projectIds: string[]): Promise<Map<string, number>> {
+export async function projectShards(db: ControlDb, projectIds: string[]): Promise<Map<string, number>> {
   if (!projectIds.length) return new Map();
   const rows = await db
     .select({ id: projects.id, shard: projects.shard })

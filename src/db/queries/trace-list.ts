@@ -5,7 +5,7 @@ import { EVENT_STATUSES, TRACE_SORTS, type TraceSort } from "../../../contract/c
 import { PAGE_LIMITS, SEARCH_LIMITS } from "../../../contract/limits.ts";
 import { decodeCursor, valueAndId } from "../../lib/cursor.ts";
 import { limitParam, numberParam, pageParams } from "../../lib/query-params.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { type TraceRow, traces } from "../schema.ts";
 import { searchMatch } from "../search.ts";
 import { scoreFilter, scoreFilterParams } from "./score-filter.ts";
@@ -86,7 +86,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
 }
 
 /** One page of summaries (one row more than `limit`, to tell whether another page exists). */
-export function traceListQuery(db: Database, projectId: string, p: TraceListParams) {
+export function traceListQuery(db: DataDb, projectId: string, p: TraceListParams) {
   const column = sortColumn(p.sort);
   const direction = p.order === "desc" ? desc : asc;
   return db

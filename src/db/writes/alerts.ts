@@ -3,7 +3,7 @@
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { AlertState } from "../../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../../contract/alerts.ts";
-import type { Database } from "../client.ts";
+import type { ControlDb } from "../client.ts";
 import { alertAttempts, alertChannels, alertDeliveries } from "../schema.ts";
 
 export type NewDelivery = {
@@ -132,7 +132,7 @@ export type AttemptResult = {
 
 /** Keeps one attempt and the delivery's status (the same attempt seen twice, at-least-once, is kept once). */
 export async function recordAttempt(
-  db: Database,
+  db: ControlDb,
   deliveryId: string,
   attempt: number,
   at: number,
@@ -161,7 +161,7 @@ export async function recordAttempt(
 }
 
 /** A success clears the channel's failure (and enables it again if it had been disabled). */
-export function channelSucceeded(db: Database, channelId: string) {
+export function channelSucceeded(db: ControlDb, channelId: string) {
   return db
     .update(alertChannels)
     .set({ failingSince: null, disabledAt: null, disabledReason: null })
@@ -169,7 +169,7 @@ export function channelSucceeded(db: Database, channelId: string) {
 }
 
 /** A failure starts (or continues) the channel's failing period; after 24 h of it the channel is disabled. */
-export async function channelFailed(db: Database, channelId: string, at: number, reason: string) {
+export async function channelFailed(db: ControlDb, channelId: string, at: number, reason: string) {
   await db.batch([
     db
       .update(alertChannels)
