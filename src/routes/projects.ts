@@ -1,6 +1,5 @@
 // /api/projects/:project: the project itself (with whether events have arrived, for onboarding), its settings
 // (name, retention), its deletion, and its API keys.
-import { and, desc, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ProjectDetail } from "../../contract/accounts.ts";
@@ -11,8 +10,10 @@ import { actorOf } from "../auth/access.ts";
 import { mintKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
-import { apiKeys, type ProjectRow, prices, projects, shareLinks, traces } from "../db/schema.ts";
+import { latestTraceStart, projectKeys, projectRow } from "../db/queries/projects.ts";
+import type { ProjectRow } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
+import { keyInsert, keyRevoke, projectRemovals, projectUpdate } from "../db/writes/projects.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
@@ -36,13 +37,11 @@ export const projectsRoute = new Hono<AppEnv>()
   .get("/:project", projectAccess("viewer", "see this project"), async (c) => {
     const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
-    const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
-    const [latest] = await projectData(c)
-      .select({ at: traces.startTs })
-      .from(traces)
-      .where(eq(traces.projectId, projectId))
-      .orderBy(desc(traces.startTs))
-      .limit(1);
+    const [project, latestAt] = await Promise.all([
+      projectRow(db, projectId),
+      latestTraceStart(projectData(c), projectId),
+    ]);
+    const latest = latestAt === undefined ? undefined : { at: latestAt };
     return c.json({
       project: projectView(c, project!),
       has_events: Boolean(latest),
@@ -55,18 +54,14 @@ export const projectsRoute = new Hono<AppEnv>()
     const patch = c.req.valid("json");
     if (patch.retention_days !== undefined)
       await guardRetention(c.env, orgId, patch.retention_days, defaultRetentionDays(c.env));
-    const [before] = await db.select().from(projects).where(eq(projects.id, projectId));
+    const before = await projectRow(db, projectId);
     const audit = (action: string, target: string, details: Record<string, unknown>) =>
       auditInsert(db, { orgId, projectId, actor: actorOf(c), action, target, details });
     const [[after]] = await db.batch([
-      db
-        .update(projects)
-        .set({
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.retention_days !== undefined && { retentionDays: patch.retention_days }),
-        })
-        .where(eq(projects.id, projectId))
-        .returning(),
+      projectUpdate(db, projectId, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.retention_days !== undefined && { retentionDays: patch.retention_days }),
+      }),
       ...(patch.name !== undefined && patch.name !== before!.name
         ? [audit("project.renamed", patch.name, { from: before!.name })]
         : []),
@@ -87,28 +82,19 @@ export const projectsRoute = new Hono<AppEnv>()
   .delete("/:project", projectAccess("admin", "delete projects"), async (c) => {
     const db = controlDb(c.env.DB);
     const { projectId, orgId, shard } = c.var.project;
-    const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
+    const project = await projectRow(db, projectId);
     const deletion = await requestDeletion(
       c.env,
       { kind: "project", project_id: projectId, org_id: orgId, shard, target: null, actor: actorOf(c) },
       {
         details: { name: project!.name },
-        alongside: [
-          db.delete(apiKeys).where(eq(apiKeys.projectId, projectId)),
-          db.delete(shareLinks).where(eq(shareLinks.projectId, projectId)),
-          db.delete(prices).where(eq(prices.projectId, projectId)),
-          db.delete(projects).where(eq(projects.id, projectId)),
-        ],
+        alongside: [...projectRemovals(db, projectId)],
       },
     );
     return c.json({ deletion }, deletion.status === "done" ? 200 : 202);
   })
   .get("/:project/keys", projectAccess("member", "see API keys"), async (c) => {
-    const rows = await controlDb(c.env.DB)
-      .select()
-      .from(apiKeys)
-      .where(eq(apiKeys.projectId, c.var.project.projectId))
-      .orderBy(desc(apiKeys.createdAt));
+    const rows = await projectKeys(controlDb(c.env.DB), c.var.project.projectId);
     return c.json({ keys: rows.map(keyView) });
   })
   .post("/:project/keys", projectAccess("admin", "create API keys"), valid("json", newKey), async (c) => {
@@ -117,7 +103,7 @@ export const projectsRoute = new Hono<AppEnv>()
     const { plaintext, row } = await mintKey(projectId, kind, name);
     const db = controlDb(c.env.DB);
     const [[stored]] = await db.batch([
-      db.insert(apiKeys).values(row).returning(),
+      keyInsert(db, row),
       auditInsert(db, {
         orgId,
         projectId,
@@ -132,11 +118,7 @@ export const projectsRoute = new Hono<AppEnv>()
   .delete("/:project/keys/:key_id", projectAccess("admin", "revoke API keys"), async (c) => {
     const db = controlDb(c.env.DB);
     const { projectId, orgId } = c.var.project;
-    const [revoked] = await db
-      .update(apiKeys)
-      .set({ revokedAt: Date.now() })
-      .where(and(eq(apiKeys.id, c.req.param("key_id")), eq(apiKeys.projectId, projectId)))
-      .returning();
+    const [revoked] = await keyRevoke(db, projectId, c.req.param("key_id"));
     if (!revoked) throw new ApiError("not_found", "No such key.");
     await auditInsert(db, {
       orgId,
