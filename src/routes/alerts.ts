@@ -1,6 +1,5 @@
 // /api/projects/:project/alerts: alert rules (admins write, members read, every change audit-logged), their history,
 // a test notification, and the form's preview.
-import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { okAnswer } from "../../contract/accounts.ts";
@@ -27,7 +26,8 @@ import { actorOf } from "../auth/access.ts";
 import { projectAccess, projectD1 } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
 import { projectRules, ruleHistory } from "../db/queries/alerts.ts";
-import { alertChannels, alertRules, projects } from "../db/schema.ts";
+import { projectName } from "../db/queries/projects.ts";
+import { ruleDelete, ruleInsert } from "../db/writes/alerts.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -66,20 +66,20 @@ export const alertsRoute = new Hono<AppEnv>()
     const id = newId("alr");
     const secret = newSigningSecret();
     const channels = channelRows(id, input.channels);
+    const row = {
+      id,
+      projectId,
+      ...ruleColumns(input),
+      name: input.name,
+      metric: input.metric,
+      windowMinutes: input.window_minutes,
+      op: input.op,
+      threshold: input.threshold,
+      signingSecret: secret,
+      origin: new URL(c.req.url).origin,
+    };
     await db.batch([
-      db.insert(alertRules).values({
-        id,
-        projectId,
-        ...ruleColumns(input),
-        name: input.name,
-        metric: input.metric,
-        windowMinutes: input.window_minutes,
-        op: input.op,
-        threshold: input.threshold,
-        signingSecret: secret,
-        origin: new URL(c.req.url).origin,
-      }),
-      ...(channels.length ? [db.insert(alertChannels).values(channels)] : []),
+      ...ruleInsert(db, row, channels),
       audit(c, "alert.created", input.name, { alert_id: id, metric: input.metric, channels: channels.length }),
     ]);
     return c.json({ alert: alertView(await oneRule(c, id)), signing_secret: secret }, 201);
@@ -120,7 +120,7 @@ export const alertsRoute = new Hono<AppEnv>()
     const { rule } = await oneRule(c, c.req.param("alert"));
     const db = controlDb(c.env.DB);
     await db.batch([
-      db.delete(alertRules).where(and(eq(alertRules.id, rule.id), eq(alertRules.projectId, rule.projectId))),
+      ruleDelete(db, rule.projectId, rule.id),
       audit(c, "alert.deleted", rule.name, { alert_id: rule.id }),
     ]);
     return c.json({ ok: true } satisfies z.infer<typeof okAnswer>);
@@ -134,11 +134,11 @@ export const alertsRoute = new Hono<AppEnv>()
     const { rule, channels } = await oneRule(c, c.req.param("alert"));
     if (!channels.length) throw new ApiError("invalid_request", "The alert has no channels to test.");
     const db = controlDb(c.env.DB);
-    const [project] = await db.select({ name: projects.name }).from(projects).where(eq(projects.id, rule.projectId));
+    const name = await projectName(db, rule.projectId);
     const ids = await sendTest(
       c.env,
       rule,
-      { id: rule.projectId, name: project?.name ?? "" },
+      { id: rule.projectId, name: name ?? "" },
       channels.map((ch) => ch.id),
     );
     await audit(c, "alert.tested", rule.name, { alert_id: rule.id, delivery_ids: ids });

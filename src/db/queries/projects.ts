@@ -24,3 +24,9 @@ export async function latestTraceStart(data: DataDb, projectId: string) {
 /** The project's API keys, newest first (revoked ones too). */
 export const projectKeys = (control: ControlDb, projectId: string) =>
   control.select().from(apiKeys).where(eq(apiKeys.projectId, projectId)).orderBy(desc(apiKeys.createdAt));
+
+/** The project's name (what notifications say), or undefined when it is gone. */
+export async function projectName(control: ControlDb, projectId: string) {
+  const [project] = await control.select({ name: projects.name }).from(projects).where(eq(projects.id, projectId));
+  return project?.name;
+}

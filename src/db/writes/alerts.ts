@@ -1,10 +1,11 @@
 // Every write of the alert tables: rules with their channels, the claims of state changes (each with its transition
 // record and deliveries, in one transaction), evaluation results, delivery attempts and channel health.
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { AlertState } from "../../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../../contract/alerts.ts";
 import type { ControlDb } from "../client.ts";
-import { alertAttempts, alertChannels, alertDeliveries } from "../schema.ts";
+import { alertAttempts, alertChannels, alertDeliveries, alertRules } from "../schema.ts";
 
 export type NewDelivery = {
   id: string;
@@ -214,3 +215,17 @@ export async function claimUnsentDeliveries(d1: D1Database, before: number, sinc
   ]);
   return (claimed?.results ?? []).map((r) => r.id);
 }
+
+/** A new rule and its channels (statements for the route's batch with its audit entry). */
+export const ruleInsert = (
+  db: ControlDb,
+  rule: typeof alertRules.$inferInsert,
+  channels: (typeof alertChannels.$inferInsert)[],
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] => [
+  db.insert(alertRules).values(rule),
+  ...(channels.length ? [db.insert(alertChannels).values(channels)] : []),
+];
+
+/** Deletes a rule of the project (its channels, states and history go with it: foreign keys). */
+export const ruleDelete = (db: ControlDb, projectId: string, alertId: string) =>
+  db.delete(alertRules).where(and(eq(alertRules.id, alertId), eq(alertRules.projectId, projectId)));
