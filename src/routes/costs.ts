@@ -1,6 +1,5 @@
 // /api/v1/costs: a project's spend for a range, grouped and bucketed; and the same across an org's projects for its
 // owners and admins (/api/orgs/:org/costs).
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { CostGroupRow, CostSeriesPoint } from "../../contract/costs.ts";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
@@ -20,7 +19,7 @@ import {
   modelNameSums,
   unknownModelsQuery,
 } from "../db/queries/costs.ts";
-import { projects } from "../db/schema.ts";
+import { orgPlacements } from "../db/queries/placement.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { valid } from "../lib/validate.ts";
@@ -189,10 +188,7 @@ export const orgCostsRoute = new Hono<AppEnv>().get(
   valid("query", costParams),
   async (c) => {
     const db = controlDb(c.env.DB);
-    const rows = await db
-      .select({ id: projects.id, shard: projects.shard })
-      .from(projects)
-      .where(eq(projects.orgId, c.req.param("org")));
+    const rows = await orgPlacements(db, c.req.param("org"));
     const slices = [...new Set(rows.map((r) => r.shard))].map((shard) => ({
       db: dataDb(shardDatabase(c.env, shard)),
       projectIds: rows.filter((r) => r.shard === shard).map((r) => r.id),

@@ -1,34 +1,23 @@
 // GET /api/me: the signed-in user, their orgs with role, and each org's projects (401 when signed out; the dashboard's
 // boot asks /api/auth/session instead, which answers the same or null without an error).
-import { eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import type { MeAnswer } from "../../contract/accounts.ts";
 import { userView } from "../accounts/views.ts";
 import { requireUser } from "../auth/middleware.ts";
 import type { ControlDb } from "../db/client.ts";
 import { controlDb } from "../db/client.ts";
-import { orgMembers, orgs, projects, type UserRow } from "../db/schema.ts";
+import { projectsOfOrgs, userMemberships } from "../db/queries/orgs.ts";
+import type { UserRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 
 /** A user with their orgs (and role in each) and each org's projects. */
 export async function meOf(db: ControlDb, user: UserRow): Promise<MeAnswer> {
-  const memberships = await db
-    .select({ id: orgs.id, name: orgs.name, role: orgMembers.role })
-    .from(orgMembers)
-    .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
-    .where(eq(orgMembers.userId, user.id))
-    .orderBy(orgs.createdAt);
+  const memberships = await userMemberships(db, user.id);
   const projectRows = memberships.length
-    ? await db
-        .select()
-        .from(projects)
-        .where(
-          inArray(
-            projects.orgId,
-            memberships.map((m) => m.id),
-          ),
-        )
-        .orderBy(projects.createdAt)
+    ? await projectsOfOrgs(
+        db,
+        memberships.map((m) => m.id),
+      )
     : [];
   return {
     user: userView(user),

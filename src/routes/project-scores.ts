@@ -1,15 +1,14 @@
 // /api/projects/:project/score-configs (members read, admins write) and /api/projects/:project/scores: a member's
 // annotations from the dashboard (source `annotation`, author the member), written at once through the consumer's write.
-import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
 import { SCORE_LIMITS, scoreConfigInput, scoreValue } from "../../contract/scores.ts";
 import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
-import { configView, projectScoreConfigs } from "../db/queries/scores.ts";
+import { configView, projectScore, projectScoreConfigs } from "../db/queries/scores.ts";
 import { findTrace } from "../db/queries/trace-events.ts";
-import { scoreConfigs, scores } from "../db/schema.ts";
+import { scoreConfigDelete, scoreConfigUpsert } from "../db/writes/score-configs.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
@@ -56,24 +55,16 @@ export const projectScoresRoute = new Hono<AppEnv>()
         description: input.description ?? null,
         updatedAt: Date.now(),
       };
-      const [saved] = await db
-        .insert(scoreConfigs)
-        .values(row)
-        .onConflictDoUpdate({ target: [scoreConfigs.projectId, scoreConfigs.name], set: row })
-        .returning();
+      const [saved] = await scoreConfigUpsert(db, row);
       return c.json({ config: configView(saved!) });
     },
   )
   .delete("/:project/score-configs/:name", projectAccess("admin", "change score configs"), async (c) => {
-    const [gone] = await controlDb(c.env.DB)
-      .delete(scoreConfigs)
-      .where(
-        and(
-          eq(scoreConfigs.projectId, c.var.project.projectId),
-          eq(scoreConfigs.name, decodeURIComponent(c.req.param("name"))),
-        ),
-      )
-      .returning();
+    const [gone] = await scoreConfigDelete(
+      controlDb(c.env.DB),
+      c.var.project.projectId,
+      decodeURIComponent(c.req.param("name")),
+    );
     if (!gone) throw new ApiError("not_found", "No such score config.");
     return c.json({ ok: true as const });
   })
@@ -91,10 +82,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     // An author's annotation keeps one id per (trace, event, name, author) unless one is given.
     const score = { ...valid[0]!, score_id: input.score_id ?? `a_${valid[0]!.score_id.slice(2)}_${author.id}` };
     await writeScores(projectD1(c), [{ project_id: projectId, received_at: Date.now(), events: [], scores: [score] }]);
-    const [row] = await projectData(c)
-      .select()
-      .from(scores)
-      .where(and(eq(scores.projectId, projectId), eq(scores.scoreId, score.score_id)));
+    const row = await projectScore(projectData(c), projectId, score.score_id);
     if (!row) throw new ApiError("not_found", "No such score.");
     return c.json({ score: scoreView(row) }, 201);
   })

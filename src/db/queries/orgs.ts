@@ -1,5 +1,5 @@
 // Reads of orgs, their projects, members and open invites (control plane), for /api/orgs.
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { ControlDb } from "../client.ts";
 import { invites, orgMembers, orgs, projects, users } from "../control-schema.ts";
 
@@ -57,3 +57,16 @@ export const openInvites = (control: ControlDb, orgId: string, now = Date.now())
     })
     .from(invites)
     .where(and(eq(invites.orgId, orgId), isNull(invites.acceptedAt), gt(invites.expiresAt, now)));
+
+/** A user's memberships (org and role), oldest org first. */
+export const userMemberships = (control: ControlDb, userId: string) =>
+  control
+    .select({ id: orgs.id, name: orgs.name, role: orgMembers.role })
+    .from(orgMembers)
+    .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
+    .where(eq(orgMembers.userId, userId))
+    .orderBy(orgs.createdAt);
+
+/** The projects of some orgs, oldest first. */
+export const projectsOfOrgs = (control: ControlDb, orgIds: string[]) =>
+  control.select().from(projects).where(inArray(projects.orgId, orgIds)).orderBy(projects.createdAt);

@@ -1,6 +1,6 @@
 // Which data database (shard) holds each of these projects: the control plane's record. Projects not found (deleted)
 // are absent from the answer.
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { ControlDb } from "../client.ts";
 import { projects } from "../schema.ts";
 
@@ -12,3 +12,7 @@ export async function projectShards(db: ControlDb, projectIds: string[]): Promis
     .where(inArray(projects.id, projectIds));
   return new Map(rows.map((r) => [r.id, r.shard]));
 }
+
+/** Every project of an org with the data database it is placed on. */
+export const orgPlacements = (db: ControlDb, orgId: string) =>
+  db.select({ id: projects.id, shard: projects.shard }).from(projects).where(eq(projects.orgId, orgId));

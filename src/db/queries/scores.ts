@@ -142,3 +142,12 @@ export async function projectScoreConfigs(control: ControlDb, projectId: string)
     .orderBy(asc(scoreConfigs.name));
   return rows.map(configView);
 }
+
+/** One score of the project, or undefined. */
+export async function projectScore(db: DataDb, projectId: string, scoreId: string) {
+  const [row] = await db
+    .select()
+    .from(scores)
+    .where(and(eq(scores.projectId, projectId), eq(scores.scoreId, scoreId)));
+  return row;
+}
