@@ -3,7 +3,7 @@
 
 import { traceListParams } from "../contract/trace-query.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { database } from "../src/db/client.ts";
+import { dataDb } from "../src/db/client.ts";
 import { traceQuery, treeDetail, treeEventsQuery } from "../src/db/queries/trace-events.ts";
 import { traceListQuery } from "../src/db/queries/trace-list.ts";
 import { bigTraceId, DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
@@ -18,7 +18,7 @@ const { state, secretKey, plain } = await prepareDataset(TRACES);
 // The reads, each as an API request and as the SQL that request runs.
 const from = DATASET_START + 10 * 86_400_000;
 const to = from + 3 * 86_400_000;
-const sqlOnly = database({} as D1Database); // builds SQL text only; never executes
+const sqlOnly = dataDb({} as D1Database); // builds SQL text only; never executes
 const listSql = (query: Record<string, string>) => [
   traceListQuery(sqlOnly, PROJECT, traceListParams.parse(query)).toSQL(),
 ];

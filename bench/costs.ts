@@ -2,7 +2,7 @@
 // Worker under `wrangler dev`, beside the same SQL and a raw GROUP BY over the events on plain SQLite.
 
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { database } from "../src/db/client.ts";
+import { dataDb } from "../src/db/client.ts";
 import { costParams, costQuery, costTotalsQuery, unknownModelsQuery } from "../src/db/queries/costs.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
@@ -11,7 +11,7 @@ const TRACES = Number(process.argv[2] ?? 100_000);
 const { state, secretKey, plain } = await prepareDataset(TRACES);
 
 const range = { from: String(DATASET_START), to: String(DATASET_START + 30 * 86_400_000) };
-const sqlOnly = database({} as D1Database); // builds SQL text only; never executes
+const sqlOnly = dataDb({} as D1Database); // builds SQL text only; never executes
 /** The four statements GET /api/v1/costs runs. */
 const reportSql = (group_by: string) => {
   const p = costParams.parse({ ...range, group_by });

@@ -11,7 +11,7 @@ import { traceListParams } from "../contract/trace-query.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
-import { database } from "../src/db/client.ts";
+import { dataDb } from "../src/db/client.ts";
 import { traceListQuery } from "../src/db/queries/trace-list.ts";
 import { measureScoreWindow, projectScoreMetrics, scoreMetricsParams } from "../src/metrics/scores.ts";
 import { validateScores } from "../src/scores/validate.ts";
@@ -143,7 +143,7 @@ file.close();
 const plain = new DatabaseSync(localD1Files(state).DB!, { readOnly: true });
 const { n: scoreCount } = plain.prepare("SELECT count(*) AS n FROM scores").get() as { n: number };
 
-const sqlOnly = database({} as D1Database);
+const sqlOnly = dataDb({} as D1Database);
 const listSql = (query: Record<string, string>) => [
   traceListQuery(sqlOnly, PROJECT, traceListParams.parse(query)).toSQL(),
 ];

@@ -1,14 +1,14 @@
 // Invite links: a random token (only its hash stored), single use, expiring, and bound to an email when given one.
 // Using one is a claim: one conditional UPDATE, so of concurrent uses exactly one wins.
 import { and, eq, gt, isNull } from "drizzle-orm";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { invites, orgMembers, orgs } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { sha256Hex } from "../lib/ids.ts";
 
 const used = () => new ApiError("invite_expired", "This invite has expired or was already used.");
 
-export async function findInvite(db: Database, token: string) {
+export async function findInvite(db: ControlDb, token: string) {
   const [row] = await db
     .select({ invite: invites, orgName: orgs.name })
     .from(invites)
@@ -28,7 +28,7 @@ function checkEmail(invite: { email: string | null }, email: string) {
 }
 
 /** Marks the invite used by `userId` (who need not exist yet): exactly one of concurrent claims succeeds. */
-export async function claimInvite(db: Database, token: string, userId: string, email: string) {
+export async function claimInvite(db: ControlDb, token: string, userId: string, email: string) {
   const { invite, orgName } = await findInvite(db, token);
   checkEmail(invite, email);
   const now = Date.now();
@@ -42,7 +42,7 @@ export async function claimInvite(db: Database, token: string, userId: string, e
 }
 
 /** Gives a claim back (the sign-up it was for failed), so the link still works. */
-export async function releaseInvite(db: Database, inviteId: string, userId: string) {
+export async function releaseInvite(db: ControlDb, inviteId: string, userId: string) {
   await db
     .update(invites)
     .set({ acceptedAt: null, acceptedBy: null })
@@ -51,13 +51,13 @@ export async function releaseInvite(db: Database, inviteId: string, userId: stri
 
 /** The membership statement for a claimed invite; someone already in the org keeps their role. */
 export const joinStatement = (
-  db: Database,
+  db: ControlDb,
   invite: { orgId: string; role: typeof invites.$inferSelect.role },
   userId: string,
 ) => db.insert(orgMembers).values({ orgId: invite.orgId, userId, role: invite.role }).onConflictDoNothing();
 
 /** Claims the invite for an existing user and adds the membership. */
-export async function acceptInvite(db: Database, token: string, user: { id: string; email: string }) {
+export async function acceptInvite(db: ControlDb, token: string, user: { id: string; email: string }) {
   const { invite, orgName } = await claimInvite(db, token, user.id, user.email);
   await joinStatement(db, invite, user.id);
   return { org: { id: invite.orgId, name: orgName }, role: invite.role };

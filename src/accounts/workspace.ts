@@ -2,7 +2,7 @@
 
 import type { Role } from "../../contract/constants.ts";
 import { mintKey } from "../auth/keys.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { apiKeys, orgMembers, orgs, projects } from "../db/schema.ts";
 import { newId } from "../lib/ids.ts";
 import { leastLoadedShard } from "./placement.ts";
@@ -11,7 +11,7 @@ import { leastLoadedShard } from "./placement.ts";
  * Statements creating a project, placed on a data database, and its first ingest and secret keys, and the keys'
  * plaintext (shown once).
  */
-export async function projectWithKeys(db: Database, orgId: string, name: string, shardCount: number) {
+export async function projectWithKeys(db: ControlDb, orgId: string, name: string, shardCount: number) {
   const project = { id: newId("prj"), orgId, name, shard: await leastLoadedShard(db, shardCount) };
   const ingest = await mintKey(project.id, "ingest", "Default ingest key");
   const secret = await mintKey(project.id, "secret", "Default secret key");
@@ -22,7 +22,7 @@ export async function projectWithKeys(db: Database, orgId: string, name: string,
   };
 }
 
-export function orgWithOwner(db: Database, name: string, userId: string) {
+export function orgWithOwner(db: ControlDb, name: string, userId: string) {
   const org = { id: newId("org"), name };
   return {
     org,
@@ -34,7 +34,7 @@ export function orgWithOwner(db: Database, name: string, userId: string) {
 }
 
 /** A new user's personal org and first project with keys, so onboarding needs no extra step. */
-export async function personalWorkspace(db: Database, user: { id: string; name: string }, shardCount: number) {
+export async function personalWorkspace(db: ControlDb, user: { id: string; name: string }, shardCount: number) {
   const { org, statements: orgStatements } = orgWithOwner(db, `${user.name}'s org`, user.id);
   const first = await projectWithKeys(db, org.id, "My first project", shardCount);
   const { project, keys, statements: projectStatements } = first;

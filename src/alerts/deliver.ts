@@ -3,7 +3,7 @@
 // time), and tracks the channel's health (24 h of failures disable it).
 import { ALERT_LIMITS, alertQueueMessage, type WebhookPayload } from "../../contract/alerts.ts";
 import type { UsageWarningPayload } from "../../contract/usage.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { deliveryToSend } from "../db/queries/alerts.ts";
 import type { AlertChannelRow } from "../db/schema.ts";
 import { type AttemptResult, channelFailed, channelSucceeded, recordAttempt } from "../db/writes/alerts.ts";
@@ -95,7 +95,7 @@ async function send(env: Bindings, channel: AlertChannelRow, raw: string, secret
 async function deliverOne(env: Bindings, message: Message<unknown>) {
   const parsed = alertQueueMessage.safeParse(message.body);
   if (!parsed.success) return message.ack();
-  const db = database(env.DB);
+  const db = controlDb(env.DB);
   const found = await deliveryToSend(db, parsed.data.delivery_id);
   // The rule (or its channel) was deleted, or another copy of this message already delivered it.
   if (!found || found.delivery.status === "delivered") return message.ack();

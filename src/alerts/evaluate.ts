@@ -6,7 +6,7 @@
 // ALERT_LIMITS.maxGroups new firings a run, worst first; groups past that fire in the next minutes).
 import type { AlertFilters, AlertState } from "../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../contract/alerts.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { activeChannels, enabledRules, ruleStates } from "../db/queries/alerts.ts";
 import type { AlertChannelRow, AlertRuleRow, AlertStateRow } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
@@ -225,7 +225,7 @@ export async function evaluateAlerts(
 ): Promise<EvaluationReport> {
   const at = Math.floor(scheduledTime / MINUTE_MS) * MINUTE_MS;
   const deadline = Date.now() + budgetMs;
-  const db = database(env.DB);
+  const db = controlDb(env.DB);
   const due = await enabledRules(db, MAX_RULES_PER_RUN);
   const byProject = new Map<string, DueRule[]>();
   for (const d of due) {

@@ -10,7 +10,7 @@ import {
   type alertCreate,
   type WebhookPayload,
 } from "../../contract/alerts.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { type AlertRuleRow, alertChannels, alertRules, alertStates } from "../db/schema.ts";
 import { deliveryInsert } from "../db/writes/alerts.ts";
 import type { Bindings } from "../env.ts";
@@ -35,7 +35,7 @@ export function checkChannels(env: Bindings, channels: AlertChannelInput[]) {
   if (reasons.length) throw new ApiError("invalid_request", `Invalid rule: ${reasons.join("; ")}`, { reasons });
 }
 
-export async function checkRuleLimit(db: Database, projectId: string) {
+export async function checkRuleLimit(db: ControlDb, projectId: string) {
   const [row] = await db.select({ n: count() }).from(alertRules).where(eq(alertRules.projectId, projectId));
   if ((row?.n ?? 0) >= ALERT_LIMITS.maxRulesPerProject)
     throw new ApiError("invalid_request", `A project can have at most ${ALERT_LIMITS.maxRulesPerProject} alert rules.`);
@@ -73,7 +73,7 @@ export function ruleColumns(input: Partial<RuleInput>) {
 const JUDGING = ["metric", "filters", "window_minutes", "op", "threshold", "min_count", "group_by"] as const;
 
 /** The statements of a patch: the rule, its channels when given, its states when it now judges differently. */
-export function patchStatements(db: Database, rule: AlertRuleRow, patch: AlertPatch, at: number) {
+export function patchStatements(db: ControlDb, rule: AlertRuleRow, patch: AlertPatch, at: number) {
   const update = db
     .update(alertRules)
     .set({ ...ruleColumns(patch), updatedAt: at })

@@ -3,7 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { ROLES, type Role } from "../../contract/constants.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { orgMembers, projects } from "../db/schema.ts";
 import type { AppEnv, ProjectAccess } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -13,7 +13,7 @@ import { sessionUser } from "./sessions.ts";
 const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
 
 /** The caller's role in an org; 404 (not 403) for non-members, so org ids don't leak. */
-export async function orgRole(db: Database, orgId: string, userId: string): Promise<Role> {
+export async function orgRole(db: ControlDb, orgId: string, userId: string): Promise<Role> {
   const [row] = await db
     .select({ role: orgMembers.role })
     .from(orgMembers)
@@ -28,7 +28,7 @@ export function requireRole(role: Role, needed: Role, what: string) {
     throw new ApiError("forbidden", `Only ${needed}s and above can ${what}.`, { role, needed });
 }
 
-async function projectForUser(db: Database, projectId: string, userId: string): Promise<ProjectAccess> {
+async function projectForUser(db: ControlDb, projectId: string, userId: string): Promise<ProjectAccess> {
   const [row] = await db
     .select({ orgId: projects.orgId, shard: projects.shard, role: orgMembers.role })
     .from(projects)
@@ -43,7 +43,7 @@ async function projectForUser(db: Database, projectId: string, userId: string): 
  * Resolves the project a request acts on. `projectId` is the project named in the path; when absent (the
  * /api/v1 routes) it comes from the key, or for a session from `project_id` / `X-WatchLLM-Project`.
  */
-export async function resolveProject(c: Context<AppEnv>, db: Database, projectId?: string): Promise<ProjectAccess> {
+export async function resolveProject(c: Context<AppEnv>, db: ControlDb, projectId?: string): Promise<ProjectAccess> {
   const presented = bearerToken(c.req.header("Authorization"));
   if (presented) {
     const key = await findKey(db, presented);

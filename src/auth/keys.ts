@@ -1,7 +1,7 @@
 // API keys: minting, hashing and the one lookup that turns a presented key into its project.
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { KeyKind } from "../../contract/constants.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { type ApiKeyRow, apiKeys, projects } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
@@ -33,7 +33,7 @@ export async function mintKey(projectId: string, kind: KeyKind, name = "") {
 }
 
 /** Resolves a presented key to its row; 401 for a missing, unknown or revoked key. */
-export async function findKey(db: Database, presented: string | undefined | null) {
+export async function findKey(db: ControlDb, presented: string | undefined | null) {
   if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
   // One round trip: the key and its project's org (a key whose project is gone is not valid).
   const [found] = await db
@@ -51,7 +51,7 @@ export async function findKey(db: Database, presented: string | undefined | null
  * The key of an `Authorization` header: `Bearer <key>`, or `Basic base64(user:pass)` where either part is a WatchLLM
  * key (Langfuse's clients send public:secret key pairs; OTel exporters configured for Langfuse keep working).
  */
-export async function keyFromAuthorization(db: Database, header: string | undefined) {
+export async function keyFromAuthorization(db: ControlDb, header: string | undefined) {
   const bearer = bearerToken(header);
   if (bearer) return findKey(db, bearer);
   const basic = header?.match(/^Basic\s+(\S+)\s*$/i)?.[1];
@@ -77,7 +77,7 @@ export async function keyFromAuthorization(db: Database, header: string | undefi
 }
 
 /** Records that a key was used, at most once a minute. */
-export function touchKey(db: Database, key: ApiKeyRow, now = Date.now()) {
+export function touchKey(db: ControlDb, key: ApiKeyRow, now = Date.now()) {
   if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return Promise.resolve();
   return db
     .update(apiKeys)

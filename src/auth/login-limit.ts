@@ -3,7 +3,7 @@
 // must wait twice as long (15 s, 30 s, 1 min … up to 15 min): no hard lock, and a stranger failing from their IP never
 // blocks the owner signing in from theirs. Per IP: at most 30 attempts a window across emails (password spraying).
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { loginFailures } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { MINUTE_MS, SECOND_MS } from "../lib/time.ts";
@@ -18,7 +18,7 @@ const MAX_DELAY_MS = 15 * MINUTE_MS;
 const keys = (email: string, ip: string) => ({ pair: `pair:${email}|${ip}`, ip: `ip:${ip}` });
 
 /** Counts one attempt on `key` unless it is blocked; `blockedFor(count, windowStart)` says until when the next waits. */
-function countAttempt(db: Database, key: string, now: number, blockedFor: (count: SQL, windowStart: SQL) => SQL) {
+function countAttempt(db: ControlDb, key: string, now: number, blockedFor: (count: SQL, windowStart: SQL) => SQL) {
   const t = loginFailures;
   const expired = sql`${t.windowStart} + ${WINDOW_MS} <= ${now}`;
   const count = sql`iif(${expired}, 1, ${t.count} + 1)`;
@@ -39,7 +39,7 @@ type SQL = ReturnType<typeof sql>;
  * Counts a login attempt for this email from this IP, before the password is checked. Throws 429 with Retry-After
  * when the pair or the IP must wait.
  */
-export async function countLoginAttempt(db: Database, email: string, ip: string, now = Date.now()) {
+export async function countLoginAttempt(db: ControlDb, email: string, ip: string, now = Date.now()) {
   const k = keys(email, ip);
   const pairDelay = (count: SQL) =>
     sql`iif(${count} >= ${FREE_ATTEMPTS}, ${now} + min(${MAX_DELAY_MS}, ${FIRST_DELAY_MS} * (1 << min(20, ${count} - ${FREE_ATTEMPTS}))), 0)`;
@@ -61,6 +61,6 @@ export async function countLoginAttempt(db: Database, email: string, ip: string,
 }
 
 /** A successful login clears its pair's count (the IP's window keeps counting). */
-export async function clearLoginAttempts(db: Database, email: string, ip: string) {
+export async function clearLoginAttempts(db: ControlDb, email: string, ip: string) {
   await db.delete(loginFailures).where(sql`${loginFailures.key} = ${keys(email, ip).pair}`);
 }

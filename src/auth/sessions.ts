@@ -2,14 +2,14 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { sessions, users } from "../db/schema.ts";
 import { randomToken, sha256Hex } from "../lib/ids.ts";
 
 const SESSION_COOKIE = "wl_session";
 const SESSION_TTL_MS = 30 * 86_400_000;
 
-export async function startSession(c: Context, db: Database, userId: string) {
+export async function startSession(c: Context, db: ControlDb, userId: string) {
   const token = randomToken(43);
   const expiresAt = Date.now() + SESSION_TTL_MS;
   await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt });
@@ -30,7 +30,7 @@ const sessionToken = (c: Context) =>
   c.req.header("Authorization") === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
 
 /** The signed-in user, or null for no, unknown, expired or revoked session (or an Authorization header instead). */
-export async function sessionUser(c: Context, db: Database) {
+export async function sessionUser(c: Context, db: ControlDb) {
   const token = sessionToken(c);
   if (!token) return null;
   const [row] = await db
@@ -42,7 +42,7 @@ export async function sessionUser(c: Context, db: Database) {
   return row?.user ?? null;
 }
 
-export async function endSession(c: Context, db: Database) {
+export async function endSession(c: Context, db: ControlDb) {
   const token = sessionToken(c);
   if (token) await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });

@@ -2,7 +2,7 @@
 // built-in table at the call's timestamp; `cost_source` says which (or `unknown_model`).
 import type { CostSource } from "../../contract/constants.ts";
 import type { QueueMessage } from "../../contract/queue.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { costOf, findModel, ratesAt } from "./price.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
 import type { ModelPrices } from "./types.ts";
@@ -56,7 +56,7 @@ export function resolveRates(
 }
 
 /** Prices the model calls of queue messages in place, before the consumer writes them (what ingest uses of costs). */
-export async function priceQueuedEvents(db: Database, messages: QueueMessage[]) {
+export async function priceQueuedEvents(db: ControlDb, messages: QueueMessage[]) {
   const calls = messages.some((m) => m.events.some((e) => e.type === "model_response" && e.cost_source !== "client"));
   if (!calls) return;
   const [builtin, overrides] = await Promise.all([

@@ -3,10 +3,9 @@
 // Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
 import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, dataDb } from "../db/client.ts";
 import { events } from "../db/schema.ts";
-import { COST_ROLLUP_REBUILD_SQL } from "../db/writes/cost-rollup.ts";
-import { METRICS_REBUILD_SQL } from "../db/writes/metrics-rollup.ts";
+import { rebuildRollups, rebuildSummaries } from "../db/writes/derived.ts";
 import type { CursorValues } from "../lib/cursor.ts";
 import { HOUR_MS } from "../lib/time.ts";
 import { priceCall } from "./enrich.ts";
@@ -16,20 +15,17 @@ const RECOMPUTE_STEP = PAGE_LIMITS.recomputeStep;
 
 const UPDATE_EVENTS_SQL = `UPDATE events SET cost_usd = j.value ->> 1, cost_source = j.value ->> 2
   FROM json_each(?2) j WHERE events.project_id = ?1 AND events.event_id = j.value ->> 0`;
-const UPDATE_TRACES_SQL = `UPDATE traces SET updated_at = ?3, total_cost = (SELECT total(e.cost_usd) FROM events e
-  WHERE e.project_id = traces.project_id AND e.trace_id = traces.trace_id)
-  WHERE traces.project_id = ?1 AND traces.trace_id IN (SELECT value FROM json_each(?2))`;
 
 /** `control` holds the prices; `d1` is the project's data database. */
 export async function recomputeStep(
-  control: Database,
+  control: ControlDb,
   d1: D1Database,
   projectId: string,
   range: { from: number; to: number },
   after?: CursorValues,
 ) {
   const [afterTs, afterId] = after ?? [];
-  const rows = await database(d1)
+  const rows = await dataDb(d1)
     .select({
       event_id: events.eventId,
       trace_id: events.traceId,
@@ -70,10 +66,8 @@ export async function recomputeStep(
       d1
         .prepare(UPDATE_EVENTS_SQL)
         .bind(projectId, JSON.stringify(changed.map((c) => [c.row.event_id, c.cost, c.source]))),
-      ...[...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) =>
-        d1.prepare(q).bind(projectId, JSON.stringify(hours)),
-      ),
-      d1.prepare(UPDATE_TRACES_SQL).bind(projectId, JSON.stringify(traceIds), Date.now()),
+      ...rebuildRollups(d1, projectId, hours),
+      ...rebuildSummaries(d1, projectId, traceIds, Date.now()),
     ]);
   }
   const last = rows.at(-1);

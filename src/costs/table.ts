@@ -2,7 +2,7 @@
 // migration, so each isolate keeps them for a few minutes; a project's overrides are read fresh for every batch.
 import { inArray, isNull } from "drizzle-orm";
 import type { MatchRule, Rates } from "../../contract/costs.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { prices } from "../db/schema.ts";
 import { MINUTE_MS } from "../lib/time.ts";
 import type { ModelPrices } from "./types.ts";
@@ -33,14 +33,14 @@ function toModelPrices(rows: PriceRow[]): ModelPrices[] {
   return [...byModel.values()];
 }
 
-export async function builtinPrices(db: Database): Promise<ModelPrices[]> {
+export async function builtinPrices(db: ControlDb): Promise<ModelPrices[]> {
   if (builtinCache && Date.now() - builtinCache.at < BUILTIN_TTL_MS) return builtinCache.table;
   const table = toModelPrices(await db.select().from(prices).where(isNull(prices.projectId)));
   builtinCache = { at: Date.now(), table };
   return table;
 }
 
-export async function projectOverrides(db: Database, projectIds: string[]): Promise<Map<string, ModelPrices[]>> {
+export async function projectOverrides(db: ControlDb, projectIds: string[]): Promise<Map<string, ModelPrices[]>> {
   const rows = projectIds.length ? await db.select().from(prices).where(inArray(prices.projectId, projectIds)) : [];
   const byProject = new Map<string, PriceRow[]>();
   for (const row of rows) {

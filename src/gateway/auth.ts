@@ -1,7 +1,7 @@
 // WatchLLM-Auth: the caller's ingest or secret key, resolved through the one key lookup and cached per isolate so a
 // gateway call normally costs no database round trip. A revoked key keeps working for at most keyCacheMs.
 import { findKey, touchKey } from "../auth/keys.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { ApiError } from "../lib/errors.ts";
 import { sha256Hex } from "../lib/ids.ts";
 import { GatewayError } from "./errors.ts";
@@ -17,7 +17,7 @@ function bearer(header: string | undefined) {
   return header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
 }
 
-async function lookup(db: () => Database, presented: string): Promise<Key | GatewayError> {
+async function lookup(db: () => ControlDb, presented: string): Promise<Key | GatewayError> {
   try {
     return await findKey(db(), presented);
   } catch (err) {
@@ -29,7 +29,7 @@ async function lookup(db: () => Database, presented: string): Promise<Key | Gate
 }
 
 /** The caller's key, or a 401 GatewayError. Failed D1 reads are not cached. `db` is only built on a cache miss. */
-export async function authenticate(db: () => Database, header: string | undefined): Promise<Key> {
+export async function authenticate(db: () => ControlDb, header: string | undefined): Promise<Key> {
   const presented = bearer(header);
   if (!presented)
     throw new GatewayError(
@@ -51,7 +51,7 @@ export async function authenticate(db: () => Database, header: string | undefine
 }
 
 /** Records the key's use (at most once a minute, like the ingest route) without a write per cached call. */
-export function touchCachedKey(db: () => Database, key: Key): Promise<void> {
+export function touchCachedKey(db: () => ControlDb, key: Key): Promise<void> {
   const now = Date.now();
   if (key.lastUsedAt !== null && now - key.lastUsedAt < 60_000) return Promise.resolve();
   key.lastUsedAt = now;

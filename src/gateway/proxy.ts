@@ -1,7 +1,7 @@
 // One gateway call: check the key (cached), forward the request untouched but for WatchLLM's headers, hand the
 // answer back as it arrives, and record it from a copy after the fact (ctx.waitUntil), optionally via the cache.
 import type { Context } from "hono";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { log, requestIdOf } from "../lib/log.ts";
 import { admitIngest } from "../usage/quota.ts";
@@ -72,7 +72,7 @@ export async function proxy(
 ): Promise<Response> {
   const startedAt = Date.now();
   const req = c.req.raw;
-  const db = () => database(c.env.DB);
+  const db = () => controlDb(c.env.DB);
   const key = await authenticate(db, req.headers.get("watchllm-auth") ?? undefined);
   const refusal = await admitIngest(c.env, key.projectId, 1, { gateway: true });
   if (refusal) throw new GatewayError(`watchllm_${refusal.code}`, refusal.message, refusal.details);

@@ -7,7 +7,7 @@
 import { type QueueMessage, queueMessage } from "../../contract/queue.ts";
 import { priceQueuedEvents } from "../costs/enrich.ts";
 import { offloadBodies, offloadThreshold } from "../db/bodies.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, controlDb } from "../db/client.ts";
 import { loadPartBodies } from "../db/part-bodies.ts";
 import { projectShards } from "../db/queries/placement.ts";
 import { deadLetters } from "../db/schema.ts";
@@ -30,7 +30,7 @@ type Parsed = { message: Message<unknown>; body: QueueMessage };
  * Where a group of messages goes: the control plane (prices, dead letters), the projects' data database, and the
  * bucket for bodies larger than `offloadBytes`.
  */
-type Target = { control: Database; data: D1Database; bodies: R2Bucket; offloadBytes: number; plans: PlanVars };
+type Target = { control: ControlDb; data: D1Database; bodies: R2Bucket; offloadBytes: number; plans: PlanVars };
 
 /** Keeps the messages' event parts, then stores the events their parts now make (priced, in place of older folds). */
 async function writeFolds(t: Target, bodies: QueueMessage[]): Promise<UsageTally[]> {
@@ -128,7 +128,7 @@ async function writeEventByEvent(t: Target, message: Message<unknown>, body: Que
 export const PLACEMENT_TTL_MS = 30 * SECOND_MS;
 const placements = new Map<string, { shard: number; at: number }>();
 
-async function shardsOf(control: Database, projectIds: string[]) {
+async function shardsOf(control: ControlDb, projectIds: string[]) {
   const now = Date.now();
   const stale = projectIds.filter((id) => (placements.get(id)?.at ?? 0) < now - PLACEMENT_TTL_MS);
   for (const [id, shard] of await projectShards(control, stale)) placements.set(id, { shard, at: now });
@@ -146,7 +146,7 @@ async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings) {
     }
   }
   if (!parsed.length) return;
-  const control = database(env.DB);
+  const control = controlDb(env.DB);
   // Placement and pricing read the control plane; if that fails the whole batch is retried, before anything is written.
   const shards = await shardsOf(control, [...new Set(parsed.map((p) => p.body.project_id))]);
   await priceQueuedEvents(
@@ -189,7 +189,7 @@ const DEAD_LETTERS_PER_INSERT = 16;
 type DeadLetter = { id: string; queue: string; projectId: string | null; body: string; attempts: number };
 
 /** Keeps what could not be stored (idempotent by id) so operators can inspect or replay it. */
-async function keepDeadLetters(db: Database, letters: DeadLetter[]) {
+async function keepDeadLetters(db: ControlDb, letters: DeadLetter[]) {
   const rows = letters.map((l) => ({ ...l, body: l.body.slice(0, MAX_DEAD_LETTER_CHARS), receivedAt: Date.now() }));
   const inserts = [];
   for (let i = 0; i < rows.length; i += DEAD_LETTERS_PER_INSERT) {
@@ -207,7 +207,7 @@ async function keepDeadLetters(db: Database, letters: DeadLetter[]) {
 /** The dead-letter queue's consumer: every message that exhausted its retries is kept in `dead_letters`. */
 async function storeDeadLetters(batch: MessageBatch<unknown>, env: Bindings) {
   await keepDeadLetters(
-    database(env.DB),
+    controlDb(env.DB),
     batch.messages.map((message) => {
       const projectId = (message.body as { project_id?: unknown } | null)?.project_id;
       return {

@@ -1,6 +1,6 @@
 // The one door for scores from every way in (POST /api/v1/scores, Langfuse, OTel): validate against the contract,
 // the caller's allowed sources and the project's configs, then put the good ones on the queue.
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { projectScoreConfigs } from "../db/queries/scores.ts";
 import type { Bindings } from "../env.ts";
 import { type ScoreAuthor, validateScores } from "../scores/validate.ts";
@@ -9,7 +9,7 @@ import { enqueueEvents } from "./enqueue.ts";
 /** Validates wire scores for a project (its configs read once); the rejections carry each item's index and reason. */
 export async function checkScores(env: Bindings, projectId: string, items: unknown[], author: ScoreAuthor) {
   if (!items.length) return { scores: [], rejected: [] };
-  return validateScores(items, author, await projectScoreConfigs(database(env.DB), projectId));
+  return validateScores(items, author, await projectScoreConfigs(controlDb(env.DB), projectId));
 }
 
 /** Validates and enqueues. */

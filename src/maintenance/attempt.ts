@@ -1,6 +1,6 @@
 // One step of a background job, isolated: a step that throws is recorded on its job (tried again after a backoff,
 // `failed` after JOB_LIMITS.maxAttempts, with the error) and logged once, and the caller goes on with other work.
-import { database } from "../db/client.ts";
+import { jobsDb } from "../db/client.ts";
 import type { JobRow } from "../db/schema.ts";
 import { jobAttemptFailed, jobAttemptsCleared } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
@@ -17,10 +17,10 @@ export type Attempt = boolean | "later" | "failed";
 export async function attemptJobStep(ctx: JobContext, job: JobRow, step: JobStep, now = Date.now()): Promise<Attempt> {
   try {
     const result = await step(ctx, job);
-    if (job.attempts > 0) await jobAttemptsCleared(database(ctx.d1), job.id);
+    if (job.attempts > 0) await jobAttemptsCleared(jobsDb(ctx.d1), job.id);
     return result;
   } catch (err) {
-    const failed = await jobAttemptFailed(database(ctx.d1), job, errorText(err), now);
+    const failed = await jobAttemptFailed(jobsDb(ctx.d1), job, errorText(err), now);
     log.error(failed ? "job.failed" : "job.attempt_failed", err, {
       project_id: job.projectId,
       job_id: job.id,

@@ -8,7 +8,7 @@ import type { Deletion } from "../../contract/data.ts";
 import { type EraseParams, eraseParams, eraseProgress, parseJobField } from "../../contract/jobs.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { bodyPrefix, deleteBodiesUnder } from "../db/bodies.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, controlDb } from "../db/client.ts";
 import { type JobRow, jobs } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
@@ -55,7 +55,7 @@ export async function requestDeletion(
   p: EraseParams,
   { alongside = [], details = {} }: { alongside?: BatchItem<"sqlite">[]; details?: Record<string, unknown> } = {},
 ): Promise<Deletion> {
-  const control = database(env.DB);
+  const control = controlDb(env.DB);
   const row = eraseJob(p);
   await control.batch([
     control.insert(jobs).values(row),
@@ -74,7 +74,7 @@ export async function requestDeletion(
 
 /** A few steps of a deletion right away (each isolated like the scheduled handler's), then how it stands. */
 async function runInline(env: Bindings, id: string): Promise<Deletion> {
-  const control = database(env.DB);
+  const control = controlDb(env.DB);
   for (let step = 0; step < INLINE_STEPS; step++) {
     const [job] = await control.select().from(jobs).where(eq(jobs.id, id));
     if (!job || job.status === "done" || job.status === "failed") break;
@@ -89,7 +89,7 @@ async function runInline(env: Bindings, id: string): Promise<Deletion> {
  * failed (nothing to retry).
  */
 export async function retryDeletion(env: Bindings, job: JobRow, actor: string): Promise<Deletion | null> {
-  const control = database(env.DB);
+  const control = controlDb(env.DB);
   if (!(await retryJob(control, job.id))) return null;
   const p = parseJobField(eraseParams, job.params, "params");
   await auditInsert(control, {
@@ -105,7 +105,7 @@ export async function retryDeletion(env: Bindings, job: JobRow, actor: string): 
 
 /** One bounded step of an `erase` job; true when the deletion is complete, "later" while it waits for late writes. */
 export async function eraseJobStep(env: Bindings, job: JobRow): Promise<boolean | "later"> {
-  const control = database(env.DB);
+  const control = controlDb(env.DB);
   const p = parseJobField(eraseParams, job.params, "params");
   const progress = parseJobField(eraseProgress, job.progress, "progress");
   const data = shardDatabase(env, p.shard);
@@ -136,7 +136,7 @@ export async function eraseJobStep(env: Bindings, job: JobRow): Promise<boolean 
   return finish(control, job, p, deleted);
 }
 
-async function finish(control: Database, job: JobRow, p: EraseParams, deleted: number) {
+async function finish(control: ControlDb, job: JobRow, p: EraseParams, deleted: number) {
   await control.batch([
     jobProgress(control, job.id, { events_deleted: deleted, phase: "done" }, true),
     auditInsert(control, {

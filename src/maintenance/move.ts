@@ -14,7 +14,7 @@ import { type MoveParams, type MoveProgress, moveParams, moveProgress, parseJobF
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
 import { STORED_SCORE_FIELDS, type StoredScore } from "../../contract/scores.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { type JobRow, projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
@@ -129,7 +129,7 @@ export function moveJob(id: string, p: MoveParams) {
 
 /** One bounded step of a `move` job; true when the project lives on the target only. */
 export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()): Promise<boolean | "later"> {
-  const control = database(env.DB);
+  const control = controlDb(env.DB);
   const p = parseJobField(moveParams, job.params, "params");
   const progress = parseJobField(moveProgress, job.progress, "progress");
   const [source, target] = [shardDatabase(env, p.from), shardDatabase(env, p.to)];

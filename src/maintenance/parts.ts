@@ -2,7 +2,7 @@
 // so it shares the jobs' failure path): each step deletes the parts of one day of arrivals that are older than
 // JOB_LIMITS.orphanedPartsMs and belong to no stored event, and saves how far it got.
 import { JOB_LIMITS, parseJobField, partsSweepProgress } from "../../contract/jobs.ts";
-import { database } from "../db/client.ts";
+import { jobsDb } from "../db/client.ts";
 import type { JobRow } from "../db/schema.ts";
 import { jobProgress } from "../db/writes/jobs.ts";
 import { eraseOrphanedParts, oldestPart } from "../db/writes/parts-sweep.ts";
@@ -24,6 +24,6 @@ export async function partsSweepStep(d1: D1Database, job: JobRow, now = Date.now
   const until = Math.min(cutoff, from + DAY_MS);
   // A full step may have left more in this window: sweep it again before moving on.
   if ((await eraseOrphanedParts(d1, from, until, PARTS_PER_STEP)) === PARTS_PER_STEP) return false;
-  await jobProgress(database(d1), job.id, { swept_before: until }, false, now);
+  await jobProgress(jobsDb(d1), job.id, { swept_before: until }, false, now);
   return until >= cutoff ? "later" : false;
 }

@@ -5,7 +5,7 @@
 // (LIFECYCLE_LIMITS.rollupRetentionDays, or the retention if longer), so past spend stays visible after its traces are
 // gone; minute metric rollups of every project go after 48 hours.
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { projects } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
@@ -57,7 +57,7 @@ export async function expireProject(
  * own), within each its projects from a rotating start so none is starved.
  */
 export async function runRetention(env: Bindings, deadline: number, now = Date.now()) {
-  const rows = await database(env.DB)
+  const rows = await controlDb(env.DB)
     .select({ id: projects.id, shard: projects.shard, own: projects.retentionDays })
     .from(projects)
     .orderBy(projects.id);

@@ -4,7 +4,7 @@
 // goes on to the next job, the next database and retention. Each data database also sweeps its orphaned event parts,
 // as a job of its own (src/maintenance/parts.ts).
 import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
-import { database } from "../db/client.ts";
+import { jobsDb } from "../db/client.ts";
 import { jobs } from "../db/schema.ts";
 import { dataDatabases } from "../db/shards.ts";
 import { rebuildDirtyDays } from "../db/writes/metrics-days.ts";
@@ -31,7 +31,7 @@ const CONTROL_STEPS: Record<string, JobStep> = {
 
 /** The open jobs of one database that may run now (not waiting out a failed attempt's backoff), oldest first. */
 async function runJobs(ctx: JobContext, deadline: number, steps: Record<string, JobStep>) {
-  const db = database(ctx.d1);
+  const db = jobsDb(ctx.d1);
   const open = await db
     .select()
     .from(jobs)

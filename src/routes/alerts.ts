@@ -1,6 +1,5 @@
 // /api/projects/:project/alerts: alert rules (admins write, members read, every change audit-logged), their history,
 // a test notification, and the form's preview.
-import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { okAnswer } from "../../contract/accounts.ts";
@@ -25,9 +24,10 @@ import {
 import { alertView, historyView } from "../alerts/views.ts";
 import { actorOf } from "../auth/access.ts";
 import { projectAccess, projectD1 } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { projectRules, ruleHistory } from "../db/queries/alerts.ts";
-import { alertChannels, alertRules, projects } from "../db/schema.ts";
+import { projectName } from "../db/queries/projects.ts";
+import { ruleDelete, ruleInsert } from "../db/writes/alerts.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
@@ -38,13 +38,13 @@ import { valid } from "../lib/validate.ts";
 const previewDays = z.object({ days: z.coerce.number().int().min(1).max(7).default(7) });
 
 async function oneRule(c: Context<AppEnv>, alertId: string) {
-  const [found] = await projectRules(database(c.env.DB), c.var.project.projectId, alertId);
+  const [found] = await projectRules(controlDb(c.env.DB), c.var.project.projectId, alertId);
   if (!found) throw new ApiError("not_found", "No such alert.");
   return found;
 }
 
 const audit = (c: Context<AppEnv>, action: string, target: string, details: Record<string, unknown> = {}) =>
-  auditInsert(database(c.env.DB), {
+  auditInsert(controlDb(c.env.DB), {
     orgId: c.var.project.orgId,
     projectId: c.var.project.projectId,
     actor: actorOf(c),
@@ -55,32 +55,32 @@ const audit = (c: Context<AppEnv>, action: string, target: string, details: Reco
 
 export const alertsRoute = new Hono<AppEnv>()
   .get("/:project/alerts", projectAccess("member", "see alerts"), async (c) => {
-    const rules = await projectRules(database(c.env.DB), c.var.project.projectId);
+    const rules = await projectRules(controlDb(c.env.DB), c.var.project.projectId);
     return answer(c, "GET /api/projects/:project/alerts", { alerts: rules.map(alertView) satisfies Alert[] });
   })
   .post("/:project/alerts", projectAccess("admin", "create alerts"), valid("json", alertCreate), async (c) => {
     const input = c.req.valid("json");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
     checkChannels(c.env, input.channels);
     await checkRuleLimit(db, projectId);
     const id = newId("alr");
     const secret = newSigningSecret();
     const channels = channelRows(id, input.channels);
+    const row = {
+      id,
+      projectId,
+      ...ruleColumns(input),
+      name: input.name,
+      metric: input.metric,
+      windowMinutes: input.window_minutes,
+      op: input.op,
+      threshold: input.threshold,
+      signingSecret: secret,
+      origin: new URL(c.req.url).origin,
+    };
     await db.batch([
-      db.insert(alertRules).values({
-        id,
-        projectId,
-        ...ruleColumns(input),
-        name: input.name,
-        metric: input.metric,
-        windowMinutes: input.window_minutes,
-        op: input.op,
-        threshold: input.threshold,
-        signingSecret: secret,
-        origin: new URL(c.req.url).origin,
-      }),
-      ...(channels.length ? [db.insert(alertChannels).values(channels)] : []),
+      ...ruleInsert(db, row, channels),
       audit(c, "alert.created", input.name, { alert_id: id, metric: input.metric, channels: channels.length }),
     ]);
     return answer(
@@ -115,7 +115,7 @@ export const alertsRoute = new Hono<AppEnv>()
     const patch = c.req.valid("json");
     const { rule } = await oneRule(c, c.req.param("alert"));
     if (patch.channels) checkChannels(c.env, patch.channels);
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     await db.batch([
       ...patchStatements(db, rule, patch, Date.now()),
       audit(c, "alert.changed", patch.name ?? rule.name, { alert_id: rule.id, fields: Object.keys(patch) }),
@@ -124,16 +124,16 @@ export const alertsRoute = new Hono<AppEnv>()
   })
   .delete("/:project/alerts/:alert", projectAccess("admin", "delete alerts"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     await db.batch([
-      db.delete(alertRules).where(and(eq(alertRules.id, rule.id), eq(alertRules.projectId, rule.projectId))),
+      ruleDelete(db, rule.projectId, rule.id),
       audit(c, "alert.deleted", rule.name, { alert_id: rule.id }),
     ]);
     return answer(c, "DELETE /api/projects/:project/alerts/:alert", { ok: true } satisfies z.infer<typeof okAnswer>);
   })
   .get("/:project/alerts/:alert/history", projectAccess("member", "see alert history"), async (c) => {
     const { rule } = await oneRule(c, c.req.param("alert"));
-    const { transitions, deliveries } = await ruleHistory(database(c.env.DB), rule.id);
+    const { transitions, deliveries } = await ruleHistory(controlDb(c.env.DB), rule.id);
     return answer(c, "GET /api/projects/:project/alerts/:alert/history", {
       history: historyView(transitions, deliveries) satisfies AlertHistoryEntry[],
     });
@@ -141,12 +141,12 @@ export const alertsRoute = new Hono<AppEnv>()
   .post("/:project/alerts/:alert/test", projectAccess("admin", "send test notifications"), async (c) => {
     const { rule, channels } = await oneRule(c, c.req.param("alert"));
     if (!channels.length) throw new ApiError("invalid_request", "The alert has no channels to test.");
-    const db = database(c.env.DB);
-    const [project] = await db.select({ name: projects.name }).from(projects).where(eq(projects.id, rule.projectId));
+    const db = controlDb(c.env.DB);
+    const name = await projectName(db, rule.projectId);
     const ids = await sendTest(
       c.env,
       rule,
-      { id: rule.projectId, name: project?.name ?? "" },
+      { id: rule.projectId, name: name ?? "" },
       channels.map((ch) => ch.id),
     );
     await audit(c, "alert.tested", rule.name, { alert_id: rule.id, delivery_ids: ids });

@@ -1,6 +1,5 @@
 // /api/auth: sign-up (open / invite / closed), login with lockout, logout that revokes the session, and the session
 // probe the dashboard boots with.
-import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { claimInvite, joinStatement, releaseInvite } from "../accounts/invites.ts";
@@ -10,9 +9,10 @@ import { clientIp } from "../auth/client-ip.ts";
 import { clearLoginAttempts, countLoginAttempt } from "../auth/login-limit.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { endSession, sessionUser, startSession } from "../auth/sessions.ts";
-import { database } from "../db/client.ts";
-import { users } from "../db/schema.ts";
+import { controlDb } from "../db/client.ts";
+import { userByEmail, userById, userCount } from "../db/queries/users.ts";
 import { dataDatabases } from "../db/shards.ts";
+import { userInsert } from "../db/writes/users.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -43,21 +43,21 @@ const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAA
 export const authRoute = new Hono<AppEnv>()
   // Who is signed in, if anyone: 200 either way, so a signed-out page load logs no failed request.
   .get("/session", async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const user = await sessionUser(c, db);
     return answer(c, "GET /api/auth/session", { me: user ? await meOf(db, user) : null });
   })
   .post("/signup", valid("json", signupBody), async (c) => {
     const body = c.req.valid("json");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const mode = z.enum(SIGNUP_MODES).catch("invite").parse(c.env.SIGNUP_MODE);
-    const [{ users: existing } = { users: 0 }] = await db.select({ users: count() }).from(users);
+    const existing = await userCount(db);
     const first = existing === 0;
     if (!first && mode === "closed") throw new ApiError("signup_closed", "Sign-up is closed on this instance.");
     if (!first && mode === "invite" && !body.invite_token) {
       throw new ApiError("signup_closed", "Sign-up on this instance needs an invite link.");
     }
-    const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, body.email)).limit(1);
+    const taken = await userByEmail(db, body.email);
     if (taken) throw new ApiError("conflict", "An account with this email already exists.");
     const userId = newId("usr");
     // The invite is claimed first, in one conditional UPDATE: of concurrent sign-ups with one link, exactly one gets it.
@@ -72,7 +72,7 @@ export const authRoute = new Hono<AppEnv>()
     const workspace = await personalWorkspace(db, user, dataDatabases(c.env).length);
     try {
       await db.batch([
-        db.insert(users).values(user),
+        userInsert(db, user),
         ...workspace.statements,
         ...(claim ? [joinStatement(db, claim.invite, userId)] : []),
       ]);
@@ -82,7 +82,7 @@ export const authRoute = new Hono<AppEnv>()
     }
     const joined = claim && { org: { id: claim.invite.orgId, name: claim.orgName }, role: claim.invite.role };
     await startSession(c, db, user.id);
-    const [row] = await db.select().from(users).where(eq(users.id, user.id));
+    const row = await userById(db, user.id);
     return answer(
       c,
       "POST /api/auth/signup",
@@ -92,10 +92,10 @@ export const authRoute = new Hono<AppEnv>()
   })
   .post("/login", valid("json", loginBody), async (c) => {
     const { email: address, password: given } = c.req.valid("json");
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const ip = clientIp(c);
     await countLoginAttempt(db, address, ip);
-    const [user] = await db.select().from(users).where(eq(users.email, address)).limit(1);
+    const user = await userByEmail(db, address);
     const ok = await verifyPassword(given, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok) throw new ApiError("invalid_credentials", "Email or password is wrong.");
     await clearLoginAttempts(db, address, ip);
@@ -103,6 +103,6 @@ export const authRoute = new Hono<AppEnv>()
     return answer(c, "POST /api/auth/login", { user: userView(user) });
   })
   .post("/logout", async (c) => {
-    await endSession(c, database(c.env.DB));
+    await endSession(c, controlDb(c.env.DB));
     return answer(c, "POST /api/auth/logout", { ok: true });
   });

@@ -1,6 +1,5 @@
 // /api/v1/costs: a project's spend for a range, grouped and bucketed; and the same across an org's projects for its
 // owners and admins (/api/orgs/:org/costs).
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { CostGroupRow, CostSeriesPoint } from "../../contract/costs.ts";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
@@ -9,7 +8,7 @@ import { resolveRates } from "../costs/enrich.ts";
 import { cacheSavings } from "../costs/savings.ts";
 import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import type { ModelPrices } from "../costs/types.ts";
-import { type Database, database } from "../db/client.ts";
+import { type ControlDb, controlDb, type DataDb, dataDb } from "../db/client.ts";
 import { cacheHitsQuery } from "../db/queries/cache-savings.ts";
 import {
   type CostParams,
@@ -20,14 +19,14 @@ import {
   modelNameSums,
   unknownModelsQuery,
 } from "../db/queries/costs.ts";
-import { projects } from "../db/schema.ts";
+import { orgPlacements } from "../db/queries/placement.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { valid } from "../lib/validate.ts";
 
 /** Some projects and the data database they live on. */
-type Slice = { db: Database; projectIds: string[] };
+type Slice = { db: DataDb; projectIds: string[] };
 
 type Sums = Omit<CostGroupRow, "key" | "models">;
 type Totals = { [K in keyof Sums]: number };
@@ -101,7 +100,7 @@ function byMatchedModel(rows: NameRow[], perBucket: NameRow[], [overrides, built
   };
 }
 
-async function costReport(control: Database, slices: Slice[], p: CostParams) {
+async function costReport(control: ControlDb, slices: Slice[], p: CostParams) {
   const each = async <T>(run: (s: Slice) => Promise<T[]>) => (await Promise.all(slices.map(run))).flat();
   const projectIds = slices.flatMap((s) => s.projectIds);
   const readPrices = () =>
@@ -180,7 +179,7 @@ export const costsRoute = new Hono<AppEnv>().get(
       c,
       "GET /api/v1/costs",
       await costReport(
-        database(c.env.DB),
+        controlDb(c.env.DB),
         [{ db: projectData(c), projectIds: [c.var.project.projectId] }],
         c.req.valid("query"),
       ),
@@ -193,13 +192,10 @@ export const orgCostsRoute = new Hono<AppEnv>().get(
   orgAccess("admin", "see the org's costs"),
   valid("query", costParams),
   async (c) => {
-    const db = database(c.env.DB);
-    const rows = await db
-      .select({ id: projects.id, shard: projects.shard })
-      .from(projects)
-      .where(eq(projects.orgId, c.req.param("org")));
+    const db = controlDb(c.env.DB);
+    const rows = await orgPlacements(db, c.req.param("org"));
     const slices = [...new Set(rows.map((r) => r.shard))].map((shard) => ({
-      db: database(shardDatabase(c.env, shard)),
+      db: dataDb(shardDatabase(c.env, shard)),
       projectIds: rows.filter((r) => r.shard === shard).map((r) => r.id),
     }));
     return answer(c, "GET /api/orgs/:org/costs", await costReport(db, slices, c.req.valid("query")));

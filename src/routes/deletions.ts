@@ -1,13 +1,12 @@
 // Deletions on request through a project's API (one trace, or every event of one end user, for privacy requests)
 // and /api/v1/deletions/:id, their status (`failed` with the error once its attempts are spent), and
 // /api/v1/deletions/:id/retry, which resumes a failed one. A project's own deletion is under its org (org-data.ts).
-import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { Deletion } from "../../contract/data.ts";
 import { actorOf, requireDeleter } from "../auth/access.ts";
 import { projectAccess } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
-import { jobs } from "../db/schema.ts";
+import { controlDb } from "../db/client.ts";
+import { projectDeletion } from "../db/queries/deletions.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -31,12 +30,7 @@ export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "use
 
 /** The project's deletion `id` (a trace's or an end user's), or a 404. */
 async function deletionJob(c: Context<AppEnv>) {
-  const [job] = await database(c.env.DB)
-    .select()
-    .from(jobs)
-    .where(
-      and(eq(jobs.id, c.req.param("id") ?? ""), eq(jobs.kind, "erase"), eq(jobs.projectId, c.var.project.projectId)),
-    );
+  const job = await projectDeletion(controlDb(c.env.DB), c.var.project.projectId, c.req.param("id") ?? "");
   if (!job) throw new ApiError("not_found", "No such deletion in this project.");
   return job;
 }

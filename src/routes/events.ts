@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ingestRequest } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import { bearerToken, findKey, touchKey } from "../auth/keys.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { validateEvents } from "../ingest/validate.ts";
@@ -19,7 +19,7 @@ export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c
   const payload = await readJsonBody(c.req.raw, LIMITS.maxRequestBytes);
   const parsed = ingestRequest.safeParse(payload);
   const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
-  const db = database(c.env.DB);
+  const db = controlDb(c.env.DB);
   const key = await findKey(db, bearerToken(c.req.header("Authorization")) ?? c.req.query("api_key") ?? bodyKey);
   if (!parsed.success) {
     throw new ApiError(

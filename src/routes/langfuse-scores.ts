@@ -3,7 +3,7 @@
 // slot; a score goes through the one queue like every other; deleting takes a secret key.
 import { Hono } from "hono";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";
 import { acceptScores } from "../ingest/scores.ts";
@@ -14,7 +14,7 @@ import { deleteScore } from "../scores/write.ts";
 
 export const langfuseScoresRoute = new Hono<AppEnv>()
   .post("/", async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const key = await keyFromAuthorization(db, c.req.header("Authorization"));
     const body = await c.req.json().catch(() => {
       throw new ApiError("invalid_json", "Request body is not valid JSON.");
@@ -33,7 +33,7 @@ export const langfuseScoresRoute = new Hono<AppEnv>()
     // Only a secret key deletes here (a dashboard session deletes annotations under /api/projects).
     const header = c.req.header("Authorization");
     if (!header) throw new ApiError("forbidden", "Deleting scores takes a secret key.");
-    const key = await keyFromAuthorization(database(c.env.DB), header);
+    const key = await keyFromAuthorization(controlDb(c.env.DB), header);
     if (key.kind !== "secret") throw new ApiError("forbidden", "Deleting scores takes a secret key.");
     const gone = await deleteScore(shardDatabase(c.env, key.shard), key.projectId, c.req.param("score_id"));
     if (!gone) throw new ApiError("not_found", "No such score.");

@@ -8,7 +8,7 @@ import { LANGFUSE_LIMITS, type LangfuseAnswer, langfuseBatch, langfuseItem } fro
 import { type EventPart, eventPart } from "../../contract/queue.ts";
 import type { WireScore } from "../../contract/scores.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import { offloadPartBodies } from "../db/part-bodies.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
@@ -31,7 +31,7 @@ export const langfuseRoute = new Hono<AppEnv>()
     throw new ApiError("method_not_allowed", "Send batches with POST.");
   })
   .post("/", async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const key = await keyFromAuthorization(db, c.req.header("Authorization"));
     const payload = await readJsonBody(c.req.raw, LANGFUSE_LIMITS.maxRequestBytes);
     const envelope = langfuseBatch.safeParse(payload);

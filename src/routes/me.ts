@@ -1,35 +1,24 @@
 // GET /api/me: the signed-in user, their orgs with role, and each org's projects (401 when signed out; the dashboard's
 // boot asks /api/auth/session instead, which answers the same or null without an error).
-import { eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import type { MeAnswer } from "../../contract/accounts.ts";
 import { userView } from "../accounts/views.ts";
 import { requireUser } from "../auth/middleware.ts";
-import type { Database } from "../db/client.ts";
-import { database } from "../db/client.ts";
-import { orgMembers, orgs, projects, type UserRow } from "../db/schema.ts";
+import type { ControlDb } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
+import { projectsOfOrgs, userMemberships } from "../db/queries/orgs.ts";
+import type { UserRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 
 /** A user with their orgs (and role in each) and each org's projects. */
-export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
-  const memberships = await db
-    .select({ id: orgs.id, name: orgs.name, role: orgMembers.role })
-    .from(orgMembers)
-    .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
-    .where(eq(orgMembers.userId, user.id))
-    .orderBy(orgs.createdAt);
+export async function meOf(db: ControlDb, user: UserRow): Promise<MeAnswer> {
+  const memberships = await userMemberships(db, user.id);
   const projectRows = memberships.length
-    ? await db
-        .select()
-        .from(projects)
-        .where(
-          inArray(
-            projects.orgId,
-            memberships.map((m) => m.id),
-          ),
-        )
-        .orderBy(projects.createdAt)
+    ? await projectsOfOrgs(
+        db,
+        memberships.map((m) => m.id),
+      )
     : [];
   return {
     user: userView(user),
@@ -43,5 +32,5 @@ export async function meOf(db: Database, user: UserRow): Promise<MeAnswer> {
 }
 
 export const meRoute = new Hono<AppEnv>().get("/", requireUser, async (c) =>
-  answer(c, "GET /api/me", await meOf(database(c.env.DB), c.var.user)),
+  answer(c, "GET /api/me", await meOf(controlDb(c.env.DB), c.var.user)),
 );

@@ -1,15 +1,15 @@
 // /api/orgs/:org/audit-log and /api/orgs/:org/deletions/:id (admins): who changed retention or deleted what, in any
 // of the org's projects (deleted ones too), and the status of a project's deletion (its own routes are gone), with
 // /api/orgs/:org/deletions/:id/retry to resume one that failed.
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { limitParam } from "../../contract/query-params.ts";
 import { actorOf } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
-import { auditLog, jobs, users } from "../db/schema.ts";
+import { controlDb } from "../db/client.ts";
+import { auditPage } from "../db/queries/audit.ts";
+import { orgDeletion as findOrgDeletion } from "../db/queries/deletions.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { decodeCursor, paginate, timeAndId } from "../lib/cursor.ts";
@@ -29,19 +29,11 @@ export const orgDataRoute = new Hono<AppEnv>()
   .get("/:org/audit-log", orgAccess("admin", "read the audit log"), valid("query", auditParams), async (c) => {
     const { project_id, limit, cursor } = c.req.valid("query");
     const after = cursor ? decodeCursor(cursor, timeAndId) : null;
-    const rows = await database(c.env.DB)
-      .select({ entry: auditLog, email: users.email })
-      .from(auditLog)
-      .leftJoin(users, eq(users.id, sql`substr(${auditLog.actor}, 6)`))
-      .where(
-        and(
-          eq(auditLog.orgId, c.req.param("org")),
-          project_id ? eq(auditLog.projectId, project_id) : undefined,
-          after ? or(lt(auditLog.at, after[0]), and(eq(auditLog.at, after[0]), lt(auditLog.id, after[1]))) : undefined,
-        ),
-      )
-      .orderBy(desc(auditLog.at), desc(auditLog.id))
-      .limit(limit + 1);
+    const rows = await auditPage(controlDb(c.env.DB), c.req.param("org"), {
+      ...(project_id !== undefined && { projectId: project_id }),
+      after,
+      limit: limit + 1,
+    });
     const page = paginate(rows, limit, (r) => [r.entry.at, r.entry.id]);
     return answer(c, "GET /api/orgs/:org/audit-log", {
       entries: page.items.map(({ entry, email }) => ({
@@ -69,10 +61,7 @@ export const orgDataRoute = new Hono<AppEnv>()
 
 /** The org's deletion `id` (of any of its projects, deleted ones too), or a 404. */
 async function orgDeletion(d1: D1Database, org: string, id: string) {
-  const [job] = await database(d1)
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.id, id), eq(jobs.kind, "erase"), sql`json_extract(${jobs.params}, '$.org_id') = ${org}`));
+  const job = await findOrgDeletion(controlDb(d1), org, id);
   if (!job) throw new ApiError("not_found", "No such deletion in this organization.");
   return job;
 }

@@ -1,15 +1,15 @@
 // /api/orgs: orgs, their projects, members and roles, and invite links.
-import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ROLES } from "../../contract/constants.ts";
 import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
 import { actorOf, requireRole } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
-import { type Database, database } from "../db/client.ts";
-import { invites, orgMembers, orgs, projects, users } from "../db/schema.ts";
+import { controlDb } from "../db/client.ts";
+import { emailOf, openInvites, orgMember, orgMemberList, orgProjects, userOrgs } from "../db/queries/orgs.ts";
 import { dataDatabases } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
+import { inviteDelete, inviteInsert, memberDelete, memberRoleUpdate } from "../db/writes/orgs.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -31,49 +31,24 @@ const inviteBody = z.object({
     .default(72),
 });
 
-/**
- * The member's row, unless it is the org's last owner: one condition inside the statement that changes it, so two
- * owners demoting or removing themselves at once can't leave the org without one.
- */
-const emailOf = async (db: Database, userId: string) =>
-  (await db.select({ email: users.email }).from(users).where(eq(users.id, userId)))[0]?.email ?? userId;
-
-const notLastOwner = (orgId: string, userId: string) =>
-  and(
-    eq(orgMembers.orgId, orgId),
-    eq(orgMembers.userId, userId),
-    or(
-      ne(orgMembers.role, "owner"),
-      sql`(SELECT count(*) FROM org_members o WHERE o.org_id = ${orgId} AND o.role = 'owner') > 1`,
-    ),
-  );
-
 export const orgsRoute = new Hono<AppEnv>()
   .use(requireUser)
   .get("/", async (c) => {
-    const rows = await database(c.env.DB)
-      .select({ id: orgs.id, name: orgs.name, role: orgMembers.role, created_at: orgs.createdAt })
-      .from(orgMembers)
-      .innerJoin(orgs, eq(orgs.id, orgMembers.orgId))
-      .where(eq(orgMembers.userId, c.var.user.id));
+    const rows = await userOrgs(controlDb(c.env.DB), c.var.user.id);
     return answer(c, "GET /api/orgs", { orgs: rows });
   })
   .post("/", valid("json", name), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { org, statements } = orgWithOwner(db, c.req.valid("json").name, c.var.user.id);
     await db.batch(statements);
     return answer(c, "POST /api/orgs", { org: { ...org, role: "owner" } }, 201);
   })
   .get("/:org/projects", orgAccess("viewer", "see projects"), async (c) => {
-    const rows = await database(c.env.DB)
-      .select({ id: projects.id, name: projects.name, created_at: projects.createdAt })
-      .from(projects)
-      .where(eq(projects.orgId, c.req.param("org")))
-      .orderBy(projects.createdAt);
+    const rows = await orgProjects(controlDb(c.env.DB), c.req.param("org"));
     return answer(c, "GET /api/orgs/:org/projects", { projects: rows });
   })
   .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", name), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { project, keys, statements } = await projectWithKeys(
       db,
       c.req.param("org"),
@@ -84,41 +59,19 @@ export const orgsRoute = new Hono<AppEnv>()
     return answer(c, "POST /api/orgs/:org/projects", { project, keys }, 201);
   })
   .get("/:org/members", orgAccess("viewer", "see members"), async (c) => {
-    const rows = await database(c.env.DB)
-      .select({
-        user_id: users.id,
-        email: users.email,
-        name: users.name,
-        role: orgMembers.role,
-        joined_at: orgMembers.createdAt,
-      })
-      .from(orgMembers)
-      .innerJoin(users, eq(users.id, orgMembers.userId))
-      .where(eq(orgMembers.orgId, c.req.param("org")))
-      .orderBy(orgMembers.createdAt);
+    const rows = await orgMemberList(controlDb(c.env.DB), c.req.param("org"));
     return answer(c, "GET /api/orgs/:org/members", { members: rows });
   })
   .patch("/:org/members/:user_id", orgAccess("admin", "change roles"), valid("json", z.object({ role })), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");
     const next = c.req.valid("json").role;
-    const [member] = await db
-      .select()
-      .from(orgMembers)
-      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    const member = await orgMember(db, orgId, target);
     if (!member) throw new ApiError("not_found", "No such member.");
     if (member.role === "owner" || next === "owner")
       requireRole(c.var.orgRole, "owner", "grant or take away ownership");
-    const [changed] = await db
-      .update(orgMembers)
-      .set({ role: next })
-      .where(
-        next === "owner"
-          ? and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target))
-          : notLastOwner(orgId, target),
-      )
-      .returning({ role: orgMembers.role });
+    const [changed] = await memberRoleUpdate(db, orgId, target, next);
     if (!changed) throw new ApiError("conflict", "An org needs at least one owner; make someone else owner first.");
     if (member.role !== next)
       await auditInsert(db, {
@@ -132,20 +85,14 @@ export const orgsRoute = new Hono<AppEnv>()
     return answer(c, "PATCH /api/orgs/:org/members/:user_id", { member: { user_id: target, role: next } });
   })
   .delete("/:org/members/:user_id", orgAccess("viewer", "leave"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");
     if (target !== c.var.user.id) requireRole(c.var.orgRole, "admin", "remove members");
-    const [member] = await db
-      .select()
-      .from(orgMembers)
-      .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, target)));
+    const member = await orgMember(db, orgId, target);
     if (!member) throw new ApiError("not_found", "No such member.");
     if (member.role === "owner" && target !== c.var.user.id) requireRole(c.var.orgRole, "owner", "remove an owner");
-    const [removed] = await db
-      .delete(orgMembers)
-      .where(notLastOwner(orgId, target))
-      .returning({ id: orgMembers.userId });
+    const [removed] = await memberDelete(db, orgId, target);
     if (!removed) throw new ApiError("conflict", "The last owner can't leave; make someone else owner first.");
     await auditInsert(db, {
       orgId,
@@ -158,16 +105,7 @@ export const orgsRoute = new Hono<AppEnv>()
     return answer(c, "DELETE /api/orgs/:org/members/:user_id", { ok: true });
   })
   .get("/:org/invites", orgAccess("admin", "see invites"), async (c) => {
-    const rows = await database(c.env.DB)
-      .select({
-        id: invites.id,
-        role: invites.role,
-        email: invites.email,
-        created_at: invites.createdAt,
-        expires_at: invites.expiresAt,
-      })
-      .from(invites)
-      .where(and(eq(invites.orgId, c.req.param("org")), isNull(invites.acceptedAt), gt(invites.expiresAt, Date.now())));
+    const rows = await openInvites(controlDb(c.env.DB), c.req.param("org"));
     return answer(c, "GET /api/orgs/:org/invites", { invites: rows });
   })
   .post("/:org/invites", orgAccess("admin", "invite people"), valid("json", inviteBody), async (c) => {
@@ -184,9 +122,9 @@ export const orgsRoute = new Hono<AppEnv>()
       createdBy: c.var.user.id,
       expiresAt: Date.now() + body.expires_in_hours * HOUR_MS,
     };
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     await db.batch([
-      db.insert(invites).values(invite),
+      inviteInsert(db, invite),
       auditInsert(db, {
         orgId: invite.orgId,
         projectId: null,
@@ -205,10 +143,7 @@ export const orgsRoute = new Hono<AppEnv>()
     );
   })
   .delete("/:org/invites/:invite_id", orgAccess("admin", "revoke invites"), async (c) => {
-    const [gone] = await database(c.env.DB)
-      .delete(invites)
-      .where(and(eq(invites.id, c.req.param("invite_id")), eq(invites.orgId, c.req.param("org"))))
-      .returning({ id: invites.id });
+    const [gone] = await inviteDelete(controlDb(c.env.DB), c.req.param("org"), c.req.param("invite_id"));
     if (!gone) throw new ApiError("not_found", "No such invite.");
     return answer(c, "DELETE /api/orgs/:org/invites/:invite_id", { ok: true });
   });

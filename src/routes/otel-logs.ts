@@ -7,7 +7,7 @@ import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { WireScore } from "../../contract/scores.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { checkScores } from "../ingest/scores.ts";
@@ -27,7 +27,7 @@ const MAX_REASONS = 8;
 export const otelLogsRoute = new Hono<AppEnv>().post("/v1/logs", async (c) => {
   const encoding = encodingOf(c.req.header("Content-Type"));
   try {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const key = await keyFromAuthorization(db, c.req.header("Authorization"));
     const { request, undecodable } = decodeLogsExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
     const { records, overflow } = mapLogsExport(request, OTLP_LIMITS.logRecordsPerExport);

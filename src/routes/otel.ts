@@ -6,7 +6,7 @@ import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { StoredEvent } from "../../contract/queue.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { checkScores } from "../ingest/scores.ts";
@@ -66,7 +66,7 @@ export const otelRoute = new Hono<AppEnv>()
   .post("/v1/traces", async (c) => {
     const encoding = encodingOf(c.req.header("Content-Type"));
     try {
-      const db = database(c.env.DB);
+      const db = controlDb(c.env.DB);
       const key = await keyFromAuthorization(db, c.req.header("Authorization"));
       const { request, undecodable } = decodeExport(await readBody(c.req.raw, LIMITS.maxRequestBytes), encoding);
       const { spans, overflow } = mapExport(request, OTLP_LIMITS.spansPerExport);

@@ -1,6 +1,5 @@
 // /api/v1/prices: a project's price overrides (custom or fine-tuned models, negotiated prices), which price a model
 // resolves to, and recomputing past costs with the current prices.
-import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type Price, rates } from "../../contract/costs.ts";
@@ -10,8 +9,9 @@ import { resolveRates } from "../costs/enrich.ts";
 import { recomputeStep } from "../costs/recompute.ts";
 import { overrideRule } from "../costs/schemas.ts";
 import { builtinPrices, projectOverrides } from "../costs/table.ts";
-import { database } from "../db/client.ts";
-import { prices } from "../db/schema.ts";
+import { controlDb } from "../db/client.ts";
+import type { prices } from "../db/schema.ts";
+import { priceDelete, priceInsert, priceUpdate, projectPrices } from "../db/writes/prices.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { decodeCursor, encodeCursor, timeAndId } from "../lib/cursor.ts";
@@ -56,13 +56,9 @@ const recompute = z
 
 export const pricesRoute = new Hono<AppEnv>()
   .get("/", projectAccess("viewer", "read prices"), valid("query", lookup), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
-    const rows = await db
-      .select()
-      .from(prices)
-      .where(eq(prices.projectId, projectId))
-      .orderBy(prices.model, prices.effectiveFrom);
+    const rows = await projectPrices(db, projectId);
     const { model, provider } = c.req.valid("query");
     if (!model) return answer(c, "GET /api/v1/prices", { overrides: rows.map(priceView) });
     // Which price a call of this model would get now (what the dashboard's "add a price" shows).
@@ -80,49 +76,38 @@ export const pricesRoute = new Hono<AppEnv>()
   })
   .post("/", projectAccess("member", "set prices"), valid("json", newPrice), async (c) => {
     const p = c.req.valid("json");
-    const [row] = await database(c.env.DB)
-      .insert(prices)
-      .values({
-        id: newId("price"),
-        projectId: c.var.project.projectId,
-        model: p.model,
-        provider: p.provider ?? null,
-        match: JSON.stringify(p.match ?? { equals: p.model }),
-        effectiveFrom: p.effective_from ?? 0,
-        rates: JSON.stringify(p.rates),
-      })
-      .returning();
+    const [row] = await priceInsert(controlDb(c.env.DB), {
+      id: newId("price"),
+      projectId: c.var.project.projectId,
+      model: p.model,
+      provider: p.provider ?? null,
+      match: JSON.stringify(p.match ?? { equals: p.model }),
+      effectiveFrom: p.effective_from ?? 0,
+      rates: JSON.stringify(p.rates),
+    });
     return answer(c, "POST /api/v1/prices", { price: priceView(row!) }, 201);
   })
   .patch("/:price_id", projectAccess("member", "change prices"), valid("json", pricePatch), async (c) => {
     const p = c.req.valid("json");
-    const [row] = await database(c.env.DB)
-      .update(prices)
-      .set({
-        ...(p.model !== undefined && { model: p.model }),
-        ...(p.provider !== undefined && { provider: p.provider ?? null }),
-        ...(p.match !== undefined && { match: JSON.stringify(p.match) }),
-        ...(p.effective_from !== undefined && { effectiveFrom: p.effective_from }),
-        ...(p.rates !== undefined && { rates: JSON.stringify(p.rates) }),
-        updatedAt: Date.now(),
-      })
-      .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
-      .returning();
+    const [row] = await priceUpdate(controlDb(c.env.DB), c.var.project.projectId, c.req.param("price_id"), {
+      ...(p.model !== undefined && { model: p.model }),
+      ...(p.provider !== undefined && { provider: p.provider ?? null }),
+      ...(p.match !== undefined && { match: JSON.stringify(p.match) }),
+      ...(p.effective_from !== undefined && { effectiveFrom: p.effective_from }),
+      ...(p.rates !== undefined && { rates: JSON.stringify(p.rates) }),
+    });
     if (!row) throw new ApiError("not_found", "No such price in this project.");
     return answer(c, "PATCH /api/v1/prices/:price_id", { price: priceView(row) });
   })
   .delete("/:price_id", projectAccess("member", "delete prices"), async (c) => {
-    const [row] = await database(c.env.DB)
-      .delete(prices)
-      .where(and(eq(prices.id, c.req.param("price_id")), eq(prices.projectId, c.var.project.projectId)))
-      .returning();
+    const [row] = await priceDelete(controlDb(c.env.DB), c.var.project.projectId, c.req.param("price_id"));
     if (!row) throw new ApiError("not_found", "No such price in this project.");
     return answer(c, "DELETE /api/v1/prices/:price_id", { price: priceView(row) });
   })
   .post("/recompute", projectAccess("member", "recompute costs"), valid("json", recompute), async (c) => {
     const { from, to, cursor } = c.req.valid("json");
     const step = await recomputeStep(
-      database(c.env.DB),
+      controlDb(c.env.DB),
       projectD1(c),
       c.var.project.projectId,
       { from, to },

@@ -1,15 +1,14 @@
 // /api/projects/:project/score-configs (members read, admins write) and /api/projects/:project/scores: a member's
 // annotations from the dashboard (source `annotation`, author the member), written at once through the consumer's write.
-import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
 import { SCORE_LIMITS, scoreConfigInput, scoreValue } from "../../contract/scores.ts";
 import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
-import { configView, projectScoreConfigs } from "../db/queries/scores.ts";
+import { controlDb } from "../db/client.ts";
+import { configView, projectScore, projectScoreConfigs } from "../db/queries/scores.ts";
 import { findTrace } from "../db/queries/trace-events.ts";
-import { scoreConfigs, scores } from "../db/schema.ts";
+import { scoreConfigDelete, scoreConfigUpsert } from "../db/writes/score-configs.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -32,7 +31,7 @@ const annotation = z.object({
 export const projectScoresRoute = new Hono<AppEnv>()
   .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
     answer(c, "GET /api/projects/:project/score-configs", {
-      configs: await projectScoreConfigs(database(c.env.DB), c.var.project.projectId),
+      configs: await projectScoreConfigs(controlDb(c.env.DB), c.var.project.projectId),
     }),
   )
   .put(
@@ -40,7 +39,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     projectAccess("admin", "change score configs"),
     valid("json", scoreConfigInput),
     async (c) => {
-      const db = database(c.env.DB);
+      const db = controlDb(c.env.DB);
       const { projectId } = c.var.project;
       const name = configName.parse(decodeURIComponent(c.req.param("name")));
       const input = c.req.valid("json");
@@ -59,24 +58,16 @@ export const projectScoresRoute = new Hono<AppEnv>()
         description: input.description ?? null,
         updatedAt: Date.now(),
       };
-      const [saved] = await db
-        .insert(scoreConfigs)
-        .values(row)
-        .onConflictDoUpdate({ target: [scoreConfigs.projectId, scoreConfigs.name], set: row })
-        .returning();
+      const [saved] = await scoreConfigUpsert(db, row);
       return answer(c, "PUT /api/projects/:project/score-configs/:name", { config: configView(saved!) });
     },
   )
   .delete("/:project/score-configs/:name", projectAccess("admin", "change score configs"), async (c) => {
-    const [gone] = await database(c.env.DB)
-      .delete(scoreConfigs)
-      .where(
-        and(
-          eq(scoreConfigs.projectId, c.var.project.projectId),
-          eq(scoreConfigs.name, decodeURIComponent(c.req.param("name"))),
-        ),
-      )
-      .returning();
+    const [gone] = await scoreConfigDelete(
+      controlDb(c.env.DB),
+      c.var.project.projectId,
+      decodeURIComponent(c.req.param("name")),
+    );
     if (!gone) throw new ApiError("not_found", "No such score config.");
     return answer(c, "DELETE /api/projects/:project/score-configs/:name", { ok: true as const });
   })
@@ -85,7 +76,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     const input = c.req.valid("json");
     if (!(await findTrace(projectData(c), projectId, input.trace_id)))
       throw new ApiError("not_found", "No such trace.", { trace_id: input.trace_id });
-    const configs = await projectScoreConfigs(database(c.env.DB), projectId);
+    const configs = await projectScoreConfigs(controlDb(c.env.DB), projectId);
     const author = c.var.user
       ? { kind: "member" as const, id: c.var.user.id }
       : { kind: "secret" as const, id: c.var.apiKey.id };
@@ -94,10 +85,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     // An author's annotation keeps one id per (trace, event, name, author) unless one is given.
     const score = { ...valid[0]!, score_id: input.score_id ?? `a_${valid[0]!.score_id.slice(2)}_${author.id}` };
     await writeScores(projectD1(c), [{ project_id: projectId, received_at: Date.now(), events: [], scores: [score] }]);
-    const [row] = await projectData(c)
-      .select()
-      .from(scores)
-      .where(and(eq(scores.projectId, projectId), eq(scores.scoreId, score.score_id)));
+    const row = await projectScore(projectData(c), projectId, score.score_id);
     if (!row) throw new ApiError("not_found", "No such score.");
     return answer(c, "POST /api/projects/:project/scores", { score: scoreView(row) }, 201);
   })

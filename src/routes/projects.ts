@@ -1,6 +1,5 @@
 // /api/projects/:project: the project itself (with whether events have arrived, for onboarding), its settings
 // (name, retention), its deletion, and its API keys.
-import { and, desc, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ProjectDetail } from "../../contract/accounts.ts";
@@ -10,9 +9,11 @@ import { keyView } from "../accounts/views.ts";
 import { actorOf } from "../auth/access.ts";
 import { mintKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
-import { apiKeys, type ProjectRow, prices, projects, shareLinks, traces } from "../db/schema.ts";
+import { controlDb } from "../db/client.ts";
+import { latestTraceStart, projectKeys, projectRow } from "../db/queries/projects.ts";
+import type { ProjectRow } from "../db/schema.ts";
 import { auditInsert } from "../db/writes/audit.ts";
+import { keyInsert, keyRevoke, projectRemovals, projectUpdate } from "../db/writes/projects.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -35,15 +36,13 @@ const projectView = (c: Context<AppEnv>, row: ProjectRow): ProjectDetail => ({
 
 export const projectsRoute = new Hono<AppEnv>()
   .get("/:project", projectAccess("viewer", "see this project"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId } = c.var.project;
-    const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
-    const [latest] = await projectData(c)
-      .select({ at: traces.startTs })
-      .from(traces)
-      .where(eq(traces.projectId, projectId))
-      .orderBy(desc(traces.startTs))
-      .limit(1);
+    const [project, latestAt] = await Promise.all([
+      projectRow(db, projectId),
+      latestTraceStart(projectData(c), projectId),
+    ]);
+    const latest = latestAt === undefined ? undefined : { at: latestAt };
     return answer(c, "GET /api/projects/:project", {
       project: projectView(c, project!),
       has_events: Boolean(latest),
@@ -51,23 +50,19 @@ export const projectsRoute = new Hono<AppEnv>()
     });
   })
   .patch("/:project", projectAccess("admin", "change project settings"), valid("json", projectPatch), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId } = c.var.project;
     const patch = c.req.valid("json");
     if (patch.retention_days !== undefined)
       await guardRetention(c.env, orgId, patch.retention_days, defaultRetentionDays(c.env));
-    const [before] = await db.select().from(projects).where(eq(projects.id, projectId));
+    const before = await projectRow(db, projectId);
     const audit = (action: string, target: string, details: Record<string, unknown>) =>
       auditInsert(db, { orgId, projectId, actor: actorOf(c), action, target, details });
     const [[after]] = await db.batch([
-      db
-        .update(projects)
-        .set({
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.retention_days !== undefined && { retentionDays: patch.retention_days }),
-        })
-        .where(eq(projects.id, projectId))
-        .returning(),
+      projectUpdate(db, projectId, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.retention_days !== undefined && { retentionDays: patch.retention_days }),
+      }),
       ...(patch.name !== undefined && patch.name !== before!.name
         ? [audit("project.renamed", patch.name, { from: before!.name })]
         : []),
@@ -86,39 +81,30 @@ export const projectsRoute = new Hono<AppEnv>()
   // Everything of the project goes: its keys and settings at once (nothing can send to or read it any more), its
   // data in bounded steps after; 202 with the deletion to poll (under the org, since the project's routes are gone).
   .delete("/:project", projectAccess("admin", "delete projects"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId, shard } = c.var.project;
-    const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
+    const project = await projectRow(db, projectId);
     const deletion = await requestDeletion(
       c.env,
       { kind: "project", project_id: projectId, org_id: orgId, shard, target: null, actor: actorOf(c) },
       {
         details: { name: project!.name },
-        alongside: [
-          db.delete(apiKeys).where(eq(apiKeys.projectId, projectId)),
-          db.delete(shareLinks).where(eq(shareLinks.projectId, projectId)),
-          db.delete(prices).where(eq(prices.projectId, projectId)),
-          db.delete(projects).where(eq(projects.id, projectId)),
-        ],
+        alongside: [...projectRemovals(db, projectId)],
       },
     );
     return answer(c, "DELETE /api/projects/:project", { deletion }, deletion.status === "done" ? 200 : 202);
   })
   .get("/:project/keys", projectAccess("member", "see API keys"), async (c) => {
-    const rows = await database(c.env.DB)
-      .select()
-      .from(apiKeys)
-      .where(eq(apiKeys.projectId, c.var.project.projectId))
-      .orderBy(desc(apiKeys.createdAt));
+    const rows = await projectKeys(controlDb(c.env.DB), c.var.project.projectId);
     return answer(c, "GET /api/projects/:project/keys", { keys: rows.map(keyView) });
   })
   .post("/:project/keys", projectAccess("admin", "create API keys"), valid("json", newKey), async (c) => {
     const { kind, name } = c.req.valid("json");
     const { projectId, orgId } = c.var.project;
     const { plaintext, row } = await mintKey(projectId, kind, name);
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const [[stored]] = await db.batch([
-      db.insert(apiKeys).values(row).returning(),
+      keyInsert(db, row),
       auditInsert(db, {
         orgId,
         projectId,
@@ -131,13 +117,9 @@ export const projectsRoute = new Hono<AppEnv>()
     return answer(c, "POST /api/projects/:project/keys", { key: { ...keyView(stored!), key: plaintext } }, 201);
   })
   .delete("/:project/keys/:key_id", projectAccess("admin", "revoke API keys"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId } = c.var.project;
-    const [revoked] = await db
-      .update(apiKeys)
-      .set({ revokedAt: Date.now() })
-      .where(and(eq(apiKeys.id, c.req.param("key_id")), eq(apiKeys.projectId, projectId)))
-      .returning();
+    const [revoked] = await keyRevoke(db, projectId, c.req.param("key_id"));
     if (!revoked) throw new ApiError("not_found", "No such key.");
     await auditInsert(db, {
       orgId,

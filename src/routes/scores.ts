@@ -6,7 +6,7 @@ import { LIMITS } from "../../contract/limits.ts";
 import { SCORE_LIMITS, scoreIngestRequest } from "../../contract/scores.ts";
 import { bearerToken, findKey, touchKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
-import { database } from "../db/client.ts";
+import { controlDb } from "../db/client.ts";
 import {
   BUCKET_MS,
   scoreListParams,
@@ -32,7 +32,7 @@ export const scoresRoute = new Hono<AppEnv>()
     const payload = await readJsonBody(c.req.raw, LIMITS.maxRequestBytes);
     const parsed = z.union([z.array(z.unknown()), scoreIngestRequest]).safeParse(payload);
     const bodyKey = parsed.success && !Array.isArray(parsed.data) ? parsed.data.api_key : undefined;
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const key = await findKey(db, bearerToken(c.req.header("Authorization")) ?? c.req.query("api_key") ?? bodyKey);
     if (!parsed.success)
       throw new ApiError("invalid_request", 'Send `{ "scores": [...] }`.', z.treeifyError(parsed.error));

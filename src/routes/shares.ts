@@ -1,7 +1,6 @@
 // Share links. /api/projects/:project/shares: members list and create links to one trace of the project; admins and a
 // link's creator revoke it (audit-logged). /api/share/:token: the public read of the shared trace and of its events,
 // nothing else; unknown, revoked and expired links answer 404, and each client is rate-limited per link.
-import { and, desc, eq, sql } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { id } from "../../contract/event.ts";
@@ -12,12 +11,13 @@ import { actorOf, requireRole } from "../auth/access.ts";
 import { clientIp } from "../auth/client-ip.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBody } from "../db/bodies.ts";
-import { database } from "../db/client.ts";
+import { controlDb, dataDb } from "../db/client.ts";
 import { traceScoresQuery, traceScoresVersion } from "../db/queries/scores.ts";
+import { projectShare, projectShares } from "../db/queries/shares.ts";
 import { findEvent, findTrace, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
-import { shareLinks, users } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
+import { shareInsert, shareRevoke } from "../db/writes/shares.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { storedId } from "../lib/bounded-id.ts";
@@ -30,28 +30,13 @@ import { traceAnswerText } from "../traces/cache.ts";
 import { buildTree } from "../traces/tree.ts";
 import { fullEventView, traceSummary, treeEventView } from "../traces/views.ts";
 
-/** The project's most recent links listed (revoked and expired ones included, until they age out of the list). */
-const LIST_LIMIT = 200;
 const RETRY_SECONDS = 60;
 
 const listParams = z.object({ trace_id: id.optional() });
 
 /** The links of a project (or of one of its traces), newest first, with their creators' names. */
-function listShares(c: Context<AppEnv>, traceId?: string) {
-  const { projectId } = c.var.project;
-  return database(c.env.DB)
-    .select({ link: shareLinks, name: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})` })
-    .from(shareLinks)
-    .leftJoin(
-      users,
-      and(sql`${shareLinks.createdBy} like 'user:%'`, eq(users.id, sql`substr(${shareLinks.createdBy}, 6)`)),
-    )
-    .where(
-      and(eq(shareLinks.projectId, projectId), traceId === undefined ? undefined : eq(shareLinks.traceId, traceId)),
-    )
-    .orderBy(desc(shareLinks.createdAt))
-    .limit(LIST_LIMIT);
-}
+const listShares = (c: Context<AppEnv>, traceId?: string) =>
+  projectShares(controlDb(c.env.DB), c.var.project.projectId, traceId);
 
 export const projectSharesRoute = new Hono<AppEnv>()
   .get("/:project/shares", projectAccess("member", "see share links"), valid("query", listParams), async (c) => {
@@ -71,9 +56,9 @@ export const projectSharesRoute = new Hono<AppEnv>()
       expiresInDays: input.expires_in_days,
       createdBy: actor,
     });
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const [[stored]] = await db.batch([
-      db.insert(shareLinks).values(row).returning(),
+      shareInsert(db, row),
       auditInsert(db, {
         orgId,
         projectId,
@@ -92,17 +77,17 @@ export const projectSharesRoute = new Hono<AppEnv>()
     );
   })
   .delete("/:project/shares/:share_id", projectAccess("member", "revoke share links"), async (c) => {
-    const db = database(c.env.DB);
+    const db = controlDb(c.env.DB);
     const { projectId, orgId, via, role } = c.var.project;
-    const scoped = and(eq(shareLinks.id, c.req.param("share_id")), eq(shareLinks.projectId, projectId));
-    const [link] = await db.select().from(shareLinks).where(scoped).limit(1);
+    const shareId = c.req.param("share_id");
+    const link = await projectShare(db, projectId, shareId);
     if (!link) throw new ApiError("not_found", "No such share link.");
     // A secret key is the project's owner system (as for deletions); a member revokes only the links they created.
     if (via === "session" && link.createdBy !== actorOf(c)) requireRole(role, "admin", "revoke others' share links");
     if (link.revokedAt !== null)
       return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(link, null) });
     const [[revoked]] = await db.batch([
-      db.update(shareLinks).set({ revokedAt: Date.now() }).where(scoped).returning(),
+      shareRevoke(db, projectId, shareId),
       auditInsert(db, {
         orgId,
         projectId,
@@ -126,8 +111,8 @@ async function sharedLink(c: Context<AppEnv>) {
   }
   // Search engines are asked to keep shared traces out of their results.
   c.header("X-Robots-Tag", "noindex, nofollow");
-  const link = await findShare(database(c.env.DB), token, hash);
-  const db = database(shardDatabase(c.env, link.shard));
+  const link = await findShare(controlDb(c.env.DB), token, hash);
+  const db = dataDb(shardDatabase(c.env, link.shard));
   const trace = await findTrace(db, link.projectId, link.traceId);
   // A deleted trace's link finds nothing: the same answer as a link that never existed.
   if (!trace) throw new ApiError("not_found", "This shared link does not exist, or no longer works.");

@@ -7,7 +7,7 @@ import { traceListParams } from "../../contract/trace-query.ts";
 import type { TraceAnswer, TraceColumnsAnswer } from "../../contract/traces.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBodies, readBody } from "../db/bodies.ts";
-import type { Database } from "../db/client.ts";
+import type { DataDb } from "../db/client.ts";
 import { scoreColumns } from "../db/queries/score-filter.ts";
 import { traceScoresQuery, traceScoresVersion } from "../db/queries/scores.ts";
 import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
@@ -31,14 +31,14 @@ import { deleteFromProject } from "./deletions.ts";
 
 const traceId = id;
 
-async function requireTrace(db: Database, projectId: string, id: string) {
+async function requireTrace(db: DataDb, projectId: string, id: string) {
   const trace = await findTrace(db, projectId, id);
   if (!trace) throw new ApiError("not_found", "No such trace.", { trace_id: id });
   return trace;
 }
 
 /** A trace's events as a depth-first tree. */
-async function traceTree(db: Database, trace: TraceRow, detail = treeDetail(trace.spanCount)) {
+async function traceTree(db: DataDb, trace: TraceRow, detail = treeDetail(trace.spanCount)) {
   const rows = await treeEventsQuery(db, trace.projectId, trace.traceId, detail);
   return { trace: traceSummary(trace), tree: buildTree(rows) };
 }

@@ -2,7 +2,7 @@
 // lookup that turns a presented token into its live link. Unknown, revoked and expired tokens all answer the same 404.
 import { eq } from "drizzle-orm";
 import type { ShareLink } from "../../contract/shares.ts";
-import type { Database } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { projects, type ShareLinkRow, shareLinks } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
@@ -51,7 +51,7 @@ export const shareView = (r: ShareLinkRow, createdByName: string | null): ShareL
 const gone = () => new ApiError("not_found", "This shared link does not exist, or no longer works.");
 
 /** The live link of a presented token, with its project's data database; 404 for unknown, revoked or expired. */
-export async function findShare(db: Database, token: string, hash: string, now = Date.now()) {
+export async function findShare(db: ControlDb, token: string, hash: string, now = Date.now()) {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > MAX_TOKEN_CHARS) throw gone();
   const [found] = await db
     .select({ link: shareLinks, shard: projects.shard })

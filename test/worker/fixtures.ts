@@ -1,7 +1,7 @@
 // Shared test fixtures: a project with keys, event builders, HTTP helpers and a poll-until helper.
 import { createExecutionContext, createMessageBatch, env, SELF } from "cloudflare:test";
 import { mintKey } from "../../src/auth/keys.ts";
-import { database } from "../../src/db/client.ts";
+import { controlDb, dataDb } from "../../src/db/client.ts";
 import { apiKeys, orgs, projects } from "../../src/db/schema.ts";
 import { dataDatabases, shardDatabase } from "../../src/db/shards.ts";
 import { EVENT_COLUMNS } from "../../src/db/writes/events.ts";
@@ -11,7 +11,9 @@ import { newId } from "../../src/lib/ids.ts";
 import { type ScoreAuthor, validateScores } from "../../src/scores/validate.ts";
 import { waitFor } from "../support/wait.ts";
 
-export const db = database(env.DB);
+/** The control plane, and DATA_0 (the same database in tests) as a data database. */
+export const db = controlDb(env.DB);
+export const data = dataDb(env.DB);
 
 let placed = 0;
 

@@ -4,7 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cacheHitsQuery } from "../../src/db/queries/cache-savings.ts";
 import worker from "../../src/index.ts";
-import { createProject, db, deliver, read, storedEvents, waitFor } from "./fixtures.ts";
+import { createProject, data, deliver, read, storedEvents, waitFor } from "./fixtures.ts";
 
 const UPSTREAM = "https://upstream.test/v1";
 const ANSWER = JSON.stringify({
@@ -181,7 +181,7 @@ describe("cache savings", () => {
   });
 
   it("reads the hits through the partial index, not the project's events", async () => {
-    const { sql, params } = cacheHitsQuery(db, ["prj_x", "prj_y"], { from: 0, to: Date.now() }).toSQL();
+    const { sql, params } = cacheHitsQuery(data, ["prj_x", "prj_y"], { from: 0, to: Date.now() }).toSQL();
     const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .bind(...params)
       .all<{ detail: string }>();

@@ -8,7 +8,7 @@ import { treeDetail, treeEventsQuery } from "../../src/db/queries/trace-events.t
 import { groupListParams, groupQuery } from "../../src/db/queries/trace-groups.ts";
 import { traceListQuery } from "../../src/db/queries/trace-list.ts";
 import { encodeCursor } from "../../src/lib/cursor.ts";
-import { db } from "./fixtures.ts";
+import { data as db } from "./fixtures.ts";
 
 async function plan(query: { toSQL: () => { sql: string; params: unknown[] } }) {
   const { sql, params } = query.toSQL();

@@ -5,7 +5,7 @@ import { applyD1Migrations, createExecutionContext, env } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { leastLoadedShard } from "../../src/accounts/placement.ts";
 import { keyRow } from "../../src/auth/keys.ts";
-import { database } from "../../src/db/client.ts";
+import { controlDb } from "../../src/db/client.ts";
 import { dataDatabases } from "../../src/db/shards.ts";
 import { writeMessages } from "../../src/db/writes/events.ts";
 import worker from "../../src/index.ts";
@@ -42,7 +42,7 @@ describe("data databases", () => {
   it("places each new project on the data database holding the fewest projects", async () => {
     const placed: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const expected = await leastLoadedShard(database(env.DB), 2);
+      const expected = await leastLoadedShard(controlDb(env.DB), 2);
       const { project } = await signUp(`Placed ${i}`);
       placed.push(await shardOf(project.id));
       expect(placed.at(-1)).toBe(expected);
@@ -163,6 +163,6 @@ describe("data databases", () => {
       "before-1",
     ]);
     expect(await old.prepare("SELECT shard FROM projects WHERE id = 'prj_before'").first("shard")).toBe(0);
-    expect(await leastLoadedShard(database(old), dataDatabases(upgraded as Env).length)).toBe(1);
+    expect(await leastLoadedShard(controlDb(old), dataDatabases(upgraded as Env).length)).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ import {
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { traceListParams } from "../../contract/trace-query.ts";
-import { database } from "../../src/db/client.ts";
+import { dataDb } from "../../src/db/client.ts";
 import { traceListQuery } from "../../src/db/queries/trace-list.ts";
 import { jobs } from "../../src/db/schema.ts";
 import { writeMessages } from "../../src/db/writes/events.ts";
@@ -53,12 +53,12 @@ describe("upgrading from the release whose search index used word positions (mig
 
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     const search = async (q: string) =>
-      (await traceListQuery(database(db), "prj_old", traceListParams.parse({ q }))).map((t) => t.traceId);
+      (await traceListQuery(dataDb(db), "prj_old", traceListParams.parse({ q }))).map((t) => t.traceId);
     expect(await search("quokka")).toEqual([]); // the new index starts empty…
 
     // …and fills in bounded steps (2,000 events each) that can stop anywhere and resume…
     // The latest rebuild (migration 0022) supersedes the one 0007 queued.
-    const job = async () => (await database(db).select().from(jobs).where(eq(jobs.id, "search-rebuild-0022")))[0]!;
+    const job = async () => (await dataDb(db).select().from(jobs).where(eq(jobs.id, "search-rebuild-0022")))[0]!;
     expect(await searchBackfillStep(db, await job())).toBe(false);
     expect(JSON.parse((await job()).progress)).toEqual({ next_rowid: 2_000 });
     expect(await search("quokka")).toEqual(["old-trace-7"]);

@@ -1,7 +1,7 @@
 // Reads of alert rules: a project's rules with their channels and firing groups, one rule's history, and the rules the
 // scheduled evaluation judges (with their project's placement).
 import { and, asc, desc, eq, inArray, ne } from "drizzle-orm";
-import type { Database } from "../client.ts";
+import type { ControlDb } from "../client.ts";
 import {
   type AlertAttemptRow,
   type AlertChannelRow,
@@ -27,7 +27,7 @@ async function inChunks<T>(ids: string[], read: (chunk: string[]) => Promise<T[]
 export type RuleWithParts = { rule: AlertRuleRow; channels: AlertChannelRow[]; states: AlertStateRow[] };
 
 /** Rules of a project (one rule when `alertId` is given) with their channels and their firing or latest states. */
-export async function projectRules(db: Database, projectId: string, alertId?: string): Promise<RuleWithParts[]> {
+export async function projectRules(db: ControlDb, projectId: string, alertId?: string): Promise<RuleWithParts[]> {
   const rules = await db
     .select()
     .from(alertRules)
@@ -58,7 +58,7 @@ export type DeliveryWithAttempts = Omit<AlertDeliveryRow, "reason"> & {
 };
 
 /** A rule's transitions and deliveries (each with its attempts), newest first, `limit` of each. */
-export async function ruleHistory(db: Database, alertId: string, limit = 100) {
+export async function ruleHistory(db: ControlDb, alertId: string, limit = 100) {
   const [transitions, deliveries] = await Promise.all([
     db
       .select()
@@ -91,7 +91,7 @@ export async function ruleHistory(db: Database, alertId: string, limit = 100) {
 }
 
 /** Enabled rules of live projects, least recently evaluated first, with the project's shard and name. */
-export function enabledRules(db: Database, limit: number) {
+export function enabledRules(db: ControlDb, limit: number) {
   return db
     .select({ rule: alertRules, shard: projects.shard, projectName: projects.name })
     .from(alertRules)
@@ -102,7 +102,7 @@ export function enabledRules(db: Database, limit: number) {
 }
 
 /** The enabled channels of some rules. */
-export async function activeChannels(db: Database, alertIds: string[]) {
+export async function activeChannels(db: ControlDb, alertIds: string[]) {
   const rows = await inChunks(alertIds, (chunk) =>
     db.select().from(alertChannels).where(inArray(alertChannels.alertId, chunk)).orderBy(asc(alertChannels.position)),
   );
@@ -110,7 +110,7 @@ export async function activeChannels(db: Database, alertIds: string[]) {
 }
 
 /** A delivery with what sending it needs: its channel and the rule's signing secret. */
-export async function deliveryToSend(db: Database, deliveryId: string) {
+export async function deliveryToSend(db: ControlDb, deliveryId: string) {
   const [row] = await db
     .select({ delivery: alertDeliveries, channel: alertChannels, secret: alertRules.signingSecret })
     .from(alertDeliveries)

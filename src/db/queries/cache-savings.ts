@@ -3,11 +3,11 @@
 // partial index events_zero_cost. Hits of one cached answer share their token counts, so groups stay few.
 import { and, count, gte, inArray, lt, min, sql } from "drizzle-orm";
 import { HOUR_MS } from "../../lib/time.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { events } from "../schema.ts";
 import type { CostParams } from "./costs.ts";
 
-export function cacheHitsQuery(db: Database, projectIds: string[], p: Pick<CostParams, "from" | "to">) {
+export function cacheHitsQuery(db: DataDb, projectIds: string[], p: Pick<CostParams, "from" | "to">) {
   const hour = sql`${events.ts} / ${sql.raw(String(HOUR_MS))}`;
   return db
     .select({

@@ -6,7 +6,7 @@ import { COST_GROUPS, type CostGroup } from "../../../contract/constants.ts";
 import { PAGE_LIMITS } from "../../../contract/limits.ts";
 import { timeParam } from "../../../contract/query-params.ts";
 import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { costHourly, traces } from "../schema.ts";
 
 export const costParams = z
@@ -65,7 +65,7 @@ const SOURCES = {
 
 /** A source's rows in range for these projects, summed per `key` (and per bucket when given), dearest first. */
 function sums(
-  db: Database,
+  db: DataDb,
   from: keyof typeof SOURCES,
   projectIds: string[],
   p: CostParams,
@@ -106,7 +106,7 @@ const GROUPING: Record<CostGroup, { rollup: boolean; key: SQL }> = {
 export const isTimeGroup = (g: CostGroup) => g === "day" || g === "hour";
 
 /** The query of one grouping: per group, or per group and time bucket. */
-export function costQuery(db: Database, projectIds: string[], p: CostParams, perBucket: boolean) {
+export function costQuery(db: DataDb, projectIds: string[], p: CostParams, perBucket: boolean) {
   const { rollup, key } = GROUPING[p.group_by];
   const bucket =
     perBucket && !isTimeGroup(p.group_by) ? bucketOf(rollup ? costHourly.hour : traces.startTs, p.interval) : undefined;
@@ -117,7 +117,7 @@ export function costQuery(db: Database, projectIds: string[], p: CostParams, per
  * Sums per project, model name as sent and provider (and per bucket when asked): the rows `group_by=model` regroups
  * under the name of the price each matched, which needs the provider and the project's own prices to find.
  */
-export function modelNameSums(db: Database, projectIds: string[], p: CostParams, perBucket: boolean) {
+export function modelNameSums(db: DataDb, projectIds: string[], p: CostParams, perBucket: boolean) {
   const t = costHourly;
   const bucket = perBucket ? bucketOf(t.hour, p.interval) : sql<number | null>`null`;
   return db
@@ -139,12 +139,12 @@ export function modelNameSums(db: Database, projectIds: string[], p: CostParams,
 }
 
 /** Range totals (always from the rollup, so every grouping agrees on them). */
-export function costTotalsQuery(db: Database, projectIds: string[], p: CostParams) {
+export function costTotalsQuery(db: DataDb, projectIds: string[], p: CostParams) {
   return sums(db, "rollup", projectIds, p, sql`'all'`);
 }
 
 /** Models seen in range that no price matched. */
-export function unknownModelsQuery(db: Database, projectIds: string[], p: CostParams) {
+export function unknownModelsQuery(db: DataDb, projectIds: string[], p: CostParams) {
   const t = costHourly;
   return db
     .select({ model: t.model, provider: t.provider, calls: sum(t.unpricedCalls).mapWith(Number) })

@@ -4,7 +4,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { SCORE_LIMITS } from "../../../contract/scores.ts";
 import type { scoreFilterParams } from "../../../contract/trace-query.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { traces } from "../schema.ts";
 
 type ScoreFilter = { [K in keyof typeof scoreFilterParams]?: z.infer<(typeof scoreFilterParams)[K]> };
@@ -24,7 +24,7 @@ export function scoreFilter(p: ScoreFilter): SQL | undefined {
 export type ScoreCells = Map<string, Record<string, number | string | null>>;
 
 /** The score columns of a page of traces. */
-export async function scoreColumns(db: Database, projectId: string, traceIds: string[], names: string[]) {
+export async function scoreColumns(db: DataDb, projectId: string, traceIds: string[], names: string[]) {
   const cells: ScoreCells = new Map();
   if (!traceIds.length || !names.length) return cells;
   const rows = await db.all<{ trace_id: string; name: string; avg: number | null; label: string | null }>(
@@ -42,7 +42,7 @@ export async function scoreColumns(db: Database, projectId: string, traceIds: st
 }
 
 /** A session's or user's scores per name, over all the group's traces (at most 50 names). */
-export function groupScoresQuery(db: Database, projectId: string, by: "session" | "user", id: string) {
+export function groupScoresQuery(db: DataDb, projectId: string, by: "session" | "user", id: string) {
   const column = by === "session" ? traces.sessionId : traces.userId;
   return db.all<{ name: string; count: number; avg: number | null }>(
     sql`select s.name as name, count(*) as count, avg(s.value_num) as avg
@@ -79,7 +79,7 @@ export const groupScoreParams = {
  * Reads the page's groups' traces through their index, then each trace's scores through (project_id, trace_id, name).
  */
 export async function groupListScoresQuery(
-  db: Database,
+  db: DataDb,
   projectId: string,
   by: "session" | "user",
   ids: string[],

@@ -6,11 +6,11 @@ import { limitParam, pageParams, timeParam } from "../../../contract/query-param
 import { SCORE_BUCKETS, SCORE_LIMITS, SCORE_SOURCES, type ScoreConfig } from "../../../contract/scores.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
 import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
-import type { Database } from "../client.ts";
+import type { ControlDb, DataDb } from "../client.ts";
 import { type ScoreConfigRow, scoreConfigs, scores } from "../schema.ts";
 
 /** A trace's scores, oldest first. */
-export function traceScoresQuery(db: Database, projectId: string, traceId: string) {
+export function traceScoresQuery(db: DataDb, projectId: string, traceId: string) {
   return db
     .select()
     .from(scores)
@@ -20,7 +20,7 @@ export function traceScoresQuery(db: Database, projectId: string, traceId: strin
 }
 
 /** What changes whenever a score of the trace is written or deleted (part of the trace answer's version). */
-export async function traceScoresVersion(db: Database, projectId: string, traceId: string) {
+export async function traceScoresVersion(db: DataDb, projectId: string, traceId: string) {
   const [row] = await db
     .select({ n: sql<number>`count(*)`, last: sql<number | null>`max(${scores.receivedAt})` })
     .from(scores)
@@ -57,7 +57,7 @@ function valueMatch(value: string): SQL {
 }
 
 /** One page of scores, newest first (one row more than `limit`). */
-export function scoreListQuery(db: Database, projectId: string, p: ScoreListParams) {
+export function scoreListQuery(db: DataDb, projectId: string, p: ScoreListParams) {
   const where: Array<SQL | undefined> = [
     eq(scores.projectId, projectId),
     p.trace_id ? eq(scores.traceId, p.trace_id) : undefined,
@@ -94,7 +94,7 @@ export type ScoreSummaryParams = z.infer<typeof scoreSummaryParams>;
 export const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS } as const;
 
 /** Per name and bucket: count and mean of the numbers, and per label for categorical scores. */
-export function scoreSummaryQuery(db: Database, projectId: string, from: number, to: number, p: ScoreSummaryParams) {
+export function scoreSummaryQuery(db: DataDb, projectId: string, from: number, to: number, p: ScoreSummaryParams) {
   const size = BUCKET_MS[p.bucket];
   // A literal integer: a bound JS number is a REAL in D1, which would make the division fractional.
   const bucket = sql<number>`(${scores.ts} / ${sql.raw(String(size))}) * ${sql.raw(String(size))}`;
@@ -134,11 +134,20 @@ export function configView(row: ScoreConfigRow): ScoreConfig {
 }
 
 /** A project's score configs (control plane), by name. */
-export async function projectScoreConfigs(control: Database, projectId: string) {
+export async function projectScoreConfigs(control: ControlDb, projectId: string) {
   const rows = await control
     .select()
     .from(scoreConfigs)
     .where(eq(scoreConfigs.projectId, projectId))
     .orderBy(asc(scoreConfigs.name));
   return rows.map(configView);
+}
+
+/** One score of the project, or undefined. */
+export async function projectScore(db: DataDb, projectId: string, scoreId: string) {
+  const [row] = await db
+    .select()
+    .from(scores)
+    .where(and(eq(scores.projectId, projectId), eq(scores.scoreId, scoreId)));
+  return row;
 }

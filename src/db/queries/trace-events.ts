@@ -3,7 +3,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { TREE_LIMITS } from "../../../contract/limits.ts";
 import { eventCore, fullEvent } from "../../../contract/traces.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { events, traces } from "../schema.ts";
 import { columnFields, eventColumns } from "./event-columns.ts";
 
@@ -12,7 +12,7 @@ const CORE_FIELDS = columnFields(eventCore.shape);
 const FULL_FIELDS = columnFields(fullEvent.omit({ body_missing: true }).shape);
 const fullColumns = () => ({ ...eventColumns(FULL_FIELDS), body_ref: events.bodyRef });
 
-export function traceQuery(db: Database, projectId: string, traceId: string) {
+export function traceQuery(db: DataDb, projectId: string, traceId: string) {
   return db
     .select()
     .from(traces)
@@ -20,7 +20,7 @@ export function traceQuery(db: Database, projectId: string, traceId: string) {
     .limit(1);
 }
 
-export async function findTrace(db: Database, projectId: string, traceId: string) {
+export async function findTrace(db: DataDb, projectId: string, traceId: string) {
   const [row] = await traceQuery(db, projectId, traceId);
   return row;
 }
@@ -52,12 +52,7 @@ function treeSelect(detail: ReturnType<typeof treeDetail>) {
 }
 
 /** Every event of a trace, light (`treeSelect`), as row objects, or as raw value arrays with `.values()`. */
-export function treeEventsQuery(
-  db: Database,
-  projectId: string,
-  traceId: string,
-  detail: ReturnType<typeof treeDetail>,
-) {
+export function treeEventsQuery(db: DataDb, projectId: string, traceId: string, detail: ReturnType<typeof treeDetail>) {
   return db
     .select(treeSelect(detail))
     .from(events)
@@ -68,7 +63,7 @@ export type TreeEventRow = Awaited<ReturnType<typeof treeEventsQuery>>[number];
 /** The fields of a tree row in select order: where each is in a raw row from `treeEventsQuery(...).values()`. */
 export const TREE_ROW_FIELDS = Object.keys(treeSelect(treeDetail(0))) as (keyof TreeEventRow)[];
 
-export async function findEvent(db: Database, projectId: string, traceId: string, eventId: string) {
+export async function findEvent(db: DataDb, projectId: string, traceId: string, eventId: string) {
   const [row] = await db
     .select(fullColumns())
     .from(events)
@@ -78,7 +73,7 @@ export async function findEvent(db: Database, projectId: string, traceId: string
 }
 
 /** Every event of a trace in full (exports). */
-export function fullEventsQuery(db: Database, projectId: string, traceId: string) {
+export function fullEventsQuery(db: DataDb, projectId: string, traceId: string) {
   return db
     .select(fullColumns())
     .from(events)

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { PAGE_LIMITS } from "../../../contract/limits.ts";
 import { limitParam, pageParams } from "../../../contract/query-params.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { traces } from "../schema.ts";
 
 const GROUP_KEYS = { session: traces.sessionId, user: traces.userId } as const;
@@ -18,7 +18,7 @@ export const groupListParams = z.object({
 });
 type GroupListParams = z.infer<typeof groupListParams>;
 
-export function groupQuery(db: Database, projectId: string, by: GroupBy, p: GroupListParams & { id?: string }) {
+export function groupQuery(db: DataDb, projectId: string, by: GroupBy, p: GroupListParams & { id?: string }) {
   const key = GROUP_KEYS[by];
   const lastSeen = max(traces.endTs);
   const query = db

@@ -4,7 +4,7 @@ import type { TraceSort } from "../../../contract/constants.ts";
 import { SEARCH_LIMITS } from "../../../contract/limits.ts";
 import type { TraceListParams } from "../../../contract/trace-query.ts";
 import { decodeCursor, valueAndId } from "../../lib/cursor.ts";
-import type { Database } from "../client.ts";
+import type { DataDb } from "../client.ts";
 import { type TraceRow, traces } from "../schema.ts";
 import { searchMatch } from "../search.ts";
 import { scoreFilter } from "./score-filter.ts";
@@ -65,7 +65,7 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
 }
 
 /** One page of summaries (one row more than `limit`, to tell whether another page exists). */
-export function traceListQuery(db: Database, projectId: string, p: TraceListParams) {
+export function traceListQuery(db: DataDb, projectId: string, p: TraceListParams) {
   const column = sortColumn(p.sort);
   const direction = p.order === "desc" ? desc : asc;
   return db

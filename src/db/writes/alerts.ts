@@ -1,10 +1,11 @@
 // Every write of the alert tables: rules with their channels, the claims of state changes (each with its transition
 // record and deliveries, in one transaction), evaluation results, delivery attempts and channel health.
 import { and, eq, isNull, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { AlertState } from "../../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../../contract/alerts.ts";
-import type { Database } from "../client.ts";
-import { alertAttempts, alertChannels, alertDeliveries } from "../schema.ts";
+import type { ControlDb } from "../client.ts";
+import { alertAttempts, alertChannels, alertDeliveries, alertRules } from "../schema.ts";
 
 export type NewDelivery = {
   id: string;
@@ -132,7 +133,7 @@ export type AttemptResult = {
 
 /** Keeps one attempt and the delivery's status (the same attempt seen twice, at-least-once, is kept once). */
 export async function recordAttempt(
-  db: Database,
+  db: ControlDb,
   deliveryId: string,
   attempt: number,
   at: number,
@@ -161,7 +162,7 @@ export async function recordAttempt(
 }
 
 /** A success clears the channel's failure (and enables it again if it had been disabled). */
-export function channelSucceeded(db: Database, channelId: string) {
+export function channelSucceeded(db: ControlDb, channelId: string) {
   return db
     .update(alertChannels)
     .set({ failingSince: null, disabledAt: null, disabledReason: null })
@@ -169,7 +170,7 @@ export function channelSucceeded(db: Database, channelId: string) {
 }
 
 /** A failure starts (or continues) the channel's failing period; after 24 h of it the channel is disabled. */
-export async function channelFailed(db: Database, channelId: string, at: number, reason: string) {
+export async function channelFailed(db: ControlDb, channelId: string, at: number, reason: string) {
   await db.batch([
     db
       .update(alertChannels)
@@ -214,3 +215,17 @@ export async function claimUnsentDeliveries(d1: D1Database, before: number, sinc
   ]);
   return (claimed?.results ?? []).map((r) => r.id);
 }
+
+/** A new rule and its channels (statements for the route's batch with its audit entry). */
+export const ruleInsert = (
+  db: ControlDb,
+  rule: typeof alertRules.$inferInsert,
+  channels: (typeof alertChannels.$inferInsert)[],
+): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] => [
+  db.insert(alertRules).values(rule),
+  ...(channels.length ? [db.insert(alertChannels).values(channels)] : []),
+];
+
+/** Deletes a rule of the project (its channels, states and history go with it: foreign keys). */
+export const ruleDelete = (db: ControlDb, projectId: string, alertId: string) =>
+  db.delete(alertRules).where(and(eq(alertRules.id, alertId), eq(alertRules.projectId, projectId)));

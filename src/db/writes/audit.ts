@@ -1,6 +1,6 @@
 // The audit log's one write: who did what to whose data (src/db/schema.ts `audit_log`).
 import { newId } from "../../lib/ids.ts";
-import type { Database } from "../client.ts";
+import type { ControlDb } from "../client.ts";
 import { auditLog } from "../schema.ts";
 
 export type AuditInput = {
@@ -13,7 +13,7 @@ export type AuditInput = {
 };
 
 /** The insert (run it alone, or inside a batch with the change it records). */
-export const auditInsert = (db: Database, a: AuditInput) =>
+export const auditInsert = (db: ControlDb, a: AuditInput) =>
   db.insert(auditLog).values({
     id: newId("aud"),
     orgId: a.orgId,

@@ -8,9 +8,8 @@
 import { HOUR_MS } from "../../lib/time.ts";
 import { deleteBodies, deleteBodiesUnder, eventPrefixes, tracePrefixes } from "../bodies.ts";
 import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
-import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
-import { METRICS_ERASE_SQL, METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
-import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
+import { rebuildRollups, rebuildSummaries } from "./derived.ts";
+import { METRICS_ERASE_SQL } from "./metrics-rollup.ts";
 
 /** Which events of the project a deletion takes (SQL over `events e`, ?1 the project, ?2 the target). */
 export type EraseScope =
@@ -164,8 +163,9 @@ export async function eraseStep(
     );
   }
   const rowids = keys(rows.map((r) => r.rowid));
-  const traces = JSON.stringify([...new Set(rows.map((r) => r.trace_id))].map((t) => [projectId, t]));
-  const hours = keys([...new Set(rows.map((r) => Math.floor(r.ts / HOUR_MS) * HOUR_MS))]);
+  const traceIds = [...new Set(rows.map((r) => r.trace_id))];
+  const traces = JSON.stringify(traceIds.map((t) => [projectId, t]));
+  const hours = [...new Set(rows.map((r) => Math.floor(r.ts / HOUR_MS) * HOUR_MS))];
   await d1.batch([
     d1.prepare("DELETE FROM events_fts WHERE rowid IN (SELECT value FROM json_each(?1))").bind(rowids),
     d1
@@ -177,13 +177,10 @@ export async function eraseStep(
     ...(scope.kind === "user" && clauseIndex === 1
       ? [SEARCH_UNINDEX_TRACES_SQL, SEARCH_REINDEX_TRACES_SQL].map((q) => d1.prepare(q).bind(traces))
       : []),
-    d1.prepare(SUMMARY_DELETE_SQL).bind(traces),
-    d1.prepare(SUMMARY_REBUILD_SQL).bind(traces, opts.now ?? Date.now()),
+    ...rebuildSummaries(d1, projectId, traceIds, opts.now ?? Date.now()),
     // A trace with nothing left loses its scores.
     d1.prepare(`${ORPHAN_SCORES_SQL} AND trace_id IN (SELECT value ->> 1 FROM json_each(?2))`).bind(projectId, traces),
-    ...(opts.rollups
-      ? [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) => d1.prepare(q).bind(projectId, hours))
-      : []),
+    ...(opts.rollups ? rebuildRollups(d1, projectId, hours) : []),
   ]);
   return rows.length;
 }

@@ -2,12 +2,12 @@
 // after a backoff, `failed` after JOB_LIMITS.maxAttempts with the error), and a retry of a failed job.
 import { and, eq } from "drizzle-orm";
 import { JOB_LIMITS, retryDelayMs } from "../../../contract/jobs.ts";
-import type { Database } from "../client.ts";
+import { type EitherDb, eitherKind } from "../client.ts";
 import { type JobRow, jobs } from "../schema.ts";
 
 /** The update (await it, or put it in a batch with the step's last change); a step that got on clears past failures. */
-export const jobProgress = (db: Database, id: string, progress: unknown, done: boolean, now = Date.now()) =>
-  db
+export const jobProgress = (db: EitherDb, id: string, progress: unknown, done: boolean, now = Date.now()) =>
+  eitherKind(db)
     .update(jobs)
     .set({
       progress: JSON.stringify(progress),
@@ -22,14 +22,14 @@ export const jobProgress = (db: Database, id: string, progress: unknown, done: b
 
 /** Records a failed attempt of a step; returns whether the job is now `failed` (no attempt left). */
 export async function jobAttemptFailed(
-  db: Database,
+  db: EitherDb,
   job: Pick<JobRow, "id" | "attempts" | "status">,
   error: string,
   now = Date.now(),
 ) {
   const attempts = job.attempts + 1;
   const failed = attempts >= JOB_LIMITS.maxAttempts;
-  await db
+  await eitherKind(db)
     .update(jobs)
     .set({
       attempts,
@@ -44,12 +44,12 @@ export async function jobAttemptFailed(
 }
 
 /** After a step that got on without saving progress: the failures before it no longer count. */
-export const jobAttemptsCleared = (db: Database, id: string) =>
-  db.update(jobs).set({ attempts: 0, retryAt: null }).where(eq(jobs.id, id));
+export const jobAttemptsCleared = (db: EitherDb, id: string) =>
+  eitherKind(db).update(jobs).set({ attempts: 0, retryAt: null }).where(eq(jobs.id, id));
 
 /** A failed job back in the queue, resuming from its saved progress; false when it is not failed. */
-export async function retryJob(db: Database, id: string, now = Date.now()) {
-  const done = await db
+export async function retryJob(db: EitherDb, id: string, now = Date.now()) {
+  const done = await eitherKind(db)
     .update(jobs)
     .set({ status: "pending", attempts: 0, retryAt: null, error: null, updatedAt: now, finishedAt: null })
     .where(and(eq(jobs.id, id), eq(jobs.status, "failed")))
