@@ -59,7 +59,7 @@ function Page({
     );
   }
   if (section === "costs") return <Costs project={project.id} org={project.org} />;
-  if (section === "settings") return <Settings project={project.id} org={project.org} />;
+  if (section === "settings") return <Settings project={project.id} org={project.org} tab={id} />;
   return <Placeholder title="Not found" />;
 }
 

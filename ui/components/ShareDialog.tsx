@@ -82,7 +82,7 @@ export function ShareDialog({ project, traceId, onClose }: Props) {
         </form>
       )}
       <p class="muted small">
-        <Link href={`/p/${project}/settings`}>All share links of this project</Link>
+        <Link href={`/p/${project}/settings/shares`}>All share links of this project</Link>
       </p>
     </dialog>
   );
