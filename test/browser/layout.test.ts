@@ -29,8 +29,7 @@ const PAGES: Array<[string, number]> = [
   ["/costs", 4],
   ["/compare?a=demo-support-agent&b=demo-support-agent-retry", 2],
   ["/settings", 2],
-  ["/settings/prices", 1],
-  ["/settings/data", 1],
+  ["/settings/usage", 2],
 ];
 
 /**
