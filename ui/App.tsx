@@ -5,14 +5,14 @@ import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { ErrorNote } from "./components/ErrorNote.tsx";
 import { type Section, Shell } from "./components/Shell.tsx";
 import { lazy } from "./lib/lazy.tsx";
-import { Auth } from "./pages/Auth.tsx";
-import { InvitePage } from "./pages/Invite.tsx";
-import { NoProjects } from "./pages/NoProjects.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { match, navigate, path } from "./state/router.ts";
 import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
 
-// Each project page is its own chunk (ui/lib/lazy.tsx); sign-in, invites and the shell load with the app.
+// Each page is its own chunk (ui/lib/lazy.tsx): the shell loads with the app, sign-in and invites only where shown.
+const Auth = lazy(() => import("./pages/Auth.tsx").then((m) => m.Auth));
+const InvitePage = lazy(() => import("./pages/Invite.tsx").then((m) => m.InvitePage));
+const NoProjects = lazy(() => import("./pages/NoProjects.tsx").then((m) => m.NoProjects));
 const AlertList = lazy(() => import("./pages/Alerts.tsx").then((m) => m.AlertList));
 const AlertDetail = lazy(() => import("./pages/Alerts.tsx").then((m) => m.AlertDetail));
 const Compare = lazy(() => import("./pages/Compare.tsx").then((m) => m.Compare));
@@ -59,7 +59,7 @@ function Page({
     );
   }
   if (section === "costs") return <Costs project={project.id} org={project.org} />;
-  if (section === "settings") return <Settings project={project.id} org={project.org} />;
+  if (section === "settings") return <Settings project={project.id} org={project.org} tab={id} />;
   return <Placeholder title="Not found" />;
 }
 

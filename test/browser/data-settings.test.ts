@@ -37,10 +37,37 @@ function layoutProblems(page: Page) {
 const projectStatus = async (account: Account) =>
   (await fetch(`${base}/api/projects/${account.project}`, { headers: { Cookie: account.cookie } })).status;
 
+describe("settings tabs", () => {
+  it("opens on keys and members, gives each tab its own section and address, and marks the current one", async () => {
+    const account = await createAccount("Tabs");
+    const { page, context } = await openPage(browser, account, "/settings");
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    expect(await page.getByRole("heading", { name: /^Members of/ }).count()).toBe(1);
+    expect(await page.getByTestId("prices").count()).toBe(0);
+    const tabs = page.getByRole("navigation", { name: "Settings" });
+    const walk: Array<[string, string, string | RegExp]> = [
+      ["Model prices", "/prices", "Model prices"],
+      ["Score configs", "/scores", "Score configs"],
+      ["Share links", "/shares", "Share links"],
+      ["Usage", "/usage", /^Usage of/],
+      ["Data", "/data", "Data retention"],
+      ["General", "", "API keys"],
+    ];
+    for (const [label, path, heading] of walk) {
+      await tabs.getByRole("link", { name: label, exact: true }).click();
+      await page.getByRole("heading", { name: heading }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/p/${account.project}/settings${path}`);
+      expect(await tabs.locator("[aria-current=page]").textContent()).toBe(label);
+      expect(await page.locator(".settings h2").count(), label).toBeGreaterThan(0);
+    }
+    await context.close();
+  });
+});
+
 describe("settings: data retention, audit log, deleting the project", () => {
   it("sets retention, shows it and its audit entry", async () => {
     const account = await createAccount("Retention");
-    const { page, context } = await openPage(browser, account, "/settings");
+    const { page, context } = await openPage(browser, account, "/settings/data");
     const retention = page.getByTestId("retention");
     await expect.poll(() => retention.textContent(), { timeout: 15_000 }).toContain("forever");
     await page.getByLabel("Keep traces for (days)").fill("14");
@@ -60,7 +87,7 @@ describe("settings: data retention, audit log, deleting the project", () => {
         headers: { Cookie: account.cookie, Origin: base, "Content-Type": "application/json" },
         body: JSON.stringify({ retention_days: 30 }),
       });
-      const { page, context } = await openPage(browser, account, "/settings", view);
+      const { page, context } = await openPage(browser, account, "/settings/data", view);
       await page.getByTestId("audit-log").waitFor({ timeout: 15_000 });
       await page.getByRole("button", { name: "Delete project" }).waitFor();
       expect(await layoutProblems(page)).toEqual([]);
@@ -73,7 +100,7 @@ describe("settings: data retention, audit log, deleting the project", () => {
 
   it("deletes the project only once its name is typed, then offers to create one", async () => {
     const account = await createAccount("Leaving");
-    const { page, context } = await openPage(browser, account, "/settings", { width: 375 });
+    const { page, context } = await openPage(browser, account, "/settings/data", { width: 375 });
     const button = page.getByRole("button", { name: "Delete project" });
     await button.waitFor({ timeout: 15_000 });
     const confirm = page.getByLabel("Type the project's name to confirm");

@@ -28,7 +28,8 @@ const PAGES: Array<[string, number]> = [
   ["/sessions/chat-1042", 1],
   ["/costs", 4],
   ["/compare?a=demo-support-agent&b=demo-support-agent-retry", 2],
-  ["/settings", 4],
+  ["/settings", 2],
+  ["/settings/usage", 2],
 ];
 
 /**

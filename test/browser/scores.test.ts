@@ -82,7 +82,7 @@ describe("scores in the dashboard", () => {
       "traces",
     );
 
-    const settings = await openPage(browser, account, "/settings");
+    const settings = await openPage(browser, account, "/settings/scores");
     const configs = settings.page.getByTestId("score-configs");
     await configs.waitFor({ timeout: 15_000 });
     await configs.getByLabel("Name").fill("verdict");

@@ -171,7 +171,7 @@ describe("sharing a trace", () => {
   });
 
   it("lists the links in Settings and revokes one: the link then says it doesn't work", async () => {
-    const { page, context } = await openPage(browser, account, "/settings");
+    const { page, context } = await openPage(browser, account, "/settings/shares");
     const table = page.getByTestId("share-links");
     await expect.poll(() => table.locator("tbody tr").count()).toBe(2);
     expect(await table.textContent()).toContain("no inputs/outputs");

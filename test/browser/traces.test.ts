@@ -252,7 +252,7 @@ describe("compare, sessions and costs", () => {
   });
 
   it("manages price overrides in settings and re-prices past calls", async () => {
-    const { page, context } = await open("/settings");
+    const { page, context } = await open("/settings/prices");
     const prices = page.getByTestId("prices");
     await prices.getByLabel("Model", { exact: true }).fill("rerank-v3.5");
     await prices.getByLabel("Provider").fill("cohere");

@@ -92,7 +92,7 @@ describe("settings: usage and the quota banner", () => {
 
   for (const view of VIEWS) {
     it(`shows the month against the plan, near the quota (${view.width} px, ${view.colorScheme})`, async () => {
-      const { page, context } = await openPage(browser, account, "/settings", view);
+      const { page, context } = await openPage(browser, account, "/settings/usage", view);
       const usage = page.getByTestId("usage");
       await expect.poll(() => usage.textContent(), { timeout: 15_000 }).toContain("9 of 10 events this month (90%)");
       expect(await page.getByTestId("plan").textContent()).toContain("ui-small");

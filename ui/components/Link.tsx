@@ -1,8 +1,15 @@
 import type { ComponentChildren } from "preact";
 import { navigate, path } from "../state/router.ts";
 
-export function Link({ href, children, class: cls }: { href: string; children: ComponentChildren; class?: string }) {
-  const active = path.value === href || path.value.startsWith(`${href}/`);
+type Props = {
+  href: string;
+  children: ComponentChildren;
+  class?: string /** Current only on this very path. */;
+  exact?: boolean;
+};
+
+export function Link({ href, children, class: cls, exact }: Props) {
+  const active = path.value === href || (!exact && path.value.startsWith(`${href}/`));
   return (
     <a
       href={href}

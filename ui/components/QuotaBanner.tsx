@@ -14,7 +14,7 @@ export function QuotaBanner({ org, project }: { org: Org; project: string }) {
       : `${org.name} has used ${Math.round((month.events / month.limit) * 100)}% of this month's ${month.limit.toLocaleString("en-US")} events.`;
   return (
     <p class={`notice quota-banner ${month.state}`} role="status" data-testid="quota-banner">
-      {text} <Link href={`/p/${project}/settings`}>See usage</Link>
+      {text} <Link href={`/p/${project}/settings/usage`}>See usage</Link>
     </p>
   );
 }

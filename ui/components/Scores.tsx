@@ -1,12 +1,16 @@
 // Scores of a trace or one of its events: each with its value, source, author or end user, comment and time; and, for
-// members, a form to add, edit or delete an annotation (source `annotation`) using the project's score configs.
+// members, editing or deleting an annotation (source `annotation`) and a form to add one (ScoreForm.tsx).
 import { useSignal } from "@preact/signals";
 import type { ScoreConfig, ScoreView } from "../../contract/scores.ts";
 import { api } from "../lib/api.ts";
 import { shortTime, time } from "../lib/format.ts";
+import { lazy } from "../lib/lazy.tsx";
 import { useAction } from "../lib/use-api.ts";
 import { me, projectById } from "../state/session.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
+
+// The annotation form loads when it is first opened.
+const ScoreForm = lazy(() => import("./ScoreForm.tsx").then((m) => m.ScoreForm));
 
 const shown = (v: ScoreView["value"]) =>
   typeof v === "number" ? String(Math.round(v * 1000) / 1000) : typeof v === "boolean" ? (v ? "✓ true" : "✗ false") : v;
@@ -15,48 +19,6 @@ function who(s: ScoreView) {
   if (s.author_kind === "member") return s.author_id === me.value?.user.id ? "you" : "a member";
   if (s.user_id) return `user ${s.user_id}`;
   return s.author_kind === "ingest" ? "ingest key" : "secret key";
-}
-
-/** A typed value from the form: the config's kind decides; unconfigured, true/false and numbers read as such. */
-function parseValue(raw: string, config: ScoreConfig | undefined): ScoreView["value"] {
-  const kind = config?.kind;
-  if (kind === "boolean" || (!kind && (raw === "true" || raw === "false"))) return raw === "true";
-  if (kind === "numeric" || (!kind && raw.trim() !== "" && Number.isFinite(Number(raw)))) return Number(raw);
-  return raw;
-}
-
-function ValueInput({ id, config, value }: { id: string; config: ScoreConfig | undefined; value: string }) {
-  if (config?.kind === "boolean")
-    return (
-      <select id={id} name="value" value={value || "true"}>
-        <option value="true">true</option>
-        <option value="false">false</option>
-      </select>
-    );
-  if (config?.kind === "categorical")
-    return (
-      <select id={id} name="value" value={value || config.categories?.[0]}>
-        {config.categories?.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
-    );
-  if (config?.kind === "numeric")
-    return (
-      <input
-        id={id}
-        name="value"
-        type="number"
-        step="any"
-        required
-        value={value}
-        min={config.min ?? undefined}
-        max={config.max ?? undefined}
-      />
-    );
-  return <input id={id} name="value" required value={value} placeholder="0.8, true, or a label" />;
 }
 
 export function Scores({
@@ -79,39 +41,10 @@ export function Scores({
   const canAnnotate = role !== undefined && role !== "viewer";
   const admin = role === "owner" || role === "admin";
   const editing = useSignal<ScoreView | null>(null);
-  const name = useSignal("");
   const formOpen = useSignal(false);
   const action = useAction();
-  // The configs may load after the first render: until a name is picked, the first config's.
-  const picked = editing.value?.name ?? (name.value || configs[0]?.name || "");
-  const config = configs.find((c) => c.name === picked);
   const base = `/api/projects/${encodeURIComponent(project)}/scores` as const;
-  const idBase = `score-${eventId ?? "trace"}`;
 
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const form = new FormData(e.target as HTMLFormElement);
-    const scoreName = String(form.get("name") ?? "").trim();
-    const chosen = configs.find((c) => c.name === scoreName);
-    const comment = String(form.get("comment") ?? "").trim();
-    void action.run(async (init) => {
-      await api(base, {
-        method: "POST",
-        ...init,
-        json: {
-          ...(editing.value && { score_id: editing.value.score_id }),
-          trace_id: traceId,
-          event_id: eventId,
-          name: scoreName,
-          value: parseValue(String(form.get("value") ?? ""), chosen),
-          comment: comment || null,
-        },
-      });
-      editing.value = null;
-      formOpen.value = false;
-      onChange();
-    });
-  };
   const remove = (s: ScoreView) =>
     void action.run(async (init) => {
       await api(`${base}/${encodeURIComponent(s.score_id)}`, { ...init, method: "DELETE" });
@@ -119,7 +52,6 @@ export function Scores({
     });
   const edit = (s: ScoreView) => {
     editing.value = s;
-    name.value = s.name;
     formOpen.value = true;
   };
 
@@ -163,62 +95,19 @@ export function Scores({
         </button>
       )}
       {canAnnotate && formOpen.value && (
-        <form class="annotate" onSubmit={submit} key={editing.value?.score_id ?? "new"}>
-          <label htmlFor={`${idBase}-name`}>
-            Name
-            {configs.length && !editing.value ? (
-              <select
-                id={`${idBase}-name`}
-                name="name"
-                value={picked}
-                onChange={(e) => (name.value = e.currentTarget.value)}
-              >
-                {configs.map((c) => (
-                  <option key={c.name} value={c.name}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                id={`${idBase}-name`}
-                name="name"
-                required
-                maxLength={200}
-                value={picked}
-                readOnly={Boolean(editing.value)}
-                onInput={(e) => (name.value = e.currentTarget.value)}
-              />
-            )}
-          </label>
-          <label htmlFor={`${idBase}-value`}>
-            Value
-            <ValueInput
-              id={`${idBase}-value`}
-              config={config}
-              value={editing.value ? String(editing.value.value) : ""}
-            />
-          </label>
-          <label class="wide">
-            Comment
-            <input name="comment" maxLength={4000} value={editing.value?.comment ?? ""} />
-          </label>
-          {config?.description && <p class="muted wide">{config.description}</p>}
-          <div class="wide form-actions">
-            <button type="submit" class="primary" disabled={action.busy.value}>
-              {editing.value ? "Save" : "Add score"}
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                editing.value = null;
-                formOpen.value = false;
-              }}
-            >
-              Cancel
-            </button>
-          </div>
-        </form>
+        <ScoreForm
+          key={editing.value?.score_id ?? "new"}
+          project={project}
+          traceId={traceId}
+          eventId={eventId}
+          configs={configs}
+          editing={editing.value}
+          onDone={(saved) => {
+            editing.value = null;
+            formOpen.value = false;
+            if (saved) onChange();
+          }}
+        />
       )}
     </section>
   );

@@ -4,13 +4,17 @@
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo } from "preact/hooks";
+import { lazy } from "../lib/lazy.tsx";
 import { offsetLabel } from "../lib/ticks.ts";
 import type { TraceAnswer, TreeEvent } from "../lib/types.ts";
 import { query, setQuery } from "../state/router.ts";
-import { type EventPath, Inspector } from "./Inspector.tsx";
+import type { EventPath } from "./Inspector.tsx";
 import { Ruler } from "./Ruler.tsx";
 import { TraceTotals } from "./TraceTotals.tsx";
 import { TraceTree } from "./TraceTree.tsx";
+
+// The inspector (bodies, the conversation view) loads when a span is first opened, not with the trace.
+const Inspector = lazy(() => import("./Inspector.tsx").then((m) => m.Inspector));
 
 /** The rows not hidden under a collapsed ancestor (the list is depth-first, so one pass does it). */
 function visibleRows(events: TreeEvent[], collapsed: Set<string>) {

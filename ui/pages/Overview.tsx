@@ -8,6 +8,7 @@ import { type Line, MetricChart } from "../components/MetricChart.tsx";
 import { ScoreCharts } from "../components/ScoreCharts.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { cost, duration, tokens } from "../lib/format.ts";
+import { lazy } from "../lib/lazy.tsx";
 import {
   change,
   FILTERS,
@@ -21,7 +22,9 @@ import {
 } from "../lib/overview.ts";
 import { useApi } from "../lib/use-api.ts";
 import { navigate, query, setQuery } from "../state/router.ts";
-import { Onboarding } from "./Onboarding.tsx";
+
+// Shown only until the project's first event: its own chunk.
+const Onboarding = lazy(() => import("./Onboarding.tsx").then((m) => m.Onboarding));
 
 const CALL_METRICS =
   "count,error_rate,latency_p50,latency_p95,latency_p99,first_token_p95,input_tokens,output_tokens,cost";

@@ -1,20 +1,63 @@
-// Settings of the current project and its org: keys, members and invites, model prices, new projects and orgs, data
-// retention, the audit log and deleting the project.
+// Settings of the current project and its org, one tab each (its code loads with the tab): keys, members and invites and
+// new projects and orgs; model prices; score configs; share links; the org's usage; data retention, the audit log and
+// deleting the project. A tab is the path's last part: /p/:project/settings/data.
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { Link } from "../components/Link.tsx";
 import { NameForm } from "../components/NameForm.tsx";
 import { api } from "../lib/api.ts";
+import { lazy } from "../lib/lazy.tsx";
 import { createProjectIn, nameIn } from "../lib/projects.ts";
 import { useAction } from "../lib/use-api.ts";
 import { canManage, loadMe, type Org } from "../state/session.ts";
-import { DataSettings } from "./DataSettings.tsx";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
-import { Prices } from "./Prices.tsx";
-import { ScoreConfigs } from "./ScoreConfigs.tsx";
-import { Shares } from "./Shares.tsx";
-import { Usage } from "./Usage.tsx";
 
-export function Settings({ project, org }: { project: string; org: Org }) {
+const DataSettings = lazy(() => import("./DataSettings.tsx").then((m) => m.DataSettings));
+const Prices = lazy(() => import("./Prices.tsx").then((m) => m.Prices));
+const ScoreConfigs = lazy(() => import("./ScoreConfigs.tsx").then((m) => m.ScoreConfigs));
+const Shares = lazy(() => import("./Shares.tsx").then((m) => m.Shares));
+const Usage = lazy(() => import("./Usage.tsx").then((m) => m.Usage));
+
+const TABS = [
+  ["", "General"],
+  ["prices", "Model prices"],
+  ["scores", "Score configs"],
+  ["shares", "Share links"],
+  ["usage", "Usage"],
+  ["data", "Data"],
+] as const;
+
+export function Settings({ project, org, tab = "" }: { project: string; org: Org; tab?: string }) {
+  const manager = canManage(org.role);
+  const base = `/p/${project}/settings`;
+  return (
+    <div class="settings">
+      <nav class="subtabs" aria-label="Settings">
+        {TABS.filter(([id]) => id !== "usage" || manager).map(([id, label]) => (
+          <Link key={id} href={id ? `${base}/${id}` : base} exact>
+            {label}
+          </Link>
+        ))}
+      </nav>
+      {tab === "prices" ? (
+        <Prices project={project} canEdit={org.role !== "viewer"} />
+      ) : tab === "scores" ? (
+        <ScoreConfigs project={project} canEdit={manager} />
+      ) : tab === "shares" ? (
+        <Shares project={project} role={org.role} />
+      ) : tab === "usage" && manager ? (
+        <Usage org={org} />
+      ) : tab === "data" ? (
+        <DataSettings project={project} org={org} />
+      ) : (
+        <General project={project} org={org} />
+      )}
+    </div>
+  );
+}
+
+/** Keys, members and invites, new projects and orgs. */
+function General({ project, org }: { project: string; org: Org }) {
   const manager = canManage(org.role);
   const action = useAction();
   const createProject = (e: Event) => {
@@ -31,12 +74,9 @@ export function Settings({ project, org }: { project: string; org: Org }) {
     });
   };
   return (
-    <div class="settings">
+    <>
       <Keys project={project} canManage={manager} />
       <Members org={org} canManage={manager} />
-      <Prices project={project} canEdit={org.role !== "viewer"} />
-      <ScoreConfigs project={project} canEdit={manager} />
-      <Shares project={project} role={org.role} />
       <section>
         <h2>Projects and orgs</h2>
         <ErrorNote error={action.error} />
@@ -57,8 +97,6 @@ export function Settings({ project, org }: { project: string; org: Org }) {
           onSubmit={createOrg}
         />
       </section>
-      {manager && <Usage org={org} />}
-      <DataSettings project={project} org={org} />
-    </div>
+    </>
   );
 }

@@ -1,8 +1,11 @@
 // Traces: onboarding until the project's first event arrives, then the trace list.
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { lazy } from "../lib/lazy.tsx";
 import { useApi } from "../lib/use-api.ts";
-import { Onboarding } from "./Onboarding.tsx";
 import { TraceList } from "./TraceList.tsx";
+
+// Shown only until the project's first event: its own chunk.
+const Onboarding = lazy(() => import("./Onboarding.tsx").then((m) => m.Onboarding));
 
 export function Traces({ project }: { project: string }) {
   const info = useApi(`/api/projects/${project}`);
