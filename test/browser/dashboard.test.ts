@@ -54,8 +54,10 @@ describe("dashboard shell", () => {
     await expect.poll(() => table.textContent()).toContain(newKey.slice(0, 14));
     expect(await table.textContent()).not.toContain(newKey);
 
-    await sendEvent(newKey);
+    // Back on the empty project's onboarding, which waits for the event, then send it.
     await page.getByRole("link", { name: "Traces" }).click();
+    await expect.poll(() => page.getByTestId("first-event").textContent()).toContain("Waiting for the first event");
+    await sendEvent(newKey);
     await expect
       .poll(() => page.getByTestId("first-event").textContent(), { timeout: 20_000 })
       .toContain("First event received");
