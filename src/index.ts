@@ -7,6 +7,7 @@ import { sendUsageWarnings } from "./alerts/usage-warnings.ts";
 import { app } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { handleQueue } from "./ingest/consume.ts";
+import { log } from "./lib/log.ts";
 import { runMaintenance } from "./maintenance/run.ts";
 
 /** The Cron Trigger (wrangler.toml); any other cron (a manual trigger) runs the maintenance too. */
@@ -19,8 +20,8 @@ export default {
   scheduled: (controller, env, ctx) => {
     ctx.waitUntil(
       Promise.all([
-        evaluateAlerts(env, controller.scheduledTime).catch((err) => console.error("watchllm: alert run failed", err)),
-        sendUsageWarnings(env).catch((err) => console.error("watchllm: usage warnings failed", err)),
+        evaluateAlerts(env, controller.scheduledTime).catch((err) => log.error("alerts.run_failed", err)),
+        sendUsageWarnings(env).catch((err) => log.error("usage.warnings_failed", err)),
       ]),
     );
     const minute = new Date(controller.scheduledTime).getUTCMinutes();

@@ -8,6 +8,7 @@ import { deliveryToSend } from "../db/queries/alerts.ts";
 import type { AlertChannelRow } from "../db/schema.ts";
 import { type AttemptResult, channelFailed, channelSucceeded, recordAttempt } from "../db/writes/alerts.ts";
 import type { Bindings } from "../env.ts";
+import { log } from "../lib/log.ts";
 import { refusedDestination } from "./destination.ts";
 import { emailMessage, signature, slackMessage } from "./payload.ts";
 import { backoffSeconds } from "./queue.ts";
@@ -119,7 +120,7 @@ export async function handleAlertQueue(batch: MessageBatch<unknown>, env: Bindin
   await Promise.all(
     batch.messages.map((m) =>
       deliverOne(env, m).catch((err) => {
-        console.error("watchllm: alert delivery failed, will retry", m.id, err);
+        log.error("alerts.delivery_failed", err, { message_id: m.id, attempts: m.attempts });
         m.retry({ delaySeconds: backoffSeconds(env, m.attempts) });
       }),
     ),

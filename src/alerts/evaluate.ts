@@ -20,6 +20,7 @@ import {
 } from "../db/writes/alerts.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
+import { log } from "../lib/log.ts";
 import { breaches, groupKeyOf, worseFirst, worst } from "./judge.ts";
 import { type MeasuredRule, measureRules, type WindowValue } from "./measure.ts";
 import { buildPayload, type Measured } from "./payload.ts";
@@ -168,7 +169,7 @@ async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], cha
 
 async function recordFailure(d1: D1Database, due: DueRule, at: number, err: unknown) {
   const message = err instanceof Error ? err.message : String(err);
-  console.error("watchllm: alert evaluation failed", due.rule.id, message);
+  log.error("alerts.evaluation_failed", err, { project_id: due.rule.projectId, alert_id: due.rule.id });
   await evaluationFailed(d1, due.rule.id, at, message).catch(() => undefined);
 }
 
@@ -243,7 +244,7 @@ export async function evaluateAlerts(
   const report: EvaluationReport = { evaluated: 0, failed: 0, notifications: 0, resent: 0 };
   // Deliveries whose queue send failed in an earlier run go out first (the run's own are recorded after).
   report.resent = await resendUnsent(env, Date.now()).catch((err) => {
-    console.error("watchllm: re-sending unsent alert deliveries failed", err);
+    log.error("alerts.resend_failed", err);
     return 0;
   });
   let next = 0;

@@ -1,5 +1,6 @@
 // Plans as the operator defines them (the PLANS and DEFAULT_PLAN vars, docs/usage.md): an org's plan name → its limits.
 import { type PlanLimits, planConfig, planLimits } from "../../contract/usage.ts";
+import { log } from "../lib/log.ts";
 
 /** An org's plan: its name (null when none applies) and its limits. */
 export type Plan = PlanLimits & { name: string | null };
@@ -16,7 +17,7 @@ export function definedPlans(raw: string | undefined): Record<string, PlanLimits
   try {
     plans = planConfig.parse(JSON.parse(text));
   } catch (err) {
-    console.error("watchllm: PLANS is not valid plan JSON (docs/usage.md); nothing is limited", err);
+    log.error("usage.plans_invalid", err, { note: "PLANS is not valid plan JSON (docs/usage.md); nothing is limited" });
   }
   parsed = { raw: text, plans };
   return plans;
@@ -31,7 +32,7 @@ export function planOf(vars: PlanVars, name: string | null): Plan {
   if (chosen === null) return { ...UNLIMITED, name: null };
   const limits = plans[chosen];
   if (!limits) {
-    console.error(`watchllm: plan "${chosen}" is not in PLANS; treated as unlimited`);
+    log.warn("usage.plan_unknown", { plan: chosen, note: "not in PLANS; treated as unlimited" });
     return { ...UNLIMITED, name: chosen };
   }
   return { ...limits, name: chosen };

@@ -2,6 +2,7 @@
 // stored by then, and a retry would find nothing new to count, so a failure here is logged and the usage is lost.
 import { chunkJson } from "../db/writes/events.ts";
 import { USAGE_UPSERT_SQL, type UsageTally } from "../db/writes/usage.ts";
+import { log } from "../lib/log.ts";
 import { noteQuotaWarnings, type PlanVars } from "./warnings.ts";
 
 /**
@@ -28,11 +29,9 @@ export async function recordUsage(control: D1Database, tallies: UsageTally[], va
   try {
     await control.batch(chunkJson(rows).map((json) => upsert.bind(json)));
   } catch (err) {
-    console.error("watchllm: usage not counted", JSON.stringify(rows).slice(0, 500), err);
+    log.error("usage.not_counted", err, { rows: JSON.stringify(rows).slice(0, 500) });
     return;
   }
   const withEvents = [...new Set(counted.filter((t) => t.events > 0).map((t) => t.project_id))];
-  await noteQuotaWarnings(control, vars, withEvents).catch((err) =>
-    console.error("watchllm: quota warnings not noted", err),
-  );
+  await noteQuotaWarnings(control, vars, withEvents).catch((err) => log.error("usage.quota_warnings_not_noted", err));
 }
