@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { createDigest, sseReader } from "../../sdk/js/src/digest.ts";
 import { observeFetch } from "../../sdk/js/src/index.ts";
 import { providerOf } from "../../sdk/js/src/provider.ts";
-import { recorded } from "../support/fake-upstream.ts";
+import chat from "../fixtures/providers/openai/chat.json";
 import { receivedEvents, tenant } from "./helpers.ts";
 
 // What the recorded answers (test/fixtures/providers/openai) hold.
-const USAGE = recorded("openai/chat.json").usage;
+const USAGE = chat.usage;
 const usage = { input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 };
 const responsesUsage = { input_tokens: 20, output_tokens: 5, cached_input_tokens: 8 };
 

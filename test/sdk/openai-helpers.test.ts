@@ -3,12 +3,13 @@
 // aborts is recorded with what was received, as an `aborted` error.
 import { describe, expect, it } from "vitest";
 import { observeOpenAI, type WireEvent } from "../../sdk/js/src/index.ts";
-import { recorded as answer } from "../support/fake-upstream.ts";
+import chatStructured from "../fixtures/providers/openai/chat.structured.json";
+import chatTools from "../fixtures/providers/openai/chat.tools.json";
 import { hi, majors, setup, weatherSchema, weatherTool } from "./openai-setup.ts";
 
 // What the recorded answers (test/fixtures/providers/openai) hold.
-const STRUCTURED = JSON.parse(answer("openai/chat.structured.json").choices[0].message.content);
-const TOOL_ARGUMENTS: string = answer("openai/chat.tools.json").choices[0].message.tool_calls[0].function.arguments;
+const STRUCTURED = JSON.parse(chatStructured.choices[0]!.message.content);
+const TOOL_ARGUMENTS: string = chatTools.choices[0]!.message.tool_calls[0]!.function.arguments;
 const metadataOf = (e: WireEvent | undefined) => e?.body?.metadata as Record<string, unknown> | undefined;
 const weather = async (args: string) => `22C in ${(JSON.parse(args) as { city: string }).city}`;
 

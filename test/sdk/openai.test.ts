@@ -4,14 +4,14 @@
 import type OpenAI7 from "openai";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { observeOpenAI } from "../../sdk/js/src/index.ts";
-import { recorded } from "../support/fake-upstream.ts";
+import chatTools from "../fixtures/providers/openai/chat.tools.json";
 import { hi, majors, setup, textOf, weatherTool } from "./openai-setup.ts";
 
 // What the recorded answers (test/fixtures/providers/openai) hold.
 const usage = { input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 };
 const responsesUsage = { input_tokens: 20, output_tokens: 5, cached_input_tokens: 8 };
 const model = "gpt-4o-mini-2024-07-18";
-const TOOL_ARGUMENTS: string = recorded("openai/chat.tools.json").choices[0].message.tool_calls[0].function.arguments;
+const TOOL_ARGUMENTS: string = chatTools.choices[0]!.message.tool_calls[0]!.function.arguments;
 
 describe.each(majors)("observeOpenAI with $label", ({ OpenAI, Stream }) => {
   it("is the library's own client: instanceof, withOptions, stream.tee(), withResponse() and asResponse() work and are recorded", async () => {
