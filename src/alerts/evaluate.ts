@@ -45,6 +45,7 @@ type DueRule = {
 function plan(
   due: DueRule,
   judged: Map<string, WindowValue>,
+  breaching: Array<[string, WindowValue]>,
   states: AlertStateRow[],
   channels: AlertChannelRow[],
   at: number,
@@ -81,8 +82,7 @@ function plan(
   };
   let fired = 0;
   let renotified = 0;
-  for (const [key, v] of judged) {
-    if (!breaches(rule, v)) continue;
+  for (const [key, v] of breaching) {
     const seen = byKey.get(key);
     if (seen?.state !== "firing") {
       // A group whose state was not read (past the first page of new firings) waits for the next run.
@@ -113,10 +113,9 @@ function plan(
 
 /**
  * The states a run needs: every firing group, and those of the groups crossing the line now (worst first, one page of
- * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`). `ranked`: the values worst first.
+ * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`). `breaching`: their keys, worst first.
  */
-async function readStates(d1: D1Database, rule: AlertRuleRow, ranked: WindowValue[], unread: Set<string>) {
-  const breaching = ranked.filter((v) => breaches(rule, v)).map((v) => groupKeyOf(v.group));
+async function readStates(d1: D1Database, rule: AlertRuleRow, breaching: string[], unread: Set<string>) {
   const page = ALERT_LIMITS.maxGroups;
   const states = await ruleStates(d1, rule.id, breaching.slice(0, page));
   if (breaching.length > page) {
@@ -133,11 +132,24 @@ async function readStates(d1: D1Database, rule: AlertRuleRow, ranked: WindowValu
 /** Judges one rule's values at `at`; returns how many notifications it queued. */
 async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], channels: AlertChannelRow[], at: number) {
   const { rule } = due;
-  // Worst first: the groups a run can't all fire at once go out in that order.
-  const ranked = [...values].sort(worseFirst(rule));
-  const states = await readStates(env.DB, rule, ranked, due.unread);
-  const judged = new Map(ranked.map((v) => [groupKeyOf(v.group), v]));
-  const claims = plan(due, judged, states, channels, at);
+  // Each group's key once; the groups crossing the line worst first (the groups a run can't all fire at once go out
+  // in that order): only those are sorted, usually a few of thousands.
+  const judged = new Map<string, WindowValue>();
+  const breaching: Array<[string, WindowValue]> = [];
+  for (const v of values) {
+    const key = groupKeyOf(v.group);
+    judged.set(key, v);
+    if (breaches(rule, v)) breaching.push([key, v]);
+  }
+  const worse = worseFirst(rule);
+  breaching.sort((a, b) => worse(a[1], b[1]));
+  const states = await readStates(
+    env.DB,
+    rule,
+    breaching.map(([key]) => key),
+    due.unread,
+  );
+  const claims = plan(due, judged, breaching, states, channels, at);
   const recent = (JSON.parse(rule.recent) as Array<[number, number | null]>).filter(([t]) => t !== at);
   recent.push([at, worst(rule, values)]);
   recent.sort((a, b) => a[0] - b[0]);

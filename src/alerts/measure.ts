@@ -1,7 +1,9 @@
 // Alert rules' values over their windows, for every group, from the rollups (never events): the rules of a project with
 // the same window share one read of each rollup (grouped by every field they group or filter by), and a window of whole hours reads hour rows for them
 // with minute rows only at its two ragged ends (an hour row is the sum of its minutes), so a 24-hour window reads
-// about 24 + 2 × 59 buckets instead of 1,440. Score averages (`score_avg:<name>`) read the scores (src/alerts/scores.ts).
+// about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once across its ranges, and rules of the
+// same filters, group_by and sketch share one set of merged groups (the Worker's CPU time is in this merging; see
+// docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (src/alerts/scores.ts).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
@@ -10,8 +12,9 @@ import {
   addRow,
   addSums,
   emptySums,
-  metricValue,
+  metricReader,
   needsSketches,
+  type SketchName,
   type Sums,
   sketchOfMetric,
 } from "../metrics/aggregate.ts";
@@ -72,7 +75,10 @@ const readKey = (rule: MeasuredRule) =>
 
 type Part = { row: MetricRow; sums: Sums };
 
-/** The window's rows for the rules of one read, grouped by all their fields, each added up once. */
+/**
+ * The window's rows for the rules of one read, grouped by all their fields, each group added up once across the
+ * window's ranges (its minute and hour rows become one part: each stored sketch is scanned once, into one sketch).
+ */
 async function readParts(data: D1Database, projectId: string, rules: MeasuredRule[], from: number, to: number) {
   const fields = [...new Set(rules.flatMap(fieldsOf))];
   const sketches = needsSketches(rules.map((r) => r.metric));
@@ -86,40 +92,82 @@ async function readParts(data: D1Database, projectId: string, rules: MeasuredRul
       filters: {},
       sketches,
     });
-  const parts = await Promise.all(windowRanges(from, to, Date.now()).map(read));
-  return parts.flat().map((row): Part => {
-    const sums = emptySums();
-    addRow(sums, row, sketches);
-    return { row, sums };
-  });
+  const ranges = await Promise.all(windowRanges(from, to, Date.now()).map(read));
+  const parts = new Map<string, Part>();
+  for (const rows of ranges)
+    for (const row of rows) {
+      let key = "";
+      for (const f of fields) key += `${row[f] ?? ""}\u0000`;
+      let part = parts.get(key);
+      if (!part) {
+        part = { row, sums: emptySums() };
+        parts.set(key, part);
+      }
+      addRow(part.sums, row, sketches);
+    }
+  return [...parts.values()];
 }
 
-/** One rule's groups from the shared parts: its filters applied, added up per its group_by. */
-function ruleValues(rule: MeasuredRule, parts: Part[]): WindowValue[] {
-  const filters = Object.entries(rule.filters).filter(([, v]) => v?.length) as Array<[MetricField, string[]]>;
-  const sets = filters.map(([k, v]) => [k, new Set(v)] as const);
-  const groups = new Map<string, Sums>();
+/** A rule's filters as sets, and a key shared by the rules that add up the same groups (and sketch). */
+function selection(rule: MeasuredRule) {
+  const filters = Object.entries(rule.filters)
+    .filter(([, v]) => v?.length)
+    .map(([k, v]) => [k as MetricField, [...new Set(v)].sort()] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const sketch = sketchOfMetric(rule.metric);
+  return {
+    sets: filters.map(([k, v]) => [k, new Set(v)] as const),
+    sketch,
+    key: JSON.stringify([filters, rule.groupBy, sketch]),
+  };
+}
+
+/**
+ * One selection's groups from the shared parts: its filters applied, added up per group_by. A group of one part
+ * shares that part's sums (nothing copied); a group of more gets its own, with only the sketch its metric reads merged.
+ */
+function groupsOf(
+  parts: Part[],
+  sets: ReadonlyArray<readonly [MetricField, Set<string>]>,
+  groupBy: MeasuredRule["groupBy"],
+  sketch: SketchName | null,
+) {
+  const groups = new Map<string, { sums: Sums; own: boolean }>();
+  const merged = sketch ? [sketch] : [];
   for (const { row, sums } of parts) {
     if (!sets.every(([k, values]) => values.has(row[k] ?? ""))) continue;
-    const key = rule.groupBy ? (row[rule.groupBy] ?? "") : "";
-    let total = groups.get(key);
-    if (!total) {
-      total = emptySums();
-      groups.set(key, total);
+    const key = groupBy ? (row[groupBy] ?? "") : "";
+    const group = groups.get(key);
+    if (!group) groups.set(key, { sums, own: false });
+    else {
+      if (!group.own) {
+        const copy = emptySums();
+        addSums(copy, group.sums, merged);
+        group.sums = copy;
+        group.own = true;
+      }
+      addSums(group.sums, sums, merged);
     }
-    addSums(total, sums, sketch ? [sketch] : []);
   }
+  return groups;
+}
+
+/** A group of one field, built as a literal (an object with a computed key is slower to make and read). */
+const groupObject = (by: NonNullable<MeasuredRule["groupBy"]>, key: string): Record<string, string> =>
+  by === "user_id" ? { user_id: key } : by === "model" ? { model: key } : { name: key };
+
+/** One rule's values from its selection's groups. */
+function ruleValues(rule: MeasuredRule, groups: Map<string, { sums: Sums }>): WindowValue[] {
+  const value = metricReader(rule.metric);
   if (!rule.groupBy) {
-    const total = groups.get("") ?? emptySums();
-    return [{ group: null, value: metricValue(total, rule.metric), count: total.count }];
+    const total = groups.get("")?.sums ?? emptySums();
+    return [{ group: null, value: value(total), count: total.count }];
   }
   const by = rule.groupBy;
-  return [...groups].map(([key, total]) => ({
-    group: { [by]: key },
-    value: metricValue(total, rule.metric),
-    count: total.count,
-  }));
+  const out: WindowValue[] = [];
+  for (const [key, { sums }] of groups)
+    out.push({ group: groupObject(by, key), value: value(sums), count: sums.count });
+  return out;
 }
 
 /** Every group's value of each rule of one read. */
@@ -145,9 +193,17 @@ async function measureShared(
     return;
   }
   const parts = await readParts(data, projectId, rules, from, at);
+  // Rules of the same filters and group_by (and sketch) share their groups: each sketch is merged once per read.
+  const shared = new Map<string, Map<string, { sums: Sums }>>();
   for (const rule of rules) {
     try {
-      out.set(rule.id, ruleValues(rule, parts));
+      const { sets, sketch, key } = selection(rule);
+      let groups = shared.get(key);
+      if (!groups) {
+        groups = groupsOf(parts, sets, rule.groupBy, sketch);
+        shared.set(key, groups);
+      }
+      out.set(rule.id, ruleValues(rule, groups));
     } catch (err) {
       out.set(rule.id, err instanceof Error ? err : new Error(String(err)));
     }

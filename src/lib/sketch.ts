@@ -89,11 +89,15 @@ export function sketchOf(values: number[]): Sketch {
 
 /** The nearest-rank `q` quantile (0 < q ≤ 1) of a sketch, within RELATIVE_ERROR; null when it is empty. */
 export function quantile(s: Sketch, q: number): number | null {
-  const buckets = Object.keys(s)
-    .map(Number)
-    .sort((a, b) => a - b);
+  // Bucket indexes as numbers (a typed array sorts numerically; most keys come out in order already), and the total.
+  const keys = Object.keys(s);
+  const buckets = new Float64Array(keys.length);
   let n = 0;
-  for (const b of buckets) n += s[b] ?? 0;
+  for (let i = 0; i < keys.length; i++) {
+    buckets[i] = Number(keys[i]);
+    n += s[keys[i]!] ?? 0;
+  }
+  buckets.sort();
   if (n <= 0) return null;
   // 0.95 × 100 is 95.00000000000001 in floating point: the rank is 95, not 96.
   const rank = Math.max(1, Math.ceil(q * n - 1e-9));
@@ -102,5 +106,5 @@ export function quantile(s: Sketch, q: number): number | null {
     seen += s[b] ?? 0;
     if (seen >= rank) return bucketValue(b);
   }
-  return bucketValue(buckets.at(-1)!);
+  return bucketValue(buckets[buckets.length - 1]!);
 }

@@ -92,6 +92,18 @@ export function metricValue(s: Sums, metric: MetricName | string): number | null
   }
 }
 
+/** The metric's value of any sums, the metric parsed once (for reading it off thousands of groups). */
+export function metricReader(metric: MetricName | string): (s: Sums) => number | null {
+  const p = PERCENTILE.exec(metric);
+  if (p) {
+    const sketch: SketchName = p[1] === "latency" ? "latency" : "first_token";
+    const q = Number(p[2]) / 100;
+    return (s) => quantile(s[sketch], q);
+  }
+  metricValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
+  return (s) => metricValue(s, metric);
+}
+
 /** The sketches the metrics read (their percentiles'): what a read fetches. */
 export const needsSketches = (metrics: readonly string[]): SketchName[] =>
   SKETCHES.filter((s) => metrics.some((m) => PERCENTILE.exec(m)?.[1] === s));
