@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launch } from "./browser.ts";
-import { type Account, createAccount, openPage } from "./fixtures.ts";
+import { type Account, createAccount, openPage, sendEvents } from "./fixtures.ts";
 
 let browser: Browser;
 let account: Account;
@@ -33,6 +33,39 @@ describe("waterfall axis", () => {
     expect(await overlappingTicks(page)).toBe(0);
     expect(labels.at(-1)).toBe("20 s");
     await context.close();
+  });
+
+  it("keeps the last label of a short trace clear of the one before it (e.g. 800 ms and 900 ms)", async () => {
+    const T0 = Date.now() - 60_000;
+    const traces = [930, 960, 990, 1_450].map((ms) => ({
+      trace_id: `axis-${ms}-${T0}`,
+      ms,
+    }));
+    await sendEvents(
+      account,
+      traces.flatMap(({ trace_id, ms }) => [
+        { event_id: `${trace_id}-root`, trace_id, type: "span", name: "axis", timestamp: T0, duration_ms: ms },
+        {
+          event_id: `${trace_id}-call`,
+          trace_id,
+          parent_event_id: `${trace_id}-root`,
+          type: "tool_call",
+          name: "search",
+          timestamp: T0 + 20,
+          duration_ms: ms - 40,
+        },
+      ]),
+    );
+    for (const width of [1280, 375])
+      for (const { trace_id, ms } of traces) {
+        const { page, context } = await openPage(browser, account, `/traces/${trace_id}`, { width });
+        await page.locator("[data-event]").first().waitFor();
+        await expect.poll(async () => (await tickLabels(page)).length).toBeGreaterThanOrEqual(2);
+        expect(await overlappingTicks(page), `${ms} ms at ${width} px: ${(await tickLabels(page)).join(" | ")}`).toBe(
+          0,
+        );
+        await context.close();
+      }
   });
 
   it("labels every tick distinctly after zooming to the last span, down to microseconds", async () => {

@@ -5,6 +5,33 @@ import { useRef } from "preact/hooks";
 import { fittedTimeTicks } from "../lib/ticks.ts";
 import { useWidth } from "../lib/use-width.ts";
 
+/** An axis label's width in px, roughly (the ruler's small tabular digits), with a gap. */
+const labelWidth = (label: string) => label.length * 6.5 + 8;
+
+/**
+ * Each tick's place (0–1) and alignment: labels at the edges stay inside the lane (start / end aligned), and a label
+ * that would overlap the one before it is left out (the end-aligned last one, which reaches left, replaces it).
+ */
+function placed(ticks: ReturnType<typeof fittedTimeTicks>, a: number, b: number, width: number) {
+  const out: { t: (typeof ticks)[number]; f: number; align: "start" | "mid" | "end" }[] = [];
+  let right = Number.NEGATIVE_INFINITY;
+  for (const t of ticks) {
+    const f = (t.at - a) / Math.max(1e-9, b - a);
+    const align = f * width < 40 ? "start" : (1 - f) * width < 40 ? "end" : "mid";
+    const w = labelWidth(t.label);
+    const x = f * width;
+    const left = align === "start" ? x : align === "end" ? x - w : x - w / 2;
+    if (left < right) {
+      // The last label (the range's end) is kept over the one before it.
+      if (align !== "end" || out.length < 2) continue;
+      out.pop();
+    }
+    out.push({ t, f, align });
+    right = left + w;
+  }
+  return out;
+}
+
 export function Ruler({
   range,
   origin,
@@ -54,16 +81,11 @@ export function Ruler({
         }}
         onMouseLeave={() => (drag.value = null)}
       >
-        {ticks.map((t) => {
-          const f = (t.at - a) / Math.max(1e-9, b - a);
-          // Labels at the edges stay inside the lane.
-          const align = f * width < 40 ? "start" : (1 - f) * width < 40 ? "end" : "mid";
-          return (
-            <span key={t.at} class={`tick ${align}`} style={{ left: `${f * 100}%` }}>
-              {t.label}
-            </span>
-          );
-        })}
+        {placed(ticks, a, b, width).map(({ t, f, align }) => (
+          <span key={t.at} class={`tick ${align}`} style={{ left: `${f * 100}%` }}>
+            {t.label}
+          </span>
+        ))}
         {d && <span class="selection" style={{ left: `${d.left * 100}%`, width: `${d.width * 100}%` }} />}
       </div>
     </div>
