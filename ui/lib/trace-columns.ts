@@ -2,6 +2,9 @@
 // into the row objects the tree, the waterfall and the inspector show.
 import type { TraceAnswer, TraceColumnsAnswer, TreeEvent } from "./types.ts";
 
+/** The trace as columns, the answer these functions read. */
+export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns` as const;
+
 /** Row i of every column → the i-th event. */
 export function eventsOf(columns: TraceColumnsAnswer["columns"]): TreeEvent[] {
   const fields = Object.keys(columns) as (keyof TreeEvent)[];

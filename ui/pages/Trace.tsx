@@ -7,9 +7,8 @@ import { Link } from "../components/Link.tsx";
 import { Scores } from "../components/Scores.tsx";
 import { ShareTrace } from "../components/ShareTrace.tsx";
 import { TraceView } from "../components/TraceView.tsx";
-import { traceOf } from "../lib/trace-columns.ts";
+import { traceOf, tracePath } from "../lib/trace-columns.ts";
 import { useApi } from "../lib/use-api.ts";
-import { tracePath } from "../state/trace-fetch.ts";
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
   // The compact columns answer (a 10,000-span tree in well under half the bytes), turned back into rows once.

@@ -1,9 +1,7 @@
 // A deep link to a trace starts its fetch and its page's code at boot, beside /api/me, instead of after it: a
 // 10,000-span trace is the slowest answer of the API. The Trace page's useApi picks the answer up.
+import { tracePath } from "../lib/trace-columns.ts";
 import { prefetch } from "../lib/use-api.ts";
-
-/** The trace as columns (ui/lib/trace-columns.ts turns them into rows). */
-export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns` as const;
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
 if (link) {
