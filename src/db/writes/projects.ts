@@ -28,6 +28,10 @@ export const projectInsert = (control: ControlDb, project: typeof projects.$infe
 export const keysInsert = (control: ControlDb, rows: (typeof apiKeys.$inferInsert)[]) =>
   control.insert(apiKeys).values(rows);
 
+/** Places a project on another data database (a move's switch: maintenance/move.ts). */
+export const projectShardSet = (control: ControlDb, projectId: string, shard: number) =>
+  control.update(projects).set({ shard }).where(eq(projects.id, projectId));
+
 export const keyInsert = (control: ControlDb, row: typeof apiKeys.$inferInsert) =>
   control.insert(apiKeys).values(row).returning();
 
