@@ -30,9 +30,9 @@ import { jobProgress } from "../db/writes/jobs.ts";
 import { METRICS_HOURLY_TABLES } from "../db/writes/metrics-rollup.ts";
 import { rowsCopy } from "../db/writes/move.ts";
 import { projectShardSet } from "../db/writes/projects.ts";
+import { writeScores } from "../db/writes/scores.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
-import { writeScores } from "../scores/write.ts";
 
 export type { MoveParams, MoveProgress };
 
