@@ -17,16 +17,27 @@ export const keyLastUsedSet = (control: ControlDb, keyId: string, now: number, r
     .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - resolutionMs))));
 
 /**
+ * How a login throttle key blocks: from the `delayFrom`th attempt of a window each next one waits twice as long
+ * (`firstDelayMs` … `maxDelayMs`), or from the `blockFrom`th the key is blocked until the window ends.
+ */
+type LoginBlocking = { delayFrom: number; firstDelayMs: number; maxDelayMs: number } | { blockFrom: number };
+
+const blockedUntil = (b: LoginBlocking, count: SQL, windowStart: SQL, windowMs: number, now: number) =>
+  "blockFrom" in b
+    ? sql`iif(${count} >= ${b.blockFrom}, ${windowStart} + ${windowMs}, 0)`
+    : sql`iif(${count} >= ${b.delayFrom}, ${now} + min(${b.maxDelayMs}, ${b.firstDelayMs} * (1 << min(20, ${count} - ${b.delayFrom}))), 0)`;
+
+/**
  * Counts one login attempt on `key` unless it is blocked, in one conditional upsert: a window older than `windowMs`
- * starts over, and `blockedFor(count, windowStart)` says until when the next attempt waits. Returns the row only when
- * the attempt was counted (not blocked).
+ * starts over, and `blocking` says until when the next attempt waits. Returns the row only when the attempt was
+ * counted (not blocked).
  */
 export function loginAttemptCount(
   control: ControlDb,
   key: string,
   now: number,
   windowMs: number,
-  blockedFor: (count: SQL, windowStart: SQL) => SQL,
+  blocking: LoginBlocking,
 ) {
   const t = loginFailures;
   const expired = sql`${t.windowStart} + ${windowMs} <= ${now}`;
@@ -37,7 +48,7 @@ export function loginAttemptCount(
     .values({ key, count: 1, windowStart: now, blockedUntil: 0 })
     .onConflictDoUpdate({
       target: t.key,
-      set: { count, windowStart, blockedUntil: blockedFor(count, windowStart) },
+      set: { count, windowStart, blockedUntil: blockedUntil(blocking, count, windowStart, windowMs, now) },
       setWhere: sql`${t.blockedUntil} <= ${now}`,
     })
     .returning({ count: t.count });
