@@ -13,9 +13,9 @@ import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scri
 import { keyRow } from "../src/auth/keys.ts";
 import { dataDb } from "../src/db/client.ts";
 import { traceListQuery } from "../src/db/queries/trace-list.ts";
+import { writeScores } from "../src/db/writes/scores.ts";
 import { measureScoreWindow, projectScoreMetrics, scoreMetricsParams } from "../src/metrics/scores.ts";
 import { validateScores } from "../src/scores/validate.ts";
-import { writeScores } from "../src/scores/write.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { eventMix, rng } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";

@@ -1,20 +1,16 @@
 // Invite links: a random token (only its hash stored), single use, expiring, and bound to an email when given one.
 // Using one is a claim: one conditional UPDATE, so of concurrent uses exactly one wins.
-import { and, eq, gt, isNull } from "drizzle-orm";
 import type { ControlDb } from "../db/client.ts";
-import { invites, orgMembers, orgs } from "../db/schema.ts";
+import { inviteByHash } from "../db/queries/orgs.ts";
+import type { invites } from "../db/schema.ts";
+import { inviteClaim, inviteRelease, memberJoin } from "../db/writes/orgs.ts";
 import { ApiError } from "../lib/errors.ts";
 import { sha256Hex } from "../lib/ids.ts";
 
 const used = () => new ApiError("invite_expired", "This invite has expired or was already used.");
 
 export async function findInvite(db: ControlDb, token: string) {
-  const [row] = await db
-    .select({ invite: invites, orgName: orgs.name })
-    .from(invites)
-    .innerJoin(orgs, eq(orgs.id, invites.orgId))
-    .where(eq(invites.tokenHash, await sha256Hex(token)))
-    .limit(1);
+  const row = await inviteByHash(db, await sha256Hex(token));
   if (!row) throw new ApiError("not_found", "No such invite.");
   if (row.invite.acceptedAt !== null || row.invite.expiresAt <= Date.now()) throw used();
   return row;
@@ -32,21 +28,14 @@ export async function claimInvite(db: ControlDb, token: string, userId: string, 
   const { invite, orgName } = await findInvite(db, token);
   checkEmail(invite, email);
   const now = Date.now();
-  const [claimed] = await db
-    .update(invites)
-    .set({ acceptedAt: now, acceptedBy: userId })
-    .where(and(eq(invites.id, invite.id), isNull(invites.acceptedAt), gt(invites.expiresAt, now)))
-    .returning({ id: invites.id });
+  const [claimed] = await inviteClaim(db, invite.id, userId, now);
   if (!claimed) throw used();
   return { invite, orgName };
 }
 
 /** Gives a claim back (the sign-up it was for failed), so the link still works. */
 export async function releaseInvite(db: ControlDb, inviteId: string, userId: string) {
-  await db
-    .update(invites)
-    .set({ acceptedAt: null, acceptedBy: null })
-    .where(and(eq(invites.id, inviteId), eq(invites.acceptedBy, userId)));
+  await inviteRelease(db, inviteId, userId);
 }
 
 /** The membership statement for a claimed invite; someone already in the org keeps their role. */
@@ -54,7 +43,7 @@ export const joinStatement = (
   db: ControlDb,
   invite: { orgId: string; role: typeof invites.$inferSelect.role },
   userId: string,
-) => db.insert(orgMembers).values({ orgId: invite.orgId, userId, role: invite.role }).onConflictDoNothing();
+) => memberJoin(db, { orgId: invite.orgId, userId, role: invite.role });
 
 /** Claims the invite for an existing user and adds the membership. */
 export async function acceptInvite(db: ControlDb, token: string, user: { id: string; email: string }) {

@@ -3,7 +3,8 @@
 import type { Role } from "../../contract/constants.ts";
 import { mintKey } from "../auth/keys.ts";
 import type { ControlDb } from "../db/client.ts";
-import { apiKeys, orgMembers, orgs, projects } from "../db/schema.ts";
+import { memberInsert, orgInsert } from "../db/writes/orgs.ts";
+import { keysInsert, projectInsert } from "../db/writes/projects.ts";
 import { newId } from "../lib/ids.ts";
 import { leastLoadedShard } from "./placement.ts";
 
@@ -18,7 +19,7 @@ export async function projectWithKeys(db: ControlDb, orgId: string, name: string
   return {
     project: { id: project.id, org_id: orgId, name },
     keys: { ingest: ingest.plaintext, secret: secret.plaintext },
-    statements: [db.insert(projects).values(project), db.insert(apiKeys).values([ingest.row, secret.row])] as const,
+    statements: [projectInsert(db, project), keysInsert(db, [ingest.row, secret.row])] as const,
   };
 }
 
@@ -26,10 +27,7 @@ export function orgWithOwner(db: ControlDb, name: string, userId: string) {
   const org = { id: newId("org"), name };
   return {
     org,
-    statements: [
-      db.insert(orgs).values(org),
-      db.insert(orgMembers).values({ orgId: org.id, userId, role: "owner" as Role }),
-    ] as const,
+    statements: [orgInsert(db, org), memberInsert(db, { orgId: org.id, userId, role: "owner" as Role })] as const,
   };
 }
 

@@ -1,6 +1,5 @@
 // Saving alert rules: checks beyond the contract's shape (destinations, email set-up, the per-project limit), the rows
 // a rule and its channels make, and test notifications.
-import { and, count, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
 import {
@@ -11,7 +10,9 @@ import {
   type WebhookPayload,
 } from "../../contract/alerts.ts";
 import type { ControlDb } from "../db/client.ts";
-import { type AlertRuleRow, alertChannels, alertRules, alertStates } from "../db/schema.ts";
+import { ruleCount } from "../db/queries/alert-rules.ts";
+import type { AlertRuleRow } from "../db/schema.ts";
+import { ruleChannelsDelete, ruleChannelsInsert, ruleStatesDelete, ruleUpdate } from "../db/writes/alert-rules.ts";
 import { deliveryInsert } from "../db/writes/alerts.ts";
 import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -36,8 +37,7 @@ export function checkChannels(env: Bindings, channels: AlertChannelInput[]) {
 }
 
 export async function checkRuleLimit(db: ControlDb, projectId: string) {
-  const [row] = await db.select({ n: count() }).from(alertRules).where(eq(alertRules.projectId, projectId));
-  if ((row?.n ?? 0) >= ALERT_LIMITS.maxRulesPerProject)
+  if ((await ruleCount(db, projectId)) >= ALERT_LIMITS.maxRulesPerProject)
     throw new ApiError("invalid_request", `A project can have at most ${ALERT_LIMITS.maxRulesPerProject} alert rules.`);
 }
 
@@ -74,18 +74,14 @@ const JUDGING = ["metric", "filters", "window_minutes", "op", "threshold", "min_
 
 /** The statements of a patch: the rule, its channels when given, its states when it now judges differently. */
 export function patchStatements(db: ControlDb, rule: AlertRuleRow, patch: AlertPatch, at: number) {
-  const update = db
-    .update(alertRules)
-    .set({ ...ruleColumns(patch), updatedAt: at })
-    .where(and(eq(alertRules.id, rule.id), eq(alertRules.projectId, rule.projectId)));
+  const update = ruleUpdate(db, rule, { ...ruleColumns(patch), updatedAt: at });
   const rest: BatchItem<"sqlite">[] = [];
   if (patch.channels) {
-    rest.push(db.delete(alertChannels).where(eq(alertChannels.alertId, rule.id)));
+    rest.push(ruleChannelsDelete(db, rule.id));
     const rows = channelRows(rule.id, patch.channels);
-    if (rows.length) rest.push(db.insert(alertChannels).values(rows));
+    if (rows.length) rest.push(ruleChannelsInsert(db, rows));
   }
-  if (JUDGING.some((k) => patch[k] !== undefined))
-    rest.push(db.delete(alertStates).where(eq(alertStates.alertId, rule.id)));
+  if (JUDGING.some((k) => patch[k] !== undefined)) rest.push(ruleStatesDelete(db, rule.id));
   return [update, ...rest] as const;
 }
 

@@ -4,7 +4,7 @@
 import type { UsageWarningPayload } from "../../contract/usage.ts";
 import { orgAlertChannels, pendingWarnings } from "../db/queries/usage.ts";
 import { deliveryInsert, type NewDelivery } from "../db/writes/alerts.ts";
-import { USAGE_WARNING_CLAIM_SQL } from "../db/writes/usage.ts";
+import { usageWarningClaim } from "../db/writes/usage-counts.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
 import { monthOf } from "../usage/quota.ts";
@@ -74,7 +74,12 @@ export async function sendUsageWarnings(env: Bindings, now = Date.now()) {
       const d: NewDelivery = { id, channelId: ch.id, reason: "usage", payload: JSON.stringify(payload) };
       return deliveryInsert(env.DB, ch.alert_id, d, now, true);
     });
-    const claim = env.DB.prepare(USAGE_WARNING_CLAIM_SQL).bind(now, channels.length, w.org_id, w.month, w.threshold);
+    const claim = usageWarningClaim(
+      env.DB,
+      { orgId: w.org_id, month: w.month, threshold: w.threshold },
+      channels.length,
+      now,
+    );
     const [won] = await env.DB.batch([claim, ...deliveries]);
     // Another run claimed it first: its deliveries are the ones that go.
     if (!won?.results.length) continue;

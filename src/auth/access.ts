@@ -1,10 +1,9 @@
 // The one place that resolves caller → project → role: a secret API key (its project, full access to its data)
 // or a session user (the project named by the request, via org membership). Everything else answers 401/403/404.
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { ROLES, type Role } from "../../contract/constants.ts";
 import type { ControlDb } from "../db/client.ts";
-import { orgMembers, projects } from "../db/schema.ts";
+import { memberRole, projectForMember } from "../db/queries/auth.ts";
 import type { AppEnv, ProjectAccess } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { bearerToken, findKey, touchKey } from "./keys.ts";
@@ -14,13 +13,9 @@ const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.index
 
 /** The caller's role in an org; 404 (not 403) for non-members, so org ids don't leak. */
 export async function orgRole(db: ControlDb, orgId: string, userId: string): Promise<Role> {
-  const [row] = await db
-    .select({ role: orgMembers.role })
-    .from(orgMembers)
-    .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId)))
-    .limit(1);
-  if (!row) throw new ApiError("not_found", "No such organization.");
-  return row.role;
+  const role = await memberRole(db, orgId, userId);
+  if (!role) throw new ApiError("not_found", "No such organization.");
+  return role;
 }
 
 export function requireRole(role: Role, needed: Role, what: string) {
@@ -29,12 +24,7 @@ export function requireRole(role: Role, needed: Role, what: string) {
 }
 
 async function projectForUser(db: ControlDb, projectId: string, userId: string): Promise<ProjectAccess> {
-  const [row] = await db
-    .select({ orgId: projects.orgId, shard: projects.shard, role: orgMembers.role })
-    .from(projects)
-    .innerJoin(orgMembers, and(eq(orgMembers.orgId, projects.orgId), eq(orgMembers.userId, userId)))
-    .where(eq(projects.id, projectId))
-    .limit(1);
+  const row = await projectForMember(db, projectId, userId);
   if (!row) throw new ApiError("not_found", "No such project.");
   return { projectId, orgId: row.orgId, shard: row.shard, role: row.role, via: "session" };
 }

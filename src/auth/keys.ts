@@ -1,8 +1,9 @@
 // API keys: minting, hashing and the one lookup that turns a presented key into its project.
-import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { KeyKind } from "../../contract/constants.ts";
 import type { ControlDb } from "../db/client.ts";
-import { type ApiKeyRow, apiKeys, projects } from "../db/schema.ts";
+import { keyByHash } from "../db/queries/auth.ts";
+import type { ApiKeyRow } from "../db/schema.ts";
+import { keyLastUsedSet } from "../db/writes/auth.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
 import { MINUTE_MS } from "../lib/time.ts";
@@ -36,12 +37,7 @@ export async function mintKey(projectId: string, kind: KeyKind, name = "") {
 export async function findKey(db: ControlDb, presented: string | undefined | null) {
   if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
   // One round trip: the key and its project's org (a key whose project is gone is not valid).
-  const [found] = await db
-    .select({ key: apiKeys, orgId: projects.orgId, shard: projects.shard })
-    .from(apiKeys)
-    .innerJoin(projects, eq(projects.id, apiKeys.projectId))
-    .where(eq(apiKeys.keyHash, await sha256Hex(presented)))
-    .limit(1);
+  const found = await keyByHash(db, await sha256Hex(presented));
   if (!found) throw new ApiError("invalid_api_key", "The API key is not valid.");
   if (found.key.revokedAt !== null) throw new ApiError("revoked_api_key", "The API key has been revoked.");
   return { ...found.key, orgId: found.orgId, shard: found.shard };
@@ -79,15 +75,7 @@ export async function keyFromAuthorization(db: ControlDb, header: string | undef
 /** Records that a key was used, at most once a minute. */
 export function touchKey(db: ControlDb, key: ApiKeyRow, now = Date.now()) {
   if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_RESOLUTION_MS) return Promise.resolve();
-  return db
-    .update(apiKeys)
-    .set({ lastUsedAt: now })
-    .where(
-      and(
-        eq(apiKeys.id, key.id),
-        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_RESOLUTION_MS)),
-      ),
-    )
+  return keyLastUsedSet(db, key.id, now, LAST_USED_RESOLUTION_MS)
     .run()
     .then(() => undefined);
 }

@@ -1,9 +1,9 @@
 // Cookie sessions: a random token in an HttpOnly cookie, stored only as its SHA-256, revoked by deleting the row.
-import { and, eq, gt } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ControlDb } from "../db/client.ts";
-import { sessions, users } from "../db/schema.ts";
+import { sessionUserByHash } from "../db/queries/auth.ts";
+import { sessionDelete, sessionInsert } from "../db/writes/auth.ts";
 import { randomToken, sha256Hex } from "../lib/ids.ts";
 
 const SESSION_COOKIE = "wl_session";
@@ -12,7 +12,7 @@ const SESSION_TTL_MS = 30 * 86_400_000;
 export async function startSession(c: Context, db: ControlDb, userId: string) {
   const token = randomToken(43);
   const expiresAt = Date.now() + SESSION_TTL_MS;
-  await db.insert(sessions).values({ tokenHash: await sha256Hex(token), userId, expiresAt });
+  await sessionInsert(db, { tokenHash: await sha256Hex(token), userId, expiresAt });
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     secure: true,
@@ -33,17 +33,11 @@ const sessionToken = (c: Context) =>
 export async function sessionUser(c: Context, db: ControlDb) {
   const token = sessionToken(c);
   if (!token) return null;
-  const [row] = await db
-    .select({ user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), gt(sessions.expiresAt, Date.now())))
-    .limit(1);
-  return row?.user ?? null;
+  return (await sessionUserByHash(db, await sha256Hex(token), Date.now())) ?? null;
 }
 
 export async function endSession(c: Context, db: ControlDb) {
   const token = sessionToken(c);
-  if (token) await db.delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
+  if (token) await sessionDelete(db, await sha256Hex(token));
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
 }

@@ -1,20 +1,17 @@
 // Re-prices a project's past model calls in a time range with today's price table, one bounded step per call:
 // each step updates up to STEP events, rebuilds the rollup hours and trace totals they touch, and returns a cursor.
 // Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
-import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { type ControlDb, dataDb } from "../db/client.ts";
-import { events } from "../db/schema.ts";
+import { callsToReprice } from "../db/queries/reprice.ts";
 import { rebuildRollups, rebuildSummaries } from "../db/writes/derived.ts";
+import { eventCostsSet } from "../db/writes/reprice.ts";
 import type { CursorValues } from "../lib/cursor.ts";
 import { HOUR_MS } from "../lib/time.ts";
 import { priceCall } from "./enrich.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
 
 const RECOMPUTE_STEP = PAGE_LIMITS.recomputeStep;
-
-const UPDATE_EVENTS_SQL = `UPDATE events SET cost_usd = j.value ->> 1, cost_source = j.value ->> 2
-  FROM json_each(?2) j WHERE events.project_id = ?1 AND events.event_id = j.value ->> 0`;
 
 /** `control` holds the prices; `d1` is the project's data database. */
 export async function recomputeStep(
@@ -24,35 +21,7 @@ export async function recomputeStep(
   range: { from: number; to: number },
   after?: CursorValues,
 ) {
-  const [afterTs, afterId] = after ?? [];
-  const rows = await dataDb(d1)
-    .select({
-      event_id: events.eventId,
-      trace_id: events.traceId,
-      type: events.type,
-      model: events.model,
-      provider: events.provider,
-      ts: events.ts,
-      input_tokens: events.inputTokens,
-      output_tokens: events.outputTokens,
-      cached_input_tokens: events.cachedInputTokens,
-      cache_write_tokens: events.cacheWriteTokens,
-      cost_usd: events.costUsd,
-      cost_source: events.costSource,
-    })
-    .from(events)
-    .where(
-      and(
-        eq(events.projectId, projectId),
-        gte(events.ts, range.from),
-        lt(events.ts, range.to),
-        eq(events.type, "model_response"),
-        or(ne(events.costSource, "client"), sql`${events.costSource} IS NULL`),
-        after ? sql`(${events.ts}, ${events.eventId}) > (${afterTs}, ${afterId})` : undefined,
-      ),
-    )
-    .orderBy(asc(events.ts), asc(events.eventId))
-    .limit(RECOMPUTE_STEP);
+  const rows = await callsToReprice(dataDb(d1), projectId, range, after, RECOMPUTE_STEP);
   const [builtin, overrides] = await Promise.all([builtinPrices(control), projectOverrides(control, [projectId])]);
   const own = overrides.get(projectId) ?? [];
   const changed = rows.flatMap((row) => {
@@ -63,9 +32,11 @@ export async function recomputeStep(
     const hours = [...new Set(changed.map((c) => Math.floor(c.row.ts / HOUR_MS) * HOUR_MS))];
     const traceIds = [...new Set(changed.map((c) => c.row.trace_id))];
     await d1.batch([
-      d1
-        .prepare(UPDATE_EVENTS_SQL)
-        .bind(projectId, JSON.stringify(changed.map((c) => [c.row.event_id, c.cost, c.source]))),
+      eventCostsSet(
+        d1,
+        projectId,
+        changed.map((c) => [c.row.event_id, c.cost, c.source]),
+      ),
       ...rebuildRollups(d1, projectId, hours),
       ...rebuildSummaries(d1, projectId, traceIds, Date.now()),
     ]);

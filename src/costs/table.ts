@@ -1,9 +1,9 @@
 // The price table in D1 → the in-memory shape the matcher uses. Built-in rows (project_id NULL) change only with a
 // migration, so each isolate keeps them for a few minutes; a project's overrides are read fresh for every batch.
-import { inArray, isNull } from "drizzle-orm";
 import type { MatchRule, Rates } from "../../contract/costs.ts";
 import type { ControlDb } from "../db/client.ts";
-import { prices } from "../db/schema.ts";
+import { builtinPriceRows, projectPriceRows } from "../db/queries/prices.ts";
+import type { prices } from "../db/schema.ts";
 import { MINUTE_MS } from "../lib/time.ts";
 import type { ModelPrices } from "./types.ts";
 
@@ -35,13 +35,13 @@ function toModelPrices(rows: PriceRow[]): ModelPrices[] {
 
 export async function builtinPrices(db: ControlDb): Promise<ModelPrices[]> {
   if (builtinCache && Date.now() - builtinCache.at < BUILTIN_TTL_MS) return builtinCache.table;
-  const table = toModelPrices(await db.select().from(prices).where(isNull(prices.projectId)));
+  const table = toModelPrices(await builtinPriceRows(db));
   builtinCache = { at: Date.now(), table };
   return table;
 }
 
 export async function projectOverrides(db: ControlDb, projectIds: string[]): Promise<Map<string, ModelPrices[]>> {
-  const rows = projectIds.length ? await db.select().from(prices).where(inArray(prices.projectId, projectIds)) : [];
+  const rows = projectIds.length ? await projectPriceRows(db, projectIds) : [];
   const byProject = new Map<string, PriceRow[]>();
   for (const row of rows) {
     const list = byProject.get(row.projectId!);

@@ -10,15 +10,15 @@ import { offloadBodies, offloadThreshold } from "../db/bodies.ts";
 import { type ControlDb, controlDb } from "../db/client.ts";
 import { loadPartBodies } from "../db/part-bodies.ts";
 import { projectShards } from "../db/queries/placement.ts";
-import { deadLetters } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
+import { deadLettersInsert } from "../db/writes/dead-letters.ts";
 import { writeMessages } from "../db/writes/events.ts";
 import { insertParts, readParts, replaceFolded } from "../db/writes/parts.ts";
+import { scoreStatements } from "../db/writes/scores.ts";
 import type { UsageTally } from "../db/writes/usage.ts";
 import type { Bindings } from "../env.ts";
 import { log } from "../lib/log.ts";
 import { SECOND_MS } from "../lib/time.ts";
-import { scoreStatements } from "../scores/write.ts";
 import { recordUsage } from "../usage/record.ts";
 import { storeCountingScores } from "../usage/scores.ts";
 import type { PlanVars } from "../usage/warnings.ts";
@@ -193,12 +193,7 @@ async function keepDeadLetters(db: ControlDb, letters: DeadLetter[]) {
   const rows = letters.map((l) => ({ ...l, body: l.body.slice(0, MAX_DEAD_LETTER_CHARS), receivedAt: Date.now() }));
   const inserts = [];
   for (let i = 0; i < rows.length; i += DEAD_LETTERS_PER_INSERT) {
-    inserts.push(
-      db
-        .insert(deadLetters)
-        .values(rows.slice(i, i + DEAD_LETTERS_PER_INSERT))
-        .onConflictDoNothing(),
-    );
+    inserts.push(deadLettersInsert(db, rows.slice(i, i + DEAD_LETTERS_PER_INSERT)));
   }
   const [first, ...rest] = inserts;
   if (first) await db.batch([first, ...rest]);

@@ -2,18 +2,18 @@
 // handler (and a first step right away): a project's data (its control-plane rows are gone the moment it is deleted,
 // so nothing can read or write it meanwhile), one trace, or every event carrying an end user's id. Each finished
 // deletion is written to the audit log.
-import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Deletion } from "../../contract/data.ts";
 import { type EraseParams, eraseParams, eraseProgress, parseJobField } from "../../contract/jobs.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { bodyPrefix, deleteBodiesUnder } from "../db/bodies.ts";
 import { type ControlDb, controlDb } from "../db/client.ts";
-import { type JobRow, jobs } from "../db/schema.ts";
+import { jobById } from "../db/queries/jobs.ts";
+import type { JobRow } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import { type EraseScope, eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
-import { jobProgress, retryJob } from "../db/writes/jobs.ts";
+import { jobInsert, jobProgress, retryJob } from "../db/writes/jobs.ts";
 import type { Bindings } from "../env.ts";
 import { newId } from "../lib/ids.ts";
 import { attemptJobStep } from "./attempt.ts";
@@ -58,7 +58,7 @@ export async function requestDeletion(
   const control = controlDb(env.DB);
   const row = eraseJob(p);
   await control.batch([
-    control.insert(jobs).values(row),
+    jobInsert(control, row),
     auditInsert(control, {
       orgId: p.org_id,
       projectId: p.project_id,
@@ -76,11 +76,11 @@ export async function requestDeletion(
 async function runInline(env: Bindings, id: string): Promise<Deletion> {
   const control = controlDb(env.DB);
   for (let step = 0; step < INLINE_STEPS; step++) {
-    const [job] = await control.select().from(jobs).where(eq(jobs.id, id));
+    const job = await jobById(control, id);
     if (!job || job.status === "done" || job.status === "failed") break;
     if ((await attemptJobStep({ env, d1: env.DB }, job, () => eraseJobStep(env, job))) !== false) break;
   }
-  const [job] = await control.select().from(jobs).where(eq(jobs.id, id));
+  const job = await jobById(control, id);
   return deletionView(job!);
 }
 

@@ -9,22 +9,30 @@
 //   clean    the project's rows on the source (bodies stay in R2: their keys name no database).
 // Reads see the source until the switch and the target after it; for the wait (about a minute) the newest events
 // written to the source are missing from reads until the catch-up copies them.
-import { eq } from "drizzle-orm";
 import { type MoveParams, type MoveProgress, moveParams, moveProgress, parseJobField } from "../../contract/jobs.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
-import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../contract/queue.ts";
-import { STORED_SCORE_FIELDS, type StoredScore } from "../../contract/scores.ts";
+import type { QueueMessage } from "../../contract/queue.ts";
 import { controlDb } from "../db/client.ts";
-import { type JobRow, projects } from "../db/schema.ts";
+import {
+  costRollupsBefore,
+  eventsAfterRowid,
+  firstEventTs,
+  metricRollupsBefore,
+  partsAfterRowid,
+  projectScores,
+} from "../db/queries/move.ts";
+import type { JobRow } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { auditInsert } from "../db/writes/audit.ts";
 import { eraseRemainsStep, eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
-import { chunkJson, writeMessages } from "../db/writes/events.ts";
+import { writeMessages } from "../db/writes/events.ts";
 import { jobProgress } from "../db/writes/jobs.ts";
 import { METRICS_HOURLY_TABLES } from "../db/writes/metrics-rollup.ts";
+import { rowsCopy } from "../db/writes/move.ts";
+import { projectShardSet } from "../db/writes/projects.ts";
+import { writeScores } from "../db/writes/scores.ts";
 import type { Bindings } from "../env.ts";
 import { HOUR_MS } from "../lib/time.ts";
-import { writeScores } from "../scores/write.ts";
 
 export type { MoveParams, MoveProgress };
 
@@ -33,13 +41,7 @@ const ROWS_PER_STEP = 5000;
 
 /** The events of the project after `cursor` (rowid), oldest first, as queue messages for the consumer's write. */
 async function eventsAfter(source: D1Database, projectId: string, cursor: number) {
-  const { results } = await source
-    .prepare(
-      `SELECT rowid AS rowid, received_at, ${STORED_EVENT_FIELDS.join(", ")} FROM events
-       WHERE project_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3`,
-    )
-    .bind(projectId, cursor, EVENTS_PER_STEP)
-    .all<StoredEvent & { rowid: number; received_at: number }>();
+  const { results } = await eventsAfterRowid(source, projectId, cursor, EVENTS_PER_STEP);
   const messages: QueueMessage[] = results.map(({ rowid: _, received_at, ...event }) => ({
     project_id: projectId,
     received_at,
@@ -50,21 +52,13 @@ async function eventsAfter(source: D1Database, projectId: string, cursor: number
 
 /** Copies rows as they are (INSERT OR IGNORE: a repeated step changes nothing), one JSON parameter per statement. */
 async function copyRows(target: D1Database, table: string, rows: Array<Record<string, unknown>>) {
-  if (!rows.length) return;
-  const columns = Object.keys(rows[0]!);
-  const sql = `INSERT OR IGNORE INTO ${table} (${columns.join(", ")})
-    SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?1)`;
-  await target.batch(
-    chunkJson(rows.map((r) => columns.map((c) => r[c]))).map((json) => target.prepare(sql).bind(json)),
-  );
+  const statements = rowsCopy(target, table, rows);
+  if (statements.length) await target.batch(statements);
 }
 
 /** Scores, through their own write: one replaced on the source while the move waited replaces the copy too. */
 async function copyScores(source: D1Database, target: D1Database, projectId: string) {
-  const scores = await source
-    .prepare(`SELECT ${STORED_SCORE_FIELDS.join(", ")}, received_at FROM scores WHERE project_id = ?1`)
-    .bind(projectId)
-    .all<StoredScore & { received_at: number }>();
+  const scores = await projectScores(source, projectId);
   await writeScores(
     target,
     scores.results.map(({ received_at, ...score }) => ({
@@ -78,13 +72,7 @@ async function copyScores(source: D1Database, target: D1Database, projectId: str
 
 /** The next page of the project's event parts (Langfuse creates and updates) after `cursor` (rowid), copied. */
 async function copyParts(source: D1Database, target: D1Database, projectId: string, cursor: number) {
-  const { results } = await source
-    .prepare(
-      `SELECT rowid AS rowid, project_id, event_id, part_id, trace_id, rank, at, fields, received_at FROM event_parts
-       WHERE project_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3`,
-    )
-    .bind(projectId, cursor, ROWS_PER_STEP)
-    .all<Record<string, unknown> & { rowid: number }>();
+  const { results } = await partsAfterRowid(source, projectId, cursor, ROWS_PER_STEP);
   await copyRows(
     target,
     "event_parts",
@@ -95,21 +83,12 @@ async function copyParts(source: D1Database, target: D1Database, projectId: stri
 
 /** The cost rollups of hours before the project's first event (rollups outlive retention). */
 async function copyOldRollups(source: D1Database, target: D1Database, projectId: string) {
-  const first = await source
-    .prepare("SELECT min(ts) AS ts FROM events WHERE project_id = ?1")
-    .bind(projectId)
-    .first<{ ts: number | null }>();
-  const before = first?.ts === null || first?.ts === undefined ? Number.MAX_SAFE_INTEGER : first.ts;
-  const rollups = await source
-    .prepare("SELECT * FROM cost_hourly WHERE project_id = ?1 AND hour < ?2")
-    .bind(projectId, Math.floor(before / HOUR_MS) * HOUR_MS)
-    .all<Record<string, unknown>>();
+  const before = (await firstEventTs(source, projectId)) ?? Number.MAX_SAFE_INTEGER;
+  const hour = Math.floor(before / HOUR_MS) * HOUR_MS;
+  const rollups = await costRollupsBefore(source, projectId, hour);
   await copyRows(target, "cost_hourly", rollups.results);
   for (const table of METRICS_HOURLY_TABLES) {
-    const { results } = await source
-      .prepare(`SELECT * FROM ${table} WHERE project_id = ?1 AND bucket < ?2`)
-      .bind(projectId, Math.floor(before / HOUR_MS) * HOUR_MS)
-      .all<Record<string, unknown>>();
+    const { results } = await metricRollupsBefore(source, table, projectId, hour);
     await copyRows(target, table, results);
   }
 }
@@ -155,7 +134,7 @@ export async function moveJobStep(env: Bindings, job: JobRow, now = Date.now()):
     }
     // Copied: switch the placement (and the job's phase with it, in one batch).
     await control.batch([
-      control.update(projects).set({ shard: p.to }).where(eq(projects.id, p.project_id)),
+      projectShardSet(control, p.project_id, p.to),
       save({ ...progress, phase: "wait", switched_at: now }),
     ]);
     return false;

@@ -5,15 +5,14 @@ import { JOB_LIMITS, parseJobField, partsSweepProgress } from "../../contract/jo
 import { jobsDb } from "../db/client.ts";
 import type { JobRow } from "../db/schema.ts";
 import { jobProgress } from "../db/writes/jobs.ts";
-import { eraseOrphanedParts, oldestPart } from "../db/writes/parts-sweep.ts";
+import { eraseOrphanedParts, oldestPart, partsSweepJobEnsure } from "../db/writes/parts-sweep.ts";
 import { DAY_MS } from "../lib/time.ts";
 
 export const PARTS_SWEEP = "parts_sweep";
 const PARTS_PER_STEP = 5_000;
 
 /** Makes sure the database has its sweep job (a no-op when it has). */
-export const ensurePartsSweep = (d1: D1Database) =>
-  d1.prepare("INSERT OR IGNORE INTO jobs (id, kind, status) VALUES (?1, ?1, 'running')").bind(PARTS_SWEEP).run();
+export const ensurePartsSweep = (d1: D1Database) => partsSweepJobEnsure(d1, PARTS_SWEEP);
 
 /** One step of the sweep: false while there is more to sweep now, "later" once caught up. */
 export async function partsSweepStep(d1: D1Database, job: JobRow, now = Date.now()): Promise<false | "later"> {

@@ -6,7 +6,7 @@
 // gone; minute metric rollups of every project go after 48 hours.
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { controlDb } from "../db/client.ts";
-import { projects } from "../db/schema.ts";
+import { projectRetentions } from "../db/queries/projects.ts";
 import { shardDatabase } from "../db/shards.ts";
 import { eraseRollupsStep, eraseStep } from "../db/writes/erase.ts";
 import { pruneMinuteRollups } from "../db/writes/metrics-rollup.ts";
@@ -57,10 +57,7 @@ export async function expireProject(
  * own), within each its projects from a rotating start so none is starved.
  */
 export async function runRetention(env: Bindings, deadline: number, now = Date.now()) {
-  const rows = await controlDb(env.DB)
-    .select({ id: projects.id, shard: projects.shard, own: projects.retentionDays })
-    .from(projects)
-    .orderBy(projects.id);
+  const rows = await projectRetentions(controlDb(env.DB));
   const byShard = new Map<number, Array<{ id: string; shard: number; days: number }>>();
   for (const r of rows) {
     const days = effectiveRetention(r.own, env);

@@ -3,9 +3,8 @@
 // resumable). Every step is isolated (src/maintenance/attempt.ts): one that throws is recorded on its job and the run
 // goes on to the next job, the next database and retention. Each data database also sweeps its orphaned event parts,
 // as a job of its own (src/maintenance/parts.ts).
-import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import { jobsDb } from "../db/client.ts";
-import { jobs } from "../db/schema.ts";
+import { jobById, openJobs } from "../db/queries/jobs.ts";
 import { dataDatabases } from "../db/shards.ts";
 import { rebuildDirtyDays } from "../db/writes/metrics-days.ts";
 import type { Bindings } from "../env.ts";
@@ -32,17 +31,7 @@ const CONTROL_STEPS: Record<string, JobStep> = {
 /** The open jobs of one database that may run now (not waiting out a failed attempt's backoff), oldest first. */
 async function runJobs(ctx: JobContext, deadline: number, steps: Record<string, JobStep>) {
   const db = jobsDb(ctx.d1);
-  const open = await db
-    .select()
-    .from(jobs)
-    .where(
-      and(
-        inArray(jobs.status, ["pending", "running"]),
-        inArray(jobs.kind, Object.keys(steps)),
-        or(isNull(jobs.retryAt), lte(jobs.retryAt, Date.now())),
-      ),
-    )
-    .orderBy(asc(jobs.createdAt));
+  const open = await openJobs(db, Object.keys(steps), Date.now());
   for (let job of open) {
     const step = steps[job.kind];
     if (!step) continue;
@@ -50,7 +39,7 @@ async function runJobs(ctx: JobContext, deadline: number, steps: Record<string, 
       if (Date.now() > deadline) return;
       const result = await attemptJobStep(ctx, job, step);
       if (result !== false) break;
-      const [fresh] = await db.select().from(jobs).where(eq(jobs.id, job.id));
+      const fresh = await jobById(db, job.id);
       if (!fresh) break;
       job = fresh;
     }

@@ -5,12 +5,12 @@ import { Hono } from "hono";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
 import { controlDb } from "../db/client.ts";
 import { shardDatabase } from "../db/shards.ts";
+import { deleteScore } from "../db/writes/scores.ts";
 import type { AppEnv } from "../env.ts";
 import { acceptScores } from "../ingest/scores.ts";
 import { fromLangfuseScore } from "../langfuse/score.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
-import { deleteScore } from "../scores/write.ts";
 
 export const langfuseScoresRoute = new Hono<AppEnv>()
   .post("/", async (c) => {

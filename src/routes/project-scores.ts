@@ -9,13 +9,13 @@ import { controlDb } from "../db/client.ts";
 import { configView, projectScore, projectScoreConfigs } from "../db/queries/scores.ts";
 import { findTrace } from "../db/queries/trace-events.ts";
 import { scoreConfigDelete, scoreConfigUpsert } from "../db/writes/score-configs.ts";
+import { deleteScore, writeScores } from "../db/writes/scores.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { validateScores } from "../scores/validate.ts";
 import { scoreView } from "../scores/views.ts";
-import { deleteScore, writeScores } from "../scores/write.ts";
 
 const configName = z.string().trim().min(1).max(SCORE_LIMITS.maxNameChars);
 

@@ -1,9 +1,9 @@
 // Share links: minting a link's token (only its hash is stored, as for API keys), the link as listed, and the one
 // lookup that turns a presented token into its live link. Unknown, revoked and expired tokens all answer the same 404.
-import { eq } from "drizzle-orm";
 import type { ShareLink } from "../../contract/shares.ts";
 import type { ControlDb } from "../db/client.ts";
-import { projects, type ShareLinkRow, shareLinks } from "../db/schema.ts";
+import { shareByHash } from "../db/queries/shares.ts";
+import type { ShareLinkRow } from "../db/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId, randomToken, sha256Hex } from "../lib/ids.ts";
 import { DAY_MS } from "../lib/time.ts";
@@ -53,12 +53,7 @@ const gone = () => new ApiError("not_found", "This shared link does not exist, o
 /** The live link of a presented token, with its project's data database; 404 for unknown, revoked or expired. */
 export async function findShare(db: ControlDb, token: string, hash: string, now = Date.now()) {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > MAX_TOKEN_CHARS) throw gone();
-  const [found] = await db
-    .select({ link: shareLinks, shard: projects.shard })
-    .from(shareLinks)
-    .innerJoin(projects, eq(projects.id, shareLinks.projectId))
-    .where(eq(shareLinks.tokenHash, hash))
-    .limit(1);
+  const found = await shareByHash(db, hash);
   if (!found || found.link.revokedAt !== null || (found.link.expiresAt !== null && found.link.expiresAt <= now))
     throw gone();
   return { ...found.link, shard: found.shard };

@@ -1,22 +1,17 @@
 // The plan's limits outside ingest: members (pending invites count, so accepting one never passes the limit) and the
 // longest retention a project may set.
+import { orgPlanName, seatsTaken } from "../db/queries/usage.ts";
 import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { planOf } from "./plans.ts";
 
-const PLAN_SQL = "SELECT plan FROM orgs WHERE id = ?1";
-/** ?1 org id, ?2 now: members plus invites still open. */
-const SEATS_SQL = `SELECT (SELECT count(*) FROM org_members WHERE org_id = ?1) +
-  (SELECT count(*) FROM invites WHERE org_id = ?1 AND accepted_at IS NULL AND expires_at > ?2) AS seats`;
-
-const orgPlan = async (env: Bindings, orgId: string) =>
-  planOf(env, (await env.DB.prepare(PLAN_SQL).bind(orgId).first<string | null>("plan")) ?? null);
+const orgPlan = async (env: Bindings, orgId: string) => planOf(env, await orgPlanName(env.DB, orgId));
 
 /** Refuses a new invite once members and open invites fill the plan's `members`. */
 export async function guardSeats(env: Bindings, orgId: string) {
   const plan = await orgPlan(env, orgId);
   if (plan.members === null) return;
-  const seats = (await env.DB.prepare(SEATS_SQL).bind(orgId, Date.now()).first<number>("seats")) ?? 0;
+  const seats = await seatsTaken(env.DB, orgId, Date.now());
   if (seats >= plan.members) {
     throw new ApiError("plan_limit", `The ${plan.name} plan has ${plan.members} members, open invites included.`, {
       plan: plan.name,

@@ -1,7 +1,7 @@
 // Adds what the consumer newly stored to usage_daily (control plane). Counting never fails a write: the events are
 // stored by then, and a retry would find nothing new to count, so a failure here is logged and the usage is lost.
-import { chunkJson } from "../db/writes/events.ts";
-import { USAGE_UPSERT_SQL, type UsageTally } from "../db/writes/usage.ts";
+import type { UsageTally } from "../db/writes/usage.ts";
+import { usageUpserts } from "../db/writes/usage-counts.ts";
 import { log } from "../lib/log.ts";
 import { noteQuotaWarnings, type PlanVars } from "./warnings.ts";
 
@@ -25,9 +25,8 @@ export async function recordUsage(control: D1Database, tallies: UsageTally[], va
   const counted = [...merged.values()].filter((t) => t.events || t.d1_bytes || t.r2_bytes || t.scores);
   if (!counted.length) return;
   const rows = counted.map((t) => [t.project_id, t.day, t.source, t.events, t.d1_bytes, t.r2_bytes, t.scores]);
-  const upsert = control.prepare(USAGE_UPSERT_SQL);
   try {
-    await control.batch(chunkJson(rows).map((json) => upsert.bind(json)));
+    await control.batch(usageUpserts(control, rows));
   } catch (err) {
     log.error("usage.not_counted", err, { rows: JSON.stringify(rows).slice(0, 500) });
     return;

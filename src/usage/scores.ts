@@ -2,8 +2,8 @@
 // upserts, so a redelivered or repeated score (updated in place) adds nothing.
 import type { QueueMessage } from "../../contract/queue.ts";
 import type { IngestSource } from "../../contract/usage.ts";
-import { chunkJson } from "../db/writes/events.ts";
-import { SCORE_TALLY_SQL, sourceOf, talliesOf } from "../db/writes/usage.ts";
+import { sourceOf, talliesOf } from "../db/writes/usage.ts";
+import { scoreTallies } from "../db/writes/usage-counts.ts";
 import { DAY_MS } from "../lib/time.ts";
 
 /**
@@ -22,8 +22,7 @@ export async function storeCountingScores(d1: D1Database, messages: QueueMessage
       keys.push([m.project_id, score.score_id, Math.floor(m.received_at / DAY_MS) * DAY_MS, sourceOf(m)]);
     }
   }
-  const tally = d1.prepare(SCORE_TALLY_SQL);
-  const counts = chunkJson(keys).map((json) => tally.bind(json));
+  const counts = scoreTallies(d1, keys);
   const results = await d1.batch([...counts, ...upserts]);
   return talliesOf(results.slice(0, counts.length));
 }

@@ -3,7 +3,7 @@
 // redelivery and overlapping consumers note it once). The every-minute run sends them (src/alerts/usage-warnings.ts).
 import { USAGE_WARNING_THRESHOLDS } from "../../contract/usage.ts";
 import { orgsMonthOfProjects } from "../db/queries/usage.ts";
-import { USAGE_WARNING_SQL } from "../db/writes/usage.ts";
+import { usageWarningInsert } from "../db/writes/usage-counts.ts";
 import { definedPlans, planOf } from "./plans.ts";
 import { monthOf } from "./quota.ts";
 
@@ -25,7 +25,9 @@ export async function noteQuotaWarnings(control: D1Database, vars: PlanVars, pro
     for (const threshold of USAGE_WARNING_THRESHOLDS) {
       const mark = `${org.org_id}\u0000${month}\u0000${threshold}`;
       if (org.used < (limit * threshold) / 100 || noted.has(mark)) continue;
-      statements.push(control.prepare(USAGE_WARNING_SQL).bind(org.org_id, month, threshold, org.used, limit, now));
+      statements.push(
+        usageWarningInsert(control, { orgId: org.org_id, month, threshold, events: org.used, limit, at: now }),
+      );
       marks.push(mark);
     }
   }

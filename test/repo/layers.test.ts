@@ -104,6 +104,21 @@ describe("layers", () => {
     expect(cycles).toEqual([]);
   });
 
+  it("every statement lives in src/db: elsewhere no SQL is prepared, and drizzle and the tables come in as types only", () => {
+    const schema = /^src\/db\/(schema|control-schema|data-schema)\.ts$/;
+    const wrong = all
+      .filter((f) => f.startsWith("src/") && !f.startsWith("src/db/"))
+      .flatMap((file) => {
+        const text = readFileSync(file, "utf8");
+        return [
+          ...(/\.prepare\(/.test(text) ? [`${file}: prepare(`] : []),
+          ...(/^\s*import\s+(?!type\b)[^;]*?from\s+["']drizzle-orm[/"']/m.test(text) ? [`${file}: drizzle-orm`] : []),
+          ...edges.filter((e) => e.from === file && !e.typeOnly && schema.test(e.to)).map((e) => `${file}: ${e.to}`),
+        ];
+      });
+    expect(wrong).toEqual([]);
+  });
+
   it("resolves every relative import to a file (so the checks above see real edges)", () => {
     const missing = edges.filter((e) => !all.includes(e.to) && !relative(".", e.to).startsWith(".."));
     expect(missing.filter((e) => !e.to.endsWith(".css") && !e.to.endsWith(".json")).map((e) => e.to)).toEqual([]);

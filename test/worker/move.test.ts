@@ -9,11 +9,11 @@ import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { jobs } from "../../src/db/schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { writeMessages } from "../../src/db/writes/events.ts";
+import { writeScores } from "../../src/db/writes/scores.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { type MoveProgress, moveJob, moveJobStep } from "../../src/maintenance/move.ts";
 import { runMaintenance } from "../../src/maintenance/run.ts";
 import { validateScores } from "../../src/scores/validate.ts";
-import { writeScores } from "../../src/scores/write.ts";
 import { signUp } from "./account-fixtures.ts";
 import { createProject, db, deliver, makeEvent, projectRows, read } from "./fixtures.ts";
 

@@ -70,3 +70,14 @@ export const userMemberships = (control: ControlDb, userId: string) =>
 /** The projects of some orgs, oldest first. */
 export const projectsOfOrgs = (control: ControlDb, orgIds: string[]) =>
   control.select().from(projects).where(inArray(projects.orgId, orgIds)).orderBy(projects.createdAt);
+
+/** An invite by its token's hash, with its org's name. */
+export async function inviteByHash(control: ControlDb, tokenHash: string) {
+  const [row] = await control
+    .select({ invite: invites, orgName: orgs.name })
+    .from(invites)
+    .innerJoin(orgs, eq(orgs.id, invites.orgId))
+    .where(eq(invites.tokenHash, tokenHash))
+    .limit(1);
+  return row;
+}

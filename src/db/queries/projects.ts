@@ -30,3 +30,10 @@ export async function projectName(control: ControlDb, projectId: string) {
   const [project] = await control.select({ name: projects.name }).from(projects).where(eq(projects.id, projectId));
   return project?.name;
 }
+
+/** Every project with its data database and its own retention (null: the instance's default), in id order. */
+export const projectRetentions = (control: ControlDb) =>
+  control
+    .select({ id: projects.id, shard: projects.shard, own: projects.retentionDays })
+    .from(projects)
+    .orderBy(projects.id);

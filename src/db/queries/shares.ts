@@ -1,7 +1,7 @@
 // Reads of a project's share links (control plane), for /api/projects/:project/shares.
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { ControlDb } from "../client.ts";
-import { shareLinks, users } from "../control-schema.ts";
+import { projects, shareLinks, users } from "../control-schema.ts";
 
 /** The project's most recent links listed (revoked and expired ones included, until they age out of the list). */
 const LIST_LIMIT = 200;
@@ -29,3 +29,14 @@ export async function projectShare(control: ControlDb, projectId: string, shareI
 
 export const ofProject = (projectId: string, shareId: string) =>
   and(eq(shareLinks.id, shareId), eq(shareLinks.projectId, projectId));
+
+/** A link by its token's hash, with the data database of its project (a link whose project is gone is not found). */
+export async function shareByHash(control: ControlDb, tokenHash: string) {
+  const [found] = await control
+    .select({ link: shareLinks, shard: projects.shard })
+    .from(shareLinks)
+    .innerJoin(projects, eq(projects.id, shareLinks.projectId))
+    .where(eq(shareLinks.tokenHash, tokenHash))
+    .limit(1);
+  return found;
+}

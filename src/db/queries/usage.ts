@@ -97,3 +97,15 @@ export async function orgAlertChannels(control: D1Database, orgId: string) {
     return true;
   });
 }
+
+/** An org's plan name (null: the instance's default plan). */
+export const orgPlanName = async (control: D1Database, orgId: string) =>
+  (await control.prepare("SELECT plan FROM orgs WHERE id = ?1").bind(orgId).first<string | null>("plan")) ?? null;
+
+/** ?1 org id, ?2 now: members plus invites still open. */
+const SEATS_SQL = `SELECT (SELECT count(*) FROM org_members WHERE org_id = ?1) +
+  (SELECT count(*) FROM invites WHERE org_id = ?1 AND accepted_at IS NULL AND expires_at > ?2) AS seats`;
+
+/** The seats an org uses at `now`: its members and its invites still open. */
+export const seatsTaken = async (control: D1Database, orgId: string, now: number) =>
+  (await control.prepare(SEATS_SQL).bind(orgId, now).first<number>("seats")) ?? 0;

@@ -5,6 +5,9 @@ import { JOB_LIMITS, retryDelayMs } from "../../../contract/jobs.ts";
 import { type EitherDb, eitherKind } from "../client.ts";
 import { type JobRow, jobs } from "../schema.ts";
 
+/** A new job (for a batch with what asked for it). */
+export const jobInsert = (db: EitherDb, row: typeof jobs.$inferInsert) => eitherKind(db).insert(jobs).values(row);
+
 /** The update (await it, or put it in a batch with the step's last change); a step that got on clears past failures. */
 export const jobProgress = (db: EitherDb, id: string, progress: unknown, done: boolean, now = Date.now()) =>
   eitherKind(db)

@@ -1,8 +1,8 @@
 // Writes of org membership and invites (control plane), for /api/orgs.
-import { and, eq, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import type { Role } from "../../../contract/constants.ts";
 import type { ControlDb } from "../client.ts";
-import { invites, orgMembers } from "../control-schema.ts";
+import { invites, orgMembers, orgs } from "../control-schema.ts";
 
 /**
  * The member's row, unless it is the org's last owner: one condition inside the statement that changes it, so two
@@ -41,3 +41,27 @@ export const inviteDelete = (control: ControlDb, orgId: string, inviteId: string
     .delete(invites)
     .where(and(eq(invites.id, inviteId), eq(invites.orgId, orgId)))
     .returning({ id: invites.id });
+
+export const orgInsert = (control: ControlDb, org: typeof orgs.$inferInsert) => control.insert(orgs).values(org);
+
+export const memberInsert = (control: ControlDb, member: typeof orgMembers.$inferInsert) =>
+  control.insert(orgMembers).values(member);
+
+/** Adds a member unless already in the org (who then keeps their role). */
+export const memberJoin = (control: ControlDb, member: typeof orgMembers.$inferInsert) =>
+  control.insert(orgMembers).values(member).onConflictDoNothing();
+
+/** Marks an unused, unexpired invite used by `userId`; returns it, or nothing when another claim won or it expired. */
+export const inviteClaim = (control: ControlDb, inviteId: string, userId: string, now: number) =>
+  control
+    .update(invites)
+    .set({ acceptedAt: now, acceptedBy: userId })
+    .where(and(eq(invites.id, inviteId), isNull(invites.acceptedAt), gt(invites.expiresAt, now)))
+    .returning({ id: invites.id });
+
+/** Gives back `userId`'s claim on an invite. */
+export const inviteRelease = (control: ControlDb, inviteId: string, userId: string) =>
+  control
+    .update(invites)
+    .set({ acceptedAt: null, acceptedBy: null })
+    .where(and(eq(invites.id, inviteId), eq(invites.acceptedBy, userId)));

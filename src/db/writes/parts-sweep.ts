@@ -6,6 +6,10 @@ const ORPHANS_SQL = `DELETE FROM event_parts WHERE rowid IN (SELECT p.rowid FROM
   LIMIT ?3)`;
 
 /** Deletes up to `limit` orphaned parts received in [from, until); how many went. */
+/** Makes sure the database has the sweep job of this id (a no-op when it has). */
+export const partsSweepJobEnsure = (d1: D1Database, id: string) =>
+  d1.prepare("INSERT OR IGNORE INTO jobs (id, kind, status) VALUES (?1, ?1, 'running')").bind(id).run();
+
 export async function eraseOrphanedParts(d1: D1Database, from: number, until: number, limit: number) {
   const { meta } = await d1.prepare(ORPHANS_SQL).bind(from, until, limit).run();
   return meta.changes;

@@ -20,6 +20,18 @@ export const projectRemovals = (control: ControlDb, projectId: string) =>
     control.delete(projects).where(eq(projects.id, projectId)),
   ] as const;
 
+/** A new project's row (its placement chosen by accounts/placement.ts). */
+export const projectInsert = (control: ControlDb, project: typeof projects.$inferInsert) =>
+  control.insert(projects).values(project);
+
+/** A new project's first keys. */
+export const keysInsert = (control: ControlDb, rows: (typeof apiKeys.$inferInsert)[]) =>
+  control.insert(apiKeys).values(rows);
+
+/** Places a project on another data database (a move's switch: maintenance/move.ts). */
+export const projectShardSet = (control: ControlDb, projectId: string, shard: number) =>
+  control.update(projects).set({ shard }).where(eq(projects.id, projectId));
+
 export const keyInsert = (control: ControlDb, row: typeof apiKeys.$inferInsert) =>
   control.insert(apiKeys).values(row).returning();
 

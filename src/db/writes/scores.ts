@@ -1,9 +1,9 @@
 // Writes queued scores to a data database: one conditional upsert per chunk (a JSON parameter through jsonb_each), so
 // a repeated or late score never needs a read first. A score replaces the stored one of its id only when its timestamp
 // is not older (ties: the later arrival), and an ingest key's score never replaces a secret key's or a member's.
-import type { QueueMessage } from "../../contract/queue.ts";
-import { STORED_SCORE_FIELDS } from "../../contract/scores.ts";
-import { chunkJson } from "../db/writes/events.ts";
+import type { QueueMessage } from "../../../contract/queue.ts";
+import { STORED_SCORE_FIELDS } from "../../../contract/scores.ts";
+import { chunkJson } from "./events.ts";
 
 export const SCORE_COLUMNS = ["project_id", ...STORED_SCORE_FIELDS, "received_at"];
 const UPDATED = SCORE_COLUMNS.filter((c) => c !== "project_id" && c !== "score_id");
