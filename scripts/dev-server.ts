@@ -45,6 +45,8 @@ export async function startDevServer(options: {
   vars?: Record<string, string>;
 }) {
   const base = `http://127.0.0.1:${options.port}`;
+  // Workers Assets wants its folder to exist; API-only runs (benchmarks, most tests) don't need the built dashboard.
+  mkdirSync("dist/ui", { recursive: true });
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"];
   // Lets local runs trigger the maintenance jobs a Cron Trigger runs in production (GET /cdn-cgi/handler/scheduled;
   // not /__scheduled, which Workers Assets answers with the dashboard for a fetch that says it navigates).
@@ -92,8 +94,6 @@ export async function startScratchInstance(
   tag: string,
   options: { vars?: Record<string, string>; quiet?: boolean; immediateBatches?: boolean } = {},
 ) {
-  // Workers Assets wants its folder to exist; API-only runs don't need the built dashboard.
-  mkdirSync("dist/ui", { recursive: true });
   const state = migratedState(tag);
   const config = options.immediateBatches ? immediateBatchesConfig(state) : undefined;
   const server = await startDevServer({
