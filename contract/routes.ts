@@ -49,6 +49,7 @@ import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
 import { metricsAnswer } from "./metrics.ts";
 import { scoreMetricsAnswer } from "./score-metrics.ts";
 import {
+  annotationBody,
   scoreAnswer,
   scoreConfigAnswer,
   scoreConfigInput,
@@ -56,7 +57,9 @@ import {
   scoreIngestAnswer,
   scoreIngestRequest,
   scoreListAnswer,
+  scoreListParams,
   scoreSummaryAnswer,
+  scoreSummaryParams,
 } from "./scores.ts";
 import {
   shareAnswer,
@@ -65,6 +68,7 @@ import {
   sharedEventAnswer,
   sharedTraceAnswer,
   shareListAnswer,
+  shareListParams,
 } from "./shares.ts";
 import { traceListParams } from "./trace-query.ts";
 import {
@@ -122,7 +126,7 @@ export const API_ROUTES = {
   "GET /api/projects/:project/score-configs": { answer: scoreConfigListAnswer },
   "PUT /api/projects/:project/score-configs/:name": { body: scoreConfigInput, answer: scoreConfigAnswer },
   "DELETE /api/projects/:project/score-configs/:name": { answer: okAnswer },
-  "POST /api/projects/:project/scores": { answer: scoreAnswer },
+  "POST /api/projects/:project/scores": { body: annotationBody, answer: scoreAnswer },
   "DELETE /api/projects/:project/scores/:score_id": { answer: okAnswer },
   "GET /api/projects/:project/alerts": { answer: alertList },
   "POST /api/projects/:project/alerts": { body: alertCreate, answer: alertCreated },
@@ -132,7 +136,7 @@ export const API_ROUTES = {
   "DELETE /api/projects/:project/alerts/:alert": { answer: okAnswer },
   "GET /api/projects/:project/alerts/:alert/history": { answer: alertHistory },
   "POST /api/projects/:project/alerts/:alert/test": { answer: alertTestAnswer },
-  "GET /api/projects/:project/shares": { answer: shareListAnswer },
+  "GET /api/projects/:project/shares": { query: shareListParams, answer: shareListAnswer },
   "POST /api/projects/:project/shares": { body: shareCreate, answer: shareCreatedAnswer },
   "DELETE /api/projects/:project/shares/:share_id": { answer: shareAnswer },
   "GET /api/share/:token": { answer: sharedTraceAnswer },
@@ -140,8 +144,8 @@ export const API_ROUTES = {
 
   "POST /api/v1/events": { body: ingestRequest, answer: ingestAnswer },
   "POST /api/v1/scores": { body: scoreIngestRequest, answer: scoreIngestAnswer },
-  "GET /api/v1/scores": { answer: scoreListAnswer },
-  "GET /api/v1/scores/summary": { answer: scoreSummaryAnswer },
+  "GET /api/v1/scores": { query: scoreListParams, answer: scoreListAnswer },
+  "GET /api/v1/scores/summary": { query: scoreSummaryParams, answer: scoreSummaryAnswer },
   "POST /api/v1/otel/v1/traces": { answer: null },
   "POST /api/v1/otel/v1/logs": { answer: null },
   "POST /api/public/otel/v1/traces": { answer: null },
