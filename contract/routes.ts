@@ -39,11 +39,12 @@ import {
   alertList,
   alertPatch,
   alertPreview,
+  alertPreviewDays,
   alertPreviewQuery,
   alertTestAnswer,
 } from "./alerts.ts";
 import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "./costs.ts";
-import { auditLogAnswer, deletionAnswer, projectPatch } from "./data.ts";
+import { auditLogAnswer, auditParams, deletionAnswer, projectPatch } from "./data.ts";
 import { ingestAnswer, ingestRequest } from "./event.ts";
 import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
 import { metricsAnswer } from "./metrics.ts";
@@ -91,7 +92,7 @@ import {
   userAnswer,
   userListAnswer,
 } from "./traces.ts";
-import { usageReport } from "./usage.ts";
+import { usageParams, usageReport } from "./usage.ts";
 
 export type RouteContract = { query?: z.ZodType; body?: z.ZodType; answer: z.ZodType | null };
 
@@ -118,10 +119,10 @@ export const API_ROUTES = {
   "POST /api/orgs/:org/invites": { body: inviteBody, answer: newInviteAnswer },
   "DELETE /api/orgs/:org/invites/:invite_id": { answer: okAnswer },
   "GET /api/orgs/:org/costs": { answer: costReport },
-  "GET /api/orgs/:org/audit-log": { answer: auditLogAnswer },
+  "GET /api/orgs/:org/audit-log": { query: auditParams, answer: auditLogAnswer },
   "GET /api/orgs/:org/deletions/:id": { answer: deletionAnswer },
   "POST /api/orgs/:org/deletions/:id/retry": { answer: deletionAnswer },
-  "GET /api/orgs/:org/usage": { answer: usageReport },
+  "GET /api/orgs/:org/usage": { query: usageParams, answer: usageReport },
   "GET /api/invites/:token": { answer: inviteOfferAnswer },
   "POST /api/invites/:token/accept": { answer: inviteAcceptAnswer },
 
@@ -138,7 +139,11 @@ export const API_ROUTES = {
   "DELETE /api/projects/:project/scores/:score_id": { answer: okAnswer },
   "GET /api/projects/:project/alerts": { answer: alertList },
   "POST /api/projects/:project/alerts": { body: alertCreate, answer: alertCreated },
-  "POST /api/projects/:project/alerts/preview": { body: alertPreviewQuery, answer: alertPreview },
+  "POST /api/projects/:project/alerts/preview": {
+    query: alertPreviewDays,
+    body: alertPreviewQuery,
+    answer: alertPreview,
+  },
   "GET /api/projects/:project/alerts/:alert": { answer: alertAnswer },
   "PATCH /api/projects/:project/alerts/:alert": { body: alertPatch, answer: alertAnswer },
   "DELETE /api/projects/:project/alerts/:alert": { answer: okAnswer },
