@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { COST_GROUPS, COST_SOURCES } from "./constants.ts";
 import { jsonDepth } from "./json.ts";
-import { MATCH_RULE_LIMITS } from "./limits.ts";
+import { MATCH_RULE_LIMITS, PAGE_LIMITS } from "./limits.ts";
+import { timeParam } from "./query-params.ts";
 
 const sums = {
   cost: z.number(),
@@ -149,3 +150,27 @@ export const recomputeAnswer = z.strictObject({
   next_cursor: z.string().nullable(),
   done: z.boolean(),
 });
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** `GET /api/v1/costs` and `/api/orgs/:org/costs`: the range (widened to whole hours; 30 days by default), grouping and buckets. */
+export const costParams = z
+  .object({
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    group_by: z.enum(COST_GROUPS).default("model"),
+    interval: z.enum(["hour", "day"]).optional(),
+    limit: z.coerce.number().int().min(1).max(PAGE_LIMITS.costGroups.max).default(PAGE_LIMITS.costGroups.default),
+  })
+  .transform((p) => {
+    // Rollups are hourly: the range is widened to whole hours.
+    const to = Math.ceil((p.to ?? Date.now()) / HOUR) * HOUR;
+    const from = Math.floor((p.from ?? to - 30 * DAY) / HOUR) * HOUR;
+    return { ...p, from, to, interval: p.interval ?? (to - from > 2 * DAY ? "day" : "hour") };
+  })
+  .refine((p) => p.from < p.to, { message: "`from` must be before `to`", path: ["from"] })
+  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR : DAY) <= PAGE_LIMITS.costBuckets, {
+    message: "too many buckets: use interval=day or a shorter range",
+    path: ["interval"],
+  });
+export type CostParams = z.infer<typeof costParams>;

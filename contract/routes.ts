@@ -43,7 +43,7 @@ import {
   alertPreviewQuery,
   alertTestAnswer,
 } from "./alerts.ts";
-import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "./costs.ts";
+import { costParams, costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "./costs.ts";
 import { auditLogAnswer, auditParams, deletionAnswer, projectPatch } from "./data.ts";
 import { ingestAnswer, ingestRequest } from "./event.ts";
 import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
@@ -118,7 +118,7 @@ export const API_ROUTES = {
   "GET /api/orgs/:org/invites": { answer: inviteListAnswer },
   "POST /api/orgs/:org/invites": { body: inviteBody, answer: newInviteAnswer },
   "DELETE /api/orgs/:org/invites/:invite_id": { answer: okAnswer },
-  "GET /api/orgs/:org/costs": { answer: costReport },
+  "GET /api/orgs/:org/costs": { query: costParams, answer: costReport },
   "GET /api/orgs/:org/audit-log": { query: auditParams, answer: auditLogAnswer },
   "GET /api/orgs/:org/deletions/:id": { answer: deletionAnswer },
   "POST /api/orgs/:org/deletions/:id/retry": { answer: deletionAnswer },
@@ -183,7 +183,7 @@ export const API_ROUTES = {
   "POST /api/v1/deletions/:id/retry": { answer: deletionAnswer },
   "GET /api/v1/metrics": { answer: metricsAnswer },
   "GET /api/v1/metrics?view=scores": { answer: scoreMetricsAnswer },
-  "GET /api/v1/costs": { answer: costReport },
+  "GET /api/v1/costs": { query: costParams, answer: costReport },
   "GET /api/v1/prices": { answer: priceListAnswer },
   "POST /api/v1/prices": { answer: priceAnswer },
   "PATCH /api/v1/prices/:price_id": { answer: priceAnswer },
