@@ -174,3 +174,32 @@ export const costParams = z
     path: ["interval"],
   });
 export type CostParams = z.infer<typeof costParams>;
+
+const priceFields = {
+  model: z.string().trim().min(1).max(200),
+  provider: z.string().trim().toLowerCase().max(64).nullish(),
+  /** Defaults to the exact model name. */
+  match: matchRule.optional(),
+  effective_from: z.union([z.number().int().nonnegative(), timeParam]).optional(),
+  rates,
+};
+/** `POST /api/v1/prices` (the server also checks that every regex compiles in RE2). */
+export const priceBody = z.strictObject(priceFields);
+/** `PATCH /api/v1/prices/:price_id`. */
+export const pricePatchBody = z
+  .strictObject(priceFields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+/** `GET /api/v1/prices`: which price a model resolves to. */
+export const priceLookupParams = z.object({
+  model: z.string().max(200).optional(),
+  provider: z.string().max(64).optional(),
+});
+/** `POST /api/v1/prices/recompute`: a range of past events, in steps. */
+export const recomputeBody = z
+  .strictObject({
+    from: z.union([z.number().int(), timeParam]),
+    to: z.union([z.number().int(), timeParam]),
+    cursor: z.string().max(512).optional(),
+  })
+  .refine((r) => r.from < r.to, { message: "`from` must be before `to`", path: ["from"] });

@@ -43,7 +43,17 @@ import {
   alertPreviewQuery,
   alertTestAnswer,
 } from "./alerts.ts";
-import { costParams, costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "./costs.ts";
+import {
+  costParams,
+  costReport,
+  priceAnswer,
+  priceBody,
+  priceListAnswer,
+  priceLookupParams,
+  pricePatchBody,
+  recomputeAnswer,
+  recomputeBody,
+} from "./costs.ts";
 import { auditLogAnswer, auditParams, deletionAnswer, projectPatch } from "./data.ts";
 import { ingestAnswer, ingestRequest } from "./event.ts";
 import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
@@ -184,11 +194,11 @@ export const API_ROUTES = {
   "GET /api/v1/metrics": { answer: metricsAnswer },
   "GET /api/v1/metrics?view=scores": { answer: scoreMetricsAnswer },
   "GET /api/v1/costs": { query: costParams, answer: costReport },
-  "GET /api/v1/prices": { answer: priceListAnswer },
-  "POST /api/v1/prices": { answer: priceAnswer },
-  "PATCH /api/v1/prices/:price_id": { answer: priceAnswer },
+  "GET /api/v1/prices": { query: priceLookupParams, answer: priceListAnswer },
+  "POST /api/v1/prices": { body: priceBody, answer: priceAnswer },
+  "PATCH /api/v1/prices/:price_id": { body: pricePatchBody, answer: priceAnswer },
   "DELETE /api/v1/prices/:price_id": { answer: priceAnswer },
-  "POST /api/v1/prices/recompute": { answer: recomputeAnswer },
+  "POST /api/v1/prices/recompute": { body: recomputeBody, answer: recomputeAnswer },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof API_ROUTES;
