@@ -1,9 +1,10 @@
 // `npm run bench:costs [traces]`: cost reports over 30 days of 1,000,000 events, from the hourly rollups through the
 // Worker under `wrangler dev`, beside the same SQL and a raw GROUP BY over the events on plain SQLite.
 
+import { costParams } from "../contract/costs.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { dataDb } from "../src/db/client.ts";
-import { costParams, costQuery, costTotalsQuery, unknownModelsQuery } from "../src/db/queries/costs.ts";
+import { costQuery, costTotalsQuery, unknownModelsQuery } from "../src/db/queries/costs.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
 

@@ -129,3 +129,34 @@ export const inviteAcceptAnswer = z.strictObject({
 });
 
 export const okAnswer = z.strictObject({ ok: z.literal(true) });
+
+// Requests of the account API.
+const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
+/** OWASP ASVS 2.1.1: at least 12 characters; any characters, but not only spaces. */
+const password = z
+  .string()
+  .min(12, "must be at least 12 characters")
+  .max(256)
+  .refine((p) => p.trim().length > 0, "must not be only spaces");
+
+export const signupBody = z.object({
+  email,
+  password,
+  name: z.string().trim().min(1).max(100),
+  invite_token: z.string().optional(),
+});
+export const loginBody = z.object({ email, password: z.string().min(1).max(256) });
+/** A new org's or project's name. */
+export const nameBody = z.object({ name: z.string().trim().min(1).max(100) });
+export const roleBody = z.object({ role });
+export const inviteBody = z.object({
+  role: role.default("member"),
+  email: z.email().optional(),
+  expires_in_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+});
+export const newKeyBody = z.object({ kind: z.enum(KEY_KINDS), name: z.string().trim().max(100).default("") });

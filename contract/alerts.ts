@@ -293,3 +293,6 @@ export type WebhookPayload = z.infer<typeof webhookPayload>;
 /** The alerts queue's message: the delivery to attempt (everything else is read from D1). */
 export const alertQueueMessage = z.strictObject({ delivery_id: z.string() });
 export type AlertQueueMessage = z.infer<typeof alertQueueMessage>;
+
+/** `POST /api/projects/:project/alerts/preview?days=`: how many past days the preview replays. */
+export const alertPreviewDays = z.object({ days: z.coerce.number().int().min(1).max(7).default(7) });

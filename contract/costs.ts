@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { COST_GROUPS, COST_SOURCES } from "./constants.ts";
 import { jsonDepth } from "./json.ts";
-import { MATCH_RULE_LIMITS } from "./limits.ts";
+import { MATCH_RULE_LIMITS, PAGE_LIMITS } from "./limits.ts";
+import { timeParam } from "./query-params.ts";
 
 const sums = {
   cost: z.number(),
@@ -149,3 +150,56 @@ export const recomputeAnswer = z.strictObject({
   next_cursor: z.string().nullable(),
   done: z.boolean(),
 });
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** `GET /api/v1/costs` and `/api/orgs/:org/costs`: the range (widened to whole hours; 30 days by default), grouping and buckets. */
+export const costParams = z
+  .object({
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    group_by: z.enum(COST_GROUPS).default("model"),
+    interval: z.enum(["hour", "day"]).optional(),
+    limit: z.coerce.number().int().min(1).max(PAGE_LIMITS.costGroups.max).default(PAGE_LIMITS.costGroups.default),
+  })
+  .transform((p) => {
+    // Rollups are hourly: the range is widened to whole hours.
+    const to = Math.ceil((p.to ?? Date.now()) / HOUR) * HOUR;
+    const from = Math.floor((p.from ?? to - 30 * DAY) / HOUR) * HOUR;
+    return { ...p, from, to, interval: p.interval ?? (to - from > 2 * DAY ? "day" : "hour") };
+  })
+  .refine((p) => p.from < p.to, { message: "`from` must be before `to`", path: ["from"] })
+  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR : DAY) <= PAGE_LIMITS.costBuckets, {
+    message: "too many buckets: use interval=day or a shorter range",
+    path: ["interval"],
+  });
+export type CostParams = z.infer<typeof costParams>;
+
+const priceFields = {
+  model: z.string().trim().min(1).max(200),
+  provider: z.string().trim().toLowerCase().max(64).nullish(),
+  /** Defaults to the exact model name. */
+  match: matchRule.optional(),
+  effective_from: z.union([z.number().int().nonnegative(), timeParam]).optional(),
+  rates,
+};
+/** `POST /api/v1/prices` (the server also checks that every regex compiles in RE2). */
+export const priceBody = z.strictObject(priceFields);
+/** `PATCH /api/v1/prices/:price_id`. */
+export const pricePatchBody = z
+  .strictObject(priceFields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+/** `GET /api/v1/prices`: which price a model resolves to. */
+export const priceLookupParams = z.object({
+  model: z.string().max(200).optional(),
+  provider: z.string().max(64).optional(),
+});
+/** `POST /api/v1/prices/recompute`: a range of past events, in steps. */
+export const recomputeBody = z
+  .strictObject({
+    from: z.union([z.number().int(), timeParam]),
+    to: z.union([z.number().int(), timeParam]),
+    cursor: z.string().max(512).optional(),
+  })
+  .refine((r) => r.from < r.to, { message: "`from` must be before `to`", path: ["from"] });

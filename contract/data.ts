@@ -1,7 +1,8 @@
 // Data lifecycle answers: project retention, deletions on request (a project, a trace, an end user's data) with a
 // status to poll, and the audit log of both.
 import { z } from "zod";
-import { LIFECYCLE_LIMITS } from "./limits.ts";
+import { LIFECYCLE_LIMITS, PAGE_LIMITS } from "./limits.ts";
+import { limitParam } from "./query-params.ts";
 
 /** A background job's (and so a deletion's) status. */
 export const JOB_STATUSES = ["pending", "running", "done", "failed"] as const;
@@ -61,3 +62,10 @@ export const auditEntry = z.strictObject({
 export type AuditEntry = z.infer<typeof auditEntry>;
 export const auditLogAnswer = z.strictObject({ entries: z.array(auditEntry), next_cursor: z.string().nullable() });
 export type AuditLogAnswer = z.infer<typeof auditLogAnswer>;
+
+/** `GET /api/orgs/:org/audit-log`. */
+export const auditParams = z.object({
+  project_id: z.string().max(100).optional(),
+  limit: limitParam(PAGE_LIMITS.auditLog.default, PAGE_LIMITS.auditLog.max),
+  cursor: z.string().max(512).optional(),
+});

@@ -5,16 +5,20 @@
 import { z } from "zod";
 import {
   inviteAcceptAnswer,
+  inviteBody,
   inviteListAnswer,
   inviteOfferAnswer,
   keyAnswer,
   keyListAnswer,
   loginAnswer,
+  loginBody,
   meAnswer,
   memberAnswer,
   memberListAnswer,
+  nameBody,
   newInviteAnswer,
   newKeyAnswer,
+  newKeyBody,
   newOrgAnswer,
   newProjectAnswer,
   okAnswer,
@@ -22,8 +26,10 @@ import {
   projectAnswer,
   projectListAnswer,
   projectUpdateAnswer,
+  roleBody,
   sessionProbeAnswer,
   signupAnswer,
+  signupBody,
 } from "./accounts.ts";
 import {
   alertAnswer,
@@ -33,16 +39,28 @@ import {
   alertList,
   alertPatch,
   alertPreview,
+  alertPreviewDays,
   alertPreviewQuery,
   alertTestAnswer,
 } from "./alerts.ts";
-import { costReport, priceAnswer, priceListAnswer, recomputeAnswer } from "./costs.ts";
-import { auditLogAnswer, deletionAnswer, projectPatch } from "./data.ts";
+import {
+  costParams,
+  costReport,
+  priceAnswer,
+  priceBody,
+  priceListAnswer,
+  priceLookupParams,
+  pricePatchBody,
+  recomputeAnswer,
+  recomputeBody,
+} from "./costs.ts";
+import { auditLogAnswer, auditParams, deletionAnswer, projectPatch } from "./data.ts";
 import { ingestAnswer, ingestRequest } from "./event.ts";
 import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
 import { metricsAnswer } from "./metrics.ts";
 import { scoreMetricsAnswer } from "./score-metrics.ts";
 import {
+  annotationBody,
   scoreAnswer,
   scoreConfigAnswer,
   scoreConfigInput,
@@ -50,7 +68,9 @@ import {
   scoreIngestAnswer,
   scoreIngestRequest,
   scoreListAnswer,
+  scoreListParams,
   scoreSummaryAnswer,
+  scoreSummaryParams,
 } from "./scores.ts";
 import {
   shareAnswer,
@@ -59,8 +79,17 @@ import {
   sharedEventAnswer,
   sharedTraceAnswer,
   shareListAnswer,
+  shareListParams,
 } from "./shares.ts";
-import { traceListParams } from "./trace-query.ts";
+import {
+  compareParams,
+  groupListParams,
+  groupScoreParams,
+  groupTraceParams,
+  traceExportParams,
+  traceListParams,
+  traceViewParams,
+} from "./trace-query.ts";
 import {
   compareAnswer,
   eventAnswer,
@@ -73,7 +102,7 @@ import {
   userAnswer,
   userListAnswer,
 } from "./traces.ts";
-import { usageReport } from "./usage.ts";
+import { usageParams, usageReport } from "./usage.ts";
 
 export type RouteContract = { query?: z.ZodType; body?: z.ZodType; answer: z.ZodType | null };
 
@@ -84,26 +113,26 @@ export const API_ROUTES = {
   "GET /api/health": { answer: healthAnswer },
 
   "GET /api/auth/session": { answer: sessionProbeAnswer },
-  "POST /api/auth/signup": { answer: signupAnswer },
-  "POST /api/auth/login": { answer: loginAnswer },
+  "POST /api/auth/signup": { body: signupBody, answer: signupAnswer },
+  "POST /api/auth/login": { body: loginBody, answer: loginAnswer },
   "POST /api/auth/logout": { answer: okAnswer },
   "GET /api/me": { answer: meAnswer },
 
   "GET /api/orgs": { answer: orgListAnswer },
-  "POST /api/orgs": { answer: newOrgAnswer },
+  "POST /api/orgs": { body: nameBody, answer: newOrgAnswer },
   "GET /api/orgs/:org/projects": { answer: projectListAnswer },
-  "POST /api/orgs/:org/projects": { answer: newProjectAnswer },
+  "POST /api/orgs/:org/projects": { body: nameBody, answer: newProjectAnswer },
   "GET /api/orgs/:org/members": { answer: memberListAnswer },
-  "PATCH /api/orgs/:org/members/:user_id": { answer: memberAnswer },
+  "PATCH /api/orgs/:org/members/:user_id": { body: roleBody, answer: memberAnswer },
   "DELETE /api/orgs/:org/members/:user_id": { answer: okAnswer },
   "GET /api/orgs/:org/invites": { answer: inviteListAnswer },
-  "POST /api/orgs/:org/invites": { answer: newInviteAnswer },
+  "POST /api/orgs/:org/invites": { body: inviteBody, answer: newInviteAnswer },
   "DELETE /api/orgs/:org/invites/:invite_id": { answer: okAnswer },
-  "GET /api/orgs/:org/costs": { answer: costReport },
-  "GET /api/orgs/:org/audit-log": { answer: auditLogAnswer },
+  "GET /api/orgs/:org/costs": { query: costParams, answer: costReport },
+  "GET /api/orgs/:org/audit-log": { query: auditParams, answer: auditLogAnswer },
   "GET /api/orgs/:org/deletions/:id": { answer: deletionAnswer },
   "POST /api/orgs/:org/deletions/:id/retry": { answer: deletionAnswer },
-  "GET /api/orgs/:org/usage": { answer: usageReport },
+  "GET /api/orgs/:org/usage": { query: usageParams, answer: usageReport },
   "GET /api/invites/:token": { answer: inviteOfferAnswer },
   "POST /api/invites/:token/accept": { answer: inviteAcceptAnswer },
 
@@ -111,22 +140,26 @@ export const API_ROUTES = {
   "PATCH /api/projects/:project": { body: projectPatch, answer: projectUpdateAnswer },
   "DELETE /api/projects/:project": { answer: deletionAnswer },
   "GET /api/projects/:project/keys": { answer: keyListAnswer },
-  "POST /api/projects/:project/keys": { answer: newKeyAnswer },
+  "POST /api/projects/:project/keys": { body: newKeyBody, answer: newKeyAnswer },
   "DELETE /api/projects/:project/keys/:key_id": { answer: keyAnswer },
   "GET /api/projects/:project/score-configs": { answer: scoreConfigListAnswer },
   "PUT /api/projects/:project/score-configs/:name": { body: scoreConfigInput, answer: scoreConfigAnswer },
   "DELETE /api/projects/:project/score-configs/:name": { answer: okAnswer },
-  "POST /api/projects/:project/scores": { answer: scoreAnswer },
+  "POST /api/projects/:project/scores": { body: annotationBody, answer: scoreAnswer },
   "DELETE /api/projects/:project/scores/:score_id": { answer: okAnswer },
   "GET /api/projects/:project/alerts": { answer: alertList },
   "POST /api/projects/:project/alerts": { body: alertCreate, answer: alertCreated },
-  "POST /api/projects/:project/alerts/preview": { body: alertPreviewQuery, answer: alertPreview },
+  "POST /api/projects/:project/alerts/preview": {
+    query: alertPreviewDays,
+    body: alertPreviewQuery,
+    answer: alertPreview,
+  },
   "GET /api/projects/:project/alerts/:alert": { answer: alertAnswer },
   "PATCH /api/projects/:project/alerts/:alert": { body: alertPatch, answer: alertAnswer },
   "DELETE /api/projects/:project/alerts/:alert": { answer: okAnswer },
   "GET /api/projects/:project/alerts/:alert/history": { answer: alertHistory },
   "POST /api/projects/:project/alerts/:alert/test": { answer: alertTestAnswer },
-  "GET /api/projects/:project/shares": { answer: shareListAnswer },
+  "GET /api/projects/:project/shares": { query: shareListParams, answer: shareListAnswer },
   "POST /api/projects/:project/shares": { body: shareCreate, answer: shareCreatedAnswer },
   "DELETE /api/projects/:project/shares/:share_id": { answer: shareAnswer },
   "GET /api/share/:token": { answer: sharedTraceAnswer },
@@ -134,8 +167,8 @@ export const API_ROUTES = {
 
   "POST /api/v1/events": { body: ingestRequest, answer: ingestAnswer },
   "POST /api/v1/scores": { body: scoreIngestRequest, answer: scoreIngestAnswer },
-  "GET /api/v1/scores": { answer: scoreListAnswer },
-  "GET /api/v1/scores/summary": { answer: scoreSummaryAnswer },
+  "GET /api/v1/scores": { query: scoreListParams, answer: scoreListAnswer },
+  "GET /api/v1/scores/summary": { query: scoreSummaryParams, answer: scoreSummaryAnswer },
   "POST /api/v1/otel/v1/traces": { answer: null },
   "POST /api/v1/otel/v1/logs": { answer: null },
   "POST /api/public/otel/v1/traces": { answer: null },
@@ -145,27 +178,27 @@ export const API_ROUTES = {
   "POST /api/public/scores": { answer: langfuseScoreAnswer },
   "DELETE /api/public/scores/:score_id": { answer: null },
   "GET /api/v1/traces": { query: traceListParams, answer: traceListAnswer },
-  "GET /api/v1/traces/compare": { answer: compareAnswer },
-  "GET /api/v1/traces/:trace_id": { answer: traceAnswer },
-  "GET /api/v1/traces/:trace_id?format=columns": { answer: traceColumnsAnswer },
+  "GET /api/v1/traces/compare": { query: compareParams, answer: compareAnswer },
+  "GET /api/v1/traces/:trace_id": { query: traceViewParams, answer: traceAnswer },
+  "GET /api/v1/traces/:trace_id?format=columns": { query: traceViewParams, answer: traceColumnsAnswer },
   "DELETE /api/v1/traces/:trace_id": { answer: deletionAnswer },
   "GET /api/v1/traces/:trace_id/events/:event_id": { answer: eventAnswer },
-  "GET /api/v1/traces/:trace_id/export": { answer: traceExport },
-  "GET /api/v1/sessions": { answer: sessionListAnswer },
-  "GET /api/v1/sessions/:session_id": { answer: sessionAnswer },
-  "GET /api/v1/users": { answer: userListAnswer },
-  "GET /api/v1/users/:user_id": { answer: userAnswer },
+  "GET /api/v1/traces/:trace_id/export": { query: traceExportParams, answer: traceExport },
+  "GET /api/v1/sessions": { query: groupListParams.extend(groupScoreParams), answer: sessionListAnswer },
+  "GET /api/v1/sessions/:session_id": { query: groupTraceParams, answer: sessionAnswer },
+  "GET /api/v1/users": { query: groupListParams.extend(groupScoreParams), answer: userListAnswer },
+  "GET /api/v1/users/:user_id": { query: groupTraceParams, answer: userAnswer },
   "DELETE /api/v1/users/:user_id": { answer: deletionAnswer },
   "GET /api/v1/deletions/:id": { answer: deletionAnswer },
   "POST /api/v1/deletions/:id/retry": { answer: deletionAnswer },
   "GET /api/v1/metrics": { answer: metricsAnswer },
   "GET /api/v1/metrics?view=scores": { answer: scoreMetricsAnswer },
-  "GET /api/v1/costs": { answer: costReport },
-  "GET /api/v1/prices": { answer: priceListAnswer },
-  "POST /api/v1/prices": { answer: priceAnswer },
-  "PATCH /api/v1/prices/:price_id": { answer: priceAnswer },
+  "GET /api/v1/costs": { query: costParams, answer: costReport },
+  "GET /api/v1/prices": { query: priceLookupParams, answer: priceListAnswer },
+  "POST /api/v1/prices": { body: priceBody, answer: priceAnswer },
+  "PATCH /api/v1/prices/:price_id": { body: pricePatchBody, answer: priceAnswer },
   "DELETE /api/v1/prices/:price_id": { answer: priceAnswer },
-  "POST /api/v1/prices/recompute": { answer: recomputeAnswer },
+  "POST /api/v1/prices/recompute": { body: recomputeBody, answer: recomputeAnswer },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof API_ROUTES;

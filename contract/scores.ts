@@ -5,6 +5,7 @@ import { z } from "zod";
 import { id, timestamp } from "./event.ts";
 import { jsonDepth } from "./json.ts";
 import { LIMITS } from "./limits.ts";
+import { limitParam, pageParams, timeParam } from "./query-params.ts";
 
 /** Who produced a score: an API call, an SDK, an end user's feedback, a member's annotation, an automated eval. */
 export const SCORE_SOURCES = ["api", "sdk", "feedback", "annotation", "eval"] as const;
@@ -189,3 +190,40 @@ export const scoreConfigListAnswer = z.strictObject({ configs: z.array(scoreConf
 export const scoreConfigAnswer = z.strictObject({ config: scoreConfig });
 /** A member's annotation, as written (POST /api/projects/:project/scores). */
 export const scoreAnswer = z.strictObject({ score: scoreView });
+
+/** A score config's name (the `:name` of its routes). */
+export const scoreConfigName = z.string().trim().min(1).max(SCORE_LIMITS.maxNameChars);
+/** `POST /api/projects/:project/scores`: a person's score on a trace or one of its events, from the dashboard. */
+export const annotationBody = z.object({
+  score_id: id.optional(),
+  trace_id: id,
+  event_id: id.nullish(),
+  name: scoreConfigName,
+  value: scoreValue,
+  comment: z.string().max(SCORE_LIMITS.maxCommentBytes).nullish(),
+});
+
+/** `GET /api/v1/scores`: filters and a keyset page, newest first. */
+export const scoreListParams = z.object({
+  ...pageParams,
+  limit: limitParam(SCORE_LIMITS.page.default, SCORE_LIMITS.page.max),
+  trace_id: z.string().max(128).optional(),
+  event_id: z.string().max(128).optional(),
+  name: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
+  source: z.enum(SCORE_SOURCES).optional(),
+  user_id: z.string().max(256).optional(),
+  /** A categorical label, or `true` / `false`. */
+  value: z.string().max(SCORE_LIMITS.maxValueChars).optional(),
+  min_value: z.coerce.number().finite().optional(),
+  max_value: z.coerce.number().finite().optional(),
+});
+export type ScoreListParams = z.infer<typeof scoreListParams>;
+
+/** `GET /api/v1/scores/summary`. */
+export const scoreSummaryParams = z.object({
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  bucket: z.enum(SCORE_BUCKETS).default("hour"),
+  name: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
+});
+export type ScoreSummaryParams = z.infer<typeof scoreSummaryParams>;

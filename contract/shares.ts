@@ -54,3 +54,6 @@ export type SharedTraceAnswer = z.infer<typeof sharedTraceAnswer>;
 
 /** `GET /api/share/:token/events/:event_id`: one event of the shared trace (without its body when I/O is hidden). */
 export const sharedEventAnswer = z.strictObject({ share: sharedLink, event: fullEvent });
+
+/** `GET /api/projects/:project/shares`: a project's links, or one trace's. */
+export const shareListParams = z.object({ trace_id: id.optional() });

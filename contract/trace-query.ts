@@ -2,6 +2,7 @@
 // filter bar builds it (ui/lib/trace-filters.ts).
 import { z } from "zod";
 import { EVENT_STATUSES, TRACE_SORTS } from "./constants.ts";
+import { id } from "./event.ts";
 import { PAGE_LIMITS } from "./limits.ts";
 import { limitParam, numberParam, pageParams } from "./query-params.ts";
 import { SCORE_LIMITS } from "./scores.ts";
@@ -56,3 +57,46 @@ export const traceListParams = z.object({
 export type TraceListParams = z.infer<typeof traceListParams>;
 /** The query as sent: every parameter a string. */
 export type TraceListQuery = { [K in keyof z.input<typeof traceListParams>]?: string };
+
+// Requests of the trace routes besides the list.
+/** `GET /api/v1/traces/compare`: the two traces. */
+export const compareParams = z.object({ a: id, b: id });
+/** `GET /api/v1/traces/:trace_id`: events as a tree, or `columns` (one array per field). */
+export const traceViewParams = z.object({ format: z.enum(["events", "columns"]).default("events") });
+/** `GET /api/v1/traces/:trace_id/export`. */
+export const traceExportParams = z.object({ format: z.enum(["json", "har"]).default("json") });
+
+/** `GET /api/v1/sessions` and `/api/v1/users`: a page of groups. */
+export const groupListParams = z.object({
+  ...pageParams,
+  limit: limitParam(PAGE_LIMITS.groups.default, PAGE_LIMITS.groups.max),
+  user_id: z.string().max(256).optional(),
+});
+export type GroupListParams = z.infer<typeof groupListParams>;
+
+/** Score names a list row shows at most (the most scored first when not chosen). */
+export const MAX_ROW_SCORES = 10;
+
+/** The sessions' and users' lists: `score_names`, comma-separated, the score names each row shows. */
+export const groupScoreParams = {
+  score_names: z
+    .string()
+    .max(MAX_ROW_SCORES * (SCORE_LIMITS.maxNameChars + 1))
+    .transform((s) =>
+      [
+        ...new Set(
+          s
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ),
+      ].slice(0, MAX_ROW_SCORES),
+    )
+    .optional(),
+};
+
+/** `GET /api/v1/sessions/:session_id` and `/api/v1/users/:user_id`: a page of the group's traces. */
+export const groupTraceParams = z.object({
+  limit: limitParam(PAGE_LIMITS.groupTraces.default, PAGE_LIMITS.groupTraces.max),
+  cursor: z.string().max(512).optional(),
+});

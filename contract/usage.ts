@@ -1,5 +1,6 @@
 // Usage and plans (/api/orgs/:org/usage): what an org's projects stored per day and way in, and the plan it is held to.
 import { z } from "zod";
+import { timeParam } from "./query-params.ts";
 
 /** The ways in, as usage counts them: the events API (SDKs, curl), OTLP, Langfuse ingestion and the gateway. */
 export const INGEST_SOURCES = ["sdk", "otlp", "langfuse", "gateway"] as const;
@@ -102,3 +103,6 @@ export const usageWarningPayload = z.strictObject({
   reached_at: z.number(),
 });
 export type UsageWarningPayload = z.infer<typeof usageWarningPayload>;
+
+/** `GET /api/orgs/:org/usage`. */
+export const usageParams = z.object({ from: timeParam.optional(), to: timeParam.optional() });

@@ -1,7 +1,7 @@
 // /api/projects/:project/alerts: alert rules (admins write, members read, every change audit-logged), their history,
 // a test notification, and the form's preview.
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import type { okAnswer } from "../../contract/accounts.ts";
 import {
   type Alert,
@@ -9,6 +9,7 @@ import {
   type AlertPreview,
   alertCreate,
   alertPatch,
+  alertPreviewDays,
   alertPreviewQuery,
 } from "../../contract/alerts.ts";
 import { previewRule } from "../alerts/preview.ts";
@@ -34,8 +35,6 @@ import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { valid } from "../lib/validate.ts";
-
-const previewDays = z.object({ days: z.coerce.number().int().min(1).max(7).default(7) });
 
 async function oneRule(c: Context<AppEnv>, alertId: string) {
   const [found] = await projectRules(controlDb(c.env.DB), c.var.project.projectId, alertId);
@@ -94,7 +93,7 @@ export const alertsRoute = new Hono<AppEnv>()
   .post(
     "/:project/alerts/preview",
     projectAccess("member", "preview alerts"),
-    valid("query", previewDays),
+    valid("query", alertPreviewDays),
     valid("json", alertPreviewQuery),
     async (c) => {
       const rule = c.req.valid("json");

@@ -2,6 +2,7 @@
 // probe the dashboard boots with.
 import { Hono } from "hono";
 import { z } from "zod";
+import { loginBody, signupBody } from "../../contract/accounts.ts";
 import { claimInvite, joinStatement, releaseInvite } from "../accounts/invites.ts";
 import { userView } from "../accounts/views.ts";
 import { personalWorkspace } from "../accounts/workspace.ts";
@@ -21,21 +22,6 @@ import { valid } from "../lib/validate.ts";
 import { meOf } from "./me.ts";
 
 const SIGNUP_MODES = ["open", "invite", "closed"] as const;
-const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
-/** OWASP ASVS 2.1.1: at least 12 characters; any characters, but not only spaces. */
-const password = z
-  .string()
-  .min(12, "must be at least 12 characters")
-  .max(256)
-  .refine((p) => p.trim().length > 0, "must not be only spaces");
-
-const signupBody = z.object({
-  email,
-  password,
-  name: z.string().trim().min(1).max(100),
-  invite_token: z.string().optional(),
-});
-const loginBody = z.object({ email, password: z.string().min(1).max(256) });
 
 /** A hash to verify against when the email is unknown, so both failures take the same time. */
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";

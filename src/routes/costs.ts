@@ -2,6 +2,7 @@
 // owners and admins (/api/orgs/:org/costs).
 import { Hono } from "hono";
 import type { CostGroupRow, CostSeriesPoint } from "../../contract/costs.ts";
+import { type CostParams, costParams } from "../../contract/costs.ts";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import { orgAccess, projectAccess, projectData, requireUser } from "../auth/middleware.ts";
 import { resolveRates } from "../costs/enrich.ts";
@@ -10,15 +11,7 @@ import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import type { ModelPrices } from "../costs/types.ts";
 import { type ControlDb, controlDb, type DataDb, dataDb } from "../db/client.ts";
 import { cacheHitsQuery } from "../db/queries/cache-savings.ts";
-import {
-  type CostParams,
-  costParams,
-  costQuery,
-  costTotalsQuery,
-  isTimeGroup,
-  modelNameSums,
-  unknownModelsQuery,
-} from "../db/queries/costs.ts";
+import { costQuery, costTotalsQuery, isTimeGroup, modelNameSums, unknownModelsQuery } from "../db/queries/costs.ts";
 import { orgPlacements } from "../db/queries/placement.ts";
 import { shardDatabase } from "../db/shards.ts";
 import type { AppEnv } from "../env.ts";

@@ -2,9 +2,7 @@
 // of the org's projects (deleted ones too), and the status of a project's deletion (its own routes are gone), with
 // /api/orgs/:org/deletions/:id/retry to resume one that failed.
 import { Hono } from "hono";
-import { z } from "zod";
-import { PAGE_LIMITS } from "../../contract/limits.ts";
-import { limitParam } from "../../contract/query-params.ts";
+import { auditParams } from "../../contract/data.ts";
 import { actorOf } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
@@ -17,12 +15,6 @@ import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { deletionView, retryDeletion } from "../maintenance/erase.ts";
 import { answerRetry } from "./deletions.ts";
-
-const auditParams = z.object({
-  project_id: z.string().max(100).optional(),
-  limit: limitParam(PAGE_LIMITS.auditLog.default, PAGE_LIMITS.auditLog.max),
-  cursor: z.string().max(512).optional(),
-});
 
 export const orgDataRoute = new Hono<AppEnv>()
   .use(requireUser)

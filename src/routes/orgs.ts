@@ -1,7 +1,6 @@
 // /api/orgs: orgs, their projects, members and roles, and invite links.
 import { Hono } from "hono";
-import { z } from "zod";
-import { ROLES } from "../../contract/constants.ts";
+import { inviteBody, nameBody, roleBody } from "../../contract/accounts.ts";
 import { orgWithOwner, projectWithKeys } from "../accounts/workspace.ts";
 import { actorOf, requireRole } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
@@ -18,26 +17,13 @@ import { HOUR_MS } from "../lib/time.ts";
 import { valid } from "../lib/validate.ts";
 import { guardSeats } from "../usage/limits.ts";
 
-const name = z.object({ name: z.string().trim().min(1).max(100) });
-const role = z.enum(ROLES);
-const inviteBody = z.object({
-  role: role.default("member"),
-  email: z.email().optional(),
-  expires_in_hours: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 30)
-    .default(72),
-});
-
 export const orgsRoute = new Hono<AppEnv>()
   .use(requireUser)
   .get("/", async (c) => {
     const rows = await userOrgs(controlDb(c.env.DB), c.var.user.id);
     return answer(c, "GET /api/orgs", { orgs: rows });
   })
-  .post("/", valid("json", name), async (c) => {
+  .post("/", valid("json", nameBody), async (c) => {
     const db = controlDb(c.env.DB);
     const { org, statements } = orgWithOwner(db, c.req.valid("json").name, c.var.user.id);
     await db.batch(statements);
@@ -47,7 +33,7 @@ export const orgsRoute = new Hono<AppEnv>()
     const rows = await orgProjects(controlDb(c.env.DB), c.req.param("org"));
     return answer(c, "GET /api/orgs/:org/projects", { projects: rows });
   })
-  .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", name), async (c) => {
+  .post("/:org/projects", orgAccess("admin", "create projects"), valid("json", nameBody), async (c) => {
     const db = controlDb(c.env.DB);
     const { project, keys, statements } = await projectWithKeys(
       db,
@@ -62,7 +48,7 @@ export const orgsRoute = new Hono<AppEnv>()
     const rows = await orgMemberList(controlDb(c.env.DB), c.req.param("org"));
     return answer(c, "GET /api/orgs/:org/members", { members: rows });
   })
-  .patch("/:org/members/:user_id", orgAccess("admin", "change roles"), valid("json", z.object({ role })), async (c) => {
+  .patch("/:org/members/:user_id", orgAccess("admin", "change roles"), valid("json", roleBody), async (c) => {
     const db = controlDb(c.env.DB);
     const orgId = c.req.param("org");
     const target = c.req.param("user_id");

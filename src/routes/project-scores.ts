@@ -1,9 +1,7 @@
 // /api/projects/:project/score-configs (members read, admins write) and /api/projects/:project/scores: a member's
 // annotations from the dashboard (source `annotation`, author the member), written at once through the consumer's write.
 import { Hono } from "hono";
-import { z } from "zod";
-import { id } from "../../contract/event.ts";
-import { SCORE_LIMITS, scoreConfigInput, scoreValue } from "../../contract/scores.ts";
+import { annotationBody, SCORE_LIMITS, scoreConfigInput, scoreConfigName } from "../../contract/scores.ts";
 import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
 import { configView, projectScore, projectScoreConfigs } from "../db/queries/scores.ts";
@@ -16,17 +14,6 @@ import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { validateScores } from "../scores/validate.ts";
 import { scoreView } from "../scores/views.ts";
-
-const configName = z.string().trim().min(1).max(SCORE_LIMITS.maxNameChars);
-
-const annotation = z.object({
-  score_id: id.optional(),
-  trace_id: id,
-  event_id: id.nullish(),
-  name: configName,
-  value: scoreValue,
-  comment: z.string().max(SCORE_LIMITS.maxCommentBytes).nullish(),
-});
 
 export const projectScoresRoute = new Hono<AppEnv>()
   .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
@@ -41,7 +28,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     async (c) => {
       const db = controlDb(c.env.DB);
       const { projectId } = c.var.project;
-      const name = configName.parse(decodeURIComponent(c.req.param("name")));
+      const name = scoreConfigName.parse(decodeURIComponent(c.req.param("name")));
       const input = c.req.valid("json");
       if (input.kind === "numeric" && input.min != null && input.max != null && input.min > input.max)
         throw new ApiError("invalid_request", "`min` must not be above `max`.");
@@ -71,7 +58,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     if (!gone) throw new ApiError("not_found", "No such score config.");
     return answer(c, "DELETE /api/projects/:project/score-configs/:name", { ok: true as const });
   })
-  .post("/:project/scores", projectAccess("member", "annotate traces"), valid("json", annotation), async (c) => {
+  .post("/:project/scores", projectAccess("member", "annotate traces"), valid("json", annotationBody), async (c) => {
     const { projectId } = c.var.project;
     const input = c.req.valid("json");
     if (!(await findTrace(projectData(c), projectId, input.trace_id)))

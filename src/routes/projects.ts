@@ -1,9 +1,7 @@
 // /api/projects/:project: the project itself (with whether events have arrived, for onboarding), its settings
 // (name, retention), its deletion, and its API keys.
 import { type Context, Hono } from "hono";
-import { z } from "zod";
-import type { ProjectDetail } from "../../contract/accounts.ts";
-import { KEY_KINDS } from "../../contract/constants.ts";
+import { newKeyBody, type ProjectDetail } from "../../contract/accounts.ts";
 import { projectPatch } from "../../contract/data.ts";
 import { keyView } from "../accounts/views.ts";
 import { actorOf } from "../auth/access.ts";
@@ -21,8 +19,6 @@ import { valid } from "../lib/validate.ts";
 import { requestDeletion } from "../maintenance/erase.ts";
 import { defaultRetentionDays, effectiveRetention } from "../maintenance/retention.ts";
 import { guardRetention } from "../usage/limits.ts";
-
-const newKey = z.object({ kind: z.enum(KEY_KINDS), name: z.string().trim().max(100).default("") });
 
 const projectView = (c: Context<AppEnv>, row: ProjectRow): ProjectDetail => ({
   id: row.id,
@@ -98,7 +94,7 @@ export const projectsRoute = new Hono<AppEnv>()
     const rows = await projectKeys(controlDb(c.env.DB), c.var.project.projectId);
     return answer(c, "GET /api/projects/:project/keys", { keys: rows.map(keyView) });
   })
-  .post("/:project/keys", projectAccess("admin", "create API keys"), valid("json", newKey), async (c) => {
+  .post("/:project/keys", projectAccess("admin", "create API keys"), valid("json", newKeyBody), async (c) => {
     const { kind, name } = c.req.valid("json");
     const { projectId, orgId } = c.var.project;
     const { plaintext, row } = await mintKey(projectId, kind, name);

@@ -3,17 +3,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { LIMITS } from "../../contract/limits.ts";
-import { SCORE_LIMITS, scoreIngestRequest } from "../../contract/scores.ts";
+import { SCORE_LIMITS, scoreIngestRequest, scoreListParams, scoreSummaryParams } from "../../contract/scores.ts";
 import { bearerToken, findKey, touchKey } from "../auth/keys.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
-import {
-  BUCKET_MS,
-  scoreListParams,
-  scoreListQuery,
-  scoreSummaryParams,
-  scoreSummaryQuery,
-} from "../db/queries/scores.ts";
+import { BUCKET_MS, scoreListQuery, scoreSummaryQuery } from "../db/queries/scores.ts";
 import type { AppEnv } from "../env.ts";
 import { acceptScores } from "../ingest/scores.ts";
 import { answer } from "../lib/answer.ts";

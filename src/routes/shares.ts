@@ -2,10 +2,8 @@
 // link's creator revoke it (audit-logged). /api/share/:token: the public read of the shared trace and of its events,
 // nothing else; unknown, revoked and expired links answer 404, and each client is rate-limited per link.
 import { type Context, Hono } from "hono";
-import { z } from "zod";
-import { id } from "../../contract/event.ts";
 import { SHARE_LIMITS } from "../../contract/limits.ts";
-import { type SharedTraceAnswer, shareCreate } from "../../contract/shares.ts";
+import { type SharedTraceAnswer, shareCreate, shareListParams } from "../../contract/shares.ts";
 import type { TraceAnswer } from "../../contract/traces.ts";
 import { actorOf, requireRole } from "../auth/access.ts";
 import { clientIp } from "../auth/client-ip.ts";
@@ -32,14 +30,12 @@ import { fullEventView, traceSummary, treeEventView } from "../traces/views.ts";
 
 const RETRY_SECONDS = 60;
 
-const listParams = z.object({ trace_id: id.optional() });
-
 /** The links of a project (or of one of its traces), newest first, with their creators' names. */
 const listShares = (c: Context<AppEnv>, traceId?: string) =>
   projectShares(controlDb(c.env.DB), c.var.project.projectId, traceId);
 
 export const projectSharesRoute = new Hono<AppEnv>()
-  .get("/:project/shares", projectAccess("member", "see share links"), valid("query", listParams), async (c) => {
+  .get("/:project/shares", projectAccess("member", "see share links"), valid("query", shareListParams), async (c) => {
     const rows = await listShares(c, c.req.valid("query").trace_id);
     return answer(c, "GET /api/projects/:project/shares", { shares: rows.map((r) => shareView(r.link, r.name)) });
   })

@@ -1,13 +1,10 @@
 // The shared shape of /api/v1/sessions and /api/v1/users: a list of groups with totals, and one group's traces.
 import { Hono } from "hono";
 import { etag } from "hono/etag";
-import { z } from "zod";
-import { PAGE_LIMITS } from "../../contract/limits.ts";
-import { limitParam } from "../../contract/query-params.ts";
-import { traceListParams } from "../../contract/trace-query.ts";
+import { groupListParams, groupScoreParams, groupTraceParams, traceListParams } from "../../contract/trace-query.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
-import { groupListScoresQuery, groupScoreParams, groupScoresQuery } from "../db/queries/score-filter.ts";
-import { type GroupBy, groupListParams, groupQuery } from "../db/queries/trace-groups.ts";
+import { groupListScoresQuery, groupScoresQuery } from "../db/queries/score-filter.ts";
+import { type GroupBy, groupQuery } from "../db/queries/trace-groups.ts";
 import { traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
@@ -15,11 +12,6 @@ import { paginate } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { sessionView, traceSummary, userView } from "../traces/views.ts";
-
-const detailParams = z.object({
-  limit: limitParam(PAGE_LIMITS.groupTraces.default, PAGE_LIMITS.groupTraces.max),
-  cursor: z.string().max(512).optional(),
-});
 
 export function groupRoute(by: GroupBy) {
   const plural = `${by}s` as const;
@@ -43,7 +35,7 @@ export function groupRoute(by: GroupBy) {
         ? answer(c, "GET /api/v1/sessions", { sessions: scored(sessionView), next_cursor })
         : answer(c, "GET /api/v1/users", { users: scored(userView), next_cursor });
     })
-    .get(`/:${param}`, valid("query", detailParams), async (c) => {
+    .get(`/:${param}`, valid("query", groupTraceParams), async (c) => {
       const db = projectData(c);
       const { projectId } = c.var.project;
       const id = c.req.param(param)!;

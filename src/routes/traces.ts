@@ -1,9 +1,7 @@
 // /api/v1/traces: the trace list, one trace as a tree, one event, exports and compare. Secret key or session.
 import { type Context, Hono } from "hono";
 import { etag } from "hono/etag";
-import { z } from "zod";
-import { id } from "../../contract/event.ts";
-import { traceListParams } from "../../contract/trace-query.ts";
+import { compareParams, traceExportParams, traceListParams, traceViewParams } from "../../contract/trace-query.ts";
 import type { TraceAnswer, TraceColumnsAnswer } from "../../contract/traces.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { readBodies, readBody } from "../db/bodies.ts";
@@ -28,8 +26,6 @@ import { traceHar, traceJson } from "../traces/export.ts";
 import { buildTree } from "../traces/tree.ts";
 import { fullEventView, traceSummary, treeEventView } from "../traces/views.ts";
 import { deleteFromProject } from "./deletions.ts";
-
-const traceId = id;
 
 async function requireTrace(db: DataDb, projectId: string, id: string) {
   const trace = await findTrace(db, projectId, id);
@@ -80,7 +76,7 @@ export const tracesRoute = new Hono<AppEnv>()
       names.length ? { ...traceSummary(t), scores: cells.get(t.traceId) ?? {} } : traceSummary(t);
     return answer(c, "GET /api/v1/traces", { traces: page.items.map(withScores), next_cursor: page.next_cursor });
   })
-  .get("/compare", valid("query", z.object({ a: traceId, b: traceId })), async (c) => {
+  .get("/compare", valid("query", compareParams), async (c) => {
     const { a, b } = c.req.valid("query");
     const db = projectData(c);
     const { projectId } = c.var.project;
@@ -90,33 +86,29 @@ export const tracesRoute = new Hono<AppEnv>()
     return answer(c, "GET /api/v1/traces/compare", compareTraces(left, right));
   })
   // `?format=columns`: the same tree as one array per field (TraceColumnsAnswer), what the dashboard reads.
-  .get(
-    "/:trace_id",
-    valid("query", z.object({ format: z.enum(["events", "columns"]).default("events") })),
-    async (c) => {
-      const db = projectData(c);
-      const { format } = c.req.valid("query");
-      const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
-      // Scores change without the summary: their count and last write are part of the version.
-      const variant = `${format === "columns" ? "columns" : "tree"}.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
-      if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
-      const text = await traceAnswerText(c, row, variant, async () => {
-        const scores = traceScoresQuery(db, row.projectId, row.traceId).then((s) => s.map(scoreView));
-        if (format === "columns") {
-          const rows = treeEventsQuery(db, row.projectId, row.traceId, treeDetail(row.spanCount)).values();
-          const [values, scoreViews] = await Promise.all([rows, scores]);
-          return {
-            trace: traceSummary(row),
-            columns: treeColumnsView(values),
-            scores: scoreViews,
-          } satisfies TraceColumnsAnswer;
-        }
-        const [{ trace, tree }, scoreViews] = await Promise.all([traceTree(db, row), scores]);
-        return { trace, events: tree.map(treeEventView), scores: scoreViews } satisfies TraceAnswer;
-      });
-      return c.body(text, 200, { "Content-Type": "application/json" });
-    },
-  )
+  .get("/:trace_id", valid("query", traceViewParams), async (c) => {
+    const db = projectData(c);
+    const { format } = c.req.valid("query");
+    const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
+    // Scores change without the summary: their count and last write are part of the version.
+    const variant = `${format === "columns" ? "columns" : "tree"}.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
+    if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
+    const text = await traceAnswerText(c, row, variant, async () => {
+      const scores = traceScoresQuery(db, row.projectId, row.traceId).then((s) => s.map(scoreView));
+      if (format === "columns") {
+        const rows = treeEventsQuery(db, row.projectId, row.traceId, treeDetail(row.spanCount)).values();
+        const [values, scoreViews] = await Promise.all([rows, scores]);
+        return {
+          trace: traceSummary(row),
+          columns: treeColumnsView(values),
+          scores: scoreViews,
+        } satisfies TraceColumnsAnswer;
+      }
+      const [{ trace, tree }, scoreViews] = await Promise.all([traceTree(db, row), scores]);
+      return { trace, events: tree.map(treeEventView), scores: scoreViews } satisfies TraceAnswer;
+    });
+    return c.body(text, 200, { "Content-Type": "application/json" });
+  })
   // Deletes the trace with its bodies, search rows and its share of the cost rollups (admin or secret key).
   .delete("/:trace_id", async (c) => {
     const traceId = await storedId(c.req.param("trace_id"));
@@ -135,29 +127,25 @@ export const tracesRoute = new Hono<AppEnv>()
       event: fullEventView(row, await readBody(c.env.BODIES, row)),
     });
   })
-  .get(
-    "/:trace_id/export",
-    valid("query", z.object({ format: z.enum(["json", "har"]).default("json") })),
-    async (c) => {
-      const db = projectData(c);
-      const { projectId } = c.var.project;
-      const id = await storedId(c.req.param("trace_id"));
-      const { format } = c.req.valid("query");
-      const row = await requireTrace(db, projectId, id);
-      const variant = `${format}.${await traceScoresVersion(db, projectId, id)}`;
-      if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
-      c.header("Content-Disposition", attachment(id, format));
-      const text = await traceAnswerText(c, row, variant, async () => {
-        const trace = traceSummary(row);
-        const [rows, scoreRows] = await Promise.all([
-          fullEventsQuery(db, projectId, id),
-          traceScoresQuery(db, projectId, id),
-        ]);
-        const bodies = await readBodies(c.env.BODIES, rows);
-        const events = rows.map((row, i) => fullEventView(row, bodies[i]!));
-        const scores = scoreRows.map(scoreView);
-        return format === "har" ? traceHar(trace, events, VERSION, scores) : traceJson(trace, events, scores);
-      });
-      return c.body(text, 200, { "Content-Type": "application/json" });
-    },
-  );
+  .get("/:trace_id/export", valid("query", traceExportParams), async (c) => {
+    const db = projectData(c);
+    const { projectId } = c.var.project;
+    const id = await storedId(c.req.param("trace_id"));
+    const { format } = c.req.valid("query");
+    const row = await requireTrace(db, projectId, id);
+    const variant = `${format}.${await traceScoresVersion(db, projectId, id)}`;
+    if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
+    c.header("Content-Disposition", attachment(id, format));
+    const text = await traceAnswerText(c, row, variant, async () => {
+      const trace = traceSummary(row);
+      const [rows, scoreRows] = await Promise.all([
+        fullEventsQuery(db, projectId, id),
+        traceScoresQuery(db, projectId, id),
+      ]);
+      const bodies = await readBodies(c.env.BODIES, rows);
+      const events = rows.map((row, i) => fullEventView(row, bodies[i]!));
+      const scores = scoreRows.map(scoreView);
+      return format === "har" ? traceHar(trace, events, VERSION, scores) : traceJson(trace, events, scores);
+    });
+    return c.body(text, 200, { "Content-Type": "application/json" });
+  });

@@ -1,15 +1,12 @@
 // GET /api/orgs/:org/usage: the org's usage (events, stored bytes, gateway calls) by project, way in and day, and this
 // month against its plan. Owners and admins.
 import { Hono } from "hono";
-import { z } from "zod";
-import { timeParam } from "../../contract/query-params.ts";
+import { usageParams } from "../../contract/usage.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { valid } from "../lib/validate.ts";
 import { usageReport } from "../usage/report.ts";
-
-const usageParams = z.object({ from: timeParam.optional(), to: timeParam.optional() });
 
 export const orgUsageRoute = new Hono<AppEnv>().get(
   "/:org/usage",

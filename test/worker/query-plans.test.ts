@@ -3,9 +3,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TRACE_SORTS } from "../../contract/constants.ts";
-import { traceListParams } from "../../contract/trace-query.ts";
+import { groupListParams, traceListParams } from "../../contract/trace-query.ts";
 import { treeDetail, treeEventsQuery } from "../../src/db/queries/trace-events.ts";
-import { groupListParams, groupQuery } from "../../src/db/queries/trace-groups.ts";
+import { groupQuery } from "../../src/db/queries/trace-groups.ts";
 import { traceListQuery } from "../../src/db/queries/trace-list.ts";
 import { encodeCursor } from "../../src/lib/cursor.ts";
 import { data as db } from "./fixtures.ts";

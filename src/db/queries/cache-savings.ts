@@ -2,10 +2,10 @@
 // their metadata, grouped by what prices them alike (project, model, provider, hour, token counts), through the
 // partial index events_zero_cost. Hits of one cached answer share their token counts, so groups stay few.
 import { and, count, gte, inArray, lt, min, sql } from "drizzle-orm";
+import type { CostParams } from "../../../contract/costs.ts";
 import { HOUR_MS } from "../../lib/time.ts";
 import type { DataDb } from "../client.ts";
 import { events } from "../schema.ts";
-import type { CostParams } from "./costs.ts";
 
 export function cacheHitsQuery(db: DataDb, projectIds: string[], p: Pick<CostParams, "from" | "to">) {
   const hour = sql`${events.ts} / ${sql.raw(String(HOUR_MS))}`;

@@ -1,35 +1,11 @@
 // Cost aggregation: model, provider, project and time groups read the hourly rollup; user, session and trace-name
 // groups read the trace summaries (a trace's cost counts at its start). Both are kept by the consumer.
 import { and, desc, gt, gte, inArray, lt, type SQL, sql, sum } from "drizzle-orm";
-import { z } from "zod";
-import { COST_GROUPS, type CostGroup } from "../../../contract/constants.ts";
-import { PAGE_LIMITS } from "../../../contract/limits.ts";
-import { timeParam } from "../../../contract/query-params.ts";
+import type { CostGroup } from "../../../contract/constants.ts";
+import type { CostParams } from "../../../contract/costs.ts";
 import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
 import type { DataDb } from "../client.ts";
 import { costHourly, traces } from "../schema.ts";
-
-export const costParams = z
-  .object({
-    from: timeParam.optional(),
-    to: timeParam.optional(),
-    group_by: z.enum(COST_GROUPS).default("model"),
-    interval: z.enum(["hour", "day"]).optional(),
-    limit: z.coerce.number().int().min(1).max(PAGE_LIMITS.costGroups.max).default(PAGE_LIMITS.costGroups.default),
-  })
-  .transform((p) => {
-    // Rollups are hourly: the range is widened to whole hours.
-    const to = Math.ceil((p.to ?? Date.now()) / HOUR_MS) * HOUR_MS;
-    const from = Math.floor((p.from ?? to - 30 * DAY_MS) / HOUR_MS) * HOUR_MS;
-    return { ...p, from, to, interval: p.interval ?? (to - from > 2 * DAY_MS ? "day" : "hour") };
-  })
-  .refine((p) => p.from < p.to, { message: "`from` must be before `to`", path: ["from"] })
-  .refine((p) => (p.to - p.from) / (p.interval === "hour" ? HOUR_MS : DAY_MS) <= PAGE_LIMITS.costBuckets, {
-    message: "too many buckets: use interval=day or a shorter range",
-    path: ["interval"],
-  });
-
-export type CostParams = z.infer<typeof costParams>;
 
 const bucketOf = (column: typeof costHourly.hour | typeof traces.startTs, interval: "hour" | "day") => {
   const size = interval === "hour" ? HOUR_MS : DAY_MS;

@@ -1,9 +1,8 @@
 // The trace list's score filter (a score name with a numeric range, a boolean or label, or "has no such score") and
 // its score columns (per trace of a page: the mean of a numeric or boolean score, the latest label of a categorical one).
 import { type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
-import { SCORE_LIMITS } from "../../../contract/scores.ts";
-import type { scoreFilterParams } from "../../../contract/trace-query.ts";
+import type { z } from "zod";
+import { MAX_ROW_SCORES, type scoreFilterParams } from "../../../contract/trace-query.ts";
 import type { DataDb } from "../client.ts";
 import { traces } from "../schema.ts";
 
@@ -51,27 +50,6 @@ export function groupScoresQuery(db: DataDb, projectId: string, by: "session" | 
         group by s.name order by s.name limit 50`,
   );
 }
-
-/** Score names a list row shows at most (the most scored first when not chosen). */
-export const MAX_ROW_SCORES = 10;
-
-/** The sessions' and users' lists: `score_names`, comma-separated, the score names each row shows. */
-export const groupScoreParams = {
-  score_names: z
-    .string()
-    .max(MAX_ROW_SCORES * (SCORE_LIMITS.maxNameChars + 1))
-    .transform((s) =>
-      [
-        ...new Set(
-          s
-            .split(",")
-            .map((n) => n.trim())
-            .filter(Boolean),
-        ),
-      ].slice(0, MAX_ROW_SCORES),
-    )
-    .optional(),
-};
 
 /**
  * Per session or user of a list page, per score name: how many scores and their mean, over the group's traces that

@@ -2,8 +2,12 @@
 // the per-name summary over time buckets, and a project's score configs.
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { limitParam, pageParams, timeParam } from "../../../contract/query-params.ts";
-import { SCORE_BUCKETS, SCORE_LIMITS, SCORE_SOURCES, type ScoreConfig } from "../../../contract/scores.ts";
+import {
+  SCORE_LIMITS,
+  type ScoreConfig,
+  type ScoreListParams,
+  type ScoreSummaryParams,
+} from "../../../contract/scores.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
 import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
 import type { ControlDb, DataDb } from "../client.ts";
@@ -29,21 +33,6 @@ export async function traceScoresVersion(db: DataDb, projectId: string, traceId:
 }
 
 const booleanParam = z.enum(["true", "false"]).transform((v) => v === "true");
-
-export const scoreListParams = z.object({
-  ...pageParams,
-  limit: limitParam(SCORE_LIMITS.page.default, SCORE_LIMITS.page.max),
-  trace_id: z.string().max(128).optional(),
-  event_id: z.string().max(128).optional(),
-  name: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
-  source: z.enum(SCORE_SOURCES).optional(),
-  user_id: z.string().max(256).optional(),
-  /** A categorical label, or `true` / `false`. */
-  value: z.string().max(SCORE_LIMITS.maxValueChars).optional(),
-  min_value: z.coerce.number().finite().optional(),
-  max_value: z.coerce.number().finite().optional(),
-});
-export type ScoreListParams = z.infer<typeof scoreListParams>;
 
 /** A value filter: `true`/`false` match booleans, a number-looking value numbers, anything else a label. */
 function valueMatch(value: string): SQL {
@@ -82,14 +71,6 @@ export function scoreListQuery(db: DataDb, projectId: string, p: ScoreListParams
     .orderBy(desc(scores.ts), desc(scores.scoreId))
     .limit(p.limit + 1);
 }
-
-export const scoreSummaryParams = z.object({
-  from: timeParam.optional(),
-  to: timeParam.optional(),
-  bucket: z.enum(SCORE_BUCKETS).default("hour"),
-  name: z.string().max(SCORE_LIMITS.maxNameChars).optional(),
-});
-export type ScoreSummaryParams = z.infer<typeof scoreSummaryParams>;
 
 export const BUCKET_MS = { hour: HOUR_MS, day: DAY_MS } as const;
 

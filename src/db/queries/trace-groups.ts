@@ -1,22 +1,13 @@
 // Sessions and users: trace summaries grouped by session_id or user_id (each read from its own index), newest
 // activity first, keyset pages over (last_seen, id).
 import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum } from "drizzle-orm";
-import { z } from "zod";
-import { PAGE_LIMITS } from "../../../contract/limits.ts";
-import { limitParam, pageParams } from "../../../contract/query-params.ts";
+import type { GroupListParams } from "../../../contract/trace-query.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";
 import type { DataDb } from "../client.ts";
 import { traces } from "../schema.ts";
 
 const GROUP_KEYS = { session: traces.sessionId, user: traces.userId } as const;
 export type GroupBy = keyof typeof GROUP_KEYS;
-
-export const groupListParams = z.object({
-  ...pageParams,
-  limit: limitParam(PAGE_LIMITS.groups.default, PAGE_LIMITS.groups.max),
-  user_id: z.string().max(256).optional(),
-});
-type GroupListParams = z.infer<typeof groupListParams>;
 
 export function groupQuery(db: DataDb, projectId: string, by: GroupBy, p: GroupListParams & { id?: string }) {
   const key = GROUP_KEYS[by];
