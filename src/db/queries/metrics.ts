@@ -34,9 +34,22 @@ export type Read = {
   sketches: boolean | ReadonlyArray<"latency" | "first_token">;
 };
 
-const SUMS = `sum(count) AS count, sum(errors) AS errors, sum(input_tokens) AS input_tokens,
-  sum(output_tokens) AS output_tokens, sum(cached_input_tokens) AS cached_input_tokens, total(cost) AS cost,
-  total(duration_sum) AS duration_sum, sum(duration_count) AS duration_count, sum(first_token_count) AS first_token_count`;
+/** The rollups' summed columns (hour, minute and day rows alike). */
+export const ROLLUP_SUMS = [
+  "count",
+  "errors",
+  "input_tokens",
+  "output_tokens",
+  "cached_input_tokens",
+  "cost",
+  "duration_sum",
+  "duration_count",
+  "first_token_count",
+] as const;
+/** Each summed column added up in SQL under its own name (reals with total(), counts with sum()). */
+export const ROLLUP_SUMS_SQL = ROLLUP_SUMS.map(
+  (c) => `${c === "cost" || c === "duration_sum" ? "total" : "sum"}(${c}) AS ${c}`,
+).join(", ");
 
 /** `column IN (…)` for each filter, values bound as one JSON parameter each, numbered from `next`. */
 function filterClauses(filters: MetricFilters, column: (f: MetricField) => string, next: number) {
@@ -53,21 +66,7 @@ const SKETCHES = ["latency", "first_token"] as const;
 /** The sketches a read asks for: all, none, or those named. */
 const sketchesOf = (r: Read) => (r.sketches === true ? SKETCHES : r.sketches === false ? [] : r.sketches);
 
-const COLUMN_LIST = [
-  "bucket",
-  ...DIMENSIONS,
-  "count",
-  "errors",
-  "input_tokens",
-  "output_tokens",
-  "cached_input_tokens",
-  "cost",
-  "duration_sum",
-  "duration_count",
-  "first_token_count",
-  "latency",
-  "first_token",
-];
+const COLUMN_LIST = ["bucket", ...DIMENSIONS, ...ROLLUP_SUMS, "latency", "first_token"];
 const COLUMNS = COLUMN_LIST.join(", ");
 
 /**
@@ -109,7 +108,7 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
     wanted.includes(k) ? `'[' || group_concat(${k}) || ']' AS ${k}` : `NULL AS ${k}`,
   ).join(", ");
   const source = days ? `(${days.sql}) WHERE true` : `${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
-  const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${SUMS}, ${sketches}
+  const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${ROLLUP_SUMS_SQL}, ${sketches}
     FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
   const { results } = await d1

@@ -6,19 +6,10 @@
 // take a dirty day from its hour rows, so a day row is only read while it equals its hours.
 import { DIMENSIONS } from "../../../contract/metrics.ts";
 import { DAY_MS } from "../../lib/time.ts";
+import { ROLLUP_SUMS, ROLLUP_SUMS_SQL } from "../queries/metrics.ts";
 
 const DIMS = DIMENSIONS.join(", ");
-const SUMS = [
-  "count",
-  "errors",
-  "input_tokens",
-  "output_tokens",
-  "cached_input_tokens",
-  "cost",
-  "duration_sum",
-  "duration_count",
-  "first_token_count",
-];
+const SUMS = ROLLUP_SUMS.join(", ");
 
 /** One sketch column of the day's hour rows, per group, as a flat JSON array of pairs. */
 const pairs = (column: string) =>
@@ -33,12 +24,12 @@ export const METRICS_DAY_REBUILD_SQL = [
       SELECT json_array(${DIMS}) AS gk, * FROM metrics_hourly
       WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?2 + ${DAY_MS}
     ),
-    s AS (SELECT gk, ${DIMS}, ${SUMS.map((c) => (c === "cost" || c === "duration_sum" ? `total(${c}) AS ${c}` : `sum(${c}) AS ${c}`)).join(", ")}
+    s AS (SELECT gk, ${DIMS}, ${ROLLUP_SUMS_SQL}
       FROM h GROUP BY gk),
     l AS (${pairs("latency")}),
     f AS (${pairs("first_token")})
-    INSERT INTO metrics_daily (project_id, bucket, ${DIMS}, ${SUMS.join(", ")}, latency, first_token)
-    SELECT ?1, ?2, ${DIMS}, ${SUMS.join(", ")}, coalesce(l.pairs, '[]'), coalesce(f.pairs, '[]')
+    INSERT INTO metrics_daily (project_id, bucket, ${DIMS}, ${SUMS}, latency, first_token)
+    SELECT ?1, ?2, ${DIMS}, ${SUMS}, coalesce(l.pairs, '[]'), coalesce(f.pairs, '[]')
     FROM s LEFT JOIN l USING (gk) LEFT JOIN f USING (gk) WHERE true`,
   "DELETE FROM metrics_days_dirty WHERE project_id = ?1 AND day = ?2",
 ];
