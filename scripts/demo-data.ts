@@ -494,7 +494,7 @@ export async function loadDemoData(base: string, ingestKey: string) {
 }
 
 /** Resolves once every demo trace has arrived whole (the queue delivers asynchronously); fails after `timeoutMs`. */
-export async function waitForDemoData(base: string, secretKey: string, timeoutMs = 60_000) {
+export async function waitForDemoData(base: string, secretKey: string, timeoutMs = 240_000) {
   const expected = new Map<string, number>();
   for (const e of demoEvents(Date.now())) expected.set(e.trace_id, (expected.get(e.trace_id) ?? 0) + 1);
   const deadline = Date.now() + timeoutMs;

@@ -73,7 +73,9 @@ export async function startDevServer(options: {
     await exited;
     return { drained: left === 0, backlog: left };
   };
-  for (let i = 0; i < 600; i++) {
+  // Up to 5 minutes: a cold `wrangler dev` takes 5–10 s on a quiet machine and far longer at load 30.
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
       if ((await fetch(`${base}/api/health`)).status < 500) return { base, process: child, stop } satisfies DevServer;
@@ -83,7 +85,7 @@ export async function startDevServer(options: {
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error("wrangler dev did not become ready in 150 s");
+  throw new Error("wrangler dev did not become ready in 300 s");
 }
 
 /**

@@ -41,9 +41,9 @@ beforeAll(async () => {
       return res.ok && ((await res.json()) as { trace: { span_count: number } }).trace.span_count === SPANS;
     },
     `a trace of ${SPANS} spans`,
-    120_000,
+    240_000,
   );
-}, 150_000);
+}, 300_000);
 afterAll(async () => browser?.close());
 
 describe("a 5,000-span trace", () => {

@@ -9,10 +9,11 @@ export default defineConfig({
     include: ["test/browser/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/browser/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     fileParallelism: false,
-    // Conditions on a page wait up to 10 s (a real Worker and a real queue answer in their own time).
-    expect: { poll: { timeout: 10_000, interval: 50 } },
+    // Conditions on a page wait up to 30 s (a real Worker and a real queue answer in their own time; on a loaded
+    // machine, load 30, a page took over 10 s). Timeouts only bound a failure; a passing test never waits them out.
+    expect: { poll: { timeout: 30_000, interval: 50 } },
   },
 });

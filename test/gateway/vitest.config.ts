@@ -10,7 +10,7 @@ export default defineConfig({
     include: ["test/gateway/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/gateway/global-setup.ts"],
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 180_000,
     fileParallelism: false,
   },

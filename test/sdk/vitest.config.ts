@@ -9,6 +9,7 @@ export default defineConfig({
     include: ["test/sdk/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/sdk/global-setup.ts"],
-    testTimeout: 60_000,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });

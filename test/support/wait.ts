@@ -18,7 +18,7 @@ export type WaitOptions = {
 export async function waitFor<T>(
   read: () => T | Promise<T>,
   done: (value: T) => boolean = Boolean,
-  { timeoutMs = 15_000, everyMs = 50, what = "a condition" }: WaitOptions = {},
+  { timeoutMs = 60_000, everyMs = 50, what = "a condition" }: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

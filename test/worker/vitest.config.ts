@@ -54,6 +54,7 @@ export default defineConfig({
     include: ["test/worker/**/*.test.ts"],
     setupFiles: ["test/worker/setup.ts"],
     globalSetup: ["test/worker/global-setup.ts"],
-    testTimeout: 30_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
