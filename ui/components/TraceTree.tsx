@@ -8,7 +8,8 @@ import { streamInfo } from "../lib/stream.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 
 const ROW_HEIGHT = 28;
-const OVERSCAN = 12;
+/** Rows rendered beyond each edge: enough for a wheel step, few enough that a jump renders little more than a screen. */
+const OVERSCAN = 6;
 /** Width of a duration label in px, per character (0.72rem text) and padding. */
 const CHAR_PX = 6.6;
 const LABEL_PAD_PX = 10;

@@ -1,20 +1,36 @@
-// The trace page reads its tree as columns (`?format=columns`: a third of the bytes, quick to parse) and turns them
-// into the row objects the tree, the waterfall and the inspector show.
+// The trace page reads its tree as columns (`?format=columns`: a third of the bytes, quick to parse) and shows them
+// as row objects to the tree, the waterfall and the inspector.
 import type { TraceAnswer, TraceColumnsAnswer, TreeEvent } from "./types.ts";
 
 /** The trace as columns, the answer these functions read. */
 export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns` as const;
 
-/** Row i of every column → the i-th event. */
+/**
+ * Row i of every column → the i-th event, as a view: each field is a getter reading its column, so a 10,000-span tree
+ * costs 10,000 one-field objects before its first paint instead of 10,000 × 25 property writes (~100 ms and as much
+ * garbage collection on a loaded machine). Rows are read field by field; JSON.stringify (the inspector's raw JSON)
+ * writes the event's fields.
+ */
 export function eventsOf(columns: TraceColumnsAnswer["columns"]): TreeEvent[] {
   const fields = Object.keys(columns) as (keyof TreeEvent)[];
+  const Row = class {
+    constructor(readonly row: number) {}
+    toJSON() {
+      return Object.fromEntries(fields.map((field) => [field, columns[field][this.row]]));
+    }
+  };
+  for (const field of fields) {
+    const column = columns[field];
+    Object.defineProperty(Row.prototype, field, {
+      enumerable: true,
+      get(this: InstanceType<typeof Row>) {
+        return column[this.row];
+      },
+    });
+  }
   const count = columns.event_id.length;
   const events = new Array<TreeEvent>(count);
-  for (let i = 0; i < count; i++) {
-    const event: Record<string, unknown> = {};
-    for (const field of fields) event[field] = columns[field][i];
-    events[i] = event as TreeEvent;
-  }
+  for (let i = 0; i < count; i++) events[i] = new Row(i) as unknown as TreeEvent;
   return events;
 }
 
