@@ -57,7 +57,9 @@ describe("query plans", () => {
     expect(lines.join("\n")).not.toContain("TEMP B-TREE");
     for (const sort of TRACE_SORTS.filter((s) => s !== "start_time")) {
       const other = await plan(traceListQuery(db, "prj_x", traceListParams.parse({ sort })));
-      expect(other.join("\n")).toMatch(/SEARCH traces USING (PRIMARY KEY|INDEX traces_project_start) \(project_id=\?\)/);
+      expect(other.join("\n")).toMatch(
+        /SEARCH traces USING (PRIMARY KEY|INDEX traces_project_start) \(project_id=\?\)/,
+      );
     }
   });
 

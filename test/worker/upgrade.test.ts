@@ -57,7 +57,9 @@ describe("upgrading from the release whose search index used word positions (mig
 
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
     // Migration 0025 rebuilt the summaries WITHOUT ROWID, with three indexes fewer, and kept every row as it was.
-    expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'traces'").first("sql")).toMatch(/WITHOUT ROWID/);
+    expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'traces'").first("sql")).toMatch(
+      /WITHOUT ROWID/,
+    );
     const indexes = await db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'traces' ORDER BY name")
       .all<{ name: string }>();

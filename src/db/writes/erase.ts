@@ -205,7 +205,9 @@ export async function eraseRemainsStep(d1: D1Database, projectId: string, limit:
       .prepare("DELETE FROM event_parts WHERE rowid IN (SELECT rowid FROM event_parts WHERE project_id = ?1 LIMIT ?2)")
       .bind(projectId, limit),
     d1
-      .prepare("DELETE FROM traces WHERE rowid IN (SELECT rowid FROM traces WHERE project_id = ?1 LIMIT ?2)")
+      .prepare(
+        "DELETE FROM traces WHERE project_id = ?1 AND trace_id IN (SELECT trace_id FROM traces WHERE project_id = ?1 LIMIT ?2)",
+      )
       .bind(projectId, limit),
     d1
       .prepare("DELETE FROM scores WHERE rowid IN (SELECT rowid FROM scores WHERE project_id = ?1 LIMIT ?2)")
