@@ -51,7 +51,24 @@ describe("upgrading from the release whose search index used word positions (mig
       );
     }
 
+    const summaries = () => db.prepare("SELECT * FROM traces ORDER BY project_id, trace_id").all();
+    const before = (await summaries()).results;
+    expect(before).toHaveLength(50);
+
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    // Migration 0025 rebuilt the summaries WITHOUT ROWID, with three indexes fewer, and kept every row as it was.
+    expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'traces'").first("sql")).toMatch(
+      /WITHOUT ROWID/,
+    );
+    const indexes = await db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'traces' ORDER BY name")
+      .all<{ name: string }>();
+    expect(indexes.results.map((i) => i.name)).toEqual([
+      "traces_project_session",
+      "traces_project_start",
+      "traces_project_user",
+    ]);
+    expect((await summaries()).results).toEqual(before);
     const search = async (q: string) =>
       (await traceListQuery(dataDb(db), "prj_old", traceListParams.parse({ q }))).map((t) => t.traceId);
     expect(await search("quokka")).toEqual([]); // the new index starts empty…
@@ -81,5 +98,17 @@ describe("upgrading from the release whose search index used word positions (mig
     ]);
     await writeMessages(db, [{ project_id: "prj_old", received_at: 2, events: fresh }]);
     expect(await search("platypus")).toEqual(["new-trace"]);
+
+    // …and merged into the summaries copied by 0025, which every sort of the list still reads.
+    const { events: more } = validateEvents([
+      { event_id: "new-2", trace_id: "old-trace-3", type: "span", name: "later", timestamp: 1_764_200_000_000 },
+    ]);
+    await writeMessages(db, [{ project_id: "prj_old", received_at: 3, events: more }]);
+    const merged = await db.prepare("SELECT span_count, end_ts FROM traces WHERE trace_id = 'old-trace-3'").first();
+    expect(merged).toEqual({ span_count: 51, end_ts: 1_764_200_000_000 });
+    const first = async (sort: string) =>
+      (await traceListQuery(dataDb(db), "prj_old", traceListParams.parse({ sort, limit: "1" })))[0]?.traceId;
+    expect(await first("span_count")).toBe("old-trace-3");
+    expect(await first("duration")).toBe("old-trace-3");
   });
 });

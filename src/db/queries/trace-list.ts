@@ -1,4 +1,6 @@
-// The trace list: combinable filters, four sorts in both directions, keyset pages (no OFFSET) on an index per sort.
+// The trace list: combinable filters, four sorts in both directions, keyset pages (no OFFSET). The default sort (start
+// time) walks its index; the others sort the project's traces in the filtered range (migration 0025 dropped their
+// indexes: each cost a row written per trace and write, docs/SCALING.md §2.4).
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { TraceSort } from "../../../contract/constants.ts";
 import { SEARCH_LIMITS } from "../../../contract/limits.ts";
@@ -9,7 +11,7 @@ import { type TraceRow, traces } from "../schema.ts";
 import { searchMatch } from "../search.ts";
 import { scoreFilter } from "./score-filter.ts";
 
-/** Sort names of the API → the summary column each is backed by (and indexed on, with trace_id). */
+/** Sort names of the API → the summary column each is backed by. */
 const SORT_FIELDS = {
   start_time: "startTs",
   duration: "durationMs",

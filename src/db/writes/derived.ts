@@ -1,17 +1,83 @@
-// The one place the derived tables are rebuilt from the events they sum: trace summaries (with their total cost),
-// cost rollups and metric rollups. The consumer adds to them as it inserts (summary.ts, cost-rollup.ts,
-// metrics-rollup.ts); whatever changes stored events afterwards — a cost recompute, a deletion — rebuilds through here,
-// so every path computes a trace's totals with the consumer's own formula.
-import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
-import { METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
-import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
+// The one module that keeps the derived tables — trace summaries, the search index, cost and metric rollups — in step
+// with the events they are derived from. Every path that changes events comes through here: the consumer (and a move,
+// which re-writes through it) adds what one write inserted (`insertedDerived`); a Langfuse fold replacing events
+// (`replacedDerived`), a cost recompute and an erasure rebuild what they touched (`rebuildSummaries`,
+// `rebuildRollups`, `reindexTraces`). The SQL of each table stays in its own file (summary.ts, search-index.ts,
+// cost-rollup.ts, metrics-rollup.ts); every path computes a trace's totals with the same formula.
+import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
+import { COST_ROLLUP_REBUILD_SQL, COST_ROLLUP_SQL } from "./cost-rollup.ts";
+import { METRICS_REBUILD_SQL, METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
+import { SEARCH_INDEX_EACH_SQL, SEARCH_INDEX_SQL } from "./search-index.ts";
+import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL, SUMMARY_UPSERT_SQL } from "./summary.ts";
+
+/** One write's inserted rows: JSON chunks of [project_id, event_id] and of search keys, and the write's batch_id. */
+export type InsertedRows = {
+  batchId: string;
+  now: number;
+  keys: string[];
+  /** Chunks of [project_id, event_id, text kept when the body went to R2, or null]. */
+  searched: string[];
+  /** False for an older release's table (upgrade tests write as one): it had no metric rollups. */
+  metrics: boolean;
+};
+
+/**
+ * Statements (for the write's own batch, after its inserts) adding the rows it inserted — those carrying its batch_id,
+ * so redelivered events add nothing — to their summaries (one upsert per trace), the search index (one row per trace)
+ * and the rollups (one upsert per group).
+ */
+export function insertedDerived(d1: D1Database, w: InsertedRows) {
+  const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
+  const index = d1.prepare(SEARCH_INDEX_SQL);
+  const rollup = d1.prepare(COST_ROLLUP_SQL);
+  const metrics = w.metrics ? METRICS_ROLLUP_SQL.map((q) => d1.prepare(q)) : [];
+  return [
+    ...w.keys.map((keys) => summarize.bind(keys, w.batchId, w.now)),
+    ...w.searched.map((keys) => index.bind(keys, w.batchId)),
+    ...w.keys.map((keys) => rollup.bind(keys, w.batchId)),
+    ...w.keys.flatMap((keys) => metrics.map((m) => m.bind(keys, w.batchId))),
+  ];
+}
 
 /** Statements (for the caller's batch, after its change to events) rebuilding the summaries of these traces. */
-export const rebuildSummaries = (d1: D1Database, projectId: string, traceIds: string[], now: number) => {
-  const keys = JSON.stringify(traceIds.map((t) => [projectId, t]));
-  return [d1.prepare(SUMMARY_DELETE_SQL).bind(keys), d1.prepare(SUMMARY_REBUILD_SQL).bind(keys, now)];
-};
+export const rebuildSummaries = (d1: D1Database, projectId: string, traceIds: string[], now: number) =>
+  rebuildTraceSummaries(d1, JSON.stringify(traceIds.map((t) => [projectId, t])), now);
+
+const rebuildTraceSummaries = (d1: D1Database, keys: string, now: number) => [
+  d1.prepare(SUMMARY_DELETE_SQL).bind(keys),
+  d1.prepare(SUMMARY_REBUILD_SQL).bind(keys, now),
+];
 
 /** Statements rebuilding the project's cost and metric rollups of these hours (epoch ms, hour starts). */
 export const rebuildRollups = (d1: D1Database, projectId: string, hours: number[]) =>
   [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) => d1.prepare(q).bind(projectId, JSON.stringify(hours)));
+
+/**
+ * Statements indexing again, one row per trace, what is left of these traces ([project_id, trace_id] pairs as JSON)
+ * after some of their events went (an index row is shared by the events one write stored for a trace).
+ */
+export const reindexTraces = (d1: D1Database, traces: string) =>
+  [SEARCH_UNINDEX_TRACES_SQL, SEARCH_REINDEX_TRACES_SQL].map((q) => d1.prepare(q).bind(traces));
+
+/** Folded events just stored in place of older folds, and what they touched. */
+export type ReplacedRows = {
+  batchId: string;
+  now: number;
+  /** JSON of [project_id, event_id, kept search text or null] per folded event. */
+  searched: string;
+  /** [project_id, trace_id] of the traces holding old or new folds. */
+  traces: Array<[string, string]>;
+  /** Per project, the hour starts holding old or new folds. */
+  hours: Map<string, Set<number>>;
+};
+
+/**
+ * Statements (after the replacement, in its batch) rebuilding what derives from replaced folds, absolutely so a step
+ * can be repeated: one index row per folded event (a newer fold replaces its own), the traces' summaries, the hours'
+ * rollups.
+ */
+export const replacedDerived = (d1: D1Database, r: ReplacedRows) => [
+  d1.prepare(SEARCH_INDEX_EACH_SQL).bind(r.searched, r.batchId),
+  ...rebuildTraceSummaries(d1, JSON.stringify(r.traces), r.now),
+  ...[...r.hours].flatMap(([project, set]) => rebuildRollups(d1, project, [...set])),
+];

@@ -7,8 +7,7 @@
 // (a trace with nothing left loses its summary). Every step is idempotent and the next one continues where it stopped.
 import { HOUR_MS } from "../../lib/time.ts";
 import { deleteBodies, deleteBodiesUnder, eventPrefixes, tracePrefixes } from "../bodies.ts";
-import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
-import { rebuildRollups, rebuildSummaries } from "./derived.ts";
+import { rebuildRollups, rebuildSummaries, reindexTraces } from "./derived.ts";
 import { METRICS_ERASE_SQL } from "./metrics-rollup.ts";
 
 /** Which events of the project a deletion takes (SQL over `events e`, ?1 the project, ?2 the target). */
@@ -174,9 +173,7 @@ export async function eraseStep(
     d1.prepare("DELETE FROM events WHERE rowid IN (SELECT value FROM json_each(?1))").bind(rowids),
     // An end user's events in traces that stay: the rest of those traces is indexed again (an index row is shared by
     // the events one write stored for a trace, src/db/search.ts). Whole traces go whole: nothing to index again.
-    ...(scope.kind === "user" && clauseIndex === 1
-      ? [SEARCH_UNINDEX_TRACES_SQL, SEARCH_REINDEX_TRACES_SQL].map((q) => d1.prepare(q).bind(traces))
-      : []),
+    ...(scope.kind === "user" && clauseIndex === 1 ? reindexTraces(d1, traces) : []),
     ...rebuildSummaries(d1, projectId, traceIds, opts.now ?? Date.now()),
     // A trace with nothing left loses its scores.
     d1.prepare(`${ORPHAN_SCORES_SQL} AND trace_id IN (SELECT value ->> 1 FROM json_each(?2))`).bind(projectId, traces),
@@ -208,7 +205,9 @@ export async function eraseRemainsStep(d1: D1Database, projectId: string, limit:
       .prepare("DELETE FROM event_parts WHERE rowid IN (SELECT rowid FROM event_parts WHERE project_id = ?1 LIMIT ?2)")
       .bind(projectId, limit),
     d1
-      .prepare("DELETE FROM traces WHERE rowid IN (SELECT rowid FROM traces WHERE project_id = ?1 LIMIT ?2)")
+      .prepare(
+        "DELETE FROM traces WHERE project_id = ?1 AND trace_id IN (SELECT trace_id FROM traces WHERE project_id = ?1 LIMIT ?2)",
+      )
       .bind(projectId, limit),
     d1
       .prepare("DELETE FROM scores WHERE rowid IN (SELECT rowid FROM scores WHERE project_id = ?1 LIMIT ?2)")

@@ -1,16 +1,13 @@
 // Writes queued events to D1 in one transaction per call: multi-row inserts via jsonb_each (one JSON parameter per
-// statement, so D1's 100-parameter limit never binds), then the trace-summary upsert, the search-index insert, the
-// cost rollup and the metric rollups over exactly the rows inserted. The statements go straight to the D1 binding: drizzle's D1 batch can't
-// carry raw SQL with parameters, and this is the hot path.
+// statement, so D1's 100-parameter limit never binds), then what derives from exactly the rows inserted (summaries,
+// search index, rollups: derived.ts). The statements go straight to the D1 binding: drizzle's D1 batch can't carry raw
+// SQL with parameters, and this is the hot path.
 import { LIMITS } from "../../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS } from "../../../contract/queue.ts";
 import { randomToken } from "../../lib/ids.ts";
 import { byteLength } from "../../lib/json-size.ts";
 import { keptSearchText } from "../search.ts";
-import { COST_ROLLUP_SQL } from "./cost-rollup.ts";
-import { METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
-import { SEARCH_INDEX_SQL } from "./search-index.ts";
-import { SUMMARY_UPSERT_SQL } from "./summary.ts";
+import { insertedDerived } from "./derived.ts";
 import { talliesOf, USAGE_TALLY_SQL, type UsageTally, usageKeys } from "./usage.ts";
 
 export const EVENT_COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
@@ -78,12 +75,6 @@ export async function writeMessages(
   if (!rows.length) return [];
   const batchId = randomToken(12);
   const insert = d1.prepare(columns === EVENT_COLUMNS ? INSERT_SQL : insertSql(columns));
-  const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
-  const index = d1.prepare(SEARCH_INDEX_SQL);
-  const rollup = d1.prepare(COST_ROLLUP_SQL);
-  // A release before the metric rollups (upgrade tests write as one) had neither their tables nor these columns.
-  const metrics = columns.includes("release") ? METRICS_ROLLUP_SQL.map((q) => d1.prepare(q)) : [];
-  const keyChunks = chunkJson(rows.map((row) => [row[0], row[1]]));
   // Usage is counted by the current release only (an upgrade test writing as an older one has fewer columns).
   const tallies =
     columns === EVENT_COLUMNS
@@ -91,10 +82,14 @@ export async function writeMessages(
       : [];
   const results = await d1.batch([
     ...chunkJson(rows).map((json) => insert.bind(batchId, json)),
-    ...keyChunks.map((keys) => summarize.bind(keys, batchId, now)),
-    ...chunkJson(searched).map((keys) => index.bind(keys, batchId)),
-    ...keyChunks.map((keys) => rollup.bind(keys, batchId)),
-    ...keyChunks.flatMap((keys) => metrics.map((m) => m.bind(keys, batchId))),
+    ...insertedDerived(d1, {
+      batchId,
+      now,
+      keys: chunkJson(rows.map((row) => [row[0], row[1]])),
+      searched: chunkJson(searched),
+      // A release before the metric rollups (upgrade tests write as one) had neither their tables nor these columns.
+      metrics: columns.includes("release"),
+    }),
     ...tallies,
   ]);
   return tallies.length ? talliesOf(results.slice(-tallies.length)) : [];

@@ -6,11 +6,8 @@ import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../
 import { randomToken } from "../../lib/ids.ts";
 import { HOUR_MS } from "../../lib/time.ts";
 import { keptSearchText } from "../search.ts";
-import { COST_ROLLUP_REBUILD_SQL } from "./cost-rollup.ts";
+import { replacedDerived } from "./derived.ts";
 import { chunkJson } from "./events.ts";
-import { METRICS_REBUILD_SQL } from "./metrics-rollup.ts";
-import { SEARCH_INDEX_EACH_SQL } from "./search-index.ts";
-import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL } from "./summary.ts";
 import { foldSizeSql, foldTallies, type UsageTally } from "./usage.ts";
 
 const INSERT_PARTS_SQL = `INSERT INTO event_parts (project_id, event_id, part_id, trace_id, rank, at, fields, received_at)
@@ -123,8 +120,8 @@ export async function replaceFolded(
     hours.set(project_id, set);
   }
   const batchId = `${FOLD_BATCH_PREFIX}${randomToken(12)}`;
-  const traces = [...new Set(folded.map((f) => JSON.stringify([f.project_id, f.event.trace_id])))].map((t) =>
-    JSON.parse(t),
+  const traces = [...new Set(folded.map((f) => JSON.stringify([f.project_id, f.event.trace_id])))].map(
+    (t) => JSON.parse(t) as [string, string],
   );
   const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id]));
   // Folded events are indexed one row each (a newer fold replaces its own row), with the text kept from their full body.
@@ -134,14 +131,7 @@ export async function replaceFolded(
     d1.prepare(DELETE_INDEXED_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_EVENTS_SQL).bind(JSON.stringify(keys)),
     d1.prepare(INSERT_FOLDED_SQL).bind(batchId, JSON.stringify(rows)),
-    d1.prepare(SEARCH_INDEX_EACH_SQL).bind(searched, batchId),
-    d1.prepare(SUMMARY_DELETE_SQL).bind(JSON.stringify(traces)),
-    d1.prepare(SUMMARY_REBUILD_SQL).bind(JSON.stringify(traces), now),
-    ...[...hours].flatMap(([project, set]) =>
-      [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) =>
-        d1.prepare(q).bind(project, JSON.stringify([...set])),
-      ),
-    ),
+    ...replacedDerived(d1, { batchId, now, searched, traces, hours }),
     d1.prepare(REPLACEMENT_SIZE_SQL).bind(eventKeys, batchId),
   ]);
   return foldTallies(results[0]!, results.at(-1)!, source, now);
