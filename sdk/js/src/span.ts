@@ -1,6 +1,7 @@
 // Traces and spans. On the caller's thread an event is one object holding what was given (a span is queued as itself
 // when it ends); its ids are a counter until asked for, and `toWire` makes it the wire format when the batch is sent.
 import { idOf, nextId, traceId } from "./id.ts";
+import { clean } from "./options.ts";
 import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
 import { toUsage } from "./usage.ts";
 
@@ -72,15 +73,12 @@ export function scoreOf(
   };
 }
 
-/** The object without its undefined fields (built anew: `delete` would slow every later read of it), or undefined. */
-const clean = <T extends object>(body: T): T | undefined => {
-  let out: Record<string, unknown> | undefined;
-  for (const k in body) {
-    const v = (body as Record<string, unknown>)[k];
-    if (v !== undefined) (out ??= {})[k] = v;
-  }
-  return out as T | undefined;
-};
+let base: number | undefined;
+/** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
+function now() {
+  base ??= Date.now();
+  return Date.now() - base;
+}
 
 /** Where a client's events go; undefined: the client is disabled (spans still work, nothing is recorded). */
 export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
@@ -126,6 +124,7 @@ export class Ev implements Span {
   parent: Ev | null;
   type: EventType;
   name: string;
+  /** Start, in `now()`'s milliseconds. */
   t: number;
   /** The id's counter. */
   n: number;
@@ -137,7 +136,7 @@ export class Ev implements Span {
   out: unknown = undefined;
   meta: Record<string, unknown> | undefined = undefined;
 
-  constructor(tr: Trace, parent: Ev | null, type: EventType, name: string, t = Date.now(), a?: unknown) {
+  constructor(tr: Trace, parent: Ev | null, type: EventType, name: string, t = now(), a?: unknown) {
     this.tr = tr;
     this.parent = parent;
     this.type = type;
@@ -152,7 +151,9 @@ export class Ev implements Span {
   }
 
   get traceId() {
-    return this.tr.q ? (this.tr.id ??= traceId()) : "";
+    if (!this.tr.q) return "";
+    this.tr.id ??= traceId();
+    return this.tr.id;
   }
 
   /** Records a point event under this span (nothing when the client is disabled). */
@@ -168,7 +169,7 @@ export class Ev implements Span {
 
   end(o?: EndOptions) {
     if (this.d !== undefined || !this.tr.q) return;
-    this.d = Date.now() - this.t;
+    this.d = now() - this.t;
     if (o) {
       this.out = o.output;
       this.s = o.status ?? this.s;
@@ -225,10 +226,10 @@ export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
   return {
     event_id: e.id,
     trace_id: e.traceId,
-    parent_event_id: e.parent && e.parent.id,
+    parent_event_id: e.parent ? e.parent.id : null,
     type: e.type,
     name: e.name,
-    timestamp: e.t,
+    timestamp: e.t + base!,
     duration_ms: e.d,
     status: e.s,
     context: clean({
@@ -255,7 +256,14 @@ export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
 
 /** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
 export const makeTrace = (q: Enqueue, o: TraceOptions): Span =>
-  new Ev({ q, uid: o.userId, sid: o.sessionId, tags: o.tags, meta: o.metadata }, null, "span", o.name, undefined, o.input);
+  new Ev(
+    { q, uid: o.userId, sid: o.sessionId, tags: o.tags, meta: o.metadata },
+    null,
+    "span",
+    o.name,
+    undefined,
+    o.input,
+  );
 
 /** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
 function point(
@@ -269,7 +277,7 @@ function point(
   out?: unknown,
 ) {
   if (!tr.q) return;
-  const e = new Ev(tr, parent, type, name, Date.now() - (ms ?? 0), a);
+  const e = new Ev(tr, parent, type, name, now() - (ms ?? 0), a);
   e.d = ms;
   e.s = status ?? (type === "error" ? "error" : "ok");
   e.out = out;
