@@ -43,6 +43,11 @@ for (let i = 0; i < ITER; i++) {
 const nsPerEvent = ((performance.now() - start) * 1e6) / (ITER * 4);
 const cpu = process.cpuUsage(cpuBefore);
 const cpuNsPerEvent = ((cpu.user + cpu.system) * 1e3) / (ITER * 4);
+// What recording leaves for the flush (off the caller's call): the wire format, ids, JSON, sending (to a fetch that
+// answers at once), for the same events.
+start = performance.now();
+await quiet.flush();
+const flushNsPerEvent = ((performance.now() - start) * 1e6) / (ITER * 4);
 
 // 1b. Observing model calls: wrapping a client (per request, to record under that request's trace), and a streamed
 // chat completion (60 events, in memory) read to the end through observeFetch, each beside its baseline.
@@ -161,6 +166,9 @@ console.log("| measure | result |");
 console.log("|---|---|");
 console.log(
   `| recording cost (trace + span + model call, nothing sent) | ${nsPerEvent.toFixed(0)} ns per event (CPU: ${cpuNsPerEvent.toFixed(0)} ns) |`,
+);
+console.log(
+  `| …then the flush of those events (wire format, ids, JSON, a fetch) | ${flushNsPerEvent.toFixed(0)} ns per event |`,
 );
 console.log(
   `| observeOpenAI(client) (a client made by its withOptions) | ${observeUs.toFixed(0)} µs (new OpenAI(): ${newClientUs.toFixed(0)} µs) |`,

@@ -2,6 +2,7 @@
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { resolve } from "./options.ts";
 import {
+  Ev,
   type ModelResponseOptions,
   makeTrace,
   recordRootCall,
@@ -14,9 +15,8 @@ import {
 import { send, sendOnExit } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
 
-/** Events and scores share the queue (and its bound); a score is the item without an event `type`. */
-type Item = WireEvent | WireScore;
-const isScore = (item: Item): item is WireScore => !("type" in item);
+/** Events and scores share the queue (and its bound); a score is queued in the wire format. */
+type Item = Ev | WireScore;
 
 /** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
 export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string; name: string; value: ScoreValue };
@@ -63,7 +63,7 @@ export function createClient(options: ClientOptions = {}) {
   const split = (batch: Item[]): [WireEvent[], WireScore[]] => {
     const events: WireEvent[] = [];
     const scores: WireScore[] = [];
-    for (const item of batch) isScore(item) ? scores.push(item) : events.push(toWire(item, stamp));
+    for (const item of batch) item instanceof Ev ? events.push(toWire(item, stamp)) : scores.push(item);
     return [events, scores];
   };
 
@@ -77,7 +77,7 @@ export function createClient(options: ClientOptions = {}) {
       const sentScores = !scores.length || (await send(o, scores, "scores"));
       inFlight = 0;
       if (!sentEvents || !sentScores) {
-        queue = (sentEvents ? [] : (events as Item[])).concat(sentScores ? [] : scores, queue);
+        queue = batch.filter((item) => (item instanceof Ev ? !sentEvents : !sentScores)).concat(queue);
         trim();
         schedule();
         return;
@@ -92,8 +92,7 @@ export function createClient(options: ClientOptions = {}) {
   }
 
   function enqueue(item: Item) {
-    queue.push(item);
-    trim();
+    if (queue.push(item) > o.maxQueueSize) trim();
     if (queue.length < o.flushAt) schedule();
     else if (!kicked) {
       kicked = true;
@@ -117,17 +116,18 @@ export function createClient(options: ClientOptions = {}) {
   const exitEvents = o.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
   for (const type of exitEvents) g.addEventListener?.(type, onExit);
 
+  const q = o.enabled ? enqueue : undefined;
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
-    trace: (t: TraceOptions) => makeTrace(enqueue, o.enabled, t),
+    trace: (t: TraceOptions) => makeTrace(q, t),
     /** Records a model call as a trace of its own (the call is the trace's root). */
-    modelResponse: (m: ModelResponseOptions) => recordRootCall(enqueue, o.enabled, m),
+    modelResponse: (m: ModelResponseOptions) => recordRootCall(q, m),
     /**
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
      */
     score: (s: ScoreInput) => {
-      if (o.enabled) enqueue(scoreOf({ traceId: s.traceId, eventId: s.eventId }, s.name, s.value, s));
+      if (o.enabled) enqueue(scoreOf(s.traceId, s.eventId, s.name, s.value, s));
     },
     flush,
     /** Flushes and stops the timer and page listeners. */

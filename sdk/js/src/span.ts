@@ -1,6 +1,7 @@
-// Traces and spans: each records events as they end (spans) or at once (model calls, tool calls, logs, errors). On the
-// caller's thread an event is only stored as given; `toWire` makes it the wire format when the batch is sent.
-import { eventId, traceId } from "./id.ts";
+// Traces and spans. On the caller's thread an event is one object holding what was given (a span is queued as itself
+// when it ends); its ids are a counter until asked for, and `toWire` makes it the wire format when the batch is sent.
+import { idOf, nextId, traceId } from "./id.ts";
+import { clean } from "./options.ts";
 import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
 import { toUsage } from "./usage.ts";
 
@@ -52,7 +53,8 @@ export type ScoreOptions = {
 
 /** A score of a trace or event, in the wire format. */
 export function scoreOf(
-  target: { traceId: string; eventId?: string | null },
+  traceId: string,
+  eventId: string | null | undefined,
   name: string,
   value: ScoreValue,
   o: ScoreOptions = {},
@@ -60,8 +62,8 @@ export function scoreOf(
 ): WireScore {
   return {
     score_id: o.scoreId || undefined,
-    trace_id: target.traceId,
-    event_id: target.eventId ?? null,
+    trace_id: traceId,
+    event_id: eventId ?? null,
     name,
     value,
     comment: o.comment,
@@ -71,36 +73,25 @@ export function scoreOf(
   };
 }
 
-/** What spans share: where events and scores go and the trace's context. */
-export type Recorder = {
-  enqueue: (item: WireEvent | WireScore) => void;
-  enabled: boolean;
-  traceId: string;
-  context: WireEvent["context"];
-};
-
-/** The object without its undefined fields (built anew: `delete` would slow every later read of it), or undefined. */
-const clean = <T extends object>(body: T | null | undefined): T | undefined => {
-  let out: Record<string, unknown> | undefined;
-  for (const k in body) {
-    const v = (body as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    out ??= {};
-    out[k] = v;
-  }
-  return out as T | undefined;
-};
-
-/** A queued event as the wire format: undefined fields of body and context dropped, usage mapped, `stamp` (environment
- * and release) under the event's own context. Run at flush time; running it twice gives the same event. */
-export function toWire(e: WireEvent, stamp?: WireEvent["context"]): WireEvent {
-  return {
-    ...e,
-    context: clean(stamp ? { ...stamp, ...e.context } : e.context),
-    body: clean(e.body),
-    usage: e.usage && toUsage(e.usage),
-  };
+let base: number | undefined;
+/** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
+function now() {
+  base ??= Date.now();
+  return Date.now() - base;
 }
+
+/** Where a client's events go; undefined: the client is disabled (spans still work, nothing is recorded). */
+export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
+
+/** What a trace's events share: where they go, the trace's id (made when first asked for), user, session, tags, metadata. */
+type Trace = {
+  q: Enqueue;
+  id?: string;
+  uid?: string;
+  sid?: string;
+  tags?: string[];
+  meta?: Record<string, unknown>;
+};
 
 /** A trace's root or any span inside it. */
 export interface Span {
@@ -124,91 +115,67 @@ export interface Span {
   score(name: string, value: ScoreValue, options?: ScoreOptions): void;
 }
 
-/** A model call's event under `parentId` (null: the call is its trace's root); its usage is mapped by `toWire`. */
-function modelCall(r: Recorder, parentId: string | null, o: ModelResponseOptions): WireEvent {
-  return {
-    event_id: eventId(),
-    trace_id: r.traceId,
-    parent_event_id: parentId,
-    type: "model_response",
-    name: o.name ?? o.model,
-    timestamp: Date.now() - (o.durationMs ?? 0),
-    duration_ms: o.durationMs,
-    status: o.status ?? "ok",
-    context: r.context,
-    model: o.model,
-    provider: o.provider,
-    usage: o.usage as Usage | undefined,
-    cost_usd: o.costUsd,
-    first_token_ms: o.firstTokenMs,
-    body: { input: o.input, output: o.output, metadata: o.metadata },
-  };
-}
+/**
+ * An event: a span (queued by its `end`) or a point event (model call, tool call, log, error) under `parent`. One small
+ * class for all (one shape, methods on the prototype); its ids are made when asked for (`id`, `traceId`, `toWire`).
+ */
+export class Ev implements Span {
+  tr: Trace;
+  parent: Ev | null;
+  type: EventType;
+  name: string;
+  /** Start, in `now()`'s milliseconds. */
+  t: number;
+  /** The id's counter. */
+  n: number;
+  /** Duration; a span's is set when it ends. */
+  d: number | undefined = undefined;
+  s: "ok" | "error" = "ok";
+  /** A span's or tool call's input; a model call's options; a log's or error's body. */
+  a: unknown = undefined;
+  out: unknown = undefined;
+  meta: Record<string, unknown> | undefined = undefined;
 
-/** A span: its methods live on the prototype (one object per span, no closures), so `span.end` needs its span. */
-class TraceSpan implements Span {
-  readonly id: string;
-  readonly traceId: string;
-  private r: Recorder;
-  private parentId: string | null;
-  private name: string;
-  private input: unknown;
-  private metadata: Record<string, unknown> | undefined;
-  /** The span's own event's context (a trace's root adds tags and metadata). */
-  private context: WireEvent["context"];
-  private started = Date.now();
-  private ended = false;
-  private failed = false;
-
-  constructor(r: Recorder, parentId: string | null, o: SpanOptions, context = r.context) {
-    this.r = r;
-    this.id = r.enabled ? eventId() : "";
-    this.traceId = r.traceId;
-    this.parentId = parentId;
-    this.name = o.name;
-    this.input = o.input;
-    this.metadata = o.metadata;
-    this.context = context;
+  constructor(tr: Trace, parent: Ev | null, type: EventType, name: string, t = now(), a?: unknown) {
+    this.tr = tr;
+    this.parent = parent;
+    this.type = type;
+    this.name = name;
+    this.t = t;
+    this.n = tr.q ? nextId() : 0;
+    this.a = a;
   }
 
-  /** Records an event under this span (nothing when the client is disabled). */
-  private emit(type: EventType, name: string, body: WireEvent["body"], status: "ok" | "error" = "ok", ms?: number) {
-    const now = Date.now();
-    if (this.r.enabled)
-      this.r.enqueue({
-        event_id: eventId(),
-        trace_id: this.traceId,
-        parent_event_id: this.id,
-        type,
-        name,
-        timestamp: now - (ms ?? 0),
-        duration_ms: ms,
-        status,
-        context: this.r.context,
-        body,
-      });
+  get id() {
+    return this.tr.q ? idOf(this.n) : "";
+  }
+
+  get traceId() {
+    if (!this.tr.q) return "";
+    this.tr.id ??= traceId();
+    return this.tr.id;
+  }
+
+  /** Records a point event under this span (nothing when the client is disabled). */
+  private emit(type: EventType, name: string, a: unknown, ms?: number, status?: "ok" | "error", out?: unknown) {
+    point(this.tr, this, type, name, a, ms, status, out);
   }
 
   span(o: SpanOptions): Span {
-    return new TraceSpan(this.r, this.id, o);
+    const s = new Ev(this.tr, this, "span", o.name, undefined, o.input);
+    s.meta = o.metadata;
+    return s;
   }
 
   end(o?: EndOptions) {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.r.enabled)
-      this.r.enqueue({
-        event_id: this.id,
-        trace_id: this.traceId,
-        parent_event_id: this.parentId,
-        type: "span",
-        name: this.name,
-        timestamp: this.started,
-        duration_ms: Date.now() - this.started,
-        status: o?.status ?? (this.failed ? "error" : "ok"),
-        context: this.context,
-        body: { input: this.input, output: o?.output, metadata: o?.metadata ?? this.metadata },
-      });
+    if (this.d !== undefined || !this.tr.q) return;
+    this.d = now() - this.t;
+    if (o) {
+      this.out = o.output;
+      this.s = o.status ?? this.s;
+      this.meta = o.metadata ?? this.meta;
+    }
+    this.tr.q(this);
   }
 
   async run<T>(fn: (span: Span) => T | Promise<T>): Promise<T> {
@@ -224,11 +191,11 @@ class TraceSpan implements Span {
   }
 
   modelResponse(o: ModelResponseOptions) {
-    if (this.r.enabled) this.r.enqueue(modelCall(this.r, this.id, o));
+    modelCall(this.tr, this, o);
   }
 
   toolCall(o: ToolCallOptions) {
-    this.emit("tool_call", o.name, { input: o.input, output: o.output }, o.status, o.durationMs);
+    this.emit("tool_call", o.name, o.input, o.durationMs, o.status, o.output);
   }
 
   log(message: string, data?: unknown) {
@@ -236,32 +203,90 @@ class TraceSpan implements Span {
   }
 
   score(name: string, value: ScoreValue, o?: ScoreOptions) {
-    const eventId = this.parentId === null ? null : this.id;
-    if (this.r.enabled)
-      this.r.enqueue(scoreOf({ traceId: this.traceId, eventId }, name, value, o, this.r.context?.user_id ?? undefined));
+    this.tr.q?.(scoreOf(this.traceId, this.parent ? this.id : null, name, value, o, this.tr.uid));
   }
 
   error(err: unknown) {
-    this.failed = true;
-    const e = err instanceof Error ? err : new Error(String(err));
-    this.emit(
-      "error",
-      e.name || "Error",
-      { message: e.message, stack: e.stack, error_type: e.constructor?.name ?? e.name },
-      "error",
-    );
+    if (this.d === undefined) this.s = "error";
+    const x = err instanceof Error ? err : new Error(String(err));
+    this.emit("error", x.name || "Error", {
+      message: x.message,
+      stack: x.stack,
+      error_type: x.constructor?.name ?? x.name,
+    });
   }
 }
 
-/** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
-export function makeTrace(enqueue: Recorder["enqueue"], enabled: boolean, o: TraceOptions): Span {
-  const context = enabled ? { user_id: o.userId, session_id: o.sessionId } : undefined;
-  const r: Recorder = { enqueue, enabled, traceId: enabled ? traceId() : "", context };
-  const root = o.tags || o.metadata ? { ...context, tags: o.tags, metadata: o.metadata } : context;
-  return new TraceSpan(r, null, { name: o.name, input: o.input }, root);
+/** A queued event as the wire format: undefined fields of body and context dropped, usage mapped, `stamp` (environment
+ * and release) under the event's own context. Run at flush time; running it twice gives the same event. */
+export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
+  const tr = e.tr;
+  const root = !e.parent && e.type === "span";
+  const m = e.type === "model_response" ? (e.a as ModelResponseOptions) : undefined;
+  return {
+    event_id: e.id,
+    trace_id: e.traceId,
+    parent_event_id: e.parent ? e.parent.id : null,
+    type: e.type,
+    name: e.name,
+    timestamp: e.t + base!,
+    duration_ms: e.d,
+    status: e.s,
+    context: clean({
+      ...stamp,
+      user_id: tr.uid,
+      session_id: tr.sid,
+      tags: root ? tr.tags : undefined,
+      metadata: root ? tr.meta : undefined,
+    }),
+    body: clean(
+      m
+        ? { input: m.input, output: m.output, metadata: m.metadata }
+        : e.type === "log" || e.type === "error"
+          ? (e.a as Record<string, unknown>)
+          : { input: e.a, output: e.out, metadata: e.meta },
+    ),
+    model: m?.model,
+    provider: m?.provider,
+    usage: m?.usage && toUsage(m.usage),
+    cost_usd: m?.costUsd,
+    first_token_ms: m?.firstTokenMs,
+  };
 }
 
-/** A model call that is a trace of its own: the call is the trace's root. */
-export function recordRootCall(enqueue: Recorder["enqueue"], enabled: boolean, o: ModelResponseOptions) {
-  if (enabled) enqueue(modelCall({ enqueue, enabled, traceId: traceId(), context: undefined }, null, o));
+/** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
+export const makeTrace = (q: Enqueue, o: TraceOptions): Span =>
+  new Ev(
+    { q, uid: o.userId, sid: o.sessionId, tags: o.tags, meta: o.metadata },
+    null,
+    "span",
+    o.name,
+    undefined,
+    o.input,
+  );
+
+/** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
+function point(
+  tr: Trace,
+  parent: Ev | null,
+  type: EventType,
+  name: string,
+  a: unknown,
+  ms?: number,
+  status?: "ok" | "error",
+  out?: unknown,
+) {
+  if (!tr.q) return;
+  const e = new Ev(tr, parent, type, name, now() - (ms ?? 0), a);
+  e.d = ms;
+  e.s = status ?? (type === "error" ? "error" : "ok");
+  e.out = out;
+  tr.q(e);
 }
+
+/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toWire`. */
+const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
+  point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
+
+/** A model call that is a trace of its own: the call is the trace's root. */
+export const recordRootCall = (q: Enqueue, o: ModelResponseOptions) => modelCall({ q }, null, o);
