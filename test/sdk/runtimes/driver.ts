@@ -13,7 +13,9 @@ function clientFor(base: string, errors: string[], options: Parameters<typeof cr
     apiKey: "wl_ingest_test",
     baseUrl: base,
     flushIntervalMs: 50,
-    timeoutMs: 300,
+    // Long enough that a loaded machine's slow answer is not taken for a hang (which retries and duplicates); the
+    // faults scenario, whose server hangs on purpose, sets its own short timeout.
+    timeoutMs: 10_000,
     backoffMs: 20,
     onError: (e: WatchLLMError) => errors.push(e.code),
     ...options,
@@ -38,7 +40,7 @@ const scenarios: Record<string, (base: string, errors: string[]) => Promise<Omit
   },
   /** Random 500s, dropped connections, lost acknowledgements and hangs (set by the test): flush until delivered. */
   async faults(base, errors) {
-    const client = clientFor(base, errors, { flushAt: 20, maxRetries: 3 });
+    const client = clientFor(base, errors, { flushAt: 20, maxRetries: 3, timeoutMs: 300 });
     const sent = record(client, 199);
     for (let i = 0; i < 40 && client.queued; i++) await client.flush();
     await client.shutdown();
