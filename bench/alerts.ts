@@ -101,6 +101,8 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
   const rollups = {
     metrics_minute: new Map<string, Sums>(),
     metrics_hourly: new Map<string, Sums>(),
+    metrics_coarse_minute: new Map<string, Sums>(),
+    metrics_coarse_hourly: new Map<string, Sums>(),
     user_metrics_minute: new Map<string, Sums>(),
     user_metrics_hourly: new Map<string, Sums>(),
   };
@@ -134,6 +136,9 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
     const recent = ts >= now - 48 * HOUR_MS;
     add(rollups.metrics_hourly, [hour, ...e.dims].join("\u0000"), e);
     if (recent) add(rollups.metrics_minute, [minute, ...e.dims].join("\u0000"), e);
+    // The coarse rollups (type, status), read by rules that filter and group by those only.
+    add(rollups.metrics_coarse_hourly, [hour, e.dims[0], e.dims[4]].join("\u0000"), e);
+    if (recent) add(rollups.metrics_coarse_minute, [minute, e.dims[0], e.dims[4]].join("\u0000"), e);
     if (e.user) {
       add(rollups.user_metrics_hourly, [hour, e.user].join("\u0000"), e);
       if (recent) add(rollups.user_metrics_minute, [minute, e.user].join("\u0000"), e);
@@ -146,7 +151,9 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
   for (const [table, map] of Object.entries(rollups)) {
     const dims = table.startsWith("user")
       ? ["user_id"]
-      : ["type", "name", "model", "provider", "status", "environment", "release"];
+      : table.startsWith("metrics_coarse")
+        ? ["type", "status"]
+        : ["type", "name", "model", "provider", "status", "environment", "release"];
     const insert: StatementSync = db.prepare(
       `INSERT INTO ${table} (project_id, bucket, ${dims.join(", ")}, ${sums}) VALUES (${Array(2 + dims.length + 11)
         .fill("?")

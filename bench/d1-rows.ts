@@ -26,6 +26,8 @@ const TABLES: Record<string, string> = {
   event_parts: "event parts (event_parts)",
   metrics_minute: "metric rollups (metrics_minute)",
   metrics_hourly: "metric rollups (metrics_hourly)",
+  metrics_coarse_minute: "coarse metric rollups (metrics_coarse_minute)",
+  metrics_coarse_hourly: "coarse metric rollups (metrics_coarse_hourly)",
   user_metrics_minute: "per-user metric rollups (user_metrics_minute)",
   user_metrics_hourly: "per-user metric rollups (user_metrics_hourly)",
 };

@@ -23,6 +23,11 @@ export type MetricName = (typeof METRICS)[number];
 
 /** The event dimensions every rollup keeps (columns of the `events` table). */
 export const DIMENSIONS = ["type", "name", "model", "provider", "status", "environment", "release"] as const;
+/**
+ * The dimensions of the coarse rollups (metrics_coarse_minute, metrics_coarse_hourly): a read grouping and filtering by
+ * these only is served from far fewer rows than the full dimensions hold (name, environment and release multiply them).
+ */
+export const COARSE_DIMENSIONS = ["type", "status"] as const;
 /** What can be grouped and filtered by: the dimensions, and the end user (a narrower rollup of its own). */
 export const METRIC_FIELDS = [...DIMENSIONS, "user_id"] as const;
 export type MetricField = (typeof METRIC_FIELDS)[number];

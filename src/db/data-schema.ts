@@ -211,6 +211,26 @@ export const metricsDaysDirty = data(
   ]),
 );
 
+/**
+ * Coarse rollups (migration 0025): the same sums and histograms per project, bucket and COARSE_DIMENSIONS only, written
+ * by the consumer beside the full ones; readers take them when a read groups and filters by those dimensions only.
+ */
+const coarseRollup = (name: string) =>
+  sqliteTable(
+    name,
+    {
+      projectId: text("project_id").notNull(),
+      bucket: integer("bucket").notNull(),
+      type: text("type").notNull(),
+      status: text("status").notNull(),
+      ...metricSums,
+    },
+    (t) => [primaryKey({ columns: [t.projectId, t.bucket, t.type, t.status] })],
+  );
+
+export const metricsCoarseMinute = data(coarseRollup("metrics_coarse_minute"));
+export const metricsCoarseHourly = data(coarseRollup("metrics_coarse_hourly"));
+
 /** Per end user (events with a `user_id`), narrower: only the user is a dimension. */
 const userRollup = (name: string) =>
   sqliteTable(

@@ -16,8 +16,9 @@ function series(g: Grouped, group: MetricsSeries["group"], p: MetricsParams): Me
 }
 
 /** The top groups by the first metric and the rest, from the rollups (or the events, for end users with other fields). */
-async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams) {
+async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, coarse: boolean) {
   const read = {
+    coarse,
     from: p.from,
     to: p.to,
     size: INTERVAL_MS[p.interval],
@@ -33,9 +34,17 @@ async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams) {
   return topGroups(groupRows(rows, p.group_by), p.metrics[0]!, p.limit);
 }
 
-/** The metrics of one project (its data database holds all of its rows). */
-export async function projectMetrics(d1: D1Database, projectId: string, p: MetricsParams): Promise<MetricsAnswer> {
-  const { top, other } = await groupsOf(d1, projectId, p);
+/**
+ * The metrics of one project (its data database holds all of its rows). `coarse: false` reads the full rollups even
+ * where the coarse ones fit (the benchmark's old read, for A/B).
+ */
+export async function projectMetrics(
+  d1: D1Database,
+  projectId: string,
+  p: MetricsParams,
+  { coarse = true } = {},
+): Promise<MetricsAnswer> {
+  const { top, other } = await groupsOf(d1, projectId, p, coarse);
   // Ungrouped, there is always one series (all zeros when nothing happened).
   if (!p.group_by.length && !top.length) top.push({ group: {}, total: emptySums(), buckets: new Map() });
   return {

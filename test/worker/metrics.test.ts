@@ -10,6 +10,8 @@ import { rebuildDirtyDays } from "../../src/db/writes/metrics-days.ts";
 import { MINUTE_MS } from "../../src/lib/time.ts";
 import { runRetention } from "../../src/maintenance/retention.ts";
 import { measureWindow } from "../../src/metrics/measure.ts";
+import { metricsParams } from "../../src/metrics/params.ts";
+import { projectMetrics } from "../../src/metrics/series.ts";
 import { createProject, dataOf, deliver, read } from "./fixtures.ts";
 
 const H = 3_600_000;
@@ -195,6 +197,46 @@ describe("GET /api/v1/metrics", () => {
     const unaligned = await metrics(a, `from=${to - DAY + 1_234}&to=${to + 1_234}&interval=minute&metrics=count`);
     expect(unaligned.status).toBe(200);
     expect(unaligned.body.series[0]!.points).toHaveLength(1441);
+  });
+
+  it("reads series of all events, or by type and status, from the coarse rollups: equal to the full ones, exact", async () => {
+    const d1 = await dataOf(a.projectId);
+    const to = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+    const queries = [
+      { from: to - DAY, to, interval: "minute", metrics: ALL },
+      { from: T0, to: T0 + 50 * H, interval: "hour", metrics: ALL, group_by: "type,status" },
+      { from: to - 6 * H, to, interval: "minute", metrics: ALL, group_by: "status", type: "model_response" },
+      { from: T0 + 3 * H, to: T0 + 30 * H, interval: "hour", metrics: "latency_p95,count", status: "error" },
+    ];
+    for (const q of queries) {
+      const raw = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, [String(v)]]));
+      const params = metricsParams(raw, Date.now());
+      const coarse = await projectMetrics(d1, a.projectId, params);
+      const full = await projectMetrics(d1, a.projectId, params, { coarse: false });
+      // Equal up to floating-point summation order (sums of reals added in another grouping).
+      const rounded = (x: unknown) =>
+        JSON.parse(JSON.stringify(x, (_, v) => (typeof v === "number" ? Number(v.toPrecision(12)) : v)));
+      expect(rounded(coarse), JSON.stringify(q)).toEqual(rounded(full));
+      // And the coarse rows are what was read: far fewer than the full rows of the same range.
+      const rows = async (table: string) =>
+        Number(
+          await d1
+            .prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND bucket >= ? AND bucket < ?`)
+            .bind(a.projectId, q.from, q.to)
+            .first("n"),
+        );
+      const grain = q.interval === "minute" ? "minute" : "hourly";
+      expect(await rows(`metrics_coarse_${grain}`)).toBeLessThan(await rows(`metrics_${grain}`));
+    }
+    // Each minute of the last 24 hours exact against the events.
+    const { body } = await metrics(a, `from=${to - DAY}&to=${to}&interval=minute&metrics=${ALL}`);
+    const inDay = sent.filter((e) => e.timestamp >= to - DAY && e.timestamp < to);
+    expectExact(body.series[0]!.total, inDay);
+    for (const point of body.series[0]!.points) {
+      const inMinute = inDay.filter((e) => e.timestamp >= point.t && e.timestamp < point.t + MINUTE_MS);
+      expect(point.count).toBe(inMinute.length);
+      if (inMinute.length) expectExact(point, inMinute);
+    }
   });
 
   it("reads minute buckets, and sums the groups past `limit` into one `other` group", async () => {

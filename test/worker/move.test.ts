@@ -9,6 +9,7 @@ import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { jobs } from "../../src/db/schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { writeMessages } from "../../src/db/writes/events.ts";
+import { ROLLUPS } from "../../src/db/writes/metrics-rollup.ts";
 import { writeScores } from "../../src/db/writes/scores.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { type MoveProgress, moveJob, moveJobStep } from "../../src/maintenance/move.ts";
@@ -130,7 +131,7 @@ describe("moving a project to another data database", () => {
       scores: 0,
       search: 0,
     });
-    for (const table of ["metrics_minute", "metrics_hourly", "user_metrics_minute", "user_metrics_hourly"])
+    for (const table of ROLLUPS.map((r) => r.table))
       expect(await source.prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ?`).bind(p).first("n")).toBe(
         0,
       );

@@ -1,7 +1,7 @@
 // Reads of the metric rollups (minute, hour and day rows; and of trace summaries for the trace view): sums and sketches per bucket and group.
 // Rows read are bounded by buckets × groups in range, not by events (the trace view reads one row per trace, and a read
 // naming end users together with other fields reads those users' events).
-import { DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
+import { COARSE_DIMENSIONS, DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
 import { DAY_MS } from "../../lib/time.ts";
 
@@ -32,6 +32,8 @@ export type Read = {
   filters: MetricFilters;
   /** The sketches needed (percentiles asked for): all, none, or those named. */
   sketches: boolean | ReadonlyArray<"latency" | "first_token">;
+  /** Whether the coarse rollups may serve the read when it fits them (default); false: the full ones (benchmarks' A/B). */
+  coarse?: boolean;
 };
 
 /** The rollups' summed columns (hour, minute and day rows alike). */
@@ -94,10 +96,24 @@ function hourSource(projectTable: string, r: Read) {
   };
 }
 
+const COARSE: ReadonlySet<string> = new Set(COARSE_DIMENSIONS);
+
+/**
+ * The table a read takes its rows from: end users' rollups when it names users; the coarse rollups when it groups and
+ * filters by their dimensions only (a few rows per bucket), unless whole days of day rows serve it (30 days by day);
+ * else the full ones.
+ */
+function rollupTable(grain: Grain, r: Read) {
+  const suffix = grain === "minute" ? "minute" : "hourly";
+  if (r.fields.includes("user_id") || "user_id" in r.filters) return `user_metrics_${suffix}`;
+  const full = `metrics_${suffix}`;
+  const fits = [...r.fields, ...Object.keys(r.filters)].every((f) => COARSE.has(f));
+  return fits && r.coarse !== false && !hourSource(full, r) ? `metrics_coarse_${suffix}` : full;
+}
+
 /** The rollup rows of a project in [from, to), summed per answer bucket and group. */
 export async function rollupRows(d1: D1Database, projectId: string, grain: Grain, r: Read): Promise<MetricRow[]> {
-  const users = r.fields.includes("user_id") || "user_id" in r.filters;
-  const table = `${users ? "user_metrics" : "metrics"}_${grain === "minute" ? "minute" : "hourly"}`;
+  const table = rollupTable(grain, r);
   const days = hourSource(table, r);
   const groups = [...new Set(r.fields)];
   const { where, params } = filterClauses(r.filters, (f) => f, days ? 6 : 4);

@@ -1,8 +1,8 @@
-// The metric rollups (metrics_minute, metrics_hourly, and per end user user_metrics_minute, user_metrics_hourly): per
+// The metric rollups (metrics_minute, metrics_hourly, their coarse twins metrics_coarse_minute/_hourly, and per end user user_metrics_minute, user_metrics_hourly): per
 // project, bucket and dimensions, the sums of the events and their latency and first-token sketches. The consumer adds
 // what each write inserted (batch_id guard, like the cost rollup: a redelivered event adds nothing), aggregated in SQL
 // over the batch, one upsert per group; deletions and replaced events rebuild whole buckets from the events.
-import { DIMENSIONS } from "../../../contract/metrics.ts";
+import { COARSE_DIMENSIONS, DIMENSIONS } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 
@@ -22,10 +22,15 @@ const RECENT = `e.ts >= ${FIRST_MINUTE}`;
 export const minuteRollupStart = (now: number) =>
   Math.floor((now - MINUTE_ROLLUP_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
 
-/** The four rollups: two grains, each for the event dimensions and for end users. */
+/**
+ * The six rollups: two grains, each for the event dimensions, for the coarse ones (type and status: what a series of
+ * all events, or of one type, reads in a few rows per bucket) and for end users.
+ */
 export const ROLLUPS: Rollup[] = [
   { table: "metrics_minute", size: MINUTE_MS, dims: DIMENSIONS, where: RECENT },
   { table: "metrics_hourly", size: HOUR_MS, dims: DIMENSIONS, where: "true" },
+  { table: "metrics_coarse_minute", size: MINUTE_MS, dims: COARSE_DIMENSIONS, where: RECENT },
+  { table: "metrics_coarse_hourly", size: HOUR_MS, dims: COARSE_DIMENSIONS, where: "true" },
   { table: "user_metrics_minute", size: MINUTE_MS, dims: ["user_id"], where: `e.user_id IS NOT NULL AND ${RECENT}` },
   { table: "user_metrics_hourly", size: HOUR_MS, dims: ["user_id"], where: "e.user_id IS NOT NULL" },
 ];
