@@ -99,7 +99,7 @@ class Reader {
 
   bytes(): Uint8Array {
     const end = this.end();
-    const out = this.buf.slice(this.pos, end);
+    const out = this.buf.subarray(this.pos, end);
     this.pos = end;
     return out;
   }
