@@ -21,7 +21,7 @@ export function takeSpans(spans: MappedSpan[]) {
       owner.push(i);
     }
   });
-  const { events, rejected } = validateEvents(wire);
+  const { events, rejected } = validateEvents(wire, { built: true });
   const badIndex = new Set(rejected.map((r) => r.index));
   const badSpans = new Set<number>();
   let droppedChildren = 0;
