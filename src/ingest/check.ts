@@ -4,7 +4,7 @@
 // so no event is taken that the schema would refuse (test/worker/check.test.ts compares them).
 import { EVENT_STATUSES, EVENT_TYPES } from "../../contract/constants.ts";
 import { PRINTABLE, type WireEvent } from "../../contract/event.ts";
-import { jsonDepth } from "../../contract/json.ts";
+import { nestsDeeper } from "../../contract/json.ts";
 import { LIMITS, TIME_RANGE } from "../../contract/limits.ts";
 
 const MAX_DURATION_MS = 30 * 86_400_000;
@@ -43,7 +43,7 @@ const optionalText = (v: unknown, max: number) => absent(v) || text(v, max);
 const id = (v: unknown) => typeof v === "string" && v.length >= 1 && v.length <= LIMITS.maxIdChars && PRINTABLE.test(v);
 const between = (v: unknown, min: number, max: number) => typeof v === "number" && v >= min && v <= max;
 const count = (v: unknown) => Number.isSafeInteger(v) && between(v, 0, 1e12);
-const shallow = (v: Json) => jsonDepth(v, LIMITS.maxJsonDepth) <= LIMITS.maxJsonDepth;
+const shallow = (v: Json) => !nestsDeeper(v, LIMITS.maxJsonDepth);
 
 function usageOk(usage: unknown): boolean {
   if (absent(usage)) return true;

@@ -24,6 +24,20 @@ const LEN = 2;
 const FIXED32 = 5;
 
 const utf8 = new TextDecoder();
+
+/**
+ * Short ASCII strings seen lately, by a hash of their bytes: attribute keys and most names repeat in every span, and
+ * handing out the same string again saves building it and, once it has keyed an object, interning it again. Bounded:
+ * emptied when full (distinct hostile keys cost one clear per `RECENT_MAX` strings).
+ */
+const SHORT = 64;
+const RECENT_MAX = 4096;
+const recent = new Map<number, string>();
+
+function sameAscii(text: string, buf: Uint8Array, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
+}
 const EMPTY = new Uint8Array(0);
 
 class Reader {
@@ -104,22 +118,28 @@ class Reader {
     return out;
   }
 
-  /** UTF-8 text; short ASCII (keys, names) without TextDecoder, everything else through it (invalid bytes → U+FFFD). */
+  /**
+   * UTF-8 text; short ASCII (keys, names, models) from the recent-strings cache or without TextDecoder, everything
+   * else through it (invalid bytes → U+FFFD).
+   */
   string(): string {
     const end = this.end();
     const buf = this.buf;
     const start = this.pos;
     this.pos = end;
-    if (end - start <= 64) {
-      let out = "";
-      for (let i = start; i < end; i++) {
-        const byte = buf[i]!;
-        if (byte >= 0x80) return utf8.decode(buf.subarray(start, end));
-        out += String.fromCharCode(byte);
-      }
-      return out;
+    if (end - start > SHORT) return utf8.decode(buf.subarray(start, end));
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) {
+      const byte = buf[i]!;
+      if (byte >= 0x80) return utf8.decode(buf.subarray(start, end));
+      hash = Math.imul(hash ^ byte, 0x01000193);
     }
-    return utf8.decode(buf.subarray(start, end));
+    const known = recent.get(hash);
+    if (known !== undefined && known.length === end - start && sameAscii(known, buf, start)) return known;
+    const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(hash, text);
+    return text;
   }
 
   /** Skips a field of `wireType` (groups are not part of proto3 and are refused). */
