@@ -83,12 +83,28 @@ export function anyValue(json: unknown, depth: number): AnyValue {
   return out;
 }
 
+/**
+ * Attribute keys seen lately: the same key string handed out again is interned once when it first keys an object,
+ * not in every span. Bounded: emptied when full.
+ */
+const KEYS_MAX = 4096;
+const recentKeys = new Map<string, string>();
+function keyOf(value: unknown): string {
+  const key = text(value);
+  if (key.length > 64) return key;
+  const known = recentKeys.get(key);
+  if (known !== undefined) return known;
+  if (recentKeys.size >= KEYS_MAX) recentKeys.clear();
+  recentKeys.set(key, key);
+  return key;
+}
+
 export function keyValues(json: unknown, depth = 0): KeyValue[] {
   return list(json)
     .filter(isObject)
     .map((kv) => ({
       $typeName: "opentelemetry.proto.common.v1.KeyValue" as const,
-      key: text(kv.key),
+      key: keyOf(kv.key),
       value: anyValue(kv.value, depth),
     }));
 }
