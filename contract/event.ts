@@ -5,12 +5,11 @@ import { EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { jsonDepth } from "./json.ts";
 import { LIMITS, TIME_RANGE } from "./limits.ts";
 
-/** Ids: printable text (no control characters: they break headers, logs and exports). */
-export const id = z
-  .string()
-  .min(1)
-  .max(LIMITS.maxIdChars)
-  .regex(/^[^\p{Cc}\p{Cs}]+$/u, "must not contain control characters");
+/** Printable text: no control characters (they break headers, logs and exports) and no lone surrogates. */
+export const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
+
+/** Ids: printable text. */
+export const id = z.string().min(1).max(LIMITS.maxIdChars).regex(PRINTABLE, "must not contain control characters");
 
 const count = z.number().int().nonnegative().max(1e12);
 const inRange = z

@@ -16,3 +16,20 @@ export function jsonDepth(value: unknown, cap = Number.POSITIVE_INFINITY): numbe
   }
   return deepest;
 }
+
+/**
+ * Whether `value` nests deeper than `cap` levels (`jsonDepth(value, cap) > cap`), by recursion that stops at `cap`:
+ * for a small finite cap, faster than `jsonDepth` (no work list) and just as safe for the stack.
+ */
+export function nestsDeeper(value: unknown, cap: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (cap <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeper(item, cap - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && nestsDeeper((value as Record<string, unknown>)[key], cap - 1)) return true;
+  }
+  return false;
+}

@@ -4,10 +4,10 @@ import type { AnyValue, KeyValue } from "./gen/opentelemetry/proto/common/v1/com
 export type Attributes = Record<string, unknown>;
 
 /** An int64 as a number when it is exactly representable, else as its decimal string (no precision is lost). */
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 function int64(value: bigint): number | string {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(value)
-    : value.toString();
+  return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value.toString();
 }
 
 /** Deeper arrays and key-value lists than this are cut (no convention nests anywhere near it). */

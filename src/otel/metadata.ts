@@ -1,5 +1,5 @@
 // Keeps a span's metadata (unmapped attributes, resource, scope) within its share of the 8 KB context limit.
-import { jsonDepth } from "../../contract/json.ts";
+import { nestsDeeper } from "../../contract/json.ts";
 import type { Attributes } from "./attributes.ts";
 import { OTLP_LIMITS } from "./limits.ts";
 
@@ -30,8 +30,8 @@ function clipStrings(value: unknown, maxChars: number, maxDepth: number = OTLP_L
 export function boundMetadata(metadata: Attributes, maxBytes: number): Attributes | undefined {
   const keys = Object.keys(metadata);
   if (!keys.length) return undefined;
-  // Depth first, without recursion: JSON.stringify overflows the stack on values nested thousands deep.
-  if (jsonDepth(metadata, OTLP_LIMITS.metadataDepth) > OTLP_LIMITS.metadataDepth) {
+  // Depth first, by a check that stops at the limit: JSON.stringify overflows the stack on values nested thousands deep.
+  if (nestsDeeper(metadata, OTLP_LIMITS.metadataDepth)) {
     metadata = clipStrings(metadata, Number.POSITIVE_INFINITY) as Attributes;
   }
   if (JSON.stringify(metadata).length * 3 <= maxBytes || size(metadata) <= maxBytes) return metadata;

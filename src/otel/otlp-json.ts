@@ -31,12 +31,23 @@ export function int64(value: unknown, field: string): bigint {
   throw new Error(`${field} is not an integer: ${JSON.stringify(value)?.slice(0, 40)}`);
 }
 
-const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+/** A hex digit's value by its char code; -1 for anything else. */
+const NIBBLE = Array.from({ length: 128 }, (_, code) => {
+  const digit = Number.parseInt(String.fromCharCode(code), 16);
+  return Number.isNaN(digit) ? -1 : digit;
+});
+const nibble = (text: string, i: number) => NIBBLE[text.charCodeAt(i)] ?? -1;
+
 /** A hex id as bytes; a malformed one becomes empty, which the mapper refuses with a clear reason. */
 export function hexId(value: unknown): Uint8Array {
-  if (typeof value !== "string" || !HEX.test(value)) return new Uint8Array();
+  if (typeof value !== "string" || value.length % 2) return new Uint8Array();
   const bytes = new Uint8Array(value.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(value.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < bytes.length; i++) {
+    const high = nibble(value, 2 * i);
+    const low = nibble(value, 2 * i + 1);
+    if (high < 0 || low < 0) return new Uint8Array();
+    bytes[i] = high * 16 + low;
+  }
   return bytes;
 }
 
@@ -72,12 +83,28 @@ export function anyValue(json: unknown, depth: number): AnyValue {
   return out;
 }
 
+/**
+ * Attribute keys seen lately: the same key string handed out again is interned once when it first keys an object,
+ * not in every span. Bounded: emptied when full.
+ */
+const KEYS_MAX = 4096;
+const recentKeys = new Map<string, string>();
+function keyOf(value: unknown): string {
+  const key = text(value);
+  if (key.length > 64) return key;
+  const known = recentKeys.get(key);
+  if (known !== undefined) return known;
+  if (recentKeys.size >= KEYS_MAX) recentKeys.clear();
+  recentKeys.set(key, key);
+  return key;
+}
+
 export function keyValues(json: unknown, depth = 0): KeyValue[] {
   return list(json)
     .filter(isObject)
     .map((kv) => ({
       $typeName: "opentelemetry.proto.common.v1.KeyValue" as const,
-      key: text(kv.key),
+      key: keyOf(kv.key),
       value: anyValue(kv.value, depth),
     }));
 }

@@ -24,6 +24,20 @@ const LEN = 2;
 const FIXED32 = 5;
 
 const utf8 = new TextDecoder();
+
+/**
+ * Short ASCII strings seen lately, by a hash of their bytes: attribute keys and most names repeat in every span, and
+ * handing out the same string again saves building it and, once it has keyed an object, interning it again. Bounded:
+ * emptied when full (distinct hostile keys cost one clear per `RECENT_MAX` strings).
+ */
+const SHORT = 64;
+const RECENT_MAX = 4096;
+const recent = new Map<number, string>();
+
+function sameAscii(text: string, buf: Uint8Array, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
+}
 const EMPTY = new Uint8Array(0);
 
 class Reader {
@@ -99,27 +113,33 @@ class Reader {
 
   bytes(): Uint8Array {
     const end = this.end();
-    const out = this.buf.slice(this.pos, end);
+    const out = this.buf.subarray(this.pos, end);
     this.pos = end;
     return out;
   }
 
-  /** UTF-8 text; short ASCII (keys, names) without TextDecoder, everything else through it (invalid bytes → U+FFFD). */
+  /**
+   * UTF-8 text; short ASCII (keys, names, models) from the recent-strings cache or without TextDecoder, everything
+   * else through it (invalid bytes → U+FFFD).
+   */
   string(): string {
     const end = this.end();
     const buf = this.buf;
     const start = this.pos;
     this.pos = end;
-    if (end - start <= 64) {
-      let out = "";
-      for (let i = start; i < end; i++) {
-        const byte = buf[i]!;
-        if (byte >= 0x80) return utf8.decode(buf.subarray(start, end));
-        out += String.fromCharCode(byte);
-      }
-      return out;
+    if (end - start > SHORT) return utf8.decode(buf.subarray(start, end));
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) {
+      const byte = buf[i]!;
+      if (byte >= 0x80) return utf8.decode(buf.subarray(start, end));
+      hash = Math.imul(hash ^ byte, 0x01000193);
     }
-    return utf8.decode(buf.subarray(start, end));
+    const known = recent.get(hash);
+    if (known !== undefined && known.length === end - start && sameAscii(known, buf, start)) return known;
+    const text = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(hash, text);
+    return text;
   }
 
   /** Skips a field of `wireType` (groups are not part of proto3 and are refused). */
@@ -145,6 +165,18 @@ function fields(r: Reader, end: number, read: (field: number, wireType: number) 
   if (r.pos !== end) r.fail("field runs past its message");
 }
 
+/** The next tag of a message as `field << 3 | wireType`, checked (the hot messages read their fields with it, inline). */
+function nextTag(r: Reader): number {
+  const tag = r.varint();
+  if (tag >>> 3 === 0) r.fail("field number 0");
+  return tag;
+}
+
+/** Fails unless a message read with `nextTag` ended exactly at its end. */
+function closeAt(r: Reader, end: number): void {
+  if (r.pos !== end) r.fail("field runs past its message");
+}
+
 /** Fails unless a known field came with the wire type its declaration says. */
 function expect(r: Reader, wireType: number, want: number): void {
   if (wireType !== want) r.fail(`wire type ${wireType} where ${want} was expected`);
@@ -157,24 +189,26 @@ function anyValue(r: Reader, depth: number): AnyValue {
     r.pos = end;
     return out;
   }
-  fields(r, end, (field, wireType) => {
-    switch (field) {
+  while (r.pos < end) {
+    const tag = nextTag(r);
+    const wireType = tag & 7;
+    switch (tag >>> 3) {
       case 1:
         expect(r, wireType, LEN);
         out.value = { case: "stringValue", value: r.string() };
-        return true;
+        break;
       case 2:
         expect(r, wireType, VARINT);
         out.value = { case: "boolValue", value: r.varint() !== 0 };
-        return true;
+        break;
       case 3:
         expect(r, wireType, VARINT);
         out.value = { case: "intValue", value: r.int64() };
-        return true;
+        break;
       case 4:
         expect(r, wireType, FIXED64);
         out.value = { case: "doubleValue", value: r.double() };
-        return true;
+        break;
       case 5: {
         expect(r, wireType, LEN);
         const values: AnyValue[] = [];
@@ -185,7 +219,7 @@ function anyValue(r: Reader, depth: number): AnyValue {
           return true;
         });
         out.value = { case: "arrayValue", value: { $typeName: "opentelemetry.proto.common.v1.ArrayValue", values } };
-        return true;
+        break;
       }
       case 6: {
         expect(r, wireType, LEN);
@@ -200,32 +234,36 @@ function anyValue(r: Reader, depth: number): AnyValue {
           case: "kvlistValue",
           value: { $typeName: "opentelemetry.proto.common.v1.KeyValueList", values },
         };
-        return true;
+        break;
       }
       case 7:
         expect(r, wireType, LEN);
         out.value = { case: "bytesValue", value: r.bytes() };
-        return true;
+        break;
       default:
-        return false;
+        r.skip(wireType);
     }
-  });
+  }
+  closeAt(r, end);
   return out;
 }
 
 function keyValue(r: Reader, depth = 0): KeyValue {
   const end = r.end();
   const out: KeyValue = { $typeName: "opentelemetry.proto.common.v1.KeyValue", key: "", value: undefined };
-  fields(r, end, (field, wireType) => {
+  while (r.pos < end) {
+    const tag = nextTag(r);
+    const wireType = tag & 7;
+    const field = tag >>> 3;
     if (field === 1) {
       expect(r, wireType, LEN);
       out.key = r.string();
     } else if (field === 2) {
       expect(r, wireType, LEN);
       out.value = anyValue(r, depth);
-    } else return false;
-    return true;
-  });
+    } else r.skip(wireType);
+  }
+  closeAt(r, end);
   return out;
 }
 
@@ -378,76 +416,79 @@ function span(r: Reader): Span {
     droppedLinksCount: 0,
     status: undefined,
   };
-  fields(r, end, (field, wireType) => {
-    switch (field) {
+  while (r.pos < end) {
+    const tag = nextTag(r);
+    const wireType = tag & 7;
+    switch (tag >>> 3) {
       case 1:
         expect(r, wireType, LEN);
         out.traceId = r.bytes();
-        return true;
+        break;
       case 2:
         expect(r, wireType, LEN);
         out.spanId = r.bytes();
-        return true;
+        break;
       case 3:
         expect(r, wireType, LEN);
         out.traceState = r.string();
-        return true;
+        break;
       case 4:
         expect(r, wireType, LEN);
         out.parentSpanId = r.bytes();
-        return true;
+        break;
       case 5:
         expect(r, wireType, LEN);
         out.name = r.string();
-        return true;
+        break;
       case 6:
         expect(r, wireType, VARINT);
         out.kind = r.varint() | 0;
-        return true;
+        break;
       case 7:
         expect(r, wireType, FIXED64);
         out.startTimeUnixNano = r.fixed64();
-        return true;
+        break;
       case 8:
         expect(r, wireType, FIXED64);
         out.endTimeUnixNano = r.fixed64();
-        return true;
+        break;
       case 9:
         expect(r, wireType, LEN);
         out.attributes.push(keyValue(r));
-        return true;
+        break;
       case 10:
         expect(r, wireType, VARINT);
         out.droppedAttributesCount = r.varint() >>> 0;
-        return true;
+        break;
       case 11:
         expect(r, wireType, LEN);
         out.events.push(event(r));
-        return true;
+        break;
       case 12:
         expect(r, wireType, VARINT);
         out.droppedEventsCount = r.varint() >>> 0;
-        return true;
+        break;
       case 13:
         expect(r, wireType, LEN);
         out.links.push(link(r));
-        return true;
+        break;
       case 14:
         expect(r, wireType, VARINT);
         out.droppedLinksCount = r.varint() >>> 0;
-        return true;
+        break;
       case 15:
         expect(r, wireType, LEN);
         out.status = status(r);
-        return true;
+        break;
       case 16:
         expect(r, wireType, FIXED32);
         out.flags = r.fixed32();
-        return true;
+        break;
       default:
-        return false;
+        r.skip(wireType);
     }
-  });
+  }
+  closeAt(r, end);
   return out;
 }
 

@@ -1,64 +1,24 @@
 // POST <base>/v1/traces: OTLP/HTTP trace exports (protobuf or JSON, gzip or not), mounted at /api/v1/otel and at
 // Langfuse's /api/public/otel, with /v1/logs beside it (otel-logs.ts). Spans become wire events and take the native
-// path: validateEvents → enqueueEvents.
+// path: validate (take.ts) → enqueueEvents.
 import { Hono } from "hono";
-import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
-import type { StoredEvent } from "../../contract/queue.ts";
 import { keyFromAuthorization, touchKey } from "../auth/keys.ts";
 import { controlDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { enqueueEvents } from "../ingest/enqueue.ts";
 import { checkScores } from "../ingest/scores.ts";
-import { validateEvents } from "../ingest/validate.ts";
 import { readBody } from "../lib/body.ts";
 import { ApiError } from "../lib/errors.ts";
 import { ingestCors } from "../lib/ingest-cors.ts";
 import { log, requestIdOf } from "../lib/log.ts";
 import { decodeExport, encodingOf } from "../otel/decode.ts";
 import { OTLP_LIMITS } from "../otel/limits.ts";
-import { type MappedSpan, mapExport } from "../otel/map.ts";
+import { mapExport } from "../otel/map.ts";
 import { exportResponse, statusResponse } from "../otel/respond.ts";
+import { takeSpans } from "../otel/take.ts";
 import { guardIngest } from "../usage/quota.ts";
 import { otelLogsRoute } from "./otel-logs.ts";
-
-/** Validates every span's events together; a span whose own event is invalid is rejected with its children. */
-function takeSpans(spans: MappedSpan[]) {
-  const wire: WireEvent[] = [];
-  const owner: number[] = [];
-  const reasons: string[] = [];
-  let rejectedSpans = 0;
-  spans.forEach((span, i) => {
-    if (span.problem) {
-      rejectedSpans += 1;
-      reasons.push(span.problem);
-      return;
-    }
-    for (const event of span.events) {
-      wire.push(event);
-      owner.push(i);
-    }
-  });
-  const { events, rejected } = validateEvents(wire);
-  const badIndex = new Set(rejected.map((r) => r.index));
-  const badSpans = new Set<number>();
-  let droppedChildren = 0;
-  for (const r of rejected) {
-    const own = spans[owner[r.index]!]!.events[0] === wire[r.index];
-    if (own) {
-      badSpans.add(owner[r.index]!);
-      reasons.push(`span ${r.event_id}: ${r.message}`);
-    } else droppedChildren += 1;
-  }
-  const accepted: StoredEvent[] = [];
-  let next = 0;
-  wire.forEach((_, index) => {
-    if (badIndex.has(index)) return;
-    const event = events[next++]!;
-    if (!badSpans.has(owner[index]!)) accepted.push(event);
-  });
-  return { accepted, rejectedSpans: rejectedSpans + badSpans.size, reasons, droppedChildren };
-}
 
 export const otelRoute = new Hono<AppEnv>()
   .use(ingestCors)
