@@ -166,20 +166,21 @@ function groupsOf(
   groupBy: MeasuredRule["groupBy"],
   sketch: SketchName | null,
 ): Map<string, Group> {
-  const members = new Map<string, Part[]>();
-  for (const part of parts) {
+  // A group's one part, or its parts (most groups of a fine grouping, each end user's, have one).
+  const members = new Map<string, Part | Part[]>();
+  parts: for (const part of parts) {
     const { row } = part;
-    if (!sets.every(([k, values]) => values.has(row[k] ?? ""))) continue;
+    for (const [k, values] of sets) if (!values.has(row[k] ?? "")) continue parts;
     const key = groupBy ? (row[groupBy] ?? "") : "";
-    const list = members.get(key);
-    if (list) list.push(part);
-    else members.set(key, [part]);
+    const seen = members.get(key);
+    if (seen === undefined) members.set(key, part);
+    else if (Array.isArray(seen)) seen.push(part);
+    else members.set(key, [seen, part]);
   }
   const groups = new Map<string, Group>();
   for (const [key, list] of members) {
-    if (list.length === 1) {
-      const part = list[0]!;
-      groups.set(key, { sums: part.sums, sketch: sketch ? packedOf(part, sketch) : null });
+    if (!Array.isArray(list)) {
+      groups.set(key, { sums: list.sums, sketch: sketch ? packedOf(list, sketch) : null });
       continue;
     }
     const sums = emptySums();
