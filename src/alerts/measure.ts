@@ -3,10 +3,11 @@
 // with minute rows only at its two ragged ends (an hour row is the sum of its minutes), so a 24-hour window reads
 // about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once across its ranges, and rules of the
 // same filters, group_by and sketch share one set of merged groups (the Worker's CPU time is in this merging; see
-// docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (src/alerts/scores.ts).
+// docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow, src/metrics/scores.ts).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
+import { mergePacked, type PackedSketch, packedQuantile } from "../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import {
   addRow,
@@ -18,11 +19,10 @@ import {
   type SketchName,
   type Sums,
 } from "../metrics/aggregate.ts";
-import { mergePacked, type PackedSketch, packedQuantile } from "../lib/sketch.ts";
-import { scoreAverages, type WindowValue } from "./scores.ts";
+import { measureScoreWindow } from "../metrics/scores.ts";
 
 /** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
-export type { WindowValue };
+export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
 
 /** What a read needs of a rule. */
 export type MeasuredRule = {
@@ -168,9 +168,9 @@ function groupsOf(
 ): Map<string, Group> {
   // A group's one part, or its parts (most groups of a fine grouping, each end user's, have one).
   const members = new Map<string, Part | Part[]>();
-  parts: for (const part of parts) {
+  next: for (const part of parts) {
     const { row } = part;
-    for (const [k, values] of sets) if (!values.has(row[k] ?? "")) continue parts;
+    for (const [k, values] of sets) if (!values.has(row[k] ?? "")) continue next;
     const key = groupBy ? (row[groupBy] ?? "") : "";
     const seen = members.get(key);
     if (seen === undefined) members.set(key, part);
@@ -227,10 +227,13 @@ async function measureShared(
   const from = at - first.windowMinutes * MINUTE_MS;
   const score = scoreMetricName(first.metric);
   if (score !== null) {
-    const values = await scoreAverages(data, projectId, {
+    const { user_id, ...others } = first.filters;
+    if (Object.values(others).some((v) => v?.length) || first.groupBy === "model")
+      throw new Error("score_avg rules filter by user_id only and group by user_id or name");
+    const values = await measureScoreWindow(data, projectId, {
       name: score,
-      filters: first.filters,
-      groupBy: first.groupBy,
+      filters: user_id?.length ? { user_id } : {},
+      group_by: first.groupBy,
       from,
       to: at,
     });

@@ -134,7 +134,7 @@ function addDense(bucket: number, count: number) {
   const i = bucket - DENSE_LOW;
   if (i >= 0 && i < DENSE_SIZE) {
     if (dense[i] === 0) touched[touchedCount++] = i;
-    dense[i] += count;
+    dense[i] = dense[i]! + count;
   } else outside.set(bucket, (outside.get(bucket) ?? 0) + count);
 }
 
