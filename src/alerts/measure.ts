@@ -1,9 +1,10 @@
 // Alert rules' values over their windows, for every group, from the rollups (never events): the rules of a project with
-// the same window share one read of each rollup (grouped by every field they group or filter by), and a window of whole hours reads hour rows for them
-// with minute rows only at its two ragged ends (an hour row is the sum of its minutes), so a 24-hour window reads
-// about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once across its ranges, and rules of the
-// same filters, group_by and sketch share one set of merged groups (the Worker's CPU time is in this merging; see
-// docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow, src/metrics/scores.ts).
+// the same window share one read of each rollup (grouped by every field they group or filter by), and a window of
+// whole hours reads hour rows for them with minute rows only at its two ragged ends (an hour row is the sum of its
+// minutes), so a 24-hour window reads about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once
+// across its ranges, and rules of the same filters, group_by and sketch share one set of merged groups, their sketches
+// packed (sorted pairs, only the sketch a rule reads) rather than objects: the Worker's CPU time is in this merging
+// (docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
