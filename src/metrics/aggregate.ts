@@ -110,10 +110,6 @@ export function metricReader(metric: MetricName | string): (s: Sums) => number |
 export const needsSketches = (metrics: readonly string[]): SketchName[] =>
   SKETCHES.filter((s) => metrics.some((m) => PERCENTILE.exec(m)?.[1] === s));
 
-/** The sketch a metric reads (a percentile's), or none. */
-export const sketchOfMetric = (metric: string): SketchName | null =>
-  (PERCENTILE.exec(metric)?.[1] as SketchName | undefined) ?? null;
-
 /** A row's group: its values of the fields ('' stored for "none" is read as null). */
 export function groupOf(row: MetricRow, fields: readonly MetricField[]): Record<string, string | null> {
   const group: Record<string, string | null> = {};
