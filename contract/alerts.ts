@@ -120,7 +120,7 @@ const ruleFields = {
   channels: z.array(alertChannelInput).max(ALERT_LIMITS.maxChannels),
 };
 
-/** A score average is grouped per end user or score name and filtered by end user only (scores carry no more). */
+/** A score average is grouped per end user or trace name and filtered by end user only (scores carry no more). */
 const scoreRuleFits = (r: { metric?: string; group_by?: string | null; filters?: AlertFilters }) =>
   r.metric === undefined ||
   scoreMetricName(r.metric) === null ||

@@ -20,9 +20,13 @@ export const groupKeyOf = (group: Record<string, string> | null) => (group ? JSO
 
 /** The worst judged value of a run (highest for `>`/`>=` rules, lowest for `<`/`<=`): what the charts show. */
 export function worst(rule: Judge, values: WindowValue[]) {
-  const numbers = values.flatMap((v) => (v.value === null || v.count < rule.minCount ? [] : [v.value]));
-  if (!numbers.length) return null;
-  return rule.op.startsWith(">") ? numbers.reduce((a, b) => Math.max(a, b)) : numbers.reduce((a, b) => Math.min(a, b));
+  const highest = rule.op.startsWith(">");
+  let out: number | null = null;
+  for (const v of values) {
+    if (v.value === null || v.count < rule.minCount) continue;
+    if (out === null || (highest ? v.value > out : v.value < out)) out = v.value;
+  }
+  return out;
 }
 
 /** Orders values worst first (furthest across the line: highest for `>`/`>=` rules, lowest for `<`/`<=`). */

@@ -1,12 +1,14 @@
 // Alert rules' values over their windows, for every group, from the rollups (never events): the rules of a project with
-// the same window share one read of each rollup (grouped by every field they group or filter by), and a window of whole hours reads hour rows for them
-// with minute rows only at its two ragged ends (an hour row is the sum of its minutes), so a 24-hour window reads
-// about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once across its ranges, and rules of the
-// same filters, group_by and sketch share one set of merged groups (the Worker's CPU time is in this merging; see
-// docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (src/alerts/scores.ts).
+// the same window share one read of each rollup (grouped by every field they group or filter by), and a window of
+// whole hours reads hour rows for them with minute rows only at its two ragged ends (an hour row is the sum of its
+// minutes), so a 24-hour window reads about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once
+// across its ranges, and rules of the same filters, group_by and sketch share one set of merged groups, their sketches
+// packed (sorted pairs, only the sketch a rule reads) rather than objects: the Worker's CPU time is in this merging
+// (docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
+import { mergePacked, type PackedSketch, packedQuantile } from "../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import {
   addRow,
@@ -14,14 +16,14 @@ import {
   emptySums,
   metricReader,
   needsSketches,
+  percentileOf,
   type SketchName,
   type Sums,
-  sketchOfMetric,
 } from "../metrics/aggregate.ts";
-import { scoreAverages, type WindowValue } from "./scores.ts";
+import { measureScoreWindow } from "../metrics/scores.ts";
 
 /** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
-export type { WindowValue };
+export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
 
 /** What a read needs of a rule. */
 export type MeasuredRule = {
@@ -73,12 +75,24 @@ const readKey = (rule: MeasuredRule) =>
     ? JSON.stringify([rule.metric, rule.windowMinutes, rule.groupBy, rule.filters])
     : JSON.stringify([rule.windowMinutes, fieldsOf(rule).includes("user_id")]);
 
-type Part = { row: MetricRow; sums: Sums };
-
 /**
- * The window's rows for the rules of one read, grouped by all their fields, each group added up once across the
- * window's ranges (its minute and hour rows become one part: each stored sketch is scanned once, into one sketch).
+ * One group of a read, added up across the window's ranges: its sums, and per sketch the stored sketch texts of its
+ * rows (packed once, when a rule reads that sketch's percentile).
  */
+type Part = { row: MetricRow; sums: Sums; texts: Record<SketchName, string[]>; packed: Packed };
+type Packed = Partial<Record<SketchName, PackedSketch>>;
+
+/** A part's sketch, packed from its texts on first use. */
+function packedOf(part: Part, sketch: SketchName): PackedSketch {
+  let s = part.packed[sketch];
+  if (!s) {
+    s = mergePacked([], part.texts[sketch]);
+    part.packed[sketch] = s;
+  }
+  return s;
+}
+
+/** The window's rows for the rules of one read, grouped by all their fields, each group added up once. */
 async function readParts(data: D1Database, projectId: string, rules: MeasuredRule[], from: number, to: number) {
   const fields = [...new Set(rules.flatMap(fieldsOf))];
   const sketches = needsSketches(rules.map((r) => r.metric));
@@ -100,13 +114,19 @@ async function readParts(data: D1Database, projectId: string, rules: MeasuredRul
       for (const f of fields) key += `${row[f] ?? ""}\u0000`;
       let part = parts.get(key);
       if (!part) {
-        part = { row, sums: emptySums() };
+        part = { row, sums: emptySums(), texts: { latency: [], first_token: [] }, packed: {} };
         parts.set(key, part);
       }
-      addRow(part.sums, row, sketches);
+      addRow(part.sums, row, NO_SKETCHES);
+      for (const s of sketches) {
+        const text = row[s];
+        if (text) part.texts[s].push(text);
+      }
     }
   return [...parts.values()];
 }
+
+const NO_SKETCHES: SketchName[] = [];
 
 /** A rule's filters as sets, and a key shared by the rules that add up the same groups (and sketch). */
 function selection(rule: MeasuredRule) {
@@ -114,7 +134,7 @@ function selection(rule: MeasuredRule) {
     .filter(([, v]) => v?.length)
     .map(([k, v]) => [k as MetricField, [...new Set(v)].sort()] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const sketch = sketchOfMetric(rule.metric);
+  const sketch = percentileOf(rule.metric)?.sketch ?? null;
   return {
     sets: filters.map(([k, v]) => [k, new Set(v)] as const),
     sketch,
@@ -122,32 +142,51 @@ function selection(rule: MeasuredRule) {
   };
 }
 
+/** The sketch of several parts: from those packed already, and straight from the stored texts of the others. */
+function mergedSketch(parts: Part[], sketch: SketchName) {
+  const packed: PackedSketch[] = [];
+  const texts: string[] = [];
+  for (const part of parts) {
+    const p = part.packed[sketch];
+    if (p) packed.push(p);
+    else for (const text of part.texts[sketch]) texts.push(text);
+  }
+  return mergePacked(packed, texts);
+}
+
+/** A rule's group: its sums and, for a percentile rule, its sketch. */
+type Group = { sums: Sums; sketch: PackedSketch | null };
+
 /**
  * One selection's groups from the shared parts: its filters applied, added up per group_by. A group of one part
- * shares that part's sums (nothing copied); a group of more gets its own, with only the sketch its metric reads merged.
+ * shares that part's sums and packed sketch (nothing copied); a group of more adds up its own.
  */
 function groupsOf(
   parts: Part[],
   sets: ReadonlyArray<readonly [MetricField, Set<string>]>,
   groupBy: MeasuredRule["groupBy"],
   sketch: SketchName | null,
-) {
-  const groups = new Map<string, { sums: Sums; own: boolean }>();
-  const merged = sketch ? [sketch] : [];
-  for (const { row, sums } of parts) {
-    if (!sets.every(([k, values]) => values.has(row[k] ?? ""))) continue;
+): Map<string, Group> {
+  // A group's one part, or its parts (most groups of a fine grouping, each end user's, have one).
+  const members = new Map<string, Part | Part[]>();
+  next: for (const part of parts) {
+    const { row } = part;
+    for (const [k, values] of sets) if (!values.has(row[k] ?? "")) continue next;
     const key = groupBy ? (row[groupBy] ?? "") : "";
-    const group = groups.get(key);
-    if (!group) groups.set(key, { sums, own: false });
-    else {
-      if (!group.own) {
-        const copy = emptySums();
-        addSums(copy, group.sums, merged);
-        group.sums = copy;
-        group.own = true;
-      }
-      addSums(group.sums, sums, merged);
+    const seen = members.get(key);
+    if (seen === undefined) members.set(key, part);
+    else if (Array.isArray(seen)) seen.push(part);
+    else members.set(key, [seen, part]);
+  }
+  const groups = new Map<string, Group>();
+  for (const [key, list] of members) {
+    if (!Array.isArray(list)) {
+      groups.set(key, { sums: list.sums, sketch: sketch ? packedOf(list, sketch) : null });
+      continue;
     }
+    const sums = emptySums();
+    for (const part of list) addSums(sums, part.sums, NO_SKETCHES);
+    groups.set(key, { sums, sketch: sketch ? mergedSketch(list, sketch) : null });
   }
   return groups;
 }
@@ -156,17 +195,24 @@ function groupsOf(
 const groupObject = (by: NonNullable<MeasuredRule["groupBy"]>, key: string): Record<string, string> =>
   by === "user_id" ? { user_id: key } : by === "model" ? { model: key } : { name: key };
 
+/** A rule's value of a group, the metric parsed once: percentiles off the packed sketch, the rest off the sums. */
+function groupReader(metric: string): (g: Group) => number | null {
+  const p = percentileOf(metric);
+  if (p) return (g) => (g.sketch ? packedQuantile(g.sketch, p.q) : null);
+  const value = metricReader(metric);
+  return (g) => value(g.sums);
+}
+
 /** One rule's values from its selection's groups. */
-function ruleValues(rule: MeasuredRule, groups: Map<string, { sums: Sums }>): WindowValue[] {
-  const value = metricReader(rule.metric);
+function ruleValues(rule: MeasuredRule, groups: Map<string, Group>): WindowValue[] {
+  const value = groupReader(rule.metric);
   if (!rule.groupBy) {
-    const total = groups.get("")?.sums ?? emptySums();
-    return [{ group: null, value: value(total), count: total.count }];
+    const total = groups.get("") ?? { sums: emptySums(), sketch: null };
+    return [{ group: null, value: value(total), count: total.sums.count }];
   }
   const by = rule.groupBy;
   const out: WindowValue[] = [];
-  for (const [key, { sums }] of groups)
-    out.push({ group: groupObject(by, key), value: value(sums), count: sums.count });
+  for (const [key, g] of groups) out.push({ group: groupObject(by, key), value: value(g), count: g.sums.count });
   return out;
 }
 
@@ -182,10 +228,13 @@ async function measureShared(
   const from = at - first.windowMinutes * MINUTE_MS;
   const score = scoreMetricName(first.metric);
   if (score !== null) {
-    const values = await scoreAverages(data, projectId, {
+    const { user_id, ...others } = first.filters;
+    if (Object.values(others).some((v) => v?.length) || first.groupBy === "model")
+      throw new Error("score_avg rules filter by user_id only and group by user_id or name");
+    const values = await measureScoreWindow(data, projectId, {
       name: score,
-      filters: first.filters,
-      groupBy: first.groupBy,
+      filters: user_id?.length ? { user_id } : {},
+      group_by: first.groupBy,
       from,
       to: at,
     });
@@ -194,7 +243,7 @@ async function measureShared(
   }
   const parts = await readParts(data, projectId, rules, from, at);
   // Rules of the same filters and group_by (and sketch) share their groups: each sketch is merged once per read.
-  const shared = new Map<string, Map<string, { sums: Sums }>>();
+  const shared = new Map<string, Map<string, Group>>();
   for (const rule of rules) {
     try {
       const { sets, sketch, key } = selection(rule);

@@ -33,13 +33,12 @@ const ZERO = 48; // "0"
 const MINUS = 45; // "-"
 
 /**
- * Adds the counts of stored sketch text into `into` (in place) and returns it: a JSON object of bucket → count, a flat
- * JSON array of pairs, or a JSON array of either (rows concatenated in SQL). Every form is a sequence of numbers in
- * (bucket, count) pairs, so the text is scanned for numbers without JSON.parse: the reader adds thousands of stored
- * sketches per answer, and this is its cost.
+ * Calls `add(bucket, count)` for each pair of stored sketch text: a JSON object of bucket → count, a flat JSON array of
+ * pairs, or a JSON array of either (rows concatenated in SQL). Every form is a sequence of numbers in (bucket, count)
+ * pairs, so the text is scanned for numbers without JSON.parse: readers add thousands of stored sketches per answer,
+ * and this is their cost.
  */
-export function addSketchText(into: Sketch, text: string | null | undefined): Sketch {
-  if (!text) return into;
+export function forEachSketchPair(text: string, add: (bucket: number, count: number) => void) {
   const n = text.length;
   let key = 0;
   let isKey = true;
@@ -68,9 +67,14 @@ export function addSketchText(into: Sketch, text: string | null | undefined): Sk
     }
     if (neg) v = -v;
     if (isKey) key = v;
-    else into[key] = (into[key] ?? 0) + v;
+    else add(key, v);
     isKey = !isKey;
   }
+}
+
+/** Adds the counts of stored sketch text (any form, see forEachSketchPair) into `into` (in place) and returns it. */
+export function addSketchText(into: Sketch, text: string | null | undefined): Sketch {
+  if (text) forEachSketchPair(text, (key, v) => (into[key] = (into[key] ?? 0) + v));
   return into;
 }
 
@@ -107,4 +111,79 @@ export function quantile(s: Sketch, q: number): number | null {
     if (seen >= rank) return bucketValue(b);
   }
   return bucketValue(buckets[buckets.length - 1]!);
+}
+
+/**
+ * A sketch as (bucket, count) pairs in ascending bucket order, flat (`[bucket, count, bucket, count, …]`), and its total:
+ * what the alert evaluation builds for thousands of groups a minute (no object per sketch, no key strings, no sort to
+ * read a quantile).
+ */
+export type PackedSketch = { pairs: number[]; total: number };
+
+// Packing adds into one dense array of counts (buckets DENSE_LOW … DENSE_LOW + DENSE_SIZE - 1: values from about
+// 0.006 ms to 11 days) and notes the buckets it touched; the rare buckets outside it (0, sub-millisecond, longer) go
+// through a map.
+const DENSE_LOW = -1024;
+const DENSE_SIZE = 4096;
+const dense = new Float64Array(DENSE_SIZE);
+const touched = new Int32Array(DENSE_SIZE);
+let touchedCount = 0;
+const outside = new Map<number, number>();
+
+function addDense(bucket: number, count: number) {
+  const i = bucket - DENSE_LOW;
+  if (i >= 0 && i < DENSE_SIZE) {
+    if (dense[i] === 0) touched[touchedCount++] = i;
+    dense[i] = dense[i]! + count;
+  } else outside.set(bucket, (outside.get(bucket) ?? 0) + count);
+}
+
+/** What addDense gathered, packed in bucket order, and the dense array cleared for the next sketch. */
+function takeDense(): PackedSketch {
+  const pairs: number[] = [];
+  let total = 0;
+  const extra = outside.size ? [...outside.keys()].sort((a, b) => a - b) : [];
+  let e = 0;
+  for (; e < extra.length && extra[e]! < DENSE_LOW; e++) {
+    const count = outside.get(extra[e]!)!;
+    pairs.push(extra[e]!, count);
+    total += count;
+  }
+  // A bucket touched with a count of 0 stays 0 and may be noted again: each is taken once, when still non-zero.
+  const order = touched.subarray(0, touchedCount).sort();
+  for (const i of order) {
+    const count = dense[i]!;
+    if (count === 0) continue;
+    pairs.push(i + DENSE_LOW, count);
+    total += count;
+    dense[i] = 0;
+  }
+  for (; e < extra.length; e++) {
+    const count = outside.get(extra[e]!)!;
+    pairs.push(extra[e]!, count);
+    total += count;
+  }
+  outside.clear();
+  touchedCount = 0;
+  return { pairs, total };
+}
+
+/** Packed sketches and stored sketch texts added up into one packed sketch. */
+export function mergePacked(sketches: readonly PackedSketch[], texts: readonly string[] = []): PackedSketch {
+  for (const { pairs } of sketches) for (let i = 0; i < pairs.length; i += 2) addDense(pairs[i]!, pairs[i + 1]!);
+  for (const text of texts) forEachSketchPair(text, addDense);
+  return takeDense();
+}
+
+/** The nearest-rank `q` quantile of a packed sketch, as `quantile` reads it; null when it is empty. */
+export function packedQuantile(s: PackedSketch, q: number): number | null {
+  if (s.total <= 0) return null;
+  const rank = Math.max(1, Math.ceil(q * s.total - 1e-9));
+  const { pairs } = s;
+  let seen = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    seen += pairs[i + 1]!;
+    if (seen >= rank) return bucketValue(pairs[i]!);
+  }
+  return bucketValue(pairs[pairs.length - 2]!);
 }

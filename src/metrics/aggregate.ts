@@ -92,14 +92,16 @@ export function metricValue(s: Sums, metric: MetricName | string): number | null
   }
 }
 
+/** A percentile metric's sketch and quantile (`latency_p95`: latency, 0.95); null for other metrics. */
+export function percentileOf(metric: string): { sketch: SketchName; q: number } | null {
+  const p = PERCENTILE.exec(metric);
+  return p ? { sketch: p[1] === "latency" ? "latency" : "first_token", q: Number(p[2]) / 100 } : null;
+}
+
 /** The metric's value of any sums, the metric parsed once (for reading it off thousands of groups). */
 export function metricReader(metric: MetricName | string): (s: Sums) => number | null {
-  const p = PERCENTILE.exec(metric);
-  if (p) {
-    const sketch: SketchName = p[1] === "latency" ? "latency" : "first_token";
-    const q = Number(p[2]) / 100;
-    return (s) => quantile(s[sketch], q);
-  }
+  const p = percentileOf(metric);
+  if (p) return (s) => quantile(s[p.sketch], p.q);
   metricValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
   return (s) => metricValue(s, metric);
 }
@@ -107,10 +109,6 @@ export function metricReader(metric: MetricName | string): (s: Sums) => number |
 /** The sketches the metrics read (their percentiles'): what a read fetches. */
 export const needsSketches = (metrics: readonly string[]): SketchName[] =>
   SKETCHES.filter((s) => metrics.some((m) => PERCENTILE.exec(m)?.[1] === s));
-
-/** The sketch a metric reads (a percentile's), or none. */
-export const sketchOfMetric = (metric: string): SketchName | null =>
-  (PERCENTILE.exec(metric)?.[1] as SketchName | undefined) ?? null;
 
 /** A row's group: its values of the fields ('' stored for "none" is read as null). */
 export function groupOf(row: MetricRow, fields: readonly MetricField[]): Record<string, string | null> {

@@ -1,5 +1,5 @@
 // Score metrics: GET /api/v1/metrics?view=scores (per score name over time: count, mean, counts per label) with the
-// metrics API's range and interval rules, and measureScoreWindow, one score name's mean over a window for alerts.
+// metrics API's range and interval rules, and measureScoreWindow, one score name's mean over a window (what `score_avg:<name>` alerts judge).
 import {
   SCORE_METRIC_FILTERS,
   SCORE_METRIC_LIMITS,
@@ -132,14 +132,14 @@ export type ScoreWindowQuery = {
   to: number;
   /** Per the score's user (`context.user_id`) or its trace's name (its root's; '' when the trace has not arrived). */
   group_by?: "user_id" | "name" | null;
-  limit?: number;
 };
-/** The mean of the name's numeric and boolean scores (null: none, or only labels) and how many scores it covers. */
+/** The mean of the name's numeric and boolean scores (null: none) and how many scores that mean covers. */
 export type ScoreWindowValue = { group: Record<string, string> | null; value: number | null; count: number };
 
 /**
- * One score name's mean over [from, to) for a project, ungrouped or one value per group (the `limit` highest means
- * first, at most 100): what an alert on `score_avg:<name>` watches. Reads the scores themselves (exact).
+ * One score name's mean over [from, to) for a project, ungrouped or one value per group (every group that has a mean,
+ * in group order): what an alert on `score_avg:<name>` judges. Reads the scores themselves (exact); labels have no
+ * mean and are not counted.
  */
 export async function measureScoreWindow(
   data: D1Database,
@@ -155,7 +155,6 @@ export async function measureScoreWindow(
     to: q.to,
     filters: Object.fromEntries(Object.entries(q.filters ?? {}).filter(([, v]) => v?.length)),
     group_by: groupBy,
-    limit: Math.min(q.limit ?? SCORE_METRIC_LIMITS.maxNames, SCORE_METRIC_LIMITS.maxNames),
   });
   if (!groupBy) return [{ group: null, value: rows[0]?.avg ?? null, count: rows[0]?.count ?? 0 }];
   return rows.map((r) => ({ group: { [groupBy]: r.group ?? "" }, value: r.avg, count: r.count }));

@@ -1,5 +1,5 @@
 // Reads of score metrics straight from the scores table (per name, bucket, kind and label), and one score name's mean
-// over a window (what an alert on `score_avg:<name>` measures). Both read the scores in range through the
+// over a window (what an alert on `score_avg:<name>` judges). Both read the scores in range through the
 // (project_id, name, ts) or (project_id, ts) index; docs/scores.md#metrics has the measurement that says no rollup is
 // needed yet.
 import type { ScoreMetricFilter } from "../../../contract/score-metrics.ts";
@@ -74,31 +74,24 @@ export async function scoreMetricRows(d1: D1Database, projectId: string, r: Read
 export type ScoreWindowRow = { group: string | null; count: number; avg: number | null };
 
 /**
- * One score name over [from, to): how many scores and the mean of the numeric and boolean ones, for the whole window or
- * per the score's user or its trace's name (the `limit` highest means first, groups with no mean last).
+ * One score name over [from, to): the mean of its numeric and boolean scores and how many there are, for the whole
+ * window or per the score's user or its trace's name (every group with a mean, in group order; labels are left out).
  */
 export async function scoreWindowRows(
   d1: D1Database,
   projectId: string,
-  q: {
-    name: string;
-    from: number;
-    to: number;
-    filters: ScoreFilters;
-    group_by: "user_id" | "name" | null;
-    limit: number;
-  },
+  q: { name: string; from: number; to: number; filters: ScoreFilters; group_by: "user_id" | "name" | null },
 ): Promise<ScoreWindowRow[]> {
-  const { where, params } = filterClauses(q.filters, 6);
+  const { where, params } = filterClauses(q.filters, 5);
   const group =
     q.group_by === "user_id" ? "coalesce(s.user_id, '')" : q.group_by === "name" ? "coalesce(t.root_name, '')" : "NULL";
   const sql = `SELECT ${group} AS "group", count(*) AS count, avg(s.value_num) AS avg
     FROM scores s${traceJoin(q.group_by === "name" || "trace_name" in q.filters)}
-    WHERE s.project_id = ?1 AND s.name = ?2 AND s.ts >= ?3 AND s.ts < ?4${where}
-    GROUP BY 1 ORDER BY avg IS NULL, avg DESC, 1 LIMIT ?5`;
+    WHERE s.project_id = ?1 AND s.name = ?2 AND s.ts >= ?3 AND s.ts < ?4 AND s.value_num IS NOT NULL${where}
+    GROUP BY 1 ORDER BY 1`;
   const { results } = await d1
     .prepare(sql)
-    .bind(projectId, q.name, q.from, q.to, q.limit, ...params)
+    .bind(projectId, q.name, q.from, q.to, ...params)
     .all<ScoreWindowRow>();
   return results;
 }
