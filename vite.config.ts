@@ -29,13 +29,14 @@ export const __vitePreload = (load, deps) => {
 
 // Classic JSX, `h(type, props, ...children)`, instead of the automatic runtime's `jsx(type, { ...props, children })`:
 // shorter calls and no jsx-runtime module in the entry (0.7 KB gz less over all pages). Set after the Preact preset,
-// which asks for the automatic runtime.
+// which asks for the automatic runtime. The injected names are ones no source file uses: a local `h` (a bar's height)
+// would otherwise shadow the pragma in its scope.
 const classicJsx: Plugin = {
   name: "watchllm:classic-jsx",
   config: () => ({
     oxc: {
-      jsx: { runtime: "classic", pragma: "h", pragmaFrag: "Fragment" },
-      jsxInject: `import { h, Fragment } from "preact"`,
+      jsx: { runtime: "classic", pragma: "__jsx", pragmaFrag: "__Fragment" },
+      jsxInject: `import { h as __jsx, Fragment as __Fragment } from "preact"`,
     },
   }),
 };
