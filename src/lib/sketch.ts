@@ -187,3 +187,69 @@ export function packedQuantile(s: PackedSketch, q: number): number | null {
   }
   return bucketValue(pairs[pairs.length - 2]!);
 }
+
+/** `a` less `b` (both packed; `b` must be part of what `a` adds up): buckets left with nothing are dropped. */
+export function subtractPacked(a: PackedSketch, b: PackedSketch): PackedSketch {
+  const pairs: number[] = [];
+  let total = 0;
+  const x = a.pairs;
+  const y = b.pairs;
+  let j = 0;
+  for (let i = 0; i < x.length; i += 2) {
+    while (j < y.length && y[j]! < x[i]!) j += 2;
+    const count = x[i + 1]! - (j < y.length && y[j] === x[i] ? y[j + 1]! : 0);
+    if (count > 0) {
+      pairs.push(x[i]!, count);
+      total += count;
+    }
+  }
+  return { pairs, total };
+}
+
+const EMPTY: PackedSketch = { pairs: [], total: 0 };
+
+/**
+ * A sketch being added up: stored texts and other sums gathered as they come and merged once, when read (one pass
+ * through the dense array, no object per sketch): what the metrics reader adds for every bucket of every group.
+ */
+export class SketchSum {
+  private texts: string[] = [];
+  private parts: PackedSketch[] = [];
+  private packed: PackedSketch | null = EMPTY;
+
+  /** Adds stored sketch text (any form, see forEachSketchPair). */
+  addText(text: string | null | undefined) {
+    if (!text) return;
+    this.texts.push(text);
+    this.packed = null;
+  }
+
+  /** Adds another sum. */
+  add(other: SketchSum) {
+    const p = other.pack();
+    if (!p.total) return;
+    this.parts.push(p);
+    this.packed = null;
+  }
+
+  /** Takes out another sum that is part of this one. */
+  subtract(other: SketchSum) {
+    this.packed = subtractPacked(this.pack(), other.pack());
+    this.parts = [this.packed];
+  }
+
+  /** Everything added, merged. */
+  pack(): PackedSketch {
+    if (this.packed === null) {
+      this.packed = mergePacked(this.parts, this.texts);
+      this.parts = [this.packed];
+      this.texts = [];
+    }
+    return this.packed;
+  }
+
+  /** The nearest-rank `q` quantile, as `quantile` reads it; null when empty. */
+  quantile(q: number): number | null {
+    return packedQuantile(this.pack(), q);
+  }
+}

@@ -1,7 +1,7 @@
 // Adding up metric rows (rollup or trace-summary rows) per group and bucket, and reading each metric off the sums.
 import type { MetricField, MetricName } from "../../contract/metrics.ts";
 import type { MetricRow } from "../db/queries/metrics.ts";
-import { addSketchText, mergeSketch, quantile, type Sketch } from "../lib/sketch.ts";
+import { SketchSum } from "../lib/sketch.ts";
 
 /** What every metric is computed from. */
 export type Sums = {
@@ -13,8 +13,8 @@ export type Sums = {
   cost: number;
   duration_sum: number;
   duration_count: number;
-  latency: Sketch;
-  first_token: Sketch;
+  latency: SketchSum;
+  first_token: SketchSum;
 };
 
 const ADDED = [
@@ -37,34 +37,29 @@ export const emptySums = (): Sums => ({
   cost: 0,
   duration_sum: 0,
   duration_count: 0,
-  latency: {},
-  first_token: {},
+  latency: new SketchSum(),
+  first_token: new SketchSum(),
 });
 
 export type SketchName = "latency" | "first_token";
 const SKETCHES: readonly SketchName[] = ["latency", "first_token"];
 
-/** Adds a row's sums and the sketches named (all by default; stored sketch text of any form, see addSketchText). */
+/** Adds a row's sums and the sketches named (all by default; stored sketch text of any form, see forEachSketchPair). */
 export function addRow(into: Sums, row: MetricRow, sketches: readonly SketchName[] = SKETCHES) {
   for (const k of ADDED) into[k] += Number(row[k] ?? 0);
-  for (const s of sketches) addSketchText(into[s], row[s]);
+  for (const s of sketches) into[s].addText(row[s]);
 }
 
 /** Adds `from` into `into`: every sum, and the sketches named (all by default; merging sketches is the cost). */
 export function addSums(into: Sums, from: Sums, sketches: readonly SketchName[] = SKETCHES) {
   for (const k of ADDED) into[k] += from[k];
-  for (const s of sketches) mergeSketch(into[s], from[s]);
+  for (const s of sketches) into[s].add(from[s]);
 }
 
 /** Takes `from` out of `into` (in place): `from` must be part of what `into` adds up (sketch counts are exact). */
 export function subtractSums(into: Sums, from: Sums) {
   for (const k of ADDED) into[k] -= from[k];
-  for (const s of SKETCHES)
-    for (const k in from[s]) {
-      const left = (into[s][k] ?? 0) - (from[s][k] ?? 0);
-      if (left > 0) into[s][k] = left;
-      else delete into[s][k];
-    }
+  for (const s of SKETCHES) into[s].subtract(from[s]);
 }
 
 const PERCENTILE = /^(latency|first_token)_p(\d+)$/;
@@ -72,7 +67,7 @@ const PERCENTILE = /^(latency|first_token)_p(\d+)$/;
 /** The metric's value; null for an average or percentile of nothing. */
 export function metricValue(s: Sums, metric: MetricName | string): number | null {
   const p = PERCENTILE.exec(metric);
-  if (p) return quantile(p[1] === "latency" ? s.latency : s.first_token, Number(p[2]) / 100);
+  if (p) return (p[1] === "latency" ? s.latency : s.first_token).quantile(Number(p[2]) / 100);
   switch (metric) {
     case "count":
       return s.count;
@@ -101,7 +96,7 @@ export function percentileOf(metric: string): { sketch: SketchName; q: number } 
 /** The metric's value of any sums, the metric parsed once (for reading it off thousands of groups). */
 export function metricReader(metric: MetricName | string): (s: Sums) => number | null {
   const p = percentileOf(metric);
-  if (p) return (s) => quantile(s[p.sketch], p.q);
+  if (p) return (s) => s[p.sketch].quantile(p.q);
   metricValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
   return (s) => metricValue(s, metric);
 }
