@@ -40,6 +40,11 @@ export async function request(path: string, init: ApiInit = {}): Promise<unknown
     credentials: "same-origin",
     signal: init.signal,
   });
+  return answerOf(res);
+}
+
+/** A response's JSON answer, or the ApiError it carries. */
+export async function answerOf(res: Response): Promise<unknown> {
   const body = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
   if (!res.ok) {
     throw new ApiError(

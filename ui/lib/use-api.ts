@@ -4,14 +4,17 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import type { ApiUrl, GetAnswer } from "../../contract/routes.ts";
-import { type ApiInit, messageOf, request } from "./api.ts";
+import { type ApiInit, answerOf, messageOf, request } from "./api.ts";
 
 const prefetched = new Map<string, Promise<unknown>>();
 const keyOf = (path: string, project?: string) => `${project ?? ""} ${path}`;
 
-/** Starts a read before any page asks for it (a deep link's slowest answer, at boot); the first useApi of it takes it. */
-export function prefetch(path: ApiUrl, project?: string) {
-  const promise = request(path, { project });
+/**
+ * Starts a read before any page asks for it (a deep link's slowest answer, at boot), or takes one already started
+ * (`response`); the first useApi of it takes it.
+ */
+export function prefetch(path: ApiUrl, project?: string, response?: Promise<Response>) {
+  const promise = response ? response.then(answerOf) : request(path, { project });
   promise.catch(() => undefined); // signed out: the app redirects to login, and the page fetches again anyway
   prefetched.set(keyOf(path, project), promise);
 }

@@ -4,8 +4,14 @@ import { tracePath } from "../lib/trace-columns.ts";
 import { prefetch } from "../lib/use-api.ts";
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
+/** The read ui/index.html's inline script started while the HTML parsed, if it did. */
+type Early = { project: string; path: string; response: Promise<Response> };
+const early = (window as { __watchllmEarly?: Early }).__watchllmEarly;
+
 if (link) {
-  prefetch(tracePath(decodeURIComponent(link[2]!)), link[1]!);
+  const project = link[1]!;
+  const path = tracePath(decodeURIComponent(link[2]!));
+  prefetch(path, project, early?.path === path && early.project === project ? early.response : undefined);
   // The same module App's lazy page imports: a failure here shows there.
   import("../pages/Trace.tsx").catch(() => undefined);
   // The browser's first money or date format loads its locale data: 40–300 ms of the main thread in a fresh tab
