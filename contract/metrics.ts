@@ -73,7 +73,6 @@ export const metricsQuery = z.strictObject({
     METRIC_FIELDS.map((f) => [f, repeated(z.string(), METRIC_LIMITS.maxFilterValues).optional()]),
   ) as Record<MetricField, z.ZodOptional<ReturnType<typeof repeated<z.ZodString>>>>),
 });
-export type MetricsQuery = z.output<typeof metricsQuery>;
 
 /** Each asked metric; null where it has no value (a percentile or average of no events). */
 const values = z.record(z.string(), z.number().nullable());
