@@ -9,6 +9,7 @@ export default defineConfig({
     maxWorkers: "100%",
     projects: [
       "test/worker/vitest.config.ts",
+      "test/worker/vitest.isolated.config.ts",
       "test/sdk/vitest.config.ts",
       "test/sdk/vitest.workerd.config.ts",
       "test/browser/vitest.config.ts",

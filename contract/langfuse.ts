@@ -113,6 +113,23 @@ export type LangfuseItem = z.infer<typeof langfuseItem>;
 
 export const langfuseBatch = z.object({ batch: z.array(z.unknown()), metadata: z.unknown().optional() });
 
+/** A score: a `score-create` item's body, or the body of POST /api/public/scores (Langfuse's `scoreCreate`). */
+export const langfuseScore = z.looseObject({
+  id: z.string().min(1).nullish(),
+  traceId: z.string().min(1, "WatchLLM scores a trace: traceId is required"),
+  observationId: z.string().nullish(),
+  name: z.string().min(1),
+  value: z.union([z.number(), z.string(), z.boolean()]),
+  stringValue: z.string().nullish(),
+  comment: z.string().nullish(),
+  dataType: z.enum(["NUMERIC", "BOOLEAN", "CATEGORICAL"]).nullish(),
+  metadata: z.unknown().optional(),
+  environment: z.string().nullish(),
+});
+
+/** POST /api/public/scores answers the score's id, as Langfuse does. */
+export const langfuseScoreAnswer = z.strictObject({ id: z.string() });
+
 /** 207, as Langfuse answers: each item in `successes` or in `errors` (`message` a category, `error` the detail). */
 export const langfuseAnswer = z.strictObject({
   successes: z.array(z.strictObject({ id: z.string(), status: z.number().int() })),

@@ -1,6 +1,7 @@
 // Metrics (GET /api/v1/metrics): series of counts, errors, tokens, cost and latency percentiles over time, grouped by
 // event dimensions, read from the rollups the consumer keeps. The query's allowed values and the answer.
 import { z } from "zod";
+import { csvOf, lastOf, repeated, timeParam } from "./query-params.ts";
 
 /** What can be asked for; `error_rate` is a fraction (0–1), latencies and first-token times in ms, cost in USD. */
 export const METRICS = [
@@ -55,6 +56,28 @@ export const METRIC_LIMITS = {
   /** Minute rollups are kept this long. */
   minuteRetentionHours: 48,
 } as const;
+
+/** The range of a metrics read: `from`/`to` (epoch ms or ISO-8601; default the last 24 hours), `interval` (default the
+ * coarsest giving at least METRIC_LIMITS.minDefaultPoints points). The Worker adds the checks that need the clock. */
+export const metricsRangeQuery = {
+  from: lastOf(timeParam).optional(),
+  to: lastOf(timeParam).optional(),
+  interval: lastOf(z.enum(METRIC_INTERVALS)).optional(),
+  /** A dashboard session names its project. */
+  project_id: lastOf(z.string()).optional(),
+};
+
+/** The query of GET /api/v1/metrics (view=scores: contract/score-metrics.ts); every field may be a filter. */
+export const metricsQuery = z.strictObject({
+  ...metricsRangeQuery,
+  view: lastOf(z.enum(METRIC_VIEWS)).default("events"),
+  metrics: lastOf(csvOf(METRICS).pipe(z.array(z.enum(METRICS)).min(1))).default(["count"]),
+  group_by: lastOf(csvOf(METRIC_FIELDS).pipe(z.array(z.enum(METRIC_FIELDS)).max(METRIC_LIMITS.maxGroupBy))).default([]),
+  limit: lastOf(z.coerce.number().int().min(1).max(METRIC_LIMITS.maxGroups)).default(METRIC_LIMITS.defaultGroups),
+  ...(Object.fromEntries(
+    METRIC_FIELDS.map((f) => [f, repeated(z.string(), METRIC_LIMITS.maxFilterValues).optional()]),
+  ) as Record<MetricField, z.ZodOptional<ReturnType<typeof repeated<z.ZodString>>>>),
+});
 
 /** Each asked metric; null where it has no value (a percentile or average of no events). */
 const values = z.record(z.string(), z.number().nullable());

@@ -21,3 +21,32 @@ export const pageParams = {
   to: timeParam.optional(),
   cursor: z.string().max(512).optional(),
 };
+
+// Query strings as Hono reads them for a route that takes repeated names (`c.req.queries()`: every value of every name),
+// or as its validator hands them over (a string, or an array where a name repeats).
+const values = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? v : [v]);
+
+/** A parameter sent once; where the name repeats, the last value counts. */
+export const lastOf = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), schema);
+
+/** A parameter that may repeat (`?model=a&model=b`): all its values, at most `max`. */
+export const repeated = <T extends z.ZodType>(item: T, max: number) => z.preprocess(values, z.array(item).max(max));
+
+/** As `repeated`, with empty values (`?name=`) dropped. */
+export const repeatedNonEmpty = <T extends z.ZodType>(item: T, max: number) =>
+  z.preprocess((v) => values(v)?.filter((s: unknown) => s !== ""), z.array(item).max(max));
+
+/** A comma-separated list (`a,b`) of the `allowed` values, blanks dropped, each value once. */
+export const csvOf = <T extends readonly [string, ...string[]]>(allowed: T) =>
+  z
+    .string()
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(",")
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.enum(allowed)));

@@ -56,9 +56,9 @@ import {
 } from "./costs.ts";
 import { auditLogAnswer, auditParams, deletionAnswer, projectPatch } from "./data.ts";
 import { ingestAnswer, ingestRequest } from "./event.ts";
-import { langfuseAnswer, langfuseBatch } from "./langfuse.ts";
-import { metricsAnswer } from "./metrics.ts";
-import { scoreMetricsAnswer } from "./score-metrics.ts";
+import { langfuseAnswer, langfuseBatch, langfuseScore, langfuseScoreAnswer } from "./langfuse.ts";
+import { metricsAnswer, metricsQuery } from "./metrics.ts";
+import { scoreMetricsAnswer, scoreMetricsQuery } from "./score-metrics.ts";
 import {
   annotationBody,
   scoreAnswer,
@@ -107,7 +107,6 @@ import { usageParams, usageReport } from "./usage.ts";
 export type RouteContract = { query?: z.ZodType; body?: z.ZodType; answer: z.ZodType | null };
 
 const healthAnswer = z.strictObject({ ok: z.literal(true), queue_backlog: z.number().int().nonnegative().optional() });
-const langfuseScoreAnswer = z.strictObject({ id: z.string() });
 
 export const API_ROUTES = {
   "GET /api/health": { answer: healthAnswer },
@@ -175,7 +174,7 @@ export const API_ROUTES = {
   "POST /api/public/otel/v1/logs": { answer: null },
   "GET /api/public/ingestion": { answer: null },
   "POST /api/public/ingestion": { body: langfuseBatch, answer: langfuseAnswer },
-  "POST /api/public/scores": { answer: langfuseScoreAnswer },
+  "POST /api/public/scores": { body: langfuseScore, answer: langfuseScoreAnswer },
   "DELETE /api/public/scores/:score_id": { answer: null },
   "GET /api/v1/traces": { query: traceListParams, answer: traceListAnswer },
   "GET /api/v1/traces/compare": { query: compareParams, answer: compareAnswer },
@@ -191,8 +190,8 @@ export const API_ROUTES = {
   "DELETE /api/v1/users/:user_id": { answer: deletionAnswer },
   "GET /api/v1/deletions/:id": { answer: deletionAnswer },
   "POST /api/v1/deletions/:id/retry": { answer: deletionAnswer },
-  "GET /api/v1/metrics": { answer: metricsAnswer },
-  "GET /api/v1/metrics?view=scores": { answer: scoreMetricsAnswer },
+  "GET /api/v1/metrics": { query: metricsQuery, answer: metricsAnswer },
+  "GET /api/v1/metrics?view=scores": { query: scoreMetricsQuery, answer: scoreMetricsAnswer },
   "GET /api/v1/costs": { query: costParams, answer: costReport },
   "GET /api/v1/prices": { query: priceLookupParams, answer: priceListAnswer },
   "POST /api/v1/prices": { body: priceBody, answer: priceAnswer },
@@ -239,9 +238,15 @@ type MostSpecific<C extends string> = {
 
 /** A dashboard URL of a route (GET by default) that answers JSON. */
 export type ApiUrl<M extends Method = "GET"> = Pattern<PathOf<JsonRoute, M>>;
+/** The route a dashboard URL `U` of method `M` matches. */
+type RouteOfUrl<U extends string, M extends Method> = Extract<`${M} ${MostSpecific<Candidates<U, M>>}`, JsonRoute>;
 /** What `M` of `U` answers. */
-export type Answer<U extends string, M extends Method = "GET"> = AnswerOf<
-  Extract<`${M} ${MostSpecific<Candidates<U, M>>}`, JsonRoute>
->;
+export type Answer<U extends string, M extends Method = "GET"> = AnswerOf<RouteOfUrl<U, M>>;
+/** What route `K` takes as its JSON body (the input of its body schema); undefined where it takes none. */
+export type BodyOf<K extends RouteKey> = (typeof API_ROUTES)[K] extends { body: infer B extends z.ZodType }
+  ? z.input<B>
+  : undefined;
+/** What `M` of `U` takes as its JSON body. */
+export type Body<U extends string, M extends Method> = BodyOf<RouteOfUrl<U, M>>;
 /** What a GET of `U` answers. */
 export type GetAnswer<U extends string> = Answer<U, "GET">;

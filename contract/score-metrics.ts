@@ -1,8 +1,9 @@
 // Score metrics (GET /api/v1/metrics?view=scores): per score name over time, how many scores, the mean of the numeric
 // and boolean ones (true = 1), and how many of each label for categorical ones. The query's allowed values and the answer.
 import { z } from "zod";
-import { METRIC_INTERVALS } from "./metrics.ts";
-import { SCORE_KINDS } from "./scores.ts";
+import { METRIC_INTERVALS, metricsRangeQuery } from "./metrics.ts";
+import { lastOf, repeatedNonEmpty } from "./query-params.ts";
+import { SCORE_KINDS, SCORE_SOURCES } from "./scores.ts";
 
 /**
  * What view=scores filters by: `name` (the score's name), `source`, `user_id` (the score's `context.user_id`) and
@@ -20,6 +21,21 @@ export const SCORE_METRIC_LIMITS = {
   /** Values per filter field. */
   maxFilterValues: 50,
 } as const;
+
+const filter = <T extends z.ZodType>(item: T) => repeatedNonEmpty(item, SCORE_METRIC_LIMITS.maxFilterValues).optional();
+
+/** The query of GET /api/v1/metrics?view=scores: the metrics API's range, the filters, `limit` (names). */
+export const scoreMetricsQuery = z.strictObject({
+  ...metricsRangeQuery,
+  view: lastOf(z.literal("scores")),
+  limit: lastOf(z.coerce.number().int().min(1).max(SCORE_METRIC_LIMITS.maxNames)).default(
+    SCORE_METRIC_LIMITS.defaultNames,
+  ),
+  name: filter(z.string()),
+  source: filter(z.enum(SCORE_SOURCES)),
+  user_id: filter(z.string()),
+  trace_name: filter(z.string()),
+} satisfies Record<ScoreMetricFilter, unknown> & Record<string, unknown>);
 
 /** One bucket (or the whole range) of one score name. */
 export const scoreMetricValues = z.strictObject({

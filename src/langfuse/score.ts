@@ -1,21 +1,9 @@
 // A Langfuse score (a `score-create` ingestion item's body, or POST /api/public/scores) → a WatchLLM wire score: the
 // Langfuse id is the score id (so a resend replaces), `dataType` decides the value's kind (BOOLEAN's 1/0 as true/false,
 // CATEGORICAL as its label), the observation is the scored event.
-import { z } from "zod";
+import type { z } from "zod";
+import { langfuseScore } from "../../contract/langfuse.ts";
 import type { WireScore } from "../../contract/scores.ts";
-
-export const langfuseScore = z.looseObject({
-  id: z.string().min(1).nullish(),
-  traceId: z.string().min(1, "WatchLLM scores a trace: traceId is required"),
-  observationId: z.string().nullish(),
-  name: z.string().min(1),
-  value: z.union([z.number(), z.string(), z.boolean()]),
-  stringValue: z.string().nullish(),
-  comment: z.string().nullish(),
-  dataType: z.enum(["NUMERIC", "BOOLEAN", "CATEGORICAL"]).nullish(),
-  metadata: z.unknown().optional(),
-  environment: z.string().nullish(),
-});
 
 const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
 

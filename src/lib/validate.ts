@@ -15,3 +15,28 @@ export function valid<T extends z.ZodType, Target extends keyof ValidationTarget
     }
   });
 }
+
+/**
+ * Parses a query with its contract schema (`query` as Hono's `c.req.queries()`: every value of every name). A refusal
+ * (400 invalid_request) names the parameter, its value and what is allowed: the names, the values, or the bound.
+ */
+export function parseQuery<T extends z.ZodObject>(schema: T, query: Record<string, string[]>): z.output<T> {
+  const parsed = schema.safeParse(query, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === "unrecognized_keys") {
+    const parameter = issue.keys[0];
+    throw new ApiError("invalid_request", `Unknown query parameter \`${parameter}\`.`, {
+      parameter,
+      allowed: Object.keys(schema.shape),
+    });
+  }
+  const parameter = String(issue.path[0]);
+  throw new ApiError("invalid_request", `\`${parameter}\`: ${issue.message}.`, {
+    parameter,
+    value: issue.input,
+    ...(issue.code === "invalid_value" && { allowed: issue.values }),
+    ...(issue.code === "too_big" && { max: issue.maximum }),
+    ...(issue.code === "too_small" && { min: issue.minimum }),
+  });
+}

@@ -1,18 +1,20 @@
-// The query of GET /api/v1/metrics, checked by hand so that every refusal names the allowed values in `details`.
+// The query of GET /api/v1/metrics: parsed with the contract's schema (contract/metrics.ts), then the checks that need
+// the clock or several fields (the range, its points, the minute retention, the trace view's fields).
 import {
   METRIC_FIELDS,
   METRIC_INTERVALS,
   METRIC_LIMITS,
-  METRIC_VIEWS,
+  type METRIC_VIEWS,
   METRICS,
   type MetricField,
   type MetricFilters,
   type MetricName,
+  metricsQuery,
 } from "../../contract/metrics.ts";
-import { timeParam } from "../../contract/query-params.ts";
 import { minuteRollupStart } from "../db/writes/metrics-rollup.ts";
 import { ApiError } from "../lib/errors.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
+import { parseQuery } from "../lib/validate.ts";
 
 export type Interval = (typeof METRIC_INTERVALS)[number];
 export type MetricsParams = {
@@ -32,38 +34,17 @@ export const TRACE_FIELDS: readonly MetricField[] = ["name", "user_id"];
 /** What a trace has of the metrics (no first-token time). */
 export const TRACE_METRICS = METRICS.filter((m) => !m.startsWith("first_token"));
 
-const OTHER_PARAMS = ["from", "to", "interval", "view", "metrics", "group_by", "limit", "project_id"];
-
 const refuse = (message: string, details: Record<string, unknown>): never => {
   throw new ApiError("invalid_request", message, details);
 };
 
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value))
-    refuse(`Unknown ${name} \`${value}\`.`, { [name]: value, allowed });
-  return value as T;
-}
-
-const list = (value: string | undefined) =>
-  (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-function time(name: string, value: string | undefined, fallback: number) {
-  if (value === undefined) return fallback;
-  const parsed = timeParam.safeParse(value);
-  if (!parsed.success) refuse(`\`${name}\` must be epoch milliseconds or ISO-8601.`, { [name]: value });
-  return parsed.data as number;
-}
+/** The most points a series of this interval may have (a minute series may cover a whole day). */
+const maxPoints = (i: Interval) => (i === "minute" ? METRIC_LIMITS.maxMinutePoints : METRIC_LIMITS.maxPoints);
 
 /**
  * The interval that gives at least METRIC_LIMITS.minDefaultPoints points (the coarsest such), within the maximum; not
  * minutes where the range starts before the minute rollups do.
  */
-/** The most points a series of this interval may have (a minute series may cover a whole day). */
-const maxPoints = (i: Interval) => (i === "minute" ? METRIC_LIMITS.maxMinutePoints : METRIC_LIMITS.maxPoints);
-
 function defaultInterval(span: number, minutesKept: boolean): Interval {
   // The default stays within METRIC_LIMITS.maxPoints (24 hours default to hours); minutes up to a day are asked for.
   const fits = (i: Interval) => span / INTERVAL_MS[i] <= METRIC_LIMITS.maxPoints && (i !== "minute" || minutesKept);
@@ -75,47 +56,35 @@ function defaultInterval(span: number, minutesKept: boolean): Interval {
 
 /** Parses and checks the query (`query` as Hono's `c.req.queries()`: every value of every name). */
 export function metricsParams(query: Record<string, string[]>, now = Date.now()): MetricsParams {
-  for (const name of Object.keys(query))
-    if (!OTHER_PARAMS.includes(name) && !(METRIC_FIELDS as readonly string[]).includes(name))
-      refuse(`Unknown query parameter \`${name}\`.`, { parameter: name, allowed: [...OTHER_PARAMS, ...METRIC_FIELDS] });
-  const one = (name: string) => query[name]?.at(-1);
-  const view = oneOf("view", one("view") ?? "events", METRIC_VIEWS);
-  const metrics = list(one("metrics") ?? "count").map((m) => oneOf("metric", m, METRICS));
-  if (!metrics.length) refuse("Name at least one metric.", { allowed: METRICS });
-  const groupBy = [...new Set(list(one("group_by")).map((f) => oneOf("group_by field", f, METRIC_FIELDS)))];
-  if (groupBy.length > METRIC_LIMITS.maxGroupBy)
-    refuse(`Group by at most ${METRIC_LIMITS.maxGroupBy} fields.`, { group_by: groupBy, allowed: METRIC_FIELDS });
+  const q = parseQuery(metricsQuery, query);
   const filters: MetricFilters = {};
-  for (const field of METRIC_FIELDS) {
-    const values = query[field];
-    if (!values?.length) continue;
-    if (values.length > METRIC_LIMITS.maxFilterValues)
-      refuse(`At most ${METRIC_LIMITS.maxFilterValues} values per filter.`, {
-        field,
-        max: METRIC_LIMITS.maxFilterValues,
-      });
-    filters[field] = values;
-  }
-  const fields = [...groupBy, ...(Object.keys(filters) as MetricField[])];
-  if (view === "traces") {
+  for (const field of METRIC_FIELDS) if (q[field]?.length) filters[field] = q[field];
+  const fields = [...q.group_by, ...(Object.keys(filters) as MetricField[])];
+  if (q.view === "traces") {
     for (const f of fields)
       if (!TRACE_FIELDS.includes(f))
         refuse(`view=traces groups and filters by ${TRACE_FIELDS.join(", ")} only.`, {
           field: f,
           allowed: TRACE_FIELDS,
         });
-    for (const m of metrics) oneOf("metric for view=traces", m, TRACE_METRICS);
+    for (const m of q.metrics)
+      if (!TRACE_METRICS.includes(m))
+        refuse(`Unknown metric \`${m}\` for view=traces.`, { metric: m, allowed: TRACE_METRICS });
   }
-  const rawLimit = one("limit");
-  const limit = rawLimit === undefined ? METRIC_LIMITS.defaultGroups : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > METRIC_LIMITS.maxGroups)
-    refuse(`\`limit\` must be an integer from 1 to ${METRIC_LIMITS.maxGroups}.`, { limit: rawLimit });
-  const to0 = time("to", one("to"), now);
-  const from0 = time("from", one("from"), to0 - DAY_MS);
+  const range = metricsRange(q, now);
+  return { ...range, view: q.view, metrics: q.metrics, group_by: q.group_by, filters, limit: q.limit };
+}
+
+/** A metrics read's range: the defaults filled in, widened to whole buckets, within the points and the minute rollups. */
+export function metricsRange(
+  asked: { from?: number; to?: number; interval?: Interval; view?: string },
+  now = Date.now(),
+): { from: number; to: number; interval: Interval } {
+  const to0 = asked.to ?? now;
+  const from0 = asked.from ?? to0 - DAY_MS;
   if (from0 >= to0) refuse("`from` must be before `to`.", { from: from0, to: to0 });
-  const interval = one("interval")
-    ? oneOf("interval", one("interval")!, METRIC_INTERVALS)
-    : defaultInterval(to0 - from0, Math.floor(from0 / MINUTE_MS) * MINUTE_MS >= minuteRollupStart(now));
+  const interval =
+    asked.interval ?? defaultInterval(to0 - from0, Math.floor(from0 / MINUTE_MS) * MINUTE_MS >= minuteRollupStart(now));
   const size = INTERVAL_MS[interval];
   const from = Math.floor(from0 / size) * size;
   const to = Math.ceil(to0 / size) * size;
@@ -130,11 +99,11 @@ export function metricsParams(query: Record<string, string[]>, now = Date.now())
     });
   // Minute rows are kept 48 hours (and not written for older events): older minutes would read as empty, not as what
   // happened. The trace view reads trace summaries, which have every minute.
-  if (interval === "minute" && view === "events" && from < minuteRollupStart(now))
+  if (interval === "minute" && asked.view !== "traces" && from < minuteRollupStart(now))
     refuse("Minute points cover the last 48 hours only: use `interval=hour` or a later `from`.", {
       from,
       first_minute: minuteRollupStart(now),
       allowed_intervals: ["hour", "day"],
     });
-  return { from, to, interval, view, metrics, group_by: groupBy, filters, limit };
+  return { from, to, interval };
 }

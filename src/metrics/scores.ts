@@ -7,54 +7,26 @@ import {
   type ScoreMetricSeries,
   type ScoreMetricsAnswer,
   type ScoreMetricValues,
+  scoreMetricsQuery,
 } from "../../contract/score-metrics.ts";
-import { SCORE_KINDS, SCORE_SOURCES } from "../../contract/scores.ts";
+import { SCORE_KINDS } from "../../contract/scores.ts";
 import {
   type ScoreFilters,
   type ScoreMetricRow,
   scoreMetricRows,
   scoreWindowRows,
 } from "../db/queries/score-metrics.ts";
-import { ApiError } from "../lib/errors.ts";
-import { INTERVAL_MS, type Interval, metricsParams } from "./params.ts";
+import { parseQuery } from "../lib/validate.ts";
+import { INTERVAL_MS, type Interval, metricsRange } from "./params.ts";
 
 export type ScoreMetricsParams = { from: number; to: number; interval: Interval; filters: ScoreFilters; limit: number };
 
-const RANGE_PARAMS = ["from", "to", "interval"];
-const OTHER_PARAMS = [...RANGE_PARAMS, "view", "limit", "project_id"];
-
-const refuse = (message: string, details: Record<string, unknown>): never => {
-  throw new ApiError("invalid_request", message, details);
-};
-
 /** Parses and checks a view=scores query (`query` as Hono's `c.req.queries()`); the range as the metrics API's. */
 export function scoreMetricsParams(query: Record<string, string[]>, now = Date.now()): ScoreMetricsParams {
-  const allowed = [...OTHER_PARAMS, ...SCORE_METRIC_FILTERS];
-  for (const name of Object.keys(query))
-    if (!allowed.includes(name))
-      refuse(`Unknown query parameter \`${name}\` for view=scores.`, { parameter: name, allowed });
-  const range = Object.fromEntries(RANGE_PARAMS.filter((k) => query[k]).map((k) => [k, query[k]!]));
-  const { from, to, interval } = metricsParams(range, now);
+  const { limit, ...q } = parseQuery(scoreMetricsQuery, { ...query, view: ["scores"] });
   const filters: ScoreFilters = {};
-  for (const field of SCORE_METRIC_FILTERS) {
-    const values = query[field]?.filter((v) => v !== "");
-    if (!values?.length) continue;
-    if (values.length > SCORE_METRIC_LIMITS.maxFilterValues)
-      refuse(`At most ${SCORE_METRIC_LIMITS.maxFilterValues} values per filter.`, {
-        field,
-        max: SCORE_METRIC_LIMITS.maxFilterValues,
-      });
-    if (field === "source")
-      for (const v of values)
-        if (!(SCORE_SOURCES as readonly string[]).includes(v))
-          refuse(`Unknown source \`${v}\`.`, { source: v, allowed: SCORE_SOURCES });
-    filters[field] = values;
-  }
-  const rawLimit = query.limit?.at(-1);
-  const limit = rawLimit === undefined ? SCORE_METRIC_LIMITS.defaultNames : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > SCORE_METRIC_LIMITS.maxNames)
-    refuse(`\`limit\` must be an integer from 1 to ${SCORE_METRIC_LIMITS.maxNames}.`, { limit: rawLimit });
-  return { from, to, interval, filters, limit };
+  for (const field of SCORE_METRIC_FILTERS) if (q[field]?.length) filters[field] = q[field];
+  return { ...metricsRange(q, now), filters, limit };
 }
 
 type Acc = ScoreMetricValues & { numbers: number; sum: number };

@@ -6,7 +6,8 @@ import Anthropic from "@anthropic-ai/sdk";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createClient, observeFetch } from "../../sdk/js/src/index.ts";
 import { recorded } from "../support/fake-upstream.ts";
-import { base, newProject, type Project, query, type StoredRow, upstream, waitFor, watchllm } from "./helpers.ts";
+import { base, type Project, upstream, watchllm } from "./helpers.ts";
+import { recordEachWay, storedAlike } from "./parity-setup.ts";
 
 const params = {
   model: "claude-sonnet-4-5-20250929",
@@ -48,46 +49,19 @@ const callers: Record<Way, (project: Project) => Promise<void>> = {
   },
 };
 
-/** What must be the same whichever way a call came in. */
-const comparable = (row: StoredRow) => ({
-  type: row.type,
-  status: row.status,
-  provider: row.provider,
-  model: row.model,
-  input_tokens: row.input_tokens,
-  output_tokens: row.output_tokens,
-  cached_input_tokens: row.cached_input_tokens,
-  cost_usd: Number((row.cost_usd as number).toPrecision(9)),
-  stream: row.first_token_ms !== null,
-});
-
-const stored: Partial<Record<Way, ReturnType<typeof comparable>[]>> = {};
+let stored: Record<Way, ReturnType<typeof storedAlike>[]>;
 
 beforeAll(async () => {
-  await Promise.all(
-    WAYS.map(async (way) => {
-      const project = await newProject();
-      await callers[way](project);
-      const rows = await waitFor(
-        () =>
-          query<StoredRow>(
-            "SELECT * FROM events WHERE project_id = ? AND type = 'model_response' ORDER BY ts",
-            project.projectId,
-          ),
-        (r) => r.length === 2,
-        { timeoutMs: 30_000, what: `two Anthropic calls recorded through ${way}` },
-      );
-      stored[way] = rows.map(comparable);
-    }),
-  );
+  const rows = await recordEachWay(callers, 2);
+  stored = Object.fromEntries(WAYS.map((way) => [way, rows[way].map(storedAlike)])) as typeof stored;
 }, 120_000);
 
 describe("the same Anthropic call through the gateway and the TS SDK is stored alike", () => {
   const usage = recorded("anthropic/messages.json").usage;
   for (const [index, label] of ["plain", "streamed"].entries()) {
     it(`${label} message`, () => {
-      expect({ way: "ts-sdk", ...stored["ts-sdk"]![index] }).toEqual({ ...stored.gateway![index], way: "ts-sdk" });
-      expect(stored.gateway![index]).toMatchObject({
+      expect({ way: "ts-sdk", ...stored["ts-sdk"][index] }).toEqual({ ...stored.gateway[index], way: "ts-sdk" });
+      expect(stored.gateway[index]).toMatchObject({
         type: "model_response",
         status: "ok",
         provider: "anthropic",
@@ -95,7 +69,7 @@ describe("the same Anthropic call through the gateway and the TS SDK is stored a
         output_tokens: usage.output_tokens,
         stream: label === "streamed",
       });
-      expect(stored.gateway![index]!.cost_usd).toBeGreaterThan(0);
+      expect(stored.gateway[index]!.cost_usd).toBeGreaterThan(0);
     });
   }
 });

@@ -15,7 +15,8 @@ import { generateText, streamText } from "ai";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createClient, observeOpenAI } from "../../sdk/js/src/index.ts";
-import { base, newProject, type Project, query, type StoredRow, upstream, waitFor, watchllm } from "./helpers.ts";
+import { base, type Project, type StoredRow, upstream, watchllm } from "./helpers.ts";
+import { recordEachWay, storedAlike } from "./parity-setup.ts";
 
 const messages = [
   { role: "system" as const, content: "Be brief." },
@@ -109,21 +110,10 @@ function conversation(messages: unknown): string[] {
   });
 }
 
-/** What must be the same whichever way a call came in. */
+/** What must be the same whichever way a call came in: the basics, and the same messages in and out. */
 function comparable(row: StoredRow) {
   const body = row.body ? JSON.parse(row.body) : {};
-  return {
-    type: row.type,
-    status: row.status,
-    provider: row.provider,
-    model: row.model,
-    input_tokens: row.input_tokens,
-    output_tokens: row.output_tokens,
-    cached_input_tokens: row.cached_input_tokens,
-    cost_usd: Number((row.cost_usd as number).toPrecision(9)),
-    conversation: [...conversation(body.input), ...conversation(body.output)],
-    stream: row.first_token_ms !== null,
-  };
+  return { ...storedAlike(row), conversation: [...conversation(body.input), ...conversation(body.output)] };
 }
 
 /** The stored shape of input and output (OpenAI's messages as the caller's client sent and got them). */
@@ -139,32 +129,13 @@ const stored: Partial<Record<Way, Stored[]>> = {};
 beforeAll(async () => {
   // The test venv (pytest, the real `openai`, this SDK built as `pip install ./sdk/python` would), as npm test makes it.
   execFileSync(process.execPath, ["scripts/test-python.ts", "setup"], { stdio: "inherit" });
-  await Promise.all(
-    WAYS.map(async (way) => {
-      const project = await newProject();
-      await callers[way](project);
-      const rows = await waitFor(
-        () =>
-          query<StoredRow>(
-            "SELECT * FROM events WHERE project_id = ? AND type = 'model_response' ORDER BY ts",
-            project.projectId,
-          ),
-        (r) => r.length === 2,
-        { timeoutMs: 30_000, what: `two model calls recorded through ${way}` },
-      ).catch(async (err) => {
-        const all = await query(
-          "SELECT event_id, parent_event_id, trace_id, ts, duration_ms, first_token_ms, input_tokens, substr(context, 1, 300) AS c FROM events WHERE project_id = ?",
-          project.projectId,
-        );
-        throw new Error(`${err}\n${way} stored: ${JSON.stringify(all).slice(0, 3000)}`);
-      });
-      stored[way] = rows.map((row) => ({
-        ...comparable(row),
-        first_token_ms: row.first_token_ms as number | null,
-        shape: shape(row),
-      }));
-    }),
-  );
+  const rows = await recordEachWay(callers, 2);
+  for (const way of WAYS)
+    stored[way] = rows[way].map((row) => ({
+      ...comparable(row),
+      first_token_ms: row.first_token_ms as number | null,
+      shape: shape(row),
+    }));
 }, 180_000);
 
 describe("the same call through every way in is stored alike", () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BODY_LIMITS, LIMITS } from "../../contract/limits.ts";
 import type { EventAnswer, TraceAnswer, TraceExport } from "../../contract/traces.ts";
 import { bodyPrefix, eventBodyPrefix, traceBodyPrefix } from "../../src/db/bodies.ts";
+import { dataDatabases } from "../../src/db/shards.ts";
 import worker from "../../src/index.ts";
 import { validateEvents } from "../../src/ingest/validate.ts";
 import { createProject, dataOf, deliver, makeEvent, postEvents, read, storedEvents, waitFor } from "./fixtures.ts";
@@ -209,7 +210,8 @@ const del = (p: { secretKey: string }, path: string) =>
 describe("object keys and deletion", () => {
   it("stores a 3 KB body under a 128-character CJK trace id, and another tenant's event in the same batch", async () => {
     const hostile = await createProject("hostile");
-    const other = await createProject("other", hostile.shard + 1);
+    // The other data database, whichever one the hostile project landed on.
+    const other = await createProject("other", (hostile.shard + 1) % dataDatabases(env).length);
     const trace = "中".repeat(128);
     const bad = makeEvent({ trace_id: trace, body: { input: prompt(3) } });
     const innocent = makeEvent({ body: { input: "hello" } });

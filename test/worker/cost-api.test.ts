@@ -1,8 +1,7 @@
 // GET /api/v1/costs (every grouping, buckets, unknown models), the org-wide view, price overrides and recompute.
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Browser, signUp } from "./account-fixtures.ts";
-import { deliver, read } from "./fixtures.ts";
+import { dataOf, deliver, read } from "./fixtures.ts";
 
 const T0 = Date.parse("2026-11-20T00:00:00Z");
 const H = 3_600_000;
@@ -300,9 +299,8 @@ describe("price overrides and recompute", () => {
       updated: number;
     };
     expect(rerun.updated).toBe(0);
-    const fresh = await env.DB.prepare(
-      "SELECT round(total(cost_usd), 9) AS c FROM events WHERE project_id = ? AND type = 'model_response'",
-    )
+    const fresh = await (await dataOf(owner.project.id))
+      .prepare("SELECT round(total(cost_usd), 9) AS c FROM events WHERE project_id = ? AND type = 'model_response'")
       .bind(owner.project.id)
       .first<{ c: number }>();
     expect(after.body.totals.cost).toBeCloseTo(fresh!.c, 9);

@@ -1,6 +1,6 @@
 // Langfuse's ingestion API: 207 per item, creates and updates folded into one event whatever their order and however
 // often they arrive, one bad item costing only itself.
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { eventBodyPrefix } from "../../src/db/bodies.ts";
 import { createProject, dataOf, read, waitFor } from "./fixtures.ts";
@@ -77,7 +77,8 @@ describe("POST /api/public/ingestion", () => {
     ]);
     const again = await waitFor(tree, (t) => t.events.length === 3);
     expect(again.trace).toMatchObject({ total_cost: 0.75, span_count: 3, input_tokens: 1_000_000 });
-    const { results } = await env.DB.prepare("SELECT count(*) AS n FROM event_parts WHERE project_id = ?")
+    const { results } = await (await dataOf(p.projectId))
+      .prepare("SELECT count(*) AS n FROM event_parts WHERE project_id = ?")
       .bind(p.projectId)
       .all();
     expect(results[0]).toEqual({ n: 4 });

@@ -1,4 +1,6 @@
-// Worker tests run inside workerd with the real wrangler.toml bindings (local D1, local Queues) and migrations applied.
+// Worker tests run inside workerd with the real wrangler.toml bindings (local D1, local Queues) and migrations applied,
+// in two projects: `worker` shares one instance among its files (each works in projects of its own), `worker-isolated`
+// (vitest.isolated.config.ts) gives each of its files a fresh instance.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -29,32 +31,56 @@ function immediateConsumers() {
   return consumers;
 }
 
-export default defineConfig({
-  plugins: [
-    cloudflareTest(async () => ({
-      wrangler: { configPath: root("wrangler.toml") },
-      miniflare: {
-        bindings: {
-          TEST_MIGRATIONS: await readD1Migrations(root("migrations")),
-          // Alert deliveries go to the local receiver (global-setup.ts) on 127.0.0.1, and retry at once.
-          LOCAL_MODE: "true",
-          ALERT_RETRY_BASE_SECONDS: "0",
+/**
+ * Files that need an instance of their own: they run whole-instance work (the scheduled handler, maintenance, retention
+ * and the orphan sweep, alert evaluation and resends, usage warnings: all over every project, at a made-up time), use
+ * the upgrade databases, or need a fresh instance (the first user). Anything that does so belongs here.
+ */
+export const ISOLATED = [
+  "test/worker/alert-evaluation.test.ts",
+  "test/worker/alerts.test.ts",
+  "test/worker/first-user.test.ts",
+  "test/worker/jobs.test.ts",
+  "test/worker/metrics.test.ts",
+  "test/worker/move.test.ts",
+  "test/worker/retention.test.ts",
+  "test/worker/shards.test.ts",
+  "test/worker/upgrade.test.ts",
+  "test/worker/usage-warnings.test.ts",
+];
+
+/** A worker project: `isolate` gives each file a fresh instance, else the files share one (per Vitest worker). */
+export const workerProject = (name: string, files: { include: string[]; exclude?: string[] }, isolate: boolean) =>
+  defineConfig({
+    plugins: [
+      cloudflareTest(async () => ({
+        wrangler: { configPath: root("wrangler.toml") },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations(root("migrations")),
+            // Alert deliveries go to the local receiver (global-setup.ts) on 127.0.0.1, and retry at once.
+            LOCAL_MODE: "true",
+            ALERT_RETRY_BASE_SECONDS: "0",
+          },
+          // Empty databases for upgrade tests (old migrations, old data, then the rest).
+          d1Databases: ["UPGRADE_DB", "UPGRADE_DATA_1"],
+          // A tight limiter a test plan names (usage.test.ts), so the default one stays out of every other test's way.
+          queueConsumers: immediateConsumers(),
+          ratelimits: { TEST_TIGHT_RATE: { namespace_id: "9001", simple: { limit: 3, period: 60 } } },
         },
-        // Empty databases for upgrade tests (old migrations, old data, then the rest).
-        d1Databases: ["UPGRADE_DB", "UPGRADE_DATA_1"],
-        // A tight limiter a test plan names (usage.test.ts), so the default one stays out of every other test's way.
-        queueConsumers: immediateConsumers(),
-        ratelimits: { TEST_TIGHT_RATE: { namespace_id: "9001", simple: { limit: 3, period: 60 } } },
-      },
-    })),
-  ],
-  test: {
-    name: "worker",
-    root: root("."),
-    include: ["test/worker/**/*.test.ts"],
-    setupFiles: ["test/worker/setup.ts"],
-    globalSetup: ["test/worker/global-setup.ts"],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-  },
-});
+      })),
+    ],
+    test: {
+      name,
+      root: root("."),
+      ...files,
+      isolate,
+      setupFiles: ["test/worker/setup.ts"],
+      globalSetup: ["test/worker/global-setup.ts"],
+      // Timeouts only bound a failure (a move took over 30 s at load 30–40).
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+    },
+  });
+
+export default workerProject("worker", { include: ["test/worker/**/*.test.ts"], exclude: ISOLATED }, false);

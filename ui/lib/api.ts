@@ -1,6 +1,6 @@
 // The one fetch wrapper: JSON in and out, the API's error body turned into a thrown ApiError.
 import type { ErrorBody } from "../../contract/errors.ts";
-import type { Answer, ApiUrl, Method } from "../../contract/routes.ts";
+import type { Answer, ApiUrl, Body, Method } from "../../contract/routes.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -14,15 +14,17 @@ export class ApiError extends Error {
 
 export type ApiInit = { method?: Method; json?: unknown; project?: string; signal?: AbortSignal };
 type Write = Exclude<Method, "GET">;
+/** A write's `json`: required where its route has a body schema, else at most `{}`. */
+type JsonOf<B> = [B] extends [undefined] ? { json?: Record<string, never> } : { json: B };
 
 /**
- * A request whose answer is typed by the contract's route for its method and URL (contract/routes.ts); a write names
- * its method.
+ * A request typed by the contract's route for its method and URL (contract/routes.ts): a write names its method, and
+ * its `json` body is checked against the route's body schema (its input type), as its answer is typed by the route's.
  */
 export function api<U extends ApiUrl>(path: U, init?: ApiInit & { method?: "GET"; json?: never }): Promise<Answer<U>>;
 export function api<M extends Write, U extends ApiUrl<M>>(
   path: U,
-  init: ApiInit & { method: M },
+  init: Omit<ApiInit, "json"> & { method: M } & JsonOf<Body<U, M>>,
 ): Promise<Answer<U, M>>;
 export function api(path: string, init: ApiInit = {}): Promise<unknown> {
   return request(path, init);

@@ -4,10 +4,10 @@ import { loadMe, rememberKey } from "../state/session.ts";
 import { api } from "./api.ts";
 
 /** The `name` field of a submitted form. */
-export const nameIn = (e: Event) => new FormData(e.target as HTMLFormElement).get("name");
+export const nameIn = (e: Event) => String(new FormData(e.target as HTMLFormElement).get("name") ?? "");
 
 /** Creates a project (keeping its new keys to show once) and opens it. */
-export async function createProjectIn(orgId: string, name: unknown, init: { signal?: AbortSignal }) {
+export async function createProjectIn(orgId: string, name: string, init: { signal?: AbortSignal }) {
   const res = await api(`/api/orgs/${orgId}/projects`, { method: "POST", ...init, json: { name } });
   rememberKey(res.project.id, "ingest", res.keys.ingest);
   rememberKey(res.project.id, "secret", res.keys.secret);

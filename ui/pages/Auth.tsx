@@ -10,20 +10,22 @@ export function Auth({ mode, inviteToken }: { mode: "login" | "signup"; inviteTo
   const action = useAction();
   const submit = (e: Event) => {
     e.preventDefault();
-    const form = Object.fromEntries(new FormData(e.target as HTMLFormElement)) as Record<string, string>;
+    const form = new FormData(e.target as HTMLFormElement);
+    const field = (name: string) => String(form.get(name) ?? "");
+    const login = { email: field("email"), password: field("password") };
     void action.run(async (init) => {
       if (mode === "signup") {
         const res = await api("/api/auth/signup", {
           method: "POST",
           ...init,
-          json: { ...form, invite_token: inviteToken },
+          json: { ...login, name: field("name"), invite_token: inviteToken },
         });
         rememberKey(res.project.id, "ingest", res.keys.ingest);
         rememberKey(res.project.id, "secret", res.keys.secret);
         await loadMe();
         navigate(`/p/${res.project.id}/traces`);
       } else {
-        await api("/api/auth/login", { method: "POST", ...init, json: form });
+        await api("/api/auth/login", { method: "POST", ...init, json: login });
         await loadMe();
         navigate("/");
       }

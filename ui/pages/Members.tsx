@@ -1,7 +1,7 @@
 // Members and invites of an org: roles, removal, invite links.
 import { useSignal } from "@preact/signals";
 import type { Member } from "../../contract/accounts.ts";
-import { ROLES } from "../../contract/constants.ts";
+import { ROLES, type Role } from "../../contract/constants.ts";
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { type Column, Table } from "../components/Table.tsx";
@@ -36,7 +36,7 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
               guard(async () => {
                 await api(`/api/orgs/${org.id}/members/${m.user_id}`, {
                   method: "PATCH",
-                  json: { role: (e.target as HTMLSelectElement).value },
+                  json: { role: (e.target as HTMLSelectElement).value as Role },
                 });
               })
             }
@@ -86,7 +86,7 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
             class="inline"
             onSubmit={(e) => {
               e.preventDefault();
-              const role = new FormData(e.target as HTMLFormElement).get("role");
+              const role = new FormData(e.target as HTMLFormElement).get("role") as Role;
               void guard(async () => {
                 link.value = (await api(`/api/orgs/${org.id}/invites`, { method: "POST", json: { role } })).invite.url;
               });

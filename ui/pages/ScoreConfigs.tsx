@@ -29,17 +29,17 @@ export function ScoreConfigs({ project, canEdit }: { project: string; canEdit: b
     const description = String(f.get("description") ?? "").trim() || null;
     const body =
       kind.value === "numeric"
-        ? { kind: "numeric", min: num("min"), max: num("max"), description }
+        ? { kind: "numeric" as const, min: num("min"), max: num("max"), description }
         : kind.value === "categorical"
           ? {
-              kind: "categorical",
+              kind: "categorical" as const,
               categories: String(f.get("categories") ?? "")
                 .split(",")
                 .map((c) => c.trim())
                 .filter(Boolean),
               description,
             }
-          : { kind: "boolean", description };
+          : { kind: "boolean" as const, description };
     void action.run(async (init) => {
       await api(`${base}/${encodeURIComponent(String(f.get("name")).trim())}`, { ...init, method: "PUT", json: body });
       form.reset();
