@@ -16,11 +16,31 @@ try {
   const full = await signUpOn(server.base, "Demo");
   await loadDemoData(server.base, full.keys.ingest);
   await waitForDemoData(server.base, full.keys.secret);
+  // One alert rule, so the Alerts page shows a rule with its state and chart rather than its empty state.
+  const rule = await fetch(`${server.base}/api/projects/${full.project.id}/alerts`, {
+    method: "POST",
+    headers: { Cookie: full.cookie, Origin: server.base, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: "Any model whose p95 passes 2 s",
+      metric: "latency_p95",
+      filters: { type: ["model_response"] },
+      window_minutes: 1440,
+      op: ">",
+      threshold: 2000,
+      min_count: 5,
+      group_by: "model",
+      renotify_minutes: null,
+      enabled: true,
+      channels: [{ type: "webhook", url: "https://example.com/hook" }],
+    }),
+  });
+  if (rule.status !== 201) throw new Error(`creating the alert rule answered ${rule.status}: ${await rule.text()}`);
 
   const pages: Array<[string, string, string | null]> = [
     ["login", "/login", null],
     ["signup", "/signup", null],
     ["onboarding", "/signup", null],
+    ["overview", `/p/${full.project.id}/overview?range=7d`, full.cookie],
     ["traces", `/p/${full.project.id}/traces`, full.cookie],
     [
       "trace",
@@ -37,6 +57,7 @@ try {
     ["sessions", `/p/${full.project.id}/sessions`, full.cookie],
     ["users", `/p/${full.project.id}/users`, full.cookie],
     ["costs", `/p/${full.project.id}/costs`, full.cookie],
+    ["alerts", `/p/${full.project.id}/alerts`, full.cookie],
     ["settings", `/p/${full.project.id}/settings`, full.cookie],
   ];
   for (const scheme of ["light", "dark"] as const) {
