@@ -109,10 +109,12 @@ describe("Overview", () => {
       .poll(() => page.getByTestId("chart-volume").locator(".chart-plot").getAttribute("aria-valuemax"))
       .toBe("59");
     await page.getByRole("button", { name: "24 h", exact: true }).click();
+    await page.waitForURL(/range=24h/);
     await loaded(page);
-    const row = page.getByTestId("table-by-model").locator("tbody tr a").first();
-    const model = (await row.textContent())!;
-    await row.click();
+    // The row is found again by its model when clicked: the table may still re-render with the 24 h answer (a run
+    // at load ~3 read the 1 h table's first model, then clicked the 24 h table's first row).
+    const model = (await page.getByTestId("table-by-model").locator("tbody tr a").first().textContent())!;
+    await page.getByTestId("table-by-model").getByRole("link", { name: model, exact: true }).click();
     await page.waitForURL(/\/traces\?/);
     expect(new URL(page.url()).searchParams.get("model")).toBe(model);
     await context.close();
