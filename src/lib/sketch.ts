@@ -213,14 +213,15 @@ const EMPTY: PackedSketch = { pairs: [], total: 0 };
  * through the dense array, no object per sketch): what the metrics reader adds for every bucket of every group.
  */
 export class SketchSum {
-  private texts: string[] = [];
-  private parts: PackedSketch[] = [];
+  // Made on first use: sums whose sketches are never read (alert rules on counts and costs) allocate nothing more.
+  private texts: string[] | null = null;
+  private parts: PackedSketch[] | null = null;
   private packed: PackedSketch | null = EMPTY;
 
   /** Adds stored sketch text (any form, see forEachSketchPair). */
   addText(text: string | null | undefined) {
     if (!text) return;
-    this.texts.push(text);
+    (this.texts ??= []).push(text);
     this.packed = null;
   }
 
@@ -228,7 +229,7 @@ export class SketchSum {
   add(other: SketchSum) {
     const p = other.pack();
     if (!p.total) return;
-    this.parts.push(p);
+    (this.parts ??= []).push(p);
     this.packed = null;
   }
 
@@ -241,9 +242,9 @@ export class SketchSum {
   /** Everything added, merged. */
   pack(): PackedSketch {
     if (this.packed === null) {
-      this.packed = mergePacked(this.parts, this.texts);
+      this.packed = mergePacked(this.parts ?? [], this.texts ?? []);
       this.parts = [this.packed];
-      this.texts = [];
+      this.texts = null;
     }
     return this.packed;
   }
