@@ -221,7 +221,8 @@ export class SketchSum {
   /** Adds stored sketch text (any form, see forEachSketchPair). */
   addText(text: string | null | undefined) {
     if (!text) return;
-    (this.texts ??= []).push(text);
+    if (this.texts) this.texts.push(text);
+    else this.texts = [text];
     this.packed = null;
   }
 
@@ -229,7 +230,8 @@ export class SketchSum {
   add(other: SketchSum) {
     const p = other.pack();
     if (!p.total) return;
-    (this.parts ??= []).push(p);
+    if (this.parts) this.parts.push(p);
+    else this.parts = [p];
     this.packed = null;
   }
 
