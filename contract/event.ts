@@ -8,10 +8,20 @@ import { LIMITS, TIME_RANGE } from "./limits.ts";
 /** Printable text: no control characters (they break headers, logs and exports) and no lone surrogates. */
 export const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
 
+/** The event's bounds that are not LIMITS (the schema below and src/ingest/check.ts's quick check use these). */
+export const EVENT_BOUNDS = {
+  maxUserChars: 256,
+  maxModelChars: 128,
+  maxProviderChars: 64,
+  maxDurationMs: 30 * 86_400_000,
+  maxTokens: 1e12,
+  maxCostUsd: 1e6,
+} as const;
+
 /** Ids: printable text. */
 export const id = z.string().min(1).max(LIMITS.maxIdChars).regex(PRINTABLE, "must not contain control characters");
 
-const count = z.number().int().nonnegative().max(1e12);
+const count = z.number().int().nonnegative().max(EVENT_BOUNDS.maxTokens);
 const inRange = z
   .number()
   .min(TIME_RANGE.min, "expected epoch milliseconds (a number this small looks like seconds)")
@@ -34,8 +44,8 @@ const shallow = <T extends z.ZodType>(schema: T) =>
   });
 
 export const eventContext = z.looseObject({
-  user_id: z.string().max(256).nullish(),
-  session_id: z.string().max(256).nullish(),
+  user_id: z.string().max(EVENT_BOUNDS.maxUserChars).nullish(),
+  session_id: z.string().max(EVENT_BOUNDS.maxUserChars).nullish(),
   environment: z
     .string()
     .max(LIMITS.maxEnvironmentChars)
@@ -59,12 +69,7 @@ export const wireEvent = z.object({
   timestamp: timestamp.describe(
     "start of the event: epoch **milliseconds** or ISO-8601 with offset, between 2000 and 2100 (a number before 2000 is almost always seconds)",
   ),
-  duration_ms: z
-    .number()
-    .nonnegative()
-    .max(30 * 86_400_000)
-    .nullish()
-    .describe("at most 30 days"),
+  duration_ms: z.number().nonnegative().max(EVENT_BOUNDS.maxDurationMs).nullish().describe("at most 30 days"),
   status: z.enum(EVENT_STATUSES).optional().describe("default `ok` (`error` for type `error`)"),
   body: shallow(z.record(z.string(), z.unknown()))
     .nullish()
@@ -76,12 +81,16 @@ export const wireEvent = z.object({
     .describe(
       "`user_id`, `session_id`, `tags` (≤ 50 strings), `metadata` (object), anything else kept; ≤ 8 KB and ≤ 100 levels deep, else the event is rejected",
     ),
-  model: z.string().max(128).nullish().describe("for `model_response`"),
-  provider: z.string().max(64).nullish().describe("for `model_response`, e.g. `openai`, `anthropic`"),
+  model: z.string().max(EVENT_BOUNDS.maxModelChars).nullish().describe("for `model_response`"),
+  provider: z
+    .string()
+    .max(EVENT_BOUNDS.maxProviderChars)
+    .nullish()
+    .describe("for `model_response`, e.g. `openai`, `anthropic`"),
   first_token_ms: z
     .number()
     .nonnegative()
-    .max(30 * 86_400_000)
+    .max(EVENT_BOUNDS.maxDurationMs)
     .nullish()
     .describe("for a streamed `model_response`: milliseconds from the request to the first streamed token"),
   usage: usage
@@ -92,7 +101,7 @@ export const wireEvent = z.object({
   cost_usd: z
     .number()
     .nonnegative()
-    .max(1e6)
+    .max(EVENT_BOUNDS.maxCostUsd)
     .nullish()
     .describe(
       'when the client knows the cost (recorded with `cost_source: "client"`); otherwise priced from the price table',

@@ -3,11 +3,11 @@
 // copying. Only a yes is trusted: anything else goes through the schema, which gives the answer and its message,
 // so no event is taken that the schema would refuse (test/worker/check.test.ts compares them).
 import { EVENT_STATUSES, EVENT_TYPES } from "../../contract/constants.ts";
-import { PRINTABLE, type WireEvent } from "../../contract/event.ts";
+import { EVENT_BOUNDS, PRINTABLE, type WireEvent } from "../../contract/event.ts";
 import { nestsDeeper } from "../../contract/json.ts";
 import { LIMITS, TIME_RANGE } from "../../contract/limits.ts";
 
-const MAX_DURATION_MS = 30 * 86_400_000;
+const { maxUserChars, maxModelChars, maxProviderChars, maxDurationMs, maxTokens, maxCostUsd } = EVENT_BOUNDS;
 const TYPES: ReadonlySet<unknown> = new Set(EVENT_TYPES);
 const STATUSES: ReadonlySet<unknown> = new Set(EVENT_STATUSES);
 const EVENT_KEYS: ReadonlySet<string> = new Set([
@@ -42,7 +42,7 @@ const text = (v: unknown, max: number) => typeof v === "string" && v.length <= m
 const optionalText = (v: unknown, max: number) => absent(v) || text(v, max);
 const id = (v: unknown) => typeof v === "string" && v.length >= 1 && v.length <= LIMITS.maxIdChars && PRINTABLE.test(v);
 const between = (v: unknown, min: number, max: number) => typeof v === "number" && v >= min && v <= max;
-const count = (v: unknown) => Number.isSafeInteger(v) && between(v, 0, 1e12);
+const count = (v: unknown) => Number.isSafeInteger(v) && between(v, 0, maxTokens);
 const shallow = (v: Json) => !nestsDeeper(v, LIMITS.maxJsonDepth);
 
 function usageOk(usage: unknown): boolean {
@@ -63,8 +63,8 @@ function contextOk(context: unknown): boolean {
   const tags = context.tags;
   const metadata = context.metadata;
   return (
-    optionalText(context.user_id, 256) &&
-    optionalText(context.session_id, 256) &&
+    optionalText(context.user_id, maxUserChars) &&
+    optionalText(context.session_id, maxUserChars) &&
     optionalText(context.environment, LIMITS.maxEnvironmentChars) &&
     optionalText(context.release, LIMITS.maxReleaseChars) &&
     (tags === undefined ||
@@ -87,12 +87,12 @@ export function quickCheck(item: unknown): WireEvent | undefined {
     (e.name === undefined ||
       (typeof e.name === "string" && e.name.length >= 1 && e.name.length <= LIMITS.maxNameChars)) &&
     between(e.timestamp, TIME_RANGE.min, TIME_RANGE.max) &&
-    (absent(e.duration_ms) || between(e.duration_ms, 0, MAX_DURATION_MS)) &&
+    (absent(e.duration_ms) || between(e.duration_ms, 0, maxDurationMs)) &&
     (e.status === undefined || STATUSES.has(e.status)) &&
-    optionalText(e.model, 128) &&
-    optionalText(e.provider, 64) &&
-    (absent(e.first_token_ms) || between(e.first_token_ms, 0, MAX_DURATION_MS)) &&
-    (absent(e.cost_usd) || between(e.cost_usd, 0, 1e6)) &&
+    optionalText(e.model, maxModelChars) &&
+    optionalText(e.provider, maxProviderChars) &&
+    (absent(e.first_token_ms) || between(e.first_token_ms, 0, maxDurationMs)) &&
+    (absent(e.cost_usd) || between(e.cost_usd, 0, maxCostUsd)) &&
     usageOk(e.usage) &&
     (absent(e.body) || (isRecord(e.body) && shallow(e.body))) &&
     contextOk(e.context);

@@ -1,6 +1,6 @@
 // Adding up metric rows (rollup or trace-summary rows) per group and bucket, and reading each metric off the sums.
 import type { MetricField, MetricName } from "../../contract/metrics.ts";
-import type { MetricRow } from "../db/queries/metrics.ts";
+import { type MetricRow, ROLLUP_SUMS } from "../db/queries/metrics.ts";
 import { SketchSum } from "../lib/sketch.ts";
 
 /** What every metric is computed from. */
@@ -17,16 +17,9 @@ export type Sums = {
   first_token: SketchSum;
 };
 
-const ADDED = [
-  "count",
-  "errors",
-  "input_tokens",
-  "output_tokens",
-  "cached_input_tokens",
-  "cost",
-  "duration_sum",
-  "duration_count",
-] as const;
+/** The rollups' summed columns that Sums adds (first-token counts are read off the sketch). */
+type Added = Exclude<(typeof ROLLUP_SUMS)[number], "first_token_count">;
+const ADDED = ROLLUP_SUMS.filter((k): k is Added => k !== "first_token_count");
 
 export const emptySums = (): Sums => ({
   count: 0,
