@@ -1,4 +1,4 @@
-// The client: one bounded queue, flushed in batches by size or time; a batch that can't be delivered goes back to
+// The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { resolve } from "./options.ts";
 import {
@@ -12,11 +12,8 @@ import {
   type TraceOptions,
   toWire,
 } from "./span.ts";
-import { send, sendOnExit } from "./transport.ts";
-import { type ClientOptions, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
-
-/** Events and scores share the queue (and its bound); a score is queued in the wire format. */
-type Item = Ev | WireScore;
+import { type Kind, send, sendOnExit } from "./transport.ts";
+import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
 
 /** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
 export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string; name: string; value: ScoreValue };
@@ -29,7 +26,13 @@ export const defaultClient = () => lastClient;
 
 export function createClient(options: ClientOptions = {}) {
   const o = resolve(options);
-  let queue: Item[] = [];
+  // A queue per endpoint: events (made wire-ready at flush time) and scores (queued in the wire format).
+  const events: Ev[] = [];
+  const scores: WireScore[] = [];
+  const lanes = [
+    ["events", events],
+    ["scores", scores],
+  ] as const;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
   let dropped = 0;
@@ -37,7 +40,7 @@ export function createClient(options: ClientOptions = {}) {
   /** A size-triggered flush is waiting to start: don't chain another per event. */
   let kicked = false;
 
-  const trim = () => {
+  const trim = (queue: unknown[]) => {
     const over = queue.length - o.maxQueueSize;
     if (over <= 0) return;
     queue.splice(0, over);
@@ -48,7 +51,7 @@ export function createClient(options: ClientOptions = {}) {
   };
 
   const schedule = () => {
-    if (timer !== undefined) return;
+    if (timer) return;
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
@@ -59,30 +62,25 @@ export function createClient(options: ClientOptions = {}) {
   // Where and which version of the app every event comes from (an event's own context wins).
   const stamp = o.environment || o.release ? { environment: o.environment, release: o.release } : undefined;
 
-  /** A batch as the wire format: its events (in `toWire`'s form) and its scores. */
-  const split = (batch: Item[]): [WireEvent[], WireScore[]] => {
-    const events: WireEvent[] = [];
-    const scores: WireScore[] = [];
-    for (const item of batch) item instanceof Ev ? events.push(toWire(item, stamp)) : scores.push(item);
-    return [events, scores];
-  };
+  /** Queued items as the wire format (events in `toWire`'s form). */
+  const wire = (kind: Kind, items: (Ev | WireScore)[]) =>
+    kind === "scores" ? (items as WireScore[]) : (items as Ev[]).map((e) => toWire(e, stamp));
 
   async function drain() {
     kicked = false;
-    while (queue.length) {
-      const batch = queue.splice(0, o.flushAt);
-      inFlight = batch.length;
-      const [events, scores] = split(batch);
-      const sentEvents = !events.length || (await send(o, events));
-      const sentScores = !scores.length || (await send(o, scores, "scores"));
-      inFlight = 0;
-      if (!sentEvents || !sentScores) {
-        queue = batch.filter((item) => (item instanceof Ev ? !sentEvents : !sentScores)).concat(queue);
-        trim();
-        schedule();
-        return;
+    for (const [kind, queue] of lanes)
+      while (queue.length) {
+        const batch = queue.splice(0, o.flushAt);
+        inFlight = batch.length;
+        const sent = await send(o, wire(kind, batch), kind);
+        inFlight = 0;
+        if (!sent) {
+          (queue as unknown[]).unshift(...batch);
+          trim(queue);
+          schedule();
+          return;
+        }
       }
-    }
   }
 
   /** Sends everything queued; resolves when it is delivered or given back to the queue (never rejects). */
@@ -91,8 +89,9 @@ export function createClient(options: ClientOptions = {}) {
     return chain;
   }
 
-  function enqueue(item: Item) {
-    if (queue.push(item) > o.maxQueueSize) trim();
+  function enqueue(item: Ev | WireScore) {
+    const queue: unknown[] = item instanceof Ev ? events : scores;
+    if (queue.push(item) > o.maxQueueSize) trim(queue);
     if (queue.length < o.flushAt) schedule();
     else if (!kicked) {
       kicked = true;
@@ -107,11 +106,8 @@ export function createClient(options: ClientOptions = {}) {
     removeEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
   };
   const onExit = (e: { type: string }) => {
-    if (!queue.length || (e.type !== "pagehide" && g.document?.visibilityState !== "hidden")) return;
-    const [events, scores] = split(queue);
-    queue = [];
-    sendOnExit(o, events);
-    sendOnExit(o, scores, "scores");
+    if (e.type === "pagehide" || g.document?.visibilityState === "hidden")
+      for (const [kind, queue] of lanes) sendOnExit(o, wire(kind, queue.splice(0)), kind);
   };
   const exitEvents = o.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
   for (const type of exitEvents) g.addEventListener?.(type, onExit);
@@ -126,9 +122,7 @@ export function createClient(options: ClientOptions = {}) {
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
      */
-    score: (s: ScoreInput) => {
-      if (o.enabled) enqueue(scoreOf(s.traceId, s.eventId, s.name, s.value, s));
-    },
+    score: (s: ScoreInput) => q?.(scoreOf(s.traceId, s.eventId, s.name, s.value, s)),
     flush,
     /** Flushes and stops the timer and page listeners. */
     async shutdown() {
@@ -139,7 +133,7 @@ export function createClient(options: ClientOptions = {}) {
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */
     get queued() {
-      return queue.length + inFlight;
+      return events.length + scores.length + inFlight;
     },
     enabled: o.enabled,
   };

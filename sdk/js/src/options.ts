@@ -31,9 +31,11 @@ const HINTS: Record<string, string> = {
 };
 
 export function resolve(options: ClientOptions) {
+  const { onError, debug, apiKey } = options;
+  const enabled = options.enabled !== false;
+  const warned = new Set<string>();
   const o = {
     baseUrl: "https://api.watchllm.dev",
-    apiKey: "",
     flushAt: 50,
     flushIntervalMs: 1000,
     maxRetries: 3,
@@ -44,17 +46,17 @@ export function resolve(options: ClientOptions) {
     release: envVar("RELEASE"),
     fetch: ((...args) => fetch(...args)) as typeof fetch,
     ...clean(options),
-    debug: options.debug === true,
-    enabled: options.enabled !== false && Boolean(options.apiKey),
+    debug,
+    enabled: enabled && !!apiKey,
     onError: (error: WatchLLMError) => {
+      const { code, details: d } = error as { code: string; details: any }; // biome-ignore lint/suspicious/noExplicitAny: read defensively
       // The warning: the code, what happened (and the first rejected event's reason), at which URL, what to do.
-      const d = error.details as { message?: unknown }[] | { details?: { rejected?: { message?: unknown }[] } };
       const first = (Array.isArray(d) ? d : d?.details?.rejected)?.[0]?.message;
-      if (o.debug || (!onError && !warned.has(error.code)))
+      if (debug || !(onError || warned.has(code)))
         console.warn(
-          `WatchLLM ${error.code}: ${error.message}${typeof first === "string" ? ` (first: ${first.slice(0, 300)})` : ""} [${o.baseUrl}]${HINTS[error.code] ?? ""}${o.debug || onError ? "" : " (once per code; see onError, debug)"}`,
+          `WatchLLM ${code}: ${error.message}${typeof first === "string" ? ` (first: ${first.slice(0, 300)})` : ""} [${o.baseUrl}]${HINTS[code] ?? ""}${debug || onError ? "" : " (once per code; see onError, debug)"}`,
         );
-      warned.add(error.code);
+      warned.add(code);
       try {
         onError?.(error);
       } catch {
@@ -62,14 +64,11 @@ export function resolve(options: ClientOptions) {
       }
     },
   };
-  const onError = options.onError;
-  const warned = new Set<string>();
   o.baseUrl = o.baseUrl.replace(/\/+$/, "");
   o.flushAt = Math.min(1000, Math.max(1, o.flushAt));
   o.maxRetries = Math.max(1, o.maxRetries);
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
-  if (options.enabled !== false && !options.apiKey)
-    o.onError(new WatchLLMError("no_api_key", "No apiKey: nothing will be recorded."));
+  if (enabled && !apiKey) o.onError(new WatchLLMError("no_api_key", "No apiKey: nothing will be recorded."));
   return o;
 }
 

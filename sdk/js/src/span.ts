@@ -75,10 +75,7 @@ export function scoreOf(
 
 let base: number | undefined;
 /** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
-function now() {
-  base ??= Date.now();
-  return Date.now() - base;
-}
+const now = () => Date.now() - (base ??= Date.now());
 
 /** Where a client's events go; undefined: the client is disabled (spans still work, nothing is recorded). */
 export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
@@ -120,30 +117,46 @@ export interface Span {
  * class for all (one shape, methods on the prototype); its ids are made when asked for (`id`, `traceId`, `toWire`).
  */
 export class Ev implements Span {
-  tr: Trace;
-  parent: Ev | null;
-  type: EventType;
-  name: string;
-  /** Start, in `now()`'s milliseconds. */
-  t: number;
-  /** The id's counter. */
-  n: number;
-  /** Duration; a span's is set when it ends. */
-  d: number | undefined = undefined;
-  s: "ok" | "error" = "ok";
+  // Declared, not initialised here: the constructor sets every field, in one order (one shape), with less code.
+  declare tr: Trace;
+  declare p: Ev | null;
+  declare type: EventType;
+  declare name: string;
   /** A span's or tool call's input; a model call's options; a log's or error's body. */
-  a: unknown = undefined;
-  out: unknown = undefined;
-  meta: Record<string, unknown> | undefined = undefined;
+  declare a: unknown;
+  /** Start, in `now()`'s milliseconds. */
+  declare t: number;
+  /** Duration; a span's is set when it ends. */
+  declare d: number | undefined;
+  declare s: "ok" | "error";
+  declare out: unknown;
+  declare meta: Record<string, unknown> | undefined;
+  /** The id's counter. */
+  declare n: number;
 
-  constructor(tr: Trace, parent: Ev | null, type: EventType, name: string, t = now(), a?: unknown) {
+  constructor(
+    tr: Trace,
+    p: Ev | null,
+    type: EventType,
+    name: string,
+    a: unknown,
+    t = now(),
+    d?: number,
+    s: "ok" | "error" = "ok",
+    out?: unknown,
+    meta?: Record<string, unknown>,
+  ) {
     this.tr = tr;
-    this.parent = parent;
+    this.p = p;
     this.type = type;
     this.name = name;
-    this.t = t;
-    this.n = tr.q ? nextId() : 0;
     this.a = a;
+    this.t = t;
+    this.d = d;
+    this.s = s;
+    this.out = out;
+    this.meta = meta;
+    this.n = tr.q ? nextId() : 0;
   }
 
   get id() {
@@ -151,20 +164,11 @@ export class Ev implements Span {
   }
 
   get traceId() {
-    if (!this.tr.q) return "";
-    this.tr.id ??= traceId();
-    return this.tr.id;
-  }
-
-  /** Records a point event under this span (nothing when the client is disabled). */
-  private emit(type: EventType, name: string, a: unknown, ms?: number, status?: "ok" | "error", out?: unknown) {
-    point(this.tr, this, type, name, a, ms, status, out);
+    return this.tr.q ? (this.tr.id ??= traceId()) : "";
   }
 
   span(o: SpanOptions): Span {
-    const s = new Ev(this.tr, this, "span", o.name, undefined, o.input);
-    s.meta = o.metadata;
-    return s;
+    return new Ev(this.tr, this, "span", o.name, o.input, undefined, undefined, undefined, undefined, o.metadata);
   }
 
   end(o?: EndOptions) {
@@ -195,21 +199,21 @@ export class Ev implements Span {
   }
 
   toolCall(o: ToolCallOptions) {
-    this.emit("tool_call", o.name, o.input, o.durationMs, o.status, o.output);
+    point(this.tr, this, "tool_call", o.name, o.input, o.durationMs, o.status, o.output);
   }
 
   log(message: string, data?: unknown) {
-    this.emit("log", "log", { message, data });
+    point(this.tr, this, "log", "log", { message, data });
   }
 
   score(name: string, value: ScoreValue, o?: ScoreOptions) {
-    this.tr.q?.(scoreOf(this.traceId, this.parent ? this.id : null, name, value, o, this.tr.uid));
+    this.tr.q?.(scoreOf(this.traceId, this.p && this.id, name, value, o, this.tr.uid));
   }
 
   error(err: unknown) {
     if (this.d === undefined) this.s = "error";
-    const x = err instanceof Error ? err : new Error(String(err));
-    this.emit("error", x.name || "Error", {
+    const x = err instanceof Error ? err : Error(String(err));
+    point(this.tr, this, "error", x.name || "Error", {
       message: x.message,
       stack: x.stack,
       error_type: x.constructor?.name ?? x.name,
@@ -221,12 +225,12 @@ export class Ev implements Span {
  * and release) under the event's own context. Run at flush time; running it twice gives the same event. */
 export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
   const tr = e.tr;
-  const root = !e.parent && e.type === "span";
+  const root = !e.p && e.type === "span";
   const m = e.type === "model_response" ? (e.a as ModelResponseOptions) : undefined;
   return {
     event_id: e.id,
     trace_id: e.traceId,
-    parent_event_id: e.parent ? e.parent.id : null,
+    parent_event_id: e.p && e.p.id,
     type: e.type,
     name: e.name,
     timestamp: e.t + base!,
@@ -256,14 +260,7 @@ export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
 
 /** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
 export const makeTrace = (q: Enqueue, o: TraceOptions): Span =>
-  new Ev(
-    { q, uid: o.userId, sid: o.sessionId, tags: o.tags, meta: o.metadata },
-    null,
-    "span",
-    o.name,
-    undefined,
-    o.input,
-  );
+  new Ev({ q, uid: o.userId, sid: o.sessionId, tags: o.tags, meta: o.metadata }, null, "span", o.name, o.input);
 
 /** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
 function point(
@@ -276,12 +273,7 @@ function point(
   status?: "ok" | "error",
   out?: unknown,
 ) {
-  if (!tr.q) return;
-  const e = new Ev(tr, parent, type, name, now() - (ms ?? 0), a);
-  e.d = ms;
-  e.s = status ?? (type === "error" ? "error" : "ok");
-  e.out = out;
-  tr.q(e);
+  tr.q?.(new Ev(tr, parent, type, name, a, now() - (ms ?? 0), ms, status ?? (type === "error" ? type : "ok"), out));
 }
 
 /** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toWire`. */

@@ -40,8 +40,8 @@ export type ClientOptions = {
 
 /** What went wrong: `code` is `network`, `http_<status>`, `rejected` (invalid events), `dropped` (queue full) or `internal`. */
 export class WatchLLMError extends Error {
-  readonly code: string;
-  readonly details: unknown;
+  declare readonly code: string;
+  declare readonly details: unknown;
   constructor(code: string, message: string, details?: unknown) {
     super(message);
     this.name = "WatchLLMError";

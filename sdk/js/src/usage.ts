@@ -4,4 +4,4 @@ import { normalizeUsage } from "./providers.gen.ts";
 import type { Usage } from "./types.ts";
 
 /** OpenAI chat/completions and responses, DeepSeek, Anthropic, Gemini, or WatchLLM's own shape; else undefined. */
-export const toUsage = (raw: unknown): Usage | undefined => normalizeUsage(raw);
+export const toUsage: (raw: unknown) => Usage | undefined = normalizeUsage;
