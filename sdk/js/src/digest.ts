@@ -25,15 +25,18 @@ function wholeOutput(b: Any) {
   return b.content ?? b.candidates?.[0]?.content;
 }
 
-/** An Anthropic tool-use block with its streamed JSON input parsed (kept as received while incomplete). */
-const parsedInput = (block: Any) => {
-  if (typeof block.input !== "string") return block;
+/** `text` parsed as JSON; `fallback` when it is not JSON. */
+export const parseOr = (text: string, fallback?: unknown) => {
   try {
-    return { ...block, input: JSON.parse(block.input) };
+    return JSON.parse(text);
   } catch {
-    return block;
+    return fallback;
   }
 };
+
+/** An Anthropic tool-use block with its streamed JSON input parsed (kept as received while incomplete). */
+const parsedInput = (block: Any) =>
+  typeof block.input === "string" ? { ...block, input: parseOr(block.input, block.input) } : block;
 
 export function createDigest() {
   let text = "";
@@ -148,7 +151,7 @@ export function sseReader(digest: ReturnType<typeof createDigest>) {
         try {
           digest.event(JSON.parse(data) as Any);
         } catch {
-          // not JSON: nothing to record from it
+          // not JSON (or an unexpected shape): nothing to record from it
         }
     }
   };

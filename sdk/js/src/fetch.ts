@@ -2,6 +2,7 @@
 // answer's body is observed as the caller reads it (never read ahead, never consumed for them): a stream is recorded
 // when it ends, with what arrived until then, and as an `aborted` error when the caller stops reading it early.
 import { createDigest, sseReader } from "./digest.ts";
+import { clean } from "./options.ts";
 import { operationOf, providerOf } from "./provider.ts";
 import { type ObserveOptions, recordCall } from "./record.ts";
 
@@ -84,10 +85,6 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       recorded = true;
       const s = digest.state;
       const model = s.model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
-      const metadata = {
-        ...(helper && { helper }),
-        ...(failure && { error: failure }),
-      };
       recordCall(options, {
         model,
         provider: providerOf(url.hostname, model),
@@ -96,9 +93,9 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
         output: digest.output(),
         usage: s.usage,
         durationMs: Date.now() - started,
-        ...(s.firstTokenAt !== undefined && { firstTokenMs: s.firstTokenAt - started }),
+        firstTokenMs: s.firstTokenAt && s.firstTokenAt - started,
         status: failure ? "error" : "ok",
-        ...(Object.keys(metadata).length && { metadata }),
+        metadata: clean({ helper: helper || undefined, error: failure || undefined }),
       });
     };
     const failureOf = (err: unknown) =>

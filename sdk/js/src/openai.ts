@@ -2,6 +2,7 @@
 // client, made by its `withOptions({ fetch })` with an observing fetch, so every method, helper, stream, `.tee()`,
 // `.withResponse()` and `instanceof` work as before; each HTTP request to a model endpoint becomes one model call.
 // `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
+import { parseOr } from "./digest.ts";
 import { observeFetch, unobserved } from "./fetch.ts";
 import { type ObserveOptions, openSpan } from "./record.ts";
 import type { Span } from "./span.ts";
@@ -17,13 +18,7 @@ type Client = {
   chat?: { completions?: { runTools?: RunTools } };
 };
 
-const parseArguments = (args: unknown) => {
-  try {
-    return typeof args === "string" ? JSON.parse(args) : args;
-  } catch {
-    return args;
-  }
-};
+const parseArguments = (args: unknown) => (typeof args === "string" ? parseOr(args, args) : args);
 
 /** Records the run's tool calls (from its messages) under `span`, and ends the span with the run. */
 function followRun(runner: Runner, span: Span) {
@@ -63,6 +58,10 @@ function followRun(runner: Runner, span: Span) {
 
 type WithOptions = Client["withOptions"];
 
+/** Replaces a method on the client's own object (as an own property: the prototype is the library's). */
+const patch = (target: object, name: string, value: unknown) =>
+  Object.defineProperty(target, name, { configurable: true, writable: true, value });
+
 /**
  * Gives `client` (made with an observing fetch around `inner`) what `withOptions` doesn't carry over: its own
  * `withOptions` (clients derived from it record too) and `chat.completions.runTools` recorded as a span.
@@ -70,28 +69,20 @@ type WithOptions = Client["withOptions"];
 function instrument(client: Client, withOptions: WithOptions, inner: typeof fetch, options: ObserveOptions): Client {
   const derive = (base: typeof fetch, o: ObserveOptions, more = {}) =>
     withOptions.call(client, { ...more, fetch: observeFetch(base, o) });
-  Object.defineProperty(client, "withOptions", {
-    configurable: true,
-    writable: true,
-    value: (more: { fetch?: typeof fetch } = {}) => {
-      const base = more.fetch ? unobserved(more.fetch) : inner;
-      return instrument(derive(base, options, more), withOptions, base, options);
-    },
+  patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) => {
+    const base = more.fetch ? unobserved(more.fetch) : inner;
+    return instrument(derive(base, options, more), withOptions, base, options);
   });
   const completions = client.chat?.completions;
   const runTools = completions?.runTools;
   if (completions && runTools)
-    Object.defineProperty(completions, "runTools", {
-      configurable: true,
-      writable: true,
-      value: (body: Any, runOptions?: unknown) => {
-        const span = openSpan(options, "chat.completions.runTools", body.messages);
-        if (!span) return runTools.call(completions, body, runOptions);
-        // The run's requests go through a client of its own, whose calls are recorded under the run's span.
-        const runner = runTools.call(derive(inner, { ...options, parent: span }).chat!.completions!, body, runOptions);
-        followRun(runner, span);
-        return runner;
-      },
+    patch(completions, "runTools", (body: Any, runOptions?: unknown) => {
+      const span = openSpan(options, "chat.completions.runTools", body.messages);
+      if (!span) return runTools.call(completions, body, runOptions);
+      // The run's requests go through a client of its own, whose calls are recorded under the run's span.
+      const runner = runTools.call(derive(inner, { ...options, parent: span }).chat!.completions!, body, runOptions);
+      followRun(runner, span);
+      return runner;
     });
   return client;
 }

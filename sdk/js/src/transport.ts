@@ -60,7 +60,7 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
 export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind = "events") {
-  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey)}`;
+  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey!)}`;
   let chunk: string[] = [];
   let bytes = 0;
   const post = () => {
