@@ -140,11 +140,11 @@ export class Ev implements Span {
     type: EventType,
     name: string,
     a: unknown,
+    meta?: Record<string, unknown>,
     t = now(),
     d?: number,
     s: "ok" | "error" = "ok",
     out?: unknown,
-    meta?: Record<string, unknown>,
   ) {
     this.tr = tr;
     this.p = p;
@@ -168,7 +168,7 @@ export class Ev implements Span {
   }
 
   span(o: SpanOptions): Span {
-    return new Ev(this.tr, this, "span", o.name, o.input, undefined, undefined, undefined, undefined, o.metadata);
+    return new Ev(this.tr, this, "span", o.name, o.input, o.metadata);
   }
 
   end(o?: EndOptions) {
@@ -273,7 +273,7 @@ function point(
   status?: "ok" | "error",
   out?: unknown,
 ) {
-  tr.q?.(new Ev(tr, parent, type, name, a, now() - (ms ?? 0), ms, status ?? (type === "error" ? type : "ok"), out));
+  tr.q?.(new Ev(tr, parent, type, name, a, undefined, now() - (ms ?? 0), ms, status ?? (type === "error" ? type : "ok"), out));
 }
 
 /** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toWire`. */
