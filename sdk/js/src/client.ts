@@ -122,7 +122,7 @@ export function createClient(options: ClientOptions = {}) {
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
      */
-    score: (s: ScoreInput) => q?.(scoreOf(s.traceId, s.eventId, s.name, s.value, s)),
+    score: (s: ScoreInput): void => q?.(scoreOf(s.traceId, s.eventId, s.name, s.value, s)),
     flush,
     /** Flushes and stops the timer and page listeners. */
     async shutdown() {

@@ -44,14 +44,14 @@ export function createDigest() {
   let final: { output: unknown } | undefined;
   /** Tool calls (chat), output items (responses) or content blocks (Anthropic), by index. */
   const slots: Any[] = [];
-  const state = {
-    model: undefined as string | undefined,
-    usage: undefined as Any | undefined,
-    error: undefined as string | undefined,
-    firstTokenAt: undefined as number | undefined,
+  const state: {
+    model?: string;
+    usage?: Any;
+    error?: string;
+    firstTokenAt?: number;
     /** The answer said it was complete ([DONE], response.completed, message_stop, a finish reason). */
-    finished: false,
-  };
+    finished?: boolean;
+  } = {};
   const token = (s: unknown) => {
     if (typeof s !== "string" || !s) return "";
     state.firstTokenAt ??= Date.now();
