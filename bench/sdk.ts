@@ -85,6 +85,8 @@ const observedStreamUs = await perCallAsync(call(observed), 5_000);
 
 // 2. What a browser downloads: the SDK bundled and minified, gzipped — all of it, and only the client (what an app
 // that doesn't observe model calls ships, the rest tree-shaken away).
+/** Where a bundle's bytes are: minified bytes per source file (esbuild's metafile), largest first. */
+let byFile = "";
 async function bundleOf(exports: string, from = "./sdk/js/src/index.ts") {
   const out = await build({
     stdin: { contents: exports.replaceAll("FROM", from), resolveDir: ".", loader: "ts" },
@@ -93,12 +95,20 @@ async function bundleOf(exports: string, from = "./sdk/js/src/index.ts") {
     format: "esm",
     platform: "browser",
     write: false,
+    metafile: true,
   });
   const raw = out.outputFiles[0]!.contents;
+  byFile = Object.entries(Object.values(out.metafile.outputs)[0]!.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .sort(([, a], [, b]) => b.bytesInOutput - a.bytesInOutput)
+    .map(([file, i]) => `${file.replace(/^.*\//, "").replace(/\.ts$/, "")} ${(i.bytesInOutput / 1024).toFixed(1)}`)
+    .join(", ");
   return `${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified)`;
 }
 const fullBundle = await bundleOf('export * from "FROM";');
+const fullByFile = byFile;
 const clientBundle = await bundleOf('export { createClient } from "FROM";');
+const clientByFile = byFile;
 // The same measure of what an app imports from Langfuse's JS SDKs (devDependencies here): v3's client, and v5's
 // tracing with its OpenTelemetry span processor and a tracer provider. LangSmith is not installed here.
 const langfuse3 = await bundleOf('export { Langfuse } from "FROM";', "langfuse");
@@ -178,6 +188,8 @@ console.log(
 );
 console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
 console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
+console.log(`| …by source file, KB minified: all | ${fullByFile} |`);
+console.log(`| …by source file, KB minified: only createClient | ${clientByFile} |`);
 console.log(`| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`);
 console.log(
   `| Langfuse v5 (\`@langfuse/tracing\` ${langfuseVersion("@langfuse/tracing")} + otel + tracer provider) | ${langfuse5} |`,

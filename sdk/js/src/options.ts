@@ -49,8 +49,9 @@ export function resolve(options: ClientOptions) {
     debug,
     enabled: enabled && !!apiKey,
     onError: (error: WatchLLMError) => {
-      const { code, details: d } = error as { code: string; details: any }; // biome-ignore lint/suspicious/noExplicitAny: read defensively
+      const code = error.code;
       // The warning: the code, what happened (and the first rejected event's reason), at which URL, what to do.
+      const d = error.details as { message?: unknown }[] | { details?: { rejected?: { message?: unknown }[] } };
       const first = (Array.isArray(d) ? d : d?.details?.rejected)?.[0]?.message;
       if (debug || !(onError || warned.has(code)))
         console.warn(

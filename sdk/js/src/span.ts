@@ -75,7 +75,10 @@ export function scoreOf(
 
 let base: number | undefined;
 /** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
-const now = () => Date.now() - (base ??= Date.now());
+function now() {
+  base ??= Date.now();
+  return Date.now() - base;
+}
 
 /** Where a client's events go; undefined: the client is disabled (spans still work, nothing is recorded). */
 export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
@@ -164,7 +167,9 @@ export class Ev implements Span {
   }
 
   get traceId() {
-    return this.tr.q ? (this.tr.id ??= traceId()) : "";
+    if (!this.tr.q) return "";
+    this.tr.id ??= traceId();
+    return this.tr.id;
   }
 
   span(o: SpanOptions): Span {
@@ -230,7 +235,7 @@ export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
   return {
     event_id: e.id,
     trace_id: e.traceId,
-    parent_event_id: e.p && e.p.id,
+    parent_event_id: e.p ? e.p.id : null,
     type: e.type,
     name: e.name,
     timestamp: e.t + base!,
@@ -273,7 +278,20 @@ function point(
   status?: "ok" | "error",
   out?: unknown,
 ) {
-  tr.q?.(new Ev(tr, parent, type, name, a, undefined, now() - (ms ?? 0), ms, status ?? (type === "error" ? type : "ok"), out));
+  tr.q?.(
+    new Ev(
+      tr,
+      parent,
+      type,
+      name,
+      a,
+      undefined,
+      now() - (ms ?? 0),
+      ms,
+      status ?? (type === "error" ? type : "ok"),
+      out,
+    ),
+  );
 }
 
 /** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toWire`. */
