@@ -56,17 +56,28 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          // The entry (framework, shell, session); modules three or more pages use; the tiny modules two pages share
-          // in one chunk rather than four (each chunk is compressed alone: a 0.3 KB chunk costs about as much again);
-          // the public pages (sign-in, invite, no project yet) in one.
+          // Each chunk is gzipped alone, so every chunk pays again for what gzip would have shared (about 0.3–0.8 KB):
+          // the pages travel in a few chunks of related pages rather than one per module, each kept small enough that
+          // the entry + the shared chunks + the page's chunk stay under 20 KB gz (`npm run bench:ui weight`). The entry
+          // (framework, shell, session); modules three or more pages use; the tiny modules two pages share; then the
+          // public and first-run pages, the trace list with sessions and users (both show it), the trace page alone (the
+          // page with the least headroom), the inspector alone (a trace link with ?event= loads it at once), the trace
+          // page's two dialogs, alerts with the comparison, and the settings tabs in three.
           groups: [
             { name: "app", tags: ["$initial"] },
             {
-              name: "app",
+              name: "shared",
               test: /ui[\\/](lib[\\/](recompute|projects)\.ts|components[\\/](NameForm|DeleteData)\.tsx)|contract[\\/]constants\.ts/,
             },
-            { name: "app", minShareCount: 3 },
-            { name: "public", test: /ui[\\/]pages[\\/](Auth|Invite|NoProjects)\.tsx/ },
+            { name: "shared", minShareCount: 3 },
+            { name: "start", test: /ui[\\/]pages[\\/](Auth|Invite|NoProjects|Onboarding)\.tsx/ },
+            { name: "traces", test: /ui[\\/]pages[\\/](Traces|TraceList|Groups)\.tsx/ },
+            { name: "trace", test: /ui[\\/]pages[\\/]Trace\.tsx/ },
+            { name: "trace-dialogs", test: /ui[\\/]components[\\/](ShareDialog|ScoreForm)\.tsx/ },
+            { name: "alerts", test: /ui[\\/]pages[\\/](Alerts|Compare)\.tsx/ },
+            { name: "settings", test: /ui[\\/]pages[\\/](Settings|Keys|Members|Shares)\.tsx/ },
+            { name: "usage", test: /ui[\\/]pages[\\/](Usage|Prices)\.tsx/ },
+            { name: "project-data", test: /ui[\\/]pages[\\/](DataSettings|ScoreConfigs)\.tsx/ },
           ],
         },
       },
