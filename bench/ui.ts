@@ -18,9 +18,11 @@ try {
   const cookie = session.split("=");
   // A 1,000- and a 10,000-span trace (agent runs with 999 and 9,999 children), sent through ingest like any client's.
   const traceIds = new Map<number, string>();
+  let eventId = "";
   for (const spans of WEIGHT_ONLY ? [100] : [1_000, 10_000]) {
     const events = generateTrace(rng(3), spans, Date.now() - 60_000, spans);
     traceIds.set(spans, events[0]!.trace_id);
+    eventId = events[1]!.event_id;
     for (let i = 0; i < events.length; i += 1000) {
       const sent = await fetch(`${server.base}/api/v1/events`, {
         method: "POST",
@@ -101,10 +103,14 @@ try {
     ["overview", `/p/${project.id}/overview`],
     ["traces", `/p/${project.id}/traces`],
     [WEIGHT_ONLY ? "trace" : "trace (10,000 spans)", `/p/${project.id}/traces/${traceId}`],
+    // A link to one event of a trace opens its inspector at once.
+    ["trace with an event open (?event=)", `/p/${project.id}/traces/${traceId}?event=${eventId}`],
     ["sessions", `/p/${project.id}/sessions`],
     ["costs", `/p/${project.id}/costs`],
     ["alerts", `/p/${project.id}/alerts`],
     ["settings", `/p/${project.id}/settings`],
+    ["settings › usage", `/p/${project.id}/settings/usage`],
+    ["settings › data", `/p/${project.id}/settings/data`],
   ];
   const firstLoads: Array<[string, number]> = [];
   for (const [name, path] of pages) {

@@ -133,6 +133,20 @@ describe("dashboard shell", () => {
     await expect.poll(() => owner.locator("table").nth(1).textContent()).toContain("Guest");
   });
 
+  it("with its only project deleted, offers to create one, and the new project opens", async () => {
+    const page = await browser.newPage();
+    const { project } = await signUp(page, "Nel");
+    const deleted = await page.request.delete(`${base}/api/projects/${project}`, { headers: { Origin: base } });
+    expect(deleted.ok()).toBe(true);
+    await page.goto(`${base}/`);
+    await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+    await page.getByLabel("Project name").fill("second try");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.waitForURL(/\/p\/prj_[^/]+\//);
+    expect(page.url()).not.toContain(project);
+    await page.close();
+  });
+
   it("fits a 375 px phone without horizontal scrolling and is keyboard reachable", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
     await signUp(page, "Phone");
