@@ -213,7 +213,9 @@ export function mapSpan(decoded: Span | SpanIn, where: Scope): MappedSpan {
   const environment = clip(toText(view.get("langfuse.environment")) ?? where.environment, LIMITS.maxEnvironmentChars);
   const release = clip(toText(view.get("langfuse.release")) ?? where.release, LIMITS.maxReleaseChars);
 
-  const children = childEvents(span, events, traceId, spanId, { user, session, environment, release });
+  const children = events.length
+    ? childEvents(span, events, traceId, spanId, { user, session, environment, release })
+    : NO_CHILDREN;
   const metadata: Attributes = extra ? { ...extra, ...view.unused() } : view.unused();
   if (where.resource) metadata["otel.resource"] = where.resource;
   if (where.scope) metadata["otel.scope"] = where.scope;
@@ -249,6 +251,8 @@ export function mapSpan(decoded: Span | SpanIn, where: Scope): MappedSpan {
   };
   return { events: [event, ...children.events], ...(children.scores.length && { scores: children.scores }) };
 }
+
+const NO_CHILDREN: Readonly<ReturnType<typeof childEvents>> = Object.freeze({ events: [], scores: [], dropped: 0 });
 
 /** `exception` events become `error` children; other events not read by a convention become `log` children. */
 function childEvents(

@@ -21,6 +21,26 @@ function clipStrings(value: unknown, maxChars: number, maxDepth: number = OTLP_L
 }
 
 /**
+ * Whether `value`'s JSON certainly takes at most `maxChars` characters (every string char counted as a 6-char
+ * escape) and it nests no deeper than `depth` levels: one walk that stops as soon as either is exceeded.
+ */
+function fitsSurely(value: unknown, maxChars: number, depth: number): number {
+  if (typeof value === "string") return maxChars - 2 - 6 * value.length;
+  if (value === null || typeof value !== "object") return maxChars - 24; // numbers, booleans, null
+  if (depth <= 0) return -1;
+  let left = maxChars - 2;
+  if (Array.isArray(value)) {
+    for (const item of value) if ((left = fitsSurely(item, left - 1, depth - 1)) < 0) return -1;
+    return left;
+  }
+  for (const key in value) {
+    left -= 4 + 6 * key.length; // quotes, colon and comma
+    if (left < 0 || (left = fitsSurely((value as Attributes)[key], left, depth - 1)) < 0) return -1;
+  }
+  return left;
+}
+
+/**
  * The metadata if it fits `maxBytes`; else long strings clipped and, if that is not enough, the largest keys dropped
  * (the smallest are kept, so as many as possible survive), marked `"watchllm.truncated": true` with the dropped
  * keys' names; values nested deeper than `OTLP_LIMITS.metadataDepth` are cut. Each key's size is measured once, so
@@ -30,6 +50,9 @@ function clipStrings(value: unknown, maxChars: number, maxDepth: number = OTLP_L
 export function boundMetadata(metadata: Attributes, maxBytes: number): Attributes | undefined {
   const keys = Object.keys(metadata);
   if (!keys.length) return undefined;
+  // Most spans' metadata is small and flat: one walk proves it fits, without writing it out (UTF-8 takes at most 3
+  // bytes per JSON character).
+  if (fitsSurely(metadata, Math.floor(maxBytes / 3), OTLP_LIMITS.metadataDepth) >= 0) return metadata;
   // Depth first, by a check that stops at the limit: JSON.stringify overflows the stack on values nested thousands deep.
   if (nestsDeeper(metadata, OTLP_LIMITS.metadataDepth)) {
     metadata = clipStrings(metadata, Number.POSITIVE_INFINITY) as Attributes;
