@@ -68,9 +68,14 @@ export type ExportIn = {
 };
 
 const DIGITS = Array.from("0123456789abcdef", (ch) => ch.charCodeAt(0));
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 const codes: number[] = [];
-/** Lowercase hex, built as one flat string (ids key maps and objects downstream). */
+/**
+ * Lowercase hex, built as one flat string (ids key maps and objects downstream). A long id (only hostile input has
+ * one) is joined instead: `fromCharCode.apply` would run out of arguments.
+ */
 export function hex(bytes: Uint8Array): string {
+  if (bytes.length > 64) return Array.from(bytes, (byte) => HEX[byte]).join("");
   codes.length = 2 * bytes.length;
   for (let i = 0; i < bytes.length; i++) {
     codes[2 * i] = DIGITS[bytes[i]! >> 4]!;

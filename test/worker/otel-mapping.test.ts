@@ -548,6 +548,21 @@ describe("OTLP JSON reading", () => {
 });
 
 describe("OTLP mapping rules", () => {
+  it("reads ids of any length in linear time: a 1 MB parent id is refused by validation, not a crash", () => {
+    const span = create(SpanSchema, {
+      traceId: new Uint8Array(16).fill(1),
+      spanId: new Uint8Array(8).fill(2),
+      parentSpanId: new Uint8Array(1_000_000).fill(0xab),
+      name: "hostile parent",
+    });
+    const { events, problem } = mapSpan(span, { resource: undefined, scope: undefined });
+    expect(problem).toBeUndefined();
+    expect(events[0]!.parent_event_id).toHaveLength(2_000_000);
+    expect(validateEvents(events).rejected).toEqual([expect.objectContaining({ code: "invalid_event" })]);
+    const long = mapSpan({ ...span, traceId: new Uint8Array(1_000_000) }, { resource: undefined, scope: undefined });
+    expect(long.problem).toMatch(/traceId must be 16 bytes/);
+  });
+
   it("converts nanoseconds with integer math (no float rounding of the nanosecond digits)", () => {
     expect(nanosToMs(1_764_000_000_123_456_789n)).toBe(1_764_000_000_123.456);
     expect(nanosToMs(1_764_000_000_000_000_999n)).toBe(1_764_000_000_000);
