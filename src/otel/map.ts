@@ -214,7 +214,9 @@ export function mapSpan(decoded: Span | SpanIn, where: Scope): MappedSpan {
   const provider = modelCall ? normalizeProvider(toText(view.first(KEYS.provider))) : undefined;
   const usage = modelCall ? (usageOf(view) ?? null) : undefined;
   const cost = modelCall ? costOf(view) : undefined;
-  const firstToken = modelCall ? firstTokenMs(view, nanosToMs(span.startTimeUnixNano)) : undefined;
+  const start = span.startTimeUnixNano;
+  const startMs = nanosToMs(start);
+  const firstToken = modelCall ? firstTokenMs(view, startMs) : undefined;
   const environment = clip(toText(view.get("langfuse.environment")) ?? where.environment, LIMITS.maxEnvironmentChars);
   const release = clip(toText(view.get("langfuse.release")) ?? where.release, LIMITS.maxReleaseChars);
 
@@ -235,7 +237,6 @@ export function mapSpan(decoded: Span | SpanIn, where: Scope): MappedSpan {
       96);
   const bounded = boundMetadata(metadata, LIMITS.maxContextBytes - fixedBytes - OTLP_LIMITS.contextMarginBytes);
 
-  const start = span.startTimeUnixNano;
   // One object literal with every field, so all events share a shape (the validator reads them faster).
   const event: WireEvent = {
     event_id: spanId,
@@ -243,7 +244,7 @@ export function mapSpan(decoded: Span | SpanIn, where: Scope): MappedSpan {
     parent_event_id: parent,
     type,
     name: (answer((c) => c.spanName?.(view)) || span.name || undefined)?.slice(0, 256),
-    timestamp: nanosToMs(start),
+    timestamp: startMs,
     duration_ms: span.endTimeUnixNano > start ? nanosToMs(span.endTimeUnixNano - start) : 0,
     status: errorMessage !== undefined ? "error" : "ok",
     body: body ?? null,
