@@ -6,23 +6,25 @@ export type Attributes = Record<string, unknown>;
 /** An int64 as a number when it is exactly representable, else as its decimal string (no precision is lost). */
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-function int64(value: bigint): number | string {
+export function int64Value(value: bigint): number | string {
   return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value.toString();
 }
 
 /** Deeper arrays and key-value lists than this are cut (no convention nests anywhere near it). */
-const MAX_DEPTH = 32;
+export const MAX_DEPTH = 32;
+/** What a value nested deeper than that becomes. */
+export const TOO_DEEP = "[nested too deep]";
 
 export function anyValue(value: AnyValue | undefined, depth = 0): unknown {
   const v = value?.value;
-  if (depth > MAX_DEPTH) return "[nested too deep]";
+  if (depth > MAX_DEPTH) return TOO_DEEP;
   switch (v?.case) {
     case "stringValue":
     case "boolValue":
     case "doubleValue":
       return v.value;
     case "intValue":
-      return int64(v.value);
+      return int64Value(v.value);
     case "arrayValue":
       return v.value.values.map((item) => anyValue(item, depth + 1));
     case "kvlistValue":
@@ -35,7 +37,7 @@ export function anyValue(value: AnyValue | undefined, depth = 0): unknown {
 }
 
 /** Keys that would reach an object's prototype if assigned: never taken from a client. */
-const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export const UNSAFE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 export function attributes(list: readonly KeyValue[], depth = 0): Attributes {
   const out: Attributes = {};

@@ -1,6 +1,6 @@
 // Decodes OTLP/HTTP trace and log exports: binary traces with the hand-written reader (protobuf.ts), binary logs with
-// the code generated from src/otel/proto, OTLP JSON with
-// JSON.parse and `fromOtlpJson` / `fromOtlpLogsJson` into the same generated types.
+// the code generated from src/otel/proto; OTLP JSON with JSON.parse, then traces straight into the spans the mapper
+// reads (`readTraceJson`) and logs into the generated types (`fromOtlpLogsJson`).
 import { fromBinary } from "@bufbuild/protobuf";
 import { ApiError } from "../lib/errors.ts";
 import {
@@ -8,14 +8,15 @@ import {
   ExportLogsServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import { fromOtlpJson } from "./otlp-json.ts";
+import type { ExportIn } from "./map.ts";
+import { readTraceJson } from "./otlp-json.ts";
 import { fromOtlpLogsJson } from "./otlp-json-logs.ts";
 import { readTraceExport } from "./protobuf.ts";
 
 export type Encoding = "protobuf" | "json";
 
 /** A decoded export, plus the spans that could not be decoded on their own (JSON only; each with its reason). */
-export type Decoded = { request: ExportTraceServiceRequest; undecodable: string[] };
+export type Decoded = { request: ExportTraceServiceRequest | ExportIn; undecodable: string[] };
 
 /** The export's encoding from its Content-Type; 415 `unsupported_media_type` for anything but protobuf or JSON. */
 export function encodingOf(contentType: string | undefined): Encoding {
@@ -49,7 +50,7 @@ export function decodeExport(bytes: Uint8Array, encoding: Encoding): Decoded {
       throw new ApiError("invalid_body", "The body is not a protobuf ExportTraceServiceRequest.", String(err));
     }
   }
-  return fromOtlpJson(jsonObject(bytes, "ExportTraceServiceRequest"));
+  return readTraceJson(jsonObject(bytes, "ExportTraceServiceRequest"));
 }
 
 /** A decoded log export, plus the records that could not be decoded on their own (JSON only; each with its reason). */

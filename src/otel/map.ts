@@ -40,17 +40,68 @@ export const KEYS = {
 /** The events made from one span: the span's own first, then its children. `problem` when the span can't be taken. */
 export type MappedSpan = { events: WireEvent[]; scores?: WireScore[]; problem?: string };
 
+/** A span event as the mapper reads it: its attributes as plain values. */
+export type SpanEventIn = SpanEventView & { timeUnixNano: bigint };
+
+/**
+ * A span as the mapper reads it, from either encoding: ids as lowercase hex ("" when malformed), attributes as plain
+ * values. OTLP JSON is read straight into it (otlp-json.ts); decoded protobuf messages are turned into it by `spanIn`.
+ */
+export type SpanIn = {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  status: { code: number; message: string } | undefined;
+  attributes: Attributes;
+  events: SpanEventIn[];
+};
+
+/** A decoded trace export as the mapper reads it: each resource's and scope's part read once, the spans plain. */
+export type ExportIn = {
+  resourceSpans: Array<{
+    resource: Omit<Scope, "scope">;
+    scopeSpans: Array<{ scope: Scope["scope"]; spans: SpanIn[] }>;
+  }>;
+};
+
+const DIGITS = Array.from("0123456789abcdef", (ch) => ch.charCodeAt(0));
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const codes: number[] = [];
+/**
+ * Lowercase hex, built as one flat string (ids key maps and objects downstream). A long id (only hostile input has
+ * one) is joined instead: `fromCharCode.apply` would run out of arguments.
+ */
 export function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += HEX[byte];
-  return out;
+  if (bytes.length > 64) return Array.from(bytes, (byte) => HEX[byte]).join("");
+  codes.length = 2 * bytes.length;
+  for (let i = 0; i < bytes.length; i++) {
+    codes[2 * i] = DIGITS[bytes[i]! >> 4]!;
+    codes[2 * i + 1] = DIGITS[bytes[i]! & 15]!;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
-function allZero(bytes: Uint8Array): boolean {
-  for (const byte of bytes) if (byte !== 0) return false;
-  return true;
+/** A decoded protobuf span as the mapper reads it. */
+export function spanIn(span: Span): SpanIn {
+  return {
+    traceId: hex(span.traceId),
+    spanId: hex(span.spanId),
+    parentSpanId: hex(span.parentSpanId),
+    name: span.name,
+    startTimeUnixNano: span.startTimeUnixNano,
+    endTimeUnixNano: span.endTimeUnixNano,
+    status: span.status && { code: span.status.code, message: span.status.message },
+    attributes: attributes(span.attributes),
+    events: span.events.map((e) => ({ name: e.name, attrs: attributes(e.attributes), timeUnixNano: e.timeUnixNano })),
+  };
 }
+
+const ZEROS = /^0*$/;
+/** Whether `id` is the hex of `bytes` bytes, not all zero. */
+const validId = (id: string, bytes: number) => id.length === 2 * bytes && !ZEROS.test(id);
 
 /** Epoch ms (µs precision) from int64 nanoseconds, with integer math so no nanosecond digits are lost to floats. */
 export function nanosToMs(nanos: bigint): number {
@@ -131,17 +182,14 @@ function firstTokenMs(view: SpanAttrs, startMs: number): number | undefined {
 }
 
 /** Maps one span. Pure: the same span always gives the same events (so a re-sent export changes nothing). */
-export function mapSpan(span: Span, where: Scope): MappedSpan {
-  const traceId = hex(span.traceId);
-  const spanId = hex(span.spanId);
-  if (span.traceId.length !== 16 || allZero(span.traceId))
-    return { events: [], problem: "traceId must be 16 bytes (32 hex digits), not all zero" };
-  if (span.spanId.length !== 8 || allZero(span.spanId))
-    return { events: [], problem: "spanId must be 8 bytes (16 hex digits), not all zero" };
-  const parent = span.parentSpanId.length ? hex(span.parentSpanId) : null;
+export function mapSpan(decoded: Span | SpanIn, where: Scope): MappedSpan {
+  const span = "$typeName" in decoded ? spanIn(decoded) : decoded;
+  const { traceId, spanId, events } = span;
+  if (!validId(traceId, 16)) return { events: [], problem: "traceId must be 16 bytes (32 hex digits), not all zero" };
+  if (!validId(spanId, 8)) return { events: [], problem: "spanId must be 8 bytes (16 hex digits), not all zero" };
+  const parent = span.parentSpanId || null;
 
-  const events: SpanEventView[] = span.events.map((e) => ({ name: e.name, attrs: attributes(e.attributes) }));
-  const view = new SpanAttrs(attributes(span.attributes), span.name, events);
+  const view = new SpanAttrs(span.attributes, span.name, events);
   const type: EventType = answer((c) => c.type(view)) ?? "span";
   const modelCall = type === "model_response";
 
@@ -166,11 +214,15 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
   const provider = modelCall ? normalizeProvider(toText(view.first(KEYS.provider))) : undefined;
   const usage = modelCall ? (usageOf(view) ?? null) : undefined;
   const cost = modelCall ? costOf(view) : undefined;
-  const firstToken = modelCall ? firstTokenMs(view, nanosToMs(span.startTimeUnixNano)) : undefined;
+  const start = span.startTimeUnixNano;
+  const startMs = nanosToMs(start);
+  const firstToken = modelCall ? firstTokenMs(view, startMs) : undefined;
   const environment = clip(toText(view.get("langfuse.environment")) ?? where.environment, LIMITS.maxEnvironmentChars);
   const release = clip(toText(view.get("langfuse.release")) ?? where.release, LIMITS.maxReleaseChars);
 
-  const children = childEvents(span, events, traceId, spanId, { user, session, environment, release });
+  const children = events.length
+    ? childEvents(span, events, traceId, spanId, { user, session, environment, release })
+    : NO_CHILDREN;
   const metadata: Attributes = extra ? { ...extra, ...view.unused() } : view.unused();
   if (where.resource) metadata["otel.resource"] = where.resource;
   if (where.scope) metadata["otel.scope"] = where.scope;
@@ -185,7 +237,6 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
       96);
   const bounded = boundMetadata(metadata, LIMITS.maxContextBytes - fixedBytes - OTLP_LIMITS.contextMarginBytes);
 
-  const start = span.startTimeUnixNano;
   // One object literal with every field, so all events share a shape (the validator reads them faster).
   const event: WireEvent = {
     event_id: spanId,
@@ -193,7 +244,7 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
     parent_event_id: parent,
     type,
     name: (answer((c) => c.spanName?.(view)) || span.name || undefined)?.slice(0, 256),
-    timestamp: nanosToMs(start),
+    timestamp: startMs,
     duration_ms: span.endTimeUnixNano > start ? nanosToMs(span.endTimeUnixNano - start) : 0,
     status: errorMessage !== undefined ? "error" : "ok",
     body: body ?? null,
@@ -207,10 +258,12 @@ export function mapSpan(span: Span, where: Scope): MappedSpan {
   return { events: [event, ...children.events], ...(children.scores.length && { scores: children.scores }) };
 }
 
+const NO_CHILDREN: Readonly<ReturnType<typeof childEvents>> = Object.freeze({ events: [], scores: [], dropped: 0 });
+
 /** `exception` events become `error` children; other events not read by a convention become `log` children. */
 function childEvents(
-  span: Span,
-  views: SpanEventView[],
+  span: SpanIn,
+  views: SpanEventIn[],
   traceId: string,
   spanId: string,
   who: { user?: string; session?: string; environment?: string; release?: string },
@@ -230,7 +283,7 @@ function childEvents(
       event_id: `${spanId}.${index}`,
       trace_id: traceId,
       parent_event_id: spanId,
-      timestamp: nanosToMs(span.events[index]!.timeUnixNano || span.startTimeUnixNano),
+      timestamp: nanosToMs(view.timeUnixNano || span.startTimeUnixNano),
       duration_ms: 0,
       context,
     };
@@ -273,7 +326,11 @@ function childEvents(
  * bounded copy.
  */
 export function resourceScope(resource: Resource | undefined): Omit<Scope, "scope"> {
-  const attrs = attributes((resource?.attributes ?? []).slice(0, OTLP_LIMITS.resourceAttributes), 0);
+  return resourceScopeOf(attributes((resource?.attributes ?? []).slice(0, OTLP_LIMITS.resourceAttributes), 0));
+}
+
+/** `resourceScope` of a resource's first `OTLP_LIMITS.resourceAttributes` attributes, as plain values. */
+export function resourceScopeOf(attrs: Attributes): Omit<Scope, "scope"> {
   return {
     resource: boundMetadata(attrs, OTLP_LIMITS.resourceBytes),
     environment: toText(attrs["deployment.environment.name"] ?? attrs["deployment.environment"]),
@@ -281,21 +338,23 @@ export function resourceScope(resource: Resource | undefined): Omit<Scope, "scop
   };
 }
 
-export function instrumentationScope(scope: InstrumentationScope | undefined): Scope["scope"] {
+export function instrumentationScope(
+  scope: Pick<InstrumentationScope, "name" | "version"> | undefined,
+): Scope["scope"] {
   return scope?.name ? compact({ name: scope.name, version: scope.version || undefined }) : undefined;
 }
 
 /** The first `limit` spans of an export, mapped in order; `overflow` counts the spans beyond it. */
 export function mapExport(
-  request: ExportTraceServiceRequest,
+  request: ExportTraceServiceRequest | ExportIn,
   limit: number,
 ): { spans: MappedSpan[]; overflow: number } {
   const spans: MappedSpan[] = [];
   let overflow = 0;
   for (const rs of request.resourceSpans) {
-    const resource = resourceScope(rs.resource);
+    const resource = "$typeName" in rs ? resourceScope(rs.resource) : rs.resource;
     for (const ss of rs.scopeSpans) {
-      const where = { ...resource, scope: instrumentationScope(ss.scope) };
+      const where = { ...resource, scope: "$typeName" in ss ? instrumentationScope(ss.scope) : ss.scope };
       for (const span of ss.spans) {
         if (spans.length < limit) spans.push(mapSpan(span, where));
         else overflow += 1;

@@ -21,6 +21,30 @@ function clipStrings(value: unknown, maxChars: number, maxDepth: number = OTLP_L
 }
 
 /**
+ * The characters left of `maxChars` once `value`'s JSON is written, counting every string character as a 6-character
+ * escape and every scalar as 24; negative when that bound exceeds `maxChars` or the value nests deeper than `depth`
+ * levels. One walk, which stops as soon as either is exceeded.
+ */
+function charsLeft(value: unknown, maxChars: number, depth: number): number {
+  if (typeof value === "string") return maxChars - 2 - 6 * value.length;
+  if (value === null || typeof value !== "object") return maxChars - 24; // numbers, booleans, null
+  if (depth <= 0) return -1;
+  let left = maxChars - 2;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      left = charsLeft(item, left - 1, depth - 1);
+      if (left < 0) return -1;
+    }
+    return left;
+  }
+  for (const key in value) {
+    left = charsLeft((value as Attributes)[key], left - 4 - 6 * key.length, depth - 1); // quotes, colon and comma
+    if (left < 0) return -1;
+  }
+  return left;
+}
+
+/**
  * The metadata if it fits `maxBytes`; else long strings clipped and, if that is not enough, the largest keys dropped
  * (the smallest are kept, so as many as possible survive), marked `"watchllm.truncated": true` with the dropped
  * keys' names; values nested deeper than `OTLP_LIMITS.metadataDepth` are cut. Each key's size is measured once, so
@@ -30,6 +54,9 @@ function clipStrings(value: unknown, maxChars: number, maxDepth: number = OTLP_L
 export function boundMetadata(metadata: Attributes, maxBytes: number): Attributes | undefined {
   const keys = Object.keys(metadata);
   if (!keys.length) return undefined;
+  // Most spans' metadata is small and flat: one walk proves it fits, without writing it out (UTF-8 takes at most 3
+  // bytes per JSON character).
+  if (charsLeft(metadata, Math.floor(maxBytes / 3), OTLP_LIMITS.metadataDepth) >= 0) return metadata;
   // Depth first, by a check that stops at the limit: JSON.stringify overflows the stack on values nested thousands deep.
   if (nestsDeeper(metadata, OTLP_LIMITS.metadataDepth)) {
     metadata = clipStrings(metadata, Number.POSITIVE_INFINITY) as Attributes;

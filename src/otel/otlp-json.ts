@@ -1,18 +1,14 @@
-// OTLP JSON (already parsed by JSON.parse) into the generated message types. OTLP JSON is not plain proto3 JSON
-// (ids are hex, not base64; enums are integers), and protobuf-es' reflective fromJson is ~5× slower than this for
-// span-heavy exports. A span that does not fit is reported on its own, and the rest of the export is kept.
+// OTLP JSON (already parsed by JSON.parse): trace exports straight into the spans the mapper reads (map.ts `SpanIn`:
+// plain attribute values, hex ids), with no message objects in between; log exports (otlp-json-logs.ts) into the
+// generated message types with the helpers here. OTLP JSON is not plain proto3 JSON (ids are hex, not base64; enums
+// are integers), and protobuf-es' reflective fromJson is ~5× slower than this. A span or record that does not fit is
+// reported on its own, and the rest of the export is kept.
 
-import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { type Attributes, int64Value, MAX_DEPTH, TOO_DEEP, UNSAFE_KEYS } from "./attributes.ts";
 import type { AnyValue, InstrumentationScope, KeyValue } from "./gen/opentelemetry/proto/common/v1/common_pb.ts";
 import type { Resource } from "./gen/opentelemetry/proto/resource/v1/resource_pb.ts";
-import type {
-  ResourceSpans,
-  ScopeSpans,
-  Span,
-  Span_Event,
-  Status,
-} from "./gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { OTLP_LIMITS } from "./limits.ts";
+import { type ExportIn, instrumentationScope, resourceScopeOf, type SpanEventIn, type SpanIn } from "./map.ts";
 
 export type Json = Record<string, unknown>;
 
@@ -123,40 +119,70 @@ const ENUM_NAMES: Record<string, number> = {
 };
 const enumValue = (value: unknown): number => (typeof value === "string" ? (ENUM_NAMES[value] ?? 0) : count(value));
 
-function status(json: unknown): Status | undefined {
+function status(json: unknown): SpanIn["status"] {
   if (!isObject(json)) return undefined;
-  return { $typeName: "opentelemetry.proto.trace.v1.Status", code: enumValue(json.code), message: text(json.message) };
+  return { code: enumValue(json.code), message: text(json.message) };
 }
 
-function event(json: Json): Span_Event {
-  return {
-    $typeName: "opentelemetry.proto.trace.v1.Span.Event",
-    timeUnixNano: int64(json.timeUnixNano, "timeUnixNano"),
-    name: text(json.name),
-    attributes: keyValues(json.attributes),
-    droppedAttributesCount: count(json.droppedAttributesCount),
-  };
+/** A hex id in lowercase, as the mapper keys it; "" when it is not hex of whole bytes (the mapper says why). */
+function hexText(value: unknown): string {
+  if (typeof value !== "string" || value.length % 2) return "";
+  for (let i = 0; i < value.length; i++) if (nibble(value, i) < 0) return "";
+  return value.toLowerCase();
 }
 
-function span(json: Json): Span {
+/**
+ * An AnyValue straight to the plain value `attributes.ts` makes of the decoded message (the same value, the same
+ * depth marker), without building the message first.
+ */
+function plainValue(json: unknown, depth: number): unknown {
+  if (depth > MAX_DEPTH) return TOO_DEEP;
+  if (!isObject(json)) return null;
+  if ("stringValue" in json) return text(json.stringValue);
+  if ("boolValue" in json) return json.boolValue === true;
+  if ("intValue" in json) return int64Value(int64(json.intValue, "intValue"));
+  if ("doubleValue" in json) return double(json.doubleValue);
+  if ("bytesValue" in json) return btoa(String.fromCharCode(...bytes(json.bytesValue)));
+  if (isObject(json.arrayValue)) return list(json.arrayValue.values).map((v) => plainValue(v, depth + 1));
+  if (isObject(json.kvlistValue)) return plainAttributes(json.kvlistValue.values, depth + 1);
+  return null;
+}
+
+/** KeyValues as plain attributes, as `attributes(keyValues(json))` makes them (every value read, unsafe keys left out). */
+function plainAttributes(json: unknown, depth = 0): Attributes {
+  const out: Attributes = {};
+  for (const kv of list(json)) {
+    if (!isObject(kv)) continue;
+    const key = keyOf(kv.key);
+    const value = plainValue(kv.value, depth);
+    if (!UNSAFE_KEYS.has(key)) out[key] = value;
+  }
+  return out;
+}
+
+function event(json: Json): SpanEventIn {
+  const timeUnixNano = int64(json.timeUnixNano, "timeUnixNano");
+  return { name: text(json.name), attrs: plainAttributes(json.attributes), timeUnixNano };
+}
+
+function span(json: Json): SpanIn {
+  const traceId = hexText(json.traceId);
+  const spanId = hexText(json.spanId);
+  const parentSpanId = hexText(json.parentSpanId);
+  const startTimeUnixNano = int64(json.startTimeUnixNano, "startTimeUnixNano");
+  const endTimeUnixNano = int64(json.endTimeUnixNano, "endTimeUnixNano");
+  const attributes = plainAttributes(json.attributes);
+  const events = list(json.events).filter(isObject).map(event);
   return {
-    $typeName: "opentelemetry.proto.trace.v1.Span",
-    traceId: hexId(json.traceId),
-    spanId: hexId(json.spanId),
-    traceState: text(json.traceState),
-    parentSpanId: hexId(json.parentSpanId),
-    flags: count(json.flags),
+    traceId,
+    spanId,
+    parentSpanId,
     name: text(json.name),
-    kind: enumValue(json.kind),
-    startTimeUnixNano: int64(json.startTimeUnixNano, "startTimeUnixNano"),
-    endTimeUnixNano: int64(json.endTimeUnixNano, "endTimeUnixNano"),
-    attributes: keyValues(json.attributes),
-    droppedAttributesCount: count(json.droppedAttributesCount),
-    events: list(json.events).filter(isObject).map(event),
-    droppedEventsCount: count(json.droppedEventsCount),
-    links: [],
-    droppedLinksCount: count(json.droppedLinksCount),
+    startTimeUnixNano,
+    endTimeUnixNano,
     status: status(json.status),
+    attributes,
+    events,
   };
 }
 
@@ -185,20 +211,22 @@ function describe(json: unknown): string {
   return JSON.stringify(isObject(json) && typeof json.name === "string" ? json.name.slice(0, 64) : "?");
 }
 
-/** The export, with every span that could be read; `undecodable` says which could not, and why. */
-export function fromOtlpJson(json: Json): { request: ExportTraceServiceRequest; undecodable: string[] } {
+/**
+ * The export as the mapper reads it, every span that could be read; `undecodable` says which could not, and why.
+ * Each resource's part is read once; of a scope only its name and version are read (all the mapper keeps).
+ */
+export function readTraceJson(json: Json): { request: ExportIn; undecodable: string[] } {
   const undecodable: string[] = [];
   const resourceSpans = list(json.resourceSpans)
     .filter(isObject)
-    .map((rs): ResourceSpans => {
+    .map((rs): ExportIn["resourceSpans"][number] => {
+      const resource = isObject(rs.resource) ? rs.resource : {};
       return {
-        $typeName: "opentelemetry.proto.trace.v1.ResourceSpans",
-        resource: resourceOf(rs.resource),
-        schemaUrl: text(rs.schemaUrl),
+        resource: resourceScopeOf(plainAttributes(list(resource.attributes).slice(0, OTLP_LIMITS.resourceAttributes))),
         scopeSpans: list(rs.scopeSpans)
           .filter(isObject)
-          .map((ss): ScopeSpans => {
-            const spans: Span[] = [];
+          .map((ss) => {
+            const spans: SpanIn[] = [];
             for (const item of list(ss.spans)) {
               try {
                 if (!isObject(item)) throw new Error("not an object");
@@ -207,17 +235,12 @@ export function fromOtlpJson(json: Json): { request: ExportTraceServiceRequest; 
                 undecodable.push(`span ${describe(item)}: ${err instanceof Error ? err.message : String(err)}`);
               }
             }
-            return {
-              $typeName: "opentelemetry.proto.trace.v1.ScopeSpans",
-              scope: scopeOf(ss.scope),
-              spans,
-              schemaUrl: text(ss.schemaUrl),
-            };
+            const scope = isObject(ss.scope)
+              ? { name: text(ss.scope.name), version: text(ss.scope.version) }
+              : undefined;
+            return { scope: instrumentationScope(scope), spans };
           }),
       };
     });
-  return {
-    request: { $typeName: "opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest", resourceSpans },
-    undecodable,
-  };
+  return { request: { resourceSpans }, undecodable };
 }

@@ -1,6 +1,6 @@
 // The convention tables against each library's real output (captured once by `npm run otel:fixtures`), decoded and
 // mapped inside workerd, then run through the native validator: one table of expectations per library.
-import { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
+import { create, fromBinary, fromJson, toBinary, toJson } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import type { WireEventInput as WireEvent } from "../../contract/event.ts";
 import { normalizeProvider } from "../../contract/providers.ts";
@@ -8,8 +8,8 @@ import { validateEvents } from "../../src/ingest/validate.ts";
 import { decodeExport } from "../../src/otel/decode.ts";
 import { ExportTraceServiceRequestSchema } from "../../src/otel/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { SpanSchema } from "../../src/otel/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { mapExport, mapSpan, nanosToMs } from "../../src/otel/map.ts";
-import { fromOtlpJson } from "../../src/otel/otlp-json.ts";
+import { instrumentationScope, mapExport, mapSpan, nanosToMs, resourceScope, spanIn } from "../../src/otel/map.ts";
+import { readTraceJson } from "../../src/otel/otlp-json.ts";
 import { readTraceExport } from "../../src/otel/protobuf.ts";
 import langfuse from "../otel/fixtures/langfuse.json";
 import openinference from "../otel/fixtures/openinference.json";
@@ -318,7 +318,7 @@ describe("OTLP mapping of each library's real output", () => {
     expect((stream.context as { metadata: object }).metadata).not.toHaveProperty("ai.response.msToFirstChunk");
     for (const e of events) expect(e.context).toMatchObject({ environment: "test" });
     const [withVersion] = mapExport(
-      {
+      create(ExportTraceServiceRequestSchema, {
         resourceSpans: [
           {
             resource: {
@@ -328,31 +328,31 @@ describe("OTLP mapping of each library's real output", () => {
               ],
             },
             scopeSpans: [
-              {
-                spans: [
-                  create(SpanSchema, {
-                    traceId: new Uint8Array(16).fill(3),
-                    spanId: new Uint8Array(8).fill(4),
-                    name: "x",
-                  }),
-                ],
-              },
+              { spans: [{ traceId: new Uint8Array(16).fill(3), spanId: new Uint8Array(8).fill(4), name: "x" }] },
             ],
           },
         ],
-      } as unknown as Parameters<typeof mapExport>[0],
+      }),
       10,
     ).spans;
     expect(withVersion!.events[0]!.context).toMatchObject({ environment: "prod", release: "1.4.2" });
   });
 });
 
+/** OTLP JSON as proto3 JSON (base64 ids, not hex), which protobuf-es reads. */
+const protoJson = (otlpJson: string) =>
+  JSON.parse(otlpJson, (key, value) =>
+    ["traceId", "spanId", "parentSpanId"].includes(key)
+      ? btoa(String.fromCharCode(...(value.match(/../g) ?? []).map((pair: string) => Number.parseInt(pair, 16))))
+      : value,
+  );
+
 describe("OTLP protobuf reading", () => {
   // Every captured export in binary form (the JSON ones re-encoded by protobuf-es).
   const captured = [otlpProto, otlpJson, vercelLegacy, vercelSemconv, langfuse, openinference].flatMap((c: Captured) =>
     c.map((r) =>
       r.contentType.includes("json")
-        ? toBinary(ExportTraceServiceRequestSchema, fromOtlpJson(JSON.parse(r.body)).request)
+        ? toBinary(ExportTraceServiceRequestSchema, fromJson(ExportTraceServiceRequestSchema, protoJson(r.body)))
         : Uint8Array.from(atob(r.body), (ch) => ch.charCodeAt(0)),
     ),
   );
@@ -479,19 +479,37 @@ describe("OTLP protobuf reading", () => {
 });
 
 describe("OTLP JSON reading", () => {
-  it("reads OTLP JSON into exactly the messages protobuf-es decodes from the same export's binary form", () => {
-    const bytes = Uint8Array.from(atob(otlpProto[0]!.body), (ch) => ch.charCodeAt(0));
-    const decoded = fromBinary(ExportTraceServiceRequestSchema, bytes);
-    // protobuf-es writes proto3 JSON (base64 ids); OTLP JSON carries them as hex.
+  it("reads OTLP JSON into exactly the spans the same exports' binary form gives the mapper", () => {
+    // Every captured export, as protobuf-es decodes its binary form and as OTLP JSON (hex ids, enums by name).
     const toHex = (b64: string) => [...atob(b64)].map((ch) => ch.charCodeAt(0).toString(16).padStart(2, "0")).join("");
-    const json = JSON.parse(JSON.stringify(toJson(ExportTraceServiceRequestSchema, decoded)), (key, value) =>
-      ["traceId", "spanId", "parentSpanId"].includes(key) ? toHex(value) : value,
+    const captured = [otlpProto, otlpJson, vercelLegacy, vercelSemconv, langfuse, openinference].flatMap(
+      (c: Captured) =>
+        c.map((r) =>
+          r.contentType.includes("json")
+            ? fromJson(ExportTraceServiceRequestSchema, protoJson(r.body))
+            : fromBinary(
+                ExportTraceServiceRequestSchema,
+                Uint8Array.from(atob(r.body), (ch) => ch.charCodeAt(0)),
+              ),
+        ),
     );
-    const { request, undecodable } = fromOtlpJson(json);
-    expect(undecodable).toEqual([]);
-    expect(toBinary(ExportTraceServiceRequestSchema, request)).toEqual(
-      toBinary(ExportTraceServiceRequestSchema, decoded),
-    );
+    expect(captured.length).toBeGreaterThan(3);
+    for (const decoded of captured) {
+      const json = JSON.parse(JSON.stringify(toJson(ExportTraceServiceRequestSchema, decoded)), (key, value) =>
+        ["traceId", "spanId", "parentSpanId"].includes(key) ? toHex(value) : value,
+      );
+      const { request, undecodable } = readTraceJson(json);
+      expect(undecodable).toEqual([]);
+      expect(request).toEqual({
+        resourceSpans: decoded.resourceSpans.map((rs) => ({
+          resource: resourceScope(rs.resource),
+          scopeSpans: rs.scopeSpans.map((ss) => ({
+            scope: instrumentationScope(ss.scope),
+            spans: ss.spans.map(spanIn),
+          })),
+        })),
+      });
+    }
   });
 
   it("accepts int64 as strings or numbers, and reports a span it cannot read without losing the others", () => {
@@ -506,7 +524,7 @@ describe("OTLP JSON reading", () => {
         { key: "s", value: { intValue: "9007199254740993" } },
       ],
     });
-    const { request, undecodable } = fromOtlpJson({
+    const { request, undecodable } = readTraceJson({
       resourceSpans: [
         {
           scopeSpans: [
@@ -530,6 +548,21 @@ describe("OTLP JSON reading", () => {
 });
 
 describe("OTLP mapping rules", () => {
+  it("reads ids of any length in linear time: a 1 MB parent id is refused by validation, not a crash", () => {
+    const span = create(SpanSchema, {
+      traceId: new Uint8Array(16).fill(1),
+      spanId: new Uint8Array(8).fill(2),
+      parentSpanId: new Uint8Array(1_000_000).fill(0xab),
+      name: "hostile parent",
+    });
+    const { events, problem } = mapSpan(span, { resource: undefined, scope: undefined });
+    expect(problem).toBeUndefined();
+    expect(events[0]!.parent_event_id).toHaveLength(2_000_000);
+    expect(validateEvents(events).rejected).toEqual([expect.objectContaining({ code: "invalid_event" })]);
+    const long = mapSpan({ ...span, traceId: new Uint8Array(1_000_000) }, { resource: undefined, scope: undefined });
+    expect(long.problem).toMatch(/traceId must be 16 bytes/);
+  });
+
   it("converts nanoseconds with integer math (no float rounding of the nanosecond digits)", () => {
     expect(nanosToMs(1_764_000_000_123_456_789n)).toBe(1_764_000_000_123.456);
     expect(nanosToMs(1_764_000_000_000_000_999n)).toBe(1_764_000_000_000);
