@@ -134,9 +134,6 @@ async function expectRollupsMatchEvents(d1: D1Database, projectId: string) {
   }
 }
 
-const hourRows = async (d1: D1Database, projectId: string) =>
-  Number(await d1.prepare("SELECT count(*) AS n FROM metrics_hourly WHERE project_id = ?").bind(projectId).first("n"));
-
 describe("metric rollups stay equal to their events", () => {
   it("after ingest, deletions, a cost recompute of old hours, and a move", async () => {
     const owner = await signUp("Rollups");
