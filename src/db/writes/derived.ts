@@ -3,8 +3,9 @@
 // which re-writes through it) adds what one write inserted (`insertedDerived`); a Langfuse fold replacing events
 // (`replacingDerived`, `replacedDerived`), a cost recompute and an erasure rebuild the summaries and search rows they
 // touched (`rebuildSummaries`, `reindexTraces`) and adjust the rollups by difference (`adjustRollups`: take away what
-// the events counted before the change, add what they count after it), so no path reads an hour's events. The SQL of each table stays in its own file (summary.ts, search-index.ts,
-// cost-rollup.ts, metrics-rollup.ts); every path computes a trace's totals with the same formula.
+// the events counted before the change, add what they count after it), so no path reads an hour's events. The SQL of
+// each table stays in its own file (summary.ts, search-index.ts, cost-rollup.ts, metrics-rollup.ts); every path
+// computes a trace's totals with the same formula.
 import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
 import { COST_ADJUST_SQL, COST_ROLLUP_SQL } from "./cost-rollup.ts";
 import { METRICS_ADJUST_SQL, METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
