@@ -104,6 +104,8 @@ D1 rows per event on the data database, as D1 reported them (local D1 under work
 ${names.map((s) => row(s, ingest.get(s) ?? zero, erase.get(s) ?? zero)).join("\n")}
 ${row("**total**", total(ingest), total(erase))}
 
+Rows written per event, ingest + retention: ${per(total(ingest).rowsWritten)} + ${per(total(erase).rowsWritten)} = **${per(total(ingest).rowsWritten + total(erase).rowsWritten)}** (issue 29's goal: ≤ 4).
+
 Control plane on ingest (placement, prices; drizzle reads through raw(), which has no meta): ${fmt(control.statements)} statements, ${fmt(control.rowsWritten)} rows written, ${fmt(control.rowsRead)} read where reported${control.unmetered ? ` (${fmt(control.unmetered)} statements without meta)` : ""}.${unmetered ? ` Data statements without meta: ${unmetered}.` : ""}
 Queue: ${fmt(run.queue.messages / run.events, 3)} messages, ${fmt(run.queue.bytes / run.events)} bytes and ${fmt(run.queue.chunks / run.events, 3)} billed 64 KB chunks per event (${run.name === "small" ? 100 : 50} events per request).
 Wall time on local D1: ${fmt(run.consumeMs / run.batches, 1)} ms per consumer batch (${fmt(run.events / run.batches)} events); retention ${fmt(run.expired.ms / (run.events / 1000), 1)} ms per 1,000 events deleted.`);

@@ -1,17 +1,19 @@
-// Re-prices a project's past model calls in a time range with today's price table, one bounded step per call:
-// each step updates up to STEP events, rebuilds the rollup hours and trace totals they touch, and returns a cursor.
-// Absolute rewrites make a step safe to repeat, so a recompute can be resumed from any cursor it gave out.
+// Re-prices a project's past model calls in a time range with today's price table, one bounded step per call: each
+// step reads the project's next SCAN events by key (src/db/queries/reprice.ts), updates the calls among them whose cost
+// changes, in one transaction takes them out of the rollups before and adds them back after (by difference), rebuilds
+// their traces' totals, and returns a cursor. A repeated step finds nothing to change, so a recompute can be resumed
+// from any cursor it gave out.
 import { PAGE_LIMITS } from "../../contract/limits.ts";
-import { type ControlDb, dataDb } from "../db/client.ts";
+import type { ControlDb } from "../db/client.ts";
 import { callsToReprice } from "../db/queries/reprice.ts";
-import { rebuildRollups, rebuildSummaries } from "../db/writes/derived.ts";
+import { adjustRollups, rebuildSummaries } from "../db/writes/derived.ts";
 import { eventCostsSet } from "../db/writes/reprice.ts";
 import type { CursorValues } from "../lib/cursor.ts";
-import { HOUR_MS } from "../lib/time.ts";
 import { priceCall } from "./enrich.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
 
-const RECOMPUTE_STEP = PAGE_LIMITS.recomputeStep;
+/** Events read per step, every call among them possibly updated. */
+const SCAN = PAGE_LIMITS.recomputeStep;
 
 /** `control` holds the prices; `d1` is the project's data database. */
 export async function recomputeStep(
@@ -21,7 +23,9 @@ export async function recomputeStep(
   range: { from: number; to: number },
   after?: CursorValues,
 ) {
-  const rows = await callsToReprice(dataDb(d1), projectId, range, after, RECOMPUTE_STEP);
+  // The cursor is [0, last event_id read] (the number is kept for the cursor's shape; it was a time).
+  const page = await callsToReprice(d1, projectId, range, after?.[1] as string | undefined, SCAN);
+  const rows = page.calls;
   const [builtin, overrides] = await Promise.all([builtinPrices(control), projectOverrides(control, [projectId])]);
   const own = overrides.get(projectId) ?? [];
   const changed = rows.flatMap((row) => {
@@ -29,22 +33,22 @@ export async function recomputeStep(
     return cost === row.cost_usd && source === row.cost_source ? [] : [{ row, cost, source }];
   });
   if (changed.length) {
-    const hours = [...new Set(changed.map((c) => Math.floor(c.row.ts / HOUR_MS) * HOUR_MS))];
     const traceIds = [...new Set(changed.map((c) => c.row.trace_id))];
+    const rowids = changed.map((c) => c.row.rowid);
     await d1.batch([
+      ...adjustRollups(d1, rowids, -1),
       eventCostsSet(
         d1,
         projectId,
         changed.map((c) => [c.row.event_id, c.cost, c.source]),
       ),
-      ...rebuildRollups(d1, projectId, hours),
+      ...adjustRollups(d1, rowids, 1),
       ...rebuildSummaries(d1, projectId, traceIds, Date.now()),
     ]);
   }
-  const last = rows.at(-1);
   return {
     scanned: rows.length,
     updated: changed.length,
-    next: rows.length === RECOMPUTE_STEP && last ? ([last.ts, last.event_id] as CursorValues) : null,
+    next: page.full && page.last !== null ? ([0, page.last] as CursorValues) : null,
   };
 }

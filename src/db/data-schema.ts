@@ -46,7 +46,6 @@ export const events = data(
     },
     (t) => [
       primaryKey({ columns: [t.projectId, t.eventId] }),
-      index("events_project_ts").on(t.projectId, t.ts),
       // A trace's events (the tree, exports, deletions); no read filters by parent, so the parent is not in it.
       index("events_trace").on(t.projectId, t.traceId),
       // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.

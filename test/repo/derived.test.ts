@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 const DERIVING = {
   "summary.ts": ["SUMMARY_UPSERT_SQL", "SUMMARY_DELETE_SQL", "SUMMARY_REBUILD_SQL"],
   "search-index.ts": ["SEARCH_INDEX_SQL", "SEARCH_INDEX_EACH_SQL"],
-  "cost-rollup.ts": ["COST_ROLLUP_SQL", "COST_ROLLUP_REBUILD_SQL"],
-  "metrics-rollup.ts": ["METRICS_ROLLUP_SQL", "METRICS_REBUILD_SQL"],
+  "cost-rollup.ts": ["COST_ROLLUP_SQL", "COST_ADJUST_SQL"],
+  "metrics-rollup.ts": ["METRICS_ROLLUP_SQL", "METRICS_ADJUST_SQL"],
   "../search.ts": ["SEARCH_UNINDEX_TRACES_SQL", "SEARCH_REINDEX_TRACES_SQL"],
 };
 

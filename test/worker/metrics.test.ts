@@ -5,6 +5,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { MetricsAnswer } from "../../contract/metrics.ts";
+import { inUsersTraces } from "../../src/db/queries/metrics.ts";
 import { eraseRollupsStep } from "../../src/db/writes/erase.ts";
 import { rebuildDirtyDays } from "../../src/db/writes/metrics-days.ts";
 import { MINUTE_MS } from "../../src/lib/time.ts";
@@ -356,6 +357,36 @@ describe("GET /api/v1/metrics", () => {
     }
     const none = await metrics(a, `from=${T0}&to=${T0 + 72 * H}&metrics=count&user_id=nobody&model=gpt-4o`);
     expect(none.body.series).toEqual([expect.objectContaining({ group: {}, total: { count: 0 } })]);
+  });
+
+  it("filters by end user with other fields from the users' traces when they hold all of the users' events", async () => {
+    // One user per trace: the users' traces hold every event of theirs, so the read needs no scan of the project's
+    // events (events have no index by time); project a's traces mix users, so its reads take the project's events.
+    const c = await createProject("metrics-users", 0);
+    const own = events("c", 120, 11).map((e, i) => ({
+      ...e,
+      context: { ...e.context, user_id: `u${Math.floor(i / 4) % 3}` },
+    }));
+    await deliver(c.projectId, own);
+    const window = [T0, T0 + 50 * H] as const;
+    expect(await inUsersTraces(await dataOf(c.projectId), c.projectId, ["u1", "u2"], ...window)).toBe(true);
+    expect(await inUsersTraces(await dataOf(a.projectId), a.projectId, ["u1", "u3"], ...window)).toBe(false);
+    const { status, body } = await metrics(
+      c,
+      `from=${T0}&to=${T0 + 50 * H}&interval=day&metrics=${ALL}&user_id=u1&user_id=u2&environment=production&group_by=name`,
+    );
+    expect(status).toBe(200);
+    expect(body.series.length).toBeGreaterThan(0);
+    for (const s of body.series)
+      expectExact(
+        s.total,
+        own.filter(
+          (e) =>
+            ["u1", "u2"].includes(e.context.user_id) &&
+            e.context.environment === "production" &&
+            e.name === s.group.name,
+        ),
+      );
   });
 
   it("answers the trace view from trace summaries", async () => {

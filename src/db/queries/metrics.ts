@@ -3,7 +3,7 @@
 // naming end users together with other fields reads those users' events).
 import { COARSE_DIMENSIONS, DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
-import { DAY_MS } from "../../lib/time.ts";
+import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
 
 export type Grain = "minute" | "hour";
 
@@ -164,15 +164,45 @@ export async function traceRows(d1: D1Database, projectId: string, r: Read): Pro
 const keyOf = (column: string) => `iif(${column} IS NULL, NULL, CAST(${bucketSql(column)} AS TEXT))`;
 
 /**
- * The events of a project in [from, to) matching the filters, summed per answer bucket, group and sketch bucket (rows
- * of one group and bucket add up in the reader), for what no rollup keeps: end users together with other fields. Fields
- * read as the rollups store them (no value: ''); `user_id` filtered on the column itself, so that the users' index
- * bounds the rows read by those users' events.
+ * ?1 project, ?2 from, ?3 to, ?4 JSON user ids: the traces listed under those users that overlap [from, to). CROSS
+ * JOIN keeps the users outer, so each user's traces come from their partial index
+ * (`SEARCH t USING INDEX traces_project_user (project_id=? AND user_id=? AND start_ts<?)`), not the start-time one.
+ */
+const USERS_TRACES = `SELECT t.trace_id FROM json_each(?4) u CROSS JOIN traces t ON t.project_id = ?1 AND t.user_id = u.value
+  AND t.start_ts < ?3 WHERE t.end_ts >= ?2`;
+const USERS_EVENTS_FOUND_SQL = `SELECT count(*) AS n FROM events WHERE project_id = ?1 AND trace_id IN (${USERS_TRACES})
+  AND ts >= ?2 AND ts < ?3 AND user_id IN (SELECT value FROM json_each(?4))`;
+const USERS_EVENTS_SQL = `SELECT coalesce(sum(count), 0) AS n FROM user_metrics_hourly WHERE project_id = ?1
+  AND bucket >= ?2 AND bucket < ?3 AND user_id IN (SELECT value FROM json_each(?4))`;
+
+/**
+ * Whether the users' events in [from, to) all lie in traces listed under them (`traces_project_user`, then
+ * `events_trace`: rows read bounded by their traces), checked on the whole hours around the range against the per-user
+ * rollup's count. Not when a trace listed under someone else holds one of their events, or the rollup keeps hours
+ * whose events retention deleted: then the read takes the project's events (events have no index by time: §2.6).
+ */
+export async function inUsersTraces(d1: D1Database, projectId: string, users: string[], from: number, to: number) {
+  const lo = Math.floor(from / HOUR_MS) * HOUR_MS;
+  const hi = Math.ceil(to / HOUR_MS) * HOUR_MS;
+  const [found, stored] = await d1.batch<{ n: number }>(
+    [USERS_EVENTS_FOUND_SQL, USERS_EVENTS_SQL].map((q) => d1.prepare(q).bind(projectId, lo, hi, JSON.stringify(users))),
+  );
+  return found!.results[0]!.n === stored!.results[0]!.n;
+}
+
+/**
+ * The events of a project in [from, to) matching the filters (the users among them), summed per answer bucket, group
+ * and sketch bucket (rows of one group and bucket add up in the reader), for what no rollup keeps: end users together
+ * with other fields. Fields read as the rollups store them (no value: ''); `user_id` filtered on the column itself.
+ * The events come from the users' traces when those hold all of them (inUsersTraces), else from the project's.
  */
 export async function eventRows(d1: D1Database, projectId: string, r: Read): Promise<MetricRow[]> {
   const groups = [...new Set(r.fields)];
   const column = (f: MetricField) => (f === "user_id" ? f : `coalesce(${f}, '')`);
   const { where, params } = filterClauses(r.filters, column, 4);
+  const users = r.filters.user_id ?? [];
+  const traced = users.length > 0 && (await inUsersTraces(d1, projectId, users, r.from, r.to));
+  const usersParam = `?${4 + params.length}`;
   const sketches = sketchesOf(r).length > 0;
   const keys = sketches ? `, ${keyOf("duration_ms")} AS lk, ${keyOf("first_token_ms")} AS fk` : "";
   const sql = `SELECT (ts / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${column(g)} AS ${g}`).join("")},
@@ -185,11 +215,12 @@ export async function eventRows(d1: D1Database, projectId: string, r: Read): Pro
       iif(fk IS NULL, NULL, json_object(fk, count(first_token_ms))) AS first_token`
           : ", NULL AS latency, NULL AS first_token"
       }
-    FROM (SELECT *${keys} FROM events WHERE project_id = ?1 AND ts >= ?2 AND ts < ?3${where})
+    FROM (SELECT *${keys} FROM events WHERE project_id = ?1${traced ? ` AND trace_id IN (${USERS_TRACES.replaceAll("?4", usersParam)})` : ""}
+      AND ts >= ?2 AND ts < ?3${where})
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}${sketches ? ", lk, fk" : ""}`;
   const { results } = await d1
     .prepare(sql)
-    .bind(projectId, r.from, r.to, ...params)
+    .bind(projectId, r.from, r.to, ...params, ...(traced ? [JSON.stringify(users)] : []))
     .all<MetricRow>();
   return results;
 }

@@ -1,44 +1,45 @@
-// The model calls a cost recompute re-prices (a project's data database): one page in (ts, event_id) order, the
-// calls whose cost the client did not set.
-import { and, asc, eq, gte, lt, ne, or, sql } from "drizzle-orm";
-import type { CursorValues } from "../../lib/cursor.ts";
-import type { DataDb } from "../client.ts";
-import { events } from "../data-schema.ts";
+// The model calls a cost recompute re-prices (a project's data database), paged by the events' key: each page reads
+// the next `scan` events of the project by (project_id, event_id), its primary key, and answers the calls among them
+// in the range whose cost the client did not set. A step's rows read are bounded by `scan` whatever the range, and no
+// index by time is needed (docs/SCALING.md §2.5).
 
-export function callsToReprice(
-  data: DataDb,
+export type RepriceRow = {
+  rowid: number;
+  event_id: string;
+  trace_id: string;
+  type: string;
+  model: string | null;
+  provider: string | null;
+  ts: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_input_tokens: number | null;
+  cache_write_tokens: number | null;
+  cost_usd: number | null;
+  cost_source: string | null;
+};
+
+/** ?1 project, ?2 the last event_id of the previous page ('' at first), ?3 events per page, ?4 from, ?5 to. */
+const PAGE_SQL = `SELECT * FROM (SELECT rowid AS rowid, event_id, trace_id, type, model, provider, ts, input_tokens,
+    output_tokens, cached_input_tokens, cache_write_tokens, cost_usd, cost_source,
+    (ts >= ?4 AND ts < ?5 AND type = 'model_response' AND (cost_source IS NULL OR cost_source <> 'client')) AS due
+  FROM events WHERE project_id = ?1 AND event_id > ?2 ORDER BY event_id LIMIT ?3)`;
+
+/** The next page: the calls to re-price among the next `scan` events after `after`, and the page's last event id. */
+export async function callsToReprice(
+  d1: D1Database,
   projectId: string,
   range: { from: number; to: number },
-  after: CursorValues | undefined,
-  limit: number,
-) {
-  const [afterTs, afterId] = after ?? [];
-  return data
-    .select({
-      event_id: events.eventId,
-      trace_id: events.traceId,
-      type: events.type,
-      model: events.model,
-      provider: events.provider,
-      ts: events.ts,
-      input_tokens: events.inputTokens,
-      output_tokens: events.outputTokens,
-      cached_input_tokens: events.cachedInputTokens,
-      cache_write_tokens: events.cacheWriteTokens,
-      cost_usd: events.costUsd,
-      cost_source: events.costSource,
-    })
-    .from(events)
-    .where(
-      and(
-        eq(events.projectId, projectId),
-        gte(events.ts, range.from),
-        lt(events.ts, range.to),
-        eq(events.type, "model_response"),
-        or(ne(events.costSource, "client"), sql`${events.costSource} IS NULL`),
-        after ? sql`(${events.ts}, ${events.eventId}) > (${afterTs}, ${afterId})` : undefined,
-      ),
-    )
-    .orderBy(asc(events.ts), asc(events.eventId))
-    .limit(limit);
+  after: string | undefined,
+  scan: number,
+): Promise<{ calls: RepriceRow[]; last: string | null; full: boolean }> {
+  const { results } = await d1
+    .prepare(PAGE_SQL)
+    .bind(projectId, after ?? "", scan, range.from, range.to)
+    .all<RepriceRow & { due: number }>();
+  return {
+    calls: results.filter((r) => r.due),
+    last: results.at(-1)?.event_id ?? null,
+    full: results.length === scan,
+  };
 }

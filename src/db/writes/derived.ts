@@ -1,12 +1,14 @@
 // The one module that keeps the derived tables — trace summaries, the search index, cost and metric rollups — in step
 // with the events they are derived from. Every path that changes events comes through here: the consumer (and a move,
 // which re-writes through it) adds what one write inserted (`insertedDerived`); a Langfuse fold replacing events
-// (`replacedDerived`), a cost recompute and an erasure rebuild what they touched (`rebuildSummaries`,
-// `rebuildRollups`, `reindexTraces`). The SQL of each table stays in its own file (summary.ts, search-index.ts,
-// cost-rollup.ts, metrics-rollup.ts); every path computes a trace's totals with the same formula.
+// (`replacingDerived`, `replacedDerived`), a cost recompute and an erasure rebuild the summaries and search rows they
+// touched (`rebuildSummaries`, `reindexTraces`) and adjust the rollups by difference (`adjustRollups`: take away what
+// the events counted before the change, add what they count after it), so no path reads an hour's events. The SQL of
+// each table stays in its own file (summary.ts, search-index.ts, cost-rollup.ts, metrics-rollup.ts); every path
+// computes a trace's totals with the same formula.
 import { SEARCH_REINDEX_TRACES_SQL, SEARCH_UNINDEX_TRACES_SQL } from "../search.ts";
-import { COST_ROLLUP_REBUILD_SQL, COST_ROLLUP_SQL } from "./cost-rollup.ts";
-import { METRICS_REBUILD_SQL, METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
+import { COST_ADJUST_SQL, COST_ROLLUP_SQL } from "./cost-rollup.ts";
+import { METRICS_ADJUST_SQL, METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
 import { SEARCH_INDEX_EACH_SQL, SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL, SUMMARY_UPSERT_SQL } from "./summary.ts";
 
@@ -48,9 +50,17 @@ const rebuildTraceSummaries = (d1: D1Database, keys: string, now: number) => [
   d1.prepare(SUMMARY_REBUILD_SQL).bind(keys, now),
 ];
 
-/** Statements rebuilding the project's cost and metric rollups of these hours (epoch ms, hour starts). */
-export const rebuildRollups = (d1: D1Database, projectId: string, hours: number[]) =>
-  [...COST_ROLLUP_REBUILD_SQL, ...METRICS_REBUILD_SQL].map((q) => d1.prepare(q).bind(projectId, JSON.stringify(hours)));
+/** The events whose rowids are the JSON array ?1. */
+const BY_ROWID = "json_each(?1) k JOIN events e ON e.rowid = k.value WHERE true";
+
+/**
+ * Statements adding (`sign` 1, after a change) or taking away (-1, before it) what these events (rowids) count in the
+ * cost and metric rollups: a deletion takes them away before it deletes, a cost recompute takes away, updates, adds.
+ */
+export const adjustRollups = (d1: D1Database, rowids: number[], sign: 1 | -1) =>
+  [...COST_ADJUST_SQL(BY_ROWID, sign), ...METRICS_ADJUST_SQL(BY_ROWID, sign)].map((q) =>
+    d1.prepare(q).bind(JSON.stringify(rowids)),
+  );
 
 /**
  * Statements indexing again, one row per trace, what is left of these traces ([project_id, trace_id] pairs as JSON)
@@ -59,25 +69,34 @@ export const rebuildRollups = (d1: D1Database, projectId: string, hours: number[
 export const reindexTraces = (d1: D1Database, traces: string) =>
   [SEARCH_UNINDEX_TRACES_SQL, SEARCH_REINDEX_TRACES_SQL].map((q) => d1.prepare(q).bind(traces));
 
+/**
+ * Statements (before a replacement of folds deletes the older ones, in its batch) taking away what those count in the
+ * rollups: `source` selects them (a FROM … WHERE clause over `events e`, ?1 bound to `param`).
+ */
+export const replacingDerived = (d1: D1Database, source: string, param: string) =>
+  [...COST_ADJUST_SQL(source, -1), ...METRICS_ADJUST_SQL(source, -1)].map((q) => d1.prepare(q).bind(param));
+
 /** Folded events just stored in place of older folds, and what they touched. */
 export type ReplacedRows = {
   batchId: string;
   now: number;
+  /** JSON of [project_id, event_id] per folded event. */
+  keys: string;
   /** JSON of [project_id, event_id, kept search text or null] per folded event. */
   searched: string;
   /** [project_id, trace_id] of the traces holding old or new folds. */
   traces: Array<[string, string]>;
-  /** Per project, the hour starts holding old or new folds. */
-  hours: Map<string, Set<number>>;
 };
 
 /**
- * Statements (after the replacement, in its batch) rebuilding what derives from replaced folds, absolutely so a step
- * can be repeated: one index row per folded event (a newer fold replaces its own), the traces' summaries, the hours'
- * rollups.
+ * Statements (after the replacement, in its batch) deriving from the folds it stored: one index row per folded event
+ * (a newer fold replaces its own), the traces' summaries rebuilt, and what the new folds (by batch_id) add to the
+ * rollups, the older ones having been taken away before (`replacingDerived`): in one transaction a repeated step
+ * takes away and adds the same.
  */
 export const replacedDerived = (d1: D1Database, r: ReplacedRows) => [
   d1.prepare(SEARCH_INDEX_EACH_SQL).bind(r.searched, r.batchId),
   ...rebuildTraceSummaries(d1, JSON.stringify(r.traces), r.now),
-  ...[...r.hours].flatMap(([project, set]) => rebuildRollups(d1, project, [...set])),
+  d1.prepare(COST_ROLLUP_SQL).bind(r.keys, r.batchId),
+  ...METRICS_ROLLUP_SQL.map((q) => d1.prepare(q).bind(r.keys, r.batchId)),
 ];

@@ -5,9 +5,8 @@
 // earlier version under their own prefix. Then in one transaction
 // their search rows, parts and rows, and rebuilds the summaries of the traces they belonged to from what is left
 // (a trace with nothing left loses its summary). Every step is idempotent and the next one continues where it stopped.
-import { HOUR_MS } from "../../lib/time.ts";
 import { deleteBodies, deleteBodiesUnder, eventPrefixes, tracePrefixes } from "../bodies.ts";
-import { rebuildRollups, rebuildSummaries, reindexTraces } from "./derived.ts";
+import { adjustRollups, rebuildSummaries, reindexTraces } from "./derived.ts";
 import { METRICS_ERASE_SQL } from "./metrics-rollup.ts";
 
 /** Which events of the project a deletion takes (SQL over `events e`, ?1 the project, ?2 the target). */
@@ -104,8 +103,8 @@ const ORPHAN_SCORES_SQL = `DELETE FROM scores WHERE project_id = ?1
   AND NOT EXISTS (SELECT 1 FROM traces t WHERE t.project_id = ?1 AND t.trace_id = scores.trace_id)`;
 
 /**
- * One step: deletes up to `limit` events of the scope with everything derived from them. `rollups`: also rebuild the
- * hourly cost rollups of the hours they were in (deletions on request; retention keeps past costs). Returns how many
+ * One step: deletes up to `limit` events of the scope with everything derived from them. `rollups`: also take them away
+ * from the cost and metric rollups (deletions on request; retention keeps past costs). Returns how many
  * events it deleted (0: nothing left).
  */
 export async function eraseStep(
@@ -164,8 +163,15 @@ export async function eraseStep(
   const rowids = keys(rows.map((r) => r.rowid));
   const traceIds = [...new Set(rows.map((r) => r.trace_id))];
   const traces = JSON.stringify(traceIds.map((t) => [projectId, t]));
-  const hours = [...new Set(rows.map((r) => Math.floor(r.ts / HOUR_MS) * HOUR_MS))];
   await d1.batch([
+    // Before the rows go: what they counted, taken away by difference (no read of their hours' other events).
+    ...(opts.rollups
+      ? adjustRollups(
+          d1,
+          rows.map((r) => r.rowid),
+          -1,
+        )
+      : []),
     d1.prepare("DELETE FROM events_fts WHERE rowid IN (SELECT value FROM json_each(?1))").bind(rowids),
     d1
       .prepare("DELETE FROM event_parts WHERE project_id = ?1 AND event_id IN (SELECT value FROM json_each(?2))")
@@ -177,7 +183,6 @@ export async function eraseStep(
     ...rebuildSummaries(d1, projectId, traceIds, opts.now ?? Date.now()),
     // A trace with nothing left loses its scores.
     d1.prepare(`${ORPHAN_SCORES_SQL} AND trace_id IN (SELECT value ->> 1 FROM json_each(?2))`).bind(projectId, traces),
-    ...(opts.rollups ? rebuildRollups(d1, projectId, hours) : []),
   ]);
   return rows.length;
 }

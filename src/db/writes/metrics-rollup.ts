@@ -1,7 +1,7 @@
 // The metric rollups (metrics_minute, metrics_hourly, their coarse twins metrics_coarse_minute/_hourly, and per end user user_metrics_minute, user_metrics_hourly): per
 // project, bucket and dimensions, the sums of the events and their latency and first-token sketches. The consumer adds
 // what each write inserted (batch_id guard, like the cost rollup: a redelivered event adds nothing), aggregated in SQL
-// over the batch, one upsert per group; deletions and replaced events rebuild whole buckets from the events.
+// over the batch, one upsert per group; deletions, replaced events and recomputed costs adjust them by difference.
 import { COARSE_DIMENSIONS, DIMENSIONS } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
@@ -38,21 +38,22 @@ export const ROLLUPS: Rollup[] = [
 const SUMS = ["count", "errors", "input_tokens", "output_tokens", "cached_input_tokens", "cost", "duration_sum"];
 const COUNTS = ["duration_count", "first_token_count"];
 
-/** Adds two stored sketches (JSON objects of bucket → count). */
+/** Adds two stored sketches (JSON objects of bucket → count); a bucket whose counts cancel out (a subtraction) goes. */
 const mergeJson = (a: string, b: string) =>
   `(SELECT coalesce(json_group_object(key, n), '{}') FROM (SELECT key, sum(value) AS n FROM
-    (SELECT key, value FROM json_each(${a}) UNION ALL SELECT key, value FROM json_each(${b})) GROUP BY key))`;
+    (SELECT key, value FROM json_each(${a}) UNION ALL SELECT key, value FROM json_each(${b})) GROUP BY key HAVING n <> 0))`;
 
-/** A sketch per group of `g`, from the rows of `new` whose `column` is set. */
-const sketchOf = (column: string) =>
-  `(SELECT coalesce(json_group_object(k, n), '{}') FROM (SELECT ${bucketSql(column)} AS k, count(*) AS n
+/** A sketch per group of `g`, from the rows of `new` whose `column` is set (counts times `sign`). */
+const sketchOf = (column: string, sign: 1 | -1) =>
+  `(SELECT coalesce(json_group_object(k, n), '{}') FROM (SELECT ${bucketSql(column)} AS k, ${sign} * count(*) AS n
     FROM new WHERE new.gk = g.gk AND ${column} IS NOT NULL GROUP BY k))`;
 
 /**
  * An INSERT of the events `e` of `source` (a FROM … WHERE clause), aggregated into rows of the rollup `r`, limited to
- * `r.where` (pass `{ ...r, where: "true" }` to write every minute: benchmarks filling a dataset of the past).
+ * `r.where` (pass `{ ...r, where: "true" }` to write every minute: benchmarks filling a dataset of the past). `sign`
+ * -1 negates every sum, count and sketch count: what the events take away (see METRICS_SUBTRACT_SQL).
  */
-export function rollupInsertSql(r: Rollup, source: string) {
+export function rollupInsertSql(r: Rollup, source: string, sign: 1 | -1 = 1) {
   const key = ["project_id", "bucket", ...r.dims];
   return `
     WITH new AS MATERIALIZED (
@@ -64,44 +65,51 @@ export function rollupInsertSql(r: Rollup, source: string) {
       FROM ${source} AND ${r.where}
     ),
     g AS (
-      SELECT gk, ${key.join(", ")}, count(*) AS count, sum(error) AS errors, coalesce(sum(input_tokens), 0) AS input_tokens,
-        coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens,
-        total(cost_usd) AS cost, total(duration_ms) AS duration_sum, count(duration_ms) AS duration_count,
-        count(first_token_ms) AS first_token_count
+      SELECT gk, ${key.join(", ")}, ${sign} * count(*) AS count, ${sign} * sum(error) AS errors,
+        ${sign} * coalesce(sum(input_tokens), 0) AS input_tokens, ${sign} * coalesce(sum(output_tokens), 0) AS output_tokens,
+        ${sign} * coalesce(sum(cached_input_tokens), 0) AS cached_input_tokens, ${sign} * total(cost_usd) AS cost,
+        ${sign} * total(duration_ms) AS duration_sum, ${sign} * count(duration_ms) AS duration_count,
+        ${sign} * count(first_token_ms) AS first_token_count
       FROM new GROUP BY gk
     )
     INSERT INTO ${r.table} (${key.join(", ")}, ${[...SUMS, ...COUNTS].join(", ")}, latency, first_token)
-    SELECT ${key.join(", ")}, ${[...SUMS, ...COUNTS].join(", ")}, ${sketchOf("duration_ms")}, ${sketchOf("first_token_ms")}
+    SELECT ${key.join(", ")}, ${[...SUMS, ...COUNTS].join(", ")}, ${sketchOf("duration_ms", sign)}, ${sketchOf("first_token_ms", sign)}
     FROM g WHERE true`;
 }
 
-function upsertSql(r: Rollup) {
+function upsertSql(r: Rollup, source: string, sign: 1 | -1 = 1) {
   const key = ["project_id", "bucket", ...r.dims];
   const add = [...SUMS, ...COUNTS].map((c) => `${c} = ${r.table}.${c} + excluded.${c}`);
-  return `${rollupInsertSql(
-    r,
-    "json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1 WHERE e.batch_id = ?2",
-  )}
+  return `${rollupInsertSql(r, source, sign)}
     ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${add.join(", ")},
       latency = ${mergeJson(`${r.table}.latency`, "excluded.latency")},
       first_token = ${mergeJson(`${r.table}.first_token`, "excluded.first_token")}`;
 }
 
 /** ?1 a JSON array of [project_id, event_id] the write may have inserted, ?2 the write's batch_id: one per rollup. */
-export const METRICS_ROLLUP_SQL = ROLLUPS.map(upsertSql);
+export const METRICS_ROLLUP_SQL = ROLLUPS.map((r) =>
+  upsertSql(
+    r,
+    "json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1 WHERE e.batch_id = ?2",
+  ),
+);
 
 /**
- * ?1 project_id, ?2 a JSON array of hour starts: the statements that rebuild those hours (and the minutes in them) of
- * every rollup from the events (absolute, repeatable).
+ * Adjusting by difference, for events that change or go (a fold replaced, a cost recomputed, a deletion on request):
+ * the statements adding (`sign` 1) or taking away (-1) what the events `e` of `source` (a FROM … WHERE clause, its
+ * parameters the caller's) count in every rollup, one upsert per group; taking away ends by deleting the groups left
+ * with no event. No statement reads an hour's other events, so events need no index by time (docs/SCALING.md §2.5).
+ * Sums of floats (cost, duration) may then differ from a rebuild by rounding.
  */
-export const METRICS_REBUILD_SQL = ROLLUPS.flatMap((r) => [
-  `DELETE FROM ${r.table} WHERE project_id = ?1 AND EXISTS
-    (SELECT 1 FROM json_each(?2) h WHERE bucket >= h.value AND bucket < h.value + ${HOUR_MS})`,
-  rollupInsertSql(
-    r,
-    `json_each(?2) h JOIN events e ON e.project_id = ?1 AND e.ts >= h.value AND e.ts < h.value + ${HOUR_MS} WHERE true`,
-  ),
-]);
+export const METRICS_ADJUST_SQL = (source: string, sign: 1 | -1) => [
+  ...ROLLUPS.map((r) => upsertSql(r, source, sign)),
+  ...(sign === -1
+    ? ROLLUPS.map(
+        (r) => `DELETE FROM ${r.table} WHERE count <= 0 AND (project_id, bucket) IN
+          (SELECT DISTINCT e.project_id, (e.ts / ${r.size}) * ${r.size} FROM ${source})`,
+      )
+    : []),
+];
 
 /**
  * ?1 project_id, ?2 before: that project's rollups older than ?2, ?3 at most this many buckets per table (the tables

@@ -4,9 +4,8 @@
 import { LIMITS } from "../../../contract/limits.ts";
 import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../../contract/queue.ts";
 import { randomToken } from "../../lib/ids.ts";
-import { HOUR_MS } from "../../lib/time.ts";
 import { keptSearchText } from "../search.ts";
-import { replacedDerived } from "./derived.ts";
+import { replacedDerived, replacingDerived } from "./derived.ts";
 import { chunkJson } from "./events.ts";
 import { foldSizeSql, foldTallies, type UsageTally } from "./usage.ts";
 
@@ -68,27 +67,25 @@ export const FOLD_BATCH_PREFIX = "fold-";
 const FOLDED = `e.batch_id LIKE '${FOLD_BATCH_PREFIX}%'`;
 const REVISION = COLUMNS.length;
 
-/** ?1 JSON rows [project_id, event_id, revision]: the index rows of the stored events about to be replaced (one each). */
-const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
-  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
-  WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
-const DELETE_EVENTS_SQL = `DELETE FROM events WHERE rowid IN (SELECT e.rowid FROM json_each(?1) k
-  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
-  WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")})`;
+/** ?1 JSON rows [project_id, event_id, revision]: the stored events about to be replaced (a FROM … WHERE over `e`). */
+const REPLACED = `json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+  WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")}`;
+/** Their index rows (one each), then the rows. */
+const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM ${REPLACED})`;
+const DELETE_EVENTS_SQL = `DELETE FROM events WHERE rowid IN (SELECT e.rowid FROM ${REPLACED})`;
 /** ?1 batch_id, ?2 JSON rows in COLUMNS order plus the revision. */
 const INSERT_FOLDED_SQL =
   `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
   `SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}, ?1 FROM json_each(?2) ` +
   `WHERE ${current("value ->> 0", "value ->> 1", `value ->> ${REVISION}`)} ON CONFLICT (project_id, event_id) DO NOTHING`;
-const OLD_HOURS_SQL = `SELECT e.project_id, e.ts FROM json_each(?1) k
-  JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1`;
 
 const REPLACED_SIZE_SQL = foldSizeSql(current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2"));
 const REPLACEMENT_SIZE_SQL = foldSizeSql("e.batch_id = ?2");
 
 /**
- * Stores folded events in place of their older folds, then rebuilds what derives from them (absolutely, so a step can
- * be repeated): the search index entries, the traces' summaries and the cost and metric rollup hours they touch.
+ * Stores folded events in place of their older folds, in one transaction with what derives from them: the search index
+ * entries and the traces' summaries rebuilt, the rollups less the older folds plus the new ones (a repeated step
+ * takes away and adds the same).
  * Answers the usage the replacement adds, counted under `source`.
  */
 export async function replaceFolded(
@@ -111,14 +108,6 @@ export async function replaceFolded(
     f.received_at,
     f.revision,
   ]);
-  const old = (await d1.prepare(OLD_HOURS_SQL).bind(JSON.stringify(keys)).all<{ project_id: string; ts: number }>())
-    .results;
-  const hours = new Map<string, Set<number>>();
-  for (const { project_id, ts } of [...old, ...folded.map((f) => ({ project_id: f.project_id, ts: f.event.ts }))]) {
-    const set = hours.get(project_id) ?? new Set<number>();
-    set.add(Math.floor(ts / HOUR_MS) * HOUR_MS);
-    hours.set(project_id, set);
-  }
   const batchId = `${FOLD_BATCH_PREFIX}${randomToken(12)}`;
   const traces = [...new Set(folded.map((f) => JSON.stringify([f.project_id, f.event.trace_id])))].map(
     (t) => JSON.parse(t) as [string, string],
@@ -128,10 +117,11 @@ export async function replaceFolded(
   const searched = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id, keptSearchText(f.event)]));
   const results = await d1.batch([
     d1.prepare(REPLACED_SIZE_SQL).bind(JSON.stringify(keys)),
+    ...replacingDerived(d1, REPLACED, JSON.stringify(keys)),
     d1.prepare(DELETE_INDEXED_SQL).bind(JSON.stringify(keys)),
     d1.prepare(DELETE_EVENTS_SQL).bind(JSON.stringify(keys)),
     d1.prepare(INSERT_FOLDED_SQL).bind(batchId, JSON.stringify(rows)),
-    ...replacedDerived(d1, { batchId, now, searched, traces, hours }),
+    ...replacedDerived(d1, { batchId, now, keys: eventKeys, searched, traces }),
     d1.prepare(REPLACEMENT_SIZE_SQL).bind(eventKeys, batchId),
   ]);
   return foldTallies(results[0]!, results.at(-1)!, source, now);
