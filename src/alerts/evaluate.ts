@@ -7,7 +7,7 @@
 import type { AlertFilters, AlertState } from "../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../contract/alerts.ts";
 import { controlDb } from "../db/client.ts";
-import { activeChannels, enabledRules, ruleStates } from "../db/queries/alerts.ts";
+import { activeChannels, enabledRules, ruleStates, rulesStates } from "../db/queries/alerts.ts";
 import type { AlertChannelRow, AlertRuleRow, AlertStateRow } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import {
@@ -111,13 +111,47 @@ function plan(
   return claims;
 }
 
+/** A rule's groups crossing the line this run, keyed, worst first. */
+type Judged = { breaching: Array<[string, WindowValue]> };
+
+const keyOf = (v: WindowValue) => v.key ?? groupKeyOf(v.group);
+
+function judgeValues(rule: AlertRuleRow, values: WindowValue[]): Judged {
+  // Only the groups crossing the line are keyed and sorted (worst first: the groups a run can't all fire at once go
+  // out in that order), usually a few of thousands.
+  const breaching: Array<[string, WindowValue]> = [];
+  for (const v of values) if (breaches(rule, v)) breaching.push([keyOf(v), v]);
+  const worse = worseFirst(rule);
+  breaching.sort((a, b) => worse(a[1], b[1]));
+  return { breaching };
+}
+
+/** The values of the groups that have a state (the only ones looked up by key), by key. */
+function valuesOfStates(values: WindowValue[], states: AlertStateRow[]) {
+  const judged = new Map<string, WindowValue>();
+  if (!states.length) return judged;
+  const keys = new Set(states.map((s) => s.groupKey));
+  for (const v of values) {
+    const key = keyOf(v);
+    if (keys.has(key)) judged.set(key, v);
+  }
+  return judged;
+}
+
 /**
  * The states a run needs: every firing group, and those of the groups crossing the line now (worst first, one page of
  * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`). `breaching`: their keys, worst first.
+ * `read`: the first page's states when the project's read took them (readProjectStates).
  */
-async function readStates(d1: D1Database, rule: AlertRuleRow, breaching: string[], unread: Set<string>) {
+async function readStates(
+  d1: D1Database,
+  rule: AlertRuleRow,
+  breaching: string[],
+  unread: Set<string>,
+  read?: AlertStateRow[],
+) {
   const page = ALERT_LIMITS.maxGroups;
-  const states = await ruleStates(d1, rule.id, breaching.slice(0, page));
+  const states = read ?? (await ruleStates(d1, rule.id, breaching.slice(0, page)));
   if (breaching.length > page) {
     const known = new Set(states.map((s) => s.groupKey));
     const rest = breaching.slice(page).filter((k) => !known.has(k));
@@ -129,26 +163,48 @@ async function readStates(d1: D1Database, rule: AlertRuleRow, breaching: string[
   return states;
 }
 
-/** Judges one rule's values at `at`; returns how many notifications it queued. */
-async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], channels: AlertChannelRow[], at: number) {
-  const { rule } = due;
-  // Each group's key once; the groups crossing the line worst first (the groups a run can't all fire at once go out
-  // in that order): only those are sorted, usually a few of thousands.
-  const judged = new Map<string, WindowValue>();
-  const breaching: Array<[string, WindowValue]> = [];
-  for (const v of values) {
-    const key = groupKeyOf(v.group);
-    judged.set(key, v);
-    if (breaches(rule, v)) breaching.push([key, v]);
+/**
+ * The first page of states (readStates) of a project's rules in one statement, by rule id; null when the read failed
+ * (each rule then reads its own).
+ */
+async function readProjectStates(d1: D1Database, rules: Array<[DueRule, Judged]>) {
+  const groups: Array<[string, string]> = [];
+  for (const [d, { breaching }] of rules)
+    for (const [key] of breaching.slice(0, ALERT_LIMITS.maxGroups)) groups.push([d.rule.id, key]);
+  try {
+    const rows = await rulesStates(
+      d1,
+      rules.map(([d]) => d.rule.id),
+      groups,
+    );
+    const out = new Map<string, AlertStateRow[]>(rules.map(([d]) => [d.rule.id, []]));
+    for (const s of rows) out.get(s.alertId)?.push(s);
+    return out;
+  } catch (err) {
+    log.error("alerts.states_read_failed", err, { project_id: rules[0]?.[0].rule.projectId });
+    return null;
   }
-  const worse = worseFirst(rule);
-  breaching.sort((a, b) => worse(a[1], b[1]));
+}
+
+/** Judges one rule's values at `at`; returns how many notifications it queued. */
+async function judgeRule(
+  env: Bindings,
+  due: DueRule,
+  { breaching }: Judged,
+  values: WindowValue[],
+  channels: AlertChannelRow[],
+  at: number,
+  read?: AlertStateRow[],
+) {
+  const { rule } = due;
   const states = await readStates(
     env.DB,
     rule,
     breaching.map(([key]) => key),
     due.unread,
+    read,
   );
+  const judged = valuesOfStates(values, states);
   const claims = plan(due, judged, breaching, states, channels, at);
   const recent = (JSON.parse(rule.recent) as Array<[number, number | null]>).filter(([t]) => t !== at);
   recent.push([at, worst(rule, values)]);
@@ -214,11 +270,23 @@ async function evaluateProject(
   } catch (err) {
     values = new Map(rules.map((d) => [d.rule.id, err instanceof Error ? err : new Error(String(err))]));
   }
+  // Each rule's groups judged, then the states of all of them read in one statement, then each rule's claims.
+  const judged: Array<[DueRule, Judged, WindowValue[]]> = [];
   for (const d of rules) {
     try {
       const v = values.get(d.rule.id);
       if (!v || v instanceof Error) throw v ?? new Error("not measured");
-      report.notifications += await judgeRule(env, d, v, channels.get(d.rule.id) ?? [], at);
+      judged.push([d, judgeValues(d.rule, v), v]);
+    } catch (err) {
+      report.failed++;
+      await recordFailure(env.DB, d, at, err);
+    }
+  }
+  const states = judged.length ? await readProjectStates(env.DB, judged) : null;
+  for (const [d, j, v] of judged) {
+    try {
+      const read = states?.get(d.rule.id);
+      report.notifications += await judgeRule(env, d, j, v, channels.get(d.rule.id) ?? [], at, read);
       report.evaluated++;
     } catch (err) {
       report.failed++;
