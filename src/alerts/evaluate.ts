@@ -186,7 +186,10 @@ async function readProjectStates(d1: D1Database, rules: Array<[DueRule, Judged]>
   }
 }
 
-/** Judges one rule's values at `at`; returns how many notifications it queued. */
+/** One rule's writes of a run: its statements for the batch, and where its claims' results come back. */
+type RuleWrites = { due: DueRule; statements: D1PreparedStatement[]; claimAt: Array<[number, Claim]> };
+
+/** Judges one rule's values at `at`: its state changes claimed and its evaluation recorded (statements to batch). */
 async function judgeRule(
   env: Bindings,
   due: DueRule,
@@ -195,7 +198,7 @@ async function judgeRule(
   channels: AlertChannelRow[],
   at: number,
   read?: AlertStateRow[],
-) {
+): Promise<RuleWrites> {
   const { rule } = due;
   const states = await readStates(
     env.DB,
@@ -226,13 +229,66 @@ async function judgeRule(
     statements.push(...s);
   }
   statements.push(evaluationDone(env.DB, rule.id, at, recent.slice(-RECENT_POINTS)));
-  const results = await env.DB.batch(statements);
-  const won = claimAt.filter(([i]) => (results[i]?.results.length ?? 0) > 0).flatMap(([, c]) => c.deliveries);
-  await enqueueDeliveries(
-    env,
-    won.map((d) => d.id),
-  );
-  return won.length;
+  return { due, statements, claimAt };
+}
+
+/** Statements per D1 batch when a project's rules write together (a rule's own are never split). */
+const BATCH_STATEMENTS = 500;
+
+/**
+ * Writes the rules' statements in as few D1 batches as fit BATCH_STATEMENTS (one call for most projects' minute, not one
+ * per rule: D1 counts each call against the invocation's query limit), then queues the deliveries of the claims won.
+ * A batch that fails is retried rule by rule, so only the rule at fault fails. Returns the rules written and queued.
+ */
+async function writeRules(env: Bindings, rules: RuleWrites[], at: number, report: EvaluationReport) {
+  const chunks: RuleWrites[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const r of rules) {
+    if (size + r.statements.length > BATCH_STATEMENTS) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(r);
+    size += r.statements.length;
+  }
+  const won = (r: RuleWrites, results: D1Result[], offset: number) =>
+    r.claimAt.filter(([i]) => (results[offset + i]?.results.length ?? 0) > 0).flatMap(([, c]) => c.deliveries);
+  for (const chunk of chunks) {
+    const written: Array<[RuleWrites, NewDelivery[]]> = [];
+    try {
+      const results = await env.DB.batch(chunk.flatMap((r) => r.statements));
+      let offset = 0;
+      for (const r of chunk) {
+        written.push([r, won(r, results, offset)]);
+        offset += r.statements.length;
+      }
+    } catch (err) {
+      if (chunk.length === 1) {
+        report.failed++;
+        await recordFailure(env.DB, chunk[0]!.due, at, err);
+        continue;
+      }
+      for (const r of chunk)
+        try {
+          written.push([r, won(r, await env.DB.batch(r.statements), 0)]);
+        } catch (err) {
+          report.failed++;
+          await recordFailure(env.DB, r.due, at, err);
+        }
+    }
+    try {
+      await enqueueDeliveries(
+        env,
+        written.flatMap(([, d]) => d.map((x) => x.id)),
+      );
+      for (const [, d] of written) report.notifications += d.length;
+      report.evaluated += written.length;
+    } catch (err) {
+      // The claims are written: the deliveries are queued again by a later run's sweep (src/alerts/resend.ts).
+      report.failed += written.length;
+      for (const [r] of written) await recordFailure(env.DB, r.due, at, err);
+    }
+  }
 }
 
 async function recordFailure(d1: D1Database, due: DueRule, at: number, err: unknown) {
@@ -251,7 +307,7 @@ const measured = (rule: AlertRuleRow): MeasuredRule => ({
   groupBy: rule.groupBy as MeasuredRule["groupBy"],
 });
 
-/** One project's rules: measured together (shared reads), then judged one by one. */
+/** One project's rules: measured together (shared reads), their states read together, judged, written in batches. */
 async function evaluateProject(
   env: Bindings,
   rules: DueRule[],
@@ -283,16 +339,16 @@ async function evaluateProject(
     }
   }
   const states = judged.length ? await readProjectStates(env.DB, judged) : null;
+  const writes: RuleWrites[] = [];
   for (const [d, j, v] of judged) {
     try {
-      const read = states?.get(d.rule.id);
-      report.notifications += await judgeRule(env, d, j, v, channels.get(d.rule.id) ?? [], at, read);
-      report.evaluated++;
+      writes.push(await judgeRule(env, d, j, v, channels.get(d.rule.id) ?? [], at, states?.get(d.rule.id)));
     } catch (err) {
       report.failed++;
       await recordFailure(env.DB, d, at, err);
     }
   }
+  await writeRules(env, writes, at, report);
 }
 
 /**
