@@ -5,7 +5,8 @@
 // evaluation runs inside workerd on local D1 (bench/consumer-worker.ts) for two minutes in a row (the first creates
 // the states of the groups that fire): the D1 rows read and written as D1 reported them, and the CPU time workerd
 // spent (the Worker's and local D1's SQLite together). Then the same code runs in Node over the same databases
-// (node:sqlite), where the time inside SQLite is measured apart: the rest is the Worker's own CPU time.
+// (node:sqlite), where the main thread's time inside SQLite is measured apart: the rest of that thread's CPU time is the
+// Worker's own (the process's total, with the GC threads', is printed too). `--node-only` skips the workerd half.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
@@ -352,7 +353,7 @@ Rules × buckets (each rule's minute and hour buckets over its window): ${fmt(bu
     }
     // More minutes in Node: the first warms the code up, the next three are measured (their median judged).
     await cpuInNode(state, at + 2 * MINUTE_MS);
-    const runs = [];
+    const runs: Array<Awaited<ReturnType<typeof cpuInNode>>> = [];
     for (let i = 3; i < 6; i++) runs.push(await cpuInNode(state, at + i * MINUTE_MS));
     const code = median(runs.map((r) => r.codeMs));
     const range = (pick: (r: (typeof runs)[number]) => number) => runs.map((r) => fmt(pick(r))).join(" / ");

@@ -1,8 +1,9 @@
 // The every-minute evaluation (scheduled handler): each enabled rule's metric over its window, from the rollups
 // (src/alerts/measure.ts: a project's rules that read the same rows share one read), judged for every group; state
 // changes are claimed in D1 (src/db/writes/alerts.ts) so two overlapping runs notify once, and the winner queues one
-// delivery per channel. A rule that fails is recorded as failed and the others go on. Work is bounded per project
-// (100 rules), per run (least recently evaluated first, within a time budget) and per rule (at most
+// delivery per channel. D1 calls are per project, not per rule: one read of the rules' states, and their writes in
+// batches of up to 500 statements. A rule that fails is recorded as failed and the others go on. Work is bounded per
+// project (100 rules), per run (least recently evaluated first, within a time budget) and per rule (at most
 // ALERT_LIMITS.maxGroups new firings a run, worst first; groups past that fire in the next minutes).
 import type { AlertFilters, AlertState } from "../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../contract/alerts.ts";
@@ -167,7 +168,7 @@ async function readStates(
  * The first page of states (readStates) of a project's rules in one statement, by rule id; null when the read failed
  * (each rule then reads its own).
  */
-async function readProjectStates(d1: D1Database, rules: Array<[DueRule, Judged]>) {
+async function readProjectStates(d1: D1Database, rules: ReadonlyArray<readonly [DueRule, Judged, ...unknown[]]>) {
   const groups: Array<[string, string]> = [];
   for (const [d, { breaching }] of rules)
     for (const [key] of breaching.slice(0, ALERT_LIMITS.maxGroups)) groups.push([d.rule.id, key]);

@@ -3,8 +3,9 @@
 // whole hours reads hour rows for them with minute rows only at its two ragged ends (an hour row is the sum of its
 // minutes), so a 24-hour window reads about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once
 // across its ranges, and rules of the same filters, group_by and sketch share one set of merged groups, their sketches
-// packed (sorted pairs, only the sketch a rule reads) rather than objects: the Worker's CPU time is in this merging
-// (docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow).
+// packed (sorted pairs, only the sketch a rule reads) rather than objects, and each group's state key and object made
+// once for all the rules judging it: the Worker's CPU time is in this merging and its garbage (docs/benchmarks.md,
+// Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
@@ -21,13 +22,15 @@ import {
   type Sums,
 } from "../metrics/aggregate.ts";
 import { measureScoreWindow } from "../metrics/scores.ts";
-import { groupKeyOf } from "./judge.ts";
 
 /**
  * One value per group (group null when not grouped): the metric over the window, and how many events it covers; `key`,
  * when given, is the group's state key (groupKeyOf(group)), made once for all the rules that judge that group.
  */
 export type WindowValue = { group: Record<string, string> | null; key?: string; value: number | null; count: number };
+
+/** The state row key of a group ('' for a rule without group_by). */
+export const groupKeyOf = (group: Record<string, string> | null) => (group ? JSON.stringify(group) : "");
 
 /** What a read needs of a rule. */
 export type MeasuredRule = {

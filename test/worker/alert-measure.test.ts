@@ -3,8 +3,7 @@
 // per rule, minute rows only), for every metric, grouping and filter over windows within and across hours.
 import { describe, expect, it } from "vitest";
 import { ALERT_METRICS } from "../../contract/alerts.ts";
-import { groupKeyOf } from "../../src/alerts/judge.ts";
-import { type MeasuredRule, measureRules } from "../../src/alerts/measure.ts";
+import { groupKeyOf, type MeasuredRule, measureRules } from "../../src/alerts/measure.ts";
 import { measureWindow } from "../../src/metrics/measure.ts";
 import { createProject, dataOf, deliver, makeEvent } from "./fixtures.ts";
 
