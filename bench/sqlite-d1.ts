@@ -30,20 +30,27 @@ export function sqliteAsD1(db: DatabaseSync, onStatement?: (sql: string, ms: num
   return { prepare, batch } as unknown as D1Database;
 }
 
+/** CPU milliseconds (user + system) of the calling thread, where node:sqlite runs (Node 23.9+), else of the process. */
+export function threadCpuMs() {
+  const used = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
 /**
  * The D1 binding's reads and writes over node:sqlite (all, run, first, raw, batch in one transaction), for running
- * Worker code in Node; `clock.ms` sums the CPU time spent inside SQLite, so the rest of the CPU time is the code's own.
+ * Worker code in Node; `clock.ms` sums the CPU time of the main thread spent inside SQLite (threadCpuMs), so the rest of
+ * that thread's CPU time is the code's own.
  */
 export function sqliteAsFullD1(db: DatabaseSync, clock: { ms: number }): D1Database {
   const value = (v: unknown) => (typeof v === "boolean" ? Number(v) : v === undefined ? null : v) as SQLInputValue;
-  // CPU time, not wall time: on a busy machine the wall clock would count other processes' turns too.
+  // The thread's CPU time, not wall time (on a busy machine the wall clock counts other processes' turns too) nor the
+  // process's (its GC and other threads working meanwhile would be counted as SQLite's).
   const timed = <T>(run: () => T): T => {
-    const start = process.cpuUsage();
+    const start = threadCpuMs();
     try {
       return run();
     } finally {
-      const used = process.cpuUsage(start);
-      clock.ms += (used.user + used.system) / 1000;
+      clock.ms += threadCpuMs() - start;
     }
   };
   const statement = (sql: string, args: SQLInputValue[] = []) => ({

@@ -1,13 +1,14 @@
 // The every-minute evaluation (scheduled handler): each enabled rule's metric over its window, from the rollups
 // (src/alerts/measure.ts: a project's rules that read the same rows share one read), judged for every group; state
 // changes are claimed in D1 (src/db/writes/alerts.ts) so two overlapping runs notify once, and the winner queues one
-// delivery per channel. A rule that fails is recorded as failed and the others go on. Work is bounded per project
-// (100 rules), per run (least recently evaluated first, within a time budget) and per rule (at most
+// delivery per channel. D1 calls are per project, not per rule: one read of the rules' states, and their writes in
+// batches of up to 500 statements. A rule that fails is recorded as failed and the others go on. Work is bounded per
+// project (100 rules), per run (least recently evaluated first, within a time budget) and per rule (at most
 // ALERT_LIMITS.maxGroups new firings a run, worst first; groups past that fire in the next minutes).
 import type { AlertFilters, AlertState } from "../../contract/alerts.ts";
 import { ALERT_LIMITS } from "../../contract/alerts.ts";
 import { controlDb } from "../db/client.ts";
-import { activeChannels, enabledRules, ruleStates } from "../db/queries/alerts.ts";
+import { activeChannels, enabledRules, ruleStates, rulesStates } from "../db/queries/alerts.ts";
 import type { AlertChannelRow, AlertRuleRow, AlertStateRow } from "../db/schema.ts";
 import { shardDatabase } from "../db/shards.ts";
 import {
@@ -111,13 +112,47 @@ function plan(
   return claims;
 }
 
+/** A rule's groups crossing the line this run, keyed, worst first. */
+type Judged = { breaching: Array<[string, WindowValue]> };
+
+const keyOf = (v: WindowValue) => v.key ?? groupKeyOf(v.group);
+
+function judgeValues(rule: AlertRuleRow, values: WindowValue[]): Judged {
+  // Only the groups crossing the line are keyed and sorted (worst first: the groups a run can't all fire at once go
+  // out in that order), usually a few of thousands.
+  const breaching: Array<[string, WindowValue]> = [];
+  for (const v of values) if (breaches(rule, v)) breaching.push([keyOf(v), v]);
+  const worse = worseFirst(rule);
+  breaching.sort((a, b) => worse(a[1], b[1]));
+  return { breaching };
+}
+
+/** The values of the groups that have a state (the only ones looked up by key), by key. */
+function valuesOfStates(values: WindowValue[], states: AlertStateRow[]) {
+  const judged = new Map<string, WindowValue>();
+  if (!states.length) return judged;
+  const keys = new Set(states.map((s) => s.groupKey));
+  for (const v of values) {
+    const key = keyOf(v);
+    if (keys.has(key)) judged.set(key, v);
+  }
+  return judged;
+}
+
 /**
  * The states a run needs: every firing group, and those of the groups crossing the line now (worst first, one page of
  * ALERT_LIMITS.maxGroups not yet firing; the keys of the rest go to `unread`). `breaching`: their keys, worst first.
+ * `read`: the first page's states when the project's read took them (readProjectStates).
  */
-async function readStates(d1: D1Database, rule: AlertRuleRow, breaching: string[], unread: Set<string>) {
+async function readStates(
+  d1: D1Database,
+  rule: AlertRuleRow,
+  breaching: string[],
+  unread: Set<string>,
+  read?: AlertStateRow[],
+) {
   const page = ALERT_LIMITS.maxGroups;
-  const states = await ruleStates(d1, rule.id, breaching.slice(0, page));
+  const states = read ?? (await ruleStates(d1, rule.id, breaching.slice(0, page)));
   if (breaching.length > page) {
     const known = new Set(states.map((s) => s.groupKey));
     const rest = breaching.slice(page).filter((k) => !known.has(k));
@@ -129,26 +164,51 @@ async function readStates(d1: D1Database, rule: AlertRuleRow, breaching: string[
   return states;
 }
 
-/** Judges one rule's values at `at`; returns how many notifications it queued. */
-async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], channels: AlertChannelRow[], at: number) {
-  const { rule } = due;
-  // Each group's key once; the groups crossing the line worst first (the groups a run can't all fire at once go out
-  // in that order): only those are sorted, usually a few of thousands.
-  const judged = new Map<string, WindowValue>();
-  const breaching: Array<[string, WindowValue]> = [];
-  for (const v of values) {
-    const key = groupKeyOf(v.group);
-    judged.set(key, v);
-    if (breaches(rule, v)) breaching.push([key, v]);
+/**
+ * The first page of states (readStates) of a project's rules in one statement, by rule id; null when the read failed
+ * (each rule then reads its own).
+ */
+async function readProjectStates(d1: D1Database, rules: ReadonlyArray<readonly [DueRule, Judged, ...unknown[]]>) {
+  const groups: Array<[string, string]> = [];
+  for (const [d, { breaching }] of rules)
+    for (const [key] of breaching.slice(0, ALERT_LIMITS.maxGroups)) groups.push([d.rule.id, key]);
+  try {
+    const rows = await rulesStates(
+      d1,
+      rules.map(([d]) => d.rule.id),
+      groups,
+    );
+    const out = new Map<string, AlertStateRow[]>(rules.map(([d]) => [d.rule.id, []]));
+    for (const s of rows) out.get(s.alertId)?.push(s);
+    return out;
+  } catch (err) {
+    log.error("alerts.states_read_failed", err, { project_id: rules[0]?.[0].rule.projectId });
+    return null;
   }
-  const worse = worseFirst(rule);
-  breaching.sort((a, b) => worse(a[1], b[1]));
+}
+
+/** One rule's writes of a run: its statements for the batch, and where its claims' results come back. */
+type RuleWrites = { due: DueRule; statements: D1PreparedStatement[]; claimAt: Array<[number, Claim]> };
+
+/** Judges one rule's values at `at`: its state changes claimed and its evaluation recorded (statements to batch). */
+async function judgeRule(
+  env: Bindings,
+  due: DueRule,
+  { breaching }: Judged,
+  values: WindowValue[],
+  channels: AlertChannelRow[],
+  at: number,
+  read?: AlertStateRow[],
+): Promise<RuleWrites> {
+  const { rule } = due;
   const states = await readStates(
     env.DB,
     rule,
     breaching.map(([key]) => key),
     due.unread,
+    read,
   );
+  const judged = valuesOfStates(values, states);
   const claims = plan(due, judged, breaching, states, channels, at);
   const recent = (JSON.parse(rule.recent) as Array<[number, number | null]>).filter(([t]) => t !== at);
   recent.push([at, worst(rule, values)]);
@@ -170,13 +230,66 @@ async function judgeRule(env: Bindings, due: DueRule, values: WindowValue[], cha
     statements.push(...s);
   }
   statements.push(evaluationDone(env.DB, rule.id, at, recent.slice(-RECENT_POINTS)));
-  const results = await env.DB.batch(statements);
-  const won = claimAt.filter(([i]) => (results[i]?.results.length ?? 0) > 0).flatMap(([, c]) => c.deliveries);
-  await enqueueDeliveries(
-    env,
-    won.map((d) => d.id),
-  );
-  return won.length;
+  return { due, statements, claimAt };
+}
+
+/** Statements per D1 batch when a project's rules write together (a rule's own are never split). */
+const BATCH_STATEMENTS = 500;
+
+/**
+ * Writes the rules' statements in as few D1 batches as fit BATCH_STATEMENTS (one call for most projects' minute, not one
+ * per rule: D1 counts each call against the invocation's query limit), then queues the deliveries of the claims won.
+ * A batch that fails is retried rule by rule, so only the rule at fault fails. Returns the rules written and queued.
+ */
+async function writeRules(env: Bindings, rules: RuleWrites[], at: number, report: EvaluationReport) {
+  const chunks: RuleWrites[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const r of rules) {
+    if (size + r.statements.length > BATCH_STATEMENTS) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(r);
+    size += r.statements.length;
+  }
+  const won = (r: RuleWrites, results: D1Result[], offset: number) =>
+    r.claimAt.filter(([i]) => (results[offset + i]?.results.length ?? 0) > 0).flatMap(([, c]) => c.deliveries);
+  for (const chunk of chunks) {
+    const written: Array<[RuleWrites, NewDelivery[]]> = [];
+    try {
+      const results = await env.DB.batch(chunk.flatMap((r) => r.statements));
+      let offset = 0;
+      for (const r of chunk) {
+        written.push([r, won(r, results, offset)]);
+        offset += r.statements.length;
+      }
+    } catch (err) {
+      if (chunk.length === 1) {
+        report.failed++;
+        await recordFailure(env.DB, chunk[0]!.due, at, err);
+        continue;
+      }
+      for (const r of chunk)
+        try {
+          written.push([r, won(r, await env.DB.batch(r.statements), 0)]);
+        } catch (err) {
+          report.failed++;
+          await recordFailure(env.DB, r.due, at, err);
+        }
+    }
+    try {
+      await enqueueDeliveries(
+        env,
+        written.flatMap(([, d]) => d.map((x) => x.id)),
+      );
+      for (const [, d] of written) report.notifications += d.length;
+      report.evaluated += written.length;
+    } catch (err) {
+      // The claims are written: the deliveries are queued again by a later run's sweep (src/alerts/resend.ts).
+      report.failed += written.length;
+      for (const [r] of written) await recordFailure(env.DB, r.due, at, err);
+    }
+  }
 }
 
 async function recordFailure(d1: D1Database, due: DueRule, at: number, err: unknown) {
@@ -195,7 +308,7 @@ const measured = (rule: AlertRuleRow): MeasuredRule => ({
   groupBy: rule.groupBy as MeasuredRule["groupBy"],
 });
 
-/** One project's rules: measured together (shared reads), then judged one by one. */
+/** One project's rules: measured together (shared reads), their states read together, judged, written in batches. */
 async function evaluateProject(
   env: Bindings,
   rules: DueRule[],
@@ -214,17 +327,29 @@ async function evaluateProject(
   } catch (err) {
     values = new Map(rules.map((d) => [d.rule.id, err instanceof Error ? err : new Error(String(err))]));
   }
+  // Each rule's groups judged, then the states of all of them read in one statement, then each rule's claims.
+  const judged: Array<[DueRule, Judged, WindowValue[]]> = [];
   for (const d of rules) {
     try {
       const v = values.get(d.rule.id);
       if (!v || v instanceof Error) throw v ?? new Error("not measured");
-      report.notifications += await judgeRule(env, d, v, channels.get(d.rule.id) ?? [], at);
-      report.evaluated++;
+      judged.push([d, judgeValues(d.rule, v), v]);
     } catch (err) {
       report.failed++;
       await recordFailure(env.DB, d, at, err);
     }
   }
+  const states = judged.length ? await readProjectStates(env.DB, judged) : null;
+  const writes: RuleWrites[] = [];
+  for (const [d, j, v] of judged) {
+    try {
+      writes.push(await judgeRule(env, d, j, v, channels.get(d.rule.id) ?? [], at, states?.get(d.rule.id)));
+    } catch (err) {
+      report.failed++;
+      await recordFailure(env.DB, d, at, err);
+    }
+  }
+  await writeRules(env, writes, at, report);
 }
 
 /**

@@ -15,8 +15,8 @@ export type Judge = { op: string; threshold: number; minCount: number };
 export const breaches = (rule: Judge, v: WindowValue) =>
   v.count >= rule.minCount && v.value !== null && compare(v.value, rule.op as AlertOp, rule.threshold);
 
-/** The state row key of a group ('' for a rule without group_by). */
-export const groupKeyOf = (group: Record<string, string> | null) => (group ? JSON.stringify(group) : "");
+/** The state row key of a group ('' for a rule without group_by): defined with the values (measure.ts makes them). */
+export { groupKeyOf } from "./measure.ts";
 
 /** The worst judged value of a run (highest for `>`/`>=` rules, lowest for `<`/`<=`): what the charts show. */
 export function worst(rule: Judge, values: WindowValue[]) {

@@ -3,12 +3,13 @@
 // whole hours reads hour rows for them with minute rows only at its two ragged ends (an hour row is the sum of its
 // minutes), so a 24-hour window reads about 24 + 2 × 59 buckets instead of 1,440. Each group of a read is added up once
 // across its ranges, and rules of the same filters, group_by and sketch share one set of merged groups, their sketches
-// packed (sorted pairs, only the sketch a rule reads) rather than objects: the Worker's CPU time is in this merging
-// (docs/benchmarks.md, Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow).
+// packed (sorted pairs, only the sketch a rule reads) rather than objects, and each group's state key and object made
+// once for all the rules judging it: the Worker's CPU time is in this merging and its garbage (docs/benchmarks.md,
+// Alerts). Score averages (`score_avg:<name>`) read the scores (measureScoreWindow).
 import { ALERT_METRICS, type AlertFilters, scoreMetricName } from "../../contract/alerts.ts";
 import { METRIC_LIMITS, type MetricField } from "../../contract/metrics.ts";
 import { type Grain, type MetricRow, rollupRows } from "../db/queries/metrics.ts";
-import { mergePacked, type PackedSketch, packedQuantile } from "../lib/sketch.ts";
+import { mergePacked, type PackedSketch, packedQuantile, SketchSum } from "../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import {
   addRow,
@@ -22,8 +23,14 @@ import {
 } from "../metrics/aggregate.ts";
 import { measureScoreWindow } from "../metrics/scores.ts";
 
-/** One value per group (group null when not grouped): the metric over the window, and how many events it covers. */
-export type WindowValue = { group: Record<string, string> | null; value: number | null; count: number };
+/**
+ * One value per group (group null when not grouped): the metric over the window, and how many events it covers; `key`,
+ * when given, is the group's state key (groupKeyOf(group)), made once for all the rules that judge that group.
+ */
+export type WindowValue = { group: Record<string, string> | null; key?: string; value: number | null; count: number };
+
+/** The state row key of a group ('' for a rule without group_by). */
+export const groupKeyOf = (group: Record<string, string> | null) => (group ? JSON.stringify(group) : "");
 
 /** What a read needs of a rule. */
 export type MeasuredRule = {
@@ -79,14 +86,22 @@ const readKey = (rule: MeasuredRule) =>
  * One group of a read, added up across the window's ranges: its sums, and per sketch the stored sketch texts of its
  * rows (packed once, when a rule reads that sketch's percentile).
  */
-type Part = { row: MetricRow; sums: Sums; texts: Record<SketchName, string[]>; packed: Packed };
+type Part = {
+  row: MetricRow;
+  sums: Sums;
+  /** The stored texts of each sketch (made on first use: most parts' sketches are never read). */
+  latency: string[] | null;
+  first_token: string[] | null;
+  packed: Packed | null;
+};
 type Packed = Partial<Record<SketchName, PackedSketch>>;
 
 /** A part's sketch, packed from its texts on first use. */
 function packedOf(part: Part, sketch: SketchName): PackedSketch {
-  let s = part.packed[sketch];
+  let s = part.packed?.[sketch];
   if (!s) {
-    s = mergePacked([], part.texts[sketch]);
+    s = mergePacked([], part[sketch] ?? []);
+    part.packed ??= {};
     part.packed[sketch] = s;
   }
   return s;
@@ -107,26 +122,54 @@ async function readParts(data: D1Database, projectId: string, rules: MeasuredRul
       sketches,
     });
   const ranges = await Promise.all(windowRanges(from, to, Date.now()).map(read));
+  const add = (part: Part, row: MetricRow) => {
+    addRow(part.sums, row, NO_SKETCHES);
+    for (const s of sketches) {
+      const text = row[s];
+      if (!text) continue;
+      const texts = part[s];
+      if (texts) texts.push(text);
+      else part[s] = [text];
+    }
+  };
+  const newPart = (row: MetricRow): Part => {
+    const part: Part = { row, sums: bareSums(), latency: null, first_token: null, packed: null };
+    add(part, row);
+    return part;
+  };
+  // One range: SQL summed each group already (a part per row).
+  if (ranges.length === 1) return ranges[0]!.map(newPart);
+  // A group's key: its one field's value (most reads name one), or all of them joined.
+  const one = fields.length === 1 ? fields[0]! : null;
   const parts = new Map<string, Part>();
   for (const rows of ranges)
     for (const row of rows) {
       let key = "";
-      for (const f of fields) key += `${row[f] ?? ""}\u0000`;
-      let part = parts.get(key);
-      if (!part) {
-        part = { row, sums: emptySums(), texts: { latency: [], first_token: [] }, packed: {} };
-        parts.set(key, part);
-      }
-      addRow(part.sums, row, NO_SKETCHES);
-      for (const s of sketches) {
-        const text = row[s];
-        if (text) part.texts[s].push(text);
-      }
+      if (one) key = row[one] ?? "";
+      else for (const f of fields) key += `${row[f] ?? ""}\u0000`;
+      const part = parts.get(key);
+      if (part) add(part, row);
+      else parts.set(key, newPart(row));
     }
   return [...parts.values()];
 }
 
 const NO_SKETCHES: SketchName[] = [];
+/** The sketches of every bareSums: never added to (parts keep their sketch texts apart, see Part). */
+const UNUSED = new SketchSum();
+/** Sums whose sketches are not kept (addRow and addSums with NO_SKETCHES): two objects fewer per group. */
+const bareSums = (): Sums => ({
+  count: 0,
+  errors: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cached_input_tokens: 0,
+  cost: 0,
+  duration_sum: 0,
+  duration_count: 0,
+  latency: UNUSED,
+  first_token: UNUSED,
+});
 
 /** A rule's filters as sets, and a key shared by the rules that add up the same groups (and sketch). */
 function selection(rule: MeasuredRule) {
@@ -147,15 +190,20 @@ function mergedSketch(parts: Part[], sketch: SketchName) {
   const packed: PackedSketch[] = [];
   const texts: string[] = [];
   for (const part of parts) {
-    const p = part.packed[sketch];
+    const p = part.packed?.[sketch];
     if (p) packed.push(p);
-    else for (const text of part.texts[sketch]) texts.push(text);
+    else for (const text of part[sketch] ?? []) texts.push(text);
   }
   return mergePacked(packed, texts);
 }
 
 /** A rule's group: its sums and, for a percentile rule, its sketch. */
 type Group = { sums: Sums; sketch: PackedSketch | null };
+
+/** A group of a grouped rule as the judge sees it: the group object and its state key (groupKeyOf), made once. */
+type Label = { group: Record<string, string>; key: string };
+/** Labels by group_by field, then value, shared by every rule of a read (each is made once a minute, not per rule). */
+type Labels = Map<string, Map<string, Label>>;
 
 /**
  * One selection's groups from the shared parts: its filters applied, added up per group_by. A group of one part
@@ -184,7 +232,7 @@ function groupsOf(
       groups.set(key, { sums: list.sums, sketch: sketch ? packedOf(list, sketch) : null });
       continue;
     }
-    const sums = emptySums();
+    const sums = bareSums();
     for (const part of list) addSums(sums, part.sums, NO_SKETCHES);
     groups.set(key, { sums, sketch: sketch ? mergedSketch(list, sketch) : null });
   }
@@ -195,6 +243,24 @@ function groupsOf(
 const groupObject = (by: NonNullable<MeasuredRule["groupBy"]>, key: string): Record<string, string> =>
   by === "user_id" ? { user_id: key } : by === "model" ? { model: key } : { name: key };
 
+/** The labels of a group_by field, from the read's labels or made (and kept) now. */
+function labelsOf(labels: Labels, by: NonNullable<MeasuredRule["groupBy"]>) {
+  let byValue = labels.get(by);
+  if (!byValue) {
+    byValue = new Map();
+    labels.set(by, byValue);
+  }
+  return (value: string): Label => {
+    let label = byValue.get(value);
+    if (!label) {
+      const group = groupObject(by, value);
+      label = { group, key: groupKeyOf(group) };
+      byValue.set(value, label);
+    }
+    return label;
+  };
+}
+
 /** A rule's value of a group, the metric parsed once: percentiles off the packed sketch, the rest off the sums. */
 function groupReader(metric: string): (g: Group) => number | null {
   const p = percentileOf(metric);
@@ -203,16 +269,19 @@ function groupReader(metric: string): (g: Group) => number | null {
   return (g) => value(g.sums);
 }
 
-/** One rule's values from its selection's groups. */
-function ruleValues(rule: MeasuredRule, groups: Map<string, Group>): WindowValue[] {
+/** One rule's values from its selection's groups (each with its state key). */
+function ruleValues(rule: MeasuredRule, groups: Map<string, Group>, labels: Labels): WindowValue[] {
   const value = groupReader(rule.metric);
   if (!rule.groupBy) {
     const total = groups.get("") ?? { sums: emptySums(), sketch: null };
-    return [{ group: null, value: value(total), count: total.sums.count }];
+    return [{ group: null, key: "", value: value(total), count: total.sums.count }];
   }
-  const by = rule.groupBy;
+  const labelOf = labelsOf(labels, rule.groupBy);
   const out: WindowValue[] = [];
-  for (const [key, g] of groups) out.push({ group: groupObject(by, key), value: value(g), count: g.sums.count });
+  for (const [v, g] of groups) {
+    const { group, key } = labelOf(v);
+    out.push({ group, key, value: value(g), count: g.sums.count });
+  }
   return out;
 }
 
@@ -244,6 +313,7 @@ async function measureShared(
   const parts = await readParts(data, projectId, rules, from, at);
   // Rules of the same filters and group_by (and sketch) share their groups: each sketch is merged once per read.
   const shared = new Map<string, Map<string, Group>>();
+  const labels: Labels = new Map();
   for (const rule of rules) {
     try {
       const { sets, sketch, key } = selection(rule);
@@ -252,7 +322,7 @@ async function measureShared(
         groups = groupsOf(parts, sets, rule.groupBy, sketch);
         shared.set(key, groups);
       }
-      out.set(rule.id, ruleValues(rule, groups));
+      out.set(rule.id, ruleValues(rule, groups, labels));
     } catch (err) {
       out.set(rule.id, err instanceof Error ? err : new Error(String(err)));
     }

@@ -132,3 +132,25 @@ export function ruleStates(d1: D1Database, alertId: string, keys: string[]) {
     .all<AlertStateRow>()
     .then((r) => r.results);
 }
+
+const STATE_COLUMNS = `s.alert_id AS alertId, s.group_key AS groupKey, s.group_json AS groupJson, s.state, s.transition,
+  s.since, s.value, s.count, s.last_notified_at AS lastNotifiedAt`;
+
+/**
+ * ruleStates for several rules in one statement (a project's rules in a run): every firing group of the rules, and the
+ * states of the given groups of each (`[alertId, groupKey]` pairs), each row once.
+ */
+export function rulesStates(d1: D1Database, alertIds: string[], groups: Array<[string, string]>) {
+  return d1
+    .prepare(
+      `SELECT ${STATE_COLUMNS} FROM alert_states s
+         WHERE s.state = 'firing' AND s.alert_id IN (SELECT value FROM json_each(?1))
+       UNION ALL
+       SELECT ${STATE_COLUMNS} FROM json_each(?2) g
+         JOIN alert_states s ON s.alert_id = g.value ->> 0 AND s.group_key = g.value ->> 1
+         WHERE s.state <> 'firing'`,
+    )
+    .bind(JSON.stringify(alertIds), JSON.stringify(groups))
+    .all<AlertStateRow>()
+    .then((r) => r.results);
+}
