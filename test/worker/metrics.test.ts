@@ -212,7 +212,7 @@ describe("GET /api/v1/metrics", () => {
       const raw = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, [String(v)]]));
       const params = metricsParams(raw, Date.now());
       const coarse = await projectMetrics(d1, a.projectId, params);
-      const full = await projectMetrics(d1, a.projectId, params, { coarse: false });
+      const full = await projectMetrics(d1, a.projectId, params, { rollups: "full" });
       // Equal up to floating-point summation order (sums of reals added in another grouping).
       const rounded = (x: unknown) =>
         JSON.parse(JSON.stringify(x, (_, v) => (typeof v === "number" ? Number(v.toPrecision(12)) : v)));

@@ -6,6 +6,8 @@ import { bucketSql } from "../../lib/sketch.ts";
 import { DAY_MS } from "../../lib/time.ts";
 
 export type Grain = "minute" | "hour";
+/** The rollups a read may take its rows from, narrowest last: full ⊃ coarse (type, status) ⊃ total (none). */
+export type Narrowest = "full" | "coarse" | "total";
 
 /** One bucket of one group: sums, and the sketches as JSON text (an object, or an array of objects to add up). */
 export type MetricRow = {
@@ -32,8 +34,11 @@ export type Read = {
   filters: MetricFilters;
   /** The sketches needed (percentiles asked for): all, none, or those named. */
   sketches: boolean | ReadonlyArray<"latency" | "first_token">;
-  /** Whether the coarse rollups may serve the read when it fits them (default); false: the full ones (benchmarks' A/B). */
-  coarse?: boolean;
+  /**
+   * The narrowest rollups that may serve the read when it fits them: the whole-project ones (default), the coarse ones,
+   * or the full ones only (benchmarks' A/B of the older reads).
+   */
+  rollups?: Narrowest;
 };
 
 /** The rollups' summed columns (hour, minute and day rows alike). */
@@ -99,16 +104,19 @@ function hourSource(projectTable: string, r: Read) {
 const COARSE: ReadonlySet<string> = new Set(COARSE_DIMENSIONS);
 
 /**
- * The table a read takes its rows from: end users' rollups when it names users; the coarse rollups when it groups and
- * filters by their dimensions only (a few rows per bucket), unless whole days of day rows serve it (30 days by day);
- * else the full ones.
+ * The table a read takes its rows from: end users' rollups when it names users; the whole-project rollups when it
+ * neither groups nor filters (one row per bucket); the coarse rollups when it groups and filters by their dimensions
+ * only (a few rows per bucket), unless whole days of day rows serve it (30 days by day); else the full ones.
  */
 function rollupTable(grain: Grain, r: Read) {
   const suffix = grain === "minute" ? "minute" : "hourly";
   if (r.fields.includes("user_id") || "user_id" in r.filters) return `user_metrics_${suffix}`;
   const full = `metrics_${suffix}`;
-  const fits = [...r.fields, ...Object.keys(r.filters)].every((f) => COARSE.has(f));
-  return fits && r.coarse !== false && !hourSource(full, r) ? `metrics_coarse_${suffix}` : full;
+  const named = [...r.fields, ...Object.keys(r.filters)];
+  const narrowest = r.rollups ?? "total";
+  if (narrowest === "full" || hourSource(full, r)) return full;
+  if (!named.length && narrowest === "total") return `metrics_total_${suffix}`;
+  return named.every((f) => COARSE.has(f)) ? `metrics_coarse_${suffix}` : full;
 }
 
 /** The rollup rows of a project in [from, to), summed per answer bucket and group. */
