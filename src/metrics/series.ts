@@ -2,7 +2,16 @@
 // (the rest as `{ other: true }`), every bucket present (zeros, and null percentiles, where nothing happened).
 import type { MetricName, MetricsAnswer, MetricsSeries } from "../../contract/metrics.ts";
 import { type Narrowest, rollupRows, traceRows } from "../db/queries/metrics.ts";
-import { emptySums, type Grouped, groupRows, metricValue, needsSketches, type Sums, topGroups } from "./aggregate.ts";
+import {
+  emptySums,
+  type Grouped,
+  groupRows,
+  metricValue,
+  needsSketches,
+  needsSums,
+  type Sums,
+  topGroups,
+} from "./aggregate.ts";
 import { INTERVAL_MS, type MetricsParams } from "./params.ts";
 import { mixesUsers, userGroups } from "./users.ts";
 
@@ -24,6 +33,7 @@ async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, rol
     size: INTERVAL_MS[p.interval],
     fields: p.group_by,
     filters: p.filters,
+    sums: needsSums(p.metrics),
     sketches: needsSketches(p.metrics),
   };
   const grain = p.interval === "minute" ? "minute" : "hour";
