@@ -8,10 +8,10 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { getPlatformProxy } from "wrangler";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
+import type { Narrowest } from "../src/db/queries/metrics.ts";
 import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
 import { metricsParams } from "../src/metrics/params.ts";
-import type { Narrowest } from "../src/db/queries/metrics.ts";
 import { projectMetrics } from "../src/metrics/series.ts";
 import { type Meter, meteredD1 } from "./d1-meter.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
@@ -33,6 +33,10 @@ async function metricsSql(query: Record<string, string>, rollups: Narrowest): Pr
         all: async () => {
           recorded.push({ sql, params });
           return { results: [] };
+        },
+        raw: async () => {
+          recorded.push({ sql, params });
+          return [[]];
         },
       }),
     }),
@@ -166,7 +170,12 @@ async function measureSize(events: number): Promise<Measured[]> {
       const params = metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END);
       const meter: Meter = {};
       const opts = { rollups: c.rollups };
-      await projectMetrics(meteredD1(proxy.env.DB, meter), PROJECT, params, opts);
+      await projectMetrics(
+        meteredD1(proxy.env.DB, meter, () => true),
+        PROJECT,
+        params,
+        opts,
+      );
       const cpu = process.cpuUsage();
       const server = await time(() => projectMetrics(proxy.env.DB, PROJECT, params, opts));
       const used = process.cpuUsage(cpu);

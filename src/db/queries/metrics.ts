@@ -139,11 +139,26 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
     : `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${sums.map(sumSql).join(", ")}, ${sketches}
     FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
-  const { results } = await d1
+  const [names, ...rows] = await d1
     .prepare(sql)
     .bind(projectId, r.from, r.to, ...(days?.params ?? []), ...params)
-    .all<MetricRow>();
-  return results;
+    .raw({ columnNames: true });
+  return rowObjects(names as string[], rows);
+}
+
+/**
+ * Rows answered as arrays (`raw()`), made objects here: D1 moves arrays more cheaply than objects that repeat every
+ * column name (a 24-hour minute series is 1,440 rows).
+ */
+function rowObjects(names: string[], rows: unknown[][]): MetricRow[] {
+  const out: MetricRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const o: Record<string, unknown> = {};
+    for (let c = 0; c < names.length; c++) o[names[c]!] = row[c];
+    out[i] = o as MetricRow;
+  }
+  return out;
 }
 
 const TRACE_COLUMNS: Partial<Record<MetricField, string>> = { name: "root_name", user_id: "coalesce(user_id, '')" };
