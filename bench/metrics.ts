@@ -255,9 +255,9 @@ meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the f
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
 (plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
-"old read (full rollups)" / "(coarse rollups)": the same series read the way it was before the coarse rollups (0026) /
-before the whole-project rollups (0027), in the same run (A/B). CPU
-= the bench process's CPU per read (the read's own code: parsing rows, adding sketches; workerd's SQL not included).
+"old read (full rollups)" / "(coarse rollups)": the same series read from the tables it read before the coarse
+rollups (0026) / before the whole-project rollups (0027), in the same run (A/B). CPU = the bench process's CPU per read
+(the read's own code: parsing rows, adding sketches; workerd's SQL not included).
 
 | read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
 |---|---|---|---|---|---|---|---|---|---|`);
