@@ -104,6 +104,8 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
     metrics_hourly: new Map<string, Sums>(),
     metrics_coarse_minute: new Map<string, Sums>(),
     metrics_coarse_hourly: new Map<string, Sums>(),
+    metrics_total_minute: new Map<string, Sums>(),
+    metrics_total_hourly: new Map<string, Sums>(),
     user_metrics_minute: new Map<string, Sums>(),
     user_metrics_hourly: new Map<string, Sums>(),
   };
@@ -140,6 +142,9 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
     // The coarse rollups (type, status), read by rules that filter and group by those only.
     add(rollups.metrics_coarse_hourly, [hour, e.dims[0], e.dims[4]].join("\u0000"), e);
     if (recent) add(rollups.metrics_coarse_minute, [minute, e.dims[0], e.dims[4]].join("\u0000"), e);
+    // The whole-project rollups, read by rules that neither filter nor group.
+    add(rollups.metrics_total_hourly, String(hour), e);
+    if (recent) add(rollups.metrics_total_minute, String(minute), e);
     if (e.user) {
       add(rollups.user_metrics_hourly, [hour, e.user].join("\u0000"), e);
       if (recent) add(rollups.user_metrics_minute, [minute, e.user].join("\u0000"), e);
@@ -154,9 +159,11 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
       ? ["user_id"]
       : table.startsWith("metrics_coarse")
         ? ["type", "status"]
-        : ["type", "name", "model", "provider", "status", "environment", "release"];
+        : table.startsWith("metrics_total")
+          ? []
+          : ["type", "name", "model", "provider", "status", "environment", "release"];
     const insert: StatementSync = db.prepare(
-      `INSERT INTO ${table} (project_id, bucket, ${dims.join(", ")}, ${sums}) VALUES (${Array(2 + dims.length + 11)
+      `INSERT INTO ${table} (project_id, bucket, ${[...dims, sums].join(", ")}) VALUES (${Array(2 + dims.length + 11)
         .fill("?")
         .join(", ")})`,
     );

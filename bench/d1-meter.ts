@@ -10,7 +10,14 @@ function entry(meter: Meter, sql: string) {
   return meter[sql];
 }
 
-export function meteredD1(d1: D1Database, meter: Meter): D1Database {
+/**
+ * Which raw() statements to answer through all() so that their rows are metered too (raw() has no meta): statements
+ * whose SELECT names no column twice (all() keeps one of each name), e.g. the metric reads (src/db/queries/metrics.ts).
+ */
+export type RawThroughAll = (sql: string) => boolean;
+
+/** `d1` with every statement's rows summed into `meter`. */
+export function meteredD1(d1: D1Database, meter: Meter, rawThroughAll: RawThroughAll = () => false): D1Database {
   const sqlOf = new WeakMap<object, string>();
   const inner = new WeakMap<object, D1PreparedStatement>();
   const count = (sql: string, meta?: D1Meta) => {
@@ -38,8 +45,16 @@ export function meteredD1(d1: D1Database, meter: Meter): D1Database {
         return column === undefined ? s.first() : s.first(column);
       },
       raw: async (options?: { columnNames?: boolean }) => {
-        count(sql);
-        return s.raw(options as { columnNames: true });
+        if (!rawThroughAll(sql)) {
+          count(sql);
+          return s.raw(options as { columnNames: true });
+        }
+        // Answered through all() (which has meta): the rows as arrays in the objects' key order, the names first.
+        const r = await s.all<Record<string, unknown>>();
+        count(sql, r.meta);
+        const names = r.results[0] ? Object.keys(r.results[0]) : [];
+        const rows = r.results.map((o) => names.map((n) => o[n]));
+        return options?.columnNames ? [names, ...rows] : rows;
       },
     } as unknown as D1PreparedStatement;
     sqlOf.set(metered, sql);
@@ -62,13 +77,13 @@ export function meteredD1(d1: D1Database, meter: Meter): D1Database {
 }
 
 /** The bindings of `env` with every D1 database metered, DB apart from the data databases (DATA_0 is DB's database). */
-export function meteredEnv<E extends object>(env: E) {
+export function meteredEnv<E extends object>(env: E, rawThroughAll?: RawThroughAll) {
   const meters = { control: {} as Meter, data: {} as Meter };
   const bound = env as unknown as Record<string, unknown>;
   const metered: Record<string, unknown> = { ...bound };
   for (const [name, value] of Object.entries(bound))
     if (name === "DB" || /^DATA_\d+$/.test(name))
-      metered[name] = meteredD1(value as D1Database, name === "DB" ? meters.control : meters.data);
+      metered[name] = meteredD1(value as D1Database, name === "DB" ? meters.control : meters.data, rawThroughAll);
   return { env: metered as E, meters };
 }
 

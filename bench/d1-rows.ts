@@ -28,6 +28,8 @@ const TABLES: Record<string, string> = {
   metrics_hourly: "metric rollups (metrics_hourly)",
   metrics_coarse_minute: "coarse metric rollups (metrics_coarse_minute)",
   metrics_coarse_hourly: "coarse metric rollups (metrics_coarse_hourly)",
+  metrics_total_minute: "whole-project metric rollups (metrics_total_minute)",
+  metrics_total_hourly: "whole-project metric rollups (metrics_total_hourly)",
   user_metrics_minute: "per-user metric rollups (user_metrics_minute)",
   user_metrics_hourly: "per-user metric rollups (user_metrics_hourly)",
 };

@@ -8,6 +8,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { getPlatformProxy } from "wrangler";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
+import type { Narrowest } from "../src/db/queries/metrics.ts";
 import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
 import { metricsParams } from "../src/metrics/params.ts";
@@ -24,7 +25,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 type Sql = { sql: string; params: unknown[] };
 
 /** The SQL a metrics query runs, recorded by running the real read against a D1 that only records. */
-async function metricsSql(query: Record<string, string>, coarse: boolean): Promise<Sql[]> {
+async function metricsSql(query: Record<string, string>, rollups: Narrowest): Promise<Sql[]> {
   const recorded: Sql[] = [];
   const d1 = {
     prepare: (sql: string) => ({
@@ -33,11 +34,15 @@ async function metricsSql(query: Record<string, string>, coarse: boolean): Promi
           recorded.push({ sql, params });
           return { results: [] };
         },
+        raw: async () => {
+          recorded.push({ sql, params });
+          return [[]];
+        },
       }),
     }),
   } as unknown as D1Database;
   const queries = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]));
-  await projectMetrics(d1, PROJECT, metricsParams(queries, END), { coarse });
+  await projectMetrics(d1, PROJECT, metricsParams(queries, END), { rollups });
   return recorded;
 }
 
@@ -86,6 +91,7 @@ function fillMinutes(file: string) {
 
 const MONTH = "30 days by model, daily points: p95, count, error rate, cost";
 const MINUTES = "last 24 hours per minute (1,440 points): count, p95";
+const HOURS = "30 days, hourly points (720): count, p50, p95, p99";
 
 /** The reads measured at each size: each with its API request and the raw-events baseline of the same answer. */
 async function cases() {
@@ -94,30 +100,30 @@ async function cases() {
   const byModel = { ...month, interval: "day", group_by: "model", metrics: "latency_p95,count,error_rate,cost" };
   const hourly = { ...month, interval: "hour", metrics: "count,latency_p50,latency_p95,latency_p99" };
   const perMinute = { ...minutes, interval: "minute", metrics: "count,latency_p95" };
-  const read = async (name: string, query: Record<string, string>, coarse: boolean) => ({
+  const read = async (name: string, query: Record<string, string>, rollups: Narrowest) => ({
     name,
     path: `/api/v1/metrics?${new URLSearchParams(query)}`,
-    sql: await metricsSql(query, coarse),
+    sql: await metricsSql(query, rollups),
   });
-  const at = async (name: string, query: Record<string, string>, raw: Sql | null, coarse = true) => ({
+  const at = async (name: string, query: Record<string, string>, raw: Sql | null, rollups: Narrowest = "total") => ({
     query,
-    coarse,
-    read: await read(name, query, coarse),
+    rollups,
+    read: await read(name, query, rollups),
     raw,
   });
-  // The old reads of the same series (full rollups, one row per group of every dimension), measured in the same run.
-  const old = (name: string, query: Record<string, string>) =>
-    at(`${name}: old read (full rollups)`, query, null, false);
+  // The older reads of the same series, measured in the same run: the full rollups (one row per group of every
+  // dimension), and the coarse ones (one row per type and status) the series of all events read before the
+  // whole-project rollups.
+  const old = (name: string, query: Record<string, string>) => [
+    at(`${name}: old read (full rollups)`, query, null, "full"),
+    at(`${name}: old read (coarse rollups)`, query, null, "coarse"),
+  ];
   return [
     await at(MONTH, byModel, exactPercentileSql(DATASET_START, END, DAY, 0.95, true)),
-    await at(
-      "30 days, hourly points (720): count, p50, p95, p99",
-      hourly,
-      exactPercentileSql(DATASET_START, END, 3_600_000, 0.99, false),
-    ),
-    await old("30 days, hourly points (720): count, p50, p95, p99", hourly),
+    await at(HOURS, hourly, exactPercentileSql(DATASET_START, END, 3_600_000, 0.99, false)),
+    ...(await Promise.all(old(HOURS, hourly))),
     await at(MINUTES, perMinute, exactPercentileSql(END - DAY, END, 60_000, 0.95, false)),
-    await old(MINUTES, perMinute),
+    ...(await Promise.all(old(MINUTES, perMinute))),
   ];
 }
 
@@ -163,8 +169,13 @@ async function measureSize(events: number): Promise<Measured[]> {
     for (const c of list) {
       const params = metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END);
       const meter: Meter = {};
-      const opts = { coarse: c.coarse };
-      await projectMetrics(meteredD1(proxy.env.DB, meter), PROJECT, params, opts);
+      const opts = { rollups: c.rollups };
+      await projectMetrics(
+        meteredD1(proxy.env.DB, meter, () => true),
+        PROJECT,
+        params,
+        opts,
+      );
       const cpu = process.cpuUsage();
       const server = await time(() => projectMetrics(proxy.env.DB, PROJECT, params, opts));
       const used = process.cpuUsage(cpu);
@@ -202,7 +213,7 @@ async function measureSize(events: number): Promise<Measured[]> {
     await proxy.dispose();
   }
   // Through the Worker over HTTP, where the API serves the read (minute points of a dataset this old it refuses).
-  const served = list.filter((c) => c.query.interval !== "minute" && c.coarse);
+  const served = list.filter((c) => c.query.interval !== "minute" && c.rollups === "total");
   const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE }).catch(
     (err: Error) => {
       console.error(`API column skipped: ${err.message} (VERBOSE=1 shows wrangler's output)`);
@@ -244,8 +255,9 @@ meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the f
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
 (plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
-"old read (full rollups)": the same series read the way it was before the coarse rollups, in the same run (A/B). CPU
-= the bench process's CPU per read (the read's own code: parsing rows, adding sketches; workerd's SQL not included).
+"old read (full rollups)" / "(coarse rollups)": the same series read from the tables it read before the coarse
+rollups (0026) / before the whole-project rollups (0027), in the same run (A/B). CPU = the bench process's CPU per read
+(the read's own code: parsing rows, adding sketches; workerd's SQL not included).
 
 | read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
 |---|---|---|---|---|---|---|---|---|---|`);

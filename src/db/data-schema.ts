@@ -230,6 +230,24 @@ const coarseRollup = (name: string) =>
 export const metricsCoarseMinute = data(coarseRollup("metrics_coarse_minute"));
 export const metricsCoarseHourly = data(coarseRollup("metrics_coarse_hourly"));
 
+/**
+ * Whole-project rollups (migration 0028): the same sums and histograms per project and bucket only, written by the
+ * consumer beside the others; readers take them when a read neither groups nor filters (one row per bucket).
+ */
+const totalRollup = (name: string) =>
+  sqliteTable(
+    name,
+    {
+      projectId: text("project_id").notNull(),
+      bucket: integer("bucket").notNull(),
+      ...metricSums,
+    },
+    (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
+  );
+
+export const metricsTotalMinute = data(totalRollup("metrics_total_minute"));
+export const metricsTotalHourly = data(totalRollup("metrics_total_hourly"));
+
 /** Per end user (events with a `user_id`), narrower: only the user is a dimension. */
 const userRollup = (name: string) =>
   sqliteTable(

@@ -94,6 +94,21 @@ export function metricReader(metric: MetricName | string): (s: Sums) => number |
   return (s) => metricValue(s, metric);
 }
 
+/** The summed columns of each metric that reads any (besides `count`, always read; percentiles read sketches). */
+const SUMS_READ: Partial<Record<string, readonly Added[]>> = {
+  error_count: ["errors"],
+  error_rate: ["errors"],
+  latency_avg: ["duration_sum", "duration_count"],
+  input_tokens: ["input_tokens"],
+  output_tokens: ["output_tokens"],
+  cached_input_tokens: ["cached_input_tokens"],
+  cost: ["cost"],
+};
+
+/** The summed columns the metrics read: what a read fetches besides sketches (fewer columns, fewer bytes). */
+export const needsSums = (metrics: readonly string[]): Added[] =>
+  ADDED.filter((c) => c === "count" || metrics.some((m) => SUMS_READ[m]?.includes(c)));
+
 /** The sketches the metrics read (their percentiles'): what a read fetches. */
 export const needsSketches = (metrics: readonly string[]): SketchName[] =>
   SKETCHES.filter((s) => metrics.some((m) => PERCENTILE.exec(m)?.[1] === s));

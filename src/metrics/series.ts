@@ -1,8 +1,17 @@
 // GET /api/v1/metrics' answer: the rows in range added up per group and bucket, the top groups by the first metric
 // (the rest as `{ other: true }`), every bucket present (zeros, and null percentiles, where nothing happened).
 import type { MetricName, MetricsAnswer, MetricsSeries } from "../../contract/metrics.ts";
-import { rollupRows, traceRows } from "../db/queries/metrics.ts";
-import { emptySums, type Grouped, groupRows, metricValue, needsSketches, type Sums, topGroups } from "./aggregate.ts";
+import { type Narrowest, rollupRows, traceRows } from "../db/queries/metrics.ts";
+import {
+  emptySums,
+  type Grouped,
+  groupRows,
+  metricValue,
+  needsSketches,
+  needsSums,
+  type Sums,
+  topGroups,
+} from "./aggregate.ts";
 import { INTERVAL_MS, type MetricsParams } from "./params.ts";
 import { mixesUsers, userGroups } from "./users.ts";
 
@@ -16,14 +25,15 @@ function series(g: Grouped, group: MetricsSeries["group"], p: MetricsParams): Me
 }
 
 /** The top groups by the first metric and the rest, from the rollups (or the events, for end users with other fields). */
-async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, coarse: boolean) {
+async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, rollups: Narrowest) {
   const read = {
-    coarse,
+    rollups,
     from: p.from,
     to: p.to,
     size: INTERVAL_MS[p.interval],
     fields: p.group_by,
     filters: p.filters,
+    sums: needsSums(p.metrics),
     sketches: needsSketches(p.metrics),
   };
   const grain = p.interval === "minute" ? "minute" : "hour";
@@ -35,16 +45,16 @@ async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, coa
 }
 
 /**
- * The metrics of one project (its data database holds all of its rows). `coarse: false` reads the full rollups even
- * where the coarse ones fit (the benchmark's old read, for A/B).
+ * The metrics of one project (its data database holds all of its rows). `rollups`: the narrowest rollups the read may
+ * take (default: any that fit; "coarse" or "full": the benchmark's older reads, for A/B).
  */
 export async function projectMetrics(
   d1: D1Database,
   projectId: string,
   p: MetricsParams,
-  { coarse = true } = {},
+  { rollups = "total" as Narrowest } = {},
 ): Promise<MetricsAnswer> {
-  const { top, other } = await groupsOf(d1, projectId, p, coarse);
+  const { top, other } = await groupsOf(d1, projectId, p, rollups);
   // Ungrouped, there is always one series (all zeros when nothing happened).
   if (!p.group_by.length && !top.length) top.push({ group: {}, total: emptySums(), buckets: new Map() });
   return {

@@ -200,34 +200,59 @@ describe("GET /api/v1/metrics", () => {
     expect(unaligned.body.series[0]!.points).toHaveLength(1441);
   });
 
-  it("reads series of all events, or by type and status, from the coarse rollups: equal to the full ones, exact", async () => {
+  it("reads series of all events from the whole-project rollups, by type and status from the coarse ones: equal to the full ones, exact", async () => {
     const d1 = await dataOf(a.projectId);
     const to = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
     const queries = [
       { from: to - DAY, to, interval: "minute", metrics: ALL },
+      { from: T0, to: T0 + 50 * H, interval: "hour", metrics: ALL },
       { from: T0, to: T0 + 50 * H, interval: "hour", metrics: ALL, group_by: "type,status" },
       { from: to - 6 * H, to, interval: "minute", metrics: ALL, group_by: "status", type: "model_response" },
       { from: T0 + 3 * H, to: T0 + 30 * H, interval: "hour", metrics: "latency_p95,count", status: "error" },
     ];
+    // Equal up to floating-point summation order (sums of reals added in another grouping).
+    const rounded = (x: unknown) =>
+      JSON.parse(JSON.stringify(x, (_, v) => (typeof v === "number" ? Number(v.toPrecision(12)) : v)));
+    const rows = async (table: string, from: number, to: number) =>
+      Number(
+        await d1
+          .prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND bucket >= ? AND bucket < ?`)
+          .bind(a.projectId, from, to)
+          .first("n"),
+      );
     for (const q of queries) {
       const raw = Object.fromEntries(Object.entries(q).map(([k, v]) => [k, [String(v)]]));
       const params = metricsParams(raw, Date.now());
-      const coarse = await projectMetrics(d1, a.projectId, params);
-      const full = await projectMetrics(d1, a.projectId, params, { coarse: false });
-      // Equal up to floating-point summation order (sums of reals added in another grouping).
-      const rounded = (x: unknown) =>
-        JSON.parse(JSON.stringify(x, (_, v) => (typeof v === "number" ? Number(v.toPrecision(12)) : v)));
+      const narrowest = await projectMetrics(d1, a.projectId, params);
+      const coarse = await projectMetrics(d1, a.projectId, params, { rollups: "coarse" });
+      const full = await projectMetrics(d1, a.projectId, params, { rollups: "full" });
+      expect(rounded(narrowest), JSON.stringify(q)).toEqual(rounded(full));
       expect(rounded(coarse), JSON.stringify(q)).toEqual(rounded(full));
-      // And the coarse rows are what was read: far fewer than the full rows of the same range.
-      const rows = async (table: string) =>
-        Number(
-          await d1
-            .prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND bucket >= ? AND bucket < ?`)
-            .bind(a.projectId, q.from, q.to)
-            .first("n"),
-        );
+      // Each metric read alone (only the columns it needs) as in the read of all of them.
+      const every = await projectMetrics(d1, a.projectId, { ...params, metrics: ALL.split(",") as never });
+      for (const m of ALL.split(",")) {
+        const alone = await projectMetrics(d1, a.projectId, { ...params, metrics: [m as never] });
+        // By group: the groups are ranked by the first metric, so another metric alone may order them otherwise.
+        const values = (x: MetricsAnswer) =>
+          Object.fromEntries(
+            x.series.map((g) => [JSON.stringify(g.group), [g.total[m], ...g.points.map((p) => p[m])]]),
+          );
+        expect(rounded(values(alone)), `${m} ${JSON.stringify(q)}`).toEqual(rounded(values(every)));
+      }
+      // And the narrower rows are what was read: far fewer than the full rows of the same range.
       const grain = q.interval === "minute" ? "minute" : "hourly";
-      expect(await rows(`metrics_coarse_${grain}`)).toBeLessThan(await rows(`metrics_${grain}`));
+      const [full_, coarse_, total_] = await Promise.all(
+        ["metrics", "metrics_coarse", "metrics_total"].map((t) => rows(`${t}_${grain}`, q.from, q.to)),
+      );
+      expect(coarse_).toBeLessThan(full_!);
+      expect(total_).toBeLessThan(coarse_!);
+      // One whole-project row per bucket that holds events.
+      const buckets = new Set(
+        sent
+          .filter((e) => e.timestamp >= q.from && e.timestamp < q.to)
+          .map((e) => Math.floor(e.timestamp / (grain === "minute" ? MINUTE_MS : H))),
+      );
+      expect(total_).toBe(buckets.size);
     }
     // Each minute of the last 24 hours exact against the events.
     const { body } = await metrics(a, `from=${to - DAY}&to=${to}&interval=minute&metrics=${ALL}`);

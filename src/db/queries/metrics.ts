@@ -3,25 +3,21 @@
 // naming end users together with other fields reads those users' events).
 import { COARSE_DIMENSIONS, DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
-import { DAY_MS, HOUR_MS } from "../../lib/time.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 
 export type Grain = "minute" | "hour";
+/** The rollups a read may take its rows from, narrowest last: full ⊃ coarse (type, status) ⊃ total (none). */
+export type Narrowest = "full" | "coarse" | "total";
+const GRAIN_MS: Record<Grain, number> = { minute: MINUTE_MS, hour: HOUR_MS };
 
 /** One bucket of one group: sums, and the sketches as JSON text (an object, or an array of objects to add up). */
 export type MetricRow = {
   bucket: number;
   count: number;
-  errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cost: number;
-  duration_sum: number;
-  duration_count: number;
-  first_token_count: number;
   latency: string | null;
   first_token: string | null;
-} & Partial<Record<MetricField, string | null>>;
+} & Partial<Record<RollupSum, number>> &
+  Partial<Record<MetricField, string | null>>;
 
 export type Read = {
   from: number;
@@ -30,10 +26,15 @@ export type Read = {
   size: number;
   fields: MetricField[];
   filters: MetricFilters;
+  /** The summed columns needed (default: all; `count` is always read): fewer columns, fewer bytes to move. */
+  sums?: readonly RollupSum[];
   /** The sketches needed (percentiles asked for): all, none, or those named. */
   sketches: boolean | ReadonlyArray<"latency" | "first_token">;
-  /** Whether the coarse rollups may serve the read when it fits them (default); false: the full ones (benchmarks' A/B). */
-  coarse?: boolean;
+  /**
+   * The narrowest rollups that may serve the read when it fits them: the whole-project ones (default), the coarse ones,
+   * or the full ones only (benchmarks' A/B of the older reads).
+   */
+  rollups?: Narrowest;
 };
 
 /** The rollups' summed columns (hour, minute and day rows alike). */
@@ -48,10 +49,11 @@ export const ROLLUP_SUMS = [
   "duration_count",
   "first_token_count",
 ] as const;
-/** Each summed column added up in SQL under its own name (reals with total(), counts with sum()). */
-export const ROLLUP_SUMS_SQL = ROLLUP_SUMS.map(
-  (c) => `${c === "cost" || c === "duration_sum" ? "total" : "sum"}(${c}) AS ${c}`,
-).join(", ");
+export type RollupSum = (typeof ROLLUP_SUMS)[number];
+/** A summed column added up in SQL under its own name (reals with total(), counts with sum()). */
+const sumSql = (c: RollupSum) => `${c === "cost" || c === "duration_sum" ? "total" : "sum"}(${c}) AS ${c}`;
+/** Each summed column added up in SQL. */
+export const ROLLUP_SUMS_SQL = ROLLUP_SUMS.map(sumSql).join(", ");
 
 /** `column IN (…)` for each filter, values bound as one JSON parameter each, numbered from `next`. */
 function filterClauses(filters: MetricFilters, column: (f: MetricField) => string, next: number) {
@@ -99,16 +101,19 @@ function hourSource(projectTable: string, r: Read) {
 const COARSE: ReadonlySet<string> = new Set(COARSE_DIMENSIONS);
 
 /**
- * The table a read takes its rows from: end users' rollups when it names users; the coarse rollups when it groups and
- * filters by their dimensions only (a few rows per bucket), unless whole days of day rows serve it (30 days by day);
- * else the full ones.
+ * The table a read takes its rows from: end users' rollups when it names users; the whole-project rollups when it
+ * neither groups nor filters (one row per bucket); the coarse rollups when it groups and filters by their dimensions
+ * only (a few rows per bucket), unless whole days of day rows serve it (30 days by day); else the full ones.
  */
 function rollupTable(grain: Grain, r: Read) {
   const suffix = grain === "minute" ? "minute" : "hourly";
   if (r.fields.includes("user_id") || "user_id" in r.filters) return `user_metrics_${suffix}`;
   const full = `metrics_${suffix}`;
-  const fits = [...r.fields, ...Object.keys(r.filters)].every((f) => COARSE.has(f));
-  return fits && r.coarse !== false && !hourSource(full, r) ? `metrics_coarse_${suffix}` : full;
+  const named = [...r.fields, ...Object.keys(r.filters)];
+  const narrowest = r.rollups ?? "total";
+  if (narrowest === "full" || hourSource(full, r)) return full;
+  if (!named.length && narrowest === "total") return `metrics_total_${suffix}`;
+  return named.every((f) => COARSE.has(f)) ? `metrics_coarse_${suffix}` : full;
 }
 
 /** The rollup rows of a project in [from, to), summed per answer bucket and group. */
@@ -124,14 +129,36 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
     wanted.includes(k) ? `'[' || group_concat(${k}) || ']' AS ${k}` : `NULL AS ${k}`,
   ).join(", ");
   const source = days ? `(${days.sql}) WHERE true` : `${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
-  const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${ROLLUP_SUMS_SQL}, ${sketches}
+  // A whole-project rollup read at its own bucket size holds one row per answer bucket already: read in key order, as
+  // stored (no sort, no concatenation; each row read once).
+  const stored = table.startsWith("metrics_total_") && r.size === GRAIN_MS[grain];
+  const columns = SKETCHES.map((k) => (wanted.includes(k) ? k : `NULL AS ${k}`)).join(", ");
+  const sums = ROLLUP_SUMS.filter((c) => c === "count" || !r.sums || r.sums.includes(c));
+  const sql = stored
+    ? `SELECT bucket, ${sums.join(", ")}, ${columns} FROM ${source}`
+    : `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${sums.map(sumSql).join(", ")}, ${sketches}
     FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
-  const { results } = await d1
+  const [names, ...rows] = await d1
     .prepare(sql)
     .bind(projectId, r.from, r.to, ...(days?.params ?? []), ...params)
-    .all<MetricRow>();
-  return results;
+    .raw({ columnNames: true });
+  return rowObjects(names as string[], rows);
+}
+
+/**
+ * Rows answered as arrays (`raw()`), made objects here: D1 moves arrays more cheaply than objects that repeat every
+ * column name (a 24-hour minute series is 1,440 rows).
+ */
+function rowObjects(names: string[], rows: unknown[][]): MetricRow[] {
+  const out: MetricRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const o: Record<string, unknown> = {};
+    for (let c = 0; c < names.length; c++) o[names[c]!] = row[c];
+    out[i] = o as MetricRow;
+  }
+  return out;
 }
 
 const TRACE_COLUMNS: Partial<Record<MetricField, string>> = { name: "root_name", user_id: "coalesce(user_id, '')" };

@@ -1,5 +1,6 @@
-// The metric rollups (metrics_minute, metrics_hourly, their coarse twins metrics_coarse_minute/_hourly, and per end user user_metrics_minute, user_metrics_hourly): per
-// project, bucket and dimensions, the sums of the events and their latency and first-token sketches. The consumer adds
+// The metric rollups (metrics_minute, metrics_hourly, their coarse twins metrics_coarse_minute/_hourly, the whole-project
+// metrics_total_minute/_hourly, and per end user user_metrics_minute, user_metrics_hourly): per project, bucket and
+// dimensions, the sums of the events and their latency and first-token sketches. The consumer adds
 // what each write inserted (batch_id guard, like the cost rollup: a redelivered event adds nothing), aggregated in SQL
 // over the batch, one upsert per group; deletions, replaced events and recomputed costs adjust them by difference.
 import { COARSE_DIMENSIONS, DIMENSIONS } from "../../../contract/metrics.ts";
@@ -23,14 +24,17 @@ export const minuteRollupStart = (now: number) =>
   Math.floor((now - MINUTE_ROLLUP_RETENTION_MS) / MINUTE_MS) * MINUTE_MS;
 
 /**
- * The six rollups: two grains, each for the event dimensions, for the coarse ones (type and status: what a series of
- * all events, or of one type, reads in a few rows per bucket) and for end users.
+ * The eight rollups: two grains, each for the event dimensions, for the coarse ones (type and status: what a series of
+ * one type or status reads in a few rows per bucket), for none (the whole project: a series of all events reads one
+ * row per bucket) and for end users.
  */
 export const ROLLUPS: Rollup[] = [
   { table: "metrics_minute", size: MINUTE_MS, dims: DIMENSIONS, where: RECENT },
   { table: "metrics_hourly", size: HOUR_MS, dims: DIMENSIONS, where: "true" },
   { table: "metrics_coarse_minute", size: MINUTE_MS, dims: COARSE_DIMENSIONS, where: RECENT },
   { table: "metrics_coarse_hourly", size: HOUR_MS, dims: COARSE_DIMENSIONS, where: "true" },
+  { table: "metrics_total_minute", size: MINUTE_MS, dims: [], where: RECENT },
+  { table: "metrics_total_hourly", size: HOUR_MS, dims: [], where: "true" },
   { table: "user_metrics_minute", size: MINUTE_MS, dims: ["user_id"], where: `e.user_id IS NOT NULL AND ${RECENT}` },
   { table: "user_metrics_hourly", size: HOUR_MS, dims: ["user_id"], where: "e.user_id IS NOT NULL" },
 ];
@@ -57,9 +61,8 @@ export function rollupInsertSql(r: Rollup, source: string, sign: 1 | -1 = 1) {
   const key = ["project_id", "bucket", ...r.dims];
   return `
     WITH new AS MATERIALIZED (
-      SELECT e.project_id, (e.ts / ${r.size}) * ${r.size} AS bucket,
-        ${r.dims.map((d) => `coalesce(e.${d}, '') AS ${d}`).join(", ")},
-        json_array(e.project_id, (e.ts / ${r.size}) * ${r.size}, ${r.dims.map((d) => `coalesce(e.${d}, '')`).join(", ")}) AS gk,
+      SELECT e.project_id, (e.ts / ${r.size}) * ${r.size} AS bucket,${r.dims.map((d) => ` coalesce(e.${d}, '') AS ${d},`).join("")}
+        json_array(e.project_id, (e.ts / ${r.size}) * ${r.size}${r.dims.map((d) => `, coalesce(e.${d}, '')`).join("")}) AS gk,
         (e.status = 'error' OR e.type = 'error') AS error, e.input_tokens, e.output_tokens, e.cached_input_tokens,
         e.cost_usd, e.duration_ms, e.first_token_ms
       FROM ${source} AND ${r.where}
