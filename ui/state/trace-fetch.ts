@@ -2,11 +2,9 @@
 // 10,000-span trace is the slowest answer of the API. The Trace page's useApi picks the answer up.
 import { tracePath } from "../lib/trace-columns.ts";
 import { prefetch } from "../lib/use-api.ts";
+import { earlyTrace as early } from "./early.ts";
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
-/** The read ui/index.html's inline script started while the HTML parsed, if it did. */
-type Early = { project: string; path: string; response: Promise<Response> };
-const early = (window as { __watchllmEarly?: Early }).__watchllmEarly;
 
 if (link) {
   const project = link[1]!;
