@@ -85,6 +85,10 @@ describe("a 5,000-span trace", () => {
     expect(early.filter((e) => !e.early)).toEqual([]);
     expect(asked.filter((p) => p === "/api/auth/session")).toHaveLength(1);
     expect(asked.filter((p) => p === "/api/v1/traces/big-trace")).toHaveLength(1);
+    // Nothing else competes with them: the icon is inline, not a /favicon.ico answered with the page.
+    await page.waitForLoadState("load");
+    const icon = () => performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/favicon.ico")).length;
+    expect(await page.evaluate(icon)).toBe(0);
     await context.close();
   });
 
