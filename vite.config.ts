@@ -41,9 +41,35 @@ const classicJsx: Plugin = {
   }),
 };
 
+// The trace page's code (its chunks, not the entry's), named in a meta tag first in <head>: index.html's inline
+// script preloads it on a deep link to a trace while the entry still loads, instead of after the entry has run. A tag
+// rather than text in the script, so the script (allowed by its hash in ui/public/_headers) is the same every build.
+const tracePagePreload: Plugin = {
+  name: "watchllm:trace-page-preload",
+  transformIndexHtml: {
+    order: "post",
+    handler(_html, { bundle }) {
+      if (!bundle) return;
+      const chunks = Object.values(bundle).filter((c) => c.type === "chunk");
+      const page = chunks.find((c) => c.facadeModuleId?.endsWith("/ui/pages/Trace.tsx"));
+      if (!page) throw new Error("no chunk for ui/pages/Trace.tsx");
+      const entry = new Set(chunks.filter((c) => c.isEntry).flatMap((c) => [c.fileName, ...c.imports]));
+      const files = new Set<string>();
+      const add = (file: string) => {
+        if (files.has(file) || entry.has(file)) return;
+        files.add(file);
+        for (const dep of (bundle[file] as { imports?: string[] }).imports ?? []) add(dep);
+      };
+      add(page.fileName);
+      const content = [...files].map((f) => `/${f}`).join(" ");
+      return [{ tag: "meta", attrs: { name: "watchllm-trace-page", content }, injectTo: "head-prepend" }];
+    },
+  },
+};
+
 export default defineConfig({
   root: "ui",
-  plugins: [preact(), classicJsx, preloadHelper],
+  plugins: [preact(), classicJsx, preloadHelper, tracePagePreload],
   // The few signal features the dashboard uses, in 0.5 KB instead of @preact/signals' 3.7 KB gz (ui/lib/signals.ts).
   resolve: {
     alias: [{ find: /^@preact\/signals$/, replacement: fileURLToPath(new URL("ui/lib/signals.ts", import.meta.url)) }],

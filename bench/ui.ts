@@ -5,9 +5,23 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
 import { signUpOn, startScratchInstance } from "../scripts/dev-server.ts";
 import { launch } from "../test/browser/browser.ts";
 import { generateTrace, rng } from "./generate.ts";
+
+/** The page's requests so far (VERBOSE=1): when each was asked for, sent, first answered and done, from navigation. */
+function waterfall(page: Page) {
+  return page.evaluate(() => {
+    const ms = (n: number) => n.toFixed(0).padStart(5);
+    return (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+      .map(
+        (e) =>
+          `  ${e.name.replace(location.origin, "").slice(0, 52).padEnd(52)} asked ${ms(e.startTime)} sent ${ms(e.requestStart)} first byte ${ms(e.responseStart)} done ${ms(e.responseEnd)}`,
+      )
+      .join("\n");
+  });
+}
 
 const WEIGHT_ONLY = process.argv[2] === "weight";
 const RUNS = WEIGHT_ONLY ? 0 : Number(process.argv[2] ?? 5);
@@ -41,28 +55,50 @@ try {
   }
   const traceId = traceIds.get(WEIGHT_ONLY ? 100 : 10_000)!;
 
+  // Each figure twice: from this script (Playwright's goto or evaluate, and its polling, included) and in the page
+  // (from the navigation's start, or from the scroll, to the frame after the rows are in the document).
   const firstRows = new Map<number, number[]>();
+  const firstRowsInPage = new Map<number, number[]>();
   const scrolls = new Map<number, number[]>();
+  const scrollsInPage = new Map<number, number[]>();
+  const push = (to: Map<number, number[]>, spans: number, ms: number) => to.set(spans, [...(to.get(spans) ?? []), ms]);
   for (const [spans, id] of traceIds)
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: server.base }]);
+      await context.addInitScript(() => {
+        const seen = new MutationObserver(() => {
+          if (!document.querySelector("[data-event]")) return;
+          seen.disconnect();
+          requestAnimationFrame(() => performance.mark("first-rows"));
+        });
+        seen.observe(document, { subtree: true, childList: true });
+      });
       const page = await context.newPage();
       let start = performance.now();
       await page.goto(`${server.base}/p/${project.id}/traces/${id}`);
       await page.locator("[data-event]").first().waitFor();
-      firstRows.set(spans, [...(firstRows.get(spans) ?? []), performance.now() - start]);
+      push(firstRows, spans, performance.now() - start);
+      await page.waitForFunction(() => performance.getEntriesByName("first-rows").length);
+      push(firstRowsInPage, spans, await page.evaluate(() => performance.getEntriesByName("first-rows")[0]!.startTime));
       if (process.env.VERBOSE)
-        console.log(
-          await page.evaluate(() =>
-            performance
-              .getEntriesByType("resource")
-              .map((e) => `${e.name.slice(-60)} start ${e.startTime.toFixed(0)} dur ${e.duration.toFixed(0)}`)
-              .join("\n"),
-          ),
-        );
+        console.log(`${spans.toLocaleString("en-US")} spans, run ${run + 1}:\n${await waterfall(page)}`);
       start = performance.now();
-      await page.getByTestId("tree").evaluate((el) => (el.scrollTop = el.scrollHeight));
+      // The scroll as before (set, then Playwright polls for the last row); the page notes the frame it first shows.
+      await page.getByTestId("tree").evaluate((tree) => {
+        const start = performance.now();
+        tree.scrollTop = tree.scrollHeight;
+        const check = () => {
+          const rows = tree.querySelectorAll("[data-event]");
+          const shown =
+            rows.length > 0 &&
+            tree.scrollTop + tree.clientHeight >= tree.scrollHeight - 1 &&
+            rows[rows.length - 1]!.getBoundingClientRect().bottom <= tree.getBoundingClientRect().bottom + 1;
+          if (shown) performance.measure("scrolled", { start, end: performance.now() });
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      });
       await page.waitForFunction(() => {
         const rows = document.querySelectorAll("[data-event]");
         const tree = document.querySelector("[data-testid=tree]")!;
@@ -72,9 +108,29 @@ try {
           rows[rows.length - 1]!.getBoundingClientRect().bottom <= tree.getBoundingClientRect().bottom + 1
         );
       });
-      scrolls.set(spans, [...(scrolls.get(spans) ?? []), performance.now() - start]);
+      push(scrolls, spans, performance.now() - start);
+      await page.waitForFunction(() => performance.getEntriesByName("scrolled").length);
+      push(scrollsInPage, spans, await page.evaluate(() => performance.getEntriesByName("scrolled")[0]!.duration));
       await context.close();
     }
+  // What `wrangler dev` takes to answer one small asset (the stylesheet, 5 KB gz), one request at a time from the page:
+  // a cost per request that Workers Assets in production does not have in this form (served at the edge, HTTP/2).
+  const assetMs: number[] = [];
+  if (!WEIGHT_ONLY) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.base}/login`);
+    for (let run = 0; run < 15; run++)
+      assetMs.push(
+        await page.evaluate(async () => {
+          const css = document.querySelector<HTMLLinkElement>("link[rel=stylesheet]")!.href;
+          const start = performance.now();
+          await (await fetch(css, { cache: "no-store" })).text();
+          return performance.now() - start;
+        }),
+      );
+    await context.close();
+  }
   // The same-run baseline: the 10,000-span tree fetched and parsed in the page, as one object per event (what the
   // page read before) and as columns (what it reads now); `no-cache` so each is a fresh read.
   const fetchParse = new Map<string, number[]>();
@@ -143,19 +199,30 @@ try {
   );
   console.log("| measure | result | goal |\n|---|---|---|");
   if (!WEIGHT_ONLY) {
+    const spread = (xs: number[]) =>
+      `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
     for (const [spans, goal] of [
       [1_000, 150],
       [10_000, 300],
     ] as const) {
+      const n = spans.toLocaleString("en-US");
       const xs = firstRows.get(spans)!;
+      const ys = firstRowsInPage.get(spans)!;
       console.log(
-        `| ${spans.toLocaleString("en-US")} spans: first rows visible (navigation → rows, incl. the API call) | ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}) | < ${goal} ms: ${median(xs) < goal ? "met" : "**not met**"} |`,
+        `| ${n} spans: first rows visible (goto → rows, incl. the API call) | ${spread(xs)} | < ${goal} ms: ${median(xs) < goal ? "met" : "**not met**"} |`,
+      );
+      console.log(
+        `| ${n} spans: first rows, in the page (navigation start → the frame after the first rows) | ${spread(ys)} | < ${goal} ms: ${median(ys) < goal ? "met" : "**not met**"} |`,
       );
       const scroll = median(scrolls.get(spans)!);
+      const scrollInPage = median(scrollsInPage.get(spans)!);
       console.log(
-        `| ${spans.toLocaleString("en-US")} spans: scroll to the end → last row rendered | ${scroll.toFixed(0)} ms | < 100 ms: ${scroll < 100 ? "met" : "**not met**"} |`,
+        `| ${n} spans: scroll to the end → last row rendered | ${scroll.toFixed(0)} ms (in the page ${scrollInPage.toFixed(0)} ms) | < 100 ms: ${scroll < 100 ? "met" : "**not met**"} |`,
       );
     }
+    console.log(
+      `| wrangler dev: one small asset (5 KB gz), fetched from the page | ${median(assetMs).toFixed(1)} ms | |`,
+    );
     for (const [format, what] of [
       ["", "one object per event (before)"],
       ["&format=columns", "columns (now)"],

@@ -47,6 +47,51 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 describe("a 5,000-span trace", () => {
+  it("asks for its page's code, the session and the trace once each while the HTML parses, and paints its first rows with their labels", async () => {
+    const { page, context } = await openPage(browser, account, "/traces/big-trace");
+    const asked: string[] = [];
+    page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+    await context.addInitScript(() => {
+      // In the first frame after the first rows are in the document: how many duration labels it paints.
+      const seen = new MutationObserver(() => {
+        if (!document.querySelector("[data-event]")) return;
+        seen.disconnect();
+        requestAnimationFrame(() => {
+          (window as { labelsAtFirstPaint?: number }).labelsAtFirstPaint =
+            document.querySelectorAll(".lane .ms").length;
+        });
+      });
+      seen.observe(document, { subtree: true, childList: true });
+    });
+    await page.reload();
+    await page.waitForFunction(() => (window as { labelsAtFirstPaint?: number }).labelsAtFirstPaint !== undefined);
+    expect(await page.evaluate(() => (window as { labelsAtFirstPaint?: number }).labelsAtFirstPaint)).toBeGreaterThan(
+      0,
+    );
+    // Asked for before the parser finished, so before the entry's code ran: not one round trip after it.
+    const early = await page.evaluate(() => {
+      const parsed = (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domInteractive;
+      const page = document.querySelector<HTMLMetaElement>('meta[name="watchllm-trace-page"]')!.content.split(" ");
+      return (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+        .map((e) => ({
+          path: new URL(e.name).pathname,
+          early: e.startTime < parsed,
+          page: page.includes(new URL(e.name).pathname),
+        }))
+        .filter((e) => e.page || e.path === "/api/auth/session" || e.path === "/api/v1/traces/big-trace");
+    });
+    expect(early.filter((e) => e.page).length).toBeGreaterThan(0);
+    expect(early.map((e) => e.path).sort()).toEqual([...new Set(early.map((e) => e.path))].sort());
+    expect(early.filter((e) => !e.early)).toEqual([]);
+    expect(asked.filter((p) => p === "/api/auth/session")).toHaveLength(1);
+    expect(asked.filter((p) => p === "/api/v1/traces/big-trace")).toHaveLength(1);
+    // Nothing else competes with them: the icon is inline, not a /favicon.ico answered with the page.
+    await page.waitForLoadState("load");
+    const icon = () => performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/favicon.ico")).length;
+    expect(await page.evaluate(icon)).toBe(0);
+    await context.close();
+  });
+
   for (const view of VIEWS) {
     it(`reads columns, shows its first rows, renders only the visible ones and scrolls to its end (${view.width} px, ${view.colorScheme})`, async () => {
       const { page, context } = await openPage(browser, account, "/traces/big-trace", { ...view, height: 800 });

@@ -52,6 +52,14 @@ async function scoreCount(account: Account, trace: string) {
   return ((await res.json()) as { scores: unknown[] }).scores.length;
 }
 
+/** Whether an element is on screen whole and on top, not clipped by a scrolled box (the box at its scroll start). */
+function shownWhole(el: Element) {
+  const r = el.getBoundingClientRect();
+  // Its top and bottom edges' middles (a rounded corner's point belongs to what is under it).
+  const x = (r.left + r.right) / 2;
+  return r.height > 0 && [r.top + 2, r.bottom - 2].every((y) => el.contains(document.elementFromPoint(x, y)));
+}
+
 /** Elements of the scores sections wider than their section or the page. */
 function layoutProblems(page: Page) {
   return page.evaluate(() => {
@@ -157,6 +165,9 @@ describe("scores in the dashboard", () => {
       // The tree marks the event that has a score.
       expect(await page.getByTestId("scored").textContent()).toContain("1");
       expect(await layoutProblems(page)).toEqual([]);
+      // The trace's Annotate button shows without scrolling its scores box: the list scrolls inside it instead.
+      const annotate = page.locator(".trace-scores").getByRole("button", { name: "Annotate" });
+      expect(await annotate.evaluate(shownWhole)).toBe(true);
       const shots = process.env.WATCHLLM_SHOTS;
       if (shots) await page.screenshot({ path: `${shots}/trace-scores-${view.width}-${view.colorScheme}.png` });
       await context.close();

@@ -1,7 +1,7 @@
 // The span tree beside its waterfall, virtualized: fixed-height rows, only the visible ones (plus overscan) rendered,
 // so a 10,000-span trace scrolls like a 10-span one.
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { failureOf } from "../lib/failure.ts";
 import { duration } from "../lib/format.ts";
 import { streamInfo } from "../lib/stream.ts";
@@ -55,7 +55,8 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick, sc
   const scrollTop = useSignal(0);
   const height = useSignal(600);
   const lane = useSignal(0);
-  useEffect(() => {
+  // Measured before the first paint, so the first rows paint once, with their duration labels placed.
+  useLayoutEffect(() => {
     const el = box.current!;
     const measure = () => {
       height.value = el.clientHeight || 600;

@@ -18,6 +18,7 @@ const Inspector = lazy(() => import("./Inspector.tsx").then((m) => m.Inspector))
 
 /** The rows not hidden under a collapsed ancestor (the list is depth-first, so one pass does it). */
 function visibleRows(events: TreeEvent[], collapsed: Set<string>) {
+  if (!collapsed.size) return events;
   const out: TreeEvent[] = [];
   let hideBelow = Infinity;
   for (const e of events) {
@@ -66,7 +67,7 @@ export function TraceView({
   const rows = useMemo(() => visibleRows(events, collapsed.value), [events, collapsed.value]);
   const full: [number, number] = [trace.start_time, Math.max(trace.end_time, trace.start_time + 1)];
   const range = zoom.value ?? full;
-  const selected = events.find((e) => e.event_id === open);
+  const selected = open ? events.find((e) => e.event_id === open) : undefined;
 
   const toggle = (id: string, to?: boolean) => {
     const next = new Set(collapsed.value);

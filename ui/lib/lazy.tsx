@@ -1,7 +1,7 @@
 // A page whose code loads when it is first shown (one chunk per route), so the first load of any page fetches only
 // the code that page needs; later visits render at once.
 import type { ComponentType } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 
 export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
@@ -10,7 +10,9 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): C
   return function Lazy(props: P) {
     const [failed, setFailed] = useState<unknown>(null);
     const [, setReady] = useState(false);
-    useEffect(() => {
+    // As the placeholder commits, not after it paints: code already fetched (a deep link preloads its page's)
+    // renders without waiting a frame.
+    useLayoutEffect(() => {
       if (loaded) return;
       let live = true;
       loading ??= load().then((page) => {

@@ -2,7 +2,7 @@
 // state, reload, optional polling. useAction owns a write started by the user: busy and error state. Errors land in
 // a signal that <ErrorNote> shows (dismissible), never in a silent catch.
 import { type Signal, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { ApiUrl, GetAnswer } from "../../contract/routes.ts";
 import { type ApiInit, answerOf, messageOf, request } from "./api.ts";
 
@@ -42,7 +42,9 @@ export function useApi<U extends ApiUrl>(
   const loading = useSignal(path !== null);
   const version = useSignal(0);
   const { project, pollMs } = options;
-  useEffect(() => {
+  // Started as the page commits, not after its first paint (useEffect waits a frame): the read goes out a frame
+  // sooner, and an answer already here (a prefetch) renders before "Loading…" ever paints.
+  useLayoutEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;

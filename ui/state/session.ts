@@ -2,7 +2,8 @@
 import { computed, signal } from "@preact/signals";
 import type { MeAnswer, OrgWithProjects } from "../../contract/accounts.ts";
 import type { Role } from "../../contract/constants.ts";
-import { ApiError, api } from "../lib/api.ts";
+import { ApiError, answerOf, api } from "../lib/api.ts";
+import { takeEarlySession } from "./early.ts";
 
 export type { Role } from "../../contract/constants.ts";
 export type Org = OrgWithProjects;
@@ -14,10 +15,13 @@ export const bootError = signal<string | null>(null);
 /** Plaintext keys seen this session (only right after sign-up or creation), by project id. */
 export const freshKeys = signal<Record<string, { ingest?: string; secret?: string }>>({});
 
+const probe = () => api("/api/auth/session");
+
 export async function loadMe() {
   try {
     // The probe answers 200 signed in or not: a signed-out load logs no failed request.
-    me.value = (await api("/api/auth/session")).me;
+    const early = takeEarlySession();
+    me.value = (early ? ((await early.then(answerOf)) as Awaited<ReturnType<typeof probe>>) : await probe()).me;
     bootError.value = null;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) me.value = null;

@@ -1,12 +1,11 @@
-// A deep link to a trace starts its fetch and its page's code at boot, beside /api/me, instead of after it: a
-// 10,000-span trace is the slowest answer of the API. The Trace page's useApi picks the answer up.
+// A deep link to a trace: its read (started by index.html's inline script, else here) goes to the Trace page's useApi,
+// and its page's code is asked for at boot (index.html preloads it too): a 10,000-span trace is the API's slowest
+// answer.
 import { tracePath } from "../lib/trace-columns.ts";
 import { prefetch } from "../lib/use-api.ts";
+import { earlyTrace as early } from "./early.ts";
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
-/** The read ui/index.html's inline script started while the HTML parsed, if it did. */
-type Early = { project: string; path: string; response: Promise<Response> };
-const early = (window as { __watchllmEarly?: Early }).__watchllmEarly;
 
 if (link) {
   const project = link[1]!;
