@@ -51,7 +51,8 @@ const tracePagePreload: Plugin = {
     handler(_html, { bundle }) {
       if (!bundle) return;
       const chunks = Object.values(bundle).filter((c) => c.type === "chunk");
-      const page = chunks.find((c) => c.facadeModuleId?.endsWith("/ui/pages/Trace.tsx"));
+      // The chunk holding the page: its own, or the group chunk it shares with related pages (codeSplitting below).
+      const page = chunks.find((c) => c.moduleIds.some((id) => id.endsWith("/ui/pages/Trace.tsx")));
       if (!page) throw new Error("no chunk for ui/pages/Trace.tsx");
       const entry = new Set(chunks.filter((c) => c.isEntry).flatMap((c) => [c.fileName, ...c.imports]));
       const files = new Set<string>();
