@@ -138,6 +138,9 @@ type Measured = {
   cpuMs: number;
 };
 
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+
 /** p50 of a few runs (the raw-events baselines take seconds each at the full size). */
 async function few(run: () => unknown, runs = 3) {
   const ms: number[] = [];
@@ -166,25 +169,40 @@ async function measureSize(events: number): Promise<Measured[]> {
   // Server time: the read's own code (projectMetrics) on local D1 (the state wrangler dev serves), without HTTP.
   const proxy = await getPlatformProxy<{ DB: D1Database }>({ persist: { path: join(state, "v3") } });
   try {
-    for (const c of list) {
-      const params = metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END);
+    // The reads take turns, round by round (3 warm-up rounds, then RUNS timed ones), so a new read and the older ones
+    // it is compared with run under the same conditions (one after another, the first read measured paid for the
+    // garbage of the dataset's build and of the raw baselines before it).
+    const reads = list.map((c) => ({
+      params: metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END),
+      opts: { rollups: c.rollups },
+      ms: [] as number[],
+      cpuMs: [] as number[],
+    }));
+    for (let round = 0; round < RUNS + 3; round++)
+      for (const r of reads) {
+        const [cpu, t] = [process.cpuUsage(), performance.now()];
+        await projectMetrics(proxy.env.DB, PROJECT, r.params, r.opts);
+        const [ms, used] = [performance.now() - t, process.cpuUsage(cpu)];
+        if (round < 3) continue;
+        r.ms.push(ms);
+        r.cpuMs.push((used.user + used.system) / 1000);
+      }
+    for (const [i, c] of list.entries()) {
+      const { params, opts, ms, cpuMs: cpus } = reads[i]!;
       const meter: Meter = {};
-      const opts = { rollups: c.rollups };
       await projectMetrics(
         meteredD1(proxy.env.DB, meter, () => true),
         PROJECT,
         params,
         opts,
       );
-      const cpu = process.cpuUsage();
-      const server = await time(() => projectMetrics(proxy.env.DB, PROJECT, params, opts));
-      const used = process.cpuUsage(cpu);
-      const cpuMs = (used.user + used.system) / 1000 / (RUNS + 3);
+      const server = { p50: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+      const cpuMs = quantile(cpus, 0.5);
       const sql = await time(() => runSql(c.read.sql));
       const rows = Object.values(meter).reduce((a, m) => a + m.rowsRead, 0);
       measured.push({ events: n, name: c.read.name, server, api: null, sqlP50: sql.p50, rows, cpuMs });
       console.error(
-        `${fmt(n)} events, ${c.read.name}: server p50 ${server.p50.toFixed(1)} ms (bench process CPU ${cpuMs.toFixed(1)} ms a read), ${fmt(rows)} rows`,
+        `${fmt(n)} events, ${c.read.name}: server p50 ${server.p50.toFixed(1)} ms (bench process CPU p50 ${cpuMs.toFixed(1)} ms a read), ${fmt(rows)} rows`,
       );
       const rawSql = c.raw;
       if (!rawSql) continue;
@@ -250,13 +268,13 @@ const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "—
 const p50 = (m: Measured) => (Number.isNaN(m.server.p50) ? m.sqlP50 : m.server.p50);
 console.log(`
 metrics reads: server = the read's code (projectMetrics) on local D1 (miniflare, the state wrangler dev serves), p50/p95
-of ${RUNS} runs after 3 warm-ups; API = the same request over HTTP to the Worker under wrangler dev; D1 rows read =
+of ${RUNS} rounds after 3 warm-up rounds, the reads taking turns in each round; API = the same request over HTTP to the Worker under wrangler dev; D1 rows read =
 meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the file (node:sqlite). "exact, raw
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
 (plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
 "old read (full rollups)" / "(coarse rollups)": the same series read from the tables it read before the coarse
-rollups (0026) / before the whole-project rollups (0027), in the same run (A/B). CPU = the bench process's CPU per read
+rollups (0026) / before the whole-project rollups (0028), in the same rounds (A/B). CPU = the bench process's CPU per read (p50)
 (the read's own code: parsing rows, adding sketches; workerd's SQL not included).
 
 | read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
