@@ -160,16 +160,17 @@ async function storedRows(
   wanted: readonly string[],
 ): Promise<MetricRow[]> {
   const fields = [...sums.map((c) => (c === "cost" || c === "duration_sum" ? `printf('%!.17g', ${c})` : c)), ...wanted];
-  const row = await d1
+  const rows = await d1
     .prepare(
       `SELECT group_concat(${fields.join(` || char(31) || `)}, char(30)) AS t FROM (SELECT * FROM ${source} ORDER BY bucket)`,
     )
     .bind(...params)
-    .first<{ t: string | null }>();
+    .raw<[string | null]>();
+  const text = rows[0]?.[0];
   const names = [...sums, ...wanted];
   const out: MetricRow[] = [];
-  if (!row?.t) return out;
-  for (const line of row.t.split(RECORD)) {
+  if (!text) return out;
+  for (const line of text.split(RECORD)) {
     const values = line.split(UNIT);
     const o: Record<string, unknown> = {};
     for (let c = 0; c < names.length; c++) o[names[c]!] = c < sums.length ? Number(values[c]) : values[c];
