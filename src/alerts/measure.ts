@@ -158,18 +158,7 @@ const NO_SKETCHES: SketchName[] = [];
 /** The sketches of every bareSums: never added to (parts keep their sketch texts apart, see Part). */
 const UNUSED = new SketchSum();
 /** Sums whose sketches are not kept (addRow and addSums with NO_SKETCHES): two objects fewer per group. */
-const bareSums = (): Sums => ({
-  count: 0,
-  errors: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  cached_input_tokens: 0,
-  cost: 0,
-  duration_sum: 0,
-  duration_count: 0,
-  latency: UNUSED,
-  first_token: UNUSED,
-});
+const bareSums = (): Sums => emptySums(UNUSED, UNUSED);
 
 /** A rule's filters as sets, and a key shared by the rules that add up the same groups (and sketch). */
 function selection(rule: MeasuredRule) {

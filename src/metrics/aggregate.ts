@@ -21,7 +21,8 @@ export type Sums = {
 type Added = Exclude<(typeof ROLLUP_SUMS)[number], "first_token_count">;
 const ADDED = ROLLUP_SUMS.filter((k): k is Added => k !== "first_token_count");
 
-export const emptySums = (): Sums => ({
+/** Zero sums; `latency` and `first_token` are new empty sketches unless given (alerts pass one shared unused sketch). */
+export const emptySums = (latency = new SketchSum(), first_token = new SketchSum()): Sums => ({
   count: 0,
   errors: 0,
   input_tokens: 0,
@@ -30,8 +31,8 @@ export const emptySums = (): Sums => ({
   cost: 0,
   duration_sum: 0,
   duration_count: 0,
-  latency: new SketchSum(),
-  first_token: new SketchSum(),
+  latency,
+  first_token,
 });
 
 export type SketchName = "latency" | "first_token";
