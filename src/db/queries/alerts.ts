@@ -120,19 +120,6 @@ export async function deliveryToSend(db: ControlDb, deliveryId: string) {
   return row ?? null;
 }
 
-/** A rule's firing states and those of the given groups (the ones crossing the line now). */
-export function ruleStates(d1: D1Database, alertId: string, keys: string[]) {
-  return d1
-    .prepare(
-      `SELECT alert_id AS alertId, group_key AS groupKey, group_json AS groupJson, state, transition, since, value, count,
-         last_notified_at AS lastNotifiedAt
-       FROM alert_states WHERE alert_id = ? AND (state = 'firing' OR group_key IN (SELECT value FROM json_each(?)))`,
-    )
-    .bind(alertId, JSON.stringify(keys))
-    .all<AlertStateRow>()
-    .then((r) => r.results);
-}
-
 const STATE_COLUMNS = `s.alert_id AS alertId, s.group_key AS groupKey, s.group_json AS groupJson, s.state, s.transition,
   s.since, s.value, s.count, s.last_notified_at AS lastNotifiedAt`;
 
@@ -154,3 +141,11 @@ export function rulesStates(d1: D1Database, alertIds: string[], groups: Array<[s
     .all<AlertStateRow>()
     .then((r) => r.results);
 }
+
+/** A rule's firing states and those of the given groups (the ones crossing the line now). */
+export const ruleStates = (d1: D1Database, alertId: string, keys: string[]) =>
+  rulesStates(
+    d1,
+    [alertId],
+    keys.map((k) => [alertId, k]),
+  );

@@ -50,8 +50,10 @@ export const ROLLUP_SUMS = [
   "first_token_count",
 ] as const;
 export type RollupSum = (typeof ROLLUP_SUMS)[number];
+/** The summed columns that hold reals (the rest count). */
+const isReal = (c: string) => c === "cost" || c === "duration_sum";
 /** A summed column added up in SQL under its own name (reals with total(), counts with sum()). */
-const sumSql = (c: RollupSum) => `${c === "cost" || c === "duration_sum" ? "total" : "sum"}(${c}) AS ${c}`;
+const sumSql = (c: RollupSum) => `${isReal(c) ? "total" : "sum"}(${c}) AS ${c}`;
 /** Each summed column added up in SQL. */
 export const ROLLUP_SUMS_SQL = ROLLUP_SUMS.map(sumSql).join(", ");
 
@@ -159,7 +161,7 @@ async function storedRows(
   sums: readonly string[],
   wanted: readonly string[],
 ): Promise<MetricRow[]> {
-  const fields = [...sums.map((c) => (c === "cost" || c === "duration_sum" ? `printf('%!.17g', ${c})` : c)), ...wanted];
+  const fields = [...sums.map((c) => (isReal(c) ? `printf('%!.17g', ${c})` : c)), ...wanted];
   const rows = await d1
     .prepare(
       `SELECT group_concat(${fields.join(` || char(31) || `)}, char(30)) AS t FROM (SELECT * FROM ${source} ORDER BY bucket)`,

@@ -31,13 +31,10 @@ export type InsertedRows = {
 export function insertedDerived(d1: D1Database, w: InsertedRows) {
   const summarize = d1.prepare(SUMMARY_UPSERT_SQL);
   const index = d1.prepare(SEARCH_INDEX_SQL);
-  const rollup = d1.prepare(COST_ROLLUP_SQL);
-  const metrics = w.metrics ? METRICS_ROLLUP_SQL.map((q) => d1.prepare(q)) : [];
   return [
     ...w.keys.map((keys) => summarize.bind(keys, w.batchId, w.now)),
     ...w.searched.map((keys) => index.bind(keys, w.batchId)),
-    ...w.keys.map((keys) => rollup.bind(keys, w.batchId)),
-    ...w.keys.flatMap((keys) => metrics.map((m) => m.bind(keys, w.batchId))),
+    ...w.keys.flatMap((keys) => rollupsAdded(d1, keys, w.batchId, w.metrics)),
   ];
 }
 
@@ -58,9 +55,15 @@ const BY_ROWID = "json_each(?1) k JOIN events e ON e.rowid = k.value WHERE true"
  * cost and metric rollups: a deletion takes them away before it deletes, a cost recompute takes away, updates, adds.
  */
 export const adjustRollups = (d1: D1Database, rowids: number[], sign: 1 | -1) =>
-  [...COST_ADJUST_SQL(BY_ROWID, sign), ...METRICS_ADJUST_SQL(BY_ROWID, sign)].map((q) =>
-    d1.prepare(q).bind(JSON.stringify(rowids)),
-  );
+  adjusting(d1, BY_ROWID, JSON.stringify(rowids), sign);
+
+/** The cost and metric rollups adjusted by what the events of `source` (?1 bound to `param`) count, times `sign`. */
+const adjusting = (d1: D1Database, source: string, param: string, sign: 1 | -1) =>
+  [...COST_ADJUST_SQL(source, sign), ...METRICS_ADJUST_SQL(source, sign)].map((q) => d1.prepare(q).bind(param));
+
+/** The cost and metric rollups plus what one write inserted (keys: JSON [project_id, event_id] pairs; its batch_id). */
+const rollupsAdded = (d1: D1Database, keys: string, batchId: string, metrics = true) =>
+  [COST_ROLLUP_SQL, ...(metrics ? METRICS_ROLLUP_SQL : [])].map((q) => d1.prepare(q).bind(keys, batchId));
 
 /**
  * Statements indexing again, one row per trace, what is left of these traces ([project_id, trace_id] pairs as JSON)
@@ -73,8 +76,7 @@ export const reindexTraces = (d1: D1Database, traces: string) =>
  * Statements (before a replacement of folds deletes the older ones, in its batch) taking away what those count in the
  * rollups: `source` selects them (a FROM … WHERE clause over `events e`, ?1 bound to `param`).
  */
-export const replacingDerived = (d1: D1Database, source: string, param: string) =>
-  [...COST_ADJUST_SQL(source, -1), ...METRICS_ADJUST_SQL(source, -1)].map((q) => d1.prepare(q).bind(param));
+export const replacingDerived = (d1: D1Database, source: string, param: string) => adjusting(d1, source, param, -1);
 
 /** Folded events just stored in place of older folds, and what they touched. */
 export type ReplacedRows = {
@@ -97,6 +99,5 @@ export type ReplacedRows = {
 export const replacedDerived = (d1: D1Database, r: ReplacedRows) => [
   d1.prepare(SEARCH_INDEX_EACH_SQL).bind(r.searched, r.batchId),
   ...rebuildTraceSummaries(d1, JSON.stringify(r.traces), r.now),
-  d1.prepare(COST_ROLLUP_SQL).bind(r.keys, r.batchId),
-  ...METRICS_ROLLUP_SQL.map((q) => d1.prepare(q).bind(r.keys, r.batchId)),
+  ...rollupsAdded(d1, r.keys, r.batchId),
 ];
