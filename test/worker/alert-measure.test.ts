@@ -2,6 +2,7 @@
 // a window's ragged minute ends, each group's state key made once) against the metrics reader's (measureWindow: one read
 // per rule, minute rows only), for every metric, grouping and filter over windows within and across hours.
 import { describe, expect, it } from "vitest";
+import { rng } from "../../bench/generate.ts";
 import { ALERT_METRICS } from "../../contract/alerts.ts";
 import { groupKeyOf, type MeasuredRule, measureRules } from "../../src/alerts/measure.ts";
 import { measureWindow } from "../../src/metrics/measure.ts";
@@ -9,20 +10,9 @@ import { createProject, dataOf, deliver, makeEvent } from "./fixtures.ts";
 
 const MINUTE = 60_000;
 
-/** A seeded generator (mulberry32): the same events every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` varied events over the last 30 hours: three types, names, models, environments, users, errors, latencies. */
 function events(at: number, n: number) {
-  const r = random(28);
+  const r = rng(28);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: n }, () => {
     const type = pick(["model_response", "model_response", "span", "tool_call"]);

@@ -3,6 +3,7 @@
 // isolation, and refused queries naming the allowed values.
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { rng } from "../../bench/generate.ts";
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { MetricsAnswer } from "../../contract/metrics.ts";
 import { inUsersTraces } from "../../src/db/queries/metrics.ts";
@@ -34,20 +35,9 @@ type Wire = Record<string, unknown> & {
   context: { user_id: string; environment?: string; release?: string };
 };
 
-/** A seeded generator (mulberry32): the same events every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` events over 50 hours: spans and model calls of two models, errors, two environments, log-normal latencies. */
 function events(prefix: string, n: number, seed: number): Wire[] {
-  const r = random(seed);
+  const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const call = r() < 0.7;
     const model = r() < 0.6 ? "gpt-4o" : "claude-sonnet-4-5";

@@ -2,6 +2,7 @@
 // exactly as the raw scores give them, filters, a replaced score counted once, labels past the top ones, each
 // project's scores to itself, and refused queries naming the allowed values.
 import { beforeAll, describe, expect, it } from "vitest";
+import { rng } from "../../bench/generate.ts";
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { ScoreMetricsAnswer } from "../../contract/score-metrics.ts";
 import { measureScoreWindow } from "../../src/metrics/scores.ts";
@@ -20,20 +21,9 @@ type Wire = {
   context: { user_id: string };
 };
 
-/** A seeded generator (mulberry32): the same scores every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `n` scores over 30 hours: a numeric `quality`, a boolean `thumbs`, a categorical `tone`, on ten traces. */
 function scores(prefix: string, n: number, seed: number): Wire[] {
-  const r = random(seed);
+  const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const pick = r();
     const name = pick < 0.4 ? "quality" : pick < 0.7 ? "thumbs" : "tone";
