@@ -4,7 +4,7 @@ import { z } from "zod";
 import { EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { jsonDepth } from "./json.ts";
 import { LIMITS, TIME_RANGE } from "./limits.ts";
-import { normalizeUsage } from "./providers.ts";
+import { normalizeUsage, providerOfCall } from "./providers.ts";
 
 /** Printable text: no control characters (they break headers, logs and exports) and no lone surrogates. */
 export const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
@@ -98,6 +98,13 @@ export const wireEvent = z.object({
     .max(EVENT_BOUNDS.maxProviderChars)
     .nullish()
     .describe("for `model_response`, e.g. `openai`, `anthropic`"),
+  api_host: z
+    .string()
+    .max(253)
+    .nullish()
+    .describe(
+      "for a `model_response` recorded from its HTTP request (the SDKs' `observeFetch`): the API's host; without `provider`, ingest names the provider from it (a known API host) or from `model`",
+    ),
   first_token_ms: z
     .number()
     .nonnegative()
@@ -124,6 +131,10 @@ export type WireEventInput = z.input<typeof wireEvent>;
 /** An event after validation (timestamps in epoch ms). */
 export type WireEvent = z.output<typeof wireEvent>;
 export type Usage = z.infer<typeof usage>;
+
+/** The provider an event is stored with: its own, else the one its API host names (or its model, for another host). */
+export const providerOfEvent = (e: WireEvent): string | null =>
+  e.provider ?? (e.api_host ? (providerOfCall(e.api_host, e.model) ?? null) : null);
 
 /** `POST /api/v1/events` takes `{ events: [...] }` (plus `api_key`, for sendBeacon) or a bare array. */
 export const ingestRequest = z.union([

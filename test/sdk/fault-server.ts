@@ -4,7 +4,7 @@
 // `/t/<name>/v1/...` (the tests' one fake upstream, test/support/fake-upstream.ts).
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type IngestAnswer, type WireEvent, wireEvent } from "../../contract/event.ts";
+import { type IngestAnswer, providerOfEvent, type WireEvent, wireEvent } from "../../contract/event.ts";
 import { fakeUpstreamHandler } from "../support/fake-upstream.ts";
 
 export type Faults = {
@@ -96,7 +96,7 @@ export async function startFaultServer(port = 0) {
     }
     const events = (JSON.parse(body) as { events: Array<{ event_id?: string; type?: string }> }).events;
     // Events are checked with the contract's own schema, as the real ingest route checks them, and kept as it
-    // makes them (a provider's usage mapped to WatchLLM's).
+    // stores them (a provider's usage mapped to WatchLLM's, the provider named from the API host).
     const parsed = events.map((e) => wireEvent.safeParse(e));
     const rejected: IngestAnswer["rejected"] = parsed.flatMap((p, index) =>
       p.success
@@ -110,7 +110,7 @@ export async function startFaultServer(port = 0) {
             },
           ],
     );
-    const accepted = parsed.flatMap((p) => (p.success ? [p.data] : []));
+    const accepted = parsed.flatMap((p) => (p.success ? [{ ...p.data, provider: providerOfEvent(p.data) }] : []));
     if (!accepted.length) {
       fail("400");
       return void res.writeHead(400, { "content-type": "application/json" }).end(

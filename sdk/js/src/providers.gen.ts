@@ -112,6 +112,11 @@ export function impliedProvider(model: string | null | undefined): string | unde
   return MODEL_PREFIXES.find(([prefixes]) => prefixes.some((p) => base.startsWith(p)))?.[1];
 }
 
+/** The provider of a call to `host` with `model`: a known API host, else the maker the model's name implies (so a call
+ * through a proxy or 127.0.0.1 is still priced as the model's maker's). */
+export const providerOfCall = (host: string, model: string | null | undefined): string | undefined =>
+  providerOfHost(host) ?? impliedProvider(model);
+
 /** Where each provider's usage keeps its counts (the names the normalisation below reads; Python reads the same). */
 export const USAGE_FIELDS = {
   /** OpenAI chat/completions/embeddings and the OpenAI-compatible providers; DeepSeek adds prompt_cache_hit_tokens. */

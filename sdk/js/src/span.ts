@@ -17,6 +17,8 @@ export type EndOptions = { output?: unknown; status?: "ok" | "error"; metadata?:
 export type ModelResponseOptions = {
   model: string;
   provider?: string;
+  /** The API's host (e.g. `api.groq.com`): without `provider`, ingest names the provider from it, or from `model`. */
+  apiHost?: string;
   input?: unknown;
   output?: unknown;
   /** WatchLLM's shape, or any provider's usage object (OpenAI, Anthropic, Gemini) as given: ingest maps it. */
@@ -256,6 +258,7 @@ export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
     ),
     model: m?.model,
     provider: m?.provider,
+    api_host: m?.apiHost,
     usage: m?.usage,
     cost_usd: m?.costUsd,
     first_token_ms: m?.firstTokenMs,
