@@ -2,6 +2,7 @@
 export { createClient, type ScoreInput, type WatchLLMClient } from "./client.ts";
 export { observeFetch } from "./fetch.ts";
 export { observeOpenAI } from "./openai.ts";
+export { flushOnPageExit } from "./page-exit.ts";
 export type { ObserveOptions } from "./record.ts";
 export type {
   EndOptions,

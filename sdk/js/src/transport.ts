@@ -57,29 +57,3 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
   }
   return false;
 }
-
-/** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
-export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind = "events") {
-  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey!)}`;
-  let chunk: string[] = [];
-  let bytes = 0;
-  const post = () => {
-    const body = `{"${kind}":[${chunk}]}`;
-    try {
-      void o
-        .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
-        .catch(() => undefined);
-    } catch {
-      globalThis.navigator?.sendBeacon?.(url, body);
-    }
-    chunk = [];
-    bytes = 0;
-  };
-  for (const item of items) {
-    const json = JSON.stringify(item);
-    if (bytes + json.length > 6e4 && chunk.length) post();
-    chunk.push(json);
-    bytes += json.length + 1;
-  }
-  if (chunk.length) post();
-}
