@@ -15,4 +15,3 @@ export type {
   TraceOptions,
 } from "./span.ts";
 export { type ClientOptions, type Usage, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
-export { toUsage } from "./usage.ts";
