@@ -1,7 +1,6 @@
 // The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { resolve } from "./options.ts";
-import type { sendOnExit } from "./page-exit.ts";
 import {
   Ev,
   type ModelResponseOptions,
@@ -13,7 +12,7 @@ import {
   type TraceOptions,
   toWire,
 } from "./span.ts";
-import { type Kind, send } from "./transport.ts";
+import { type HandOff, type Kind, send } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
 
 /** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
@@ -119,7 +118,7 @@ export function createClient(options: ClientOptions = {}) {
       await flush();
     },
     /** @internal Hands everything queued, in the wire format, to `deliver` at once (flushOnPageExit's path). */
-    handOff(deliver: typeof sendOnExit) {
+    handOff(deliver: HandOff) {
       for (const [kind, queue] of lanes) deliver(o, wire(kind, queue.splice(0)), kind);
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */

@@ -2,12 +2,10 @@
 // so the last second of a page's events is not lost. Opt-in (`flushOnPageExit(client)`): servers and Workers don't
 // ship it.
 import type { WatchLLMClient } from "./client.ts";
-import type { Resolved } from "./options.ts";
-import type { Kind } from "./transport.ts";
-import type { WireEvent, WireScore } from "./types.ts";
+import type { HandOff } from "./transport.ts";
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
-export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind) {
+export const sendOnExit: HandOff = (o, items, kind) => {
   const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey!)}`;
   let chunk: string[] = [];
   let bytes = 0;
@@ -30,7 +28,7 @@ export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kin
     bytes += json.length + 1;
   }
   if (chunk.length) post();
-}
+};
 
 /**
  * In a browser, sends what `client` has queued when the page is hidden or left (`visibilitychange`, `pagehide`):

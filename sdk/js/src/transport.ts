@@ -5,6 +5,8 @@ import { WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
 
 /** What a batch carries: events (POST /api/v1/events) or scores (POST /api/v1/scores). */
 export type Kind = "events" | "scores";
+/** Hands a batch over without waiting for an answer (the page-exit path). */
+export type HandOff = (o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind) => void;
 type Answer = { rejected?: unknown[]; error?: { message?: string } } | null;
 
 /** true: delivered (or refused for good, and reported); false: give the batch back to the queue for a later flush. */
