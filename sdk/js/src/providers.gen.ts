@@ -1,7 +1,7 @@
 // Generated from contract/providers.ts by `npm run gen:contract`; do not edit.
 // What WatchLLM knows of LLM providers, once: their ids (the price table's names) and aliases, which API host and which
 // model names belong to which, and how each reports token usage. Zero dependencies: the Worker imports it (gateway,
-// OTLP, Langfuse, pricing), `npm run gen:contract` copies it into the TypeScript SDK (sdk/js/src/providers.gen.ts) and
+// OTLP, Langfuse, pricing, the wire event's usage and provider), `npm run gen:contract` copies it into the TypeScript SDK (sdk/js/src/providers.gen.ts) and
 // writes its tables for the Python SDK (sdk/python/src/watchllm/_provider_table.py); test/repo/generated.test.ts keeps
 // both copies fresh.
 
