@@ -122,6 +122,9 @@ const fullBundle = await bundleOf('export * from "FROM";');
 const fullByFile = byFile;
 const clientBundle = await bundleOf('export { createClient } from "FROM";');
 const clientByFile = byFile;
+// A browser app opts into page-exit delivery; `watchllm/usage` (toUsage) is an entry of its own, outside "all".
+const browserBundle = await bundleOf('export { createClient, flushOnPageExit } from "FROM";');
+const usageBundle = await bundleOf('export { toUsage } from "FROM";', "./sdk/js/src/usage.ts");
 // The same measure of what an app imports from Langfuse's JS SDKs (devDependencies here): v3's client, and v5's
 // tracing with its OpenTelemetry span processor and a tracer provider. LangSmith is not installed here.
 const langfuse3 = await bundleOf('export { Langfuse } from "FROM";', "langfuse");
@@ -201,6 +204,8 @@ console.log(
 );
 console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
 console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
+console.log(`| …createClient + flushOnPageExit (a browser app) | ${browserBundle} |`);
+console.log(`| \`watchllm/usage\` (toUsage), its own entry | ${usageBundle} |`);
 console.log(`| …by source file, KB minified: all | ${fullByFile} |`);
 console.log(`| …by source file, KB minified: only createClient | ${clientByFile} |`);
 console.log(`| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`);

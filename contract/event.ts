@@ -4,6 +4,7 @@ import { z } from "zod";
 import { EVENT_STATUSES, EVENT_TYPES } from "./constants.ts";
 import { jsonDepth } from "./json.ts";
 import { LIMITS, TIME_RANGE } from "./limits.ts";
+import { normalizeUsage, providerOfCall } from "./providers.ts";
 
 /** Printable text: no control characters (they break headers, logs and exports) and no lone surrogates. */
 export const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
@@ -36,6 +37,16 @@ export const usage = z.object({
   cached_input_tokens: count.optional().describe("input tokens read from the provider's cache"),
   cache_write_tokens: count.optional().describe("input tokens written to the provider's cache"),
 });
+
+/**
+ * An event's usage: WatchLLM's shape, or a provider's usage object as the provider returned it (OpenAI
+ * chat/completions/responses, DeepSeek, Anthropic, Gemini), mapped here by the shared provider module so an SDK needn't
+ * carry the mapping. Only WatchLLM's keys (or no known shape): checked as sent, so a bad count is refused with its reason.
+ */
+const eventUsage = z
+  .record(z.string(), z.unknown())
+  .transform((raw) => (Object.keys(raw).some((k) => !(k in usage.shape)) && normalizeUsage(raw)) || raw)
+  .pipe(usage);
 
 /** A JSON object nesting at most LIMITS.maxJsonDepth levels. */
 const shallow = <T extends z.ZodType>(schema: T) =>
@@ -87,16 +98,23 @@ export const wireEvent = z.object({
     .max(EVENT_BOUNDS.maxProviderChars)
     .nullish()
     .describe("for `model_response`, e.g. `openai`, `anthropic`"),
+  api_host: z
+    .string()
+    .max(253)
+    .nullish()
+    .describe(
+      "for a `model_response` recorded from its HTTP request (the SDKs' `observeFetch`): the API's host; without `provider`, ingest names the provider from it (a known API host) or from `model`",
+    ),
   first_token_ms: z
     .number()
     .nonnegative()
     .max(EVENT_BOUNDS.maxDurationMs)
     .nullish()
     .describe("for a streamed `model_response`: milliseconds from the request to the first streamed token"),
-  usage: usage
+  usage: eventUsage
     .nullish()
     .describe(
-      "tokens of a model call; cached tokens are counted inside `input_tokens`, as OpenAI reports them (the SDKs map Anthropic's and others' shapes to this)",
+      "tokens of a model call: `{ input_tokens, output_tokens, cached_input_tokens?, cache_write_tokens? }` (cached tokens counted inside `input_tokens`, as OpenAI reports them), or a provider's usage object as it returned it (OpenAI, DeepSeek, Anthropic, Gemini), mapped to that by ingest",
     ),
   cost_usd: z
     .number()
@@ -113,6 +131,10 @@ export type WireEventInput = z.input<typeof wireEvent>;
 /** An event after validation (timestamps in epoch ms). */
 export type WireEvent = z.output<typeof wireEvent>;
 export type Usage = z.infer<typeof usage>;
+
+/** The provider an event is stored with: its own, else the one its API host names (or its model, for another host). */
+export const providerOfEvent = (e: WireEvent): string | null =>
+  e.provider ?? (e.api_host ? (providerOfCall(e.api_host, e.model) ?? null) : null);
 
 /** `POST /api/v1/events` takes `{ events: [...] }` (plus `api_key`, for sendBeacon) or a bare array. */
 export const ingestRequest = z.union([

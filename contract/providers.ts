@@ -1,6 +1,6 @@
 // What WatchLLM knows of LLM providers, once: their ids (the price table's names) and aliases, which API host and which
 // model names belong to which, and how each reports token usage. Zero dependencies: the Worker imports it (gateway,
-// OTLP, Langfuse, pricing), `npm run gen:contract` copies it into the TypeScript SDK (sdk/js/src/providers.gen.ts) and
+// OTLP, Langfuse, pricing, the wire event's usage and provider), `npm run gen:contract` copies it into the TypeScript SDK (sdk/js/src/providers.gen.ts) and
 // writes its tables for the Python SDK (sdk/python/src/watchllm/_provider_table.py); test/repo/generated.test.ts keeps
 // both copies fresh.
 
@@ -110,6 +110,11 @@ export function impliedProvider(model: string | null | undefined): string | unde
   const base = name.slice(slash + 1);
   return MODEL_PREFIXES.find(([prefixes]) => prefixes.some((p) => base.startsWith(p)))?.[1];
 }
+
+/** The provider of a call to `host` with `model`: a known API host, else the maker the model's name implies (so a call
+ * through a proxy or 127.0.0.1 is still priced as the model's maker's). */
+export const providerOfCall = (host: string, model: string | null | undefined): string | undefined =>
+  providerOfHost(host) ?? impliedProvider(model);
 
 /** Where each provider's usage keeps its counts (the names the normalisation below reads; Python reads the same). */
 export const USAGE_FIELDS = {

@@ -1,7 +1,7 @@
 // Validates wire events (the contract's schema) one by one and normalizes the good ones into the stored shape the
 // queue carries: flat, JSON fields as text, times in epoch ms, the body truncated to fit the event size limit.
 import type { z } from "zod";
-import { type Rejection, type WireEvent, wireEvent } from "../../contract/event.ts";
+import { providerOfEvent, type Rejection, type WireEvent, wireEvent } from "../../contract/event.ts";
 import { LIMITS } from "../../contract/limits.ts";
 import type { StoredEvent } from "../../contract/queue.ts";
 import { byteLength, truncateJson } from "../lib/json-size.ts";
@@ -40,7 +40,7 @@ function toStored(e: WireEvent): StoredEvent | Omit<Rejection, "index"> {
     body: null,
     context,
     model: e.model ?? null,
-    provider: e.provider ?? null,
+    provider: providerOfEvent(e),
     input_tokens: e.usage?.input_tokens ?? null,
     output_tokens: e.usage?.output_tokens ?? null,
     cached_input_tokens: e.usage?.cached_input_tokens ?? null,

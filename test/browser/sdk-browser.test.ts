@@ -1,6 +1,6 @@
-// The SDK in a real browser: events still queued when the page is hidden or left are handed to keepalive fetch and
-// arrive at the Worker; an end user's thumbs sent from a page with the browser-safe ingest key land on the trace, and
-// that key can neither replace a member's annotation nor read anything back.
+// The SDK in a real browser: with flushOnPageExit, events still queued when the page is hidden or left are handed to
+// keepalive fetch and arrive at the Worker; an end user's thumbs sent from a page with the browser-safe ingest key land
+// on the trace, and that key can neither replace a member's annotation nor read anything back.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
@@ -59,7 +59,10 @@ describe("SDK in the browser", () => {
             WatchLLM: typeof import("../../sdk/js/src/index.ts");
             client?: ReturnType<typeof import("../../sdk/js/src/index.ts").createClient>;
           };
-          w.client ??= w.WatchLLM.createClient({ apiKey: key, baseUrl: url, flushAt: 1000, flushIntervalMs: 600_000 });
+          if (!w.client) {
+            w.client = w.WatchLLM.createClient({ apiKey: key, baseUrl: url, flushAt: 1000, flushIntervalMs: 600_000 });
+            w.WatchLLM.flushOnPageExit(w.client);
+          }
           const trace = w.client.trace({ name: traceName! });
           trace.log("from the browser");
           trace.modelResponse({ model: "gpt-4o-mini", usage: { input_tokens: 5, output_tokens: 1 } });

@@ -4,7 +4,7 @@
 // `/t/<name>/v1/...` (the tests' one fake upstream, test/support/fake-upstream.ts).
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type IngestAnswer, type WireEvent, wireEvent } from "../../contract/event.ts";
+import { type IngestAnswer, providerOfEvent, type WireEvent, wireEvent } from "../../contract/event.ts";
 import { fakeUpstreamHandler } from "../support/fake-upstream.ts";
 
 export type Faults = {
@@ -95,14 +95,22 @@ export async function startFaultServer(port = 0) {
         .end('{"error":{"code":"invalid_api_key","message":"The API key is not valid."}}');
     }
     const events = (JSON.parse(body) as { events: Array<{ event_id?: string; type?: string }> }).events;
-    // Events are checked with the contract's own schema, as the real ingest route checks them.
-    const rejected: IngestAnswer["rejected"] = events.flatMap((e, index) => {
-      const parsed = wireEvent.safeParse(e);
-      return parsed.success
+    // Events are checked with the contract's own schema, as the real ingest route checks them, and kept as it
+    // stores them (a provider's usage mapped to WatchLLM's, the provider named from the API host).
+    const parsed = events.map((e) => wireEvent.safeParse(e));
+    const rejected: IngestAnswer["rejected"] = parsed.flatMap((p, index) =>
+      p.success
         ? []
-        : [{ index, event_id: e.event_id ?? null, code: "invalid_event" as const, message: parsed.error.message }];
-    });
-    const accepted = events.filter((_, i) => !rejected.some((r) => r.index === i));
+        : [
+            {
+              index,
+              event_id: events[index]!.event_id ?? null,
+              code: "invalid_event" as const,
+              message: p.error.message,
+            },
+          ],
+    );
+    const accepted = parsed.flatMap((p) => (p.success ? [{ ...p.data, provider: providerOfEvent(p.data) }] : []));
     if (!accepted.length) {
       fail("400");
       return void res.writeHead(400, { "content-type": "application/json" }).end(
@@ -112,8 +120,8 @@ export async function startFaultServer(port = 0) {
       );
     }
     for (const e of accepted) {
-      t.counts.set(e.event_id!, (t.counts.get(e.event_id!) ?? 0) + 1);
-      if (!t.events.has(e.event_id!)) t.events.set(e.event_id!, e as WireEvent);
+      t.counts.set(e.event_id, (t.counts.get(e.event_id) ?? 0) + 1);
+      if (!t.events.has(e.event_id)) t.events.set(e.event_id, e);
     }
     if (roll(f.dropAfter)) {
       fail("stored-then-dropped");

@@ -1,9 +1,9 @@
 // observeFetch: raw HTTP calls to LLM APIs recorded from what the caller reads (JSON or server-sent events), with the
-// provider named from the host or the model, and other requests left alone.
+// provider named by ingest from the API host it sends (or the model), and other requests left alone.
 import { describe, expect, it } from "vitest";
+import { providerOfEvent, type WireEvent } from "../../contract/event.ts";
 import { createDigest, sseReader } from "../../sdk/js/src/digest.ts";
 import { observeFetch } from "../../sdk/js/src/index.ts";
-import { providerOf } from "../../sdk/js/src/provider.ts";
 import chat from "../fixtures/providers/openai/chat.json";
 import { receivedEvents, tenant } from "./helpers.ts";
 
@@ -91,8 +91,13 @@ describe("observeFetch", () => {
   });
 });
 
+/** The provider ingest stores for a call observeFetch recorded to `host` with `model` (it sends the host). */
+const providerOf = (host: string, model: string) =>
+  providerOfEvent({ api_host: host, model } as WireEvent) ?? undefined;
+
 describe("provider", () => {
   it("comes from a known API host, else from the maker the model's name implies, never from a bare host", () => {
+    expect(providerOfEvent({ provider: "mine", api_host: "api.groq.com", model: "gpt-4o" } as WireEvent)).toBe("mine");
     expect(providerOf("api.groq.com", "llama-3.1-8b-instant")).toBe("groq");
     // Azure's own prices (the price table's `azure` entries), as the gateway and the Python SDK name it.
     expect(providerOf("my-resource.openai.azure.com", "gpt-4o")).toBe("azure");

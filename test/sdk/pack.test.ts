@@ -32,11 +32,12 @@ describe("npm run pack:sdk", () => {
     writeFileSync(
       join(app, "main.mjs"),
       `import { createClient, observeOpenAI } from "watchllm";
+import { toUsage } from "watchllm/usage";
 const client = createClient({ apiKey: "wl_ingest_x", baseUrl: "http://127.0.0.1:9" });
 const trace = client.trace({ name: "pack" });
-console.log(typeof observeOpenAI, typeof trace.id, trace.id.length > 0);`,
+console.log(typeof observeOpenAI, typeof trace.id, trace.id.length > 0, toUsage({ prompt_tokens: 3, completion_tokens: 1 }).input_tokens);`,
     );
-    expect(execFileSync(node, ["main.mjs"], { cwd: app }).toString().trim()).toBe("function string true");
+    expect(execFileSync(node, ["main.mjs"], { cwd: app }).toString().trim()).toBe("function string true 3");
 
     const [major = 0, minor = 0] = execFileSync(node, ["-p", "process.versions.node"])
       .toString()

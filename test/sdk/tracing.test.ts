@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { wireEvent } from "../../contract/event.ts";
 import { eventId, fallbackId } from "../../sdk/js/src/id.ts";
-import { toUsage } from "../../sdk/js/src/index.ts";
+import { toUsage } from "../../sdk/js/src/usage.ts";
 import { receivedEvents, tenant } from "./helpers.ts";
 
 describe("traces and spans", () => {

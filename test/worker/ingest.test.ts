@@ -104,6 +104,45 @@ describe("POST /api/v1/events", () => {
     expect(JSON.parse(row!.context as string)).toEqual(event.context);
   });
 
+  it("maps a provider's usage object as sent, and names the provider from the API host when the event has none", async () => {
+    const p = await createProject();
+    const call = (usage: Record<string, unknown>, more: Record<string, unknown>) =>
+      makeEvent({ type: "model_response", usage, ...more });
+    const events = [
+      call(
+        { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, prompt_tokens_details: { cached_tokens: 4 } },
+        { model: "llama-3.1-8b-instant", api_host: "api.groq.com" },
+      ),
+      call(
+        { input_tokens: 5, output_tokens: 1, cache_read_input_tokens: 7, cache_creation_input_tokens: 2 },
+        { model: "claude-3-5-sonnet", api_host: "127.0.0.1" },
+      ),
+      call(
+        { promptTokenCount: 8, candidatesTokenCount: 2 },
+        { model: "my-model", api_host: "api.groq.com", provider: "mine" },
+      ),
+      call({ input_tokens: 1.5, output_tokens: 1 }, { model: "gpt-4o" }),
+    ];
+    const res = await postEvents(events, { key: p.ingestKey });
+    expect(((await res.json()) as { rejected: { index: number; message: string }[] }).rejected).toMatchObject([
+      { index: 3, message: expect.stringContaining("usage.input_tokens") },
+    ]);
+    const rows = await waitFor(
+      () => storedEvents(p.projectId),
+      (r) => r.length === 3,
+    );
+    const byId = (i: number) => rows.find((r) => r.event_id === events[i]!.event_id);
+    expect(byId(0)).toMatchObject({ provider: "groq", input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 });
+    expect(byId(1)).toMatchObject({
+      provider: "anthropic",
+      input_tokens: 14,
+      output_tokens: 1,
+      cached_input_tokens: 7,
+      cache_write_tokens: 2,
+    });
+    expect(byId(2)).toMatchObject({ provider: "mine", input_tokens: 8, output_tokens: 2 });
+  });
+
   it("takes the project from the key, never from the body", async () => {
     const a = await createProject();
     const b = await createProject();

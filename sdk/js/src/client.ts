@@ -12,7 +12,7 @@ import {
   type TraceOptions,
   toWire,
 } from "./span.ts";
-import { type Kind, send, sendOnExit } from "./transport.ts";
+import { type HandOff, type Kind, send } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
 
 /** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
@@ -99,19 +99,6 @@ export function createClient(options: ClientOptions = {}) {
     }
   }
 
-  // Browsers: hand what is queued to keepalive fetch / sendBeacon when the page is hidden or unloaded.
-  const g = globalThis as {
-    document?: { visibilityState?: string };
-    addEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
-    removeEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
-  };
-  const onExit = (e: { type: string }) => {
-    if (e.type === "pagehide" || g.document?.visibilityState === "hidden")
-      for (const [kind, queue] of lanes) sendOnExit(o, wire(kind, queue.splice(0)), kind);
-  };
-  const exitEvents = o.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
-  for (const type of exitEvents) g.addEventListener?.(type, onExit);
-
   const q = o.enabled ? enqueue : undefined;
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
@@ -124,12 +111,15 @@ export function createClient(options: ClientOptions = {}) {
      */
     score: (s: ScoreInput): void => q?.(scoreOf(s.traceId, s.eventId, s.name, s.value, s)),
     flush,
-    /** Flushes and stops the timer and page listeners. */
+    /** Flushes and stops the timer. */
     async shutdown() {
       clearTimeout(timer);
       timer = undefined;
-      for (const type of exitEvents) g.removeEventListener?.(type, onExit);
       await flush();
+    },
+    /** @internal Hands everything queued, in the wire format, to `deliver` at once (flushOnPageExit's path). */
+    handOff(deliver: HandOff) {
+      for (const [kind, queue] of lanes) deliver(o, wire(kind, queue.splice(0)), kind);
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */
     get queued() {

@@ -36,18 +36,12 @@ export type WireEvent = {
   model?: string | null;
   /** for `model_response`, e.g. `openai`, `anthropic` */
   provider?: string | null;
+  /** for a `model_response` recorded from its HTTP request (the SDKs' `observeFetch`): the API's host; without `provider`, ingest names the provider from it (a known API host) or from `model` */
+  api_host?: string | null;
   /** for a streamed `model_response`: milliseconds from the request to the first streamed token */
   first_token_ms?: number | null;
-  /** tokens of a model call; cached tokens are counted inside `input_tokens`, as OpenAI reports them (the SDKs map Anthropic's and others' shapes to this) */
-  usage?: {
-    /** all input tokens, cached ones included */
-    input_tokens: number;
-    output_tokens: number;
-    /** input tokens read from the provider's cache */
-    cached_input_tokens?: number;
-    /** input tokens written to the provider's cache */
-    cache_write_tokens?: number;
-  } | null;
+  /** tokens of a model call: `{ input_tokens, output_tokens, cached_input_tokens?, cache_write_tokens? }` (cached tokens counted inside `input_tokens`, as OpenAI reports them), or a provider's usage object as it returned it (OpenAI, DeepSeek, Anthropic, Gemini), mapped to that by ingest */
+  usage?: Record<string, unknown> | null;
   /** when the client knows the cost (recorded with `cost_source: "client"`); otherwise priced from the price table */
   cost_usd?: number | null;
 };

@@ -3,7 +3,7 @@
 // when it ends, with what arrived until then, and as an `aborted` error when the caller stops reading it early.
 import { createDigest, sseReader } from "./digest.ts";
 import { clean } from "./options.ts";
-import { operationOf, providerOf } from "./provider.ts";
+import { operationOf } from "./provider.ts";
 import { type ObserveOptions, recordCall } from "./record.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are read defensively
@@ -87,7 +87,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       const model = s.model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
       recordCall(options, {
         model,
-        provider: providerOf(url.hostname, model),
+        apiHost: url.hostname,
         name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,
         output: digest.output(),

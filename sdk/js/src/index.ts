@@ -2,6 +2,7 @@
 export { createClient, type ScoreInput, type WatchLLMClient } from "./client.ts";
 export { observeFetch } from "./fetch.ts";
 export { observeOpenAI } from "./openai.ts";
+export { flushOnPageExit } from "./page-exit.ts";
 export type { ObserveOptions } from "./record.ts";
 export type {
   EndOptions,
@@ -14,4 +15,3 @@ export type {
   TraceOptions,
 } from "./span.ts";
 export { type ClientOptions, type Usage, WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
-export { toUsage } from "./usage.ts";

@@ -3,7 +3,6 @@
 import { idOf, nextId, traceId } from "./id.ts";
 import { clean } from "./options.ts";
 import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
-import { toUsage } from "./usage.ts";
 
 export type TraceOptions = {
   name: string;
@@ -18,9 +17,11 @@ export type EndOptions = { output?: unknown; status?: "ok" | "error"; metadata?:
 export type ModelResponseOptions = {
   model: string;
   provider?: string;
+  /** The API's host (e.g. `api.groq.com`): without `provider`, ingest names the provider from it, or from `model`. */
+  apiHost?: string;
   input?: unknown;
   output?: unknown;
-  /** WatchLLM's shape, or any provider's usage object (OpenAI, Anthropic, Gemini), mapped for you. */
+  /** WatchLLM's shape, or any provider's usage object (OpenAI, Anthropic, Gemini) as given: ingest maps it. */
   usage?: Usage | Record<string, unknown>;
   durationMs?: number;
   /** For a streamed call: milliseconds from the request to the first streamed token. */
@@ -226,7 +227,7 @@ export class Ev implements Span {
   }
 }
 
-/** A queued event as the wire format: undefined fields of body and context dropped, usage mapped, `stamp` (environment
+/** A queued event as the wire format: undefined fields of body and context dropped, `stamp` (environment
  * and release) under the event's own context. Run at flush time; running it twice gives the same event. */
 export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
   const tr = e.tr;
@@ -257,7 +258,8 @@ export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
     ),
     model: m?.model,
     provider: m?.provider,
-    usage: m?.usage && toUsage(m.usage),
+    api_host: m?.apiHost,
+    usage: m?.usage,
     cost_usd: m?.costUsd,
     first_token_ms: m?.firstTokenMs,
   };

@@ -5,6 +5,8 @@ import { WatchLLMError, type WireEvent, type WireScore } from "./types.ts";
 
 /** What a batch carries: events (POST /api/v1/events) or scores (POST /api/v1/scores). */
 export type Kind = "events" | "scores";
+/** Hands a batch over without waiting for an answer (the page-exit path). */
+export type HandOff = (o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind) => void;
 type Answer = { rejected?: unknown[]; error?: { message?: string } } | null;
 
 /** true: delivered (or refused for good, and reported); false: give the batch back to the queue for a later flush. */
@@ -56,30 +58,4 @@ export async function send(o: Resolved, items: WireEvent[] | WireScore[], kind: 
     }
   }
   return false;
-}
-
-/** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
-export function sendOnExit(o: Resolved, items: Array<WireEvent | WireScore>, kind: Kind = "events") {
-  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey!)}`;
-  let chunk: string[] = [];
-  let bytes = 0;
-  const post = () => {
-    const body = `{"${kind}":[${chunk}]}`;
-    try {
-      void o
-        .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
-        .catch(() => undefined);
-    } catch {
-      globalThis.navigator?.sendBeacon?.(url, body);
-    }
-    chunk = [];
-    bytes = 0;
-  };
-  for (const item of items) {
-    const json = JSON.stringify(item);
-    if (bytes + json.length > 6e4 && chunk.length) post();
-    chunk.push(json);
-    bytes += json.length + 1;
-  }
-  if (chunk.length) post();
 }

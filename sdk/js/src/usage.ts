@@ -1,5 +1,6 @@
-// Provider usage shapes → WatchLLM's (cached tokens counted inside input_tokens, fractional counts rounded): the shared
-// provider module (contract/providers.ts, copied in by `npm run gen:contract`), the same the Worker's ways in use.
+// `watchllm/usage`: provider usage shapes → WatchLLM's (cached tokens counted inside input_tokens, fractional counts
+// rounded), for code that wants the figures itself. The SDK doesn't need it: it sends a provider's usage as given and
+// ingest maps it with the same shared provider module (contract/providers.ts, copied in by `npm run gen:contract`).
 import { normalizeUsage } from "./providers.gen.ts";
 import type { Usage } from "./types.ts";
 
