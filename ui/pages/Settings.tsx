@@ -11,12 +11,12 @@ import { useAction } from "../lib/use-api.ts";
 import { canManage, loadMe, type Org } from "../state/session.ts";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
+import { Shares } from "./Shares.tsx";
 
-const DataSettings = lazy(() => import("./DataSettings.tsx").then((m) => m.DataSettings));
-const Prices = lazy(() => import("./Prices.tsx").then((m) => m.Prices));
-const ScoreConfigs = lazy(() => import("./ScoreConfigs.tsx").then((m) => m.ScoreConfigs));
-const Shares = lazy(() => import("./Shares.tsx").then((m) => m.Shares));
-const Usage = lazy(() => import("./Usage.tsx").then((m) => m.Usage));
+const DataSettings = lazy(() => import("./chunks/project-data.ts").then((m) => m.DataSettings));
+const Prices = lazy(() => import("./chunks/usage.ts").then((m) => m.Prices));
+const ScoreConfigs = lazy(() => import("./chunks/project-data.ts").then((m) => m.ScoreConfigs));
+const Usage = lazy(() => import("./chunks/usage.ts").then((m) => m.Usage));
 
 const TABS = [
   ["", "General"],
