@@ -154,6 +154,14 @@ try {
   const assets = join("dist", "ui", "assets");
   const gz = (file: string) => gzipSync(readFileSync(join(assets, file)), { level: 9 }).length;
   // The JS each page's first load fetches (a fresh browser context per page, so nothing is cached).
+  // A share link to the trace: the public page, opened signed out.
+  const share = await fetch(`${server.base}/api/projects/${project.id}/shares`, {
+    method: "POST",
+    headers: { Cookie: session, Origin: server.base, "Content-Type": "application/json" },
+    body: JSON.stringify({ trace_id: traceId }),
+  });
+  if (!share.ok) throw new Error(`share answered ${share.status}`);
+  const sharePath = ((await share.json()) as { share: { path: string } }).share.path;
   const pages: Array<[string, string]> = [
     ["login", "/login"],
     ["overview", `/p/${project.id}/overview`],
@@ -167,11 +175,13 @@ try {
     ["settings", `/p/${project.id}/settings`],
     ["settings › usage", `/p/${project.id}/settings/usage`],
     ["settings › data", `/p/${project.id}/settings/data`],
+    ["a share link (signed out)", sharePath],
   ];
   const firstLoads: Array<[string, number]> = [];
   for (const [name, path] of pages) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    if (name !== "login") await context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: server.base }]);
+    if (name !== "login" && path !== sharePath)
+      await context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: server.base }]);
     const page = await context.newPage();
     await page.goto(`${server.base}${path}`, { waitUntil: "networkidle" });
     // On a loaded machine the network can idle while a lazy page's chunk is still being asked for: wait until no

@@ -1,6 +1,7 @@
-// Settings of the current project and its org, one tab each (its code loads with the tab): keys, members and invites and
-// new projects and orgs; model prices; score configs; share links; the org's usage; data retention, the audit log and
-// deleting the project. A tab is the path's last part: /p/:project/settings/data.
+// Settings of the current project and its org, one tab each: keys, members and invites and new projects and orgs; model
+// prices; score configs; share links; the org's usage; data retention, the audit log and deleting the project. A tab is
+// the path's last part: /p/:project/settings/data. Prices with usage, and data with score configs, load with their tab
+// (ui/pages/chunks/); share links are small and come with this page.
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { NameForm } from "../components/NameForm.tsx";

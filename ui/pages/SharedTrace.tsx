@@ -6,9 +6,11 @@ import { shortTime } from "../lib/format.ts";
 import { lazy } from "../lib/lazy.tsx";
 import { useApi } from "../lib/use-api.ts";
 
-// The view is the trace page's code (ui/pages/chunks/trace.ts), not this chunk's (the sign-in page's too): asked for as
-// the page opens, beside the share's answer. Each import reads its export by name: no namespace object in the chunk.
-const TraceView = lazy(() => import("./chunks/trace.ts").then((m) => m.TraceView));
+// The view is the trace page's code (ui/pages/chunks/trace.ts), not in this page's small chunk (so the trace page's
+// chunk holds no share page): asked for as the page opens, beside the share's answer. Each import reads its export by
+// name: no namespace object in the chunk.
+const loadView = () => import("./chunks/trace.ts").then((m) => m.TraceView);
+const TraceView = lazy(loadView);
 const Scores = lazy(() => import("./chunks/trace.ts").then((m) => m.Scores));
 
 /** Keeps the link's token out of Referer headers and the page out of search engines. */
@@ -31,14 +33,7 @@ function usePrivatePage() {
 
 export function SharedTrace({ token }: { token: string }) {
   usePrivatePage();
-  useEffect(
-    () =>
-      void import("./chunks/trace.ts").then(
-        (m) => m.TraceView,
-        () => undefined,
-      ),
-    [],
-  );
+  useEffect(() => void loadView().catch(() => undefined), []);
   const base = `/api/share/${encodeURIComponent(token)}` as const;
   const answer = useApi(base);
   const data = answer.data.value;
