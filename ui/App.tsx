@@ -9,7 +9,7 @@ import { Placeholder } from "./pages/Placeholder.tsx";
 import { match, navigate, path } from "./state/router.ts";
 import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
 
-// Each page is its own chunk (ui/lib/lazy.tsx): the shell loads with the app, sign-in and invites only where shown.
+// Each page loads with its chunk when first shown (ui/lib/lazy.tsx; which pages share a chunk: ui/pages/chunks/).
 const Auth = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Auth));
 const InvitePage = lazy(() => import("./pages/chunks/account.ts").then((m) => m.InvitePage));
 const NoProjects = lazy(() => import("./pages/chunks/account.ts").then((m) => m.NoProjects));
