@@ -85,30 +85,19 @@ export default defineConfig({
         codeSplitting: {
           // Each chunk is gzipped alone, so every chunk pays again for what gzip would have shared (about 0.3–0.8 KB):
           // the pages travel in a few chunks of related pages rather than one per module, each kept small enough that
-          // the entry + the page's chunks stay under 20 KB gz (`npm run bench:ui weight`). The entry (framework,
-          // shell, session) also holds the small modules most pages use (formatting, the table, ticks): one chunk
-          // instead of three. Modules three pages use that it doesn't name go to "shared". Then the settings with
-          // "no projects yet" (both create projects); sign-in and invites; the trace list with sessions and users
-          // (both show it); the trace page with the shared trace (the same view); the inspector alone (a trace link
-          // with ?event= loads it at once); the trace page's two dialogs; alerts with the comparison; the other
-          // settings tabs in two. The onboarding stays alone: an empty project's overview loads it beside the overview.
+          // the entry + the page's chunks stay under 20 KB gz (`npm run bench:ui weight`). Which pages share a chunk
+          // is said by ui/pages/chunks/*.ts, one module per lazily imported chunk: a chunk reached through one module
+          // exports its pages as they are, where a group here would wrap each lazily imported page in a namespace
+          // object and add a runtime chunk (0.65 KB gz over all pages). The entry (framework, shell, session) also
+          // holds the small modules most pages use (formatting, the table, value ticks): one chunk instead of three.
+          // Modules three chunks use that it doesn't name go to "shared". The inspector and the onboarding stay alone
+          // (a trace link with ?event= and an empty project's overview load each beside a page).
           groups: [
             {
               name: "app",
               test: /node_modules|ui[\\/](main|App)\.tsx|ui[\\/]lib[\\/](format|ticks|use-width|types|recompute)\.ts|ui[\\/]components[\\/](Table|Copy|DeleteData)\.tsx|contract[\\/](limits|constants)/,
             },
             { name: "shared", minShareCount: 3 },
-            {
-              name: "settings",
-              test: /ui[\\/]pages[\\/](Settings|Keys|Members|Shares|NoProjects)\.tsx|lib[\\/]projects\.ts|components[\\/]NameForm\.tsx/,
-            },
-            { name: "start", test: /ui[\\/]pages[\\/](Auth|Invite)\.tsx/ },
-            { name: "traces", test: /ui[\\/]pages[\\/](Traces|TraceList|Groups)\.tsx/ },
-            { name: "trace", test: /ui[\\/]pages[\\/](Trace|SharedTrace)\.tsx/ },
-            { name: "trace-dialogs", test: /ui[\\/]components[\\/](ShareDialog|ScoreForm)\.tsx/ },
-            { name: "alerts", test: /ui[\\/]pages[\\/](Alerts|Compare)\.tsx/ },
-            { name: "usage", test: /ui[\\/]pages[\\/](Usage|Prices)\.tsx/ },
-            { name: "project-data", test: /ui[\\/]pages[\\/](DataSettings|ScoreConfigs)\.tsx/ },
           ],
         },
       },

@@ -9,21 +9,21 @@ import { Placeholder } from "./pages/Placeholder.tsx";
 import { match, navigate, path } from "./state/router.ts";
 import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
 
-// Each page is its own chunk (ui/lib/lazy.tsx): the shell loads with the app, sign-in and invites only where shown.
-const Auth = lazy(() => import("./pages/Auth.tsx").then((m) => m.Auth));
-const InvitePage = lazy(() => import("./pages/Invite.tsx").then((m) => m.InvitePage));
-const NoProjects = lazy(() => import("./pages/NoProjects.tsx").then((m) => m.NoProjects));
-const AlertList = lazy(() => import("./pages/Alerts.tsx").then((m) => m.AlertList));
-const AlertDetail = lazy(() => import("./pages/Alerts.tsx").then((m) => m.AlertDetail));
-const Compare = lazy(() => import("./pages/Compare.tsx").then((m) => m.Compare));
+// Each page loads with its chunk when first shown (ui/lib/lazy.tsx; which pages share a chunk: ui/pages/chunks/).
+const Auth = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Auth));
+const InvitePage = lazy(() => import("./pages/chunks/account.ts").then((m) => m.InvitePage));
+const NoProjects = lazy(() => import("./pages/chunks/account.ts").then((m) => m.NoProjects));
+const AlertList = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertList));
+const AlertDetail = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertDetail));
+const Compare = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.Compare));
 const Costs = lazy(() => import("./pages/Costs.tsx").then((m) => m.Costs));
-const GroupList = lazy(() => import("./pages/Groups.tsx").then((m) => m.GroupList));
-const GroupDetail = lazy(() => import("./pages/Groups.tsx").then((m) => m.GroupDetail));
+const GroupList = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupList));
+const GroupDetail = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupDetail));
 const Overview = lazy(() => import("./pages/Overview.tsx").then((m) => m.Overview));
-const Settings = lazy(() => import("./pages/Settings.tsx").then((m) => m.Settings));
+const Settings = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Settings));
 const SharedTrace = lazy(() => import("./pages/SharedTrace.tsx").then((m) => m.SharedTrace));
-const Trace = lazy(() => import("./pages/Trace.tsx").then((m) => m.Trace));
-const Traces = lazy(() => import("./pages/Traces.tsx").then((m) => m.Traces));
+const Trace = lazy(() => import("./pages/chunks/trace.ts").then((m) => m.Trace));
+const Traces = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Traces));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, true), [to]);

@@ -2,7 +2,7 @@
 // (s, ms, µs), and drag across it to zoom to the dragged span.
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
-import { fittedTimeTicks } from "../lib/ticks.ts";
+import { fittedTimeTicks } from "../lib/time-ticks.ts";
 import { useWidth } from "../lib/use-width.ts";
 
 /** An axis label's width in px, roughly (the ruler's small tabular digits), with a gap. */

@@ -5,7 +5,7 @@ import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo } from "preact/hooks";
 import { lazy } from "../lib/lazy.tsx";
-import { offsetLabel } from "../lib/ticks.ts";
+import { offsetLabel } from "../lib/time-ticks.ts";
 import type { TraceAnswer, TreeEvent } from "../lib/types.ts";
 import { query, setQuery } from "../state/router.ts";
 import type { EventPath } from "./Inspector.tsx";

@@ -1,6 +1,7 @@
-// Settings of the current project and its org, one tab each (its code loads with the tab): keys, members and invites and
-// new projects and orgs; model prices; score configs; share links; the org's usage; data retention, the audit log and
-// deleting the project. A tab is the path's last part: /p/:project/settings/data.
+// Settings of the current project and its org, one tab each: keys, members and invites and new projects and orgs; model
+// prices; score configs; share links; the org's usage; data retention, the audit log and deleting the project. A tab is
+// the path's last part: /p/:project/settings/data. Prices with usage, and data with score configs, load with their tab
+// (ui/pages/chunks/); share links are small and come with this page.
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { NameForm } from "../components/NameForm.tsx";
@@ -11,12 +12,12 @@ import { useAction } from "../lib/use-api.ts";
 import { canManage, loadMe, type Org } from "../state/session.ts";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
+import { Shares } from "./Shares.tsx";
 
-const DataSettings = lazy(() => import("./DataSettings.tsx").then((m) => m.DataSettings));
-const Prices = lazy(() => import("./Prices.tsx").then((m) => m.Prices));
-const ScoreConfigs = lazy(() => import("./ScoreConfigs.tsx").then((m) => m.ScoreConfigs));
-const Shares = lazy(() => import("./Shares.tsx").then((m) => m.Shares));
-const Usage = lazy(() => import("./Usage.tsx").then((m) => m.Usage));
+const DataSettings = lazy(() => import("./chunks/project-data.ts").then((m) => m.DataSettings));
+const Prices = lazy(() => import("./chunks/usage.ts").then((m) => m.Prices));
+const ScoreConfigs = lazy(() => import("./chunks/project-data.ts").then((m) => m.ScoreConfigs));
+const Usage = lazy(() => import("./chunks/usage.ts").then((m) => m.Usage));
 
 const TABS = [
   ["", "General"],

@@ -2,10 +2,16 @@
 // switcher or anything else of the project. Needs no sign-in; every read goes to /api/share/<token>.
 import { useEffect } from "preact/hooks";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import { Scores } from "../components/Scores.tsx";
-import { TraceView } from "../components/TraceView.tsx";
 import { shortTime } from "../lib/format.ts";
+import { lazy } from "../lib/lazy.tsx";
 import { useApi } from "../lib/use-api.ts";
+
+// The view is the trace page's code (ui/pages/chunks/trace.ts), not in this page's small chunk (so the trace page's
+// chunk holds no share page): asked for as the page opens, beside the share's answer. Each import reads its export by
+// name: no namespace object in the chunk.
+const loadView = () => import("./chunks/trace.ts").then((m) => m.TraceView);
+const TraceView = lazy(loadView);
+const Scores = lazy(() => import("./chunks/trace.ts").then((m) => m.Scores));
 
 /** Keeps the link's token out of Referer headers and the page out of search engines. */
 function usePrivatePage() {
@@ -27,6 +33,7 @@ function usePrivatePage() {
 
 export function SharedTrace({ token }: { token: string }) {
   usePrivatePage();
+  useEffect(() => void loadView().catch(() => undefined), []);
   const base = `/api/share/${encodeURIComponent(token)}` as const;
   const answer = useApi(base);
   const data = answer.data.value;

@@ -11,8 +11,12 @@ if (link) {
   const project = link[1]!;
   const path = tracePath(decodeURIComponent(link[2]!));
   prefetch(path, project, early?.path === path && early.project === project ? early.response : undefined);
-  // The same module App's lazy page imports: a failure here shows there.
-  import("../pages/Trace.tsx").catch(() => undefined);
+  // The same module App's lazy page imports: a failure here shows there. Read by name, as App reads it: a namespace
+  // used whole would be built as an object in the chunk.
+  import("../pages/chunks/trace.ts").then(
+    (m) => m.Trace,
+    () => undefined,
+  );
   // The browser's first money or date format loads its locale data: 40–300 ms of the main thread in a fresh tab
   // (Chromium, loaded machine). The trace's totals format both; paid here, after boot has sent its requests and while
   // the answers travel, it is off the path to the first rows.
