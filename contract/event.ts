@@ -41,12 +41,14 @@ export const usage = z.object({
 /**
  * An event's usage: WatchLLM's shape, or a provider's usage object as the provider returned it (OpenAI
  * chat/completions/responses, DeepSeek, Anthropic, Gemini), mapped here by the shared provider module so an SDK needn't
- * carry the mapping. Only WatchLLM's keys (or no known shape): checked as sent, so a bad count is refused with its reason.
+ * carry the mapping. Only WatchLLM's keys: checked as sent, so a bad count is refused with its reason. A provider's
+ * object of no known shape (e.g. a new provider's) is dropped, not the event: the call is stored without tokens, as
+ * the SDKs did before they sent usage as given.
  */
 const eventUsage = z
   .record(z.string(), z.unknown())
-  .transform((raw) => (Object.keys(raw).some((k) => !(k in usage.shape)) && normalizeUsage(raw)) || raw)
-  .pipe(usage);
+  .transform((raw) => (Object.keys(raw).some((k) => !(k in usage.shape)) ? (normalizeUsage(raw) ?? null) : raw))
+  .pipe(usage.nullable());
 
 /** A JSON object nesting at most LIMITS.maxJsonDepth levels. */
 const shallow = <T extends z.ZodType>(schema: T) =>

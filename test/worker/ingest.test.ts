@@ -122,6 +122,7 @@ describe("POST /api/v1/events", () => {
         { model: "my-model", api_host: "api.groq.com", provider: "mine" },
       ),
       call({ input_tokens: 1.5, output_tokens: 1 }, { model: "gpt-4o" }),
+      call({ prompt_eval_count: 3, eval_count: 2 }, { model: "llama3", api_host: "127.0.0.1" }),
     ];
     const res = await postEvents(events, { key: p.ingestKey });
     expect(((await res.json()) as { rejected: { index: number; message: string }[] }).rejected).toMatchObject([
@@ -129,7 +130,7 @@ describe("POST /api/v1/events", () => {
     ]);
     const rows = await waitFor(
       () => storedEvents(p.projectId),
-      (r) => r.length === 3,
+      (r) => r.length === 4,
     );
     const byId = (i: number) => rows.find((r) => r.event_id === events[i]!.event_id);
     expect(byId(0)).toMatchObject({ provider: "groq", input_tokens: 12, output_tokens: 7, cached_input_tokens: 4 });
@@ -141,6 +142,8 @@ describe("POST /api/v1/events", () => {
       cache_write_tokens: 2,
     });
     expect(byId(2)).toMatchObject({ provider: "mine", input_tokens: 8, output_tokens: 2 });
+    // A usage object of no known shape costs the usage, never the call.
+    expect(byId(4)).toMatchObject({ model: "llama3", input_tokens: null, output_tokens: null });
   });
 
   it("takes the project from the key, never from the body", async () => {
