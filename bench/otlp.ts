@@ -227,14 +227,17 @@ async function send(mode: (typeof modes)[number], project: string) {
   };
 }
 
-// Rounds rotate the order of the routes; each route's best round counts (the machine is shared, and the first
-// requests of a fresh wrangler dev are slow).
+// Rounds rotate the order of the routes. The table shows each route's best round (the machine is shared, and the
+// first requests of a fresh wrangler dev are slow); the goal is judged on the median of the rounds' ratios to native.
 const results: Record<string, Awaited<ReturnType<typeof send>>> = {};
+const rounds: Array<Record<string, Awaited<ReturnType<typeof send>>>> = [];
 try {
   for (let round = 0; round < ROUNDS; round++) {
+    rounds.push({});
     for (let i = 0; i < modes.length; i++) {
       const mode = modes[(i + round) % modes.length]!;
       const r = await send(mode, `${mode}_${round}`);
+      rounds[round]![mode] = r;
       const best = results[mode];
       results[mode] = {
         accepted: Math.max(best?.accepted ?? 0, r.accepted),
@@ -250,13 +253,16 @@ try {
 
 const ratio = (mode: string, field: "accepted" | "stored") =>
   (results[mode]![field] / results.native![field]).toFixed(2);
+/** The median over the rounds of a route's figure over native's in the same round. */
+const medianRatio = (mode: string, field: "accepted" | "stored") =>
+  median(rounds.map((r) => r[mode]![field] / r.native![field])).toFixed(2);
 const met = (ok: boolean) => (ok ? "met" : "**not met**");
 function goals() {
   return (["protobuf", "json"] as const)
     .map((mode) => {
-      const accepted = Number(ratio(mode, "accepted"));
-      const stored = Number(ratio(mode, "stored"));
-      return `- ${mode}: ${accepted}× accepted, ${stored}× stored (${met(accepted >= 0.8 && stored >= 0.8)}); ${cpu[mode].toFixed(2)} µs per span (median) against ${cpu.native.toFixed(2)} native (${met(cpu[mode] <= CPU_GOAL_US)})`;
+      const accepted = Number(medianRatio(mode, "accepted"));
+      const stored = Number(medianRatio(mode, "stored"));
+      return `- ${mode}: ${accepted}× accepted, ${stored}× stored (median of the rounds' ratios; ${met(accepted >= 0.8 && stored >= 0.8)}); ${cpu[mode].toFixed(2)} µs per span (median) against ${cpu.native.toFixed(2)} native (${met(cpu[mode] <= CPU_GOAL_US)})`;
     })
     .join("\n");
 }
@@ -274,7 +280,7 @@ ${goals()}
 
 ${cpuLine} The medians count above.
 
-Best of ${ROUNDS} rounds per route. Rows stored (fewest of any round): native ${fmt(results.native!.rows)}, protobuf ${fmt(results.protobuf!.rows)}, JSON ${fmt(results.json!.rows)} of ${fmt(TOTAL)} each.
+Best of ${ROUNDS} rounds per route in the table; each round's ratio to native (accepted / stored): protobuf ${rounds.map((r) => `${(r.protobuf!.accepted / r.native!.accepted).toFixed(2)}/${(r.protobuf!.stored / r.native!.stored).toFixed(2)}`).join(", ")}; JSON ${rounds.map((r) => `${(r.json!.accepted / r.native!.accepted).toFixed(2)}/${(r.json!.stored / r.native!.stored).toFixed(2)}`).join(", ")}. Rows stored (fewest of any round): native ${fmt(results.native!.rows)}, protobuf ${fmt(results.protobuf!.rows)}, JSON ${fmt(results.json!.rows)} of ${fmt(TOTAL)} each.
 
 | Worker bundle (esbuild, minified) | raw | gzip -9 |
 |---|---|---|
