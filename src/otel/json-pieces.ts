@@ -10,6 +10,11 @@
 const SPLIT_FROM_BYTES = 64 * 1024;
 /** A group of items is cut once it reaches this many bytes. */
 const PIECE_BYTES = 32 * 1024;
+/**
+ * More arrays than this (an export has one per scope) and the body is parsed whole: a hostile body of thousands of tiny
+ * arrays would cost a parse and a decode each.
+ */
+const MAX_ARRAYS = 256;
 /** The depth of a scope object (the body's object is depth 1). */
 const SCOPE_DEPTH = 5;
 
@@ -89,6 +94,7 @@ function findArrays(bytes: Uint8Array, start: number, key: Uint8Array): Found[] 
         current.close = i;
         current.cuts.push(i);
         found.push(current);
+        if (found.length > MAX_ARRAYS) return undefined;
         current = undefined;
       }
       expectKey = false;

@@ -97,9 +97,14 @@ describe("OTLP JSON parsed in pieces", () => {
     expect(parseInPieces(bytes, "logRecords")).toStrictEqual(logs);
   });
 
-  it("leaves small bodies and bodies without scope spans to JSON.parse", () => {
+  it("leaves small bodies, bodies without scope spans and bodies of thousands of scopes to JSON.parse", () => {
     expect(parseInPieces(encode(JSON.stringify(exportOf(8))), "spans")).toBeUndefined();
     expect(parseInPieces(encode(JSON.stringify({ other: "x".repeat(100_000) })), "spans")).toBeUndefined();
+    // Thousands of tiny scopes would cost a parse each: parsed whole.
+    const scopes = Array.from({ length: 5_000 }, () => ({ spans: [span(1)] }));
+    expect(parseInPieces(encode(JSON.stringify({ resourceSpans: [{ scopeSpans: scopes }] })), "spans")).toBeUndefined();
+    const few = Array.from({ length: 200 }, () => ({ spans: [span(1)] }));
+    expect(expectSame(JSON.stringify({ resourceSpans: [{ scopeSpans: few }] }))).toBe("pieces");
   });
 
   it("refuses what JSON.parse refuses", () => {
