@@ -8,6 +8,7 @@ import {
   ExportLogsServiceRequestSchema,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { parseInPieces } from "./json-pieces.ts";
 import type { ExportIn } from "./map.ts";
 import { readTraceJson } from "./otlp-json.ts";
 import { fromOtlpLogsJson } from "./otlp-json-logs.ts";
@@ -28,11 +29,11 @@ export function encodingOf(contentType: string | undefined): Encoding {
   });
 }
 
-/** The body as a JSON object, or a 400 naming what was expected. */
-function jsonObject(bytes: Uint8Array, expected: string): Record<string, unknown> {
+/** The body as a JSON object (its `items` arrays parsed in pieces when it is large), or a 400 naming what was expected. */
+function jsonObject(bytes: Uint8Array, expected: string, items: "spans" | "logRecords"): Record<string, unknown> {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
+    json = parseInPieces(bytes, items) ?? JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
     throw new ApiError("invalid_json", "The body is not valid JSON.", String(err));
   }
@@ -50,7 +51,7 @@ export function decodeExport(bytes: Uint8Array, encoding: Encoding): Decoded {
       throw new ApiError("invalid_body", "The body is not a protobuf ExportTraceServiceRequest.", String(err));
     }
   }
-  return readTraceJson(jsonObject(bytes, "ExportTraceServiceRequest"));
+  return readTraceJson(jsonObject(bytes, "ExportTraceServiceRequest", "spans"));
 }
 
 /** A decoded log export, plus the records that could not be decoded on their own (JSON only; each with its reason). */
@@ -64,5 +65,5 @@ export function decodeLogsExport(bytes: Uint8Array, encoding: Encoding): Decoded
       throw new ApiError("invalid_body", "The body is not a protobuf ExportLogsServiceRequest.", String(err));
     }
   }
-  return fromOtlpLogsJson(jsonObject(bytes, "ExportLogsServiceRequest"));
+  return fromOtlpLogsJson(jsonObject(bytes, "ExportLogsServiceRequest", "logRecords"));
 }
