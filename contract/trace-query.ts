@@ -61,8 +61,16 @@ export type TraceListQuery = { [K in keyof z.input<typeof traceListParams>]?: st
 // Requests of the trace routes besides the list.
 /** `GET /api/v1/traces/compare`: the two traces. */
 export const compareParams = z.object({ a: id, b: id });
-/** `GET /api/v1/traces/:trace_id`: events as a tree, or `columns` (one array per field). */
-export const traceViewParams = z.object({ format: z.enum(["events", "columns"]).default("events") });
+/** Most rows a `head` read answers: a tall screen of 28 px rows, within D1's 100 bound parameters per statement. */
+export const TRACE_HEAD_MAX = 90;
+/**
+ * `GET /api/v1/traces/:trace_id`: events as a tree, or `columns` (one array per field); with `columns`, `head=N` answers
+ * only the tree's first N rows (depth-first, as shown) with the whole trace's summary: a big trace's first screen.
+ */
+export const traceViewParams = z.object({
+  format: z.enum(["events", "columns"]).default("events"),
+  head: z.coerce.number().int().min(1).max(TRACE_HEAD_MAX).optional(),
+});
 /** `GET /api/v1/traces/:trace_id/export`. */
 export const traceExportParams = z.object({ format: z.enum(["json", "har"]).default("json") });
 

@@ -8,7 +8,15 @@ import { readBodies, readBody } from "../db/bodies.ts";
 import type { DataDb } from "../db/client.ts";
 import { scoreColumns } from "../db/queries/score-filter.ts";
 import { traceScoresQuery, traceScoresVersion } from "../db/queries/scores.ts";
-import { findEvent, findTrace, fullEventsQuery, treeDetail, treeEventsQuery } from "../db/queries/trace-events.ts";
+import {
+  findEvent,
+  findTrace,
+  fullEventsQuery,
+  treeDetail,
+  treeEventsByIdQuery,
+  treeEventsQuery,
+  treeLinksQuery,
+} from "../db/queries/trace-events.ts";
 import { traceCursor, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
@@ -20,7 +28,7 @@ import { valid } from "../lib/validate.ts";
 import { VERSION } from "../lib/version.ts";
 import { scoreView } from "../scores/views.ts";
 import { traceAnswerText } from "../traces/cache.ts";
-import { treeColumnsView } from "../traces/columns.ts";
+import { treeColumnsView, treeHead, treeHeadColumnsView } from "../traces/columns.ts";
 import { compareTraces } from "../traces/compare.ts";
 import { traceHar, traceJson } from "../traces/export.ts";
 import { buildTree } from "../traces/tree.ts";
@@ -88,13 +96,33 @@ export const tracesRoute = new Hono<AppEnv>()
   // `?format=columns`: the same tree as one array per field (TraceColumnsAnswer), what the dashboard reads.
   .get("/:trace_id", valid("query", traceViewParams), async (c) => {
     const db = projectData(c);
-    const { format } = c.req.valid("query");
+    const { format, head } = c.req.valid("query");
     const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
+    const kind = format !== "columns" ? "tree" : head ? `head${head}` : "columns";
     // Scores change without the summary: their count and last write are part of the version.
-    const variant = `${format === "columns" ? "columns" : "tree"}.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
+    const variant = `${kind}.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
     if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
     const text = await traceAnswerText(c, row, variant, async () => {
       const scores = traceScoresQuery(db, row.projectId, row.traceId).then((s) => s.map(scoreView));
+      if (format === "columns" && head) {
+        // A first screen: every event's links (three columns) place the tree; only its first rows are read whole.
+        const links = await treeLinksQuery(db, row.projectId, row.traceId);
+        const first = treeHead(
+          {
+            ids: links.map((l) => l.event_id),
+            parents: links.map((l) => l.parent_event_id),
+            times: links.map((l) => l.timestamp),
+          },
+          head,
+        );
+        const rows = treeEventsByIdQuery(db, row.projectId, row.traceId, first.ids, treeDetail(row.spanCount)).values();
+        const [values, scoreViews] = await Promise.all([rows, scores]);
+        return {
+          trace: traceSummary(row),
+          columns: treeHeadColumnsView(first, values),
+          scores: scoreViews,
+        } satisfies TraceColumnsAnswer;
+      }
       if (format === "columns") {
         const rows = treeEventsQuery(db, row.projectId, row.traceId, treeDetail(row.spanCount)).values();
         const [values, scoreViews] = await Promise.all([rows, scores]);

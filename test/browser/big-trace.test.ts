@@ -47,10 +47,10 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 describe("a 5,000-span trace", () => {
-  it("asks for its page's code, the session and the trace once each while the HTML parses, and paints its first rows with their labels", async () => {
+  it("asks for its page's code, the session and the trace's first screen once each while the HTML parses, paints its first rows with their labels, then reads the rest once", async () => {
     const { page, context } = await openPage(browser, account, "/traces/big-trace");
     const asked: string[] = [];
-    page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+    page.on("request", (r) => asked.push(new URL(r.url()).pathname + new URL(r.url()).search));
     await context.addInitScript(() => {
       // In the first frame after the first rows are in the document: how many duration labels it paints.
       const seen = new MutationObserver(() => {
@@ -74,23 +74,55 @@ describe("a 5,000-span trace", () => {
       const page = document.querySelector<HTMLMetaElement>('meta[name="watchllm-trace-page"]')!.content.split(" ");
       return (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
         .map((e) => ({
-          path: new URL(e.name).pathname,
+          path: new URL(e.name).pathname + new URL(e.name).search,
           early: e.startTime < parsed,
           page: page.includes(new URL(e.name).pathname),
         }))
-        .filter((e) => e.page || e.path === "/api/auth/session" || e.path === "/api/v1/traces/big-trace");
+        .filter((e) => e.page || e.path === "/api/auth/session" || e.path.includes("big-trace?format=columns&head="));
     });
     expect(early.filter((e) => e.page).length).toBeGreaterThan(0);
     expect(early.map((e) => e.path).sort()).toEqual([...new Set(early.map((e) => e.path))].sort());
     expect(early.filter((e) => !e.early)).toEqual([]);
+    expect(early.filter((e) => e.path.includes("&head=")).length).toBe(1);
     expect(asked.filter((p) => p === "/api/auth/session")).toHaveLength(1);
-    expect(asked.filter((p) => p === "/api/v1/traces/big-trace")).toHaveLength(1);
+    expect(asked.filter((p) => p === "/api/v1/traces/big-trace?format=columns&head=60")).toHaveLength(1);
+    await page.locator("[data-testid=tree]:not([aria-busy=true])").waitFor();
+    expect(asked.filter((p) => p === "/api/v1/traces/big-trace?format=columns")).toHaveLength(1);
     // Nothing else competes with them: the icon is inline, not a /favicon.ico answered with the page.
     await page.waitForLoadState("load");
     const icon = () => performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/favicon.ico")).length;
     expect(await page.evaluate(icon)).toBe(0);
     await context.close();
   });
+
+  for (const view of VIEWS)
+    it(`shows its first screen, at the whole tree's height, before the rest of the tree has arrived (${view.width} px, ${view.colorScheme})`, async () => {
+      const { page, context } = await openPage(browser, account, "/traces/big-trace", { ...view, height: 800 });
+      // The rest of the tree is held until the first screen has been checked.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(
+        (url) => url.pathname === "/api/v1/traces/big-trace" && url.search === "?format=columns",
+        async (route) => {
+          await held;
+          await route.continue();
+        },
+      );
+      await page.reload();
+      const tree = page.getByTestId("tree");
+      await page.locator("[data-event]").first().waitFor();
+      expect(await tree.getAttribute("aria-busy")).toBe("true");
+      expect(await page.locator("[data-event]").first().locator(".name").textContent()).toBe("batch-eval");
+      expect(await page.getByTestId("totals").textContent()).toContain("5000");
+      expect(await tree.evaluate((el) => el.scrollHeight)).toBe(SPANS * 28);
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth)).toBe(true);
+      await page.screenshot({ path: `/tmp/watchllm-big-trace-first-screen-${view.width}-${view.colorScheme}.png` });
+      release();
+      await page.locator("[data-testid=tree]:not([aria-busy=true])").waitFor();
+      await tree.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await expect.poll(() => page.locator("[data-event]").last().locator(".name").textContent()).toBe("last-step");
+      await context.close();
+    });
 
   for (const view of VIEWS) {
     it(`reads columns, shows its first rows, renders only the visible ones and scrolls to its end (${view.width} px, ${view.colorScheme})`, async () => {

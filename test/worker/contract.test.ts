@@ -173,6 +173,8 @@ describe("the API's answers fit the contract", () => {
     expect(tree.events.map((e) => e.type)).toEqual(["span", "model_response", "tool_call"]);
     const columns = await answer(traceColumnsAnswer, get("/api/v1/traces/ca?format=columns"));
     expect(columns.columns.type).toEqual(["span", "model_response", "tool_call"]);
+    const head = await answer(traceColumnsAnswer, get("/api/v1/traces/ca?format=columns&head=2"));
+    expect(head.columns.type).toEqual(["span", "model_response"]);
     await answer(eventAnswer, get("/api/v1/traces/ca/events/ca-llm"));
     await answer(traceExport, get("/api/v1/traces/ca/export?format=json"));
     const compare = await answer(compareAnswer, get("/api/v1/traces/compare?a=ca&b=cb"));

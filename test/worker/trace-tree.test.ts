@@ -187,4 +187,28 @@ describe("GET /api/v1/traces/:trace_id", () => {
     expect(JSON.stringify(wide.body).length).toBeLessThan(JSON.stringify(objects.body).length / 2);
     expect((await read(`/api/v1/traces/t1?format=rows`, project.secretKey)).status).toBe(400);
   });
+
+  it("answers the tree's first N rows with ?format=columns&head=N, placed as in the whole tree", async () => {
+    type Columns = { trace: unknown; scores: unknown[]; columns: Record<string, unknown[]> };
+    for (const [id, n] of [
+      ["t1", 3],
+      ["t3", 90],
+      ["t4", 2],
+      ["deep", 60],
+      ["wide", 60],
+    ] as const) {
+      const whole = await read<Columns>(`/api/v1/traces/${id}?format=columns`, project.secretKey);
+      const head = await read<Columns>(`/api/v1/traces/${id}?format=columns&head=${n}`, project.secretKey);
+      expect([id, head.status, head.status === 200 ? null : head.body]).toEqual([id, 200, null]);
+      expect(head.body.trace).toEqual(whole.body.trace);
+      expect(head.body.scores).toEqual(whole.body.scores);
+      const firstRows = Object.fromEntries(Object.entries(whole.body.columns).map(([f, xs]) => [f, xs.slice(0, n)]));
+      expect(head.body.columns).toEqual(firstRows);
+      expect(head.body.columns.event_id!.length).toBe(Math.min(n, whole.body.columns.event_id!.length));
+      // Its own ETag: a cached head is never taken for the whole tree.
+      expect(head.headers.get("ETag")).not.toBe(whole.headers.get("ETag"));
+    }
+    for (const bad of ["0", "91", "x"])
+      expect((await read(`/api/v1/traces/t1?format=columns&head=${bad}`, project.secretKey)).status).toBe(400);
+  });
 });

@@ -12,12 +12,14 @@ export function TraceTotals({
 }: {
   project?: string;
   trace: TraceSummary;
-  events: TreeEvent[];
+  /** Every event (undefined while only the first rows are here: the cost is then shown without its unpriced calls). */
+  events?: TreeEvent[];
 }) {
   // One pass, nothing allocated: a 10,000-span trace renders its totals before its first rows.
-  let calls = 0;
+  // Without the events: model calls if the trace names a model, none unpriced (said once every event is here).
+  let calls = events ? 0 : trace.models.length;
   let unpriced = 0;
-  for (const e of events)
+  for (const e of events ?? [])
     if (e.type === "model_response") {
       calls++;
       if (e.cost_usd === null) unpriced++;

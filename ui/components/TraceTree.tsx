@@ -41,6 +41,8 @@ function streamBadge(e: TreeEvent) {
 
 type Props = {
   rows: TreeEvent[];
+  /** Rows the tree will hold: more than `rows` while only a big trace's first rows are here (its height is kept). */
+  total?: number;
   collapsed: Set<string>;
   cursor: string | null;
   range: [number, number];
@@ -50,7 +52,7 @@ type Props = {
   scored?: Map<string, number>;
 };
 
-export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick, scored }: Props) {
+export function TraceTree({ rows, total = rows.length, collapsed, cursor, range, onToggle, onPick, scored }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const scrollTop = useSignal(0);
   const height = useSignal(600);
@@ -89,8 +91,9 @@ export function TraceTree({ rows, collapsed, cursor, range, onToggle, onPick, sc
       ref={box}
       onScroll={(e) => (scrollTop.value = (e.target as HTMLElement).scrollTop)}
       data-testid="tree"
+      aria-busy={total > rows.length}
     >
-      <div style={{ height: `${rows.length * ROW_HEIGHT}px`, position: "relative" }}>
+      <div style={{ height: `${total * ROW_HEIGHT}px`, position: "relative" }}>
         {rows.slice(first, last).map((e, i) => {
           const end = e.timestamp + (e.duration_ms ?? 0);
           const visible = end >= from && e.timestamp <= to;

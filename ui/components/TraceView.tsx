@@ -39,12 +39,15 @@ function scoredEvents(scores: TraceAnswer["scores"]) {
 
 export function TraceView({
   data,
+  complete = true,
   project,
   eventPath,
   header,
   scoresOf,
 }: {
   data: TraceAnswer;
+  /** False while `data` holds only the tree's first rows (the rest still on its way). */
+  complete?: boolean;
   /** The project the trace is read in (a share link has none: no links out, no project header). */
   project?: string;
   /** Where the inspector reads one event in full. */
@@ -113,7 +116,7 @@ export function TraceView({
   return (
     <section class="trace-page">
       {header}
-      <TraceTotals project={project} trace={trace} events={events} />
+      <TraceTotals project={project} trace={trace} events={complete ? events : undefined} />
       <div class="trace-scores">{scoresOf(null)}</div>
       <div class="zoombar">
         <span class="muted">
@@ -146,6 +149,7 @@ export function TraceView({
           <Ruler range={range} origin={full[0]} onZoom={(r) => (zoom.value = r)} />
           <TraceTree
             rows={rows}
+            total={complete || collapsed.value.size ? rows.length : trace.span_count}
             collapsed={collapsed.value}
             cursor={cursor.value}
             range={range}

@@ -5,6 +5,11 @@ import type { TraceAnswer, TraceColumnsAnswer, TreeEvent } from "./types.ts";
 /** The trace as columns, the answer these functions read. */
 export const tracePath = (traceId: string) => `/api/v1/traces/${encodeURIComponent(traceId)}?format=columns` as const;
 
+/** Rows in a trace's first screen: a tall screen of 28 px rows (900 px shows ~20) and the tree's overscan. */
+export const HEAD_ROWS = 60;
+/** The trace's first screen (`head`): its first rows and the whole trace's summary, before the rest of its rows. */
+export const traceHeadPath = (traceId: string) => `${tracePath(traceId)}&head=${HEAD_ROWS}` as const;
+
 /**
  * Row i of every column → the i-th event, as a view: each field is a getter reading its column, so a 10,000-span tree
  * costs 10,000 one-field objects before its first paint instead of 10,000 × 25 property writes (~100 ms and as much

@@ -7,15 +7,22 @@ import { Link } from "../components/Link.tsx";
 import { Scores } from "../components/Scores.tsx";
 import { ShareTrace } from "../components/ShareTrace.tsx";
 import { TraceView } from "../components/TraceView.tsx";
-import { traceOf, tracePath } from "../lib/trace-columns.ts";
+import { traceHeadPath, traceOf, tracePath } from "../lib/trace-columns.ts";
 import { useApi } from "../lib/use-api.ts";
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
-  // The compact columns answer (a 10,000-span tree in well under half the bytes), turned back into rows once.
-  const detail = useApi(tracePath(traceId), { project });
-  const data = useMemo(() => detail.data.value && traceOf(detail.data.value), [detail.data.value]);
-  const configs = useApi(`/api/projects/${encodeURIComponent(project)}/score-configs`);
-  if (detail.error.value) return <ErrorNote error={detail.error} />;
+  // The compact columns answer (a 10,000-span tree in well under half the bytes), turned back into rows once. First
+  // the tree's first screen with the trace's summary (the same whatever the trace's size), then, once it is shown, the
+  // rest of the tree when there is more; the score configs (for adding a score) wait for the first screen too.
+  const head = useApi(traceHeadPath(traceId), { project });
+  const first = head.data.value;
+  const more = first !== null && first.columns.event_id.length < first.trace.span_count;
+  const whole = useApi(more ? tracePath(traceId) : null, { project });
+  const answer = whole.data.value ?? first;
+  const data = useMemo(() => answer && traceOf(answer), [answer]);
+  const configs = useApi(first ? `/api/projects/${encodeURIComponent(project)}/score-configs` : null);
+  const error = head.error.value ? head.error : whole.error;
+  if (error.value) return <ErrorNote error={error} />;
   if (!data)
     return (
       <p class="muted" aria-busy="true">
@@ -59,6 +66,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
   return (
     <TraceView
       data={data}
+      complete={!more || whole.data.value !== null}
       project={project}
       eventPath={(id) => `/api/v1/traces/${encodeURIComponent(traceId)}/events/${encodeURIComponent(id)}`}
       header={header}
@@ -69,7 +77,7 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
           eventId={eventId}
           scores={scores.filter((s) => s.event_id === eventId)}
           configs={configs.data.value?.configs ?? []}
-          onChange={detail.reload}
+          onChange={more ? whole.reload : head.reload}
         />
       )}
     />

@@ -1,6 +1,6 @@
 // Reads of one trace: its summary, its events without heavy bodies (for the tree), and one event in full. Select lists
 // come from the contract's event shapes.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { TREE_LIMITS } from "../../../contract/limits.ts";
 import { eventCore, fullEvent } from "../../../contract/traces.ts";
 import type { DataDb } from "../client.ts";
@@ -57,6 +57,28 @@ export function treeEventsQuery(db: DataDb, projectId: string, traceId: string, 
     .select(treeSelect(detail))
     .from(events)
     .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId)));
+}
+
+/** What places every event of a trace in the tree (a big trace's first screen is chosen from these). */
+export function treeLinksQuery(db: DataDb, projectId: string, traceId: string) {
+  return db
+    .select({ event_id: events.eventId, parent_event_id: events.parentEventId, timestamp: events.ts })
+    .from(events)
+    .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId)));
+}
+
+/** Tree rows of some events of a trace (`ids`: at most TRACE_HEAD_MAX, D1 binds at most 100 values). */
+export function treeEventsByIdQuery(
+  db: DataDb,
+  projectId: string,
+  traceId: string,
+  ids: string[],
+  detail: ReturnType<typeof treeDetail>,
+) {
+  return db
+    .select(treeSelect(detail))
+    .from(events)
+    .where(and(eq(events.projectId, projectId), eq(events.traceId, traceId), inArray(events.eventId, ids)));
 }
 
 export type TreeEventRow = Awaited<ReturnType<typeof treeEventsQuery>>[number];

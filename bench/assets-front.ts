@@ -1,0 +1,83 @@
+// The dashboard served as production serves it, for `bench:ui`: its files (dist/ui, with ui/public/_headers' headers
+// and the single-page fallback) from this process, beside the Worker rather than behind it, and /api/* passed to the
+// Worker under `wrangler dev`. Workers Assets answers a page's files at the edge without running the Worker; under
+// `wrangler dev` they are answered by the same workerd thread that runs the Worker's D1 reads, so every file of a
+// page waits for the trace's read (and the read for them), a queue production doesn't have.
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { freePort } from "../scripts/dev-server.ts";
+
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+};
+
+/** The `/*` block of a `_headers` file: the headers every file is served with. */
+function everyFileHeaders(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let inBlock = false;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (line.startsWith("#") || !line.trim()) continue;
+    if (!line.startsWith(" ")) inBlock = line.trim() === "/*";
+    else if (inBlock) {
+      const at = line.indexOf(":");
+      out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+  }
+  return out;
+}
+
+/** Serves `root` (a built dashboard) and forwards /api/* to `worker`; `stop` closes it. */
+export async function startAssetsFront(root: string, worker: string) {
+  const headers = everyFileHeaders(join(root, "_headers"));
+  const files = new Map<string, Buffer>();
+  const read = (path: string) => {
+    if (!files.has(path)) files.set(path, readFileSync(path));
+    return files.get(path)!;
+  };
+  const serveFile = (req: IncomingMessage, res: ServerResponse) => {
+    const path = normalize(decodeURIComponent(new URL(req.url!, "http://x").pathname));
+    let file = join(root, path);
+    let body: Buffer;
+    try {
+      body = read(file);
+    } catch {
+      file = join(root, "index.html");
+      body = read(file);
+    }
+    res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(body);
+  };
+  const forward = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const answer = await fetch(worker + req.url, {
+      method: req.method,
+      headers: Object.entries(req.headers).flatMap(([k, v]) =>
+        k === "host" || v === undefined ? [] : [[k, String(v)] as [string, string]],
+      ),
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+      redirect: "manual",
+    });
+    const out: Record<string, string | string[]> = {};
+    answer.headers.forEach((v, k) => {
+      if (k !== "content-encoding" && k !== "content-length" && k !== "transfer-encoding") out[k] = v;
+    });
+    const cookies = answer.headers.getSetCookie();
+    if (cookies.length) out["set-cookie"] = cookies;
+    res.writeHead(answer.status, out);
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  };
+  const server = createServer((req, res) => {
+    if (req.url!.startsWith("/api/")) forward(req, res).catch(() => res.destroy());
+    else serveFile(req, res);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
