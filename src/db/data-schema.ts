@@ -6,7 +6,10 @@ import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "../../contract/consta
 import { SCORE_AUTHOR_KINDS, SCORE_KINDS, SCORE_SOURCES } from "../../contract/scores.ts";
 import { data } from "./kinds.ts";
 
-/** One row per event, unique per project by the client's event_id (the idempotency key). Times are epoch ms. */
+/**
+ * One row per event, unique per project and trace by the client's event_id (the idempotency key: a redelivered event
+ * carries its trace id again). Times are epoch ms.
+ */
 export const events = data(
   sqliteTable(
     "events",
@@ -45,9 +48,9 @@ export const events = data(
       firstTokenMs: real("first_token_ms"),
     },
     (t) => [
-      primaryKey({ columns: [t.projectId, t.eventId] }),
-      // A trace's events (the tree, exports, deletions); no read filters by parent, so the parent is not in it.
-      index("events_trace").on(t.projectId, t.traceId),
+      // Also a trace's events (the tree, exports, deletions), so they need no index of their own: an insert writes
+      // the row and this key's entry only (migration 0029, docs/SCALING.md §2.7).
+      primaryKey({ columns: [t.projectId, t.traceId, t.eventId] }),
       // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.
       index("events_zero_cost").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
     ],
