@@ -95,13 +95,13 @@ export const traces = data(
     // WITHOUT ROWID in the migration (0025): the row is its primary key's entry, so a summary upsert writes no key
     // index. Every index entry is a row written per trace and write (docs/SCALING.md §2.4), so only the list's default
     // sort (start time, ending in trace_id so keyset pages need no temporary sort) has one; its other sorts sort the
-    // range's traces. User and session lookups start from their own partial index.
+    // range's traces. User lookups start from their own partial index; sessions read the range's traces (migration
+    // 0029 dropped their index: §2.7).
     (t) => [
       primaryKey({ columns: [t.projectId, t.traceId] }),
       index("traces_project_start").on(t.projectId, t.startTs, t.traceId),
-      // Partial: a trace without a user or session costs no entry (an upsert rewrites every index the row is in).
+      // Partial: a trace without a user costs no entry (an upsert rewrites every index the row is in).
       index("traces_project_user").on(t.projectId, t.userId, t.startTs).where(sql`user_id IS NOT NULL`),
-      index("traces_project_session").on(t.projectId, t.sessionId, t.startTs).where(sql`session_id IS NOT NULL`),
     ],
   ),
 );
