@@ -3,8 +3,8 @@
 -- events (the tree, exports, deletions) and `events_trace` (project, trace) goes: an event insert writes the row and
 -- one key entry (2 rows, was 3). Idempotency is then per trace: a redelivered event carries the same trace id.
 -- The table is rebuilt here, in the migration, keeping every row's rowid (the search index maps its rows to events by
--- rowid): a copy linear in the database's events (≈ 50–75 µs per event locally, §2.7). D1 runs a migration as one
--- query under its 30 s limit, so a database of more than roughly 400,000 events fails it whole (nothing is lost) and
+-- rowid): a copy linear in the database's events (23–75 µs per event locally, §2.7). D1 runs a migration as one query
+-- under its 30 s limit, so a database of more than roughly 0.4–1.3 M events fails it whole (nothing is lost) and
 -- needs the copy done in steps instead (§2.6 describes them; not built).
 CREATE TABLE `events_0029` (
 	`project_id` text NOT NULL,
