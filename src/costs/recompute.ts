@@ -3,14 +3,18 @@
 // changes, in one transaction takes them out of the rollups before and adds them back after (by difference), rebuilds
 // their traces' totals, and returns a cursor. A repeated step finds nothing to change, so a recompute can be resumed
 // from any cursor it gave out.
+import { z } from "zod";
 import { PAGE_LIMITS } from "../../contract/limits.ts";
 import type { ControlDb } from "../db/client.ts";
 import { callsToReprice } from "../db/queries/reprice.ts";
 import { adjustRollups, rebuildSummaries } from "../db/writes/derived.ts";
 import { eventCostsSet } from "../db/writes/reprice.ts";
-import type { CursorValues } from "../lib/cursor.ts";
+import { type CursorValues, timeAndId } from "../lib/cursor.ts";
 import { priceCall } from "./enrich.ts";
 import { builtinPrices, projectOverrides } from "./table.ts";
+
+/** A recompute's cursor: [0, trace_id, event_id], or an older release's [time, event_id] (which starts again). */
+export const recomputeCursor = z.union([z.tuple([z.number(), z.string(), z.string()]), timeAndId]);
 
 /** Events read per step, every call among them possibly updated. */
 const SCAN = PAGE_LIMITS.recomputeStep;
@@ -23,8 +27,10 @@ export async function recomputeStep(
   range: { from: number; to: number },
   after?: CursorValues,
 ) {
-  // The cursor is [0, last event_id read] (the number is kept for the cursor's shape; it was a time).
-  const page = await callsToReprice(d1, projectId, range, after?.[1] as string | undefined, SCAN);
+  // The cursor is [0, last trace_id, last event_id] (the number is kept for the cursor's shape; it was a time). An older
+  // cursor [time or 0, event_id] starts again from the first event: a repeated step changes nothing.
+  const last = after?.length === 3 ? ([after[1], after[2]] as [string, string]) : undefined;
+  const page = await callsToReprice(d1, projectId, range, last, SCAN);
   const rows = page.calls;
   const [builtin, overrides] = await Promise.all([builtinPrices(control), projectOverrides(control, [projectId])]);
   const own = overrides.get(projectId) ?? [];
@@ -40,7 +46,7 @@ export async function recomputeStep(
       eventCostsSet(
         d1,
         projectId,
-        changed.map((c) => [c.row.event_id, c.cost, c.source]),
+        changed.map((c) => [c.row.rowid, c.cost, c.source]),
       ),
       ...adjustRollups(d1, rowids, 1),
       ...rebuildSummaries(d1, projectId, traceIds, Date.now()),
@@ -49,6 +55,6 @@ export async function recomputeStep(
   return {
     scanned: rows.length,
     updated: changed.length,
-    next: page.full && page.last !== null ? ([0, page.last] as CursorValues) : null,
+    next: page.full && page.last !== null ? ([0, ...page.last] as CursorValues) : null,
   };
 }

@@ -6,7 +6,10 @@ import { COST_SOURCES, EVENT_STATUSES, EVENT_TYPES } from "../../contract/consta
 import { SCORE_AUTHOR_KINDS, SCORE_KINDS, SCORE_SOURCES } from "../../contract/scores.ts";
 import { data } from "./kinds.ts";
 
-/** One row per event, unique per project by the client's event_id (the idempotency key). Times are epoch ms. */
+/**
+ * One row per event, unique per project and trace by the client's event_id (the idempotency key: a redelivered event
+ * carries its trace id again). Times are epoch ms.
+ */
 export const events = data(
   sqliteTable(
     "events",
@@ -45,9 +48,9 @@ export const events = data(
       firstTokenMs: real("first_token_ms"),
     },
     (t) => [
-      primaryKey({ columns: [t.projectId, t.eventId] }),
-      // A trace's events (the tree, exports, deletions); no read filters by parent, so the parent is not in it.
-      index("events_trace").on(t.projectId, t.traceId),
+      // Also a trace's events (the tree, exports, deletions), so they need no index of their own: an insert writes
+      // the row and this key's entry only (migration 0029, docs/SCALING.md §2.7).
+      primaryKey({ columns: [t.projectId, t.traceId, t.eventId] }),
       // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.
       index("events_zero_cost").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
     ],
@@ -92,13 +95,13 @@ export const traces = data(
     // WITHOUT ROWID in the migration (0025): the row is its primary key's entry, so a summary upsert writes no key
     // index. Every index entry is a row written per trace and write (docs/SCALING.md §2.4), so only the list's default
     // sort (start time, ending in trace_id so keyset pages need no temporary sort) has one; its other sorts sort the
-    // range's traces. User and session lookups start from their own partial index.
+    // range's traces. User lookups start from their own partial index; sessions read the range's traces (migration
+    // 0029 dropped their index: §2.7).
     (t) => [
       primaryKey({ columns: [t.projectId, t.traceId] }),
       index("traces_project_start").on(t.projectId, t.startTs, t.traceId),
-      // Partial: a trace without a user or session costs no entry (an upsert rewrites every index the row is in).
+      // Partial: a trace without a user costs no entry (an upsert rewrites every index the row is in).
       index("traces_project_user").on(t.projectId, t.userId, t.startTs).where(sql`user_id IS NOT NULL`),
-      index("traces_project_session").on(t.projectId, t.sessionId, t.startTs).where(sql`session_id IS NOT NULL`),
     ],
   ),
 );

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { type Price, priceBody, priceLookupParams, recomputeBody } from "../../contract/costs.ts";
 import { projectAccess, projectD1 } from "../auth/middleware.ts";
 import { resolveRates } from "../costs/enrich.ts";
-import { recomputeStep } from "../costs/recompute.ts";
+import { recomputeCursor, recomputeStep } from "../costs/recompute.ts";
 import { overrideRule } from "../costs/schemas.ts";
 import { builtinPrices, projectOverrides } from "../costs/table.ts";
 import { controlDb } from "../db/client.ts";
@@ -12,7 +12,7 @@ import type { prices } from "../db/schema.ts";
 import { priceDelete, priceInsert, priceUpdate, projectPrices } from "../db/writes/prices.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
-import { decodeCursor, encodeCursor, timeAndId } from "../lib/cursor.ts";
+import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { valid } from "../lib/validate.ts";
@@ -91,7 +91,7 @@ export const pricesRoute = new Hono<AppEnv>()
       projectD1(c),
       c.var.project.projectId,
       { from, to },
-      cursor ? decodeCursor(cursor, timeAndId) : undefined,
+      cursor ? decodeCursor(cursor, recomputeCursor) : undefined,
     );
     return answer(c, "POST /api/v1/prices/recompute", {
       scanned: step.scanned,

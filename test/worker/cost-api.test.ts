@@ -1,5 +1,6 @@
 // GET /api/v1/costs (every grouping, buckets, unknown models), the org-wide view, price overrides and recompute.
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../../src/lib/cursor.ts";
 import { type Browser, signUp } from "./account-fixtures.ts";
 import { dataOf, deliver, read } from "./fixtures.ts";
 
@@ -299,6 +300,12 @@ describe("price overrides and recompute", () => {
       updated: number;
     };
     expect(rerun.updated).toBe(0);
+    // A cursor an older release gave out ([time, event_id]) is still taken: the step starts again from the first event.
+    const old = await api("/recompute", {
+      method: "POST",
+      json: { from: T0, to: T0 + 48 * H, cursor: encodeCursor([T0 + 30 * H, "m700"]) },
+    });
+    expect(await old.json()).toEqual(rerun);
     const fresh = await (await dataOf(owner.project.id))
       .prepare("SELECT round(total(cost_usd), 9) AS c FROM events WHERE project_id = ? AND type = 'model_response'")
       .bind(owner.project.id)

@@ -84,6 +84,31 @@ describe("POST /api/public/ingestion", () => {
     expect(results[0]).toEqual({ n: 4 });
   });
 
+  it("moves a stored fold to the trace a later update names, keeping one event (events are keyed by trace)", async () => {
+    const p = await createProject();
+    await ingest(p.ingestKey, [
+      item("span-create", { id: "lf-move", traceId: "lf-from", name: "moving", startTime: iso(T0) }),
+    ]);
+    const stored = async () =>
+      (
+        await (
+          await dataOf(p.projectId)
+        )
+          .prepare("SELECT trace_id, duration_ms FROM events WHERE project_id = ? AND event_id = 'lf-move'")
+          .bind(p.projectId)
+          .all<{ trace_id: string; duration_ms: number | null }>()
+      ).results;
+    await waitFor(stored, (rows) => rows.length === 1);
+    await ingest(p.ingestKey, [
+      item("span-update", { id: "lf-move", traceId: "lf-to", endTime: iso(T0 + 50) }, T0 + 60),
+    ]);
+    const moved = await waitFor(stored, (rows) => rows.some((r) => r.trace_id === "lf-to"));
+    expect(moved).toEqual([{ trace_id: "lf-to", duration_ms: 50 }]);
+    expect((await read("/api/v1/traces/lf-to", p.secretKey)).body.events.map((e: { name: string }) => e.name)).toEqual([
+      "moving",
+    ]);
+  });
+
   it("answers 207 with each bad item in `errors` and stores the good ones; 401 without a key", async () => {
     const p = await createProject();
     const good = item("span-create", { id: "ok-1", traceId: "lf-t2", name: "fine", startTime: iso(T0) });

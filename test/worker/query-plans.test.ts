@@ -7,6 +7,11 @@ import { groupListParams, traceListParams } from "../../contract/trace-query.ts"
 import { treeDetail, treeEventsQuery } from "../../src/db/queries/trace-events.ts";
 import { groupQuery } from "../../src/db/queries/trace-groups.ts";
 import { traceListQuery } from "../../src/db/queries/trace-list.ts";
+import { COST_ROLLUP_SQL } from "../../src/db/writes/cost-rollup.ts";
+import { METRICS_ROLLUP_SQL } from "../../src/db/writes/metrics-rollup.ts";
+import { SEARCH_INDEX_SQL } from "../../src/db/writes/search-index.ts";
+import { SUMMARY_UPSERT_SQL } from "../../src/db/writes/summary.ts";
+import { USAGE_TALLY_SQL } from "../../src/db/writes/usage.ts";
 import { encodeCursor } from "../../src/lib/cursor.ts";
 import { data as db } from "./fixtures.ts";
 
@@ -71,5 +76,19 @@ describe("query plans", () => {
       expect(fullScans(await plan(groupQuery(db, "prj_x", by, { ...groupListParams.parse({}), id: "x" })))).toEqual([]);
     }
     expect(fullScans(await plan(treeEventsQuery(db, "prj_x", "t", treeDetail(10))))).toEqual([]);
+  });
+
+  it("a trace's events and the rows one write inserted are found through the events' key (project, trace, event)", async () => {
+    const tree = await plan(treeEventsQuery(db, "prj_x", "t", treeDetail(10)));
+    expect(tree.join("\n")).toContain("USING INDEX sqlite_autoindex_events_1 (project_id=? AND trace_id=?)");
+    for (const sql of [SUMMARY_UPSERT_SQL, SEARCH_INDEX_SQL, COST_ROLLUP_SQL, ...METRICS_ROLLUP_SQL, USAGE_TALLY_SQL]) {
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...["[]", "b", 0].slice(0, sql.includes("?3") ? 3 : 2))
+        .all<{ detail: string }>();
+      const lines = results.map((r) => r.detail).join("\n");
+      expect(lines, sql).toContain(
+        "SEARCH e USING INDEX sqlite_autoindex_events_1 (project_id=? AND trace_id=? AND event_id=?)",
+      );
+    }
   });
 });

@@ -54,8 +54,23 @@ describe("upgrading from the release whose search index used word positions (mig
     const summaries = () => db.prepare("SELECT * FROM traces ORDER BY project_id, trace_id").all();
     const before = (await summaries()).results;
     expect(before).toHaveLength(50);
+    const stored = () => db.prepare("SELECT rowid AS rowid, * FROM events ORDER BY rowid").all();
+    const storedBefore = (await stored()).results;
+    expect(storedBefore).toHaveLength(2_500);
 
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    // Migration 0029 rebuilt the events keyed by (project, trace, event), with no other index than the zero-cost
+    // one, and kept every row with its rowid (the search index maps its rows to events by rowid).
+    expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events'").first("sql")).toMatch(
+      /PRIMARY KEY\(`project_id`, `trace_id`, `event_id`\)/,
+    );
+    const eventIndexes = await db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")
+      .all<{ name: string }>();
+    expect(eventIndexes.results.map((i) => i.name)).toEqual(["events_zero_cost", "sqlite_autoindex_events_1"]);
+    const oldColumns = Object.keys(storedBefore[0]!);
+    const storedAfter = (await stored()).results.map((r) => Object.fromEntries(oldColumns.map((c) => [c, r[c]])));
+    expect(storedAfter).toEqual(storedBefore);
     // Migration 0025 rebuilt the summaries WITHOUT ROWID, with three indexes fewer, and kept every row as it was.
     expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'traces'").first("sql")).toMatch(
       /WITHOUT ROWID/,
@@ -63,11 +78,8 @@ describe("upgrading from the release whose search index used word positions (mig
     const indexes = await db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'traces' ORDER BY name")
       .all<{ name: string }>();
-    expect(indexes.results.map((i) => i.name)).toEqual([
-      "traces_project_session",
-      "traces_project_start",
-      "traces_project_user",
-    ]);
+    // (0029 dropped the sessions' index.)
+    expect(indexes.results.map((i) => i.name)).toEqual(["traces_project_start", "traces_project_user"]);
     expect((await summaries()).results).toEqual(before);
     const search = async (q: string) =>
       (await traceListQuery(dataDb(db), "prj_old", traceListParams.parse({ q }))).map((t) => t.traceId);
@@ -98,6 +110,10 @@ describe("upgrading from the release whose search index used word positions (mig
     ]);
     await writeMessages(db, [{ project_id: "prj_old", received_at: 2, events: fresh }]);
     expect(await search("platypus")).toEqual(["new-trace"]);
+
+    // An event stored before the upgrade, delivered again, is still stored once (the new key holds its trace).
+    await writeMessages(db, [{ project_id: "prj_old", received_at: 4, events: events.slice(0, 1) }]);
+    expect(await db.prepare("SELECT count(*) AS n FROM events WHERE event_id = 'old-0'").first("n")).toBe(1);
 
     // …and merged into the summaries copied by 0025, which every sort of the list still reads.
     const { events: more } = validateEvents([

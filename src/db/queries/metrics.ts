@@ -240,7 +240,7 @@ const USERS_EVENTS_SQL = `SELECT coalesce(sum(count), 0) AS n FROM user_metrics_
 
 /**
  * Whether the users' events in [from, to) all lie in traces listed under them (`traces_project_user`, then
- * `events_trace`: rows read bounded by their traces), checked on the whole hours around the range against the per-user
+ * the events' key by trace: rows read bounded by their traces), checked on the whole hours around the range against the per-user
  * rollup's count. Not when a trace listed under someone else holds one of their events, or the rollup keeps hours
  * whose events retention deleted: then the read takes the project's events (events have no index by time: §2.6).
  */

@@ -1,5 +1,5 @@
-// Sessions and users: trace summaries grouped by session_id or user_id (each read from its own index), newest
-// activity first, keyset pages over (last_seen, id).
+// Sessions and users: trace summaries grouped by session_id or user_id (users through their own index, sessions through
+// the project's traces in the range: docs/SCALING.md §2.7), newest activity first, keyset pages over (last_seen, id).
 import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, max, min, sql, sum } from "drizzle-orm";
 import type { GroupListParams } from "../../../contract/trace-query.ts";
 import { decodeCursor, timeAndId } from "../../lib/cursor.ts";

@@ -2,6 +2,7 @@
 // model calls. The consumer adds what each write inserted (batch_id guard, like the summary upsert, so redelivery adds
 // nothing); deletions on request, replaced folds and a cost recompute adjust it by difference (COST_ADJUST_SQL).
 import { HOUR_MS } from "../../lib/time.ts";
+import { BY_KEY } from "./event-keys.ts";
 
 /** Aggregates the model calls `e` of `source` (a FROM … WHERE clause) into rollup rows (every sum times `sign`). */
 const aggregate = (source: string, sign: 1 | -1 = 1) => `
@@ -22,10 +23,8 @@ const aggregate = (source: string, sign: 1 | -1 = 1) => `
       cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
       cost = cost + excluded.cost`;
 
-/** ?1 a JSON array of [project_id, event_id] the write may have inserted, ?2 the write's batch_id. */
-export const COST_ROLLUP_SQL = aggregate(
-  "json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1 WHERE e.batch_id = ?2",
-);
+/** ?1 a JSON array of [project_id, trace_id, event_id] the write may have inserted, ?2 the write's batch_id. */
+export const COST_ROLLUP_SQL = aggregate(`json_each(?1) k JOIN events e ON ${BY_KEY} WHERE e.batch_id = ?2`);
 
 /**
  * Adds (`sign` 1) or takes away (-1) what the model calls `e` of `source` (a FROM … WHERE clause, its parameters the

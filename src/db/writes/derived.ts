@@ -12,12 +12,12 @@ import { METRICS_ADJUST_SQL, METRICS_ROLLUP_SQL } from "./metrics-rollup.ts";
 import { SEARCH_INDEX_EACH_SQL, SEARCH_INDEX_SQL } from "./search-index.ts";
 import { SUMMARY_DELETE_SQL, SUMMARY_REBUILD_SQL, SUMMARY_UPSERT_SQL } from "./summary.ts";
 
-/** One write's inserted rows: JSON chunks of [project_id, event_id] and of search keys, and the write's batch_id. */
+/** One write's inserted rows: JSON chunks of their keys [project_id, trace_id, event_id] and of search keys, and the write's batch_id. */
 export type InsertedRows = {
   batchId: string;
   now: number;
   keys: string[];
-  /** Chunks of [project_id, event_id, text kept when the body went to R2, or null]. */
+  /** Chunks of [project_id, trace_id, event_id, text kept when the body went to R2, or null]. */
   searched: string[];
   /** False for an older release's table (upgrade tests write as one): it had no metric rollups. */
   metrics: boolean;
@@ -61,7 +61,7 @@ export const adjustRollups = (d1: D1Database, rowids: number[], sign: 1 | -1) =>
 const adjusting = (d1: D1Database, source: string, param: string, sign: 1 | -1) =>
   [...COST_ADJUST_SQL(source, sign), ...METRICS_ADJUST_SQL(source, sign)].map((q) => d1.prepare(q).bind(param));
 
-/** The cost and metric rollups plus what one write inserted (keys: JSON [project_id, event_id] pairs; its batch_id). */
+/** The cost and metric rollups plus what one write inserted (keys: JSON [project_id, trace_id, event_id]; its batch_id). */
 const rollupsAdded = (d1: D1Database, keys: string, batchId: string, metrics = true) =>
   [COST_ROLLUP_SQL, ...(metrics ? METRICS_ROLLUP_SQL : [])].map((q) => d1.prepare(q).bind(keys, batchId));
 
@@ -82,9 +82,9 @@ export const replacingDerived = (d1: D1Database, source: string, param: string) 
 export type ReplacedRows = {
   batchId: string;
   now: number;
-  /** JSON of [project_id, event_id] per folded event. */
+  /** JSON of [project_id, trace_id, event_id] per folded event. */
   keys: string;
-  /** JSON of [project_id, event_id, kept search text or null] per folded event. */
+  /** JSON of [project_id, trace_id, event_id, kept search text or null] per folded event. */
   searched: string;
   /** [project_id, trace_id] of the traces holding old or new folds. */
   traces: Array<[string, string]>;

@@ -8,6 +8,7 @@ import { randomToken } from "../../lib/ids.ts";
 import { byteLength } from "../../lib/json-size.ts";
 import { keptSearchText } from "../search.ts";
 import { insertedDerived } from "./derived.ts";
+import { eventKey } from "./event-keys.ts";
 import { talliesOf, USAGE_TALLY_SQL, type UsageTally, usageKeys } from "./usage.ts";
 
 export const EVENT_COLUMNS = ["project_id", ...STORED_EVENT_FIELDS, "received_at"];
@@ -16,7 +17,7 @@ const insertSql = (columns: readonly string[]) =>
   `INSERT INTO events (${columns.join(", ")}, batch_id) ` +
   // jsonb_each over jsonb(): each `->>` reads the binary row instead of re-parsing its JSON text (2× faster).
   `SELECT ${columns.map((c) => `value ->> ${EVENT_COLUMNS.indexOf(c)}`).join(", ")}, ?1 FROM jsonb_each(jsonb(?2)) ` +
-  `WHERE true ON CONFLICT (project_id, event_id) DO NOTHING`;
+  `WHERE true ON CONFLICT DO NOTHING`;
 const INSERT_SQL = insertSql(EVENT_COLUMNS);
 
 type Row = [string, ...unknown[]];
@@ -42,23 +43,26 @@ export function chunkJson(rows: unknown[]): string[] {
 }
 
 /**
- * Drops repeats of (project, event_id) within one write: the first copy wins, as it would across writes. Answers the
- * rows and, for the search index, [project_id, event_id, the text kept when its body went to R2 or null].
+ * Drops repeats of (project, trace, event_id) within one write: the first copy wins, as it would across writes.
+ * Answers the rows, their keys [project_id, trace_id, event_id] (the events' primary key, which every step deriving
+ * from the write finds them by) and, for the search index, the keys plus the text kept when the body went to R2 or null.
  */
 function uniqueRows(messages: QueueMessage[]) {
   const seen = new Set<string>();
   const rows: Row[] = [];
-  const searched: Array<[string, string, string | null]> = [];
+  const keys: Array<[string, string, string]> = [];
+  const searched: Array<[string, string, string, string | null]> = [];
   for (const message of messages) {
     for (const event of message.events) {
-      const key = `${message.project_id}\u0000${event.event_id}`;
+      const key = eventKey(message.project_id, event);
       if (seen.has(key)) continue;
       seen.add(key);
       rows.push([message.project_id, ...STORED_EVENT_FIELDS.map((f) => event[f]), message.received_at]);
-      searched.push([message.project_id, event.event_id, keptSearchText(event)]);
+      keys.push([message.project_id, event.trace_id, event.event_id]);
+      searched.push([message.project_id, event.trace_id, event.event_id, keptSearchText(event)]);
     }
   }
-  return { rows, searched };
+  return { rows, keys, searched };
 }
 
 /**
@@ -71,7 +75,7 @@ export async function writeMessages(
   now = Date.now(),
   columns: readonly string[] = EVENT_COLUMNS,
 ): Promise<UsageTally[]> {
-  const { rows, searched } = uniqueRows(messages);
+  const { rows, keys, searched } = uniqueRows(messages);
   if (!rows.length) return [];
   const batchId = randomToken(12);
   const insert = d1.prepare(columns === EVENT_COLUMNS ? INSERT_SQL : insertSql(columns));
@@ -85,7 +89,7 @@ export async function writeMessages(
     ...insertedDerived(d1, {
       batchId,
       now,
-      keys: chunkJson(rows.map((row) => [row[0], row[1]])),
+      keys: chunkJson(keys),
       searched: chunkJson(searched),
       // A release before the metric rollups (upgrade tests write as one) had neither their tables nor these columns.
       metrics: columns.includes("release"),

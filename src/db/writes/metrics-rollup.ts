@@ -6,6 +6,7 @@
 import { COARSE_DIMENSIONS, DIMENSIONS } from "../../../contract/metrics.ts";
 import { bucketSql } from "../../lib/sketch.ts";
 import { HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
+import { BY_KEY } from "./event-keys.ts";
 
 export type Rollup = { table: string; size: number; dims: readonly string[]; where: string };
 
@@ -89,12 +90,9 @@ function upsertSql(r: Rollup, source: string, sign: 1 | -1 = 1) {
       first_token = ${mergeJson(`${r.table}.first_token`, "excluded.first_token")}`;
 }
 
-/** ?1 a JSON array of [project_id, event_id] the write may have inserted, ?2 the write's batch_id: one per rollup. */
+/** ?1 a JSON array of [project_id, trace_id, event_id] the write may have inserted, ?2 the write's batch_id: one per rollup. */
 export const METRICS_ROLLUP_SQL = ROLLUPS.map((r) =>
-  upsertSql(
-    r,
-    "json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1 WHERE e.batch_id = ?2",
-  ),
+  upsertSql(r, `json_each(?1) k JOIN events e ON ${BY_KEY} WHERE e.batch_id = ?2`),
 );
 
 /**

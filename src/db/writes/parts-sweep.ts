@@ -1,8 +1,11 @@
 // Event parts that never became an event (a Langfuse update whose create never came, parts that never fold into a
-// valid event): deleted by age, one window of arrival times at a time (the `event_parts_received` index).
+// valid event): deleted by age, one window of arrival times at a time (the `event_parts_received` index). A fold is
+// stored under a trace id one of its parts carries, so its event is looked for under each (the events' key).
 const ORPHANS_SQL = `DELETE FROM event_parts WHERE rowid IN (SELECT p.rowid FROM event_parts p
   WHERE p.received_at >= ?1 AND p.received_at < ?2
-    AND NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = p.project_id AND e.event_id = p.event_id)
+    AND NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = p.project_id AND e.trace_id IN
+      (SELECT q.trace_id FROM event_parts q WHERE q.project_id = p.project_id AND q.event_id = p.event_id)
+      AND e.event_id = p.event_id)
   LIMIT ?3)`;
 
 /** Deletes up to `limit` orphaned parts received in [from, until); how many went. */

@@ -6,6 +6,7 @@ import { type QueueMessage, STORED_EVENT_FIELDS, type StoredEvent } from "../../
 import { randomToken } from "../../lib/ids.ts";
 import { keptSearchText } from "../search.ts";
 import { replacedDerived, replacingDerived } from "./derived.ts";
+import { BY_KEY } from "./event-keys.ts";
 import { chunkJson } from "./events.ts";
 import { foldSizeSql, foldTallies, type UsageTally } from "./usage.ts";
 
@@ -67,8 +68,15 @@ export const FOLD_BATCH_PREFIX = "fold-";
 const FOLDED = `e.batch_id LIKE '${FOLD_BATCH_PREFIX}%'`;
 const REVISION = COLUMNS.length;
 
-/** ?1 JSON rows [project_id, event_id, revision]: the stored events about to be replaced (a FROM … WHERE over `e`). */
-const REPLACED = `json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+/**
+ * ?1 JSON rows [project_id, event_id, revision]: the stored events about to be replaced (a FROM … WHERE over `e`). A
+ * stored fold's trace id is one its parts carry (a part names its trace, or its event when it names none, and the fold
+ * takes the last named or the first part's), so it is found by the events' key under each of those traces, even when
+ * a later part moved the event to another trace.
+ */
+const REPLACED = `json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.trace_id IN
+    (SELECT p.trace_id FROM event_parts p WHERE p.project_id = k.value ->> 0 AND p.event_id = k.value ->> 1)
+    AND e.event_id = k.value ->> 1
   WHERE ${FOLDED} AND ${current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2")}`;
 /** Their index rows (one each), then the rows. */
 const DELETE_INDEXED_SQL = `DELETE FROM events_fts WHERE rowid IN (SELECT e.rowid FROM ${REPLACED})`;
@@ -77,10 +85,11 @@ const DELETE_EVENTS_SQL = `DELETE FROM events WHERE rowid IN (SELECT e.rowid FRO
 const INSERT_FOLDED_SQL =
   `INSERT INTO events (${COLUMNS.join(", ")}, batch_id) ` +
   `SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")}, ?1 FROM json_each(?2) ` +
-  `WHERE ${current("value ->> 0", "value ->> 1", `value ->> ${REVISION}`)} ON CONFLICT (project_id, event_id) DO NOTHING`;
+  `WHERE ${current("value ->> 0", "value ->> 1", `value ->> ${REVISION}`)} ON CONFLICT DO NOTHING`;
 
-const REPLACED_SIZE_SQL = foldSizeSql(current("k.value ->> 0", "k.value ->> 1", "k.value ->> 2"));
-const REPLACEMENT_SIZE_SQL = foldSizeSql("e.batch_id = ?2");
+const REPLACED_SIZE_SQL = foldSizeSql(REPLACED);
+/** ?1 JSON rows [project_id, trace_id, event_id] of the new folds, ?2 their batch_id. */
+const REPLACEMENT_SIZE_SQL = foldSizeSql(`json_each(?1) k JOIN events e ON ${BY_KEY} WHERE e.batch_id = ?2`);
 
 /**
  * Stores folded events in place of their older folds, in one transaction with what derives from them: the search index
@@ -112,9 +121,11 @@ export async function replaceFolded(
   const traces = [...new Set(folded.map((f) => JSON.stringify([f.project_id, f.event.trace_id])))].map(
     (t) => JSON.parse(t) as [string, string],
   );
-  const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id]));
+  const eventKeys = JSON.stringify(folded.map((f) => [f.project_id, f.event.trace_id, f.event.event_id]));
   // Folded events are indexed one row each (a newer fold replaces its own row), with the text kept from their full body.
-  const searched = JSON.stringify(folded.map((f) => [f.project_id, f.event.event_id, keptSearchText(f.event)]));
+  const searched = JSON.stringify(
+    folded.map((f) => [f.project_id, f.event.trace_id, f.event.event_id, keptSearchText(f.event)]),
+  );
   const results = await d1.batch([
     d1.prepare(REPLACED_SIZE_SQL).bind(JSON.stringify(keys)),
     ...replacingDerived(d1, REPLACED, JSON.stringify(keys)),

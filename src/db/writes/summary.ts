@@ -1,6 +1,7 @@
 // The trace-summary upsert: aggregates the rows one write inserted (found by batch_id) per trace, and merges the
 // aggregate into the existing summary row. Every field is a merge that is associative and commutative (min, max,
 // sum, set union, a total order for the root), so any split, order or redelivery of events gives the same row.
+import { BY_KEY } from "./event-keys.ts";
 
 /** Is the incoming root candidate better than the stored one? Roots rank first, then earlier, then lower event_id. */
 const BETTER_ROOT = `(excluded.root_rank > traces.root_rank OR (excluded.root_rank = traces.root_rank AND
@@ -11,7 +12,7 @@ const pick = (column: string) => `iif(${BETTER_ROOT}, excluded.${column}, traces
 const sortedSet = (from: string) => `(SELECT json_group_array(value) FROM (SELECT value FROM ${from} ORDER BY value))`;
 
 /**
- * Parameters: ?1 a JSON array of [project_id, event_id] for the rows the write may have inserted, ?2 the write's
+ * Parameters: ?1 a JSON array of [project_id, trace_id, event_id] for the rows the write may have inserted, ?2 the write's
  * batch_id (rows that already existed keep their older batch_id and are not counted again), ?3 now (epoch ms).
  */
 const summarySql = (newRows: string, now: string) => `
@@ -71,7 +72,7 @@ const summarySql = (newRows: string, now: string) => `
 export const SUMMARY_UPSERT_SQL = summarySql(
   `
       SELECT e.* FROM json_each(?1) k
-      JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+      JOIN events e ON ${BY_KEY}
       WHERE e.batch_id = ?2`,
   "?3",
 );

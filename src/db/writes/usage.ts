@@ -5,6 +5,7 @@
 import type { QueueMessage } from "../../../contract/queue.ts";
 import type { IngestSource } from "../../../contract/usage.ts";
 import { DAY_MS } from "../../lib/time.ts";
+import { BY_KEY, eventKey } from "./event-keys.ts";
 
 /** What a write added to one project's usage on one day through one way in. */
 export type UsageTally = {
@@ -27,25 +28,25 @@ const d1Bytes = (e: string) =>
   `coalesce(length(CAST(${e}.context AS BLOB)), 0) + coalesce(length(CAST(${e}.model AS BLOB)), 0)`;
 const r2Bytes = (e: string) => `coalesce(sum(${e}.body_bytes) FILTER (WHERE ${e}.body_ref IS NOT NULL), 0)`;
 
-/** ?1 JSON rows [project_id, event_id, source], ?2 the write's batch_id: the rows it inserted, summed per group. */
-export const USAGE_TALLY_SQL = `SELECT e.project_id, (e.received_at / ${DAY_MS}) * ${DAY_MS} AS day, k.value ->> 2 AS source,
+/** ?1 JSON rows [project_id, trace_id, event_id, source], ?2 the write's batch_id: the rows it inserted, per group. */
+export const USAGE_TALLY_SQL = `SELECT e.project_id, (e.received_at / ${DAY_MS}) * ${DAY_MS} AS day, k.value ->> 3 AS source,
     count(*) AS events, sum(${d1Bytes("e")}) AS d1_bytes, ${r2Bytes("e")} AS r2_bytes, 0 AS scores
-  FROM json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
+  FROM json_each(?1) k JOIN events e ON ${BY_KEY}
   WHERE e.batch_id = ?2 GROUP BY 1, 2, 3`;
 
 /**
- * The keys a write's tally reads (chunk them like the insert's rows). Repeats of a (project, event) within the messages
- * keep the first copy's way in, as the insert keeps the first copy.
+ * The keys a write's tally reads (chunk them like the insert's rows). Repeats of a (project, trace, event) within the
+ * messages keep the first copy's way in, as the insert keeps the first copy.
  */
 export function usageKeys(messages: QueueMessage[]) {
   const seen = new Set<string>();
-  const keys: [string, string, IngestSource][] = [];
+  const keys: [string, string, string, IngestSource][] = [];
   for (const m of messages) {
     for (const e of m.events) {
-      const key = `${m.project_id}\u0000${e.event_id}`;
+      const key = eventKey(m.project_id, e);
       if (seen.has(key)) continue;
       seen.add(key);
-      keys.push([m.project_id, e.event_id, sourceOf(m)]);
+      keys.push([m.project_id, e.trace_id, e.event_id, sourceOf(m)]);
     }
   }
   return keys;
@@ -55,13 +56,12 @@ export function usageKeys(messages: QueueMessage[]) {
 export const talliesOf = (results: D1Result[]) => results.flatMap((r) => r.results as UsageTally[]);
 
 /**
- * Folded events replace older folds, so their usage is what a replacement adds: the size of the rows `where` picks
- * among ?1 (JSON rows starting [project_id, event_id]), read before the delete and after the insert, in one transaction.
+ * Folded events replace older folds, so their usage is what a replacement adds: the size of the rows `source` picks
+ * (a FROM … WHERE clause over events `e`), read before the delete and after the insert, in one transaction.
  */
-export const foldSizeSql = (where: string) => `SELECT e.project_id, count(*) AS events,
+export const foldSizeSql = (source: string) => `SELECT e.project_id, count(*) AS events,
     coalesce(sum(${d1Bytes("e")}), 0) AS d1_bytes, ${r2Bytes("e")} AS r2_bytes
-  FROM json_each(?1) k JOIN events e ON e.project_id = k.value ->> 0 AND e.event_id = k.value ->> 1
-  WHERE ${where} GROUP BY 1`;
+  FROM ${source} GROUP BY 1`;
 
 type Size = { project_id: string; events: number; d1_bytes: number; r2_bytes: number };
 
