@@ -69,7 +69,6 @@ export const eventsRekeyProgress = z.object({
   /** The last rowid copied (copy phase). */
   next_rowid: z.number().int().nonnegative().optional(),
 });
-export type EventsRekeyProgress = z.infer<typeof eventsRekeyProgress>;
 
 /** The `parts_sweep` job of a data database (one, by a fixed id): orphaned parts received before this are gone. */
 export const partsSweepProgress = z.object({ swept_before: z.number().int().nonnegative().optional() });

@@ -19,7 +19,11 @@ export type SqlRunner = {
 };
 
 export const d1Runner = (d1: D1Database): SqlRunner => ({
-  first: (sql, ...params) => d1.prepare(sql).bind(...params).first(),
+  first: (sql, ...params) =>
+    d1
+      .prepare(sql)
+      .bind(...params)
+      .first(),
   transaction: async (statements) => {
     await d1.batch(statements.map(([sql, ...params]) => d1.prepare(sql).bind(...params)));
   },
@@ -103,7 +107,8 @@ export async function eventsRekeyStep(run: SqlRunner, job: JobFields, size: numb
   ];
   if (progress.phase === "copy") {
     const from = progress.next_rowid ?? 0;
-    const end = from < last ? ((await run.first<{ next: number | null }>(NEXT_SQL, from, last, size))?.next ?? last) : last;
+    const end =
+      from < last ? ((await run.first<{ next: number | null }>(NEXT_SQL, from, last, size))?.next ?? last) : last;
     const copy: [string, ...unknown[]] = [COPY_SQL, from, end];
     if (end < last) await run.transaction([copy, saved({ phase: "copy", next_rowid: end })]);
     else await run.transaction([copy, ...SWAP_SQL.map((sql): [string] => [sql]), saved({ phase: "clean" })]);
