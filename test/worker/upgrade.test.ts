@@ -218,6 +218,16 @@ describe("upgrading from the release whose search index used word positions (mig
     // 1,000 events a step: past the 20 rowids the deletion freed.
     expect(JSON.parse((await job()).progress)).toEqual({ phase: "copy", next_rowid: 2_020 });
     await write("mid-2", "old-trace-3");
+    // Until the swap an event is written twice: the old table's row and 2 index entries, the new table's row and key.
+    const insert = (id: string) =>
+      db
+        .prepare(
+          `INSERT INTO events (project_id, event_id, trace_id, type, name, ts, status, batch_id, received_at)
+           VALUES ('prj_metered', ?1, 'metered', 'log', 'metered', 1, 'ok', 'b', 1)`,
+        )
+        .bind(id)
+        .run();
+    expect((await insert("metered-1")).meta.rows_written).toBe(5);
 
     // A step that fails midway (here the swap, after its copy: the old table's new name is taken) leaves nothing
     // behind, and the same step run again goes on.
@@ -235,7 +245,7 @@ describe("upgrading from the release whose search index used word positions (mig
 
     const stored = () => db.prepare("SELECT rowid AS rowid, * FROM events ORDER BY rowid").all();
     const before = (await stored()).results;
-    expect(before).toHaveLength(2_500 - 50 + 2);
+    expect(before).toHaveLength(2_500 - 50 + 3);
     // The last copy step swaps the tables; the old one is then emptied 1,000 rows a step and dropped.
     expect(await step()).toBe(false);
     expect(JSON.parse((await job()).progress)).toEqual({ phase: "clean" });
@@ -264,7 +274,8 @@ describe("upgrading from the release whose search index used word positions (mig
       2,
     );
     await write("after-1", "old-trace-3");
-    expect(await db.prepare("SELECT rowid FROM events WHERE event_id = 'after-1'").first("rowid")).toBe(2_502);
+    expect((await insert("metered-2")).meta.rows_written).toBe(2);
+    expect(await db.prepare("SELECT rowid FROM events WHERE event_id = 'after-1'").first("rowid")).toBe(2_503);
     // The query plans read the new key: a trace's events through it.
     const plan = await db
       .prepare("EXPLAIN QUERY PLAN SELECT * FROM events WHERE project_id = 'prj_old' AND trace_id = 'old-trace-3'")
