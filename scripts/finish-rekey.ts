@@ -3,6 +3,7 @@
 // (src/db/writes/events-rekey.ts), so a freshly migrated database ends on the new events table at once instead of
 // writing every event twice until a maintenance run. Its own process: the callers are synchronous (finishRekeyIn).
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { finishEventsRekey, type SqlRunner } from "../src/db/writes/events-rekey.ts";
@@ -25,8 +26,9 @@ export function sqliteRunner(db: DatabaseSync): SqlRunner {
   };
 }
 
-/** Finishes the job in each SQLite file (synchronously, in a child process). */
-export function finishRekeyIn(files: string[]) {
+/** Finishes the job in each SQLite file that exists (synchronously, in a child process). */
+export function finishRekeyIn(paths: string[]) {
+  const files = paths.filter((file) => existsSync(file));
   if (files.length) execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...files], { stdio: "inherit" });
 }
 

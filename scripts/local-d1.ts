@@ -83,6 +83,8 @@ export function migratedState(tag: string, config = "wrangler.toml"): string {
   const hash = createHash("sha256").update(JSON.stringify(d1DatabaseIds(config)));
   for (const file of readdirSync("migrations").sort())
     if (file.endsWith(".sql")) hash.update(readFileSync(`migrations/${file}`));
+  // …and the job that finishes them (scripts/finish-rekey.ts).
+  hash.update(readFileSync("src/db/writes/events-rekey.ts"));
   const template = join(tmpdir(), `watchllm-migrated-${hash.digest("hex").slice(0, 16)}`);
   if (!existsSync(template)) {
     const building = mkdtempSync(join(tmpdir(), "watchllm-migrating-"));

@@ -11,6 +11,8 @@ import { eventsRekeyParams, eventsRekeyProgress, parseJobField } from "../../../
 export const EVENTS_REKEY = "events_rekey";
 /** The job migration 0029 inserts in every database. */
 export const EVENTS_REKEY_JOB = "events-rekey-0029";
+/** Events per step: timed in docs/SCALING.md §2.7 (`bench:events-rekey`), far inside D1's 30 s per query. */
+export const EVENTS_REKEY_STEP = 5_000;
 
 /** One read, and one transaction of statements with their parameters. */
 export type SqlRunner = {
@@ -127,7 +129,7 @@ export async function eventsRekeyStep(run: SqlRunner, job: JobFields, size: numb
  * Runs the job to its end (a fresh database: tests, `npm start`, benchmarks), step by step as the Cron would; nothing
  * when it is done or absent.
  */
-export async function finishEventsRekey(run: SqlRunner, size = 5_000) {
+export async function finishEventsRekey(run: SqlRunner, size = EVENTS_REKEY_STEP) {
   for (;;) {
     const job = await run.first<JobFields & { status: string }>(JOB_SQL, EVENTS_REKEY_JOB);
     if (!job || job.status === "done") return;
