@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { QueueMessage } from "../contract/queue.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
+import { finishRekeyIn } from "../scripts/finish-rekey.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
@@ -20,7 +21,10 @@ export const BENCH_PROJECT = "prj_bench";
 /** The project placed on shard `i` for the shard runs. */
 export const shardProject = (i: number) => `prj_shard${i}`;
 
-/** Every migration, as one script (what `wrangler d1 migrations apply` runs, without its bookkeeping table). */
+/**
+ * Every migration, as one script (what `wrangler d1 migrations apply` runs, without its bookkeeping table); run
+ * finishRekeyIn (scripts/finish-rekey.ts) on the file after it, as applyMigrations does.
+ */
 export const MIGRATION_SQL = readdirSync("migrations")
   .filter((f) => f.endsWith(".sql"))
   .sort()
@@ -48,6 +52,7 @@ export function benchState(dir: string, name: string) {
       }
       db.close();
     }
+    finishRekeyIn([...new Set(Object.values(files))]);
   }
   const persistTo = join(dir, name);
   cpSync(template, persistTo, { recursive: true });

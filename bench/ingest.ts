@@ -8,9 +8,11 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
+import { sqliteRunner } from "../scripts/finish-rekey.ts";
 import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
+import { finishEventsRekey } from "../src/db/writes/events-rekey.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { queryRows } from "../test/support/sqlite.ts";
 import { benchState, CONFIG, MIGRATION_SQL, queueBatches, shardProject, startConsumer } from "./consumer.ts";
@@ -36,10 +38,11 @@ console.log(
 const storedRows = async (file: string) =>
   (await queryRows<{ n: number }>(file, "SELECT count(*) AS n FROM events"))[0]!.n;
 
-function plainSqlite(name: string) {
+async function plainSqlite(name: string) {
   const db = new DatabaseSync(join(dir, name));
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(MIGRATION_SQL);
+  await finishEventsRekey(sqliteRunner(db));
   return db;
 }
 
@@ -69,7 +72,7 @@ for (const shards of [1, 2, 4]) {
 }
 
 // 2. Plain SQLite: prepared INSERT per row, one transaction per consumer batch, no summaries.
-const raw = plainSqlite("raw.sqlite");
+const raw = await plainSqlite("raw.sqlite");
 const { events: rows } = validateEvents(events);
 const columns = ["project_id", ...Object.keys(rows[0]!), "batch_id", "received_at"];
 const insert = raw.prepare(
@@ -87,7 +90,7 @@ const rawMs = performance.now() - start;
 raw.close();
 
 // 3. Plain SQLite running WatchLLM's own write path (same SQL: json_each insert + summary upsert).
-const same = plainSqlite("same-sql.sqlite");
+const same = await plainSqlite("same-sql.sqlite");
 start = performance.now();
 for (const batch of batches) await writeMessages(sqliteAsD1(same), batch);
 const sameMs = performance.now() - start;

@@ -5,9 +5,11 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { BODY_LIMITS } from "../contract/limits.ts";
+import { sqliteRunner } from "../scripts/finish-rekey.ts";
 import { offloadBodies } from "../src/db/bodies.ts";
 import { COST_ROLLUP_SQL } from "../src/db/writes/cost-rollup.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
+import { finishEventsRekey } from "../src/db/writes/events-rekey.ts";
 import { SEARCH_INDEX_SQL } from "../src/db/writes/search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "../src/db/writes/summary.ts";
 import { BENCH_PROJECT, MIGRATION_SQL, queueBatches } from "./consumer.ts";
@@ -40,6 +42,7 @@ async function profile(name: string, events: WireEvent[], perRequest: number, of
   const db = new DatabaseSync(join(dir, `${name}.sqlite`));
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(MIGRATION_SQL);
+  await finishEventsRekey(sqliteRunner(db));
   const ms = new Map<string, number>(STEPS.map((s) => [s, 0]));
   const d1 = sqliteAsD1(db, (sql, t) => {
     const step = stepOf(sql);

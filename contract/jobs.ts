@@ -59,6 +59,17 @@ export type MoveProgress = z.infer<typeof moveProgress>;
 export const searchBackfillParams = z.object({ last_rowid: z.number().int().nonnegative() });
 export const searchBackfillProgress = z.object({ next_rowid: z.number().int().nonnegative().optional() });
 
+/**
+ * The `events_rekey` job (migration 0029): copy the events up to `last_rowid` into the table keyed by (project, trace,
+ * event), swap the tables, then empty and drop the old one.
+ */
+export const eventsRekeyParams = z.object({ last_rowid: z.number().int().nonnegative() });
+export const eventsRekeyProgress = z.object({
+  phase: z.enum(["copy", "clean"]),
+  /** The last rowid copied (copy phase). */
+  next_rowid: z.number().int().nonnegative().optional(),
+});
+
 /** The `parts_sweep` job of a data database (one, by a fixed id): orphaned parts received before this are gone. */
 export const partsSweepProgress = z.object({ swept_before: z.number().int().nonnegative().optional() });
 

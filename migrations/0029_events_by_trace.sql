@@ -2,10 +2,13 @@
 -- row written. The events' primary key becomes (project, trace, event), so the key's own index also serves a trace's
 -- events (the tree, exports, deletions) and `events_trace` (project, trace) goes: an event insert writes the row and
 -- one key entry (2 rows, was 3). Idempotency is then per trace: a redelivered event carries the same trace id.
--- The table is rebuilt here, in the migration, keeping every row's rowid (the search index maps its rows to events by
--- rowid): a copy linear in the database's events (23–75 µs per event locally, §2.7). D1 runs a migration as one query
--- under its 30 s limit, so a database of more than roughly 0.4–1.3 M events fails it whole (nothing is lost) and
--- needs the copy done in steps instead (§2.6 describes them; not built).
+--
+-- The table is not rebuilt here: D1 runs a migration as one query under its 30 s limit, and copying the events is
+-- linear in their number. This migration only creates the new table, empty, with triggers that keep it equal to
+-- `events` for every row written from now on (inserted, updated or deleted, by rowid: the search index maps its rows
+-- to events by rowid, so the copy keeps them). An `events_rekey` job (src/maintenance/events-rekey.ts) copies the
+-- events stored before in bounded steps, then swaps the tables and empties the old one step by step. Until the swap,
+-- reads use the old table and every event write is written twice.
 CREATE TABLE `events_0029` (
 	`project_id` text NOT NULL,
 	`event_id` text NOT NULL,
@@ -40,22 +43,50 @@ CREATE TABLE `events_0029` (
 	PRIMARY KEY(`project_id`, `trace_id`, `event_id`)
 );
 --> statement-breakpoint
--- In rowid order: the table's pages fill in order, only the key's index is written out of order.
-INSERT INTO `events_0029` (`rowid`, `project_id`, `event_id`, `trace_id`, `parent_event_id`, `type`, `name`, `ts`,
-  `duration_ms`, `status`, `body`, `context`, `model`, `provider`, `input_tokens`, `output_tokens`, `cached_input_tokens`,
-  `cache_write_tokens`, `cost_usd`, `cost_source`, `user_id`, `session_id`, `truncated`, `batch_id`, `received_at`,
-  `body_ref`, `body_bytes`, `body_sha256`, `environment`, `release`, `first_token_ms`)
-SELECT `rowid`, `project_id`, `event_id`, `trace_id`, `parent_event_id`, `type`, `name`, `ts`, `duration_ms`, `status`,
-  `body`, `context`, `model`, `provider`, `input_tokens`, `output_tokens`, `cached_input_tokens`, `cache_write_tokens`,
-  `cost_usd`, `cost_source`, `user_id`, `session_id`, `truncated`, `batch_id`, `received_at`, `body_ref`, `body_bytes`,
-  `body_sha256`, `environment`, `release`, `first_token_ms`
-FROM `events` ORDER BY `rowid`;
+-- Under a new name: index names are global, and the old table keeps `events_zero_cost` until it is dropped.
+CREATE INDEX `events_zero_cost_v2` ON `events_0029` (`project_id`, `ts`) WHERE cost_source = 'client' AND cost_usd = 0;
 --> statement-breakpoint
-DROP TABLE `events`;
+-- Every write to `events` from now on, by rowid: the copy's steps skip (OR IGNORE) a rowid these wrote, as newer.
+CREATE TRIGGER `events_0029_insert` AFTER INSERT ON `events`
+BEGIN
+	INSERT OR REPLACE INTO `events_0029` (
+		`rowid`, `project_id`, `event_id`, `trace_id`, `parent_event_id`, `type`, `name`, `ts`, `duration_ms`, `status`,
+		`body`, `context`, `model`, `provider`, `input_tokens`, `output_tokens`, `cached_input_tokens`,
+		`cache_write_tokens`, `cost_usd`, `cost_source`, `user_id`, `session_id`, `truncated`, `batch_id`, `received_at`,
+		`body_ref`, `body_bytes`, `body_sha256`, `environment`, `release`, `first_token_ms`)
+	VALUES (
+		NEW.`rowid`, NEW.`project_id`, NEW.`event_id`, NEW.`trace_id`, NEW.`parent_event_id`, NEW.`type`, NEW.`name`,
+		NEW.`ts`, NEW.`duration_ms`, NEW.`status`, NEW.`body`, NEW.`context`, NEW.`model`, NEW.`provider`,
+		NEW.`input_tokens`, NEW.`output_tokens`, NEW.`cached_input_tokens`, NEW.`cache_write_tokens`, NEW.`cost_usd`,
+		NEW.`cost_source`, NEW.`user_id`, NEW.`session_id`, NEW.`truncated`, NEW.`batch_id`, NEW.`received_at`,
+		NEW.`body_ref`, NEW.`body_bytes`, NEW.`body_sha256`, NEW.`environment`, NEW.`release`, NEW.`first_token_ms`);
+END;
 --> statement-breakpoint
-ALTER TABLE `events_0029` RENAME TO `events`;
+CREATE TRIGGER `events_0029_update` AFTER UPDATE ON `events`
+BEGIN
+	INSERT OR REPLACE INTO `events_0029` (
+		`rowid`, `project_id`, `event_id`, `trace_id`, `parent_event_id`, `type`, `name`, `ts`, `duration_ms`, `status`,
+		`body`, `context`, `model`, `provider`, `input_tokens`, `output_tokens`, `cached_input_tokens`,
+		`cache_write_tokens`, `cost_usd`, `cost_source`, `user_id`, `session_id`, `truncated`, `batch_id`, `received_at`,
+		`body_ref`, `body_bytes`, `body_sha256`, `environment`, `release`, `first_token_ms`)
+	VALUES (
+		NEW.`rowid`, NEW.`project_id`, NEW.`event_id`, NEW.`trace_id`, NEW.`parent_event_id`, NEW.`type`, NEW.`name`,
+		NEW.`ts`, NEW.`duration_ms`, NEW.`status`, NEW.`body`, NEW.`context`, NEW.`model`, NEW.`provider`,
+		NEW.`input_tokens`, NEW.`output_tokens`, NEW.`cached_input_tokens`, NEW.`cache_write_tokens`, NEW.`cost_usd`,
+		NEW.`cost_source`, NEW.`user_id`, NEW.`session_id`, NEW.`truncated`, NEW.`batch_id`, NEW.`received_at`,
+		NEW.`body_ref`, NEW.`body_bytes`, NEW.`body_sha256`, NEW.`environment`, NEW.`release`, NEW.`first_token_ms`);
+END;
 --> statement-breakpoint
-CREATE INDEX `events_zero_cost` ON `events` (`project_id`, `ts`) WHERE cost_source = 'client' AND cost_usd = 0;
+CREATE TRIGGER `events_0029_delete` AFTER DELETE ON `events`
+BEGIN
+	DELETE FROM `events_0029` WHERE `rowid` = OLD.`rowid`;
+END;
+--> statement-breakpoint
+-- The events stored so far (up to the last rowid) are the job's to copy; it also swaps an empty database's tables.
+INSERT INTO `jobs` (`id`, `kind`, `params`, `progress`, `status`)
+SELECT 'events-rekey-0029', 'events_rekey', json_object('last_rowid', coalesce(max(rowid), 0)),
+  json_object('phase', 'copy', 'next_rowid', 0), 'pending'
+FROM `events`;
 --> statement-breakpoint
 -- The Sessions page's index goes too (1 row written per trace and write, 0.10–0.13 per event): the sessions list groups
 -- the project's traces in the range (it read them all through this index as well), and a session's traces are found

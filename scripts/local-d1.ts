@@ -4,6 +4,7 @@ import { createHash, createHmac } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { finishRekeyIn } from "./finish-rekey.ts";
 
 /** Quiet, local, offline: no metrics, no update check, no cf.json download. */
 export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -62,11 +63,15 @@ const target = ({ persistTo, config }: LocalTarget = {}) => [
   ...(config ? ["--config", config] : []),
 ];
 
-/** Applies the migrations to every database of the config (the control plane and each data database). */
+/**
+ * Applies the migrations to every database of the config (the control plane and each data database), then finishes
+ * the background jobs a fresh database should not wait for (scripts/finish-rekey.ts).
+ */
 export function applyMigrations(where?: LocalTarget) {
   for (const binding of d1Bindings(where?.config)) {
     wrangler(["d1", "migrations", "apply", binding, "--local", ...target(where)]);
   }
+  finishRekeyIn([...new Set(Object.values(localD1Files(where?.persistTo ?? ".wrangler/state", where?.config)))]);
 }
 
 /**
@@ -78,6 +83,8 @@ export function migratedState(tag: string, config = "wrangler.toml"): string {
   const hash = createHash("sha256").update(JSON.stringify(d1DatabaseIds(config)));
   for (const file of readdirSync("migrations").sort())
     if (file.endsWith(".sql")) hash.update(readFileSync(`migrations/${file}`));
+  // …and the job that finishes them (scripts/finish-rekey.ts).
+  hash.update(readFileSync("src/db/writes/events-rekey.ts"));
   const template = join(tmpdir(), `watchllm-migrated-${hash.digest("hex").slice(0, 16)}`);
   if (!existsSync(template)) {
     const building = mkdtempSync(join(tmpdir(), "watchllm-migrating-"));

@@ -52,7 +52,8 @@ export const events = data(
       // the row and this key's entry only (migration 0029, docs/SCALING.md §2.7).
       primaryKey({ columns: [t.projectId, t.traceId, t.eventId] }),
       // Calls with a client-given cost of 0, the gateway's cache hits among them: the Costs page's savings read only these.
-      index("events_zero_cost").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
+      // (`_v2`: migration 0029 made it on the new table while the old one still held `events_zero_cost`.)
+      index("events_zero_cost_v2").on(t.projectId, t.ts).where(sql`cost_source = 'client' AND cost_usd = 0`),
     ],
   ),
 );

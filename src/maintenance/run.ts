@@ -6,11 +6,13 @@
 import { jobsDb } from "../db/client.ts";
 import { jobById, openJobs } from "../db/queries/jobs.ts";
 import { dataDatabases } from "../db/shards.ts";
+import { EVENTS_REKEY } from "../db/writes/events-rekey.ts";
 import { rebuildDirtyDays } from "../db/writes/metrics-days.ts";
 import type { Bindings } from "../env.ts";
 import { log } from "../lib/log.ts";
 import { attemptJobStep, type JobContext, type JobStep } from "./attempt.ts";
 import { eraseJobStep } from "./erase.ts";
+import { eventsRekeyJobStep } from "./events-rekey.ts";
 import { moveJobStep } from "./move.ts";
 import { ensurePartsSweep, PARTS_SWEEP, partsSweepStep } from "./parts.ts";
 import { runRetention } from "./retention.ts";
@@ -19,6 +21,7 @@ import { searchBackfillStep } from "./search-backfill.ts";
 /** Jobs of any database (each keeps its own). */
 const STEPS: Record<string, JobStep> = {
   search_backfill: (ctx, job) => searchBackfillStep(ctx.d1, job),
+  [EVENTS_REKEY]: (ctx, job) => eventsRekeyJobStep(ctx.d1, job),
   [PARTS_SWEEP]: (ctx, job) => partsSweepStep(ctx.d1, job),
 };
 /** Jobs only the control plane holds (DATA_0 is the control-plane database too: they must not run twice). */

@@ -186,7 +186,7 @@ describe("cache savings", () => {
       .bind(...params)
       .all<{ detail: string }>();
     const plan = results.map((r) => r.detail).join("\n");
-    expect(plan).toContain("events_zero_cost");
+    expect(plan).toContain("events_zero_cost_v2");
     expect(plan).not.toMatch(/SCAN events\b/);
   });
 });

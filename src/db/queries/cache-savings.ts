@@ -1,6 +1,6 @@
 // The gateway's cache hits in a cost report's range: model calls recorded with a client cost of 0 and `cache_hit` in
 // their metadata, grouped by what prices them alike (project, model, provider, hour, token counts), through the
-// partial index events_zero_cost. Hits of one cached answer share their token counts, so groups stay few.
+// partial index events_zero_cost_v2. Hits of one cached answer share their token counts, so groups stay few.
 import { and, count, gte, inArray, lt, min, sql } from "drizzle-orm";
 import type { CostParams } from "../../../contract/costs.ts";
 import { HOUR_MS } from "../../lib/time.ts";
