@@ -40,7 +40,11 @@ async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, rol
   if (p.view === "events" && mixesUsers(p.group_by, p.filters))
     return userGroups(d1, projectId, grain, read, p.metrics[0]!, p.limit);
   const rows =
-    p.view === "traces" ? await traceRows(d1, projectId, read) : await rollupRows(d1, projectId, grain, read);
+    p.view === "traces"
+      ? await traceRows(d1, projectId, read)
+      : // Each group's buckets are never added to another group's (at most one group when whole-project rows serve it):
+        // each bucket may bring its percentiles as stored.
+        await rollupRows(d1, projectId, grain, { ...read, storedPercentiles: true });
   return topGroups(groupRows(rows, p.group_by), p.metrics[0]!, p.limit);
 }
 
