@@ -8,11 +8,10 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { getPlatformProxy } from "wrangler";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
-import type { Narrowest } from "../src/db/queries/metrics.ts";
 import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
 import { metricsParams } from "../src/metrics/params.ts";
-import { projectMetrics } from "../src/metrics/series.ts";
+import { projectMetrics, type ReadOptions } from "../src/metrics/series.ts";
 import { type Meter, meteredD1 } from "./d1-meter.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, RUNS, time } from "./timing.ts";
@@ -25,7 +24,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 type Sql = { sql: string; params: unknown[] };
 
 /** The SQL a metrics query runs, recorded by running the real read against a D1 that only records. */
-async function metricsSql(query: Record<string, string>, rollups: Narrowest): Promise<Sql[]> {
+async function metricsSql(query: Record<string, string>, opts: ReadOptions): Promise<Sql[]> {
   const recorded: Sql[] = [];
   const d1 = {
     prepare: (sql: string) => ({
@@ -42,7 +41,7 @@ async function metricsSql(query: Record<string, string>, rollups: Narrowest): Pr
     }),
   } as unknown as D1Database;
   const queries = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]));
-  await projectMetrics(d1, PROJECT, metricsParams(queries, END), { rollups });
+  await projectMetrics(d1, PROJECT, metricsParams(queries, END), opts);
   return recorded;
 }
 
@@ -100,23 +99,24 @@ async function cases() {
   const byModel = { ...month, interval: "day", group_by: "model", metrics: "latency_p95,count,error_rate,cost" };
   const hourly = { ...month, interval: "hour", metrics: "count,latency_p50,latency_p95,latency_p99" };
   const perMinute = { ...minutes, interval: "minute", metrics: "count,latency_p95" };
-  const read = async (name: string, query: Record<string, string>, rollups: Narrowest) => ({
+  const read = async (name: string, query: Record<string, string>, opts: ReadOptions) => ({
     name,
     path: `/api/v1/metrics?${new URLSearchParams(query)}`,
-    sql: await metricsSql(query, rollups),
+    sql: await metricsSql(query, opts),
   });
-  const at = async (name: string, query: Record<string, string>, raw: Sql | null, rollups: Narrowest = "total") => ({
+  const at = async (name: string, query: Record<string, string>, raw: Sql | null, opts: ReadOptions = {}) => ({
     query,
-    rollups,
-    read: await read(name, query, rollups),
+    opts,
+    read: await read(name, query, opts),
     raw,
   });
   // The older reads of the same series, measured in the same run: the full rollups (one row per group of every
-  // dimension), and the coarse ones (one row per type and status) the series of all events read before the
-  // whole-project rollups.
+  // dimension), the coarse ones (one row per type and status) the series of all events read before the whole-project
+  // rollups, and the whole-project rows with their sketches (before their stored percentiles, migration 0029).
   const old = (name: string, query: Record<string, string>) => [
-    at(`${name}: old read (full rollups)`, query, null, "full"),
-    at(`${name}: old read (coarse rollups)`, query, null, "coarse"),
+    at(`${name}: old read (full rollups)`, query, null, { rollups: "full" }),
+    at(`${name}: old read (coarse rollups)`, query, null, { rollups: "coarse" }),
+    at(`${name}: old read (whole-project sketches)`, query, null, { storedPercentiles: false }),
   ];
   return [
     await at(MONTH, byModel, exactPercentileSql(DATASET_START, END, DAY, 0.95, true)),
@@ -174,7 +174,7 @@ async function measureSize(events: number): Promise<Measured[]> {
     // garbage of the dataset's build and of the raw baselines before it).
     const reads = list.map((c) => ({
       params: metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END),
-      opts: { rollups: c.rollups },
+      opts: c.opts,
       ms: [] as number[],
       cpuMs: [] as number[],
     }));
@@ -231,7 +231,7 @@ async function measureSize(events: number): Promise<Measured[]> {
     await proxy.dispose();
   }
   // Through the Worker over HTTP, where the API serves the read (minute points of a dataset this old it refuses).
-  const served = list.filter((c) => c.query.interval !== "minute" && c.rollups === "total");
+  const served = list.filter((c) => c.query.interval !== "minute" && !c.read.name.includes("old read"));
   const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE }).catch(
     (err: Error) => {
       console.error(`API column skipped: ${err.message} (VERBOSE=1 shows wrangler's output)`);
@@ -273,8 +273,9 @@ meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the f
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
 (plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
-"old read (full rollups)" / "(coarse rollups)": the same series read from the tables it read before the coarse
-rollups (0026) / before the whole-project rollups (0028), in the same rounds (A/B). CPU = the bench process's CPU per read (p50)
+"old read (full rollups)" / "(coarse rollups)" / "(whole-project sketches)": the same series read from the tables it
+read before the coarse rollups (0026) / before the whole-project rollups (0028) / with each whole-project row's
+sketches instead of its stored percentiles (before 0029), in the same rounds (A/B). CPU = the bench process's CPU per read (p50)
 (the read's own code: parsing rows, adding sketches; workerd's SQL not included).
 
 | read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |

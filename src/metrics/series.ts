@@ -25,7 +25,8 @@ function series(g: Grouped, group: MetricsSeries["group"], p: MetricsParams): Me
 }
 
 /** The top groups by the first metric and the rest, from the rollups (or the events, for end users with other fields). */
-async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, rollups: Narrowest) {
+async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, opts: ReadOptions) {
+  const { rollups = "total", storedPercentiles = true } = opts;
   const read = {
     rollups,
     from: p.from,
@@ -44,21 +45,25 @@ async function groupsOf(d1: D1Database, projectId: string, p: MetricsParams, rol
       ? await traceRows(d1, projectId, read)
       : // Each group's buckets are never added to another group's (at most one group when whole-project rows serve it):
         // each bucket may bring its percentiles as stored.
-        await rollupRows(d1, projectId, grain, { ...read, storedPercentiles: true });
+        await rollupRows(d1, projectId, grain, { ...read, storedPercentiles });
   return topGroups(groupRows(rows, p.group_by), p.metrics[0]!, p.limit);
 }
 
 /**
- * The metrics of one project (its data database holds all of its rows). `rollups`: the narrowest rollups the read may
- * take (default: any that fit; "coarse" or "full": the benchmark's older reads, for A/B).
+ * How a read may be served (the defaults: the fastest; the benchmark's older reads, for A/B): `rollups`, the narrowest
+ * rollups it may take ("coarse" or "full": not the whole-project ones); `storedPercentiles` false: whole-project rows
+ * bring their sketches, not their stored percentiles.
  */
+export type ReadOptions = { rollups?: Narrowest; storedPercentiles?: boolean };
+
+/** The metrics of one project (its data database holds all of its rows). */
 export async function projectMetrics(
   d1: D1Database,
   projectId: string,
   p: MetricsParams,
-  { rollups = "total" as Narrowest } = {},
+  opts: ReadOptions = {},
 ): Promise<MetricsAnswer> {
-  const { top, other } = await groupsOf(d1, projectId, p, rollups);
+  const { top, other } = await groupsOf(d1, projectId, p, opts);
   // Ungrouped, there is always one series (all zeros when nothing happened).
   if (!p.group_by.length && !top.length) top.push({ group: {}, total: emptySums(), buckets: new Map() });
   return {

@@ -172,16 +172,12 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
 const [UNIT, RECORD] = ["\u001f", "\u001e"];
 
 /**
- * ?1 project, ?2 from, ?3 to, ?4 the first whole hour, ?5 the end of the last: the whole-project sketches of [from, to)
- * in the fewest rows: hour rows for its whole hours and minute rows for its ragged ends (a minute read), or the hour
- * rows (an hour read).
+ * ?1 project, ?2 from, ?3 to, ?4 the first whole hour, ?5 the end of the last: the whole-project sketches of a minute
+ * read's [from, to) in the fewest rows: hour rows for its whole hours, minute rows for its ragged ends.
  */
-const RANGE_SKETCHES: Record<Grain, string> = {
-  minute: `SELECT latency, first_token FROM metrics_total_hourly WHERE project_id = ?1 AND bucket >= ?4 AND bucket < ?5
+const RANGE_SKETCHES = `SELECT latency, first_token FROM metrics_total_hourly WHERE project_id = ?1 AND bucket >= ?4 AND bucket < ?5
     UNION ALL SELECT latency, first_token FROM metrics_total_minute WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?4
-    UNION ALL SELECT latency, first_token FROM metrics_total_minute WHERE project_id = ?1 AND bucket >= ?5 AND bucket < ?3`,
-  hour: "SELECT latency, first_token FROM metrics_total_hourly WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3",
-};
+    UNION ALL SELECT latency, first_token FROM metrics_total_minute WHERE project_id = ?1 AND bucket >= ?5 AND bucket < ?3`;
 
 /** The whole hours of [from, to) (?4, ?5 of RANGE_SKETCHES): none (both `to`) when it holds none. */
 function wholeHours(from: number, to: number) {
@@ -193,9 +189,10 @@ function wholeHours(from: number, to: number) {
  * A whole-project rollup's rows at its own bucket size, as stored, answered as ONE text (fields and rows joined by
  * separators) rather than 1,440 rows: D1 pays per row it answers (≈ 10 µs each through the local binding, more than
  * the SQL), so a 24-hour minute series moves one row. Reals printed with 17 digits (they read back exactly).
- * With `storedPercentiles`, each row brings its stored percentiles (a few digits each) instead of its sketches, and the
- * same statement the range's sketches in the fewest rows (RANGE_SKETCHES), for the total: at 1M events a minute's
- * sketch is ~200 bytes, and 1,440 of them were most of what the 24-hour minute series moved and parsed.
+ * With `storedPercentiles`, each row brings its stored percentiles (a few digits each) for its own point. A minute read
+ * brings no sketch per row: the same statement adds the range's sketches in the fewest rows (RANGE_SKETCHES) for the
+ * total (at 1M events a minute's sketch is ~200 bytes, and 1,440 of them were most of what the 24-hour minute series
+ * moved and parsed). An hour read keeps each row's sketch, for the total only (hours are the fewest rows already).
  */
 async function storedRows(
   d1: D1Database,
@@ -209,20 +206,20 @@ async function storedRows(
   const percentiles = r.storedPercentiles
     ? STORED_PERCENTILES.filter((p) => wanted.some((k) => p.startsWith(`${k}_p`)))
     : [];
-  const sketches = r.storedPercentiles ? [] : wanted;
+  const sketches = r.storedPercentiles && grain === "minute" ? [] : wanted;
   const fields = [
     ...sums.map((c) => (isReal(c) ? `printf('%!.17g', ${c})` : c)),
     ...percentiles.map((p) => `coalesce(${p}, '')`),
     ...sketches,
   ];
-  const range = r.storedPercentiles ? wanted : [];
-  const rangeSql = range.map((k) => `, (SELECT '[' || group_concat(${k}) || ']' FROM (${RANGE_SKETCHES[grain]})) AS ${k}`);
+  const range = r.storedPercentiles && grain === "minute" ? wanted : [];
+  const rangeSql = range.map((k) => `, (SELECT '[' || group_concat(${k}) || ']' FROM (${RANGE_SKETCHES})) AS ${k}`);
   const rows = await d1
     .prepare(
       `SELECT (SELECT group_concat(${fields.join(" || char(31) || ")}, char(30)) FROM
         (SELECT * FROM ${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket)) AS t${rangeSql.join("")}`,
     )
-    .bind(projectId, r.from, r.to, ...(range.length && grain === "minute" ? wholeHours(r.from, r.to) : []))
+    .bind(projectId, r.from, r.to, ...(range.length ? wholeHours(r.from, r.to) : []))
     .raw<Array<string | null>>();
   const [text, ...rangeTexts] = rows[0] ?? [];
   const out: MetricRow[] = [];
