@@ -66,6 +66,11 @@ export function metricValue(s: Sums, metric: MetricName | string): number | null
   const p = PERCENTILE.exec(metric);
   if (p && s.percentiles && metric in s.percentiles) return s.percentiles[metric as StoredPercentile] ?? null;
   if (p) return (p[1] === "latency" ? s.latency : s.first_token).quantile(Number(p[2]) / 100);
+  return sumValue(s, metric);
+}
+
+/** A metric's value that is no percentile: read off the sums. */
+function sumValue(s: Sums, metric: string): number | null {
   switch (metric) {
     case "count":
       return s.count;
@@ -94,9 +99,13 @@ export function percentileOf(metric: string): { sketch: SketchName; q: number } 
 /** The metric's value of any sums, the metric parsed once (for reading it off thousands of groups). */
 export function metricReader(metric: MetricName | string): (s: Sums) => number | null {
   const p = percentileOf(metric);
-  if (p) return (s) => (s.percentiles ? metricValue(s, metric) : s[p.sketch].quantile(p.q));
-  metricValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
-  return (s) => metricValue(s, metric);
+  if (p)
+    return (s) => {
+      const stored = s.percentiles?.[metric as StoredPercentile];
+      return stored === undefined ? s[p.sketch].quantile(p.q) : stored;
+    };
+  sumValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
+  return (s) => sumValue(s, metric);
 }
 
 /** The summed columns of each metric that reads any (besides `count`, always read; percentiles read sketches). */

@@ -33,6 +33,8 @@ export const STORED_PERCENTILES = [
   "first_token_p95",
 ] as const;
 export type StoredPercentile = (typeof STORED_PERCENTILES)[number];
+export const isStoredPercentile = (m: string): m is StoredPercentile =>
+  (STORED_PERCENTILES as readonly string[]).includes(m);
 
 export type Read = {
   from: number;
@@ -51,11 +53,11 @@ export type Read = {
    */
   rollups?: Narrowest;
   /**
-   * Whether a read of the whole-project rollups at their own bucket size may answer each bucket's percentiles as its
-   * row stores them (`percentiles`) instead of with its sketches: only for a caller that never adds two buckets together
+   * The percentiles a read of the whole-project rollups at their own bucket size may answer per bucket as its row
+   * stores them (`percentiles`) instead of with its sketches: only for a caller that never adds two buckets together
    * nor takes one from another (a series of all events). The range's sketches then come as one more row (`range`).
    */
-  storedPercentiles?: boolean;
+  storedPercentiles?: readonly StoredPercentile[];
 };
 
 /** The rollups' summed columns (hour, minute and day rows alike). */
@@ -157,7 +159,7 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
   // stored (no GROUP BY; each row read once), and answered as one text (storedRows).
   const stored = table.startsWith("metrics_total_") && r.size === GRAIN_MS[grain];
   const sums = ROLLUP_SUMS.filter((c) => c === "count" || !r.sums || r.sums.includes(c));
-  if (stored) return storedRows(d1, projectId, grain, r, ["bucket", ...sums], wanted);
+  if (stored) return storedRows(d1, projectId, grain, r, sums, wanted);
   const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${sums.map(sumSql).join(", ")}, ${sketches}
     FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
@@ -203,16 +205,18 @@ async function storedRows(
   wanted: readonly SketchName[],
 ): Promise<MetricRow[]> {
   const table = grain === "minute" ? "metrics_total_minute" : "metrics_total_hourly";
-  const percentiles = r.storedPercentiles
-    ? STORED_PERCENTILES.filter((p) => wanted.some((k) => p.startsWith(`${k}_p`)))
-    : [];
-  const sketches = r.storedPercentiles && grain === "minute" ? [] : wanted;
+  const percentiles = r.storedPercentiles ?? [];
+  const stored = percentiles.length > 0;
+  const sketches = stored && grain === "minute" ? [] : wanted;
+  // Buckets as their number from the range's first (a few digits, not 13).
+  const first = Math.floor(r.from / r.size) * r.size;
   const fields = [
+    `((bucket - ${first}) / ${r.size})`,
     ...sums.map((c) => (isReal(c) ? `printf('%!.17g', ${c})` : c)),
     ...percentiles.map((p) => `coalesce(${p}, '')`),
     ...sketches,
   ];
-  const range = r.storedPercentiles && grain === "minute" ? wanted : [];
+  const range = stored && grain === "minute" ? wanted : [];
   const rangeSql = range.map((k) => `, (SELECT '[' || group_concat(${k}) || ']' FROM (${RANGE_SKETCHES})) AS ${k}`);
   const rows = await d1
     .prepare(
@@ -227,15 +231,16 @@ async function storedRows(
   for (const line of text.split(RECORD)) {
     const values = line.split(UNIT);
     const o: Record<string, unknown> = { latency: null, first_token: null };
-    let c = 0;
+    o.bucket = first + Number(values[0]) * r.size;
+    let c = 1;
     for (const name of sums) o[name] = Number(values[c++]);
-    if (percentiles.length) {
-      const stored: Record<string, number | null> = {};
+    if (stored) {
+      const own: Record<string, number | null> = {};
       for (const p of percentiles) {
         const v = values[c++];
-        stored[p] = v ? bucketValue(Number(v)) : null;
+        own[p] = v ? bucketValue(Number(v)) : null;
       }
-      o.percentiles = stored;
+      o.percentiles = own;
     }
     for (const k of sketches) o[k] = values[c++];
     out.push(o as MetricRow);
