@@ -232,29 +232,33 @@ export const metricsCoarseHourly = data(coarseRollup("metrics_coarse_hourly"));
 
 /**
  * Whole-project rollups (migration 0028): the same sums and histograms per project and bucket only, written by the
- * consumer beside the others; readers take them when a read neither groups nor filters (one row per bucket). Each row
- * also keeps its own percentiles as sketch buckets (migration 0029, set by triggers from the merged sketch; NULL when
- * it is empty): a series of all events at the row's bucket size reads them instead of the sketches.
+ * consumer beside the others; readers take them when a read neither groups nor filters (one row per bucket). Minute
+ * rows also keep their own percentiles as sketch buckets (migration 0029, set by triggers from the merged sketch; NULL
+ * when it is empty): a minute series of all events reads them instead of the sketches.
  */
-const totalRollup = (name: string) =>
+const totalRollup = <T extends Record<string, ReturnType<typeof integer>>>(name: string, extra: T) =>
   sqliteTable(
     name,
     {
       projectId: text("project_id").notNull(),
       bucket: integer("bucket").notNull(),
       ...metricSums,
-      latencyP50: integer("latency_p50"),
-      latencyP90: integer("latency_p90"),
-      latencyP95: integer("latency_p95"),
-      latencyP99: integer("latency_p99"),
-      firstTokenP50: integer("first_token_p50"),
-      firstTokenP95: integer("first_token_p95"),
+      ...extra,
     },
     (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
   );
 
-export const metricsTotalMinute = data(totalRollup("metrics_total_minute"));
-export const metricsTotalHourly = data(totalRollup("metrics_total_hourly"));
+export const metricsTotalMinute = data(
+  totalRollup("metrics_total_minute", {
+    latencyP50: integer("latency_p50"),
+    latencyP90: integer("latency_p90"),
+    latencyP95: integer("latency_p95"),
+    latencyP99: integer("latency_p99"),
+    firstTokenP50: integer("first_token_p50"),
+    firstTokenP95: integer("first_token_p95"),
+  }),
+);
+export const metricsTotalHourly = data(totalRollup("metrics_total_hourly", {}));
 
 /** Per end user (events with a `user_id`), narrower: only the user is a dimension. */
 const userRollup = (name: string) =>

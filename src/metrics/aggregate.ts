@@ -137,9 +137,8 @@ export function groupOf(row: MetricRow, fields: readonly MetricField[]): Record<
 export type Grouped = { group: Record<string, string | null>; total: Sums; buckets: Map<number, Sums> };
 
 /**
- * Rows added up per group (and per bucket in each). The sketches of a row bringing its stored percentiles, and of a
- * `range` row (the range's sketches, when the rows bring none), add to the group's total only: each text is scanned
- * once, and no bucket's sketch is merged on its own.
+ * Rows added up per group (and per bucket in each). A `range` row (the range's sketches, when the rows bring their
+ * stored percentiles instead) adds to the group's total only.
  */
 export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Grouped[] {
   const out = new Map<string, Grouped>();
@@ -151,15 +150,17 @@ export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Gr
       g = { group, total: emptySums(), buckets: new Map() };
       out.set(key, g);
     }
-    if (row.range || row.percentiles) for (const s of SKETCHES) g.total[s].addText(row[s]);
-    if (row.range) continue;
+    if (row.range) {
+      for (const s of SKETCHES) g.total[s].addText(row[s]);
+      continue;
+    }
     const bucket = Number(row.bucket);
     let b = g.buckets.get(bucket);
     if (!b) {
       b = emptySums();
       g.buckets.set(bucket, b);
     }
-    addRow(b, row, row.percentiles ? [] : SKETCHES);
+    addRow(b, row);
   }
   // Totals from the buckets: each row's sketches are parsed once.
   for (const g of out.values()) for (const b of g.buckets.values()) addSums(g.total, b);

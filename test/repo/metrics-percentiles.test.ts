@@ -1,4 +1,4 @@
-// The whole-project rollups' stored percentiles (the migration named *_metrics_percentiles.sql): its triggers keep them
+// The whole-project minute rollups' stored percentiles (the migration named *_metrics_percentiles.sql): its triggers keep them
 // equal to what reading the row's sketch gives, through inserts, the consumer's merging upsert and a subtraction, and
 // the migration fills them for rows written before it. On plain SQLite (node:sqlite), the migrations as D1 applies them.
 import { readdirSync, readFileSync } from "node:fs";
@@ -55,12 +55,12 @@ function stored(db: DatabaseSync, table: string, bucket: number) {
 // Latencies from 0 to about 30 s (with zeros and sub-millisecond values), first tokens for some.
 const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((i * 7919 + seed) % 3001) ** 1.3 / 10);
 
-describe("stored percentiles of the whole-project rollups", () => {
-  it("equal the row's sketch read after inserts, merging upserts and a subtraction, in both tables", () => {
+describe("stored percentiles of the whole-project minute rollups", () => {
+  it("equal the row's sketch read after inserts, merging upserts and a subtraction", () => {
     expect(PERCENTILES).toBeGreaterThan(0);
     const db = new DatabaseSync(":memory:");
     migrated(db, FILES);
-    for (const table of ["metrics_total_minute", "metrics_total_hourly"]) {
+    for (const table of ["metrics_total_minute"]) {
       const upsert = db.prepare(UPSERT(table));
       const [a, b] = [values(40, 1), values(300, 2)];
       const [fa, fb] = [a.slice(0, 7), b.slice(0, 90)];
@@ -81,7 +81,7 @@ describe("stored percentiles of the whole-project rollups", () => {
     const db = new DatabaseSync(":memory:");
     migrated(db, FILES.slice(0, PERCENTILES));
     const rows = [values(500, 3), values(1, 4), values(77, 5)];
-    const tables = ["metrics_total_minute", "metrics_total_hourly"];
+    const tables = ["metrics_total_minute"];
     for (const table of tables)
       for (const [bucket, v] of rows.entries())
         db.prepare(UPSERT(table)).run("p", bucket, JSON.stringify(sketchOf(v)), JSON.stringify(sketchOf(v.slice(3))));

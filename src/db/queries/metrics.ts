@@ -23,7 +23,7 @@ export type MetricRow = {
 } & Partial<Record<RollupSum, number>> &
   Partial<Record<MetricField, string | null>>;
 
-/** The percentiles each whole-project rollup row stores (migration 0029): every one the API offers. */
+/** The percentiles each whole-project minute row stores (migration 0029): every one the API offers. */
 export const STORED_PERCENTILES = [
   "latency_p50",
   "latency_p90",
@@ -53,7 +53,7 @@ export type Read = {
    */
   rollups?: Narrowest;
   /**
-   * The percentiles a read of the whole-project rollups at their own bucket size may answer per bucket as its row
+   * The percentiles a read of the whole-project minute rows at their own bucket size may answer per bucket as its row
    * stores them (`percentiles`) instead of with its sketches: only for a caller that never adds two buckets together
    * nor takes one from another (a series of all events). The range's sketches then come as one more row (`range`).
    */
@@ -191,10 +191,10 @@ function wholeHours(from: number, to: number) {
  * A whole-project rollup's rows at its own bucket size, as stored, answered as ONE text (fields and rows joined by
  * separators) rather than 1,440 rows: D1 pays per row it answers (≈ 10 µs each through the local binding, more than
  * the SQL), so a 24-hour minute series moves one row. Reals printed with 17 digits (they read back exactly).
- * With `storedPercentiles`, each row brings its stored percentiles (a few digits each) for its own point. A minute read
- * brings no sketch per row: the same statement adds the range's sketches in the fewest rows (RANGE_SKETCHES) for the
- * total (at 1M events a minute's sketch is ~200 bytes, and 1,440 of them were most of what the 24-hour minute series
- * moved and parsed). An hour read keeps each row's sketch, for the total only (hours are the fewest rows already).
+ * With `storedPercentiles` (minute rows), each row brings its stored percentiles (a few digits each) for its own point
+ * and no sketch: the same statement adds the range's sketches in the fewest rows (RANGE_SKETCHES) for the total (at 1M
+ * events a minute's sketch is ~200 bytes, and 1,440 of them were most of what the 24-hour minute series moved and
+ * parsed).
  */
 async function storedRows(
   d1: D1Database,
@@ -205,9 +205,9 @@ async function storedRows(
   wanted: readonly SketchName[],
 ): Promise<MetricRow[]> {
   const table = grain === "minute" ? "metrics_total_minute" : "metrics_total_hourly";
-  const percentiles = r.storedPercentiles ?? [];
+  const percentiles = grain === "minute" ? (r.storedPercentiles ?? []) : [];
   const stored = percentiles.length > 0;
-  const sketches = stored && grain === "minute" ? [] : wanted;
+  const sketches = stored ? [] : wanted;
   // Buckets as their number from the range's first (a few digits, not 13).
   const first = Math.floor(r.from / r.size) * r.size;
   const fields = [
@@ -216,7 +216,7 @@ async function storedRows(
     ...percentiles.map((p) => `coalesce(${p}, '')`),
     ...sketches,
   ];
-  const range = stored && grain === "minute" ? wanted : [];
+  const range = stored ? wanted : [];
   const rangeSql = range.map((k) => `, (SELECT '[' || group_concat(${k}) || ']' FROM (${RANGE_SKETCHES})) AS ${k}`);
   const rows = await d1
     .prepare(
