@@ -236,29 +236,35 @@ export const metricsCoarseHourly = data(coarseRollup("metrics_coarse_hourly"));
  * rows also keep their own percentiles as sketch buckets (migration 0029, set by triggers from the merged sketch; NULL
  * when it is empty): a minute series of all events reads them instead of the sketches.
  */
-const totalRollup = <T extends Record<string, ReturnType<typeof integer>>>(name: string, extra: T) =>
+const totalRollup = (name: string) =>
   sqliteTable(
     name,
     {
       projectId: text("project_id").notNull(),
       bucket: integer("bucket").notNull(),
       ...metricSums,
-      ...extra,
     },
     (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
   );
 
 export const metricsTotalMinute = data(
-  totalRollup("metrics_total_minute", {
-    latencyP50: integer("latency_p50"),
-    latencyP90: integer("latency_p90"),
-    latencyP95: integer("latency_p95"),
-    latencyP99: integer("latency_p99"),
-    firstTokenP50: integer("first_token_p50"),
-    firstTokenP95: integer("first_token_p95"),
-  }),
+  sqliteTable(
+    "metrics_total_minute",
+    {
+      projectId: text("project_id").notNull(),
+      bucket: integer("bucket").notNull(),
+      ...metricSums,
+      latencyP50: integer("latency_p50"),
+      latencyP90: integer("latency_p90"),
+      latencyP95: integer("latency_p95"),
+      latencyP99: integer("latency_p99"),
+      firstTokenP50: integer("first_token_p50"),
+      firstTokenP95: integer("first_token_p95"),
+    },
+    (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
+  ),
 );
-export const metricsTotalHourly = data(totalRollup("metrics_total_hourly", {}));
+export const metricsTotalHourly = data(totalRollup("metrics_total_hourly"));
 
 /** Per end user (events with a `user_id`), narrower: only the user is a dimension. */
 const userRollup = (name: string) =>
