@@ -8,11 +8,10 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { getPlatformProxy } from "wrangler";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
-import type { Narrowest } from "../src/db/queries/metrics.ts";
 import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
 import { metricsParams } from "../src/metrics/params.ts";
-import { projectMetrics } from "../src/metrics/series.ts";
+import { projectMetrics, type ReadOptions } from "../src/metrics/series.ts";
 import { type Meter, meteredD1 } from "./d1-meter.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, RUNS, time } from "./timing.ts";
@@ -25,7 +24,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 type Sql = { sql: string; params: unknown[] };
 
 /** The SQL a metrics query runs, recorded by running the real read against a D1 that only records. */
-async function metricsSql(query: Record<string, string>, rollups: Narrowest): Promise<Sql[]> {
+async function metricsSql(query: Record<string, string>, opts: ReadOptions): Promise<Sql[]> {
   const recorded: Sql[] = [];
   const d1 = {
     prepare: (sql: string) => ({
@@ -42,7 +41,7 @@ async function metricsSql(query: Record<string, string>, rollups: Narrowest): Pr
     }),
   } as unknown as D1Database;
   const queries = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]));
-  await projectMetrics(d1, PROJECT, metricsParams(queries, END), { rollups });
+  await projectMetrics(d1, PROJECT, metricsParams(queries, END), opts);
   return recorded;
 }
 
@@ -100,23 +99,27 @@ async function cases() {
   const byModel = { ...month, interval: "day", group_by: "model", metrics: "latency_p95,count,error_rate,cost" };
   const hourly = { ...month, interval: "hour", metrics: "count,latency_p50,latency_p95,latency_p99" };
   const perMinute = { ...minutes, interval: "minute", metrics: "count,latency_p95" };
-  const read = async (name: string, query: Record<string, string>, rollups: Narrowest) => ({
+  const read = async (name: string, query: Record<string, string>, opts: ReadOptions) => ({
     name,
     path: `/api/v1/metrics?${new URLSearchParams(query)}`,
-    sql: await metricsSql(query, rollups),
+    sql: await metricsSql(query, opts),
   });
-  const at = async (name: string, query: Record<string, string>, raw: Sql | null, rollups: Narrowest = "total") => ({
+  const at = async (name: string, query: Record<string, string>, raw: Sql | null, opts: ReadOptions = {}) => ({
     query,
-    rollups,
-    read: await read(name, query, rollups),
+    opts,
+    read: await read(name, query, opts),
     raw,
   });
   // The older reads of the same series, measured in the same run: the full rollups (one row per group of every
-  // dimension), and the coarse ones (one row per type and status) the series of all events read before the
-  // whole-project rollups.
+  // dimension), the coarse ones (one row per type and status) the series of all events read before the whole-project
+  // rollups, and the whole-project minute rows with their sketches (before their stored percentiles, migration 0030).
   const old = (name: string, query: Record<string, string>) => [
-    at(`${name}: old read (full rollups)`, query, null, "full"),
-    at(`${name}: old read (coarse rollups)`, query, null, "coarse"),
+    at(`${name}: old read (full rollups)`, query, null, { rollups: "full" }),
+    at(`${name}: old read (coarse rollups)`, query, null, { rollups: "coarse" }),
+    // Minute rows only store percentiles: an hour series' read is the same either way.
+    ...(query.interval === "minute"
+      ? [at(`${name}: old read (whole-project sketches)`, query, null, { storedPercentiles: false })]
+      : []),
   ];
   return [
     await at(MONTH, byModel, exactPercentileSql(DATASET_START, END, DAY, 0.95, true)),
@@ -167,19 +170,21 @@ async function measureSize(events: number): Promise<Measured[]> {
   const list = await cases();
   const measured: Measured[] = [];
   // Server time: the read's own code (projectMetrics) on local D1 (the state wrangler dev serves), without HTTP.
+  const rawReads: Array<{ entry: Measured; sql: Sql }> = [];
   const proxy = await getPlatformProxy<{ DB: D1Database }>({ persist: { path: join(state, "v3") } });
   try {
     // The reads take turns, round by round (3 warm-up rounds, then RUNS timed ones), so a new read and the older ones
     // it is compared with run under the same conditions (one after another, the first read measured paid for the
-    // garbage of the dataset's build and of the raw baselines before it).
+    // garbage of the dataset's build and of the raw baselines before it). Each round starts one read later, so no read
+    // always follows the same one (a read after the hourly ones paid for their garbage in every round).
     const reads = list.map((c) => ({
       params: metricsParams(Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])), END),
-      opts: { rollups: c.rollups },
+      opts: c.opts,
       ms: [] as number[],
       cpuMs: [] as number[],
     }));
     for (let round = 0; round < RUNS + 3; round++)
-      for (const r of reads) {
+      for (const r of [...reads.slice(round % reads.length), ...reads.slice(0, round % reads.length)]) {
         const [cpu, t] = [process.cpuUsage(), performance.now()];
         await projectMetrics(proxy.env.DB, PROJECT, r.params, r.opts);
         const [ms, used] = [performance.now() - t, process.cpuUsage(cpu)];
@@ -204,34 +209,42 @@ async function measureSize(events: number): Promise<Measured[]> {
       console.error(
         `${fmt(n)} events, ${c.read.name}: server p50 ${server.p50.toFixed(1)} ms (bench process CPU p50 ${cpuMs.toFixed(1)} ms a read), ${fmt(rows)} rows`,
       );
-      const rawSql = c.raw;
-      if (!rawSql) continue;
-      // Local D1 (workerd) may give up on the raw query at the full size: its rows read are then not reported.
-      const raw = await proxy.env.DB.prepare(rawSql.sql)
-        .bind(...rawSql.params)
+      if (!c.raw) continue;
+      const entry: Measured = {
+        events: n,
+        name: `${c.read.name}: exact, raw events`,
+        server: { p50: Number.NaN, p95: Number.NaN },
+        api: null,
+        sqlP50: Number.NaN,
+        rows: Number.NaN,
+        cpuMs: Number.NaN,
+      };
+      measured.push(entry);
+      rawReads.push({ entry, sql: c.raw });
+    }
+    // The raw queries' rows read on local D1, after every rollup read: at the full size workerd may give up on one
+    // and close the proxy's connection (their rows read are then not reported).
+    for (const { entry, sql } of rawReads) {
+      const raw = await proxy.env.DB.prepare(sql.sql)
+        .bind(...sql.params)
         .all()
         .catch((err: Error) => {
           console.error(`raw query on local D1 failed: ${err.message}`);
           return null;
         });
-      const rawMs = await few(() => runSql([rawSql]));
-      const flat = { p50: Number.NaN, p95: Number.NaN };
-      measured.push({
-        events: n,
-        name: `${c.read.name}: exact, raw events`,
-        server: flat,
-        api: null,
-        sqlP50: rawMs,
-        rows: raw?.meta.rows_read ?? Number.NaN,
-        cpuMs: Number.NaN,
-      });
-      console.error(`${fmt(n)} events, ${c.read.name}: exact over raw events ${rawMs.toFixed(0)} ms`);
+      entry.rows = raw?.meta.rows_read ?? Number.NaN;
     }
   } finally {
     await proxy.dispose();
   }
+  // The raw queries on plain SQLite once the proxy is gone: each blocks this process for seconds at the full size, and
+  // the proxy's connection does not outlive that.
+  for (const { entry, sql } of rawReads) {
+    entry.sqlP50 = await few(() => runSql([sql]));
+    console.error(`${fmt(n)} events, ${entry.name} ${entry.sqlP50.toFixed(0)} ms`);
+  }
   // Through the Worker over HTTP, where the API serves the read (minute points of a dataset this old it refuses).
-  const served = list.filter((c) => c.query.interval !== "minute" && c.rollups === "total");
+  const served = list.filter((c) => c.query.interval !== "minute" && !c.read.name.includes("old read"));
   const server = await startDevServer({ port: await freePort(), persistTo: state, quiet: !process.env.VERBOSE }).catch(
     (err: Error) => {
       console.error(`API column skipped: ${err.message} (VERBOSE=1 shows wrangler's output)`);
@@ -273,8 +286,9 @@ meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the f
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
 (plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
-"old read (full rollups)" / "(coarse rollups)": the same series read from the tables it read before the coarse
-rollups (0026) / before the whole-project rollups (0028), in the same rounds (A/B). CPU = the bench process's CPU per read (p50)
+"old read (full rollups)" / "(coarse rollups)" / "(whole-project sketches)": the same series read from the tables it
+read before the coarse rollups (0026) / before the whole-project rollups (0028) / with each whole-project minute row's
+sketches instead of its stored percentiles (before 0030), in the same rounds (A/B). CPU = the bench process's CPU per read (p50)
 (the read's own code: parsing rows, adding sketches; workerd's SQL not included).
 
 | read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |

@@ -236,7 +236,9 @@ export const metricsCoarseHourly = data(coarseRollup("metrics_coarse_hourly"));
 
 /**
  * Whole-project rollups (migration 0028): the same sums and histograms per project and bucket only, written by the
- * consumer beside the others; readers take them when a read neither groups nor filters (one row per bucket).
+ * consumer beside the others; readers take them when a read neither groups nor filters (one row per bucket). Minute
+ * rows also keep their own percentiles as sketch buckets (migration 0030, set by triggers from the merged sketch; NULL
+ * when it is empty): a minute series of all events reads them instead of the sketches.
  */
 const totalRollup = (name: string) =>
   sqliteTable(
@@ -249,7 +251,23 @@ const totalRollup = (name: string) =>
     (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
   );
 
-export const metricsTotalMinute = data(totalRollup("metrics_total_minute"));
+export const metricsTotalMinute = data(
+  sqliteTable(
+    "metrics_total_minute",
+    {
+      projectId: text("project_id").notNull(),
+      bucket: integer("bucket").notNull(),
+      ...metricSums,
+      latencyP50: integer("latency_p50"),
+      latencyP90: integer("latency_p90"),
+      latencyP95: integer("latency_p95"),
+      latencyP99: integer("latency_p99"),
+      firstTokenP50: integer("first_token_p50"),
+      firstTokenP95: integer("first_token_p95"),
+    },
+    (t) => [primaryKey({ columns: [t.projectId, t.bucket] })],
+  ),
+);
 export const metricsTotalHourly = data(totalRollup("metrics_total_hourly"));
 
 /** Per end user (events with a `user_id`), narrower: only the user is a dimension. */

@@ -1,6 +1,6 @@
 // Adding up metric rows (rollup or trace-summary rows) per group and bucket, and reading each metric off the sums.
 import type { MetricField, MetricName } from "../../contract/metrics.ts";
-import { type MetricRow, ROLLUP_SUMS } from "../db/queries/metrics.ts";
+import { type MetricRow, ROLLUP_SUMS, type StoredPercentile } from "../db/queries/metrics.ts";
 import { SketchSum } from "../lib/sketch.ts";
 
 /** What every metric is computed from. */
@@ -15,6 +15,8 @@ export type Sums = {
   duration_count: number;
   latency: SketchSum;
   first_token: SketchSum;
+  /** A bucket's percentiles as its one row stores them (read instead of its sketches; see Read.storedPercentiles). */
+  percentiles?: MetricRow["percentiles"];
 };
 
 /** The rollups' summed columns that Sums adds (first-token counts are read off the sketch). */
@@ -42,6 +44,7 @@ const SKETCHES: readonly SketchName[] = ["latency", "first_token"];
 export function addRow(into: Sums, row: MetricRow, sketches: readonly SketchName[] = SKETCHES) {
   for (const k of ADDED) into[k] += Number(row[k] ?? 0);
   for (const s of sketches) into[s].addText(row[s]);
+  if (row.percentiles) into.percentiles = row.percentiles;
 }
 
 /** Adds `from` into `into`: every sum, and the sketches named (all by default; merging sketches is the cost). */
@@ -61,7 +64,13 @@ const PERCENTILE = /^(latency|first_token)_p(\d+)$/;
 /** The metric's value; null for an average or percentile of nothing. */
 export function metricValue(s: Sums, metric: MetricName | string): number | null {
   const p = PERCENTILE.exec(metric);
+  if (p && s.percentiles && metric in s.percentiles) return s.percentiles[metric as StoredPercentile] ?? null;
   if (p) return (p[1] === "latency" ? s.latency : s.first_token).quantile(Number(p[2]) / 100);
+  return sumValue(s, metric);
+}
+
+/** A metric's value that is no percentile: read off the sums. */
+function sumValue(s: Sums, metric: string): number | null {
   switch (metric) {
     case "count":
       return s.count;
@@ -90,9 +99,13 @@ export function percentileOf(metric: string): { sketch: SketchName; q: number } 
 /** The metric's value of any sums, the metric parsed once (for reading it off thousands of groups). */
 export function metricReader(metric: MetricName | string): (s: Sums) => number | null {
   const p = percentileOf(metric);
-  if (p) return (s) => s[p.sketch].quantile(p.q);
-  metricValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
-  return (s) => metricValue(s, metric);
+  if (p)
+    return (s) => {
+      const stored = s.percentiles?.[metric as StoredPercentile];
+      return stored === undefined ? s[p.sketch].quantile(p.q) : stored;
+    };
+  sumValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
+  return (s) => sumValue(s, metric);
 }
 
 /** The summed columns of each metric that reads any (besides `count`, always read; percentiles read sketches). */
@@ -123,7 +136,10 @@ export function groupOf(row: MetricRow, fields: readonly MetricField[]): Record<
 
 export type Grouped = { group: Record<string, string | null>; total: Sums; buckets: Map<number, Sums> };
 
-/** Rows added up per group (and per bucket in each). */
+/**
+ * Rows added up per group (and per bucket in each). A `range` row (the range's sketches, when the rows bring their
+ * stored percentiles instead) adds to the group's total only.
+ */
 export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Grouped[] {
   const out = new Map<string, Grouped>();
   for (const row of rows) {
@@ -133,6 +149,10 @@ export function groupRows(rows: MetricRow[], fields: readonly MetricField[]): Gr
     if (!g) {
       g = { group, total: emptySums(), buckets: new Map() };
       out.set(key, g);
+    }
+    if (row.range) {
+      for (const s of SKETCHES) g.total[s].addText(row[s]);
+      continue;
     }
     const bucket = Number(row.bucket);
     let b = g.buckets.get(bucket);

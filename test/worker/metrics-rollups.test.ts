@@ -7,10 +7,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { DIMENSIONS } from "../../contract/metrics.ts";
 import { recomputeStep } from "../../src/costs/recompute.ts";
+import { STORED_PERCENTILES } from "../../src/db/queries/metrics.ts";
 import { jobs } from "../../src/db/schema.ts";
 import { shardDatabase } from "../../src/db/shards.ts";
 import { minuteRollupStart, ROLLUPS, rollupInsertSql } from "../../src/db/writes/metrics-rollup.ts";
-import { sketchOf } from "../../src/lib/sketch.ts";
+import { bucketOf, quantile, sketchOf } from "../../src/lib/sketch.ts";
 import { type MoveProgress, moveJob, moveJobStep } from "../../src/maintenance/move.ts";
 import { signUp } from "./account-fixtures.ts";
 import { db, deliver, read } from "./fixtures.ts";
@@ -114,8 +115,23 @@ async function rollupsAndEvents(d1: D1Database, projectId: string) {
         cost: w.sums.cost_usd!,
         d: JSON.stringify(sketchOf(w.d)),
         f: JSON.stringify(sketchOf(w.f)),
+        ...storedPercentiles(w.d, w.f),
       });
     out[r.table] = { want: expected, got };
+  }
+  return out;
+}
+
+/**
+ * The percentiles a whole-project minute row stores (migration 0030), as its events' sketch reads them: the sketch bucket of
+ * each nearest-rank percentile, null when there is no value.
+ */
+function storedPercentiles(durations: number[], firstTokens: number[]): Row {
+  const out: Row = {};
+  for (const p of STORED_PERCENTILES) {
+    const [, sketch, q] = /^(.*)_p(\d+)$/.exec(p)!;
+    const value = quantile(sketchOf(sketch === "latency" ? durations : firstTokens), Number(q) / 100);
+    out[p] = value === null ? "null" : bucketOf(value);
   }
   return out;
 }
@@ -130,6 +146,8 @@ async function expectRollupsMatchEvents(d1: D1Database, projectId: string) {
       expect(Number(g.cost), `${table} ${key} cost`).toBeCloseTo(Number(w.cost), 9);
       expect(JSON.parse(String(g.latency)), `${table} ${key} latency`).toEqual(JSON.parse(String(w.d)));
       expect(JSON.parse(String(g.first_token)), `${table} ${key} first token`).toEqual(JSON.parse(String(w.f)));
+      if (table === "metrics_total_minute")
+        for (const p of STORED_PERCENTILES) expect(g[p] ?? "null", `${table} ${key} ${p}`).toBe(w[p]);
     }
   }
 }

@@ -2,7 +2,7 @@
 // Rows read are bounded by buckets × groups in range, not by events (the trace view reads one row per trace, and a read
 // naming end users together with other fields reads those users' events).
 import { COARSE_DIMENSIONS, DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
-import { bucketSql } from "../../lib/sketch.ts";
+import { bucketSql, bucketValue } from "../../lib/sketch.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 
 export type Grain = "minute" | "hour";
@@ -16,8 +16,25 @@ export type MetricRow = {
   count: number;
   latency: string | null;
   first_token: string | null;
+  /** The row's own percentiles (metric name → ms, null when none) as stored (Read.storedPercentiles). */
+  percentiles?: Partial<Record<StoredPercentile, number | null>>;
+  /** A row of the range's sketches only, no sums: what its total's percentiles come from (Read.storedPercentiles). */
+  range?: true;
 } & Partial<Record<RollupSum, number>> &
   Partial<Record<MetricField, string | null>>;
+
+/** The percentiles each whole-project minute row stores (migration 0030): every one the API offers. */
+export const STORED_PERCENTILES = [
+  "latency_p50",
+  "latency_p90",
+  "latency_p95",
+  "latency_p99",
+  "first_token_p50",
+  "first_token_p95",
+] as const;
+export type StoredPercentile = (typeof STORED_PERCENTILES)[number];
+export const isStoredPercentile = (m: string): m is StoredPercentile =>
+  (STORED_PERCENTILES as readonly string[]).includes(m);
 
 export type Read = {
   from: number;
@@ -35,6 +52,12 @@ export type Read = {
    * or the full ones only (benchmarks' A/B of the older reads).
    */
   rollups?: Narrowest;
+  /**
+   * The percentiles a read of the whole-project minute rows at their own bucket size may answer per bucket as its row
+   * stores them (`percentiles`) instead of with its sketches: only for a caller that never adds two buckets together
+   * nor takes one from another (a series of all events). The range's sketches then come as one more row (`range`).
+   */
+  storedPercentiles?: readonly StoredPercentile[];
 };
 
 /** The rollups' summed columns (hour, minute and day rows alike). */
@@ -69,6 +92,7 @@ function filterClauses(filters: MetricFilters, column: (f: MetricField) => strin
 }
 
 const SKETCHES = ["latency", "first_token"] as const;
+type SketchName = (typeof SKETCHES)[number];
 /** The sketches a read asks for: all, none, or those named. */
 const sketchesOf = (r: Read) => (r.sketches === true ? SKETCHES : r.sketches === false ? [] : r.sketches);
 
@@ -135,7 +159,7 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
   // stored (no GROUP BY; each row read once), and answered as one text (storedRows).
   const stored = table.startsWith("metrics_total_") && r.size === GRAIN_MS[grain];
   const sums = ROLLUP_SUMS.filter((c) => c === "count" || !r.sums || r.sums.includes(c));
-  if (stored) return storedRows(d1, source, [projectId, r.from, r.to], ["bucket", ...sums], wanted);
+  if (stored) return storedRows(d1, projectId, grain, r, sums, wanted);
   const sql = `SELECT (bucket / ${r.size}) * ${r.size} AS bucket${groups.map((g) => `, ${g}`).join("")}, ${sums.map(sumSql).join(", ")}, ${sketches}
     FROM ${source}${where}
     GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join("")}`;
@@ -150,33 +174,82 @@ export async function rollupRows(d1: D1Database, projectId: string, grain: Grain
 const [UNIT, RECORD] = ["\u001f", "\u001e"];
 
 /**
+ * ?1 project, ?2 from, ?3 to, ?4 the first whole hour, ?5 the end of the last: the whole-project sketches of a minute
+ * read's [from, to) in the fewest rows: hour rows for its whole hours, minute rows for its ragged ends.
+ */
+const RANGE_SKETCHES = `SELECT latency, first_token FROM metrics_total_hourly WHERE project_id = ?1 AND bucket >= ?4 AND bucket < ?5
+    UNION ALL SELECT latency, first_token FROM metrics_total_minute WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?4
+    UNION ALL SELECT latency, first_token FROM metrics_total_minute WHERE project_id = ?1 AND bucket >= ?5 AND bucket < ?3`;
+
+/** The whole hours of [from, to) (?4, ?5 of RANGE_SKETCHES): none (both `to`) when it holds none. */
+function wholeHours(from: number, to: number) {
+  const [first, end] = [Math.ceil(from / HOUR_MS) * HOUR_MS, Math.floor(to / HOUR_MS) * HOUR_MS];
+  return first < end ? [first, end] : [to, to];
+}
+
+/**
  * A whole-project rollup's rows at its own bucket size, as stored, answered as ONE text (fields and rows joined by
  * separators) rather than 1,440 rows: D1 pays per row it answers (≈ 10 µs each through the local binding, more than
  * the SQL), so a 24-hour minute series moves one row. Reals printed with 17 digits (they read back exactly).
+ * With `storedPercentiles` (minute rows), each row brings its stored percentiles (a few digits each) for its own point
+ * and no sketch: the same statement adds the range's sketches in the fewest rows (RANGE_SKETCHES) for the total (at 1M
+ * events a minute's sketch is ~200 bytes, and 1,440 of them were most of what the 24-hour minute series moved and
+ * parsed).
  */
 async function storedRows(
   d1: D1Database,
-  source: string,
-  params: unknown[],
+  projectId: string,
+  grain: Grain,
+  r: Read,
   sums: readonly string[],
-  wanted: readonly string[],
+  wanted: readonly SketchName[],
 ): Promise<MetricRow[]> {
-  const fields = [...sums.map((c) => (isReal(c) ? `printf('%!.17g', ${c})` : c)), ...wanted];
+  const table = grain === "minute" ? "metrics_total_minute" : "metrics_total_hourly";
+  const percentiles = grain === "minute" ? (r.storedPercentiles ?? []) : [];
+  const stored = percentiles.length > 0;
+  const sketches = stored ? [] : wanted;
+  // Buckets as their number from the range's first (a few digits, not 13).
+  const first = Math.floor(r.from / r.size) * r.size;
+  const fields = [
+    `((bucket - ${first}) / ${r.size})`,
+    ...sums.map((c) => (isReal(c) ? `printf('%!.17g', ${c})` : c)),
+    ...percentiles.map((p) => `coalesce(${p}, '')`),
+    ...sketches,
+  ];
+  const range = stored ? wanted : [];
+  const rangeSql = range.map((k) => `, (SELECT '[' || group_concat(${k}) || ']' FROM (${RANGE_SKETCHES})) AS ${k}`);
   const rows = await d1
     .prepare(
-      `SELECT group_concat(${fields.join(` || char(31) || `)}, char(30)) AS t FROM (SELECT * FROM ${source} ORDER BY bucket)`,
+      `SELECT (SELECT group_concat(${fields.join(" || char(31) || ")}, char(30)) FROM
+        (SELECT * FROM ${table} WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3 ORDER BY bucket)) AS t${rangeSql.join("")}`,
     )
-    .bind(...params)
-    .raw<[string | null]>();
-  const text = rows[0]?.[0];
-  const names = [...sums, ...wanted];
+    .bind(projectId, r.from, r.to, ...(range.length ? wholeHours(r.from, r.to) : []))
+    .raw<Array<string | null>>();
+  const [text, ...rangeTexts] = rows[0] ?? [];
   const out: MetricRow[] = [];
   if (!text) return out;
   for (const line of text.split(RECORD)) {
     const values = line.split(UNIT);
-    const o: Record<string, unknown> = {};
-    for (let c = 0; c < names.length; c++) o[names[c]!] = c < sums.length ? Number(values[c]) : values[c];
-    for (const k of SKETCHES) if (!(k in o)) o[k] = null;
+    const o: Record<string, unknown> = { latency: null, first_token: null };
+    o.bucket = first + Number(values[0]) * r.size;
+    let c = 1;
+    for (const name of sums) o[name] = Number(values[c++]);
+    if (stored) {
+      const own: Record<string, number | null> = {};
+      for (const p of percentiles) {
+        const v = values[c++];
+        own[p] = v ? bucketValue(Number(v)) : null;
+      }
+      o.percentiles = own;
+    }
+    for (const k of sketches) o[k] = values[c++];
+    out.push(o as MetricRow);
+  }
+  if (range.length) {
+    const o: Record<string, unknown> = { bucket: r.from, count: 0, range: true, latency: null, first_token: null };
+    range.forEach((k, i) => {
+      o[k] = rangeTexts[i];
+    });
     out.push(o as MetricRow);
   }
   return out;
