@@ -1,7 +1,14 @@
 // Reads of the metric rollups (minute, hour and day rows; and of trace summaries for the trace view): sums and sketches per bucket and group.
 // Rows read are bounded by buckets × groups in range, not by events (the trace view reads one row per trace, and a read
 // naming end users together with other fields reads those users' events).
-import { COARSE_DIMENSIONS, DIMENSIONS, type MetricField, type MetricFilters } from "../../../contract/metrics.ts";
+import {
+  COARSE_DIMENSIONS,
+  DIMENSIONS,
+  METRICS,
+  type MetricField,
+  type MetricFilters,
+  type MetricName,
+} from "../../../contract/metrics.ts";
 import { bucketSql, bucketValue } from "../../lib/sketch.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../lib/time.ts";
 
@@ -23,16 +30,10 @@ export type MetricRow = {
 } & Partial<Record<RollupSum, number>> &
   Partial<Record<MetricField, string | null>>;
 
-/** The percentiles each whole-project minute row stores (migration 0030): every one the API offers. */
-export const STORED_PERCENTILES = [
-  "latency_p50",
-  "latency_p90",
-  "latency_p95",
-  "latency_p99",
-  "first_token_p50",
-  "first_token_p95",
-] as const;
-export type StoredPercentile = (typeof STORED_PERCENTILES)[number];
+/** A percentile metric of the API (`latency_p95`, `first_token_p50`, ...). */
+export type StoredPercentile = Extract<MetricName, `${string}_p${number}`>;
+/** The percentiles each whole-project minute row stores (migration 0030): every one the API offers, in its order. */
+export const STORED_PERCENTILES = METRICS.filter((m): m is StoredPercentile => /_p\d+$/.test(m));
 export const isStoredPercentile = (m: string): m is StoredPercentile =>
   (STORED_PERCENTILES as readonly string[]).includes(m);
 
