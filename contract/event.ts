@@ -74,7 +74,9 @@ export const eventContext = z.looseObject({
 });
 
 export const wireEvent = z.object({
-  event_id: id.describe("client-generated; the idempotency key (unique per project)"),
+  event_id: id.describe(
+    "client-generated; the idempotency key (unique per trace within a project: the same event id sent again under the same `trace_id` changes nothing)",
+  ),
   trace_id: id.describe("events with the same trace id form one trace"),
   parent_event_id: id.nullish().describe("builds the tree; null or absent for a root"),
   type: z.enum(EVENT_TYPES).describe("colours in the dashboard: blue, purple, green, gray, red"),

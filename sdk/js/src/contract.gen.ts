@@ -2,7 +2,7 @@
 
 /** An event as sent to `POST /api/v1/events`. */
 export type WireEvent = {
-  /** client-generated; the idempotency key (unique per project) */
+  /** client-generated; the idempotency key (unique per trace within a project: the same event id sent again under the same `trace_id` changes nothing) */
   event_id: string;
   /** events with the same trace id form one trace */
   trace_id: string;
