@@ -5,14 +5,14 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { BODY_LIMITS } from "../contract/limits.ts";
-import { sqliteRunner } from "../scripts/finish-rekey.ts";
 import { offloadBodies } from "../src/db/bodies.ts";
 import { COST_ROLLUP_SQL } from "../src/db/writes/cost-rollup.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
-import { finishEventsRekey } from "../src/db/writes/events-rekey.ts";
+import { METRICS_ROLLUP_SQL } from "../src/db/writes/metrics-rollup.ts";
 import { SEARCH_INDEX_SQL } from "../src/db/writes/search-index.ts";
 import { SUMMARY_UPSERT_SQL } from "../src/db/writes/summary.ts";
-import { BENCH_PROJECT, MIGRATION_SQL, queueBatches } from "./consumer.ts";
+import { USAGE_TALLY_SQL } from "../src/db/writes/usage.ts";
+import { BENCH_PROJECT, migratePlain, queueBatches } from "./consumer.ts";
 import { eventMix, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
@@ -21,11 +21,21 @@ const dir = join("bench", ".data", `write-steps-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
 
-const STEPS = ["insert events", "trace summaries", "search index (FTS5)", "cost rollups", "commit"] as const;
+const STEPS = [
+  "insert events",
+  "trace summaries",
+  "search index (FTS5)",
+  "cost rollups",
+  "metric rollups",
+  "usage tally",
+  "commit",
+] as const;
 const stepOf = (sql: string): (typeof STEPS)[number] => {
   if (sql === SUMMARY_UPSERT_SQL) return "trace summaries";
   if (sql === SEARCH_INDEX_SQL) return "search index (FTS5)";
   if (sql === COST_ROLLUP_SQL) return "cost rollups";
+  if (METRICS_ROLLUP_SQL.includes(sql)) return "metric rollups";
+  if (sql === USAGE_TALLY_SQL) return "usage tally";
   if (sql === "COMMIT") return "commit";
   if (sql.startsWith("INSERT INTO events ")) return "insert events";
   throw new Error(`a statement this profile doesn't know: ${sql.slice(0, 80)}`);
@@ -41,8 +51,7 @@ const nowhere = { put: async () => null } as unknown as R2Bucket;
 async function profile(name: string, events: WireEvent[], perRequest: number, offload = false) {
   const db = new DatabaseSync(join(dir, `${name}.sqlite`));
   db.exec("PRAGMA journal_mode = WAL");
-  db.exec(MIGRATION_SQL);
-  await finishEventsRekey(sqliteRunner(db));
+  await migratePlain(db);
   const ms = new Map<string, number>(STEPS.map((s) => [s, 0]));
   const d1 = sqliteAsD1(db, (sql, t) => {
     const step = stepOf(sql);
