@@ -6,8 +6,9 @@ import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { QueueMessage } from "../contract/queue.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { finishRekeyIn } from "../scripts/finish-rekey.ts";
+import { finishRekeyIn, sqliteRunner } from "../scripts/finish-rekey.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
+import { finishEventsRekey } from "../src/db/writes/events-rekey.ts";
 import { packMessages } from "../src/ingest/enqueue.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { type Meter, mergeMeter } from "./d1-meter.ts";
@@ -23,13 +24,19 @@ export const shardProject = (i: number) => `prj_shard${i}`;
 
 /**
  * Every migration, as one script (what `wrangler d1 migrations apply` runs, without its bookkeeping table); run
- * finishRekeyIn (scripts/finish-rekey.ts) on the file after it, as applyMigrations does.
+ * finishRekeyIn (scripts/finish-rekey.ts) on the file after it, as applyMigrations does (or `migratePlain`).
  */
 export const MIGRATION_SQL = readdirSync("migrations")
   .filter((f) => f.endsWith(".sql"))
   .sort()
   .map((f) => readFileSync(join("migrations", f), "utf8").replaceAll("--> statement-breakpoint", ""))
   .join("\n");
+
+/** A plain SQLite database with every migration applied and migration 0029's job finished (as applyMigrations does). */
+export async function migratePlain(db: DatabaseSync) {
+  db.exec(MIGRATION_SQL);
+  await finishEventsRekey(sqliteRunner(db));
+}
 
 /**
  * A fresh local state in `dir/name`, copied from a template built once per `dir`: every database of CONFIG migrated
@@ -52,7 +59,7 @@ export function benchState(dir: string, name: string) {
       }
       db.close();
     }
-    finishRekeyIn([...new Set(Object.values(files))]);
+    finishRekeyIn(Object.values(files));
   }
   const persistTo = join(dir, name);
   cpSync(template, persistTo, { recursive: true });

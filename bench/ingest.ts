@@ -8,14 +8,12 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
-import { sqliteRunner } from "../scripts/finish-rekey.ts";
 import { applyMigrations, executeSql, keyInsertSql, localD1Files } from "../scripts/local-d1.ts";
 import { keyRow } from "../src/auth/keys.ts";
 import { writeMessages } from "../src/db/writes/events.ts";
-import { finishEventsRekey } from "../src/db/writes/events-rekey.ts";
 import { validateEvents } from "../src/ingest/validate.ts";
 import { queryRows } from "../test/support/sqlite.ts";
-import { benchState, CONFIG, MIGRATION_SQL, queueBatches, shardProject, startConsumer } from "./consumer.ts";
+import { benchState, CONFIG, migratePlain, queueBatches, shardProject, startConsumer } from "./consumer.ts";
 import { eventMix, type WireEvent } from "./generate.ts";
 import { sqliteAsD1 } from "./sqlite-d1.ts";
 
@@ -41,8 +39,7 @@ const storedRows = async (file: string) =>
 async function plainSqlite(name: string) {
   const db = new DatabaseSync(join(dir, name));
   db.exec("PRAGMA journal_mode = WAL");
-  db.exec(MIGRATION_SQL);
-  await finishEventsRekey(sqliteRunner(db));
+  await migratePlain(db);
   return db;
 }
 

@@ -14,4 +14,4 @@ for (const binding of d1Bindings()) {
     env: { ...process.env, ...WRANGLER_ENV, CI: "true" },
   });
 }
-if (where === "--local") finishRekeyIn([...new Set(Object.values(localD1Files(".wrangler/state")))]);
+if (where === "--local") finishRekeyIn(Object.values(localD1Files(".wrangler/state")));

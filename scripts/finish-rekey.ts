@@ -26,9 +26,9 @@ export function sqliteRunner(db: DatabaseSync): SqlRunner {
   };
 }
 
-/** Finishes the job in each SQLite file that exists (synchronously, in a child process). */
-export function finishRekeyIn(paths: string[]) {
-  const files = paths.filter((file) => existsSync(file));
+/** Finishes the job in each SQLite file that exists, each once (synchronously, in a child process). */
+export function finishRekeyIn(paths: Iterable<string>) {
+  const files = [...new Set(paths)].filter((file) => existsSync(file));
   if (files.length) execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...files], { stdio: "inherit" });
 }
 

@@ -71,7 +71,7 @@ export function applyMigrations(where?: LocalTarget) {
   for (const binding of d1Bindings(where?.config)) {
     wrangler(["d1", "migrations", "apply", binding, "--local", ...target(where)]);
   }
-  finishRekeyIn([...new Set(Object.values(localD1Files(where?.persistTo ?? ".wrangler/state", where?.config)))]);
+  finishRekeyIn(Object.values(localD1Files(where?.persistTo ?? ".wrangler/state", where?.config)));
 }
 
 /**

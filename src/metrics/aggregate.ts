@@ -62,12 +62,7 @@ export function subtractSums(into: Sums, from: Sums) {
 const PERCENTILE = /^(latency|first_token)_p(\d+)$/;
 
 /** The metric's value; null for an average or percentile of nothing. */
-export function metricValue(s: Sums, metric: MetricName | string): number | null {
-  const p = PERCENTILE.exec(metric);
-  if (p && s.percentiles && metric in s.percentiles) return s.percentiles[metric as StoredPercentile] ?? null;
-  if (p) return (p[1] === "latency" ? s.latency : s.first_token).quantile(Number(p[2]) / 100);
-  return sumValue(s, metric);
-}
+export const metricValue = (s: Sums, metric: MetricName | string): number | null => metricReader(metric)(s);
 
 /** A metric's value that is no percentile: read off the sums. */
 function sumValue(s: Sums, metric: string): number | null {
@@ -104,7 +99,7 @@ export function metricReader(metric: MetricName | string): (s: Sums) => number |
       const stored = s.percentiles?.[metric as StoredPercentile];
       return stored === undefined ? s[p.sketch].quantile(p.q) : stored;
     };
-  sumValue(emptySums(), metric); // throws for an unknown metric, as metricValue would
+  sumValue(emptySums(), metric); // throws for an unknown metric
   return (s) => sumValue(s, metric);
 }
 

@@ -47,29 +47,34 @@ async function expectRekeyed(d1: D1Database) {
   ).toBe(0);
 }
 
-/** The release before the search-index rebuild shipped migrations 0000–0005. */
-const released = (name: string) => Number(name.slice(0, 4)) <= 5;
+/** The migrations a release shipped, up to and including number `last`. */
+const migrationsUpTo = (last: number) => env.TEST_MIGRATIONS.filter((m) => Number(m.name.slice(0, 4)) <= last);
+
+/**
+ * An older release's events: 2,500 spans in 50 traces of `prj_old`, one named "quokka lookup" (with `bodies`, each
+ * has an input and one asks "the wombat question").
+ */
+const olderEvents = (bodies: boolean) =>
+  validateEvents(
+    Array.from({ length: 2_500 }, (_, i) => ({
+      event_id: `old-${i}`,
+      trace_id: `old-trace-${i % 50}`,
+      type: "span",
+      name: i === 7 ? "quokka lookup" : "step",
+      timestamp: 1_764_000_000_000 + i,
+      ...(bodies ? { body: { input: i === 2_222 ? "the wombat question" : "hello" } } : {}),
+    })),
+  ).events;
 
 describe("upgrading from the release whose search index used word positions (migration 0002)", () => {
   it("rebuilds the index in the background and search finds the events stored before the upgrade", async () => {
     const db = env.UPGRADE_DB;
-    await applyD1Migrations(
-      db,
-      env.TEST_MIGRATIONS.filter((m) => released(m.name)),
-    );
+    // The release before the search-index rebuild shipped migrations 0000–0005.
+    await applyD1Migrations(db, migrationsUpTo(5));
     expect(await db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").first("sql")).not.toMatch(
       /detail/,
     );
-    const { events } = validateEvents(
-      Array.from({ length: 2_500 }, (_, i) => ({
-        event_id: `old-${i}`,
-        trace_id: `old-trace-${i % 50}`,
-        type: "span",
-        name: i === 7 ? "quokka lookup" : "step",
-        timestamp: 1_764_000_000_000 + i,
-        body: { input: i === 2_222 ? "the wombat question" : "hello" },
-      })),
-    );
+    const events = olderEvents(true);
     for (let i = 0; i < events.length; i += 500) {
       await writeMessages(
         db,
@@ -157,19 +162,8 @@ describe("upgrading from the release whose search index used word positions (mig
   it("copies the events to their new key (migration 0029) in bounded steps while events are written, updated and deleted", async () => {
     // A database of the release before 0029, with 2,500 events in 50 traces.
     const db = env.UPGRADE_DATA_1;
-    await applyD1Migrations(
-      db,
-      env.TEST_MIGRATIONS.filter((m) => Number(m.name.slice(0, 4)) <= 28),
-    );
-    const { events } = validateEvents(
-      Array.from({ length: 2_500 }, (_, i) => ({
-        event_id: `old-${i}`,
-        trace_id: `old-trace-${i % 50}`,
-        type: "span",
-        name: i === 7 ? "quokka lookup" : "step",
-        timestamp: 1_764_000_000_000 + i,
-      })),
-    );
+    await applyD1Migrations(db, migrationsUpTo(28));
+    const events = olderEvents(false);
     for (let i = 0; i < events.length; i += 500)
       await writeMessages(db, [{ project_id: "prj_old", received_at: 1, events: events.slice(i, i + 500) }]);
     await applyD1Migrations(db, env.TEST_MIGRATIONS);
