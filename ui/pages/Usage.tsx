@@ -1,7 +1,7 @@
 // The org's usage this month (owners and admins): the plan and its quota, stored events and bytes, the daily trend,
 // and the split by project and by way in.
 import type { UsageReport } from "../../contract/usage.ts";
-import { ErrorNote } from "../components/ErrorNote.tsx";
+import { Panel } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { bytes, DAY_MS, isoDay } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -98,9 +98,7 @@ export function Usage({ org }: { org: Org }) {
   const read = useApi(`/api/orgs/${org.id}/usage`);
   const r = read.data.value;
   return (
-    <section class="usage" data-testid="usage">
-      <h2>Usage of {org.name}</h2>
-      <ErrorNote error={read.error} />
+    <Panel class="usage" data-testid="usage" title={`Usage of ${org.name}`} errors={[read.error]}>
       {r && (
         <>
           <p data-testid="plan">
@@ -111,26 +109,20 @@ export function Usage({ org }: { org: Org }) {
           <QuotaMeter month={r.month} />
           <Warnings month={r.month} />
           <dl class="usage-figures">
-            <div>
-              <dt>Events</dt>
-              <dd>{count(r.totals.events)}</dd>
-            </div>
-            <div>
-              <dt>Stored in D1</dt>
-              <dd>{bytes(r.totals.d1_bytes)}</dd>
-            </div>
-            <div>
-              <dt>Bodies in R2</dt>
-              <dd>{bytes(r.totals.r2_bytes)}</dd>
-            </div>
-            <div>
-              <dt>Gateway calls</dt>
-              <dd>{count(r.totals.gateway_calls)}</dd>
-            </div>
-            <div>
-              <dt>Scores</dt>
-              <dd>{count(r.totals.scores)}</dd>
-            </div>
+            {(
+              [
+                ["Events", count(r.totals.events)],
+                ["Stored in D1", bytes(r.totals.d1_bytes)],
+                ["Bodies in R2", bytes(r.totals.r2_bytes)],
+                ["Gateway calls", count(r.totals.gateway_calls)],
+                ["Scores", count(r.totals.scores)],
+              ] as const
+            ).map(([label, value]) => (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
           </dl>
           <Trend report={r} />
           <h3>By project</h3>
@@ -155,6 +147,6 @@ export function Usage({ org }: { org: Org }) {
           />
         </>
       )}
-    </section>
+    </Panel>
   );
 }
