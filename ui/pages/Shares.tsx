@@ -5,7 +5,7 @@ import { Link } from "../components/Link.tsx";
 import { actionsColumn, DangerButton, Panel, textColumn, useList } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { shortTime } from "../lib/format.ts";
-import { me, type Role } from "../state/session.ts";
+import { canManage, me, type Role } from "../state/session.ts";
 
 function stateOf(s: ShareLink, now = Date.now()) {
   if (s.revoked_at) return "revoked";
@@ -21,7 +21,7 @@ export function Shares({ project, role }: { project: string; role: Role }) {
   const base = `/api/projects/${encodeURIComponent(project)}/shares` as const;
   const { list, remove, errors } = useList(role === "viewer" ? null : base);
   if (role === "viewer") return null;
-  const admin = role === "owner" || role === "admin";
+  const admin = canManage(role);
   const mine = `user:${me.value?.user.id}`;
   const columns: Array<Column<ShareLink>> = [
     {
