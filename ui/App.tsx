@@ -12,7 +12,7 @@ import { allProjects, bootError, canManage, me, projectById } from "./state/sess
 // Each page loads with its chunk when first shown (ui/lib/lazy.tsx; which pages share a chunk: ui/pages/chunks/).
 const Auth = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Auth));
 const InvitePage = lazy(() => import("./pages/chunks/account.ts").then((m) => m.InvitePage));
-const NoProjects = lazy(() => import("./pages/chunks/account.ts").then((m) => m.NoProjects));
+const NoProjects = lazy(() => import("./pages/chunks/settings.ts").then((m) => m.NoProjects));
 const AlertList = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertList));
 const AlertDetail = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertDetail));
 const Compare = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.Compare));
@@ -20,7 +20,7 @@ const Costs = lazy(() => import("./pages/Costs.tsx").then((m) => m.Costs));
 const GroupList = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupList));
 const GroupDetail = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupDetail));
 const Overview = lazy(() => import("./pages/Overview.tsx").then((m) => m.Overview));
-const Settings = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Settings));
+const Settings = lazy(() => import("./pages/chunks/settings.ts").then((m) => m.Settings));
 const SharedTrace = lazy(() => import("./pages/SharedTrace.tsx").then((m) => m.SharedTrace));
 const Trace = lazy(() => import("./pages/chunks/trace.ts").then((m) => m.Trace));
 const Traces = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Traces));

@@ -62,6 +62,44 @@ describe("settings tabs", () => {
     }
     await context.close();
   });
+
+  it("lays every tab out within a 375 px phone, its tables with rows and their buttons (dark)", async () => {
+    const account = await createAccount("PhoneTabs");
+    const headers = { Cookie: account.cookie, Origin: base, "Content-Type": "application/json" };
+    const put = (path: string, body: unknown, method = "POST", more: Record<string, string> = {}) =>
+      fetch(`${base}${path}`, { method, headers: { ...headers, ...more }, body: JSON.stringify(body) });
+    await put(`/api/projects/${account.project}/score-configs/quality`, { kind: "numeric", min: 0, max: 1 }, "PUT");
+    await put(
+      "/api/v1/prices",
+      {
+        model: "ft:gpt-4o-mini:acme",
+        match: { equals: "ft:gpt-4o-mini:acme" },
+        rates: { input_mtok: 1, output_mtok: 2 },
+      },
+      "POST",
+      { "X-WatchLLM-Project": account.project },
+    );
+    await put(`/api/projects/${account.project}/keys`, { name: "ci", kind: "ingest" });
+    const { page, context } = await openPage(browser, account, "/settings", { width: 375, colorScheme: "dark" });
+    const tabs: Array<[string, string]> = [
+      ["", "Revoke"],
+      ["/prices", "Delete"],
+      ["/scores", "Delete quality"],
+      ["/shares", ""],
+      ["/usage", ""],
+      ["/data", "Delete project"],
+    ];
+    for (const [path, button] of tabs) {
+      await page.goto(`${base}/p/${account.project}/settings${path}`);
+      await page.locator(".settings h2").first().waitFor();
+      if (button) await page.getByRole("button", { name: button, exact: true }).first().waitFor({ timeout: 15_000 });
+      if (path === "/data") await page.getByTestId("audit-log").waitFor({ timeout: 15_000 });
+      expect(await layoutProblems(page), path || "general").toEqual([]);
+    }
+    // The audit log words each action from its name ("key.created"), with its target (the key's prefix).
+    expect(await page.getByTestId("audit-log").textContent()).toMatch(/Key created: wl_ingest_/);
+    await context.close();
+  });
 });
 
 describe("settings: data retention, audit log, deleting the project", () => {

@@ -67,15 +67,9 @@ export function AlertForm({
   const d = draft.value;
   const score = scoreName(d.metric);
   const set = (patch: Partial<Draft>) => (draft.value = { ...draft.value, ...patch });
-  const judged = {
-    metric: d.metric,
-    filters: filtersOf(d),
-    window_minutes: d.window_minutes,
-    op: d.op,
-    threshold: d.threshold,
-    min_count: d.min_count,
-    group_by: d.group_by,
-  };
+  // What the preview judges: the rule without its name, channels and notification settings.
+  const { name: _name, channels: _channels, renotify_minutes: _renotify, enabled: _enabled, ...rule } = d;
+  const judged = { ...rule, filters: filtersOf(d) };
   const key = JSON.stringify(judged);
   useEffect(() => {
     const abort = new AbortController();

@@ -3,9 +3,6 @@ import { navigate } from "../state/router.ts";
 import { loadMe, rememberKey } from "../state/session.ts";
 import { api } from "./api.ts";
 
-/** The `name` field of a submitted form. */
-export const nameIn = (e: Event) => String(new FormData(e.target as HTMLFormElement).get("name") ?? "");
-
 /** Creates a project (keeping its new keys to show once) and opens it. */
 export async function createProjectIn(orgId: string, name: string, init: { signal?: AbortSignal }) {
   const res = await api(`/api/orgs/${orgId}/projects`, { method: "POST", ...init, json: { name } });

@@ -4,7 +4,7 @@ import { useSignal } from "@preact/signals";
 import type { ProjectAnswer } from "../../contract/accounts.ts";
 import type { AuditEntry } from "../../contract/data.ts";
 import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
-import { ErrorNote } from "../components/ErrorNote.tsx";
+import { onFields, Panel, textColumn } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
 import { shortTime } from "../lib/format.ts";
@@ -36,9 +36,8 @@ function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin:
   const action = useAction();
   const saved = useSignal(false);
   const p = read.data.value?.project;
-  const save = (e: Event) => {
-    e.preventDefault();
-    const value = String(new FormData(e.target as HTMLFormElement).get("days") ?? "").trim();
+  const save = onFields((field) => {
+    const value = field("days");
     saved.value = false;
     void action.run(async (init) => {
       await api(`/api/projects/${p!.id}`, {
@@ -49,13 +48,10 @@ function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin:
       saved.value = true;
       onSaved();
     });
-  };
+  });
   const rollupDays = Math.max(p?.effective_retention_days ?? 0, LIFECYCLE_LIMITS.rollupRetentionDays);
   return (
-    <section>
-      <h2>Data retention</h2>
-      <ErrorNote error={read.error} />
-      <ErrorNote error={action.error} />
+    <Panel title="Data retention" errors={[read.error, action.error]}>
       {p && (
         <p data-testid="retention">
           Traces are kept <strong>{days(p.effective_retention_days)}</strong>
@@ -85,26 +81,15 @@ function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin:
         </form>
       )}
       {admin && <p class="muted">Leave it empty for the instance's default. Expired traces go within minutes.</p>}
-    </section>
+    </Panel>
   );
 }
 
-const actionLabel: Record<string, string> = {
-  "project.retention_changed": "Retention changed",
-  "project.renamed": "Project renamed",
-  "project.deletion_requested": "Project deletion requested",
-  "project.deleted": "Project deleted",
-  "trace.deletion_requested": "Trace deletion requested",
-  "trace.deleted": "Trace deleted",
-  "user.deletion_requested": "End user's data deletion requested",
-  "user.deleted": "End user's data deleted",
-  "project.moved": "Project moved to data database",
-  "key.created": "Key created",
-  "key.revoked": "Key revoked",
-  "member.role_changed": "Role changed",
-  "member.removed": "Member removed",
-  "member.left": "Member left",
-  "invite.created": "Invite created",
+/** "key.created" → "Key created", "trace.deletion_requested" → "Trace deletion requested"; an end user is named so. */
+const actionLabel = (action: string) => {
+  const [what = "", done = ""] = action.split(".");
+  const subject = what === "user" ? "End user's data" : what.charAt(0).toUpperCase() + what.slice(1);
+  return `${subject} ${done.replace("_", " ")}${action === "project.moved" ? " to data database" : ""}`;
 };
 
 function AuditLog({ org }: { org: Org }) {
@@ -117,26 +102,17 @@ function AuditLog({ org }: { org: Org }) {
     if (e.action === "project.retention_changed")
       return `Retention: ${e.target === "default" ? "default" : days(Number(e.target))}`;
     const change = e.action === "member.role_changed" ? ` (${e.details.from} → ${e.details.to})` : "";
-    return `${actionLabel[e.action] ?? e.action}${e.target ? `: ${e.target}` : ""}${change}`;
+    return `${actionLabel(e.action)}${e.target ? `: ${e.target}` : ""}${change}`;
   };
   const columns: Array<Column<AuditEntry>> = [
     { label: "When", width: "8.5rem", title: (e) => new Date(e.at).toISOString(), cell: (e) => shortTime(e.at) },
-    { label: "Who", width: "30%", priority: 2, title: who, cell: who },
-    { label: "What", title: what, cell: what },
-    {
-      label: "Project",
-      width: "22%",
-      priority: 3,
-      title: (e) => projectName(e.project_id),
-      cell: (e) => projectName(e.project_id),
-    },
+    textColumn("Who", who, { width: "30%", priority: 2 }),
+    textColumn("What", what),
+    textColumn("Project", (e) => projectName(e.project_id), { width: "22%", priority: 3 }),
   ];
   const entries = log.pages?.flatMap((p) => p.entries) ?? [];
   return (
-    <section>
-      <h2>Audit log of {org.name}</h2>
-      <ErrorNote error={log.error} />
-      <ErrorNote error={log.more.error} />
+    <Panel title={`Audit log of ${org.name}`} errors={[log.error, log.more.error]}>
       {log.pages && !entries.length && (
         <p class="muted">Nothing yet: keys, members, invites, retention changes and deletions show here.</p>
       )}
@@ -148,7 +124,7 @@ function AuditLog({ org }: { org: Org }) {
           Load more
         </button>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -164,13 +140,11 @@ function DeleteProject({ project, name }: { project: string; name: string }) {
     });
   };
   return (
-    <section class="danger-zone">
-      <h2>Delete this project</h2>
+    <Panel class="danger-zone" title="Delete this project" errors={[action.error]}>
       <p>
         Its keys stop working at once; every trace, body and cost of <strong>{name}</strong> is deleted within minutes.
         This can't be undone.
       </p>
-      <ErrorNote error={action.error} />
       <form class="inline" onSubmit={remove}>
         <label>
           Type the project's name to confirm
@@ -185,6 +159,6 @@ function DeleteProject({ project, name }: { project: string; name: string }) {
           Delete project
         </button>
       </form>
-    </section>
+    </Panel>
   );
 }

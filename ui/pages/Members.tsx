@@ -3,27 +3,33 @@ import { useSignal } from "@preact/signals";
 import type { Member } from "../../contract/accounts.ts";
 import { ROLES, type Role } from "../../contract/constants.ts";
 import { Copy } from "../components/Copy.tsx";
-import { ErrorNote } from "../components/ErrorNote.tsx";
+import { actionsColumn, DangerButton, onFields, Panel, textColumn, useList } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
-import { useAction, useApi } from "../lib/use-api.ts";
+import { useApi } from "../lib/use-api.ts";
 import type { Org } from "../state/session.ts";
 
+const roleOptions = (selected?: Role) =>
+  ROLES.map((r) => (
+    <option key={r} value={r} selected={r === selected}>
+      {r}
+    </option>
+  ));
+
 export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
-  const members = useApi(`/api/orgs/${org.id}/members`);
-  const invites = useApi(canManage ? `/api/orgs/${org.id}/invites` : null);
+  const base = `/api/orgs/${org.id}` as const;
+  const { list: members, change, remove, errors } = useList(`${base}/members`);
+  const invites = useApi(canManage ? `${base}/invites` : null);
   const link = useSignal<string | null>(null);
-  const action = useAction();
-  /** Runs a change, then reloads members and invites. */
-  const guard = (change: (init: { signal?: AbortSignal }) => Promise<unknown>) =>
-    action.run(async (init) => {
-      await change(init);
-      members.reload();
+  /** A change, after which the invites are read again too (the members are). */
+  const guard = (work: Parameters<typeof change>[0], ask?: string) =>
+    change(async (init) => {
+      await work(init);
       invites.reload();
-    });
+    }, ask);
   const columns: Array<Column<Member> | false> = [
-    { label: "Name", title: (m) => m.name, cell: (m) => m.name },
-    { label: "Email", priority: 2, title: (m) => m.email, cell: (m) => m.email },
+    textColumn("Name", (m) => m.name),
+    textColumn("Email", (m) => m.email, { priority: 2 }),
     {
       label: "Role",
       width: "7.5rem",
@@ -33,74 +39,47 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
             aria-label={`Role of ${m.email}`}
             value={m.role}
             onChange={(e) =>
-              guard(async () => {
-                await api(`/api/orgs/${org.id}/members/${m.user_id}`, {
+              change((init) =>
+                api(`${base}/members/${m.user_id}`, {
+                  ...init,
                   method: "PATCH",
                   json: { role: (e.target as HTMLSelectElement).value as Role },
-                });
-              })
+                }),
+              )
             }
           >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            {roleOptions()}
           </select>
         ) : (
           m.role
         ),
     },
-    canManage && {
-      label: "Actions",
-      header: <span class="sr-only">Actions</span>,
-      width: "7rem",
-      class: "actions",
-      cell: (m) => (
-        <button
-          type="button"
-          class="danger"
-          onClick={() =>
-            guard(async () => {
-              if (!confirm(`Remove ${m.email} from ${org.name}?`)) return;
-              await api(`/api/orgs/${org.id}/members/${m.user_id}`, { method: "DELETE" });
-            })
-          }
-        >
-          Remove
-        </button>
-      ),
-    },
+    canManage &&
+      actionsColumn((m) => (
+        <DangerButton
+          text="Remove"
+          onClick={() => remove(`${base}/members/${m.user_id}`, `Remove ${m.email} from ${org.name}?`)}
+        />
+      )),
   ];
   return (
-    <section>
-      <h2>Members of {org.name}</h2>
-      <ErrorNote error={members.error} />
-      <ErrorNote error={invites.error} />
-      <ErrorNote error={action.error} />
+    <Panel title={`Members of ${org.name}`} errors={[invites.error, ...errors]}>
       <Table columns={columns} rows={members.data.value?.members ?? []} rowKey={(m) => m.user_id} />
       {canManage && (
         <>
           <h3>Invite people</h3>
           <form
             class="inline"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const role = new FormData(e.target as HTMLFormElement).get("role") as Role;
-              void guard(async () => {
-                link.value = (await api(`/api/orgs/${org.id}/invites`, { method: "POST", json: { role } })).invite.url;
-              });
-            }}
+            onSubmit={onFields((field) =>
+              guard(async (init) => {
+                const role = field("role") as Role;
+                link.value = (await api(`${base}/invites`, { method: "POST", ...init, json: { role } })).invite.url;
+              }),
+            )}
           >
             <label>
               Role
-              <select name="role">
-                {ROLES.map((r) => (
-                  <option key={r} value={r} selected={r === "member"}>
-                    {r}
-                  </option>
-                ))}
-              </select>
+              <select name="role">{roleOptions("member")}</select>
             </label>
             <button type="submit" class="primary">
               Create invite link
@@ -112,28 +91,21 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
               <Copy value={link.value} label="Invite link" />
             </div>
           )}
-          {(invites.data.value?.invites.length ?? 0) > 0 && (
+          {!!invites.data.value?.invites.length && (
             <ul class="plain">
-              {(invites.data.value?.invites ?? []).map((i) => (
+              {invites.data.value.invites.map((i) => (
                 <li key={i.id}>
                   Pending {i.role} invite, expires {new Date(i.expires_at).toLocaleString()}{" "}
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() =>
-                      guard(async () => {
-                        await api(`/api/orgs/${org.id}/invites/${i.id}`, { method: "DELETE" });
-                      })
-                    }
-                  >
-                    Revoke
-                  </button>
+                  <DangerButton
+                    text="Revoke"
+                    onClick={() => guard((init) => api(`${base}/invites/${i.id}`, { ...init, method: "DELETE" }))}
+                  />
                 </li>
               ))}
             </ul>
           )}
         </>
       )}
-    </section>
+    </Panel>
   );
 }

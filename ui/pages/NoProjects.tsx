@@ -1,18 +1,15 @@
 // Signed in without a project (the last one was deleted, or an org was made empty): create one in an org you manage.
 import { ErrorNote } from "../components/ErrorNote.tsx";
+import { onFields } from "../components/ListForm.tsx";
 import { NameForm } from "../components/NameForm.tsx";
-import { createProjectIn, nameIn } from "../lib/projects.ts";
+import { createProjectIn } from "../lib/projects.ts";
 import { useAction } from "../lib/use-api.ts";
 import { canManage, me } from "../state/session.ts";
 
 export function NoProjects() {
   const orgs = (me.value?.orgs ?? []).filter((o) => canManage(o.role));
   const action = useAction();
-  const create = (e: Event) => {
-    e.preventDefault();
-    const org = new FormData(e.target as HTMLFormElement).get("org");
-    void action.run((init) => createProjectIn(String(org), nameIn(e), init));
-  };
+  const create = onFields((field) => void action.run((init) => createProjectIn(field("org"), field("name"), init)));
   return (
     <main class="page">
       <section>

@@ -2,12 +2,11 @@
 // negotiated prices), and re-pricing past calls after a change.
 import { useSignal } from "@preact/signals";
 import type { Price, Rate } from "../../contract/costs.ts";
-import { ErrorNote } from "../components/ErrorNote.tsx";
+import { actionsColumn, DangerButton, onFields, Panel, textColumn, useList } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
 import { DAY_MS, HOUR_MS, isoDay } from "../lib/format.ts";
 import { recomputeCosts } from "../lib/recompute.ts";
-import { useAction, useApi } from "../lib/use-api.ts";
 
 const RATES = [
   ["input_mtok", "Input"],
@@ -22,9 +21,8 @@ const rule = (m: Record<string, unknown>) =>
     .join(", ");
 
 export function Prices({ project, canEdit }: { project: string; canEdit: boolean }) {
-  const list = useApi("/api/v1/prices", { project });
+  const { list, action, change, remove, errors } = useList("/api/v1/prices", { project });
   const prices = list.data.value?.overrides ?? null;
-  const action = useAction();
   const status = useSignal("");
   const recompute = () =>
     action.run(async () => {
@@ -47,7 +45,7 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
         </>
       ),
     },
-    { label: "Matches", priority: 3, title: (p) => rule(p.match), cell: (p) => rule(p.match) },
+    textColumn("Matches", (p) => rule(p.match), { priority: 3 }),
     {
       label: "From",
       width: "6.5rem",
@@ -55,56 +53,29 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
       cell: (p) => (p.effective_from ? isoDay(p.effective_from) : "always"),
     },
     ...RATES.map(
-      ([key, label]): Column<Price> => ({
-        label: `${label} / M`,
-        width: "6.2rem",
-        numeric: true,
-        priority: key === "input_mtok" || key === "output_mtok" ? 1 : 2,
-        title: (p) => show(p.rates[key]),
-        cell: (p) => show(p.rates[key]),
-      }),
+      ([key, label]): Column<Price> =>
+        textColumn(`${label} / M`, (p) => show(p.rates[key]), {
+          width: "6.2rem",
+          numeric: true,
+          priority: key === "input_mtok" || key === "output_mtok" ? 1 : 2,
+        }),
     ),
-    canEdit && {
-      label: "Actions",
-      header: <span class="sr-only">Actions</span>,
-      width: "7rem",
-      class: "actions",
-      cell: (p) => (
-        <button
-          type="button"
-          class="danger"
-          onClick={() =>
-            action.run(async (init) => {
-              await api(`/api/v1/prices/${p.id}`, { ...init, project, method: "DELETE" });
-              list.reload();
-            })
-          }
-        >
-          Delete
-        </button>
-      ),
-    },
+    canEdit && actionsColumn((p) => <DangerButton text="Delete" onClick={() => remove(`/api/v1/prices/${p.id}`)} />),
   ];
   return (
-    <section data-testid="prices">
-      <h2>Model prices</h2>
-      <p class="muted">
-        Costs come from the built-in price table (1,293 models); prices here override it for this project, from their
-        effective date, for calls that arrive from now on. Re-price past calls after a change.
-      </p>
-      <ErrorNote error={list.error} />
-      <ErrorNote error={action.error} />
+    <Panel
+      data-testid="prices"
+      title="Model prices"
+      intro="Costs come from the built-in price table (1,293 models); prices here override it for this project, from their effective date, for calls that arrive from now on. Re-price past calls after a change."
+      errors={errors}
+    >
       {prices && prices.length > 0 && <Table columns={columns} rows={prices} rowKey={(p) => p.id} />}
       {canEdit && (
         <form
           class="inline"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const form = e.target as HTMLFormElement;
-            const data = new FormData(form);
-            const text = (k: string) => String(data.get(k) ?? "").trim();
+          onSubmit={onFields((text, form) => {
             const rates = Object.fromEntries(RATES.filter(([k]) => text(k) !== "").map(([k]) => [k, Number(text(k))]));
-            void action.run(async (init) => {
+            void change(async (init) => {
               await api("/api/v1/prices", {
                 method: "POST",
                 ...init,
@@ -119,9 +90,8 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
               });
               form.reset();
               status.value = "Saved.";
-              list.reload();
             });
-          }}
+          })}
         >
           <label>
             Model
@@ -175,6 +145,6 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
           </span>
         </p>
       )}
-    </section>
+    </Panel>
   );
 }

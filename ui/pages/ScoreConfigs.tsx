@@ -2,10 +2,9 @@
 // its labels). Scores sent with a configured name and a value outside it are rejected; annotation forms use them.
 import { useSignal } from "@preact/signals";
 import type { ScoreConfig, ScoreKind } from "../../contract/scores.ts";
-import { ErrorNote } from "../components/ErrorNote.tsx";
+import { actionsColumn, DangerButton, onFields, Panel, textColumn, useList } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
-import { useAction, useApi } from "../lib/use-api.ts";
 
 const rule = (c: ScoreConfig) =>
   c.kind === "numeric"
@@ -16,67 +15,55 @@ const rule = (c: ScoreConfig) =>
 
 export function ScoreConfigs({ project, canEdit }: { project: string; canEdit: boolean }) {
   const base = `/api/projects/${encodeURIComponent(project)}/score-configs` as const;
-  const list = useApi(base);
+  const { list, action, change, remove, errors } = useList(base);
   const kind = useSignal<ScoreKind>("numeric");
-  const action = useAction();
   const configs = list.data.value?.configs ?? null;
 
-  const save = (e: Event) => {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const f = new FormData(form);
-    const num = (k: string) => (String(f.get(k) ?? "").trim() === "" ? null : Number(f.get(k)));
-    const description = String(f.get("description") ?? "").trim() || null;
+  const save = onFields((field, form) => {
+    const num = (k: string) => (field(k) === "" ? null : Number(field(k)));
+    const description = field("description") || null;
     const body =
       kind.value === "numeric"
         ? { kind: "numeric" as const, min: num("min"), max: num("max"), description }
         : kind.value === "categorical"
           ? {
               kind: "categorical" as const,
-              categories: String(f.get("categories") ?? "")
+              categories: field("categories")
                 .split(",")
                 .map((c) => c.trim())
                 .filter(Boolean),
               description,
             }
           : { kind: "boolean" as const, description };
-    void action.run(async (init) => {
-      await api(`${base}/${encodeURIComponent(String(f.get("name")).trim())}`, { ...init, method: "PUT", json: body });
+    void change(async (init) => {
+      await api(`${base}/${encodeURIComponent(field("name"))}`, { ...init, method: "PUT", json: body });
       form.reset();
-      list.reload();
     });
-  };
-  const remove = (name: string) =>
-    void action.run(async (init) => {
-      await api(`${base}/${encodeURIComponent(name)}`, { ...init, method: "DELETE" });
-      list.reload();
-    });
+  });
 
   const columns: Array<Column<ScoreConfig> | false> = [
-    { label: "Name", title: (c) => c.name, cell: (c) => c.name },
+    textColumn("Name", (c) => c.name),
     { label: "Kind", width: "7rem", cell: (c) => c.kind },
-    { label: "Allowed", title: rule, cell: rule },
-    { label: "Description", priority: 2, title: (c) => c.description, cell: (c) => c.description ?? "" },
-    canEdit && {
-      label: "Delete",
-      header: <span class="sr-only">Delete</span>,
-      width: "5rem",
-      cell: (c) => (
-        <button type="button" class="link danger" onClick={() => remove(c.name)} aria-label={`Delete ${c.name}`}>
-          Delete
-        </button>
-      ),
-    },
+    textColumn("Allowed", rule),
+    textColumn("Description", (c) => c.description ?? "", { priority: 2 }),
+    canEdit &&
+      actionsColumn((c) => (
+        <DangerButton
+          text="Delete"
+          label={`Delete ${c.name}`}
+          onClick={() => remove(`${base}/${encodeURIComponent(c.name)}`)}
+        />
+      )),
   ];
 
   return (
-    <section class="score-configs" data-testid="score-configs">
-      <h2>Score configs</h2>
-      <p class="muted">
-        Scores with a configured name must fit it; the trace page's annotation form offers these names and values.
-      </p>
-      <ErrorNote error={list.error} />
-      <ErrorNote error={action.error} />
+    <Panel
+      class="score-configs"
+      data-testid="score-configs"
+      title="Score configs"
+      intro="Scores with a configured name must fit it; the trace page's annotation form offers these names and values."
+      errors={errors}
+    >
       {configs?.length ? (
         <Table columns={columns} rows={configs} rowKey={(c) => c.name} testId="score-config-table" />
       ) : (
@@ -125,6 +112,6 @@ export function ScoreConfigs({ project, canEdit }: { project: string; canEdit: b
           </div>
         </form>
       )}
-    </section>
+    </Panel>
   );
 }

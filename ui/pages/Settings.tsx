@@ -1,23 +1,21 @@
 // Settings of the current project and its org, one tab each: keys, members and invites and new projects and orgs; model
 // prices; score configs; share links; the org's usage; data retention, the audit log and deleting the project. A tab is
-// the path's last part: /p/:project/settings/data. Prices with usage, and data with score configs, load with their tab
-// (ui/pages/chunks/); share links are small and come with this page.
-import { ErrorNote } from "../components/ErrorNote.tsx";
+// the path's last part: /p/:project/settings/data. Every tab loads with this page, one chunk (ui/pages/chunks/): they
+// share their list-and-form parts (ui/components/ListForm.tsx).
 import { Link } from "../components/Link.tsx";
+import { onFields, Panel } from "../components/ListForm.tsx";
 import { NameForm } from "../components/NameForm.tsx";
 import { api } from "../lib/api.ts";
-import { lazy } from "../lib/lazy.tsx";
-import { createProjectIn, nameIn } from "../lib/projects.ts";
+import { createProjectIn } from "../lib/projects.ts";
 import { useAction } from "../lib/use-api.ts";
 import { canManage, loadMe, type Org } from "../state/session.ts";
+import { DataSettings } from "./DataSettings.tsx";
 import { Keys } from "./Keys.tsx";
 import { Members } from "./Members.tsx";
+import { Prices } from "./Prices.tsx";
+import { ScoreConfigs } from "./ScoreConfigs.tsx";
 import { Shares } from "./Shares.tsx";
-
-const DataSettings = lazy(() => import("./chunks/project-data.ts").then((m) => m.DataSettings));
-const Prices = lazy(() => import("./chunks/usage.ts").then((m) => m.Prices));
-const ScoreConfigs = lazy(() => import("./chunks/project-data.ts").then((m) => m.ScoreConfigs));
-const Usage = lazy(() => import("./chunks/usage.ts").then((m) => m.Usage));
+import { Usage } from "./Usage.tsx";
 
 const TABS = [
   ["", "General"],
@@ -61,26 +59,19 @@ export function Settings({ project, org, tab = "" }: { project: string; org: Org
 function General({ project, org }: { project: string; org: Org }) {
   const manager = canManage(org.role);
   const action = useAction();
-  const createProject = (e: Event) => {
-    e.preventDefault();
-    const name = nameIn(e);
-    void action.run((init) => createProjectIn(org.id, name, init));
-  };
-  const createOrg = (e: Event) => {
-    e.preventDefault();
-    const name = nameIn(e);
-    void action.run(async (init) => {
-      await api("/api/orgs", { method: "POST", ...init, json: { name } });
-      await loadMe();
-    });
-  };
+  const createProject = onFields((field) => void action.run((init) => createProjectIn(org.id, field("name"), init)));
+  const createOrg = onFields(
+    (field) =>
+      void action.run(async (init) => {
+        await api("/api/orgs", { method: "POST", ...init, json: { name: field("name") } });
+        await loadMe();
+      }),
+  );
   return (
     <>
       <Keys project={project} canManage={manager} />
       <Members org={org} canManage={manager} />
-      <section>
-        <h2>Projects and orgs</h2>
-        <ErrorNote error={action.error} />
+      <Panel title="Projects and orgs" errors={[action.error]}>
         {manager && (
           <NameForm
             label={`New project in ${org.name}`}
@@ -97,7 +88,7 @@ function General({ project, org }: { project: string; org: Org }) {
           busy={action.busy.value}
           onSubmit={createOrg}
         />
-      </section>
+      </Panel>
     </>
   );
 }

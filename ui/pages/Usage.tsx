@@ -1,7 +1,7 @@
 // The org's usage this month (owners and admins): the plan and its quota, stored events and bytes, the daily trend,
 // and the split by project and by way in.
 import type { UsageReport } from "../../contract/usage.ts";
-import { ErrorNote } from "../components/ErrorNote.tsx";
+import { Panel } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { bytes, DAY_MS, isoDay } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -17,13 +17,17 @@ const WAY_IN: Record<string, string> = {
 };
 
 type Sums = UsageReport["totals"];
-const sumColumns = <R extends Sums>(): Column<R>[] => [
-  { label: "Events", cell: (r) => count(r.events), numeric: true, width: "7rem" },
-  { label: "D1", cell: (r) => bytes(r.d1_bytes), numeric: true, width: "6rem", priority: 2 },
-  { label: "R2", cell: (r) => bytes(r.r2_bytes), numeric: true, width: "6rem", priority: 2 },
-  { label: "Gateway calls", cell: (r) => count(r.gateway_calls), numeric: true, width: "8rem", priority: 3 },
-  { label: "Scores", cell: (r) => count(r.scores), numeric: true, width: "6rem", priority: 3 },
+/** The month's sums: their name in the figures and in the tables' columns, and how each reads. */
+const SUMS: Array<[string, string, (r: Sums) => string, string, 1 | 2 | 3]> = [
+  ["Events", "Events", (r) => count(r.events), "7rem", 1],
+  ["Stored in D1", "D1", (r) => bytes(r.d1_bytes), "6rem", 2],
+  ["Bodies in R2", "R2", (r) => bytes(r.r2_bytes), "6rem", 2],
+  ["Gateway calls", "Gateway calls", (r) => count(r.gateway_calls), "8rem", 3],
+  ["Scores", "Scores", (r) => count(r.scores), "6rem", 3],
 ];
+const sumColumns = SUMS.map(
+  ([, label, cell, width, priority]): Column<Sums> => ({ label, cell, numeric: true, width, priority }),
+);
 
 /** The month's quota warnings: when each threshold was reached and whether the alert channels were told. */
 function Warnings({ month }: { month: UsageReport["month"] }) {
@@ -98,9 +102,7 @@ export function Usage({ org }: { org: Org }) {
   const read = useApi(`/api/orgs/${org.id}/usage`);
   const r = read.data.value;
   return (
-    <section class="usage" data-testid="usage">
-      <h2>Usage of {org.name}</h2>
-      <ErrorNote error={read.error} />
+    <Panel class="usage" data-testid="usage" title={`Usage of ${org.name}`} errors={[read.error]}>
       {r && (
         <>
           <p data-testid="plan">
@@ -111,26 +113,12 @@ export function Usage({ org }: { org: Org }) {
           <QuotaMeter month={r.month} />
           <Warnings month={r.month} />
           <dl class="usage-figures">
-            <div>
-              <dt>Events</dt>
-              <dd>{count(r.totals.events)}</dd>
-            </div>
-            <div>
-              <dt>Stored in D1</dt>
-              <dd>{bytes(r.totals.d1_bytes)}</dd>
-            </div>
-            <div>
-              <dt>Bodies in R2</dt>
-              <dd>{bytes(r.totals.r2_bytes)}</dd>
-            </div>
-            <div>
-              <dt>Gateway calls</dt>
-              <dd>{count(r.totals.gateway_calls)}</dd>
-            </div>
-            <div>
-              <dt>Scores</dt>
-              <dd>{count(r.totals.scores)}</dd>
-            </div>
+            {SUMS.map(([label, , value]) => (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value(r.totals)}</dd>
+              </div>
+            ))}
           </dl>
           <Trend report={r} />
           <h3>By project</h3>
@@ -140,7 +128,7 @@ export function Usage({ org }: { org: Org }) {
             rowKey={(p) => p.project_id}
             columns={[
               { label: "Project", cell: (p) => p.name ?? "(deleted project)", title: (p) => p.name },
-              ...sumColumns<UsageReport["by_project"][number]>(),
+              ...sumColumns,
             ]}
           />
           <h3>By way in</h3>
@@ -148,13 +136,10 @@ export function Usage({ org }: { org: Org }) {
             testId="usage-sources"
             rows={r.by_source}
             rowKey={(s) => s.source}
-            columns={[
-              { label: "Way in", cell: (s) => WAY_IN[s.source] ?? s.source },
-              ...sumColumns<UsageReport["by_source"][number]>(),
-            ]}
+            columns={[{ label: "Way in", cell: (s) => WAY_IN[s.source] ?? s.source }, ...sumColumns]}
           />
         </>
       )}
-    </section>
+    </Panel>
   );
 }
