@@ -1,10 +1,9 @@
-// The hooks the dashboard uses (useState, useMemo, useRef, useEffect, useLayoutEffect), in ~0.4 KB gz instead of
+// The hooks the dashboard uses (useState, useMemo, useRef, useEffect, useLayoutEffect), in ~0.5 KB gz instead of
 // preact/hooks' 1.1 KB: Vite resolves `preact/hooks` to this file (vite.config.ts), so no import changes, and each
 // export is typed as preact's own (TypeScript still reads preact's types). Layout effects run as Preact commits a
 // render, effects after the next paint (a frame, or 35 ms in a hidden tab), cleanups before the next run and on
 // unmount; an effect that throws goes to the nearest error boundary. Not here: useContext, useReducer, useCallback,
-// useId and the rest (none is used; test/browser/signals.test.ts pins what is).
-
+// useId and the rest (none is used). test/browser/hooks.test.ts pins the behaviour.
 import { type Component, options } from "preact";
 import type * as Preact from "preact/hooks";
 
