@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import type { CostReport } from "../../contract/costs.ts";
 import { costsCsv, csvField, toCsv } from "../../ui/lib/csv.ts";
+import { dollarTicks } from "../../ui/lib/dollar-ticks.ts";
 import { cost, DAY_MS, duration, exactCost, HOUR_MS, MINUTE_MS, partialCost } from "../../ui/lib/format.ts";
-import { dollarTicks } from "../../ui/lib/ticks.ts";
 import { fittedTimeTicks, timeTicks } from "../../ui/lib/time-ticks.ts";
 import { parseCsv } from "./fixtures.ts";
 

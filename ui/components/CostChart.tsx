@@ -3,8 +3,8 @@
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 import type { CostSeriesPoint } from "../../contract/costs.ts";
+import { dollarTicks } from "../lib/dollar-ticks.ts";
 import { DAY_MS, HOUR_MS, partialCost } from "../lib/format.ts";
-import { dollarTicks } from "../lib/ticks.ts";
 import { useWidth } from "../lib/use-width.ts";
 import { ChartReadout } from "./ChartReadout.tsx";
 

@@ -2,10 +2,10 @@
 import type { ErrorBody } from "../../contract/errors.ts";
 import type { Answer, ApiUrl, Body, Method } from "../../contract/routes.ts";
 
+/** A failed request: the HTTP status, and the API's message. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
     message: string,
   ) {
     super(message);
@@ -49,11 +49,7 @@ export async function request(path: string, init: ApiInit = {}): Promise<unknown
 export async function answerOf(res: Response): Promise<unknown> {
   const body = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
   if (!res.ok) {
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? "http_error",
-      body?.error?.message ?? `Request failed (${res.status})`,
-    );
+    throw new ApiError(res.status, body?.error?.message ?? `Request failed (${res.status})`);
   }
   return body;
 }

@@ -113,9 +113,5 @@ export function shortTime(ms: number, now = Date.now()) {
   });
 }
 
-/** A signed delta with a sign and the unit's format. */
-export const delta = (n: number, fmt: (n: number) => string) =>
-  n === 0 ? "±0" : `${n > 0 ? "+" : "−"}${fmt(Math.abs(n))}`;
-
 /** ISO date (yyyy-mm-dd) for <input type=date>, and back to epoch ms. */
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

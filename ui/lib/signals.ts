@@ -44,10 +44,6 @@ export class Signal<T> {
     this.current = next;
     this.changed();
   }
-  /** The value without subscribing the reader. */
-  peek(): T {
-    return this.current;
-  }
   protected changed() {
     for (const reader of [...this.readers]) reader.update();
   }

@@ -1,5 +1,5 @@
-// Value-axis ticks: round 1-2-5 steps for the Overview's charts and the cost chart's dollar axis (ui/lib/time-ticks.ts
-// has the waterfall's time axis).
+// Value-axis ticks: round 1-2-5 steps for the Overview's charts and the cost chart's dollar axis (its dollar labels:
+// ui/lib/dollar-ticks.ts; ui/lib/time-ticks.ts has the waterfall's time axis).
 
 export type Tick = { at: number; label: string };
 
@@ -12,13 +12,3 @@ export function niceStep(span: number, count: number) {
 }
 
 export const decimalsFor = (step: number) => Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-
-/** Dollar ticks from $0 to at least `max`, about `count` intervals: values and labels ("$0.05", "$2"). */
-export function dollarTicks(max: number, count: number): { ticks: Tick[]; top: number } {
-  const step = niceStep(max > 0 ? max : 1, count);
-  const n = Math.max(1, Math.ceil(max / step - 1e-9));
-  // Cents below a dollar ("$0.10", not "$0.1").
-  const decimals = step < 1 ? Math.max(2, decimalsFor(step)) : 0;
-  const ticks = Array.from({ length: n + 1 }, (_, i) => ({ at: i * step, label: `$${(i * step).toFixed(decimals)}` }));
-  return { ticks, top: n * step };
-}

@@ -4,12 +4,15 @@ import type { ComponentChildren } from "preact";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { SideHeader } from "../components/SideHeader.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import { cost, delta, duration, tokens } from "../lib/format.ts";
+import { cost, duration, tokens } from "../lib/format.ts";
 import { type CompareSpan, type TraceSummary, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query } from "../state/router.ts";
 
 type Side = CompareSpan["a"];
+/** A signed delta in the unit's format (only this page shows deltas, so it is here rather than in the entry). */
+const delta = (n: number, fmt: (n: number) => string) => (n === 0 ? "±0" : `${n > 0 ? "+" : "−"}${fmt(Math.abs(n))}`);
+
 type Metric = { label: string; a: ComponentChildren; b: ComponentChildren; delta: string; tone: string };
 
 /** Worse (more time, tokens, money, errors) is red; better is green. */

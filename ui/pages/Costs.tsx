@@ -9,7 +9,7 @@ import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { costsCsv } from "../lib/csv.ts";
-import { cost, DAY_MS, duration, HOUR_MS, partialCost, shortTime, time, tokens } from "../lib/format.ts";
+import { cost, DAY_MS, duration, HOUR_MS, isoDay, partialCost, shortTime, time, tokens } from "../lib/format.ts";
 import type { TraceSummary } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
@@ -27,7 +27,7 @@ function download(report: CostReport) {
   const url = URL.createObjectURL(new Blob([costsCsv(report)], { type: "text/csv;charset=utf-8" }));
   const a = Object.assign(document.createElement("a"), {
     href: url,
-    download: `watchllm-costs-${new Date(report.from).toISOString().slice(0, 10)}.csv`,
+    download: `watchllm-costs-${isoDay(report.from)}.csv`,
   });
   a.click();
   URL.revokeObjectURL(url);

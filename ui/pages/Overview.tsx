@@ -7,7 +7,7 @@ import { Link } from "../components/Link.tsx";
 import { type Line, MetricChart } from "../components/MetricChart.tsx";
 import { ScoreCharts } from "../components/ScoreCharts.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import { cost, duration, tokens } from "../lib/format.ts";
+import { cost, DAY_MS, duration, isoDay, tokens } from "../lib/format.ts";
 import { lazy } from "../lib/lazy.tsx";
 import {
   change,
@@ -143,14 +143,14 @@ function Dashboard({ project }: { project: string }) {
             <span class="sr-only">Custom range from</span>
             <input
               type="date"
-              value={new Date(w.from).toISOString().slice(0, 10)}
+              value={isoDay(w.from)}
               onChange={(e) => {
                 const from = (e.target as HTMLInputElement).value;
                 if (from)
                   setQuery({
                     range: "custom",
                     from,
-                    to: new Date(Math.max(w.to, Date.parse(from) + 86_400_000)).toISOString().slice(0, 10),
+                    to: isoDay(Math.max(w.to, Date.parse(from) + DAY_MS)),
                   });
               }}
             />
@@ -159,14 +159,14 @@ function Dashboard({ project }: { project: string }) {
             <span>to</span>
             <input
               type="date"
-              value={new Date(w.to - 1).toISOString().slice(0, 10)}
+              value={isoDay(w.to - 1)}
               onChange={(e) => {
                 const to = (e.target as HTMLInputElement).value;
                 if (to)
                   setQuery({
                     range: "custom",
-                    from: new Date(w.from).toISOString().slice(0, 10),
-                    to: new Date(Date.parse(to) + 86_400_000).toISOString().slice(0, 10),
+                    from: isoDay(w.from),
+                    to: isoDay(Date.parse(to) + DAY_MS),
                   });
               }}
             />
