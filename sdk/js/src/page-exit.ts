@@ -6,14 +6,14 @@ import type { HandOff } from "./transport.ts";
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
 export const sendOnExit: HandOff = (o, items, kind) => {
-  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey!)}`;
+  const url = `${o._url}/api/v1/${kind}?api_key=${encodeURIComponent(o._key!)}`;
   let chunk: string[] = [];
   let bytes = 0;
   const post = () => {
     const body = `{"${kind}":[${chunk}]}`;
     try {
       void o
-        .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
+        ._fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
         .catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
