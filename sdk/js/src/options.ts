@@ -50,12 +50,8 @@ export function resolve(options: ClientOptions) {
     _on: enabled && !!apiKey,
     _onError: (error: WatchLLMError) => {
       const code = error.code;
-      // The warning: the code, what happened, at which URL; the details (the server's reasons) beside it.
-      if (debug || !(onError || warned.has(code)))
-        console.warn(
-          `WatchLLM ${code}: ${error.message} [${o._url}]${code === "http_401" ? " check apiKey, baseUrl" : ""}${debug || onError ? "" : " (once; see onError)"}`,
-          error.details ?? "",
-        );
+      // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
+      if (debug || !(onError || warned.has(code))) console.warn(`WatchLLM ${code}: ${error.message} [${o._url}]`, error.details ?? "");
       warned.add(code);
       try {
         onError?.(error);
@@ -66,9 +62,7 @@ export function resolve(options: ClientOptions) {
   };
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
   if (enabled && !apiKey)
-    o._onError(
-      new WatchLLMError("no_api_key", "No apiKey (is WATCHLLM_INGEST_KEY set? enabled: false stays quiet): nothing recorded"),
-    );
+    o._onError(new WatchLLMError("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)"));
   return o;
 }
 

@@ -162,15 +162,14 @@ export class Ev implements Span {
     this._s = s;
     this._out = out;
     this._meta = meta;
-    this._n = tr._q ? nextId() : 0;
+    this._n = nextId();
   }
 
   get id() {
-    return this._tr._q ? idOf(this._n) : "";
+    return idOf(this._n);
   }
 
   get traceId() {
-    if (!this._tr._q) return "";
     this._tr._id ??= traceId();
     return this._tr._id;
   }
