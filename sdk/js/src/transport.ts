@@ -34,11 +34,11 @@ export async function send(o: Resolved, items: unknown[], kind: Kind = "events")
       const after = res.headers.get("Retry-After");
       wait = (after && (Number(after) * 1000 || Date.parse(after) - Date.now())) || 0;
       const retry = status === 408 || status === 429 || status > 499;
-      if (o._debug) console.debug(`WatchLLM sent ${items.length} ${kind}: ${status}`);
+      if (o._debug) console.debug(`WatchLLM sent ${items.length} ${kind}: HTTP ${status}`);
       if (res.ok) {
         // The server's reasons are in `details`; the first one is in the message.
         if (rejected?.length)
-          o._onError(new WatchLLMError("rejected", `${rejected.length} ${kind} rejected: ${rejected[0]!.message}`, rejected));
+          o._onError(new WatchLLMError("rejected", `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`, rejected));
         return true;
       }
       if (!retry || wait > 6e4) {
