@@ -45,7 +45,7 @@ export function createClient(options: ClientOptions = {}) {
     queue.splice(0, over);
     dropped += over;
     o._onError(
-      new WatchLLMError("dropped", `queue full: dropped the ${over} oldest event(s)`, { dropped_total: dropped }),
+      new WatchLLMError("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped }),
     );
   };
 
@@ -111,7 +111,7 @@ export function createClient(options: ClientOptions = {}) {
       await flush();
     },
     /** @internal Hands everything queued, in the wire format, to `deliver` at once (flushOnPageExit's path). */
-    handOff(deliver: HandOff) {
+    _handOff(deliver: HandOff) {
       for (const [kind, queue] of lanes) deliver(o, queue.splice(0), kind);
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */

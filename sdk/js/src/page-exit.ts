@@ -41,7 +41,7 @@ export function flushOnPageExit(client: WatchLLMClient): () => void {
     removeEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
   };
   const onExit = (e: { type: string }) => {
-    if (e.type === "pagehide" || g.document?.visibilityState === "hidden") client.handOff(sendOnExit);
+    if (e.type === "pagehide" || g.document?.visibilityState === "hidden") client._handOff(sendOnExit);
   };
   const types = client.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
   for (const type of types) g.addEventListener?.(type, onExit);

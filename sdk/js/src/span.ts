@@ -62,7 +62,7 @@ export function scoreOf(
   userId?: string,
 ): WireScore {
   return {
-    score_id: o.scoreId || undefined,
+    score_id: o.scoreId,
     trace_id: traceId,
     event_id: eventId,
     name,
@@ -231,7 +231,8 @@ export class Ev implements Span {
    * client's environment and release under the event's own context. Run at flush time; twice gives the same event. */
   toJSON(): WireEvent {
     const tr = this._tr;
-    const root = !this._p && this._type === "span";
+    // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
+    const root = !this._p;
     const m = this._type === "model_response" ? (this._a as ModelResponseOptions) : undefined;
     return {
       event_id: this.id,
@@ -297,7 +298,7 @@ function point(
   );
 }
 
-/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toWire`. */
+/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toJSON`. */
 const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
   point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
 

@@ -45,7 +45,7 @@ export async function send(o: Resolved, items: unknown[], kind: Kind = "events")
         o._onError(
           new WatchLLMError(
             `http_${status}`,
-            (body?.error?.message ?? `HTTP ${status}`) + (retry ? `; kept, retry after ${wait / 1000} s` : ""),
+            (body?.error?.message ?? `HTTP ${status}`) + (retry ? `; retry after ${wait / 1000} s` : ""),
             body?.error,
           ),
         );
