@@ -1,4 +1,5 @@
-// Browsers: what is queued when the page is hidden or left, handed to keepalive fetch (sendBeacon where fetch throws),
+// Browsers: what is queued when the page is hidden or left, handed to keepalive fetch (sendBeacon where fetch throws;
+// both post a string body as text/plain, which needs no CORS preflight, and ingest parses it as JSON),
 // so the last second of a page's events is not lost. Opt-in (`flushOnPageExit(client)`): servers and Workers don't
 // ship it.
 import type { WatchLLMClient } from "./client.ts";
@@ -13,7 +14,7 @@ export const sendOnExit: HandOff = (o, items, kind) => {
     const body = `{"${kind}":[${chunk}]}`;
     try {
       void o
-        ._fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
+        ._fetch(url, { method: "POST", body, keepalive: true })
         .catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
