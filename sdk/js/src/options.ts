@@ -40,11 +40,11 @@ export function resolve(options: ClientOptions) {
     _timeoutMs: options.timeoutMs ?? 5000,
     _maxQueue: options.maxQueueSize ?? 10_000,
     _backoffMs: options.backoffMs ?? 1000,
-    /** Where and which version of the app every event comes from (under an event's own context). */
-    _env: {
+    /** Where and which version of the app every event comes from (under an event's own context), if known. */
+    _env: clean({
       environment: options.environment ?? envVar("ENVIRONMENT"),
       release: options.release ?? envVar("RELEASE"),
-    },
+    }),
     _fetch: options.fetch ?? (((...args) => fetch(...args)) as typeof fetch),
     _debug: debug,
     _on: enabled && !!apiKey,
