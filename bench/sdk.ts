@@ -215,7 +215,9 @@ console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
 console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
 console.log(`| …createClient + flushOnPageExit (a browser app) | ${browserBundle} |`);
 console.log(`| \`watchllm/usage\` (toUsage), its own entry | ${usageBundle} |`);
-console.log(`| …all / only createClient bundled from src/ (no shortened internal names) | ${fullFromSource} / ${clientFromSource} |`);
+console.log(
+  `| …all / only createClient bundled from src/ (no shortened internal names) | ${fullFromSource} / ${clientFromSource} |`,
+);
 console.log(`| …by source file, KB minified: all | ${fullByFile} |`);
 console.log(`| …by source file, KB minified: only createClient | ${clientByFile} |`);
 console.log(`| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`);

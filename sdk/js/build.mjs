@@ -15,16 +15,25 @@ const require = createRequire(import.meta.url);
 /** Builds the package into `outDir` (default dist/). */
 export async function buildSdk(outDir = join(here, "dist")) {
   const { transform } = await import("esbuild");
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(here, "tsconfig.json"), "--outDir", outDir], {
-    stdio: "inherit",
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", join(here, "tsconfig.json"), "--outDir", outDir],
+    {
+      stdio: "inherit",
+    },
+  );
   const files = readdirSync(outDir).filter((f) => f.endsWith(".js"));
   const sources = files.map((f) => readFileSync(join(outDir, f), "utf8"));
   // Every other word of the code is reserved, so a shortened name never meets a property of the same name.
   const mangleCache = {};
   for (const word of sources.join("\n").match(/[A-Za-z$][\w$]*/g) ?? []) mangleCache[word] = false;
   for (const [i, file] of files.entries()) {
-    const out = await transform(sources[i], { mangleProps: /^_[a-zA-Z]/, mangleCache, format: "esm", target: "es2022" });
+    const out = await transform(sources[i], {
+      mangleProps: /^_[a-zA-Z]/,
+      mangleCache,
+      format: "esm",
+      target: "es2022",
+    });
     Object.assign(mangleCache, out.mangleCache);
     writeFileSync(join(outDir, file), out.code);
   }

@@ -11,7 +11,7 @@ import {
   scoreOf,
   type TraceOptions,
 } from "./span.ts";
-import { type HandOff, type Kind, send } from "./transport.ts";
+import { type HandOff, send } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
 
 /** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
@@ -44,9 +44,7 @@ export function createClient(options: ClientOptions = {}) {
     if (over <= 0) return;
     queue.splice(0, over);
     dropped += over;
-    o._onError(
-      new WatchLLMError("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped }),
-    );
+    o._onError(new WatchLLMError("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped }));
   };
 
   const schedule = () => {
@@ -57,7 +55,6 @@ export function createClient(options: ClientOptions = {}) {
     }, o._flushMs);
     (timer as { unref?: () => void }).unref?.(); // never keep a Node process alive just for this
   };
-
 
   async function drain() {
     kicked = false;

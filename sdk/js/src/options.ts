@@ -51,7 +51,8 @@ export function resolve(options: ClientOptions) {
     _onError: (error: WatchLLMError) => {
       const code = error.code;
       // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
-      if (debug || !(onError || warned.has(code))) console.warn(`WatchLLM ${code}: ${error.message} [${o._url}]`, error.details ?? "");
+      if (debug || !(onError || warned.has(code)))
+        console.warn(`WatchLLM ${code}: ${error.message} [${o._url}]`, error.details ?? "");
       warned.add(code);
       try {
         onError?.(error);

@@ -13,9 +13,7 @@ export const sendOnExit: HandOff = (o, items, kind) => {
   const post = () => {
     const body = `{"${kind}":[${chunk}]}`;
     try {
-      void o
-        ._fetch(url, { method: "POST", body, keepalive: true })
-        .catch(() => undefined);
+      void o._fetch(url, { method: "POST", body, keepalive: true }).catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
     }

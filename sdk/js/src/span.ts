@@ -269,7 +269,13 @@ export class Ev implements Span {
 
 /** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
 export const makeTrace = (q: Enqueue, env: Trace["_env"], o: TraceOptions): Span =>
-  new Ev({ _q: q, _env: env, _uid: o.userId, _sid: o.sessionId, _tags: o.tags, _meta: o.metadata }, null, "span", o.name, o.input);
+  new Ev(
+    { _q: q, _env: env, _uid: o.userId, _sid: o.sessionId, _tags: o.tags, _meta: o.metadata },
+    null,
+    "span",
+    o.name,
+    o.input,
+  );
 
 /** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
 function point(

@@ -38,7 +38,13 @@ export async function send(o: Resolved, items: unknown[], kind: Kind = "events")
       if (res.ok) {
         // The server's reasons are in `details`; the first one is in the message.
         if (rejected?.length)
-          o._onError(new WatchLLMError("rejected", `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`, rejected));
+          o._onError(
+            new WatchLLMError(
+              "rejected",
+              `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`,
+              rejected,
+            ),
+          );
         return true;
       }
       if (!retry || wait > 6e4) {
