@@ -2,8 +2,10 @@
 // client; reading a streamed answer through observeFetch), its browser bundle size, and delivery of 10,000 events
 // under 30% random faults plus a 5-second outage, against the fault-injecting test server.
 
-import { readFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import OpenAI from "openai";
@@ -97,10 +99,13 @@ const plainStreamUs = await perCallAsync(call(upstream), 5_000);
 const observedStreamUs = await perCallAsync(call(observed), 5_000);
 
 // 2. What a browser downloads: the SDK bundled and minified, gzipped — all of it, and only the client (what an app
-// that doesn't observe model calls ships, the rest tree-shaken away).
+// that doesn't observe model calls ships, the rest tree-shaken away). What is bundled is the package as published:
+// dist/ built by its own build (sdk/js/build.mjs: tsc, then its internal `_` names shortened), into a scratch folder.
+const dist = mkdtempSync(join(tmpdir(), "watchllm-sdk-dist-"));
+execFileSync(process.execPath, ["sdk/js/build.mjs", dist], { stdio: "inherit" });
 /** Where a bundle's bytes are: minified bytes per source file (esbuild's metafile), largest first. */
 let byFile = "";
-async function bundleOf(exports: string, from = "./sdk/js/src/index.ts") {
+async function bundleOf(exports: string, from = `${dist}/index.js`) {
   const out = await build({
     stdin: { contents: exports.replaceAll("FROM", from), resolveDir: ".", loader: "ts" },
     bundle: true,
@@ -114,7 +119,7 @@ async function bundleOf(exports: string, from = "./sdk/js/src/index.ts") {
   byFile = Object.entries(Object.values(out.metafile.outputs)[0]!.inputs)
     .filter(([, i]) => i.bytesInOutput > 0)
     .sort(([, a], [, b]) => b.bytesInOutput - a.bytesInOutput)
-    .map(([file, i]) => `${file.replace(/^.*\//, "").replace(/\.ts$/, "")} ${(i.bytesInOutput / 1024).toFixed(1)}`)
+    .map(([file, i]) => `${file.replace(/^.*\//, "").replace(/\.[jt]s$/, "")} ${(i.bytesInOutput / 1024).toFixed(1)}`)
     .join(", ");
   return `${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified)`;
 }
@@ -124,7 +129,11 @@ const clientBundle = await bundleOf('export { createClient } from "FROM";');
 const clientByFile = byFile;
 // A browser app opts into page-exit delivery; `watchllm/usage` (toUsage) is an entry of its own, outside "all".
 const browserBundle = await bundleOf('export { createClient, flushOnPageExit } from "FROM";');
-const usageBundle = await bundleOf('export { toUsage } from "FROM";', "./sdk/js/src/usage.ts");
+const usageBundle = await bundleOf('export { toUsage } from "FROM";', `${dist}/usage.js`);
+// The same from src/, without the build's shortened names: what the build's renaming saves.
+const fullFromSource = await bundleOf('export * from "FROM";', "./sdk/js/src/index.ts");
+const clientFromSource = await bundleOf('export { createClient } from "FROM";', "./sdk/js/src/index.ts");
+rmSync(dist, { recursive: true, force: true });
 // The same measure of what an app imports from Langfuse's JS SDKs (devDependencies here): v3's client, and v5's
 // tracing with its OpenTelemetry span processor and a tracer provider. LangSmith is not installed here.
 const langfuse3 = await bundleOf('export { Langfuse } from "FROM";', "langfuse");
@@ -206,6 +215,9 @@ console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
 console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
 console.log(`| …createClient + flushOnPageExit (a browser app) | ${browserBundle} |`);
 console.log(`| \`watchllm/usage\` (toUsage), its own entry | ${usageBundle} |`);
+console.log(
+  `| …all / only createClient bundled from src/ (no shortened internal names) | ${fullFromSource} / ${clientFromSource} |`,
+);
 console.log(`| …by source file, KB minified: all | ${fullByFile} |`);
 console.log(`| …by source file, KB minified: only createClient | ${clientByFile} |`);
 console.log(`| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`);

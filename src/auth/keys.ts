@@ -38,7 +38,11 @@ export async function findKey(db: ControlDb, presented: string | undefined | nul
   if (!presented) throw new ApiError("missing_api_key", "Send an API key as `Authorization: Bearer <key>`.");
   // One round trip: the key and its project's org (a key whose project is gone is not valid).
   const found = await keyByHash(db, await sha256Hex(presented));
-  if (!found) throw new ApiError("invalid_api_key", "The API key is not valid.");
+  if (!found)
+    throw new ApiError(
+      "invalid_api_key",
+      "The API key is not valid: check the key, and the URL it is sent to (baseUrl in the SDKs).",
+    );
   if (found.key.revokedAt !== null) throw new ApiError("revoked_api_key", "The API key has been revoked.");
   return { ...found.key, orgId: found.orgId, shard: found.shard };
 }

@@ -38,7 +38,10 @@ export const eventsRoute = new Hono<AppEnv>().use(ingestCors).post("/", async (c
   }
   const { events, rejected } = validateEvents(items);
   if (!events.length)
-    throw new ApiError("invalid_request", "No event in the batch is valid.", { accepted: 0, rejected });
+    throw new ApiError("invalid_request", `No event in the batch is valid (first: ${rejected[0]?.message}).`, {
+      accepted: 0,
+      rejected,
+    });
   await guardIngest(c.env, key.projectId, events.length);
   await enqueueEvents(c.env, key.projectId, events, [], [], "sdk");
   c.executionCtx.waitUntil(touchKey(db, key));

@@ -40,7 +40,10 @@ export const scoresRoute = new Hono<AppEnv>()
     }
     const { scores, rejected } = await acceptScores(c.env, key.projectId, items, { kind: key.kind, id: key.id });
     if (!scores.length)
-      throw new ApiError("invalid_request", "No score in the batch is valid.", { accepted: 0, rejected });
+      throw new ApiError("invalid_request", `No score in the batch is valid (first: ${rejected[0]?.message}).`, {
+        accepted: 0,
+        rejected,
+      });
     c.executionCtx.waitUntil(touchKey(db, key));
     return answer(c, "POST /api/v1/scores", { accepted: scores.length, rejected }, 202);
   })

@@ -92,7 +92,9 @@ export async function startFaultServer(port = 0) {
       fail("401");
       return void res
         .writeHead(401, { "content-type": "application/json" })
-        .end('{"error":{"code":"invalid_api_key","message":"The API key is not valid."}}');
+        .end(
+          '{"error":{"code":"invalid_api_key","message":"The API key is not valid: check the key, and the URL it is sent to (baseUrl in the SDKs)."}}',
+        );
     }
     const events = (JSON.parse(body) as { events: Array<{ event_id?: string; type?: string }> }).events;
     // Events are checked with the contract's own schema, as the real ingest route checks them, and kept as it
@@ -115,7 +117,11 @@ export async function startFaultServer(port = 0) {
       fail("400");
       return void res.writeHead(400, { "content-type": "application/json" }).end(
         JSON.stringify({
-          error: { code: "invalid_request", message: "No event in the batch is valid.", details: { rejected } },
+          error: {
+            code: "invalid_request",
+            message: `No event in the batch is valid (first: ${rejected[0]?.message}).`,
+            details: { rejected },
+          },
         }),
       );
     }

@@ -10,7 +10,7 @@ export default defineConfig({
     name: "sdk-workerd",
     root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["test/sdk/**/*.test.ts"],
-    exclude: ["test/sdk/runtimes/**", "test/sdk/pack.test.ts"], // spawn Deno and Bun, npm and Python: Node only
+    exclude: ["test/sdk/runtimes/**", "test/sdk/pack.test.ts", "test/sdk/built.test.ts"], // spawn Deno and Bun, npm and Python, build the package: Node only
     globalSetup: ["test/sdk/global-setup.ts"],
     testTimeout: 60_000,
   },

@@ -7,7 +7,11 @@ import { tenant } from "./helpers.ts";
 /** Silences console.warn and returns what was printed so far, as a function. */
 function captureWarnings() {
   const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-  return Object.assign(() => warn.mock.calls.map((args) => String(args[0])), { clear: () => warn.mockClear() });
+  return Object.assign(() => warn.mock.calls.map((args) => String(args[0])), {
+    clear: () => warn.mockClear(),
+    /** What was printed beside each warning: the error's details (the server's reasons). */
+    details: () => warn.mock.calls.map((args) => args[1]),
+  });
 }
 
 describe("delivery warnings", () => {
@@ -23,10 +27,8 @@ describe("delivery warnings", () => {
     }
     expect((await t.received()).statuses).toEqual(["401", "401", "401"]);
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toContain("The API key is not valid.");
-    expect(warnings()[0]).toContain("http_401");
+    expect(warnings()[0]).toContain("http_401: The API key is not valid: check the key");
     expect(warnings()[0]).toContain(t.base);
-    expect(warnings()[0]).toContain("apiKey");
   });
 
   it("prints rejected events with the first reason, once per kind", async () => {
@@ -40,7 +42,8 @@ describe("delivery warnings", () => {
       await client.flush();
     }
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatch(/1 event\(s\) rejected as invalid \(first: .*model/s);
+    expect(warnings()[0]).toMatch(/1 of 2 events rejected: .*model/s);
+    expect(warnings.details()[0]).toMatchObject([{ index: 0, code: "invalid_event" }]);
   });
 
   it("prints everything with debug, and nothing but onError's own handling when onError is given", async () => {
@@ -54,8 +57,8 @@ describe("delivery warnings", () => {
     }
     expect(warnings()).toHaveLength(2);
     expect(debugLines.mock.calls.map((a) => String(a[0]))).toEqual([
-      `WatchLLM: sent 1 event(s) to ${t.base}: HTTP 401`,
-      `WatchLLM: sent 1 event(s) to ${t.base}: HTTP 401`,
+      "WatchLLM sent 1 events: HTTP 401",
+      "WatchLLM sent 1 events: HTTP 401",
     ]);
 
     warnings.clear();
@@ -74,7 +77,7 @@ describe("delivery warnings", () => {
     await client.flush();
     expect(client.queued).toBe(0);
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toContain("No apiKey: nothing will be recorded.");
+    expect(warnings()[0]).toContain("No apiKey: nothing recorded");
     expect(warnings()[0]).toContain("WATCHLLM_INGEST_KEY");
 
     warnings.clear();

@@ -10,9 +10,8 @@ import {
   type ScoreValue,
   scoreOf,
   type TraceOptions,
-  toWire,
 } from "./span.ts";
-import { type HandOff, type Kind, send } from "./transport.ts";
+import { type HandOff, send } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
 
 /** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
@@ -26,7 +25,7 @@ export const defaultClient = () => lastClient;
 
 export function createClient(options: ClientOptions = {}) {
   const o = resolve(options);
-  // A queue per endpoint: events (made wire-ready at flush time) and scores (queued in the wire format).
+  // A queue per endpoint: events (in the wire format when sent: `Ev.toJSON`) and scores (queued in the wire format).
   const events: Ev[] = [];
   const scores: WireScore[] = [];
   const lanes = [
@@ -41,13 +40,11 @@ export function createClient(options: ClientOptions = {}) {
   let kicked = false;
 
   const trim = (queue: unknown[]) => {
-    const over = queue.length - o.maxQueueSize;
+    const over = queue.length - o._maxQueue;
     if (over <= 0) return;
     queue.splice(0, over);
     dropped += over;
-    o.onError(
-      new WatchLLMError("dropped", `queue full: dropped the ${over} oldest event(s)`, { dropped_total: dropped }),
-    );
+    o._onError(new WatchLLMError("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped }));
   };
 
   const schedule = () => {
@@ -55,24 +52,17 @@ export function createClient(options: ClientOptions = {}) {
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
-    }, o.flushIntervalMs);
+    }, o._flushMs);
     (timer as { unref?: () => void }).unref?.(); // never keep a Node process alive just for this
   };
-
-  // Where and which version of the app every event comes from (an event's own context wins).
-  const stamp = o.environment || o.release ? { environment: o.environment, release: o.release } : undefined;
-
-  /** Queued items as the wire format (events in `toWire`'s form). */
-  const wire = (kind: Kind, items: (Ev | WireScore)[]) =>
-    kind === "scores" ? (items as WireScore[]) : (items as Ev[]).map((e) => toWire(e, stamp));
 
   async function drain() {
     kicked = false;
     for (const [kind, queue] of lanes)
       while (queue.length) {
-        const batch = queue.splice(0, o.flushAt);
+        const batch = queue.splice(0, o._flushAt);
         inFlight = batch.length;
-        const sent = await send(o, wire(kind, batch), kind);
+        const sent = await send(o, batch, kind);
         inFlight = 0;
         if (!sent) {
           (queue as unknown[]).unshift(...batch);
@@ -85,26 +75,26 @@ export function createClient(options: ClientOptions = {}) {
 
   /** Sends everything queued; resolves when it is delivered or given back to the queue (never rejects). */
   function flush(): Promise<void> {
-    chain = chain.then(drain).catch((err) => o.onError(new WatchLLMError("internal", String(err))));
+    chain = chain.then(drain).catch((err) => o._onError(new WatchLLMError("internal", String(err))));
     return chain;
   }
 
   function enqueue(item: Ev | WireScore) {
     const queue: unknown[] = item instanceof Ev ? events : scores;
-    if (queue.push(item) > o.maxQueueSize) trim(queue);
-    if (queue.length < o.flushAt) schedule();
+    if (queue.push(item) > o._maxQueue) trim(queue);
+    if (queue.length < o._flushAt) schedule();
     else if (!kicked) {
       kicked = true;
       void flush();
     }
   }
 
-  const q = o.enabled ? enqueue : undefined;
+  const q = o._on ? enqueue : undefined;
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
-    trace: (t: TraceOptions) => makeTrace(q, t),
+    trace: (t: TraceOptions) => makeTrace(q, o._env, t),
     /** Records a model call as a trace of its own (the call is the trace's root). */
-    modelResponse: (m: ModelResponseOptions) => recordRootCall(q, m),
+    modelResponse: (m: ModelResponseOptions) => recordRootCall(q, o._env, m),
     /**
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
@@ -118,14 +108,14 @@ export function createClient(options: ClientOptions = {}) {
       await flush();
     },
     /** @internal Hands everything queued, in the wire format, to `deliver` at once (flushOnPageExit's path). */
-    handOff(deliver: HandOff) {
-      for (const [kind, queue] of lanes) deliver(o, wire(kind, queue.splice(0)), kind);
+    _handOff(deliver: HandOff) {
+      for (const [kind, queue] of lanes) deliver(o, queue.splice(0), kind);
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */
     get queued() {
       return events.length + scores.length + inFlight;
     },
-    enabled: o.enabled,
+    enabled: o._on,
   };
   lastClient = client;
   return client;

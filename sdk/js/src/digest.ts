@@ -45,24 +45,24 @@ export function createDigest() {
   /** Tool calls (chat), output items (responses) or content blocks (Anthropic), by index. */
   const slots: Any[] = [];
   const state: {
-    model?: string;
-    usage?: Any;
-    error?: string;
-    firstTokenAt?: number;
+    _model?: string;
+    _usage?: Any;
+    _error?: string;
+    _firstTokenAt?: number;
     /** The answer said it was complete ([DONE], response.completed, message_stop, a finish reason). */
-    finished?: boolean;
+    _finished?: boolean;
   } = {};
   const token = (s: unknown) => {
     if (typeof s !== "string" || !s) return "";
-    state.firstTokenAt ??= Date.now();
+    state._firstTokenAt ??= Date.now();
     return s;
   };
   const common = (c: Any) => {
-    state.model ??= c.model ?? c.message?.model ?? c.response?.model ?? c.modelVersion;
+    state._model ??= c.model ?? c.message?.model ?? c.response?.model ?? c.modelVersion;
     const u = c.usage ?? c.message?.usage ?? c.response?.usage ?? c.usageMetadata;
-    if (u) state.usage = { ...state.usage, ...u };
+    if (u) state._usage = { ...state._usage, ...u };
     const e = c.error ?? c.response?.error ?? (c.type === "error" ? c : undefined);
-    if (e) state.error = e.message ?? String(e);
+    if (e) state._error = e.message ?? String(e);
   };
 
   /** One server-sent event's data (a chunk of a stream). */
@@ -81,7 +81,7 @@ export function createDigest() {
         slot.function.arguments += token(t.function?.arguments);
       }
     } else text += token(choice?.text);
-    if (choice?.finish_reason || c.candidates?.[0]?.finishReason) state.finished = true;
+    if (choice?.finish_reason || c.candidates?.[0]?.finishReason) state._finished = true;
     for (const part of c.candidates?.[0]?.content?.parts ?? []) text += token(part.text);
     const slot = slots[c.output_index ?? c.index];
     switch (c.type) {
@@ -99,7 +99,7 @@ export function createDigest() {
       case "response.incomplete":
       case "response.failed":
         final = { output: responseOutput(c.response ?? {}) };
-        state.finished = true;
+        state._finished = true;
         break;
       case "content_block_start":
         slots[c.index] = { ...c.content_block };
@@ -111,7 +111,7 @@ export function createDigest() {
         text += token(c.delta?.text);
         break;
       case "message_stop":
-        state.finished = true;
+        state._finished = true;
     }
   }
 
@@ -120,7 +120,7 @@ export function createDigest() {
     event,
     /** A stream's end marker (`data: [DONE]`). */
     done() {
-      state.finished = true;
+      state._finished = true;
     },
     /** A whole JSON answer. */
     whole(body: Any) {

@@ -84,16 +84,16 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       if (recorded) return;
       recorded = true;
       const s = digest.state;
-      const model = s.model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
+      const model = s._model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
       recordCall(options, {
         model,
         apiHost: url.hostname,
         name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,
         output: digest.output(),
-        usage: s.usage,
+        usage: s._usage,
         durationMs: Date.now() - started,
-        firstTokenMs: s.firstTokenAt && s.firstTokenAt - started,
+        firstTokenMs: s._firstTokenAt && s._firstTokenAt - started,
         status: failure ? "error" : "ok",
         metadata: clean({ helper: helper || undefined, error: failure || undefined }),
       });
@@ -109,7 +109,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     }
     /** What the answer says went wrong: its HTTP status and error message, or an error event in a stream. */
     const answerError = () => {
-      const message = digest.state.error;
+      const message = digest.state._error;
       return response.ok ? message : `HTTP ${response.status}${message ? `: ${message}` : ""}`;
     };
     if (!response.body) {
@@ -134,7 +134,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
             // not JSON: recorded without output
           }
         // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
-        if (how === "done" || (how === "cancelled" && (digest.state.finished || !response.ok))) record(answerError());
+        if (how === "done" || (how === "cancelled" && (digest.state._finished || !response.ok))) record(answerError());
         else record(how === "cancelled" ? "aborted" : failureOf(how.error));
       },
     );

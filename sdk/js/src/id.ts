@@ -2,17 +2,16 @@
 // can't be guessed from another. An event's id only has to be unique: this process's random prefix and a counter,
 // which costs a fraction of a random id on the caller's thread.
 
-/** A random v4-shaped id, for Node 18 (no global `crypto`). */
-export function fallbackId(random: () => number = Math.random): string {
-  return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, (c) => {
-    const r = (random() * 16) | 0;
-    return (c === "x" ? r : (r & 0x3) | 0x8).toString(16);
-  });
-}
+/** A random v4-shaped id, for Node 18 (no global `crypto`) and plain-http pages: each 0 or 1 a random hex digit, the
+ * 8 one of 8–b. */
+export const fallbackId = (): string =>
+  "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+    ((c as unknown as number) ^ ((Math.random() * 16) >> ((c as unknown as number) / 4))).toString(16),
+  );
 
 const native = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
 
-export const traceId: () => string = native?.randomUUID ? () => native.randomUUID!() : () => fallbackId();
+export const traceId: () => string = native?.randomUUID ? () => native.randomUUID!() : fallbackId;
 
 // Made on first use: Workers allow no random values at global scope.
 let prefix: string | undefined;

@@ -92,7 +92,7 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const c = client as unknown as Client;
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
-    throw new TypeError("observeOpenAI takes an `openai` (v5+) client; use observeFetch for others");
+    throw new TypeError("observeOpenAI: not an `openai` v5+ client (observeFetch records any fetch)");
   const inner = unobserved(c.fetch ?? fetch);
   return instrument(withOptions.call(c, { fetch: observeFetch(inner, options) }), withOptions, inner, options) as T;
 }

@@ -24,39 +24,35 @@ function envVar(name: string): string | undefined {
   }
 }
 
-/** What to do, for the two causes a newcomer meets first. */
-const HINTS: Record<string, string> = {
-  http_401: ": check apiKey and baseUrl",
-  no_api_key: ": is WATCHLLM_INGEST_KEY set? (enabled: false stays quiet)",
-};
-
+/**
+ * The options with their defaults applied, under internal names: `_`-prefixed properties are the SDK's own (the
+ * package's build shortens them: `mangleProps` in scripts/build-sdk.ts), so each option's name is written once.
+ */
 export function resolve(options: ClientOptions) {
-  const { onError, debug, apiKey } = options;
-  const enabled = options.enabled !== false;
+  const { onError, debug, apiKey, enabled = true } = options;
   const warned = new Set<string>();
   const o = {
-    baseUrl: "https://api.watchllm.dev",
-    flushAt: 50,
-    flushIntervalMs: 1000,
-    maxRetries: 3,
-    timeoutMs: 5000,
-    maxQueueSize: 10_000,
-    backoffMs: 1000,
-    environment: envVar("ENVIRONMENT"),
-    release: envVar("RELEASE"),
-    fetch: ((...args) => fetch(...args)) as typeof fetch,
-    ...clean(options),
-    debug,
-    enabled: enabled && !!apiKey,
-    onError: (error: WatchLLMError) => {
+    _url: (options.baseUrl ?? "https://api.watchllm.dev").replace(/\/+$/, ""),
+    _key: apiKey,
+    _flushAt: Math.min(1000, Math.max(1, options.flushAt ?? 50)),
+    _flushMs: options.flushIntervalMs ?? 1000,
+    _tries: Math.max(1, options.maxRetries ?? 3),
+    _timeoutMs: options.timeoutMs ?? 5000,
+    _maxQueue: options.maxQueueSize ?? 10_000,
+    _backoffMs: options.backoffMs ?? 1000,
+    /** Where and which version of the app every event comes from (under an event's own context), if known. */
+    _env: clean({
+      environment: options.environment ?? envVar("ENVIRONMENT"),
+      release: options.release ?? envVar("RELEASE"),
+    }),
+    _fetch: options.fetch ?? (((...args) => fetch(...args)) as typeof fetch),
+    _debug: debug,
+    _on: enabled && !!apiKey,
+    _onError: (error: WatchLLMError) => {
       const code = error.code;
-      // The warning: the code, what happened (and the first rejected event's reason), at which URL, what to do.
-      const d = error.details as { message?: unknown }[] | { details?: { rejected?: { message?: unknown }[] } };
-      const first = (Array.isArray(d) ? d : d?.details?.rejected)?.[0]?.message;
+      // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
       if (debug || !(onError || warned.has(code)))
-        console.warn(
-          `WatchLLM ${code}: ${error.message}${typeof first === "string" ? ` (first: ${first.slice(0, 300)})` : ""} [${o.baseUrl}]${HINTS[code] ?? ""}${debug || onError ? "" : " (once per code; see onError, debug)"}`,
-        );
+        console.warn(`WatchLLM ${code}: ${error.message} [${o._url}]`, error.details ?? "");
       warned.add(code);
       try {
         onError?.(error);
@@ -65,11 +61,9 @@ export function resolve(options: ClientOptions) {
       }
     },
   };
-  o.baseUrl = o.baseUrl.replace(/\/+$/, "");
-  o.flushAt = Math.min(1000, Math.max(1, o.flushAt));
-  o.maxRetries = Math.max(1, o.maxRetries);
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
-  if (enabled && !apiKey) o.onError(new WatchLLMError("no_api_key", "No apiKey: nothing will be recorded."));
+  if (enabled && !apiKey)
+    o._onError(new WatchLLMError("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)"));
   return o;
 }
 

@@ -1,4 +1,5 @@
-// Browsers: what is queued when the page is hidden or left, handed to keepalive fetch (sendBeacon where fetch throws),
+// Browsers: what is queued when the page is hidden or left, handed to keepalive fetch (sendBeacon where fetch throws;
+// both post a string body as text/plain, which needs no CORS preflight, and ingest parses it as JSON),
 // so the last second of a page's events is not lost. Opt-in (`flushOnPageExit(client)`): servers and Workers don't
 // ship it.
 import type { WatchLLMClient } from "./client.ts";
@@ -6,15 +7,13 @@ import type { HandOff } from "./transport.ts";
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
 export const sendOnExit: HandOff = (o, items, kind) => {
-  const url = `${o.baseUrl}/api/v1/${kind}?api_key=${encodeURIComponent(o.apiKey!)}`;
+  const url = `${o._url}/api/v1/${kind}?api_key=${encodeURIComponent(o._key!)}`;
   let chunk: string[] = [];
   let bytes = 0;
   const post = () => {
     const body = `{"${kind}":[${chunk}]}`;
     try {
-      void o
-        .fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain" } })
-        .catch(() => undefined);
+      void o._fetch(url, { method: "POST", body, keepalive: true }).catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
     }
@@ -41,7 +40,7 @@ export function flushOnPageExit(client: WatchLLMClient): () => void {
     removeEventListener?: (type: string, fn: (e: { type: string }) => void) => void;
   };
   const onExit = (e: { type: string }) => {
-    if (e.type === "pagehide" || g.document?.visibilityState === "hidden") client.handOff(sendOnExit);
+    if (e.type === "pagehide" || g.document?.visibilityState === "hidden") client._handOff(sendOnExit);
   };
   const types = client.enabled && g.document ? ["visibilitychange", "pagehide"] : [];
   for (const type of types) g.addEventListener?.(type, onExit);

@@ -62,9 +62,9 @@ export function scoreOf(
   userId?: string,
 ): WireScore {
   return {
-    score_id: o.scoreId || undefined,
+    score_id: o.scoreId,
     trace_id: traceId,
-    event_id: eventId ?? null,
+    event_id: eventId,
     name,
     value,
     comment: o.comment,
@@ -86,12 +86,14 @@ export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
 
 /** What a trace's events share: where they go, the trace's id (made when first asked for), user, session, tags, metadata. */
 type Trace = {
-  q: Enqueue;
-  id?: string;
-  uid?: string;
-  sid?: string;
-  tags?: string[];
-  meta?: Record<string, unknown>;
+  _q: Enqueue;
+  /** The client's environment and release, under each event's own context. */
+  _env?: WireEvent["context"];
+  _id?: string;
+  _uid?: string;
+  _sid?: string;
+  _tags?: string[];
+  _meta?: Record<string, unknown>;
 };
 
 /** A trace's root or any span inside it. */
@@ -122,21 +124,21 @@ export interface Span {
  */
 export class Ev implements Span {
   // Declared, not initialised here: the constructor sets every field, in one order (one shape), with less code.
-  declare tr: Trace;
-  declare p: Ev | null;
-  declare type: EventType;
-  declare name: string;
+  declare _tr: Trace;
+  declare _p: Ev | null;
+  declare _type: EventType;
+  declare _name: string;
   /** A span's or tool call's input; a model call's options; a log's or error's body. */
-  declare a: unknown;
+  declare _a: unknown;
   /** Start, in `now()`'s milliseconds. */
-  declare t: number;
+  declare _t: number;
   /** Duration; a span's is set when it ends. */
-  declare d: number | undefined;
-  declare s: "ok" | "error";
-  declare out: unknown;
-  declare meta: Record<string, unknown> | undefined;
+  declare _d: number | undefined;
+  declare _s: "ok" | "error";
+  declare _out: unknown;
+  declare _meta: Record<string, unknown> | undefined;
   /** The id's counter. */
-  declare n: number;
+  declare _n: number;
 
   constructor(
     tr: Trace,
@@ -150,42 +152,41 @@ export class Ev implements Span {
     s: "ok" | "error" = "ok",
     out?: unknown,
   ) {
-    this.tr = tr;
-    this.p = p;
-    this.type = type;
-    this.name = name;
-    this.a = a;
-    this.t = t;
-    this.d = d;
-    this.s = s;
-    this.out = out;
-    this.meta = meta;
-    this.n = tr.q ? nextId() : 0;
+    this._tr = tr;
+    this._p = p;
+    this._type = type;
+    this._name = name;
+    this._a = a;
+    this._t = t;
+    this._d = d;
+    this._s = s;
+    this._out = out;
+    this._meta = meta;
+    this._n = nextId();
   }
 
   get id() {
-    return this.tr.q ? idOf(this.n) : "";
+    return idOf(this._n);
   }
 
   get traceId() {
-    if (!this.tr.q) return "";
-    this.tr.id ??= traceId();
-    return this.tr.id;
+    this._tr._id ??= traceId();
+    return this._tr._id;
   }
 
   span(o: SpanOptions): Span {
-    return new Ev(this.tr, this, "span", o.name, o.input, o.metadata);
+    return new Ev(this._tr, this, "span", o.name, o.input, o.metadata);
   }
 
   end(o?: EndOptions) {
-    if (this.d !== undefined || !this.tr.q) return;
-    this.d = now() - this.t;
+    if (this._d !== undefined || !this._tr._q) return;
+    this._d = now() - this._t;
     if (o) {
-      this.out = o.output;
-      this.s = o.status ?? this.s;
-      this.meta = o.metadata ?? this.meta;
+      this._out = o.output;
+      this._s = o.status ?? this._s;
+      this._meta = o.metadata ?? this._meta;
     }
-    this.tr.q(this);
+    this._tr._q(this);
   }
 
   async run<T>(fn: (span: Span) => T | Promise<T>): Promise<T> {
@@ -201,73 +202,80 @@ export class Ev implements Span {
   }
 
   modelResponse(o: ModelResponseOptions) {
-    modelCall(this.tr, this, o);
+    modelCall(this._tr, this, o);
   }
 
   toolCall(o: ToolCallOptions) {
-    point(this.tr, this, "tool_call", o.name, o.input, o.durationMs, o.status, o.output);
+    point(this._tr, this, "tool_call", o.name, o.input, o.durationMs, o.status, o.output);
   }
 
   log(message: string, data?: unknown) {
-    point(this.tr, this, "log", "log", { message, data });
+    point(this._tr, this, "log", "log", { message, data });
   }
 
   score(name: string, value: ScoreValue, o?: ScoreOptions) {
-    this.tr.q?.(scoreOf(this.traceId, this.p && this.id, name, value, o, this.tr.uid));
+    this._tr._q?.(scoreOf(this.traceId, this._p && this.id, name, value, o, this._tr._uid));
   }
 
   error(err: unknown) {
-    if (this.d === undefined) this.s = "error";
+    if (this._d === undefined) this._s = "error";
     const x = err instanceof Error ? err : Error(String(err));
-    point(this.tr, this, "error", x.name || "Error", {
+    point(this._tr, this, "error", x.name || "Error", {
       message: x.message,
       stack: x.stack,
       error_type: x.constructor?.name ?? x.name,
     });
   }
-}
 
-/** A queued event as the wire format: undefined fields of body and context dropped, `stamp` (environment
- * and release) under the event's own context. Run at flush time; running it twice gives the same event. */
-export function toWire(e: Ev, stamp?: WireEvent["context"]): WireEvent {
-  const tr = e.tr;
-  const root = !e.p && e.type === "span";
-  const m = e.type === "model_response" ? (e.a as ModelResponseOptions) : undefined;
-  return {
-    event_id: e.id,
-    trace_id: e.traceId,
-    parent_event_id: e.p ? e.p.id : null,
-    type: e.type,
-    name: e.name,
-    timestamp: e.t + base!,
-    duration_ms: e.d,
-    status: e.s,
-    context: clean({
-      ...stamp,
-      user_id: tr.uid,
-      session_id: tr.sid,
-      tags: root ? tr.tags : undefined,
-      metadata: root ? tr.meta : undefined,
-    }),
-    body: clean(
-      m
-        ? { input: m.input, output: m.output, metadata: m.metadata }
-        : e.type === "log" || e.type === "error"
-          ? (e.a as Record<string, unknown>)
-          : { input: e.a, output: e.out, metadata: e.meta },
-    ),
-    model: m?.model,
-    provider: m?.provider,
-    api_host: m?.apiHost,
-    usage: m?.usage,
-    cost_usd: m?.costUsd,
-    first_token_ms: m?.firstTokenMs,
-  };
+  /** The event as the wire format (what `JSON.stringify` sends): undefined fields of body and context dropped, the
+   * client's environment and release under the event's own context. Run at flush time; twice gives the same event. */
+  toJSON(): WireEvent {
+    const tr = this._tr;
+    // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
+    const root = !this._p;
+    const m = this._type === "model_response" ? (this._a as ModelResponseOptions) : undefined;
+    return {
+      event_id: this.id,
+      trace_id: this.traceId,
+      parent_event_id: this._p ? this._p.id : null,
+      type: this._type,
+      name: this._name,
+      timestamp: this._t + base!,
+      duration_ms: this._d,
+      status: this._s,
+      context: clean({
+        ...tr._env,
+        user_id: tr._uid,
+        session_id: tr._sid,
+        tags: root ? tr._tags : undefined,
+        metadata: root ? tr._meta : undefined,
+      }),
+      body: clean(
+        m
+          ? { input: m.input, output: m.output, metadata: m.metadata }
+          : this._type === "log" || this._type === "error"
+            ? (this._a as Record<string, unknown>)
+            : { input: this._a, output: this._out, metadata: this._meta },
+      ),
+      model: m?.model,
+      provider: m?.provider,
+      api_host: m?.apiHost,
+      usage: m?.usage,
+      cost_usd: m?.costUsd,
+      first_token_ms: m?.firstTokenMs,
+    };
+  }
 }
 
 /** A new trace: its root span carries the trace's name, user, session, tags and metadata. */
-export const makeTrace = (q: Enqueue, o: TraceOptions): Span =>
-  new Ev({ q, uid: o.userId, sid: o.sessionId, tags: o.tags, meta: o.metadata }, null, "span", o.name, o.input);
+export const makeTrace = (q: Enqueue, env: Trace["_env"], o: TraceOptions): Span =>
+  new Ev(
+    { _q: q, _env: env, _uid: o.userId, _sid: o.sessionId, _tags: o.tags, _meta: o.metadata },
+    null,
+    "span",
+    o.name,
+    o.input,
+  );
 
 /** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
 function point(
@@ -280,7 +288,7 @@ function point(
   status?: "ok" | "error",
   out?: unknown,
 ) {
-  tr.q?.(
+  tr._q?.(
     new Ev(
       tr,
       parent,
@@ -296,9 +304,10 @@ function point(
   );
 }
 
-/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toWire`. */
+/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toJSON`. */
 const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
   point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
 
 /** A model call that is a trace of its own: the call is the trace's root. */
-export const recordRootCall = (q: Enqueue, o: ModelResponseOptions) => modelCall({ q }, null, o);
+export const recordRootCall = (q: Enqueue, env: Trace["_env"], o: ModelResponseOptions) =>
+  modelCall({ _q: q, _env: env }, null, o);

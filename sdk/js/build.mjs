@@ -1,0 +1,43 @@
+// The package's build (`npm run build`, and `prepack`): tsc emits JavaScript and declarations to dist/, then esbuild
+// shortens the SDK's internal property names (`_`-prefixed: `o._url`, `span._tr`) in every file, consistently, to
+// one or two letters; what users bundle is smaller and the code stays readable in src/. Nothing else changes: dist/
+// stays one unminified file per source file (the app's bundler minifies and tree-shakes it). Plain JavaScript, so it
+// runs on any Node the package is packed with.
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** Builds the package into `outDir` (default dist/). */
+export async function buildSdk(outDir = join(here, "dist")) {
+  const { transform } = await import("esbuild");
+  execFileSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", join(here, "tsconfig.json"), "--outDir", outDir],
+    {
+      stdio: "inherit",
+    },
+  );
+  const files = readdirSync(outDir).filter((f) => f.endsWith(".js"));
+  const sources = files.map((f) => readFileSync(join(outDir, f), "utf8"));
+  // Every other word of the code is reserved, so a shortened name never meets a property of the same name.
+  const mangleCache = {};
+  for (const word of sources.join("\n").match(/[A-Za-z$][\w$]*/g) ?? []) mangleCache[word] = false;
+  for (const [i, file] of files.entries()) {
+    const out = await transform(sources[i], {
+      mangleProps: /^_[a-zA-Z]/,
+      mangleCache,
+      format: "esm",
+      target: "es2022",
+    });
+    Object.assign(mangleCache, out.mangleCache);
+    writeFileSync(join(outDir, file), out.code);
+  }
+  return outDir;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildSdk(process.argv[2]);
