@@ -91,12 +91,15 @@ type InProgress = {
   dirty: number;
 };
 
-/** ?1 now, ?2 the end of the complete hours, ?3 limit: days in progress with complete hours their rows don't cover. */
+/**
+ * ?1 now, ?2 the end of the complete hours, ?3 limit: days in progress with complete hours their rows don't cover, the
+ * least covered first.
+ */
 const IN_PROGRESS_SQL = `SELECT c.project_id, c.day, p.through, coalesce(p.events, 0) AS events, coalesce(p.rows, 0) AS rows,
     EXISTS (SELECT 1 FROM metrics_days_dirty x WHERE x.project_id = c.project_id AND x.day = c.day) AS dirty
   FROM (SELECT project_id, day FROM metrics_days_dirty WHERE day > ?1 - ${DAY_MS} AND day < ?2
     UNION SELECT project_id, day FROM metrics_days_partial WHERE day > ?1 - ${DAY_MS} AND through < ?2) c
-  LEFT JOIN metrics_days_partial p USING (project_id, day) ORDER BY c.day LIMIT ?3`;
+  LEFT JOIN metrics_days_partial p USING (project_id, day) ORDER BY coalesce(p.through, c.day) LIMIT ?3`;
 /** ?1 project, ?2 day, ?3 end: the day's events in its complete hours (one whole-project row an hour). */
 const DAY_EVENTS_SQL = `SELECT coalesce(sum(count), 0) AS n FROM metrics_total_hourly
   WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
@@ -119,10 +122,14 @@ export async function buildDaysInProgress(
 ) {
   const end = Math.floor((now - SETTLE_MS) / HOUR_MS) * HOUR_MS;
   if (limit <= 0 || now - SETTLE_MS - end >= CHECK_MS) return 0;
-  const { results } = await d1.prepare(IN_PROGRESS_SQL).bind(now, end, limit).all<InProgress>();
+  // Most candidates don't pay at a given hour: look at many (a cheap read each) to build up to `limit`.
+  const { results } = await d1
+    .prepare(IN_PROGRESS_SQL)
+    .bind(now, end, limit * 20)
+    .all<InProgress>();
   let done = 0;
   for (const c of results) {
-    if (Date.now() > deadline) break;
+    if (done >= limit || Date.now() > deadline) break;
     const total = await d1.prepare(DAY_EVENTS_SQL).bind(c.project_id, c.day, end).first<{ n: number }>();
     const fresh = (total?.n ?? 0) - c.events;
     if (fresh < eventsPerRow * (2 * c.rows + 1)) continue;
