@@ -14,7 +14,7 @@ import { ALERT_METRICS } from "../contract/alerts.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
 import { evaluateAlerts } from "../src/alerts/evaluate.ts";
 import { windowRanges } from "../src/alerts/measure.ts";
-import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
+import { dayBuildArgs, METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
 import type { Bindings } from "../src/env.ts";
 import { bucketOf } from "../src/lib/sketch.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../src/lib/time.ts";
@@ -195,7 +195,7 @@ function loadProject(db: DatabaseSync, id: string, events: number, now: number, 
     .all(id, now - DAY_MS) as Array<{ day: number }>;
   for (const { day } of dirty) {
     db.exec("BEGIN");
-    for (const q of METRICS_DAY_REBUILD_SQL) db.prepare(q).run(id, day);
+    for (const q of METRICS_DAY_REBUILD_SQL) db.prepare(q).run(...dayBuildArgs(q, id, day, day + DAY_MS));
     db.exec("COMMIT");
   }
   return rows;

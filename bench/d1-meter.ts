@@ -1,12 +1,19 @@
 // A D1 binding that sums what D1 reports for each statement it runs (meta.rows_read, meta.rows_written), per SQL text:
 // bench:d1-rows reads the rows a write or a deletion costs from it. first() and raw() answer without meta, so they are
 // only counted as statements.
-export type StatementRows = { statements: number; rowsRead: number; rowsWritten: number; metered: boolean };
+export type StatementRows = {
+  statements: number;
+  rowsRead: number;
+  rowsWritten: number;
+  metered: boolean;
+  /** Characters of text in the rows answered (all(), and raw() answered through it): what moved and was parsed. */
+  textChars: number;
+};
 export type Meter = Record<string, StatementRows>;
 
 /** The sums of one SQL text in `meter`, started at zero. */
 function entry(meter: Meter, sql: string) {
-  meter[sql] ??= { statements: 0, rowsRead: 0, rowsWritten: 0, metered: true };
+  meter[sql] ??= { statements: 0, rowsRead: 0, rowsWritten: 0, metered: true, textChars: 0 };
   return meter[sql];
 }
 
@@ -20,12 +27,14 @@ export type RawThroughAll = (sql: string) => boolean;
 export function meteredD1(d1: D1Database, meter: Meter, rawThroughAll: RawThroughAll = () => false): D1Database {
   const sqlOf = new WeakMap<object, string>();
   const inner = new WeakMap<object, D1PreparedStatement>();
-  const count = (sql: string, meta?: D1Meta) => {
+  const count = (sql: string, meta?: D1Meta, results?: unknown[]) => {
     const m = entry(meter, sql);
     m.statements += 1;
     if (!meta) m.metered = false;
     m.rowsRead += meta?.rows_read ?? 0;
     m.rowsWritten += meta?.rows_written ?? 0;
+    for (const row of results ?? [])
+      for (const v of Object.values(row as object)) if (typeof v === "string") m.textChars += v.length;
   };
   const wrap = (sql: string, s: D1PreparedStatement): D1PreparedStatement => {
     const metered = {
@@ -37,7 +46,7 @@ export function meteredD1(d1: D1Database, meter: Meter, rawThroughAll: RawThroug
       },
       all: async () => {
         const r = await s.all();
-        count(sql, r.meta);
+        count(sql, r.meta, r.results);
         return r;
       },
       first: async (column?: string) => {
@@ -51,7 +60,7 @@ export function meteredD1(d1: D1Database, meter: Meter, rawThroughAll: RawThroug
         }
         // Answered through all() (which has meta): the rows as arrays in the objects' key order, the names first.
         const r = await s.all<Record<string, unknown>>();
-        count(sql, r.meta);
+        count(sql, r.meta, r.results);
         const names = r.results[0] ? Object.keys(r.results[0]) : [];
         const rows = r.results.map((o) => names.map((n) => o[n]));
         return options?.columnNames ? [names, ...rows] : rows;
@@ -94,6 +103,7 @@ export function mergeMeter(into: Meter, more: Meter) {
     sum.statements += m.statements;
     sum.rowsRead += m.rowsRead;
     sum.rowsWritten += m.rowsWritten;
+    sum.textChars += m.textChars;
     sum.metered &&= m.metered;
   }
 }

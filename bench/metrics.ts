@@ -8,16 +8,23 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { getPlatformProxy } from "wrangler";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { localD1Files } from "../scripts/local-d1.ts";
-import { METRICS_DAY_REBUILD_SQL } from "../src/db/writes/metrics-days.ts";
+import {
+  buildDaysInProgress,
+  dayBuildArgs,
+  METRICS_DAY_REBUILD_SQL,
+  SETTLE_MS,
+} from "../src/db/writes/metrics-days.ts";
 import { MINUTE_ROLLUP_RETENTION_MS, ROLLUPS, rollupInsertSql } from "../src/db/writes/metrics-rollup.ts";
 import { metricsParams } from "../src/metrics/params.ts";
 import { projectMetrics, type ReadOptions } from "../src/metrics/series.ts";
 import { type Meter, meteredD1 } from "./d1-meter.ts";
 import { DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
+import { sqliteAsD1 } from "./sqlite-d1.ts";
 import { compare, RUNS, time } from "./timing.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const END = DATASET_START + 30 * DAY;
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
 
@@ -58,9 +65,10 @@ const exactPercentileSql = (from: number, to: number, size: number, q: number, b
 
 /**
  * Fills the minute rollups of the dataset's last 48 hours (the consumer writes minute rows only for recent events) and
- * builds the day rollups.
+ * builds the day rollups: the complete days, and the day in progress as the scheduled handler leaves it at the
+ * dataset's end (its ticks after every hour of that day, each building it through its complete hours when that pays).
  */
-function fillMinutes(file: string) {
+async function fillMinutes(file: string) {
   const db = new DatabaseSync(file);
   const { n } = db.prepare("SELECT count(*) AS n FROM metrics_minute WHERE project_id = ?").get(PROJECT) as {
     n: number;
@@ -79,11 +87,19 @@ function fillMinutes(file: string) {
   const start = performance.now();
   for (const { project_id, day } of dirty) {
     db.exec("BEGIN");
-    for (const q of METRICS_DAY_REBUILD_SQL) db.prepare(q).run(project_id, day);
+    for (const q of METRICS_DAY_REBUILD_SQL) db.prepare(q).run(...dayBuildArgs(q, project_id, day, day + DAY));
     db.exec("COMMIT");
   }
   if (dirty.length)
     console.error(`${dirty.length} day rollups built in ${(performance.now() - start).toFixed(0)} ms (plain SQLite)`);
+  const d1 = sqliteAsD1(db);
+  for (let t = Math.floor(END / DAY) * DAY + HOUR + SETTLE_MS; t <= END; t += HOUR) await buildDaysInProgress(d1, t);
+  const built = db.prepare("SELECT through FROM metrics_days_partial WHERE project_id = ?").get(PROJECT) as
+    | { through: number }
+    | undefined;
+  console.error(
+    `day in progress: day rows through ${built ? `${(built.through % DAY) / HOUR}:00` : "none"}, hour rows to ${new Date(END).toISOString().slice(11, 16)}`,
+  );
   db.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
   db.close();
 }
@@ -137,6 +153,8 @@ type Measured = {
   api: { p50: number; p95: number } | null;
   sqlP50: number;
   rows: number;
+  /** Characters of text the read's statements answered (sketches, mostly): bytes moved and parsed. */
+  text: number;
   /** CPU time of the bench process (the read's own code: parsing, sketches) per read, without workerd's. */
   cpuMs: number;
 };
@@ -159,7 +177,7 @@ async function measureSize(events: number): Promise<Measured[]> {
   const { state, secretKey, plain } = await prepareDataset(Math.round(events / 10));
   plain.close();
   const d1File = localD1Files(state).DB!;
-  fillMinutes(d1File);
+  await fillMinutes(d1File);
   const plainFile = join(dirname(state), "metrics-plain.sqlite");
   copyFileSync(d1File, plainFile);
   const db = new DatabaseSync(plainFile, { readOnly: true });
@@ -205,9 +223,10 @@ async function measureSize(events: number): Promise<Measured[]> {
       const cpuMs = quantile(cpus, 0.5);
       const sql = await time(() => runSql(c.read.sql));
       const rows = Object.values(meter).reduce((a, m) => a + m.rowsRead, 0);
-      measured.push({ events: n, name: c.read.name, server, api: null, sqlP50: sql.p50, rows, cpuMs });
+      const text = Object.values(meter).reduce((a, m) => a + m.textChars, 0);
+      measured.push({ events: n, name: c.read.name, server, api: null, sqlP50: sql.p50, rows, text, cpuMs });
       console.error(
-        `${fmt(n)} events, ${c.read.name}: server p50 ${server.p50.toFixed(1)} ms (bench process CPU p50 ${cpuMs.toFixed(1)} ms a read), ${fmt(rows)} rows`,
+        `${fmt(n)} events, ${c.read.name}: server p50 ${server.p50.toFixed(1)} ms (bench process CPU p50 ${cpuMs.toFixed(1)} ms a read), ${fmt(rows)} rows, ${fmt(text / 1000)} KB of text answered`,
       );
       if (!c.raw) continue;
       const entry: Measured = {
@@ -217,6 +236,7 @@ async function measureSize(events: number): Promise<Measured[]> {
         api: null,
         sqlP50: Number.NaN,
         rows: Number.NaN,
+        text: Number.NaN,
         cpuMs: Number.NaN,
       };
       measured.push(entry);
@@ -282,7 +302,7 @@ const p50 = (m: Measured) => (Number.isNaN(m.server.p50) ? m.sqlP50 : m.server.p
 console.log(`
 metrics reads: server = the read's code (projectMetrics) on local D1 (miniflare, the state wrangler dev serves), p50/p95
 of ${RUNS} rounds after 3 warm-up rounds, the reads taking turns in each round; API = the same request over HTTP to the Worker under wrangler dev; D1 rows read =
-meta.rows_read of its statements; plain SQLite = the same SQL on a copy of the file (node:sqlite). "exact, raw
+meta.rows_read of its statements; text = KB of text its statements answered (the sketches moved and parsed); plain SQLite = the same SQL on a copy of the file (node:sqlite). "exact, raw
 events": the baseline without rollups, nearest-rank percentiles per bucket (and model) over the events themselves
 (plain SQLite, median of 3 runs; rows read as local D1 reports them for the same query).
 
@@ -291,12 +311,12 @@ read before the coarse rollups (0026) / before the whole-project rollups (0028) 
 sketches instead of its stored percentiles (before 0030), in the same rounds (A/B). CPU = the bench process's CPU per read (p50)
 (the read's own code: parsing rows, adding sketches; workerd's SQL not included).
 
-| read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
-|---|---|---|---|---|---|---|---|---|---|`);
+| read | events | server p50 ms | server p95 ms | CPU ms | API p50 / p95 ms | plain SQLite p50 ms | D1 rows read | text KB | p50 ms at ${fmt(small[0]!.events)} events | full / tenth |
+|---|---|---|---|---|---|---|---|---|---|---|`);
 full.forEach((f, i) => {
   const s = small[i]!;
   console.log(
-    `| ${f.name} | ${fmt(f.events)} | ${ms(f.server.p50)} | ${ms(f.server.p95)} | ${ms(f.cpuMs)} | ${f.api ? `${ms(f.api.p50)} / ${ms(f.api.p95)}` : "—"} | ${ms(f.sqlP50)} | ${fmt(f.rows)} (${fmt(s.rows)} at a tenth) | ${ms(p50(s))} | ${(p50(f) / p50(s)).toFixed(2)}× |`,
+    `| ${f.name} | ${fmt(f.events)} | ${ms(f.server.p50)} | ${ms(f.server.p95)} | ${ms(f.cpuMs)} | ${f.api ? `${ms(f.api.p50)} / ${ms(f.api.p95)}` : "—"} | ${ms(f.sqlP50)} | ${fmt(f.rows)} (${fmt(s.rows)} at a tenth) | ${Number.isNaN(f.text) ? "—" : `${fmt(f.text / 1000)} (${fmt(s.text / 1000)})`} | ${ms(p50(s))} | ${(p50(f) / p50(s)).toFixed(2)}× |`,
   );
 });
 const verdict = (ok: boolean) => (ok ? "met" : "**not met**");

@@ -14,6 +14,9 @@ export function sqliteAsD1(db: DatabaseSync, onStatement?: (sql: string, ms: num
     async all() {
       return { results: db.prepare(sql).all(...this.args) };
     },
+    async first() {
+      return db.prepare(sql).get(...this.args) ?? null;
+    },
   });
   const batch = async (statements: ReturnType<typeof prepare>[]) => {
     db.exec("BEGIN");

@@ -215,6 +215,24 @@ export const metricsDaysDirty = data(
 );
 
 /**
+ * Days whose day rows were built part-way (migration 0031: the day in progress): they cover [day, through); `events` and
+ * `rows` are what they held when built. Hour rows from `through` on don't mark the day dirty; readers add them.
+ */
+export const metricsDaysPartial = data(
+  sqliteTable(
+    "metrics_days_partial",
+    {
+      projectId: text("project_id").notNull(),
+      day: integer("day").notNull(),
+      through: integer("through").notNull(),
+      events: integer("events").notNull(),
+      rows: integer("rows").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.projectId, t.day] })],
+  ),
+);
+
+/**
  * Coarse rollups (migration 0025): the same sums and histograms per project, bucket and COARSE_DIMENSIONS only, written
  * by the consumer beside the full ones; readers take them when a read groups and filters by those dimensions only.
  */

@@ -41,6 +41,7 @@ export const ISOLATED = [
   "test/worker/alerts.test.ts",
   "test/worker/first-user.test.ts",
   "test/worker/jobs.test.ts",
+  "test/worker/metrics-days.test.ts",
   "test/worker/metrics.test.ts",
   "test/worker/move.test.ts",
   "test/worker/retention.test.ts",

@@ -99,11 +99,14 @@ const sketchesOf = (r: Read) => (r.sketches === true ? SKETCHES : r.sketches ===
 
 const COLUMN_LIST = ["bucket", ...DIMENSIONS, ...ROLLUP_SUMS, "latency", "first_token"];
 const COLUMNS = COLUMN_LIST.join(", ");
+const HOUR_COLUMNS = COLUMN_LIST.map((c) => `h.${c}`).join(", ");
 
 /**
  * Where the rows of an hour read come from: whole UTC days from the day rollup when each day falls in one answer bucket
  * (the answer's buckets are whole days, or the read is one bucket), except days marked dirty (their hour rows changed
- * since the day row was built), which are read from hours like the ragged ends. Null: hours only.
+ * since the day row was built), which are read from hours like the ragged ends. A day built part-way (the day in
+ * progress: metrics_days_partial) is its day rows for [day, through) and its hour rows from `through` on; so is the
+ * last ragged day when its rows end by `to`. Null: hours only.
  */
 function hourSource(projectTable: string, r: Read) {
   if (projectTable !== "metrics_hourly") return null;
@@ -112,16 +115,26 @@ function hourSource(projectTable: string, r: Read) {
   const firstDay = Math.ceil(r.from / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(r.to / DAY_MS) * DAY_MS;
   if (firstDay >= lastDay) return null;
+  const clean = (day: string) =>
+    `NOT EXISTS (SELECT 1 FROM metrics_days_dirty x WHERE x.project_id = ?1 AND x.day = ${day})`;
   // ?1 project, ?2 from, ?3 to, then ?4 the first whole day, ?5 the end of the last (filters are numbered after them).
+  // The last ragged day's rows serve [?5, through) when built part-way through at most `to` and clean.
+  const lastBuilt = `(SELECT through FROM metrics_days_partial WHERE project_id = ?1 AND day = ?5 AND through <= ?3
+      AND ${clean("?5")})`;
+  // The ranges of hours no day row serves: the ragged ends, whole days built part-way (after `through`), dirty days.
+  // (D1 allows 5 terms in a compound SELECT: the ranges are one compound, the day and hour rows another.)
+  const hours = `SELECT ?2 AS lo, ?4 AS hi
+      UNION ALL SELECT coalesce(${lastBuilt}, ?5), ?3
+      UNION ALL SELECT through, day + ${DAY_MS} FROM metrics_days_partial p
+        WHERE project_id = ?1 AND day >= ?4 AND day < ?5 AND ${clean("p.day")}
+      UNION ALL SELECT day, day + ${DAY_MS} FROM metrics_days_dirty WHERE project_id = ?1 AND day >= ?4 AND day < ?5`;
   return {
     params: [firstDay, lastDay],
     sql: `SELECT ${COLUMNS} FROM metrics_daily WHERE project_id = ?1 AND bucket >= ?4 AND bucket < ?5
         AND bucket NOT IN (SELECT day FROM metrics_days_dirty WHERE project_id = ?1 AND day >= ?4 AND day < ?5)
-      UNION ALL SELECT ${COLUMNS} FROM metrics_hourly WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?4
-      UNION ALL SELECT ${COLUMNS} FROM metrics_hourly WHERE project_id = ?1 AND bucket >= ?5 AND bucket < ?3
-      UNION ALL SELECT ${COLUMN_LIST.map((c) => `h.${c}`).join(", ")} FROM metrics_days_dirty d JOIN metrics_hourly h
-        ON h.project_id = d.project_id AND h.bucket >= d.day AND h.bucket < d.day + ${DAY_MS}
-      WHERE d.project_id = ?1 AND d.day >= ?4 AND d.day < ?5`,
+      UNION ALL SELECT ${COLUMNS} FROM metrics_daily WHERE project_id = ?1 AND bucket = ?5 AND ${lastBuilt} IS NOT NULL
+      UNION ALL SELECT ${HOUR_COLUMNS} FROM (${hours}) r CROSS JOIN metrics_hourly h
+        ON h.project_id = ?1 AND h.bucket >= r.lo AND h.bucket < r.hi`,
   };
 }
 
