@@ -1,5 +1,6 @@
 // Routes: public pages (login, sign-up, invite, a shared trace) and the project pages under /p/:project/:section, each inside an
 // error boundary and loaded with its own code.
+import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { ErrorNote } from "./components/ErrorNote.tsx";
@@ -8,6 +9,7 @@ import { lazy } from "./lib/lazy.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { match, navigate, path } from "./state/router.ts";
 import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
+import { bootTraceLink } from "./state/trace-fetch.ts";
 
 // Each page loads with its chunk when first shown (ui/lib/lazy.tsx; which pages share a chunk: ui/pages/chunks/).
 const Auth = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Auth));
@@ -39,8 +41,7 @@ function Page({
   id?: string;
   project: ReturnType<typeof projectById> & {};
 }) {
-  if (section === "traces")
-    return id ? <Trace key={id} project={project.id} traceId={id} /> : <Traces project={project.id} />;
+  if (section === "traces") return <Traces project={project.id} />;
   if (section === "overview") return <Overview project={project.id} />;
   if (section === "compare") return <Compare project={project.id} />;
   if (section === "sessions" || section === "users") {
@@ -63,6 +64,14 @@ function Page({
   return <Placeholder title="Not found" />;
 }
 
+/** The frame around a project's page: the same elements before and after the session answers, so nothing remounts. */
+const framed = (project: string, section: Section, page: ComponentChildren, fill = false) => (
+  <Shell project={project} section={section} fill={fill}>
+    <ErrorBoundary key={path.value}>{page}</ErrorBoundary>
+  </Shell>
+);
+const tracePage = (project: string, id: string) => <Trace key={id} project={project} traceId={id} />;
+
 export function App() {
   const invite = match("/invite/:token");
   if (invite) return <InvitePage token={invite.token!} />;
@@ -76,7 +85,17 @@ export function App() {
       </main>
     );
   }
-  if (me.value === undefined) return <div class="boot" aria-busy="true" />;
+  if (me.value === undefined) {
+    // A deep link to a trace shows its first screen without waiting for the session: the trace's read (started at
+    // boot, ui/state/trace-fetch.ts) proves access, and the page shows a failure only once the session is known
+    // (signed out: sign-in; a project not the user's: redirected, both below).
+    const link = bootTraceLink();
+    return link ? (
+      framed(link.project, "traces", tracePage(link.project, link.id), true)
+    ) : (
+      <div class="boot" aria-busy="true" />
+    );
+  }
   if (path.value === "/signup") return me.value ? <Redirect to="/" /> : <Auth mode="signup" />;
   if (path.value === "/login") return me.value ? <Redirect to="/" /> : <Auth mode="login" />;
   if (!me.value) return <Redirect to="/login" />;
@@ -88,11 +107,7 @@ export function App() {
     return first ? <Redirect to={`/p/${first.id}/overview`} /> : <NoProjects />;
   }
   const section = page.section as Section;
-  return (
-    <Shell project={current.id} section={section} fill={section === "traces" && Boolean(page.id)}>
-      <ErrorBoundary key={path.value}>
-        <Page section={section} id={page.id} project={current} />
-      </ErrorBoundary>
-    </Shell>
-  );
+  return section === "traces" && page.id
+    ? framed(current.id, section, tracePage(current.id, page.id), true)
+    : framed(current.id, section, <Page section={section} id={page.id} project={current} />);
 }
