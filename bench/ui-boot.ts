@@ -1,8 +1,10 @@
-// `node bench/ui-boot.ts [spans] [runs]` (after `vite build`): where the trace page's first rows wait, from the
-// navigation's start to their first painted frame, as `bench:ui` loads it ("as served": the tab already on the origin,
-// the UI's files beside the Worker). Per run: the requests (asked, sent, first byte, done, and the Worker's
-// Server-Timing), and the main thread from Chromium's trace (HTML parse, each script's compile and run, style, layout,
-// paint). The medians of each step end the output.
+// `npm run bench:ui-boot [spans] [runs] [base build]`: where the trace page's first rows wait, from the navigation's
+// start to their first painted frame, as `bench:ui` loads it ("as served": the tab already on the origin, the UI's
+// files beside the Worker). Per load: the requests (asked, sent, first byte, done, bytes, the Worker's Server-Timing)
+// and the main thread from Chromium's trace (HTML parse, each script's compile and run, style, layout, paint); then
+// the medians of each step. With a base build (e.g. main's `ui/` built with `npx vite build --outDir ../dist/ui-base`)
+// the two builds load alternately against the same Worker and trace. PROFILE=1 adds V8's hottest functions;
+// TRACE_OUT=/tmp/x writes each load's Chromium trace.
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 // Routes: public pages (login, sign-up, invite, a shared trace) and the project pages under /p/:project/:section, each inside an
 // error boundary and loaded with its own code.
 import type { ComponentChildren } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { ErrorNote } from "./components/ErrorNote.tsx";
 import { type Section, Shell } from "./components/Shell.tsx";
@@ -9,7 +9,6 @@ import { lazy } from "./lib/lazy.tsx";
 import { Placeholder } from "./pages/Placeholder.tsx";
 import { match, navigate, path } from "./state/router.ts";
 import { allProjects, bootError, canManage, me, projectById } from "./state/session.ts";
-import { bootTraceLink } from "./state/trace-fetch.ts";
 
 // Each page loads with its chunk when first shown (ui/lib/lazy.tsx; which pages share a chunk: ui/pages/chunks/).
 const Auth = lazy(() => import("./pages/chunks/account.ts").then((m) => m.Auth));
@@ -70,9 +69,15 @@ const framed = (project: string, section: Section, page: ComponentChildren, fill
     <ErrorBoundary key={path.value}>{page}</ErrorBoundary>
   </Shell>
 );
-const tracePage = (project: string, id: string) => <Trace key={id} project={project} traceId={id} />;
 
 export function App() {
+  // One trace page's element while the path stays on it: the session's answer re-renders the frame around the page
+  // (shown before it on a deep link), not the page.
+  const link = match("/p/:project/traces/:id");
+  const trace = useMemo(
+    () => link && <Trace key={link.id} project={link.project!} traceId={link.id!} />,
+    [link?.project, link?.id],
+  );
   const invite = match("/invite/:token");
   if (invite) return <InvitePage token={invite.token!} />;
   // A share link is public: it shows its trace whoever (if anyone) is signed in.
@@ -85,17 +90,11 @@ export function App() {
       </main>
     );
   }
-  if (me.value === undefined) {
-    // A deep link to a trace shows its first screen without waiting for the session: the trace's read (started at
-    // boot, ui/state/trace-fetch.ts) proves access, and the page shows a failure only once the session is known
-    // (signed out: sign-in; a project not the user's: redirected, both below).
-    const link = bootTraceLink();
-    return link ? (
-      framed(link.project, "traces", tracePage(link.project, link.id), true)
-    ) : (
-      <div class="boot" aria-busy="true" />
-    );
-  }
+  // A deep link to a trace shows its first screen without waiting for the session (only boot waits for it): the
+  // trace's read (started at boot, ui/state/trace-fetch.ts) proves access, and the page shows a failure only once the
+  // session is known (signed out: sign-in; a project not the user's: redirected, both below).
+  if (me.value === undefined)
+    return link ? framed(link.project!, "traces", trace, true) : <div class="boot" aria-busy="true" />;
   if (path.value === "/signup") return me.value ? <Redirect to="/" /> : <Auth mode="signup" />;
   if (path.value === "/login") return me.value ? <Redirect to="/" /> : <Auth mode="login" />;
   if (!me.value) return <Redirect to="/login" />;
@@ -108,6 +107,6 @@ export function App() {
   }
   const section = page.section as Section;
   return section === "traces" && page.id
-    ? framed(current.id, section, tracePage(current.id, page.id), true)
+    ? framed(current.id, section, trace, true)
     : framed(current.id, section, <Page section={section} id={page.id} project={current} />);
 }

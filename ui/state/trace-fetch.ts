@@ -4,13 +4,8 @@
 import { traceHeadPath } from "../lib/trace-columns.ts";
 import { prefetch } from "../lib/use-api.ts";
 import { earlyTrace as early } from "./early.ts";
-import { match } from "./router.ts";
 
 const link = location.pathname.match(/^\/p\/([^/]+)\/traces\/([^/]+)$/);
-
-/** The deep-linked trace (its project and id) while the page is still on it: App shows it before the session answers. */
-export const bootTraceLink = () =>
-  (link ? match("/p/:project/traces/:id") : null) as { project: string; id: string } | null;
 
 if (link) {
   const project = link[1]!;
