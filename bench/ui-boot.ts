@@ -119,8 +119,9 @@ try {
     if (r.ok && ((await r.json()) as { trace: { span_count: number } }).trace.span_count === SPANS) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const fronts = [["this build", await startAssetsFront(join("dist", "ui"), server.base)] as const];
-  if (BASE) fronts.push(["base", await startAssetsFront(BASE, server.base)] as const);
+  type Front = Awaited<ReturnType<typeof startAssetsFront>>;
+  const fronts: Array<[string, Front]> = [["this build", await startAssetsFront(join("dist", "ui"), server.base)]];
+  if (BASE) fronts.push(["base", await startAssetsFront(BASE, server.base)]);
   const steps = new Map<string, Map<string, number[]>>();
   for (let run = 0; run < RUNS; run++)
     for (const [build, front] of run % 2 ? [...fronts].reverse() : fronts) {
