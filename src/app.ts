@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { timing } from "hono/timing";
 import type { AppEnv } from "./env.ts";
 import { backlog } from "./ingest/backlog.ts";
 import { answer } from "./lib/answer.ts";
@@ -55,6 +56,8 @@ const dashboardBodyLimit = bodyLimit({
 });
 
 export const app = new Hono<AppEnv>()
+  // Server-Timing: how long the Worker took to answer (its reads included), beside the network time a page sees.
+  .use("/api/*", timing({ totalDescription: "Worker" }))
   .use("/api/*", secureHeaders())
   // Answers carry keys, sessions and project data: no shared or browser cache keeps them, unless a route says
   // otherwise (trace reads revalidate with their ETag).

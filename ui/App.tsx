@@ -1,6 +1,7 @@
 // Routes: public pages (login, sign-up, invite, a shared trace) and the project pages under /p/:project/:section, each inside an
 // error boundary and loaded with its own code.
-import { useEffect } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useMemo } from "preact/hooks";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { ErrorNote } from "./components/ErrorNote.tsx";
 import { type Section, Shell } from "./components/Shell.tsx";
@@ -39,8 +40,7 @@ function Page({
   id?: string;
   project: ReturnType<typeof projectById> & {};
 }) {
-  if (section === "traces")
-    return id ? <Trace key={id} project={project.id} traceId={id} /> : <Traces project={project.id} />;
+  if (section === "traces") return <Traces project={project.id} />;
   if (section === "overview") return <Overview project={project.id} />;
   if (section === "compare") return <Compare project={project.id} />;
   if (section === "sessions" || section === "users") {
@@ -63,7 +63,21 @@ function Page({
   return <Placeholder title="Not found" />;
 }
 
+/** The frame around a project's page: the same elements before and after the session answers, so nothing remounts. */
+const framed = (project: string, section: Section, page: ComponentChildren, fill = false) => (
+  <Shell project={project} section={section} fill={fill}>
+    <ErrorBoundary key={path.value}>{page}</ErrorBoundary>
+  </Shell>
+);
+
 export function App() {
+  // One trace page's element while the path stays on it: the session's answer re-renders the frame around the page
+  // (shown before it on a deep link), not the page.
+  const link = match("/p/:project/traces/:id");
+  const trace = useMemo(
+    () => link && <Trace key={link.id} project={link.project!} traceId={link.id!} />,
+    [link?.project, link?.id],
+  );
   const invite = match("/invite/:token");
   if (invite) return <InvitePage token={invite.token!} />;
   // A share link is public: it shows its trace whoever (if anyone) is signed in.
@@ -76,7 +90,11 @@ export function App() {
       </main>
     );
   }
-  if (me.value === undefined) return <div class="boot" aria-busy="true" />;
+  // A deep link to a trace shows its first screen without waiting for the session (only boot waits for it): the
+  // trace's read (started at boot, ui/state/trace-fetch.ts) proves access, and the page shows a failure only once the
+  // session is known (signed out: sign-in; a project not the user's: redirected, both below).
+  if (me.value === undefined)
+    return link ? framed(link.project!, "traces", trace, true) : <div class="boot" aria-busy="true" />;
   if (path.value === "/signup") return me.value ? <Redirect to="/" /> : <Auth mode="signup" />;
   if (path.value === "/login") return me.value ? <Redirect to="/" /> : <Auth mode="login" />;
   if (!me.value) return <Redirect to="/login" />;
@@ -88,11 +106,7 @@ export function App() {
     return first ? <Redirect to={`/p/${first.id}/overview`} /> : <NoProjects />;
   }
   const section = page.section as Section;
-  return (
-    <Shell project={current.id} section={section} fill={section === "traces" && Boolean(page.id)}>
-      <ErrorBoundary key={path.value}>
-        <Page section={section} id={page.id} project={current} />
-      </ErrorBoundary>
-    </Shell>
-  );
+  return section === "traces" && page.id
+    ? framed(current.id, section, trace, true)
+    : framed(current.id, section, <Page section={section} id={page.id} project={current} />);
 }

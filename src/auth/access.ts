@@ -3,11 +3,11 @@
 import type { Context } from "hono";
 import { ROLES, type Role } from "../../contract/constants.ts";
 import type { ControlDb } from "../db/client.ts";
-import { memberRole, projectForMember } from "../db/queries/auth.ts";
+import { memberRole } from "../db/queries/auth.ts";
 import type { AppEnv, ProjectAccess } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { bearerToken, findKey, touchKey } from "./keys.ts";
-import { sessionUser } from "./sessions.ts";
+import { sessionUser, sessionUserAndProject } from "./sessions.ts";
 
 const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
 
@@ -21,12 +21,6 @@ export async function orgRole(db: ControlDb, orgId: string, userId: string): Pro
 export function requireRole(role: Role, needed: Role, what: string) {
   if (!atLeast(role, needed))
     throw new ApiError("forbidden", `Only ${needed}s and above can ${what}.`, { role, needed });
-}
-
-async function projectForUser(db: ControlDb, projectId: string, userId: string): Promise<ProjectAccess> {
-  const row = await projectForMember(db, projectId, userId);
-  if (!row) throw new ApiError("not_found", "No such project.");
-  return { projectId, orgId: row.orgId, shard: row.shard, role: row.role, via: "session" };
 }
 
 /**
@@ -46,13 +40,22 @@ export async function resolveProject(c: Context<AppEnv>, db: ControlDb, projectI
     c.executionCtx.waitUntil(touchKey(db, key));
     return { projectId: key.projectId, orgId: key.orgId, shard: key.shard, role: "member", via: "key" };
   }
-  const user = await sessionUser(c, db);
-  if (!user) throw new ApiError("unauthorized", "Sign in, or send a secret key as `Authorization: Bearer <key>`.");
-  c.set("user", user);
+  const unauthorized = () =>
+    new ApiError("unauthorized", "Sign in, or send a secret key as `Authorization: Bearer <key>`.");
   const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
-  if (!named)
+  if (!named) {
+    const user = await sessionUser(c, db);
+    if (!user) throw unauthorized();
+    c.set("user", user);
     throw new ApiError("invalid_request", "Name the project with `project_id` or the `X-WatchLLM-Project` header.");
-  return projectForUser(db, named, user.id);
+  }
+  // The session and the user's membership of the project in one read (every dashboard read of project data).
+  const found = await sessionUserAndProject(c, db, named);
+  if (!found) throw unauthorized();
+  c.set("user", found.user);
+  const { orgId, shard, role } = found;
+  if (orgId === null || shard === null || role === null) throw new ApiError("not_found", "No such project.");
+  return { projectId: named, orgId, shard, role, via: "session" };
 }
 
 /** Who did it, for the audit log: `key:<id>` for a secret key, `user:<id>` for a session. */

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ControlDb } from "../db/client.ts";
-import { sessionUserByHash } from "../db/queries/auth.ts";
+import { sessionUserByHash, sessionUserWithProject } from "../db/queries/auth.ts";
 import { sessionDelete, sessionInsert } from "../db/writes/auth.ts";
 import { randomToken, sha256Hex } from "../lib/ids.ts";
 
@@ -34,6 +34,13 @@ export async function sessionUser(c: Context, db: ControlDb) {
   const token = sessionToken(c);
   if (!token) return null;
   return (await sessionUserByHash(db, await sha256Hex(token), Date.now())) ?? null;
+}
+
+/** The signed-in user (null as for `sessionUser`) and their access to `projectId`, read together. */
+export async function sessionUserAndProject(c: Context, db: ControlDb, projectId: string) {
+  const token = sessionToken(c);
+  if (!token) return null;
+  return (await sessionUserWithProject(db, await sha256Hex(token), Date.now(), projectId)) ?? null;
 }
 
 export async function endSession(c: Context, db: ControlDb) {

@@ -97,10 +97,16 @@ export const tracesRoute = new Hono<AppEnv>()
   .get("/:trace_id", valid("query", traceViewParams), async (c) => {
     const db = projectData(c);
     const { format, head } = c.req.valid("query");
-    const row = await requireTrace(db, c.var.project.projectId, await storedId(c.req.param("trace_id")));
+    const { projectId } = c.var.project;
+    const traceId = await storedId(c.req.param("trace_id"));
+    // Scores change without the summary: their count and last write are part of the version. Read beside the summary
+    // (one round trip to D1, not two: a trace page's first screen waits on this).
+    const [row, scoresVersion] = await Promise.all([
+      requireTrace(db, projectId, traceId),
+      traceScoresVersion(db, projectId, traceId),
+    ]);
     const kind = format !== "columns" ? "tree" : head ? `head${head}` : "columns";
-    // Scores change without the summary: their count and last write are part of the version.
-    const variant = `${kind}.${await traceScoresVersion(db, row.projectId, row.traceId)}`;
+    const variant = `${kind}.${scoresVersion}`;
     if (fresh(c, traceTag(row, variant))) return c.body(null, 304);
     const text = await traceAnswerText(c, row, variant, async () => {
       const scores = traceScoresQuery(db, row.projectId, row.traceId).then((s) => s.map(scoreView));

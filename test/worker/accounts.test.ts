@@ -155,3 +155,37 @@ describe("sign-up modes", () => {
     expect(again.status).toBe(410);
   });
 });
+
+describe("a session reading a project's data (session and membership read together)", () => {
+  it("answers 401 signed out, 400 with no project named, 404 for a project not theirs or unknown, and the viewer's role", async () => {
+    const owner = await signUp("Owner");
+    const other = await signUp("Other");
+    const read = (who: ReturnType<typeof browser>, project?: string) =>
+      who.request("/api/v1/traces", project ? { headers: { "X-WatchLLM-Project": project } } : {});
+    const codeOf = async (res: Response) => [
+      res.status,
+      ((await res.json()) as { error?: { code: string } }).error?.code,
+    ];
+    expect(await codeOf(await read(owner.browser, owner.project.id))).toEqual([200, undefined]);
+    expect(await codeOf(await read(browser(), owner.project.id))).toEqual([401, "unauthorized"]);
+    const expired = browser();
+    expired.cookie = "wl_session=not-a-session";
+    expect(await codeOf(await read(expired, owner.project.id))).toEqual([401, "unauthorized"]);
+    expect(await codeOf(await read(owner.browser))).toEqual([400, "invalid_request"]);
+    expect(await codeOf(await read(other.browser, owner.project.id))).toEqual([404, "not_found"]);
+    expect(await codeOf(await read(owner.browser, "prj_unknown"))).toEqual([404, "not_found"]);
+    const invite = (await (
+      await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, { method: "POST", json: { role: "viewer" } })
+    ).json()) as { invite: { token: string } };
+    const viewer = browser("invite");
+    await viewer.request("/api/auth/signup", {
+      method: "POST",
+      json: { email: uniqueEmail(), password: "password1234", name: "V", invite_token: invite.invite.token },
+    });
+    expect(await codeOf(await read(viewer, owner.project.id))).toEqual([200, undefined]);
+    // The role comes with the membership: a viewer may not see alerts (members and above may), the owner may.
+    const alerts = (who: ReturnType<typeof browser>) => who.request(`/api/projects/${owner.project.id}/alerts`);
+    expect(await codeOf(await alerts(viewer))).toEqual([403, "forbidden"]);
+    expect((await alerts(owner.browser)).status).toBe(200);
+  });
+});

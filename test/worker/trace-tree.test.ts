@@ -207,6 +207,8 @@ describe("GET /api/v1/traces/:trace_id", () => {
       expect(head.body.columns.event_id!.length).toBe(Math.min(n, whole.body.columns.event_id!.length));
       // Its own ETag: a cached head is never taken for the whole tree.
       expect(head.headers.get("ETag")).not.toBe(whole.headers.get("ETag"));
+      // The Worker's own time, beside the network's, for a page's timeline (bench/ui-boot.ts).
+      expect(head.headers.get("Server-Timing")).toMatch(/^total;dur=[\d.]+;desc="Worker"$/);
     }
     for (const bad of ["0", "91", "x"])
       expect((await read(`/api/v1/traces/t1?format=columns&head=${bad}`, project.secretKey)).status).toBe(400);

@@ -58,7 +58,8 @@ export function TraceView({
   scoresOf: (eventId: string | null) => ComponentChildren;
 }) {
   const collapsed = useSignal<Set<string>>(new Set());
-  const cursor = useSignal<string | null>(query.value.get("event"));
+  // The first row from the start (not set by an effect after the first paint: that re-rendered every row once more).
+  const cursor = useSignal<string | null>(query.value.get("event") ?? data.events[0]?.event_id ?? null);
   const zoom = useSignal<[number, number] | null>(null);
   const open = query.value.get("event");
   const { trace, events, scores } = data;

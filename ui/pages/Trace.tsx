@@ -9,6 +9,7 @@ import { ShareTrace } from "../components/ShareTrace.tsx";
 import { TraceView } from "../components/TraceView.tsx";
 import { traceHeadPath, traceOf, tracePath } from "../lib/trace-columns.ts";
 import { useApi } from "../lib/use-api.ts";
+import { me } from "../state/session.ts";
 
 export function Trace({ project, traceId }: { project: string; traceId: string }) {
   // The compact columns answer (a 10,000-span tree in well under half the bytes), turned back into rows once. First
@@ -22,8 +23,10 @@ export function Trace({ project, traceId }: { project: string; traceId: string }
   const data = useMemo(() => answer && traceOf(answer), [answer]);
   const configs = useApi(first ? `/api/projects/${encodeURIComponent(project)}/score-configs` : null);
   const error = head.error.value ? head.error : whole.error;
-  if (error.value) return <ErrorNote error={error} />;
-  if (!data)
+  // Shown before the session answers (a deep link, ui/App.tsx), a failure waits for it: signed out goes to sign-in,
+  // another tenant's trace to the user's projects, and only then is a failure this page's to show.
+  if (error.value && me.value !== undefined) return <ErrorNote error={error} />;
+  if (!data || error.value)
     return (
       <p class="muted" aria-busy="true">
         Loading trace…

@@ -36,13 +36,18 @@ export async function memberRole(control: ControlDb, orgId: string, userId: stri
   return row?.role;
 }
 
-/** A project's org and placement with the user's role in that org, or undefined when the user is no member. */
-export async function projectForMember(control: ControlDb, projectId: string, userId: string) {
+/**
+ * A session's user and, in the same read, their access to one project (its org, placement and the user's role; all
+ * null when the project is gone or not theirs): one round trip for every session-authenticated project read.
+ */
+export async function sessionUserWithProject(control: ControlDb, tokenHash: string, now: number, projectId: string) {
   const [row] = await control
-    .select({ orgId: projects.orgId, shard: projects.shard, role: orgMembers.role })
-    .from(projects)
-    .innerJoin(orgMembers, and(eq(orgMembers.orgId, projects.orgId), eq(orgMembers.userId, userId)))
-    .where(eq(projects.id, projectId))
+    .select({ user: users, orgId: projects.orgId, shard: projects.shard, role: orgMembers.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(projects, eq(projects.id, projectId))
+    .leftJoin(orgMembers, and(eq(orgMembers.orgId, projects.orgId), eq(orgMembers.userId, users.id)))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
     .limit(1);
   return row;
 }
