@@ -48,8 +48,13 @@ describe("a deep link to a trace", () => {
       await expect.poll(() => page.locator("nav.tabs a").count()).toBe(7);
       await page.screenshot({ path: `/tmp/watchllm-trace-boot-before-session-${view.width}-${view.colorScheme}.png` });
       const row = await first.elementHandle();
+      const top = () => page.locator("[data-testid=tree]").evaluate((el) => Math.round(el.getBoundingClientRect().top));
+      const before = await top();
       release();
       await expect.poll(() => page.locator(".switcher option").count()).toBeGreaterThan(0);
+      // The owner's Annotate button appears where its place was kept: the tree doesn't move.
+      await expect.poll(() => page.getByRole("button", { name: "Annotate" }).first().isVisible()).toBe(true);
+      expect(await top()).toBe(before);
       // Nothing remounted: the same row element, and the first screen read once.
       expect(await row!.evaluate((el) => el.isConnected)).toBe(true);
       await page.locator("[data-testid=tree]:not([aria-busy=true])").waitFor();

@@ -4,7 +4,7 @@ import type { ApiUrl } from "../../contract/routes.ts";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
-import { canManage, projectById } from "../state/session.ts";
+import { canManage, me, projectById } from "../state/session.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
 
 type Props = {
@@ -22,7 +22,8 @@ type Props = {
 export function DeleteData({ project, path, label, what, back }: Props) {
   const action = useAction();
   const role = projectById(project)?.org.role;
-  if (!role || !canManage(role)) return null;
+  // Before the session answers (a deep link renders at once) the button keeps its place, unseen (`held`).
+  if (role ? !canManage(role) : me.value !== undefined) return null;
   const remove = () =>
     action.run(async (init) => {
       if (!confirm(`Delete ${what}? This can't be undone.`)) return;
@@ -31,7 +32,12 @@ export function DeleteData({ project, path, label, what, back }: Props) {
     });
   return (
     <>
-      <button type="button" class="danger" onClick={() => void remove()} disabled={action.busy.value}>
+      <button
+        type="button"
+        class={role ? "danger" : "danger held"}
+        onClick={() => void remove()}
+        disabled={!role || action.busy.value}
+      >
         Delete {label}
       </button>
       <ErrorNote error={action.error} />

@@ -89,8 +89,15 @@ export function Scores({
         <p class="muted">No scores yet.</p>
       )}
       <ErrorNote error={action.error} />
-      {canAnnotate && !formOpen.value && (
-        <button type="button" onClick={() => (formOpen.value = true)}>
+      {/* Before the session answers (a deep link renders at once) the button keeps its place, unseen, so the tree
+      below doesn't move when it appears. */}
+      {(canAnnotate || me.value === undefined) && !formOpen.value && (
+        <button
+          type="button"
+          class={canAnnotate ? undefined : "held"}
+          disabled={!canAnnotate}
+          onClick={() => (formOpen.value = true)}
+        >
           Annotate
         </button>
       )}
