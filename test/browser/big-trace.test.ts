@@ -49,6 +49,8 @@ afterAll(async () => browser?.close());
 describe("a 5,000-span trace", () => {
   it("asks for its page's code, the session and the trace's first screen once each while the HTML parses, paints its first rows with their labels, then reads the rest once", async () => {
     const { page, context } = await openPage(browser, account, "/traces/big-trace");
+    // The first load's reads all made (the whole tree's last) before counting the reload's.
+    await page.locator("[data-testid=tree]:not([aria-busy=true])").waitFor();
     const asked: string[] = [];
     page.on("request", (r) => asked.push(new URL(r.url()).pathname + new URL(r.url()).search));
     await context.addInitScript(() => {

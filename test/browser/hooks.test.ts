@@ -1,11 +1,9 @@
 // The dashboard's own hooks (ui/lib/hooks.ts, what `preact/hooks` resolves to in its build): state re-renders, memos
 // follow their deps, layout effects see the committed DOM, effects run after paint with their cleanups, unmounting
 // cleans up, and an effect that throws reaches the error boundary. Real Preact in Chromium.
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch } from "./browser.ts";
+import { bundlePage } from "./browser.ts";
 
 const APP = `
 import { Component, render } from "preact";
@@ -53,31 +51,28 @@ type Exposed = {
 
 let browser: Browser;
 let page: Page;
-const log = () => page.evaluate(() => (window as unknown as Exposed).log.splice(0));
+/** How many of the page's log entries earlier steps took. */
+let taken = 0;
+/** The log's entries since those taken (read without removing them: a poll that sees half of a step's entries must
+ * not take them from the next poll). */
+const log = () => page.evaluate((from) => (window as unknown as Exposed).log.slice(from), taken);
+/** Waits until the entries since those taken are `expected`, then takes them. */
+async function logged(expected: string[]) {
+  await expect.poll(log).toEqual(expected);
+  taken += expected.length;
+}
 const call = <K extends "setN" | "setShown" | "setFail">(name: K, value: Parameters<Exposed[K]>[0]) =>
   page.evaluate(([n, v]) => (window as unknown as Record<string, (v: unknown) => void>)[n]!(v), [name, value] as const);
 
 beforeAll(async () => {
-  const bundle = await build({
-    stdin: { contents: APP, loader: "tsx", resolveDir: fileURLToPath(new URL("../..", import.meta.url)) },
-    bundle: true,
-    write: false,
-    format: "esm",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-  });
-  browser = await launch();
-  page = await browser.newPage();
-  await page.setContent(`<div id="root"></div>`);
-  await page.addScriptTag({ type: "module", content: bundle.outputFiles[0]!.text });
-  await page.locator("#child").waitFor();
+  ({ browser, page } = await bundlePage(APP, "#child"));
 });
 
 afterAll(() => browser?.close());
 
 describe("hooks", () => {
   it("run a layout effect on the committed DOM, then the effect after paint", async () => {
-    await expect.poll(log).toEqual(["layout 1 true 1 2 0", "effect 1"]);
+    await logged(["layout 1 true 1 2 0", "effect 1"]);
   });
 
   it("re-render on state, keep a memo until its deps change, and re-run effects after their cleanups", async () => {
@@ -88,16 +83,16 @@ describe("hooks", () => {
     expect(await log()).toEqual([]);
     await call("setN", 3);
     await expect.poll(() => page.locator("#child").textContent()).toBe("3 6 1");
-    await expect.poll(log).toEqual(["layout cleanup 1", "layout 3 true 3 6 1", "effect cleanup 1", "effect 3"]);
+    await logged(["layout cleanup 1", "layout 3 true 3 6 1", "effect cleanup 1", "effect 3"]);
     expect((await page.evaluate(() => (window as unknown as Exposed).stats())).memos).toBe(2);
   });
 
   it("clean up on unmount, and run nothing for an unmounted component", async () => {
     await call("setShown", false);
     await expect.poll(() => page.locator("#child").count()).toBe(0);
-    await expect.poll(log).toEqual(["layout cleanup 3", "effect cleanup 3"]);
+    await logged(["layout cleanup 3", "effect cleanup 3"]);
     await call("setShown", true);
-    await expect.poll(log).toEqual(["layout 3 true 3 6 0", "effect 3"]);
+    await logged(["layout 3 true 3 6 0", "effect 3"]);
   });
 
   it("send an effect's error to the nearest error boundary", async () => {

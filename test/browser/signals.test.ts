@@ -1,10 +1,8 @@
 // The dashboard's own signals (ui/lib/signals.ts, what `@preact/signals` resolves to): components re-render when a
 // signal they read changes, and only while mounted; a computed value follows its sources. Real Preact in Chromium.
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch } from "./browser.ts";
+import { bundlePage } from "./browser.ts";
 
 const APP = `
 import { render } from "preact";
@@ -41,19 +39,7 @@ let page: Page;
 const stats = () => page.evaluate(() => (window as unknown as Exposed).stats());
 
 beforeAll(async () => {
-  const bundle = await build({
-    stdin: { contents: APP, loader: "tsx", resolveDir: fileURLToPath(new URL("../..", import.meta.url)) },
-    bundle: true,
-    write: false,
-    format: "esm",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-  });
-  browser = await launch();
-  page = await browser.newPage();
-  await page.setContent(`<div id="root"></div>`);
-  await page.addScriptTag({ type: "module", content: bundle.outputFiles[0]!.text });
-  await page.locator("#count").waitFor();
+  ({ browser, page } = await bundlePage(APP, "#count"));
 });
 
 afterAll(() => browser?.close());

@@ -9,6 +9,7 @@ import type { MetricsAnswer } from "../../contract/metrics.ts";
 import { buildDaysInProgress, rebuildDirtyDays, SETTLE_MS } from "../../src/db/writes/metrics-days.ts";
 import { measureWindow } from "../../src/metrics/measure.ts";
 import { createProject, dataOf, deliver, read } from "./fixtures.ts";
+import { exact, within1 } from "./percentiles.ts";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -62,17 +63,6 @@ function events(prefix: string, n: number, h0: number, h1: number, seed: number)
     return e;
   });
 }
-
-function exact(values: number[], q: number) {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1]!;
-}
-
-const within1 = (got: number | null | undefined, want: number | null) => {
-  if (want === null) return expect(got).toBeNull();
-  expect(Math.abs(got! - want) / want, `${got} vs exact ${want}`).toBeLessThanOrEqual(0.01);
-};
 
 const METRICS =
   "count,error_count,input_tokens,output_tokens,cached_input_tokens,cost,latency_p50,latency_p99,first_token_p95";

@@ -15,6 +15,7 @@ import { measureWindow } from "../../src/metrics/measure.ts";
 import { metricsParams } from "../../src/metrics/params.ts";
 import { projectMetrics } from "../../src/metrics/series.ts";
 import { createProject, dataOf, deliver, read } from "./fixtures.ts";
+import { exact, within1 } from "./percentiles.ts";
 
 const H = 3_600_000;
 /** Two days ago, at the start of a UTC day or later: minute rollups are written for the last 48 hours only. */
@@ -65,19 +66,6 @@ function events(prefix: string, n: number, seed: number): Wire[] {
     return e;
   });
 }
-
-/** The exact nearest-rank quantile. */
-function exact(values: number[], q: number) {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1]!;
-}
-
-const within1 = (got: number | null | undefined, want: number | null) => {
-  if (want === null) return expect(got).toBeNull();
-  expect(got).not.toBeNull();
-  expect(Math.abs(got! - want) / want, `${got} vs exact ${want}`).toBeLessThanOrEqual(0.01);
-};
 
 const metrics = (p: Project, query: string) => read<MetricsAnswer & ErrorBody>(`/api/v1/metrics?${query}`, p.secretKey);
 
