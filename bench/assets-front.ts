@@ -81,3 +81,28 @@ export async function startAssetsFront(root: string, worker: string) {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A page's init script (`context.addInitScript(watchFirstRows)`): `window.firstRows` resolves to the time of the first
+ * frame painted after the first trace rows are in the document (a message posted in that frame's animation callback
+ * arrives after its paint), with marks on the way ("boot gone", "shell", "rows in DOM") for bench/ui-boot.ts.
+ */
+export function watchFirstRows() {
+  (window as { firstRows?: Promise<number> }).firstRows = new Promise((resolve) => {
+    const seen = new MutationObserver(() => {
+      if (!document.querySelector(".boot") && !performance.getEntriesByName("boot gone").length)
+        if (document.querySelector("#app > *")) performance.mark("boot gone");
+      if (document.querySelector(".shell, header, nav") && !performance.getEntriesByName("shell").length)
+        performance.mark("shell");
+      if (!document.querySelector("[data-event]")) return;
+      seen.disconnect();
+      performance.mark("rows in DOM");
+      requestAnimationFrame(() => {
+        const after = new MessageChannel();
+        after.port1.onmessage = () => resolve(performance.now());
+        after.port2.postMessage(null);
+      });
+    });
+    seen.observe(document, { subtree: true, childList: true });
+  });
+}

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { signUpOn, startScratchInstance } from "../scripts/dev-server.ts";
 import { launch } from "../test/browser/browser.ts";
-import { startAssetsFront } from "./assets-front.ts";
+import { startAssetsFront, watchFirstRows } from "./assets-front.ts";
 import { generateTrace, rng } from "./generate.ts";
 
 const SPANS = Number(process.argv[2] ?? 1_000);
@@ -131,25 +131,7 @@ try {
       };
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.addCookies([{ name: cookieName, value: cookieValue, url: front.base }]);
-      await context.addInitScript(() => {
-        (window as { firstRows?: Promise<number> }).firstRows = new Promise((resolve) => {
-          const seen = new MutationObserver(() => {
-            if (!document.querySelector(".boot") && !performance.getEntriesByName("boot gone").length)
-              if (document.querySelector("#app > *")) performance.mark("boot gone");
-            if (document.querySelector(".shell, header, nav") && !performance.getEntriesByName("shell").length)
-              performance.mark("shell");
-            if (!document.querySelector("[data-event]")) return;
-            seen.disconnect();
-            performance.mark("rows in DOM");
-            requestAnimationFrame(() => {
-              const after = new MessageChannel();
-              after.port1.onmessage = () => resolve(performance.now());
-              after.port2.postMessage(null);
-            });
-          });
-          seen.observe(document, { subtree: true, childList: true });
-        });
-      });
+      await context.addInitScript(watchFirstRows);
       const page = await context.newPage();
       await page.goto(`${front.base}/api/health`);
       // PROFILE=1: V8's sampling profile too (it slows the page; the medians are then not the bench's).

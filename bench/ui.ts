@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { signUpOn, startScratchInstance } from "../scripts/dev-server.ts";
 import { launch } from "../test/browser/browser.ts";
-import { startAssetsFront } from "./assets-front.ts";
+import { startAssetsFront, watchFirstRows } from "./assets-front.ts";
 import { generateTrace, rng } from "./generate.ts";
 
 /** The page's requests so far (VERBOSE=1): when each was asked for, sent, first answered and done, from navigation. */
@@ -81,20 +81,7 @@ try {
         await context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: site }]);
         // Awaited with one evaluate, not Playwright's polling: its injected script (tens of ms of the page's main thread
         // on a loaded machine) would run inside the window it measures.
-        await context.addInitScript(() => {
-          (window as { firstRows?: Promise<number> }).firstRows = new Promise((resolve) => {
-            const seen = new MutationObserver(() => {
-              if (!document.querySelector("[data-event]")) return;
-              seen.disconnect();
-              requestAnimationFrame(() => {
-                const after = new MessageChannel();
-                after.port1.onmessage = () => resolve(performance.now());
-                after.port2.postMessage(null);
-              });
-            });
-            seen.observe(document, { subtree: true, childList: true });
-          });
-        });
+        await context.addInitScript(watchFirstRows);
         const page = await context.newPage();
         if (way === "served") await page.goto(`${site}/api/health`);
         let start = performance.now();
