@@ -72,8 +72,10 @@ try {
   const scrollsInPage = new Map<number, number[]>();
   const wholeTree = new Map<number, number[]>();
   const push = <K>(to: Map<K, number[]>, key: K, ms: number) => to.set(key, [...(to.get(key) ?? []), ms]);
-  for (const [spans, id] of traceIds)
-    for (let run = 0; run < RUNS; run++)
+  // The traces take turns run by run (not every run of one, then the other's), so neither pays alone for the Worker's
+  // and the browser's warm-up.
+  for (let run = 0; run < RUNS; run++)
+    for (const [spans, id] of traceIds)
       for (const way of ["before", "served"] as Way[]) {
         const site = way === "served" ? front.base : server.base;
         const key = `${spans} ${way}`;
