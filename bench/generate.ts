@@ -219,3 +219,30 @@ export function eventMix(mix: "small" | "chat", count: number): WireEvent[] {
   events.length = count;
   return events;
 }
+
+/**
+ * Sends one generated trace through `base`'s ingest API (1,000 events a request) and waits until its trace reads
+ * back with all `spans` spans (what the dashboard benches then open).
+ */
+export async function storeTrace(
+  base: string,
+  keys: { ingest: string; secret: string },
+  events: WireEvent[],
+  spans: number,
+) {
+  for (let i = 0; i < events.length; i += 1000) {
+    const sent = await fetch(`${base}/api/v1/events`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${keys.ingest}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ events: events.slice(i, i + 1000) }),
+    });
+    if (sent.status !== 202) throw new Error(`ingest answered ${sent.status}`);
+  }
+  for (let i = 0; i < 600; i++) {
+    const r = await fetch(`${base}/api/v1/traces/${events[0]!.trace_id}`, {
+      headers: { Authorization: `Bearer ${keys.secret}` },
+    });
+    if (r.ok && ((await r.json()) as { trace: { span_count: number } }).trace.span_count === spans) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -12,7 +12,7 @@ import type { Page } from "playwright-core";
 import { signUpOn, startScratchInstance } from "../scripts/dev-server.ts";
 import { launch } from "../test/browser/browser.ts";
 import { startAssetsFront, watchFirstRows } from "./assets-front.ts";
-import { generateTrace, rng } from "./generate.ts";
+import { generateTrace, rng, storeTrace } from "./generate.ts";
 
 const SPANS = Number(process.argv[2] ?? 1_000);
 const RUNS = Number(process.argv[3] ?? 5);
@@ -104,21 +104,7 @@ try {
   const [cookieName, cookieValue] = session.split("=") as [string, string];
   const events = generateTrace(rng(3), SPANS, Date.now() - 60_000, SPANS);
   const traceId = events[0]!.trace_id;
-  for (let i = 0; i < events.length; i += 1000) {
-    const sent = await fetch(`${server.base}/api/v1/events`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${keys.ingest}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ events: events.slice(i, i + 1000) }),
-    });
-    if (sent.status !== 202) throw new Error(`ingest answered ${sent.status}`);
-  }
-  for (let i = 0; i < 600; i++) {
-    const r = await fetch(`${server.base}/api/v1/traces/${traceId}`, {
-      headers: { Authorization: `Bearer ${keys.secret}` },
-    });
-    if (r.ok && ((await r.json()) as { trace: { span_count: number } }).trace.span_count === SPANS) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await storeTrace(server.base, keys, events, SPANS);
   type Front = Awaited<ReturnType<typeof startAssetsFront>>;
   const fronts: Array<[string, Front]> = [["this build", await startAssetsFront(join("dist", "ui"), server.base)]];
   if (BASE) fronts.push(["base", await startAssetsFront(BASE, server.base)]);

@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { signUpOn, startScratchInstance } from "../scripts/dev-server.ts";
 import { launch } from "../test/browser/browser.ts";
 import { startAssetsFront, watchFirstRows } from "./assets-front.ts";
-import { generateTrace, rng } from "./generate.ts";
+import { generateTrace, rng, storeTrace } from "./generate.ts";
 
 /** The page's requests so far (VERBOSE=1): when each was asked for, sent, first answered and done, from navigation. */
 function waterfall(page: Page) {
@@ -38,21 +38,7 @@ try {
     const events = generateTrace(rng(3), spans, Date.now() - 60_000, spans);
     traceIds.set(spans, events[0]!.trace_id);
     eventId = events[1]!.event_id;
-    for (let i = 0; i < events.length; i += 1000) {
-      const sent = await fetch(`${server.base}/api/v1/events`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${keys.ingest}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ events: events.slice(i, i + 1000) }),
-      });
-      if (sent.status !== 202) throw new Error(`ingest answered ${sent.status}`);
-    }
-    for (let i = 0; i < 600; i++) {
-      const r = await fetch(`${server.base}/api/v1/traces/${events[0]!.trace_id}`, {
-        headers: { Authorization: `Bearer ${keys.secret}` },
-      });
-      if (r.ok && ((await r.json()) as { trace: { span_count: number } }).trace.span_count === spans) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await storeTrace(server.base, keys, events, spans);
   }
   const traceId = traceIds.get(WEIGHT_ONLY ? 100 : 10_000)!;
 

@@ -86,23 +86,28 @@ type InProgress = {
   project_id: string;
   day: number;
   through: number | null;
+  /** The day's events in its complete hours now, and when its rows were built. */
+  total: number;
   events: number;
   rows: number;
   dirty: number;
 };
 
 /**
- * ?1 now, ?2 the end of the complete hours, ?3 limit: days in progress with complete hours their rows don't cover, the
- * least covered first.
+ * ?1 now, ?2 the end of the complete hours, ?3 limit, ?4 events per row built: days in progress with complete hours
+ * their rows don't cover and enough events since their last build to pay for rewriting its rows (the day's events
+ * from its whole-project hour rows, a few a day, in the same read), the least covered first.
  */
-const IN_PROGRESS_SQL = `SELECT c.project_id, c.day, p.through, coalesce(p.events, 0) AS events, coalesce(p.rows, 0) AS rows,
-    EXISTS (SELECT 1 FROM metrics_days_dirty x WHERE x.project_id = c.project_id AND x.day = c.day) AS dirty
-  FROM (SELECT project_id, day FROM metrics_days_dirty WHERE day > ?1 - ${DAY_MS} AND day < ?2
-    UNION SELECT project_id, day FROM metrics_days_partial WHERE day > ?1 - ${DAY_MS} AND through < ?2) c
-  LEFT JOIN metrics_days_partial p USING (project_id, day) ORDER BY coalesce(p.through, c.day) LIMIT ?3`;
-/** ?1 project, ?2 day, ?3 end: the day's events in its complete hours (one whole-project row an hour). */
-const DAY_EVENTS_SQL = `SELECT coalesce(sum(count), 0) AS n FROM metrics_total_hourly
-  WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
+const IN_PROGRESS_SQL = `SELECT * FROM (
+    SELECT c.project_id, c.day, p.through, coalesce(p.events, 0) AS events, coalesce(p.rows, 0) AS rows,
+      EXISTS (SELECT 1 FROM metrics_days_dirty x WHERE x.project_id = c.project_id AND x.day = c.day) AS dirty,
+      (SELECT coalesce(sum(h.count), 0) FROM metrics_total_hourly h
+        WHERE h.project_id = c.project_id AND h.bucket >= c.day AND h.bucket < ?2) AS total
+    FROM (SELECT project_id, day FROM metrics_days_dirty WHERE day > ?1 - ${DAY_MS} AND day < ?2
+      UNION SELECT project_id, day FROM metrics_days_partial WHERE day > ?1 - ${DAY_MS} AND through < ?2) c
+    LEFT JOIN metrics_days_partial p USING (project_id, day))
+  WHERE total - events >= ?4 * (2 * rows + 1)
+  ORDER BY coalesce(through, day) LIMIT ?3`;
 /** ?1 project, ?2 start, ?3 end: the hour rows a build would take in place of (and the groups among them). */
 const UNCOVERED_SQL = `SELECT count(*) AS hours, count(DISTINCT json_array(${DIMS})) AS groups FROM metrics_hourly
   WHERE project_id = ?1 AND bucket >= ?2 AND bucket < ?3`;
@@ -122,17 +127,15 @@ export async function buildDaysInProgress(
 ) {
   const end = Math.floor((now - SETTLE_MS) / HOUR_MS) * HOUR_MS;
   if (limit <= 0 || now - SETTLE_MS - end >= CHECK_MS) return 0;
-  // Most candidates don't pay at a given hour: look at many (a cheap read each) to build up to `limit`.
+  // Only days with enough new events come back (one read); a few of them may still not pay (below).
   const { results } = await d1
     .prepare(IN_PROGRESS_SQL)
-    .bind(now, end, limit * 20)
+    .bind(now, end, limit * 2, eventsPerRow)
     .all<InProgress>();
   let done = 0;
   for (const c of results) {
     if (done >= limit || Date.now() > deadline) break;
-    const total = await d1.prepare(DAY_EVENTS_SQL).bind(c.project_id, c.day, end).first<{ n: number }>();
-    const fresh = (total?.n ?? 0) - c.events;
-    if (fresh < eventsPerRow * (2 * c.rows + 1)) continue;
+    const fresh = c.total - c.events;
     // A dirty day is built from its first hour (its rows don't stand for any of it now).
     const start = c.dirty || c.through === null ? c.day : c.through;
     const uncovered = await d1
