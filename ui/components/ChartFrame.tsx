@@ -1,6 +1,7 @@
-// The frame every time chart of the Overview shares (inline SVG, no chart library): title and legend, a value axis with
-// round ticks and its grid, a time axis, a readout of the bucket under the pointer (or the arrow keys: the plot is a
-// slider), and a click (or Enter) that opens what happened in that bucket. The chart draws its marks in `plot`.
+// The frame every time chart shares, the Overview's and the cost chart (inline SVG, no chart library): title and legend,
+// a value axis with round ticks and its grid, a time axis, a readout of the bucket under the pointer (or the arrow keys:
+// the plot is a slider), and a click (or Enter) that opens what happened in that bucket. The chart draws its marks in
+// `plot`.
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useRef } from "preact/hooks";
@@ -8,10 +9,11 @@ import { DAY_MS } from "../lib/format.ts";
 import { niceStep } from "../lib/ticks.ts";
 import { useWidth } from "../lib/use-width.ts";
 
-export type Series = { name: string; values: Array<number | null>; colour: string };
+/** `note`: said after the name in the legend (a model's cost). */
+export type Series = { name: string; values: Array<number | null>; colour: string; note?: string };
 /** Where the chart's marks go: bucket i's slot starts at `left + slot * i`; `y` maps a value to its height. */
 export type Geometry = { left: number; slot: number; y: (v: number) => number; shown: number | null };
-type Props = {
+export type FrameProps = {
   title: string;
   /** Bucket starts (epoch ms), one per value of every series. */
   times: number[];
@@ -24,32 +26,41 @@ type Props = {
   whole?: boolean;
   /** The legend even for a single series. */
   legend?: boolean;
+  /** The figure's class beside "chart" (default "metric-chart": the Overview's look). */
   class?: string;
+  /** The SVG's height, as the class's CSS sets it (default 160); taller charts get more value ticks. */
+  height?: number;
+  /** Buckets are UTC days or hours: dates said in UTC. */
+  utc?: boolean;
+  /** What the readout lists for bucket i (default: each series' value). */
+  readout?: (i: number) => ComponentChildren;
   onPick?: (t: number) => void;
   testId?: string;
   plot: (g: Geometry) => ComponentChildren;
 };
 
-const HEIGHT = 160;
 const PAD = { top: 8, right: 8, bottom: 22 };
 /** The readout's width (220 px in costs.css) and a gap. */
 const READOUT = 226;
 
-const dayLabel = (ms: number) => new Date(ms).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 const clock = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-const whenOf = (t: number, size: number) => (size >= DAY_MS ? dayLabel(t) : `${dayLabel(t)} ${clock(t)}`);
 
-export function ChartFrame(props: Props) {
-  const { title, times, bucketMs, series, max, format, onPick, plot } = props;
+export function ChartFrame(props: FrameProps) {
+  const { title, times, bucketMs, series, max, format, onPick, plot, height = 160 } = props;
+  const timeZone = props.utc ? "UTC" : undefined;
+  const dayLabel = (ms: number) =>
+    new Date(ms).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone });
+  const whenOf = (t: number) =>
+    bucketMs < DAY_MS ? `${dayLabel(t)} ${clock(t)}` : timeZone ? `${dayLabel(t)} (UTC)` : dayLabel(t);
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box, 400).value;
   const active = useSignal<number | null>(null);
-  const step = Math.max(props.whole ? 1 : 0, niceStep(max > 0 ? max : 1, 3));
+  const step = Math.max(props.whole ? 1 : 0, niceStep(max > 0 ? max : 1, Math.round(height / 50)));
   const top = Math.max(1, Math.ceil(max / step - 1e-9)) * step;
   const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
   const left = Math.max(...ticks.map((t) => format(t).length)) * 6.5 + 10;
   const plotW = Math.max(40, width - left - PAD.right);
-  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const plotH = height - PAD.top - PAD.bottom;
   const n = times.length;
   const slot = plotW / Math.max(1, n);
   const y = (v: number) => PAD.top + plotH - (v / top) * plotH;
@@ -63,7 +74,7 @@ export function ChartFrame(props: Props) {
   const shown = active.value;
   const after = shown === null ? 0 : left + slot * (shown + 1) + 4;
   return (
-    <figure class={`chart metric-chart${props.class ? ` ${props.class}` : ""}`} data-testid={props.testId}>
+    <figure class={`chart ${props.class ?? "metric-chart"}`} data-testid={props.testId}>
       <figcaption class="chart-title">
         <strong>{title}</strong>
         {(props.legend || series.length > 1) && (
@@ -72,6 +83,7 @@ export function ChartFrame(props: Props) {
               <span key={s.name}>
                 <i style={{ background: s.colour }} />
                 {s.name}
+                {s.note && <span class="muted"> {s.note}</span>}
               </span>
             ))}
           </span>
@@ -82,11 +94,11 @@ export function ChartFrame(props: Props) {
         ref={box}
         role="slider"
         tabIndex={0}
-        aria-label={`${title} per bucket, ${n} buckets: arrow keys read each, Enter opens its traces`}
+        aria-label={`${title} per bucket, ${n} buckets: arrow keys read each${onPick ? ", Enter opens its traces" : ""}`}
         aria-valuemin={0}
         aria-valuemax={n - 1}
         aria-valuenow={shown ?? n - 1}
-        aria-valuetext={shown === null ? undefined : whenOf(times[shown]!, bucketMs)}
+        aria-valuetext={shown === null ? undefined : whenOf(times[shown]!)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && shown !== null) onPick?.(times[shown]!);
           const move = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
@@ -103,32 +115,36 @@ export function ChartFrame(props: Props) {
         {/* biome-ignore lint/a11y/noSvgWithoutTitle: the figure's caption and the readout describe it */}
         <svg
           width={width}
-          height={HEIGHT}
+          height={height}
           role="img"
           class={onPick ? "pickable" : undefined}
           onMouseMove={(e) => (active.value = indexAt(e))}
           onMouseLeave={() => (active.value = null)}
         >
-          {ticks.map((t) => (
-            <g key={t}>
-              <line x1={left} x2={left + plotW} y1={y(t)} y2={y(t)} class="grid" />
-              <text x={left - 6} y={y(t)} dy="0.32em" text-anchor="end">
-                {format(t)}
-              </text>
-            </g>
-          ))}
+          <g class="y-axis">
+            {ticks.map((t) => (
+              <g key={t}>
+                <line x1={left} x2={left + plotW} y1={y(t)} y2={y(t)} class="grid" />
+                <text x={left - 6} y={y(t)} dy="0.32em" text-anchor="end">
+                  {format(t)}
+                </text>
+              </g>
+            ))}
+          </g>
           {shown !== null && <rect class="hover" x={left + shown * slot} y={PAD.top} width={slot} height={plotH} />}
           {plot({ left, slot, y, shown })}
-          <line x1={left} x2={left + plotW} y1={PAD.top + plotH} y2={PAD.top + plotH} class="axis" />
-          {times.map((t, i) =>
-            i % every === 0 ? (
-              <text key={t} x={left + slot * i + slot / 2} y={HEIGHT - 5} text-anchor="middle">
-                {bucketMs >= DAY_MS || new Date(t).getHours() + new Date(t).getMinutes() === 0 || i === 0
-                  ? dayLabel(t)
-                  : clock(t)}
-              </text>
-            ) : null,
-          )}
+          <g class="x-axis">
+            <line x1={left} x2={left + plotW} y1={PAD.top + plotH} y2={PAD.top + plotH} class="axis" />
+            {times.map((t, i) =>
+              i % every === 0 ? (
+                <text key={t} x={left + slot * i + slot / 2} y={height - 5} text-anchor="middle">
+                  {bucketMs >= DAY_MS || new Date(t).getHours() + new Date(t).getMinutes() === 0 || i === 0
+                    ? dayLabel(t)
+                    : clock(t)}
+                </text>
+              ) : null,
+            )}
+          </g>
         </svg>
         {max === 0 && <p class="chart-empty muted">None in this range</p>}
         {shown !== null && (
@@ -138,16 +154,20 @@ export function ChartFrame(props: Props) {
             data-testid="chart-readout"
             style={{ left: `${after + READOUT <= width ? after : Math.max(0, left + slot * shown - READOUT)}px` }}
           >
-            <strong>{whenOf(times[shown]!, bucketMs)}</strong>
-            <ul class="plain">
-              {series.map((s) => (
-                <li key={s.name}>
-                  <i style={{ background: s.colour }} />
-                  <span class="name">{s.name}</span>
-                  <span>{s.values[shown] == null ? "—" : format(s.values[shown]!)}</span>
-                </li>
-              ))}
-            </ul>
+            <strong>{whenOf(times[shown]!)}</strong>
+            {props.readout ? (
+              props.readout(shown)
+            ) : (
+              <ul class="plain">
+                {series.map((s) => (
+                  <li key={s.name}>
+                    <i style={{ background: s.colour }} />
+                    <span class="name">{s.name}</span>
+                    <span>{s.values[shown] == null ? "—" : format(s.values[shown]!)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
           </div>
         )}
       </div>

@@ -260,40 +260,25 @@ function Dashboard({ project }: { project: string }) {
           <ScoreCharts project={project} w={w} userId={filters.find(([k]) => k === "user_id")?.[1]} />
           {!byUser && (
             <div class="tables">
-              <GroupTable
-                title="By model"
-                field="model"
-                answer={byModel.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-              />
-              <GroupTable
-                title="By name"
-                field="name"
-                answer={byName.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-              />
-              <GroupTable
-                title="Slowest names"
-                field="name"
-                answer={byName.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-                sort="latency_p95"
-              />
-              <GroupTable
-                title="Costliest names"
-                field="name"
-                answer={byName.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-                sort="cost"
-              />
+              {(
+                [
+                  ["By model", "model", byModel],
+                  ["By name", "name", byName],
+                  ["Slowest names", "name", byName, "latency_p95"],
+                  ["Costliest names", "name", byName, "cost"],
+                ] as const
+              ).map(([title, field, rows, sort]) => (
+                <GroupTable
+                  key={title}
+                  title={title}
+                  field={field}
+                  answer={rows.data.value}
+                  project={project}
+                  w={w}
+                  filters={filters}
+                  sort={sort}
+                />
+              ))}
             </div>
           )}
         </>
