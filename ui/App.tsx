@@ -22,7 +22,7 @@ const GroupList = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Gr
 const GroupDetail = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupDetail));
 const Overview = lazy(() => import("./pages/chunks/insights.ts").then((m) => m.Overview));
 const Settings = lazy(() => import("./pages/chunks/settings.ts").then((m) => m.Settings));
-const SharedTrace = lazy(() => import("./pages/SharedTrace.tsx").then((m) => m.SharedTrace));
+const SharedTrace = lazy(() => import("./pages/chunks/account.ts").then((m) => m.SharedTrace));
 const Trace = lazy(() => import("./pages/chunks/trace.ts").then((m) => m.Trace));
 const Traces = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Traces));
 
