@@ -1,8 +1,8 @@
 // Cost over time, stacked by model, in the shared chart frame (ChartFrame.tsx, as the Overview's charts): one bar per
 // bucket of the range (empty ones too), a dollar axis, UTC dates, and a readout of the bucket's total and models.
 import type { CostSeriesPoint } from "../../contract/costs.ts";
+import { dollarLabel } from "../lib/dollar-ticks.ts";
 import { cost, DAY_MS, HOUR_MS, partialCost } from "../lib/format.ts";
-import { decimalsFor, niceStep } from "../lib/ticks.ts";
 import { StackedBars } from "./StackedBars.tsx";
 
 type SeriesRow = Pick<CostSeriesPoint, "bucket" | "key" | "cost" | "calls" | "unpriced_calls">;
@@ -46,9 +46,6 @@ export function CostChart({ series, interval, from, to }: Props) {
     note: name === OTHER ? undefined : priced(rowsOf(name)),
   }));
   const max = Math.max(0, ...times.map((_, i) => stacks.reduce((n, s) => n + s.values[i]!, 0)));
-  // Cents below a dollar ("$0.10", not "$0.1"), at the frame's step for this height.
-  const step = niceStep(max > 0 ? max : 1, Math.round(HEIGHT / 50));
-  const decimals = step < 1 ? Math.max(2, decimalsFor(step)) : 0;
   return (
     <StackedBars
       title={`Cost per ${interval}`}
@@ -60,7 +57,8 @@ export function CostChart({ series, interval, from, to }: Props) {
       times={times}
       bucketMs={size}
       stacks={stacks}
-      format={(n) => `$${n.toFixed(decimals)}`}
+      // The frame's ticks at this height: 4 intervals.
+      format={dollarLabel(max, Math.round(HEIGHT / 50))}
       readout={(i) => {
         const rows = inBucket(times[i]!).sort((a, b) => b.cost - a.cost);
         const calls = sum(rows, (r) => r.calls);
