@@ -16,7 +16,7 @@ const InvitePage = lazy(() => import("./pages/chunks/account.ts").then((m) => m.
 const NoProjects = lazy(() => import("./pages/chunks/settings.ts").then((m) => m.NoProjects));
 const AlertList = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertList));
 const AlertDetail = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertDetail));
-const Compare = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.Compare));
+const Compare = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Compare));
 const Costs = lazy(() => import("./pages/chunks/insights.ts").then((m) => m.Costs));
 const GroupList = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupList));
 const GroupDetail = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupDetail));
