@@ -1,9 +1,9 @@
-// Cost over time, stacked by model, in the shared chart frame (ChartFrame.tsx, as the Overview's charts): one bar per
+// Cost over time, stacked by model, in the one chart component (Chart.tsx, as the Overview's charts): one bar per
 // bucket of the range (empty ones too), a dollar axis, UTC dates, and a readout of the bucket's total and models.
 import type { CostSeriesPoint } from "../../contract/costs.ts";
 import { dollarLabel } from "../lib/dollar-ticks.ts";
 import { cost, DAY_MS, HOUR_MS, partialCost } from "../lib/format.ts";
-import { StackedBars } from "./StackedBars.tsx";
+import { Chart } from "./Chart.tsx";
 
 type SeriesRow = Pick<CostSeriesPoint, "bucket" | "key" | "cost" | "calls" | "unpriced_calls">;
 type Props = { series: SeriesRow[]; interval: "hour" | "day"; from: number; to: number };
@@ -47,7 +47,8 @@ export function CostChart({ series, interval, from, to }: Props) {
   }));
   const max = Math.max(0, ...times.map((_, i) => stacks.reduce((n, s) => n + s.values[i]!, 0)));
   return (
-    <StackedBars
+    <Chart
+      bars
       title={`Cost per ${interval}`}
       class="cost-chart"
       testId="cost-chart"
@@ -56,7 +57,7 @@ export function CostChart({ series, interval, from, to }: Props) {
       whole={false}
       times={times}
       bucketMs={size}
-      stacks={stacks}
+      series={stacks}
       // The frame's ticks at this height: 4 intervals.
       format={dollarLabel(max, Math.round(HEIGHT / 50))}
       readout={(i) => {

@@ -1,4 +1,4 @@
-// Value-axis ticks: round 1-2-5 steps for the charts of the shared chart frame (ChartFrame.tsx; the cost chart's dollar
+// Value-axis ticks: round 1-2-5 steps for the charts (Chart.tsx; the cost chart's dollar
 // labels: ui/lib/dollar-ticks.ts; ui/lib/time-ticks.ts has the waterfall's time axis).
 
 export type Tick = { at: number; label: string };
