@@ -22,7 +22,7 @@ const RANGES: Record<string, { label: string; buckets: number; interval: "hour" 
   "90d": { label: "Last 90 days", buckets: 90, interval: "day" },
 };
 
-// Used on a click only: their own chunk.
+// The CSV export and "add a price" load on first use (ui/pages/chunks/on-use.ts says why).
 const actions = () => import("./chunks/on-use.ts");
 const AddPrice = lazy(() => actions().then((m) => m.AddPrice));
 
