@@ -16,13 +16,13 @@ const InvitePage = lazy(() => import("./pages/chunks/account.ts").then((m) => m.
 const NoProjects = lazy(() => import("./pages/chunks/settings.ts").then((m) => m.NoProjects));
 const AlertList = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertList));
 const AlertDetail = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.AlertDetail));
-const Compare = lazy(() => import("./pages/chunks/alerts.ts").then((m) => m.Compare));
-const Costs = lazy(() => import("./pages/Costs.tsx").then((m) => m.Costs));
+const Compare = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Compare));
+const Costs = lazy(() => import("./pages/chunks/insights.ts").then((m) => m.Costs));
 const GroupList = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupList));
 const GroupDetail = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.GroupDetail));
-const Overview = lazy(() => import("./pages/Overview.tsx").then((m) => m.Overview));
+const Overview = lazy(() => import("./pages/chunks/insights.ts").then((m) => m.Overview));
 const Settings = lazy(() => import("./pages/chunks/settings.ts").then((m) => m.Settings));
-const SharedTrace = lazy(() => import("./pages/SharedTrace.tsx").then((m) => m.SharedTrace));
+const SharedTrace = lazy(() => import("./pages/chunks/account.ts").then((m) => m.SharedTrace));
 const Trace = lazy(() => import("./pages/chunks/trace.ts").then((m) => m.Trace));
 const Traces = lazy(() => import("./pages/chunks/traces.ts").then((m) => m.Traces));
 

@@ -2,8 +2,9 @@
 import { describe, expect, it } from "vitest";
 import type { CostReport } from "../../contract/costs.ts";
 import { costsCsv, csvField, toCsv } from "../../ui/lib/csv.ts";
-import { dollarTicks } from "../../ui/lib/dollar-ticks.ts";
+import { dollarLabel } from "../../ui/lib/dollar-ticks.ts";
 import { cost, DAY_MS, duration, exactCost, HOUR_MS, MINUTE_MS, partialCost } from "../../ui/lib/format.ts";
+import { niceStep } from "../../ui/lib/ticks.ts";
 import { fittedTimeTicks, timeTicks } from "../../ui/lib/time-ticks.ts";
 import { parseCsv } from "./fixtures.ts";
 
@@ -85,11 +86,11 @@ describe("axis ticks", () => {
     expect(fittedTimeTicks(19_960, 19_960.4, 0, 90).map((t) => t.label)).toEqual(["19.96000 s", "+400 µs"]);
   });
 
-  it("give the cost chart round dollar ticks covering the tallest bar", () => {
-    const { ticks, top } = dollarTicks(0.158, 4);
-    expect(ticks.map((t) => t.label)).toEqual(["$0.00", "$0.05", "$0.10", "$0.15", "$0.20"]);
-    expect(top).toBeGreaterThanOrEqual(0.158);
-    expect(dollarTicks(23, 4).ticks.map((t) => t.label)).toEqual(["$0", "$10", "$20", "$30"]);
+  it("give the cost chart round dollar ticks, cents below a dollar", () => {
+    expect(niceStep(0.158, 4)).toBe(0.05);
+    expect([0, 0.05, 0.1, 0.15, 0.2].map(dollarLabel(0.158, 4))).toEqual(["$0.00", "$0.05", "$0.10", "$0.15", "$0.20"]);
+    expect(niceStep(23, 4)).toBe(10);
+    expect([0, 10, 20, 30].map(dollarLabel(23, 4))).toEqual(["$0", "$10", "$20", "$30"]);
   });
 });
 

@@ -4,9 +4,8 @@ import type { ScoreMetricSeries } from "../../contract/score-metrics.ts";
 import { INTERVAL_MS, type Window } from "../lib/overview.ts";
 import { useApi } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
+import { Chart } from "./Chart.tsx";
 import { ErrorNote } from "./ErrorNote.tsx";
-import { MetricChart } from "./MetricChart.tsx";
-import { StackedBars } from "./StackedBars.tsx";
 
 const PALETTE = ["#2563eb", "#16a34a", "#ea580c", "#7c3aed", "#dc2626", "#0891b2", "#ca8a04", "#db2777"];
 const OTHER = "#94a3b8";
@@ -57,24 +56,25 @@ export function ScoreCharts({ project, w, userId }: { project: string; w: Window
             const summary = `${s.total.count} scores`;
             if (s.total.avg === null)
               return (
-                <StackedBars
+                <Chart
+                  bars
                   key={s.name}
                   title={`${s.name} · ${summary}`}
                   times={times}
                   bucketMs={size}
-                  stacks={stacksOf(s)}
+                  series={stacksOf(s)}
                   onPick={open(s.name)}
                   testId={`score-chart-${s.name}`}
                 />
               );
             const boolean = s.kinds.length === 1 && s.kinds[0] === "boolean";
             return (
-              <MetricChart
+              <Chart
                 key={s.name}
                 title={`${s.name} · ${boolean ? `${share(s.total.avg)} true` : `avg ${mean(s.total.avg)}`} · ${summary}`}
                 times={times}
                 bucketMs={size}
-                lines={[
+                series={[
                   { name: boolean ? "share true" : "average", values: s.points.map((p) => p.avg), colour: "#2563eb" },
                 ]}
                 format={boolean ? share : mean}

@@ -10,7 +10,7 @@ import { me, projectById } from "../state/session.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
 
 // The annotation form loads when it is first opened.
-const ScoreForm = lazy(() => import("../pages/chunks/trace-dialogs.ts").then((m) => m.ScoreForm));
+const ScoreForm = lazy(() => import("../pages/chunks/on-use.ts").then((m) => m.ScoreForm));
 
 const shown = (v: ScoreView["value"]) =>
   typeof v === "number" ? String(Math.round(v * 1000) / 1000) : typeof v === "boolean" ? (v ? "✓ true" : "✗ false") : v;

@@ -4,7 +4,7 @@ import { useSignal } from "@preact/signals";
 import { lazy } from "../lib/lazy.tsx";
 import { me, projectById } from "../state/session.ts";
 
-const ShareDialog = lazy(() => import("../pages/chunks/trace-dialogs.ts").then((m) => m.ShareDialog));
+const ShareDialog = lazy(() => import("../pages/chunks/on-use.ts").then((m) => m.ShareDialog));
 
 export function ShareTrace({ project, traceId }: { project: string; traceId: string }) {
   const open = useSignal(false);

@@ -1,5 +1,5 @@
-// Value-axis ticks: round 1-2-5 steps for the Overview's charts and the cost chart's dollar axis (its dollar labels:
-// ui/lib/dollar-ticks.ts; ui/lib/time-ticks.ts has the waterfall's time axis).
+// Value-axis ticks: round 1-2-5 steps for the charts (Chart.tsx; the cost chart's dollar
+// labels: ui/lib/dollar-ticks.ts; ui/lib/time-ticks.ts has the waterfall's time axis).
 
 export type Tick = { at: number; label: string };
 

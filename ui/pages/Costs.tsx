@@ -2,14 +2,13 @@
 // traces, models without a price (with "add a price" and a recompute), and CSV export.
 import { useSignal } from "@preact/signals";
 import type { CostGroupRow, CostReport } from "../../contract/costs.ts";
-import { AddPrice } from "../components/AddPrice.tsx";
 import { CostBreakdown } from "../components/CostBreakdown.tsx";
 import { CostChart } from "../components/CostChart.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import { costsCsv } from "../lib/csv.ts";
 import { cost, DAY_MS, duration, HOUR_MS, isoDay, partialCost, shortTime, time, tokens } from "../lib/format.ts";
+import { lazy } from "../lib/lazy.tsx";
 import type { TraceSummary } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
 import { query, setQuery } from "../state/router.ts";
@@ -23,7 +22,12 @@ const RANGES: Record<string, { label: string; buckets: number; interval: "hour" 
   "90d": { label: "Last 90 days", buckets: 90, interval: "day" },
 };
 
-function download(report: CostReport) {
+// The CSV export and "add a price" load on first use (ui/pages/chunks/on-use.ts says why).
+const actions = () => import("./chunks/on-use.ts");
+const AddPrice = lazy(() => actions().then((m) => m.AddPrice));
+
+async function download(report: CostReport) {
+  const { costsCsv } = await actions();
   const url = URL.createObjectURL(new Blob([costsCsv(report)], { type: "text/csv;charset=utf-8" }));
   const a = Object.assign(document.createElement("a"), {
     href: url,
@@ -102,26 +106,20 @@ export function Costs({ project, org }: { project: string; org: Org }) {
       ) : (
         <>
           <dl class="totals" data-testid="cost-totals">
-            <div>
-              <dt>Cost</dt>
-              <dd>{partialCost(r.totals.cost, r.totals.unpriced_calls, r.totals.calls)}</dd>
-            </div>
-            <div>
-              <dt>Model calls</dt>
-              <dd>{r.totals.calls}</dd>
-            </div>
-            <div>
-              <dt>Input tokens</dt>
-              <dd>{tokens(r.totals.input_tokens)}</dd>
-            </div>
-            <div>
-              <dt>Cached</dt>
-              <dd>{tokens(r.totals.cached_input_tokens)}</dd>
-            </div>
-            <div>
-              <dt>Output tokens</dt>
-              <dd>{tokens(r.totals.output_tokens)}</dd>
-            </div>
+            {(
+              [
+                ["Cost", partialCost(r.totals.cost, r.totals.unpriced_calls, r.totals.calls)],
+                ["Model calls", r.totals.calls],
+                ["Input tokens", tokens(r.totals.input_tokens)],
+                ["Cached", tokens(r.totals.cached_input_tokens)],
+                ["Output tokens", tokens(r.totals.output_tokens)],
+              ] as const
+            ).map(([label, value]) => (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
             {r.cache_savings.hits > 0 && (
               <div data-testid="cache-savings" title="Gateway cache hits, priced as the calls they replaced">
                 <dt>Saved by cache</dt>

@@ -1,10 +1,13 @@
 // An empty project's first page: its ingest key, an SDK snippet and a curl, and a live check for the first event.
 import { Copy } from "../components/Copy.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
-import { NewKeys } from "../components/NewKeys.tsx";
 import { api } from "../lib/api.ts";
+import { lazy } from "../lib/lazy.tsx";
 import { useAction, useApi } from "../lib/use-api.ts";
 import { freshKeys, rememberKey } from "../state/session.ts";
+
+// A new project's keys: loaded on use (ui/pages/chunks/on-use.ts says why).
+const NewKeys = lazy(() => import("./chunks/on-use.ts").then((m) => m.NewKeys));
 
 export function Onboarding({ project, onFirstEvent }: { project: string; onFirstEvent: () => void }) {
   // Polls every 2 s until the first event arrives (then stops: the page offers to open the traces).

@@ -2,9 +2,9 @@
 // first token, tokens, cost), each against the previous period, and tables by model and by name. Clicking a bucket or
 // a row opens the trace list filtered to it. An empty project gets the onboarding.
 import type { MetricsAnswer, MetricsSeries } from "../../contract/metrics.ts";
+import { Chart, type Series } from "../components/Chart.tsx";
 import { ErrorNote } from "../components/ErrorNote.tsx";
 import { Link } from "../components/Link.tsx";
-import { type Line, MetricChart } from "../components/MetricChart.tsx";
 import { ScoreCharts } from "../components/ScoreCharts.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { cost, DAY_MS, duration, isoDay, tokens } from "../lib/format.ts";
@@ -92,16 +92,8 @@ function Dashboard({ project }: { project: string }) {
   const col = (s: MetricsSeries | undefined, m: string) => s?.points.map((p) => p[m] ?? null) ?? [];
   const open = (t: number) => navigate(tracesLink(project, t, t + size, filters));
   const t = traces.data.value?.series[0];
-  const chart = (title: string, lines: Line[], format: (n: number) => string, testId?: string) => (
-    <MetricChart
-      title={title}
-      times={times}
-      bucketMs={size}
-      lines={lines}
-      format={format}
-      onPick={open}
-      testId={testId}
-    />
+  const chart = (title: string, lines: Series[], format: (n: number) => string, testId?: string) => (
+    <Chart title={title} times={times} bucketMs={size} series={lines} format={format} onPick={open} testId={testId} />
   );
   const prev = before.data.value?.series[0]?.total;
   const prevTraces = tracesBefore.data.value?.series[0]?.total;
@@ -260,40 +252,25 @@ function Dashboard({ project }: { project: string }) {
           <ScoreCharts project={project} w={w} userId={filters.find(([k]) => k === "user_id")?.[1]} />
           {!byUser && (
             <div class="tables">
-              <GroupTable
-                title="By model"
-                field="model"
-                answer={byModel.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-              />
-              <GroupTable
-                title="By name"
-                field="name"
-                answer={byName.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-              />
-              <GroupTable
-                title="Slowest names"
-                field="name"
-                answer={byName.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-                sort="latency_p95"
-              />
-              <GroupTable
-                title="Costliest names"
-                field="name"
-                answer={byName.data.value}
-                project={project}
-                w={w}
-                filters={filters}
-                sort="cost"
-              />
+              {(
+                [
+                  ["By model", "model", byModel],
+                  ["By name", "name", byName],
+                  ["Slowest names", "name", byName, "latency_p95"],
+                  ["Costliest names", "name", byName, "cost"],
+                ] as const
+              ).map(([title, field, rows, sort]) => (
+                <GroupTable
+                  key={title}
+                  title={title}
+                  field={field}
+                  answer={rows.data.value}
+                  project={project}
+                  w={w}
+                  filters={filters}
+                  sort={sort}
+                />
+              ))}
             </div>
           )}
         </>
