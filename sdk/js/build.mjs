@@ -24,9 +24,13 @@ export async function buildSdk(outDir = join(here, "dist")) {
   );
   const files = readdirSync(outDir).filter((f) => f.endsWith(".js"));
   const sources = files.map((f) => readFileSync(join(outDir, f), "utf8"));
-  // Every other word of the code is reserved, so a shortened name never meets a property of the same name.
+  // Every other word of the code is reserved, so a shortened name never meets a property of the same name; a
+  // one-letter word only where it can be a property (after a dot, before a colon, shorthand), so that the shortened
+  // names can be one letter.
   const mangleCache = {};
-  for (const word of sources.join("\n").match(/[A-Za-z$][\w$]*/g) ?? []) mangleCache[word] = false;
+  const code = sources.join("\n");
+  for (const word of code.match(/[A-Za-z$][\w$]+/g) ?? []) mangleCache[word] = false;
+  for (const m of code.matchAll(/(?:\.|[{,]\s*)([A-Za-z$])\b|\b([A-Za-z$])\s*[:}]/g)) mangleCache[m[1] ?? m[2]] = false;
   for (const [i, file] of files.entries()) {
     const out = await transform(sources[i], {
       mangleProps: /^_[a-zA-Z]/,
@@ -37,6 +41,7 @@ export async function buildSdk(outDir = join(here, "dist")) {
     Object.assign(mangleCache, out.mangleCache);
     writeFileSync(join(outDir, file), out.code);
   }
+  if (process.env.SHOW_MANGLE) console.log(Object.fromEntries(Object.entries(mangleCache).filter(([, v]) => v)));
   return outDir;
 }
 

@@ -136,9 +136,9 @@ describe("stream digest", () => {
       { type: "message_stop" },
     ];
     const digest = read(events.map((e) => JSON.stringify(e)));
-    expect(digest.state).toMatchObject({ _model: "claude-sonnet-4-5", _finished: true });
-    expect(digest.state._usage).toEqual({ input_tokens: 10, output_tokens: 9 });
-    expect(digest.output()).toEqual([
+    expect(digest._state).toMatchObject({ _model: "claude-sonnet-4-5", _finished: true });
+    expect(digest._state._usage).toEqual({ input_tokens: 10, output_tokens: 9 });
+    expect(digest._output()).toEqual([
       { type: "text", text: "Let me check." },
       { type: "tool_use", id: "t1", name: "w", input: { city: "Paris" } },
     ]);
@@ -151,7 +151,7 @@ describe("stream digest", () => {
       chunk("Bon"),
       chunk("jour", { usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2 } }),
     ]);
-    expect(digest.output()).toBe("Bonjour");
-    expect(digest.state).toMatchObject({ _model: "gemini-2.0-flash", _usage: { promptTokenCount: 4 } });
+    expect(digest._output()).toBe("Bonjour");
+    expect(digest._state).toMatchObject({ _model: "gemini-2.0-flash", _usage: { promptTokenCount: 4 } });
   });
 });

@@ -116,19 +116,19 @@ export function createDigest() {
   }
 
   return {
-    state,
-    event,
+    _state: state,
+    _event: event,
     /** A stream's end marker (`data: [DONE]`). */
-    done() {
+    _done() {
       state._finished = true;
     },
     /** A whole JSON answer. */
-    whole(body: Any) {
+    _whole(body: Any) {
       common(body);
       final = { output: wholeOutput(body) };
     },
     /** The output received so far (all of it once the answer is complete). */
-    output(): unknown {
+    _output(): unknown {
       if (final) return final.output;
       const calls = slots.filter(Boolean).map(parsedInput);
       if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
@@ -146,10 +146,10 @@ export function sseReader(digest: ReturnType<typeof createDigest>) {
     for (const line of lines) {
       if (!line.startsWith("data:")) continue;
       const data = line.slice(5).trim();
-      if (data === "[DONE]") digest.done();
+      if (data === "[DONE]") digest._done();
       else if (data)
         try {
-          digest.event(JSON.parse(data) as Any);
+          digest._event(JSON.parse(data) as Any);
         } catch {
           // not JSON (or an unexpected shape): nothing to record from it
         }

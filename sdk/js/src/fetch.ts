@@ -83,14 +83,14 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     const record = (failure: string | undefined) => {
       if (recorded) return;
       recorded = true;
-      const s = digest.state;
+      const s = digest._state;
       const model = s._model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
       recordCall(options, {
         model,
         apiHost: url.hostname,
         name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,
-        output: digest.output(),
+        output: digest._output(),
         usage: s._usage,
         durationMs: Date.now() - started,
         firstTokenMs: s._firstTokenAt && s._firstTokenAt - started,
@@ -109,7 +109,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     }
     /** What the answer says went wrong: its HTTP status and error message, or an error event in a stream. */
     const answerError = () => {
-      const message = digest.state._error;
+      const message = digest._state._error;
       return response.ok ? message : `HTTP ${response.status}${message ? `: ${message}` : ""}`;
     };
     if (!response.body) {
@@ -129,12 +129,12 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       (how) => {
         if (how === "done" && !feed)
           try {
-            digest.whole(JSON.parse(json) as Any);
+            digest._whole(JSON.parse(json) as Any);
           } catch {
             // not JSON: recorded without output
           }
         // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
-        if (how === "done" || (how === "cancelled" && (digest.state._finished || !response.ok))) record(answerError());
+        if (how === "done" || (how === "cancelled" && (digest._state._finished || !response.ok))) record(answerError());
         else record(how === "cancelled" ? "aborted" : failureOf(how.error));
       },
     );

@@ -6,14 +6,14 @@ import type { WatchLLMClient } from "./client.ts";
 import type { HandOff } from "./transport.ts";
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
-export const sendOnExit: HandOff = (o, items, kind) => {
-  const url = `${o._url}/api/v1/${kind}?api_key=${encodeURIComponent(o._key!)}`;
+export const sendOnExit: HandOff = (items, kind, base, key, fetcher) => {
+  const url = `${base}/api/v1/${kind}?api_key=${encodeURIComponent(key)}`;
   let chunk: string[] = [];
   let bytes = 0;
   const post = () => {
     const body = `{"${kind}":[${chunk}]}`;
     try {
-      void o._fetch(url, { method: "POST", body, keepalive: true }).catch(() => undefined);
+      void fetcher(url, { method: "POST", body, keepalive: true }).catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
     }
