@@ -1,21 +1,19 @@
 // The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { clean, envVar } from "./options.ts";
+export type { ScoreInput } from "./span.ts";
+
 import {
   Ev,
   type ModelResponseOptions,
   makeTrace,
   recordRootCall,
-  type ScoreOptions,
-  type ScoreValue,
+  type ScoreInput,
   scoreOf,
   type TraceOptions,
 } from "./span.ts";
-import { type HandOff, sender } from "./transport.ts";
+import { type HandOff, type Report, sender } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
-
-/** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
-export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string; name: string; value: ScoreValue };
 
 export type WatchLLMClient = ReturnType<typeof createClient>;
 
@@ -39,11 +37,11 @@ export function createClient(options: ClientOptions = {}) {
   const on = enabled && !!apiKey;
   const warned = new Set<string>();
   /** Where delivery problems go: `onError`, else one console warning per code (every one with `debug`). */
-  const report = (error: WatchLLMError) => {
-    const code = error.code;
+  const report: Report = (code, message, details) => {
+    const error = new WatchLLMError(code, message, details);
     // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
     if (debug || !(onError || warned.has(code)))
-      console.warn(`WatchLLM ${code}: ${error.message} [${url}]`, error.details ?? "");
+      console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
     warned.add(code);
     try {
       onError?.(error);
@@ -53,7 +51,7 @@ export function createClient(options: ClientOptions = {}) {
   };
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
   if (enabled && !apiKey)
-    report(new WatchLLMError("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)"));
+    report("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)");
   const send = sender(
     url,
     apiKey,
@@ -83,7 +81,7 @@ export function createClient(options: ClientOptions = {}) {
     if (over <= 0) return;
     queue.splice(0, over);
     dropped += over;
-    report(new WatchLLMError("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped }));
+    report("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped });
   };
 
   const schedule = () => {
@@ -114,7 +112,7 @@ export function createClient(options: ClientOptions = {}) {
 
   /** Sends everything queued; resolves when it is delivered or given back to the queue (never rejects). */
   function flush(): Promise<void> {
-    chain = chain.then(drain).catch((err) => report(new WatchLLMError("internal", String(err))));
+    chain = chain.then(drain).catch((err) => report("internal", String(err)));
     return chain;
   }
 
@@ -138,7 +136,7 @@ export function createClient(options: ClientOptions = {}) {
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
      */
-    score: (s: ScoreInput): void => q?.(scoreOf(s.traceId, s.eventId, s.name, s.value, s)),
+    score: (s: ScoreInput): void => q?.(scoreOf(s)),
     flush,
     /** Flushes and stops the timer. */
     async shutdown() {

@@ -39,6 +39,9 @@ export type ToolCallOptions = {
   status?: "ok" | "error";
 };
 
+/** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
+export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string | null; name: string; value: ScoreValue };
+
 /** A score's value: a number, a boolean (thumbs up/down), or a categorical label. */
 export type ScoreValue = WireScore["value"];
 export type ScoreOptions = {
@@ -52,27 +55,18 @@ export type ScoreOptions = {
   metadata?: Record<string, unknown>;
 };
 
-/** A score of a trace or event, in the wire format. */
-export function scoreOf(
-  traceId: string,
-  eventId: string | null | undefined,
-  name: string,
-  value: ScoreValue,
-  o: ScoreOptions = {},
-  userId?: string,
-): WireScore {
-  return {
-    score_id: o.scoreId,
-    trace_id: traceId,
-    event_id: eventId,
-    name,
-    value,
-    comment: o.comment,
-    source: o.source ?? "sdk",
-    timestamp: Date.now(),
-    context: clean({ user_id: o.userId ?? userId, metadata: o.metadata }),
-  };
-}
+/** A score of a trace or event, in the wire format; `userId`: the trace's user, when the score names none. */
+export const scoreOf = (s: ScoreInput, userId?: string): WireScore => ({
+  score_id: s.scoreId,
+  trace_id: s.traceId,
+  event_id: s.eventId,
+  name: s.name,
+  value: s.value,
+  comment: s.comment,
+  source: s.source ?? "sdk",
+  timestamp: Date.now(),
+  context: clean({ user_id: s.userId ?? userId, metadata: s.metadata }),
+});
 
 let base: number | undefined;
 /** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
@@ -140,6 +134,7 @@ export class Ev implements Span {
   /** The id's counter. */
   declare _n: number;
 
+  /** `d`: a point event's duration (it started `d` ms ago); a span's is set when it ends. */
   constructor(
     tr: Trace,
     p: Ev | null,
@@ -147,9 +142,8 @@ export class Ev implements Span {
     name: string,
     a: unknown,
     meta?: Record<string, unknown>,
-    t = now(),
     d?: number,
-    s: "ok" | "error" = "ok",
+    s?: "ok" | "error",
     out?: unknown,
   ) {
     this._tr = tr;
@@ -157,9 +151,9 @@ export class Ev implements Span {
     this._type = type;
     this._name = name;
     this._a = a;
-    this._t = t;
+    this._t = now() - (d ?? 0);
     this._d = d;
-    this._s = s;
+    this._s = s ?? (type === "error" ? type : "ok");
     this._out = out;
     this._meta = meta;
     this._n = nextId();
@@ -169,9 +163,8 @@ export class Ev implements Span {
     return idOf(this._n);
   }
 
-  get traceId() {
-    this._tr._id ??= traceId();
-    return this._tr._id;
+  get traceId(): string {
+    return (this._tr._id ??= traceId());
   }
 
   span(o: SpanOptions): Span {
@@ -214,7 +207,7 @@ export class Ev implements Span {
   }
 
   score(name: string, value: ScoreValue, o?: ScoreOptions) {
-    this._tr._q?.(scoreOf(this.traceId, this._p && this.id, name, value, o, this._tr._uid));
+    this._tr._q?.(scoreOf({ ...o, traceId: this.traceId, eventId: this._p && this.id, name, value }, this._tr._uid));
   }
 
   error(err: unknown) {
@@ -288,20 +281,7 @@ function point(
   status?: "ok" | "error",
   out?: unknown,
 ) {
-  tr._q?.(
-    new Ev(
-      tr,
-      parent,
-      type,
-      name,
-      a,
-      undefined,
-      now() - (ms ?? 0),
-      ms,
-      status ?? (type === "error" ? type : "ok"),
-      out,
-    ),
-  );
+  tr._q?.(new Ev(tr, parent, type, name, a, undefined, ms, status, out));
 }
 
 /** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toJSON`. */

@@ -1,7 +1,5 @@
 // Sends one batch: up to `maxRetries` attempts, each with its own timeout; retries network errors, timeouts, 408,
 // 429 (honouring Retry-After) and 5xx; reports, and does not retry, other answers (the events would fail again).
-import { WatchLLMError } from "./types.ts";
-
 /** What a batch carries: events (POST /api/v1/events) or scores (POST /api/v1/scores). */
 export type Kind = "events" | "scores";
 /** Hands a batch (events and scores as queued: `JSON.stringify` makes them the wire format) to the client's URL with
@@ -9,6 +7,8 @@ export type Kind = "events" | "scores";
 export type HandOff = (items: unknown[], kind: Kind, url: string, key: string, fetcher: typeof fetch) => void;
 /** true: delivered (or refused for good, and reported); false: give the batch back to the queue for a later flush. */
 export type Send = (items: unknown[], kind: Kind) => Promise<boolean>;
+/** Reports a delivery problem (a `WatchLLMError` of this code, message and details) to the client's `onError`. */
+export type Report = (code: string, message: string, details?: unknown) => void;
 type Answer = { rejected?: { message: string }[]; error?: { message?: string } } | null;
 
 /** The client's `send`, over its options (parameters, not an options object: what the bundle repeats is shorter). */
@@ -21,7 +21,7 @@ export const sender =
     backoffMs: number,
     timeoutMs: number,
     debug: boolean | undefined,
-    report: (error: WatchLLMError) => void,
+    report: Report,
   ): Send =>
   async (items, kind) => {
     let wait = 0;
@@ -50,28 +50,20 @@ export const sender =
         if (res.ok) {
           // The server's reasons are in `details`; the first one is in the message.
           if (rejected?.length)
-            report(
-              new WatchLLMError(
-                "rejected",
-                `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`,
-                rejected,
-              ),
-            );
+            report("rejected", `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`, rejected);
           return true;
         }
         if (!retry || wait > 6e4) {
           report(
-            new WatchLLMError(
-              `http_${status}`,
-              (body?.error?.message ?? `HTTP ${status}`) + (retry ? `; retry after ${wait / 1000} s` : ""),
-              body?.error,
-            ),
+            `http_${status}`,
+            (body?.error?.message ?? `HTTP ${status}`) + (retry ? `; retry after ${wait / 1000} s` : ""),
+            body?.error,
           );
           return !retry;
         }
       } catch (err) {
         wait = 0;
-        if (attempt === tries - 1) report(new WatchLLMError("network", String(err)));
+        if (attempt === tries - 1) report("network", String(err));
       }
     }
     return false;
