@@ -1,13 +1,13 @@
 // The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
-import { clean, envVar } from "./options.ts";
+import { clean, orEnv } from "./options.ts";
 export type { ScoreInput } from "./span.ts";
 
 import {
   Ev,
   type ModelResponseOptions,
   makeTrace,
-  recordRootCall,
+  modelCall,
   type ScoreInput,
   scoreOf,
   type TraceOptions,
@@ -30,27 +30,23 @@ export function createClient(options: ClientOptions = {}) {
   const maxQueue = options.maxQueueSize ?? 10_000;
   const fetcher = options.fetch ?? (((...args) => fetch(...args)) as typeof fetch);
   /** Where and which version of the app every event comes from (under an event's own context), if known. */
-  const env = clean({
-    environment: options.environment ?? envVar("ENVIRONMENT"),
-    release: options.release ?? envVar("RELEASE"),
-  });
+  const env = clean({ environment: orEnv(options, "environment"), release: orEnv(options, "release") });
   const on = enabled && !!apiKey;
   const warned = new Set<string>();
   /** Where delivery problems go: `onError`, else one console warning per code (every one with `debug`). */
   const report: Report = (code, message, details) => {
-    const error = new WatchLLMError(code, message, details);
     // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
     if (debug || !(onError || warned.has(code)))
       console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
     warned.add(code);
     try {
-      onError?.(error);
+      onError?.(new WatchLLMError(code, message, details));
     } catch {
       // a throwing handler must not break delivery
     }
   };
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
-  if (enabled && !apiKey)
+  if (enabled && !on)
     report("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)");
   const send = sender(
     url,
@@ -131,7 +127,7 @@ export function createClient(options: ClientOptions = {}) {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
     trace: (t: TraceOptions) => makeTrace(q, env, t),
     /** Records a model call as a trace of its own (the call is the trace's root). */
-    modelResponse: (m: ModelResponseOptions) => recordRootCall(q, env, m),
+    modelResponse: (m: ModelResponseOptions) => modelCall({ _q: q, _env: env }, null, m),
     /**
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.

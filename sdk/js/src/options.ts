@@ -12,10 +12,14 @@ export const clean = <T extends object>(body: T): T | undefined => {
   return out as T | undefined;
 };
 
-/** WATCHLLM_<name> from the process's environment, where there is one (Node, Bun, Deno with access; not browsers). */
-export function envVar(name: string): string | undefined {
+/** An option, else WATCHLLM_<NAME> from the process's environment where there is one (Node, Bun, Deno with access). */
+export function orEnv<K extends "environment" | "release">(options: { [k in K]?: string }, name: K): string | undefined {
   try {
-    return (globalThis as { process?: { env: Record<string, string> } }).process?.env[`WATCHLLM_${name}`] || undefined;
+    return (
+      options[name] ??
+      ((globalThis as { process?: { env: Record<string, string> } }).process?.env[`WATCHLLM_${name.toUpperCase()}`] ||
+        undefined)
+    );
   } catch {
     return undefined; // Deno without --allow-env throws
   }

@@ -79,7 +79,7 @@ function now() {
 export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
 
 /** What a trace's events share: where they go, the trace's id (made when first asked for), user, session, tags, metadata. */
-type Trace = {
+export type Trace = {
   _q: Enqueue;
   /** The client's environment and release, under each event's own context. */
   _env?: WireEvent["context"];
@@ -230,7 +230,7 @@ export class Ev implements Span {
     return {
       event_id: this.id,
       trace_id: this.traceId,
-      parent_event_id: this._p ? this._p.id : null,
+      parent_event_id: this._p && this._p.id,
       type: this._type,
       name: this._name,
       timestamp: this._t + base!,
@@ -284,10 +284,8 @@ function point(
   tr._q?.(new Ev(tr, parent, type, name, a, undefined, ms, status, out));
 }
 
-/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toJSON`. */
-const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
+/** A model call under `parent` (null: the call is a trace of its own, `tr` is new); a copy of its options, read by
+ * `toJSON`. */
+export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
   point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
 
-/** A model call that is a trace of its own: the call is the trace's root. */
-export const recordRootCall = (q: Enqueue, env: Trace["_env"], o: ModelResponseOptions) =>
-  modelCall({ _q: q, _env: env }, null, o);
