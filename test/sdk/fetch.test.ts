@@ -2,7 +2,7 @@
 // provider named by ingest from the API host it sends (or the model), and other requests left alone.
 import { describe, expect, it } from "vitest";
 import { providerOfEvent, type WireEvent } from "../../contract/event.ts";
-import { createDigest, sseReader } from "../../sdk/js/src/digest.ts";
+import { createDigest } from "../../sdk/js/src/digest.ts";
 import { observeFetch } from "../../sdk/js/src/index.ts";
 import chat from "../fixtures/providers/openai/chat.json";
 import { receivedEvents, tenant } from "./helpers.ts";
@@ -117,7 +117,7 @@ describe("provider", () => {
 describe("stream digest", () => {
   const read = (lines: string[], split = 7) => {
     const digest = createDigest();
-    const feed = sseReader(digest);
+    const feed = (chunk: string) => digest._read(chunk, true);
     const text = lines.map((l) => `data: ${l}\n\n`).join("");
     // Chunks that cut events, lines and JSON in the middle, as networks deliver them.
     for (let i = 0; i < text.length; i += split) feed(text.slice(i, i + split));

@@ -115,17 +115,39 @@ export function createDigest() {
     }
   }
 
+  let pending = "";
   return {
     _state: state,
-    _event: event,
-    /** A stream's end marker (`data: [DONE]`). */
-    _done() {
-      state._finished = true;
+    /**
+     * The answer's next piece of text. A stream's server-sent events are read as their lines arrive (each `data:`
+     * payload: a JSON chunk, or `[DONE]`); a JSON body is kept until `_end`.
+     */
+    _read(chunk: string, sse?: boolean) {
+      pending += chunk;
+      if (!sse) return;
+      const lines = pending.split(/\r?\n/);
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.startsWith("data:")) continue;
+        const data = line.slice(5).trim();
+        if (data === "[DONE]") state._finished = true;
+        else if (data)
+          try {
+            event(JSON.parse(data) as Any);
+          } catch {
+            // not JSON (or an unexpected shape): nothing to record from it
+          }
+      }
     },
-    /** A whole JSON answer. */
-    _whole(body: Any) {
-      common(body);
-      final = { output: wholeOutput(body) };
+    /** A whole JSON answer has been read. */
+    _end() {
+      try {
+        const body = JSON.parse(pending) as Any;
+        common(body);
+        final = { output: wholeOutput(body) };
+      } catch {
+        // not JSON: recorded without output
+      }
     },
     /** The output received so far (all of it once the answer is complete). */
     _output(): unknown {
@@ -134,25 +156,5 @@ export function createDigest() {
       if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
       return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || undefined;
     },
-  };
-}
-
-/** Splits a stream's text into server-sent events' `data:` payloads, across chunk boundaries. */
-export function sseReader(digest: ReturnType<typeof createDigest>) {
-  let pending = "";
-  return (chunk: string) => {
-    const lines = (pending + chunk).split(/\r?\n/);
-    pending = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith("data:")) continue;
-      const data = line.slice(5).trim();
-      if (data === "[DONE]") digest._done();
-      else if (data)
-        try {
-          digest._event(JSON.parse(data) as Any);
-        } catch {
-          // not JSON (or an unexpected shape): nothing to record from it
-        }
-    }
   };
 }

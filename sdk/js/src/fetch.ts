@@ -1,7 +1,7 @@
 // observeFetch: a fetch that records calls to LLM HTTP APIs (OpenAI-style, Anthropic, Gemini) as model calls. The
 // answer's body is observed as the caller reads it (never read ahead, never consumed for them): a stream is recorded
 // when it ends, with what arrived until then, and as an `aborted` error when the caller stops reading it early.
-import { createDigest, sseReader } from "./digest.ts";
+import { createDigest } from "./digest.ts";
 import { clean } from "./options.ts";
 import { operationOf } from "./provider.ts";
 import { type ObserveOptions, recordCall } from "./record.ts";
@@ -116,23 +116,13 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       record(answerError());
       return response;
     }
-    const feed = response.headers.get("content-type")?.includes("event-stream") ? sseReader(digest) : undefined;
+    const sse = response.headers.get("content-type")?.includes("event-stream");
     const decoder = new TextDecoder();
-    let json = "";
     const body = observeBody(
       response.body,
-      (chunk) => {
-        const text = decoder.decode(chunk, { stream: true });
-        if (feed) feed(text);
-        else json += text;
-      },
+      (chunk) => digest._read(decoder.decode(chunk, { stream: true }), sse),
       (how) => {
-        if (how === "done" && !feed)
-          try {
-            digest._whole(JSON.parse(json) as Any);
-          } catch {
-            // not JSON: recorded without output
-          }
+        if (how === "done" && !sse) digest._end();
         // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
         if (how === "done" || (how === "cancelled" && (digest._state._finished || !response.ok))) record(answerError());
         else record(how === "cancelled" ? "aborted" : failureOf(how.error));

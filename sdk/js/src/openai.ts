@@ -5,7 +5,7 @@
 import { parseOr } from "./digest.ts";
 import { observeFetch, unobserved } from "./fetch.ts";
 import { type ObserveOptions, openSpan } from "./record.ts";
-import type { Span } from "./span.ts";
+import type { Span, ToolCallOptions } from "./span.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the runner's events carry the library's message shapes
 type Any = Record<string, any>;
@@ -18,40 +18,37 @@ type Client = {
   chat?: { completions?: { runTools?: RunTools } };
 };
 
-const parseArguments = (args: unknown) => (typeof args === "string" ? parseOr(args, args) : args);
-
 /** Records the run's tool calls (from its messages) under `span`, and ends the span with the run. */
 function followRun(runner: Runner, span: Span) {
   const requested = new Map<string, { name?: string; arguments?: unknown }>();
   // Tools run one after another once the model asked for them: each one's duration runs from the previous message.
   let mark = Date.now();
   let answer: unknown;
+  /** A tool call the model asked for (its arguments parsed when they are JSON), with what became of it. */
+  const tool = (call: { name?: string; arguments?: unknown } = {}, more: Omit<ToolCallOptions, "name">) =>
+    span.toolCall({
+      name: call.name ?? "tool",
+      input: typeof call.arguments === "string" ? parseOr(call.arguments, call.arguments) : call.arguments,
+      ...more,
+    });
   runner.on("message", (m) => {
     if (m.role === "assistant") {
       for (const call of m.tool_calls ?? []) requested.set(call.id, call.function ?? {});
       answer = m.content ?? answer;
     } else if (m.role === "tool") {
-      const call = requested.get(m.tool_call_id);
+      tool(requested.get(m.tool_call_id), { output: m.content, durationMs: Date.now() - mark });
       requested.delete(m.tool_call_id);
-      span.toolCall({
-        name: call?.name ?? "tool",
-        input: parseArguments(call?.arguments),
-        output: m.content,
-        durationMs: Date.now() - mark,
-      });
     }
     mark = Date.now();
   });
   runner.on("end", () => {
-    const failed = Boolean(runner.errored || runner.aborted);
+    const failed = runner.errored || runner.aborted;
     // A tool the model asked for that never answered: the run failed (or was aborted) while it ran.
-    if (failed)
-      for (const call of requested.values())
-        span.toolCall({ name: call.name ?? "tool", input: parseArguments(call.arguments), status: "error" });
+    if (failed) for (const call of requested.values()) tool(call, { status: "error" });
     span.end({
       output: answer,
       status: failed ? "error" : "ok",
-      ...(runner.aborted && { metadata: { error: "aborted" } }),
+      metadata: runner.aborted ? { error: "aborted" } : undefined,
     });
   });
 }
