@@ -79,11 +79,14 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
     const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
     const digest = createDigest();
-    let recorded = false;
-    const record = (failure: string | undefined) => {
-      if (recorded) return;
-      recorded = true;
+    let response: Response | undefined;
+    /** Records the call once: failed with `failure`, or as its answer says (its HTTP status and error message, or an
+     * error event in a stream). */
+    let record = (failure?: string) => {
+      record = () => {};
       const s = digest._state;
+      const message = s._error;
+      failure ??= response!.ok ? message : `HTTP ${response!.status}${message ? `: ${message}` : ""}`;
       const model = s._model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
       recordCall(options, {
         model,
@@ -100,20 +103,14 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     };
     const failureOf = (err: unknown) =>
       signal?.aborted || (err as Error | undefined)?.name === "AbortError" ? "aborted" : String(err);
-    let response: Response;
     try {
       response = await inner(input, init);
     } catch (err) {
       record(failureOf(err));
       throw err;
     }
-    /** What the answer says went wrong: its HTTP status and error message, or an error event in a stream. */
-    const answerError = () => {
-      const message = digest._state._error;
-      return response.ok ? message : `HTTP ${response.status}${message ? `: ${message}` : ""}`;
-    };
     if (!response.body) {
-      record(answerError());
+      record();
       return response;
     }
     const sse = response.headers.get("content-type")?.includes("event-stream");
@@ -124,7 +121,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       (how) => {
         if (how === "done" && !sse) digest._end();
         // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
-        if (how === "done" || (how === "cancelled" && (digest._state._finished || !response.ok))) record(answerError());
+        if (how === "done" || (how === "cancelled" && (digest._state._finished || !response.ok))) record();
         else record(how === "cancelled" ? "aborted" : failureOf(how.error));
       },
     );

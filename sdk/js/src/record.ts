@@ -11,8 +11,7 @@ export type ObserveOptions = {
 
 export function recordCall(options: ObserveOptions, call: ModelResponseOptions) {
   try {
-    if (options.parent) options.parent.modelResponse(call);
-    else (options.client ?? defaultClient())?.modelResponse(call);
+    (options.parent ?? options.client ?? defaultClient())?.modelResponse(call);
   } catch {
     // recording must never break the user's call
   }
