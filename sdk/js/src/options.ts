@@ -13,7 +13,10 @@ export const clean = <T extends object>(body: T): T | undefined => {
 };
 
 /** An option, else WATCHLLM_<NAME> from the process's environment where there is one (Node, Bun, Deno with access). */
-export function orEnv<K extends "environment" | "release">(options: { [k in K]?: string }, name: K): string | undefined {
+export function orEnv<K extends "environment" | "release">(
+  options: { [k in K]?: string },
+  name: K,
+): string | undefined {
   try {
     return (
       options[name] ??

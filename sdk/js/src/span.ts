@@ -1,6 +1,6 @@
 // Traces and spans. On the caller's thread an event is one object holding what was given (a span is queued as itself
 // when it ends); its ids are a counter until asked for, and `toWire` makes it the wire format when the batch is sent.
-import { idOf, nextId, traceId } from "./id.ts";
+import { idOf, traceId } from "./id.ts";
 import { clean } from "./options.ts";
 import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
 
@@ -68,6 +68,8 @@ export const scoreOf = (s: ScoreInput, userId?: string): WireScore => ({
   context: clean({ user_id: s.userId ?? userId, metadata: s.metadata }),
 });
 
+/** Events made so far: the next event's counter (its id is made from it when asked for: `idOf`). */
+let count = 0;
 let base: number | undefined;
 /** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
 function now() {
@@ -156,7 +158,7 @@ export class Ev implements Span {
     this._s = s ?? (type === "error" ? type : "ok");
     this._out = out;
     this._meta = meta;
-    this._n = nextId();
+    this._n = count++;
   }
 
   get id() {
@@ -288,4 +290,3 @@ function point(
  * `toJSON`. */
 export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
   point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
-
