@@ -58,10 +58,12 @@ export function createDigest() {
     return s;
   };
   const common = (c: Any) => {
-    state._model ??= c.model ?? c.message?.model ?? c.response?.model ?? c.modelVersion;
-    const u = c.usage ?? c.message?.usage ?? c.response?.usage ?? c.usageMetadata;
+    // Anthropic's message_start carries a message, the Responses API's events a response.
+    const inner = c.message ?? c.response ?? {};
+    state._model ??= c.model ?? inner.model ?? c.modelVersion;
+    const u = c.usage ?? inner.usage ?? c.usageMetadata;
     if (u) state._usage = { ...state._usage, ...u };
-    const e = c.error ?? c.response?.error ?? (c.type === "error" ? c : undefined);
+    const e = c.error ?? inner.error ?? (c.type === "error" ? c : undefined);
     if (e) state._error = e.message ?? String(e);
   };
 

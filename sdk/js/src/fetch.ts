@@ -18,12 +18,14 @@ export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
 /** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
 async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
   try {
-    if (typeof init?.body === "string") return JSON.parse(init.body) as Any;
-    if (request && !init?.body) return (await request.clone().json()) as Any;
+    return typeof init?.body === "string"
+      ? JSON.parse(init.body)
+      : request && !init?.body
+        ? await request.clone().json()
+        : {};
   } catch {
-    // not JSON: recorded without input
+    return {}; // not JSON: recorded without input
   }
-  return {};
 }
 
 /** The request's URL; a relative one (a browser's `fetch("/v1/chat/completions")`) against the page's. */
