@@ -145,7 +145,7 @@ export class Ev implements Span {
     a: unknown,
     meta?: Record<string, unknown>,
     d?: number,
-    s?: "ok" | "error",
+    s: "ok" | "error" = "ok",
     out?: unknown,
   ) {
     this._tr = tr;
@@ -155,7 +155,7 @@ export class Ev implements Span {
     this._a = a;
     this._t = now() - (d ?? 0);
     this._d = d;
-    this._s = s ?? (type === "error" ? type : "ok");
+    this._s = s;
     this._out = out;
     this._meta = meta;
     this._n = count++;
@@ -215,11 +215,15 @@ export class Ev implements Span {
   error(err: unknown) {
     if (this._d === undefined) this._s = "error";
     const x = err instanceof Error ? err : Error(String(err));
-    point(this._tr, this, "error", x.name || "Error", {
-      message: x.message,
-      stack: x.stack,
-      error_type: x.constructor?.name ?? x.name,
-    });
+    point(
+      this._tr,
+      this,
+      "error",
+      x.name || "Error",
+      { message: x.message, stack: x.stack, error_type: x.constructor?.name ?? x.name },
+      undefined,
+      "error",
+    );
   }
 
   /** The event as the wire format (what `JSON.stringify` sends): undefined fields of body and context dropped, the
