@@ -1,6 +1,7 @@
 // The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { clean, orEnv } from "./options.ts";
+
 export type { ScoreInput } from "./span.ts";
 
 import {
@@ -36,8 +37,7 @@ export function createClient(options: ClientOptions = {}) {
   /** Where delivery problems go: `onError`, else one console warning per code (every one with `debug`). */
   const report: Report = (code, message, details) => {
     // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
-    if (debug || !(onError || warned.has(code)))
-      console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
+    if (debug || !(onError || warned.has(code))) console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
     warned.add(code);
     try {
       onError?.(new WatchLLMError(code, message, details));
@@ -46,8 +46,7 @@ export function createClient(options: ClientOptions = {}) {
     }
   };
   // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
-  if (enabled && !on)
-    report("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)");
+  if (enabled && !on) report("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)");
   const send = sender(
     url,
     apiKey,
@@ -107,10 +106,7 @@ export function createClient(options: ClientOptions = {}) {
   }
 
   /** Sends everything queued; resolves when it is delivered or given back to the queue (never rejects). */
-  function flush(): Promise<void> {
-    chain = chain.then(drain).catch((err) => report("internal", String(err)));
-    return chain;
-  }
+  const flush = (): Promise<void> => (chain = chain.then(drain).catch((err) => report("internal", String(err))));
 
   function enqueue(item: Ev | WireScore) {
     const queue: unknown[] = item instanceof Ev ? events : scores;

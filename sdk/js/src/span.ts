@@ -165,8 +165,9 @@ export class Ev implements Span {
     return idOf(this._n);
   }
 
-  get traceId(): string {
-    return (this._tr._id ??= traceId());
+  get traceId() {
+    this._tr._id ??= traceId();
+    return this._tr._id;
   }
 
   span(o: SpanOptions): Span {
@@ -236,6 +237,7 @@ export class Ev implements Span {
     return {
       event_id: this.id,
       trace_id: this.traceId,
+      // biome-ignore lint/complexity/useOptionalChain: a root's is null (sent), not undefined (left out)
       parent_event_id: this._p && this._p.id,
       type: this._type,
       name: this._name,

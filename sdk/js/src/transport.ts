@@ -50,7 +50,11 @@ export const sender =
         if (res.ok) {
           // The server's reasons are in `details`; the first one is in the message.
           if (rejected?.length)
-            report("rejected", `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`, rejected);
+            report(
+              "rejected",
+              `${rejected.length} of ${items.length} ${kind} rejected: ${rejected[0]!.message}`,
+              rejected,
+            );
           return true;
         }
         if (!retry || wait > 6e4) {
