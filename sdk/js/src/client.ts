@@ -33,12 +33,12 @@ export function createClient(options: ClientOptions = {}) {
   /** Where and which version of the app every event comes from (under an event's own context), if known. */
   const env = clean({ environment: orEnv(options, "environment"), release: orEnv(options, "release") });
   const on = enabled && !!apiKey;
-  const warned = new Set<string>();
+  const warned: Record<string, boolean> = {};
   /** Where delivery problems go: `onError`, else one console warning per code (every one with `debug`). */
   const report: Report = (code, message, details) => {
     // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
-    if (debug || !(onError || warned.has(code))) console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
-    warned.add(code);
+    if (debug || !(onError || warned[code])) console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
+    warned[code] = true;
     try {
       onError?.(new WatchLLMError(code, message, details));
     } catch {
@@ -110,7 +110,8 @@ export function createClient(options: ClientOptions = {}) {
 
   function enqueue(item: Ev | WireScore) {
     const queue: unknown[] = item instanceof Ev ? events : scores;
-    if (queue.push(item) > maxQueue) trim(queue);
+    queue.push(item);
+    trim(queue);
     if (queue.length < flushAt) schedule();
     else if (!kicked) {
       kicked = true;
@@ -131,10 +132,10 @@ export function createClient(options: ClientOptions = {}) {
     score: (s: ScoreInput): void => q?.(scoreOf(s)),
     flush,
     /** Flushes and stops the timer. */
-    async shutdown() {
+    shutdown(): Promise<void> {
       clearTimeout(timer);
       timer = undefined;
-      await flush();
+      return flush();
     },
     /** @internal Hands everything queued, in the wire format, to `deliver` at once (flushOnPageExit's path). */
     _handOff(deliver: HandOff) {

@@ -11,7 +11,7 @@ export const fallbackId = (): string =>
 
 const native = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
 
-export const traceId: () => string = native?.randomUUID ? () => native.randomUUID!() : fallbackId;
+export const traceId = (): string => native?.randomUUID?.() ?? fallbackId();
 
 // Made on first use: Workers allow no random values at global scope.
 let prefix: string | undefined;

@@ -34,7 +34,8 @@ export const sender =
       try {
         const res = await fetcher(`${url}/api/v1/${kind}`, {
           method: "POST",
-          headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+          // No Content-Type: a string body goes as text/plain, which ingest reads as JSON (as the page-exit path's).
+          headers: { Authorization: `Bearer ${key}` },
           body: JSON.stringify({ [kind]: items }),
           signal: AbortSignal.timeout(timeoutMs),
         });
