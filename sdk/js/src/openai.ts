@@ -60,16 +60,21 @@ const patch = (target: object, name: string, value: unknown) =>
   Object.defineProperty(target, name, { configurable: true, writable: true, value });
 
 /**
- * Gives `client` (made with an observing fetch around `inner`) what `withOptions` doesn't carry over: its own
- * `withOptions` (clients derived from it record too) and `chat.completions.runTools` recorded as a span.
+ * A client derived from `source` (by its `withOptions`, with `more`) whose requests go through an observing fetch
+ * around `inner`, given what `withOptions` doesn't carry over: its own `withOptions` (clients derived from it record
+ * too) and `chat.completions.runTools` recorded as a span.
  */
-function instrument(client: Client, withOptions: WithOptions, inner: typeof fetch, options: ObserveOptions): Client {
-  const derive = (base: typeof fetch, o: ObserveOptions, more = {}) =>
-    withOptions.call(client, { ...more, fetch: observeFetch(base, o) });
-  patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) => {
-    const base = more.fetch ? unobserved(more.fetch) : inner;
-    return instrument(derive(base, options, more), withOptions, base, options);
-  });
+function instrument(
+  source: Client,
+  withOptions: WithOptions,
+  inner: typeof fetch,
+  options: ObserveOptions,
+  more: { fetch?: typeof fetch } = {},
+): Client {
+  const client = withOptions.call(source, { ...more, fetch: observeFetch(inner, options) });
+  patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) =>
+    instrument(client, withOptions, more.fetch ? unobserved(more.fetch) : inner, options, more),
+  );
   const completions = client.chat?.completions;
   const runTools = completions?.runTools;
   if (completions && runTools)
@@ -77,7 +82,8 @@ function instrument(client: Client, withOptions: WithOptions, inner: typeof fetc
       const span = openSpan(options, "chat.completions.runTools", body.messages);
       if (!span) return runTools.call(completions, body, runOptions);
       // The run's requests go through a client of its own, whose calls are recorded under the run's span.
-      const runner = runTools.call(derive(inner, { ...options, parent: span }).chat!.completions!, body, runOptions);
+      const run = instrument(client, withOptions, inner, { ...options, parent: span }).chat!.completions!;
+      const runner = runTools.call(run, body, runOptions);
       followRun(runner, span);
       return runner;
     });
@@ -90,6 +96,5 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
     throw new TypeError("observeOpenAI: not an `openai` v5+ client (observeFetch records any fetch)");
-  const inner = unobserved(c.fetch ?? fetch);
-  return instrument(withOptions.call(c, { fetch: observeFetch(inner, options) }), withOptions, inner, options) as T;
+  return instrument(c, withOptions, unobserved(c.fetch ?? fetch), options) as T;
 }
