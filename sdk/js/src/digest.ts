@@ -25,18 +25,17 @@ function wholeOutput(b: Any) {
   return b.content ?? b.candidates?.[0]?.content;
 }
 
-/** `text` parsed as JSON; `fallback` when it is not JSON. */
-export const parseOr = (text: string, fallback?: unknown) => {
+/** A string parsed as JSON; anything else, or a string that is not JSON (e.g. arguments still streaming), as it is. */
+export const parsed = (value: unknown) => {
   try {
-    return JSON.parse(text);
+    return typeof value === "string" ? JSON.parse(value) : value;
   } catch {
-    return fallback;
+    return value;
   }
 };
 
-/** An Anthropic tool-use block with its streamed JSON input parsed (kept as received while incomplete). */
-const parsedInput = (block: Any) =>
-  typeof block.input === "string" ? { ...block, input: parseOr(block.input, block.input) } : block;
+/** A content block or output item with its input parsed (an Anthropic tool-use block's streamed JSON). */
+const parsedInput = (block: Any): Any => ({ ...block, input: parsed(block.input) });
 
 export function createDigest() {
   let text = "";

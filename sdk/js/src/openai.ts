@@ -2,7 +2,7 @@
 // client, made by its `withOptions({ fetch })` with an observing fetch, so every method, helper, stream, `.tee()`,
 // `.withResponse()` and `instanceof` work as before; each HTTP request to a model endpoint becomes one model call.
 // `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
-import { parseOr } from "./digest.ts";
+import { parsed } from "./digest.ts";
 import { observeFetch, unobserved } from "./fetch.ts";
 import { type ObserveOptions, openSpan } from "./record.ts";
 import type { Span, ToolCallOptions } from "./span.ts";
@@ -28,7 +28,7 @@ function followRun(runner: Runner, span: Span) {
   const tool = (call: { name?: string; arguments?: unknown } = {}, more: Omit<ToolCallOptions, "name">) =>
     span.toolCall({
       name: call.name ?? "tool",
-      input: typeof call.arguments === "string" ? parseOr(call.arguments, call.arguments) : call.arguments,
+      input: parsed(call.arguments),
       ...more,
     });
   runner.on("message", (m) => {
