@@ -37,36 +37,6 @@ function urlOf(href: string) {
   }
 }
 
-/** A copy of `body` that tells `onChunk` each piece as the reader takes it, and `onEnd` how reading ended. */
-function observeBody(
-  body: ReadableStream<Uint8Array>,
-  onChunk: (chunk: Uint8Array) => void,
-  onEnd: (how: "done" | "cancelled" | { error: unknown }) => void,
-) {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          onEnd("done");
-          controller.close();
-        } else {
-          onChunk(value);
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        onEnd({ error });
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      onEnd("cancelled");
-      return reader.cancel(reason);
-    },
-  });
-}
-
 /** `const tracedFetch = observeFetch(fetch)`: use it for raw calls to LLM APIs. Other requests pass through untouched. */
 export function observeFetch(inner: typeof fetch = fetch, options: ObserveOptions = {}): typeof fetch {
   inner = unobserved(inner);
@@ -89,7 +59,8 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       const s = digest._state;
       const message = s._error;
       failure ??= response!.ok ? message : `HTTP ${response!.status}${message ? `: ${message}` : ""}`;
-      const model = s._model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
+      // Else the path's last part: Gemini names the model there (`models/gemini-2.0-flash:generateContent`).
+      const model = s._model ?? params.model ?? url.pathname.split("/").pop()!.split(":")[0];
       recordCall(options, {
         model,
         apiHost: url.hostname,
@@ -117,16 +88,31 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     }
     const sse = response.headers.get("content-type")?.includes("event-stream");
     const decoder = new TextDecoder();
-    const body = observeBody(
-      response.body,
-      (chunk) => digest._read(decoder.decode(chunk, { stream: true }), sse),
-      (how) => {
-        if (how === "done" && !sse) digest._end();
-        // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
-        if (how === "done" || (how === "cancelled" && (digest._state._finished || !response.ok))) record();
-        else record(how === "cancelled" ? "aborted" : failureOf(how.error));
+    const reader = response.body.getReader();
+    // A copy of the body that the digest reads as the caller reads it: never ahead, never for them.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (!sse) digest._end();
+            record();
+            controller.close();
+          } else {
+            digest._read(decoder.decode(value, { stream: true }), sse);
+            controller.enqueue(value);
+          }
+        } catch (error) {
+          record(failureOf(error));
+          controller.error(error);
+        }
       },
-    );
+      cancel(reason) {
+        // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
+        record(digest._state._finished || !response!.ok ? undefined : "aborted");
+        return reader.cancel(reason);
+      },
+    });
     const observedResponse = new Response(body, response);
     Object.defineProperty(observedResponse, "url", { value: response.url });
     return observedResponse;
