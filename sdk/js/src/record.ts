@@ -19,7 +19,10 @@ export function recordCall(options: ObserveOptions, call: ModelResponseOptions) 
 
 /** A span for work of several calls (a tool run): under the parent, or the root of a new trace; none without a client. */
 export function openSpan(options: ObserveOptions, name: string, input?: unknown): Span | undefined {
-  if (options.parent) return options.parent.span({ name, input });
   const client = options.client ?? defaultClient();
-  return client?.enabled ? client.trace({ name, input }) : undefined;
+  return options.parent
+    ? options.parent.span({ name, input })
+    : client?.enabled
+      ? client.trace({ name, input })
+      : undefined;
 }
