@@ -20,7 +20,7 @@ type Client = {
 
 /** Records the run's tool calls (from its messages) under `span`, and ends the span with the run. */
 function followRun(runner: Runner, span: Span) {
-  const requested = new Map<string, { name?: string; arguments?: unknown }>();
+  const requested: Record<string, { name?: string; arguments?: unknown }> = {};
   // Tools run one after another once the model asked for them: each one's duration runs from the previous message.
   let mark = Date.now();
   let answer: unknown;
@@ -33,18 +33,18 @@ function followRun(runner: Runner, span: Span) {
     });
   runner.on("message", (m) => {
     if (m.role === "assistant") {
-      for (const call of m.tool_calls ?? []) requested.set(call.id, call.function ?? {});
+      for (const call of m.tool_calls ?? []) requested[call.id] = call.function ?? {};
       answer = m.content ?? answer;
     } else if (m.role === "tool") {
-      tool(requested.get(m.tool_call_id), { output: m.content, durationMs: Date.now() - mark });
-      requested.delete(m.tool_call_id);
+      tool(requested[m.tool_call_id], { output: m.content, durationMs: Date.now() - mark });
+      delete requested[m.tool_call_id];
     }
     mark = Date.now();
   });
   runner.on("end", () => {
     const failed = runner.errored || runner.aborted;
     // A tool the model asked for that never answered: the run failed (or was aborted) while it ran.
-    if (failed) for (const call of requested.values()) tool(call, { status: "error" });
+    if (failed) for (const call of Object.values(requested)) tool(call, { status: "error" });
     span.end({
       output: answer,
       status: failed ? "error" : "ok",
