@@ -131,13 +131,12 @@ export function createDigest() {
       for (const line of lines) {
         if (!line.startsWith("data:")) continue;
         const data = line.slice(5).trim();
-        if (data === "[DONE]") state._finished = true;
-        else if (data)
-          try {
-            event(JSON.parse(data) as Any);
-          } catch {
-            // not JSON (or an unexpected shape): nothing to record from it
-          }
+        try {
+          event(JSON.parse(data) as Any);
+        } catch {
+          // not JSON (or an unexpected shape): nothing to record from it, unless it is the end marker
+          if (data === "[DONE]") state._finished = true;
+        }
       }
     },
     /** A whole JSON answer has been read. */
