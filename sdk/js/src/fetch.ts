@@ -1,10 +1,10 @@
 // observeFetch: a fetch that records calls to LLM HTTP APIs (OpenAI-style, Anthropic, Gemini) as model calls. The
 // answer's body is observed as the caller reads it (never read ahead, never consumed for them): a stream is recorded
 // when it ends, with what arrived until then, and as an `aborted` error when the caller stops reading it early.
-import { createDigest } from "./digest.ts";
+import { createDigest, parsed } from "./digest.ts";
 import { clean } from "./options.ts";
 import { operationOf } from "./provider.ts";
-import { type ObserveOptions, recordCall } from "./record.ts";
+import { type ObserveOptions, patch, recordCall } from "./record.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are read defensively
 type Any = Record<string, any>;
@@ -18,11 +18,7 @@ export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
 /** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
 async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
   try {
-    return typeof init?.body === "string"
-      ? JSON.parse(init.body)
-      : request && !init?.body
-        ? await request.clone().json()
-        : {};
+    return (init?.body ? parsed(init.body) : await request?.clone().json()) ?? {};
   } catch {
     return {}; // not JSON: recorded without input
   }
@@ -114,7 +110,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       },
     });
     const observedResponse = new Response(body, response);
-    Object.defineProperty(observedResponse, "url", { value: response.url });
+    patch(observedResponse, "url", response.url);
     return observedResponse;
   };
   innerOf.set(observed, inner);

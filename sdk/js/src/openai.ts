@@ -4,7 +4,7 @@
 // `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
 import { parsed } from "./digest.ts";
 import { observeFetch, unobserved } from "./fetch.ts";
-import { type ObserveOptions, openSpan } from "./record.ts";
+import { type ObserveOptions, openSpan, patch } from "./record.ts";
 import type { Span, ToolCallOptions } from "./span.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the runner's events carry the library's message shapes
@@ -54,10 +54,6 @@ function followRun(runner: Runner, span: Span) {
 }
 
 type WithOptions = Client["withOptions"];
-
-/** Replaces a method on the client's own object (as an own property: the prototype is the library's). */
-const patch = (target: object, name: string, value: unknown) =>
-  Object.defineProperty(target, name, { configurable: true, writable: true, value });
 
 /**
  * A client derived from `source` (by its `withOptions`, with `more`) whose requests go through an observing fetch

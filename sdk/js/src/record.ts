@@ -26,3 +26,7 @@ export function openSpan(options: ObserveOptions, name: string, input?: unknown)
       ? client.trace({ name, input })
       : undefined;
 }
+
+/** Sets a property on the object itself (the client's methods: its prototype is the library's; a Response's url). */
+export const patch = (target: object, name: string, value: unknown) =>
+  Object.defineProperty(target, name, { configurable: true, writable: true, value });
