@@ -1,9 +1,6 @@
 // The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
 import { clean, orEnv } from "./options.ts";
-
-export type { ScoreInput } from "./span.ts";
-
 import {
   Ev,
   type ModelResponseOptions,

@@ -81,7 +81,7 @@ function now() {
 export type Enqueue = ((item: Ev | WireScore) => void) | undefined;
 
 /** What a trace's events share: where they go, the trace's id (made when first asked for), user, session, tags, metadata. */
-export type Trace = {
+type Trace = {
   _q: Enqueue;
   /** The client's environment and release, under each event's own context. */
   _env?: WireEvent["context"];
