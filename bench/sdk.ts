@@ -1,6 +1,7 @@
 // `npm run bench:sdk`: the SDK's cost per recorded event, the cost of observing model calls (wrapping an `openai`
 // client; reading a streamed answer through observeFetch), its browser bundle size, and delivery of 10,000 events
-// under 30% random faults plus a 5-second outage, against the fault-injecting test server.
+// under 30% random faults plus a 5-second outage, against the fault-injecting test server. `npm run bench:sdk -- size`:
+// the bundle sizes only.
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -16,7 +17,68 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 const langfuseVersion = (name: string) =>
   (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
 
-// 1. Hot path: a trace with a span and a model call (3 events), nothing sent.
+// 1. What a browser downloads: the SDK bundled and minified, gzipped — all of it, and only the client (what an app
+// that doesn't observe model calls ships, the rest tree-shaken away). What is bundled is the package as published:
+// dist/ built by its own build (sdk/js/build.mjs: tsc, then its internal `_` names shortened), into a scratch folder.
+const dist = mkdtempSync(join(tmpdir(), "watchllm-sdk-dist-"));
+execFileSync(process.execPath, ["sdk/js/build.mjs", dist], { stdio: "inherit" });
+/** Where a bundle's bytes are: minified bytes per source file (esbuild's metafile), largest first. */
+let byFile = "";
+async function bundleOf(exports: string, from = `${dist}/index.js`) {
+  const out = await build({
+    stdin: { contents: exports.replaceAll("FROM", from), resolveDir: ".", loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    metafile: true,
+  });
+  const raw = out.outputFiles[0]!.contents;
+  byFile = Object.entries(Object.values(out.metafile.outputs)[0]!.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .sort(([, a], [, b]) => b.bytesInOutput - a.bytesInOutput)
+    .map(([file, i]) => `${file.replace(/^.*\//, "").replace(/\.[jt]s$/, "")} ${(i.bytesInOutput / 1024).toFixed(1)}`)
+    .join(", ");
+  return `${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified)`;
+}
+const fullBundle = await bundleOf('export * from "FROM";');
+const fullByFile = byFile;
+const clientBundle = await bundleOf('export { createClient } from "FROM";');
+const clientByFile = byFile;
+// A browser app opts into page-exit delivery; `watchllm/usage` (toUsage) is an entry of its own, outside "all".
+const browserBundle = await bundleOf('export { createClient, flushOnPageExit } from "FROM";');
+const usageBundle = await bundleOf('export { toUsage } from "FROM";', `${dist}/usage.js`);
+// The same from src/, without the build's shortened names: what the build's renaming saves.
+const fullFromSource = await bundleOf('export * from "FROM";', "./sdk/js/src/index.ts");
+const clientFromSource = await bundleOf('export { createClient } from "FROM";', "./sdk/js/src/index.ts");
+rmSync(dist, { recursive: true, force: true });
+// The same measure of what an app imports from Langfuse's JS SDKs (devDependencies here): v3's client, and v5's
+// tracing with its OpenTelemetry span processor and a tracer provider. LangSmith is not installed here.
+const langfuse3 = await bundleOf('export { Langfuse } from "FROM";', "langfuse");
+const langfuse5 = await bundleOf(
+  'export { startActiveObservation } from "@langfuse/tracing"; export { LangfuseSpanProcessor } from "@langfuse/otel"; export { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";',
+);
+
+const sizeRows = [
+  `| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`,
+  `| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`,
+  `| …createClient + flushOnPageExit (a browser app) | ${browserBundle} |`,
+  `| \`watchllm/usage\` (toUsage), its own entry | ${usageBundle} |`,
+  `| …all / only createClient bundled from src/ (no shortened internal names) | ${fullFromSource} / ${clientFromSource} |`,
+  `| …by source file, KB minified: all | ${fullByFile} |`,
+  `| …by source file, KB minified: only createClient | ${clientByFile} |`,
+  `| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`,
+  `| Langfuse v5 (\`@langfuse/tracing\` ${langfuseVersion("@langfuse/tracing")} + otel + tracer provider) | ${langfuse5} |`,
+];
+const header = ["| measure | result |", "|---|---|"];
+// `npm run bench:sdk -- size`: the bundle sizes only (a few seconds; they are the same bytes whatever the load).
+if (process.argv.includes("size")) {
+  for (const row of [...header, ...sizeRows]) console.log(row);
+  process.exit(0);
+}
+
+// 2. Hot path: a trace with a span and a model call (3 events), nothing sent.
 const ok = (async () => new Response('{"accepted":0,"rejected":[]}', { status: 202 })) as typeof fetch;
 const quiet = createClient({
   apiKey: "wl_ingest_bench",
@@ -64,7 +126,7 @@ const nsPerEvent = median(wallNs);
 const cpuNsPerEvent = median(cpuNs);
 const flushNsPerEvent = (flushMs * 1e6) / (ITER * 4);
 
-// 1b. Observing model calls: wrapping a client (per request, to record under that request's trace), and a streamed
+// 2b. Observing model calls: wrapping a client (per request, to record under that request's trace), and a streamed
 // chat completion (60 events, in memory) read to the end through observeFetch, each beside its baseline.
 const perCall = (run: () => unknown, n: number) => {
   for (let i = 0; i < n / 10; i++) run();
@@ -97,49 +159,6 @@ const call = (f: typeof fetch) => async () =>
   ).text();
 const plainStreamUs = await perCallAsync(call(upstream), 5_000);
 const observedStreamUs = await perCallAsync(call(observed), 5_000);
-
-// 2. What a browser downloads: the SDK bundled and minified, gzipped — all of it, and only the client (what an app
-// that doesn't observe model calls ships, the rest tree-shaken away). What is bundled is the package as published:
-// dist/ built by its own build (sdk/js/build.mjs: tsc, then its internal `_` names shortened), into a scratch folder.
-const dist = mkdtempSync(join(tmpdir(), "watchllm-sdk-dist-"));
-execFileSync(process.execPath, ["sdk/js/build.mjs", dist], { stdio: "inherit" });
-/** Where a bundle's bytes are: minified bytes per source file (esbuild's metafile), largest first. */
-let byFile = "";
-async function bundleOf(exports: string, from = `${dist}/index.js`) {
-  const out = await build({
-    stdin: { contents: exports.replaceAll("FROM", from), resolveDir: ".", loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    write: false,
-    metafile: true,
-  });
-  const raw = out.outputFiles[0]!.contents;
-  byFile = Object.entries(Object.values(out.metafile.outputs)[0]!.inputs)
-    .filter(([, i]) => i.bytesInOutput > 0)
-    .sort(([, a], [, b]) => b.bytesInOutput - a.bytesInOutput)
-    .map(([file, i]) => `${file.replace(/^.*\//, "").replace(/\.[jt]s$/, "")} ${(i.bytesInOutput / 1024).toFixed(1)}`)
-    .join(", ");
-  return `${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(2)} KB (${(raw.length / 1024).toFixed(1)} KB minified)`;
-}
-const fullBundle = await bundleOf('export * from "FROM";');
-const fullByFile = byFile;
-const clientBundle = await bundleOf('export { createClient } from "FROM";');
-const clientByFile = byFile;
-// A browser app opts into page-exit delivery; `watchllm/usage` (toUsage) is an entry of its own, outside "all".
-const browserBundle = await bundleOf('export { createClient, flushOnPageExit } from "FROM";');
-const usageBundle = await bundleOf('export { toUsage } from "FROM";', `${dist}/usage.js`);
-// The same from src/, without the build's shortened names: what the build's renaming saves.
-const fullFromSource = await bundleOf('export * from "FROM";', "./sdk/js/src/index.ts");
-const clientFromSource = await bundleOf('export { createClient } from "FROM";', "./sdk/js/src/index.ts");
-rmSync(dist, { recursive: true, force: true });
-// The same measure of what an app imports from Langfuse's JS SDKs (devDependencies here): v3's client, and v5's
-// tracing with its OpenTelemetry span processor and a tracer provider. LangSmith is not installed here.
-const langfuse3 = await bundleOf('export { Langfuse } from "FROM";', "langfuse");
-const langfuse5 = await bundleOf(
-  'export { startActiveObservation } from "@langfuse/tracing"; export { LangfuseSpanProcessor } from "@langfuse/otel"; export { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";',
-);
 
 await quiet.shutdown();
 
@@ -197,8 +216,7 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(", ")} on this machine`,
 );
-console.log("| measure | result |");
-console.log("|---|---|");
+for (const row of header) console.log(row);
 console.log(
   `| recording cost (trace + span + model call, nothing sent; median of 40 rounds of 10,000 events) | ${nsPerEvent.toFixed(0)} ns per event (CPU: ${cpuNsPerEvent.toFixed(0)} ns) |`,
 );
@@ -211,19 +229,7 @@ console.log(
 console.log(
   `| streamed chat completion (60 events, in memory) read through observeFetch | ${observedStreamUs.toFixed(0)} µs per call (unobserved: ${plainStreamUs.toFixed(0)} µs) |`,
 );
-console.log(`| browser bundle (esbuild, minified, gzip -9) | ${fullBundle} |`);
-console.log(`| …only createClient (observeOpenAI/observeFetch tree-shaken) | ${clientBundle} |`);
-console.log(`| …createClient + flushOnPageExit (a browser app) | ${browserBundle} |`);
-console.log(`| \`watchllm/usage\` (toUsage), its own entry | ${usageBundle} |`);
-console.log(
-  `| …all / only createClient bundled from src/ (no shortened internal names) | ${fullFromSource} / ${clientFromSource} |`,
-);
-console.log(`| …by source file, KB minified: all | ${fullByFile} |`);
-console.log(`| …by source file, KB minified: only createClient | ${clientByFile} |`);
-console.log(`| Langfuse v3 (\`langfuse\` ${langfuseVersion("langfuse")}, \`Langfuse\`), same measure | ${langfuse3} |`);
-console.log(
-  `| Langfuse v5 (\`@langfuse/tracing\` ${langfuseVersion("@langfuse/tracing")} + otel + tracer provider) | ${langfuse5} |`,
-);
+for (const row of sizeRows) console.log(row);
 console.log(
   `| delivered under 30% faults + 5 s outage | ${fmt(unique)} / ${fmt(TOTAL)} events (${((unique / TOTAL) * 100).toFixed(2)}%) in ${elapsed.toFixed(1)} s |`,
 );

@@ -2,7 +2,7 @@
 // provider named by ingest from the API host it sends (or the model), and other requests left alone.
 import { describe, expect, it } from "vitest";
 import { providerOfEvent, type WireEvent } from "../../contract/event.ts";
-import { createDigest, sseReader } from "../../sdk/js/src/digest.ts";
+import { createDigest } from "../../sdk/js/src/digest.ts";
 import { observeFetch } from "../../sdk/js/src/index.ts";
 import chat from "../fixtures/providers/openai/chat.json";
 import { receivedEvents, tenant } from "./helpers.ts";
@@ -117,7 +117,7 @@ describe("provider", () => {
 describe("stream digest", () => {
   const read = (lines: string[], split = 7) => {
     const digest = createDigest();
-    const feed = sseReader(digest);
+    const feed = (chunk: string) => digest._read(chunk, true);
     const text = lines.map((l) => `data: ${l}\n\n`).join("");
     // Chunks that cut events, lines and JSON in the middle, as networks deliver them.
     for (let i = 0; i < text.length; i += split) feed(text.slice(i, i + split));
@@ -136,9 +136,9 @@ describe("stream digest", () => {
       { type: "message_stop" },
     ];
     const digest = read(events.map((e) => JSON.stringify(e)));
-    expect(digest.state).toMatchObject({ _model: "claude-sonnet-4-5", _finished: true });
-    expect(digest.state._usage).toEqual({ input_tokens: 10, output_tokens: 9 });
-    expect(digest.output()).toEqual([
+    expect(digest._state).toMatchObject({ _model: "claude-sonnet-4-5", _finished: true });
+    expect(digest._state._usage).toEqual({ input_tokens: 10, output_tokens: 9 });
+    expect(digest._output()).toEqual([
       { type: "text", text: "Let me check." },
       { type: "tool_use", id: "t1", name: "w", input: { city: "Paris" } },
     ]);
@@ -151,7 +151,7 @@ describe("stream digest", () => {
       chunk("Bon"),
       chunk("jour", { usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2 } }),
     ]);
-    expect(digest.output()).toBe("Bonjour");
-    expect(digest.state).toMatchObject({ _model: "gemini-2.0-flash", _usage: { promptTokenCount: 4 } });
+    expect(digest._output()).toBe("Bonjour");
+    expect(digest._state).toMatchObject({ _model: "gemini-2.0-flash", _usage: { promptTokenCount: 4 } });
   });
 });

@@ -1,7 +1,7 @@
 // What the SDK records: trace and span structure, durations, context, errors, usage mapping.
 import { describe, expect, it } from "vitest";
 import { wireEvent } from "../../contract/event.ts";
-import { eventId, fallbackId } from "../../sdk/js/src/id.ts";
+import { fallbackId, idOf } from "../../sdk/js/src/id.ts";
 import { toUsage } from "../../sdk/js/src/usage.ts";
 import { receivedEvents, tenant } from "./helpers.ts";
 
@@ -134,7 +134,7 @@ describe("traces and spans", () => {
       output_tokens: 1,
       cached_input_tokens: 0,
     });
-    const ids = Array.from({ length: 100_000 }, eventId);
+    const ids = Array.from({ length: 100_000 }, (_, n) => idOf(n));
     expect(new Set(ids).size).toBe(100_000);
     expect(ids[0]).toMatch(/^[0-9a-f]{20}\.[0-9a-z]+$/);
   });

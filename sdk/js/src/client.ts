@@ -1,21 +1,17 @@
 // The client: bounded queues (events, scores), flushed in batches by size or time; a batch that can't be delivered goes back to
 // the front of the queue for the next flush, so an outage loses nothing (within maxQueueSize).
-import { resolve } from "./options.ts";
+import { clean, orEnv } from "./options.ts";
 import {
   Ev,
   type ModelResponseOptions,
   makeTrace,
-  recordRootCall,
-  type ScoreOptions,
-  type ScoreValue,
+  modelCall,
+  type ScoreInput,
   scoreOf,
   type TraceOptions,
 } from "./span.ts";
-import { type HandOff, send } from "./transport.ts";
+import { type HandOff, type Report, sender } from "./transport.ts";
 import { type ClientOptions, WatchLLMError, type WireScore } from "./types.ts";
-
-/** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
-export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string; name: string; value: ScoreValue };
 
 export type WatchLLMClient = ReturnType<typeof createClient>;
 
@@ -24,7 +20,40 @@ let lastClient: WatchLLMClient | undefined;
 export const defaultClient = () => lastClient;
 
 export function createClient(options: ClientOptions = {}) {
-  const o = resolve(options);
+  // The options with their defaults applied, as locals (what the bundle repeats is then one letter).
+  const { onError, debug, apiKey, enabled = true } = options;
+  const url = (options.baseUrl ?? "https://api.watchllm.dev").replace(/\/+$/, "");
+  const flushAt = Math.min(1000, Math.max(1, options.flushAt ?? 50));
+  const flushMs = options.flushIntervalMs ?? 1000;
+  const maxQueue = options.maxQueueSize ?? 10_000;
+  const fetcher = options.fetch ?? (((...args) => fetch(...args)) as typeof fetch);
+  /** Where and which version of the app every event comes from (under an event's own context), if known. */
+  const env = clean({ environment: orEnv(options, "environment"), release: orEnv(options, "release") });
+  const on = enabled && !!apiKey;
+  const warned: Record<string, boolean> = {};
+  /** Where delivery problems go: `onError`, else one console warning per code (every one with `debug`). */
+  const report: Report = (code, message, details) => {
+    // The warning, once per code: the code, what happened, at which URL; the details (the server's reasons) beside it.
+    if (debug || !(onError || warned[code])) console.warn(`WatchLLM ${code}: ${message} [${url}]`, details ?? "");
+    warned[code] = true;
+    try {
+      onError?.(new WatchLLMError(code, message, details));
+    } catch {
+      // a throwing handler must not break delivery
+    }
+  };
+  // A missing key (often an environment variable not exported) turns recording off: say so, as the Python SDK does.
+  if (enabled && !on) report("no_api_key", "No apiKey: nothing recorded (is WATCHLLM_INGEST_KEY set?)");
+  const send = sender(
+    url,
+    apiKey,
+    fetcher,
+    Math.max(1, options.maxRetries ?? 3),
+    options.backoffMs ?? 1000,
+    options.timeoutMs ?? 5000,
+    debug,
+    report,
+  );
   // A queue per endpoint: events (in the wire format when sent: `Ev.toJSON`) and scores (queued in the wire format).
   const events: Ev[] = [];
   const scores: WireScore[] = [];
@@ -40,11 +69,11 @@ export function createClient(options: ClientOptions = {}) {
   let kicked = false;
 
   const trim = (queue: unknown[]) => {
-    const over = queue.length - o._maxQueue;
+    const over = queue.length - maxQueue;
     if (over <= 0) return;
     queue.splice(0, over);
     dropped += over;
-    o._onError(new WatchLLMError("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped }));
+    report("dropped", `queue full: dropped the ${over} oldest`, { dropped_total: dropped });
   };
 
   const schedule = () => {
@@ -52,7 +81,7 @@ export function createClient(options: ClientOptions = {}) {
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
-    }, o._flushMs);
+    }, flushMs);
     (timer as { unref?: () => void }).unref?.(); // never keep a Node process alive just for this
   };
 
@@ -60,9 +89,9 @@ export function createClient(options: ClientOptions = {}) {
     kicked = false;
     for (const [kind, queue] of lanes)
       while (queue.length) {
-        const batch = queue.splice(0, o._flushAt);
+        const batch = queue.splice(0, flushAt);
         inFlight = batch.length;
-        const sent = await send(o, batch, kind);
+        const sent = await send(batch, kind);
         inFlight = 0;
         if (!sent) {
           (queue as unknown[]).unshift(...batch);
@@ -74,48 +103,46 @@ export function createClient(options: ClientOptions = {}) {
   }
 
   /** Sends everything queued; resolves when it is delivered or given back to the queue (never rejects). */
-  function flush(): Promise<void> {
-    chain = chain.then(drain).catch((err) => o._onError(new WatchLLMError("internal", String(err))));
-    return chain;
-  }
+  const flush = (): Promise<void> => (chain = chain.then(drain).catch((err) => report("internal", String(err))));
 
   function enqueue(item: Ev | WireScore) {
     const queue: unknown[] = item instanceof Ev ? events : scores;
-    if (queue.push(item) > o._maxQueue) trim(queue);
-    if (queue.length < o._flushAt) schedule();
+    queue.push(item);
+    trim(queue);
+    if (queue.length < flushAt) schedule();
     else if (!kicked) {
       kicked = true;
       void flush();
     }
   }
 
-  const q = o._on ? enqueue : undefined;
+  const q = on ? enqueue : undefined;
   const client = {
     /** Starts a trace; returns its root span (`.span()`, `.modelResponse()`, `.toolCall()`, `.log()`, `.error()`, `.end()`). */
-    trace: (t: TraceOptions) => makeTrace(q, o._env, t),
+    trace: (t: TraceOptions) => makeTrace(q, env, t),
     /** Records a model call as a trace of its own (the call is the trace's root). */
-    modelResponse: (m: ModelResponseOptions) => recordRootCall(q, o._env, m),
+    modelResponse: (m: ModelResponseOptions) => modelCall({ _q: q, _env: env }, null, m),
     /**
      * Scores a trace (or one event of it) later, with the same delivery as events, e.g. a user's thumbs:
      * `client.score({ traceId, name: "thumbs", value: true, source: "feedback" })`.
      */
-    score: (s: ScoreInput): void => q?.(scoreOf(s.traceId, s.eventId, s.name, s.value, s)),
+    score: (s: ScoreInput): void => q?.(scoreOf(s)),
     flush,
     /** Flushes and stops the timer. */
-    async shutdown() {
+    shutdown(): Promise<void> {
       clearTimeout(timer);
       timer = undefined;
-      await flush();
+      return flush();
     },
     /** @internal Hands everything queued, in the wire format, to `deliver` at once (flushOnPageExit's path). */
     _handOff(deliver: HandOff) {
-      for (const [kind, queue] of lanes) deliver(o, queue.splice(0), kind);
+      for (const [kind, queue] of lanes) deliver(queue.splice(0), kind, url, apiKey!, fetcher);
     },
     /** Events and scores not yet delivered: queued or being sent (for tests and health checks). */
     get queued() {
       return events.length + scores.length + inFlight;
     },
-    enabled: o._on,
+    enabled: on,
   };
   lastClient = client;
   return client;

@@ -25,18 +25,17 @@ function wholeOutput(b: Any) {
   return b.content ?? b.candidates?.[0]?.content;
 }
 
-/** `text` parsed as JSON; `fallback` when it is not JSON. */
-export const parseOr = (text: string, fallback?: unknown) => {
+/** A string parsed as JSON; anything else, or a string that is not JSON (e.g. arguments still streaming), as it is. */
+export const parsed = (value: unknown) => {
   try {
-    return JSON.parse(text);
+    return typeof value === "string" ? JSON.parse(value) : value;
   } catch {
-    return fallback;
+    return value;
   }
 };
 
-/** An Anthropic tool-use block with its streamed JSON input parsed (kept as received while incomplete). */
-const parsedInput = (block: Any) =>
-  typeof block.input === "string" ? { ...block, input: parseOr(block.input, block.input) } : block;
+/** A content block or output item with its input parsed (an Anthropic tool-use block's streamed JSON). */
+const parsedInput = (block: Any): Any => ({ ...block, input: parsed(block.input) });
 
 export function createDigest() {
   let text = "";
@@ -58,10 +57,12 @@ export function createDigest() {
     return s;
   };
   const common = (c: Any) => {
-    state._model ??= c.model ?? c.message?.model ?? c.response?.model ?? c.modelVersion;
-    const u = c.usage ?? c.message?.usage ?? c.response?.usage ?? c.usageMetadata;
+    // Anthropic's message_start carries a message, the Responses API's events a response.
+    const inner = c.message ?? c.response ?? {};
+    state._model ??= c.model ?? inner.model ?? c.modelVersion;
+    const u = c.usage ?? inner.usage ?? c.usageMetadata;
     if (u) state._usage = { ...state._usage, ...u };
-    const e = c.error ?? c.response?.error ?? (c.type === "error" ? c : undefined);
+    const e = c.error ?? inner.error ?? (c.type === "error" ? c : undefined);
     if (e) state._error = e.message ?? String(e);
   };
 
@@ -115,44 +116,45 @@ export function createDigest() {
     }
   }
 
+  let pending = "";
   return {
-    state,
-    event,
-    /** A stream's end marker (`data: [DONE]`). */
-    done() {
-      state._finished = true;
+    _state: state,
+    /**
+     * The answer's next piece of text. A stream's server-sent events are read as their lines arrive (each `data:`
+     * payload: a JSON chunk, or `[DONE]`); a JSON body is kept until `_end`.
+     */
+    _read(chunk: string, sse?: boolean) {
+      pending += chunk;
+      if (!sse) return;
+      const lines = pending.split(/\r?\n/);
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.startsWith("data:")) continue;
+        const data = line.slice(5).trim();
+        try {
+          event(JSON.parse(data) as Any);
+        } catch {
+          // not JSON (or an unexpected shape): nothing to record from it, unless it is the end marker
+          if (data === "[DONE]") state._finished = true;
+        }
+      }
     },
-    /** A whole JSON answer. */
-    whole(body: Any) {
-      common(body);
-      final = { output: wholeOutput(body) };
+    /** A whole JSON answer has been read. */
+    _end() {
+      try {
+        const body = JSON.parse(pending) as Any;
+        common(body);
+        final = { output: wholeOutput(body) };
+      } catch {
+        // not JSON: recorded without output
+      }
     },
     /** The output received so far (all of it once the answer is complete). */
-    output(): unknown {
+    _output(): unknown {
       if (final) return final.output;
       const calls = slots.filter(Boolean).map(parsedInput);
       if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
       return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || undefined;
     },
-  };
-}
-
-/** Splits a stream's text into server-sent events' `data:` payloads, across chunk boundaries. */
-export function sseReader(digest: ReturnType<typeof createDigest>) {
-  let pending = "";
-  return (chunk: string) => {
-    const lines = (pending + chunk).split(/\r?\n/);
-    pending = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith("data:")) continue;
-      const data = line.slice(5).trim();
-      if (data === "[DONE]") digest.done();
-      else if (data)
-        try {
-          digest.event(JSON.parse(data) as Any);
-        } catch {
-          // not JSON (or an unexpected shape): nothing to record from it
-        }
-    }
   };
 }

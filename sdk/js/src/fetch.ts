@@ -1,10 +1,10 @@
 // observeFetch: a fetch that records calls to LLM HTTP APIs (OpenAI-style, Anthropic, Gemini) as model calls. The
 // answer's body is observed as the caller reads it (never read ahead, never consumed for them): a stream is recorded
 // when it ends, with what arrived until then, and as an `aborted` error when the caller stops reading it early.
-import { createDigest, sseReader } from "./digest.ts";
+import { createDigest, parsed } from "./digest.ts";
 import { clean } from "./options.ts";
 import { operationOf } from "./provider.ts";
-import { type ObserveOptions, recordCall } from "./record.ts";
+import { type ObserveOptions, patch, recordCall } from "./record.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are read defensively
 type Any = Record<string, any>;
@@ -18,12 +18,10 @@ export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
 /** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
 async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
   try {
-    if (typeof init?.body === "string") return JSON.parse(init.body) as Any;
-    if (request && !init?.body) return (await request.clone().json()) as Any;
+    return (init?.body ? parsed(init.body) : await request?.clone().json()) ?? {};
   } catch {
-    // not JSON: recorded without input
+    return {}; // not JSON: recorded without input
   }
-  return {};
 }
 
 /** The request's URL; a relative one (a browser's `fetch("/v1/chat/completions")`) against the page's. */
@@ -33,36 +31,6 @@ function urlOf(href: string) {
   } catch {
     return undefined;
   }
-}
-
-/** A copy of `body` that tells `onChunk` each piece as the reader takes it, and `onEnd` how reading ended. */
-function observeBody(
-  body: ReadableStream<Uint8Array>,
-  onChunk: (chunk: Uint8Array) => void,
-  onEnd: (how: "done" | "cancelled" | { error: unknown }) => void,
-) {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          onEnd("done");
-          controller.close();
-        } else {
-          onChunk(value);
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        onEnd({ error });
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      onEnd("cancelled");
-      return reader.cancel(reason);
-    },
-  });
 }
 
 /** `const tracedFetch = observeFetch(fetch)`: use it for raw calls to LLM APIs. Other requests pass through untouched. */
@@ -79,18 +47,22 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
     const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
     const digest = createDigest();
-    let recorded = false;
-    const record = (failure: string | undefined) => {
-      if (recorded) return;
-      recorded = true;
-      const s = digest.state;
-      const model = s._model ?? params.model ?? url.pathname.split("/").pop()?.split(":")[0] ?? "unknown";
+    let response: Response | undefined;
+    /** Records the call once: failed with `failure`, or as its answer says (its HTTP status and error message, or an
+     * error event in a stream). */
+    let record = (failure?: string) => {
+      record = () => {};
+      const s = digest._state;
+      const message = s._error;
+      failure ??= response!.ok ? message : `HTTP ${response!.status}${message ? `: ${message}` : ""}`;
+      // Else the path's last part: Gemini names the model there (`models/gemini-2.0-flash:generateContent`).
+      const model = s._model ?? params.model ?? url.pathname.split("/").pop()!.split(":")[0];
       recordCall(options, {
         model,
         apiHost: url.hostname,
         name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,
-        output: digest.output(),
+        output: digest._output(),
         usage: s._usage,
         durationMs: Date.now() - started,
         firstTokenMs: s._firstTokenAt && s._firstTokenAt - started,
@@ -100,46 +72,45 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     };
     const failureOf = (err: unknown) =>
       signal?.aborted || (err as Error | undefined)?.name === "AbortError" ? "aborted" : String(err);
-    let response: Response;
     try {
       response = await inner(input, init);
     } catch (err) {
       record(failureOf(err));
       throw err;
     }
-    /** What the answer says went wrong: its HTTP status and error message, or an error event in a stream. */
-    const answerError = () => {
-      const message = digest.state._error;
-      return response.ok ? message : `HTTP ${response.status}${message ? `: ${message}` : ""}`;
-    };
     if (!response.body) {
-      record(answerError());
+      record();
       return response;
     }
-    const feed = response.headers.get("content-type")?.includes("event-stream") ? sseReader(digest) : undefined;
+    const sse = response.headers.get("content-type")?.includes("event-stream");
     const decoder = new TextDecoder();
-    let json = "";
-    const body = observeBody(
-      response.body,
-      (chunk) => {
-        const text = decoder.decode(chunk, { stream: true });
-        if (feed) feed(text);
-        else json += text;
-      },
-      (how) => {
-        if (how === "done" && !feed)
-          try {
-            digest.whole(JSON.parse(json) as Any);
-          } catch {
-            // not JSON: recorded without output
+    const reader = response.body.getReader();
+    // A copy of the body that the digest reads as the caller reads it: never ahead, never for them.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            if (!sse) digest._end();
+            record();
+            controller.close();
+          } else {
+            digest._read(decoder.decode(value, { stream: true }), sse);
+            controller.enqueue(value);
           }
-        // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
-        if (how === "done" || (how === "cancelled" && (digest.state._finished || !response.ok))) record(answerError());
-        else record(how === "cancelled" ? "aborted" : failureOf(how.error));
+        } catch (error) {
+          record(failureOf(error));
+          controller.error(error);
+        }
       },
-    );
+      cancel(reason) {
+        // A body cancelled after the answer was complete, or an error answer left unread (a retry), is no abort.
+        record(digest._state._finished || !response!.ok ? undefined : "aborted");
+        return reader.cancel(reason);
+      },
+    });
     const observedResponse = new Response(body, response);
-    Object.defineProperty(observedResponse, "url", { value: response.url });
+    patch(observedResponse, "url", response.url);
     return observedResponse;
   };
   innerOf.set(observed, inner);

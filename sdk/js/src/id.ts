@@ -11,16 +11,12 @@ export const fallbackId = (): string =>
 
 const native = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
 
-export const traceId: () => string = native?.randomUUID ? () => native.randomUUID!() : fallbackId;
+export const traceId = (): string => native?.randomUUID?.() ?? fallbackId();
 
 // Made on first use: Workers allow no random values at global scope.
 let prefix: string | undefined;
-let count = 0;
-/** The next event's counter (its id is made from it when asked for: `idOf`). */
-export const nextId = () => count++;
 /** 20 random hex digits (76 random bits), a dot and a base-36 counter, e.g. `3f9a0c2e7b414d8e9a1c.2s`. */
 export function idOf(n: number) {
   prefix ??= `${traceId().replace(/-/g, "").slice(0, 20)}.`;
   return prefix + n.toString(36);
 }
-export const eventId = () => idOf(count++);

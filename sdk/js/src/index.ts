@@ -1,5 +1,5 @@
 // watchllm: trace LLM apps. See README.md.
-export { createClient, type ScoreInput, type WatchLLMClient } from "./client.ts";
+export { createClient, type WatchLLMClient } from "./client.ts";
 export { observeFetch } from "./fetch.ts";
 export { observeOpenAI } from "./openai.ts";
 export { flushOnPageExit } from "./page-exit.ts";
@@ -7,6 +7,7 @@ export type { ObserveOptions } from "./record.ts";
 export type {
   EndOptions,
   ModelResponseOptions,
+  ScoreInput,
   ScoreOptions,
   ScoreValue,
   Span,

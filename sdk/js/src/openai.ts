@@ -2,10 +2,10 @@
 // client, made by its `withOptions({ fetch })` with an observing fetch, so every method, helper, stream, `.tee()`,
 // `.withResponse()` and `instanceof` work as before; each HTTP request to a model endpoint becomes one model call.
 // `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
-import { parseOr } from "./digest.ts";
+import { parsed } from "./digest.ts";
 import { observeFetch, unobserved } from "./fetch.ts";
-import { type ObserveOptions, openSpan } from "./record.ts";
-import type { Span } from "./span.ts";
+import { type ObserveOptions, openSpan, patch } from "./record.ts";
+import type { Span, ToolCallOptions } from "./span.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the runner's events carry the library's message shapes
 type Any = Record<string, any>;
@@ -18,61 +18,59 @@ type Client = {
   chat?: { completions?: { runTools?: RunTools } };
 };
 
-const parseArguments = (args: unknown) => (typeof args === "string" ? parseOr(args, args) : args);
-
 /** Records the run's tool calls (from its messages) under `span`, and ends the span with the run. */
 function followRun(runner: Runner, span: Span) {
-  const requested = new Map<string, { name?: string; arguments?: unknown }>();
+  const requested: Record<string, { name?: string; arguments?: unknown }> = {};
   // Tools run one after another once the model asked for them: each one's duration runs from the previous message.
   let mark = Date.now();
   let answer: unknown;
+  /** A tool call the model asked for (its arguments parsed when they are JSON), with what became of it. */
+  const tool = (call: { name?: string; arguments?: unknown } = {}, more: Omit<ToolCallOptions, "name">) =>
+    span.toolCall({
+      name: call.name ?? "tool",
+      input: parsed(call.arguments),
+      ...more,
+    });
   runner.on("message", (m) => {
     if (m.role === "assistant") {
-      for (const call of m.tool_calls ?? []) requested.set(call.id, call.function ?? {});
+      for (const call of m.tool_calls ?? []) requested[call.id] = call.function ?? {};
       answer = m.content ?? answer;
     } else if (m.role === "tool") {
-      const call = requested.get(m.tool_call_id);
-      requested.delete(m.tool_call_id);
-      span.toolCall({
-        name: call?.name ?? "tool",
-        input: parseArguments(call?.arguments),
-        output: m.content,
-        durationMs: Date.now() - mark,
-      });
+      tool(requested[m.tool_call_id], { output: m.content, durationMs: Date.now() - mark });
+      delete requested[m.tool_call_id];
     }
     mark = Date.now();
   });
   runner.on("end", () => {
-    const failed = Boolean(runner.errored || runner.aborted);
+    const failed = runner.errored || runner.aborted;
     // A tool the model asked for that never answered: the run failed (or was aborted) while it ran.
-    if (failed)
-      for (const call of requested.values())
-        span.toolCall({ name: call.name ?? "tool", input: parseArguments(call.arguments), status: "error" });
+    if (failed) for (const call of Object.values(requested)) tool(call, { status: "error" });
     span.end({
       output: answer,
       status: failed ? "error" : "ok",
-      ...(runner.aborted && { metadata: { error: "aborted" } }),
+      metadata: runner.aborted ? { error: "aborted" } : undefined,
     });
   });
 }
 
 type WithOptions = Client["withOptions"];
 
-/** Replaces a method on the client's own object (as an own property: the prototype is the library's). */
-const patch = (target: object, name: string, value: unknown) =>
-  Object.defineProperty(target, name, { configurable: true, writable: true, value });
-
 /**
- * Gives `client` (made with an observing fetch around `inner`) what `withOptions` doesn't carry over: its own
- * `withOptions` (clients derived from it record too) and `chat.completions.runTools` recorded as a span.
+ * A client derived from `source` (by its `withOptions`, with `more`) whose requests go through an observing fetch
+ * around `inner`, given what `withOptions` doesn't carry over: its own `withOptions` (clients derived from it record
+ * too) and `chat.completions.runTools` recorded as a span.
  */
-function instrument(client: Client, withOptions: WithOptions, inner: typeof fetch, options: ObserveOptions): Client {
-  const derive = (base: typeof fetch, o: ObserveOptions, more = {}) =>
-    withOptions.call(client, { ...more, fetch: observeFetch(base, o) });
-  patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) => {
-    const base = more.fetch ? unobserved(more.fetch) : inner;
-    return instrument(derive(base, options, more), withOptions, base, options);
-  });
+function instrument(
+  source: Client,
+  withOptions: WithOptions,
+  inner: typeof fetch,
+  options: ObserveOptions,
+  more: { fetch?: typeof fetch } = {},
+): Client {
+  const client = withOptions.call(source, { ...more, fetch: observeFetch(inner, options) });
+  patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) =>
+    instrument(client, withOptions, more.fetch ? unobserved(more.fetch) : inner, options, more),
+  );
   const completions = client.chat?.completions;
   const runTools = completions?.runTools;
   if (completions && runTools)
@@ -80,7 +78,8 @@ function instrument(client: Client, withOptions: WithOptions, inner: typeof fetc
       const span = openSpan(options, "chat.completions.runTools", body.messages);
       if (!span) return runTools.call(completions, body, runOptions);
       // The run's requests go through a client of its own, whose calls are recorded under the run's span.
-      const runner = runTools.call(derive(inner, { ...options, parent: span }).chat!.completions!, body, runOptions);
+      const run = instrument(client, withOptions, inner, { ...options, parent: span }).chat!.completions!;
+      const runner = runTools.call(run, body, runOptions);
       followRun(runner, span);
       return runner;
     });
@@ -93,6 +92,5 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
     throw new TypeError("observeOpenAI: not an `openai` v5+ client (observeFetch records any fetch)");
-  const inner = unobserved(c.fetch ?? fetch);
-  return instrument(withOptions.call(c, { fetch: observeFetch(inner, options) }), withOptions, inner, options) as T;
+  return instrument(c, withOptions, unobserved(c.fetch ?? fetch), options) as T;
 }

@@ -6,27 +6,25 @@ import type { WatchLLMClient } from "./client.ts";
 import type { HandOff } from "./transport.ts";
 
 /** Fire-and-forget delivery while a page unloads: keepalive fetch in chunks within its 64 KB budget, else sendBeacon. */
-export const sendOnExit: HandOff = (o, items, kind) => {
-  const url = `${o._url}/api/v1/${kind}?api_key=${encodeURIComponent(o._key!)}`;
-  let chunk: string[] = [];
-  let bytes = 0;
+export const sendOnExit: HandOff = (items, kind, base, key, fetcher) => {
+  const url = `${base}/api/v1/${kind}?api_key=${encodeURIComponent(key)}`;
+  /** Items in the wire format, comma-separated: what the next post carries. */
+  let chunk = "";
   const post = () => {
     const body = `{"${kind}":[${chunk}]}`;
     try {
-      void o._fetch(url, { method: "POST", body, keepalive: true }).catch(() => undefined);
+      void fetcher(url, { method: "POST", body, keepalive: true }).catch(() => undefined);
     } catch {
       globalThis.navigator?.sendBeacon?.(url, body);
     }
-    chunk = [];
-    bytes = 0;
+    chunk = "";
   };
   for (const item of items) {
     const json = JSON.stringify(item);
-    if (bytes + json.length > 6e4 && chunk.length) post();
-    chunk.push(json);
-    bytes += json.length + 1;
+    if (chunk && chunk.length + json.length > 6e4) post();
+    chunk += (chunk && ",") + json;
   }
-  if (chunk.length) post();
+  if (chunk) post();
 };
 
 /**

@@ -11,8 +11,7 @@ export type ObserveOptions = {
 
 export function recordCall(options: ObserveOptions, call: ModelResponseOptions) {
   try {
-    if (options.parent) options.parent.modelResponse(call);
-    else (options.client ?? defaultClient())?.modelResponse(call);
+    (options.parent ?? options.client ?? defaultClient())?.modelResponse(call);
   } catch {
     // recording must never break the user's call
   }
@@ -20,7 +19,14 @@ export function recordCall(options: ObserveOptions, call: ModelResponseOptions) 
 
 /** A span for work of several calls (a tool run): under the parent, or the root of a new trace; none without a client. */
 export function openSpan(options: ObserveOptions, name: string, input?: unknown): Span | undefined {
-  if (options.parent) return options.parent.span({ name, input });
   const client = options.client ?? defaultClient();
-  return client?.enabled ? client.trace({ name, input }) : undefined;
+  return options.parent
+    ? options.parent.span({ name, input })
+    : client?.enabled
+      ? client.trace({ name, input })
+      : undefined;
 }
+
+/** Sets a property on the object itself (the client's methods: its prototype is the library's; a Response's url). */
+export const patch = (target: object, name: string, value: unknown) =>
+  Object.defineProperty(target, name, { configurable: true, writable: true, value });

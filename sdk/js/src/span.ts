@@ -1,6 +1,6 @@
 // Traces and spans. On the caller's thread an event is one object holding what was given (a span is queued as itself
 // when it ends); its ids are a counter until asked for, and `toWire` makes it the wire format when the batch is sent.
-import { idOf, nextId, traceId } from "./id.ts";
+import { idOf, traceId } from "./id.ts";
 import { clean } from "./options.ts";
 import type { EventType, Usage, WireEvent, WireScore } from "./types.ts";
 
@@ -39,6 +39,9 @@ export type ToolCallOptions = {
   status?: "ok" | "error";
 };
 
+/** A score sent later, e.g. end-user feedback from a browser that got the trace id from the server. */
+export type ScoreInput = ScoreOptions & { traceId: string; eventId?: string | null; name: string; value: ScoreValue };
+
 /** A score's value: a number, a boolean (thumbs up/down), or a categorical label. */
 export type ScoreValue = WireScore["value"];
 export type ScoreOptions = {
@@ -52,28 +55,21 @@ export type ScoreOptions = {
   metadata?: Record<string, unknown>;
 };
 
-/** A score of a trace or event, in the wire format. */
-export function scoreOf(
-  traceId: string,
-  eventId: string | null | undefined,
-  name: string,
-  value: ScoreValue,
-  o: ScoreOptions = {},
-  userId?: string,
-): WireScore {
-  return {
-    score_id: o.scoreId,
-    trace_id: traceId,
-    event_id: eventId,
-    name,
-    value,
-    comment: o.comment,
-    source: o.source ?? "sdk",
-    timestamp: Date.now(),
-    context: clean({ user_id: o.userId ?? userId, metadata: o.metadata }),
-  };
-}
+/** A score of a trace or event, in the wire format; `userId`: the trace's user, when the score names none. */
+export const scoreOf = (s: ScoreInput, userId?: string): WireScore => ({
+  score_id: s.scoreId,
+  trace_id: s.traceId,
+  event_id: s.eventId,
+  name: s.name,
+  value: s.value,
+  comment: s.comment,
+  source: s.source ?? "sdk",
+  timestamp: Date.now(),
+  context: clean({ user_id: s.userId ?? userId, metadata: s.metadata }),
+});
 
+/** Events made so far: the next event's counter (its id is made from it when asked for: `idOf`). */
+let count = 0;
 let base: number | undefined;
 /** Milliseconds since the first event: a small integer, cheaper to keep than an epoch time (`toWire` adds `base`). */
 function now() {
@@ -140,6 +136,7 @@ export class Ev implements Span {
   /** The id's counter. */
   declare _n: number;
 
+  /** `d`: a point event's duration (it started `d` ms ago); a span's is set when it ends. */
   constructor(
     tr: Trace,
     p: Ev | null,
@@ -147,7 +144,6 @@ export class Ev implements Span {
     name: string,
     a: unknown,
     meta?: Record<string, unknown>,
-    t = now(),
     d?: number,
     s: "ok" | "error" = "ok",
     out?: unknown,
@@ -157,12 +153,12 @@ export class Ev implements Span {
     this._type = type;
     this._name = name;
     this._a = a;
-    this._t = t;
+    this._t = now() - (d ?? 0);
     this._d = d;
     this._s = s;
     this._out = out;
     this._meta = meta;
-    this._n = nextId();
+    this._n = count++;
   }
 
   get id() {
@@ -214,17 +210,21 @@ export class Ev implements Span {
   }
 
   score(name: string, value: ScoreValue, o?: ScoreOptions) {
-    this._tr._q?.(scoreOf(this.traceId, this._p && this.id, name, value, o, this._tr._uid));
+    this._tr._q?.(scoreOf({ ...o, traceId: this.traceId, eventId: this._p && this.id, name, value }, this._tr._uid));
   }
 
   error(err: unknown) {
     if (this._d === undefined) this._s = "error";
     const x = err instanceof Error ? err : Error(String(err));
-    point(this._tr, this, "error", x.name || "Error", {
-      message: x.message,
-      stack: x.stack,
-      error_type: x.constructor?.name ?? x.name,
-    });
+    point(
+      this._tr,
+      this,
+      "error",
+      x.name || "Error",
+      { message: x.message, stack: x.stack, error_type: x.constructor?.name ?? x.name },
+      undefined,
+      "error",
+    );
   }
 
   /** The event as the wire format (what `JSON.stringify` sends): undefined fields of body and context dropped, the
@@ -237,7 +237,8 @@ export class Ev implements Span {
     return {
       event_id: this.id,
       trace_id: this.traceId,
-      parent_event_id: this._p ? this._p.id : null,
+      // biome-ignore lint/complexity/useOptionalChain: a root's is null (sent), not undefined (left out)
+      parent_event_id: this._p && this._p.id,
       type: this._type,
       name: this._name,
       timestamp: this._t + base!,
@@ -288,26 +289,10 @@ function point(
   status?: "ok" | "error",
   out?: unknown,
 ) {
-  tr._q?.(
-    new Ev(
-      tr,
-      parent,
-      type,
-      name,
-      a,
-      undefined,
-      now() - (ms ?? 0),
-      ms,
-      status ?? (type === "error" ? type : "ok"),
-      out,
-    ),
-  );
+  tr._q?.(new Ev(tr, parent, type, name, a, undefined, ms, status, out));
 }
 
-/** A model call under `parent` (null: the call is its trace's root); a copy of its options, read by `toJSON`. */
-const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
+/** A model call under `parent` (null: the call is a trace of its own, `tr` is new); a copy of its options, read by
+ * `toJSON`. */
+export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
   point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
-
-/** A model call that is a trace of its own: the call is the trace's root. */
-export const recordRootCall = (q: Enqueue, env: Trace["_env"], o: ModelResponseOptions) =>
-  modelCall({ _q: q, _env: env }, null, o);
