@@ -5,13 +5,6 @@
 // biome-ignore lint/suspicious/noExplicitAny: provider JSON comes in many shapes and is read defensively
 type Any = Record<string, any>;
 
-/** A Responses API result's output: its text, or every output item when it holds more than messages. */
-const responseOutput = (r: Any) => {
-  const items: Any[] = r.output ?? [];
-  if (items.some((i) => i.type !== "message")) return items;
-  return items.flatMap((i) => i.content ?? []).reduce((text: string, part: Any) => text + (part.text ?? ""), "");
-};
-
 /** The output worth keeping from a whole (non-streamed) answer. */
 function wholeOutput(b: Any) {
   if (b.object === "list" && Array.isArray(b.data)) {
@@ -21,7 +14,12 @@ function wholeOutput(b: Any) {
     return { embeddings: b.data.length, dimensions };
   }
   if (b.choices) return b.choices[0]?.message ?? b.choices[0]?.text;
-  if (b.object === "response") return responseOutput(b);
+  if (b.object === "response") {
+    // A Responses API result: its text, or every output item when it holds more than messages.
+    const items: Any[] = b.output;
+    if (items.some((i) => i.type !== "message")) return items;
+    return items.flatMap((i) => i.content ?? []).reduce((text: string, part: Any) => text + (part.text ?? ""), "");
+  }
   return b.content ?? b.candidates?.[0]?.content;
 }
 
@@ -56,6 +54,10 @@ export function createDigest() {
     state._firstTokenAt ??= Date.now();
     return s;
   };
+  /** Appends a streamed piece to a slot's string field (an Anthropic tool's input starts as `{}`). */
+  const append = (slot: Any | undefined, key: string, s: unknown) => {
+    if (slot) slot[key] = (typeof slot[key] === "string" ? slot[key] : "") + token(s);
+  };
   const common = (c: Any) => {
     // Anthropic's message_start carries a message, the Responses API's events a response.
     const inner = c.message ?? c.response ?? {};
@@ -75,42 +77,34 @@ export function createDigest() {
       text += token(choice.delta.content);
       for (const t of choice.delta.tool_calls ?? []) {
         const i = t.index ?? 0;
-        slots[i] ??= { id: t.id, type: "function", function: { name: "", arguments: "" } };
-        const slot = slots[i];
+        const slot = (slots[i] ??= { id: t.id, type: "function", function: {} });
         slot.id ??= t.id;
-        slot.function.name += t.function?.name ?? "";
-        slot.function.arguments += token(t.function?.arguments);
+        append(slot.function, "name", t.function?.name);
+        append(slot.function, "arguments", t.function?.arguments);
       }
     } else text += token(choice?.text);
     if (choice?.finish_reason || c.candidates?.[0]?.finishReason) state._finished = true;
     for (const part of c.candidates?.[0]?.content?.parts ?? []) text += token(part.text);
+    text += token(c.delta?.text); // Anthropic's text deltas
+    // An output item (Responses) or a content block (Anthropic) starts or ends: its slot, by index.
+    const item = c.item ?? c.content_block;
+    if (item) slots[c.output_index ?? c.index] = { ...item };
     const slot = slots[c.output_index ?? c.index];
     switch (c.type) {
       case "response.output_text.delta":
         text += token(c.delta);
         break;
-      case "response.output_item.added":
-      case "response.output_item.done":
-        slots[c.output_index] = { ...c.item };
-        break;
       case "response.function_call_arguments.delta":
-        if (slot) slot.arguments = (slot.arguments ?? "") + token(c.delta);
+        append(slot, "arguments", c.delta);
         break;
+      case "content_block_delta":
+        if (c.delta?.type === "text_delta") append(slot, "text", c.delta.text);
+        if (c.delta?.type === "input_json_delta") append(slot, "input", c.delta.partial_json);
+        break;
+      // The end of an answer (its output items arrived before it, each whole in `response.output_item.done`).
       case "response.completed":
       case "response.incomplete":
       case "response.failed":
-        final = { output: responseOutput(c.response ?? {}) };
-        state._finished = true;
-        break;
-      case "content_block_start":
-        slots[c.index] = { ...c.content_block };
-        break;
-      case "content_block_delta":
-        if (slot && c.delta?.type === "text_delta") slot.text = (slot.text ?? "") + c.delta.text;
-        if (slot && c.delta?.type === "input_json_delta")
-          slot.input = (typeof slot.input === "string" ? slot.input : "") + token(c.delta.partial_json);
-        text += token(c.delta?.text);
-        break;
       case "message_stop":
         state._finished = true;
     }

@@ -91,6 +91,6 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const c = client as unknown as Client;
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
-    throw new TypeError("observeOpenAI: not an `openai` v5+ client (observeFetch records any fetch)");
+    throw new TypeError("observeOpenAI: not an openai v5+ client; use observeFetch");
   return instrument(c, withOptions, unobserved(c.fetch ?? fetch), options) as T;
 }
