@@ -38,7 +38,8 @@ const parsedInput = (block: Any): Any => ({ ...block, input: parsed(block.input)
 export function createDigest() {
   let text = "";
   let chat = false;
-  let final: { output: unknown } | undefined;
+  /** A whole (non-streamed) answer's output. */
+  let whole: unknown;
   /** Tool calls (chat), output items (responses) or content blocks (Anthropic), by index. */
   const slots: Any[] = [];
   const state: {
@@ -66,6 +67,7 @@ export function createDigest() {
     if (u) state._usage = { ...state._usage, ...u };
     const e = c.error ?? inner.error ?? (c.type === "error" ? c : undefined);
     if (e) state._error = e.message ?? String(e);
+    return c;
   };
 
   /** One server-sent event's data (a chunk of a stream). */
@@ -136,19 +138,17 @@ export function createDigest() {
     /** A whole JSON answer has been read. */
     _end() {
       try {
-        const body = JSON.parse(pending) as Any;
-        common(body);
-        final = { output: wholeOutput(body) };
+        whole = wholeOutput(common(JSON.parse(pending)));
       } catch {
         // not JSON: recorded without output
       }
     },
     /** The output received so far (all of it once the answer is complete). */
     _output(): unknown {
-      if (final) return final.output;
       const calls = slots.filter(Boolean).map(parsedInput);
       if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
-      return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || undefined;
+      // A whole answer streamed nothing: its output.
+      return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || whole;
     },
   };
 }

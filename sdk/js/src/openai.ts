@@ -73,8 +73,8 @@ function instrument(
   );
   const completions = client.chat?.completions;
   const runTools = completions?.runTools;
-  if (completions && runTools)
-    patch(completions, "runTools", (body: Any, runOptions?: unknown) => {
+  if (runTools)
+    patch(completions!, "runTools", (body: Any, runOptions?: unknown) => {
       const span = openSpan(options, "chat.completions.runTools", body.messages);
       if (!span) return runTools.call(completions, body, runOptions);
       // The run's requests go through a client of its own, whose calls are recorded under the run's span.

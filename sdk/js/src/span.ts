@@ -135,6 +135,8 @@ export class Ev implements Span {
   declare _meta: Record<string, unknown> | undefined;
   /** The id's counter. */
   declare _n: number;
+  /** A model call's options (a copy): its model, provider, usage… */
+  declare _m: ModelResponseOptions | undefined;
 
   /** `d`: a point event's duration (it started `d` ms ago); a span's is set when it ends. */
   constructor(
@@ -147,6 +149,7 @@ export class Ev implements Span {
     d?: number,
     s: "ok" | "error" = "ok",
     out?: unknown,
+    m?: ModelResponseOptions,
   ) {
     this._tr = tr;
     this._p = p;
@@ -159,6 +162,7 @@ export class Ev implements Span {
     this._out = out;
     this._meta = meta;
     this._n = count++;
+    this._m = m;
   }
 
   get id() {
@@ -233,7 +237,7 @@ export class Ev implements Span {
     const tr = this._tr;
     // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
     const root = !this._p;
-    const m = this._type === "model_response" ? (this._a as ModelResponseOptions) : undefined;
+    const m = this._m;
     return {
       event_id: this.id,
       trace_id: this.traceId,
@@ -252,9 +256,7 @@ export class Ev implements Span {
         metadata: root ? tr._meta : undefined,
       }),
       body: clean(
-        m
-          ? { input: m.input, output: m.output, metadata: m.metadata }
-          : this._type === "log" || this._type === "error"
+        this._type === "log" || this._type === "error"
             ? (this._a as Record<string, unknown>)
             : { input: this._a, output: this._out, metadata: this._meta },
       ),
@@ -288,11 +290,13 @@ function point(
   ms?: number,
   status?: "ok" | "error",
   out?: unknown,
+  meta?: Record<string, unknown>,
+  m?: ModelResponseOptions,
 ) {
-  tr._q?.(new Ev(tr, parent, type, name, a, undefined, ms, status, out));
+  tr._q?.(new Ev(tr, parent, type, name, a, meta, ms, status, out, m));
 }
 
 /** A model call under `parent` (null: the call is a trace of its own, `tr` is new); a copy of its options, read by
  * `toJSON`. */
 export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
-  point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
+  point(tr, parent, "model_response", o.name ?? o.model, o.input, o.durationMs, o.status, o.output, o.metadata, { ...o });
