@@ -55,9 +55,9 @@ export function createDigest() {
     state._firstTokenAt ??= Date.now();
     return s;
   };
-  /** Appends a streamed piece to a slot's string field (an Anthropic tool's input starts as `{}`). */
+  /** Appends a streamed piece, if any, to a slot's string field (an Anthropic tool's input starts as `{}`). */
   const append = (slot: Any | undefined, key: string, s: unknown) => {
-    if (slot) slot[key] = (typeof slot[key] === "string" ? slot[key] : "") + token(s);
+    if (slot && (s = token(s))) slot[key] = (typeof slot[key] === "string" ? slot[key] : "") + s;
   };
   const common = (c: Any) => {
     // Anthropic's message_start carries a message, the Responses API's events a response.
@@ -78,8 +78,7 @@ export function createDigest() {
       chat = true;
       text += token(choice.delta.content);
       for (const t of choice.delta.tool_calls ?? []) {
-        const i = t.index ?? 0;
-        const slot = (slots[i] ??= { id: t.id, type: "function", function: {} });
+        const slot = (slots[t.index ?? 0] ??= { id: t.id, type: "function", function: {} });
         slot.id ??= t.id;
         append(slot.function, "name", t.function?.name);
         append(slot.function, "arguments", t.function?.arguments);
@@ -89,27 +88,16 @@ export function createDigest() {
     for (const part of c.candidates?.[0]?.content?.parts ?? []) text += token(part.text);
     text += token(c.delta?.text); // Anthropic's text deltas
     // An output item (Responses) or a content block (Anthropic) starts or ends: its slot, by index.
+    const at = c.output_index ?? c.index;
     const item = c.item ?? c.content_block;
-    if (item) slots[c.output_index ?? c.index] = { ...item };
-    const slot = slots[c.output_index ?? c.index];
-    switch (c.type) {
-      case "response.output_text.delta":
-        text += token(c.delta);
-        break;
-      case "response.function_call_arguments.delta":
-        append(slot, "arguments", c.delta);
-        break;
-      case "content_block_delta":
-        if (c.delta?.type === "text_delta") append(slot, "text", c.delta.text);
-        if (c.delta?.type === "input_json_delta") append(slot, "input", c.delta.partial_json);
-        break;
-      // The end of an answer (its output items arrived before it, each whole in `response.output_item.done`).
-      case "response.completed":
-      case "response.incomplete":
-      case "response.failed":
-      case "message_stop":
-        state._finished = true;
-    }
+    const slot = item ? (slots[at] = { ...item }) : slots[at];
+    // Anthropic's text and tool input deltas
+    append(slot, "text", c.delta?.text);
+    append(slot, "input", c.delta?.partial_json);
+    if (c.type === "response.output_text.delta") text += token(c.delta);
+    if (c.type === "response.function_call_arguments.delta") append(slot, "arguments", c.delta);
+    // The end of an answer (its output items arrived before it, each whole in `response.output_item.done`).
+    if (/^(response\.(completed|incomplete|failed)|message_stop)$/.test(c.type)) state._finished = true;
   }
 
   let pending = "";

@@ -15,15 +15,6 @@ const innerOf = new WeakMap<typeof fetch, typeof fetch>();
 /** The fetch underneath `f` when `f` is an observed one. */
 export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
 
-/** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
-async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
-  try {
-    return (init?.body ? parsed(init.body) : await request?.clone().json()) ?? {};
-  } catch {
-    return {}; // not JSON: recorded without input
-  }
-}
-
 /** The request's URL; a relative one (a browser's `fetch("/v1/chat/completions")`) against the page's. */
 function urlOf(href: string) {
   try {
@@ -42,7 +33,8 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     const operation = url && operationOf(url.pathname);
     if (!operation || (init?.method ?? request?.method)?.toUpperCase() !== "POST") return inner(input, init);
     const started = Date.now();
-    const params = await requestParams(request, init);
+    // The request's JSON body (the `openai` client sends a string; a Request is read from a copy); not JSON: no input.
+    const params: Any = (init?.body ? parsed(init.body) : await request?.clone().json().catch(() => {})) ?? {};
     const signal = init?.signal ?? request?.signal;
     // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
     const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
