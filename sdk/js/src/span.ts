@@ -124,15 +124,14 @@ export class Ev implements Span {
   declare _p: Ev | null;
   declare _type: EventType;
   declare _name: string;
-  /** A span's or tool call's input; a model call's options; a log's or error's body. */
-  declare _a: unknown;
+  /** The event's body: input, output, metadata (a span's output and metadata are set when it ends); a log's or an
+   * error's own fields. */
+  declare _b: Record<string, unknown>;
   /** Start, in `now()`'s milliseconds. */
   declare _t: number;
   /** Duration; a span's is set when it ends. */
   declare _d: number | undefined;
   declare _s: "ok" | "error";
-  declare _out: unknown;
-  declare _meta: Record<string, unknown> | undefined;
   /** The id's counter. */
   declare _n: number;
   /** A model call's options (a copy): its model, provider, usage… */
@@ -144,23 +143,19 @@ export class Ev implements Span {
     p: Ev | null,
     type: EventType,
     name: string,
-    a: unknown,
-    meta?: Record<string, unknown>,
+    b: Record<string, unknown>,
     d?: number,
     s: "ok" | "error" = "ok",
-    out?: unknown,
     m?: ModelResponseOptions,
   ) {
     this._tr = tr;
     this._p = p;
     this._type = type;
     this._name = name;
-    this._a = a;
+    this._b = b;
     this._t = now() - (d ?? 0);
     this._d = d;
     this._s = s;
-    this._out = out;
-    this._meta = meta;
     this._n = count++;
     this._m = m;
   }
@@ -175,16 +170,16 @@ export class Ev implements Span {
   }
 
   span(o: SpanOptions): Span {
-    return new Ev(this._tr, this, "span", o.name, o.input, o.metadata);
+    return new Ev(this._tr, this, "span", o.name, { input: o.input, metadata: o.metadata });
   }
 
   end(o?: EndOptions) {
     if (this._d !== undefined || !this._tr._q) return;
     this._d = now() - this._t;
     if (o) {
-      this._out = o.output;
+      this._b.output = o.output;
       this._s = o.status ?? this._s;
-      this._meta = o.metadata ?? this._meta;
+      this._b.metadata = o.metadata ?? this._b.metadata;
     }
     this._tr._q(this);
   }
@@ -206,7 +201,7 @@ export class Ev implements Span {
   }
 
   toolCall(o: ToolCallOptions) {
-    point(this._tr, this, "tool_call", o.name, o.input, o.durationMs, o.status, o.output);
+    point(this._tr, this, "tool_call", o.name, { input: o.input, output: o.output }, o.durationMs, o.status);
   }
 
   log(message: string, data?: unknown) {
@@ -255,11 +250,7 @@ export class Ev implements Span {
         tags: root ? tr._tags : undefined,
         metadata: root ? tr._meta : undefined,
       }),
-      body: clean(
-        this._type === "log" || this._type === "error"
-            ? (this._a as Record<string, unknown>)
-            : { input: this._a, output: this._out, metadata: this._meta },
-      ),
+      body: clean(this._b),
       model: m?.model,
       provider: m?.provider,
       api_host: m?.apiHost,
@@ -277,7 +268,7 @@ export const makeTrace = (q: Enqueue, env: Trace["_env"], o: TraceOptions): Span
     null,
     "span",
     o.name,
-    o.input,
+    { input: o.input },
   );
 
 /** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
@@ -286,17 +277,24 @@ function point(
   parent: Ev | null,
   type: EventType,
   name: string,
-  a: unknown,
+  body: Record<string, unknown>,
   ms?: number,
   status?: "ok" | "error",
-  out?: unknown,
-  meta?: Record<string, unknown>,
   m?: ModelResponseOptions,
 ) {
-  tr._q?.(new Ev(tr, parent, type, name, a, meta, ms, status, out, m));
+  tr._q?.(new Ev(tr, parent, type, name, body, ms, status, m));
 }
 
 /** A model call under `parent` (null: the call is a trace of its own, `tr` is new); a copy of its options, read by
  * `toJSON`. */
 export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
-  point(tr, parent, "model_response", o.name ?? o.model, o.input, o.durationMs, o.status, o.output, o.metadata, { ...o });
+  point(
+    tr,
+    parent,
+    "model_response",
+    o.name ?? o.model,
+    { input: o.input, output: o.output, metadata: o.metadata },
+    o.durationMs,
+    o.status,
+    { ...o },
+  );
