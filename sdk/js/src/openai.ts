@@ -33,7 +33,7 @@ function followRun(runner: Runner, span: Span) {
     });
   runner.on("message", (m) => {
     if (m.role === "assistant") {
-      for (const call of m.tool_calls ?? []) requested[call.id] = call.function ?? {};
+      for (const call of m.tool_calls ?? []) requested[call.id] = call.function;
       answer = m.content ?? answer;
     } else if (m.role === "tool") {
       tool(requested[m.tool_call_id], { output: m.content, durationMs: Date.now() - mark });
