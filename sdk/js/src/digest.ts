@@ -57,7 +57,8 @@ export function createDigest() {
   };
   /** Appends a streamed piece, if any, to a slot's string field (an Anthropic tool's input starts as `{}`). */
   const append = (slot: Any | undefined, key: string, s: unknown) => {
-    if (slot && (s = token(s))) slot[key] = (typeof slot[key] === "string" ? slot[key] : "") + s;
+    const piece = token(s);
+    if (slot && piece) slot[key] = (typeof slot[key] === "string" ? slot[key] : "") + piece;
   };
   const common = (c: Any) => {
     // Anthropic's message_start carries a message, the Responses API's events a response.
@@ -78,6 +79,7 @@ export function createDigest() {
       chat = true;
       text += token(choice.delta.content);
       for (const t of choice.delta.tool_calls ?? []) {
+        // biome-ignore lint/suspicious/noAssignInExpressions: the slot, made by the call's first chunk
         const slot = (slots[t.index ?? 0] ??= { id: t.id, type: "function", function: {} });
         slot.id ??= t.id;
         append(slot.function, "name", t.function?.name);
@@ -90,7 +92,8 @@ export function createDigest() {
     // An output item (Responses) or a content block (Anthropic) starts or ends: its slot, by index.
     const at = c.output_index ?? c.index;
     const item = c.item ?? c.content_block;
-    const slot = item ? (slots[at] = { ...item }) : slots[at];
+    if (item) slots[at] = { ...item };
+    const slot = slots[at];
     // Anthropic's text and tool input deltas
     append(slot, "text", c.delta?.text);
     append(slot, "input", c.delta?.partial_json);

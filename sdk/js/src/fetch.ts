@@ -31,7 +31,7 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
     if (!operation || (init?.method ?? request?.method)?.toUpperCase() !== "POST") return inner(input, init);
     const started = Date.now();
     // The request's JSON body (the `openai` client sends a string; a Request is read from a copy); not JSON: no input.
-    const params: Any = (init?.body ? parsed(init.body) : await request?.clone().json().catch(() => {})) ?? {};
+    const params: Any = parsed(init?.body ?? (await request?.clone().text())) ?? {};
     const signal = init?.signal ?? request?.signal;
     // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
     const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
