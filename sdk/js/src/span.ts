@@ -201,7 +201,7 @@ export class Ev implements Span {
   }
 
   toolCall(o: ToolCallOptions) {
-    point(this._tr, this, "tool_call", o.name, { input: o.input, output: o.output }, o.durationMs, o.status);
+    point(this._tr, this, "tool_call", o.name, { input: o.input, output: o.output }, o);
   }
 
   log(message: string, data?: unknown) {
@@ -221,8 +221,7 @@ export class Ev implements Span {
       "error",
       x.name || "Error",
       { message: x.message, stack: x.stack, error_type: x.constructor?.name ?? x.name },
-      undefined,
-      "error",
+      { status: "error" },
     );
   }
 
@@ -230,8 +229,6 @@ export class Ev implements Span {
    * client's environment and release under the event's own context. Run at flush time; twice gives the same event. */
   toJSON(): WireEvent {
     const tr = this._tr;
-    // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
-    const root = !this._p;
     const m = this._m;
     return {
       event_id: this.id,
@@ -247,8 +244,8 @@ export class Ev implements Span {
         ...tr._env,
         user_id: tr._uid,
         session_id: tr._sid,
-        tags: root ? tr._tags : undefined,
-        metadata: root ? tr._meta : undefined,
+        // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
+        ...(!this._p && { tags: tr._tags, metadata: tr._meta }),
       }),
       body: clean(this._b),
       model: m?.model,
@@ -278,11 +275,10 @@ function point(
   type: EventType,
   name: string,
   body: Record<string, unknown>,
-  ms?: number,
-  status?: "ok" | "error",
+  o?: { durationMs?: number; status?: "ok" | "error" },
   m?: ModelResponseOptions,
 ) {
-  tr._q?.(new Ev(tr, parent, type, name, body, ms, status, m));
+  tr._q?.(new Ev(tr, parent, type, name, body, o?.durationMs, o?.status, m));
 }
 
 /** A model call under `parent` (null: the call is a trace of its own, `tr` is new); a copy of its options, read by
@@ -294,7 +290,6 @@ export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions)
     "model_response",
     o.name ?? o.model,
     { input: o.input, output: o.output, metadata: o.metadata },
-    o.durationMs,
-    o.status,
+    o,
     { ...o },
   );
