@@ -12,12 +12,9 @@ type Any = Record<string, any>;
 /** The wrapped fetch of each observed fetch, so observing twice records once. */
 const innerOf = new WeakMap<typeof fetch, typeof fetch>();
 
-/** The fetch underneath `f` when `f` is an observed one. */
-export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
-
 /** `const tracedFetch = observeFetch(fetch)`: use it for raw calls to LLM APIs. Other requests pass through untouched. */
 export function observeFetch(inner: typeof fetch = fetch, options: ObserveOptions = {}): typeof fetch {
-  inner = unobserved(inner);
+  inner = innerOf.get(inner) ?? inner; // an observed fetch: the one it wraps
   const observed: typeof fetch = async (input, init) => {
     const request = input instanceof Request ? input : undefined;
     let url: URL | undefined;
@@ -44,10 +41,9 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       const s = digest._state;
       const message = s._error;
       failure ??= response!.ok ? message : `HTTP ${response!.status}${message ? `: ${message}` : ""}`;
-      // Else the path's last part: Gemini names the model there (`models/gemini-2.0-flash:generateContent`).
-      const model = s._model ?? params.model ?? url!.pathname.split("/").pop()!.split(":")[0];
       recordCall(options, {
-        model,
+        // Else the path's last part: Gemini names the model there (`models/gemini-2.0-flash:generateContent`).
+        model: s._model ?? params.model ?? url!.pathname.split("/").pop()!.split(":")[0],
         apiHost: url!.hostname,
         name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,

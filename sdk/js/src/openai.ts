@@ -3,7 +3,7 @@
 // `.withResponse()` and `instanceof` work as before; each HTTP request to a model endpoint becomes one model call.
 // `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
 import { parsed } from "./digest.ts";
-import { observeFetch, unobserved } from "./fetch.ts";
+import { observeFetch } from "./fetch.ts";
 import { type ObserveOptions, openSpan, patch } from "./record.ts";
 import type { Span, ToolCallOptions } from "./span.ts";
 
@@ -69,7 +69,7 @@ function instrument(
 ): Client {
   const client = withOptions.call(source, { ...more, fetch: observeFetch(inner, options) });
   patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) =>
-    instrument(client, withOptions, more.fetch ? unobserved(more.fetch) : inner, options, more),
+    instrument(client, withOptions, more.fetch ?? inner, options, more),
   );
   const completions = client.chat?.completions;
   const runTools = completions?.runTools;
@@ -92,5 +92,5 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
     throw new TypeError("observeOpenAI: not an openai v5+ client; use observeFetch");
-  return instrument(c, withOptions, unobserved(c.fetch ?? fetch), options) as T;
+  return instrument(c, withOptions, c.fetch ?? fetch, options) as T;
 }
