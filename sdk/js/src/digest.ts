@@ -5,13 +5,6 @@
 // biome-ignore lint/suspicious/noExplicitAny: provider JSON comes in many shapes and is read defensively
 type Any = Record<string, any>;
 
-/** A Responses API result's output: its text, or every output item when it holds more than messages. */
-const responseOutput = (r: Any) => {
-  const items: Any[] = r.output ?? [];
-  if (items.some((i) => i.type !== "message")) return items;
-  return items.flatMap((i) => i.content ?? []).reduce((text: string, part: Any) => text + (part.text ?? ""), "");
-};
-
 /** The output worth keeping from a whole (non-streamed) answer. */
 function wholeOutput(b: Any) {
   if (b.object === "list" && Array.isArray(b.data)) {
@@ -21,7 +14,12 @@ function wholeOutput(b: Any) {
     return { embeddings: b.data.length, dimensions };
   }
   if (b.choices) return b.choices[0]?.message ?? b.choices[0]?.text;
-  if (b.object === "response") return responseOutput(b);
+  if (b.object === "response") {
+    // A Responses API result: its text, or every output item when it holds more than messages.
+    const items: Any[] = b.output;
+    if (items.some((i) => i.type !== "message")) return items;
+    return items.flatMap((i) => i.content ?? []).reduce((text: string, part: Any) => text + (part.text ?? ""), "");
+  }
   return b.content ?? b.candidates?.[0]?.content;
 }
 
@@ -40,7 +38,8 @@ const parsedInput = (block: Any): Any => ({ ...block, input: parsed(block.input)
 export function createDigest() {
   let text = "";
   let chat = false;
-  let final: { output: unknown } | undefined;
+  /** A whole (non-streamed) answer's output. */
+  let whole: unknown;
   /** Tool calls (chat), output items (responses) or content blocks (Anthropic), by index. */
   const slots: Any[] = [];
   const state: {
@@ -56,6 +55,11 @@ export function createDigest() {
     state._firstTokenAt ??= Date.now();
     return s;
   };
+  /** Appends a streamed piece, if any, to a slot's string field (an Anthropic tool's input starts as `{}`). */
+  const append = (slot: Any | undefined, key: string, s: unknown) => {
+    const piece = token(s);
+    if (slot && piece) slot[key] = (typeof slot[key] === "string" ? slot[key] : "") + piece;
+  };
   const common = (c: Any) => {
     // Anthropic's message_start carries a message, the Responses API's events a response.
     const inner = c.message ?? c.response ?? {};
@@ -64,6 +68,7 @@ export function createDigest() {
     if (u) state._usage = { ...state._usage, ...u };
     const e = c.error ?? inner.error ?? (c.type === "error" ? c : undefined);
     if (e) state._error = e.message ?? String(e);
+    return c;
   };
 
   /** One server-sent event's data (a chunk of a stream). */
@@ -74,46 +79,28 @@ export function createDigest() {
       chat = true;
       text += token(choice.delta.content);
       for (const t of choice.delta.tool_calls ?? []) {
-        const i = t.index ?? 0;
-        slots[i] ??= { id: t.id, type: "function", function: { name: "", arguments: "" } };
-        const slot = slots[i];
+        // biome-ignore lint/suspicious/noAssignInExpressions: the slot, made by the call's first chunk
+        const slot = (slots[t.index ?? 0] ??= { id: t.id, type: "function", function: {} });
         slot.id ??= t.id;
-        slot.function.name += t.function?.name ?? "";
-        slot.function.arguments += token(t.function?.arguments);
+        append(slot.function, "name", t.function?.name);
+        append(slot.function, "arguments", t.function?.arguments);
       }
     } else text += token(choice?.text);
     if (choice?.finish_reason || c.candidates?.[0]?.finishReason) state._finished = true;
     for (const part of c.candidates?.[0]?.content?.parts ?? []) text += token(part.text);
-    const slot = slots[c.output_index ?? c.index];
-    switch (c.type) {
-      case "response.output_text.delta":
-        text += token(c.delta);
-        break;
-      case "response.output_item.added":
-      case "response.output_item.done":
-        slots[c.output_index] = { ...c.item };
-        break;
-      case "response.function_call_arguments.delta":
-        if (slot) slot.arguments = (slot.arguments ?? "") + token(c.delta);
-        break;
-      case "response.completed":
-      case "response.incomplete":
-      case "response.failed":
-        final = { output: responseOutput(c.response ?? {}) };
-        state._finished = true;
-        break;
-      case "content_block_start":
-        slots[c.index] = { ...c.content_block };
-        break;
-      case "content_block_delta":
-        if (slot && c.delta?.type === "text_delta") slot.text = (slot.text ?? "") + c.delta.text;
-        if (slot && c.delta?.type === "input_json_delta")
-          slot.input = (typeof slot.input === "string" ? slot.input : "") + token(c.delta.partial_json);
-        text += token(c.delta?.text);
-        break;
-      case "message_stop":
-        state._finished = true;
-    }
+    text += token(c.delta?.text); // Anthropic's text deltas
+    // An output item (Responses) or a content block (Anthropic) starts or ends: its slot, by index.
+    const at = c.output_index ?? c.index;
+    const item = c.item ?? c.content_block;
+    if (item) slots[at] = { ...item };
+    const slot = slots[at];
+    // Anthropic's text and tool input deltas
+    append(slot, "text", c.delta?.text);
+    append(slot, "input", c.delta?.partial_json);
+    if (c.type === "response.output_text.delta") text += token(c.delta);
+    if (c.type === "response.function_call_arguments.delta") append(slot, "arguments", c.delta);
+    // The end of an answer (its output items arrived before it, each whole in `response.output_item.done`).
+    if (/^(response\.(completed|incomplete|failed)|message_stop)$/.test(c.type)) state._finished = true;
   }
 
   let pending = "";
@@ -142,19 +129,17 @@ export function createDigest() {
     /** A whole JSON answer has been read. */
     _end() {
       try {
-        const body = JSON.parse(pending) as Any;
-        common(body);
-        final = { output: wholeOutput(body) };
+        whole = wholeOutput(common(JSON.parse(pending)));
       } catch {
         // not JSON: recorded without output
       }
     },
     /** The output received so far (all of it once the answer is complete). */
     _output(): unknown {
-      if (final) return final.output;
       const calls = slots.filter(Boolean).map(parsedInput);
       if (chat) return { role: "assistant", content: text || null, ...(calls.length && { tool_calls: calls }) };
-      return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || undefined;
+      // A whole answer streamed nothing: its output.
+      return calls.some((s) => s.type !== "message" && s.type !== "text") ? calls : text || whole;
     },
   };
 }

@@ -12,37 +12,23 @@ type Any = Record<string, any>;
 /** The wrapped fetch of each observed fetch, so observing twice records once. */
 const innerOf = new WeakMap<typeof fetch, typeof fetch>();
 
-/** The fetch underneath `f` when `f` is an observed one. */
-export const unobserved = (f: typeof fetch) => innerOf.get(f) ?? f;
-
-/** The request's JSON body (the `openai` client sends a string; a Request is read from a copy), or {}. */
-async function requestParams(request: Request | undefined, init: RequestInit | undefined): Promise<Any> {
-  try {
-    return (init?.body ? parsed(init.body) : await request?.clone().json()) ?? {};
-  } catch {
-    return {}; // not JSON: recorded without input
-  }
-}
-
-/** The request's URL; a relative one (a browser's `fetch("/v1/chat/completions")`) against the page's. */
-function urlOf(href: string) {
-  try {
-    return new URL(href, globalThis.location?.href);
-  } catch {
-    return undefined;
-  }
-}
-
 /** `const tracedFetch = observeFetch(fetch)`: use it for raw calls to LLM APIs. Other requests pass through untouched. */
 export function observeFetch(inner: typeof fetch = fetch, options: ObserveOptions = {}): typeof fetch {
-  inner = unobserved(inner);
+  inner = innerOf.get(inner) ?? inner; // an observed fetch: the one it wraps
   const observed: typeof fetch = async (input, init) => {
     const request = input instanceof Request ? input : undefined;
-    const url = urlOf(request?.url ?? String(input));
+    let url: URL | undefined;
+    try {
+      // A relative URL (a browser's `fetch("/v1/chat/completions")`) against the page's.
+      url = new URL(request?.url ?? String(input), globalThis.location?.href);
+    } catch {
+      // not a URL: not a model call
+    }
     const operation = url && operationOf(url.pathname);
     if (!operation || (init?.method ?? request?.method)?.toUpperCase() !== "POST") return inner(input, init);
     const started = Date.now();
-    const params = await requestParams(request, init);
+    // The request's JSON body (the `openai` client sends a string; a Request is read from a copy); not JSON: no input.
+    const params: Any = parsed(init?.body ?? (await request?.clone().text())) ?? {};
     const signal = init?.signal ?? request?.signal;
     // The `openai` client names the helper (stream, runTools, chat.completions.parse) that made the request.
     const helper = new Headers(init?.headers ?? request?.headers).get("x-stainless-helper-method");
@@ -55,11 +41,10 @@ export function observeFetch(inner: typeof fetch = fetch, options: ObserveOption
       const s = digest._state;
       const message = s._error;
       failure ??= response!.ok ? message : `HTTP ${response!.status}${message ? `: ${message}` : ""}`;
-      // Else the path's last part: Gemini names the model there (`models/gemini-2.0-flash:generateContent`).
-      const model = s._model ?? params.model ?? url.pathname.split("/").pop()!.split(":")[0];
       recordCall(options, {
-        model,
-        apiHost: url.hostname,
+        // Else the path's last part: Gemini names the model there (`models/gemini-2.0-flash:generateContent`).
+        model: s._model ?? params.model ?? url!.pathname.split("/").pop()!.split(":")[0],
+        apiHost: url!.hostname,
         name: operation,
         input: params.messages ?? params.input ?? params.contents ?? params.prompt,
         output: digest._output(),

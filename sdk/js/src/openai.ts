@@ -3,7 +3,7 @@
 // `.withResponse()` and `instanceof` work as before; each HTTP request to a model endpoint becomes one model call.
 // `chat.completions.runTools()` also records a span for the run, with its model calls and tool calls inside.
 import { parsed } from "./digest.ts";
-import { observeFetch, unobserved } from "./fetch.ts";
+import { observeFetch } from "./fetch.ts";
 import { type ObserveOptions, openSpan, patch } from "./record.ts";
 import type { Span, ToolCallOptions } from "./span.ts";
 
@@ -33,7 +33,7 @@ function followRun(runner: Runner, span: Span) {
     });
   runner.on("message", (m) => {
     if (m.role === "assistant") {
-      for (const call of m.tool_calls ?? []) requested[call.id] = call.function ?? {};
+      for (const call of m.tool_calls ?? []) requested[call.id] = call.function;
       answer = m.content ?? answer;
     } else if (m.role === "tool") {
       tool(requested[m.tool_call_id], { output: m.content, durationMs: Date.now() - mark });
@@ -69,12 +69,12 @@ function instrument(
 ): Client {
   const client = withOptions.call(source, { ...more, fetch: observeFetch(inner, options) });
   patch(client, "withOptions", (more: { fetch?: typeof fetch } = {}) =>
-    instrument(client, withOptions, more.fetch ? unobserved(more.fetch) : inner, options, more),
+    instrument(client, withOptions, more.fetch ?? inner, options, more),
   );
   const completions = client.chat?.completions;
   const runTools = completions?.runTools;
-  if (completions && runTools)
-    patch(completions, "runTools", (body: Any, runOptions?: unknown) => {
+  if (runTools)
+    patch(completions!, "runTools", (body: Any, runOptions?: unknown) => {
       const span = openSpan(options, "chat.completions.runTools", body.messages);
       if (!span) return runTools.call(completions, body, runOptions);
       // The run's requests go through a client of its own, whose calls are recorded under the run's span.
@@ -91,6 +91,6 @@ export function observeOpenAI<T extends object>(client: T, options: ObserveOptio
   const c = client as unknown as Client;
   const withOptions = (Object.getPrototypeOf(c) as Partial<Client>).withOptions;
   if (typeof withOptions !== "function")
-    throw new TypeError("observeOpenAI: not an `openai` v5+ client (observeFetch records any fetch)");
-  return instrument(c, withOptions, unobserved(c.fetch ?? fetch), options) as T;
+    throw new TypeError("observeOpenAI: not an openai v5+ client; use observeFetch");
+  return instrument(c, withOptions, c.fetch ?? fetch, options) as T;
 }

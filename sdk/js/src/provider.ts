@@ -4,5 +4,5 @@
 /** The model-call endpoints that are recorded: OpenAI-style, Anthropic's messages, Gemini's generate/embed. */
 export function operationOf(path: string): string | undefined {
   const m = /\/(chat\/completions|completions|responses|embeddings)$|\/v1\/(messages)$|:(\w+Content)$/.exec(path);
-  return m ? (m[1] ?? m[2] ?? m[3])!.replace("/", ".") : undefined;
+  return m?.slice(1).find(Boolean)?.replace("/", "."); // the group that matched
 }

@@ -18,14 +18,8 @@ export function recordCall(options: ObserveOptions, call: ModelResponseOptions) 
 }
 
 /** A span for work of several calls (a tool run): under the parent, or the root of a new trace; none without a client. */
-export function openSpan(options: ObserveOptions, name: string, input?: unknown): Span | undefined {
-  const client = options.client ?? defaultClient();
-  return options.parent
-    ? options.parent.span({ name, input })
-    : client?.enabled
-      ? client.trace({ name, input })
-      : undefined;
-}
+export const openSpan = (options: ObserveOptions, name: string, input?: unknown): Span | undefined =>
+  options.parent ? options.parent.span({ name, input }) : (options.client ?? defaultClient())?.trace({ name, input });
 
 /** Sets a property on the object itself (the client's methods: its prototype is the library's; a Response's url). */
 export const patch = (target: object, name: string, value: unknown) =>

@@ -124,17 +124,18 @@ export class Ev implements Span {
   declare _p: Ev | null;
   declare _type: EventType;
   declare _name: string;
-  /** A span's or tool call's input; a model call's options; a log's or error's body. */
-  declare _a: unknown;
+  /** The event's body: input, output, metadata (a span's output and metadata are set when it ends); a log's or an
+   * error's own fields. */
+  declare _b: Record<string, unknown>;
   /** Start, in `now()`'s milliseconds. */
   declare _t: number;
   /** Duration; a span's is set when it ends. */
   declare _d: number | undefined;
   declare _s: "ok" | "error";
-  declare _out: unknown;
-  declare _meta: Record<string, unknown> | undefined;
   /** The id's counter. */
   declare _n: number;
+  /** A model call's options (a copy): its model, provider, usage… */
+  declare _m: ModelResponseOptions | undefined;
 
   /** `d`: a point event's duration (it started `d` ms ago); a span's is set when it ends. */
   constructor(
@@ -142,23 +143,21 @@ export class Ev implements Span {
     p: Ev | null,
     type: EventType,
     name: string,
-    a: unknown,
-    meta?: Record<string, unknown>,
+    b: Record<string, unknown>,
     d?: number,
     s: "ok" | "error" = "ok",
-    out?: unknown,
+    m?: ModelResponseOptions,
   ) {
     this._tr = tr;
     this._p = p;
     this._type = type;
     this._name = name;
-    this._a = a;
+    this._b = b;
     this._t = now() - (d ?? 0);
     this._d = d;
     this._s = s;
-    this._out = out;
-    this._meta = meta;
     this._n = count++;
+    this._m = m;
   }
 
   get id() {
@@ -171,16 +170,16 @@ export class Ev implements Span {
   }
 
   span(o: SpanOptions): Span {
-    return new Ev(this._tr, this, "span", o.name, o.input, o.metadata);
+    return new Ev(this._tr, this, "span", o.name, { input: o.input, metadata: o.metadata });
   }
 
   end(o?: EndOptions) {
     if (this._d !== undefined || !this._tr._q) return;
     this._d = now() - this._t;
     if (o) {
-      this._out = o.output;
+      this._b.output = o.output;
       this._s = o.status ?? this._s;
-      this._meta = o.metadata ?? this._meta;
+      this._b.metadata = o.metadata ?? this._b.metadata;
     }
     this._tr._q(this);
   }
@@ -202,7 +201,7 @@ export class Ev implements Span {
   }
 
   toolCall(o: ToolCallOptions) {
-    point(this._tr, this, "tool_call", o.name, o.input, o.durationMs, o.status, o.output);
+    point(this._tr, this, "tool_call", o.name, { input: o.input, output: o.output }, o);
   }
 
   log(message: string, data?: unknown) {
@@ -222,8 +221,7 @@ export class Ev implements Span {
       "error",
       x.name || "Error",
       { message: x.message, stack: x.stack, error_type: x.constructor?.name ?? x.name },
-      undefined,
-      "error",
+      { status: "error" },
     );
   }
 
@@ -231,9 +229,7 @@ export class Ev implements Span {
    * client's environment and release under the event's own context. Run at flush time; twice gives the same event. */
   toJSON(): WireEvent {
     const tr = this._tr;
-    // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
-    const root = !this._p;
-    const m = this._type === "model_response" ? (this._a as ModelResponseOptions) : undefined;
+    const m = this._m;
     return {
       event_id: this.id,
       trace_id: this.traceId,
@@ -248,16 +244,10 @@ export class Ev implements Span {
         ...tr._env,
         user_id: tr._uid,
         session_id: tr._sid,
-        tags: root ? tr._tags : undefined,
-        metadata: root ? tr._meta : undefined,
+        // A trace's tags and metadata go on its root (only a trace's root span has them: `makeTrace`).
+        ...(!this._p && { tags: tr._tags, metadata: tr._meta }),
       }),
-      body: clean(
-        m
-          ? { input: m.input, output: m.output, metadata: m.metadata }
-          : this._type === "log" || this._type === "error"
-            ? (this._a as Record<string, unknown>)
-            : { input: this._a, output: this._out, metadata: this._meta },
-      ),
+      body: clean(this._b),
       model: m?.model,
       provider: m?.provider,
       api_host: m?.apiHost,
@@ -275,7 +265,7 @@ export const makeTrace = (q: Enqueue, env: Trace["_env"], o: TraceOptions): Span
     null,
     "span",
     o.name,
-    o.input,
+    { input: o.input },
   );
 
 /** A point event (model call, tool call, log, error) under `parent`, queued (nothing when the client is disabled). */
@@ -284,15 +274,22 @@ function point(
   parent: Ev | null,
   type: EventType,
   name: string,
-  a: unknown,
-  ms?: number,
-  status?: "ok" | "error",
-  out?: unknown,
+  body: Record<string, unknown>,
+  o?: { durationMs?: number; status?: "ok" | "error" },
+  m?: ModelResponseOptions,
 ) {
-  tr._q?.(new Ev(tr, parent, type, name, a, undefined, ms, status, out));
+  tr._q?.(new Ev(tr, parent, type, name, body, o?.durationMs, o?.status, m));
 }
 
 /** A model call under `parent` (null: the call is a trace of its own, `tr` is new); a copy of its options, read by
  * `toJSON`. */
 export const modelCall = (tr: Trace, parent: Ev | null, o: ModelResponseOptions) =>
-  point(tr, parent, "model_response", o.name ?? o.model, { ...o }, o.durationMs, o.status);
+  point(
+    tr,
+    parent,
+    "model_response",
+    o.name ?? o.model,
+    { input: o.input, output: o.output, metadata: o.metadata },
+    o,
+    { ...o },
+  );
