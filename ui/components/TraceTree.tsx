@@ -13,6 +13,9 @@ const OVERSCAN = 6;
 /** Width of a duration label in px, per character (0.72rem text) and padding. */
 const CHAR_PX = 6.6;
 const LABEL_PAD_PX = 10;
+/** The lane's share of a row (`minmax(120px, 45%)`) and the page's padding beside the tree: the first guess. */
+const LANE_SHARE = 0.45;
+const PAGE_PAD_PX = 32;
 
 /**
  * Where a bar's duration label goes: after the bar when it fits there, else before it, else inside it (on a panel
@@ -55,13 +58,20 @@ type Props = {
 export function TraceTree({ rows, total = rows.length, collapsed, cursor, range, onToggle, onPick, scored }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const scrollTop = useSignal(0);
+  // Guessed before the first render, then measured before the first paint: the box's height (600 px, a window's worth
+  // of rows) and the lane's share of a tree as wide as the window (styles/waterfall.css). When the measure places the
+  // labels as the guess did and needs no more rows, the rows are built, styled and laid out once, not twice.
   const height = useSignal(600);
-  const lane = useSignal(0);
-  // Measured before the first paint, so the first rows paint once, with their duration labels placed.
+  const lane = useSignal(Math.max(120, LANE_SHARE * (innerWidth - PAGE_PAD_PX)));
   useLayoutEffect(() => {
     const el = box.current!;
+    let first = true;
     const measure = () => {
-      height.value = el.clientHeight || 600;
+      // The first measure drops no rows for a box shorter than guessed (a few more of the overscan, not a second
+      // render); later ones follow the box.
+      const h = el.clientHeight || 600;
+      height.value = first ? Math.max(height.value, h) : h;
+      first = false;
       lane.value = el.querySelector(".lane")?.clientWidth ?? 0;
     };
     measure();

@@ -39,18 +39,9 @@ export function duration(ms: number | null | undefined): string {
   return `${sig3(ms / 1000)} s`;
 }
 
-const dollars = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-const cents = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  minimumSignificantDigits: 2,
-  maximumSignificantDigits: 3,
-});
+// Made on first use, not as the app's code loads: the tab's first one loads the locale's data.
+let dollars: Intl.NumberFormat | undefined;
+let cents: Intl.NumberFormat | undefined;
 
 /** Below this a cost reads `<$0.0001` in tables and charts (the exact value is in the cell's tooltip). */
 const SMALLEST_SHOWN = 0.0001;
@@ -72,7 +63,18 @@ export function exactCost(usd: number | null | undefined, unknown = "—"): stri
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
   if (usd < 0) return `−${exactCost(-usd)}`;
   if (usd === 0) return "$0.00";
-  return usd >= 0.9995 ? dollars.format(usd) : cents.format(usd);
+  if (usd >= 0.9995) {
+    // Cents: the currency's own digits.
+    dollars ??= new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+    return dollars.format(usd);
+  }
+  cents ??= new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: "USD",
+    minimumSignificantDigits: 2,
+    maximumSignificantDigits: 3,
+  });
+  return cents.format(usd);
 }
 
 /** What a sum of model calls cost when some had no price: "$0.0042 + 1 unpriced", or "no price" when none had one. */
