@@ -42,6 +42,8 @@ export function duration(ms: number | null | undefined): string {
 // Made on first use, not as the app's code loads: the tab's first one loads the locale's data.
 let dollars: Intl.NumberFormat | undefined;
 let cents: Intl.NumberFormat | undefined;
+const usdFormat = (digits?: Intl.NumberFormatOptions) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", ...digits });
 
 /** Below this a cost reads `<$0.0001` in tables and charts (the exact value is in the cell's tooltip). */
 const SMALLEST_SHOWN = 0.0001;
@@ -63,17 +65,12 @@ export function exactCost(usd: number | null | undefined, unknown = "—"): stri
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
   if (usd < 0) return `−${exactCost(-usd)}`;
   if (usd === 0) return "$0.00";
+  // From a dollar up, cents (the currency's own digits); below, three significant digits.
   if (usd >= 0.9995) {
-    // Cents: the currency's own digits.
-    dollars ??= new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+    dollars ??= usdFormat();
     return dollars.format(usd);
   }
-  cents ??= new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: "USD",
-    minimumSignificantDigits: 2,
-    maximumSignificantDigits: 3,
-  });
+  cents ??= usdFormat({ minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
   return cents.format(usd);
 }
 
