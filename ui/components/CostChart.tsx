@@ -16,6 +16,16 @@ const SHOWN = 6;
 
 const nameOf = (key: SeriesRow["key"]) => (key === null || key === "" ? "(no model)" : String(key));
 const sum = (rows: SeriesRow[], of: (r: SeriesRow) => number) => rows.reduce((n, r) => n + of(r), 0);
+/** The rows by `key`, in the order they come. */
+function groupOf<K>(rows: SeriesRow[], key: (r: SeriesRow) => K) {
+  const groups = new Map<K, SeriesRow[]>();
+  for (const r of rows) {
+    const group = groups.get(key(r));
+    if (group) group.push(r);
+    else groups.set(key(r), [r]);
+  }
+  return groups;
+}
 const priced = (rows: SeriesRow[], calls = sum(rows, (r) => r.calls)) =>
   partialCost(
     sum(rows, (r) => r.cost),
@@ -28,13 +38,15 @@ export function CostChart({ series, interval, from, to }: Props) {
   const size = interval === "hour" ? HOUR_MS : DAY_MS;
   const times: number[] = [];
   for (let t = Math.floor(from / size) * size; t < to; t += size) times.push(t);
-  const rowsOf = (name: string) => series.filter((s) => nameOf(s.key) === name);
-  const totalOf = (name: string) => sum(rowsOf(name), (r) => r.cost);
+  // The rows grouped once, by model (the ranking, the legend) and by bucket (the bars, the readout).
+  const byModel = groupOf(series, (r) => nameOf(r.key));
+  const byBucket = groupOf(series, (r) => r.bucket);
+  const totals = new Map([...byModel].map(([name, rows]) => [name, sum(rows, (r) => r.cost)]));
   // Models by total cost: the seven dearest get a colour each, the rest share "other".
-  const ranked = [...new Set(series.map((s) => nameOf(s.key)))].sort((a, b) => totalOf(b) - totalOf(a));
+  const ranked = [...byModel.keys()].sort((a, b) => totals.get(b)! - totals.get(a)!);
   const named = ranked.slice(0, PALETTE.length - 1);
   const colour = (name: string) => PALETTE[named.includes(name) ? named.indexOf(name) : PALETTE.length - 1]!;
-  const inBucket = (t: number) => series.filter((s) => s.bucket === t);
+  const inBucket = (t: number) => byBucket.get(t) ?? [];
   const stacks = [...named, ...(ranked.length > named.length ? [OTHER] : [])].map((name) => ({
     name,
     colour: colour(name),
@@ -43,7 +55,7 @@ export function CostChart({ series, interval, from, to }: Props) {
         (name === OTHER ? !named.includes(nameOf(r.key)) : name === nameOf(r.key)) ? r.cost : 0,
       ),
     ),
-    note: name === OTHER ? undefined : priced(rowsOf(name)),
+    note: name === OTHER ? undefined : priced(byModel.get(name)!),
   }));
   const max = Math.max(0, ...times.map((_, i) => stacks.reduce((n, s) => n + s.values[i]!, 0)));
   return (
@@ -61,7 +73,7 @@ export function CostChart({ series, interval, from, to }: Props) {
       // The frame's ticks at this height: 4 intervals.
       format={dollarLabel(max, Math.round(HEIGHT / 50))}
       readout={(i) => {
-        const rows = inBucket(times[i]!).sort((a, b) => b.cost - a.cost);
+        const rows = [...inBucket(times[i]!)].sort((a, b) => b.cost - a.cost);
         const calls = sum(rows, (r) => r.calls);
         return (
           <>
