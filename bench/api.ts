@@ -4,7 +4,7 @@
 import { traceListParams } from "../contract/trace-query.ts";
 import { freePort, startDevServer } from "../scripts/dev-server.ts";
 import { dataDb } from "../src/db/client.ts";
-import { traceQuery, treeDetail, treeEventsQuery } from "../src/db/queries/trace-events.ts";
+import { traceQuery, treeDetail, treeEventsQuery, treeLinksQuery } from "../src/db/queries/trace-events.ts";
 import { traceListQuery } from "../src/db/queries/trace-list.ts";
 import { bigTraceId, DATASET_START, PROJECT, prepareDataset } from "./dataset.ts";
 import { compare, printTable } from "./timing.ts";
@@ -64,6 +64,19 @@ const cases = [
         sql: treeSql(bigTraceId(spans), spans),
       },
     ]),
+  ),
+  // The trace page's first screen (what a deep link waits for): the first 60 rows in the tree's order, placed by
+  // every event's links. The SQL column is the summary and the links (the 60 rows by id are not in it).
+  ...[1_000, 10_000].flatMap((spans) =>
+    (["miss", "hit"] as const).map((cache) => ({
+      name: `trace tree, first screen (head=60), ${spans.toLocaleString("en-US")} spans, cache ${cache}`,
+      path: `/api/v1/traces/${bigTraceId(spans)}?format=columns&head=60`,
+      sql: [
+        traceQuery(sqlOnly, PROJECT, bigTraceId(spans)).toSQL(),
+        treeLinksQuery(sqlOnly, PROJECT, bigTraceId(spans)).toSQL(),
+      ],
+      headers: cache === "miss" ? { "Cache-Control": "no-cache" } : undefined,
+    })),
   ),
 ];
 

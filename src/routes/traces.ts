@@ -15,7 +15,7 @@ import {
   treeDetail,
   treeEventsByIdQuery,
   treeEventsQuery,
-  treeLinksQuery,
+  treeLinks,
 } from "../db/queries/trace-events.ts";
 import { traceCursor, traceListQuery } from "../db/queries/trace-list.ts";
 import type { TraceRow } from "../db/schema.ts";
@@ -111,16 +111,9 @@ export const tracesRoute = new Hono<AppEnv>()
     const text = await traceAnswerText(c, row, variant, async () => {
       const scores = traceScoresQuery(db, row.projectId, row.traceId).then((s) => s.map(scoreView));
       if (format === "columns" && head) {
-        // A first screen: every event's links (three columns) place the tree; only its first rows are read whole.
-        const links = await treeLinksQuery(db, row.projectId, row.traceId);
-        const first = treeHead(
-          {
-            ids: links.map((l) => l.event_id),
-            parents: links.map((l) => l.parent_event_id),
-            times: links.map((l) => l.timestamp),
-          },
-          head,
-        );
+        // A first screen: every event's links (id, time, parent: a few texts) place the tree; only its first rows are
+        // read whole.
+        const first = treeHead(await treeLinks(db, row.projectId, row.traceId), head);
         const rows = treeEventsByIdQuery(db, row.projectId, row.traceId, first.ids, treeDetail(row.spanCount)).values();
         const [values, scoreViews] = await Promise.all([rows, scores]);
         return {

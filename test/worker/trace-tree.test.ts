@@ -210,6 +210,27 @@ describe("GET /api/v1/traces/:trace_id", () => {
       // The Worker's own time, beside the network's, for a page's timeline (bench/ui-boot.ts).
       expect(head.headers.get("Server-Timing")).toMatch(/^total;dur=[\d.]+;desc="Worker"$/);
     }
+    // Links are read as texts of up to 4,096 rowids each: a trace whose events lie far apart in the table (another
+    // trace's 4,100 written between its two halves) and whose ids have the longest length is placed as whole.
+    const long = (id: string) => id.padEnd(128 - "spread:".length, "~");
+    await deliver(project.projectId, [
+      ev("spread", long("root"), null, 0),
+      ...Array.from({ length: 10 }, (_, i) => ev("spread", long(`a${i}`), long("root"), 10 + i)),
+    ]);
+    await deliver(
+      project.projectId,
+      Array.from({ length: 4_100 }, (_, i) => ev("filler", `e${i}`, i ? "e0" : null, i)),
+    );
+    await deliver(project.projectId, [
+      ...Array.from({ length: 10 }, (_, i) => ev("spread", long(`b${i}`), long(`a${i % 3}`), 5 + i)),
+      ev("spread", long("lost"), long("never-arrived"), 1),
+    ]);
+    const whole = await read<Columns>("/api/v1/traces/spread?format=columns", project.secretKey);
+    const head = await read<Columns>("/api/v1/traces/spread?format=columns&head=15", project.secretKey);
+    expect(whole.body.columns.event_id).toHaveLength(22);
+    expect(head.body.columns).toEqual(
+      Object.fromEntries(Object.entries(whole.body.columns).map(([f, xs]) => [f, xs.slice(0, 15)])),
+    );
     for (const bad of ["0", "91", "x"])
       expect((await read(`/api/v1/traces/t1?format=columns&head=${bad}`, project.secretKey)).status).toBe(400);
   });
