@@ -17,8 +17,4 @@ if (link) {
     (m) => m.Trace,
     () => undefined,
   );
-  // The browser's first money or date format loads its locale data: 40–300 ms of the main thread in a fresh tab
-  // (Chromium, loaded machine). The trace's totals format both; paid here, after boot has sent its requests and while
-  // the answers travel, it is off the path to the first rows.
-  setTimeout(() => (1).toLocaleString("en-US", { style: "currency", currency: "USD" }) + new Date().toLocaleString());
 }
