@@ -3,8 +3,9 @@
 // files beside the Worker). Per load: the requests (asked, sent, first byte, done, bytes, the Worker's Server-Timing)
 // and the main thread from Chromium's trace (HTML parse, each script's compile and run, style, layout, paint); then
 // the medians of each step. With a base build (e.g. main's `ui/` built with `npx vite build --outDir ../dist/ui-base`)
-// the two builds load alternately against the same Worker and trace. PROFILE=1 adds V8's hottest functions;
-// TRACE_OUT=/tmp/x writes each load's Chromium trace.
+// the two builds load alternately against the same Worker and trace. PROFILE=1 adds V8's hottest functions
+// (PROFILE_OUT=/tmp/p also writes each load's profile, to open in DevTools; build with `--minify false` for names and
+// lines); TRACE_OUT=/tmp/x writes each load's Chromium trace.
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -140,10 +141,12 @@ try {
       const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
       if (process.env.TRACE_OUT)
         writeFileSync(`${process.env.TRACE_OUT}-${run + 1}-${build.replace(" ", "-")}.json`, JSON.stringify(trace));
-      if (cdp)
-        console.log(
-          hottest(((await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile }).profile).join("\n"),
-        );
+      if (cdp) {
+        const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+        if (process.env.PROFILE_OUT)
+          writeFileSync(`${process.env.PROFILE_OUT}-${run + 1}.json`, JSON.stringify(profile));
+        console.log(hottest(profile).join("\n"));
+      }
       const reqs = await requests(page);
       const marks = await page.evaluate(() =>
         [...performance.getEntriesByType("mark"), ...performance.getEntriesByType("paint")].map((m) => ({

@@ -126,6 +126,44 @@ describe("a 5,000-span trace", () => {
       await context.close();
     });
 
+  for (const width of [1280, 375])
+    it(`builds its first rows once, then follows the box when it changes size (${width} px)`, async () => {
+      const { page, context } = await openPage(browser, account, "/traces/big-trace", { width, height: 800 });
+      // Every tree row the page takes out of the document, from its first script on.
+      await context.addInitScript(() => {
+        const w = window as { removedRows?: number };
+        w.removedRows = 0;
+        new MutationObserver((changes) => {
+          for (const c of changes)
+            for (const n of c.removedNodes) if ((n as Element).getAttribute?.("role") === "treeitem") w.removedRows!++;
+        }).observe(document, { childList: true, subtree: true });
+      });
+      // The rest of the tree stays out: only the first screen's own renders are watched.
+      await page.route(
+        (url) => url.pathname === "/api/v1/traces/big-trace" && url.search === "?format=columns",
+        () => {},
+      );
+      await page.reload();
+      const rows = page.locator("[data-event]");
+      await rows.first().waitFor();
+      const frames = () =>
+        page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await frames();
+      const count = await rows.count();
+      // The box is shorter than the 600 px guessed before the first render: the rows built for the guess stay (the
+      // resize observer's first call, with the size just measured, changes nothing), not built, styled and laid out
+      // twice before the first paint.
+      const height = await page.getByTestId("tree").evaluate((el) => el.clientHeight);
+      expect(height).toBeLessThan(600);
+      expect(await page.evaluate(() => (window as { removedRows?: number }).removedRows)).toBe(0);
+      await frames();
+      expect(await rows.count()).toBe(count);
+      // A window shorter by half the box: the tree keeps only the rows its box now shows (plus overscan).
+      await page.setViewportSize({ width, height: 800 - Math.round(height / 2) });
+      await expect.poll(() => rows.count()).toBeLessThan(count);
+      await context.close();
+    });
+
   for (const view of VIEWS) {
     it(`reads columns, shows its first rows, renders only the visible ones and scrolls to its end (${view.width} px, ${view.colorScheme})`, async () => {
       const { page, context } = await openPage(browser, account, "/traces/big-trace", { ...view, height: 800 });

@@ -3,7 +3,17 @@ import { describe, expect, it } from "vitest";
 import type { CostReport } from "../../contract/costs.ts";
 import { costsCsv, csvField, toCsv } from "../../ui/lib/csv.ts";
 import { dollarLabel } from "../../ui/lib/dollar-ticks.ts";
-import { cost, DAY_MS, duration, exactCost, HOUR_MS, MINUTE_MS, partialCost } from "../../ui/lib/format.ts";
+import {
+  cost,
+  DAY_MS,
+  duration,
+  exactCost,
+  HOUR_MS,
+  MINUTE_MS,
+  partialCost,
+  shortTime,
+  time,
+} from "../../ui/lib/format.ts";
 import { niceStep } from "../../ui/lib/ticks.ts";
 import { fittedTimeTicks, timeTicks } from "../../ui/lib/time-ticks.ts";
 import { parseCsv } from "./fixtures.ts";
@@ -46,6 +56,53 @@ describe("money", () => {
     expect(partialCost(0, 2, 2)).toBe("no price");
     expect(partialCost(0.0042, 1, 3)).toBe("$0.0042 + 1 unpriced");
     for (const usd of [1e-9, 3e-7, 0.000004, 0.00123]) expect(cost(usd)).not.toMatch(/^\$0\.0+$/);
+  });
+  it("writes what Intl's en-US dollars write, without Intl (its first use costs a page's first screen 11-15 ms)", () => {
+    const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+    const cents = new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: "USD",
+      minimumSignificantDigits: 2,
+      maximumSignificantDigits: 3,
+    });
+    const values: number[] = [];
+    // Ties and edges at every scale, as written (2.675 rounds up, though the double under it is 2.67499…), then a
+    // seeded spread of values.
+    for (let e = -10; e <= 8; e++)
+      for (const m of ["1", "1.005", "2.675", "1.25", "5", "9.995", "0.9995", "0.99949", "9.996", "99.995", "1234.5"])
+        values.push(Number(`${m}e${e}`));
+    let seed = 7;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 48_271) % 2_147_483_647;
+      values.push((seed / 2_147_483_647) * 10 ** ((i % 19) - 10));
+    }
+    for (const usd of values) expect(exactCost(usd)).toBe((usd >= 0.9995 ? dollars : cents).format(usd));
+    expect(exactCost(1e-200)).toMatch(/^\$0\.0+$/); // past toFixed's 100 digits: zeros, not an exception
+  });
+});
+
+describe("moments", () => {
+  const clock = { hour: "2-digit", minute: "2-digit" } as const;
+  const day = { month: "short", day: "numeric", ...clock } as const;
+  const full = { ...day, second: "2-digit" } as const;
+  // Around midnight and noon, one- and two-digit days and hours, in the viewer's (this process's) time zone.
+  const moments = [
+    [2026, 0, 5, 0, 5, 3],
+    [2026, 0, 5, 9, 5, 3],
+    [2026, 5, 15, 11, 59, 59],
+    [2026, 5, 15, 12, 0, 0],
+    [2026, 10, 24, 22, 23, 44],
+    [2026, 11, 31, 23, 59, 59],
+  ].map(([y, mo, d, h, mi, s]) => new Date(y!, mo!, d!, h!, mi!, s!).getTime());
+
+  it("write what Intl's en-US dates write, in the viewer's time zone, without Intl", () => {
+    for (const ms of moments) {
+      expect(time(ms)).toBe(new Date(ms).toLocaleString("en-US", full));
+      // Today: the time of day; another day (a minute after 23:59:59 too): the day as well.
+      const sameDay = new Date(ms + 60_000).toDateString() === new Date(ms).toDateString();
+      expect(shortTime(ms, ms + 60_000)).toBe(new Date(ms).toLocaleString("en-US", sameDay ? clock : day));
+      expect(shortTime(ms, ms + 2 * DAY_MS)).toBe(new Date(ms).toLocaleString("en-US", day));
+    }
   });
 });
 

@@ -59,19 +59,20 @@ export function TraceTree({ rows, total = rows.length, collapsed, cursor, range,
   const box = useRef<HTMLDivElement>(null);
   const scrollTop = useSignal(0);
   // Guessed before the first render, then measured before the first paint: the box's height (600 px, a window's worth
-  // of rows) and the lane's share of a tree as wide as the window (styles/waterfall.css). When the measure places the
-  // labels as the guess did and needs no more rows, the rows are built, styled and laid out once, not twice.
+  // of rows) and the lane's share of a tree as wide as the window (styles/waterfall.css), in whole pixels as the
+  // measure reads it. When the measure finds the guess, the rows are built, styled and laid out once, not twice.
   const height = useSignal(600);
-  const lane = useSignal(Math.max(120, LANE_SHARE * (innerWidth - PAGE_PAD_PX)));
+  const lane = useSignal(Math.max(120, Math.floor(LANE_SHARE * (innerWidth - PAGE_PAD_PX))));
   useLayoutEffect(() => {
     const el = box.current!;
-    let first = true;
+    let seen: number | undefined;
     const measure = () => {
-      // The first measure drops no rows for a box shorter than guessed (a few more of the overscan, not a second
-      // render); later ones follow the box.
+      // A box shorter than guessed drops no rows until it changes size (a few more rows of overscan rather than a
+      // second render, style and layout before the first paint): the observer's first call, with the size measured
+      // here, changes nothing. Later sizes are followed.
       const h = el.clientHeight || 600;
-      height.value = first ? Math.max(height.value, h) : h;
-      first = false;
+      if (h !== seen) height.value = seen === undefined ? Math.max(height.value, h) : h;
+      seen = h;
       lane.value = el.querySelector(".lane")?.clientWidth ?? 0;
     };
     measure();

@@ -39,12 +39,6 @@ export function duration(ms: number | null | undefined): string {
   return `${sig3(ms / 1000)} s`;
 }
 
-// Made on first use, not as the app's code loads: the tab's first one loads the locale's data.
-let dollars: Intl.NumberFormat | undefined;
-let cents: Intl.NumberFormat | undefined;
-const usdFormat = (digits?: Intl.NumberFormatOptions) =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", ...digits });
-
 /** Below this a cost reads `<$0.0001` in tables and charts (the exact value is in the cell's tooltip). */
 const SMALLEST_SHOWN = 0.0001;
 
@@ -65,13 +59,18 @@ export function exactCost(usd: number | null | undefined, unknown = "—"): stri
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
   if (usd < 0) return `−${exactCost(-usd)}`;
   if (usd === 0) return "$0.00";
-  // From a dollar up, cents (the currency's own digits); below, three significant digits.
-  if (usd >= 0.9995) {
-    dollars ??= usdFormat();
-    return dollars.format(usd);
-  }
-  cents ??= usdFormat({ minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
-  return cents.format(usd);
+  // What Intl's en-US dollars write, without Intl: a tab's first Intl format loads the locale's data, 11–15 ms of the
+  // trace page's first screen. From a dollar up, cents (the currency's own digits) grouped by thousands; below, three
+  // significant digits, zeros after the second dropped ("$0.50", "$0.00057"). Rounded as Intl rounds: the number as
+  // JavaScript writes it, ties up (2.675 → 2.68, where toFixed rounds the double under it, 2.67499…). Only a number
+  // written with 17 digits that fall just short of a tie (2.6749999999999998e-8) can round up where Intl rounds down.
+  const places = usd >= 0.9995 ? 2 : Math.min(100, 2 - Math.floor(Math.log10(usd)));
+  const [digits, exponent = 0] = String(usd).split("e");
+  const rounded = Math.round(Number(`${digits}e${Number(exponent) + places}`));
+  let text = Number(`${rounded}e-${places}`).toFixed(places);
+  if (places === 2) return `$${text.replace(/\B(?=(\d{3})+\.)/g, ",")}`;
+  while (text.endsWith("0") && text.replace(/^[0.]+/, "").length > 2) text = text.slice(0, -1);
+  return `$${text}`;
 }
 
 /** What a sum of model calls cost when some had no price: "$0.0042 + 1 unpriced", or "no price" when none had one. */
@@ -91,25 +90,26 @@ export function bytes(n: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }
 
-/** A moment in full: "Nov 24, 10:23:44 PM". */
-export const time = (ms: number) =>
-  new Date(ms).toLocaleString(undefined, {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  });
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+const two = (n: number) => String(n).padStart(2, "0");
+/** "Nov 24, 10:23:44 PM", or without seconds "Nov 24, 10:23 PM" or for today "10:23 PM". */
+function moment(ms: number, seconds: boolean, withDay: boolean) {
+  const d = new Date(ms);
+  const h = d.getHours();
+  const clock = `${two(h % 12 || 12)}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ""} ${h < 12 ? "AM" : "PM"}`;
+  return withDay ? `${MONTHS[d.getMonth()]} ${d.getDate()}, ${clock}` : clock;
+}
+
+/**
+ * A moment in full: "Nov 24, 10:23:44 PM", in the viewer's time zone. Written as the rest of the UI writes numbers and
+ * money, in US English, without Intl: a tab's first Intl format loads the locale's data, 11–15 ms of a page's first
+ * screen (a trace's start, a table of times).
+ */
+export const time = (ms: number) => moment(ms, true, true);
 
 /** A moment for a table cell: the time of day for today ("10:23 PM"), else the day and time ("Nov 24, 10:23 PM"). */
 export function shortTime(ms: number, now = Date.now()) {
-  const d = new Date(ms);
-  const today = new Date(now).toDateString() === d.toDateString();
-  return d.toLocaleString(undefined, {
-    ...(today ? {} : { month: "short", day: "numeric" }),
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  return moment(ms, false, new Date(now).toDateString() !== new Date(ms).toDateString());
 }
 
 /** ISO date (yyyy-mm-dd) for <input type=date>, and back to epoch ms. */

@@ -6,6 +6,7 @@ import { Copy } from "../components/Copy.tsx";
 import { actionsColumn, DangerButton, onFields, Panel, textColumn, useList } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
+import { time } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
 import type { Org } from "../state/session.ts";
 
@@ -95,7 +96,7 @@ export function Members({ org, canManage }: { org: Org; canManage: boolean }) {
             <ul class="plain">
               {invites.data.value.invites.map((i) => (
                 <li key={i.id}>
-                  Pending {i.role} invite, expires {new Date(i.expires_at).toLocaleString()}{" "}
+                  Pending {i.role} invite, expires {time(i.expires_at)}{" "}
                   <DangerButton
                     text="Revoke"
                     onClick={() => guard((init) => api(`${base}/invites/${i.id}`, { ...init, method: "DELETE" }))}
