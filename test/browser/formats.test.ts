@@ -4,10 +4,13 @@ import type { CostReport } from "../../contract/costs.ts";
 import { costsCsv, csvField, toCsv } from "../../ui/lib/csv.ts";
 import { dollarLabel } from "../../ui/lib/dollar-ticks.ts";
 import {
+  clockOf,
   cost,
   DAY_MS,
+  dayOf,
   duration,
   exactCost,
+  grouped,
   HOUR_MS,
   MINUTE_MS,
   partialCost,
@@ -79,6 +82,11 @@ describe("money", () => {
     for (const usd of values) expect(exactCost(usd)).toBe((usd >= 0.9995 ? dollars : cents).format(usd));
     expect(exactCost(1e-200)).toMatch(/^\$0\.0+$/); // past toFixed's 100 digits: zeros, not an exception
   });
+
+  it("groups thousands as en-US does, fractions and signs untouched", () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 1_234_567, 1234.5, 0.00123, -98_765.4321, 1e15])
+      expect(grouped(n)).toBe(n.toLocaleString("en-US", { maximumFractionDigits: 20 }));
+  });
 });
 
 describe("moments", () => {
@@ -102,6 +110,12 @@ describe("moments", () => {
       const sameDay = new Date(ms + 60_000).toDateString() === new Date(ms).toDateString();
       expect(shortTime(ms, ms + 60_000)).toBe(new Date(ms).toLocaleString("en-US", sameDay ? clock : day));
       expect(shortTime(ms, ms + 2 * DAY_MS)).toBe(new Date(ms).toLocaleString("en-US", day));
+      // A chart's axis: the time of day, and the day in the viewer's zone or in UTC.
+      expect(clockOf(ms)).toBe(new Date(ms).toLocaleTimeString("en-US", clock));
+      expect(dayOf(ms)).toBe(new Date(ms).toLocaleDateString("en-US", { month: "short", day: "numeric" }));
+      expect(dayOf(ms, true)).toBe(
+        new Date(ms).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" }),
+      );
     }
   });
 });

@@ -5,7 +5,7 @@
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useRef } from "preact/hooks";
-import { DAY_MS } from "../lib/format.ts";
+import { clockOf, DAY_MS, dayOf } from "../lib/format.ts";
 import { niceStep } from "../lib/ticks.ts";
 import { useWidth } from "../lib/use-width.ts";
 
@@ -41,8 +41,6 @@ const PAD = { top: 8, right: 8, bottom: 22 };
 /** The readout's width (220 px in costs.css) and a gap. */
 const READOUT = 226;
 
-const clock = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-
 export function Chart(props: Props) {
   const { title, times, bucketMs, series, bars, format = String, onPick, height = 160 } = props;
   // The axis reaches the tallest stack, or the highest value.
@@ -52,11 +50,8 @@ export function Chart(props: Props) {
       ? times.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0))
       : series.flatMap((s) => s.values.filter((v) => v !== null))),
   );
-  const timeZone = props.utc ? "UTC" : undefined;
-  const dayLabel = (ms: number) =>
-    new Date(ms).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone });
   const whenOf = (t: number) =>
-    bucketMs < DAY_MS ? `${dayLabel(t)} ${clock(t)}` : timeZone ? `${dayLabel(t)} (UTC)` : dayLabel(t);
+    bucketMs < DAY_MS ? `${dayOf(t, props.utc)} ${clockOf(t)}` : props.utc ? `${dayOf(t, true)} (UTC)` : dayOf(t);
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box, 400).value;
   const active = useSignal<number | null>(null);
@@ -191,8 +186,8 @@ export function Chart(props: Props) {
               i % every === 0 ? (
                 <text key={t} x={x(i)} y={height - 5} text-anchor="middle">
                   {bucketMs >= DAY_MS || new Date(t).getHours() + new Date(t).getMinutes() === 0 || i === 0
-                    ? dayLabel(t)
-                    : clock(t)}
+                    ? dayOf(t, props.utc)
+                    : clockOf(t)}
                 </text>
               ) : null,
             )}

@@ -2,6 +2,7 @@
 // tool results, images as placeholders.
 import { useSignal } from "@preact/signals";
 import type { Part, Turn } from "../lib/conversation.ts";
+import { grouped } from "../lib/format.ts";
 
 const FOLD_CHARS = 1200;
 const FOLD_LINES = 18;
@@ -17,7 +18,7 @@ function Folded({ text }: { text: string }) {
       <p class={long && !open.value ? "folded" : undefined}>{text}</p>
       {long && (
         <button type="button" class="link" onClick={() => (open.value = !open.value)}>
-          {open.value ? "Show less" : `Show all (${text.length.toLocaleString("en-US")} characters)`}
+          {open.value ? "Show less" : `Show all (${grouped(text.length)} characters)`}
         </button>
       )}
     </div>

@@ -5,7 +5,7 @@ import type { ComponentChildren } from "preact";
 import { BODY_LIMITS } from "../../contract/limits.ts";
 import { conversationOf } from "../lib/conversation.ts";
 import { failureOf } from "../lib/failure.ts";
-import { bytes, duration, exactCost, time, tokens } from "../lib/format.ts";
+import { bytes, duration, exactCost, grouped, time, tokens } from "../lib/format.ts";
 import { streamInfo } from "../lib/stream.ts";
 import { type TreeEvent, TYPE_STYLE } from "../lib/types.ts";
 import { useApi } from "../lib/use-api.ts";
@@ -153,7 +153,7 @@ export function Inspector({
       {full?.body_missing && (
         <p class="notice" role="alert">
           This body ({bytes(full.body_bytes)}) was kept in storage and is no longer there: shown is the preview kept
-          with the event, the first {BODY_LIMITS.previewChars.toLocaleString("en-US")} characters of each part.
+          with the event, the first {grouped(BODY_LIMITS.previewChars)} characters of each part.
         </p>
       )}
       <Json title="Input" value={body?.input} speaker="user" />

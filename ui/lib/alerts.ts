@@ -1,6 +1,6 @@
 // How the dashboard words alert rules: metric names, windows, values in the metric's unit, and one line per rule.
 import type { Alert, AlertMetric, AlertOp, AlertRuleMetric } from "../../contract/alerts.ts";
-import { cost, duration, shortTime } from "./format.ts";
+import { cost, duration, grouped, shortTime } from "./format.ts";
 
 export const METRIC_LABELS: Record<AlertMetric, string> = {
   cost: "Cost ($)",
@@ -49,10 +49,10 @@ export const windowLabel = (minutes: number) =>
 export function metricValue(metric: string, v: number | null) {
   if (v === null) return "—";
   if (metric === "cost") return cost(v);
-  if (scoreName(metric) !== null) return Number(v.toPrecision(3)).toLocaleString("en-US");
+  if (scoreName(metric) !== null) return grouped(Number(v.toPrecision(3)));
   if (metric === "error_rate") return `${Number((v * 100).toPrecision(3))}%`;
   if (metric.startsWith("latency") || metric.startsWith("first_token")) return duration(v);
-  return Math.round(v).toLocaleString("en-US");
+  return grouped(Math.round(v));
 }
 
 /** "Cost > $5.00 over 24 h, per user_id". */

@@ -68,10 +68,14 @@ export function exactCost(usd: number | null | undefined, unknown = "—"): stri
   const [digits, exponent = 0] = String(usd).split("e");
   const rounded = Math.round(Number(`${digits}e${Number(exponent) + places}`));
   let text = Number(`${rounded}e-${places}`).toFixed(places);
-  if (places === 2) return `$${text.replace(/\B(?=(\d{3})+\.)/g, ",")}`;
+  if (places === 2) return `$${grouped(text)}`;
   while (text.endsWith("0") && text.replace(/^[0.]+/, "").length > 2) text = text.slice(0, -1);
   return `$${text}`;
 }
+
+/** A number with its thousands grouped as en-US writes them ("12,345", "1,234.5"), without Intl (see `exactCost`). */
+export const grouped = (n: number | string) =>
+  String(n).replace(/\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ","));
 
 /** What a sum of model calls cost when some had no price: "$0.0042 + 1 unpriced", or "no price" when none had one. */
 export function partialCost(usd: number, unpriced: number, calls: number) {
@@ -90,26 +94,30 @@ export function bytes(n: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }
 
+// Moments are written as the rest of the UI writes numbers and money, in US English, without Intl: a tab's first Intl
+// format loads the locale's data, 11–15 ms of a page's first screen (a trace's start, a table of times, a chart's axis).
 const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
 const two = (n: number) => String(n).padStart(2, "0");
-/** "Nov 24, 10:23:44 PM", or without seconds "Nov 24, 10:23 PM" or for today "10:23 PM". */
-function moment(ms: number, seconds: boolean, withDay: boolean) {
+
+/** The day: "Nov 24", in the viewer's time zone or UTC. */
+export const dayOf = (ms: number, utc?: boolean) => {
+  const d = new Date(ms);
+  return utc ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}` : `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+};
+
+/** The time of day in the viewer's time zone: "10:23 PM", with seconds "10:23:44 PM". */
+export function clockOf(ms: number, seconds?: boolean) {
   const d = new Date(ms);
   const h = d.getHours();
-  const clock = `${two(h % 12 || 12)}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ""} ${h < 12 ? "AM" : "PM"}`;
-  return withDay ? `${MONTHS[d.getMonth()]} ${d.getDate()}, ${clock}` : clock;
+  return `${two(h % 12 || 12)}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ""} ${h < 12 ? "AM" : "PM"}`;
 }
 
-/**
- * A moment in full: "Nov 24, 10:23:44 PM", in the viewer's time zone. Written as the rest of the UI writes numbers and
- * money, in US English, without Intl: a tab's first Intl format loads the locale's data, 11–15 ms of a page's first
- * screen (a trace's start, a table of times).
- */
-export const time = (ms: number) => moment(ms, true, true);
+/** A moment in full, in the viewer's time zone: "Nov 24, 10:23:44 PM". */
+export const time = (ms: number) => `${dayOf(ms)}, ${clockOf(ms, true)}`;
 
 /** A moment for a table cell: the time of day for today ("10:23 PM"), else the day and time ("Nov 24, 10:23 PM"). */
 export function shortTime(ms: number, now = Date.now()) {
-  return moment(ms, false, new Date(now).toDateString() !== new Date(ms).toDateString());
+  return new Date(now).toDateString() === new Date(ms).toDateString() ? clockOf(ms) : `${dayOf(ms)}, ${clockOf(ms)}`;
 }
 
 /** ISO date (yyyy-mm-dd) for <input type=date>, and back to epoch ms. */

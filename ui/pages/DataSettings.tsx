@@ -7,12 +7,12 @@ import { LIFECYCLE_LIMITS } from "../../contract/limits.ts";
 import { onFields, Panel, textColumn } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
-import { shortTime } from "../lib/format.ts";
+import { grouped, shortTime } from "../lib/format.ts";
 import { type Read, useAction, useApi, usePaged } from "../lib/use-api.ts";
 import { navigate } from "../state/router.ts";
 import { allProjects, canManage, loadMe, type Org } from "../state/session.ts";
 
-const days = (n: number | null) => (n === null ? "forever" : n === 1 ? "1 day" : `${n.toLocaleString()} days`);
+const days = (n: number | null) => (n === null ? "forever" : n === 1 ? "1 day" : `${grouped(n)} days`);
 
 export function DataSettings({ project, org }: { project: string; org: Org }) {
   const admin = canManage(org.role);

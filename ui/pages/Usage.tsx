@@ -3,12 +3,11 @@
 import type { UsageReport } from "../../contract/usage.ts";
 import { Panel } from "../components/ListForm.tsx";
 import { type Column, Table } from "../components/Table.tsx";
-import { bytes, DAY_MS, isoDay } from "../lib/format.ts";
+import { bytes, DAY_MS, grouped, isoDay } from "../lib/format.ts";
 import { useApi } from "../lib/use-api.ts";
 import type { Org } from "../state/session.ts";
 
-const count = (n: number) => n.toLocaleString("en-US");
-const limitText = (n: number | null, unit: string) => (n === null ? `unlimited ${unit}` : `${count(n)} ${unit}`);
+const limitText = (n: number | null, unit: string) => (n === null ? `unlimited ${unit}` : `${grouped(n)} ${unit}`);
 const WAY_IN: Record<string, string> = {
   sdk: "Events API / SDKs",
   otlp: "OpenTelemetry",
@@ -19,11 +18,11 @@ const WAY_IN: Record<string, string> = {
 type Sums = UsageReport["totals"];
 /** The month's sums: their name in the figures and in the tables' columns, and how each reads. */
 const SUMS: Array<[string, string, (r: Sums) => string, string, 1 | 2 | 3]> = [
-  ["Events", "Events", (r) => count(r.events), "7rem", 1],
+  ["Events", "Events", (r) => grouped(r.events), "7rem", 1],
   ["Stored in D1", "D1", (r) => bytes(r.d1_bytes), "6rem", 2],
   ["Bodies in R2", "R2", (r) => bytes(r.r2_bytes), "6rem", 2],
-  ["Gateway calls", "Gateway calls", (r) => count(r.gateway_calls), "8rem", 3],
-  ["Scores", "Scores", (r) => count(r.scores), "6rem", 3],
+  ["Gateway calls", "Gateway calls", (r) => grouped(r.gateway_calls), "8rem", 3],
+  ["Scores", "Scores", (r) => grouped(r.scores), "6rem", 3],
 ];
 const sumColumns = SUMS.map(
   ([, label, cell, width, priority]): Column<Sums> => ({ label, cell, numeric: true, width, priority }),
@@ -58,8 +57,8 @@ export function QuotaMeter({ month }: { month: UsageReport["month"] }) {
         <div class="meter-fill" style={{ width: `${(share * 100).toFixed(1)}%` }} />
       </div>
       <p>
-        <strong>{count(month.events)}</strong>
-        {month.limit === null ? " events this month (no quota)" : ` of ${count(month.limit)} events this month`}
+        <strong>{grouped(month.events)}</strong>
+        {month.limit === null ? " events this month (no quota)" : ` of ${grouped(month.limit)} events this month`}
         {month.limit !== null && ` (${Math.round((month.events / Math.max(1, month.limit)) * 100)}%)`}
         <span class="muted"> · resets {isoDay(month.end)}</span>
       </p>
@@ -79,20 +78,20 @@ function Trend({ report }: { report: UsageReport }) {
         viewBox="0 0 100 40"
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Events per day, at most ${count(max)}`}
+        aria-label={`Events per day, at most ${grouped(max)}`}
       >
         {Array.from({ length: days }, (_, i) => {
           const events = byDay.get(report.from + i * DAY_MS) ?? 0;
           const h = (events / max) * 38;
           return (
             <rect key={i} x={i * width + width * 0.1} y={40 - h} width={width * 0.8} height={h}>
-              <title>{`${isoDay(report.from + i * DAY_MS)}: ${count(events)} events`}</title>
+              <title>{`${isoDay(report.from + i * DAY_MS)}: ${grouped(events)} events`}</title>
             </rect>
           );
         })}
       </svg>
       <figcaption class="muted">
-        Events per day since {isoDay(report.from)}; the highest day had {count(max)}.
+        Events per day since {isoDay(report.from)}; the highest day had {grouped(max)}.
       </figcaption>
     </figure>
   );
