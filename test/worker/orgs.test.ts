@@ -32,6 +32,13 @@ describe("orgs, projects, members, invites", () => {
       orgs: Array<{ id: string; projects: Array<{ id: string }> }>;
     };
     expect(me.orgs.find((o) => o.id === org.org.id)?.projects.map((p) => p.id)).toEqual([project.id]);
+    // Each org lists its own projects (read in one query with the memberships), and no one else's org or project.
+    const other = await signUp("Other");
+    const mine = me.orgs.flatMap((o) => o.projects.map((p) => p.id));
+    expect(new Set(mine).size).toBe(mine.length);
+    expect(me.orgs.map((o) => o.id)).not.toContain(other.org.id);
+    expect(mine).not.toContain(other.project.id);
+    expect(me.orgs.find((o) => o.id === u.org.id)?.projects.map((p) => p.id)).toEqual([u.project.id]);
   });
 
   it("previews an invite, accepts it once, and shows the member with their role", async () => {

@@ -1,5 +1,5 @@
 // Reads of orgs, their projects, members and open invites (control plane), for /api/orgs.
-import { and, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { ControlDb } from "../client.ts";
 import { invites, orgMembers, orgs, projects, users } from "../control-schema.ts";
 
@@ -67,9 +67,14 @@ export const userMemberships = (control: ControlDb, userId: string) =>
     .where(eq(orgMembers.userId, userId))
     .orderBy(orgs.createdAt);
 
-/** The projects of some orgs, oldest first. */
-export const projectsOfOrgs = (control: ControlDb, orgIds: string[]) =>
-  control.select().from(projects).where(inArray(projects.orgId, orgIds)).orderBy(projects.createdAt);
+/** The projects of every org a user is a member of, oldest first: read beside `userMemberships`, not after it. */
+export const projectsOfUser = (control: ControlDb, userId: string) =>
+  control
+    .select({ id: projects.id, orgId: projects.orgId, name: projects.name, createdAt: projects.createdAt })
+    .from(projects)
+    .innerJoin(orgMembers, eq(orgMembers.orgId, projects.orgId))
+    .where(eq(orgMembers.userId, userId))
+    .orderBy(projects.createdAt);
 
 /** An invite by its token's hash, with its org's name. */
 export async function inviteByHash(control: ControlDb, tokenHash: string) {
