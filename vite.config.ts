@@ -127,7 +127,7 @@ export default defineConfig({
           groups: [
             {
               name: "app",
-              test: /node_modules|ui[\\/](main|App)\.tsx|ui[\\/]lib[\\/](format|ticks|use-width|types|recompute)\.ts|ui[\\/]components[\\/](Table|Copy|DeleteData)\.tsx|contract[\\/]limits/,
+              test: /node_modules|ui[\\/](main|App)\.tsx|ui[\\/]lib[\\/](format|ticks|use-width|types)\.ts|ui[\\/]components[\\/](Table|Copy|DeleteData)\.tsx|contract[\\/]limits/,
             },
             { name: "shared", minShareCount: 3 },
           ],

@@ -6,7 +6,6 @@ import { actionsColumn, DangerButton, onFields, Panel, textColumn, useList } fro
 import { type Column, Table } from "../components/Table.tsx";
 import { api } from "../lib/api.ts";
 import { DAY_MS, HOUR_MS, isoDay } from "../lib/format.ts";
-import { recomputeCosts } from "../lib/recompute.ts";
 
 const RATES = [
   ["input_mtok", "Input"],
@@ -26,11 +25,14 @@ export function Prices({ project, canEdit }: { project: string; canEdit: boolean
   const status = useSignal("");
   const recompute = () =>
     action.run(async () => {
-      const updated = await recomputeCosts(
-        project,
-        Date.now() - 30 * DAY_MS,
-        Date.now() + HOUR_MS,
-        (n) => (status.value = `Re-pricing… ${n} call(s) updated`),
+      // The re-pricing loop loads with the code used on demand (chunks/on-use.ts), as "add a price" does.
+      const updated = await import("./chunks/on-use.ts").then((m) =>
+        m.recomputeCosts(
+          project,
+          Date.now() - 30 * DAY_MS,
+          Date.now() + HOUR_MS,
+          (n) => (status.value = `Re-pricing… ${n} call(s) updated`),
+        ),
       );
       status.value = `Done: ${updated} call(s) of the last 30 days re-priced.`;
     });
