@@ -94,8 +94,9 @@ export function bytes(n: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }
 
-// Moments are written as the rest of the UI writes numbers and money, in US English, without Intl: a tab's first Intl
-// format loads the locale's data, 11–15 ms of a page's first screen (a trace's start, a table of times, a chart's axis).
+// Moments are written as the rest of the UI writes numbers and money, in US English, without Intl: a tab's first
+// Intl format loads the locale's data, 11–15 ms of a page's first screen (a trace's start, a table of times, a
+// chart's axis).
 const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
 const two = (n: number) => String(n).padStart(2, "0");
 
