@@ -14,31 +14,49 @@ const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
 };
 
-/** The `/*` block of a `_headers` file: the headers every file is served with. */
-function everyFileHeaders(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let inBlock = false;
+/**
+ * A `_headers` file's rules as Workers Assets applies them: each block's path pattern (`:name` placeholders match one
+ * segment, one `*` splat the rest), its headers with the matched values put in for `:name` and `:splat`. Headers of
+ * every matching block apply, two values of one name joined by a comma.
+ */
+function headerRules(file: string) {
+  const rules: Array<{ pattern: RegExp; headers: Array<[string, string]> }> = [];
   for (const line of readFileSync(file, "utf8").split("\n")) {
     if (line.startsWith("#") || !line.trim()) continue;
-    if (!line.startsWith(" ")) inBlock = line.trim() === "/*";
-    else if (inBlock) {
+    if (!line.startsWith(" ")) {
+      const source = line.trim().replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+      const pattern = source.replace(/:(\w+)/g, "(?<$1>[^/]+)").replace("*", "(?<splat>.*)");
+      rules.push({ pattern: new RegExp(`^${pattern}$`), headers: [] });
+    } else {
       const at = line.indexOf(":");
-      out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+      rules.at(-1)?.headers.push([line.slice(0, at).trim(), line.slice(at + 1).trim()]);
     }
   }
-  return out;
+  return (path: string) => {
+    const out: Record<string, string> = {};
+    for (const { pattern, headers } of rules) {
+      const found = pattern.exec(path);
+      if (!found) continue;
+      for (const [name, value] of headers) {
+        const filled = value.replace(/:(\w+)/g, (all, key: string) => found.groups?.[key] ?? all);
+        out[name] = out[name] ? `${out[name]}, ${filled}` : filled;
+      }
+    }
+    return out;
+  };
 }
 
 /** Serves `root` (a built dashboard) and forwards /api/* to `worker`; `stop` closes it. */
 export async function startAssetsFront(root: string, worker: string) {
-  const headers = everyFileHeaders(join(root, "_headers"));
+  const headersOf = headerRules(join(root, "_headers"));
   const files = new Map<string, Buffer>();
   const read = (path: string) => {
     if (!files.has(path)) files.set(path, readFileSync(path));
     return files.get(path)!;
   };
   const serveFile = (req: IncomingMessage, res: ServerResponse) => {
-    const path = normalize(decodeURIComponent(new URL(req.url!, "http://x").pathname));
+    const { pathname } = new URL(req.url!, "http://x");
+    const path = normalize(decodeURIComponent(pathname));
     let file = join(root, path);
     let body: Buffer;
     try {
@@ -47,7 +65,7 @@ export async function startAssetsFront(root: string, worker: string) {
       file = join(root, "index.html");
       body = read(file);
     }
-    res.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.writeHead(200, { ...headersOf(pathname), "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
     res.end(body);
   };
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
