@@ -65,15 +65,14 @@ describe("a deep link to a trace", () => {
       await context.close();
     });
 
-  it("reads a trace whose id the path escapes once, from the page's preload", async () => {
+  it("reads a trace whose id the path escapes once, as the page's boot started it", async () => {
     await sendEvents(owner, [
       { trace_id: "boot trace:ä", event_id: "odd-0", type: "span", name: "odd-root", timestamp: T0, duration_ms: 5 },
     ]);
     const { page, context } = await openPage(browser, owner, "/overview");
     const asked: string[] = [];
     page.on("request", (r) => asked.push(new URL(r.url()).pathname + new URL(r.url()).search));
-    const answer = await page.goto(`${base}/p/${owner.project}/traces/${encodeURIComponent("boot trace:ä")}`);
-    expect(answer!.headers().link).toContain("/api/v1/traces/boot%20trace%3A%C3%A4?format=columns&head=60");
+    await page.goto(`${base}/p/${owner.project}/traces/${encodeURIComponent("boot trace:ä")}`);
     await expect.poll(() => page.locator("[data-event] .name").first().textContent()).toBe("odd-root");
     expect(asked.filter((p) => p.includes("format=columns&head="))).toHaveLength(1);
     await context.close();
