@@ -67,10 +67,16 @@ export const app = new Hono<AppEnv>()
   })
   // A request carrying an Authorization header can't be forged cross-site (a form can't set it, and no route besides
   // ingest answers a CORS preflight), so API-key calls from servers skip the Origin check; such a request is
-  // authenticated by that header alone, never by a session cookie (src/auth/sessions.ts).
-  .use("/api/*", (c, next) =>
-    isMachine(c.req.path) || c.req.header("Authorization") ? next() : dashboardCsrf(c, next),
-  )
+  // authenticated by that header alone, never by a session cookie (src/auth/sessions.ts). Hono's csrf() judges only
+  // the bodies a cross-site form can send (form-encoded, multipart, text/plain); any other state change naming another
+  // origin is refused here too, rather than left to the browser's preflight.
+  .use("/api/*", (c, next) => {
+    if (isMachine(c.req.path) || c.req.header("Authorization")) return next();
+    const origin = c.req.header("Origin");
+    if (origin && !/^(GET|HEAD)$/.test(c.req.method) && origin !== new URL(c.req.url).origin)
+      throw new ApiError("forbidden", "Requests from another site can't change dashboard data.", { origin });
+    return dashboardCsrf(c, next);
+  })
   .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardBodyLimit(c, next)))
   // Locally (`npm start`, LOCAL_MODE), also how many accepted events the in-memory queue still holds.
   .get("/api/health", (c) =>

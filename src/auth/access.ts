@@ -9,7 +9,8 @@ import { ApiError } from "../lib/errors.ts";
 import { bearerToken, findKey, touchKey } from "./keys.ts";
 import { sessionUser, sessionUserAndProject } from "./sessions.ts";
 
-const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
+/** Whether `role` ranks at least `needed` (owner > admin > member > viewer). */
+export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) <= ROLES.indexOf(needed);
 
 /** The caller's role in an org; 404 (not 403) for non-members, so org ids don't leak. */
 export async function orgRole(db: ControlDb, orgId: string, userId: string): Promise<Role> {

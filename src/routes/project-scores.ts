@@ -2,18 +2,26 @@
 // annotations from the dashboard (source `annotation`, author the member), written at once through the consumer's write.
 import { Hono } from "hono";
 import { annotationBody, SCORE_LIMITS, scoreConfigInput, scoreConfigName } from "../../contract/scores.ts";
+import { atLeast } from "../auth/access.ts";
 import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
 import { configView, projectScore, projectScoreConfigs } from "../db/queries/scores.ts";
 import { findTrace } from "../db/queries/trace-events.ts";
 import { scoreConfigDelete, scoreConfigUpsert } from "../db/writes/score-configs.ts";
 import { deleteScore, writeScores } from "../db/writes/scores.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, ProjectAccess } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { validateScores } from "../scores/validate.ts";
 import { scoreView } from "../scores/views.ts";
+
+/**
+ * A member changes and deletes only their own annotations (the member's id, returned here); an admin, or the project's
+ * secret key (its owner system, which may delete any of its data), any score (undefined).
+ */
+const ownAnnotationsOnly = (access: ProjectAccess, userId: string | undefined) =>
+  access.via === "session" && !atLeast(access.role, "admin") ? (userId ?? "") : undefined;
 
 export const projectScoresRoute = new Hono<AppEnv>()
   .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
@@ -61,8 +69,14 @@ export const projectScoresRoute = new Hono<AppEnv>()
   .post("/:project/scores", projectAccess("member", "annotate traces"), valid("json", annotationBody), async (c) => {
     const { projectId } = c.var.project;
     const input = c.req.valid("json");
-    if (!(await findTrace(projectData(c), projectId, input.trace_id)))
-      throw new ApiError("not_found", "No such trace.", { trace_id: input.trace_id });
+    const onlyOwn = ownAnnotationsOnly(c.var.project, c.var.user?.id);
+    const [trace, existing] = await Promise.all([
+      findTrace(projectData(c), projectId, input.trace_id),
+      onlyOwn && input.score_id ? projectScore(projectData(c), projectId, input.score_id) : undefined,
+    ]);
+    if (!trace) throw new ApiError("not_found", "No such trace.", { trace_id: input.trace_id });
+    if (existing && !(existing.authorKind === "member" && existing.authorId === onlyOwn))
+      throw new ApiError("forbidden", "Members may change only their own annotations.", { score_id: input.score_id });
     const configs = await projectScoreConfigs(controlDb(c.env.DB), projectId);
     const author = c.var.user
       ? { kind: "member" as const, id: c.var.user.id }
@@ -77,8 +91,9 @@ export const projectScoresRoute = new Hono<AppEnv>()
     return answer(c, "POST /api/projects/:project/scores", { score: scoreView(row) }, 201);
   })
   .delete("/:project/scores/:score_id", projectAccess("member", "delete annotations"), async (c) => {
-    const admin = ["owner", "admin"].includes(c.var.project.role);
-    const gone = await deleteScore(projectD1(c), c.var.project.projectId, c.req.param("score_id"), !admin);
-    if (!gone) throw new ApiError("not_found", "No such score (members may delete annotations only).");
+    const { projectId } = c.var.project;
+    const author = ownAnnotationsOnly(c.var.project, c.var.user?.id);
+    const gone = await deleteScore(projectD1(c), projectId, c.req.param("score_id"), author);
+    if (!gone) throw new ApiError("not_found", "No such score (members may delete only their own annotations).");
     return answer(c, "DELETE /api/projects/:project/scores/:score_id", { ok: true as const });
   });

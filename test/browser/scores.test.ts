@@ -132,6 +132,36 @@ describe("scores in the dashboard", () => {
     await context.close();
   });
 
+  it("offers a member Edit and Delete on their own annotations only", async () => {
+    const owner = await createAccount("NotesOwner");
+    await seed(owner, "t-notes");
+    const me = (await (await api(owner, "/api/me", "GET")).json()) as { orgs: Array<{ id: string }> };
+    const invited = await api(owner, `/api/orgs/${me.orgs[0]!.id}/invites`, "POST", { role: "member" });
+    const { token } = ((await invited.json()) as { invite: { token: string } }).invite;
+    const joined = await createAccount("NotesMember");
+    expect((await api(joined, `/api/invites/${token}/accept`, "POST")).status).toBe(200);
+    const member = { ...joined, project: owner.project };
+    const annotate = async (who: Account, name: string) =>
+      expect(
+        (await api(who, `/api/projects/${owner.project}/scores`, "POST", { trace_id: "t-notes", name, value: 1 }))
+          .status,
+      ).toBe(201);
+    await annotate(owner, "owner-note");
+    await annotate(member, "member-note");
+
+    const { page, context } = await openPage(browser, member, "/traces/t-notes");
+    const scores = page.getByTestId("scores").first();
+    await expect.poll(() => scores.locator("li").count(), { timeout: 15_000 }).toBe(2);
+    const item = (name: string) => scores.locator(`li[data-score="${name}"]`);
+    expect(await item("owner-note").textContent()).toContain("a member");
+    expect(await item("owner-note").getByRole("button").count()).toBe(0);
+    expect(await item("member-note").textContent()).toContain("you");
+    await item("member-note").getByRole("button", { name: "Delete member-note" }).click();
+    await expect.poll(() => scores.locator("li").count()).toBe(1);
+    expect(await scores.locator("li").getAttribute("data-score")).toBe("owner-note");
+    await context.close();
+  });
+
   for (const view of VIEWS) {
     it(`lays the trace's and the event's scores out within the window (${view.width} px, ${view.colorScheme})`, async () => {
       const account = await createAccount("ScoresLayout");

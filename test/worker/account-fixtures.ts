@@ -52,3 +52,19 @@ export async function signUp(name = "Ada", email = uniqueEmail(), password = "co
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
   return { browser: b, password, ...((await res.json()) as SignedUp) };
 }
+
+/** An invite link to the owner's org for `role`. */
+export async function invite(owner: SignedUp & { browser: Browser }, role: string) {
+  const res = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, { method: "POST", json: { role } });
+  if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { invite: { token: string; id: string } }).invite;
+}
+
+/** A new user who signed up and accepted an invite to the owner's org as `role`. */
+export async function join(owner: SignedUp & { browser: Browser }, role: string, name = "Member") {
+  const member = await signUp(name);
+  const { token } = await invite(owner, role);
+  const res = await member.browser.request(`/api/invites/${token}/accept`, { method: "POST" });
+  if (res.status !== 200) throw new Error(`accepting the invite failed: ${res.status} ${await res.text()}`);
+  return member;
+}

@@ -110,6 +110,21 @@ describe("sign-up, login, logout", () => {
       body: JSON.stringify({ role: "owner" }),
     });
     expect(forged.status).toBe(403);
+    // A JSON body too (a browser would preflight it; anything else that sends the cookie is refused all the same).
+    for (const [path, method] of [
+      ["/api/orgs", "POST"],
+      [`/api/orgs/${org.id}/invites`, "POST"],
+    ]) {
+      const json = await b.request(path!, {
+        method,
+        headers: { Origin: "https://evil.example" },
+        json: { name: "Evil", role: "owner" },
+      });
+      expect(json.status).toBe(403);
+      expect(((await json.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+    }
+    const orgs = (await (await b.request("/api/me")).json()) as { orgs: unknown[] };
+    expect(orgs.orgs).toHaveLength(1);
     const logout = await b.request("/api/auth/logout", { method: "POST", headers: { Origin: "https://evil.example" } });
     expect(logout.status).toBe(403);
     expect((await b.request("/api/me", { headers: { Origin: ORIGIN } })).status).toBe(200);

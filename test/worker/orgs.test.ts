@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { browser, signUp } from "./account-fixtures.ts";
+import { browser, invite, join, signUp } from "./account-fixtures.ts";
 import { makeEvent, postEvents } from "./fixtures.ts";
-
-async function invite(owner: Awaited<ReturnType<typeof signUp>>, role: string) {
-  const res = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, { method: "POST", json: { role } });
-  return ((await res.json()) as { invite: { token: string; id: string } }).invite;
-}
-
-async function join(owner: Awaited<ReturnType<typeof signUp>>, role: string) {
-  const member = await signUp("Member");
-  const { token } = await invite(owner, role);
-  const res = await member.browser.request(`/api/invites/${token}/accept`, { method: "POST" });
-  expect(res.status).toBe(200);
-  return member;
-}
 
 describe("orgs, projects, members, invites", () => {
   it("creates orgs and projects (with keys) and lists them in /api/me", async () => {

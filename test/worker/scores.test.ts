@@ -9,7 +9,7 @@ import worker from "../../src/index.ts";
 import { DAY_MS } from "../../src/lib/time.ts";
 import { expireProject } from "../../src/maintenance/retention.ts";
 import { type ScoreAuthor, validateScores } from "../../src/scores/validate.ts";
-import { signUp } from "./account-fixtures.ts";
+import { join, signUp } from "./account-fixtures.ts";
 import { createProject, deliver, makeEvent, read, waitFor } from "./fixtures.ts";
 
 const T0 = 1_764_000_000_000;
@@ -299,6 +299,74 @@ describe("score configs and annotations", () => {
     expect(await scoresOf("t-annotated", owner.keys.secret)).toEqual([]);
     expect((await api(`/scores/${score.score_id}`, { method: "DELETE" })).status).toBe(404);
     expect((await api("/score-configs/verdict", { method: "DELETE" })).status).toBe(200);
+  });
+});
+
+describe("deleting annotations", () => {
+  it("lets a member change and delete only their own annotations, and an admin or the project's secret key any score", async () => {
+    const owner = await signUp("Annotator");
+    const [member, other] = [await join(owner, "member", "Member"), await join(owner, "member", "Other")];
+    const project = owner.project.id;
+    await seedTrace(project, "t-notes");
+    const annotate = async (who: typeof owner, name: string) => {
+      const res = await who.browser.request(`/api/projects/${project}/scores`, {
+        method: "POST",
+        json: { trace_id: "t-notes", name, value: 1 },
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { score: ScoreView }).score.score_id;
+    };
+    const remove = (who: typeof owner, id: string) =>
+      who.browser.request(`/api/projects/${project}/scores/${encodeURIComponent(id)}`, { method: "DELETE" });
+    const byOwner = await annotate(owner, "owner-note");
+    const byMember = await annotate(member, "member-note");
+    const byOther = await annotate(other, "other-note");
+    const left = async () => (await scoresOf("t-notes", owner.keys.secret)).map((s) => s.name).sort();
+
+    // Another member's annotation, or the owner's, is refused as if it did not exist, and stays.
+    for (const id of [byOwner, byOther]) {
+      const refused = await remove(member, id);
+      expect(refused.status).toBe(404);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("not_found");
+    }
+    expect(await left()).toEqual(["member-note", "other-note", "owner-note"]);
+    // Nor may they overwrite it by its id; their own they may.
+    const rewrite = (id: string, value: number) =>
+      member.browser.request(`/api/projects/${project}/scores`, {
+        method: "POST",
+        json: { score_id: id, trace_id: "t-notes", name: "member-note", value },
+      });
+    const overwrite = await rewrite(byOther, 0);
+    expect(overwrite.status).toBe(403);
+    expect(((await overwrite.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+    expect((await rewrite(byMember, 0)).status).toBe(201);
+    const values = Object.fromEntries((await scoresOf("t-notes", owner.keys.secret)).map((s) => [s.name, s.value]));
+    expect(values).toEqual({ "member-note": 0, "other-note": 1, "owner-note": 1 });
+    // An SDK's score is no member's annotation either.
+    await deliverScores(project, [{ trace_id: "t-notes", name: "sdk-score", value: 0.5 }], { kind: "secret", id: "k" });
+    const sdk = (await waitScores("t-notes", owner.keys.secret, 4)).find((s) => s.name === "sdk-score")!.score_id;
+    expect((await remove(member, sdk)).status).toBe(404);
+    // Their own goes.
+    expect((await remove(member, byMember)).status).toBe(200);
+    expect(await left()).toEqual(["other-note", "owner-note", "sdk-score"]);
+
+    // The project's secret key deletes any score, its own annotations too; the owner (an admin) any.
+    const asKey = (method: string, path: string, json?: unknown) =>
+      SELF.fetch(`https://watchllm.test/api/projects/${project}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${owner.keys.secret}`, "Content-Type": "application/json" },
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
+    const keyNote = (
+      (await (await asKey("POST", "/scores", { trace_id: "t-notes", name: "key-note", value: 1 })).json()) as {
+        score: ScoreView;
+      }
+    ).score;
+    expect(keyNote.author_kind).toBe("secret");
+    expect((await asKey("DELETE", `/scores/${encodeURIComponent(keyNote.score_id)}`)).status).toBe(200);
+    expect((await asKey("DELETE", `/scores/${encodeURIComponent(byOther)}`)).status).toBe(200);
+    expect((await remove(owner, sdk)).status).toBe(200);
+    expect(await left()).toEqual(["owner-note"]);
   });
 });
 

@@ -5,7 +5,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { shareCreatedAnswer, sharedEventAnswer, sharedTraceAnswer, shareListAnswer } from "../../contract/shares.ts";
-import { type browser, type SignedUp, signUp } from "./account-fixtures.ts";
+import { type browser, join, type SignedUp, signUp } from "./account-fixtures.ts";
 import { deliver } from "./fixtures.ts";
 
 type Member = SignedUp & { browser: ReturnType<typeof browser> };
@@ -20,14 +20,6 @@ let member: Member;
 let viewer: Member;
 let admin: Member;
 let stranger: Member;
-
-async function join(role: string) {
-  const res = await owner.browser.request(`/api/orgs/${owner.org.id}/invites`, { method: "POST", json: { role } });
-  const { invite } = (await res.json()) as { invite: { token: string } };
-  const who = await signUp(role);
-  expect((await who.browser.request(`/api/invites/${invite.token}/accept`, { method: "POST" })).status).toBe(200);
-  return who;
-}
 
 function agentRun(traceId: string) {
   return [
@@ -84,9 +76,9 @@ const anonymous = (path: string, init: RequestInit = {}) => SELF.fetch(`https://
 
 beforeAll(async () => {
   owner = await signUp("Owner");
-  member = await join("member");
-  viewer = await join("viewer");
-  admin = await join("admin");
+  member = await join(owner, "member", "member");
+  viewer = await join(owner, "viewer", "viewer");
+  admin = await join(owner, "admin", "admin");
   stranger = await signUp("Stranger");
   await deliver(owner.project.id, [...agentRun("shared-trace"), ...agentRun("other-trace")]);
   await deliver(stranger.project.id, agentRun("strangers-trace"));
@@ -192,7 +184,7 @@ describe("share links", () => {
   it("revokes: the creator and admins may, other members may not; a revoked link answers 404", async () => {
     const { share: byMember } = await share(member, { trace_id: "shared-trace" });
     const { share: byAdmin } = await share(admin, { trace_id: "shared-trace" });
-    const other = await join("member");
+    const other = await join(owner, "member", "member");
     expect((await other.browser.request(projectPath(owner, `/${byMember.id}`), { method: "DELETE" })).status).toBe(403);
     expect((await member.browser.request(projectPath(owner, `/${byAdmin.id}`), { method: "DELETE" })).status).toBe(403);
     const revoked = await member.browser.request(projectPath(owner, `/${byMember.id}`), { method: "DELETE" });

@@ -1,5 +1,6 @@
 // Scores of a trace or one of its events: each with its value, source, author or end user, comment and time; and, for
-// members, editing or deleting an annotation (source `annotation`) and a form to add one (ScoreForm.tsx).
+// members, editing or deleting their own annotations (source `annotation`; admins any) and a form to add one
+// (ScoreForm.tsx).
 import { useSignal } from "@preact/signals";
 import type { ScoreConfig, ScoreView } from "../../contract/scores.ts";
 import { api } from "../lib/api.ts";
@@ -15,8 +16,11 @@ const ScoreForm = lazy(() => import("../pages/chunks/on-use.ts").then((m) => m.S
 const shown = (v: ScoreView["value"]) =>
   typeof v === "number" ? String(Math.round(v * 1000) / 1000) : typeof v === "boolean" ? (v ? "✓ true" : "✗ false") : v;
 
+/** Whether the signed-in member wrote this annotation. */
+const mine = (s: ScoreView) => s.author_kind === "member" && s.author_id === me.value?.user.id;
+
 function who(s: ScoreView) {
-  if (s.author_kind === "member") return s.author_id === me.value?.user.id ? "you" : "a member";
+  if (s.author_kind === "member") return mine(s) ? "you" : "a member";
   if (s.user_id) return `user ${s.user_id}`;
   return s.author_kind === "ingest" ? "ingest key" : "secret key";
 }
@@ -70,7 +74,8 @@ export function Scores({
                 {s.source} · {who(s)} · {shortTime(s.timestamp)}
               </span>
               {s.comment && <span class="score-comment">{s.comment}</span>}
-              {canAnnotate && (s.author_kind === "member" || admin) && (
+              {/* A member changes their own annotations; an admin any annotation, and deletes any score. */}
+              {canAnnotate && (admin || mine(s)) && (
                 <span class="score-actions">
                   {s.author_kind === "member" && (
                     <button type="button" class="link" onClick={() => edit(s)} aria-label={`Edit ${s.name}`}>

@@ -33,13 +33,15 @@ export async function writeScores(d1: D1Database, messages: QueueMessage[]) {
   return messages.reduce((n, m) => n + (m.scores?.length ?? 0), 0);
 }
 
-/** Deletes one score of the project (`annotationsOnly`: only if a member wrote it); whether one went. */
-export async function deleteScore(d1: D1Database, projectId: string, scoreId: string, annotationsOnly = false) {
-  const { meta } = await d1
-    .prepare(
-      `DELETE FROM scores WHERE project_id = ?1 AND score_id = ?2${annotationsOnly ? " AND author_kind = 'member'" : ""}`,
-    )
-    .bind(projectId, scoreId)
-    .run();
+/** Deletes one score of the project (`authorId`: only if that member annotated it); whether one went. */
+export async function deleteScore(d1: D1Database, projectId: string, scoreId: string, authorId?: string) {
+  const { meta } = await (authorId === undefined
+    ? d1.prepare("DELETE FROM scores WHERE project_id = ?1 AND score_id = ?2").bind(projectId, scoreId)
+    : d1
+        .prepare(
+          "DELETE FROM scores WHERE project_id = ?1 AND score_id = ?2 AND author_kind = 'member' AND author_id = ?3",
+        )
+        .bind(projectId, scoreId, authorId)
+  ).run();
   return meta.changes > 0;
 }
