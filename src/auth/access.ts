@@ -33,7 +33,7 @@ export async function resolveProject(c: Context<AppEnv>, db: ControlDb, projectI
   if (presented) {
     const key = await findKey(db, presented);
     if (key.kind !== "secret")
-      throw new ApiError("forbidden", "Ingest keys can only send events and scores; use a secret key for anything else.");
+      throw new ApiError("forbidden", "Ingest keys only send events and scores; use a secret key for this.");
     // A key reads only its own project; naming another one (path, query or header) is refused, not ignored.
     const named = projectId ?? c.req.query("project_id") ?? c.req.header("X-WatchLLM-Project");
     if (named && named !== key.projectId) throw new ApiError("not_found", "No such project.");
