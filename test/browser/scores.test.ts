@@ -156,6 +156,7 @@ describe("scores in the dashboard", () => {
     expect(await item("owner-note").textContent()).toContain("a member");
     expect(await item("owner-note").getByRole("button").count()).toBe(0);
     expect(await item("member-note").textContent()).toContain("you");
+    await page.screenshot({ path: "/tmp/watchllm-scores-as-member-1280-light.png" });
     await item("member-note").getByRole("button", { name: "Delete member-note" }).click();
     await expect.poll(() => scores.locator("li").count()).toBe(1);
     expect(await scores.locator("li").getAttribute("data-score")).toBe("owner-note");
