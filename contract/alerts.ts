@@ -129,6 +129,21 @@ const scoreMessage = {
   message: "score_avg rules filter by user_id only and group by user_id or name",
   path: ["metric"],
 };
+/**
+ * An event metric per end user (user_id grouped or filtered) reads the end users' own rollup, which keeps no other
+ * field: such a rule neither filters nor groups by anything else. (A user's spend counts all of their events.)
+ */
+const userRuleFits = (r: { metric?: string; group_by?: string | null; filters?: AlertFilters }) => {
+  if (r.metric !== undefined && scoreMetricName(r.metric) !== null) return true;
+  const named = [r.group_by, ...Object.entries(r.filters ?? {}).flatMap(([k, v]) => (v?.length ? [k] : []))].filter(
+    (f): f is string => !!f,
+  );
+  return !named.includes("user_id") || named.every((f) => f === "user_id");
+};
+const userMessage = {
+  message: "a rule per end user (user_id) can't also filter or group by another field: end users have their own rollup",
+  path: ["group_by"],
+};
 const rateInRange = (r: { metric?: string; threshold?: number }) =>
   r.metric !== "error_rate" || r.threshold === undefined || (r.threshold >= 0 && r.threshold <= 1);
 const rateMessage = { message: "error_rate is a fraction: threshold must be between 0 and 1", path: ["threshold"] };
@@ -145,8 +160,15 @@ export const alertCreate = z
     channels: ruleFields.channels.default([]),
   })
   .refine(rateInRange, rateMessage)
-  .refine(scoreRuleFits, scoreMessage);
+  .refine(scoreRuleFits, scoreMessage)
+  .refine(userRuleFits, userMessage);
 export type AlertCreate = z.input<typeof alertCreate>;
+
+/** What a rule reads (metric, filters, grouping), checked whole: a patch's fields merged with the rule's. */
+export const alertReads = z
+  .object({ metric: z.string(), filters: alertFilters, group_by: z.string().nullable() })
+  .refine(scoreRuleFits, scoreMessage)
+  .refine(userRuleFits, userMessage);
 
 /** `PATCH /api/projects/:project/alerts/:alert`: any of the fields; `channels` replaces the list. */
 export const alertPatch = z
@@ -154,7 +176,8 @@ export const alertPatch = z
   .partial()
   .refine((p) => Object.keys(p).length > 0, "send at least one field")
   .refine(rateInRange, rateMessage)
-  .refine(scoreRuleFits, scoreMessage);
+  .refine(scoreRuleFits, scoreMessage)
+  .refine(userRuleFits, userMessage);
 export type AlertPatch = z.infer<typeof alertPatch>;
 
 /** A group's state (group null for a rule without group_by). */
@@ -259,7 +282,8 @@ export const alertPreviewQuery = z
     group_by: ruleFields.group_by.default(null),
   })
   .refine(rateInRange, rateMessage)
-  .refine(scoreRuleFits, scoreMessage);
+  .refine(scoreRuleFits, scoreMessage)
+  .refine(userRuleFits, userMessage);
 export const alertPreview = z.strictObject({
   points: z.array(z.strictObject({ at: z.number(), value: z.number().nullable(), count: z.number().int() })),
   would_have_fired: z.number().int(),

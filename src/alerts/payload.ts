@@ -73,13 +73,16 @@ export function summary(p: WebhookPayload) {
   return `${p.state.toUpperCase()}: ${p.alert.name} — ${p.metric} ${value} ${p.op} ${p.threshold} over ${windowText(p.window.minutes)}${group}`;
 }
 
+const slackEscaped = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 /** Slack's incoming-webhook message: a summary line and a link to the filtered trace list. */
 export function slackMessage(p: WebhookPayload) {
   const text = `${summary(p)} · project ${p.project.name}`;
   return {
     text,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${text.replace(/[<>&]/g, "")}*` } },
+      // Slack's mrkdwn reads <, > and & as markup: escaped as its docs say, so "cost 7 > 5" keeps its comparison.
+      { type: "section", text: { type: "mrkdwn", text: `*${slackEscaped(text)}*` } },
       {
         type: "context",
         elements: [{ type: "mrkdwn", text: `<${p.trace_list_url}|View the traces> · delivery ${p.delivery_id}` }],

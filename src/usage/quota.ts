@@ -4,6 +4,7 @@
 import { quotaState } from "../db/queries/usage.ts";
 import type { Bindings } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
+import { log } from "../lib/log.ts";
 import { SECOND_MS } from "../lib/time.ts";
 import { type Plan, planOf } from "./plans.ts";
 
@@ -52,9 +53,25 @@ async function stateOf(env: Bindings, projectId: string, now: number): Promise<C
   return state;
 }
 
+const missingLimiters = new Set<string>();
+
+/**
+ * The plan's `[[ratelimits]]` binding. One that wrangler.toml doesn't declare is logged (once per isolate) and the
+ * default one limits instead: a typo in PLANS must not leave a plan without a rate limit, silently.
+ */
 function rateLimiterOf(env: Bindings, plan: Plan): RateLimit | undefined {
-  const binding = (env as unknown as Record<string, unknown>)[plan.rate_limiter ?? DEFAULT_RATE_LIMITER];
-  return typeof (binding as RateLimit | undefined)?.limit === "function" ? (binding as RateLimit) : undefined;
+  const bindings = env as unknown as Record<string, RateLimit | undefined>;
+  const isLimiter = (b: RateLimit | undefined): b is RateLimit => typeof b?.limit === "function";
+  const named = plan.rate_limiter;
+  if (named && named !== DEFAULT_RATE_LIMITER && !isLimiter(bindings[named])) {
+    if (!missingLimiters.has(named)) {
+      missingLimiters.add(named);
+      log.warn("usage.rate_limiter_missing", { plan: plan.name, binding: named, instead: DEFAULT_RATE_LIMITER });
+    }
+    return isLimiter(bindings[DEFAULT_RATE_LIMITER]) ? bindings[DEFAULT_RATE_LIMITER] : undefined;
+  }
+  const binding = bindings[named ?? DEFAULT_RATE_LIMITER];
+  return isLimiter(binding) ? binding : undefined;
 }
 
 /** Seconds a quota_exceeded answer asks the client to wait: QUOTA_RETRY_AFTER_SECONDS, else until next month. */

@@ -24,7 +24,8 @@ export const NEAR_QUOTA = 0.8;
 export async function usageReport(env: Bindings, orgId: string, range: { from?: number; to?: number }) {
   const now = Date.now();
   const month = monthOf(now);
-  const to = Math.ceil((range.to ?? now) / DAY_MS) * DAY_MS;
+  // Every UTC day the range touches, `to`'s own included: `to=2026-12-07` is that whole day, not an empty range.
+  const to = Math.floor((range.to ?? now) / DAY_MS) * DAY_MS + DAY_MS;
   const from = Math.floor((range.from ?? month.start) / DAY_MS) * DAY_MS;
   const [rows, current, warnings] = await Promise.all([
     orgUsage(env.DB, orgId, from, to),

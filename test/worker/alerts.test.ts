@@ -288,8 +288,13 @@ describe("alert rules: evaluation and notification", () => {
       () => received(path),
       (r) => r.length === 1,
     );
-    const message = JSON.parse(r!.body) as { text: string; blocks: Array<{ elements?: Array<{ text: string }> }> };
+    const message = JSON.parse(r!.body) as {
+      text: string;
+      blocks: Array<{ text?: { text: string }; elements?: Array<{ text: string }> }>;
+    };
     expect(message.text).toMatch(/^FIRING: Slack spend — cost 2 > 1 over 5 min/);
+    // The block's mrkdwn keeps the comparison, escaped as Slack reads it.
+    expect(message.blocks[0]!.text!.text).toMatch(/^\*FIRING: Slack spend — cost 2 &gt; 1 over 5 min/);
     expect(r!.headers["watchllm-signature"]).toBeUndefined();
     const link = message.blocks[1]!.elements![0]!.text;
     expect(link).toMatch(
@@ -364,6 +369,9 @@ describe("alert rules: who may do what, and what is refused", () => {
       [{ group_by: "session_id" }, "group_by"],
       [{ channels: [{ type: "pager", url: "https://example.com" }] }, "channels"],
       [{ filters: { colour: ["red"] } }, "filters"],
+      // Per end user with another field: the end users' rollup keeps none (it was accepted, then failed every minute).
+      [{ group_by: "user_id", filters: { type: ["model_response"] } }, "end users have their own rollup"],
+      [{ group_by: "model", filters: { user_id: ["u1"] } }, "end users have their own rollup"],
     ] as const;
     for (const [over, reason] of bad) {
       const res = await owner.browser.request(url(), { method: "POST", json: rule("/x", over) });
@@ -372,6 +380,23 @@ describe("alert rules: who may do what, and what is refused", () => {
       expect(body.error.code).toBe("invalid_request");
       expect(body.error.message).toContain(reason);
     }
+  });
+
+  it("checks a rule per end user whole: its preview, and a change that would add another field", async () => {
+    const fields = { metric: "cost", window_minutes: 1_440, op: ">", threshold: 5, min_count: 1 };
+    const preview = await owner.browser.request(`${url()}/preview?days=1`, {
+      method: "POST",
+      json: { ...fields, group_by: "user_id", filters: { type: ["model_response"] } },
+    });
+    expect(preview.status).toBe(400);
+    expect(((await preview.json()) as { error: { message: string } }).error.message).toContain("own rollup");
+    const perUser = await createRule(owner, rule("/x", { group_by: "user_id" }));
+    const change = (json: unknown) => owner.browser.request(`${url()}/${perUser.alert.id}`, { method: "PATCH", json });
+    const mixed = await change({ filters: { model: ["gpt-4o"] } });
+    expect(mixed.status).toBe(400);
+    expect(((await mixed.json()) as { error: { message: string } }).error.message).toContain("own rollup");
+    expect((await change({ filters: { user_id: ["u1", "u2"] } })).status).toBe(200);
+    expect((await change({ group_by: null, filters: { model: ["gpt-4o"] } })).status).toBe(200);
   });
 
   it("refuses private, loopback, link-local, metadata and plain-http destinations", async () => {

@@ -16,6 +16,7 @@ const PLANS = JSON.stringify({
   big: { events_per_month: 1000 },
   "no-gateway": { gateway: false },
   tight: { rate_limiter: "TEST_TIGHT_RATE" },
+  typo: { rate_limiter: "NO_SUCH_BINDING" },
   small: { members: 2, retention_days: 30 },
 });
 const VARS = { PLANS, QUOTA_CACHE_SECONDS: "0" };
@@ -314,6 +315,23 @@ describe("plan switches and the rate limit", () => {
   });
 });
 
+describe("a plan naming a rate limiter wrangler.toml doesn't declare", () => {
+  it("is limited by the default one, not left without a limit", async () => {
+    const p = await createProject("typo");
+    await setPlan(p.orgId, "typo");
+    // The default binding (INGEST_RATE_LIMIT) stood in for by the tight one: 3 requests per 60 s per project.
+    const vars = { INGEST_RATE_LIMIT: env.TEST_TIGHT_RATE } as unknown as Record<string, string>;
+    const statuses: number[] = [];
+    for (let i = 0; i < 8 && !statuses.includes(429); i++) {
+      const res = await postEvents(p.ingestKey, 1, vars);
+      statuses.push(res.status);
+      await res.body?.cancel();
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(6);
+  });
+});
+
 describe("the plan's members and retention", () => {
   it("refuses an invite once members and open invites fill the plan, and a retention longer than the plan's", async () => {
     const owner = await signUp("Small plan");
@@ -363,5 +381,14 @@ describe("GET /api/orgs/:org/usage", () => {
     expect(report.by_source).toEqual([expect.objectContaining({ source: "sdk", events: 2, scores: 0 })]);
     expect(report.month.warnings).toEqual([]);
     expect(report.days).toHaveLength(1);
+    // A range of one date is that whole day (it was empty: `to` widened to the day's start).
+    const today = new Date(report.days[0]!.day).toISOString().slice(0, 10);
+    const oneDay = (await (
+      await send(`/api/orgs/${owner.org.id}/usage?from=${today}&to=${today}`, {
+        headers: { Cookie: owner.browser.cookie },
+      })
+    ).json()) as UsageReport;
+    expect(oneDay.totals.events).toBe(2);
+    expect(oneDay.days).toHaveLength(1);
   });
 });
