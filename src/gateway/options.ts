@@ -86,13 +86,14 @@ export function readCallOptions(headers: Headers): CallOptions {
       header: "WatchLLM-Property-*",
     });
   }
+  // Named as documented (Headers reads any case): a refusal's message and `details.header` spell it so.
   return {
-    traceId: bounded(headers, "watchllm-trace-id", 128),
-    parentId: bounded(headers, "watchllm-parent-id", 128),
-    userId: bounded(headers, "watchllm-user-id", 256),
-    sessionId: bounded(headers, "watchllm-session-id", 256),
-    name: bounded(headers, "watchllm-name", 256),
-    traceName: bounded(headers, "watchllm-trace-name", 256),
+    traceId: bounded(headers, "WatchLLM-Trace-Id", 128),
+    parentId: bounded(headers, "WatchLLM-Parent-Id", 128),
+    userId: bounded(headers, "WatchLLM-User-Id", 256),
+    sessionId: bounded(headers, "WatchLLM-Session-Id", 256),
+    name: bounded(headers, "WatchLLM-Name", 256),
+    traceName: bounded(headers, "WatchLLM-Trace-Name", 256),
     tags: [...new Set(tags)],
     properties,
     cache: cacheOptions(headers),

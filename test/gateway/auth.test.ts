@@ -116,8 +116,10 @@ describe("gateway authentication", () => {
         ...watchllm(project.ingestKey, { [name!]: value! }),
       });
       expect(res.status).toBe(400);
+      // The header named as documented, whichever it is.
       expect(((await res.json()) as { error: { code: string; details: { header: string } } }).error).toMatchObject({
         code: "watchllm_invalid_header",
+        details: { header: name },
       });
     }
     expect(await upstreamRequests(key)).toEqual([]);

@@ -79,7 +79,7 @@ describe("gateway hardening", () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as ErrorAnswer).error).toMatchObject({
         code: "watchllm_invalid_header",
-        details: { header: name.toLowerCase() },
+        details: { header: name },
       });
       expect(await upstreamRequests(key)).toEqual([]);
     },
