@@ -164,20 +164,24 @@ export const alertCreate = z
   .refine(userRuleFits, userMessage);
 export type AlertCreate = z.input<typeof alertCreate>;
 
-/** What a rule reads (metric, filters, grouping), checked whole: a patch's fields merged with the rule's. */
-export const alertReads = z
-  .object({ metric: z.string(), filters: alertFilters, group_by: z.string().nullable() })
-  .refine(scoreRuleFits, scoreMessage)
-  .refine(userRuleFits, userMessage);
-
-/** `PATCH /api/projects/:project/alerts/:alert`: any of the fields; `channels` replaces the list. */
-export const alertPatch = z
-  .strictObject(ruleFields)
-  .partial()
-  .refine((p) => Object.keys(p).length > 0, "send at least one field")
+/**
+ * What the fields of a rule must agree on (metric, threshold, filters, grouping), checked on the whole rule: a patch's
+ * fields merged with the stored rule's (a patch alone may change one of two fields that must agree).
+ */
+export const alertRuleFits = z
+  .object({ metric: z.string(), threshold: z.number(), filters: alertFilters, group_by: z.string().nullable() })
   .refine(rateInRange, rateMessage)
   .refine(scoreRuleFits, scoreMessage)
   .refine(userRuleFits, userMessage);
+
+/**
+ * `PATCH /api/projects/:project/alerts/:alert`: any of the fields; `channels` replaces the list. Whether the fields
+ * agree is checked on the rule the patch makes (`alertRuleFits`).
+ */
+export const alertPatch = z
+  .strictObject(ruleFields)
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, "send at least one field");
 export type AlertPatch = z.infer<typeof alertPatch>;
 
 /** A group's state (group null for a rule without group_by). */

@@ -6,14 +6,17 @@ import { ApiError } from "./errors.ts";
 
 export function valid<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      throw new ApiError(
-        "invalid_request",
-        `Invalid ${target}: ${result.error.issues.map((i) => `${i.path.join(".") || target} ${i.message}`).join("; ")}`,
-        z.treeifyError(result.error),
-      );
-    }
+    if (!result.success) throw invalid(target, result.error);
   });
+}
+
+/** A refusal of `target` (a request part) for zod's `error`: every issue in the message, zod's tree as details. */
+export function invalid(target: string, error: Parameters<typeof z.treeifyError>[0]) {
+  return new ApiError(
+    "invalid_request",
+    `Invalid ${target}: ${error.issues.map((i) => `${i.path.join(".") || target} ${i.message}`).join("; ")}`,
+    z.treeifyError(error),
+  );
 }
 
 /**

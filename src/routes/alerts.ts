@@ -1,7 +1,7 @@
 // /api/projects/:project/alerts: alert rules (admins write, members read, every change audit-logged), their history,
 // a test notification, and the form's preview.
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import type { okAnswer } from "../../contract/accounts.ts";
 import {
   type Alert,
@@ -11,7 +11,7 @@ import {
   alertPatch,
   alertPreviewDays,
   alertPreviewQuery,
-  alertReads,
+  alertRuleFits,
 } from "../../contract/alerts.ts";
 import { previewRule } from "../alerts/preview.ts";
 import {
@@ -35,7 +35,7 @@ import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
-import { valid } from "../lib/validate.ts";
+import { invalid, valid } from "../lib/validate.ts";
 
 async function oneRule(c: Context<AppEnv>, alertId: string) {
   const [found] = await projectRules(controlDb(c.env.DB), c.var.project.projectId, alertId);
@@ -114,18 +114,13 @@ export const alertsRoute = new Hono<AppEnv>()
   .patch("/:project/alerts/:alert", projectAccess("admin", "change alerts"), valid("json", alertPatch), async (c) => {
     const patch = c.req.valid("json");
     const { rule } = await oneRule(c, c.req.param("alert"));
-    // The patch alone was checked; so is the rule it makes.
-    const reads = alertReads.safeParse({
+    const fits = alertRuleFits.safeParse({
       metric: patch.metric ?? rule.metric,
+      threshold: patch.threshold ?? rule.threshold,
       filters: patch.filters ?? JSON.parse(rule.filters),
       group_by: patch.group_by !== undefined ? patch.group_by : rule.groupBy,
     });
-    if (!reads.success)
-      throw new ApiError(
-        "invalid_request",
-        `Invalid json: ${reads.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
-        z.treeifyError(reads.error),
-      );
+    if (!fits.success) throw invalid("json", fits.error);
     if (patch.channels) checkChannels(c.env, patch.channels);
     const db = controlDb(c.env.DB);
     await db.batch([

@@ -60,18 +60,18 @@ const missingLimiters = new Set<string>();
  * default one limits instead: a typo in PLANS must not leave a plan without a rate limit, silently.
  */
 function rateLimiterOf(env: Bindings, plan: Plan): RateLimit | undefined {
-  const bindings = env as unknown as Record<string, RateLimit | undefined>;
-  const isLimiter = (b: RateLimit | undefined): b is RateLimit => typeof b?.limit === "function";
-  const named = plan.rate_limiter;
-  if (named && named !== DEFAULT_RATE_LIMITER && !isLimiter(bindings[named])) {
-    if (!missingLimiters.has(named)) {
-      missingLimiters.add(named);
-      log.warn("usage.rate_limiter_missing", { plan: plan.name, binding: named, instead: DEFAULT_RATE_LIMITER });
-    }
-    return isLimiter(bindings[DEFAULT_RATE_LIMITER]) ? bindings[DEFAULT_RATE_LIMITER] : undefined;
+  const limiter = (name: string) => {
+    const binding = (env as unknown as Record<string, RateLimit | undefined>)[name];
+    return typeof binding?.limit === "function" ? binding : undefined;
+  };
+  const named = plan.rate_limiter ?? DEFAULT_RATE_LIMITER;
+  const found = limiter(named);
+  if (found || named === DEFAULT_RATE_LIMITER) return found;
+  if (!missingLimiters.has(named)) {
+    missingLimiters.add(named);
+    log.warn("usage.rate_limiter_missing", { plan: plan.name, binding: named, instead: DEFAULT_RATE_LIMITER });
   }
-  const binding = bindings[named ?? DEFAULT_RATE_LIMITER];
-  return isLimiter(binding) ? binding : undefined;
+  return limiter(DEFAULT_RATE_LIMITER);
 }
 
 /** Seconds a quota_exceeded answer asks the client to wait: QUOTA_RETRY_AFTER_SECONDS, else until next month. */

@@ -397,6 +397,14 @@ describe("alert rules: who may do what, and what is refused", () => {
     expect(((await mixed.json()) as { error: { message: string } }).error.message).toContain("own rollup");
     expect((await change({ filters: { user_id: ["u1", "u2"] } })).status).toBe(200);
     expect((await change({ group_by: null, filters: { model: ["gpt-4o"] } })).status).toBe(200);
+    // Any two fields that must agree: an error rate's threshold stays a fraction when only the threshold changes.
+    const rate = await createRule(owner, rule("/x", { metric: "error_rate", threshold: 0.1 }));
+    const tooHigh = await owner.browser.request(`${url()}/${rate.alert.id}`, {
+      method: "PATCH",
+      json: { threshold: 5 },
+    });
+    expect(tooHigh.status).toBe(400);
+    expect(((await tooHigh.json()) as { error: { message: string } }).error.message).toContain("between 0 and 1");
   });
 
   it("refuses private, loopback, link-local, metadata and plain-http destinations", async () => {
