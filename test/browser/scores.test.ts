@@ -132,6 +132,28 @@ describe("scores in the dashboard", () => {
     await context.close();
   });
 
+  it("keeps a typed value and comment when the name is typed after them (no configs)", async () => {
+    const account = await createAccount("AnyOrder");
+    await seed(account, "t-order");
+    await until(
+      async () => (await api(account, `/api/v1/traces/t-order?project_id=${account.project}`, "GET")).ok,
+      "trace",
+    );
+    const { page, context } = await openPage(browser, account, "/traces/t-order");
+    const scores = page.getByTestId("scores").first();
+    await scores.getByRole("button", { name: "Annotate" }).click({ timeout: 15_000 });
+    await scores.getByLabel("Value").fill("0.4");
+    await scores.getByLabel("Comment").fill("slow but right");
+    // Typing the name renders the form again, keystroke by keystroke.
+    await scores.getByLabel("Name").pressSequentially("speed");
+    expect(await scores.getByLabel("Value").inputValue()).toBe("0.4");
+    expect(await scores.getByLabel("Comment").inputValue()).toBe("slow but right");
+    await scores.getByRole("button", { name: "Add score" }).click();
+    await expect.poll(() => scores.locator("li").textContent()).toContain("slow but right");
+    expect(await scores.locator(".score-value").textContent()).toBe("0.4");
+    await context.close();
+  });
+
   it("offers a member Edit and Delete on their own annotations only", async () => {
     const owner = await createAccount("NotesOwner");
     await seed(owner, "t-notes");

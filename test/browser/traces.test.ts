@@ -77,6 +77,24 @@ describe("traces list", () => {
     expect(await shared.getByLabel("Status", { exact: true }).inputValue()).toBe("error");
     await context.close();
   });
+
+  it("keeps what is typed in a filter while the page renders for something else", async () => {
+    const { page, context } = await open("/traces?status=error");
+    await page.getByTestId("trace-table").waitFor();
+    await page.getByLabel("Search", { exact: true }).fill("refund");
+    // The bar renders again while the search box still has the focus (as when the list's answer or a live refresh
+    // arrives mid-typing): the panel opened by a script's click, which leaves the focus where it is.
+    await page.getByRole("button", { name: /^Filters/ }).evaluate((button) => (button as HTMLButtonElement).click());
+    await page.getByLabel("Model").waitFor();
+    expect(await page.getByLabel("Search", { exact: true }).inputValue()).toBe("refund");
+    await page.getByLabel("Search", { exact: true }).press("Enter");
+    await page.waitForURL(/q=refund/);
+    // The URL changing from elsewhere still shows in the box: "Clear all" empties it.
+    await page.getByRole("button", { name: "Clear all" }).click();
+    await page.waitForURL((url) => !url.searchParams.has("q"));
+    await expect.poll(() => page.getByLabel("Search", { exact: true }).inputValue()).toBe("");
+    await context.close();
+  });
 });
 
 describe("traces list on a phone", () => {

@@ -14,22 +14,27 @@ function parseValue(raw: string, config: ScoreConfig | undefined): ScoreView["va
   return raw;
 }
 
+/**
+ * The value's input, of the config's kind. Uncontrolled (the form is read with FormData on submit): the form renders
+ * again as the name is typed or picked and while it is sent, and a controlled input would lose what was typed.
+ */
 function ValueInput({ id, config, value }: { id: string; config: ScoreConfig | undefined; value: string }) {
+  const options = (values: readonly string[], initial: string) =>
+    values.map((c) => (
+      <option key={c} value={c} selected={c === initial}>
+        {c}
+      </option>
+    ));
   if (config?.kind === "boolean")
     return (
-      <select id={id} name="value" value={value || "true"}>
-        <option value="true">true</option>
-        <option value="false">false</option>
+      <select id={id} name="value">
+        {options(["true", "false"], value || "true")}
       </select>
     );
   if (config?.kind === "categorical")
     return (
-      <select id={id} name="value" value={value || config.categories?.[0]}>
-        {config.categories?.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
+      <select id={id} name="value">
+        {options(config.categories ?? [], value || config.categories?.[0] || "")}
       </select>
     );
   if (config?.kind === "numeric")
@@ -40,12 +45,12 @@ function ValueInput({ id, config, value }: { id: string; config: ScoreConfig | u
         type="number"
         step="any"
         required
-        value={value}
+        defaultValue={value}
         min={config.min ?? undefined}
         max={config.max ?? undefined}
       />
     );
-  return <input id={id} name="value" required value={value} placeholder="0.8, true, or a label" />;
+  return <input id={id} name="value" required defaultValue={value} placeholder="0.8, true, or a label" />;
 }
 
 type Props = {
@@ -126,7 +131,7 @@ export function ScoreForm({ project, traceId, eventId, configs, editing, onDone 
         </label>
         <label class="wide">
           Comment
-          <input name="comment" maxLength={4000} value={editing?.comment ?? ""} />
+          <input name="comment" maxLength={4000} defaultValue={editing?.comment ?? ""} />
         </label>
         {config?.description && <p class="muted wide">{config.description}</p>}
         <div class="wide form-actions">

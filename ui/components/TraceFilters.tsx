@@ -2,6 +2,7 @@
 // controls), the folded filters in a panel under it, and every active filter as a chip that removes it.
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import { activeFilters, chipText, PANEL_FILTERS, SORTS } from "../lib/trace-filters.ts";
 import { setQuery } from "../state/router.ts";
 
@@ -25,12 +26,10 @@ export function TraceFilters({ params, fixed = {}, children }: Props) {
     <div class="filter-bar">
       {/* biome-ignore lint/a11y/useSemanticElements: <search> is not in Preact's JSX element types */}
       <form class="filter-row" role="search" onSubmit={(e) => e.preventDefault()}>
-        <input
-          id="q"
+        <FilterText
           name="q"
           type="search"
-          class="grow"
-          aria-label="Search"
+          label="Search"
           placeholder="Search names, inputs, outputs  ( / )"
           value={params.get("q") ?? ""}
           onChange={set("q")}
@@ -86,16 +85,9 @@ export function TraceFilters({ params, fixed = {}, children }: Props) {
                 {label}
               </label>
             ) : (
-              <label key={key}>
+              <label key={key} htmlFor={key}>
                 {label}
-                <input
-                  id={key}
-                  name={key}
-                  type={type as "text"}
-                  value={params.get(key) ?? ""}
-                  {...(type === "number" ? { min: "0", step: "any" } : {})}
-                  onChange={set(key)}
-                />
+                <FilterText name={key} type={type} value={params.get(key) ?? ""} onChange={set(key)} />
               </label>
             ),
           )}
@@ -127,5 +119,39 @@ export function TraceFilters({ params, fixed = {}, children }: Props) {
         </ul>
       )}
     </div>
+  );
+}
+
+/**
+ * A typed filter: shows the URL's value and follows it when the URL changes (a chip removed, "Clear all"), but keeps
+ * what the user is typing when the bar renders for another reason (the list's answer arriving, a live refresh): a
+ * controlled input would be reset to the URL's value by every render, dropping what was typed.
+ */
+function FilterText(props: {
+  name: string;
+  type: string;
+  value: string;
+  onChange: (e: Event) => void;
+  /** An accessible name, for an input without a visible label (the search box). */
+  label?: string;
+  placeholder?: string;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    if (input.current) input.current.value = props.value;
+  }, [props.value]);
+  return (
+    <input
+      ref={input}
+      id={props.name}
+      name={props.name}
+      type={props.type as "text"}
+      class={props.type === "search" ? "grow" : undefined}
+      aria-label={props.label}
+      placeholder={props.placeholder}
+      defaultValue={props.value}
+      {...(props.type === "number" ? { min: "0", step: "any" } : {})}
+      onChange={props.onChange}
+    />
   );
 }
