@@ -76,12 +76,13 @@ export const projectSharesRoute = new Hono<AppEnv>()
     const db = controlDb(c.env.DB);
     const { projectId, orgId, via, role } = c.var.project;
     const shareId = c.req.param("share_id");
-    const link = await projectShare(db, projectId, shareId);
-    if (!link) throw new ApiError("not_found", "No such share link.");
+    const found = await projectShare(db, projectId, shareId);
+    if (!found) throw new ApiError("not_found", "No such share link.");
+    const { link, name } = found;
     // A secret key is the project's owner system (as for deletions); a member revokes only the links they created.
     if (via === "session" && link.createdBy !== actorOf(c)) requireRole(role, "admin", "revoke others' share links");
     if (link.revokedAt !== null)
-      return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(link, null) });
+      return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(link, name) });
     const [[revoked]] = await db.batch([
       shareRevoke(db, projectId, shareId),
       auditInsert(db, {
@@ -93,7 +94,7 @@ export const projectSharesRoute = new Hono<AppEnv>()
         details: { share_id: link.id, hide_io: link.hideIo },
       }),
     ]);
-    return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(revoked!, null) });
+    return answer(c, "DELETE /api/projects/:project/shares/:share_id", { share: shareView(revoked!, name) });
   });
 
 /** The live link of the request's token, after the client's rate check on it; sets nothing else. */

@@ -54,7 +54,8 @@ const groupTotals = (g: GroupRow) => ({
   trace_count: g.traceCount,
   first_seen: g.firstSeen ?? 0,
   last_seen: g.lastSeen ?? 0,
-  duration_ms: (g.lastSeen ?? 0) - (g.firstSeen ?? 0),
+  // To the microsecond, as a trace's (src/db/writes/summary.ts): epoch times with fractions subtract with noise.
+  duration_ms: Math.round(((g.lastSeen ?? 0) - (g.firstSeen ?? 0)) * 1000) / 1000,
   total_tokens: g.totalTokens ?? 0,
   total_cost: g.totalCost ?? 0,
   error_count: g.errorCount ?? 0,

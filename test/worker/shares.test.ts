@@ -189,7 +189,17 @@ describe("share links", () => {
     expect((await member.browser.request(projectPath(owner, `/${byAdmin.id}`), { method: "DELETE" })).status).toBe(403);
     const revoked = await member.browser.request(projectPath(owner, `/${byMember.id}`), { method: "DELETE" });
     expect(revoked.status).toBe(200);
-    expect(((await revoked.json()) as { share: { revoked_at: number } }).share.revoked_at).toBeGreaterThan(0);
+    // The answer is the link as the list shows it, its creator named (the same whether revoked now or before).
+    const listed = (await (await member.browser.request(projectPath(owner, ""))).json()) as {
+      shares: Array<{ id: string; created_by_name: string | null }>;
+    };
+    const shown = listed.shares.find((s) => s.id === byMember.id)!;
+    expect(shown.created_by_name).toEqual(expect.any(String));
+    const answer = (await revoked.json()) as { share: { revoked_at: number; created_by_name: string | null } };
+    expect(answer.share.revoked_at).toBeGreaterThan(0);
+    expect(answer.share.created_by_name).toBe(shown.created_by_name);
+    const again = await member.browser.request(projectPath(owner, `/${byMember.id}`), { method: "DELETE" });
+    expect(((await again.json()) as { share: unknown }).share).toEqual(answer.share);
     expect((await admin.browser.request(projectPath(owner, `/${byAdmin.id}`), { method: "DELETE" })).status).toBe(200);
     const unknown = await anonymous("/api/share/wl_share_doesnotexistatallxxxxxxxxxxxxxxxxxx");
     for (const link of [byMember, byAdmin]) {

@@ -90,6 +90,33 @@ describe("users", () => {
   });
 });
 
+describe("durations", () => {
+  it("are the span's milliseconds to the microsecond, without the noise of subtracting epoch times", async () => {
+    const own = await createProject("durations");
+    const at = (event_id: string, offset: number, duration_ms: number) => ({
+      event_id,
+      trace_id: "t-frac",
+      type: "span",
+      name: event_id,
+      timestamp: T0 + offset,
+      duration_ms,
+      context: { session_id: "s-frac", user_id: "u-frac" },
+    });
+    // Sent in two deliveries, so the second merges into the stored summary (the upsert's other arm).
+    await deliver(own.projectId, [at("a", 0, 12.345)]);
+    await deliver(own.projectId, [at("b", 55, 12.321)]);
+    const trace = await read(`/api/v1/traces/t-frac`, own.secretKey);
+    expect(trace.body.trace.duration_ms).toBe(67.321);
+    const list = await read(`/api/v1/traces`, own.secretKey);
+    expect(list.body.traces[0].duration_ms).toBe(67.321);
+    const session = await read(`/api/v1/sessions/s-frac`, own.secretKey);
+    expect(session.body.session.duration_ms).toBe(67.321);
+    const fresh = await createProject("durations-one");
+    await deliver(fresh.projectId, [at("c", 0, 67.321044921875)]);
+    expect((await read(`/api/v1/traces/t-frac`, fresh.secretKey)).body.trace.duration_ms).toBe(67.321);
+  });
+});
+
 describe("scores per row", () => {
   type Row = {
     session_id?: string;

@@ -6,25 +6,29 @@ import { projects, shareLinks, users } from "../control-schema.ts";
 /** The project's most recent links listed (revoked and expired ones included, until they age out of the list). */
 const LIST_LIMIT = 200;
 
-/** The links of a project (or of one of its traces), newest first, with their creators' names. */
-export const projectShares = (control: ControlDb, projectId: string, traceId?: string) =>
+/** Links with their creator's name (a member's name, else email; null for a key or a member since removed). */
+const withCreator = (control: ControlDb) =>
   control
     .select({ link: shareLinks, name: sql<string | null>`coalesce(nullif(${users.name}, ''), ${users.email})` })
     .from(shareLinks)
     .leftJoin(
       users,
       and(sql`${shareLinks.createdBy} like 'user:%'`, eq(users.id, sql`substr(${shareLinks.createdBy}, 6)`)),
-    )
+    );
+
+/** The links of a project (or of one of its traces), newest first, with their creators' names. */
+export const projectShares = (control: ControlDb, projectId: string, traceId?: string) =>
+  withCreator(control)
     .where(
       and(eq(shareLinks.projectId, projectId), traceId === undefined ? undefined : eq(shareLinks.traceId, traceId)),
     )
     .orderBy(desc(shareLinks.createdAt))
     .limit(LIST_LIMIT);
 
-/** A link of the project, or undefined. */
+/** A link of the project with its creator's name, or undefined. */
 export async function projectShare(control: ControlDb, projectId: string, shareId: string) {
-  const [link] = await control.select().from(shareLinks).where(ofProject(projectId, shareId)).limit(1);
-  return link;
+  const [found] = await withCreator(control).where(ofProject(projectId, shareId)).limit(1);
+  return found;
 }
 
 export const ofProject = (projectId: string, shareId: string) =>
