@@ -70,7 +70,7 @@ function Retention({ read, admin, onSaved }: { read: Read<ProjectAnswer>; admin:
               min={LIFECYCLE_LIMITS.minRetentionDays}
               max={LIFECYCLE_LIMITS.maxRetentionDays}
               placeholder="default"
-              value={p.retention_days ?? ""}
+              defaultValue={String(p.retention_days ?? "")}
               key={p.retention_days}
             />
           </label>
