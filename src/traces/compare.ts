@@ -6,6 +6,7 @@
 import type { CompareAnswer, CompareSpan, TraceSummary } from "../../contract/traces.ts";
 import type { TreeEventRow } from "../db/queries/trace-events.ts";
 import type { Placed } from "./tree.ts";
+import { wholeMicros } from "./views.ts";
 
 type Node = Placed<TreeEventRow>;
 type Pair = { a: Node | null; b: Node | null; step: string };
@@ -97,7 +98,7 @@ export function compareTraces(
       delta:
         x && y
           ? {
-              duration_ms: (y.duration_ms ?? 0) - (x.duration_ms ?? 0),
+              duration_ms: wholeMicros((y.duration_ms ?? 0) - (x.duration_ms ?? 0)),
               total_tokens: tokens(y) - tokens(x),
               cost_usd: costDelta(x, y),
             }
@@ -114,7 +115,7 @@ export function compareTraces(
     a: a.trace,
     b: b.trace,
     delta: {
-      duration_ms: diff("duration_ms"),
+      duration_ms: wholeMicros(diff("duration_ms")),
       total_tokens: diff("total_tokens"),
       total_cost: diff("total_cost"),
       span_count: diff("span_count"),

@@ -50,12 +50,17 @@ export function treeEventView({ body, body_bytes, ...e }: Placed<TreeEventRow>):
   return { ...e, body: parse<Json>(body), body_truncated: body === null && body_bytes > 0, body_bytes };
 }
 
+/**
+ * Milliseconds to the microsecond, for a duration computed here: epoch times with fractions (or two spans' fractional
+ * durations) subtract with noise below it, as a trace's duration would (src/db/writes/summary.ts rounds the same).
+ */
+export const wholeMicros = (ms: number) => Math.round(ms * 1000) / 1000;
+
 const groupTotals = (g: GroupRow) => ({
   trace_count: g.traceCount,
   first_seen: g.firstSeen ?? 0,
   last_seen: g.lastSeen ?? 0,
-  // To the microsecond, as a trace's (src/db/writes/summary.ts): epoch times with fractions subtract with noise.
-  duration_ms: Math.round(((g.lastSeen ?? 0) - (g.firstSeen ?? 0)) * 1000) / 1000,
+  duration_ms: wholeMicros((g.lastSeen ?? 0) - (g.firstSeen ?? 0)),
   total_tokens: g.totalTokens ?? 0,
   total_cost: g.totalCost ?? 0,
   error_count: g.errorCount ?? 0,

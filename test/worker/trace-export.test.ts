@@ -234,6 +234,13 @@ describe("GET /api/v1/traces/compare", () => {
     ]);
   });
 
+  it("gives its deltas to the microsecond, without float noise", async () => {
+    await deliver(project.projectId, run("tenth", { slow: 0.1 }));
+    const { body } = await read(`/api/v1/traces/compare?a=base&b=tenth`, project.secretKey);
+    expect(body.delta.duration_ms).toBe(0.1);
+    expect(body.spans[2].delta.duration_ms).toBe(0.1); // 200.1 − 200 is 0.09999999999999432 in doubles
+  });
+
   it("needs both traces", async () => {
     expect((await read(`/api/v1/traces/compare?a=base`, project.secretKey)).status).toBe(400);
     expect((await read(`/api/v1/traces/compare?a=base&b=none`, project.secretKey)).status).toBe(404);
