@@ -121,6 +121,9 @@ app.onError((err, c) => {
     if (retryAfter) c.header("Retry-After", String(retryAfter));
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
+  // Hono's JSON validator refuses an unparsable body with this message: the same refusal as the ingest routes'.
+  if (err instanceof HTTPException && err.status === 400 && err.message === "Malformed JSON in request body")
+    return c.json(errorBody("invalid_json", "Request body is not valid JSON."), 400);
   if (err instanceof HTTPException) {
     const code = err.status === 401 ? "invalid_api_key" : err.status === 403 ? "forbidden" : "invalid_request";
     return c.json(errorBody(code, err.message || "Request failed."), err.status);

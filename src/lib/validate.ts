@@ -10,11 +10,22 @@ export function valid<T extends z.ZodType, Target extends keyof ValidationTarget
   });
 }
 
+/** What a refusal calls each request part (Hono's validation targets, and the merged rule a PATCH makes). */
+const PART: Record<string, string> = {
+  json: "request body",
+  form: "form",
+  query: "query",
+  param: "path",
+  header: "headers",
+  cookie: "cookies",
+};
+
 /** A refusal of `target` (a request part) for zod's `error`: every issue in the message, zod's tree as details. */
 export function invalid(target: string, error: Parameters<typeof z.treeifyError>[0]) {
+  const part = PART[target] ?? target;
   return new ApiError(
     "invalid_request",
-    `Invalid ${target}: ${error.issues.map((i) => `${i.path.join(".") || target} ${i.message}`).join("; ")}`,
+    `Invalid ${part}: ${error.issues.map((i) => `${i.path.join(".") || part} ${i.message}`).join("; ")}`,
     z.treeifyError(error),
   );
 }

@@ -1,12 +1,13 @@
 // /api/projects/:project/score-configs (members read, admins write) and /api/projects/:project/scores: a member's
 // annotations from the dashboard (source `annotation`, author the member), written at once through the consumer's write.
 import { Hono } from "hono";
+import { z } from "zod";
 import { annotationBody, SCORE_LIMITS, scoreConfigInput, scoreConfigName } from "../../contract/scores.ts";
 import { atLeast } from "../auth/access.ts";
 import { projectAccess, projectD1, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
 import { configView, projectScore, projectScoreConfigs } from "../db/queries/scores.ts";
-import { findTrace } from "../db/queries/trace-events.ts";
+import { findEvent, findTrace } from "../db/queries/trace-events.ts";
 import { scoreConfigDelete, scoreConfigUpsert } from "../db/writes/score-configs.ts";
 import { deleteScore, writeScores } from "../db/writes/scores.ts";
 import type { AppEnv, ProjectAccess } from "../env.ts";
@@ -23,6 +24,9 @@ import { scoreView } from "../scores/views.ts";
 const ownAnnotationsOnly = (access: ProjectAccess, userId: string | undefined) =>
   access.via === "session" && !atLeast(access.role, "admin") ? (userId ?? "") : undefined;
 
+/** A config's name in its path, decoded once by the router (a config named `a%b` is `/score-configs/a%25b`). */
+const configPath = z.object({ name: scoreConfigName });
+
 export const projectScoresRoute = new Hono<AppEnv>()
   .get("/:project/score-configs", projectAccess("viewer", "see score configs"), async (c) =>
     answer(c, "GET /api/projects/:project/score-configs", {
@@ -32,11 +36,12 @@ export const projectScoresRoute = new Hono<AppEnv>()
   .put(
     "/:project/score-configs/:name",
     projectAccess("admin", "change score configs"),
+    valid("param", configPath),
     valid("json", scoreConfigInput),
     async (c) => {
       const db = controlDb(c.env.DB);
       const { projectId } = c.var.project;
-      const name = scoreConfigName.parse(decodeURIComponent(c.req.param("name")));
+      const { name } = c.req.valid("param");
       const input = c.req.valid("json");
       if (input.kind === "numeric" && input.min != null && input.max != null && input.min > input.max)
         throw new ApiError("invalid_request", "`min` must not be above `max`.");
@@ -58,11 +63,7 @@ export const projectScoresRoute = new Hono<AppEnv>()
     },
   )
   .delete("/:project/score-configs/:name", projectAccess("admin", "change score configs"), async (c) => {
-    const [gone] = await scoreConfigDelete(
-      controlDb(c.env.DB),
-      c.var.project.projectId,
-      decodeURIComponent(c.req.param("name")),
-    );
+    const [gone] = await scoreConfigDelete(controlDb(c.env.DB), c.var.project.projectId, c.req.param("name"));
     if (!gone) throw new ApiError("not_found", "No such score config.");
     return answer(c, "DELETE /api/projects/:project/score-configs/:name", { ok: true as const });
   })
@@ -70,11 +71,17 @@ export const projectScoresRoute = new Hono<AppEnv>()
     const { projectId } = c.var.project;
     const input = c.req.valid("json");
     const onlyOwn = ownAnnotationsOnly(c.var.project, c.var.user?.id);
-    const [trace, existing] = await Promise.all([
+    const [trace, event, existing] = await Promise.all([
       findTrace(projectData(c), projectId, input.trace_id),
+      input.event_id ? findEvent(projectData(c), projectId, input.trace_id, input.event_id) : null,
       onlyOwn && input.score_id ? projectScore(projectData(c), projectId, input.score_id) : undefined,
     ]);
     if (!trace) throw new ApiError("not_found", "No such trace.", { trace_id: input.trace_id });
+    if (input.event_id && !event)
+      throw new ApiError("not_found", "No such event in this trace.", {
+        trace_id: input.trace_id,
+        event_id: input.event_id,
+      });
     if (existing && !(existing.authorKind === "member" && existing.authorId === onlyOwn))
       throw new ApiError("forbidden", "Members may change only their own annotations.", { score_id: input.score_id });
     const configs = await projectScoreConfigs(controlDb(c.env.DB), projectId);

@@ -210,6 +210,46 @@ describe("score configs and annotations", () => {
     await api("/score-configs/helpful", { method: "PUT", json: { kind: "boolean", description: "Did it help?" } });
     const bad = await api("/score-configs/range", { method: "PUT", json: { kind: "numeric", min: 2, max: 1 } });
     expect(bad.status).toBe(400);
+    // Names are taken as the path gives them, decoded once: `%`, spaces and non-ASCII are names like any other; an
+    // over-long or blank name, a malformed body or a wrong field is a 400 naming the problem, never a 500.
+    for (const name of ["accuracy %", "a%25b", "naïve", "%E0%A4%A"]) {
+      const res = await api(`/score-configs/${encodeURIComponent(name)}`, { method: "PUT", json: { kind: "boolean" } });
+      expect(res.status, name).toBe(200);
+      expect(((await res.json()) as { config: { name: string } }).config.name).toBe(name);
+      expect((await api(`/score-configs/${encodeURIComponent(name)}`, { method: "DELETE" })).status, name).toBe(200);
+    }
+    for (const [path, init, code, message] of [
+      [
+        `/score-configs/${"n".repeat(300)}`,
+        { method: "PUT", json: { kind: "boolean" } },
+        "invalid_request",
+        /^Invalid path: name /,
+      ],
+      [
+        "/score-configs/%20%20",
+        { method: "PUT", json: { kind: "boolean" } },
+        "invalid_request",
+        /^Invalid path: name /,
+      ],
+      [
+        "/score-configs/ok",
+        { method: "PUT", json: { kind: "dice" } },
+        "invalid_request",
+        /^Invalid request body: kind /,
+      ],
+      [
+        "/score-configs/ok",
+        { method: "PUT", body: "{", headers: { "Content-Type": "application/json" } },
+        "invalid_json",
+        /not valid JSON/,
+      ],
+      ["/score-configs/a%25b", { method: "DELETE" }, "not_found", /No such score config/],
+    ] as const) {
+      const res = await api(path, init);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect([res.status, error.code], path).toEqual([code === "not_found" ? 404 : 400, code]);
+      expect(error.message).toMatch(message);
+    }
     const configs = (await (await api("/score-configs")).json()) as { configs: Array<{ name: string }> };
     expect(configs.configs.map((c) => c.name)).toEqual(["helpful", "quality", "verdict"]);
     // A secret key acts as a member: it reads configs but can't change them.
@@ -251,6 +291,16 @@ describe("score configs and annotations", () => {
     });
     expect(missing.status).toBe(404);
     const { root } = await seedTrace(project, "t-annotated");
+    // The event must be one of the trace's (a phantom event's score was averaged into the trace's columns).
+    const noEvent = await api("/scores", {
+      method: "POST",
+      json: { trace_id: "t-annotated", event_id: "nope", name: "verdict", value: "good" },
+    });
+    expect(noEvent.status).toBe(404);
+    expect(((await noEvent.json()) as { error: { details: unknown } }).error.details).toEqual({
+      trace_id: "t-annotated",
+      event_id: "nope",
+    });
     const created = await api("/scores", {
       method: "POST",
       json: { trace_id: "t-annotated", event_id: root, name: "verdict", value: "good", comment: "clear answer" },

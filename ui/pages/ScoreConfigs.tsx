@@ -73,7 +73,14 @@ export function ScoreConfigs({ project, canEdit }: { project: string; canEdit: b
         <form class="annotate" onSubmit={save}>
           <label>
             Name
-            <input name="name" required maxLength={200} placeholder="e.g. quality" />
+            <input
+              name="name"
+              required
+              maxLength={200}
+              pattern=".*\S.*"
+              title="A name (not only spaces)"
+              placeholder="e.g. quality"
+            />
           </label>
           <label>
             Kind
