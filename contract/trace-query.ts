@@ -39,7 +39,10 @@ export const traceListParams = z.object({
   ...pageParams,
   limit: limitParam(PAGE_LIMITS.traces.default, PAGE_LIMITS.traces.max),
   status: z.enum(EVENT_STATUSES).optional(),
+  /** The root's name (the trace's). */
   name: z.string().max(256).optional(),
+  /** Traces with an event of exactly this name (the metrics' and alerts' `name`). */
+  event_name: z.string().max(256).optional(),
   model: z.string().max(128).optional(),
   user_id: z.string().max(256).optional(),
   session_id: z.string().max(256).optional(),

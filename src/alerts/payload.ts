@@ -9,9 +9,14 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function traceListUrl(rule: AlertRuleRow, group: Record<string, string> | null, from: number, to: number) {
   const filters = JSON.parse(rule.filters) as AlertFilters;
   const params = new URLSearchParams({ from: day(from), to: day(to) });
-  for (const key of ["model", "user_id", "name"] as const) {
+  // A rule's `name` is any event's: the list's `event_name` (its `name` is the root's).
+  for (const [key, param] of [
+    ["model", "model"],
+    ["user_id", "user_id"],
+    ["name", "event_name"],
+  ] as const) {
     const value = group?.[key] ?? filters[key]?.[0];
-    if (value) params.set(key, value);
+    if (value) params.set(param, value);
   }
   if (rule.metric.startsWith("error") || filters.status?.[0] === "error") params.set("status", "error");
   return `${rule.origin}/p/${rule.projectId}/traces?${params}`;

@@ -100,6 +100,24 @@ describe("Overview", () => {
     await context.close();
   });
 
+  it("shows the share of failed traces beside the model calls' errors, and a name's row opens its traces", async () => {
+    const { page, context } = await openPage(browser, demo, "/overview?range=30d");
+    await loaded(page);
+    // The demo's failures are mostly tools and steps, not model calls: the traces' rate is the one that moves.
+    await expect.poll(() => page.getByTestId("overview-stats").textContent()).toMatch(/Failed traces\s*[1-9][\d.]*%/);
+    expect(await page.getByTestId("chart-errors").locator("path").count()).toBe(2);
+    // A name is any event's (a model call's, a tool's), as the metrics group them: its row lists the traces with it.
+    const table = page.getByTestId("table-costliest-names");
+    const name = (await table.locator("tbody tr a").first().textContent())!;
+    await table.getByRole("link", { name, exact: true }).click();
+    await page.waitForURL(/\/traces\?/);
+    expect(new URL(page.url()).searchParams.get("event_name")).toBe(name);
+    await expect.poll(() => page.locator("[data-testid=trace-table] tbody tr[data-trace]").count()).toBeGreaterThan(0);
+    expect(await page.locator(".chips").textContent()).toContain(`Event name: ${name}`);
+    expect(await page.locator(".chips").textContent()).toMatch(/From: [A-Z][a-z]{2} \d+, \d\d:\d\d [AP]M/);
+    await context.close();
+  });
+
   it("keeps the range in the URL, and a model's row opens its traces", async () => {
     const { page, context } = await openPage(browser, demo, "/overview");
     await loaded(page);

@@ -127,6 +127,10 @@ describe("alert rules: evaluation and notification", () => {
       (p) => p.length === 1,
     );
     expect(p).toMatchObject({ state: "firing", value: 1, count: 6 });
+    // The rule's name is any event's: the link filters the list by event_name (its `name` is the root's), failed.
+    const link = new URL(p!.trace_list_url);
+    expect([link.searchParams.get("event_name"), link.searchParams.get("name")]).toEqual(["flaky-step", null]);
+    expect(link.searchParams.get("status")).toBe("error");
   });
 
   it("renotifies while firing, every renotify_minutes", async () => {

@@ -142,6 +142,11 @@ describe("GET /api/v1/traces", () => {
   const expectations: Array<[string, (i: number, t: Summary) => boolean]> = [
     ["status=error", (i) => i % 5 === 0],
     ["name=rag", (i) => i % 2 === 0],
+    // Any event's name, not only the root's (the Overview's "by name" rows link here); the other tenant's "chat" trace
+    // never shows.
+    ["event_name=chat", (i) => i % 4 >= 1],
+    ["event_name=agent", (i) => i % 2 === 1],
+    ["event_name=chat&status=error", (i) => i % 4 >= 1 && i % 5 === 0],
     ["model=claude-sonnet-4", (i) => i % 4 >= 2],
     ["user_id=user-1", (i) => i % 3 === 1],
     ["session_id=session-3", (i) => i % 7 === 3],

@@ -61,9 +61,15 @@ export function change(now: number | null | undefined, before: number | null | u
   };
 }
 
-/** The trace list for a bucket or a group: its time span and the filters the trace list knows. */
+/**
+ * The trace list for a bucket or a group: its time span and the filters the trace list knows (the metrics' `name` is
+ * any event's, the list's `event_name`; its `name` is the root's).
+ */
 export function tracesLink(project: string, from: number, to: number, filters: Array<[string, string]>) {
   const q = new URLSearchParams({ from: String(from), to: String(to) });
-  for (const [k, v] of filters) if (k === "model" || k === "name" || k === "user_id") q.set(k, v);
+  for (const [k, v] of filters) {
+    if (k === "model" || k === "user_id") q.set(k, v);
+    if (k === "name") q.set("event_name", v);
+  }
   return `/p/${project}/traces?${q}`;
 }

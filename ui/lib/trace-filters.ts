@@ -2,7 +2,7 @@
 // query they make.
 import type { TraceSort } from "../../contract/constants.ts";
 import type { TraceListQuery } from "../../contract/trace-query.ts";
-import { DAY_MS, duration } from "./format.ts";
+import { clockOf, DAY_MS, dayOf, duration } from "./format.ts";
 
 /** Filters in the bar itself (search, status, sort) and in the folded panel, in the panel's order. */
 export const PANEL_FILTERS = [
@@ -10,7 +10,8 @@ export const PANEL_FILTERS = [
   ["user_id", "User", "text"],
   ["session_id", "Session", "text"],
   ["tag", "Tag", "text"],
-  ["name", "Name", "text"],
+  ["name", "Trace name", "text"],
+  ["event_name", "Event name", "text"],
   ["from", "From", "date"],
   ["to", "To", "date"],
   ["min_duration_ms", "Min duration (ms)", "number"],
@@ -53,9 +54,16 @@ export function apiQuery(params: URLSearchParams) {
   return out.toString();
 }
 
-/** The chip of an active filter: "Model: gpt-4o", "Min duration: 500 ms". */
+/** A range bound as set: a date as typed, or an epoch time (a chart's bucket) as a day and time. */
+function bound(value: string) {
+  if (/^\d+$/.test(value)) return `${dayOf(Number(value))}, ${clockOf(Number(value))}`;
+  return Number.isNaN(Date.parse(value)) ? value : dayOf(Date.parse(value), true);
+}
+
+/** The chip of an active filter: "Model: gpt-4o", "Min duration: 500 ms", "From: Nov 24, 10:00 PM". */
 export function chipText(key: string, value: string) {
   if (key === "q") return `Search: ${value}`;
+  if (key === "from" || key === "to") return `${key === "from" ? "From" : "To"}: ${bound(value)}`;
   if (key === "status") return `Status: ${value}`;
   if (key === "min_duration_ms") return `Min duration: ${duration(Number(value))}`;
   if (key === "min_cost") return `Min cost: $${value}`;

@@ -102,7 +102,9 @@ function Dashboard({ project }: { project: string }) {
   > = [
     ...(t ? [["Traces", t.total.count, prevTraces?.count, count, null] as Stat] : []),
     [byUser ? "Events" : "Model calls", series?.total.count, prev?.count, count, null],
-    ["Error rate", series?.total.error_rate, prev?.error_rate, percent, true],
+    // Traces fail where any of their events does (a tool, a step): their rate first, then the model calls' own.
+    ...(t ? [["Failed traces", t.total.error_rate, prevTraces?.error_rate, percent, true] as Stat] : []),
+    [byUser ? "Event errors" : "Call errors", series?.total.error_rate, prev?.error_rate, percent, true],
     ["p95 latency", series?.total.latency_p95, prev?.latency_p95, duration, true],
     ["First token p95", series?.total.first_token_p95, prev?.first_token_p95, duration, true],
     [
@@ -224,7 +226,15 @@ function Dashboard({ project }: { project: string }) {
               count,
               "chart-volume",
             )}
-            {chart("Error rate", [{ name: "error rate", values: col(series, "error_rate"), colour: RED }], percent)}
+            {chart(
+              "Error rate",
+              [
+                ...(t ? [{ name: "traces", values: col(t, "error_rate"), colour: RED }] : []),
+                { name: byUser ? "events" : "model calls", values: col(series, "error_rate"), colour: ORANGE },
+              ],
+              percent,
+              "chart-errors",
+            )}
             {chart(
               "Latency",
               [

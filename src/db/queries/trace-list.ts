@@ -34,6 +34,11 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
     p.to !== undefined ? lt(traces.startTs, p.to) : undefined,
     p.status ? eq(traces.status, p.status) : undefined,
     p.name ? eq(traces.rootName, p.name) : undefined,
+    // Read through the events' key (project, trace): each trace of the walk is probed until a page is full.
+    p.event_name
+      ? sql`exists (select 1 from events e where e.project_id = ${projectId} and e.trace_id = ${traces.traceId}
+          and e.name = ${p.event_name})`
+      : undefined,
     p.user_id ? eq(traces.userId, p.user_id) : undefined,
     p.session_id ? eq(traces.sessionId, p.session_id) : undefined,
     p.model ? inJsonArray(traces.models, p.model) : undefined,
