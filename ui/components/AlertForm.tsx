@@ -3,7 +3,18 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Alert, AlertChannelInput, AlertCreate, AlertPreview } from "../../contract/alerts.ts";
-import { GROUP_BYS, METRIC_LABELS, METRICS, OPS, SCORE_AVG, scoreName, WINDOWS } from "../lib/alerts.ts";
+import {
+  choicesWith,
+  GROUP_BYS,
+  METRIC_LABELS,
+  METRICS,
+  OPS,
+  RENOTIFY,
+  SCORE_AVG,
+  scoreName,
+  WINDOWS,
+  windowLabel,
+} from "../lib/alerts.ts";
 import { api } from "../lib/api.ts";
 import { useAction } from "../lib/use-api.ts";
 import { ErrorNote } from "./ErrorNote.tsx";
@@ -82,7 +93,10 @@ export function AlertForm({
         });
         previewError.value = null;
       } catch (err) {
-        if (!abort.signal.aborted) previewError.value = String((err as Error).message ?? err);
+        if (abort.signal.aborted) return;
+        // The last preview was of another rule: it gives way to why this one can't be judged.
+        preview.value = null;
+        previewError.value = String((err as Error).message ?? err);
       }
     }, 400);
     return () => {
@@ -151,7 +165,7 @@ export function AlertForm({
         <label>
           Window
           <select value={d.window_minutes} onChange={(e) => set({ window_minutes: num(e) })}>
-            {WINDOWS.map(([m, text]) => (
+            {choicesWith(WINDOWS, d.window_minutes, windowLabel).map(([m, text]) => (
               <option key={m} value={m}>
                 {text}
               </option>
@@ -191,9 +205,11 @@ export function AlertForm({
           Renotify
           <select value={d.renotify_minutes ?? ""} onChange={(e) => set({ renotify_minutes: val(e) ? num(e) : null })}>
             <option value="">never</option>
-            <option value="60">every hour</option>
-            <option value="240">every 4 h</option>
-            <option value="1440">every day</option>
+            {choicesWith(RENOTIFY, d.renotify_minutes, (m) => `every ${windowLabel(m)}`).map(([m, text]) => (
+              <option key={m} value={m}>
+                {text}
+              </option>
+            ))}
           </select>
         </label>
         {FILTERS.map(([k, label]) => (

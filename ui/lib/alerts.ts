@@ -45,6 +45,18 @@ export const windowLabel = (minutes: number) =>
   WINDOWS.find(([m]) => m === minutes)?.[1] ??
   (minutes % 1440 === 0 ? `${minutes / 1440} d` : minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
 
+export const RENOTIFY: Array<[number, string]> = [
+  [60, "every hour"],
+  [240, "every 4 h"],
+  [1440, "every day"],
+];
+
+/** A select's choices plus the rule's own value when it is not one of them (a rule made through the API: 90 min). */
+export function choicesWith(presets: Array<[number, string]>, current: number | null, label: (m: number) => string) {
+  if (current === null || presets.some(([m]) => m === current)) return presets;
+  return [...presets, [current, label(current)] as [number, string]].sort((a, b) => a[0] - b[0]);
+}
+
 /** A value in its metric's unit: $0.42, 12%, 850 ms, 1,204. */
 export function metricValue(metric: string, v: number | null) {
   if (v === null) return "—";
