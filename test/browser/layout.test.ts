@@ -37,8 +37,8 @@ const PAGES: Array<[string, number]> = [
  * content is wider than the cell's inside: measured on a hidden copy sized to its content, since an ellipsis makes
  * the cell itself report no overflow.
  */
-function tableProblems(page: Page) {
-  return page.evaluate(() => {
+function tableProblems(page: Page, whole: string[] = []) {
+  return page.evaluate((whole) => {
     const problems: string[] = [];
     const cut = (cell: HTMLElement) => {
       const probe = document.createElement("div");
@@ -60,14 +60,16 @@ function tableProblems(page: Page) {
         if (!cell.offsetParent || cell.classList.contains("wrap") || cell.querySelector("select, input, button"))
           continue;
         if (!cut(cell)) continue;
-        if (cell.tagName === "TH") problems.push(`${name(table)}: header "${cell.textContent}" cut`);
+        const column = table.querySelectorAll("th")[(cell as HTMLTableCellElement).cellIndex]?.textContent ?? "";
+        if (whole.includes(column)) problems.push(`${name(table)}: ${column} "${cell.textContent}" cut`);
+        else if (cell.tagName === "TH") problems.push(`${name(table)}: header "${cell.textContent}" cut`);
         else if (!cell.title) problems.push(`${name(table)}: cell "${cell.textContent}" cut without a tooltip`);
       }
     }
     if (document.documentElement.scrollWidth > innerWidth)
       problems.push(`page ${document.documentElement.scrollWidth} px wide`);
     return problems;
-  });
+  }, whole);
 }
 
 describe("tables fit their box", () => {
@@ -94,6 +96,23 @@ describe("tables fit their box", () => {
     expect(headers).toEqual(expect.arrayContaining(["User", "Session", "Models", "Cost"]));
     const row = table.locator("tr[data-trace=demo-eval-1000]");
     expect(await row.locator("td", { hasText: "nightly-2026-11-24" }).getAttribute("title")).toBe("nightly-2026-11-24");
+    await context.close();
+  });
+});
+
+describe("the trace list's columns at 1280", () => {
+  it("show every start, duration and cost whole; with three score columns the names keep room", async () => {
+    const { page, context } = await openPage(browser, account, "/traces?sort=cost");
+    const table = page.getByTestId("trace-table");
+    await table.locator("tbody tr").first().waitFor();
+    expect(await tableProblems(page, ["Start", "Duration", "Cost"])).toEqual([]);
+    await page.goto(`${page.url().split("?")[0]}?score_columns=groundedness,thumbs,intent`);
+    await table.locator("tbody tr").first().waitFor();
+    expect(await tableProblems(page, ["Start", "Duration", "Cost", "Session"])).toEqual([]);
+    const nameWidth = await table
+      .locator("th", { hasText: /^Name$/ })
+      .evaluate((th) => th.getBoundingClientRect().width);
+    expect(nameWidth).toBeGreaterThan(150);
     await context.close();
   });
 });

@@ -36,11 +36,12 @@ type Props<R> = {
 
 export function Table<R>({ columns, rows, rowKey, rowProps, testId, class: cls, caption }: Props<R>) {
   const shown = columns.filter((c): c is Column<R> => Boolean(c));
+  // A fitted column is its longest text plus the cell's padding (a border-box width: without it, "$0.0213" was cut).
   const widthOf = (c: Column<R>) => {
     if (!c.fit) return c.width;
     const { text, min = 4, max = 30 } = c.fit;
     const longest = rows.reduce((n, row) => Math.max(n, text(row).length), c.label.length);
-    return `${Math.min(max, Math.max(min, longest + 2))}ch`;
+    return `calc(${Math.min(max, Math.max(min, longest + 1))}ch + 1.5rem)`;
   };
   const classOf = (c: Column<R>) =>
     [`p${c.priority ?? 1}`, c.numeric && "num", c.wrap && "wrap", c.class].filter(Boolean).join(" ");

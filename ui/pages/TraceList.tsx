@@ -30,6 +30,7 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
   const toggle = (id: string) =>
     (picked.value = picked.value.includes(id) ? picked.value.filter((x) => x !== id) : [...picked.value, id].slice(-2));
 
+  const scored = scoreColumns(params);
   const columns: Array<Column<TraceSummary> | false> = [
     {
       label: "Pick",
@@ -71,16 +72,30 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
       numeric: true,
       cell: (t) => duration(t.duration_ms),
     },
-    { label: "Spans", width: "4.6rem", numeric: true, priority: 3, cell: (t) => t.span_count },
-    { label: "Errors", width: "4.6rem", numeric: true, priority: 3, cell: (t) => t.error_count || "" },
-    {
+    // Chosen score columns take the place of the spans, errors, models and tokens (all on the trace's page), so the
+    // name keeps its room.
+    !scored.length && { label: "Spans", width: "4.6rem", numeric: true, priority: 3, cell: (t) => t.span_count },
+    !scored.length && {
+      label: "Errors",
+      width: "4.6rem",
+      numeric: true,
+      priority: 3,
+      cell: (t) => t.error_count || "",
+    },
+    !scored.length && {
       label: "Models",
       priority: 3,
-      fit: { text: (t) => t.models.join(", "), max: 28 },
+      fit: { text: (t) => t.models.join(", "), max: 20 },
       title: (t) => t.models.join(", "),
       cell: (t) => t.models.join(", "),
     },
-    { label: "Tokens", width: "5rem", numeric: true, priority: 2, cell: (t) => tokens(t.total_tokens) },
+    !scored.length && {
+      label: "Tokens",
+      width: "5rem",
+      numeric: true,
+      priority: 2,
+      cell: (t) => tokens(t.total_tokens),
+    },
     // A trace without model calls has no cost to show (its 0 is not a price).
     {
       label: "Cost",
@@ -90,18 +105,26 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
       cell: (t) => (t.models.length ? cost(t.total_cost) : "—"),
     },
     // Chosen score names as columns: a numeric or boolean score's mean, a categorical one's latest label.
-    ...scoreColumns(params).map(
+    ...scored.map(
       (name): Column<TraceSummary> => ({
         label: name,
-        width: "6rem",
+        fit: { text: (t) => scoreCell(t.scores?.[name]), min: 5, max: 12 },
+        title: (t) => scoreCell(t.scores?.[name]),
         numeric: true,
         cell: (t) => scoreCell(t.scores?.[name]),
       }),
     ),
-    !fixed?.user_id && { label: "User", priority: 3, title: (t) => t.user_id, cell: (t) => t.user_id ?? "" },
+    !fixed?.user_id && {
+      label: "User",
+      priority: 3,
+      fit: { text: (t) => t.user_id ?? "", max: 16 },
+      title: (t) => t.user_id,
+      cell: (t) => t.user_id ?? "",
+    },
     !fixed?.session_id && {
       label: "Session",
       priority: 3,
+      fit: { text: (t) => t.session_id ?? "", max: 16 },
       title: (t) => t.session_id,
       cell: (t) => t.session_id ?? "",
     },
