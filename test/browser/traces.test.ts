@@ -75,6 +75,19 @@ describe("traces list", () => {
     await shared.goto(page.url());
     await expect.poll(() => rowCount(shared)).toBe(1);
     expect(await shared.getByLabel("Status", { exact: true }).inputValue()).toBe("error");
+
+    // Back undoes one filter at a time: first the search, then the status.
+    await page.goBack();
+    await page.waitForURL((url) => !url.searchParams.has("q") && url.searchParams.get("status") === "error");
+    await expect.poll(() => rowCount(page)).toBe(errors);
+    expect(await page.getByLabel("Search", { exact: true }).inputValue()).toBe("");
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname.endsWith("/traces") && !url.search);
+    await expect.poll(() => rowCount(page)).toBe(everything);
+    expect(await page.getByLabel("Status", { exact: true }).inputValue()).toBe("");
+    await page.goForward();
+    await page.waitForURL(/status=error/);
+    await expect.poll(() => rowCount(page)).toBe(errors);
     await context.close();
   });
 

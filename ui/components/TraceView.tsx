@@ -81,7 +81,7 @@ export function TraceView({
   };
   const pick = (id: string | null) => {
     cursor.value = id;
-    setQuery({ event: id });
+    setQuery({ event: id }, true);
   };
   const onKey = (e: KeyboardEvent) => {
     const index = rows.findIndex((r) => r.event_id === cursor.value);
@@ -90,7 +90,7 @@ export function TraceView({
       const row = rows[i];
       if (!row) return;
       cursor.value = row.event_id;
-      if (open) setQuery({ event: row.event_id });
+      if (open) setQuery({ event: row.event_id }, true);
     };
     if (e.key === "ArrowDown") move(Math.min(rows.length - 1, index + 1));
     else if (e.key === "ArrowUp") move(Math.max(0, index - 1));
@@ -99,7 +99,7 @@ export function TraceView({
       if (row.child_count && !collapsed.value.has(row.event_id)) toggle(row.event_id, true);
       else move(rows.findIndex((r) => r.event_id === row.parent_event_id));
     } else if (e.key === "Enter" && row) pick(row.event_id);
-    else if (e.key === "Escape") setQuery({ event: null });
+    else if (e.key === "Escape") setQuery({ event: null }, true);
     else return;
     e.preventDefault();
   };
@@ -164,7 +164,7 @@ export function TraceView({
             project={project}
             path={eventPath(selected.event_id)}
             event={selected}
-            onClose={() => setQuery({ event: null })}
+            onClose={() => setQuery({ event: null }, true)}
           >
             {scoresOf(selected.event_id)}
           </Inspector>

@@ -12,8 +12,11 @@ export function navigate(to: string, replace = false) {
   query.value = url.searchParams;
 }
 
-/** Changes some query parameters of the current URL (empty values are removed), keeping the rest. */
-export function setQuery(changes: Record<string, string | undefined | null>, replace = true) {
+/**
+ * Changes some query parameters of the current URL (empty values are removed), keeping the rest. A new history entry,
+ * so Back undoes a filter, sort or range; `replace` for a choice made many times a minute (the inspector's event).
+ */
+export function setQuery(changes: Record<string, string | undefined | null>, replace = false) {
   const next = new URLSearchParams(query.value);
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined || value === null || value === "") next.delete(key);
