@@ -35,26 +35,33 @@ export const scoreFilterParams = {
     .optional(),
 };
 
-export const traceListParams = z.object({
-  ...pageParams,
-  limit: limitParam(PAGE_LIMITS.traces.default, PAGE_LIMITS.traces.max),
-  status: z.enum(EVENT_STATUSES).optional(),
-  /** The root's name (the trace's). */
-  name: z.string().max(256).optional(),
-  /** Traces with an event of exactly this name (the metrics' and alerts' `name`). */
-  event_name: z.string().max(256).optional(),
-  model: z.string().max(128).optional(),
-  user_id: z.string().max(256).optional(),
-  session_id: z.string().max(256).optional(),
-  tag: z.string().max(64).optional(),
-  min_duration_ms: numberParam.optional(),
-  max_duration_ms: numberParam.optional(),
-  min_cost: numberParam.optional(),
-  q: z.string().trim().max(200).optional(),
-  ...scoreFilterParams,
-  sort: z.enum(TRACE_SORTS).default("start_time"),
-  order: z.enum(["desc", "asc"]).default("desc"),
-});
+export const traceListParams = z
+  .object({
+    ...pageParams,
+    limit: limitParam(PAGE_LIMITS.traces.default, PAGE_LIMITS.traces.max),
+    status: z.enum(EVENT_STATUSES).optional(),
+    /** The root's name (the trace's). */
+    name: z.string().max(256).optional(),
+    /** Traces with an event of exactly this name (the metrics' and alerts' `name`). */
+    event_name: z.string().max(256).optional(),
+    model: z.string().max(128).optional(),
+    user_id: z.string().max(256).optional(),
+    session_id: z.string().max(256).optional(),
+    tag: z.string().max(64).optional(),
+    min_duration_ms: numberParam.optional(),
+    max_duration_ms: numberParam.optional(),
+    min_cost: numberParam.optional(),
+    q: z.string().trim().max(200).optional(),
+    ...scoreFilterParams,
+    sort: z.enum(TRACE_SORTS).default("start_time"),
+    order: z.enum(["desc", "asc"]).default("desc"),
+  })
+  // A bound on a score without its name filtered nothing and listed every trace.
+  .refine(
+    (p) =>
+      p.score !== undefined || [p.score_min, p.score_max, p.score_value, p.score_missing].every((v) => v === undefined),
+    { message: "score_min, score_max, score_value and score_missing need `score`, the score's name", path: ["score"] },
+  );
 
 /** The parsed query. */
 export type TraceListParams = z.infer<typeof traceListParams>;

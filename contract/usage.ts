@@ -105,4 +105,9 @@ export const usageWarningPayload = z.strictObject({
 export type UsageWarningPayload = z.infer<typeof usageWarningPayload>;
 
 /** `GET /api/orgs/:org/usage`. */
-export const usageParams = z.object({ from: timeParam.optional(), to: timeParam.optional() });
+export const usageParams = z
+  .object({ from: timeParam.optional(), to: timeParam.optional() })
+  .refine((p) => p.from === undefined || p.to === undefined || p.from <= p.to, {
+    message: "`from` must not be after `to`",
+    path: ["from"],
+  });

@@ -185,6 +185,8 @@ describe("GET /api/v1/traces", () => {
       "from=yesterday",
       "min_cost=-1",
       "cursor=garbage!!",
+      "score_min=0.5", // a bound without the score's name (it listed every trace)
+      "score_missing=true",
     ]) {
       const { status, body } = await list(query);
       expect(status, query).toBe(400);

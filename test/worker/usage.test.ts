@@ -390,5 +390,13 @@ describe("GET /api/orgs/:org/usage", () => {
     ).json()) as UsageReport;
     expect(oneDay.totals.events).toBe(2);
     expect(oneDay.days).toHaveLength(1);
+    // A range that ends before it starts is refused (it answered 200 with nothing in it).
+    const backwards = await send(`/api/orgs/${owner.org.id}/usage?from=${today}&to=2026-01-01`, {
+      headers: { Cookie: owner.browser.cookie },
+    });
+    expect(backwards.status).toBe(400);
+    expect(((await backwards.json()) as { error: { message: string } }).error.message).toMatch(
+      /`from` must not be after/,
+    );
   });
 });
