@@ -101,7 +101,8 @@ describe("alerts page", () => {
     expect(res.status).toBe(201);
     const { alert } = (await res.json()) as { alert: { id: string } };
     const { page, context } = await openPage(browser, account, `/alerts/${alert.id}`);
-    await page.getByRole("button", { name: "Edit" }).click({ timeout: 15_000 });
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("Nothing yet");
+    await page.getByRole("button", { name: "Edit" }).click();
     const form = page.getByTestId("alert-form");
     const chosen = (label: string) =>
       form

@@ -69,7 +69,7 @@ export function Scores({
           {scores.map((s) => (
             <li key={s.score_id} data-score={s.name}>
               <span class="score-name">{s.name}</span>
-              <span class={`score-value k-${s.kind}`}>{shown(s.value)}</span>
+              <span class={`score-value k-${s.kind}${s.value === false ? " no" : ""}`}>{shown(s.value)}</span>
               <span class="score-meta muted" title={time(s.timestamp)}>
                 {s.source} · {who(s)} · {shortTime(s.timestamp)}
               </span>

@@ -210,6 +210,11 @@ export function AlertDetail({ project, id, canManage }: { project: string; id: s
             rows={history.data.value?.history ?? []}
             rowKey={(e) => e.id}
           />
+          {history.data.value?.history.length === 0 && (
+            <p class="muted">
+              Nothing yet: changes of state and every notification sent (or tried) are listed here, newest first.
+            </p>
+          )}
         </>
       )}
     </section>
