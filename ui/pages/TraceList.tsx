@@ -14,6 +14,15 @@ import { navigate, query } from "../state/router.ts";
 const scoreCell = (v: number | string | null | undefined) =>
   v === undefined || v === null ? "—" : typeof v === "number" ? String(Math.round(v * 100) / 100) : v;
 
+/** A user's or session's id, fitted to 16 characters (cut beyond, whole in its tooltip); dropped in a narrow box. */
+const idColumn = (label: string, key: "user_id" | "session_id"): Column<TraceSummary> => ({
+  label,
+  priority: 3,
+  fit: { text: (t) => t[key] ?? "", max: 16 },
+  title: (t) => t[key],
+  cell: (t) => t[key] ?? "",
+});
+
 export function TraceList({ project, fixed }: { project: string; fixed?: Record<string, string> }) {
   const live = useSignal(false);
   const picked = useSignal<string[]>([]);
@@ -114,20 +123,8 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
         cell: (t) => scoreCell(t.scores?.[name]),
       }),
     ),
-    !fixed?.user_id && {
-      label: "User",
-      priority: 3,
-      fit: { text: (t) => t.user_id ?? "", max: 16 },
-      title: (t) => t.user_id,
-      cell: (t) => t.user_id ?? "",
-    },
-    !fixed?.session_id && {
-      label: "Session",
-      priority: 3,
-      fit: { text: (t) => t.session_id ?? "", max: 16 },
-      title: (t) => t.session_id,
-      cell: (t) => t.session_id ?? "",
-    },
+    !fixed?.user_id && idColumn("User", "user_id"),
+    !fixed?.session_id && idColumn("Session", "session_id"),
   ];
 
   return (
