@@ -6,8 +6,11 @@ import { jsonDepth } from "./json.ts";
 import { LIMITS, TIME_RANGE } from "./limits.ts";
 import { normalizeUsage, providerOfCall } from "./providers.ts";
 
-/** Printable text: no control characters (they break headers, logs and exports) and no lone surrogates. */
-export const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
+/**
+ * Printable text: no control characters (they break headers, logs and exports) and no lone surrogates. Empty passes:
+ * a length is checked on its own, with its own message (an empty id read "must not contain control characters" too).
+ */
+export const PRINTABLE = /^[^\p{Cc}\p{Cs}]*$/u;
 
 /** The event's bounds that are not LIMITS (the schema below and src/ingest/check.ts's quick check use these). */
 export const EVENT_BOUNDS = {

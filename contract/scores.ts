@@ -45,16 +45,18 @@ export const scoreValue = z.union([
 ]);
 export type ScoreValue = z.infer<typeof scoreValue>;
 
+/** A score's comment, bounded in UTF-8 bytes (as it is stored) wherever it comes from. */
+const comment = z
+  .string()
+  .refine((s) => byteLength(s) <= SCORE_LIMITS.maxCommentBytes, `at most ${SCORE_LIMITS.maxCommentBytes} bytes`);
+
 export const wireScore = z.object({
   score_id: id.optional().describe("the idempotency key (unique per project); derived from the score when absent"),
   trace_id: id.describe("the trace the score judges; it may arrive before the trace"),
   event_id: id.nullish().describe("a span or model call inside the trace"),
   name: z.string().trim().min(1).max(SCORE_LIMITS.maxNameChars),
   value: scoreValue.describe("a number, a boolean, or a categorical label (≤ 200 characters)"),
-  comment: z
-    .string()
-    .refine((s) => byteLength(s) <= SCORE_LIMITS.maxCommentBytes, `at most ${SCORE_LIMITS.maxCommentBytes} bytes`)
-    .nullish(),
+  comment: comment.nullish(),
   source: z.enum(SCORE_SOURCES).optional().describe("defaults to `api` (secret key) or `feedback` (ingest key)"),
   timestamp: timestamp.optional().describe("when the score was given; the latest one wins for a score id"),
   context: z
@@ -200,7 +202,7 @@ export const annotationBody = z.object({
   event_id: id.nullish(),
   name: scoreConfigName,
   value: scoreValue,
-  comment: z.string().max(SCORE_LIMITS.maxCommentBytes).nullish(),
+  comment: comment.nullish(),
 });
 
 /** `GET /api/v1/scores`: filters and a keyset page, newest first. */

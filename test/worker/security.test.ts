@@ -124,12 +124,16 @@ describe("ids and timestamps", () => {
         makeEvent({ trace_id: "line\nbreak" }),
         makeEvent({ event_id: "nul\u0000id" }),
         makeEvent({ trace_id: "ünïcödé trace ✓" }),
+        makeEvent({ trace_id: "" }),
       ],
       { key: p.ingestKey },
     );
     const body = (await res.json()) as { accepted: number; rejected: Array<{ index: number; message: string }> };
-    expect(body.rejected.map((r) => r.index)).toEqual([0, 1]);
+    expect(body.rejected.map((r) => r.index)).toEqual([0, 1, 3]);
     expect(body.rejected[0]!.message).toMatch(/control characters/);
+    // An empty id is too short, and only that (it also read "must not contain control characters").
+    expect(body.rejected[2]!.message).toMatch(/trace_id/);
+    expect(body.rejected[2]!.message).not.toMatch(/control characters/);
     await waitFor(
       () => read(`/api/v1/traces/${encodeURIComponent("ünïcödé trace ✓")}`, p.secretKey),
       (r) => r.status === 200,
