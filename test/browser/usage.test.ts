@@ -112,6 +112,15 @@ describe("settings: usage and the quota banner", () => {
     });
   }
 
+  it("draws no quota bar for an org without a quota (an empty bar read as 0% used)", async () => {
+    const free = await createAccount("NoQuota");
+    const { page, context } = await openPage(browser, free, "/settings/usage");
+    const meter = page.getByTestId("quota-meter");
+    await expect.poll(() => meter.textContent(), { timeout: 15_000 }).toContain("events this month (no quota)");
+    expect(await meter.locator(".meter-bar").count()).toBe(0);
+    await context.close();
+  });
+
   it("says on every page when the quota is used up, and ingest answers 429 quota_exceeded", async () => {
     await sendEvents(account, events(1, "last"));
     await usageReaches(account, org, 10);

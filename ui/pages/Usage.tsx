@@ -52,10 +52,12 @@ export function QuotaMeter({ month }: { month: UsageReport["month"] }) {
   const share = month.limit ? Math.min(1, month.events / month.limit) : 0;
   return (
     <div class={`meter ${month.state}`} data-testid="quota-meter">
-      {/* Decorative: the sentence below says the same in words. */}
-      <div class="meter-bar" aria-hidden="true">
-        <div class="meter-fill" style={{ width: `${(share * 100).toFixed(1)}%` }} />
-      </div>
+      {/* Decorative: the sentence below says the same in words. No quota, no bar (an empty one read as 0% used). */}
+      {month.limit !== null && (
+        <div class="meter-bar" aria-hidden="true">
+          <div class="meter-fill" style={{ width: `${(share * 100).toFixed(1)}%` }} />
+        </div>
+      )}
       <p>
         <strong>{grouped(month.events)}</strong>
         {month.limit === null ? " events this month (no quota)" : ` of ${grouped(month.limit)} events this month`}
