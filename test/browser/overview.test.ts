@@ -118,6 +118,19 @@ describe("Overview", () => {
     await context.close();
   });
 
+  it("draws an empty chart with its zero line only, no scale above it", async () => {
+    const { page, context } = await openPage(browser, demo, "/overview?model=no-such-model");
+    await loaded(page);
+    const charts = page.locator("[data-testid=overview-charts] .metric-chart");
+    await expect.poll(() => charts.filter({ hasText: "None in this range" }).count()).toBe(6);
+    const ticks = await charts.evaluateAll((figures) =>
+      figures.map((f) => Array.from(f.querySelectorAll(".y-axis text")).map((t) => t.textContent)),
+    );
+    expect(ticks).toHaveLength(6);
+    for (const axis of ticks) expect(axis).toHaveLength(1); // "0", "0 ms", "$0", "0%" (it read "500 µs" above)
+    await context.close();
+  });
+
   it("keeps the range in the URL, and a model's row opens its traces", async () => {
     const { page, context } = await openPage(browser, demo, "/overview");
     await loaded(page);

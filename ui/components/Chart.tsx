@@ -57,7 +57,8 @@ export function Chart(props: Props) {
   const active = useSignal<number | null>(null);
   const step = Math.max((props.whole ?? bars) ? 1 : 0, niceStep(max > 0 ? max : 1, Math.round(height / 50)));
   const top = Math.max(1, Math.ceil(max / step - 1e-9)) * step;
-  const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
+  // An empty chart has only its zero line: a scale above it ("500 µs") would measure nothing.
+  const ticks = max === 0 ? [0] : Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step);
   const left = Math.max(...ticks.map((t) => format(t).length)) * 6.5 + 10;
   const plotW = Math.max(40, width - left - PAD.right);
   const plotH = height - PAD.top - PAD.bottom;
