@@ -131,6 +131,16 @@ describe("Overview", () => {
     await context.close();
   });
 
+  it("says when a custom range in the URL can't be read, and which range it shows instead", async () => {
+    const { page, context } = await openPage(browser, demo, "/overview?range=custom&from=2026-12-05&to=2026-12-01");
+    await loaded(page);
+    expect(await page.getByRole("status").filter({ hasText: "custom range" }).textContent()).toContain(
+      "showing the last 24 h",
+    );
+    expect(await page.getByRole("button", { name: "24 h", exact: true }).getAttribute("aria-pressed")).toBe("false");
+    await context.close();
+  });
+
   it("keeps the range in the URL, and a model's row opens its traces", async () => {
     const { page, context } = await openPage(browser, demo, "/overview");
     await loaded(page);

@@ -183,6 +183,11 @@ function Dashboard({ project }: { project: string }) {
         ))}
         <button type="submit">Apply</button>
       </form>
+      {params.get("range") === "custom" && !w.custom && (
+        <p class="notice" role="status">
+          That custom range can't be read (its dates are missing, or it ends before it starts): showing the last 24 h.
+        </p>
+      )}
       {byUser && filters.length < FILTERS.filter(([k]) => params.get(k)).length && (
         <p class="muted">A user's view shows all of their events: the other filters are not applied.</p>
       )}
