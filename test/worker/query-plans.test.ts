@@ -30,6 +30,7 @@ const FILTERS = [
   {},
   { status: "error" },
   { name: "agent" },
+  { event_name: "chat" }, // each trace's events probed by their key (project, trace), never a scan of events
   { model: "gpt-4o" },
   { user_id: "u" },
   { session_id: "s" },
