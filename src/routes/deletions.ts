@@ -4,9 +4,12 @@
 import { type Context, Hono } from "hono";
 import type { Deletion } from "../../contract/data.ts";
 import { actorOf, requireDeleter } from "../auth/access.ts";
-import { projectAccess } from "../auth/middleware.ts";
+import { projectAccess, projectData } from "../auth/middleware.ts";
 import { controlDb } from "../db/client.ts";
 import { projectDeletion } from "../db/queries/deletions.ts";
+import { liveShareTraces } from "../db/queries/shares.ts";
+import { tracesWithUser } from "../db/queries/trace-events.ts";
+import { sharesRevokeOfTraces } from "../db/writes/shares.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -16,14 +19,24 @@ import { deletionView, requestDeletion, retryDeletion } from "../maintenance/era
 export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "user", target: string) {
   const { projectId, orgId, shard } = c.var.project;
   requireDeleter(c.var.project, kind === "trace" ? "delete traces" : "delete end users' data");
-  const deletion = await requestDeletion(c.env, {
-    kind,
-    project_id: projectId,
-    org_id: orgId,
-    shard,
-    target,
-    actor: actorOf(c),
-  });
+  // Links to the traces being deleted are revoked with the request: an event arriving later under the same trace id
+  // (a redelivery, a client's retry) must not bring a public link back to life.
+  const control = controlDb(c.env.DB);
+  const shared = await liveShareTraces(control, projectId);
+  const gone =
+    kind === "trace"
+      ? shared.filter((t) => t === target)
+      : await tracesWithUser(projectData(c), projectId, target, shared);
+  const deletion = await requestDeletion(
+    c.env,
+    { kind, project_id: projectId, org_id: orgId, shard, target, actor: actorOf(c) },
+    gone.length
+      ? {
+          alongside: [sharesRevokeOfTraces(control, projectId, gone)],
+          details: { share_links_revoked_for: gone.slice(0, 20), share_links_traces: gone.length },
+        }
+      : {},
+  );
   const route = kind === "trace" ? "DELETE /api/v1/traces/:trace_id" : "DELETE /api/v1/users/:user_id";
   return answer(c, route, { deletion }, deletion.status === "done" ? 200 : 202);
 }

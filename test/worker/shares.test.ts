@@ -217,6 +217,39 @@ describe("share links", () => {
     expect(about(byAdmin.id).sort()).toEqual(["share.created", "share.revoked"]);
   });
 
+  it("revokes links to a deleted trace and to a deleted end user's traces: a later event can't revive them", async () => {
+    const ofUser = (trace: string, user: string) =>
+      agentRun(trace).map((e) => (e.context ? { ...e, context: { ...e.context, user_id: user } } : e));
+    const runs = [
+      ...agentRun("doomed-trace"),
+      ...ofUser("leaver-trace", "leaver"),
+      ...ofUser("stayer-trace", "stayer"),
+    ];
+    await deliver(owner.project.id, runs);
+    const links = {
+      doomed: (await share(owner, { trace_id: "doomed-trace" })).share,
+      leaver: (await share(owner, { trace_id: "leaver-trace" })).share,
+      stayer: (await share(owner, { trace_id: "stayer-trace" })).share,
+    };
+    const asKey = (path: string) =>
+      SELF.fetch(`https://watchllm.test${path}`, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${owner.keys.secret}` },
+      });
+    expect((await asKey("/api/v1/traces/doomed-trace")).status).toBe(200);
+    expect((await asKey("/api/v1/users/leaver")).status).toBe(200);
+    // The same trace ids arrive again (a redelivery, a client's retry): the links stay dead.
+    await deliver(owner.project.id, runs);
+    expect((await anonymous(`/api/share/${links.doomed.token}`)).status).toBe(404);
+    expect((await anonymous(`/api/share/${links.leaver.token}`)).status).toBe(404);
+    expect((await anonymous(`/api/share/${links.stayer.token}`)).status).toBe(200);
+    const listed = await parse(shareListAnswer, await owner.browser.request(projectPath(owner)));
+    const revoked = (id: string) => listed.shares.find((l) => l.id === id)?.revoked_at;
+    expect(revoked(links.doomed.id)).toEqual(expect.any(Number));
+    expect(revoked(links.leaver.id)).toEqual(expect.any(Number));
+    expect(revoked(links.stayer.id)).toBeNull();
+  });
+
   it("stops answering once the link has expired", async () => {
     const { share: link } = await share(member, { trace_id: "shared-trace", expires_in_days: 1 });
     expect((await anonymous(`/api/share/${link.token}`)).status).toBe(200);

@@ -1,5 +1,5 @@
 // Reads of a project's share links (control plane), for /api/projects/:project/shares.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { ControlDb } from "../client.ts";
 import { projects, shareLinks, users } from "../control-schema.ts";
 
@@ -43,4 +43,14 @@ export async function shareByHash(control: ControlDb, tokenHash: string) {
     .where(eq(shareLinks.tokenHash, tokenHash))
     .limit(1);
   return found;
+}
+
+/** The traces the project's live (unrevoked) links show. */
+export async function liveShareTraces(control: ControlDb, projectId: string) {
+  const rows = await control
+    .select({ traceId: shareLinks.traceId })
+    .from(shareLinks)
+    .where(and(eq(shareLinks.projectId, projectId), isNull(shareLinks.revokedAt)))
+    .groupBy(shareLinks.traceId);
+  return rows.map((r) => r.traceId);
 }

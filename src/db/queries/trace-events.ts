@@ -130,3 +130,20 @@ export function fullEventsQuery(db: DataDb, projectId: string, traceId: string) 
 }
 
 export type FullEventRow = Awaited<ReturnType<typeof fullEventsQuery>>[number];
+
+/** Which of these traces hold an event of the end user (read by each trace's key: bounded by the list). */
+export async function tracesWithUser(db: DataDb, projectId: string, userId: string, traceIds: string[]) {
+  if (!traceIds.length) return [];
+  const rows = await db
+    .select({ traceId: events.traceId })
+    .from(events)
+    .where(
+      and(
+        eq(events.projectId, projectId),
+        sql`${events.traceId} in (select value from json_each(${JSON.stringify(traceIds)}))`,
+        eq(events.userId, userId),
+      ),
+    )
+    .groupBy(events.traceId);
+  return rows.map((r) => r.traceId);
+}
