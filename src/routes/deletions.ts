@@ -33,7 +33,7 @@ export async function deleteFromProject(c: Context<AppEnv>, kind: "trace" | "use
     gone.length
       ? {
           alongside: [sharesRevokeOfTraces(control, projectId, gone)],
-          details: { share_links_revoked_for: gone.slice(0, 20), share_links_traces: gone.length },
+          details: { share_links_revoked_for_traces: gone.length },
         }
       : {},
   );
