@@ -115,15 +115,18 @@ export const projectsRoute = new Hono<AppEnv>()
   .delete("/:project/keys/:key_id", projectAccess("admin", "revoke API keys"), async (c) => {
     const db = controlDb(c.env.DB);
     const { projectId, orgId } = c.var.project;
-    const [revoked] = await keyRevoke(db, projectId, c.req.param("key_id"));
+    const at = Date.now();
+    const [revoked] = await keyRevoke(db, projectId, c.req.param("key_id"), at);
     if (!revoked) throw new ApiError("not_found", "No such key.");
-    await auditInsert(db, {
-      orgId,
-      projectId,
-      actor: actorOf(c),
-      action: "key.revoked",
-      target: `${revoked.prefix}…`,
-      details: { key_id: revoked.id, kind: revoked.kind, name: revoked.name },
-    });
+    // Revoking a revoked key changes nothing: its first revocation stands, logged once.
+    if (revoked.revokedAt === at)
+      await auditInsert(db, {
+        orgId,
+        projectId,
+        actor: actorOf(c),
+        action: "key.revoked",
+        target: `${revoked.prefix}…`,
+        details: { key_id: revoked.id, kind: revoked.kind, name: revoked.name },
+      });
     return answer(c, "DELETE /api/projects/:project/keys/:key_id", { key: keyView(revoked) });
   });

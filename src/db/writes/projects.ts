@@ -1,6 +1,6 @@
 // Writes of a project's control-plane rows: its settings, its removal (keys, links, prices, the row) and its API keys.
 // Each returns the statement, for the route's batch with its audit entry.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { ControlDb } from "../client.ts";
 import { apiKeys, prices, projects, shareLinks } from "../control-schema.ts";
 
@@ -36,9 +36,10 @@ export const keyInsert = (control: ControlDb, row: typeof apiKeys.$inferInsert) 
   control.insert(apiKeys).values(row).returning();
 
 /** Revokes a key of the project; returns it, or nothing when the project has no such key. */
-export const keyRevoke = (control: ControlDb, projectId: string, keyId: string, at = Date.now()) =>
+/** Revokes a key at `at`; a key revoked before keeps its time (the answer's `revoked_at` tells which). */
+export const keyRevoke = (control: ControlDb, projectId: string, keyId: string, at: number) =>
   control
     .update(apiKeys)
-    .set({ revokedAt: at })
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${at})` })
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId)))
     .returning();
