@@ -70,12 +70,28 @@ export const app = new Hono<AppEnv>()
   // authenticated by that header alone, never by a session cookie (src/auth/sessions.ts). Hono's csrf() judges only
   // the bodies a cross-site form can send (form-encoded, multipart, text/plain); any other state change naming another
   // origin is refused here too, rather than left to the browser's preflight.
-  .use("/api/*", (c, next) => {
+  .use("/api/*", async (c, next) => {
     if (isMachine(c.req.path) || c.req.header("Authorization")) return next();
     const origin = c.req.header("Origin");
     if (origin && !/^(GET|HEAD)$/.test(c.req.method) && origin !== new URL(c.req.url).origin)
       throw new ApiError("forbidden", "Requests from another site can't change dashboard data.", { origin });
-    return dashboardCsrf(c, next);
+    // csrf() refuses with a bare 403; its refusals (a form-like or empty body without our Origin or a same-origin
+    // Sec-Fetch-Site) get a message that says what to send. Errors after it, from the route, pass through.
+    let passed = false;
+    try {
+      return await dashboardCsrf(c, () => {
+        passed = true;
+        return next();
+      });
+    } catch (err) {
+      if (passed || !(err instanceof HTTPException) || err.status !== 403) throw err;
+      throw new ApiError(
+        "forbidden",
+        "A signed-in change must come from the dashboard: no Origin or same-origin Sec-Fetch-Site header named it " +
+          "(browsers send them; scripts use an API key).",
+        { origin: origin ?? null, sec_fetch_site: c.req.header("Sec-Fetch-Site") ?? null },
+      );
+    }
   })
   .use("/api/*", (c, next) => (isMachine(c.req.path) ? next() : dashboardBodyLimit(c, next)))
   // Locally (`npm start`, LOCAL_MODE), also how many accepted events the in-memory queue still holds.

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PBKDF2_ITERATIONS } from "../../src/auth/passwords.ts";
 import { browser, ORIGIN, signUp, uniqueEmail } from "./account-fixtures.ts";
@@ -128,6 +128,17 @@ describe("sign-up, login, logout", () => {
     const logout = await b.request("/api/auth/logout", { method: "POST", headers: { Origin: "https://evil.example" } });
     expect(logout.status).toBe(403);
     expect((await b.request("/api/me", { headers: { Origin: ORIGIN } })).status).toBe(200);
+    // No body and no Origin (a script with a copied cookie): refused, saying what to send (it said "Request failed.").
+    const bare = await SELF.fetch(`${ORIGIN}/api/auth/logout`, { method: "POST", headers: { Cookie: b.cookie } });
+    expect(bare.status).toBe(403);
+    const { error } = (await bare.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(error).toMatchObject({ code: "forbidden", details: { origin: null, sec_fetch_site: null } });
+    expect(error.message).toMatch(/must come from the dashboard.*API key/);
+    const sameSite = await SELF.fetch(`${ORIGIN}/api/auth/logout`, {
+      method: "POST",
+      headers: { Cookie: b.cookie, "Sec-Fetch-Site": "same-origin" },
+    });
+    expect(sameSite.status).toBe(200);
   });
 });
 
