@@ -22,6 +22,18 @@ import { otelLogsRoute } from "./otel-logs.ts";
 
 export const otelRoute = new Hono<AppEnv>()
   .use(ingestCors)
+  // A Content-Type that is neither protobuf nor JSON is refused as OTLP refuses, a google.rpc.Status (in JSON, since
+  // the client's own encoding is not one we speak), before either route reads its encoding.
+  .use(async (c, next) => {
+    if (c.req.method !== "POST") return next();
+    try {
+      encodingOf(c.req.header("Content-Type"));
+    } catch (err) {
+      if (err instanceof ApiError) return statusResponse("json", err, OTLP_LIMITS.retryAfterSeconds);
+      throw err;
+    }
+    return next();
+  })
   .route("/", otelLogsRoute)
   .post("/v1/traces", async (c) => {
     const encoding = encodingOf(c.req.header("Content-Type"));

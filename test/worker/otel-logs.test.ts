@@ -338,6 +338,7 @@ describe("OTLP/HTTP logs route", () => {
     const p = await createProject();
     const text = await post(URL_V1, "hello", { "Content-Type": "text/plain", Authorization: `Bearer ${p.ingestKey}` });
     expect(text.status).toBe(415);
+    expect(await text.json()).toMatchObject({ code: 3, message: expect.stringContaining("unsupported_media_type") });
     const garbage = await postJson("{not json", p.ingestKey);
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toMatchObject({ code: 3, message: expect.stringContaining("invalid_json") });

@@ -181,7 +181,7 @@ describe("OTLP/HTTP traces route", () => {
     expect(fromBinary(StatusSchema, new Uint8Array(await wrong.arrayBuffer())).message).toContain("invalid_api_key");
   });
 
-  it("answers 415 in our JSON error shape for other content types, without a CSRF refusal", async () => {
+  it("answers 415 as a google.rpc.Status in JSON for other content types, without a CSRF refusal", async () => {
     const p = await createProject();
     const res = await post(URL_V1, "hello", {
       "Content-Type": "text/plain",
@@ -189,8 +189,11 @@ describe("OTLP/HTTP traces route", () => {
       Authorization: `Bearer ${p.ingestKey}`,
     });
     expect(res.status).toBe(415);
+    // Every OTLP failure body is a Status (the specification's "MUST"); it was our `{ error }` shape here.
+    expect(res.headers.get("Content-Type")).toContain("application/json");
     expect(await res.json()).toMatchObject({
-      error: { code: "unsupported_media_type", details: { supported: ["application/x-protobuf", "application/json"] } },
+      code: 3,
+      message: expect.stringMatching(/^unsupported_media_type: .*application\/x-protobuf or application\/json/),
     });
   });
 
