@@ -12,8 +12,6 @@ export function encodeCursor(values: CursorValues): string {
     .replace(/=+$/, "");
 }
 
-/** A cursor of (sort value, id) pairs, as the list routes give them out. */
-export const valueAndId = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 /** A cursor of (time, id) pairs. */
 export const timeAndId = z.tuple([z.number(), z.string()]);
 

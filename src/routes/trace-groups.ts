@@ -5,7 +5,7 @@ import { groupListParams, groupScoreParams, groupTraceParams, traceListParams } 
 import { projectAccess, projectData } from "../auth/middleware.ts";
 import { groupListScoresQuery, groupScoresQuery } from "../db/queries/score-filter.ts";
 import { type GroupBy, groupQuery } from "../db/queries/trace-groups.ts";
-import { traceListQuery } from "../db/queries/trace-list.ts";
+import { traceCursor, traceListQuery } from "../db/queries/trace-list.ts";
 import type { AppEnv } from "../env.ts";
 import { answer } from "../lib/answer.ts";
 import { paginate } from "../lib/cursor.ts";
@@ -48,7 +48,7 @@ export function groupRoute(by: GroupBy) {
         traceListQuery(db, projectId, list),
         groupScoresQuery(db, projectId, by, id),
       ]);
-      const page = paginate(rows, limit, (t) => [t.startTs, t.traceId]);
+      const page = paginate(rows, limit, (t) => traceCursor(t, list.sort));
       const traces = page.items.map(traceSummary);
       const { next_cursor } = page;
       return by === "session"

@@ -47,7 +47,7 @@ describe("query plans", () => {
     for (const order of ["desc", "asc"]) {
       it(`trace list sorted by ${sort} ${order} uses indexes under every filter`, async () => {
         for (const filter of FILTERS) {
-          for (const cursor of [undefined, encodeCursor([5, "t1"])]) {
+          for (const cursor of [undefined, encodeCursor([5, "t1", sort])]) {
             const params = traceListParams.parse({ ...filter, sort, order, cursor });
             const lines = await plan(traceListQuery(db, "prj_x", params));
             expect(fullScans(lines), `${JSON.stringify(params)}\n${lines.join("\n")}`).toEqual([]);

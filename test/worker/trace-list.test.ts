@@ -185,12 +185,15 @@ describe("GET /api/v1/traces", () => {
       "from=yesterday",
       "min_cost=-1",
       "cursor=garbage!!",
+      // A cursor from another sort (it cut the cost-sorted list at a start time) or of the wrong shape.
+      `sort=cost&cursor=${(await list("limit=1")).body.next_cursor}`,
+      `sort=cost&cursor=${btoa(JSON.stringify(["x", "y"]))}`,
       "score_min=0.5", // a bound without the score's name (it listed every trace)
       "score_missing=true",
     ]) {
       const { status, body } = await list(query);
       expect(status, query).toBe(400);
-      const code = query.startsWith("cursor") ? "invalid_cursor" : "invalid_request";
+      const code = query.includes("cursor=") ? "invalid_cursor" : "invalid_request";
       expect(body).toMatchObject({ error: { code, message: expect.any(String) } });
     }
   });

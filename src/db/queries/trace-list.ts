@@ -2,10 +2,12 @@
 // time) walks its index; the others sort the project's traces in the filtered range (migration 0025 dropped their
 // indexes: each cost a row written per trace and write, docs/SCALING.md §2.4).
 import { and, asc, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
-import type { TraceSort } from "../../../contract/constants.ts";
+import { z } from "zod";
+import { TRACE_SORTS, type TraceSort } from "../../../contract/constants.ts";
 import { SEARCH_LIMITS } from "../../../contract/limits.ts";
 import type { TraceListParams } from "../../../contract/trace-query.ts";
-import { decodeCursor, valueAndId } from "../../lib/cursor.ts";
+import { decodeCursor } from "../../lib/cursor.ts";
+import { ApiError } from "../../lib/errors.ts";
 import type { DataDb } from "../client.ts";
 import { type TraceRow, traces } from "../schema.ts";
 import { searchMatch } from "../search.ts";
@@ -21,8 +23,9 @@ const SORT_FIELDS = {
 
 const sortColumn = (sort: TraceSort) => traces[SORT_FIELDS[sort]];
 
-/** A page's cursor: its last row's sort value and trace id. */
-export const traceCursor = (row: TraceRow, sort: TraceSort) => [row[SORT_FIELDS[sort]], row.traceId];
+/** A page's cursor: its last row's sort value, trace id, and the sort they belong to. */
+export const traceCursor = (row: TraceRow, sort: TraceSort) => [row[SORT_FIELDS[sort]], row.traceId, sort];
+const traceCursorShape = z.tuple([z.number(), z.string(), z.enum(TRACE_SORTS)]);
 
 const inJsonArray = (column: typeof traces.models | typeof traces.tags, value: string) =>
   sql`exists (select 1 from json_each(${column}) where value = ${value})`;
@@ -60,7 +63,17 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
     );
   }
   if (p.cursor) {
-    const [value, traceId] = decodeCursor(p.cursor, valueAndId);
+    const [value, traceId, sort] = decodeCursor(p.cursor, traceCursorShape);
+    // A cursor keys on its own sort's value: under another sort it would cut the list at an unrelated number.
+    if (sort !== p.sort)
+      throw new ApiError(
+        "invalid_cursor",
+        `\`cursor\` belongs to the list sorted by ${sort}; start again without it.`,
+        {
+          cursor_sort: sort,
+          sort: p.sort,
+        },
+      );
     const column = sortColumn(p.sort);
     where.push(
       p.order === "desc"
