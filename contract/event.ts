@@ -30,9 +30,11 @@ const inRange = z
   .number()
   .min(TIME_RANGE.min, "expected epoch milliseconds (a number this small looks like seconds)")
   .max(TIME_RANGE.max, "must be before 2100");
+/** A date as written: before 2000 is a date before 2000, not seconds. */
+const dateInRange = z.number().min(TIME_RANGE.min, "must be from 2000 on").max(TIME_RANGE.max, "must be before 2100");
 
 /** A time as epoch milliseconds or ISO-8601 with an offset, normalized to epoch ms; both forms within 2000–2100. */
-export const timestamp = z.union([inRange, z.iso.datetime({ offset: true }).transform(Date.parse).pipe(inRange)]);
+export const timestamp = z.union([inRange, z.iso.datetime({ offset: true }).transform(Date.parse).pipe(dateInRange)]);
 
 export const usage = z.object({
   input_tokens: count.describe("all input tokens, cached ones included"),

@@ -59,10 +59,14 @@ describe("POST /api/v1/events", () => {
     const iso = makeEvent({ timestamp: "2026-01-02T03:04:05.678+01:00" });
     const ms = makeEvent({ timestamp: 1_767_000_000_123 });
     const seconds = makeEvent({ timestamp: 1_767_000_000 });
-    const res = await postEvents([iso, ms, seconds], { key: p.ingestKey });
+    const old = makeEvent({ timestamp: "1999-12-31T00:00:00Z" });
+    const res = await postEvents([iso, ms, seconds, old], { key: p.ingestKey });
     const body = (await res.json()) as { rejected: Array<{ index: number; message: string }> };
-    expect(body.rejected.map((r) => r.index)).toEqual([2]);
+    expect(body.rejected.map((r) => r.index)).toEqual([2, 3]);
     expect(body.rejected[0]!.message).toMatch(/milliseconds/);
+    // A date before 2000 is just that (it read "a number this small looks like seconds").
+    expect(body.rejected[1]!.message).toMatch(/from 2000 on/);
+    expect(body.rejected[1]!.message).not.toMatch(/seconds/);
     const rows = await waitFor(
       () => storedEvents(p.projectId),
       (r) => r.length === 2,
