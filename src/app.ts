@@ -5,6 +5,7 @@ import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
+import { API_ROUTES } from "../contract/routes.ts";
 import type { AppEnv } from "./env.ts";
 import { backlog } from "./ingest/backlog.ts";
 import { answer } from "./lib/answer.ts";
@@ -129,7 +130,22 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/prices", pricesRoute)
   .route("/gateway", gatewayRoute);
 
-app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+/** The contract's routes as path patterns, each with its method: a path that exists under another method is a 405. */
+const ROUTE_PATTERNS = Object.keys(API_ROUTES).map((route) => {
+  const [method, path] = route.split(" ") as [string, string];
+  const pattern = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[a-z_]+/g, "[^/]+");
+  return { method, path: new RegExp(`^${pattern}$`) };
+});
+
+app.notFound((c) => {
+  const allowed = [...new Set(ROUTE_PATTERNS.filter((r) => r.path.test(c.req.path)).map((r) => r.method))];
+  if (allowed.length && !allowed.includes(c.req.method)) {
+    c.header("Allow", allowed.join(", "));
+    const message = `${c.req.method} is not allowed on ${c.req.path}: use ${allowed.join(" or ")}.`;
+    return c.json(errorBody("method_not_allowed", message, { allowed }), 405);
+  }
+  return c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404);
+});
 
 app.onError((err, c) => {
   if (err instanceof ApiError) {

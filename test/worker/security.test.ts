@@ -355,6 +355,24 @@ describe("headers", () => {
     );
     expect(trace.headers.get("Cache-Control")).toBe("private, no-cache");
   });
+
+  it("a route asked with another method answers 405 with Allow; an unknown path 404", async () => {
+    const { keys } = await signUp();
+    const ask = (method: string, path: string) =>
+      SELF.fetch(`https://watchllm.test${path}`, { method, headers: { Authorization: `Bearer ${keys.secret}` } });
+    for (const [method, path, allow] of [
+      ["PUT", "/api/v1/traces", "GET"],
+      ["PATCH", "/api/v1/events", "POST"],
+      ["POST", "/api/v1/traces/some-trace", "GET, DELETE"],
+    ] as const) {
+      const res = await ask(method, path);
+      expect([res.status, res.headers.get("Allow")], `${method} ${path}`).toEqual([405, allow]);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+    }
+    const unknown = await ask("GET", "/api/v1/nothing-here");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/^No route for GET/);
+  });
 });
 
 describe("CSRF with a bogus Authorization header (issue 22)", () => {
