@@ -10,7 +10,7 @@ export const shareInsert = (control: ControlDb, row: typeof shareLinks.$inferIns
 export const shareRevoke = (control: ControlDb, projectId: string, shareId: string, at = Date.now()) =>
   control.update(shareLinks).set({ revokedAt: at }).where(ofProject(projectId, shareId)).returning();
 
-/** Revokes the project's live links to these traces (their trace is being deleted: a later event must not revive them). */
+/** Revokes the project's live links to these traces (being deleted: a later event under their id can't revive them). */
 export const sharesRevokeOfTraces = (control: ControlDb, projectId: string, traceIds: string[], at = Date.now()) =>
   control
     .update(shareLinks)

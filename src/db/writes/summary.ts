@@ -45,7 +45,8 @@ const summarySql = (newRows: string, now: string) => `
     INSERT INTO traces (project_id, trace_id, start_ts, end_ts, duration_ms, span_count, error_count, status,
       root_event_id, root_name, root_ts, root_rank, models, tags, input_tokens, output_tokens, cached_input_tokens,
       total_tokens, total_cost, model_calls, user_id, session_id, updated_at)
-    SELECT a.project_id, a.trace_id, a.start_ts, a.end_ts, ${duration("a.end_ts", "a.start_ts")}, a.span_count, a.error_count,
+    SELECT a.project_id, a.trace_id, a.start_ts, a.end_ts, ${duration("a.end_ts", "a.start_ts")}, a.span_count,
+      a.error_count,
       iif(a.error_count > 0, 'error', 'ok'), r.event_id, r.name, r.ts, r.root_rank,
       ${sortedSet("json_each(a.models)")}, ${sortedSet("json_each(coalesce(g.tags, '[]'))")}, a.input_tokens, a.output_tokens, a.cached_input_tokens,
       a.input_tokens + a.output_tokens, a.total_cost, a.model_calls, a.user_id, a.session_id, ${now}
