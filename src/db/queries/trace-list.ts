@@ -65,15 +65,10 @@ function filters(projectId: string, p: TraceListParams): SQL[] {
   if (p.cursor) {
     const [value, traceId, sort] = decodeCursor(p.cursor, traceCursorShape);
     // A cursor keys on its own sort's value: under another sort it would cut the list at an unrelated number.
-    if (sort !== p.sort)
-      throw new ApiError(
-        "invalid_cursor",
-        `\`cursor\` belongs to the list sorted by ${sort}; start again without it.`,
-        {
-          cursor_sort: sort,
-          sort: p.sort,
-        },
-      );
+    if (sort !== p.sort) {
+      const message = `\`cursor\` belongs to the list sorted by ${sort}; start again without it.`;
+      throw new ApiError("invalid_cursor", message, { cursor_sort: sort, sort: p.sort });
+    }
     const column = sortColumn(p.sort);
     where.push(
       p.order === "desc"
