@@ -108,7 +108,7 @@ describe("alerts page", () => {
       form
         .locator("label", { hasText: new RegExp(`^${label}`) })
         .locator("select")
-        .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent);
+        .evaluate((s) => (s instanceof HTMLSelectElement ? s.selectedOptions[0]?.textContent : null));
     // The rule's values are offered as they are (the presets have no 90 min window or 30 min reminder).
     expect(await chosen("Window")).toBe("90 min");
     expect(await chosen("Renotify")).toBe("every 30 min");
