@@ -117,6 +117,21 @@ describe("the trace list's columns at 1280", () => {
   });
 });
 
+describe("the trace list's columns on a phone", () => {
+  it("keep the name readable: start and duration read under it, the cost whole", async () => {
+    const { page, context } = await openPage(browser, account, "/traces", { width: 375, height: 812 });
+    const table = page.getByTestId("trace-table");
+    await table.locator("tbody tr").first().waitFor();
+    const nameWidth = await table
+      .locator("th", { hasText: /^Name$/ })
+      .evaluate((th) => th.getBoundingClientRect().width);
+    expect(nameWidth).toBeGreaterThan(150);
+    expect(await table.locator("tbody tr .sub").first().textContent()).toMatch(/ · \d/);
+    expect(await tableProblems(page, ["Cost"])).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("the trace page scrolls once per pane", () => {
   for (const size of SIZES) {
     it(`at ${size.width} px: the page stays put; the tree and the inspector each scroll on their own`, async () => {

@@ -64,7 +64,10 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
             <span class={`dot ${t.status}`} role="img" aria-label={t.status} />
             {t.name}
           </Link>
-          <span class="sub">{shortTime(t.start_time)}</span>
+          {/* A phone's box drops the start and duration columns: they read here, under the name. */}
+          <span class="sub">
+            {shortTime(t.start_time)} · {duration(t.duration_ms)}
+          </span>
         </>
       ),
     },
@@ -78,6 +81,7 @@ export function TraceList({ project, fixed }: { project: string; fixed?: Record<
     {
       label: "Duration",
       fit: { text: (t) => duration(t.duration_ms), max: 12 },
+      priority: 2,
       numeric: true,
       cell: (t) => duration(t.duration_ms),
     },
