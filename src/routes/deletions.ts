@@ -2,6 +2,7 @@
 // and /api/v1/deletions/:id, their status (`failed` with the error once its attempts are spent), and
 // /api/v1/deletions/:id/retry, which resumes a failed one. A project's own deletion is under its org (org-data.ts).
 import { type Context, Hono } from "hono";
+import { etag } from "hono/etag";
 import type { Deletion } from "../../contract/data.ts";
 import { actorOf, requireDeleter } from "../auth/access.ts";
 import { projectAccess, projectData } from "../auth/middleware.ts";
@@ -62,7 +63,10 @@ export async function answerRetry(
 
 export const deletionsRoute = new Hono<AppEnv>()
   .use(projectAccess("viewer", "see deletions"))
-  .get("/:id", async (c) => answer(c, "GET /api/v1/deletions/:id", { deletion: deletionView(await deletionJob(c)) }))
+  // Polled until done: an ETag lets a poll of an unchanged deletion answer 304, as every read of this API does.
+  .get("/:id", etag(), async (c) =>
+    answer(c, "GET /api/v1/deletions/:id", { deletion: deletionView(await deletionJob(c)) }),
+  )
   .post("/:id/retry", async (c) => {
     requireDeleter(c.var.project, "retry deletions");
     return answerRetry(c, await retryDeletion(c.env, await deletionJob(c), actorOf(c)));

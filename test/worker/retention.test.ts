@@ -270,6 +270,10 @@ describe("deletion on request", () => {
     await runMaintenance(env);
     const status = await read<DeletionAnswer>(deletion.status_url, p.secretKey);
     expect(status.body.deletion).toMatchObject({ status: "done", events_deleted: total });
+    // Polling an unchanged deletion revalidates (it had no ETag).
+    const tag = status.headers.get("ETag");
+    expect(tag).toBeTruthy();
+    expect((await read(deletion.status_url, p.secretKey, { "If-None-Match": tag! })).status).toBe(304);
     expect(await count(p, "SELECT count(*) AS n FROM events WHERE project_id = ? AND user_id = ?", "u-forget-me")).toBe(
       0,
     );
