@@ -2,6 +2,7 @@
 // of the org's projects (deleted ones too), and the status of a project's deletion (its own routes are gone), with
 // /api/orgs/:org/deletions/:id/retry to resume one that failed.
 import { Hono } from "hono";
+import { etag } from "hono/etag";
 import { auditParams } from "../../contract/data.ts";
 import { actorOf } from "../auth/access.ts";
 import { orgAccess, requireUser } from "../auth/middleware.ts";
@@ -41,7 +42,7 @@ export const orgDataRoute = new Hono<AppEnv>()
       next_cursor: page.next_cursor,
     });
   })
-  .get("/:org/deletions/:id", orgAccess("admin", "see deletions"), async (c) =>
+  .get("/:org/deletions/:id", orgAccess("admin", "see deletions"), etag(), async (c) =>
     answer(c, "GET /api/orgs/:org/deletions/:id", {
       deletion: deletionView(await orgDeletion(c.env.DB, c.req.param("org"), c.req.param("id"))),
     }),
