@@ -110,7 +110,8 @@ const ruleFields = {
   filters: alertFilters,
   window_minutes: z.number().int().min(ALERT_LIMITS.minWindowMinutes).max(ALERT_LIMITS.maxWindowMinutes),
   op: z.enum(ALERT_OPS),
-  threshold: z.number().finite(),
+  /** Within ±10¹² (no bill, count or latency reaches it): a mistyped 1e308 was stored, then shown as "$NaN". */
+  threshold: z.number().min(-1e12).max(1e12),
   /** Below this many events in the window (per group) the rule does not judge: no rate on 3 calls. */
   min_count: z.number().int().min(0).max(1_000_000),
   group_by: z.enum(ALERT_GROUP_BYS).nullable(),

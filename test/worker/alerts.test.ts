@@ -368,6 +368,7 @@ describe("alert rules: who may do what, and what is refused", () => {
     const bad = [
       [{ window_minutes: 1 }, "window_minutes"],
       [{ metric: "error_rate", threshold: 5 }, "between 0 and 1"],
+      [{ threshold: 1e308 }, "threshold"], // stored, then shown as "$NaN"
       [{ metric: "vibes" }, "metric"],
       [{ op: "!=" }, "op"],
       [{ group_by: "session_id" }, "group_by"],

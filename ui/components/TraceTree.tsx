@@ -80,15 +80,18 @@ export function TraceTree({ rows, total = rows.length, collapsed, cursor, range,
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  // Keep the keyboard cursor in view.
+  // Keep the keyboard cursor in view: when it moves, and when its row first arrives (a deep link's `?event=` into a big
+  // trace names a row the first screen's head doesn't hold; the whole tree comes after).
+  const shown = useRef<string | null>(null);
   useEffect(() => {
     const index = rows.findIndex((r) => r.event_id === cursor);
     const el = box.current;
-    if (index < 0 || !el) return;
+    if (index < 0 || !el || shown.current === cursor) return;
+    shown.current = cursor;
     const top = index * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-  }, [cursor]);
+  }, [cursor, rows]);
 
   const first = Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop.value + height.value) / ROW_HEIGHT) + OVERSCAN);
@@ -133,7 +136,8 @@ export function TraceTree({ rows, total = rows.length, collapsed, cursor, range,
               data-depth={e.depth}
               onClick={() => onPick(e.event_id)}
             >
-              <div class="label" style={{ paddingLeft: `${Math.min(e.depth, 40) * 14 + 4}px` }}>
+              {/* The indent stops at 40% of the column, so the deepest rows keep their names. */}
+              <div class="label" style={{ paddingLeft: `min(${e.depth * 14 + 4}px, 40%)` }}>
                 {e.child_count ? (
                   <button
                     type="button"

@@ -79,6 +79,7 @@ export function TraceView({
     else next.delete(id);
     collapsed.value = next;
   };
+  const close = () => setQuery({ event: null }, true);
   const pick = (id: string | null) => {
     cursor.value = id;
     setQuery({ event: id }, true);
@@ -99,7 +100,6 @@ export function TraceView({
       if (row.child_count && !collapsed.value.has(row.event_id)) toggle(row.event_id, true);
       else move(rows.findIndex((r) => r.event_id === row.parent_event_id));
     } else if (e.key === "Enter" && row) pick(row.event_id);
-    else if (e.key === "Escape") setQuery({ event: null }, true);
     else return;
     e.preventDefault();
   };
@@ -145,7 +145,11 @@ export function TraceView({
           </button>
         )}
       </div>
-      <div class={`trace-body${selected ? " with-inspector" : ""}`}>
+      {/* Escape closes the inspector from the tree or from inside it (a copy button, a selected text). */}
+      <div
+        class={`trace-body${selected ? " with-inspector" : ""}`}
+        onKeyDown={(e) => e.key === "Escape" && !(e.target as Element).closest("input,textarea,select") && close()}
+      >
         <div class="tree" role="tree" tabIndex={0} aria-label="Span tree" onKeyDown={onKey}>
           <Ruler range={range} origin={full[0]} onZoom={(r) => (zoom.value = r)} />
           <TraceTree
@@ -160,12 +164,7 @@ export function TraceView({
           />
         </div>
         {selected && (
-          <Inspector
-            project={project}
-            path={eventPath(selected.event_id)}
-            event={selected}
-            onClose={() => setQuery({ event: null }, true)}
-          >
+          <Inspector project={project} path={eventPath(selected.event_id)} event={selected} onClose={close}>
             {scoresOf(selected.event_id)}
           </Inspector>
         )}

@@ -59,7 +59,6 @@ export function exactCost(usd: number | null | undefined, unknown = "—"): stri
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return unknown;
   if (usd < 0) return `−${exactCost(-usd)}`;
   if (usd === 0) return "$0.00";
-  if (usd >= 1e15) return `$${usd.toExponential(2)}`; // beyond any bill: a mistyped threshold (1e308 read "$NaN")
   // What Intl's en-US dollars write, without Intl: a tab's first Intl format loads the locale's data, 11–15 ms of the
   // trace page's first screen. From a dollar up, cents (the currency's own digits) grouped by thousands; below, three
   // significant digits, zeros after the second dropped ("$0.50", "$0.00057"). Rounded as Intl rounds: the number as
