@@ -146,6 +146,7 @@ export function TraceView({
         )}
       </div>
       {/* Escape closes the inspector from the tree or from inside it (a copy button, a selected text). */}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a key bubbling up from the tree or the inspector */}
       <div
         class={`trace-body${selected ? " with-inspector" : ""}`}
         onKeyDown={(e) => e.key === "Escape" && !(e.target as Element).closest("input,textarea,select") && close()}
