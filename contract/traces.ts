@@ -141,6 +141,8 @@ export type TraceExport = z.input<typeof traceExport>;
 
 const compareSide = z.strictObject({
   event_id: z.string(),
+  /** The model a call used (null for other events): a changed model is often why its cost or latency moved. */
+  model: z.string().nullable(),
   duration_ms: z.number().nullable(),
   status: z.enum(EVENT_STATUSES),
   input_tokens: z.number().int().nullable(),

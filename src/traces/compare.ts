@@ -13,6 +13,7 @@ type Pair = { a: Node | null; b: Node | null; step: string };
 
 const side = (n: Node) => ({
   event_id: n.event_id,
+  model: n.model,
   duration_ms: n.duration_ms,
   status: n.status,
   input_tokens: n.input_tokens,

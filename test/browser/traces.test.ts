@@ -249,6 +249,9 @@ describe("compare, sessions and costs", () => {
     const extra = await page.getByTestId("compare-spans").locator("tr.only-b").allTextContents();
     expect(extra).toEqual([expect.stringMatching(/issue_refund.*error.*only in B/)]);
     expect(await page.locator("tr.changed").count()).toBe(0);
+    // The answer changed model in B (why it has no price): each side names its model; calls that kept theirs don't.
+    const models = await page.getByTestId("compare-spans").locator(".model").allTextContents();
+    expect(models).toEqual(["gpt-4o · ", "ft:gpt-4o-mini:acme:support-v2 · "]);
     await context.close();
   });
 

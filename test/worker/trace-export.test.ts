@@ -200,9 +200,11 @@ describe("GET /api/v1/traces/compare", () => {
       depth: 1,
       status_changed: true,
       delta: { duration_ms: 400 },
-      a: { event_id: "base-search" },
+      a: { event_id: "base-search", model: null },
       b: { event_id: "slower-search", status: "error" },
     });
+    // Each side names its call's model (a changed model is often why a call's cost or latency moved).
+    expect([body.spans[1].a.model, body.spans[1].b.model]).toEqual(["gpt-4o", "gpt-4o"]);
     expect(body).toMatchObject({ only_in_a: 0, only_in_b: 1 });
   });
 

@@ -20,10 +20,12 @@ const tone = (n: number) => (n > 0 ? "worse" : n < 0 ? "better" : "");
 const unpricedIn = (spans: CompareSpan[], side: "a" | "b") =>
   spans.filter((s) => s.type === "model_response" && s[side] && s[side].cost_usd === null).length;
 
-function sideCell(s: Side | null, type: CompareSpan["type"]) {
+/** One side of a span; its model is named when it differs from the other side's (why a call's price or time moved). */
+function sideCell(s: Side | null, other: Side | null, type: CompareSpan["type"]) {
   if (!s) return <span class="muted">—</span>;
   return (
     <>
+      {s.model && other && other.model !== s.model && <span class="model">{s.model} · </span>}
       <span class="nowrap">{duration(s.duration_ms)}</span>
       {s.input_tokens !== null && (
         <span class="nowrap"> · {tokens((s.input_tokens ?? 0) + (s.output_tokens ?? 0))} tok</span>
@@ -119,8 +121,8 @@ export function Compare({ project }: { project: string }) {
       ),
     },
     // On a phone the deltas stay and the sides fold away (the totals above name A and B).
-    { label: "A", header: heads.a, wrap: true, priority: 2, cell: (s) => sideCell(s.a, s.type) },
-    { label: "B", header: heads.b, wrap: true, priority: 2, cell: (s) => sideCell(s.b, s.type) },
+    { label: "A", header: heads.a, wrap: true, priority: 2, cell: (s) => sideCell(s.a, s.b, s.type) },
+    { label: "B", header: heads.b, wrap: true, priority: 2, cell: (s) => sideCell(s.b, s.a, s.type) },
     {
       label: "Δ duration",
       width: "6.5rem",
