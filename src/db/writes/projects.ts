@@ -35,8 +35,10 @@ export const projectShardSet = (control: ControlDb, projectId: string, shard: nu
 export const keyInsert = (control: ControlDb, row: typeof apiKeys.$inferInsert) =>
   control.insert(apiKeys).values(row).returning();
 
-/** Revokes a key of the project; returns it, or nothing when the project has no such key. */
-/** Revokes a key at `at`; a key revoked before keeps its time (the answer's `revoked_at` tells which). */
+/**
+ * Revokes a key of the project at `at`; returns it, or nothing when the project has no such key. A key revoked before
+ * keeps its time (the returned `revokedAt` tells which).
+ */
 export const keyRevoke = (control: ControlDb, projectId: string, keyId: string, at: number) =>
   control
     .update(apiKeys)
